@@ -1,0 +1,46 @@
+# One command to run the registry with demo data, one to run every check.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test setup lint typecheck pytest schema clean
+
+run: setup ## set up, migrate the SQLite database, load demo data once, serve on :8000
+	REGISTRY_DEV_MODE=true $(VENV)/bin/registry migrate
+	REGISTRY_DEV_MODE=true $(VENV)/bin/registry demo load
+	REGISTRY_DEV_MODE=true $(VENV)/bin/registry serve
+
+test: setup lint typecheck pytest ## set up and run every check and test
+
+setup: $(VENV)/.synced web/static/vendor/.built
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+web/static/vendor/.built: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund && npm run build
+	touch $@
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+pytest: setup
+	$(VENV)/bin/pytest
+
+schema: setup ## regenerate graphql/schema.graphql from the code
+	$(VENV)/bin/registry schema export
+
+clean:
+	rm -rf $(VENV) $(TOOLS) web/node_modules web/static/vendor var

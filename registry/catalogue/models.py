@@ -1,0 +1,87 @@
+"""The catalogue of jointly owned applications."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.db import Base
+from registry.kit.types import UTCDateTime, str_enum, utcnow
+from registry.members.models import Member
+
+
+class ApplicationStatus(enum.StrEnum):
+    """Lifecycle of an application, in order."""
+
+    IDEA = "idea"
+    EXPLORATION = "exploration"
+    BUILD = "build"
+    ACCEPTANCE = "acceptance"
+    PRODUCTION = "production"
+    RETIRED = "retired"
+
+
+class Application(Base):
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    lead_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT"), index=True
+    )
+    owner_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus, "application_status"), index=True
+    )
+    licence: Mapped[str] = mapped_column(String(500))
+    repository_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    lead_member: Mapped[Member | None] = relationship(foreign_keys=[lead_member_id], lazy="raise")
+    owner_member: Mapped[Member | None] = relationship(foreign_keys=[owner_member_id], lazy="raise")
+    releases: Mapped[list[Release]] = relationship(
+        back_populates="application", lazy="raise", cascade="all, delete-orphan"
+    )
+    standards: Mapped[list[StandardClaim]] = relationship(
+        back_populates="application", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class Release(Base):
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("application_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[str] = mapped_column(String(50))
+    released_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="releases", lazy="raise")
+
+
+class StandardClaim(Base):
+    """A standard the application claims to comply with (e.g. ZGW API's, WCAG 2.1 AA)."""
+
+    __tablename__ = "standard_claim"
+    __table_args__ = (UniqueConstraint("application_id", "standard"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    standard: Mapped[str] = mapped_column(String(200))
+
+    application: Mapped[Application] = relationship(back_populates="standards", lazy="raise")

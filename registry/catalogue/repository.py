@@ -1,0 +1,113 @@
+"""Queries for the catalogue."""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.catalogue.models import Application, ApplicationStatus, Release, StandardClaim
+from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
+from registry.members.models import Member
+
+
+class ApplicationOrder(enum.StrEnum):
+    NAME = "name"
+    STATUS = "status"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationFilter:
+    statuses: Sequence[ApplicationStatus] = ()
+    licence: str | None = None
+    lead_member: str | None = None
+    search: str | None = None
+
+
+# Lifecycle order, not alphabetical order, when sorting by status.
+_STATUS_RANK = case({s: i for i, s in enumerate(ApplicationStatus)}, value=Application.status)
+
+
+async def list_applications(
+    session: AsyncSession,
+    page: PageRequest,
+    filter_: ApplicationFilter,
+    order: ApplicationOrder = ApplicationOrder.NAME,
+    descending: bool = False,
+) -> Page[Application]:
+    query = select(Application)
+    if filter_.statuses:
+        query = query.where(Application.status.in_(filter_.statuses))
+    if filter_.licence:
+        query = query.where(Application.licence.ilike(like_pattern(filter_.licence), escape="\\"))
+    if filter_.lead_member:
+        query = query.join(Member, Member.id == Application.lead_member_id).where(
+            Member.code == filter_.lead_member
+        )
+    if filter_.search:
+        pattern = like_pattern(filter_.search)
+        query = query.where(
+            or_(
+                Application.name.ilike(pattern, escape="\\"),
+                Application.description_nl.ilike(pattern, escape="\\"),
+                Application.description_en.ilike(pattern, escape="\\"),
+            )
+        )
+    key = {
+        ApplicationOrder.NAME: Application.name,
+        ApplicationOrder.STATUS: _STATUS_RANK,
+        ApplicationOrder.UPDATED: Application.updated_at,
+    }[order]
+    query = query.order_by(key.desc() if descending else key.asc(), Application.slug)
+    return await paginate(session, query, page)
+
+
+async def application_by_slug(session: AsyncSession, slug: str) -> Application | None:
+    return await session.scalar(select(Application).where(Application.slug == slug))
+
+
+async def releases_of(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[Release]]:
+    result: dict[int, list[Release]] = defaultdict(list)
+    if application_ids:
+        rows = await session.scalars(
+            select(Release)
+            .where(Release.application_id.in_(application_ids))
+            .order_by(Release.released_on.desc(), Release.version.desc())
+        )
+        for release in rows:
+            result[release.application_id].append(release)
+    return result
+
+
+async def standards_of(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[StandardClaim]]:
+    result: dict[int, list[StandardClaim]] = defaultdict(list)
+    if application_ids:
+        rows = await session.scalars(
+            select(StandardClaim)
+            .where(StandardClaim.application_id.in_(application_ids))
+            .order_by(StandardClaim.standard)
+        )
+        for claim in rows:
+            result[claim.application_id].append(claim)
+    return result
+
+
+async def licences_in_use(session: AsyncSession) -> list[str]:
+    rows = await session.scalars(select(Application.licence).distinct().order_by(Application.licence))
+    return list(rows)
+
+
+async def release_exists(session: AsyncSession, application_id: int, version: str) -> bool:
+    found = await session.scalar(
+        select(Release.id).where(Release.application_id == application_id, Release.version == version)
+    )
+    return found is not None

@@ -1,0 +1,173 @@
+"""Rules for the catalogue: creating and editing applications, their lifecycle and releases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import HttpUrl, TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.catalogue import repository
+from registry.catalogue.licences import DEFAULT_LICENCE, spdx_expression
+from registry.catalogue.lifecycle import check_transition
+from registry.catalogue.models import Application, ApplicationStatus, Release, StandardClaim
+from registry.kit.errors import ErrorCollector, NotFound, ValidationFailed
+from registry.kit.types import utcnow
+from registry.members import repository as members
+from registry.members.models import Member
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_URL = TypeAdapter(HttpUrl)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationInput:
+    """Everything a directie user enters for an application; `None` owner means the cooperative."""
+
+    name: str
+    description_nl: str = ""
+    description_en: str = ""
+    lead_member: str | None = None
+    owner_member: str | None = None
+    platform: str = ""
+    licence: str = DEFAULT_LICENCE
+    repository_url: str | None = None
+    standards: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseInput:
+    version: str
+    released_on: date
+    notes: str = ""
+
+
+def _required(errors: ErrorCollector, name: str, value: str, max_length: int) -> str:
+    text = value.strip()
+    if not text:
+        errors.add(name, "required", f"{name} is required")
+    elif len(text) > max_length:
+        errors.add(name, "too_long", f"{name} is longer than {max_length} characters")
+    return text
+
+
+def _repository_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        url = _URL.validate_python(value.strip())
+    except ValidationError:
+        raise ValidationFailed.single(
+            "repository_url", "invalid_url", f"'{value}' is not an http(s) URL"
+        ) from None
+    return str(url)
+
+
+async def _member(
+    session: AsyncSession, errors: ErrorCollector, field_name: str, code: str | None
+) -> Member | None:
+    if not code:
+        return None
+    member = await members.member_by_code(session, code)
+    if member is None:
+        errors.add(field_name, "unknown_member", f"no member with code '{code}'")
+    return member
+
+
+async def _apply(
+    session: AsyncSession, application: Application, data: ApplicationInput, errors: ErrorCollector
+) -> None:
+    """Validate `data` and, only when all of it is valid, write it onto `application`."""
+    name = _required(errors, "name", data.name, 200)
+    licence = errors.check(lambda: spdx_expression(data.licence))
+    url = errors.check(lambda: _repository_url(data.repository_url))
+    lead = await _member(session, errors, "lead_member", data.lead_member)
+    owner = await _member(session, errors, "owner_member", data.owner_member)
+    standards = sorted({s.strip() for s in data.standards if s.strip()})
+    for i, standard in enumerate(standards):
+        if len(standard) > 200:
+            errors.add(f"standards[{i}]", "too_long", "a standard name is at most 200 characters")
+    errors.raise_if_any()
+    assert licence is not None
+    application.name = name
+    application.description_nl = data.description_nl.strip()
+    application.description_en = data.description_en.strip()
+    application.platform = data.platform.strip()
+    application.licence = licence
+    application.repository_url = url
+    application.lead_member_id = lead.id if lead else None
+    application.owner_member_id = owner.id if owner else None
+    current = {c.standard: c for c in application.standards}
+    application.standards = [current.get(s) or StandardClaim(standard=s) for s in standards]
+
+
+async def create_application(
+    session: AsyncSession,
+    slug: str,
+    data: ApplicationInput,
+    status: ApplicationStatus = ApplicationStatus.IDEA,
+) -> Application:
+    errors = ErrorCollector()
+    slug = slug.strip()
+    if not SLUG.fullmatch(slug) or len(slug) > 80:
+        errors.add(
+            "slug",
+            "invalid_slug",
+            "use lowercase letters, digits and single hyphens (at most 80 characters)",
+        )
+    elif await repository.application_by_slug(session, slug) is not None:
+        errors.add("slug", "duplicate", f"an application with slug '{slug}' already exists")
+    application = Application(slug=slug, status=status, standards=[], releases=[])
+    await _apply(session, application, data, errors)
+    session.add(application)
+    await session.flush()
+    return application
+
+
+async def _get(session: AsyncSession, slug: str) -> Application:
+    application = await repository.application_by_slug(session, slug)
+    if application is None:
+        raise NotFound(f"no application with slug '{slug}'")
+    return application
+
+
+async def update_application(
+    session: AsyncSession, slug: str, data: ApplicationInput
+) -> Application:
+    application = await _get(session, slug)
+    await session.refresh(application, ["standards"])
+    await _apply(session, application, data, ErrorCollector())
+    await session.flush()
+    return application
+
+
+async def change_status(
+    session: AsyncSession, slug: str, target: ApplicationStatus
+) -> Application:
+    application = await _get(session, slug)
+    check_transition(application.status, target)
+    application.status = target
+    await session.flush()
+    return application
+
+
+async def add_release(session: AsyncSession, slug: str, data: ReleaseInput) -> Release:
+    application = await _get(session, slug)
+    errors = ErrorCollector()
+    version = _required(errors, "version", data.version, 50)
+    if version and await repository.release_exists(session, application.id, version):
+        errors.add("version", "duplicate", f"release {version} is already recorded")
+    errors.raise_if_any()
+    release = Release(
+        application_id=application.id,
+        version=version,
+        released_on=data.released_on,
+        notes=data.notes.strip(),
+    )
+    session.add(release)
+    application.updated_at = utcnow()
+    await session.flush()
+    return release

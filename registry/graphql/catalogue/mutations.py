@@ -1,0 +1,114 @@
+"""Changes to the catalogue (directie)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from registry.catalogue import service
+from registry.catalogue.licences import DEFAULT_LICENCE
+from registry.graphql.catalogue.types import (
+    Application,
+    ApplicationPayload,
+    ApplicationStatus,
+    Release,
+    ReleasePayload,
+)
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.permissions import DevelopmentModeOnly
+from registry.kit.errors import DomainError
+
+
+@strawberry.input(description="What the directie enters for an application.")
+class ApplicationInput:
+    name: str
+    description_nl: str = ""
+    description_en: str = ""
+    lead_member: str | None = strawberry.field(default=None, description="Member code.")
+    owner_member: str | None = strawberry.field(
+        default=None, description="Member code; leave empty when the cooperative owns it."
+    )
+    platform: str = ""
+    licence: str = strawberry.field(default=DEFAULT_LICENCE, description="SPDX expression.")
+    repository_url: str | None = None
+    standards: list[str] = strawberry.field(default_factory=list)
+
+    def to_domain(self) -> service.ApplicationInput:
+        return service.ApplicationInput(
+            name=self.name,
+            description_nl=self.description_nl,
+            description_en=self.description_en,
+            lead_member=self.lead_member,
+            owner_member=self.owner_member,
+            platform=self.platform,
+            licence=self.licence,
+            repository_url=self.repository_url,
+            standards=tuple(self.standards),
+        )
+
+
+@strawberry.input
+class ReleaseInput:
+    version: str
+    released_on: date
+    notes: str = ""
+
+
+_CHANGE = {"permission_classes": [DevelopmentModeOnly]}
+
+
+@strawberry.type
+class CatalogueMutation:
+    @strawberry.mutation(**_CHANGE, description="Add an application to the catalogue.")
+    async def application_create(
+        self,
+        info: Info,
+        slug: str,
+        input: ApplicationInput,
+        status: ApplicationStatus = ApplicationStatus.IDEA,
+    ) -> ApplicationPayload:
+        try:
+            async with info.context.transaction() as session:
+                created = await service.create_application(
+                    session, slug, input.to_domain(), status
+                )
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(created))
+
+    @strawberry.mutation(**_CHANGE, description="Replace an application's details.")
+    async def application_update(
+        self, info: Info, slug: str, input: ApplicationInput
+    ) -> ApplicationPayload:
+        try:
+            async with info.context.transaction() as session:
+                updated = await service.update_application(session, slug, input.to_domain())
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(updated))
+
+    @strawberry.mutation(**_CHANGE, description="Move an application along its lifecycle.")
+    async def application_status_change(
+        self, info: Info, slug: str, status: ApplicationStatus
+    ) -> ApplicationPayload:
+        try:
+            async with info.context.transaction() as session:
+                changed = await service.change_status(session, slug, status)
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(changed))
+
+    @strawberry.mutation(**_CHANGE, description="Record a release of an application.")
+    async def release_create(self, info: Info, slug: str, input: ReleaseInput) -> ReleasePayload:
+        try:
+            async with info.context.transaction() as session:
+                release = await service.add_release(
+                    session,
+                    slug,
+                    service.ReleaseInput(input.version, input.released_on, input.notes),
+                )
+        except DomainError as error:
+            return ReleasePayload(errors=field_errors(error))
+        return ReleasePayload(release=Release.of(release))

@@ -1,0 +1,82 @@
+"""Read side of the public catalogue."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from registry.catalogue import repository
+from registry.graphql.catalogue.types import Application, ApplicationStatus
+from registry.graphql.context import Info
+from registry.graphql.relay import Connection, page_request
+
+
+@strawberry.input
+class ApplicationFilter:
+    status: list[ApplicationStatus] | None = strawberry.UNSET
+    licence: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Part of the SPDX expression, e.g. EUPL-1.2."
+    )
+    lead_member: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Member code of the lead member."
+    )
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Text in the name or description (nl or en)."
+    )
+
+
+@strawberry.enum
+class ApplicationOrderField(enum.Enum):
+    NAME = "name"
+    STATUS = "status"
+    UPDATED = "updated"
+
+
+@strawberry.enum
+class OrderDirection(enum.Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input
+class ApplicationOrder:
+    field: ApplicationOrderField = ApplicationOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.type
+class CatalogueQuery:
+    @strawberry.field(description="The catalogue of applications.")
+    async def applications(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: ApplicationFilter | None = None,
+        order_by: ApplicationOrder | None = None,
+    ) -> Connection[Application]:
+        request = page_request(first, after)
+        f = filter or ApplicationFilter()
+        order = order_by or ApplicationOrder()
+        domain_filter = repository.ApplicationFilter(
+            statuses=tuple(f.status or ()),
+            licence=f.licence or None,
+            lead_member=f.lead_member or None,
+            search=f.search or None,
+        )
+        async with info.context.db() as session:
+            page = await repository.list_applications(
+                session,
+                request,
+                domain_filter,
+                repository.ApplicationOrder(order.field.value),
+                descending=order.direction is OrderDirection.DESC,
+            )
+        return Connection[Application].of(page, Application.of)
+
+    @strawberry.field
+    async def application(self, info: Info, slug: str) -> Application | None:
+        async with info.context.db() as session:
+            found = await repository.application_by_slug(session, slug)
+        return Application.of(found) if found else None

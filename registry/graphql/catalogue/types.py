@@ -1,0 +1,112 @@
+"""GraphQL types of the catalogue."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import strawberry
+
+from registry.catalogue import models
+from registry.catalogue.lifecycle import allowed_next
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError
+from registry.graphql.members.types import Member
+
+ApplicationStatus = strawberry.enum(models.ApplicationStatus, name="ApplicationStatus")
+
+
+@strawberry.enum
+class Language(enum.Enum):
+    NL = "nl"
+    EN = "en"
+
+
+@strawberry.type
+class Release:
+    version: str
+    released_on: date
+    notes: str
+
+    @classmethod
+    def of(cls, r: models.Release) -> Release:
+        return cls(version=r.version, released_on=r.released_on, notes=r.notes)
+
+
+@strawberry.type(description="Jointly owned software in the catalogue (applicatie).")
+class Application:
+    model: strawberry.Private[models.Application]
+    slug: str
+    name: str
+    description_nl: str
+    description_en: str
+    platform: str
+    status: ApplicationStatus
+    licence: str = strawberry.field(description="SPDX licence expression, normalised.")
+    repository_url: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, a: models.Application) -> Application:
+        return cls(
+            model=a,
+            slug=a.slug,
+            name=a.name,
+            description_nl=a.description_nl,
+            description_en=a.description_en,
+            platform=a.platform,
+            status=ApplicationStatus(a.status),
+            licence=a.licence,
+            repository_url=a.repository_url,
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+        )
+
+    @strawberry.field(description="The description in the given language, Dutch if it is empty.")
+    def description(self, language: Language = Language.NL) -> str:
+        if language is Language.EN and self.description_en:
+            return self.description_en
+        return self.description_nl
+
+    @strawberry.field(description="The member leading development (trekker).")
+    async def lead_member(self, info: Info) -> Member | None:
+        if self.model.lead_member_id is None:
+            return None
+        found = await info.context.loaders.member_by_id.load(self.model.lead_member_id)
+        return Member.of(found) if found else None
+
+    @strawberry.field(description="The owning member; null when the cooperative owns it.")
+    async def owner_member(self, info: Info) -> Member | None:
+        if self.model.owner_member_id is None:
+            return None
+        found = await info.context.loaders.member_by_id.load(self.model.owner_member_id)
+        return Member.of(found) if found else None
+
+    @strawberry.field
+    def owned_by_cooperative(self) -> bool:
+        return self.model.owner_member_id is None
+
+    @strawberry.field(description="Releases, newest first.")
+    async def releases(self, info: Info) -> list[Release]:
+        return [Release.of(r) for r in await info.context.loaders.releases.load(self.model.id)]
+
+    @strawberry.field(description="Standards the application claims to comply with.")
+    async def standards(self, info: Info) -> list[str]:
+        return [c.standard for c in await info.context.loaders.standards.load(self.model.id)]
+
+    @strawberry.field(description="Statuses this application may move to next.")
+    def allowed_transitions(self) -> list[ApplicationStatus]:
+        return [ApplicationStatus(s) for s in allowed_next(self.model.status)]
+
+
+@strawberry.type
+class ApplicationPayload:
+    application: Application | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ReleasePayload:
+    release: Release | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)

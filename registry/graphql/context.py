@@ -1,0 +1,54 @@
+"""Per-request GraphQL context: one serialised read session, DataLoaders, units of work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.litestar import BaseContext
+from strawberry.types import Info as StrawberryInfo
+
+from registry.graphql.loaders import Loaders
+from registry.settings import Settings
+
+
+class Context(BaseContext, kw_only=True):
+    """Sibling fields resolve concurrently, so reads go through one lock-guarded session."""
+
+    session_factory: async_sessionmaker[AsyncSession]
+    read_session: AsyncSession
+    lock: asyncio.Lock
+    loaders: Loaders
+    settings: Settings
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        async with self.lock:
+            yield self.read_session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One mutation, one transaction: committed on success, rolled back on any error."""
+        async with self.session_factory() as session, session.begin():
+            yield session
+
+
+Info = StrawberryInfo[Context, None]
+
+
+async def context_getter(request: Request[Any, Any, Any]) -> AsyncIterator[Context]:
+    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    async with factory() as session:
+        lock = asyncio.Lock()
+        context = Context(
+            session_factory=factory,
+            read_session=session,
+            lock=lock,
+            loaders=Loaders(session, lock),
+            settings=request.app.state.settings,
+        )
+        yield context

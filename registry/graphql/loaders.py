@@ -1,0 +1,60 @@
+"""DataLoaders, created per request, so a page of N items costs a constant number of queries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from registry.catalogue import repository as catalogue
+from registry.catalogue.models import Release, StandardClaim
+from registry.members import repository as members
+from registry.members.models import Member, Municipality, PopulationFigure
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Loaders:
+    def __init__(self, session: AsyncSession, lock: asyncio.Lock) -> None:
+        self._session = session
+        self._lock = lock
+        self.member_by_id = self._loader(self._members)
+        self.releases = self._loader(self._releases)
+        self.standards = self._loader(self._standards)
+        self.municipalities_of_member = self._loader(self._municipalities)
+        self.figures_of_municipality = self._loader(self._figures)
+
+    def _loader(
+        self, fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+    ) -> DataLoader[K, V]:
+        async def load(keys: list[K]) -> Sequence[V]:
+            async with self._lock:
+                return await fetch(keys)
+
+        return DataLoader(load_fn=load)
+
+    async def _members(self, ids: Sequence[int]) -> list[Member | None]:
+        found = await members.members_by_ids(self._session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _releases(self, ids: Sequence[int]) -> list[list[Release]]:
+        found = await catalogue.releases_of(self._session, ids)
+        return [found.get(i, []) for i in ids]
+
+    async def _standards(self, ids: Sequence[int]) -> list[list[StandardClaim]]:
+        found = await catalogue.standards_of(self._session, ids)
+        return [found.get(i, []) for i in ids]
+
+    async def _municipalities(self, ids: Sequence[int]) -> list[list[Municipality]]:
+        found = await members.municipalities_of_members(self._session, ids)
+        return [found.get(i, []) for i in ids]
+
+    async def _figures(self, ids: Sequence[int]) -> list[list[PopulationFigure]]:
+        by_municipality: dict[int, list[PopulationFigure]] = {i: [] for i in ids}
+        for figure in await members.figures_for(self._session, ids):
+            by_municipality[figure.municipality_id].append(figure)
+        return [by_municipality[i] for i in ids]

@@ -1,0 +1,67 @@
+"""Read side of members and municipalities."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from registry.graphql.context import Info
+from registry.graphql.members.types import Member, MemberType, Municipality
+from registry.graphql.relay import Connection, page_request
+from registry.members import repository
+
+
+@strawberry.input
+class MemberFilter:
+    search: str | None = strawberry.UNSET
+    type: MemberType | None = strawberry.UNSET
+
+
+@strawberry.input
+class MunicipalityFilter:
+    search: str | None = strawberry.UNSET
+    valid_on: date | None = strawberry.UNSET
+
+
+@strawberry.type
+class MembersQuery:
+    @strawberry.field(description="Members, ordered by name.")
+    async def members(
+        self, info: Info, first: int = 20, after: str | None = None, filter: MemberFilter | None = None
+    ) -> Connection[Member]:
+        request = page_request(first, after)
+        f = filter or MemberFilter()
+        async with info.context.db() as session:
+            page = await repository.list_members(
+                session, request, search=f.search or None, type_=f.type or None
+            )
+        return Connection[Member].of(page, Member.of)
+
+    @strawberry.field
+    async def member(self, info: Info, code: str) -> Member | None:
+        async with info.context.db() as session:
+            found = await repository.member_by_code(session, code)
+        return Member.of(found) if found else None
+
+    @strawberry.field(description="Municipalities, ordered by name.")
+    async def municipalities(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: MunicipalityFilter | None = None,
+    ) -> Connection[Municipality]:
+        request = page_request(first, after)
+        f = filter or MunicipalityFilter()
+        async with info.context.db() as session:
+            page = await repository.list_municipalities(
+                session, request, search=f.search or None, valid_on=f.valid_on or None
+            )
+        return Connection[Municipality].of(page, Municipality.of)
+
+    @strawberry.field
+    async def municipality(self, info: Info, cbs_code: str) -> Municipality | None:
+        async with info.context.db() as session:
+            found = await repository.municipality_by_code(session, cbs_code.strip().upper())
+        return Municipality.of(found) if found else None

@@ -1,0 +1,78 @@
+"""Relay-style cursor connections shared by every list in the schema."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from registry.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
+
+N = TypeVar("N")
+M = TypeVar("M")
+
+_PREFIX = "offset:"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+        raise GraphQLError(f"after: '{cursor}' is not a cursor from this API")
+    return int(text[len(_PREFIX) :])
+
+
+def page_request(first: int, after: str | None) -> PageRequest:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise GraphQLError(f"first: must be between 1 and {MAX_PAGE_SIZE}, got {first}")
+    offset = decode_cursor(after) + 1 if after else 0
+    return PageRequest(offset=offset, limit=first)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
+@strawberry.type
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Page[M], convert: Callable[[M], N]) -> Connection[N]:
+        edges = [
+            Edge(cursor=encode_cursor(page.offset + i), node=convert(item))
+            for i, item in enumerate(page.items)
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+

@@ -1,0 +1,39 @@
+"""Dutch government identifiers: CBS municipality code, OIN and KvK number."""
+
+from __future__ import annotations
+
+import re
+
+from registry.kit.errors import ValidationFailed
+
+_CBS = re.compile(r"GM\d{4}")
+_OIN = re.compile(r"\d{20}")
+_KVK = re.compile(r"\d{8}")
+
+
+def cbs_code(value: str, field: str = "cbs_code") -> str:
+    """A CBS municipality code: `GM` and four digits (GM0632 is Woerden)."""
+    code = value.strip().upper()
+    if not _CBS.fullmatch(code):
+        raise ValidationFailed.single(
+            field, "invalid_cbs_code", f"'{value}' is not a CBS municipality code (GM + 4 digits)"
+        )
+    return code
+
+
+def oin(value: str, field: str = "oin") -> str:
+    """Organisatie-identificatienummer: exactly 20 digits."""
+    digits = value.strip()
+    if not _OIN.fullmatch(digits):
+        raise ValidationFailed.single(field, "invalid_oin", f"'{value}' is not an OIN (20 digits)")
+    return digits
+
+
+def kvk(value: str, field: str = "kvk") -> str:
+    """Kamer van Koophandel number: exactly 8 digits."""
+    digits = value.strip()
+    if not _KVK.fullmatch(digits):
+        raise ValidationFailed.single(
+            field, "invalid_kvk", f"'{value}' is not a KvK number (8 digits)"
+        )
+    return digits

@@ -1,0 +1,106 @@
+"""Queries for municipalities, population figures and members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
+from registry.members.models import (
+    Member,
+    MemberType,
+    Municipality,
+    PopulationFigure,
+    member_municipality,
+)
+
+
+async def municipalities_by_codes(
+    session: AsyncSession, codes: Sequence[str]
+) -> dict[str, Municipality]:
+    if not codes:
+        return {}
+    rows = await session.scalars(select(Municipality).where(Municipality.cbs_code.in_(codes)))
+    return {m.cbs_code: m for m in rows}
+
+
+async def figures_for(
+    session: AsyncSession, municipality_ids: Sequence[int]
+) -> list[PopulationFigure]:
+    if not municipality_ids:
+        return []
+    rows = await session.scalars(
+        select(PopulationFigure)
+        .where(PopulationFigure.municipality_id.in_(municipality_ids))
+        .order_by(PopulationFigure.municipality_id, PopulationFigure.reference_date)
+    )
+    return list(rows)
+
+
+async def list_municipalities(
+    session: AsyncSession, page: PageRequest, *, search: str | None, valid_on: date | None
+) -> Page[Municipality]:
+    query = select(Municipality).order_by(Municipality.name, Municipality.cbs_code)
+    if search:
+        pattern = like_pattern(search)
+        query = query.where(
+            or_(Municipality.name.ilike(pattern, escape="\\"), Municipality.cbs_code.ilike(pattern, escape="\\"))
+        )
+    if valid_on is not None:
+        query = query.where(
+            or_(Municipality.valid_from.is_(None), Municipality.valid_from <= valid_on),
+            or_(Municipality.valid_to.is_(None), Municipality.valid_to >= valid_on),
+        )
+    return await paginate(session, query, page)
+
+
+async def municipality_by_code(session: AsyncSession, cbs_code: str) -> Municipality | None:
+    return await session.scalar(select(Municipality).where(Municipality.cbs_code == cbs_code))
+
+
+async def list_members(
+    session: AsyncSession, page: PageRequest, *, search: str | None, type_: MemberType | None
+) -> Page[Member]:
+    query = select(Member).order_by(Member.name, Member.code)
+    if search:
+        pattern = like_pattern(search)
+        query = query.where(
+            or_(Member.name.ilike(pattern, escape="\\"), Member.code.ilike(pattern, escape="\\"))
+        )
+    if type_ is not None:
+        query = query.where(Member.type == type_)
+    return await paginate(session, query, page)
+
+
+async def member_by_code(session: AsyncSession, code: str) -> Member | None:
+    return await session.scalar(select(Member).where(Member.code == code))
+
+
+async def members_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Member]:
+    if not ids:
+        return {}
+    return {m.id: m for m in await session.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
+async def municipalities_of_members(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[Municipality]]:
+    result: dict[int, list[Municipality]] = {i: [] for i in member_ids}
+    if not member_ids:
+        return result
+    rows = await session.execute(
+        select(member_municipality.c.member_id, Municipality)
+        .join(Municipality, Municipality.id == member_municipality.c.municipality_id)
+        .where(member_municipality.c.member_id.in_(member_ids))
+        .order_by(Municipality.cbs_code)
+    )
+    for member_id, municipality in rows.tuples():
+        result[member_id].append(municipality)
+    return result
+
+
+async def member_count(session: AsyncSession) -> int:
+    return (await session.scalar(select(func.count()).select_from(Member))) or 0

@@ -1,0 +1,69 @@
+"""The Litestar application: GraphQL endpoint, public pages and static files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.litestar import make_graphql_controller
+
+from registry.db import create_engine, create_session_factory
+from registry.graphql.context import context_getter
+from registry.graphql.schema import schema
+from registry.settings import PROJECT_ROOT, Settings, get_settings
+from registry.web.catalogue import CatalogueController
+from registry.web.i18n import configure_templates
+
+WEB_DIR = PROJECT_ROOT / "web"
+
+
+async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
+    """One session per page request: committed when the handler succeeds, rolled back if not."""
+    async with state.session_factory() as session:
+        try:
+            yield session
+        except Exception:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = create_engine(settings.database_url, echo=settings.sql_echo)
+    graphql = make_graphql_controller(
+        schema,
+        path="/graphql",
+        graphql_ide="graphiql" if settings.dev_mode else None,
+        allow_queries_via_get=settings.dev_mode,
+        context_getter=context_getter,
+    )
+    return Litestar(
+        route_handlers=[
+            graphql,
+            CatalogueController,
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+        ],
+        dependencies={"db_session": Provide(provide_db_session)},
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_templates,
+        ),
+        state=State(
+            {
+                "settings": settings,
+                "engine": engine,
+                "session_factory": create_session_factory(engine),
+            }
+        ),
+        on_shutdown=[engine.dispose],
+        debug=settings.dev_mode,
+    )
