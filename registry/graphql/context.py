@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
-
-from litestar import Request
+from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -40,8 +38,8 @@ class Context(BaseContext, kw_only=True):
 Info = StrawberryInfo[Context, None]
 
 
-async def context_getter(request: Request[Any, Any, Any]) -> AsyncIterator[Context]:
-    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+async def context_getter(state: State) -> AsyncIterator[Context]:
+    factory: async_sessionmaker[AsyncSession] = state.session_factory
     async with factory() as session:
         lock = asyncio.Lock()
         context = Context(
@@ -49,6 +47,6 @@ async def context_getter(request: Request[Any, Any, Any]) -> AsyncIterator[Conte
             read_session=session,
             lock=lock,
             loaders=Loaders(session, lock),
-            settings=request.app.state.settings,
+            settings=state.settings,
         )
         yield context

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 from litestar import Litestar
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.litestar import make_graphql_controller
 
 from registry.db import create_engine, create_session_factory
@@ -18,21 +15,10 @@ from registry.graphql.context import context_getter
 from registry.graphql.schema import schema
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.catalogue import CatalogueController
+from registry.web.deps import provide_db_session
 from registry.web.i18n import configure_templates
 
 WEB_DIR = PROJECT_ROOT / "web"
-
-
-async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
-    """One session per page request: committed when the handler succeeds, rolled back if not."""
-    async with state.session_factory() as session:
-        try:
-            yield session
-        except Exception:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -1,0 +1,137 @@
+"""The `registry` command: serve, migrate, demo data, population import, schema export."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry import migrate as migrations
+from registry.db import create_engine, create_session_factory, transaction
+from registry.demo import load_demo
+from registry.graphql.schema import schema_sdl
+from registry.kit.errors import DomainError, ValidationFailed
+from registry.members.models import FigureStatus
+from registry.members.population import parse_cbs_csv
+from registry.members.service import CBS_SOURCE, import_population
+from registry.settings import PROJECT_ROOT, get_settings
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Coöperatieregister: the registry of the cooperative.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+population_app = typer.Typer(help="Population figures (CBS).", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL schema file.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+app.add_typer(population_app, name="population")
+app.add_typer(schema_app, name="schema")
+
+out = Console()
+err = Console(stderr=True)
+
+SCHEMA_FILE = PROJECT_ROOT / "graphql" / "schema.graphql"
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    if isinstance(error, ValidationFailed):
+        err.print(f"[red]Refused: {len(error.errors)} error(s), nothing was changed.[/red]")
+        for e in error.errors:
+            err.print(f"  {e.field}: {e.message} [dim]({e.code})[/dim]")
+    else:
+        err.print(f"[red]Refused ({error.code}): {error.message}[/red]")
+    return typer.Exit(code=1)
+
+
+def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction: all of it is stored, or none of it."""
+
+    async def run() -> T:
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with transaction(create_session_factory(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        raise _fail(error) from None
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "head") -> None:
+    """Bring the database schema up to date (Alembic)."""
+    asyncio.run(migrations.upgrade(get_settings().database_url, revision))
+    out.print(f"Database at revision {revision}.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the GraphQL API and the web pages."""
+    settings = get_settings()
+    uvicorn.run(
+        "registry.web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        proxy_headers=True,
+    )
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the demo cooperative once (skipped when members already exist)."""
+    if _in_transaction(load_demo):
+        out.print("Demo data loaded.")
+    else:
+        out.print("Members already exist: demo data not loaded again.")
+
+
+@population_app.command("import")
+def population_import(
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population")
+    ],
+    source: Annotated[str, typer.Option(help="Source recorded with every figure.")] = CBS_SOURCE,
+    status: Annotated[FigureStatus, typer.Option(help="provisional or final.")] = FigureStatus.FINAL,
+) -> None:
+    """Import population figures from a CBS export; a bad line refuses the whole file."""
+    try:
+        rows = parse_cbs_csv(path.read_text(encoding="utf-8"))
+    except ValidationFailed as error:
+        raise _fail(error) from None
+    result = _in_transaction(
+        lambda session: import_population(session, rows, source=source, status=status)
+    )
+    out.print(
+        f"{len(rows)} figures read: {result.figures_created} new, "
+        f"{result.figures_corrected} corrected, {result.figures_unchanged} unchanged; "
+        f"{result.municipalities_created} municipalities added, "
+        f"{result.municipalities_renamed} renamed."
+    )
+
+
+@schema_app.command("export")
+def schema_export(
+    check: Annotated[bool, typer.Option(help="Only check that the file is up to date.")] = False,
+) -> None:
+    """Write graphql/schema.graphql from the code (or check that it is current)."""
+    sdl = schema_sdl()
+    if check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text(encoding="utf-8") != sdl:
+            err.print(f"{SCHEMA_FILE} is out of date: run `make schema`.")
+            raise typer.Exit(code=1)
+        out.print("Schema file is up to date.")
+        return
+    SCHEMA_FILE.write_text(sdl, encoding="utf-8")
+    out.print(f"Wrote {SCHEMA_FILE}.")

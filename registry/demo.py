@@ -1,0 +1,208 @@
+"""Demo data: a realistic cooperative of municipalities with the real CBS 2020 figures.
+
+Identifiers (OIN, KvK) of the demo members are made up in the right format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.service import (
+    ApplicationInput,
+    ReleaseInput,
+    add_release,
+    create_application,
+)
+from registry.members import repository as members
+from registry.members.population import parse_cbs_csv
+from registry.members.service import MemberInput, create_member, import_population
+
+
+def shipped_population_csv() -> str:
+    """The CBS figures of 1 January 2020 that ship with the registry (CC BY 4.0, Bron: CBS)."""
+    return (
+        resources.files("registry.members")
+        .joinpath("data/cbs_population_2020.csv")
+        .read_text(encoding="utf-8")
+    )
+
+
+MEMBERS = (
+    MemberInput(
+        "eindhoven",
+        "Gemeente Eindhoven",
+        "gemeente",
+        ("GM0772",),
+        "00000001001902763000",
+        "17272738",
+    ),
+    MemberInput(
+        "woerden", "Gemeente Woerden", "gemeente", ("GM0632",), "00000001001763006000", "30278887"
+    ),
+    MemberInput(
+        "gr-boxtel-sint-michielsgestel",
+        "Werkorganisatie Boxtel en Sint-Michielsgestel",
+        "gemeenschappelijke_regeling",
+        ("GM0757", "GM0845"),
+        "00000003820452941000",
+        "64213854",
+    ),
+    MemberInput(
+        "tilburg", "Gemeente Tilburg", "gemeente", ("GM0855",), "00000001002564440000", "17278718"
+    ),
+    MemberInput(
+        "zwolle", "Gemeente Zwolle", "gemeente", ("GM0193",), "00000001001825568000", "05070216"
+    ),
+    MemberInput(
+        "zaanstad", "Gemeente Zaanstad", "gemeente", ("GM0479",), "00000001001776487000", "34369786"
+    ),
+    MemberInput(
+        "groningen",
+        "Gemeente Groningen",
+        "gemeente",
+        ("GM0014",),
+        "00000001001589623000",
+        "01180016",
+    ),
+    MemberInput(
+        "enschede-apeldoorn",
+        "Samenwerking Enschede en Apeldoorn",
+        "partnership",
+        ("GM0153", "GM0200"),
+    ),
+    MemberInput(
+        "provincie-utrecht",
+        "Provincie Utrecht",
+        "provincie",
+        (),
+        "00000001002220647000",
+        "30277172",
+    ),
+)
+
+APPLICATIONS: tuple[tuple[str, ApplicationStatus, ApplicationInput], ...] = (
+    (
+        "zaakafhandeling",
+        ApplicationStatus.PRODUCTION,
+        ApplicationInput(
+            name="Zaakafhandelcomponent",
+            description_nl="Zaaksysteem voor het behandelen van aanvragen, meldingen en "
+            "bezwaren, volgens de ZGW API's.",
+            description_en="Case management system for applications, reports and objections, "
+            "built on the Dutch ZGW APIs.",
+            lead_member="eindhoven",
+            platform="Common Ground (Kubernetes)",
+            licence="EUPL-1.2",
+            repository_url="https://github.com/example-cooperatie/zaakafhandeling",
+            standards=("ZGW API's", "Common Ground", "WCAG 2.1 AA", "NL API Strategie"),
+        ),
+    ),
+    (
+        "subsidieportaal",
+        ApplicationStatus.ACCEPTANCE,
+        ApplicationInput(
+            name="Subsidieportaal",
+            description_nl="Aanvragen, beoordelen en verantwoorden van subsidies.",
+            description_en="Applying for, assessing and accounting for grants.",
+            lead_member="woerden",
+            platform="Python / Django",
+            licence="EUPL-1.2",
+            repository_url="https://github.com/example-cooperatie/subsidieportaal",
+            standards=("WCAG 2.1 AA", "DigiD"),
+        ),
+    ),
+    (
+        "mijn-gemeente",
+        ApplicationStatus.PRODUCTION,
+        ApplicationInput(
+            name="Mijn Gemeente",
+            description_nl="Persoonlijke omgeving voor inwoners en ondernemers: lopende zaken, "
+            "berichten en afspraken.",
+            description_en="Personal portal for residents and businesses: open cases, "
+            "messages and appointments.",
+            lead_member="gr-boxtel-sint-michielsgestel",
+            platform="React / Node.js",
+            licence="EUPL-1.2 OR MIT",
+            repository_url="https://github.com/example-cooperatie/mijn-gemeente",
+            standards=("NL Design System", "WCAG 2.1 AA", "DigiD", "eHerkenning"),
+        ),
+    ),
+    (
+        "rapportage",
+        ApplicationStatus.BUILD,
+        ApplicationInput(
+            name="Rapportage-app",
+            description_nl="Stuurinformatie en dashboards over dienstverlening en doorlooptijden.",
+            description_en="Management information and dashboards on service levels and "
+            "lead times.",
+            lead_member="tilburg",
+            owner_member="tilburg",
+            platform="Python / Superset",
+            licence="Apache-2.0",
+            standards=("Common Ground",),
+        ),
+    ),
+    (
+        "burgerzaken-verhuizing",
+        ApplicationStatus.EXPLORATION,
+        ApplicationInput(
+            name="Burgerzaken: verhuizing doorgeven",
+            description_nl="Module voor het online doorgeven van een verhuizing aan de BRP.",
+            description_en="Module for reporting a change of address to the BRP online.",
+            lead_member="zwolle",
+            platform="Common Ground",
+            licence="EUPL-1.2",
+            standards=("Haal Centraal BRP",),
+        ),
+    ),
+    (
+        "burgerzaken-uittreksel",
+        ApplicationStatus.IDEA,
+        ApplicationInput(
+            name="Burgerzaken: uittreksel BRP",
+            description_nl="Idee: een uittreksel uit de BRP direct digitaal aanvragen.",
+            description_en="Idea: request an extract from the BRP digitally.",
+            lead_member="zaanstad",
+            licence="EUPL-1.2",
+        ),
+    ),
+    (
+        "klantcontact-v1",
+        ApplicationStatus.RETIRED,
+        ApplicationInput(
+            name="Klantcontactsysteem (versie 1)",
+            description_nl="Vervangen door de Zaakafhandelcomponent.",
+            description_en="Replaced by the case management system.",
+            lead_member="eindhoven",
+            platform="PHP",
+            licence="GPL-3.0-or-later",
+        ),
+    ),
+)
+
+RELEASES = (
+    ("zaakafhandeling", ReleaseInput("1.0.0", date(2023, 3, 1), "Eerste productierelease.")),
+    ("zaakafhandeling", ReleaseInput("1.4.0", date(2024, 9, 16), "Bezwaar en beroep.")),
+    ("zaakafhandeling", ReleaseInput("2.0.0", date(2025, 11, 3), "ZGW API's 1.5.")),
+    ("subsidieportaal", ReleaseInput("0.9.0", date(2025, 6, 30), "Acceptatieversie.")),
+    ("mijn-gemeente", ReleaseInput("3.2.1", date(2025, 2, 12), "Toegankelijkheidsherstel.")),
+    ("klantcontact-v1", ReleaseInput("1.8.3", date(2019, 5, 20), "Laatste versie.")),
+)
+
+
+async def load_demo(session: AsyncSession) -> bool:
+    """Load the demo once; returns False (and changes nothing) when members already exist."""
+    if await members.member_count(session) > 0:
+        return False
+    await import_population(session, parse_cbs_csv(shipped_population_csv()))
+    for member in MEMBERS:
+        await create_member(session, member)
+    for slug, status, data in APPLICATIONS:
+        await create_application(session, slug, data, status)
+    for slug, release in RELEASES:
+        await add_release(session, slug, release)
+    return True
