@@ -103,7 +103,9 @@ def population_import(
         Path, typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population")
     ],
     source: Annotated[str, typer.Option(help="Source recorded with every figure.")] = CBS_SOURCE,
-    status: Annotated[FigureStatus, typer.Option(help="provisional or final.")] = FigureStatus.FINAL,
+    status: Annotated[
+        FigureStatus, typer.Option(help="provisional or final.")
+    ] = FigureStatus.FINAL,
 ) -> None:
     """Import population figures from a CBS export; a bad line refuses the whole file."""
     try:

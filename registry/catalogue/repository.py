@@ -102,12 +102,16 @@ async def standards_of(
 
 
 async def licences_in_use(session: AsyncSession) -> list[str]:
-    rows = await session.scalars(select(Application.licence).distinct().order_by(Application.licence))
+    rows = await session.scalars(
+        select(Application.licence).distinct().order_by(Application.licence)
+    )
     return list(rows)
 
 
 async def release_exists(session: AsyncSession, application_id: int, version: str) -> bool:
     found = await session.scalar(
-        select(Release.id).where(Release.application_id == application_id, Release.version == version)
+        select(Release.id).where(
+            Release.application_id == application_id, Release.version == version
+        )
     )
     return found is not None

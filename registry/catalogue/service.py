@@ -144,9 +144,7 @@ async def update_application(
     return application
 
 
-async def change_status(
-    session: AsyncSession, slug: str, target: ApplicationStatus
-) -> Application:
+async def change_status(session: AsyncSession, slug: str, target: ApplicationStatus) -> Application:
     application = await _get(session, slug)
     check_transition(application.status, target)
     application.status = target

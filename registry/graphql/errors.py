@@ -12,7 +12,9 @@ from registry.kit.errors import DomainError, ValidationFailed
 _SEGMENT = re.compile(r"[A-Za-z_]+")
 
 
-@strawberry.type(description="A refused input: the field (path in the input), a stable code, a message.")
+@strawberry.type(
+    description="A refused input: the field (path in the input), a stable code, a message."
+)
 class FieldError:
     field: str
     code: str

@@ -28,9 +28,7 @@ class Loaders:
         self.municipalities_of_member = self._loader(self._municipalities)
         self.figures_of_municipality = self._loader(self._figures)
 
-    def _loader(
-        self, fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
-    ) -> DataLoader[K, V]:
+    def _loader(self, fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> DataLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
             async with self._lock:
                 return await fetch(keys)

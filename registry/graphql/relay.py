@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 
+from graphql import GraphQLError
 from registry.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
 
 N = TypeVar("N")
@@ -75,4 +75,3 @@ class Connection(Generic[N]):
             ),
             total_count=page.total,
         )
-

@@ -71,9 +71,7 @@ class PopulationFigure(Base):
 member_municipality = Table(
     "member_municipality",
     Base.metadata,
-    Column(
-        "member_id", ForeignKey("member.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    Column("member_id", ForeignKey("member.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column(
         "municipality_id",
         ForeignKey("municipality.id", ondelete="RESTRICT"),

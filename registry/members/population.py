@@ -86,7 +86,9 @@ def _parse_row(line: int, record: Mapping[str, str | None]) -> PopulationRow:
     year = _int_field(record.get("year") or "", "year", MIN_YEAR, MAX_YEAR, errors)
     count = _int_field(record.get("population") or "", "population", 0, 100_000_000, errors)
     errors.raise_if_any()
-    assert code is not None and year is not None and count is not None
+    assert code is not None
+    assert year is not None
+    assert count is not None
     return PopulationRow(line, code, name, year, count)
 
 
@@ -115,7 +117,9 @@ def parse_cbs_csv(text: str) -> list[PopulationRow]:
         line = reader.line_num
         if None in record:
             errors.append(
-                FieldError(f"rows[{line}]", "too_many_fields", "the line has more fields than the header")
+                FieldError(
+                    f"rows[{line}]", "too_many_fields", "the line has more fields than the header"
+                )
             )
             continue
         try:

@@ -47,7 +47,10 @@ async def list_municipalities(
     if search:
         pattern = like_pattern(search)
         query = query.where(
-            or_(Municipality.name.ilike(pattern, escape="\\"), Municipality.cbs_code.ilike(pattern, escape="\\"))
+            or_(
+                Municipality.name.ilike(pattern, escape="\\"),
+                Municipality.cbs_code.ilike(pattern, escape="\\"),
+            )
         )
     if valid_on is not None:
         query = query.where(
@@ -97,7 +100,7 @@ async def municipalities_of_members(
         .where(member_municipality.c.member_id.in_(member_ids))
         .order_by(Municipality.cbs_code)
     )
-    for member_id, municipality in rows.tuples():
+    for member_id, municipality in rows:
         result[member_id].append(municipality)
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +34,7 @@ async def import_population(
     source: str = CBS_SOURCE,
     status: FigureStatus = FigureStatus.FINAL,
 ) -> ImportResult:
-    """Register municipalities and their figures; a changed figure for the same date is a correction.
+    """Register municipalities and figures; a changed figure for the same date is a correction.
 
     The caller's transaction makes the import all-or-nothing.
     """
@@ -98,12 +99,12 @@ async def create_member(session: AsyncSession, data: MemberInput) -> Member:
     name = data.name.strip()
     if not name:
         errors.add("name", "required", "a name is required")
-    kind = errors.check(lambda: member_type(data.type))
-    oin = errors.check(lambda: identifiers.oin(data.oin)) if data.oin else None
-    kvk = errors.check(lambda: identifiers.kvk(data.kvk)) if data.kvk else None
+    kind = errors.check(partial(member_type, data.type))
+    oin = errors.check(partial(identifiers.oin, data.oin)) if data.oin else None
+    kvk = errors.check(partial(identifiers.kvk, data.kvk)) if data.kvk else None
     codes: list[str] = []
     for i, raw in enumerate(data.municipalities):
-        checked = errors.check(lambda raw=raw, i=i: identifiers.cbs_code(raw, f"municipalities[{i}]"))
+        checked = errors.check(partial(identifiers.cbs_code, raw, f"municipalities[{i}]"))
         if checked is not None:
             codes.append(checked)
     known = await repository.municipalities_by_codes(session, codes)
@@ -125,7 +126,9 @@ async def create_member(session: AsyncSession, data: MemberInput) -> Member:
     return member
 
 
-def as_figures(municipalities: Sequence[Municipality], figures: Sequence[PopulationFigure]) -> list[Figure]:
+def as_figures(
+    municipalities: Sequence[Municipality], figures: Sequence[PopulationFigure]
+) -> list[Figure]:
     by_id = {m.id: m for m in municipalities}
     return [
         Figure(

@@ -1,21 +1,158 @@
-"""Public catalogue pages."""
+"""Public catalogue pages: the searchable list of applications and one page per application."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.datastructures import MultiDict
+from litestar.exceptions import NotFoundException
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.catalogue import repository
+from registry.catalogue.models import ApplicationStatus
 from registry.kit.pagination import PageRequest
+from registry.members import repository as members
+from registry.web.pages import render, url_with
+
+PAGE_SIZE = 20
+# Beyond this a page number is a typo or a probe, and its offset would overflow the database.
+MAX_PAGE = 10_000
+MAX_TEXT_LENGTH = 200
+
+SEARCH_PARAM = "zoek"
+STATUS_PARAM = "status"
+LICENCE_PARAM = "licentie"
+PAGE_PARAM = "pagina"
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A query parameter value the page could not use; shown to the user, never a 500."""
+
+    param: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueQuery:
+    search: str = ""
+    statuses: tuple[ApplicationStatus, ...] = ()
+    licence: str = ""
+    page: int = 1
+    ignored: tuple[Ignored, ...] = ()
+
+    @property
+    def filter(self) -> repository.ApplicationFilter:
+        return repository.ApplicationFilter(
+            statuses=self.statuses, licence=self.licence or None, search=self.search or None
+        )
+
+    @property
+    def page_request(self) -> PageRequest:
+        return PageRequest(offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+
+
+def _usable_text(value: str) -> bool:
+    # PostgreSQL rejects NUL characters in text, so they would otherwise end in a 500.
+    return len(value) <= MAX_TEXT_LENGTH and "\x00" not in value
+
+
+def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
+    """Read the filters from the query string; unusable values are dropped and reported."""
+    ignored: list[Ignored] = []
+
+    def text(param: str) -> str:
+        value = str(params.get(param) or "").strip()
+        if _usable_text(value):
+            return value
+        ignored.append(Ignored(param, value[:40]))
+        return ""
+
+    search = text(SEARCH_PARAM)
+    licence = text(LICENCE_PARAM)
+    statuses: list[ApplicationStatus] = []
+    for raw in params.getall(STATUS_PARAM, []):
+        value = str(raw)
+        try:
+            status = ApplicationStatus(value)
+        except ValueError:
+            ignored.append(Ignored(STATUS_PARAM, value[:40]))
+        else:
+            if status not in statuses:
+                statuses.append(status)
+    page = 1
+    raw_page = str(params.get(PAGE_PARAM) or "").strip()
+    if raw_page:
+        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+            page = int(raw_page)
+        else:
+            ignored.append(Ignored(PAGE_PARAM, raw_page[:40]))
+    return CatalogueQuery(search, tuple(statuses), licence, page, tuple(ignored))
+
+
+def not_found_page(request: Request[Any, Any, Any], _exc: NotFoundException) -> Template:
+    return render(request, "errors/404.html", {}, status_code=404)
 
 
 class CatalogueController(Controller):
     path = "/"
+    exception_handlers = {NotFoundException: not_found_page}  # noqa: RUF012
 
-    @get("/")
-    async def index(self, db_session: AsyncSession) -> Template:
-        page = await repository.list_applications(
-            db_session, PageRequest(0, 100), repository.ApplicationFilter()
+    @get("/", name="catalogue")
+    async def index(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+        query = parse_catalogue_query(request.query_params)
+        page = await repository.list_applications(db_session, query.page_request, query.filter)
+        leads = await members.members_by_ids(
+            db_session, [a.lead_member_id for a in page.items if a.lead_member_id is not None]
         )
-        return Template("catalogue/list.html", context={"applications": page.items})
+        page_count = max(1, -(-page.total // PAGE_SIZE))
+        return render(
+            request,
+            "catalogue/list.html",
+            {
+                "query": query,
+                "page": page,
+                "page_number": query.page,
+                "page_count": page_count,
+                "leads": leads,
+                "licences": await repository.licences_in_use(db_session),
+                "statuses": tuple(ApplicationStatus),
+                "previous_url": (
+                    url_with(request, **{PAGE_PARAM: query.page - 1 if query.page > 2 else None})
+                    if query.page > 1
+                    else None
+                ),
+                "next_url": url_with(request, **{PAGE_PARAM: query.page + 1})
+                if page.has_next
+                else None,
+                "first_page_url": url_with(request, **{PAGE_PARAM: None}),
+            },
+        )
+
+    @get("/applicaties/{slug:str}", name="application")
+    async def detail(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, slug: str
+    ) -> Template:
+        application = await repository.application_by_slug(db_session, slug)
+        if application is None:
+            raise NotFoundException(f"no application '{slug}'")
+        releases = await repository.releases_of(db_session, [application.id])
+        standards = await repository.standards_of(db_session, [application.id])
+        people = await members.members_by_ids(
+            db_session,
+            [i for i in (application.lead_member_id, application.owner_member_id) if i is not None],
+        )
+        return render(
+            request,
+            "catalogue/detail.html",
+            {
+                "application": application,
+                "releases": releases.get(application.id, []),
+                "standards": standards.get(application.id, []),
+                "lead": people.get(application.lead_member_id or 0),
+                "owner": people.get(application.owner_member_id or 0),
+            },
+        )

@@ -1,9 +1,114 @@
-"""Dutch first, English second: translations for the pages."""
+"""Dutch first, English second: the language of each page and its translations.
+
+The message ids in the templates are the Dutch texts, so Dutch needs no catalogue;
+web/locales/en/LC_MESSAGES/messages.po holds the English. The .po is compiled in memory
+at start-up, so no binary .mo is committed or built. The language is resolved from each
+request and the template's gettext callables read it from their render context, so two
+concurrent requests in different languages never share translation state.
+"""
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Mapping
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
+
+from registry.settings import PROJECT_ROOT
+
+SOURCE_LANGUAGE = "nl"
+LANGUAGES = ("nl", "en")
+LANGUAGE_PARAM = "lang"
+LANGUAGE_COOKIE = "lang"
+LOCALES_DIR = PROJECT_ROOT / "web" / "locales"
+DOMAIN = "messages"
+
+# Formatting locales: British English writes dates day-first, as Dutch readers expect.
+_FORMAT_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def po_path(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_translations(language: str, locales_dir: Path = LOCALES_DIR) -> gettext.NullTranslations:
+    """Compile one language's .po in memory; fuzzy entries are left out, as msgfmt does."""
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    with po_path(language, locales_dir).open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def _default_language(request: Request[Any, Any, Any]) -> str:
+    configured = str(getattr(request.app.state.settings, "default_language", SOURCE_LANGUAGE))
+    return configured if configured in LANGUAGES else SOURCE_LANGUAGE
+
+
+def request_language(request: Request[Any, Any, Any]) -> str:
+    """An explicit ?lang= wins over the remembered cookie, which wins over the default."""
+    for chosen in (request.query_params.get(LANGUAGE_PARAM), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in LANGUAGES:
+            return str(chosen)
+    return _default_language(request)
+
+
+def context_language(context: Mapping[str, Any]) -> str:
+    """The page language a template is being rendered in (set by `pages.render`)."""
+    language = context.get("lang")
+    if language in LANGUAGES:
+        return str(language)
+    request = context.get("request")
+    return request_language(request) if isinstance(request, Request) else SOURCE_LANGUAGE
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
-    engine.engine.autoescape = True
+    """Install per-request gettext callables and the date filter on the Jinja environment."""
+    catalogues = {language: load_translations(language) for language in LANGUAGES}
+    environment = engine.engine
+    environment.autoescape = True
+    environment.add_extension("jinja2.ext.i18n")
+
+    def translations(context: Context) -> gettext.NullTranslations:
+        return catalogues[context_language(context)]
+
+    @pass_context
+    def gettext_(context: Context, message: str) -> str:
+        return translations(context).gettext(message)
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+        return translations(context).ngettext(singular, plural, n)
+
+    @pass_context
+    def pgettext(context: Context, message_context: str, message: str) -> str:
+        return translations(context).pgettext(message_context, message)
+
+    @pass_context
+    def npgettext(
+        context: Context, message_context: str, singular: str, plural: str, n: int
+    ) -> str:
+        return translations(context).npgettext(message_context, singular, plural, n)
+
+    @pass_context
+    def long_date(context: Context, value: date) -> str:
+        return format_date(value, format="long", locale=_FORMAT_LOCALES[context_language(context)])
+
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext_, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+    environment.filters["long_date"] = long_date

@@ -8,10 +8,10 @@ import strawberry
 
 from registry.catalogue import service
 from registry.catalogue.licences import DEFAULT_LICENCE
+from registry.catalogue.models import ApplicationStatus
 from registry.graphql.catalogue.types import (
     Application,
     ApplicationPayload,
-    ApplicationStatus,
     Release,
     ReleasePayload,
 )
@@ -56,12 +56,11 @@ class ReleaseInput:
     notes: str = ""
 
 
-_CHANGE = {"permission_classes": [DevelopmentModeOnly]}
-
-
 @strawberry.type
 class CatalogueMutation:
-    @strawberry.mutation(**_CHANGE, description="Add an application to the catalogue.")
+    @strawberry.mutation(
+        permission_classes=[DevelopmentModeOnly], description="Add an application to the catalogue."
+    )
     async def application_create(
         self,
         info: Info,
@@ -71,14 +70,14 @@ class CatalogueMutation:
     ) -> ApplicationPayload:
         try:
             async with info.context.transaction() as session:
-                created = await service.create_application(
-                    session, slug, input.to_domain(), status
-                )
+                created = await service.create_application(session, slug, input.to_domain(), status)
         except DomainError as error:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(created))
 
-    @strawberry.mutation(**_CHANGE, description="Replace an application's details.")
+    @strawberry.mutation(
+        permission_classes=[DevelopmentModeOnly], description="Replace an application's details."
+    )
     async def application_update(
         self, info: Info, slug: str, input: ApplicationInput
     ) -> ApplicationPayload:
@@ -89,7 +88,10 @@ class CatalogueMutation:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(updated))
 
-    @strawberry.mutation(**_CHANGE, description="Move an application along its lifecycle.")
+    @strawberry.mutation(
+        permission_classes=[DevelopmentModeOnly],
+        description="Move an application along its lifecycle.",
+    )
     async def application_status_change(
         self, info: Info, slug: str, status: ApplicationStatus
     ) -> ApplicationPayload:
@@ -100,7 +102,9 @@ class CatalogueMutation:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(changed))
 
-    @strawberry.mutation(**_CHANGE, description="Record a release of an application.")
+    @strawberry.mutation(
+        permission_classes=[DevelopmentModeOnly], description="Record a release of an application."
+    )
     async def release_create(self, info: Info, slug: str, input: ReleaseInput) -> ReleasePayload:
         try:
             async with info.context.transaction() as session:

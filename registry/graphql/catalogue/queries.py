@@ -7,7 +7,8 @@ import enum
 import strawberry
 
 from registry.catalogue import repository
-from registry.graphql.catalogue.types import Application, ApplicationStatus
+from registry.catalogue.models import ApplicationStatus
+from registry.graphql.catalogue.types import Application
 from registry.graphql.context import Info
 from registry.graphql.relay import Connection, page_request
 

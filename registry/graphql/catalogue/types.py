@@ -9,11 +9,12 @@ import strawberry
 
 from registry.catalogue import models
 from registry.catalogue.lifecycle import allowed_next
+from registry.catalogue.models import ApplicationStatus
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
 
-ApplicationStatus = strawberry.enum(models.ApplicationStatus, name="ApplicationStatus")
+strawberry.enum(ApplicationStatus, name="ApplicationStatus")
 
 
 @strawberry.enum

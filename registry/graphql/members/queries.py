@@ -7,9 +7,10 @@ from datetime import date
 import strawberry
 
 from registry.graphql.context import Info
-from registry.graphql.members.types import Member, MemberType, Municipality
+from registry.graphql.members.types import Member, Municipality
 from registry.graphql.relay import Connection, page_request
 from registry.members import repository
+from registry.members.models import MemberType
 
 
 @strawberry.input
@@ -28,7 +29,11 @@ class MunicipalityFilter:
 class MembersQuery:
     @strawberry.field(description="Members, ordered by name.")
     async def members(
-        self, info: Info, first: int = 20, after: str | None = None, filter: MemberFilter | None = None
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: MemberFilter | None = None,
     ) -> Connection[Member]:
         request = page_request(first, after)
         f = filter or MemberFilter()

@@ -9,11 +9,12 @@ import strawberry
 
 from registry.graphql.context import Info
 from registry.members import models
+from registry.members.models import FigureStatus, MemberType
 from registry.members.population import Figure, inhabitants_on
 from registry.members.service import as_figures
 
-MemberType = strawberry.enum(models.MemberType, name="MemberType")
-FigureStatus = strawberry.enum(models.FigureStatus, name="FigureStatus")
+strawberry.enum(MemberType, name="MemberType")
+strawberry.enum(FigureStatus, name="FigureStatus")
 
 
 @strawberry.type(description="Inhabitants of a municipality on a reference date (1 January).")
@@ -37,7 +38,9 @@ class PopulationFigure:
         )
 
 
-@strawberry.type(description="Inhabitants a member stands for on a date, itemised per municipality.")
+@strawberry.type(
+    description="Inhabitants a member stands for on a date, itemised per municipality."
+)
 class Inhabitants:
     on: date
     total: int
@@ -90,7 +93,9 @@ class Member:
     ) -> Inhabitants:
         loaders = info.context.loaders
         municipalities = await loaders.municipalities_of_member.load(self.id)
-        figure_lists = await loaders.figures_of_municipality.load_many([m.id for m in municipalities])
+        figure_lists = await loaders.figures_of_municipality.load_many(
+            [m.id for m in municipalities]
+        )
         figures = as_figures(municipalities, [f for fs in figure_lists for f in fs])
         result = inhabitants_on([m.cbs_code for m in municipalities], figures, on)
         return Inhabitants(

@@ -1,0 +1,62 @@
+"""Rendering a page: its language, the language switch and links that keep the query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Template
+
+from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, LANGUAGES, request_language
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def url_with(request: Request[Any, Any, Any], **changes: str | int | None) -> str:
+    """The current path and query with some parameters replaced (None removes one)."""
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key not in changes]
+    added = [(key, str(value)) for key, value in changes.items() if value is not None]
+    query = urlencode(kept + added)
+    return f"{request.url.path}?{query}" if query else request.url.path
+
+
+def render(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    status_code: int = 200,
+) -> Template:
+    """Render in the request's language; an explicit ?lang= is remembered in a cookie."""
+    language = request_language(request)
+    other = next(code for code in LANGUAGES if code != language)
+    cookies = []
+    if request.query_params.get(LANGUAGE_PARAM) == language != request.cookies.get(LANGUAGE_COOKIE):
+        cookies.append(
+            Cookie(
+                key=LANGUAGE_COOKIE,
+                value=language,
+                max_age=_COOKIE_MAX_AGE,
+                path="/",
+                samesite="lax",
+                httponly=True,
+            )
+        )
+    return Template(
+        template_name,
+        context={
+            **context,
+            "lang": language,
+            "switch_language": other,
+            "switch_language_name": LANGUAGE_NAMES[other],
+            "switch_language_url": url_with(request, **{LANGUAGE_PARAM: other}),
+        },
+        status_code=status_code,
+        cookies=cookies,
+        # The same URL is Dutch or English depending on the cookie.
+        headers={"Vary": "Cookie"},
+    )
