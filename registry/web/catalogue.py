@@ -93,6 +93,11 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     return CatalogueQuery(search, tuple(statuses), licence, page, tuple(ignored))
 
 
+def _page_url(request: Request[Any, Any, Any], number: int) -> str:
+    """The same filters on another page; page 1 is the URL without a page number."""
+    return url_with(request, **{PAGE_PARAM: number if number > 1 else None})
+
+
 def not_found_page(request: Request[Any, Any, Any], _exc: NotFoundException) -> Template:
     return render(request, "errors/404.html", {}, status_code=404)
 
@@ -120,15 +125,9 @@ class CatalogueController(Controller):
                 "leads": leads,
                 "licences": await repository.licences_in_use(db_session),
                 "statuses": tuple(ApplicationStatus),
-                "previous_url": (
-                    url_with(request, **{PAGE_PARAM: query.page - 1 if query.page > 2 else None})
-                    if query.page > 1
-                    else None
-                ),
-                "next_url": url_with(request, **{PAGE_PARAM: query.page + 1})
-                if page.has_next
-                else None,
-                "first_page_url": url_with(request, **{PAGE_PARAM: None}),
+                "previous_url": _page_url(request, query.page - 1) if query.page > 1 else None,
+                "next_url": _page_url(request, query.page + 1) if page.has_next else None,
+                "first_page_url": _page_url(request, 1),
             },
         )
 
@@ -141,9 +140,9 @@ class CatalogueController(Controller):
             raise NotFoundException(f"no application '{slug}'")
         releases = await repository.releases_of(db_session, [application.id])
         standards = await repository.standards_of(db_session, [application.id])
+        lead_id, owner_id = application.lead_member_id, application.owner_member_id
         people = await members.members_by_ids(
-            db_session,
-            [i for i in (application.lead_member_id, application.owner_member_id) if i is not None],
+            db_session, [i for i in (lead_id, owner_id) if i is not None]
         )
         return render(
             request,
@@ -152,7 +151,7 @@ class CatalogueController(Controller):
                 "application": application,
                 "releases": releases.get(application.id, []),
                 "standards": standards.get(application.id, []),
-                "lead": people.get(application.lead_member_id or 0),
-                "owner": people.get(application.owner_member_id or 0),
+                "lead": people.get(lead_id) if lead_id is not None else None,
+                "owner": people.get(owner_id) if owner_id is not None else None,
             },
         )

@@ -10,7 +10,6 @@ concurrent requests in different languages never share translation state.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -67,7 +66,7 @@ def request_language(request: Request[Any, Any, Any]) -> str:
     return _default_language(request)
 
 
-def context_language(context: Mapping[str, Any]) -> str:
+def context_language(context: Context) -> str:
     """The page language a template is being rendered in (set by `pages.render`)."""
     language = context.get("lang")
     if language in LANGUAGES:

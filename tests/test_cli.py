@@ -1,0 +1,95 @@
+"""The `registry` command, run as a user would, against the test database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner, Result
+
+from registry.catalogue.models import Application
+from registry.cli import app
+from registry.members.models import Member, PopulationFigure
+from registry.members.service import member_inhabitants
+from registry.settings import get_settings
+
+runner = CliRunner()
+
+
+async def invoke(*args: str) -> Result:
+    """Run the command in a thread: it starts its own event loop, as it does for a user."""
+    return await asyncio.to_thread(runner.invoke, app, list(args))
+
+
+@pytest.fixture
+def cli_db(
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    yield db_url
+    get_settings.cache_clear()
+
+
+async def _count(factory: async_sessionmaker[AsyncSession], model: type[object]) -> int:
+    async with factory() as session:
+        return (await session.scalar(select(func.count()).select_from(model))) or 0
+
+
+@pytest.mark.usefixtures("cli_db")
+async def test_demo_loads_once_with_real_figures(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    first = await invoke("demo", "load")
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded" in first.output
+    counts = [await _count(session_factory, m) for m in (Member, Application, PopulationFigure)]
+    second = await invoke("demo", "load")
+    assert second.exit_code == 0
+    assert "not loaded again" in second.output
+    again = [await _count(session_factory, m) for m in (Member, Application, PopulationFigure)]
+    assert again == counts
+    assert counts[2] == 355
+    async with session_factory() as session:
+        gr = await member_inhabitants(session, "gr-boxtel-sint-michielsgestel", date(2020, 1, 1))
+        woerden = await member_inhabitants(session, "woerden", date(2020, 1, 1))
+    assert (gr.total, woerden.total) == (60_009, 52_299)
+
+
+@pytest.mark.usefixtures("cli_db")
+async def test_population_import_is_all_or_nothing(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    good = tmp_path / "cbs.csv"
+    good.write_text("cbs_code,name,year,population\nGM0632,Woerden,2021,52800\n", encoding="utf-8")
+    result = await invoke("population", "import", str(good), "--status", "provisional")
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "cbs_code,name,year,population\nGM0772,Eindhoven,2021,235000\nGM77,Nergens,2021,x\n",
+        encoding="utf-8",
+    )
+    refused = await invoke("population", "import", str(bad))
+    assert refused.exit_code == 1
+    assert "rows[3].cbs_code" in refused.output
+    assert "rows[3].population" in refused.output
+    assert "nothing was changed" in refused.output
+    assert await _count(session_factory, PopulationFigure) == 1
+
+
+def test_schema_file_check_detects_drift(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    current = runner.invoke(app, ["schema", "export", "--check"])
+    assert current.exit_code == 0, current.output
+    stale = tmp_path / "schema.graphql"
+    stale.write_text("type Query { old: String }\n", encoding="utf-8")
+    monkeypatch.setattr("registry.cli.SCHEMA_FILE", stale)
+    assert runner.invoke(app, ["schema", "export", "--check"]).exit_code == 1
