@@ -25,8 +25,8 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
 	touch $@
 
-web/static/vendor/.built: web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund && npm run build
+web/static/vendor/.built: web/package.json web/package-lock.json $(VENV)/.synced
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
 
 lint: setup
