@@ -11,8 +11,9 @@ const vendor = join(here, "static", "vendor");
 const files = [
   ["@utrecht/component-library-css/dist/index.css", "utrecht-components.css"],
   ["@utrecht/component-library-css/LICENSE.md", "LICENSE-utrecht-component-library-css.md"],
-  ["@utrecht/design-tokens/dist/index.css", "utrecht-design-tokens.css"],
-  ["@utrecht/design-tokens/LICENSE.md", "LICENSE-utrecht-design-tokens.md"],
+  // The NL Design System example theme ("voorbeeld"), EUPL-1.2 like the components.
+  ["@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css", "voorbeeld-theme.css"],
+  ["@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md", "LICENSE-voorbeeld-design-tokens.md"],
   ["@fontsource-variable/noto-sans/index.css", "noto-sans/index.css"],
   ["@fontsource-variable/noto-sans/LICENSE", "noto-sans/LICENSE"],
 ];

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -16,6 +17,7 @@ from registry.graphql.schema import schema
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_db_session
+from registry.web.pages import not_found_page
 from registry.web.i18n import configure_templates
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={"db_session": Provide(provide_db_session)},
+        exception_handlers={NotFoundException: not_found_page},
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.datastructures import MultiDict
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
-from registry.web.pages import render, url_with
+from registry.web.deps import DbSession
+from registry.web.i18n import LANGUAGE_PARAM
+from registry.web.pages import render
 
 PAGE_SIZE = 20
 # Beyond this a page number is a typo or a probe, and its offset would overflow the database.
@@ -54,6 +57,20 @@ class CatalogueQuery:
     def page_request(self) -> PageRequest:
         return PageRequest(offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
 
+    def params(self, page: int) -> list[tuple[str, str]]:
+        """The usable filters as query parameters, so links drop what was ignored."""
+        params = [(SEARCH_PARAM, self.search)] if self.search else []
+        params += [(STATUS_PARAM, status.value) for status in self.statuses]
+        params += [(LICENCE_PARAM, self.licence)] if self.licence else []
+        params += [(PAGE_PARAM, str(page))] if page > 1 else []
+        return params
+
+
+def _shown(value: str) -> str:
+    """An ignored value as it can safely be echoed back: short, without control characters."""
+    cleaned = "".join(c if c.isprintable() else "\ufffd" for c in value)
+    return cleaned if len(cleaned) <= 40 else f"{cleaned[:40]}…"
+
 
 def _usable_text(value: str) -> bool:
     # PostgreSQL rejects NUL characters in text, so they would otherwise end in a 500.
@@ -68,7 +85,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         value = str(params.get(param) or "").strip()
         if _usable_text(value):
             return value
-        ignored.append(Ignored(param, value[:40]))
+        ignored.append(Ignored(param, _shown(value)))
         return ""
 
     search = text(SEARCH_PARAM)
@@ -79,7 +96,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         try:
             status = ApplicationStatus(value)
         except ValueError:
-            ignored.append(Ignored(STATUS_PARAM, value[:40]))
+            ignored.append(Ignored(STATUS_PARAM, _shown(value)))
         else:
             if status not in statuses:
                 statuses.append(status)
@@ -89,25 +106,23 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
             page = int(raw_page)
         else:
-            ignored.append(Ignored(PAGE_PARAM, raw_page[:40]))
+            ignored.append(Ignored(PAGE_PARAM, _shown(raw_page)))
     return CatalogueQuery(search, tuple(statuses), licence, page, tuple(ignored))
 
 
-def _page_url(request: Request[Any, Any, Any], number: int) -> str:
-    """The same filters on another page; page 1 is the URL without a page number."""
-    return url_with(request, **{PAGE_PARAM: number if number > 1 else None})
-
-
-def not_found_page(request: Request[Any, Any, Any], _exc: NotFoundException) -> Template:
-    return render(request, "errors/404.html", {}, status_code=404)
+def _page_url(request: Request[Any, Any, Any], query: CatalogueQuery, number: int) -> str:
+    """The same filters, and an explicit language choice, on another page."""
+    params = query.params(number)
+    if language := request.query_params.get(LANGUAGE_PARAM):
+        params.append((LANGUAGE_PARAM, str(language)))
+    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
 
 class CatalogueController(Controller):
     path = "/"
-    exception_handlers = {NotFoundException: not_found_page}  # noqa: RUF012
 
     @get("/", name="catalogue")
-    async def index(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+    async def index(self, request: Request[Any, Any, Any], db_session: DbSession) -> Template:
         query = parse_catalogue_query(request.query_params)
         page = await repository.list_applications(db_session, query.page_request, query.filter)
         leads = await members.members_by_ids(
@@ -125,15 +140,17 @@ class CatalogueController(Controller):
                 "leads": leads,
                 "licences": await repository.licences_in_use(db_session),
                 "statuses": tuple(ApplicationStatus),
-                "previous_url": _page_url(request, query.page - 1) if query.page > 1 else None,
-                "next_url": _page_url(request, query.page + 1) if page.has_next else None,
-                "first_page_url": _page_url(request, 1),
+                "previous_url": (
+                    _page_url(request, query, query.page - 1) if query.page > 1 else None
+                ),
+                "next_url": _page_url(request, query, query.page + 1) if page.has_next else None,
+                "first_page_url": _page_url(request, query, 1),
             },
         )
 
     @get("/applicaties/{slug:str}", name="application")
     async def detail(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, slug: str
+        self, request: Request[Any, Any, Any], db_session: DbSession, slug: FromPath[str]
     ) -> Template:
         application = await repository.application_by_slug(db_session, slug)
         if application is None:

@@ -80,6 +80,8 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     catalogues = {language: load_translations(language) for language in LANGUAGES}
     environment = engine.engine
     environment.autoescape = True
+    environment.trim_blocks = True
+    environment.lstrip_blocks = True
     environment.add_extension("jinja2.ext.i18n")
 
     def translations(context: Context) -> gettext.NullTranslations:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 from litestar.datastructures import Cookie
+from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, LANGUAGES, request_language
@@ -17,8 +18,9 @@ _COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 def url_with(request: Request[Any, Any, Any], **changes: str | int | None) -> str:
-    """The current path and query with some parameters replaced (None removes one)."""
-    kept = [(key, value) for key, value in request.query_params.multi_items() if key not in changes]
+    """The current path and query, in its order, with some parameters replaced (None drops)."""
+    current = parse_qsl(request.url.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in current if key not in changes]
     added = [(key, str(value)) for key, value in changes.items() if value is not None]
     query = urlencode(kept + added)
     return f"{request.url.path}?{query}" if query else request.url.path
@@ -58,5 +60,10 @@ def render(
         status_code=status_code,
         cookies=cookies,
         # The same URL is Dutch or English depending on the cookie.
-        headers={"Vary": "Cookie"},
+        headers={"Content-Language": language, "Vary": "Cookie"},
     )
+
+
+def not_found_page(request: Request[Any, Any, Any], _exc: NotFoundException) -> Template:
+    """Every unknown page, not only unknown applications, gets the translated 404."""
+    return render(request, "errors/404.html", {}, status_code=404)
