@@ -34,6 +34,9 @@ class Context(BaseContext, kw_only=True):
         """One mutation, one transaction: committed on success, rolled back on any error."""
         async with self.session_factory() as session, session.begin():
             yield session
+        # Later fields of the same operation (mutations run one after another) must see the
+        # change, not what the DataLoaders cached before it.
+        self.loaders.clear()
 
 
 Info = StrawberryInfo[Context, None]

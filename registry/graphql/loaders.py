@@ -28,6 +28,17 @@ class Loaders:
         self.municipalities_of_member = self._loader(self._municipalities)
         self.figures_of_municipality = self._loader(self._figures)
 
+    def clear(self) -> None:
+        """Forget everything loaded so far, e.g. after a mutation changed it."""
+        for loader in (
+            self.member_by_id,
+            self.releases,
+            self.standards,
+            self.municipalities_of_member,
+            self.figures_of_municipality,
+        ):
+            loader.clear_all()
+
     def _loader(self, fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> DataLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
             async with self._lock:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
-
 from graphql import GraphQLError
+
 from registry.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
 
 N = TypeVar("N")
@@ -27,9 +27,15 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+    digits = text[len(_PREFIX) :]
+    # Only the exact spelling this API hands out: no trailing bytes, no leading zeros.
+    if (
+        not text.startswith(_PREFIX)
+        or not (digits.isascii() and digits.isdigit())
+        or encode_cursor(int(digits)) != cursor
+    ):
         raise GraphQLError(f"after: '{cursor}' is not a cursor from this API")
-    return int(text[len(_PREFIX) :])
+    return int(digits)
 
 
 def page_request(first: int, after: str | None) -> PageRequest:

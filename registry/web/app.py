@@ -17,8 +17,8 @@ from registry.graphql.schema import schema
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_db_session
-from registry.web.pages import not_found_page
 from registry.web.i18n import configure_templates
+from registry.web.pages import not_found_page
 
 WEB_DIR = PROJECT_ROOT / "web"
 

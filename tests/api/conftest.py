@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.demo import load_demo
 from registry.settings import Settings
 from registry.web.app import create_app
 
@@ -53,3 +54,16 @@ async def production_api(
 ) -> AsyncIterator[GraphQLClient]:
     async for client in _client(db_url, dev_mode=False):
         yield client
+
+
+@pytest.fixture
+async def demo(session: AsyncSession) -> AsyncSession:
+    """The demo cooperative (members, CBS 2020 figures, applications), committed."""
+    assert await load_demo(session)
+    await session.commit()
+    return session
+
+
+def error_messages(body: dict[str, Any]) -> list[str]:
+    """The messages of the GraphQL errors in a response body (none: an empty list)."""
+    return [str(e["message"]) for e in body.get("errors") or []]

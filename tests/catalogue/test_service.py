@@ -26,7 +26,9 @@ from registry.members.service import MemberInput, create_member, import_populati
 async def members(session: AsyncSession) -> None:
     rows = parse_cbs_csv("cbs_code,name,year,population\nGM0632,Woerden,2020,52299\n")
     await import_population(session, rows)
-    await create_member(session, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",)))
+    await create_member(
+        session, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",))
+    )
 
 
 @pytest.mark.usefixtures("members")

@@ -34,7 +34,7 @@ def test_kvk_is_eight_digits() -> None:
     for bad in ("3027888", "302788871", "3027888a"):
         with pytest.raises(ValidationFailed) as caught:
             identifiers.kvk(bad, field="kvk")
-        assert caught.value.errors[0] .field == "kvk"
+        assert caught.value.errors[0].field == "kvk"
 
 
 @pytest.mark.parametrize("value", [t.value for t in MemberType])

@@ -33,9 +33,7 @@ async def test_import_registers_municipalities_and_figures(session: AsyncSession
     result = await import_population(session, parse_cbs_csv(CSV), source="CBS test")
     assert (result.municipalities_created, result.figures_created) == (3, 3)
     figure = await session.scalar(
-        select(PopulationFigure)
-        .join(Municipality)
-        .where(Municipality.cbs_code == "GM0632")
+        select(PopulationFigure).join(Municipality).where(Municipality.cbs_code == "GM0632")
     )
     assert figure is not None
     assert (figure.count, figure.reference_date, figure.source, figure.status) == (
@@ -94,7 +92,9 @@ async def test_invalid_member_reports_every_field_and_stores_nothing(
     session: AsyncSession,
 ) -> None:
     await import_population(session, parse_cbs_csv(CSV))
-    await create_member(session, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",)))
+    await create_member(
+        session, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",))
+    )
     with pytest.raises(ValidationFailed) as caught:
         await create_member(
             session,
@@ -125,10 +125,14 @@ async def test_failed_import_changes_nothing(
     async with transaction(session_factory) as session:
         await import_population(session, parse_cbs_csv(CSV))
     rows = parse_cbs_csv(CSV.replace("52299", "99999") + "GM0772,Eindhoven,2020,234394\n")
-    with pytest.raises(RuntimeError):
+
+    async def interrupted() -> None:
         async with transaction(session_factory) as session:
             await import_population(session, rows)
             raise RuntimeError("interrupted after the import, before commit")
+
+    with pytest.raises(RuntimeError):
+        await interrupted()
     async with session_factory() as session:
         assert await _count(session, Municipality) == 3
         assert await _figure_of(session, "GM0632") == 52_299

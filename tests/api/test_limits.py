@@ -1,0 +1,195 @@
+"""Abuse protection of the endpoint: depth, aliases, size, bad input, GraphiQL and GET."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql.language import Lexer, Source, TokenKind
+
+from registry.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from tests.api.conftest import GraphQLClient, error_messages
+
+
+def nested(levels: int, field: str = "a") -> str:
+    """`{ a { a { ... { leaf } } } }` with `levels` fields that have a selection set."""
+    return "{ " + f"{field} {{ " * levels + "leaf" + " }" * levels + " }"
+
+
+def depth_errors(body: dict[str, Any]) -> list[str]:
+    return [m for m in error_messages(body) if "exceeds maximum operation depth" in m]
+
+
+def test_the_limits_are_the_documented_ones() -> None:
+    assert (MAX_DEPTH, MAX_ALIASES, MAX_TOKENS) == (10, 30, 5000)
+
+
+async def test_deepest_real_query_is_allowed(api: GraphQLClient) -> None:
+    # The deepest path the schema offers stays well within the limit.
+    data = await api.data(
+        "{ applications(first: 1) { edges { node { leadMember { municipalities {"
+        " populationFigures { count } } } } } } }"
+    )
+    assert data == {"applications": {"edges": []}}
+
+
+async def test_over_deep_query_is_refused(api: GraphQLClient) -> None:
+    body = await api.execute(nested(MAX_DEPTH + 1))  # asserts HTTP 200, not 500
+    assert depth_errors(body), body
+    assert f"maximum operation depth of {MAX_DEPTH}" in depth_errors(body)[0]
+    assert body["data"] is None
+    # One level less is not too deep (only the unknown field is wrong).
+    at_limit = await api.execute(nested(MAX_DEPTH))
+    assert error_messages(at_limit)
+    assert depth_errors(at_limit) == []
+
+
+async def test_depth_counts_through_fragments(api: GraphQLClient) -> None:
+    half = MAX_DEPTH // 2 + 1
+    query = (
+        "query Deep { ...Top }\n"
+        "fragment Top on Query { " + "a { " * half + "...Bottom" + " }" * half + " }\n"
+        "fragment Bottom on Query { " + "b { " * half + "leaf" + " }" * half + " }"
+    )
+    body = await api.execute(query)
+    assert depth_errors(body), body
+    assert "'Deep'" in depth_errors(body)[0]
+
+
+async def test_alias_limit(api: GraphQLClient) -> None:
+    def aliased(count: int) -> str:
+        return (
+            "{ "
+            + " ".join(f"a{i}: applications(first: 1) {{ totalCount }}" for i in range(count))
+            + " }"
+        )
+
+    allowed = await api.data(aliased(MAX_ALIASES))
+    assert len(allowed) == MAX_ALIASES
+    assert {v["totalCount"] for v in allowed.values()} == {0}
+
+    body = await api.execute(aliased(MAX_ALIASES + 1))
+    messages = error_messages(body)
+    assert any("aliases" in m and str(MAX_ALIASES) in m for m in messages), messages
+    assert body["data"] is None
+
+
+def token_count(query: str) -> int:
+    lexer = Lexer(Source(query))
+    count = 0
+    while lexer.advance().kind is not TokenKind.EOF:
+        count += 1
+    return count
+
+
+async def test_token_limit(api: GraphQLClient) -> None:
+    def query(statuses: int) -> str:
+        return (
+            "{ applications(first: 1, filter: {status: ["
+            + "IDEA " * statuses
+            + "]}) { totalCount } }"
+        )
+
+    fits = MAX_TOKENS - token_count(query(0))
+    assert token_count(query(fits)) == MAX_TOKENS
+    assert await api.data(query(fits)) == {"applications": {"totalCount": 0}}
+
+    body = await api.execute(query(fits + 1))
+    messages = error_messages(body)
+    assert any(f"more than {MAX_TOKENS} tokens" in m for m in messages), messages[:1]
+    assert body["data"] is None
+
+
+async def test_huge_realistic_query_is_refused(api: GraphQLClient) -> None:
+    fields = " ".join(["slug name status licence platform repositoryUrl"] * 1000)
+    body = await api.execute(f"{{ applications(first: 5) {{ edges {{ node {{ {fields} }} }} }} }}")
+    assert any(f"more than {MAX_TOKENS} tokens" in m for m in error_messages(body))
+    assert body["data"] is None
+
+
+async def test_malformed_query_is_a_graphql_error_not_a_crash(api: GraphQLClient) -> None:
+    for query in [
+        "{ applications(",
+        "{ applications(first: ) { totalCount } }",
+        "query {",
+        "}{",
+        "mutation { applicationCreate(slug: 1 2 3) }",
+        '{ application(slug: "unterminated) { slug } }',
+    ]:
+        response = await api.http.post("/graphql", json={"query": query})
+        assert response.status_code in (200, 400), response.text
+        body = response.json()
+        messages = error_messages(body)
+        assert any("Syntax Error" in m for m in messages), body
+        assert body.get("data") is None
+
+
+async def test_broken_requests_are_refused_without_a_server_error(api: GraphQLClient) -> None:
+    json = {"Content-Type": "application/json"}
+    for content, headers in [
+        ("{not json", json),
+        ('{"query": null}', json),
+        ('{"variables": {}}', json),
+        ("[1, 2]", json),
+        ('{"query": 42}', json),
+        ("query=%7B__typename%7D", {"Content-Type": "text/plain"}),
+    ]:
+        response = await api.http.post("/graphql", content=content, headers=headers)
+        assert 400 <= response.status_code < 500, (content, response.status_code, response.text)
+
+
+async def test_wrong_variable_types_are_graphql_errors(api: GraphQLClient) -> None:
+    query = "query Q($first: Int!) { applications(first: $first) { totalCount } }"
+    body = await api.execute(query, {"first": "twenty"})
+    assert any("first" in m for m in error_messages(body)), body
+    missing = await api.execute(query, {})
+    assert any("first" in m for m in error_messages(missing)), missing
+
+
+async def test_unknown_field_is_a_graphql_error(api: GraphQLClient) -> None:
+    body = await api.execute("{ applications(first: 1) { totalCount wachtwoord } }")
+    messages = error_messages(body)
+    assert any("wachtwoord" in m for m in messages), messages
+    assert body["data"] is None
+    unknown_argument = await api.execute("{ applications(eerste: 1) { totalCount } }")
+    assert any("eerste" in m for m in error_messages(unknown_argument))
+
+
+# --- GraphiQL and GET -----------------------------------------------------------------------
+
+
+async def test_graphiql_is_served_in_development_mode(api: GraphQLClient) -> None:
+    response = await api.http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "graphiql" in response.text.lower()
+
+
+async def test_no_graphiql_in_production(production_api: GraphQLClient) -> None:
+    response = await production_api.http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code != 200
+    assert response.status_code < 500
+    assert "graphiql" not in response.text.lower()
+
+
+async def test_get_queries_only_in_development_mode(
+    api: GraphQLClient, production_api: GraphQLClient
+) -> None:
+    params = {"query": "{ applications(first: 1) { totalCount } }"}
+    dev = await api.http.get("/graphql", params=params)
+    assert dev.status_code == 200
+    assert dev.json() == {"data": {"applications": {"totalCount": 0}}}
+
+    production = await production_api.http.get("/graphql", params=params)
+    assert 400 <= production.status_code < 500
+    assert "data" not in production.text
+    # POST still works in production.
+    assert await production_api.data(params["query"]) == {"applications": {"totalCount": 0}}
+
+
+async def test_mutations_never_via_get(api: GraphQLClient) -> None:
+    mutation = (
+        'mutation { applicationCreate(slug: "via-get", input: {name: "X"}) { errors { code } } }'
+    )
+    response = await api.http.get("/graphql", params={"query": mutation})
+    assert 400 <= response.status_code < 500
+    assert await api.data('{ application(slug: "via-get") { slug } }') == {"application": None}
