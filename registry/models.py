@@ -1,9 +1,10 @@
 """Every domain's models, imported once so the metadata is complete for Alembic and the tests."""
 
+from registry.auth import models as auth
 from registry.catalogue import models as catalogue
 from registry.db import Base
 from registry.members import models as members
 
 metadata = Base.metadata
 
-__all__ = ["catalogue", "members", "metadata"]
+__all__ = ["auth", "catalogue", "members", "metadata"]

@@ -5,10 +5,20 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class OidcProvider(BaseModel):
+    """An identity provider a member's people log in with (OpenID Connect)."""
+
+    key: str = Field(pattern=r"^[a-z0-9-]+$", description="Short name used in URLs")
+    name: str
+    issuer: str = Field(description="Issuer URL; its /.well-known/openid-configuration is read")
+    client_id: str
+    client_secret: SecretStr
 
 
 class Settings(BaseSettings):
@@ -21,6 +31,22 @@ class Settings(BaseSettings):
     dev_mode: bool = Field(
         default=False,
         description="Development mode: GraphiQL on, and catalogue mutations allowed without login.",
+    )
+    dev_login: bool = Field(
+        default=False,
+        description="Log in as a demo person without an identity provider; development only.",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Key (at least 32 characters) for the encrypted session cookie; "
+        "required in production, generated per process in development mode.",
+    )
+    oidc_providers: list[OidcProvider] = Field(
+        default_factory=list, description="JSON list of identity providers."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach the registry; login callbacks return here.",
     )
     host: str = "127.0.0.1"
     port: int = 8000

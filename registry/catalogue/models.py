@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
@@ -44,6 +44,8 @@ class Application(Base):
     )
     licence: Mapped[str] = mapped_column(String(500))
     repository_url: Mapped[str | None] = mapped_column(String(500))
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Only published applications are shown to the public."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -6,13 +6,19 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from registry.auth.roles import Actor
+from registry.db import transaction
 from registry.graphql.loaders import Loaders
 from registry.settings import Settings
+from registry.web.security import InvalidToken, resolve_actor
 
 
 class Context(BaseContext, kw_only=True):
@@ -23,6 +29,7 @@ class Context(BaseContext, kw_only=True):
     lock: asyncio.Lock
     loaders: Loaders
     settings: Settings
+    actor: Actor
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -42,8 +49,13 @@ class Context(BaseContext, kw_only=True):
 Info = StrawberryInfo[Context, None]
 
 
-async def context_getter(state: State) -> AsyncIterator[Context]:
+async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
     factory: async_sessionmaker[AsyncSession] = state.session_factory
+    try:
+        async with transaction(factory) as session:  # records a token's last use
+            actor = await resolve_actor(ASGIConnection(scope), session)
+    except InvalidToken as error:
+        raise NotAuthorizedException(error.message) from None
     async with factory() as session:
         lock = asyncio.Lock()
         context = Context(
@@ -52,5 +64,6 @@ async def context_getter(state: State) -> AsyncIterator[Context]:
             lock=lock,
             loaders=Loaders(session, lock),
             settings=state.settings,
+            actor=actor,
         )
         yield context

@@ -1,16 +1,82 @@
-"""Who may call what. Until login exists, changes are only possible in development mode."""
+"""Every root field declares its audience; the schema refuses to build without one.
+
+An audience is a permission from `registry.auth.policy` (or public) and, for per-member
+permissions, where the member comes from: the parent object or a member code argument.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from strawberry.permission import BasePermission
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
 
+from registry.auth.policy import Permission, allows
 from registry.graphql.context import Info
+from registry.members import repository as members
 
 
-class DevelopmentModeOnly(BasePermission):
-    message = "changes require development mode (REGISTRY_DEV_MODE=true) until login is available"
+@dataclass(frozen=True, slots=True)
+class Audience:
+    permission: Permission | None
+    """None: everyone, also without login."""
+    member_argument: str | None = None
+    """Dotted path of the argument holding a member code, e.g. `input.member`."""
+    member_from_source: bool = False
+    """The parent object is the member (its `model.id`)."""
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return info.context.settings.dev_mode
+
+class Policy(BasePermission):
+    def __init__(self, audience: Audience) -> None:
+        super().__init__()
+        self.audience = audience
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        audience = self.audience
+        actor = info.context.actor
+        if audience.permission is None:
+            return True
+        self.message = (
+            "not allowed: log in first"
+            if not actor.authenticated
+            else f"not allowed: requires {audience.permission.value}"
+        )
+        member_id: int | None = None
+        if audience.member_from_source:
+            member_id = source.model.id
+        elif audience.member_argument is not None:
+            code = _argument(kwargs, audience.member_argument)
+            if isinstance(code, str):
+                async with info.context.db() as session:
+                    member = await members.member_by_code(session, code)
+                member_id = member.id if member else None
+        return allows(actor, audience.permission, member_id)
+
+
+def _argument(arguments: Mapping[str, Any], path: str) -> Any:
+    value: Any = arguments
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else getattr(value, part, None)
+    return value
+
+
+def policy(
+    permission: Permission | None = None,
+    *,
+    member_argument: str | None = None,
+    member_from_source: bool = False,
+) -> list[FieldExtension]:
+    audience = Audience(permission, member_argument, member_from_source)
+    return [PermissionExtension(permissions=[Policy(audience)], use_directives=False)]
+
+
+def audience_of(extensions: list[FieldExtension]) -> Audience | None:
+    """The declared audience of a field, for the schema check and the authorization matrix."""
+    for extension in extensions:
+        if isinstance(extension, PermissionExtension):
+            for permission in extension.permissions:
+                if isinstance(permission, Policy):
+                    return permission.audience
+    return None

@@ -70,3 +70,9 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+class Forbidden(DomainError):
+    """The actor may not do this; the message says what was refused, never why in detail."""
+
+    code = "forbidden"

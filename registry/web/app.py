@@ -16,15 +16,17 @@ from registry.graphql.context import context_getter
 from registry.graphql.schema import schema
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.catalogue import CatalogueController
-from registry.web.deps import provide_db_session
+from registry.web.deps import provide_actor, provide_db_session
 from registry.web.i18n import configure_templates
 from registry.web.pages import not_found_page
+from registry.web.security import check_settings, session_config
 
 WEB_DIR = PROJECT_ROOT / "web"
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    check_settings(settings)
     engine = create_engine(settings.database_url, echo=settings.sql_echo)
     graphql = make_graphql_controller(
         schema,
@@ -39,7 +41,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CatalogueController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
-        dependencies={"db_session": Provide(provide_db_session)},
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "actor": Provide(provide_actor),
+        },
+        middleware=[session_config(settings).middleware],
         exception_handlers={NotFoundException: not_found_page},
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",

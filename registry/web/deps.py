@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
+from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import Actor
+from registry.web.security import InvalidToken, resolve_actor
+
 DbSession: TypeAlias = NamedDependency[AsyncSession]
+CurrentActor: TypeAlias = NamedDependency[Actor]
 
 
 async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
@@ -22,3 +28,11 @@ async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+
+
+async def provide_actor(request: Request[Any, Any, Any], db_session: AsyncSession) -> Actor:
+    """The person or machine client making this request (anonymous when nobody logged in)."""
+    try:
+        return await resolve_actor(request, db_session)
+    except InvalidToken as error:
+        raise NotAuthorizedException(error.message) from None

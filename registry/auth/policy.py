@@ -1,0 +1,70 @@
+"""Authorization rules: which role may do what, for which member. One table, default deny."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from registry.auth.roles import Actor, ActorKind, Role
+
+
+class Permission(enum.StrEnum):
+    CATALOGUE_READ_UNPUBLISHED = "catalogue:read-unpublished"
+    CATALOGUE_MANAGE = "catalogue:manage"
+    MEMBER_READ_PRIVATE = "member:read-private"
+    USAGE_WRITE = "usage:write"
+    TOKENS_MANAGE = "tokens:manage"
+    MEMBER_USERS_MANAGE = "member-users:manage"
+    ROLES_MANAGE = "roles:manage"
+    USERS_READ = "users:read"
+    AUDIT_READ = "audit:read"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    everywhere: frozenset[Role]
+    """Roles that have the permission for every member."""
+    own_member: frozenset[Role] = frozenset()
+    """Member roles that have it only for their own member."""
+
+
+_READERS = frozenset({Role.DIRECTIE, Role.AUDITOR, Role.ADMIN})
+
+RULES: dict[Permission, Rule] = {
+    Permission.CATALOGUE_READ_UNPUBLISHED: Rule(_READERS),
+    Permission.CATALOGUE_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.MEMBER_READ_PRIVATE: Rule(
+        frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_USER, Role.MEMBER_ADMIN})
+    ),
+    Permission.USAGE_WRITE: Rule(
+        frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_USER, Role.MEMBER_ADMIN})
+    ),
+    Permission.TOKENS_MANAGE: Rule(frozenset(), frozenset({Role.MEMBER_ADMIN})),
+    Permission.MEMBER_USERS_MANAGE: Rule(frozenset({Role.ADMIN}), frozenset({Role.MEMBER_ADMIN})),
+    Permission.ROLES_MANAGE: Rule(frozenset({Role.ADMIN})),
+    Permission.USERS_READ: Rule(frozenset({Role.ADMIN})),
+    Permission.AUDIT_READ: Rule(frozenset({Role.AUDITOR, Role.ADMIN})),
+}
+
+TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})
+"""What an API token can be granted: machine clients report usage, nothing else."""
+
+
+def allows(actor: Actor, permission: Permission, member_id: int | None = None) -> bool:
+    """Whether `actor` has `permission`, for `member_id` when the permission is per member."""
+    if actor.kind is ActorKind.SYSTEM:
+        return True
+    if actor.kind is ActorKind.TOKEN:
+        scope = actor.token_scope
+        return (
+            scope is not None
+            and permission.value in scope.permissions
+            and member_id is not None
+            and member_id == scope.member_id
+        )
+    rule = RULES[permission]
+    if any(actor.has_role(role) for role in rule.everywhere):
+        return True
+    return member_id is not None and any(
+        actor.has_role(role, member_id) for role in rule.own_member
+    )

@@ -1,0 +1,253 @@
+"""Login, roles and API tokens. Services flush, never commit; every change is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.audit.snapshot import snapshot
+from registry.auth import repository, tokens
+from registry.auth.models import ApiToken, RoleAssignment, User
+from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows
+from registry.auth.roles import MEMBER_ROLES, Actor, ActorKind, Grant, Role, TokenScope
+from registry.catalogue import repository as catalogue
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.types import utcnow
+from registry.members import repository as members
+from registry.members.models import Member
+
+
+async def login(session: AsyncSession, *, issuer: str, subject: str, name: str, email: str) -> User:
+    """Find or register the person behind a verified ID token (issuer + subject, not e-mail)."""
+    user = await repository.user_by_identity(session, issuer, subject)
+    now = utcnow()
+    if user is None:
+        user = User(issuer=issuer, subject=subject, name=name, email=email, last_login_at=now)
+        session.add(user)
+        await session.flush()
+        await record(
+            session,
+            Actor(kind=ActorKind.USER, label=_label(user), user_id=user.id),
+            operation="create",
+            entity_type="user",
+            entity_id=str(user.id),
+            before=None,
+            after=snapshot(user, exclude=frozenset({"last_login_at"})),
+        )
+        return user
+    user.name, user.email, user.last_login_at = name or user.name, email or user.email, now
+    await session.flush()
+    return user
+
+
+def _label(user: User) -> str:
+    return f"{user.name} <{user.email}>" if user.email else user.name or user.subject
+
+
+async def actor_for_user(session: AsyncSession, user_id: int) -> Actor | None:
+    user = await repository.user_by_id(session, user_id)
+    if user is None:
+        return None
+    grants = frozenset(
+        Grant(a.role, a.member_id) for a in await repository.assignments_of(session, user_id)
+    )
+    return Actor(kind=ActorKind.USER, label=_label(user), user_id=user.id, grants=grants)
+
+
+async def actor_for_token(session: AsyncSession, secret: str) -> Actor | None:
+    """The machine client behind a bearer token; revoked or unknown tokens give nobody."""
+    token = await repository.token_by_digest(session, tokens.digest(secret))
+    if token is None or token.revoked_at is not None:
+        return None
+    token.last_used_at = utcnow()
+    await session.flush()
+    return Actor(
+        kind=ActorKind.TOKEN,
+        label=f"token {token.prefix}… ({token.name})",
+        token_id=token.id,
+        token_scope=TokenScope(token.member_id, token.application_id, token.permission_set),
+    )
+
+
+async def _member(session: AsyncSession, code: str, field: str = "member") -> Member:
+    member = await members.member_by_code(session, code)
+    if member is None:
+        raise ValidationFailed.single(field, "unknown_member", f"no member with code '{code}'")
+    return member
+
+
+def _may_manage_role(actor: Actor, role: Role, member_id: int | None) -> bool:
+    if allows(actor, Permission.ROLES_MANAGE):
+        return True
+    return role in MEMBER_ROLES and allows(actor, Permission.MEMBER_USERS_MANAGE, member_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInput:
+    issuer: str
+    subject: str
+    role: str
+    member: str | None = None
+    name: str = ""
+
+
+async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> RoleAssignment:
+    """Give a person a role; the person is registered if they have not logged in yet."""
+    errors = ErrorCollector()
+    if not data.issuer.strip():
+        errors.add("issuer", "required", "the identity provider (issuer) is required")
+    if not data.subject.strip():
+        errors.add("subject", "required", "the subject (user id at the provider) is required")
+    try:
+        role = Role(data.role)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationFailed.single(
+            "role", "unknown_role", f"role must be one of: {allowed}"
+        ) from None
+    member_id: int | None = None
+    if role in MEMBER_ROLES:
+        if not data.member:
+            errors.add("member", "required", f"{role.value} is a role for one member")
+        else:
+            member_id = (await _member(session, data.member)).id
+    elif data.member:
+        errors.add("member", "not_allowed", f"{role.value} holds for the whole registry")
+    errors.raise_if_any()
+    if not _may_manage_role(actor, role, member_id):
+        raise Forbidden(f"you may not assign the role {role.value}")
+    user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
+    if user is None:
+        user = User(issuer=data.issuer.strip(), subject=data.subject.strip(), name=data.name)
+        session.add(user)
+        await session.flush()
+        await record(
+            session,
+            actor,
+            operation="create",
+            entity_type="user",
+            entity_id=str(user.id),
+            before=None,
+            after=snapshot(user),
+        )
+    if await repository.assignment(session, user.id, role, member_id) is not None:
+        raise ValidationFailed.single("role", "duplicate", "this person already has this role")
+    assignment = RoleAssignment(user_id=user.id, role=role, member_id=member_id)
+    session.add(assignment)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="role_assignment",
+        entity_id=str(assignment.id),
+        before=None,
+        after=snapshot(assignment),
+        member_id=member_id,
+    )
+    return assignment
+
+
+async def revoke_role(session: AsyncSession, actor: Actor, assignment_id: int) -> None:
+    assignment = await repository.assignment_by_id(session, assignment_id)
+    if assignment is None:
+        raise NotFound(f"no role assignment {assignment_id}")
+    if not _may_manage_role(actor, assignment.role, assignment.member_id):
+        raise Forbidden(f"you may not revoke the role {assignment.role.value}")
+    before = snapshot(assignment)
+    await session.delete(assignment)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="delete",
+        entity_type="role_assignment",
+        entity_id=str(assignment_id),
+        before=before,
+        after=None,
+        member_id=assignment.member_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInput:
+    member: str
+    name: str
+    permissions: Iterable[str]
+    application: str | None = None
+
+
+async def create_token(
+    session: AsyncSession, actor: Actor, data: TokenInput
+) -> tuple[ApiToken, str]:
+    """Create a token; the secret is returned once and never stored."""
+    member = await _member(session, data.member)
+    if not allows(actor, Permission.TOKENS_MANAGE, member.id):
+        raise Forbidden(f"you may not manage API tokens of {member.name}")
+    errors = ErrorCollector()
+    name = data.name.strip()
+    if not name:
+        errors.add("name", "required", "give the token a name, e.g. the client that uses it")
+    permissions = sorted(set(data.permissions))
+    if not permissions:
+        errors.add("permissions", "required", "a token needs at least one permission")
+    for i, permission in enumerate(permissions):
+        if permission not in TOKEN_PERMISSIONS:
+            allowed = ", ".join(sorted(TOKEN_PERMISSIONS))
+            errors.add(f"permissions[{i}]", "unknown_permission", f"allowed: {allowed}")
+    application_id: int | None = None
+    if data.application:
+        application = await catalogue.application_by_slug(session, data.application)
+        if application is None:
+            errors.add("application", "unknown_application", f"no application '{data.application}'")
+        else:
+            application_id = application.id
+    errors.raise_if_any()
+    secret = tokens.new_secret()
+    token = ApiToken(
+        name=name,
+        token_hash=tokens.digest(secret),
+        prefix=tokens.display_prefix(secret),
+        member_id=member.id,
+        application_id=application_id,
+        permissions=" ".join(permissions),
+        created_by_id=actor.user_id,
+    )
+    session.add(token)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="api_token",
+        entity_id=str(token.id),
+        before=None,
+        after=snapshot(token, exclude=frozenset({"token_hash"})),
+        member_id=member.id,
+    )
+    return token, secret
+
+
+async def revoke_token(session: AsyncSession, actor: Actor, token_id: int) -> ApiToken:
+    token = await repository.token_by_id(session, token_id)
+    if token is None or not allows(actor, Permission.TOKENS_MANAGE, token.member_id):
+        raise NotFound(f"no API token {token_id} that you manage")
+    if token.revoked_at is not None:
+        raise ValidationFailed.single("token", "already_revoked", "the token is already revoked")
+    before = snapshot(token, exclude=frozenset({"token_hash"}))
+    token.revoked_at = utcnow()
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="update",
+        entity_type="api_token",
+        entity_id=str(token.id),
+        before=before,
+        after=snapshot(token, exclude=frozenset({"token_hash"})),
+        member_id=token.member_id,
+    )
+    return token
