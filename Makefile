@@ -9,9 +9,9 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test setup lint typecheck pytest schema clean
 
 run: setup ## set up, migrate the SQLite database, load demo data once, serve on :8000
-	REGISTRY_DEV_MODE=true $(VENV)/bin/registry migrate
-	REGISTRY_DEV_MODE=true $(VENV)/bin/registry demo load
-	REGISTRY_DEV_MODE=true $(VENV)/bin/registry serve
+	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry migrate
+	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry demo load
+	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry serve
 
 test: setup lint typecheck pytest ## set up and run every check and test
 

@@ -5,11 +5,14 @@ Identifiers (OIN, KvK) of the demo members are made up in the right format.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import system_actor
+from registry.auth.service import RoleInput, assign_role
 from registry.catalogue.models import ApplicationStatus
 from registry.catalogue.service import (
     ApplicationInput,
@@ -171,6 +174,18 @@ APPLICATIONS: tuple[tuple[str, ApplicationStatus, ApplicationInput], ...] = (
         ),
     ),
     (
+        "woo-verzoeken",
+        ApplicationStatus.IDEA,
+        ApplicationInput(
+            name="Woo-verzoeken afhandelen",
+            description_nl="Verkenning binnen de directie, nog niet gepubliceerd.",
+            description_en="Internal idea of the management, not yet published.",
+            lead_member="woerden",
+            licence="EUPL-1.2",
+            published=False,
+        ),
+    ),
+    (
         "klantcontact-v1",
         ApplicationStatus.RETIRED,
         ApplicationInput(
@@ -182,6 +197,28 @@ APPLICATIONS: tuple[tuple[str, ApplicationStatus, ApplicationInput], ...] = (
             licence="GPL-3.0-or-later",
         ),
     ),
+)
+
+DEV_LOGIN_ISSUER = "urn:cooperatieregister:dev-login"
+"""Issuer of the demo people; only the development login signs in with it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    key: str
+    """The subject at DEV_LOGIN_ISSUER."""
+    name: str
+    role: str
+    member: str | None = None
+
+
+DEMO_PEOPLE = (
+    DemoPerson("dirk-directie", "Dirk Directie", "directie"),
+    DemoPerson("anna-auditor", "Anna Auditor", "auditor"),
+    DemoPerson("bea-beheer", "Bea Beheer", "admin"),
+    DemoPerson("wim-woerden", "Wim Woerden", "member_admin", "woerden"),
+    DemoPerson("wendy-woerden", "Wendy Woerden", "member_user", "woerden"),
+    DemoPerson("erik-eindhoven", "Erik Eindhoven", "member_user", "eindhoven"),
 )
 
 RELEASES = (
@@ -198,11 +235,24 @@ async def load_demo(session: AsyncSession) -> bool:
     """Load the demo once; returns False (and changes nothing) when members already exist."""
     if await members.member_count(session) > 0:
         return False
-    await import_population(session, parse_cbs_csv(shipped_population_csv()))
+    actor = system_actor("demo")
+    await import_population(session, actor, parse_cbs_csv(shipped_population_csv()))
     for member in MEMBERS:
-        await create_member(session, member)
+        await create_member(session, actor, member)
+    for person in DEMO_PEOPLE:
+        await assign_role(
+            session,
+            actor,
+            RoleInput(
+                issuer=DEV_LOGIN_ISSUER,
+                subject=person.key,
+                role=person.role,
+                member=person.member,
+                name=person.name,
+            ),
+        )
     for slug, status, data in APPLICATIONS:
-        await create_application(session, slug, data, status)
+        await create_application(session, actor, slug, data, status)
     for slug, release in RELEASES:
-        await add_release(session, slug, release)
+        await add_release(session, actor, slug, release)
     return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -15,9 +15,12 @@ from registry.db import create_engine, create_session_factory
 from registry.graphql.context import context_getter
 from registry.graphql.schema import schema
 from registry.settings import PROJECT_ROOT, Settings, get_settings
+from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.i18n import configure_templates
+from registry.web.login import LoginController, csrf_config, forbidden_page
+from registry.web.members import MemberPagesController
 from registry.web.pages import not_found_page
 from registry.web.security import check_settings, session_config
 
@@ -35,10 +38,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         allow_queries_via_get=settings.dev_mode,
         context_getter=context_getter,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             graphql,
             CatalogueController,
+            LoginController,
+            MemberPagesController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={
@@ -46,7 +51,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "actor": Provide(provide_actor),
         },
         middleware=[session_config(settings).middleware],
-        exception_handlers={NotFoundException: not_found_page},
+        csrf_config=csrf_config(settings),
+        exception_handlers={
+            NotFoundException: not_found_page,
+            PermissionDeniedException: forbidden_page,
+            LoginRequired: login_redirect,
+        },
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,
@@ -60,5 +70,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             }
         ),
         on_shutdown=[engine.dispose],
+        guards=[page_guard],
+        openapi_config=None,  # the API is GraphQL; there is no REST API to describe
         debug=settings.dev_mode,
     )
+    check_pages(app)
+    return app

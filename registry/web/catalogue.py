@@ -12,11 +12,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
-from registry.web.deps import DbSession
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
@@ -47,10 +50,12 @@ class CatalogueQuery:
     page: int = 1
     ignored: tuple[Ignored, ...] = ()
 
-    @property
-    def filter(self) -> repository.ApplicationFilter:
+    def filter(self, *, published_only: bool) -> repository.ApplicationFilter:
         return repository.ApplicationFilter(
-            statuses=self.statuses, licence=self.licence or None, search=self.search or None
+            statuses=self.statuses,
+            licence=self.licence or None,
+            search=self.search or None,
+            published_only=published_only,
         )
 
     @property
@@ -118,13 +123,22 @@ def _page_url(request: Request[Any, Any, Any], query: CatalogueQuery, number: in
     return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
 
+def _sees_all(actor: Actor) -> bool:
+    """Unpublished applications are for the cooperative's own eyes."""
+    return allows(actor, Permission.CATALOGUE_READ_UNPUBLISHED)
+
+
 class CatalogueController(Controller):
     path = "/"
 
-    @get("/", name="catalogue")
-    async def index(self, request: Request[Any, Any, Any], db_session: DbSession) -> Template:
+    @get("/", name="catalogue", opt=audience())
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Template:
         query = parse_catalogue_query(request.query_params)
-        page = await repository.list_applications(db_session, query.page_request, query.filter)
+        page = await repository.list_applications(
+            db_session, query.page_request, query.filter(published_only=not _sees_all(actor))
+        )
         leads = await members.members_by_ids(
             db_session, [a.lead_member_id for a in page.items if a.lead_member_id is not None]
         )
@@ -148,12 +162,16 @@ class CatalogueController(Controller):
             },
         )
 
-    @get("/applicaties/{slug:str}", name="application")
+    @get("/applicaties/{slug:str}", name="application", opt=audience())
     async def detail(
-        self, request: Request[Any, Any, Any], db_session: DbSession, slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
     ) -> Template:
         application = await repository.application_by_slug(db_session, slug)
-        if application is None:
+        if application is None or not (application.published or _sees_all(actor)):
             raise NotFoundException(f"no application '{slug}'")
         releases = await repository.releases_of(db_session, [application.id])
         standards = await repository.standards_of(db_session, [application.id])

@@ -30,7 +30,7 @@ async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-async def provide_actor(request: Request[Any, Any, Any], db_session: AsyncSession) -> Actor:
+async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
     """The person or machine client making this request (anonymous when nobody logged in)."""
     try:
         return await resolve_actor(request, db_session)

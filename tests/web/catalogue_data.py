@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from registry.auth.roles import system_actor
 from registry.catalogue.models import ApplicationStatus
 from registry.catalogue.service import ApplicationInput, create_application
 from registry.db import create_engine, create_session_factory, transaction
-from registry.demo import load_demo
+from registry.demo import APPLICATIONS, load_demo
 
-DEMO_COUNT = 7
+ACTOR = system_actor("test")
+
+# The public sees the published demo applications only.
+DEMO_COUNT = sum(1 for _, _, data in APPLICATIONS if data.published)
 # Enough extra applications to need a second page of 20.
 TRIAL_COUNT = 25
 TOTAL = DEMO_COUNT + TRIAL_COUNT
@@ -25,6 +29,7 @@ async def fill(url: str) -> None:
             for number in range(1, TRIAL_COUNT + 1):
                 await create_application(
                     session,
+                    ACTOR,
                     trial_slug(number),
                     ApplicationInput(
                         name=f"Proefapplicatie {number:02d}",

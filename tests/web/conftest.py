@@ -15,15 +15,25 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from litestar.testing import AsyncTestClient
-from playwright.async_api import Browser, Page, async_playwright
+from oidc_provider_mock import run_server_in_thread
+from playwright.async_api import Browser, Page, Route, async_playwright
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.auth.roles import system_actor
+from registry.auth.service import RoleInput, assign_role
+from registry.db import create_engine, create_session_factory, transaction
+from registry.demo import load_demo
 from registry.migrate import upgrade
-from registry.settings import Settings
+from registry.settings import OidcProvider, Settings
 from registry.web.app import create_app
 from tests.web.catalogue_data import fill
+
+SESSION_SECRET = "test-session-secret-of-at-least-32-characters"
+"""Production mode needs a session secret; the tests use this one."""
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +48,7 @@ async def catalogue_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 async def client(catalogue_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
     """A fresh client per test, so language cookies never carry over between tests."""
-    app = create_app(Settings(database_url=catalogue_db_url))
+    app = create_app(Settings(database_url=catalogue_db_url, session_secret=SESSION_SECRET))
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 
@@ -52,11 +62,19 @@ def _free_port() -> int:
 class LiveServer:
     """The real app under uvicorn in a thread with its own event loop."""
 
-    def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(
+        self,
+        database_url: str,
+        settings: Settings | None = None,
+        *,
+        port: int | None = None,
+        host_name: str = "127.0.0.1",
+    ) -> None:
+        self.port = port or _free_port()
+        self.url = f"http://{host_name}:{self.port}"
+        settings = settings or Settings(database_url=database_url, session_secret=SESSION_SECRET)
         config = uvicorn.Config(
-            create_app(Settings(database_url=database_url)),
+            create_app(settings),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
@@ -128,6 +146,134 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
 async def browser_page(browser: Browser, live_server: LiveServer) -> AsyncIterator[Page]:
     """A fresh browser context per test: no cookies (so no language choice) carried over."""
     context = await browser.new_context(base_url=live_server.url)
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+# -- Login: a real OpenID Connect provider and a database with people and roles ----------------
+
+
+class OidcMock:
+    """oidc-provider-mock on a thread; it names itself after the host it is asked on."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.issuer = f"http://localhost:{port}"
+
+    def provider(
+        self, key: str = "mock", name: str = "Testinlogdienst", client_id: str = "registry"
+    ) -> OidcProvider:
+        return OidcProvider.model_validate(
+            {
+                "key": key,
+                "name": name,
+                "issuer": self.issuer,
+                "client_id": client_id,
+                "client_secret": "client-secret",
+            }
+        )
+
+    async def set_user(self, subject: str, **claims: object) -> None:
+        """Claims the provider puts in the ID token of `subject` (name, email, ...)."""
+        async with httpx.AsyncClient() as http:
+            response = await http.put(f"{self.issuer}/users/{subject}", json=claims)
+        assert response.status_code == 204, response.text
+
+    async def _answer(self, authorize_url: str, form: dict[str, str]) -> str:
+        async with httpx.AsyncClient() as http:
+            response = await http.post(authorize_url, data=form)
+        assert response.status_code == 302, response.text
+        return response.headers["location"]
+
+    async def authorize(self, authorize_url: str, subject: str) -> str:
+        """Submit the provider's form as `subject`; returns the callback URL it redirects to."""
+        return await self._answer(authorize_url, {"sub": subject})
+
+    async def deny(self, authorize_url: str) -> str:
+        return await self._answer(authorize_url, {"action": "deny"})
+
+
+@pytest.fixture(scope="session")
+def oidc_mock() -> Iterator[OidcMock]:
+    with run_server_in_thread() as server:
+        yield OidcMock(server.server_port)
+
+
+@pytest.fixture(scope="session")
+def other_oidc_mock() -> Iterator[OidcMock]:
+    """A second, independent provider (its own keys and users)."""
+    with run_server_in_thread() as server:
+        yield OidcMock(server.server_port)
+
+
+@pytest.fixture(scope="session")
+async def members_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file with the demo cooperative and its demo people, for the login tests."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('login') / 'members.sqlite3'}"
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with transaction(create_session_factory(engine)) as session:
+            assert await load_demo(session)
+    finally:
+        await engine.dispose()
+    return url
+
+
+@pytest.fixture
+async def members_db(members_db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the login database, to arrange and check data beside the app."""
+    engine = create_engine(members_db_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def give_role(
+    factory: async_sessionmaker[AsyncSession],
+    issuer: str,
+    subject: str,
+    role: str,
+    member: str | None = None,
+) -> None:
+    async with transaction(factory) as session:
+        await assign_role(
+            session,
+            system_actor("test"),
+            RoleInput(issuer=issuer, subject=subject, role=role, member=member),
+        )
+
+
+async def _no_external_requests(route: Route) -> None:
+    # The mock provider's page links a stylesheet on a CDN; there is no internet here.
+    await route.abort()
+
+
+@pytest.fixture(scope="session")
+def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[LiveServer]:
+    """The app in production mode (Secure cookies, no dev login) with the mock provider."""
+    port = _free_port()
+    # The session cookie is Secure, as in production. Chromium treats http://localhost (and
+    # http://127.0.0.1) as a secure context and keeps Secure cookies there, so no TLS is needed.
+    public_url = f"http://localhost:{port}"
+    settings = Settings(
+        database_url=members_db_url,
+        session_secret=SESSION_SECRET,
+        oidc_providers=[oidc_mock.provider()],
+        public_url=public_url,
+    )
+    server = LiveServer(members_db_url, settings, port=port, host_name="localhost")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def login_page(browser: Browser, login_live_server: LiveServer) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=login_live_server.url)
+    await context.route("https://**/*", _no_external_requests)
     page = await context.new_page()
     yield page
     await context.close()

@@ -1,0 +1,92 @@
+"""Who may open which page. Every page declares its audience; a page without one is refused.
+
+The declaration lives on the route (`opt=audience(...)`), one guard enforces it for all pages,
+and `check_pages` makes the application refuse to start when a page forgot to declare one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Litestar, Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.response import Redirect
+
+from registry.auth.policy import Permission, allows
+from registry.members import repository as members
+from registry.web.security import resolve_actor
+
+AUDIENCE = "audience"
+NEXT_PARAM = "volgende"
+# The API checks every field itself (see registry.graphql.permissions); files are public.
+EXEMPT_PREFIXES = ("/graphql", "/static")
+
+
+@dataclass(frozen=True, slots=True)
+class PageAudience:
+    login: bool = False
+    """Only for people who logged in."""
+    any_of: tuple[Permission, ...] = ()
+    """At least one of these permissions (for the member in `member_param`, if given)."""
+    member_param: str | None = None
+
+
+def audience(
+    *permissions: Permission, login: bool = False, member_param: str | None = None
+) -> dict[str, Any]:
+    """`opt` for a route handler: public when called without arguments."""
+    return {AUDIENCE: PageAudience(login or bool(permissions), permissions, member_param)}
+
+
+class LoginRequired(NotAuthorizedException):
+    pass
+
+
+async def page_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    if connection.url.path.startswith(EXEMPT_PREFIXES):
+        return
+    declared = handler.opt.get(AUDIENCE)
+    if not isinstance(declared, PageAudience):
+        raise PermissionDeniedException("this page declares no audience")
+    if not declared.login:
+        return
+    async with connection.app.state.session_factory() as session:
+        actor = await resolve_actor(connection, session)
+        if not actor.authenticated:
+            raise LoginRequired("log in to see this page")
+        member_id = None
+        if declared.member_param is not None:
+            member = await members.member_by_code(
+                session, str(connection.path_params[declared.member_param])
+            )
+            if member is None:
+                raise NotFoundException("no such member")
+            member_id = member.id
+        await session.commit()  # keeps a token's last use
+    if declared.any_of and not any(allows(actor, p, member_id) for p in declared.any_of):
+        raise PermissionDeniedException("no access to this page")
+
+
+def login_redirect(request: Request[Any, Any, Any], _exc: LoginRequired) -> Redirect:
+    """Anonymous visitors go to the login page, and come back here afterwards."""
+    return Redirect(f"/inloggen?{urlencode({NEXT_PARAM: request.url.path})}", status_code=303)
+
+
+def check_pages(app: Litestar) -> None:
+    """Refuse to start when a page does not say who may open it (default deny, made visible)."""
+    missing = [
+        f"{route.path} ({handler.handler_name})"
+        for route in app.routes
+        if not route.path.startswith(EXEMPT_PREFIXES)
+        for handler in getattr(route, "route_handlers", ())
+        if getattr(handler, "http_methods", None) != {"OPTIONS"}  # automatic; denied by the guard
+        and not isinstance(handler.opt.get(AUDIENCE), PageAudience)
+    ]
+    if missing:
+        raise RuntimeError(f"pages without a declared audience: {', '.join(missing)}")
