@@ -1,11 +1,13 @@
-"""The `registry` command: serve, migrate, demo data, population import, schema export."""
+"""The `registry` command: serve, migrate, demo data, population import, schema export, audit."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, TextIO, TypeVar
 
 import typer
 import uvicorn
@@ -13,6 +15,10 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import migrate as migrations
+from registry.audit.export import ExportFormat, write_events
+from registry.audit.repository import AuditFilter
+from registry.audit.service import stream_events, verify_log
+from registry.auth.roles import system_actor
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.graphql.schema import schema_sdl
@@ -28,9 +34,11 @@ app = typer.Typer(help="Coöperatieregister: the registry of the cooperative.", 
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 population_app = typer.Typer(help="Population figures (CBS).", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema file.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log: verify the hash chain, export.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(population_app, name="population")
 app.add_typer(schema_app, name="schema")
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True)
@@ -112,8 +120,9 @@ def population_import(
         rows = parse_cbs_csv(path.read_text(encoding="utf-8"))
     except ValidationFailed as error:
         raise _fail(error) from None
+    actor = system_actor("cli:population-import")
     result = _in_transaction(
-        lambda session: import_population(session, rows, source=source, status=status)
+        lambda session: import_population(session, actor, rows, source=source, status=status)
     )
     out.print(
         f"{len(rows)} figures read: {result.figures_created} new, "
@@ -137,3 +146,78 @@ def schema_export(
         return
     SCHEMA_FILE.write_text(sdl, encoding="utf-8")
     out.print(f"Wrote {SCHEMA_FILE}.")
+
+
+def _read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run read-only `work` in a session of its own."""
+
+    async def run() -> T:
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the audit log; names the first broken event (exit code 1)."""
+    verdict = _read(verify_log)
+    broken = verdict.broken
+    if broken is None:
+        typer.echo(f"audit log intact: {verdict.events} events, last hash {verdict.last_hash}")
+        return
+    where = f"seq {broken.seq}"
+    if broken.event is not None:
+        event = broken.event
+        where += f" (event id {event.id}, {event.entity_type} {event.entity_id}, {event.operation})"
+    typer.echo(f"audit log BROKEN at {where}: {broken.reason.value}: {broken.detail}", err=True)
+    typer.echo(f"{verdict.events} events before it are intact.", err=True)
+    raise typer.Exit(code=1)
+
+
+_DATE = ["%Y-%m-%d"]
+
+
+@audit_app.command("export")
+def audit_export(
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", help="jsonl (one event per line) or csv.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="File to write; standard output if not given."
+        ),
+    ] = None,
+    entity_type: Annotated[
+        str | None, typer.Option(help="Only events on this entity type.")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=_DATE, help="From this day on (UTC), YYYY-MM-DD.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=_DATE, help="Up to and including this day (UTC).")
+    ] = None,
+) -> None:
+    """Export audit events in seq order; the same events always give the same bytes."""
+    selection = AuditFilter(
+        entity_type=entity_type,
+        since=datetime.combine(since.date(), time.min, UTC) if since else None,
+        until=datetime.combine(until.date(), time.max, UTC) if until else None,
+    )
+
+    def export(out: TextIO) -> int:
+        return _read(
+            lambda session: write_events(stream_events(session, selection), out, export_format)
+        )
+
+    if output is None:
+        export(sys.stdout)
+        return
+    with output.open("w", encoding="utf-8", newline="") as file:
+        count = export(file)
+    typer.echo(f"{count} events written to {output}.")

@@ -1,5 +1,6 @@
 """Every domain's models, imported once so the metadata is complete for Alembic and the tests."""
 
+from registry.audit import models as audit
 from registry.auth import models as auth
 from registry.catalogue import models as catalogue
 from registry.db import Base
@@ -7,4 +8,4 @@ from registry.members import models as members
 
 metadata = Base.metadata
 
-__all__ = ["auth", "catalogue", "members", "metadata"]
+__all__ = ["audit", "auth", "catalogue", "members", "metadata"]

@@ -19,9 +19,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from registry.audit.chain import GENESIS_HASH
+from registry.audit.models import AuditChainHead
 from registry.db import create_engine, create_session_factory
 from registry.migrate import upgrade
 from registry.models import metadata
@@ -148,15 +150,21 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def session_factory(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on the test database; every table is emptied after the test."""
+    """Sessions on the test database; every table is emptied after the test.
+
+    The audit chain head is reset, not removed (the migrations made it). On PostgreSQL the
+    audit log refuses TRUNCATE by trigger; replica mode (superuser only) skips triggers.
+    """
     yield create_session_factory(engine)
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata.sorted_tables) if t.name != "audit_chain_head"]
     async with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
             await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 await connection.execute(text(f"DELETE FROM {table}"))
+        await connection.execute(update(AuditChainHead).values(last_seq=0, last_hash=GENESIS_HASH))
 
 
 @pytest.fixture

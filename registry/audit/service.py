@@ -2,12 +2,71 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.audit import repository
+from registry.audit.chain import ChainVerifier, Verdict, canonical_json, event_hash
+from registry.audit.models import AuditEvent
+from registry.audit.repository import AuditFilter
 from registry.auth.roles import Actor
+from registry.kit.types import utcnow
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change to one entity, as the audit log records it."""
+
+    operation: str
+    entity_type: str
+    entity_id: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    member_id: int | None = None
+
+
+async def record_many(
+    session: AsyncSession, actor: Actor, changes: Sequence[Change]
+) -> list[AuditEvent]:
+    """Write one audit event per change, in `session`'s transaction, chained in order.
+
+    They are stored, or rolled back, together with the changes. The chain head is advanced
+    first: that locks it, so concurrent transactions append one after the other, and the
+    time is taken after the lock, so times never run backwards along the chain.
+    """
+    if not changes:
+        return []
+    last_seq, prev_hash = await repository.advance_head(session, len(changes))
+    occurred_at = utcnow()
+    events: list[AuditEvent] = []
+    for seq, change in enumerate(changes, start=last_seq - len(changes) + 1):
+        event = AuditEvent(
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_kind=actor.kind.value,
+            actor_label=actor.label,
+            actor_user_id=actor.user_id,
+            actor_token_id=actor.token_id,
+            role=actor.role_label,
+            member_id=change.member_id,
+            operation=change.operation,
+            entity_type=change.entity_type,
+            entity_id=change.entity_id,
+            before=canonical_json(change.before),
+            after=canonical_json(change.after),
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = event_hash(event)
+        events.append(event)
+    session.add_all(events)
+    await session.flush()
+    await repository.set_head_hash(session, last_seq, prev_hash)
+    return events
 
 
 async def record(
@@ -20,5 +79,47 @@ async def record(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
     member_id: int | None = None,
-) -> None:
-    """Write one audit event for a change made in `session`'s transaction."""
+) -> AuditEvent:
+    """Write the audit event of one change (see `record_many`)."""
+    change = Change(operation, entity_type, entity_id, before, after, member_id)
+    (event,) = await record_many(session, actor, [change])
+    return event
+
+
+async def stream_events(
+    session: AsyncSession,
+    f: AuditFilter | None = None,
+    *,
+    after_seq: int = 0,
+    batch_size: int = BATCH_SIZE,
+) -> AsyncIterator[AuditEvent]:
+    """Events in seq order, fetched in batches so a long log never sits in memory whole."""
+    while True:
+        batch = await repository.events_after(session, after_seq, batch_size, f)
+        for event in batch:
+            yield event
+        if len(batch) < batch_size:
+            return
+        after_seq = batch[-1].seq
+
+
+async def verify_log(session: AsyncSession, *, batch_size: int = BATCH_SIZE) -> Verdict[AuditEvent]:
+    """Check the whole chain and its end against the chain head; the first broken link.
+
+    The head is read after the events: an event committed meanwhile is read on, so
+    concurrent changes are not mistaken for events missing at the end.
+    """
+    verifier = ChainVerifier[AuditEvent]()
+    head_seq, head_hash = 0, ""
+    read_more = True
+    while read_more:
+        read_more = False
+        async for event in stream_events(
+            session, after_seq=verifier.last_seq, batch_size=batch_size
+        ):
+            read_more = True
+            if not verifier.feed(event):
+                return verifier.finish()
+        head_seq, head_hash = await repository.head(session)
+        read_more = read_more and head_seq > verifier.last_seq
+    return verifier.finish(head_seq, head_hash)

@@ -11,6 +11,7 @@ from registry.auth.roles import Actor, ActorKind, Role
 class Permission(enum.StrEnum):
     CATALOGUE_READ_UNPUBLISHED = "catalogue:read-unpublished"
     CATALOGUE_MANAGE = "catalogue:manage"
+    MEMBERS_MANAGE = "members:manage"
     MEMBER_READ_PRIVATE = "member:read-private"
     USAGE_WRITE = "usage:write"
     TOKENS_MANAGE = "tokens:manage"
@@ -33,6 +34,7 @@ _READERS = frozenset({Role.DIRECTIE, Role.AUDITOR, Role.ADMIN})
 RULES: dict[Permission, Rule] = {
     Permission.CATALOGUE_READ_UNPUBLISHED: Rule(_READERS),
     Permission.CATALOGUE_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.MEMBERS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
     Permission.MEMBER_READ_PRIVATE: Rule(
         frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_USER, Role.MEMBER_ADMIN})
     ),

@@ -94,8 +94,8 @@ class RoleInput:
     name: str = ""
 
 
-async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> RoleAssignment:
-    """Give a person a role; the person is registered if they have not logged in yet."""
+async def _role_and_member(session: AsyncSession, data: RoleInput) -> tuple[Role, int | None]:
+    """Check a role input: known role, a member exactly when the role is a member role."""
     errors = ErrorCollector()
     if not data.issuer.strip():
         errors.add("issuer", "required", "the identity provider (issuer) is required")
@@ -117,6 +117,12 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     elif data.member:
         errors.add("member", "not_allowed", f"{role.value} holds for the whole registry")
     errors.raise_if_any()
+    return role, member_id
+
+
+async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> RoleAssignment:
+    """Give a person a role; the person is registered if they have not logged in yet."""
+    role, member_id = await _role_and_member(session, data)
     if not _may_manage_role(actor, role, member_id):
         raise Forbidden(f"you may not assign the role {role.value}")
     user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
@@ -151,12 +157,14 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     return assignment
 
 
-async def revoke_role(session: AsyncSession, actor: Actor, assignment_id: int) -> None:
-    assignment = await repository.assignment_by_id(session, assignment_id)
+async def revoke_role(session: AsyncSession, actor: Actor, data: RoleInput) -> None:
+    role, member_id = await _role_and_member(session, data)
+    if not _may_manage_role(actor, role, member_id):
+        raise Forbidden(f"you may not revoke the role {role.value}")
+    user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
+    assignment = await repository.assignment(session, user.id, role, member_id) if user else None
     if assignment is None:
-        raise NotFound(f"no role assignment {assignment_id}")
-    if not _may_manage_role(actor, assignment.role, assignment.member_id):
-        raise Forbidden(f"you may not revoke the role {assignment.role.value}")
+        raise NotFound("this person does not have this role")
     before = snapshot(assignment)
     await session.delete(assignment)
     await session.flush()
@@ -165,10 +173,10 @@ async def revoke_role(session: AsyncSession, actor: Actor, assignment_id: int) -
         actor,
         operation="delete",
         entity_type="role_assignment",
-        entity_id=str(assignment_id),
+        entity_id=str(before["id"]),
         before=before,
         after=None,
-        member_id=assignment.member_id,
+        member_id=member_id,
     )
 
 

@@ -27,6 +27,7 @@ class ApplicationFilter:
     licence: str | None = None
     lead_member: str | None = None
     search: str | None = None
+    published_only: bool = False
 
 
 # Lifecycle order, not alphabetical order, when sorting by status.
@@ -41,6 +42,8 @@ async def list_applications(
     descending: bool = False,
 ) -> Page[Application]:
     query = select(Application)
+    if filter_.published_only:
+        query = query.where(Application.published.is_(True))
     if filter_.statuses:
         query = query.where(Application.status.in_(filter_.statuses))
     if filter_.licence:

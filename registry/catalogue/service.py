@@ -10,11 +10,15 @@ from datetime import date
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.audit.service import record
+from registry.audit.snapshot import Snapshot, snapshot
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.licences import DEFAULT_LICENCE, spdx_expression
 from registry.catalogue.lifecycle import check_transition
 from registry.catalogue.models import Application, ApplicationStatus, Release, StandardClaim
-from registry.kit.errors import ErrorCollector, NotFound, ValidationFailed
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.types import utcnow
 from registry.members import repository as members
 from registry.members.models import Member
@@ -36,6 +40,7 @@ class ApplicationInput:
     licence: str = DEFAULT_LICENCE
     repository_url: str | None = None
     standards: Sequence[str] = field(default_factory=tuple)
+    published: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +105,50 @@ async def _apply(
     application.repository_url = url
     application.lead_member_id = lead.id if lead else None
     application.owner_member_id = owner.id if owner else None
+    application.published = data.published
     current = {c.standard: c for c in application.standards}
     application.standards = [current.get(s) or StandardClaim(standard=s) for s in standards]
 
 
+def _authorise(actor: Actor) -> None:
+    if not allows(actor, Permission.CATALOGUE_MANAGE):
+        raise Forbidden("only the directie manages the catalogue")
+
+
+def _state(application: Application) -> Snapshot:
+    return snapshot(
+        application,
+        exclude=frozenset({"created_at", "updated_at"}),
+        standards=[c.standard for c in application.standards],
+    )
+
+
+async def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    application: Application,
+    before: Snapshot | None,
+) -> None:
+    await record(
+        session,
+        actor,
+        operation=operation,
+        entity_type="application",
+        entity_id=application.slug,
+        before=before,
+        after=_state(application),
+    )
+
+
 async def create_application(
     session: AsyncSession,
+    actor: Actor,
     slug: str,
     data: ApplicationInput,
     status: ApplicationStatus = ApplicationStatus.IDEA,
 ) -> Application:
+    _authorise(actor)
     errors = ErrorCollector()
     slug = slug.strip()
     if not SLUG.fullmatch(slug) or len(slug) > 80:
@@ -124,6 +163,7 @@ async def create_application(
     await _apply(session, application, data, errors)
     session.add(application)
     await session.flush()
+    await _audit(session, actor, "create", application, None)
     return application
 
 
@@ -135,24 +175,36 @@ async def _get(session: AsyncSession, slug: str) -> Application:
 
 
 async def update_application(
-    session: AsyncSession, slug: str, data: ApplicationInput
+    session: AsyncSession, actor: Actor, slug: str, data: ApplicationInput
 ) -> Application:
+    _authorise(actor)
     application = await _get(session, slug)
     await session.refresh(application, ["standards"])
+    before = _state(application)
     await _apply(session, application, data, ErrorCollector())
     await session.flush()
+    await _audit(session, actor, "update", application, before)
     return application
 
 
-async def change_status(session: AsyncSession, slug: str, target: ApplicationStatus) -> Application:
+async def change_status(
+    session: AsyncSession, actor: Actor, slug: str, target: ApplicationStatus
+) -> Application:
+    _authorise(actor)
     application = await _get(session, slug)
+    await session.refresh(application, ["standards"])
+    before = _state(application)
     check_transition(application.status, target)
     application.status = target
     await session.flush()
+    await _audit(session, actor, "transition", application, before)
     return application
 
 
-async def add_release(session: AsyncSession, slug: str, data: ReleaseInput) -> Release:
+async def add_release(
+    session: AsyncSession, actor: Actor, slug: str, data: ReleaseInput
+) -> Release:
+    _authorise(actor)
     application = await _get(session, slug)
     errors = ErrorCollector()
     version = _required(errors, "version", data.version, 50)
@@ -168,4 +220,13 @@ async def add_release(session: AsyncSession, slug: str, data: ReleaseInput) -> R
     session.add(release)
     application.updated_at = utcnow()
     await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="release",
+        entity_id=f"{application.slug}@{version}",
+        before=None,
+        after=snapshot(release),
+    )
     return release

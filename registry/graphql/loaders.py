@@ -9,6 +9,8 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from registry.auth import repository as auth
+from registry.auth.models import ApiToken
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Release, StandardClaim
 from registry.members import repository as members
@@ -27,6 +29,7 @@ class Loaders:
         self.standards = self._loader(self._standards)
         self.municipalities_of_member = self._loader(self._municipalities)
         self.figures_of_municipality = self._loader(self._figures)
+        self.tokens_of_member = self._loader(self._tokens)
 
     def clear(self) -> None:
         """Forget everything loaded so far, e.g. after a mutation changed it."""
@@ -36,6 +39,7 @@ class Loaders:
             self.standards,
             self.municipalities_of_member,
             self.figures_of_municipality,
+            self.tokens_of_member,
         ):
             loader.clear_all()
 
@@ -49,6 +53,10 @@ class Loaders:
     async def _members(self, ids: Sequence[int]) -> list[Member | None]:
         found = await members.members_by_ids(self._session, ids)
         return [found.get(i) for i in ids]
+
+    async def _tokens(self, ids: Sequence[int]) -> list[list[ApiToken]]:
+        found = await auth.tokens_of_members(self._session, ids)
+        return [found[i] for i in ids]
 
     async def _releases(self, ids: Sequence[int]) -> list[list[Release]]:
         found = await catalogue.releases_of(self._session, ids)

@@ -25,7 +25,7 @@ class Audience:
     member_argument: str | None = None
     """Dotted path of the argument holding a member code, e.g. `input.member`."""
     member_from_source: bool = False
-    """The parent object is the member (its `model.id`)."""
+    """The parent object is the member (its private `id`)."""
 
 
 class Policy(BasePermission):
@@ -45,7 +45,7 @@ class Policy(BasePermission):
         )
         member_id: int | None = None
         if audience.member_from_source:
-            member_id = source.model.id
+            member_id = source.id
         elif audience.member_argument is not None:
             code = _argument(kwargs, audience.member_argument)
             if isinstance(code, str):

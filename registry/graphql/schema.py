@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
+from registry.graphql.audit.queries import AuditQuery
+from registry.graphql.auth.mutations import AuthMutation
+from registry.graphql.auth.queries import AuthQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.queries import CatalogueQuery
 from registry.graphql.members.queries import MembersQuery
+from registry.graphql.permissions import audience_of
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -15,12 +21,12 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Query(CatalogueQuery, MembersQuery):
+class Query(CatalogueQuery, MembersQuery, AuthQuery, AuditQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CatalogueMutation):
+class Mutation(CatalogueMutation, AuthMutation):
     pass
 
 
@@ -33,6 +39,33 @@ schema = strawberry.Schema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ],
 )
+
+
+class MissingPolicy(TypeError):
+    """A root field without a declared audience: refused, so nothing is open by accident."""
+
+
+def root_fields() -> dict[str, StrawberryField]:
+    """Every query and mutation field by its API name, e.g. `Query.auditEvents`."""
+    fields: dict[str, StrawberryField] = {}
+    for root in (schema._schema.query_type, schema._schema.mutation_type):
+        assert root is not None
+        for name, field in root.fields.items():
+            fields[f"{root.name}.{name}"] = field.extensions[
+                GraphQLCoreConverter.DEFINITION_BACKREF
+            ]
+    return fields
+
+
+def _check_policies() -> None:
+    missing = [
+        name for name, field in root_fields().items() if audience_of(field.extensions) is None
+    ]
+    if missing:
+        raise MissingPolicy(f"fields without a declared audience: {', '.join(missing)}")
+
+
+_check_policies()
 
 
 def schema_sdl() -> str:

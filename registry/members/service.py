@@ -9,7 +9,11 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.kit.errors import ErrorCollector, NotFound
+from registry.audit.service import Change, record, record_many
+from registry.audit.snapshot import Snapshot, snapshot
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound
 from registry.members import identifiers, repository
 from registry.members.errors import member_type
 from registry.members.models import FigureStatus, Member, Municipality, PopulationFigure
@@ -27,8 +31,14 @@ class ImportResult:
     figures_unchanged: int = 0
 
 
+def _authorise(actor: Actor) -> None:
+    if not allows(actor, Permission.MEMBERS_MANAGE):
+        raise Forbidden("only the directie manages members and population figures")
+
+
 async def import_population(
     session: AsyncSession,
+    actor: Actor,
     rows: Sequence[PopulationRow],
     *,
     source: str = CBS_SOURCE,
@@ -38,7 +48,9 @@ async def import_population(
 
     The caller's transaction makes the import all-or-nothing.
     """
+    _authorise(actor)
     result = ImportResult()
+    changes: list[tuple[str, Municipality | PopulationFigure, Snapshot | None]] = []
     known = await repository.municipalities_by_codes(session, sorted({r.cbs_code for r in rows}))
     for row in rows:
         municipality = known.get(row.cbs_code)
@@ -46,8 +58,10 @@ async def import_population(
             municipality = Municipality(cbs_code=row.cbs_code, name=row.name)
             session.add(municipality)
             known[row.cbs_code] = municipality
+            changes.append(("create", municipality, None))
             result.municipalities_created += 1
         elif municipality.name != row.name:
+            changes.append(("update", municipality, snapshot(municipality)))
             municipality.name = row.name
             result.municipalities_renamed += 1
     await session.flush()
@@ -59,22 +73,31 @@ async def import_population(
         municipality = known[row.cbs_code]
         figure = existing.get((municipality.id, row.reference_date))
         if figure is None:
-            session.add(
-                PopulationFigure(
-                    municipality_id=municipality.id,
-                    reference_date=row.reference_date,
-                    count=row.population,
-                    source=source,
-                    status=status,
-                )
+            figure = PopulationFigure(
+                municipality_id=municipality.id,
+                reference_date=row.reference_date,
+                count=row.population,
+                source=source,
+                status=status,
             )
+            session.add(figure)
+            changes.append(("create", figure, None))
             result.figures_created += 1
         elif (figure.count, figure.source, figure.status) != (row.population, source, status):
+            changes.append(("update", figure, snapshot(figure)))
             figure.count, figure.source, figure.status = row.population, source, status
             result.figures_corrected += 1
         else:
             result.figures_unchanged += 1
     await session.flush()
+    await record_many(
+        session,
+        actor,
+        [
+            Change(operation, entity.__tablename__, str(entity.id), before, snapshot(entity))
+            for operation, entity, before in changes
+        ],
+    )
     return result
 
 
@@ -88,8 +111,9 @@ class MemberInput:
     kvk: str | None = None
 
 
-async def create_member(session: AsyncSession, data: MemberInput) -> Member:
+async def create_member(session: AsyncSession, actor: Actor, data: MemberInput) -> Member:
     """Register a member organisation; only government bodies, identifiers validated."""
+    _authorise(actor)
     errors = ErrorCollector()
     code = data.code.strip()
     if not code:
@@ -123,6 +147,16 @@ async def create_member(session: AsyncSession, data: MemberInput) -> Member:
     )
     session.add(member)
     await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="member",
+        entity_id=member.code,
+        before=None,
+        after=snapshot(member, municipalities=[m.cbs_code for m in member.municipalities]),
+        member_id=member.id,
+    )
     return member
 
 

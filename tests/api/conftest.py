@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.auth.models import RoleAssignment, User
+from registry.auth.roles import Role
 from registry.demo import load_demo
+from registry.members import repository as members
 from registry.settings import Settings
 from registry.web.app import create_app
+from registry.web.security import SESSION_USER_KEY, session_config
 
 
 class GraphQLClient:
@@ -33,9 +38,38 @@ class GraphQLClient:
         return data
 
 
-async def _client(db_url: str, *, dev_mode: bool) -> AsyncIterator[GraphQLClient]:
-    app = create_app(Settings(database_url=db_url, dev_mode=dev_mode))
-    async with AsyncTestClient(app=app) as client:
+SESSION_SECRET = "test-session-secret-of-at-least-32-chars"
+TEST_ISSUER = "https://idp.test.example"
+
+
+async def grant(
+    factory: async_sessionmaker[AsyncSession], role: Role, member: str | None = None
+) -> int:
+    """A person holding `role` (for `member`), as an admin would have set it up; their id."""
+    async with factory() as session, session.begin():
+        member_id = None
+        if member is not None:
+            found = await members.member_by_code(session, member)
+            assert found is not None, f"no member {member}"
+            member_id = found.id
+        user = User(issuer=TEST_ISSUER, subject=f"{role.value}-{member or 'all'}", name=role.value)
+        session.add(user)
+        await session.flush()
+        session.add(RoleAssignment(user_id=user.id, role=role, member_id=member_id))
+        return user.id
+
+
+@asynccontextmanager
+async def graphql_client(
+    db_url: str, *, dev_mode: bool = True, user_id: int | None = None
+) -> AsyncIterator[GraphQLClient]:
+    settings = Settings(database_url=db_url, dev_mode=dev_mode, session_secret=SESSION_SECRET)
+    app = create_app(settings)
+    async with AsyncTestClient(
+        app=app, base_url="https://testserver.local", session_config=session_config(settings)
+    ) as client:
+        if user_id is not None:
+            await client.set_session_data({SESSION_USER_KEY: user_id})
         yield GraphQLClient(client)
 
 
@@ -43,8 +77,9 @@ async def _client(db_url: str, *, dev_mode: bool) -> AsyncIterator[GraphQLClient
 async def api(
     db_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[GraphQLClient]:
-    """Client in development mode (mutations allowed until login exists)."""
-    async for client in _client(db_url, dev_mode=True):
+    """Client logged in as the directie, who manages the catalogue."""
+    user_id = await grant(session_factory, Role.DIRECTIE)
+    async with graphql_client(db_url, user_id=user_id) as client:
         yield client
 
 
@@ -52,7 +87,8 @@ async def api(
 async def production_api(
     db_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[GraphQLClient]:
-    async for client in _client(db_url, dev_mode=False):
+    """Anonymous client of a service in production mode."""
+    async with graphql_client(db_url, dev_mode=False) as client:
         yield client
 
 

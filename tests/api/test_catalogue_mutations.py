@@ -7,12 +7,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.auth.roles import Role, system_actor
 from registry.catalogue.models import Application, Release, StandardClaim
 from registry.members.population import parse_cbs_csv
 from registry.members.service import MemberInput, create_member, import_population
-from tests.api.conftest import GraphQLClient, error_messages
+from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+
+ACTOR = system_actor("test")
 
 APPLICATION_FIELDS = """
   slug name descriptionNl descriptionEn platform status licence repositoryUrl
@@ -76,12 +79,12 @@ async def members(session: AsyncSession) -> AsyncSession:
     rows = parse_cbs_csv(
         "cbs_code,name,year,population\nGM0632,Woerden,2020,52299\nGM0772,Eindhoven,2020,234394\n"
     )
-    await import_population(session, rows)
+    await import_population(session, ACTOR, rows)
     await create_member(
-        session, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",))
+        session, ACTOR, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",))
     )
     await create_member(
-        session, MemberInput("eindhoven", "Gemeente Eindhoven", "gemeente", ("GM0772",))
+        session, ACTOR, MemberInput("eindhoven", "Gemeente Eindhoven", "gemeente", ("GM0772",))
     )
     await session.commit()
     return session
@@ -574,7 +577,7 @@ async def test_mutations_in_one_operation_see_each_others_changes(api: GraphQLCl
     }
 
 
-# --- production mode ----------------------------------------------------------------------
+# --- who may change the catalogue ---------------------------------------------------------
 
 PRODUCTION_ATTEMPTS: list[tuple[str, dict[str, Any]]] = [
     (CREATE_DEFAULT_STATUS, {"slug": "nieuw", "input": {"name": "Nieuw"}}),
@@ -584,21 +587,39 @@ PRODUCTION_ATTEMPTS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-async def test_mutations_are_refused_in_production(
-    api: GraphQLClient, production_api: GraphQLClient, session: AsyncSession
+@pytest.mark.parametrize(
+    ("role", "member", "message"),
+    [
+        (None, None, "log in first"),
+        (Role.AUDITOR, None, "requires catalogue:manage"),
+        (Role.ADMIN, None, "requires catalogue:manage"),
+        (Role.MEMBER_ADMIN, "woerden", "requires catalogue:manage"),
+    ],
+)
+async def test_only_the_directie_changes_the_catalogue(
+    api: GraphQLClient,
+    members: AsyncSession,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    role: Role | None,
+    member: str | None,
+    message: str,
 ) -> None:
     original = await created(api, "app", name="App")
     before = await counts(session)
-    for mutation, variables in PRODUCTION_ATTEMPTS:
-        body = await production_api.execute(mutation, variables)
-        messages = error_messages(body)
-        assert len(messages) == 1, body
-        assert "development mode" in messages[0]
-        assert body["data"] is None
+    user_id = await grant(session_factory, role, member) if role else None
+    async with graphql_client(db_url, dev_mode=False, user_id=user_id) as other:
+        for mutation, variables in PRODUCTION_ATTEMPTS:
+            body = await other.execute(mutation, variables)
+            messages = error_messages(body)
+            assert len(messages) == 1, body
+            assert message in messages[0]
+            assert body["data"] is None
+        # Reading is fine for everyone.
+        assert (await other.data(READ, {"slug": "app"}))["application"]["name"] == "App"
     assert await counts(session) == before
     stored = await read(api, "app")
     assert stored is not None
     assert {k: stored[k] for k in original} == original
     assert await read(api, "nieuw") is None
-    # Reading is fine in production.
-    assert (await production_api.data(READ, {"slug": "app"}))["application"]["name"] == "App"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import system_actor
 from registry.catalogue.models import Application, ApplicationStatus
 from registry.catalogue.service import ApplicationInput, create_application
 from registry.demo import APPLICATIONS, MEMBERS, RELEASES
@@ -39,6 +40,8 @@ query Page($first: Int!, $after: String, $filter: ApplicationFilter, $orderBy: A
 
 DEMO_SLUGS = {slug for slug, _, _ in APPLICATIONS}
 DEMO_BY_SLUG = {slug: (status, data) for slug, status, data in APPLICATIONS}
+
+ACTOR = system_actor("test")
 
 
 async def page(api: GraphQLClient, **variables: Any) -> dict[str, Any]:
@@ -218,7 +221,7 @@ async def test_search_wildcards_are_literal(api: GraphQLClient, demo: AsyncSessi
         ("plan-tool", "Plan-tool"),
         ("backslash", "Pad C:\\temp"),
     ]:
-        await create_application(demo, slug, ApplicationInput(name=name))
+        await create_application(demo, ACTOR, slug, ApplicationInput(name=name))
     await demo.commit()
     assert await matching(api, {"search": "%"}) == {"korting"}
     assert await matching(api, {"search": "100%"}) == {"korting"}
@@ -367,6 +370,7 @@ async def test_english_description_falls_back_to_dutch(
 ) -> None:
     await create_application(
         demo,
+        ACTOR,
         "alleen-nederlands",
         ApplicationInput(name="Alleen Nederlands", description_nl="Alleen in het Nederlands."),
     )

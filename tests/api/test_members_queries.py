@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import system_actor
 from registry.demo import MEMBERS, shipped_population_csv
 from registry.members.models import FigureStatus
 from registry.members.population import PopulationRow, parse_cbs_csv
@@ -41,6 +42,8 @@ query Member($code: String!, $on: Date!) {
   }
 }
 """
+
+ACTOR = system_actor("test")
 
 
 async def member_codes(api: GraphQLClient, filter_: dict[str, Any] | None = None) -> list[str]:
@@ -152,6 +155,7 @@ async def test_inhabitants_use_the_latest_figure_on_or_before_the_date(
 ) -> None:
     await import_population(
         demo,
+        ACTOR,
         [PopulationRow(2, "GM0757", "Boxtel", 2021, 31_000)],
         source="test figures 2021",
         status=FigureStatus.PROVISIONAL,
@@ -194,7 +198,7 @@ async def test_missing_figure_of_one_municipality_is_named(
     api: GraphQLClient, demo: AsyncSession
 ) -> None:
     # A figure from 2019 for Boxtel only: on 2019-06-01 only Sint-Michielsgestel is missing.
-    await import_population(demo, [PopulationRow(2, "GM0757", "Boxtel", 2019, 30_672)])
+    await import_population(demo, ACTOR, [PopulationRow(2, "GM0757", "Boxtel", 2019, 30_672)])
     await demo.commit()
     body = await api.execute(MEMBER, {"code": GR, "on": "2019-06-01"})
     messages = error_messages(body)
@@ -279,6 +283,7 @@ async def test_municipality_by_cbs_code(api: GraphQLClient) -> None:
 async def test_population_figures_oldest_first(api: GraphQLClient, demo: AsyncSession) -> None:
     await import_population(
         demo,
+        ACTOR,
         [
             PopulationRow(2, "GM0632", "Woerden", 2022, 52_700),
             PopulationRow(3, "GM0632", "Woerden", 2019, 51_900),

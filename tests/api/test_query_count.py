@@ -13,12 +13,15 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from registry.auth.roles import system_actor
 from registry.catalogue.service import ApplicationInput, ReleaseInput, add_release
 from registry.catalogue.service import create_application as create
 from registry.demo import MEMBERS, load_demo
 from registry.settings import Settings
 from registry.web.app import create_app
 from tests.api.conftest import GraphQLClient
+
+ACTOR = system_actor("test")
 
 PAGE = """
 query Page($first: Int!) {
@@ -52,6 +55,7 @@ async def app(db_url: str, session: AsyncSession) -> Litestar:
         slug = f"applicatie-{i:02d}"
         await create(
             session,
+            ACTOR,
             slug,
             ApplicationInput(
                 name=f"Applicatie {i:02d}",  # sorts before the demo applications
@@ -63,7 +67,10 @@ async def app(db_url: str, session: AsyncSession) -> Litestar:
         )
         for n in range(2):
             await add_release(
-                session, slug, ReleaseInput(f"{n}.{i}.0", date(2024, 1, 1) + timedelta(days=i + n))
+                session,
+                ACTOR,
+                slug,
+                ReleaseInput(f"{n}.{i}.0", date(2024, 1, 1) + timedelta(days=i + n)),
             )
     await session.commit()
     return create_app(Settings(database_url=db_url, dev_mode=True))

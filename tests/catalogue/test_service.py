@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import system_actor
 from registry.catalogue import repository
 from registry.catalogue.models import Application, ApplicationStatus, Release
 from registry.catalogue.service import (
@@ -21,13 +22,15 @@ from registry.members import repository as members_repository
 from registry.members.population import parse_cbs_csv
 from registry.members.service import MemberInput, create_member, import_population
 
+ACTOR = system_actor("test")
+
 
 @pytest.fixture
 async def members(session: AsyncSession) -> None:
     rows = parse_cbs_csv("cbs_code,name,year,population\nGM0632,Woerden,2020,52299\n")
-    await import_population(session, rows)
+    await import_population(session, ACTOR, rows)
     await create_member(
-        session, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",))
+        session, ACTOR, MemberInput("woerden", "Gemeente Woerden", "gemeente", ("GM0632",))
     )
 
 
@@ -35,6 +38,7 @@ async def members(session: AsyncSession) -> None:
 async def test_create_with_defaults_and_edit(session: AsyncSession) -> None:
     app = await create_application(
         session,
+        ACTOR,
         "subsidieportaal",
         ApplicationInput(
             name=" Subsidieportaal ",
@@ -55,6 +59,7 @@ async def test_create_with_defaults_and_edit(session: AsyncSession) -> None:
 
     edited = await update_application(
         session,
+        ACTOR,
         "subsidieportaal",
         ApplicationInput(name="Subsidies", owner_member="woerden", standards=("DigiD",)),
     )
@@ -69,10 +74,11 @@ async def test_create_with_defaults_and_edit(session: AsyncSession) -> None:
 
 @pytest.mark.usefixtures("members")
 async def test_invalid_input_lists_every_problem_and_stores_nothing(session: AsyncSession) -> None:
-    await create_application(session, "zaken", ApplicationInput(name="Zaken"))
+    await create_application(session, ACTOR, "zaken", ApplicationInput(name="Zaken"))
     with pytest.raises(ValidationFailed) as caught:
         await create_application(
             session,
+            ACTOR,
             "zaken",
             ApplicationInput(
                 name="",
@@ -96,40 +102,45 @@ async def test_invalid_input_lists_every_problem_and_stores_nothing(session: Asy
 @pytest.mark.parametrize("slug", ["Zaken", "zaken_app", "-zaken", "zaken--app", "", "a" * 81])
 async def test_slug_rule(session: AsyncSession, slug: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        await create_application(session, slug, ApplicationInput(name="Zaken"))
+        await create_application(session, ACTOR, slug, ApplicationInput(name="Zaken"))
     assert caught.value.errors[0].field == "slug"
 
 
 async def test_failed_update_leaves_the_application_unchanged(session: AsyncSession) -> None:
-    await create_application(session, "zaken", ApplicationInput(name="Zaken", platform="PHP"))
+    await create_application(
+        session, ACTOR, "zaken", ApplicationInput(name="Zaken", platform="PHP")
+    )
     with pytest.raises(ValidationFailed):
         await update_application(
-            session, "zaken", ApplicationInput(name="Nieuw", platform="Python", licence="nope")
+            session,
+            ACTOR,
+            "zaken",
+            ApplicationInput(name="Nieuw", platform="Python", licence="nope"),
         )
     stored = await repository.application_by_slug(session, "zaken")
     assert stored is not None
     assert (stored.name, stored.platform) == ("Zaken", "PHP")
     with pytest.raises(NotFound):
-        await update_application(session, "onbekend", ApplicationInput(name="X"))
+        await update_application(session, ACTOR, "onbekend", ApplicationInput(name="X"))
 
 
 async def test_status_follows_the_lifecycle(session: AsyncSession) -> None:
-    await create_application(session, "zaken", ApplicationInput(name="Zaken"))
+    await create_application(session, ACTOR, "zaken", ApplicationInput(name="Zaken"))
     for target in (ApplicationStatus.EXPLORATION, ApplicationStatus.BUILD):
-        assert (await change_status(session, "zaken", target)).status is target
+        assert (await change_status(session, ACTOR, "zaken", target)).status is target
     with pytest.raises(ValidationFailed):
-        await change_status(session, "zaken", ApplicationStatus.IDEA)
-    assert (await change_status(session, "zaken", ApplicationStatus.RETIRED)).status is (
+        await change_status(session, ACTOR, "zaken", ApplicationStatus.IDEA)
+    assert (await change_status(session, ACTOR, "zaken", ApplicationStatus.RETIRED)).status is (
         ApplicationStatus.RETIRED
     )
 
 
 async def test_releases_are_unique_per_version(session: AsyncSession) -> None:
-    app = await create_application(session, "zaken", ApplicationInput(name="Zaken"))
-    await add_release(session, "zaken", ReleaseInput("1.0.0", date(2024, 1, 5), " Eerste "))
-    await add_release(session, "zaken", ReleaseInput("1.1.0", date(2024, 6, 1)))
+    app = await create_application(session, ACTOR, "zaken", ApplicationInput(name="Zaken"))
+    await add_release(session, ACTOR, "zaken", ReleaseInput("1.0.0", date(2024, 1, 5), " Eerste "))
+    await add_release(session, ACTOR, "zaken", ReleaseInput("1.1.0", date(2024, 6, 1)))
     with pytest.raises(ValidationFailed) as caught:
-        await add_release(session, "zaken", ReleaseInput("1.0.0", date(2024, 7, 1)))
+        await add_release(session, ACTOR, "zaken", ReleaseInput("1.0.0", date(2024, 7, 1)))
     assert (caught.value.errors[0].field, caught.value.errors[0].code) == ("version", "duplicate")
     releases = (await repository.releases_of(session, [app.id]))[app.id]
     assert [(r.version, r.notes) for r in releases] == [("1.1.0", ""), ("1.0.0", "Eerste")]

@@ -6,8 +6,8 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 
-from registry.web.access import audience, check_pages, page_guard
 from registry.settings import Settings
+from registry.web.access import audience, check_pages, page_guard
 from registry.web.app import create_app
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from registry.auth.policy import Permission
 from registry.catalogue import service
 from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import ApplicationStatus
@@ -17,7 +18,7 @@ from registry.graphql.catalogue.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.permissions import DevelopmentModeOnly
+from registry.graphql.permissions import policy
 from registry.kit.errors import DomainError
 
 
@@ -34,6 +35,7 @@ class ApplicationInput:
     licence: str = strawberry.field(default=DEFAULT_LICENCE, description="SPDX expression.")
     repository_url: str | None = None
     standards: list[str] = strawberry.field(default_factory=list)
+    published: bool = strawberry.field(default=True, description="Shown in the public catalogue.")
 
     def to_domain(self) -> service.ApplicationInput:
         return service.ApplicationInput(
@@ -46,6 +48,7 @@ class ApplicationInput:
             licence=self.licence,
             repository_url=self.repository_url,
             standards=tuple(self.standards),
+            published=self.published,
         )
 
 
@@ -59,7 +62,8 @@ class ReleaseInput:
 @strawberry.type
 class CatalogueMutation:
     @strawberry.mutation(
-        permission_classes=[DevelopmentModeOnly], description="Add an application to the catalogue."
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="Add an application to the catalogue.",
     )
     async def application_create(
         self,
@@ -70,26 +74,31 @@ class CatalogueMutation:
     ) -> ApplicationPayload:
         try:
             async with info.context.transaction() as session:
-                created = await service.create_application(session, slug, input.to_domain(), status)
+                created = await service.create_application(
+                    session, info.context.actor, slug, input.to_domain(), status
+                )
         except DomainError as error:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(created))
 
     @strawberry.mutation(
-        permission_classes=[DevelopmentModeOnly], description="Replace an application's details."
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="Replace an application's details.",
     )
     async def application_update(
         self, info: Info, slug: str, input: ApplicationInput
     ) -> ApplicationPayload:
         try:
             async with info.context.transaction() as session:
-                updated = await service.update_application(session, slug, input.to_domain())
+                updated = await service.update_application(
+                    session, info.context.actor, slug, input.to_domain()
+                )
         except DomainError as error:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(updated))
 
     @strawberry.mutation(
-        permission_classes=[DevelopmentModeOnly],
+        extensions=policy(Permission.CATALOGUE_MANAGE),
         description="Move an application along its lifecycle.",
     )
     async def application_status_change(
@@ -97,19 +106,21 @@ class CatalogueMutation:
     ) -> ApplicationPayload:
         try:
             async with info.context.transaction() as session:
-                changed = await service.change_status(session, slug, status)
+                changed = await service.change_status(session, info.context.actor, slug, status)
         except DomainError as error:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(changed))
 
     @strawberry.mutation(
-        permission_classes=[DevelopmentModeOnly], description="Record a release of an application."
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="Record a release of an application.",
     )
     async def release_create(self, info: Info, slug: str, input: ReleaseInput) -> ReleasePayload:
         try:
             async with info.context.transaction() as session:
                 release = await service.add_release(
                     session,
+                    info.context.actor,
                     slug,
                     service.ReleaseInput(input.version, input.released_on, input.notes),
                 )

@@ -6,10 +6,12 @@ import enum
 
 import strawberry
 
+from registry.auth.policy import Permission, allows
 from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
 from registry.graphql.catalogue.types import Application
 from registry.graphql.context import Info
+from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, page_request
 
 
@@ -46,9 +48,16 @@ class ApplicationOrder:
     direction: OrderDirection = OrderDirection.ASC
 
 
+def _sees_unpublished(info: Info) -> bool:
+    return allows(info.context.actor, Permission.CATALOGUE_READ_UNPUBLISHED)
+
+
 @strawberry.type
 class CatalogueQuery:
-    @strawberry.field(description="The catalogue of applications.")
+    @strawberry.field(
+        extensions=policy(),
+        description="The catalogue; the public sees published applications only.",
+    )
     async def applications(
         self,
         info: Info,
@@ -65,6 +74,7 @@ class CatalogueQuery:
             licence=f.licence or None,
             lead_member=f.lead_member or None,
             search=f.search or None,
+            published_only=not _sees_unpublished(info),
         )
         async with info.context.db() as session:
             page = await repository.list_applications(
@@ -76,8 +86,10 @@ class CatalogueQuery:
             )
         return Connection[Application].of(page, Application.of)
 
-    @strawberry.field
+    @strawberry.field(extensions=policy())
     async def application(self, info: Info, slug: str) -> Application | None:
         async with info.context.db() as session:
             found = await repository.application_by_slug(session, slug)
-        return Application.of(found) if found else None
+        if found is None or not (found.published or _sees_unpublished(info)):
+            return None
+        return Application.of(found)

@@ -45,6 +45,7 @@ class Application:
     status: ApplicationStatus
     licence: str = strawberry.field(description="SPDX licence expression, normalised.")
     repository_url: str | None
+    published: bool
     created_at: datetime
     updated_at: datetime
 
@@ -60,6 +61,7 @@ class Application:
             status=ApplicationStatus(a.status),
             licence=a.licence,
             repository_url=a.repository_url,
+            published=a.published,
             created_at=a.created_at,
             updated_at=a.updated_at,
         )

@@ -8,6 +8,7 @@ import strawberry
 
 from registry.graphql.context import Info
 from registry.graphql.members.types import Member, Municipality
+from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, page_request
 from registry.members import repository
 from registry.members.models import MemberType
@@ -27,7 +28,7 @@ class MunicipalityFilter:
 
 @strawberry.type
 class MembersQuery:
-    @strawberry.field(description="Members, ordered by name.")
+    @strawberry.field(extensions=policy(), description="Members, ordered by name.")
     async def members(
         self,
         info: Info,
@@ -43,13 +44,13 @@ class MembersQuery:
             )
         return Connection[Member].of(page, Member.of)
 
-    @strawberry.field
+    @strawberry.field(extensions=policy())
     async def member(self, info: Info, code: str) -> Member | None:
         async with info.context.db() as session:
             found = await repository.member_by_code(session, code)
         return Member.of(found) if found else None
 
-    @strawberry.field(description="Municipalities, ordered by name.")
+    @strawberry.field(extensions=policy(), description="Municipalities, ordered by name.")
     async def municipalities(
         self,
         info: Info,
@@ -65,7 +66,7 @@ class MembersQuery:
             )
         return Connection[Municipality].of(page, Municipality.of)
 
-    @strawberry.field
+    @strawberry.field(extensions=policy())
     async def municipality(self, info: Info, cbs_code: str) -> Municipality | None:
         async with info.context.db() as session:
             found = await repository.municipality_by_code(session, cbs_code.strip().upper())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
 
+from registry.auth import models as auth_models
+from registry.auth.policy import Permission
 from registry.graphql.context import Info
+from registry.graphql.permissions import policy
 from registry.members import models
 from registry.members.models import FigureStatus, MemberType
 from registry.members.population import Figure, inhabitants_on
@@ -80,6 +83,13 @@ class Member:
     def of(cls, m: models.Member) -> Member:
         return cls(id=m.id, code=m.code, name=m.name, type=MemberType(m.type), oin=m.oin, kvk=m.kvk)
 
+    @strawberry.field(
+        extensions=policy(Permission.TOKENS_MANAGE, member_from_source=True),
+        description="The member's API tokens (member admins).",
+    )
+    async def api_tokens(self, info: Info) -> list[ApiToken]:
+        return [ApiToken.of(t) for t in await info.context.loaders.tokens_of_member.load(self.id)]
+
     @strawberry.field(description="The municipalities this member stands for.")
     async def municipalities(self, info: Info) -> list[Municipality]:
         found = await info.context.loaders.municipalities_of_member.load(self.id)
@@ -102,4 +112,27 @@ class Member:
             on=result.on,
             total=result.total,
             figures=[PopulationFigure.of(f) for f in result.figures],
+        )
+
+
+@strawberry.type(description="An API token of a machine client; the secret is never shown again.")
+class ApiToken:
+    id: strawberry.ID
+    name: str
+    prefix: str
+    permissions: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: auth_models.ApiToken) -> ApiToken:
+        return cls(
+            id=strawberry.ID(str(token.id)),
+            name=token.name,
+            prefix=token.prefix,
+            permissions=sorted(token.permission_set),
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
         )

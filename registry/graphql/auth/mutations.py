@@ -1,0 +1,92 @@
+"""Role assignments (admin, member admins for their own member) and API tokens."""
+
+from __future__ import annotations
+
+import strawberry
+
+from registry.auth import service
+from registry.auth.policy import Permission
+from registry.graphql.auth.types import ApiTokenCreatePayload, ApiTokenPayload, RolePayload
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.members.types import ApiToken
+from registry.graphql.permissions import policy
+from registry.kit.errors import DomainError, NotFound
+
+
+@strawberry.input
+class RoleInput:
+    issuer: str = strawberry.field(description="Issuer URL of the person's identity provider.")
+    subject: str = strawberry.field(description="The person's id at that provider (sub).")
+    role: str = strawberry.field(
+        description="member_user, member_admin, directie, auditor or admin."
+    )
+    member: str | None = strawberry.field(default=None, description="Member code (member roles).")
+    name: str = ""
+
+    def to_domain(self) -> service.RoleInput:
+        return service.RoleInput(self.issuer, self.subject, self.role, self.member, self.name)
+
+
+@strawberry.input
+class ApiTokenInput:
+    member: str
+    name: str
+    permissions: list[str] = strawberry.field(default_factory=lambda: ["usage:write"])
+    application: str | None = strawberry.field(
+        default=None, description="Limit the token to one application (slug)."
+    )
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="input.member"),
+        description="Give a person a role (registered on first use, keyed on issuer + subject).",
+    )
+    async def role_assign(self, info: Info, input: RoleInput) -> RolePayload:
+        try:
+            async with info.context.transaction() as session:
+                await service.assign_role(session, info.context.actor, input.to_domain())
+        except DomainError as error:
+            return RolePayload(errors=field_errors(error))
+        return RolePayload(ok=True)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="input.member"),
+        description="Take a role away from a person.",
+    )
+    async def role_revoke(self, info: Info, input: RoleInput) -> RolePayload:
+        try:
+            async with info.context.transaction() as session:
+                await service.revoke_role(session, info.context.actor, input.to_domain())
+        except DomainError as error:
+            return RolePayload(errors=field_errors(error))
+        return RolePayload(ok=True)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.TOKENS_MANAGE, member_argument="input.member"),
+        description="Create an API token for a machine client of a member.",
+    )
+    async def api_token_create(self, info: Info, input: ApiTokenInput) -> ApiTokenCreatePayload:
+        data = service.TokenInput(input.member, input.name, input.permissions, input.application)
+        try:
+            async with info.context.transaction() as session:
+                token, secret = await service.create_token(session, info.context.actor, data)
+        except DomainError as error:
+            return ApiTokenCreatePayload(errors=field_errors(error))
+        return ApiTokenCreatePayload(token=ApiToken.of(token), secret=secret)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.TOKENS_MANAGE, member_argument="member"),
+        description="Revoke an API token; it stops working at once.",
+    )
+    async def api_token_revoke(self, info: Info, member: str, id: strawberry.ID) -> ApiTokenPayload:
+        try:
+            if not id.isdigit():
+                raise NotFound(f"no API token {id}")
+            async with info.context.transaction() as session:
+                token = await service.revoke_token(session, info.context.actor, int(id))
+        except DomainError as error:
+            return ApiTokenPayload(errors=field_errors(error))
+        return ApiTokenPayload(token=ApiToken.of(token))

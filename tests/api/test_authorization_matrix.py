@@ -1,0 +1,148 @@
+"""Every query and mutation against every role: the declared policy is the enforced one.
+
+EXPECTED is the specification, written by hand from the roles in DESIGN.md. A field that is
+added to the schema without being listed here (and without a policy) fails this test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.auth.roles import Role, system_actor
+from registry.auth.service import TokenInput, create_token
+from registry.graphql.permissions import audience_of
+from registry.graphql.schema import root_fields
+from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+
+OWN, OTHER = "woerden", "eindhoven"
+ACTORS = (
+    "anonymous",
+    "member_user",
+    "member_admin",
+    "directie",
+    "auditor",
+    "admin",
+    "token",
+)
+
+# Who may call each field: a set of actors, and for per-member fields whether the member
+# roles (and the token) may do it only for their own member.
+EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
+    "Query.applications": (frozenset(ACTORS), False),
+    "Query.application": (frozenset(ACTORS), False),
+    "Query.members": (frozenset(ACTORS), False),
+    "Query.member": (frozenset(ACTORS), False),
+    "Query.municipalities": (frozenset(ACTORS), False),
+    "Query.municipality": (frozenset(ACTORS), False),
+    "Query.me": (frozenset(ACTORS), False),
+    "Query.users": (frozenset({"admin", "member_admin"}), True),
+    "Query.auditEvents": (frozenset({"auditor", "admin"}), False),
+    "Query.auditChainStatus": (frozenset({"auditor", "admin"}), False),
+    "Mutation.applicationCreate": (frozenset({"directie"}), False),
+    "Mutation.applicationUpdate": (frozenset({"directie"}), False),
+    "Mutation.applicationStatusChange": (frozenset({"directie"}), False),
+    "Mutation.releaseCreate": (frozenset({"directie"}), False),
+    "Mutation.roleAssign": (frozenset({"admin", "member_admin"}), True),
+    "Mutation.roleRevoke": (frozenset({"admin", "member_admin"}), True),
+    "Mutation.apiTokenCreate": (frozenset({"member_admin"}), True),
+    "Mutation.apiTokenRevoke": (frozenset({"member_admin"}), True),
+}
+
+ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
+OPERATIONS: dict[str, str] = {
+    "Query.applications": "{ applications(first: 1) { totalCount } }",
+    "Query.application": '{ application(slug: "zaakafhandeling") { slug } }',
+    "Query.members": "{ members(first: 1) { totalCount } }",
+    "Query.member": '{ member(code: "%s") { code } }',
+    "Query.municipalities": "{ municipalities(first: 1) { totalCount } }",
+    "Query.municipality": '{ municipality(cbsCode: "GM0632") { name } }',
+    "Query.me": "{ me { kind } }",
+    "Query.users": '{ users(member: "%s") { subject } }',
+    "Query.auditEvents": "{ auditEvents(first: 1) { totalCount } }",
+    "Query.auditChainStatus": "{ auditChainStatus { intact } }",
+    "Mutation.applicationCreate": 'mutation { applicationCreate(slug: "x-%s", input: {name: "X"})'
+    " { errors { code } } }",
+    "Mutation.applicationUpdate": 'mutation { applicationUpdate(slug: "zaakafhandeling",'
+    ' input: {name: "Zaken %s"}) { errors { code } } }',
+    "Mutation.applicationStatusChange": 'mutation { applicationStatusChange(slug: "rapportage%s",'
+    " status: RETIRED) { errors { code } } }",
+    "Mutation.releaseCreate": 'mutation { releaseCreate(slug: "zaakafhandeling", input:'
+    ' {version: "9.%s", releasedOn: "2026-01-01"}) { errors { code } } }',
+    "Mutation.roleAssign": "mutation { roleAssign(input: " + ROLE_INPUT + ") { ok } }",
+    "Mutation.roleRevoke": "mutation { roleRevoke(input: " + ROLE_INPUT + ") { ok } }",
+    "Mutation.apiTokenCreate": 'mutation { apiTokenCreate(input: {member: "%s", name: "t"})'
+    " { secret } }",
+    "Mutation.apiTokenRevoke": 'mutation { apiTokenRevoke(member: "%s", id: "999999")'
+    " { errors { code } } }",
+}
+
+
+def test_every_field_has_a_policy_and_a_row_in_the_matrix() -> None:
+    fields = root_fields()
+    assert set(fields) == set(EXPECTED), "add the new field to EXPECTED (and OPERATIONS)"
+    assert set(OPERATIONS) == set(EXPECTED)
+    for name, field in fields.items():
+        audience = audience_of(field.extensions)
+        assert audience is not None, name
+        public = audience.permission is None
+        assert public == (EXPECTED[name][0] == frozenset(ACTORS)), name
+        per_member = audience.member_argument is not None or audience.member_from_source
+        assert per_member == EXPECTED[name][1], name
+
+
+def allowed(name: str, actor: str, member: str) -> bool:
+    who, per_member = EXPECTED[name]
+    if actor not in who:
+        return False
+    if per_member and actor in {"member_user", "member_admin", "token"}:
+        return member == OWN
+    return True
+
+
+@pytest.fixture
+async def clients(
+    demo: AsyncSession, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[dict[str, GraphQLClient]]:
+    users: dict[str, int | None] = {
+        "anonymous": None,
+        "member_user": await grant(session_factory, Role.MEMBER_USER, OWN),
+        "member_admin": await grant(session_factory, Role.MEMBER_ADMIN, OWN),
+        "directie": await grant(session_factory, Role.DIRECTIE),
+        "auditor": await grant(session_factory, Role.AUDITOR),
+        "admin": await grant(session_factory, Role.ADMIN),
+        "token": None,
+    }
+    async with session_factory() as session, session.begin():
+        _, secret = await create_token(
+            session, system_actor("test"), TokenInput(OWN, "meter", ["usage:write"])
+        )
+    async with AsyncExitStack() as stack:
+        result = {
+            actor: await stack.enter_async_context(
+                graphql_client(db_url, dev_mode=False, user_id=user_id)
+            )
+            for actor, user_id in users.items()
+        }
+        result["token"].http.headers["Authorization"] = f"Bearer {secret}"
+        yield result
+
+
+def _refused(body: dict[str, Any]) -> bool:
+    return any(m.startswith("not allowed") for m in error_messages(body))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+async def test_matrix(name: str, clients: dict[str, GraphQLClient]) -> None:
+    template = OPERATIONS[name]
+    members = (OWN, OTHER) if EXPECTED[name][1] else (OWN,)
+    for member in members:
+        for actor in ACTORS:
+            query = template % member if "%s" in template else template
+            body = await clients[actor].execute(query)
+            expected = allowed(name, actor, member)
+            assert _refused(body) != expected, (name, actor, member, body)
