@@ -1,0 +1,107 @@
+"""Roles, API tokens and `me` through GraphQL, as a member admin and as a machine client."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.auth.roles import Role
+from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+
+CREATE = """
+mutation($input: ApiTokenInput!) {
+  apiTokenCreate(input: $input) {
+    secret
+    token { id name prefix permissions lastUsedAt revokedAt }
+    errors { field code message }
+  }
+}"""
+TOKENS = '{ member(code: "woerden") { apiTokens { id prefix lastUsedAt revokedAt } } }'
+ME = "{ me { kind label roles { role member { code } } } }"
+
+
+async def test_member_admin_creates_uses_and_revokes_a_token(
+    demo: AsyncSession, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    admin_id = await grant(session_factory, Role.MEMBER_ADMIN, "woerden")
+    async with graphql_client(db_url, user_id=admin_id) as admin:
+        me = (await admin.data(ME))["me"]
+        assert me["kind"] == "USER"
+        assert me["roles"] == [{"role": "MEMBER_ADMIN", "member": {"code": "woerden"}}]
+
+        created = (
+            await admin.data(CREATE, {"input": {"member": "woerden", "name": "Zaaksysteem"}})
+        )["apiTokenCreate"]
+        assert created["errors"] == []
+        secret = created["secret"]
+        assert secret.startswith("crt_")
+        assert created["token"]["prefix"] == secret[:10]
+        assert created["token"]["permissions"] == ["usage:write"]
+
+        listed = (await admin.data(TOKENS))["member"]["apiTokens"]
+        assert [t["id"] for t in listed] == [created["token"]["id"]]
+        assert "secret" not in str(listed)
+        assert listed[0]["lastUsedAt"] is None
+
+        async with graphql_client(db_url) as machine:
+            machine.http.headers["Authorization"] = f"Bearer {secret}"
+            assert (await machine.data(ME))["me"]["kind"] == "TOKEN"
+            refused = await machine.execute(TOKENS)
+            assert error_messages(refused) == ["not allowed: requires tokens:manage"]
+        assert (await admin.data(TOKENS))["member"]["apiTokens"][0]["lastUsedAt"] is not None
+
+        revoke = 'mutation($id: ID!) { apiTokenRevoke(member: "woerden", id: $id) '
+        revoke += "{ token { revokedAt } errors { code } } }"
+        revoked = await admin.data(revoke, {"id": created["token"]["id"]})
+        assert revoked["apiTokenRevoke"]["token"]["revokedAt"] is not None
+        again = await admin.data(revoke, {"id": created["token"]["id"]})
+        assert (
+            again["apiTokenRevoke"]["errors"] == [{"code": "validation_failed"}]
+            or again["apiTokenRevoke"]["errors"][0]["code"] == "already_revoked"
+        )
+
+    async with graphql_client(db_url) as machine:
+        machine.http.headers["Authorization"] = f"Bearer {secret}"
+        response = await machine.http.post("/graphql", json={"query": ME})
+        assert response.status_code == 401
+        assert "revoked" in response.text
+
+
+async def test_token_input_errors_name_the_field(
+    demo: AsyncSession, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    admin_id = await grant(session_factory, Role.MEMBER_ADMIN, "woerden")
+    async with graphql_client(db_url, user_id=admin_id) as admin:
+        body = await admin.data(
+            CREATE,
+            {"input": {"member": "woerden", "name": "", "permissions": ["everything"]}},
+        )
+    errors = body["apiTokenCreate"]["errors"]
+    assert {(e["field"], e["code"]) for e in errors} == {
+        ("name", "required"),
+        ("permissions[0]", "unknown_permission"),
+    }
+    assert body["apiTokenCreate"]["secret"] is None
+
+
+async def test_roles_are_assigned_by_admins_and_listed(
+    demo: AsyncSession,
+    api: GraphQLClient,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    admin_id = await grant(session_factory, Role.ADMIN)
+    assign = """mutation($input: RoleInput!) { roleAssign(input: $input) {
+      ok errors { field code } } }"""
+    person = {"issuer": "https://idp.example", "subject": "anna", "name": "Anna"}
+    async with graphql_client(db_url, user_id=admin_id) as admin:
+        ok = await admin.data(assign, {"input": {**person, "role": "auditor"}})
+        assert ok["roleAssign"] == {"ok": True, "errors": []}
+        wrong = await admin.data(
+            assign, {"input": {**person, "role": "auditor", "member": "woerden"}}
+        )
+        assert wrong["roleAssign"]["errors"] == [{"field": "member", "code": "not_allowed"}]
+        users = (await admin.data("{ users { subject roles { role } } }"))["users"]
+        assert {"subject": "anna", "roles": [{"role": "AUDITOR"}]} in users
+    # The directie may not hand out roles.
+    refused = await api.execute(assign, {"input": {**person, "role": "directie"}})
+    assert error_messages(refused) == ["not allowed: requires member-users:manage"]
