@@ -18,7 +18,8 @@ from registry import migrate as migrations
 from registry.audit.export import ExportFormat, write_events
 from registry.audit.repository import AuditFilter
 from registry.audit.service import stream_events, verify_log
-from registry.auth.roles import system_actor
+from registry.auth.roles import Role, system_actor
+from registry.auth.service import RoleInput, assign_role
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.graphql.schema import schema_sdl
@@ -38,6 +39,8 @@ audit_app = typer.Typer(help="The audit log: verify the hash chain, export.", no
 app.add_typer(demo_app, name="demo")
 app.add_typer(population_app, name="population")
 app.add_typer(schema_app, name="schema")
+roles_app = typer.Typer(help="Roles of people (e.g. the first admin).", no_args_is_help=True)
+app.add_typer(roles_app, name="roles")
 app.add_typer(audit_app, name="audit")
 
 out = Console()
@@ -221,3 +224,17 @@ def audit_export(
     with output.open("w", encoding="utf-8", newline="") as file:
         count = export(file)
     typer.echo(f"{count} events written to {output}.")
+
+
+@roles_app.command("grant")
+def roles_grant(
+    issuer: Annotated[str, typer.Option(help="Issuer URL of the person's identity provider.")],
+    subject: Annotated[str, typer.Option(help="The person's id at that provider (sub).")],
+    role: Annotated[Role, typer.Option(help="The role to give.")],
+    member: Annotated[str | None, typer.Option(help="Member code, for member roles.")] = None,
+    name: Annotated[str, typer.Option(help="Name shown until the person logs in.")] = "",
+) -> None:
+    """Give a person a role, e.g. the first admin; recorded in the audit log as this command."""
+    data = RoleInput(issuer, subject, role.value, member, name)
+    _in_transaction(lambda session: assign_role(session, system_actor("cli:roles-grant"), data))
+    out.print(f"{subject} at {issuer} now has the role {role.value}.")

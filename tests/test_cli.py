@@ -12,6 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner, Result
 
+from registry.audit.models import AuditEvent
+from registry.auth.models import User
+from registry.auth.roles import Role
+from registry.auth.service import actor_for_user
 from registry.catalogue.models import Application
 from registry.cli import app
 from registry.members.models import Member, PopulationFigure
@@ -93,3 +97,26 @@ def test_schema_file_check_detects_drift(tmp_path: Path, monkeypatch: pytest.Mon
     stale.write_text("type Query { old: String }\n", encoding="utf-8")
     monkeypatch.setattr("registry.cli.SCHEMA_FILE", stale)
     assert runner.invoke(app, ["schema", "export", "--check"]).exit_code == 1
+
+
+@pytest.mark.usefixtures("cli_db")
+async def test_the_first_admin_is_granted_on_the_command_line(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    args = ("roles", "grant", "--issuer", "https://idp.example", "--subject", "beheer")
+    result = await invoke(*args, "--role", "admin", "--name", "Beheer")
+    assert result.exit_code == 0, result.output
+    async with session_factory() as session:
+        user = await session.scalar(select(User).where(User.subject == "beheer"))
+        assert user is not None
+        actor = await actor_for_user(session, user.id)
+        event = await session.scalar(
+            select(AuditEvent).where(AuditEvent.entity_type == "role_assignment")
+        )
+    assert actor is not None
+    assert actor.has_role(Role.ADMIN)
+    assert event is not None
+    assert event.actor_label == "cli:roles-grant"
+    refused = await invoke(*args, "--role", "member_user")
+    assert refused.exit_code == 1
+    assert "member" in refused.output

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import enum
+import io
 import json
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any, TextIO
 
 from registry.audit.chain import timestamp
@@ -70,20 +71,41 @@ def _json_line(event: AuditEvent) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+async def export_lines(
+    events: AsyncIterable[AuditEvent], export_format: ExportFormat
+) -> AsyncIterator[str]:
+    """The export as text chunks, one per event (CSV: after its header), as they arrive."""
+    if export_format is ExportFormat.JSONL:
+        async for event in events:
+            yield _json_line(event)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def row(values: Sequence[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield row(FIELDS)
+    async for event in events:
+        record = as_record(event)
+        yield row(["" if record[f] is None else record[f] for f in FIELDS])
+
+
 async def write_events(
     events: AsyncIterable[AuditEvent], out: TextIO, export_format: ExportFormat
 ) -> int:
     """Write the events to `out` as they arrive; the number written."""
     count = 0
-    if export_format is ExportFormat.JSONL:
+
+    async def counted() -> AsyncIterator[AuditEvent]:
+        nonlocal count
         async for event in events:
-            out.write(_json_line(event))
             count += 1
-        return count
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    async for event in events:
-        record = as_record(event)
-        writer.writerow(["" if record[f] is None else record[f] for f in FIELDS])
-        count += 1
+            yield event
+
+    async for chunk in export_lines(counted(), export_format):
+        out.write(chunk)
     return count

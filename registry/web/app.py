@@ -16,6 +16,7 @@ from registry.graphql.context import context_getter
 from registry.graphql.schema import schema
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
+from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.i18n import configure_templates
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CatalogueController,
             LoginController,
             MemberPagesController,
+            AuditController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={

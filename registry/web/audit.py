@@ -1,0 +1,42 @@
+"""Audit log downloads for auditors: the same bytes as `registry audit export`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Stream
+
+from registry.audit.export import ExportFormat, export_lines
+from registry.audit.service import stream_events
+from registry.auth.policy import Permission
+from registry.web.access import audience
+
+MEDIA_TYPES = {ExportFormat.JSONL: "application/jsonl", ExportFormat.CSV: "text/csv"}
+
+
+class AuditController(Controller):
+    path = "/audit"
+    include_in_schema = False
+
+    @get("/export/{extension:str}", name="audit-export", opt=audience(Permission.AUDIT_READ))
+    async def export(self, state: State, extension: FromPath[str]) -> Stream:
+        try:
+            export_format = ExportFormat(extension)
+        except ValueError:
+            raise NotFoundException(f"no export format '{extension}'") from None
+
+        async def body() -> AsyncIterator[bytes]:
+            # Its own session: the response streams after the handler has returned.
+            async with state.session_factory() as session:
+                async for chunk in export_lines(stream_events(session), export_format):
+                    yield chunk.encode()
+
+        return Stream(
+            body(),
+            media_type=f"{MEDIA_TYPES[export_format]}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="auditlog.{extension}"'},
+        )
