@@ -74,9 +74,9 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def hashed_content(event: ChainedEvent) -> bytes:
-    """The bytes an event's hash covers: every field but the hash itself, in canonical JSON."""
-    content = {
+def hashed_fields(event: ChainedEvent) -> dict[str, Any]:
+    """Every field the hash covers: all but the hash itself (and the database id)."""
+    return {
         "seq": event.seq,
         "occurred_at": timestamp(event.occurred_at),
         "actor_kind": event.actor_kind,
@@ -92,6 +92,11 @@ def hashed_content(event: ChainedEvent) -> bytes:
         "after": event.after,
         "prev_hash": event.prev_hash,
     }
+
+
+def hashed_content(event: ChainedEvent) -> bytes:
+    """The bytes an event's hash covers, in canonical JSON."""
+    content = hashed_fields(event)
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

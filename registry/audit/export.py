@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any, TextIO
 
-from registry.audit.chain import timestamp
+from registry.audit.chain import hashed_fields
 from registry.audit.models import AuditEvent
 
 FIELDS = (
@@ -43,24 +43,8 @@ class ExportFormat(enum.StrEnum):
 
 def as_record(event: AuditEvent) -> dict[str, Any]:
     """An event as plain data in FIELDS order; before/after as JSON text, as stored."""
-    return {
-        "seq": event.seq,
-        "id": event.id,
-        "occurred_at": timestamp(event.occurred_at),
-        "actor_kind": event.actor_kind,
-        "actor_label": event.actor_label,
-        "actor_user_id": event.actor_user_id,
-        "actor_token_id": event.actor_token_id,
-        "role": event.role,
-        "member_id": event.member_id,
-        "operation": event.operation,
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "before": event.before,
-        "after": event.after,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    }
+    values = {**hashed_fields(event), "id": event.id, "hash": event.hash}
+    return {field: values[field] for field in FIELDS}
 
 
 def _json_line(event: AuditEvent) -> str:

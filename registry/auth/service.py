@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth import repository, tokens
 from registry.auth.models import ApiToken, RoleAssignment, User
 from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows
@@ -226,16 +226,7 @@ async def create_token(
     )
     session.add(token)
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="api_token",
-        entity_id=str(token.id),
-        before=None,
-        after=snapshot(token, exclude=frozenset({"token_hash"})),
-        member_id=member.id,
-    )
+    await _audit_token(session, actor, "create", token, None)
     return token, secret
 
 
@@ -245,17 +236,28 @@ async def revoke_token(session: AsyncSession, actor: Actor, token_id: int) -> Ap
         raise NotFound(f"no API token {token_id} that you manage")
     if token.revoked_at is not None:
         raise ValidationFailed.single("token", "already_revoked", "the token is already revoked")
-    before = snapshot(token, exclude=frozenset({"token_hash"}))
+    before = _token_state(token)
     token.revoked_at = utcnow()
     await session.flush()
+    await _audit_token(session, actor, "update", token, before)
+    return token
+
+
+def _token_state(token: ApiToken) -> Snapshot:
+    """A token as the audit log keeps it: never its hash."""
+    return snapshot(token, exclude=frozenset({"token_hash"}))
+
+
+async def _audit_token(
+    session: AsyncSession, actor: Actor, operation: str, token: ApiToken, before: Snapshot | None
+) -> None:
     await record(
         session,
         actor,
-        operation="update",
+        operation=operation,
         entity_type="api_token",
         entity_id=str(token.id),
         before=before,
-        after=snapshot(token, exclude=frozenset({"token_hash"})),
+        after=_token_state(token),
         member_id=token.member_id,
     )
-    return token
