@@ -10,6 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -17,6 +18,7 @@ from strawberry.types import Info as StrawberryInfo
 from registry.auth.roles import Actor
 from registry.db import transaction
 from registry.graphql.loaders import Loaders
+from registry.kit.errors import Conflict
 from registry.settings import Settings
 from registry.web.security import InvalidToken, resolve_actor
 
@@ -38,9 +40,18 @@ class Context(BaseContext, kw_only=True):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One mutation, one transaction: committed on success, rolled back on any error."""
-        async with self.session_factory() as session, session.begin():
-            yield session
+        """One mutation, one transaction: committed on success, rolled back on any error.
+
+        The rules check uniqueness before writing; a concurrent request can still win the
+        race, and the database's refusal then becomes a typed error instead of a crash.
+        """
+        try:
+            async with self.session_factory() as session, session.begin():
+                yield session
+        except IntegrityError as error:
+            raise Conflict(
+                "another change to the same data was stored at the same moment; try again"
+            ) from error
         # Later fields of the same operation (mutations run one after another) must see the
         # change, not what the DataLoaders cached before it.
         self.loaders.clear()

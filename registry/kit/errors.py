@@ -76,3 +76,9 @@ class Forbidden(DomainError):
     """The actor may not do this; the message says what was refused, never why in detail."""
 
     code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The database refused the change because of a change made at the same moment."""
+
+    code = "conflict"

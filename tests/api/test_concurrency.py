@@ -10,10 +10,14 @@ import asyncio
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.auth.roles import Role
+from registry.catalogue.models import Application
 from registry.demo import APPLICATIONS, MEMBERS, shipped_population_csv
 from registry.members.population import parse_cbs_csv
-from tests.api.conftest import GraphQLClient
+from tests.api.conftest import GraphQLClient, grant, graphql_client
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -108,3 +112,45 @@ async def test_reads_and_mutations_at_once(api: GraphQLClient) -> None:
         }
     total = await api.data("{ applications { totalCount } }")
     assert total["applications"]["totalCount"] == len(APPLICATIONS) + 5
+
+
+async def test_the_same_slug_created_twice_at_once_gives_one_application(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """The loser of the race gets a typed error, never a crash, and nothing half-stored."""
+    create = """mutation { applicationCreate(slug: "tegelijk", input: {name: "Tegelijk"}) {
+      application { slug } errors { code } } }"""
+    directie = await grant(session_factory, Role.DIRECTIE)
+    async with (
+        graphql_client(db_url, user_id=directie) as first,
+        graphql_client(db_url, user_id=directie) as second,
+    ):
+        results = await asyncio.gather(*(c.data(create) for c in (first, second, first, second)))
+    payloads = [r["applicationCreate"] for r in results]
+    assert sum(p["application"] is not None for p in payloads) == 1
+    losers = [p["errors"] for p in payloads if p["application"] is None]
+    assert all(len(e) == 1 and e[0]["code"] in {"duplicate", "conflict"} for e in losers)
+    async with session_factory() as session:
+        stored = await session.scalar(
+            select(func.count()).select_from(Application).where(Application.slug == "tegelijk")
+        )
+    assert stored == 1
+
+
+async def test_losing_the_race_after_the_check_is_a_typed_conflict(
+    api: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if another request stored the slug between our uniqueness check and our insert."""
+
+    async def nothing_yet(*_: object) -> None:
+        return None
+
+    monkeypatch.setattr("registry.catalogue.repository.application_by_slug", nothing_yet)
+    body = await api.data(
+        'mutation { applicationCreate(slug: "zaakafhandeling", input: {name: "Dubbel"}) '
+        "{ application { slug } errors { field code } } }"
+    )
+    assert body["applicationCreate"] == {
+        "application": None,
+        "errors": [{"field": "", "code": "conflict"}],
+    }
