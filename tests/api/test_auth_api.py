@@ -102,3 +102,16 @@ async def test_roles_are_assigned_by_admins_and_listed(
     # The directie may not hand out roles.
     refused = await api.execute(assign, {"input": {**person, "role": "directie"}})
     assert error_messages(refused) == ["not allowed: requires member-users:manage"]
+
+
+async def test_cross_site_form_posts_cannot_use_the_session_cookie(api: GraphQLClient) -> None:
+    """Browsers send forms as text/plain or form data without asking; only JSON is accepted,
+    which a cross-site page cannot send without a CORS preflight that is never granted."""
+    query = '{"query": "mutation { applicationCreate(slug: \\"csrf\\", input: {name: \\"X\\"})'
+    query += ' { errors { code } } }"}'
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        response = await api.http.post(
+            "/graphql", content=query, headers={"content-type": content_type}
+        )
+        assert response.status_code == 400
+    assert (await api.data('{ application(slug: "csrf") { slug } }'))["application"] is None
