@@ -38,8 +38,20 @@ async def login(session: AsyncSession, *, issuer: str, subject: str, name: str, 
             after=snapshot(user, exclude=frozenset({"last_login_at"})),
         )
         return user
+    before = snapshot(user, exclude=frozenset({"last_login_at"}))
     user.name, user.email, user.last_login_at = name or user.name, email or user.email, now
     await session.flush()
+    after = snapshot(user, exclude=frozenset({"last_login_at"}))
+    if after != before:  # the identity provider changed the person's name or e-mail
+        await record(
+            session,
+            Actor(kind=ActorKind.USER, label=_label(user), user_id=user.id),
+            operation="update",
+            entity_type="user",
+            entity_id=str(user.id),
+            before=before,
+            after=after,
+        )
     return user
 
 

@@ -104,11 +104,11 @@ async def standards_of(
     return result
 
 
-async def licences_in_use(session: AsyncSession) -> list[str]:
-    rows = await session.scalars(
-        select(Application.licence).distinct().order_by(Application.licence)
-    )
-    return list(rows)
+async def licences_in_use(session: AsyncSession, *, published_only: bool) -> list[str]:
+    query = select(Application.licence).distinct().order_by(Application.licence)
+    if published_only:
+        query = query.where(Application.published.is_(True))
+    return list(await session.scalars(query))
 
 
 async def release_exists(session: AsyncSession, application_id: int, version: str) -> bool:

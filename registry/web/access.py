@@ -18,7 +18,7 @@ from litestar.response import Redirect
 
 from registry.auth.policy import Permission, allows
 from registry.members import repository as members
-from registry.web.security import resolve_actor
+from registry.web.security import InvalidToken, resolve_actor
 
 AUDIENCE = "audience"
 NEXT_PARAM = "volgende"
@@ -57,7 +57,10 @@ async def page_guard(
     if not declared.login:
         return
     async with connection.app.state.session_factory() as session:
-        actor = await resolve_actor(connection, session)
+        try:
+            actor = await resolve_actor(connection, session)
+        except InvalidToken as error:
+            raise NotAuthorizedException(error.message) from None
         if not actor.authenticated:
             raise LoginRequired("log in to see this page")
         member_id = None

@@ -136,8 +136,9 @@ class CatalogueController(Controller):
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Template:
         query = parse_catalogue_query(request.query_params)
+        published_only = not _sees_all(actor)
         page = await repository.list_applications(
-            db_session, query.page_request, query.filter(published_only=not _sees_all(actor))
+            db_session, query.page_request, query.filter(published_only=published_only)
         )
         leads = await members.members_by_ids(
             db_session, [a.lead_member_id for a in page.items if a.lead_member_id is not None]
@@ -152,7 +153,9 @@ class CatalogueController(Controller):
                 "page_number": query.page,
                 "page_count": page_count,
                 "leads": leads,
-                "licences": await repository.licences_in_use(db_session),
+                "licences": await repository.licences_in_use(
+                    db_session, published_only=published_only
+                ),
                 "statuses": tuple(ApplicationStatus),
                 "previous_url": (
                     _page_url(request, query, query.page - 1) if query.page > 1 else None

@@ -276,7 +276,10 @@ class OidcClients:
             async with self.http() as http:
                 response = await http.get(metadata.jwks_uri, headers={"Accept": "application/json"})
             response.raise_for_status()
-            cached.keys = KeySet.import_key_set(response.json())
+            try:
+                cached.keys = KeySet.import_key_set(response.json())
+            except (KeyError, TypeError, ValueError, JoseError) as error:
+                raise InvalidIdToken(f"the provider's key set is unusable: {error!r}") from error
             cached.keys_at = time.monotonic()
         return cached.keys
 

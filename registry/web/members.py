@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
 
@@ -92,6 +92,8 @@ class MemberPagesController(Controller):
     async def mine(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
+        if actor.user_id is None:  # machine clients have no pages of their own
+            raise PermissionDeniedException("this page is for people, not API tokens")
         own = await members.members_by_ids(db_session, sorted(actor.member_ids))
         registry_wide = [g.role for g in actor.grants if g.member_id is None]
         if len(own) == 1 and not registry_wide:

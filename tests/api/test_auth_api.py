@@ -115,3 +115,32 @@ async def test_cross_site_form_posts_cannot_use_the_session_cookie(api: GraphQLC
         )
         assert response.status_code == 400
     assert (await api.data('{ application(slug: "csrf") { slug } }'))["application"] is None
+
+
+async def test_a_member_s_tokens_are_visible_to_its_own_member_admin_only(
+    demo: AsyncSession, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    query = '{ member(code: "woerden") { apiTokens { id } } }'
+    people = {
+        "woerden admin": await grant(session_factory, Role.MEMBER_ADMIN, "woerden"),
+        "eindhoven admin": await grant(session_factory, Role.MEMBER_ADMIN, "eindhoven"),
+        "woerden user": await grant(session_factory, Role.MEMBER_USER, "woerden"),
+        "directie": await grant(session_factory, Role.DIRECTIE),
+        "auditor": await grant(session_factory, Role.AUDITOR),
+        "admin": await grant(session_factory, Role.ADMIN),
+        "anonymous": None,
+    }
+    for who, user_id in people.items():
+        async with graphql_client(db_url, user_id=user_id) as client:
+            body = await client.execute(query)
+        allowed = who == "woerden admin"
+        assert (not error_messages(body)) == allowed, (who, body)
+
+
+async def test_an_unknown_token_on_a_page_is_401_not_500(db_url: str) -> None:
+    async with graphql_client(db_url) as client:
+        for path in ("/mijn", "/leden/woerden", "/audit/export/csv", "/"):
+            response = await client.http.get(
+                path, headers={"Authorization": "Bearer crt_unknown"}, follow_redirects=False
+            )
+            assert response.status_code == 401, path

@@ -45,6 +45,13 @@ async def test_login_keys_people_on_issuer_and_subject(session: AsyncSession) ->
     assert again.name == "Wim W."
     assert again.email == "w@x.nl"
     assert await session.scalar(select(func.count()).select_from(User)) == 2
+    events = list(await session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+    assert [(e.operation, e.entity_id) for e in events] == [
+        ("create", str(first.id)),
+        ("update", str(first.id)),  # the provider changed the name
+        ("create", str(other.id)),
+    ]
+    assert '"name":"Wim W."' in (events[1].after or "")
 
 
 async def test_member_admin_manages_only_member_roles_of_its_own_member(demo: AsyncSession) -> None:
