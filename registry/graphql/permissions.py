@@ -28,6 +28,10 @@ class Audience:
     """The parent object is the member (its private `id`)."""
 
 
+class NotAllowed(Exception):
+    """The caller may not use this field; the message says what is missing."""
+
+
 class Policy(BasePermission):
     def __init__(self, audience: Audience) -> None:
         super().__init__()
@@ -38,11 +42,6 @@ class Policy(BasePermission):
         actor = info.context.actor
         if audience.permission is None:
             return True
-        self.message = (
-            "not allowed: log in first"
-            if not actor.authenticated
-            else f"not allowed: requires {audience.permission.value}"
-        )
         member_id: int | None = None
         if audience.member_from_source:
             member_id = source.id
@@ -52,7 +51,14 @@ class Policy(BasePermission):
                 async with info.context.db() as session:
                     member = await members.member_by_code(session, code)
                 member_id = member.id if member else None
-        return allows(actor, audience.permission, member_id)
+        if allows(actor, audience.permission, member_id):
+            return True
+        # Raised rather than set on the shared instance: concurrent calls must not mix messages.
+        raise NotAllowed(
+            "not allowed: log in first"
+            if not actor.authenticated
+            else f"not allowed: requires {audience.permission.value}"
+        )
 
 
 def _argument(arguments: Mapping[str, Any], path: str) -> Any:
