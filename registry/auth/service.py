@@ -26,18 +26,7 @@ async def login(session: AsyncSession, *, issuer: str, subject: str, name: str, 
     now = utcnow()
     if user is None:
         user = User(issuer=issuer, subject=subject, name=name, email=email, last_login_at=now)
-        session.add(user)
-        await session.flush()
-        await record(
-            session,
-            Actor(kind=ActorKind.USER, label=_label(user), user_id=user.id),
-            operation="create",
-            entity_type="user",
-            entity_id=str(user.id),
-            before=None,
-            after=snapshot(user, exclude=frozenset({"last_login_at"})),
-        )
-        return user
+        return await _register(session, None, user)
     before = snapshot(user, exclude=frozenset({"last_login_at"}))
     user.name, user.email, user.last_login_at = name or user.name, email or user.email, now
     await session.flush()
@@ -52,6 +41,22 @@ async def login(session: AsyncSession, *, issuer: str, subject: str, name: str, 
             before=before,
             after=after,
         )
+    return user
+
+
+async def _register(session: AsyncSession, actor: Actor | None, user: User) -> User:
+    """Store a new person and audit it; without `actor` the person registers themselves."""
+    session.add(user)
+    await session.flush()
+    await record(
+        session,
+        actor or Actor(kind=ActorKind.USER, label=_label(user), user_id=user.id),
+        operation="create",
+        entity_type="user",
+        entity_id=str(user.id),
+        before=None,
+        after=snapshot(user, exclude=frozenset({"last_login_at"})),
+    )
     return user
 
 
@@ -140,17 +145,7 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
     if user is None:
         user = User(issuer=data.issuer.strip(), subject=data.subject.strip(), name=data.name)
-        session.add(user)
-        await session.flush()
-        await record(
-            session,
-            actor,
-            operation="create",
-            entity_type="user",
-            entity_id=str(user.id),
-            before=None,
-            after=snapshot(user),
-        )
+        await _register(session, actor, user)
     if await repository.assignment(session, user.id, role, member_id) is not None:
         raise ValidationFailed.single("role", "duplicate", "this person already has this role")
     assignment = RoleAssignment(user_id=user.id, role=role, member_id=member_id)
