@@ -1,0 +1,99 @@
+"""The money rules: one half-up rounding, exact parsing, largest-remainder splitting."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from registry.kit.money import Cents, allocate, parse_euro, parse_rate, to_cents, to_euro
+
+
+@pytest.mark.parametrize(
+    ("amount", "cents"),
+    [
+        ("18304.65", 1830465),
+        ("0.005", 1),
+        ("0.0049999", 0),
+        ("2.675", 268),  # a float would give 267
+        ("-0.005", -1),  # half away from zero for credits as well
+        ("21003.15", 2100315),
+    ],
+)
+def test_to_cents_rounds_half_up_once(amount: str, cents: int) -> None:
+    assert to_cents(Decimal(amount)) == cents
+
+
+def test_to_euro_is_exact() -> None:
+    assert to_euro(1830465) == Decimal("18304.65")
+    assert str(to_euro(5)) == "0.05"
+
+
+def test_parse_rate_accepts_comma_and_refuses_bad_values() -> None:
+    assert parse_rate("0,35") == Decimal("0.35")
+    assert parse_rate(" 1.234567 ") == Decimal("1.234567")
+    with pytest.raises(ValueError, match="decimals"):
+        parse_rate("0.1234567")
+    with pytest.raises(ValueError, match="negative"):
+        parse_rate("-1")
+    with pytest.raises(ValueError, match="not a number"):
+        parse_rate("NaN")
+    with pytest.raises(ValueError, match="not a number"):
+        parse_rate("twee")
+
+
+def test_parse_euro_refuses_fractions_of_a_cent() -> None:
+    assert parse_euro("92500") == Decimal("92500")
+    with pytest.raises(ValueError, match="two decimals"):
+        parse_euro("1.005")
+
+
+def test_allocate_founding_costs_fifty_twenty_five_twenty_five() -> None:
+    shares = allocate(Cents(9_250_000), {"a": 50, "b": 25, "c": 25}, str)
+    assert shares == {"a": 4_625_000, "b": 2_312_500, "c": 2_312_500}
+
+
+def test_allocate_breaks_ties_by_code() -> None:
+    assert allocate(Cents(100), {"b": 1, "a": 1, "c": 1}, str) == {"a": 34, "b": 33, "c": 33}
+    assert allocate(Cents(-100), {"b": 1, "a": 1, "c": 1}, str) == {"a": -34, "b": -33, "c": -33}
+
+
+def test_allocate_refuses_what_cannot_be_split() -> None:
+    with pytest.raises(ValueError, match="nothing"):
+        allocate(Cents(1), {}, str)
+    with pytest.raises(ValueError, match="zero"):
+        allocate(Cents(1), {"a": 0}, str)
+    with pytest.raises(ValueError, match="negative"):
+        allocate(Cents(1), {"a": 1, "b": -1}, str)
+
+
+weights = st.dictionaries(
+    st.text(alphabet="ABCDEFGHIJ", min_size=1, max_size=4),
+    st.integers(min_value=0, max_value=10**9),
+    min_size=1,
+    max_size=30,
+).filter(lambda w: sum(w.values()) > 0)
+
+
+@given(total=st.integers(min_value=-(10**12), max_value=10**12), weights=weights)
+def test_allocate_sums_exactly_and_stays_within_a_cent(total: int, weights: dict[str, int]) -> None:
+    shares = allocate(Cents(total), weights, str)
+    assert sum(shares.values()) == total
+    weight_sum = sum(weights.values())
+    for key, share in shares.items():
+        exact = Decimal(total) * weights[key] / weight_sum
+        assert abs(Decimal(share) - exact) < 1
+        if total >= 0:
+            assert share >= 0
+
+
+@given(total=st.integers(min_value=0, max_value=10**10), weights=weights, seed=st.integers())
+def test_allocate_does_not_depend_on_input_order(
+    total: int, weights: dict[str, int], seed: int
+) -> None:
+    items = list(weights.items())
+    random.Random(seed).shuffle(items)
+    assert allocate(Cents(total), dict(items), str) == allocate(Cents(total), weights, str)
