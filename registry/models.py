@@ -4,8 +4,9 @@ from registry.audit import models as audit
 from registry.auth import models as auth
 from registry.catalogue import models as catalogue
 from registry.db import Base
+from registry.fees import models as fees
 from registry.members import models as members
 
 metadata = Base.metadata
 
-__all__ = ["audit", "auth", "catalogue", "members", "metadata"]
+__all__ = ["audit", "auth", "catalogue", "fees", "members", "metadata"]

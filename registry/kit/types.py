@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import DateTime, Dialect, Enum
+from sqlalchemy import DateTime, Dialect, Enum, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -42,3 +43,20 @@ def str_enum(cls: type[enum.Enum], name: str) -> Enum:
         length=40,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """An exact decimal stored as text: SQLite's NUMERIC would turn 0.35 into a float."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError("an exact, finite Decimal is required")
+        return str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)

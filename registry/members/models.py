@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     ForeignKey,
     Integer,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
-from registry.kit.types import str_enum
+from registry.kit.types import UTCDateTime, str_enum, utcnow
 
 
 class FigureStatus(enum.StrEnum):
@@ -34,6 +36,24 @@ class MemberType(enum.StrEnum):
     WATERSCHAP = "waterschap"
     BEDRIJFSVOERINGSORGANISATIE = "bedrijfsvoeringsorganisatie"
     PARTNERSHIP = "partnership"
+
+
+class DecisionBody(enum.StrEnum):
+    """Who decided: the members' meeting, the supervisory board or the management."""
+
+    ALV = "alv"
+    RVC = "rvc"
+    DIRECTIE = "directie"
+
+
+class ApprovalOutcome(enum.StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class EndReason(enum.StrEnum):
+    NOTICE = "notice"
+    MERGER = "merger"
 
 
 class Municipality(Base):
@@ -94,3 +114,77 @@ class Member(Base):
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=member_municipality, lazy="raise", order_by=Municipality.cbs_code
     )
+
+
+class Decision(Base):
+    """A decision of the ALV, RvC or directie that rates, approvals and admissions refer to."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[DecisionBody] = mapped_column(str_enum(DecisionBody, "decision_body"))
+    decided_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    document_url: Mapped[str | None] = mapped_column(String(500))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Membership(Base):
+    """One membership of a member, from application to end.
+
+    Each step fills its own columns once and never overwrites an earlier one, so the row is
+    the member's history: applied, approved or rejected by the RvC, admitted (active from
+    `start_date`), notice given, ended.
+    """
+
+    __tablename__ = "membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    applied_on: Mapped[date] = mapped_column(Date)
+    approval_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision.id", ondelete="RESTRICT")
+    )
+    approval_outcome: Mapped[ApprovalOutcome | None] = mapped_column(
+        str_enum(ApprovalOutcome, "approval_outcome")
+    )
+    admission_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision.id", ondelete="RESTRICT")
+    )
+    start_date: Mapped[date | None] = mapped_column(Date)
+    agreement_reference: Mapped[str | None] = mapped_column(String(200))
+    entry_fee_cents: Mapped[int | None] = mapped_column(BigInteger)
+    entry_fee_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision.id", ondelete="RESTRICT")
+    )
+    notice_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[EndReason | None] = mapped_column(str_enum(EndReason, "end_reason"))
+    exit_charge_requested_cents: Mapped[int | None] = mapped_column(BigInteger)
+    exit_charge_cap_cents: Mapped[int | None] = mapped_column(BigInteger)
+    exit_charge_cents: Mapped[int | None] = mapped_column(BigInteger)
+    exit_charge_basis: Mapped[str | None] = mapped_column(Text)
+    successor_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT")
+    )
+
+    signatories: Mapped[list[Signatory]] = relationship(
+        lazy="raise", order_by="Signatory.position", cascade="all, delete-orphan"
+    )
+
+
+class Signatory(Base):
+    """A partner that signed for a partnership without legal personality (jointly liable)."""
+
+    __tablename__ = "membership_signatory"
+    __table_args__ = (UniqueConstraint("membership_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    oin: Mapped[str | None] = mapped_column(String(20))

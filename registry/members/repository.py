@@ -7,10 +7,14 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
 from registry.members.models import (
+    Decision,
+    DecisionBody,
     Member,
+    Membership,
     MemberType,
     Municipality,
     PopulationFigure,
@@ -107,3 +111,65 @@ async def municipalities_of_members(
 
 async def member_count(session: AsyncSession) -> int:
     return (await session.scalar(select(func.count()).select_from(Member))) or 0
+
+
+async def memberships_of_members(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[Membership]]:
+    """Every membership of the given members, oldest first, with signatories loaded."""
+    result: dict[int, list[Membership]] = {i: [] for i in member_ids}
+    if not member_ids:
+        return result
+    rows = await session.scalars(
+        select(Membership)
+        .where(Membership.member_id.in_(member_ids))
+        .options(selectinload(Membership.signatories))
+        .order_by(Membership.member_id, Membership.applied_on, Membership.id)
+    )
+    for membership in rows:
+        result[membership.member_id].append(membership)
+    return result
+
+
+async def membership_by_id(session: AsyncSession, membership_id: int) -> Membership | None:
+    return await session.scalar(
+        select(Membership)
+        .where(Membership.id == membership_id)
+        .options(selectinload(Membership.signatories))
+    )
+
+
+async def memberships_overlapping(
+    session: AsyncSession, first: date, last: date
+) -> list[Membership]:
+    """Admitted memberships that run on at least one day between `first` and `last`."""
+    rows = await session.scalars(
+        select(Membership)
+        .where(
+            Membership.start_date.is_not(None),
+            Membership.start_date <= last,
+            or_(Membership.end_date.is_(None), Membership.end_date >= first),
+        )
+        .order_by(Membership.member_id, Membership.start_date)
+    )
+    return list(rows)
+
+
+async def decisions_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Decision]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Decision).where(Decision.id.in_(ids)))
+    return {d.id: d for d in rows}
+
+
+async def decision_by_reference(session: AsyncSession, reference: str) -> Decision | None:
+    return await session.scalar(select(Decision).where(Decision.reference == reference))
+
+
+async def list_decisions(
+    session: AsyncSession, page: PageRequest, *, body: DecisionBody | None
+) -> Page[Decision]:
+    query = select(Decision).order_by(Decision.decided_on.desc(), Decision.id.desc())
+    if body is not None:
+        query = query.where(Decision.body == body)
+    return await paginate(session, query, page)

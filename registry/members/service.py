@@ -16,7 +16,16 @@ from registry.auth.roles import Actor
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound
 from registry.members import identifiers, repository
 from registry.members.errors import member_type
-from registry.members.models import FigureStatus, Member, Municipality, PopulationFigure
+from registry.members.membership import Dates
+from registry.members.membership import is_member_on as is_member_on_date
+from registry.members.models import (
+    ApprovalOutcome,
+    FigureStatus,
+    Member,
+    Membership,
+    Municipality,
+    PopulationFigure,
+)
 from registry.members.population import Figure, Inhabitants, PopulationRow, inhabitants_on
 
 CBS_SOURCE = "CBS StatLine 70072ned (Regionale kerncijfers Nederland), CC BY 4.0"
@@ -188,3 +197,31 @@ async def member_inhabitants(session: AsyncSession, member_code: str, on: date) 
     return inhabitants_on(
         [m.cbs_code for m in municipalities], as_figures(municipalities, figures), on
     )
+
+
+def membership_dates(membership: Membership) -> Dates:
+    approved = (
+        None
+        if membership.approval_outcome is None
+        else membership.approval_outcome is ApprovalOutcome.APPROVED
+    )
+    return Dates(
+        applied_on=membership.applied_on,
+        approved=approved,
+        start_date=membership.start_date,
+        notice_date=membership.notice_date,
+        end_date=membership.end_date,
+    )
+
+
+async def is_member_on(session: AsyncSession, member_id: int, on: date) -> bool:
+    """Whether the member is admitted and not ended on that date (other domains ask this)."""
+    memberships = (await repository.memberships_of_members(session, [member_id]))[member_id]
+    return any(is_member_on_date(membership_dates(m), on) for m in memberships)
+
+
+async def membership_end(session: AsyncSession, member_id: int) -> date | None:
+    """The end date of the member's latest admitted membership, if notice was given."""
+    memberships = (await repository.memberships_of_members(session, [member_id]))[member_id]
+    admitted = [m for m in memberships if m.start_date is not None]
+    return admitted[-1].end_date if admitted else None

@@ -1,0 +1,1 @@
+"""Contributions (contributie): the yearly membership fee per inhabitant, rates and fee runs."""
