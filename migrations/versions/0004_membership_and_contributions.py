@@ -1,8 +1,8 @@
-"""membership: decisions, admission to exit, signatories; contribution rates and fee runs
+"""membership: decisions, admission to exit, signatories, mergers; contribution rates and fee runs
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 22:26:15.583558
+Create Date: 2026-11-23 22:29:01.042583
 """
 
 from collections.abc import Sequence
@@ -179,6 +179,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_membership_member_id"), ["member_id"], unique=False)
 
     op.create_table(
+        "municipality_succession",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("predecessor_id", sa.Integer(), nullable=False),
+        sa.Column("successor_id", sa.Integer(), nullable=False),
+        sa.Column("effective_date", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["predecessor_id"],
+            ["municipality.id"],
+            name=op.f("fk_municipality_succession_predecessor_id_municipality"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["successor_id"],
+            ["municipality.id"],
+            name=op.f("fk_municipality_succession_successor_id_municipality"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_municipality_succession")),
+        sa.UniqueConstraint(
+            "predecessor_id",
+            "successor_id",
+            name=op.f("uq_municipality_succession_predecessor_id_successor_id"),
+        ),
+    )
+    with op.batch_alter_table("municipality_succession", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_municipality_succession_predecessor_id"),
+            ["predecessor_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_municipality_succession_successor_id"), ["successor_id"], unique=False
+        )
+
+    op.create_table(
         "fee_line",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
@@ -220,8 +255,6 @@ def upgrade() -> None:
         sa.Column("days_billable", sa.Integer(), nullable=False),
         sa.Column("days_in_year", sa.Integer(), nullable=False),
         sa.Column("amount_cents", sa.BigInteger(), nullable=False),
-        sa.Column("previous_amount_cents", sa.BigInteger(), nullable=True),
-        sa.Column("difference_cents", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
@@ -244,7 +277,9 @@ def upgrade() -> None:
             ["run_id"], ["fee_run.id"], name=op.f("fk_fee_line_run_id_fee_run"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fee_line")),
-        sa.UniqueConstraint("run_id", "member_id", name=op.f("uq_fee_line_run_id_member_id")),
+        sa.UniqueConstraint(
+            "run_id", "membership_id", name=op.f("uq_fee_line_run_id_membership_id")
+        ),
     )
     with op.batch_alter_table("fee_line", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_fee_line_member_id"), ["member_id"], unique=False)
@@ -284,6 +319,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_fee_line_member_id"))
 
     op.drop_table("fee_line")
+    with op.batch_alter_table("municipality_succession", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_municipality_succession_successor_id"))
+        batch_op.drop_index(batch_op.f("ix_municipality_succession_predecessor_id"))
+
+    op.drop_table("municipality_succession")
     with op.batch_alter_table("membership", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_membership_member_id"))
 

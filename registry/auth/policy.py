@@ -19,6 +19,8 @@ class Permission(enum.StrEnum):
     ROLES_MANAGE = "roles:manage"
     USERS_READ = "users:read"
     AUDIT_READ = "audit:read"
+    FEES_MANAGE = "fees:manage"
+    FINANCE_READ = "finance:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ RULES: dict[Permission, Rule] = {
     Permission.ROLES_MANAGE: Rule(frozenset({Role.ADMIN})),
     Permission.USERS_READ: Rule(frozenset({Role.ADMIN})),
     Permission.AUDIT_READ: Rule(frozenset({Role.AUDITOR, Role.ADMIN})),
+    Permission.FEES_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.FINANCE_READ: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

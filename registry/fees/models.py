@@ -67,7 +67,7 @@ class FeeLine(Base):
     """One member's contribution in a run, with every input it was computed from."""
 
     __tablename__ = "fee_line"
-    __table_args__ = (UniqueConstraint("run_id", "member_id"),)
+    __table_args__ = (UniqueConstraint("run_id", "membership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("fee_run.id", ondelete="CASCADE"), index=True)
@@ -83,11 +83,10 @@ class FeeLine(Base):
         str_enum(PopulationPolicy, "fee_population_basis")
     )
     figures: Mapped[str] = mapped_column(Text)
+    """The population figures used, as canonical JSON (municipality, date, count, source)."""
     pro_rata: Mapped[ProRata] = mapped_column(str_enum(ProRata, "fee_pro_rata"))
     billable_from: Mapped[date] = mapped_column(Date)
     billable_to: Mapped[date] = mapped_column(Date)
     days_billable: Mapped[int] = mapped_column(Integer)
     days_in_year: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    previous_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
-    difference_cents: Mapped[int] = mapped_column(BigInteger)

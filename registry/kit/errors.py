@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -60,6 +60,14 @@ class ErrorCollector:
     def check(self, value: Callable[[], T]) -> T | None:
         try:
             return value()
+        except ValidationFailed as exc:
+            self.errors.extend(exc.errors)
+            return None
+
+    async def check_awaitable(self, value: Awaitable[T]) -> T | None:
+        """`check` for rules that need the database."""
+        try:
+            return await value
         except ValidationFailed as exc:
             self.errors.extend(exc.errors)
             return None

@@ -70,6 +70,22 @@ class Municipality(Base):
     )
 
 
+class Succession(Base):
+    """A municipal merger (herindeling): a predecessor continues in its successor from a date."""
+
+    __tablename__ = "municipality_succession"
+    __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="RESTRICT"), index=True
+    )
+    successor_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="RESTRICT"), index=True
+    )
+    effective_date: Mapped[date] = mapped_column(Date)
+
+
 class PopulationFigure(Base):
     """Inhabitants of one municipality on a reference date (1 January), with its source."""
 

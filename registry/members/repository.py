@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +18,7 @@ from registry.members.models import (
     MemberType,
     Municipality,
     PopulationFigure,
+    Succession,
     member_municipality,
 )
 
@@ -173,3 +174,55 @@ async def list_decisions(
     if body is not None:
         query = query.where(Decision.body == body)
     return await paginate(session, query, page)
+
+
+async def members_of_municipalities(
+    session: AsyncSession, municipality_ids: Sequence[int]
+) -> list[Member]:
+    if not municipality_ids:
+        return []
+    rows = await session.scalars(
+        select(Member)
+        .join(member_municipality, member_municipality.c.member_id == Member.id)
+        .where(member_municipality.c.municipality_id.in_(municipality_ids))
+        .distinct()
+        .order_by(Member.code)
+    )
+    return list(rows)
+
+
+async def set_member_municipalities(
+    session: AsyncSession, member_id: int, municipality_ids: Sequence[int]
+) -> None:
+    await session.execute(
+        delete(member_municipality).where(member_municipality.c.member_id == member_id)
+    )
+    await session.execute(
+        insert(member_municipality),
+        [{"member_id": member_id, "municipality_id": i} for i in dict.fromkeys(municipality_ids)],
+    )
+
+
+async def successions_into(session: AsyncSession, successor_ids: Sequence[int]) -> list[Succession]:
+    if not successor_ids:
+        return []
+    rows = await session.scalars(
+        select(Succession).where(Succession.successor_id.in_(successor_ids))
+    )
+    return list(rows)
+
+
+async def municipalities_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Municipality]:
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(Municipality).where(Municipality.id.in_(ids)).order_by(Municipality.cbs_code)
+    )
+    return list(rows)
+
+
+async def member_ids_by_codes(session: AsyncSession, codes: Sequence[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    rows = await session.execute(select(Member.code, Member.id).where(Member.code.in_(codes)))
+    return {code: member_id for code, member_id in rows}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,18 +15,25 @@ from registry.audit.service import Change, record, record_many
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.money import to_cents
 from registry.members import identifiers, repository
-from registry.members.errors import member_type
-from registry.members.membership import Dates
+from registry.members.errors import decision_body, member_type
+from registry.members.membership import Dates, check_admission, is_open
 from registry.members.membership import is_member_on as is_member_on_date
 from registry.members.models import (
     ApprovalOutcome,
+    Decision,
+    DecisionBody,
+    EndReason,
     FigureStatus,
     Member,
     Membership,
+    MemberType,
     Municipality,
     PopulationFigure,
+    Signatory,
+    Succession,
 )
 from registry.members.population import Figure, Inhabitants, PopulationRow, inhabitants_on
 
@@ -225,3 +234,484 @@ async def membership_end(session: AsyncSession, member_id: int) -> date | None:
     memberships = (await repository.memberships_of_members(session, [member_id]))[member_id]
     admitted = [m for m in memberships if m.start_date is not None]
     return admitted[-1].end_date if admitted else None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInput:
+    body: str
+    decided_on: date
+    reference: str
+    subject: str
+    text: str | None = None
+    document_url: str | None = None
+
+
+async def record_decision(session: AsyncSession, actor: Actor, data: DecisionInput) -> Decision:
+    """Record a decision of the ALV, RvC or directie; its reference is unique."""
+    _authorise(actor)
+    errors = ErrorCollector()
+    body = errors.check(partial(decision_body, data.body))
+    reference = data.reference.strip()
+    if not reference:
+        errors.add("reference", "required", "a decision reference is required")
+    elif await repository.decision_by_reference(session, reference) is not None:
+        errors.add("reference", "duplicate", f"decision '{reference}' is already recorded")
+    subject = data.subject.strip()
+    if not subject:
+        errors.add("subject", "required", "a subject is required")
+    url = (data.document_url or "").strip() or None
+    if url is not None and not url.startswith(("https://", "http://")):
+        errors.add("documentUrl", "invalid_url", "the document link must be an http(s) URL")
+    errors.raise_if_any()
+    assert body is not None
+    decision = Decision(
+        body=body,
+        decided_on=data.decided_on,
+        reference=reference,
+        subject=subject,
+        text=(data.text or "").strip() or None,
+        document_url=url,
+    )
+    session.add(decision)
+    await session.flush()
+    await _audit_create(session, actor, decision, decision.reference)
+    return decision
+
+
+async def _audit_create(
+    session: AsyncSession,
+    actor: Actor,
+    row: Decision | Membership | Municipality,
+    entity_id: str,
+    **extra: Any,
+) -> None:
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type=row.__tablename__,
+        entity_id=entity_id,
+        before=None,
+        after=snapshot(row, **extra),
+        member_id=getattr(row, "member_id", None),
+    )
+
+
+async def decision_of(
+    session: AsyncSession, reference: str, body: DecisionBody, field: str
+) -> Decision:
+    """The recorded decision `reference`, which must be one of `body`."""
+    decision = await repository.decision_by_reference(session, reference.strip())
+    if decision is None:
+        raise ValidationFailed.single(
+            field, "unknown_decision", f"no decision '{reference}' is recorded"
+        )
+    if decision.body is not body:
+        raise ValidationFailed.single(
+            field,
+            "wrong_body",
+            f"decision '{decision.reference}' is a {decision.body.value} decision; "
+            f"this needs a decision of the {body.value}",
+        )
+    return decision
+
+
+@dataclass(frozen=True, slots=True)
+class SignatoryInput:
+    name: str
+    oin: str | None = None
+
+
+async def apply_for_membership(
+    session: AsyncSession,
+    actor: Actor,
+    member_code: str,
+    applied_on: date,
+    signatories: Sequence[SignatoryInput] = (),
+) -> Membership:
+    """A registered government body applies; a partnership lists every partner as signatory."""
+    _authorise(actor)
+    member = await repository.member_by_code(session, member_code)
+    if member is None:
+        raise NotFound(f"no member with code '{member_code}'")
+    existing = (await repository.memberships_of_members(session, [member.id]))[member.id]
+    if any(is_open(membership_dates(m)) for m in existing):
+        raise ValidationFailed.single(
+            "memberCode",
+            "membership_open",
+            f"{member.name} already has a membership that has not ended",
+        )
+    errors = ErrorCollector()
+    partners: list[Signatory] = []
+    for i, signatory in enumerate(signatories):
+        name = signatory.name.strip()
+        if not name:
+            errors.add(f"signatories[{i}].name", "required", "a partner name is required")
+        oin = (
+            errors.check(partial(identifiers.oin, signatory.oin, f"signatories[{i}].oin"))
+            if signatory.oin
+            else None
+        )
+        partners.append(Signatory(position=i + 1, name=name, oin=oin))
+    if member.type is MemberType.PARTNERSHIP and len(partners) < 2:
+        errors.add(
+            "signatories",
+            "partners_required",
+            "a partnership without legal personality lists all its partners (at least two) "
+            "as signatories; they are jointly and severally liable",
+        )
+    if member.type is not MemberType.PARTNERSHIP and partners:
+        errors.add(
+            "signatories", "not_partnership", "only a partnership lists partners as signatories"
+        )
+    errors.raise_if_any()
+    membership = Membership(member_id=member.id, applied_on=applied_on, signatories=partners)
+    session.add(membership)
+    await session.flush()
+    await _audit_create(
+        session,
+        actor,
+        membership,
+        str(membership.id),
+        signatories=[{"name": p.name, "oin": p.oin} for p in partners],
+    )
+    return membership
+
+
+async def register_applicant(
+    session: AsyncSession,
+    actor: Actor,
+    data: MemberInput,
+    applied_on: date,
+    signatories: Sequence[SignatoryInput] = (),
+) -> Membership:
+    """Register a new government body and its application in one step."""
+    member = await create_member(session, actor, data)
+    return await apply_for_membership(session, actor, member.code, applied_on, signatories)
+
+
+async def _membership(session: AsyncSession, membership_id: int) -> Membership:
+    membership = await repository.membership_by_id(session, membership_id)
+    if membership is None:
+        raise NotFound(f"no membership {membership_id}")
+    return membership
+
+
+async def _update(
+    session: AsyncSession, actor: Actor, membership: Membership, operation: str, **values: object
+) -> Membership:
+    """Fill the columns of one lifecycle step (earlier steps' columns are never touched)."""
+    before = snapshot(membership)
+    for key, value in values.items():
+        setattr(membership, key, value)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation=operation,
+        entity_type="membership",
+        entity_id=str(membership.id),
+        before=before,
+        after=snapshot(membership),
+        member_id=membership.member_id,
+    )
+    return membership
+
+
+async def decide_approval(
+    session: AsyncSession, actor: Actor, membership_id: int, decision_reference: str, approved: bool
+) -> Membership:
+    """The RvC approves or rejects an application, by a recorded RvC decision."""
+    _authorise(actor)
+    membership = await _membership(session, membership_id)
+    if membership.approval_outcome is not None:
+        raise ValidationFailed.single(
+            "membership", "already_decided", "the RvC has already decided on this application"
+        )
+    decision = await decision_of(session, decision_reference, DecisionBody.RVC, "decision")
+    if decision.decided_on < membership.applied_on:
+        raise ValidationFailed.single(
+            "decision",
+            "before_application",
+            f"decision '{decision.reference}' predates the application of "
+            f"{membership.applied_on.isoformat()}",
+        )
+    outcome = ApprovalOutcome.APPROVED if approved else ApprovalOutcome.REJECTED
+    return await _update(
+        session,
+        actor,
+        membership,
+        "approve" if approved else "reject",
+        approval_decision_id=decision.id,
+        approval_outcome=outcome,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionInput:
+    membership_id: int
+    start_date: date
+    agreement_reference: str
+    decision_reference: str | None = None
+    entry_fee: Decimal | None = None
+    entry_fee_decision_reference: str | None = None
+
+
+async def admit(session: AsyncSession, actor: Actor, data: AdmissionInput) -> Membership:
+    """The directie admits an approved applicant from a start date, with the signed agreement."""
+    _authorise(actor)
+    membership = await _membership(session, data.membership_id)
+    approval = (
+        await repository.decisions_by_ids(session, [membership.approval_decision_id])
+        if membership.approval_decision_id is not None
+        else {}
+    )
+    approved_on = (
+        approval[membership.approval_decision_id].decided_on
+        if membership.approval_decision_id in approval
+        else membership.applied_on
+    )
+    check_admission(
+        membership_dates(membership), approved_on, data.start_date, data.agreement_reference
+    )
+    earlier = (await repository.memberships_of_members(session, [membership.member_id]))[
+        membership.member_id
+    ]
+    for other in earlier:
+        if other.id != membership.id and other.end_date and other.end_date >= data.start_date:
+            raise ValidationFailed.single(
+                "startDate",
+                "overlaps_membership",
+                f"an earlier membership runs until {other.end_date.isoformat()}",
+            )
+    errors = ErrorCollector()
+    admission = None
+    if data.decision_reference:
+        admission = await errors.check_awaitable(
+            decision_of(session, data.decision_reference, DecisionBody.DIRECTIE, "decision")
+        )
+    entry_fee_cents = None
+    entry_fee_decision = None
+    if data.entry_fee is not None:
+        if data.entry_fee < 0 or data.entry_fee != data.entry_fee.quantize(Decimal("0.01")):
+            errors.add("entryFee", "invalid_amount", "the entry fee is whole cents, not negative")
+        else:
+            entry_fee_cents = to_cents(data.entry_fee)
+        if not data.entry_fee_decision_reference:
+            errors.add(
+                "entryFeeDecision", "required", "an entry fee needs the decision that set it"
+            )
+    if data.entry_fee_decision_reference:
+        entry_fee_decision = await errors.check_awaitable(
+            decision_of(
+                session, data.entry_fee_decision_reference, DecisionBody.ALV, "entryFeeDecision"
+            ),
+        )
+    errors.raise_if_any()
+    return await _update(
+        session,
+        actor,
+        membership,
+        "admit",
+        start_date=data.start_date,
+        agreement_reference=data.agreement_reference.strip(),
+        admission_decision_id=admission.id if admission else None,
+        entry_fee_cents=entry_fee_cents,
+        entry_fee_decision_id=entry_fee_decision.id if entry_fee_decision else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MergerInput:
+    effective_date: date
+    successor_code: str
+    successor_name: str
+    predecessor_codes: Sequence[str]
+    successor_member_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergerOutcome:
+    """What a merger changed; other domains move their records from `absorbed` to `successor`."""
+
+    successor: Municipality
+    successor_member: Member | None
+    absorbed: tuple[Member, ...]
+    regrouped: tuple[Member, ...]
+    """Members (such as a GR) that now stand for the successor instead of a predecessor."""
+
+
+async def merge_municipalities(
+    session: AsyncSession, actor: Actor, data: MergerInput
+) -> MergerOutcome:
+    """Herindeling: predecessors end the day before; their members' place goes to the successor.
+
+    A gemeente member standing for a merged municipality ends its membership (reason
+    merger) and the successor member continues it from the effective date by legal
+    succession; members standing for several municipalities swap the predecessor for the
+    successor.
+    """
+    _authorise(actor)
+    errors = ErrorCollector()
+    if (data.effective_date.month, data.effective_date.day) != (1, 1):
+        errors.add(
+            "effectiveDate", "not_january_first", "municipal mergers take effect on 1 January"
+        )
+    successor_code = errors.check(
+        partial(identifiers.cbs_code, data.successor_code, "successorCode")
+    )
+    codes: list[str] = []
+    for i, raw in enumerate(data.predecessor_codes):
+        code = errors.check(partial(identifiers.cbs_code, raw, f"predecessorCodes[{i}]"))
+        if code is not None:
+            codes.append(code)
+    if not codes:
+        errors.add("predecessorCodes", "required", "name at least one merged municipality")
+    if successor_code in codes:
+        errors.add("successorCode", "is_predecessor", "the successor cannot be one of the merged")
+    errors.raise_if_any()
+    assert successor_code is not None
+    known = await repository.municipalities_by_codes(session, [*codes, successor_code])
+    day_before = data.effective_date - timedelta(days=1)
+    for i, code in enumerate(codes):
+        predecessor = known.get(code)
+        if predecessor is None:
+            errors.add(f"predecessorCodes[{i}]", "unknown_municipality", f"no municipality {code}")
+        elif predecessor.valid_to is not None:
+            errors.add(
+                f"predecessorCodes[{i}]",
+                "already_ended",
+                f"{predecessor.name} already ended on {predecessor.valid_to.isoformat()}",
+            )
+    errors.raise_if_any()
+
+    successor = known.get(successor_code)
+    if successor is None:
+        name = data.successor_name.strip()
+        if not name:
+            raise ValidationFailed.single("successorName", "required", "name the new municipality")
+        successor = Municipality(cbs_code=successor_code, name=name, valid_from=data.effective_date)
+        session.add(successor)
+        await session.flush()
+        await _audit_create(session, actor, successor, successor.cbs_code)
+    predecessors = [known[c] for c in codes]
+    for predecessor in predecessors:
+        before = snapshot(predecessor)
+        predecessor.valid_to = day_before
+        session.add(
+            Succession(
+                predecessor_id=predecessor.id,
+                successor_id=successor.id,
+                effective_date=data.effective_date,
+            )
+        )
+        await session.flush()
+        await record(
+            session,
+            actor,
+            operation="merge",
+            entity_type="municipality",
+            entity_id=predecessor.cbs_code,
+            before=before,
+            after=snapshot(predecessor, successor=successor.cbs_code),
+        )
+
+    predecessor_ids = {p.id for p in predecessors}
+    affected = await repository.members_of_municipalities(session, sorted(predecessor_ids))
+    municipalities = await repository.municipalities_of_members(session, [m.id for m in affected])
+    memberships = await repository.memberships_of_members(session, [m.id for m in affected])
+    absorbed = [
+        m
+        for m in affected
+        if m.type is MemberType.GEMEENTE and {x.id for x in municipalities[m.id]} <= predecessor_ids
+    ]
+    regrouped = [m for m in affected if m not in absorbed]
+    successor_member = await _successor_member(session, actor, data, successor, bool(absorbed))
+    continuing = [
+        ms
+        for member in absorbed
+        for ms in memberships[member.id]
+        if ms.start_date is not None and (ms.end_date is None or ms.end_date >= data.effective_date)
+    ]
+    for membership in continuing:
+        await _update(
+            session,
+            actor,
+            membership,
+            "merge",
+            end_date=day_before,
+            notice_date=membership.notice_date or day_before,
+            end_reason=EndReason.MERGER,
+            successor_member_id=successor_member.id if successor_member else None,
+        )
+    if continuing and successor_member is not None:
+        await _continue_membership(session, actor, successor_member, data.effective_date, absorbed)
+    for member in regrouped:
+        before_codes = [x.cbs_code for x in municipalities[member.id]]
+        kept = [x for x in municipalities[member.id] if x.id not in predecessor_ids]
+        await repository.set_member_municipalities(
+            session, member.id, [*(x.id for x in kept), successor.id]
+        )
+        await record(
+            session,
+            actor,
+            operation="merge",
+            entity_type="member",
+            entity_id=member.code,
+            before={"municipalities": before_codes},
+            after={"municipalities": sorted([*(x.cbs_code for x in kept), successor.cbs_code])},
+            member_id=member.id,
+        )
+    return MergerOutcome(successor, successor_member, tuple(absorbed), tuple(regrouped))
+
+
+async def _successor_member(
+    session: AsyncSession,
+    actor: Actor,
+    data: MergerInput,
+    successor: Municipality,
+    needed: bool,
+) -> Member | None:
+    code = (data.successor_member_code or "").strip()
+    if not code:
+        if needed:
+            raise ValidationFailed.single(
+                "successorMemberCode",
+                "required",
+                "a merged municipality is a member: name the member code of its successor",
+            )
+        return None
+    member = await repository.member_by_code(session, code)
+    if member is not None:
+        return member
+    return await create_member(
+        session,
+        actor,
+        MemberInput(
+            code=code, name=successor.name, type="gemeente", municipalities=[successor.cbs_code]
+        ),
+    )
+
+
+async def _continue_membership(
+    session: AsyncSession,
+    actor: Actor,
+    successor: Member,
+    effective_date: date,
+    absorbed: Sequence[Member],
+) -> None:
+    """The successor continues the membership by legal succession, without a new admission."""
+    current = (await repository.memberships_of_members(session, [successor.id]))[successor.id]
+    if any(is_open(membership_dates(m)) for m in current):
+        return
+    membership = Membership(
+        member_id=successor.id,
+        applied_on=effective_date,
+        approval_outcome=ApprovalOutcome.APPROVED,
+        start_date=effective_date,
+        agreement_reference="rechtsopvolging bij herindeling van "
+        + ", ".join(m.code for m in absorbed),
+    )
+    session.add(membership)
+    await session.flush()
+    await _audit_create(session, actor, membership, str(membership.id))
