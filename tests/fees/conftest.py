@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import system_actor
 from registry.demo import shipped_population_csv
-from registry.fees.models import PopulationPolicy, ProRata
+from registry.fees.models import FeeLine, FeeRun, PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
 from registry.members.models import Membership
 from registry.members.population import parse_cbs_csv
@@ -26,6 +26,10 @@ from registry.members.service import (
 
 ACTOR = system_actor("test")
 CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0363"}
+
+
+def lines_by_member(run: FeeRun) -> dict[str, FeeLine]:
+    return {line.member_code: line for line in run.lines}
 
 
 async def admit_member(

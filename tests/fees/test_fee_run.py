@@ -10,16 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.fees.models import FeeLine, FeeRun, PopulationPolicy, ProRata
+from registry.fees.models import FeeRun, PopulationPolicy, ProRata
 from registry.fees.service import RateInput, preview_fee_run, run_fees, set_rate
 from registry.kit.errors import ValidationFailed
 from registry.members.population import parse_cbs_csv
 from registry.members.service import MemberInput, import_population
-from tests.fees.conftest import ACTOR, admit_member
-
-
-def _by_code(run: FeeRun) -> dict[str, FeeLine]:
-    return {line.member_code: line for line in run.lines}
+from tests.fees.conftest import ACTOR, admit_member, lines_by_member
 
 
 async def test_worked_example_woerden_and_the_gr(cooperative: AsyncSession) -> None:
@@ -67,7 +63,7 @@ async def test_a_corrected_figure_gives_a_new_run_with_the_difference(
     assert second.created
     assert second.run.previous_run_id == first.run.id
     assert second.run.sequence == 2
-    assert _by_code(second.run)["woerden"].amount_cents == 1_830_815
+    assert lines_by_member(second.run)["woerden"].amount_cents == 1_830_815
 
 
 async def test_member_joining_during_the_year_pays_by_days(cooperative: AsyncSession) -> None:
@@ -76,7 +72,7 @@ async def test_member_joining_during_the_year_pays_by_days(cooperative: AsyncSes
         MemberInput("eindhoven", "Gemeente Eindhoven", "gemeente", ["GM0772"]),
         date(2020, 7, 1),
     )
-    lines = _by_code((await run_fees(cooperative, ACTOR, 2020)).run)
+    lines = lines_by_member((await run_fees(cooperative, ACTOR, 2020)).run)
     eindhoven = lines["eindhoven"]
     # 1 July to 31 December 2020 is 184 of 366 days: 234,394 × 0.35 × 184 / 366
     # = 82,037.90 × 184 / 366 = 41,243.0972... → EUR 41,243.10, rounded once.
@@ -95,7 +91,7 @@ async def test_full_year_policy_charges_the_whole_year(cooperative: AsyncSession
         MemberInput("eindhoven", "Gemeente Eindhoven", "gemeente", ["GM0772"]),
         date(2020, 7, 1),
     )
-    lines = _by_code((await run_fees(cooperative, ACTOR, 2020)).run)
+    lines = lines_by_member((await run_fees(cooperative, ACTOR, 2020)).run)
     assert lines["eindhoven"].amount_cents == 8_203_790  # 234,394 × 0.35
 
 
@@ -105,7 +101,7 @@ async def test_latest_published_figure_stands_in_and_says_so(cooperative: AsyncS
         ACTOR,
         RateInput(2026, "0.40", "ALV-2019-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
     )
-    lines = _by_code((await run_fees(cooperative, ACTOR, 2026)).run)
+    lines = lines_by_member((await run_fees(cooperative, ACTOR, 2026)).run)
     woerden = lines["woerden"]
     assert woerden.population_basis is PopulationPolicy.LATEST_PUBLISHED
     assert woerden.reference_date == date(2020, 1, 1)
