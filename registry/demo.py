@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from importlib import resources
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.roles import system_actor
+from registry.auth.roles import Actor, system_actor
 from registry.auth.service import RoleInput, assign_role
 from registry.catalogue.models import ApplicationStatus
 from registry.catalogue.service import (
@@ -20,9 +21,21 @@ from registry.catalogue.service import (
     add_release,
     create_application,
 )
+from registry.fees.models import PopulationPolicy, ProRata
+from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.members import repository as members
 from registry.members.population import parse_cbs_csv
-from registry.members.service import MemberInput, create_member, import_population
+from registry.members.service import (
+    AdmissionInput,
+    DecisionInput,
+    MemberInput,
+    SignatoryInput,
+    admit,
+    decide_approval,
+    import_population,
+    record_decision,
+    register_applicant,
+)
 
 
 def shipped_population_csv() -> str:
@@ -85,6 +98,46 @@ MEMBERS = (
         "00000001002220647000",
         "30277172",
     ),
+)
+
+DECISIONS = (
+    DecisionInput("rvc", date(2019, 11, 14), "RvC-2019-11", "Toelating oprichtende leden"),
+    DecisionInput("alv", date(2021, 2, 18), "ALV-2021-02", "Entreegeld nieuwe leden EUR 2.500"),
+    DecisionInput("rvc", date(2021, 3, 11), "RvC-2021-03", "Toelating Tilburg en Zwolle"),
+    DecisionInput(
+        "alv", date(2023, 12, 7), "ALV-2023-12", "Contributie 2024: EUR 0,33 per inwoner"
+    ),
+    DecisionInput("rvc", date(2024, 1, 25), "RvC-2024-01", "Toelating Zaanstad, Groningen, E&A"),
+    DecisionInput(
+        "alv", date(2024, 12, 5), "ALV-2024-12", "Contributie 2025: EUR 0,34 per inwoner"
+    ),
+    DecisionInput(
+        "alv", date(2025, 12, 4), "ALV-2025-12", "Contributie 2026: EUR 0,35 per inwoner"
+    ),
+)
+
+# Member code → (applied on, RvC approval, start date, entry fee decision or None).
+ADMISSIONS = {
+    "eindhoven": (date(2019, 10, 1), "RvC-2019-11", date(2020, 1, 1), None),
+    "woerden": (date(2019, 10, 1), "RvC-2019-11", date(2020, 1, 1), None),
+    "gr-boxtel-sint-michielsgestel": (date(2019, 10, 7), "RvC-2019-11", date(2020, 1, 1), None),
+    "tilburg": (date(2021, 1, 12), "RvC-2021-03", date(2021, 4, 1), "ALV-2021-02"),
+    "zwolle": (date(2021, 1, 20), "RvC-2021-03", date(2021, 4, 1), "ALV-2021-02"),
+    "zaanstad": (date(2023, 11, 2), "RvC-2024-01", date(2024, 3, 1), "ALV-2021-02"),
+    "groningen": (date(2023, 11, 30), "RvC-2024-01", date(2024, 7, 1), "ALV-2021-02"),
+    "enschede-apeldoorn": (date(2023, 12, 1), "RvC-2024-01", date(2025, 1, 1), "ALV-2021-02"),
+}
+APPLICANT = ("provincie-utrecht", date(2026, 10, 1))
+PARTNERS = {
+    "enschede-apeldoorn": (
+        SignatoryInput("Gemeente Enschede", "00000001001814393000"),
+        SignatoryInput("Gemeente Apeldoorn", "00000001001848839000"),
+    )
+}
+RATES = (
+    RateInput(2024, "0.33", "ALV-2023-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
+    RateInput(2025, "0.34", "ALV-2024-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
+    RateInput(2026, "0.35", "ALV-2025-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
 )
 
 APPLICATIONS: tuple[tuple[str, ApplicationStatus, ApplicationInput], ...] = (
@@ -237,8 +290,7 @@ async def load_demo(session: AsyncSession) -> bool:
         return False
     actor = system_actor("demo")
     await import_population(session, actor, parse_cbs_csv(shipped_population_csv()))
-    for member in MEMBERS:
-        await create_member(session, actor, member)
+    await _memberships(session, actor)
     for person in DEMO_PEOPLE:
         await assign_role(
             session,
@@ -256,3 +308,38 @@ async def load_demo(session: AsyncSession) -> bool:
     for slug, release in RELEASES:
         await add_release(session, actor, slug, release)
     return True
+
+
+async def _memberships(session: AsyncSession, actor: Actor) -> None:
+    """Members through the whole lifecycle, rates from ALV decisions, and stored fee runs."""
+    for decision in DECISIONS:
+        await record_decision(session, actor, decision)
+    for rate in RATES:
+        await set_rate(session, actor, rate)
+    for member in MEMBERS:
+        partners = PARTNERS.get(member.code, ())
+        if member.code == APPLICANT[0]:
+            await register_applicant(session, actor, member, APPLICANT[1], partners)
+            continue
+        applied_on, approval, start, fee_decision = ADMISSIONS[member.code]
+        membership = await register_applicant(session, actor, member, applied_on, partners)
+        await decide_approval(session, actor, membership.id, approval, approved=True)
+        await admit(
+            session,
+            actor,
+            AdmissionInput(
+                membership.id,
+                start,
+                f"Toetredingsovereenkomst {member.code} {start.year}",
+                entry_fee=Decimal("2500") if fee_decision else None,
+                entry_fee_decision_reference=fee_decision,
+            ),
+        )
+        if member.code == "zwolle":
+            await give_notice(
+                session,
+                actor,
+                NoticeInput(membership.id, date(2026, 6, 30), date(2026, 12, 31), "75000"),
+            )
+    for rate in RATES:
+        await run_fees(session, actor, rate.year)

@@ -13,8 +13,10 @@ from registry.auth import repository as auth
 from registry.auth.models import ApiToken
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Release, StandardClaim
+from registry.fees import repository as fees
+from registry.fees.models import FeeLine
 from registry.members import repository as members
-from registry.members.models import Member, Municipality, PopulationFigure
+from registry.members.models import Decision, Member, Membership, Municipality, PopulationFigure
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -30,6 +32,9 @@ class Loaders:
         self.municipalities_of_member = self._loader(self._municipalities)
         self.figures_of_municipality = self._loader(self._figures)
         self.tokens_of_member = self._loader(self._tokens)
+        self.memberships_of_member = self._loader(self._memberships)
+        self.decision_by_id = self._loader(self._decisions)
+        self.contributions_of_member = self._loader(self._contributions)
 
     def clear(self) -> None:
         """Forget everything loaded so far, e.g. after a mutation changed it."""
@@ -40,6 +45,9 @@ class Loaders:
             self.municipalities_of_member,
             self.figures_of_municipality,
             self.tokens_of_member,
+            self.memberships_of_member,
+            self.decision_by_id,
+            self.contributions_of_member,
         ):
             loader.clear_all()
 
@@ -75,3 +83,17 @@ class Loaders:
         for figure in await members.figures_for(self._session, ids):
             by_municipality[figure.municipality_id].append(figure)
         return [by_municipality[i] for i in ids]
+
+    async def _memberships(self, ids: Sequence[int]) -> list[list[Membership]]:
+        found = await members.memberships_of_members(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _decisions(self, ids: Sequence[int]) -> list[Decision | None]:
+        found = await members.decisions_by_ids(self._session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _contributions(self, ids: Sequence[int]) -> list[list[tuple[int, FeeLine]]]:
+        by_member: dict[int, list[tuple[int, FeeLine]]] = {i: [] for i in ids}
+        for year, line in await fees.current_lines_of_members(self._session, ids):
+            by_member[line.member_id].append((year, line))
+        return [by_member[i] for i in ids]

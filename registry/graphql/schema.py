@@ -12,6 +12,9 @@ from registry.graphql.auth.mutations import AuthMutation
 from registry.graphql.auth.queries import AuthQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.queries import CatalogueQuery
+from registry.graphql.fees.mutations import FeesMutation
+from registry.graphql.fees.queries import FeesQuery
+from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
 from registry.graphql.permissions import audience_of
 
@@ -21,12 +24,12 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Query(CatalogueQuery, MembersQuery, AuthQuery, AuditQuery):
+class Query(CatalogueQuery, MembersQuery, FeesQuery, AuthQuery, AuditQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CatalogueMutation, AuthMutation):
+class Mutation(CatalogueMutation, MembersMutation, FeesMutation, AuthMutation):
     pass
 
 

@@ -43,7 +43,21 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.users": (frozenset({"admin", "member_admin"}), True),
     "Query.auditEvents": (frozenset({"auditor", "admin"}), False),
     "Query.auditChainStatus": (frozenset({"auditor", "admin"}), False),
+    "Query.decisions": (frozenset({"directie", "auditor"}), False),
+    "Query.decision": (frozenset({"directie", "auditor"}), False),
+    "Query.contributionRates": (frozenset({"directie", "auditor"}), False),
+    "Query.feeRuns": (frozenset({"directie", "auditor"}), False),
+    "Query.feeRunPreview": (frozenset({"directie"}), False),
     "Mutation.applicationCreate": (frozenset({"directie"}), False),
+    "Mutation.decisionRecord": (frozenset({"directie"}), False),
+    "Mutation.memberApply": (frozenset({"directie"}), False),
+    "Mutation.membershipApply": (frozenset({"directie"}), False),
+    "Mutation.membershipApprovalRecord": (frozenset({"directie"}), False),
+    "Mutation.memberAdmit": (frozenset({"directie"}), False),
+    "Mutation.membershipEnd": (frozenset({"directie"}), False),
+    "Mutation.municipalityMerge": (frozenset({"directie"}), False),
+    "Mutation.contributionRateSet": (frozenset({"directie"}), False),
+    "Mutation.feeRunCreate": (frozenset({"directie"}), False),
     "Mutation.applicationUpdate": (frozenset({"directie"}), False),
     "Mutation.applicationStatusChange": (frozenset({"directie"}), False),
     "Mutation.releaseCreate": (frozenset({"directie"}), False),
@@ -65,6 +79,29 @@ OPERATIONS: dict[str, str] = {
     "Query.users": '{ users(member: "%s") { subject } }',
     "Query.auditEvents": "{ auditEvents(first: 1) { totalCount } }",
     "Query.auditChainStatus": "{ auditChainStatus { intact } }",
+    "Query.decisions": "{ decisions(first: 1) { totalCount } }",
+    "Query.decision": '{ decision(reference: "x") { subject } }',
+    "Query.contributionRates": "{ contributionRates { year } }",
+    "Query.feeRuns": "{ feeRuns { year } }",
+    "Query.feeRunPreview": "{ feeRunPreview(year: 1900) { errors { code } } }",
+    "Mutation.decisionRecord": "mutation { decisionRecord(input: {body: ALV, decidedOn:"
+    ' "2026-01-01", reference: "", subject: ""}) { errors { code } } }',
+    "Mutation.memberApply": 'mutation { memberApply(input: {code: "", name: "", type: GEMEENTE,'
+    ' appliedOn: "2026-01-01"}) { errors { code } } }',
+    "Mutation.membershipApply": 'mutation { membershipApply(memberCode: "nobody",'
+    ' appliedOn: "2026-01-01") { errors { code } } }',
+    "Mutation.membershipApprovalRecord": 'mutation { membershipApprovalRecord(membershipId: "0",'
+    ' decision: "x", approved: true) { errors { code } } }',
+    "Mutation.memberAdmit": 'mutation { memberAdmit(input: {membershipId: "0", startDate:'
+    ' "2026-01-01", agreementReference: "x"}) { errors { code } } }',
+    "Mutation.membershipEnd": 'mutation { membershipEnd(input: {membershipId: "0", noticeDate:'
+    ' "2026-01-01", endDate: "2026-12-31"}) { errors { code } } }',
+    "Mutation.municipalityMerge": "mutation { municipalityMerge(input: {effectiveDate:"
+    ' "2026-03-01", successorCode: "x", successorName: "", predecessorCodes: []})'
+    " { errors { code } } }",
+    "Mutation.contributionRateSet": 'mutation { contributionRateSet(input: {year: 1900, rate: "1",'
+    ' decision: ""}) { errors { code } } }',
+    "Mutation.feeRunCreate": "mutation { feeRunCreate(year: 1900) { errors { code } } }",
     "Mutation.applicationCreate": 'mutation { applicationCreate(slug: "x-%s", input: {name: "X"})'
     " { errors { code } } }",
     "Mutation.applicationUpdate": 'mutation { applicationUpdate(slug: "zaakafhandeling",'

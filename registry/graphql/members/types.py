@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
+from registry.graphql.money import Money
 from registry.graphql.permissions import policy
 from registry.members import models
-from registry.members.models import FigureStatus, MemberType
+from registry.members.membership import MembershipStatus, status_on
+from registry.members.models import (
+    ApprovalOutcome,
+    DecisionBody,
+    EndReason,
+    FigureStatus,
+    MemberType,
+)
 from registry.members.population import Figure, inhabitants_on
-from registry.members.service import as_figures
+from registry.members.service import as_figures, membership_dates
+
+if TYPE_CHECKING:
+    from registry.graphql.fees.types import ContributionLine
 
 strawberry.enum(MemberType, name="MemberType")
 strawberry.enum(FigureStatus, name="FigureStatus")
@@ -90,6 +101,26 @@ class Member:
     async def api_tokens(self, info: Info) -> list[ApiToken]:
         return [ApiToken.of(t) for t in await info.context.loaders.tokens_of_member.load(self.id)]
 
+    @strawberry.field(
+        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
+        description="Every membership, oldest first: the member's history.",
+    )
+    async def memberships(self, info: Info) -> list[Membership]:
+        found = await info.context.loaders.memberships_of_member.load(self.id)
+        return [Membership.of(m) for m in found]
+
+    @strawberry.field(
+        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
+        description="The contribution per year, from the latest fee run of each year.",
+    )
+    async def contributions(
+        self, info: Info
+    ) -> list[Annotated[ContributionLine, strawberry.lazy("registry.graphql.fees.types")]]:
+        from registry.graphql.fees.types import ContributionLine
+
+        found = await info.context.loaders.contributions_of_member.load(self.id)
+        return [ContributionLine.of(year, line) for year, line in found]
+
     @strawberry.field(description="The municipalities this member stands for.")
     async def municipalities(self, info: Info) -> list[Municipality]:
         found = await info.context.loaders.municipalities_of_member.load(self.id)
@@ -136,3 +167,122 @@ class ApiToken:
             last_used_at=token.last_used_at,
             revoked_at=token.revoked_at,
         )
+
+
+strawberry.enum(DecisionBody, name="DecisionBody")
+strawberry.enum(ApprovalOutcome, name="ApprovalOutcome")
+strawberry.enum(EndReason, name="EndReason")
+strawberry.enum(MembershipStatus, name="MembershipStatus")
+
+
+@strawberry.type(description="A decision of the ALV, the RvC or the directie (besluit).")
+class Decision:
+    reference: str
+    body: DecisionBody
+    decided_on: date
+    subject: str
+    text: str | None
+    document_url: str | None
+
+    @classmethod
+    def of(cls, d: models.Decision) -> Decision:
+        return cls(
+            reference=d.reference,
+            body=DecisionBody(d.body),
+            decided_on=d.decided_on,
+            subject=d.subject,
+            text=d.text,
+            document_url=d.document_url,
+        )
+
+
+async def decision_of(info: Info, decision_id: int | None) -> Decision | None:
+    if decision_id is None:
+        return None
+    found = await info.context.loaders.decision_by_id.load(decision_id)
+    return Decision.of(found) if found else None
+
+
+@strawberry.type(description="A partner that signed for a partnership (jointly liable).")
+class Signatory:
+    name: str
+    oin: str | None
+
+
+@strawberry.type(description="The exit charge, capped at one year's contribution, and how.")
+class ExitCharge:
+    requested: Money
+    cap: Money
+    charged: Money
+    explanation: str
+
+
+@strawberry.type(
+    description="One membership (lidmaatschap) from application to end; steps are never "
+    "overwritten, so the list of memberships is the member's history."
+)
+class Membership:
+    model: strawberry.Private[models.Membership]
+    id: strawberry.ID
+    applied_on: date
+    approval_outcome: ApprovalOutcome | None
+    start_date: date | None
+    agreement_reference: str | None
+    notice_date: date | None
+    end_date: date | None
+    end_reason: EndReason | None
+    signatories: list[Signatory]
+
+    @classmethod
+    def of(cls, m: models.Membership) -> Membership:
+        return cls(
+            model=m,
+            id=strawberry.ID(str(m.id)),
+            applied_on=m.applied_on,
+            approval_outcome=m.approval_outcome,
+            start_date=m.start_date,
+            agreement_reference=m.agreement_reference,
+            notice_date=m.notice_date,
+            end_date=m.end_date,
+            end_reason=m.end_reason,
+            signatories=[Signatory(name=s.name, oin=s.oin) for s in m.signatories],
+        )
+
+    @strawberry.field(description="The status on a date (today when omitted).")
+    def status(self, on: date | None = None) -> MembershipStatus:
+        return status_on(membership_dates(self.model), on or date.today())
+
+    @strawberry.field(description="The RvC decision that approved or rejected the application.")
+    async def approval_decision(self, info: Info) -> Decision | None:
+        return await decision_of(info, self.model.approval_decision_id)
+
+    @strawberry.field(description="The directie decision admitting the member, if recorded.")
+    async def admission_decision(self, info: Info) -> Decision | None:
+        return await decision_of(info, self.model.admission_decision_id)
+
+    @strawberry.field
+    def entry_fee(self) -> Money | None:
+        return Money.maybe(self.model.entry_fee_cents)
+
+    @strawberry.field(description="The decision that set the entry fee.")
+    async def entry_fee_decision(self, info: Info) -> Decision | None:
+        return await decision_of(info, self.model.entry_fee_decision_id)
+
+    @strawberry.field
+    def exit_charge(self) -> ExitCharge | None:
+        m = self.model
+        if m.exit_charge_cents is None:
+            return None
+        return ExitCharge(
+            requested=Money.of_cents(m.exit_charge_requested_cents or 0),
+            cap=Money.of_cents(m.exit_charge_cap_cents or 0),
+            charged=Money.of_cents(m.exit_charge_cents),
+            explanation=m.exit_charge_basis or "",
+        )
+
+    @strawberry.field(description="The member that continues this one after a merger.")
+    async def successor_member(self, info: Info) -> Member | None:
+        if self.model.successor_member_id is None:
+            return None
+        found = await info.context.loaders.member_by_id.load(self.model.successor_member_id)
+        return Member.of(found) if found else None

@@ -1,0 +1,1 @@
+"""GraphQL for contribution rates and fee runs."""

@@ -1,0 +1,63 @@
+"""Contribution rates and fee runs (directie)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.fees import service
+from registry.fees.models import PopulationPolicy, ProRata
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.fees.types import (
+    ContributionRate,
+    ContributionRatePayload,
+    FeeRun,
+    FeeRunPayload,
+)
+from registry.graphql.permissions import policy
+from registry.kit.errors import DomainError
+
+
+@strawberry.input
+class ContributionRateInput:
+    year: int
+    rate: Decimal = strawberry.field(description="Euro per inhabitant, exact (e.g. 0.35).")
+    decision: str = strawberry.field(description="Reference of the ALV decision.")
+    pro_rata: ProRata = ProRata.BY_DAYS
+    population_policy: PopulationPolicy = PopulationPolicy.LATEST_PUBLISHED
+
+
+@strawberry.type
+class FeesMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.FEES_MANAGE),
+        description="Set the contribution rate of a year from its ALV decision.",
+    )
+    async def contribution_rate_set(
+        self, info: Info, input: ContributionRateInput
+    ) -> ContributionRatePayload:
+        data = service.RateInput(
+            input.year, str(input.rate), input.decision, input.pro_rata, input.population_policy
+        )
+        try:
+            async with info.context.transaction() as session:
+                rate = await service.set_rate(session, info.context.actor, data)
+        except DomainError as error:
+            return ContributionRatePayload(errors=field_errors(error))
+        return ContributionRatePayload(rate=ContributionRate.of(rate))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.FEES_MANAGE),
+        description="Compute and store the year's fee run; unchanged inputs store nothing.",
+    )
+    async def fee_run_create(self, info: Info, year: int) -> FeeRunPayload:
+        try:
+            async with info.context.transaction() as session:
+                result = await service.run_fees(session, info.context.actor, year)
+                run = FeeRun.of(result.run)
+        except DomainError as error:
+            return FeeRunPayload(errors=field_errors(error))
+        return FeeRunPayload(run=run, created=result.created)

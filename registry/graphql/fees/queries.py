@@ -1,0 +1,77 @@
+"""Read side of decisions, contribution rates and fee runs (directie and auditors)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.fees import repository, service
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.fees.types import (
+    ContributionRate,
+    FeeRun,
+    FeeRunPreview,
+    FeeRunPreviewPayload,
+)
+from registry.graphql.members.types import Decision
+from registry.graphql.permissions import policy
+from registry.graphql.relay import Connection, page_request
+from registry.kit.errors import DomainError
+from registry.members import repository as members
+from registry.members.models import DecisionBody
+
+
+@strawberry.type
+class FeesQuery:
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ), description="Decisions, newest first."
+    )
+    async def decisions(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        body: DecisionBody | None = None,
+    ) -> Connection[Decision]:
+        request = page_request(first, after)
+        async with info.context.db() as session:
+            page = await members.list_decisions(session, request, body=body)
+        return Connection[Decision].of(page, Decision.of)
+
+    @strawberry.field(extensions=policy(Permission.FINANCE_READ))
+    async def decision(self, info: Info, reference: str) -> Decision | None:
+        async with info.context.db() as session:
+            found = await members.decision_by_reference(session, reference)
+        return Decision.of(found) if found else None
+
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ),
+        description="Contribution rates, newest year first.",
+    )
+    async def contribution_rates(self, info: Info) -> list[ContributionRate]:
+        async with info.context.db() as session:
+            found = await repository.rates(session)
+        return [ContributionRate.of(r) for r in found]
+
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ),
+        description="Stored fee runs, newest first; a later run of a year replaces the earlier.",
+    )
+    async def fee_runs(self, info: Info, year: int | None = None) -> list[FeeRun]:
+        async with info.context.db() as session:
+            found = await repository.runs(session, year)
+        return [FeeRun.of(r) for r in found]
+
+    @strawberry.field(
+        extensions=policy(Permission.FEES_MANAGE),
+        description="Compute the year's fee run as it would be stored, without storing it.",
+    )
+    async def fee_run_preview(self, info: Info, year: int) -> FeeRunPreviewPayload:
+        try:
+            async with info.context.db() as session:
+                preview = await service.preview_fee_run(session, info.context.actor, year)
+                result = FeeRunPreview.of(preview)
+        except DomainError as error:
+            return FeeRunPreviewPayload(errors=field_errors(error))
+        return FeeRunPreviewPayload(preview=result)

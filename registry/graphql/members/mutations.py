@@ -1,0 +1,268 @@
+"""Membership changes and decisions (directie)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from registry import mergers
+from registry.auth.policy import Permission
+from registry.fees import service as fees
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.members.types import Decision, Member, Membership, Municipality
+from registry.graphql.permissions import policy
+from registry.kit.errors import DomainError, ValidationFailed
+from registry.members import service
+from registry.members.errors import GOVERNMENT_TYPES
+from registry.members.models import DecisionBody
+
+
+@strawberry.input
+class DecisionInput:
+    body: DecisionBody
+    decided_on: date
+    reference: str
+    subject: str
+    text: str | None = None
+    document_url: str | None = None
+
+
+@strawberry.input(description="A partner of a partnership without legal personality.")
+class SignatoryInput:
+    name: str
+    oin: str | None = None
+
+
+@strawberry.input(description="A government body applying for membership.")
+class MemberApplyInput:
+    code: str
+    name: str
+    type: str = strawberry.field(description="A government body type: " + GOVERNMENT_TYPES)
+    applied_on: date
+    municipalities: list[str] = strawberry.field(default_factory=list)
+    oin: str | None = None
+    kvk: str | None = None
+    signatories: list[SignatoryInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class AdmissionInput:
+    membership_id: strawberry.ID
+    start_date: date
+    agreement_reference: str = strawberry.field(description="The signed agreement.")
+    decision: str | None = strawberry.field(
+        default=None, description="Reference of the directie decision to admit."
+    )
+    entry_fee: Decimal | None = None
+    entry_fee_decision: str | None = strawberry.field(
+        default=None, description="Reference of the ALV decision that set the entry fee."
+    )
+
+
+@strawberry.input
+class NoticeInput:
+    membership_id: strawberry.ID
+    notice_date: date
+    end_date: date
+    exit_charge: Decimal = strawberry.field(
+        default=Decimal(0), description="Requested; capped at one year's contribution."
+    )
+
+
+@strawberry.input(description="A municipal merger (herindeling) taking effect on 1 January.")
+class MergerInput:
+    effective_date: date
+    successor_code: str
+    successor_name: str
+    predecessor_codes: list[str]
+    successor_member_code: str | None = strawberry.field(
+        default=None,
+        description="The member that continues merged member municipalities (created if new).",
+    )
+
+
+@strawberry.type
+class DecisionPayload:
+    decision: Decision | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MembershipPayload:
+    membership: Membership | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MergerPayload:
+    successor: Municipality | None = None
+    successor_member: Member | None = None
+    absorbed: list[Member] = strawberry.field(default_factory=list)
+    regrouped: list[Member] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+def _membership_id(value: strawberry.ID) -> int:
+    if not str(value).isdigit():
+        raise ValidationFailed.single("membershipId", "invalid_id", "not a membership id")
+    return int(value)
+
+
+def _signatories(items: list[SignatoryInput]) -> list[service.SignatoryInput]:
+    return [service.SignatoryInput(s.name, s.oin) for s in items]
+
+
+@strawberry.type
+class MembersMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="Record a decision of the ALV, RvC or directie.",
+    )
+    async def decision_record(self, info: Info, input: DecisionInput) -> DecisionPayload:
+        data = service.DecisionInput(
+            input.body.value,
+            input.decided_on,
+            input.reference,
+            input.subject,
+            input.text,
+            input.document_url,
+        )
+        try:
+            async with info.context.transaction() as session:
+                decision = await service.record_decision(session, info.context.actor, data)
+        except DomainError as error:
+            return DecisionPayload(errors=field_errors(error))
+        return DecisionPayload(decision=Decision.of(decision))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="Register a government body and its application for membership.",
+    )
+    async def member_apply(self, info: Info, input: MemberApplyInput) -> MembershipPayload:
+        member = service.MemberInput(
+            input.code,
+            input.name,
+            input.type,
+            tuple(input.municipalities),
+            input.oin,
+            input.kvk,
+        )
+        try:
+            async with info.context.transaction() as session:
+                membership = await service.register_applicant(
+                    session,
+                    info.context.actor,
+                    member,
+                    input.applied_on,
+                    _signatories(input.signatories),
+                )
+        except DomainError as error:
+            return MembershipPayload(errors=field_errors(error))
+        return MembershipPayload(membership=Membership.of(membership))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="A registered (former) member applies again.",
+    )
+    async def membership_apply(
+        self,
+        info: Info,
+        member_code: str,
+        applied_on: date,
+        signatories: list[SignatoryInput] | None = None,
+    ) -> MembershipPayload:
+        try:
+            async with info.context.transaction() as session:
+                membership = await service.apply_for_membership(
+                    session,
+                    info.context.actor,
+                    member_code,
+                    applied_on,
+                    _signatories(signatories or []),
+                )
+        except DomainError as error:
+            return MembershipPayload(errors=field_errors(error))
+        return MembershipPayload(membership=Membership.of(membership))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="Record the RvC decision approving or rejecting an application.",
+    )
+    async def membership_approval_record(
+        self, info: Info, membership_id: strawberry.ID, decision: str, approved: bool
+    ) -> MembershipPayload:
+        try:
+            async with info.context.transaction() as session:
+                membership = await service.decide_approval(
+                    session, info.context.actor, _membership_id(membership_id), decision, approved
+                )
+        except DomainError as error:
+            return MembershipPayload(errors=field_errors(error))
+        return MembershipPayload(membership=Membership.of(membership))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="Admit an approved applicant from a start date with the signed agreement.",
+    )
+    async def member_admit(self, info: Info, input: AdmissionInput) -> MembershipPayload:
+        try:
+            data = service.AdmissionInput(
+                _membership_id(input.membership_id),
+                input.start_date,
+                input.agreement_reference,
+                input.decision,
+                input.entry_fee,
+                input.entry_fee_decision,
+            )
+            async with info.context.transaction() as session:
+                membership = await service.admit(session, info.context.actor, data)
+        except DomainError as error:
+            return MembershipPayload(errors=field_errors(error))
+        return MembershipPayload(membership=Membership.of(membership))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="Record notice and end date; the exit charge is capped at one year.",
+    )
+    async def membership_end(self, info: Info, input: NoticeInput) -> MembershipPayload:
+        try:
+            data = fees.NoticeInput(
+                _membership_id(input.membership_id),
+                input.notice_date,
+                input.end_date,
+                str(input.exit_charge),
+            )
+            async with info.context.transaction() as session:
+                membership = await fees.give_notice(session, info.context.actor, data)
+        except DomainError as error:
+            return MembershipPayload(errors=field_errors(error))
+        return MembershipPayload(membership=Membership.of(membership))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.MEMBERS_MANAGE),
+        description="Merge municipalities into a successor and move their members' place.",
+    )
+    async def municipality_merge(self, info: Info, input: MergerInput) -> MergerPayload:
+        data = service.MergerInput(
+            input.effective_date,
+            input.successor_code,
+            input.successor_name,
+            tuple(input.predecessor_codes),
+            input.successor_member_code,
+        )
+        try:
+            async with info.context.transaction() as session:
+                outcome = await mergers.merge(session, info.context.actor, data)
+        except DomainError as error:
+            return MergerPayload(errors=field_errors(error))
+        return MergerPayload(
+            successor=Municipality.of(outcome.successor),
+            successor_member=Member.of(outcome.successor_member)
+            if outcome.successor_member
+            else None,
+            absorbed=[Member.of(m) for m in outcome.absorbed],
+            regrouped=[Member.of(m) for m in outcome.regrouped],
+        )
