@@ -1,4 +1,4 @@
-"""The `registry` command: serve, migrate, demo data, population import, schema export, audit."""
+"""The `registry` command: serve, migrate, demo data, population, fees, mergers, schema, audit."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from typing import Annotated, TextIO, TypeVar
 import typer
 import uvicorn
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry import mergers
 from registry import migrate as migrations
 from registry.audit.export import ExportFormat, write_events
 from registry.audit.repository import AuditFilter
@@ -22,11 +24,13 @@ from registry.auth.roles import Role, system_actor
 from registry.auth.service import RoleInput, assign_role
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
+from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
 from registry.graphql.schema import schema_sdl
 from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
 from registry.members.population import parse_cbs_csv
-from registry.members.service import CBS_SOURCE, import_population
+from registry.members.service import CBS_SOURCE, MergerInput, import_population
 from registry.settings import PROJECT_ROOT, get_settings
 
 T = TypeVar("T")
@@ -42,6 +46,10 @@ app.add_typer(schema_app, name="schema")
 roles_app = typer.Typer(help="Roles of people (e.g. the first admin).", no_args_is_help=True)
 app.add_typer(roles_app, name="roles")
 app.add_typer(audit_app, name="audit")
+fees_app = typer.Typer(help="Contributions: the yearly fee per inhabitant.", no_args_is_help=True)
+app.add_typer(fees_app, name="fees")
+members_app = typer.Typer(help="Members and municipal mergers.", no_args_is_help=True)
+app.add_typer(members_app, name="members")
 
 out = Console()
 err = Console(stderr=True)
@@ -238,3 +246,88 @@ def roles_grant(
     data = RoleInput(issuer, subject, role.value, member, name)
     _in_transaction(lambda session: assign_role(session, system_actor("cli:roles-grant"), data))
     out.print(f"{subject} at {issuer} now has the role {role.value}.")
+
+
+def _euro(cents: int | None) -> str:
+    return "" if cents is None else f"{to_euro(cents):,}"
+
+
+def _print_preview(preview: FeeRunPreview) -> None:
+    terms = preview.terms
+    table = Table(
+        title=f"Contributions {terms.year}: EUR {terms.rate} per inhabitant "
+        f"({terms.decision_reference}, {terms.pro_rata.value}, {terms.population_policy.value})"
+    )
+    for column in ("member", "inhabitants", "figures of", "basis", "days", "amount (EUR)"):
+        table.add_column(column, justify="left" if column == "member" else "right")
+    for line in preview.lines:
+        table.add_row(
+            line.member_code,
+            f"{line.population.inhabitants.total:,}",
+            line.population.reference_date.isoformat(),
+            line.population.basis.value,
+            f"{line.days_billable}/{line.days_in_year}",
+            _euro(line.amount),
+        )
+    table.add_section()
+    table.add_row("total", "", "", "", "", _euro(preview.total))
+    out.print(table)
+    out.print(f"inputs SHA-256 {preview.inputs_sha256}")
+    changed = [d for d in preview.differences if d.amount]
+    if preview.previous is not None and changed:
+        out.print(f"Differences against run {preview.previous.year}/{preview.previous.sequence}:")
+        for d in changed:
+            out.print(
+                f"  {d.member_code}: {_euro(d.previous)} → {_euro(d.current)} ({_euro(d.amount)})"
+            )
+
+
+@fees_app.command("run")
+def fees_run(
+    year: Annotated[int, typer.Argument(help="The contribution year.")],
+    preview: Annotated[bool, typer.Option(help="Show the run without storing it.")] = False,
+) -> None:
+    """Compute every member's contribution for YEAR and store the run (unless unchanged)."""
+    actor = system_actor("cli:fees-run")
+
+    async def work(session: AsyncSession) -> FeeRunPreview:
+        if preview:
+            return await preview_fee_run(session, actor, year)
+        return (await run_fees(session, actor, year)).preview
+
+    computed = _in_transaction(work)
+    _print_preview(computed)
+    if preview:
+        out.print("Preview only: nothing was stored.")
+    elif computed.unchanged:
+        out.print("Unchanged inputs: the latest run stands, nothing was stored.")
+    else:
+        out.print(f"Stored a new fee run for {year}.")
+
+
+@members_app.command("merge")
+def members_merge(
+    effective_date: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="1 January.")],
+    successor_code: Annotated[str, typer.Option(help="CBS code of the successor (GM....).")],
+    predecessor: Annotated[list[str], typer.Option(help="CBS code of a merged municipality.")],
+    successor_name: Annotated[str, typer.Option(help="Name, if the successor is new.")] = "",
+    successor_member: Annotated[
+        str | None, typer.Option(help="Member code that continues merged member municipalities.")
+    ] = None,
+) -> None:
+    """Record a municipal merger (herindeling) and move the members' place to the successor."""
+    data = MergerInput(
+        effective_date.date(), successor_code, successor_name, tuple(predecessor), successor_member
+    )
+    outcome = _in_transaction(
+        lambda session: mergers.merge(session, system_actor("cli:members-merge"), data)
+    )
+    out.print(
+        f"{', '.join(predecessor)} continue as "
+        f"{outcome.successor.cbs_code} {outcome.successor.name}."
+    )
+    for member in outcome.absorbed:
+        successor = outcome.successor_member.code if outcome.successor_member else "-"
+        out.print(f"  membership of {member.code} ended; continued by {successor}")
+    for member in outcome.regrouped:
+        out.print(f"  {member.code} now stands for {outcome.successor.cbs_code}")

@@ -18,6 +18,7 @@ from registry.auth.roles import Role
 from registry.auth.service import actor_for_user
 from registry.catalogue.models import Application
 from registry.cli import app
+from registry.fees.models import FeeRun
 from registry.members.models import Member, PopulationFigure
 from registry.members.service import member_inhabitants
 from registry.settings import get_settings
@@ -40,6 +41,11 @@ def cli_db(
     get_settings.cache_clear()
     yield db_url
     get_settings.cache_clear()
+
+
+@pytest.fixture
+async def cli_demo(cli_db: str) -> None:
+    assert (await invoke("demo", "load")).exit_code == 0
 
 
 async def _count(factory: async_sessionmaker[AsyncSession], model: type[object]) -> int:
@@ -120,3 +126,49 @@ async def test_the_first_admin_is_granted_on_the_command_line(
     refused = await invoke(*args, "--role", "member_user")
     assert refused.exit_code == 1
     assert "member" in refused.output
+
+
+async def test_fees_run_stores_once_and_shows_the_contributions(
+    cli_db: str, cli_demo: None, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    preview = await invoke("fees", "run", "2026", "--preview")
+    assert preview.exit_code == 0, preview.output
+    assert "18,304.65" in preview.output  # Woerden: 52,299 × 0.35
+    assert "Preview only" in preview.output
+    assert "Unchanged inputs" in (await invoke("fees", "run", "2026")).output
+    async with session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(FeeRun)) == 3
+
+
+async def test_fees_run_refuses_a_year_without_rate(cli_db: str, cli_demo: None) -> None:
+    result = await invoke("fees", "run", "2019")
+    assert result.exit_code == 1
+    assert "no contribution rate is recorded for 2019" in result.output
+
+
+async def test_members_merge(
+    cli_db: str, cli_demo: None, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    result = await invoke(
+        "members",
+        "merge",
+        "--effective-date",
+        "2027-01-01",
+        "--successor-code",
+        "GM1991",
+        "--successor-name",
+        "Meierij-Noord",
+        "--predecessor",
+        "GM0757",
+        "--predecessor",
+        "GM0845",
+    )
+    assert result.exit_code == 0, result.output
+    assert "gr-boxtel-sint-michielsgestel now stands for GM1991" in result.output
+    async with session_factory() as session:
+        gr = await session.scalar(
+            select(Member).where(Member.code == "gr-boxtel-sint-michielsgestel")
+        )
+        assert gr is not None
+        inhabitants = await member_inhabitants(session, gr.code, date(2027, 1, 1))
+    assert [f.cbs_code for f in inhabitants.figures] == ["GM1991"]

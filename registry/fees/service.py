@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,9 +30,9 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationF
 from registry.kit.money import Cents, parse_euro, parse_rate, to_cents
 from registry.members import repository as members
 from registry.members.membership import check_notice, exit_charge
-from registry.members.models import DecisionBody, EndReason, Membership, Municipality
-from registry.members.population import Figure, PopulationMissing
-from registry.members.service import as_figures, decision_of, membership_dates
+from registry.members.models import DecisionBody, EndReason, Membership
+from registry.members.population import PopulationMissing
+from registry.members.service import decision_of, figures_of, membership_dates
 
 MIN_YEAR, MAX_YEAR = 1990, 2200
 
@@ -119,49 +118,6 @@ async def terms_for(session: AsyncSession, year: int) -> RateTerms:
     return RateTerms(year, rate.rate, decision.reference, rate.pro_rata, rate.population_policy)
 
 
-async def figures_of(session: AsyncSession, municipalities: Sequence[Municipality]) -> list[Figure]:
-    """Published figures, plus for a merger's successor without figures of its own the sum of
-    its predecessors' figures per date (so a new municipality can be billed before CBS
-    publishes it); the source says so.
-    """
-    ids = [m.id for m in municipalities]
-    figures = as_figures(municipalities, await members.figures_for(session, ids))
-    have = {f.cbs_code for f in figures}
-    orphans = [m for m in municipalities if m.cbs_code not in have]
-    successions = await members.successions_into(session, [m.id for m in orphans])
-    if not successions:
-        return figures
-    predecessor_ids = sorted({s.predecessor_id for s in successions})
-    predecessors = await members.municipalities_by_ids(session, predecessor_ids)
-    earlier = as_figures(predecessors, await members.figures_for(session, predecessor_ids))
-    by_id = {m.id: m for m in predecessors}
-    for successor in orphans:
-        codes = {
-            by_id[s.predecessor_id].cbs_code for s in successions if s.successor_id == successor.id
-        }
-        dates = sorted({f.reference_date for f in earlier if f.cbs_code in codes})
-        for on in dates:
-            parts = sorted(
-                (f for f in earlier if f.cbs_code in codes and f.reference_date == on),
-                key=lambda f: f.cbs_code,
-            )
-            if {f.cbs_code for f in parts} != codes:
-                continue
-            figures.append(
-                Figure(
-                    cbs_code=successor.cbs_code,
-                    municipality=successor.name,
-                    reference_date=on,
-                    count=sum(f.count for f in parts),
-                    source="sum of predecessors "
-                    + ", ".join(f"{f.cbs_code} {f.count}" for f in parts)
-                    + f" ({parts[0].source})",
-                    status="derived",
-                )
-            )
-    return figures
-
-
 @dataclass(frozen=True, slots=True)
 class FeeRunPreview:
     """A fee run as it would be stored, compared with the latest stored run of the year."""
@@ -239,6 +195,7 @@ class FeeRunResult:
     run: FeeRun
     created: bool
     """False when the inputs equal those of the latest run: nothing was stored."""
+    preview: FeeRunPreview
 
 
 async def run_fees(session: AsyncSession, actor: Actor, year: int) -> FeeRunResult:
@@ -246,7 +203,7 @@ async def run_fees(session: AsyncSession, actor: Actor, year: int) -> FeeRunResu
     preview = await preview_fee_run(session, actor, year)
     if preview.unchanged:
         assert preview.previous is not None
-        return FeeRunResult(preview.previous, created=False)
+        return FeeRunResult(preview.previous, created=False, preview=preview)
     codes = [line.member_code for line in preview.lines]
     member_ids = await members.member_ids_by_codes(session, codes)
     rate = await repository.rate_for(session, year)
@@ -311,7 +268,7 @@ async def run_fees(session: AsyncSession, actor: Actor, year: int) -> FeeRunResu
             ],
         ),
     )
-    return FeeRunResult(run, created=True)
+    return FeeRunResult(run, created=True, preview=preview)
 
 
 @dataclass(frozen=True, slots=True)

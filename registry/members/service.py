@@ -196,16 +196,57 @@ def as_figures(
     ]
 
 
+async def figures_of(session: AsyncSession, municipalities: Sequence[Municipality]) -> list[Figure]:
+    """Published figures, plus for a merger's successor without figures of its own the sum of
+    its predecessors' figures per date (so a new municipality can be billed before CBS
+    publishes it); the source says so.
+    """
+    ids = [m.id for m in municipalities]
+    figures = as_figures(municipalities, await repository.figures_for(session, ids))
+    have = {f.cbs_code for f in figures}
+    orphans = [m for m in municipalities if m.cbs_code not in have]
+    successions = await repository.successions_into(session, [m.id for m in orphans])
+    if not successions:
+        return figures
+    predecessor_ids = sorted({s.predecessor_id for s in successions})
+    predecessors = await repository.municipalities_by_ids(session, predecessor_ids)
+    earlier = as_figures(predecessors, await repository.figures_for(session, predecessor_ids))
+    by_id = {m.id: m for m in predecessors}
+    for successor in orphans:
+        codes = {
+            by_id[s.predecessor_id].cbs_code for s in successions if s.successor_id == successor.id
+        }
+        dates = sorted({f.reference_date for f in earlier if f.cbs_code in codes})
+        for on in dates:
+            parts = sorted(
+                (f for f in earlier if f.cbs_code in codes and f.reference_date == on),
+                key=lambda f: f.cbs_code,
+            )
+            if {f.cbs_code for f in parts} != codes:
+                continue
+            figures.append(
+                Figure(
+                    cbs_code=successor.cbs_code,
+                    municipality=successor.name,
+                    reference_date=on,
+                    count=sum(f.count for f in parts),
+                    source="sum of predecessors "
+                    + ", ".join(f"{f.cbs_code} {f.count}" for f in parts)
+                    + f" ({parts[0].source})",
+                    status="derived",
+                )
+            )
+    return figures
+
+
 async def member_inhabitants(session: AsyncSession, member_code: str, on: date) -> Inhabitants:
     """Inhabitants of a member on a date: the sum over the municipalities it stands for."""
     member = await repository.member_by_code(session, member_code)
     if member is None:
         raise NotFound(f"no member with code '{member_code}'")
     municipalities = (await repository.municipalities_of_members(session, [member.id]))[member.id]
-    figures = await repository.figures_for(session, [m.id for m in municipalities])
-    return inhabitants_on(
-        [m.cbs_code for m in municipalities], as_figures(municipalities, figures), on
-    )
+    figures = await figures_of(session, municipalities)
+    return inhabitants_on([m.cbs_code for m in municipalities], figures, on)
 
 
 def membership_dates(membership: Membership) -> Dates:

@@ -22,7 +22,7 @@ from registry.members.models import (
     MemberType,
 )
 from registry.members.population import Figure, inhabitants_on
-from registry.members.service import as_figures, membership_dates
+from registry.members.service import as_figures, figures_of, membership_dates
 
 if TYPE_CHECKING:
     from registry.graphql.fees.types import ContributionLine
@@ -132,12 +132,10 @@ class Member:
     async def inhabitants(
         self, info: Info, on: Annotated[date, strawberry.argument(description="Reference date")]
     ) -> Inhabitants:
-        loaders = info.context.loaders
-        municipalities = await loaders.municipalities_of_member.load(self.id)
-        figure_lists = await loaders.figures_of_municipality.load_many(
-            [m.id for m in municipalities]
-        )
-        figures = as_figures(municipalities, [f for fs in figure_lists for f in fs])
+        municipalities = await info.context.loaders.municipalities_of_member.load(self.id)
+        async with info.context.db() as session:
+            # Through the rule that also counts a new municipality by its predecessors.
+            figures = await figures_of(session, municipalities)
         result = inhabitants_on([m.cbs_code for m in municipalities], figures, on)
         return Inhabitants(
             on=result.on,
