@@ -226,3 +226,14 @@ async def member_ids_by_codes(session: AsyncSession, codes: Sequence[str]) -> di
         return {}
     rows = await session.execute(select(Member.code, Member.id).where(Member.code.in_(codes)))
     return {code: member_id for code, member_id in rows}
+
+
+async def all_memberships(session: AsyncSession) -> list[Membership]:
+    """Every membership with its signatories, by member code: a few hundred at most."""
+    rows = await session.scalars(
+        select(Membership)
+        .join(Member, Member.id == Membership.member_id)
+        .options(selectinload(Membership.signatories))
+        .order_by(Member.code, Membership.applied_on, Membership.id)
+    )
+    return list(rows)

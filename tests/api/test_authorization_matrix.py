@@ -46,6 +46,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.decisions": (frozenset({"directie", "auditor"}), False),
     "Query.decision": (frozenset({"directie", "auditor"}), False),
     "Query.contributionRates": (frozenset({"directie", "auditor"}), False),
+    "Query.memberships": (frozenset({"directie", "auditor"}), False),
     "Query.feeRuns": (frozenset({"directie", "auditor"}), False),
     "Query.feeRunPreview": (frozenset({"directie"}), False),
     "Mutation.applicationCreate": (frozenset({"directie"}), False),
@@ -82,11 +83,12 @@ OPERATIONS: dict[str, str] = {
     "Query.decisions": "{ decisions(first: 1) { totalCount } }",
     "Query.decision": '{ decision(reference: "x") { subject } }',
     "Query.contributionRates": "{ contributionRates { year } }",
+    "Query.memberships": "{ memberships(status: APPLIED) { id } }",
     "Query.feeRuns": "{ feeRuns { year } }",
     "Query.feeRunPreview": "{ feeRunPreview(year: 1900) { errors { code } } }",
     "Mutation.decisionRecord": "mutation { decisionRecord(input: {body: ALV, decidedOn:"
     ' "2026-01-01", reference: "", subject: ""}) { errors { code } } }',
-    "Mutation.memberApply": 'mutation { memberApply(input: {code: "", name: "", type: GEMEENTE,'
+    "Mutation.memberApply": 'mutation { memberApply(input: {code: "", name: "", type: "gemeente",'
     ' appliedOn: "2026-01-01"}) { errors { code } } }',
     "Mutation.membershipApply": 'mutation { membershipApply(memberCode: "nobody",'
     ' appliedOn: "2026-01-01") { errors { code } } }',

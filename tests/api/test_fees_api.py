@@ -233,3 +233,25 @@ async def test_merger_through_the_api(api: GraphQLClient) -> None:
     assert result["successor"] == {"cbsCode": "GM1990", "validFrom": "2027-01-01"}
     assert result["successorMember"] == {"code": "woerden-oudewater"}
     assert result["absorbed"] == [{"code": "woerden"}]
+
+
+async def test_memberships_by_status(api: GraphQLClient) -> None:
+    waiting = await api.data("{ memberships(status: APPLIED) { appliedOn member { code } } }")
+    assert waiting["memberships"] == [
+        {"appliedOn": "2026-10-01", "member": {"code": "provincie-utrecht"}}
+    ]
+    leaving = await api.data(
+        """{ memberships(status: ENDED, on: "2027-01-01") { member { code }
+             exitCharge { requested { amount } cap { amount } charged { amount } } } }"""
+    )
+    # Zwolle asked EUR 75,000; one year is 128,840 × 0.35 = EUR 45,094.00.
+    assert leaving["memberships"] == [
+        {
+            "member": {"code": "zwolle"},
+            "exitCharge": {
+                "requested": {"amount": "75000.00"},
+                "cap": {"amount": "45094.00"},
+                "charged": {"amount": "45094.00"},
+            },
+        }
+    ]

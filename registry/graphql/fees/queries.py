@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
 from registry.auth.policy import Permission
@@ -14,12 +16,14 @@ from registry.graphql.fees.types import (
     FeeRunPreview,
     FeeRunPreviewPayload,
 )
-from registry.graphql.members.types import Decision
+from registry.graphql.members.types import Decision, Membership
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, page_request
 from registry.kit.errors import DomainError
 from registry.members import repository as members
+from registry.members.membership import MembershipStatus, status_on
 from registry.members.models import DecisionBody
+from registry.members.service import membership_dates
 
 
 @strawberry.type
@@ -44,6 +48,23 @@ class FeesQuery:
         async with info.context.db() as session:
             found = await members.decision_by_reference(session, reference)
         return Decision.of(found) if found else None
+
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ),
+        description="Memberships with a status on a date (today when omitted), e.g. the "
+        "applications waiting for the RvC; ordered by member code.",
+    )
+    async def memberships(
+        self, info: Info, status: MembershipStatus | None = None, on: date | None = None
+    ) -> list[Membership]:
+        day = on or date.today()
+        async with info.context.db() as session:
+            found = await members.all_memberships(session)
+        return [
+            Membership.of(m)
+            for m in found
+            if status is None or status_on(membership_dates(m), day) is status
+        ]
 
     @strawberry.field(
         extensions=policy(Permission.FINANCE_READ),

@@ -278,6 +278,12 @@ class Membership:
             explanation=m.exit_charge_basis or "",
         )
 
+    @strawberry.field
+    async def member(self, info: Info) -> Member:
+        found = await info.context.loaders.member_by_id.load(self.model.member_id)
+        assert found is not None
+        return Member.of(found)
+
     @strawberry.field(description="The member that continues this one after a merger.")
     async def successor_member(self, info: Info) -> Member | None:
         if self.model.successor_member_id is None:
