@@ -19,6 +19,7 @@ from registry.graphql.fees.types import (
 from registry.graphql.members.types import Decision, Membership
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, page_request
+from registry.kit.clock import today
 from registry.kit.errors import DomainError
 from registry.members import repository as members
 from registry.members.membership import MembershipStatus, status_on
@@ -57,7 +58,7 @@ class FeesQuery:
     async def memberships(
         self, info: Info, status: MembershipStatus | None = None, on: date | None = None
     ) -> list[Membership]:
-        day = on or date.today()
+        day = on or today()
         async with info.context.db() as session:
             found = await members.all_memberships(session)
         return [

@@ -12,6 +12,7 @@ from registry.auth.policy import Permission
 from registry.graphql.context import Info
 from registry.graphql.money import Money
 from registry.graphql.permissions import policy
+from registry.kit.clock import today
 from registry.members import models
 from registry.members.membership import MembershipStatus, status_on
 from registry.members.models import (
@@ -248,7 +249,7 @@ class Membership:
 
     @strawberry.field(description="The status on a date (today when omitted).")
     def status(self, on: date | None = None) -> MembershipStatus:
-        return status_on(membership_dates(self.model), on or date.today())
+        return status_on(membership_dates(self.model), on or today())
 
     @strawberry.field(description="The RvC decision that approved or rejected the application.")
     async def approval_decision(self, info: Info) -> Decision | None:
