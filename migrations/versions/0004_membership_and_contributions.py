@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 22:29:01.042583
+Create Date: 2026-11-23 23:04:19.720491
 """
 
 from collections.abc import Sequence
@@ -141,7 +141,9 @@ def upgrade() -> None:
         sa.Column("exit_charge_requested_cents", sa.BigInteger(), nullable=True),
         sa.Column("exit_charge_cap_cents", sa.BigInteger(), nullable=True),
         sa.Column("exit_charge_cents", sa.BigInteger(), nullable=True),
-        sa.Column("exit_charge_basis", sa.Text(), nullable=True),
+        sa.Column("exit_charge_rate", sa.String(length=40), nullable=True),
+        sa.Column("exit_charge_inhabitants", sa.BigInteger(), nullable=True),
+        sa.Column("exit_charge_reference_date", sa.Date(), nullable=True),
         sa.Column("successor_member_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["admission_decision_id"],

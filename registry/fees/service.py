@@ -317,7 +317,9 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     membership.exit_charge_requested_cents = charge.requested
     membership.exit_charge_cap_cents = charge.cap
     membership.exit_charge_cents = charge.charged
-    membership.exit_charge_basis = charge.explanation()
+    membership.exit_charge_rate = charge.rate
+    membership.exit_charge_inhabitants = charge.inhabitants
+    membership.exit_charge_reference_date = charge.reference_date
     await session.flush()
     await record(
         session,

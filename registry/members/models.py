@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
-from registry.kit.types import UTCDateTime, str_enum, utcnow
+from registry.kit.types import ExactDecimal, UTCDateTime, str_enum, utcnow
 
 
 class FigureStatus(enum.StrEnum):
@@ -181,7 +182,10 @@ class Membership(Base):
     exit_charge_requested_cents: Mapped[int | None] = mapped_column(BigInteger)
     exit_charge_cap_cents: Mapped[int | None] = mapped_column(BigInteger)
     exit_charge_cents: Mapped[int | None] = mapped_column(BigInteger)
-    exit_charge_basis: Mapped[str | None] = mapped_column(Text)
+    exit_charge_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    """The cap's inputs: the rate of the end year, the inhabitants and their reference date."""
+    exit_charge_inhabitants: Mapped[int | None] = mapped_column(BigInteger)
+    exit_charge_reference_date: Mapped[date | None] = mapped_column(Date)
     successor_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("member.id", ondelete="RESTRICT")
     )

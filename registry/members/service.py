@@ -16,10 +16,10 @@ from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
-from registry.kit.money import to_cents
+from registry.kit.money import Cents, to_cents
 from registry.members import identifiers, repository
 from registry.members.errors import decision_body, member_type
-from registry.members.membership import Dates, check_admission, is_open
+from registry.members.membership import Dates, ExitCharge, check_admission, is_open
 from registry.members.membership import is_member_on as is_member_on_date
 from registry.members.models import (
     ApprovalOutcome,
@@ -261,6 +261,30 @@ def membership_dates(membership: Membership) -> Dates:
         start_date=membership.start_date,
         notice_date=membership.notice_date,
         end_date=membership.end_date,
+    )
+
+
+def exit_charge_of(membership: Membership) -> ExitCharge | None:
+    """The stored exit charge with the inputs of its cap, to show how it was computed."""
+    m = membership
+    if (
+        m.exit_charge_cents is None
+        or m.exit_charge_requested_cents is None
+        or m.exit_charge_cap_cents is None
+        or m.exit_charge_rate is None
+        or m.exit_charge_inhabitants is None
+        or m.exit_charge_reference_date is None
+        or m.end_date is None
+    ):
+        return None
+    return ExitCharge(
+        requested=Cents(m.exit_charge_requested_cents),
+        cap=Cents(m.exit_charge_cap_cents),
+        charged=Cents(m.exit_charge_cents),
+        rate=m.exit_charge_rate,
+        inhabitants=m.exit_charge_inhabitants,
+        reference_date=m.exit_charge_reference_date,
+        year=m.end_date.year,
     )
 
 

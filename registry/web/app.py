@@ -19,6 +19,7 @@ from registry.web.access import LoginRequired, check_pages, login_redirect, page
 from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
+from registry.web.fees import FeePagesController
 from registry.web.i18n import configure_templates
 from registry.web.login import LoginController, csrf_config, forbidden_page
 from registry.web.members import MemberPagesController
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CatalogueController,
             LoginController,
             MemberPagesController,
+            FeePagesController,
             AuditController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],

@@ -71,13 +71,13 @@ class CatalogueQuery:
         return params
 
 
-def _shown(value: str) -> str:
+def shown_value(value: str) -> str:
     """An ignored value as it can safely be echoed back: short, without control characters."""
     cleaned = "".join(c if c.isprintable() else "\ufffd" for c in value)
     return cleaned if len(cleaned) <= 40 else f"{cleaned[:40]}…"
 
 
-def _usable_text(value: str) -> bool:
+def usable_text(value: str) -> bool:
     # PostgreSQL rejects NUL characters in text, so they would otherwise end in a 500.
     return len(value) <= MAX_TEXT_LENGTH and "\x00" not in value
 
@@ -88,9 +88,9 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
 
     def text(param: str) -> str:
         value = str(params.get(param) or "").strip()
-        if _usable_text(value):
+        if usable_text(value):
             return value
-        ignored.append(Ignored(param, _shown(value)))
+        ignored.append(Ignored(param, shown_value(value)))
         return ""
 
     search = text(SEARCH_PARAM)
@@ -101,7 +101,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         try:
             status = ApplicationStatus(value)
         except ValueError:
-            ignored.append(Ignored(STATUS_PARAM, _shown(value)))
+            ignored.append(Ignored(STATUS_PARAM, shown_value(value)))
         else:
             if status not in statuses:
                 statuses.append(status)
@@ -111,7 +111,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
             page = int(raw_page)
         else:
-            ignored.append(Ignored(PAGE_PARAM, _shown(raw_page)))
+            ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
     return CatalogueQuery(search, tuple(statuses), licence, page, tuple(ignored))
 
 

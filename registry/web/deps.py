@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from litestar import Request
@@ -11,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.web.security import InvalidToken, resolve_actor
 
@@ -30,9 +32,25 @@ async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class Navigation:
+    """The registry-wide pages the page header links to for the person viewing the page."""
+
+    members: bool
+    fees: bool
+
+
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
-    """The person or machine client making this request (anonymous when nobody logged in)."""
+    """The person or machine client making this request (anonymous when nobody logged in).
+
+    Also puts the header links this actor may follow on `request.state.navigation`.
+    """
     try:
-        return await resolve_actor(request, db_session)
+        actor = await resolve_actor(request, db_session)
     except InvalidToken as error:
         raise NotAuthorizedException(error.message) from None
+    request.state.navigation = Navigation(
+        members=allows(actor, Permission.MEMBER_READ_PRIVATE),
+        fees=allows(actor, Permission.FINANCE_READ),
+    )
+    return actor

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,14 @@ from typing import Any
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from babel.support import Translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from registry.kit.money import CURRENCY, to_euro
 from registry.settings import PROJECT_ROOT
 
 SOURCE_LANGUAGE = "nl"
@@ -76,7 +79,7 @@ def context_language(context: Context) -> str:
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
-    """Install per-request gettext callables and the date filter on the Jinja environment."""
+    """Install per-request gettext callables and the date and money filters on Jinja."""
     catalogues = {language: load_translations(language) for language in LANGUAGES}
     environment = engine.engine
     environment.autoescape = True
@@ -109,7 +112,27 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     def long_date(context: Context, value: date) -> str:
         return format_date(value, format="long", locale=_FORMAT_LOCALES[context_language(context)])
 
+    @pass_context
+    def euro(context: Context, cents: int) -> str:
+        """An amount of cents in euros, as the page language writes it (€ 18.304,65)."""
+        return format_currency(
+            to_euro(cents), CURRENCY, locale=_FORMAT_LOCALES[context_language(context)]
+        )
+
+    @pass_context
+    def euro_rate(context: Context, rate: Decimal) -> str:
+        """An exact rate such as euro per inhabitant, with all its decimals (€ 0,345)."""
+        return format_currency(
+            rate,
+            CURRENCY,
+            locale=_FORMAT_LOCALES[context_language(context)],
+            currency_digits=False,
+            decimal_quantization=False,
+        )
+
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext_, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
     environment.filters["long_date"] = long_date
+    environment.filters["euro"] = euro
+    environment.filters["euro_rate"] = euro_rate

@@ -1,54 +1,229 @@
-"""Member pages for the people of a member, the directie and auditors; /mijn finds your own."""
+"""Member pages: the list for the directie and auditors, one page per member (with its
+membership history and contributions for those who may read them), and /mijn to find your own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
+from litestar.datastructures import MultiDict
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import repository as auth
 from registry.auth.policy import Permission, allows
+from registry.fees.service import contributions_of_member
+from registry.kit.clock import today
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
-from registry.members.models import Member
-from registry.members.population import Inhabitants, PopulationMissing, inhabitants_on
-from registry.members.service import as_figures
+from registry.members.membership import MembershipStatus, status_on
+from registry.members.models import Decision, Member, Membership, Municipality
+from registry.members.population import Figure, Inhabitants, PopulationMissing, inhabitants_on
+from registry.members.service import figures_of, membership_dates
 from registry.web.access import audience
+from registry.web.catalogue import (
+    MAX_PAGE,
+    PAGE_PARAM,
+    PAGE_SIZE,
+    SEARCH_PARAM,
+    Ignored,
+    shown_value,
+    usable_text,
+)
 from registry.web.deps import CurrentActor, DbSession
+from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
 OVERVIEW_LIMIT = 500
 
 
-async def _latest_inhabitants(
-    db_session: DbSession, member: Member
+def _latest_inhabitants(
+    municipalities: Sequence[Municipality], figures: Sequence[Figure]
 ) -> tuple[Inhabitants | None, list[str]]:
     """Inhabitants on the latest reference date any of the member's municipalities has."""
-    municipalities = (await members.municipalities_of_members(db_session, [member.id]))[member.id]
-    figures = as_figures(
-        municipalities, await members.figures_for(db_session, [m.id for m in municipalities])
-    )
-    if not municipalities or not figures:
-        return None, [m.cbs_code for m in municipalities]
-    latest = max(f.reference_date for f in figures)
+    codes = [m.cbs_code for m in municipalities]
+    own = [f for f in figures if f.cbs_code in codes]
+    if not codes or not own:
+        return None, codes
+    latest = max(f.reference_date for f in own)
     try:
-        return inhabitants_on([m.cbs_code for m in municipalities], figures, latest), []
+        return inhabitants_on(codes, own, latest), []
     except PopulationMissing as missing:
         return None, list(missing.cbs_codes)
+
+
+async def _municipalities_and_figures(
+    db_session: AsyncSession, member_ids: Sequence[int]
+) -> tuple[dict[int, list[Municipality]], list[Figure]]:
+    """The members' municipalities and their figures, as the fee run counts them: a merger's
+    successor that CBS has not published yet counts by its predecessors' figures."""
+    municipalities = await members.municipalities_of_members(db_session, member_ids)
+    every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
+    return municipalities, await figures_of(db_session, every)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberQuery:
+    search: str = ""
+    page: int = 1
+    ignored: tuple[Ignored, ...] = ()
+
+    @property
+    def page_request(self) -> PageRequest:
+        return PageRequest(offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+
+
+def parse_member_query(params: MultiDict[Any]) -> MemberQuery:
+    """Search text and page number; unusable values are dropped and reported (as the catalogue)."""
+    ignored: list[Ignored] = []
+    search = str(params.get(SEARCH_PARAM) or "").strip()
+    if not usable_text(search):
+        ignored.append(Ignored(SEARCH_PARAM, shown_value(search)))
+        search = ""
+    page = 1
+    raw_page = str(params.get(PAGE_PARAM) or "").strip()
+    if raw_page:
+        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+            page = int(raw_page)
+        else:
+            ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    return MemberQuery(search, page, tuple(ignored))
+
+
+def _page_url(request: Request[Any, Any, Any], query: MemberQuery, number: int) -> str:
+    params = [(SEARCH_PARAM, query.search)] if query.search else []
+    params += [(PAGE_PARAM, str(number))] if number > 1 else []
+    if language := request.query_params.get(LANGUAGE_PARAM):
+        params.append((LANGUAGE_PARAM, str(language)))
+    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A line of the member list: the member, its current membership and latest inhabitants."""
+
+    member: Member
+    municipalities: list[Municipality]
+    membership: Membership | None
+    status: MembershipStatus | None
+    inhabitants: Inhabitants | None
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipView:
+    """One membership with its status today and the decisions and successor it refers to."""
+
+    membership: Membership
+    status: MembershipStatus
+    approval: Decision | None
+    admission: Decision | None
+    entry_fee_decision: Decision | None
+    successor: Member | None
+
+
+async def _membership_history(db_session: AsyncSession, member_id: int) -> list[MembershipView]:
+    """Every membership of the member, oldest first: its history, as nothing is overwritten."""
+    memberships = (await members.memberships_of_members(db_session, [member_id]))[member_id]
+    decisions = await members.decisions_by_ids(
+        db_session,
+        sorted(
+            {
+                decision_id
+                for m in memberships
+                for decision_id in (
+                    m.approval_decision_id,
+                    m.admission_decision_id,
+                    m.entry_fee_decision_id,
+                )
+                if decision_id is not None
+            }
+        ),
+    )
+    successors = await members.members_by_ids(
+        db_session,
+        sorted({m.successor_member_id for m in memberships if m.successor_member_id is not None}),
+    )
+
+    def decision(decision_id: int | None) -> Decision | None:
+        return decisions.get(decision_id) if decision_id is not None else None
+
+    on = today()
+    return [
+        MembershipView(
+            membership=m,
+            status=status_on(membership_dates(m), on),
+            approval=decision(m.approval_decision_id),
+            admission=decision(m.admission_decision_id),
+            entry_fee_decision=decision(m.entry_fee_decision_id),
+            successor=(
+                successors.get(m.successor_member_id) if m.successor_member_id is not None else None
+            ),
+        )
+        for m in memberships
+    ]
 
 
 class MemberPagesController(Controller):
     path = "/"
     include_in_schema = False
 
+    @get("/leden", name="members", opt=audience(Permission.MEMBER_READ_PRIVATE))
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,  # resolved for the header's links
+    ) -> Response[Any]:
+        query = parse_member_query(request.query_params)
+        page = await members.list_members(
+            db_session, query.page_request, search=query.search or None, type_=None
+        )
+        ids = [m.id for m in page.items]
+        municipalities, figures = await _municipalities_and_figures(db_session, ids)
+        memberships = await members.memberships_of_members(db_session, ids)
+        on = today()
+        rows = []
+        for member in page.items:
+            current = memberships[member.id][-1] if memberships[member.id] else None
+            rows.append(
+                MemberRow(
+                    member=member,
+                    municipalities=municipalities[member.id],
+                    membership=current,
+                    status=status_on(membership_dates(current), on) if current else None,
+                    inhabitants=_latest_inhabitants(municipalities[member.id], figures)[0],
+                )
+            )
+        page_count = max(1, -(-page.total // PAGE_SIZE))
+        return render(
+            request,
+            "members/list.html",
+            {
+                "active_page": "members",
+                "query": query,
+                "rows": rows,
+                "total": page.total,
+                "page_number": query.page,
+                "page_count": page_count,
+                "previous_url": (
+                    _page_url(request, query, query.page - 1) if query.page > 1 else None
+                ),
+                "next_url": _page_url(request, query, query.page + 1) if page.has_next else None,
+                "first_page_url": _page_url(request, query, 1),
+            },
+        )
+
     @get(
         "/leden/{code:str}",
         name="member",
         # The registry's admins assign roles, so they see who holds one here; the member's
-        # private data (invoices, usage, tokens) stays with its own people and readers.
+        # private data (memberships, contributions, tokens) stays with its own people and readers.
         opt=audience(
             Permission.MEMBER_READ_PRIVATE, Permission.MEMBER_USERS_MANAGE, member_param="code"
         ),
@@ -63,28 +238,32 @@ class MemberPagesController(Controller):
         member = await members.member_by_code(db_session, code)
         if member is None:
             raise NotFoundException(f"no member '{code}'")
-        may_see_people = allows(actor, Permission.MEMBER_USERS_MANAGE, member.id)
-        municipalities = (await members.municipalities_of_members(db_session, [member.id]))[
-            member.id
-        ]
-        inhabitants, missing = await _latest_inhabitants(db_session, member)
+        municipalities, figures = await _municipalities_and_figures(db_session, [member.id])
+        inhabitants, missing = _latest_inhabitants(municipalities[member.id], figures)
         people = None
-        if may_see_people:
+        if allows(actor, Permission.MEMBER_USERS_MANAGE, member.id):
             people = await auth.users_with_assignments(db_session, member.id)
         tokens = None
         if allows(actor, Permission.TOKENS_MANAGE, member.id):
             tokens = (await auth.tokens_of_members(db_session, [member.id]))[member.id]
+        history = None
+        contributions = None
+        if allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
+            history = await _membership_history(db_session, member.id)
+            contributions = await contributions_of_member(db_session, actor, member.id)
         return render(
             request,
             "members/detail.html",
             {
-                "active_page": "mine" if member.id in actor.member_ids else None,
+                "active_page": "mine" if member.id in actor.member_ids else "members",
                 "member": member,
-                "municipalities": municipalities,
+                "municipalities": municipalities[member.id],
                 "inhabitants": inhabitants,
                 "missing_figures": missing,
                 "people": people,
                 "tokens": tokens,
+                "memberships": history,
+                "contributions": contributions,
             },
         )
 

@@ -24,6 +24,7 @@ from registry.members.service import (
     admit,
     apply_for_membership,
     decide_approval,
+    exit_charge_of,
     membership_dates,
     merge_municipalities,
     register_applicant,
@@ -153,9 +154,12 @@ async def test_exit_charge_is_capped_at_one_year_of_contribution(
         1_830_465,
     )
     assert ended.exit_charge_cents == 1_830_465
-    assert ended.exit_charge_basis is not None
-    assert "52299 inhabitants" in ended.exit_charge_basis
-    assert "capped" in ended.exit_charge_basis
+    charge = exit_charge_of(ended)
+    assert charge is not None
+    assert (charge.rate, charge.inhabitants, charge.year) == (Decimal("0.35"), 52_299, 2020)
+    assert charge.reference_date == date(2020, 1, 1)
+    assert charge.capped
+    assert "52299 inhabitants" in charge.explanation()
     assert status_on(membership_dates(ended), date(2021, 1, 1)) is MembershipStatus.ENDED
     with pytest.raises(ValidationFailed) as again:
         await give_notice(

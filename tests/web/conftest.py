@@ -277,3 +277,36 @@ async def login_page(browser: Browser, login_live_server: LiveServer) -> AsyncIt
     page = await context.new_page()
     yield page
     await context.close()
+
+
+# -- Membership and contributions: a small cooperative without fee runs, a copy per test -----
+
+
+@pytest.fixture(scope="session")
+async def cooperative_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once by the migrations and the services."""
+    from tests.web import fees_data
+
+    path = tmp_path_factory.mktemp("cooperative") / "template.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    await fees_data.fill(url)
+    return path
+
+
+@pytest.fixture
+def cooperative_db_url(cooperative_template: Path, tmp_path: Path) -> str:
+    """A fresh copy for every test, as the fee pages store runs."""
+    copy = tmp_path / "cooperative.sqlite3"
+    copy.write_bytes(cooperative_template.read_bytes())
+    return f"sqlite+aiosqlite:///{copy}"
+
+
+@pytest.fixture
+async def cooperative_db(
+    cooperative_db_url: str,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the test's copy, to arrange and check data beside the app."""
+    engine = create_engine(cooperative_db_url)
+    yield create_session_factory(engine)
+    await engine.dispose()

@@ -274,3 +274,35 @@ async def test_the_dev_login_is_off_unless_enabled(
 def test_production_refuses_to_start_with_the_dev_login(members_db_url: str) -> None:
     with pytest.raises(InsecureConfiguration, match="REGISTRY_DEV_LOGIN"):
         create_app(dev_settings(members_db_url, dev_mode=False))
+
+
+async def test_membership_and_contributions_only_for_those_who_read_the_member(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "bea-beheer")
+    html = (await client.get("/leden/woerden")).text
+    assert "Mensen met een rol" in html
+    assert 'id="lidmaatschap"' not in html
+    assert 'id="contributie"' not in html
+    assert (await client.get("/leden")).status_code == 403
+    assert 'href="/leden"' not in html
+    assert 'href="/contributie"' not in html
+
+    await log_in_as(client, "wim-woerden")
+    html = (await client.get("/leden/woerden")).text
+    assert 'id="lidmaatschap"' in html
+    assert 'id="contributie"' in html
+
+
+@pytest.mark.parametrize("person", ["dirk-directie", "anna-auditor"])
+async def test_directie_and_auditors_find_members_and_contributions_in_the_menu(
+    client: AsyncTestClient[Any], person: str
+) -> None:
+    await log_in_as(client, person)
+    html = (await client.get("/")).text
+    menu = html[html.index('aria-label="Hoofdmenu"') : html.index("</nav>")]
+    assert 'href="/leden"' in menu
+    assert 'href="/contributie"' in menu
+    page = await client.get("/leden")
+    assert page.status_code == 200
+    assert 'href="/leden/woerden"' in page.text

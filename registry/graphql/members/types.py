@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -23,7 +24,7 @@ from registry.members.models import (
     MemberType,
 )
 from registry.members.population import Figure, inhabitants_on
-from registry.members.service import as_figures, figures_of, membership_dates
+from registry.members.service import as_figures, exit_charge_of, figures_of, membership_dates
 
 if TYPE_CHECKING:
     from registry.graphql.fees.types import ContributionLine
@@ -213,6 +214,9 @@ class ExitCharge:
     requested: Money
     cap: Money
     charged: Money
+    rate: Decimal = strawberry.field(description="Rate of the year the membership ends.")
+    inhabitants: int
+    reference_date: date
     explanation: str
 
 
@@ -269,14 +273,17 @@ class Membership:
 
     @strawberry.field
     def exit_charge(self) -> ExitCharge | None:
-        m = self.model
-        if m.exit_charge_cents is None:
+        charge = exit_charge_of(self.model)
+        if charge is None:
             return None
         return ExitCharge(
-            requested=Money.of_cents(m.exit_charge_requested_cents or 0),
-            cap=Money.of_cents(m.exit_charge_cap_cents or 0),
-            charged=Money.of_cents(m.exit_charge_cents),
-            explanation=m.exit_charge_basis or "",
+            requested=Money.of_cents(charge.requested),
+            cap=Money.of_cents(charge.cap),
+            charged=Money.of_cents(charge.charged),
+            rate=charge.rate,
+            inhabitants=charge.inhabitants,
+            reference_date=charge.reference_date,
+            explanation=charge.explanation(),
         )
 
     @strawberry.field
