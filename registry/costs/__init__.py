@@ -1,0 +1,1 @@
+"""Cost pools (kostenpotten) and their allocation over the members that take part."""
