@@ -3,10 +3,11 @@
 from registry.audit import models as audit
 from registry.auth import models as auth
 from registry.catalogue import models as catalogue
+from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
 from registry.members import models as members
 
 metadata = Base.metadata
 
-__all__ = ["audit", "auth", "catalogue", "fees", "members", "metadata"]
+__all__ = ["audit", "auth", "catalogue", "costs", "fees", "members", "metadata"]
