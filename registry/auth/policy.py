@@ -21,6 +21,7 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "audit:read"
     FEES_MANAGE = "fees:manage"
     FINANCE_READ = "finance:read"
+    COSTS_MANAGE = "costs:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ RULES: dict[Permission, Rule] = {
     Permission.AUDIT_READ: Rule(frozenset({Role.AUDITOR, Role.ADMIN})),
     Permission.FEES_MANAGE: Rule(frozenset({Role.DIRECTIE})),
     Permission.FINANCE_READ: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
+    Permission.COSTS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

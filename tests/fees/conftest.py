@@ -25,7 +25,7 @@ from registry.members.service import (
 )
 
 ACTOR = system_actor("test")
-CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0363"}
+CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0363", "GM0855"}
 
 
 def lines_by_member(run: FeeRun) -> dict[str, FeeLine]:

@@ -1,0 +1,172 @@
+"""Cost pools in the database: the worked examples, idempotent runs, settlements, corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.costs.models import AllocationRun, CostCategory, PoolKind, RunKind
+from registry.costs.service import (
+    EntryInput,
+    PoolInput,
+    add_entry,
+    add_participant,
+    change_participant,
+    close_period,
+    correct_run,
+    create_pool,
+    preview_allocation,
+    run_allocation,
+    run_settlement,
+)
+from registry.costs.sharing import AllocationKey
+from registry.kit.errors import ValidationFailed
+from registry.members.population import parse_cbs_csv
+from registry.members.service import import_population
+from tests.costs.conftest import ACTOR
+
+TODAY = date(2023, 6, 1)
+
+
+async def _application_pool(session: AsyncSession) -> None:
+    await create_pool(
+        session,
+        ACTOR,
+        PoolInput(
+            "zaak-ontwikkeling",
+            "Bouw zaakafhandelcomponent",
+            PoolKind.DEVELOPMENT,
+            application="zaakafhandeling",
+            reference_date=date(2020, 1, 1),
+        ),
+    )
+    for member in ("eindhoven", "woerden", "gr-meierijstad-noord"):
+        await add_participant(session, ACTOR, "zaak-ontwikkeling", member, date(2021, 1, 1))
+    await add_entry(
+        session,
+        ACTOR,
+        "zaak-ontwikkeling",
+        EntryInput("25000", date(2021, 3, 1), CostCategory.DEVELOPMENT, "Bouw", "F-2021-001"),
+    )
+
+
+def _totals(run: AllocationRun | None) -> dict[str, int]:
+    assert run is not None
+    totals: dict[str, int] = {}
+    for line in run.lines:
+        totals[line.member_code] = totals.get(line.member_code, 0) + line.amount_cents
+    return totals
+
+
+async def test_worked_example_with_a_fourth_member(pool_members: AsyncSession) -> None:
+    session = pool_members
+    await _application_pool(session)
+    first = await run_allocation(session, ACTOR, "zaak-ontwikkeling", TODAY, TODAY)
+    # Shares by hand in tests/costs/test_sharing.py: 16,901.69 / 3,771.18 / 4,327.13.
+    assert _totals(first.run) == {
+        "eindhoven": 1_690_169,
+        "gr-meierijstad-noord": 432_713,
+        "woerden": 377_118,
+    }
+    assert first.run is not None
+    assert "234394" in first.run.inputs  # the figures are kept with the run
+    again = await run_allocation(session, ACTOR, "zaak-ontwikkeling", TODAY, TODAY)
+    assert (again.created, again.run) == (False, None)
+    assert await session.scalar(select(func.count()).select_from(AllocationRun)) == 1
+
+    await add_participant(session, ACTOR, "zaak-ontwikkeling", "tilburg", date(2023, 1, 1))
+    settlement = await run_settlement(session, ACTOR, "zaak-ontwikkeling", "tilburg", TODAY)
+    assert settlement.run is not None
+    assert settlement.run.kind is RunKind.SETTLEMENT
+    assert _totals(settlement.run) == {
+        "eindhoven": -655_757,
+        "gr-meierijstad-noord": -167_885,
+        "tilburg": 969_958,
+        "woerden": -146_316,
+    }
+    assert settlement.run.total_cents == 0
+    repeat = await run_settlement(session, ACTOR, "zaak-ontwikkeling", "tilburg", TODAY)
+    assert not repeat.created
+
+
+async def test_founding_costs_by_fixed_percentages(pool_members: AsyncSession) -> None:
+    session = pool_members
+    await create_pool(
+        session,
+        ACTOR,
+        PoolInput(
+            "oprichting", "Oprichtingskosten", PoolKind.FOUNDING, AllocationKey.FIXED_PERCENTAGES
+        ),
+    )
+    for member, share in (("eindhoven", "50"), ("woerden", "25"), ("gr-meierijstad-noord", "20")):
+        await add_participant(
+            session, ACTOR, "oprichting", member, date(2020, 1, 1), Decimal(share)
+        )
+    await add_entry(
+        session,
+        ACTOR,
+        "oprichting",
+        EntryInput("92500", date(2020, 1, 15), CostCategory.FOUNDING, "Notaris en oprichting"),
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        await preview_allocation(session, ACTOR, "oprichting", TODAY)
+    assert refused.value.errors[0].code == "percentages_not_100"
+    await change_participant(
+        session, ACTOR, "oprichting", "gr-meierijstad-noord", percentage=Decimal(25)
+    )
+    result = await run_allocation(session, ACTOR, "oprichting", TODAY, TODAY)
+    assert _totals(result.run) == {
+        "eindhoven": 4_625_000,
+        "gr-meierijstad-noord": 2_312_500,
+        "woerden": 2_312_500,
+    }
+
+
+async def test_refusals(pool_members: AsyncSession) -> None:
+    session = pool_members
+    await _application_pool(session)
+    with pytest.raises(ValidationFailed) as not_member:
+        await add_participant(session, ACTOR, "zaak-ontwikkeling", "tilburg", date(2022, 1, 1))
+    assert not_member.value.errors[0].code == "not_a_member"
+    await close_period(session, ACTOR, "zaak-ontwikkeling", date(2022, 12, 31))
+    with pytest.raises(ValidationFailed) as closed:
+        await add_entry(
+            session,
+            ACTOR,
+            "zaak-ontwikkeling",
+            EntryInput("10", date(2022, 12, 31), CostCategory.HOSTING, "Hosting december"),
+        )
+    assert (closed.value.errors[0].field, closed.value.errors[0].code) == (
+        "entryDate",
+        "closed_period",
+    )
+    with pytest.raises(ValidationFailed) as no_application:
+        await create_pool(
+            session, ACTOR, PoolInput("x", "X", PoolKind.HOSTING, reference_date=TODAY)
+        )
+    assert no_application.value.errors[0].field == "application"
+
+
+async def test_a_corrected_figure_is_corrected_by_reversal_and_replacement(
+    pool_members: AsyncSession,
+) -> None:
+    session = pool_members
+    await _application_pool(session)
+    first = await run_allocation(session, ACTOR, "zaak-ontwikkeling", TODAY, TODAY)
+    assert first.run is not None
+    with pytest.raises(ValidationFailed) as unchanged:
+        await correct_run(session, ACTOR, first.run.id, TODAY)
+    assert unchanged.value.errors[0].code == "unchanged"
+    corrected = parse_cbs_csv("cbs_code,name,year,population\nGM0632,Woerden,2020,62299\n")
+    await import_population(session, ACTOR, corrected)
+    reversal, replacement = await correct_run(session, ACTOR, first.run.id, TODAY)
+    assert reversal.kind is RunKind.REVERSAL
+    assert reversal.reverses_run_id == first.run.id
+    assert reversal.total_cents == -2_500_000
+    assert replacement.total_cents == 2_500_000
+    runs = list(await session.scalars(select(AllocationRun).order_by(AllocationRun.sequence)))
+    assert [r.kind for r in runs] == [RunKind.ALLOCATION, RunKind.REVERSAL, RunKind.ALLOCATION]
