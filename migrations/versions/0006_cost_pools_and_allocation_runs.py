@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0004
-Create Date: 2026-11-23 23:27:25.418470
+Create Date: 2026-11-23 23:33:18.009570
 """
 
 from collections.abc import Sequence
@@ -223,6 +223,7 @@ def upgrade() -> None:
         sa.Column("member_code", sa.String(length=40), nullable=False),
         sa.Column("amount_cents", sa.BigInteger(), nullable=False),
         sa.Column("weight", sa.String(length=40), nullable=False),
+        sa.Column("weight_total", sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(
             ["entry_id"],
             ["cost_entry.id"],

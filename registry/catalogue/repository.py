@@ -118,3 +118,10 @@ async def release_exists(session: AsyncSession, application_id: int, version: st
         )
     )
     return found is not None
+
+
+async def applications_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Application]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Application).where(Application.id.in_(ids)))
+    return {a.id: a for a in rows}

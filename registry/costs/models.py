@@ -146,3 +146,5 @@ class AllocationLine(Base):
     member_code: Mapped[str] = mapped_column(String(40))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     weight: Mapped[Decimal] = mapped_column(ExactDecimal)
+    weight_total: Mapped[Decimal] = mapped_column(ExactDecimal)
+    """What the entry was divided by: the share is amount × weight / weight_total, rounded."""

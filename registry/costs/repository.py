@@ -95,3 +95,9 @@ async def pools_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, C
     if not ids:
         return {}
     return {p.id: p for p in await session.scalars(select(CostPool).where(CostPool.id.in_(ids)))}
+
+
+async def entries_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, CostEntry]:
+    if not ids:
+        return {}
+    return {e.id: e for e in await session.scalars(select(CostEntry).where(CostEntry.id.in_(ids)))}

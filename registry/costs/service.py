@@ -521,6 +521,7 @@ async def _store(
             member_code=share.member_code,
             amount_cents=share.amount,
             weight=share.weight,
+            weight_total=share.weight_total,
         )
         for share in preview.split.shares
     ]
@@ -600,7 +601,13 @@ async def correct_run(
         Split(
             state.key.kind,
             tuple(
-                Share(line.entry_id, line.member_code, Cents(-line.amount_cents), line.weight)
+                Share(
+                    line.entry_id,
+                    line.member_code,
+                    Cents(-line.amount_cents),
+                    line.weight,
+                    line.weight_total,
+                )
                 for line in old.lines
             ),
         ),
@@ -614,3 +621,90 @@ async def correct_run(
         session, actor, pool, RunPreview(RunKind.ALLOCATION, replacement, inputs, digest), ids, on
     )
     return undone, new
+
+
+@dataclass(frozen=True, slots=True)
+class PoolOverview:
+    """A pool with everything its page and API show."""
+
+    pool: CostPool
+    application_slug: str | None
+    single_payer: str | None
+    entries: tuple[CostEntry, ...]
+    participants: tuple[tuple[str, PoolParticipant], ...]
+    runs: tuple[AllocationRun, ...]
+    reversed_runs: frozenset[int]
+
+    @property
+    def total(self) -> Cents:
+        return Cents(sum(e.amount_cents for e in self.entries))
+
+
+async def overview(session: AsyncSession, pool: CostPool) -> PoolOverview:
+    rows = await repository.participants_of(session, pool.id)
+    ids = [p.member_id for p in rows]
+    if pool.single_payer_member_id:
+        ids.append(pool.single_payer_member_id)
+    by_id = await members.members_by_ids(session, ids)
+    application = (
+        await catalogue.applications_by_ids(session, [pool.application_id])
+        if pool.application_id
+        else {}
+    )
+    runs = tuple(await repository.runs_of(session, pool.id))
+    return PoolOverview(
+        pool=pool,
+        application_slug=application[pool.application_id].slug
+        if pool.application_id in application
+        else None,
+        single_payer=by_id[pool.single_payer_member_id].code
+        if pool.single_payer_member_id
+        else None,
+        entries=tuple(await repository.entries_of(session, pool.id)),
+        participants=tuple((by_id[p.member_id].code, p) for p in rows),
+        runs=runs,
+        reversed_runs=frozenset(r.reverses_run_id for r in runs if r.reverses_run_id),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MemberShare:
+    """A member's line in a run, with what explains it."""
+
+    pool: CostPool
+    run: AllocationRun
+    entry: CostEntry
+    amount: Cents
+    weight: Decimal
+    weight_total: Decimal
+
+
+async def shares_of_member(
+    session: AsyncSession, actor: Actor, member_id: int
+) -> list[MemberShare]:
+    """Every share and settlement line of the member, oldest run first."""
+    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
+        raise Forbidden("a member's shares are visible to itself, the directie and auditors")
+    rows = await repository.lines_of_member(session, member_id)
+    pools = await repository.pools_by_ids(session, sorted({run.pool_id for run, _ in rows}))
+    entries = await repository.entries_by_ids(session, sorted({line.entry_id for _, line in rows}))
+    return [
+        MemberShare(
+            pool=pools[run.pool_id],
+            run=run,
+            entry=entries[line.entry_id],
+            amount=Cents(line.amount_cents),
+            weight=line.weight,
+            weight_total=line.weight_total,
+        )
+        for run, line in rows
+    ]
+
+
+def totals_per_pool_and_year(shares: Sequence[MemberShare]) -> dict[tuple[str, int], Cents]:
+    """What the member owes per pool and year (the year a run was booked in)."""
+    result: dict[tuple[str, int], int] = {}
+    for share in shares:
+        key = (share.pool.code, share.run.booked_on.year)
+        result[key] = result.get(key, 0) + share.amount
+    return {key: Cents(amount) for key, amount in sorted(result.items())}

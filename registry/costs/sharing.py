@@ -81,6 +81,8 @@ class Share:
     member_code: str
     amount: Cents
     weight: Decimal
+    weight_total: Decimal
+    """The sum of the weights the entry was divided by: share ≈ amount × weight / total."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +171,15 @@ def weights(key: Key, participants: Sequence[Participant]) -> dict[str, Decimal]
     return values
 
 
+def _sum(weighted: Mapping[str, Decimal]) -> Decimal:
+    """In member-code order, so the stored total does not depend on the input order."""
+    return sum((weighted[code] for code in sorted(weighted)), Decimal(0))
+
+
 def _split_entry(entry_id: int, amount: Cents, weighted: Mapping[str, Decimal]) -> list[Share]:
     parts = allocate(amount, weighted, tie_break=str)
-    return [Share(entry_id, code, parts[code], weighted[code]) for code in sorted(weighted)]
+    total = _sum(weighted)
+    return [Share(entry_id, code, parts[code], weighted[code], total) for code in sorted(weighted)]
 
 
 def split(key: Key, participants: Sequence[Participant], entries: Iterable[Entry]) -> Split:
@@ -223,6 +231,7 @@ def settle(
     for entry in sorted(entries, key=lambda e: e.id):
         new_set = [p for p in after if _bears(p, entry, on)]
         new_weights = weights(key, new_set)
+        new_total = _sum(new_weights)
         if key.policy is LateJoinerPolicy.FULL_COST:
             target = allocate(entry.amount, new_weights, tie_break=str)
             current = {code: amount for (eid, code), amount in positions.items() if eid == entry.id}
@@ -234,7 +243,8 @@ def settle(
         for code in sorted(target.keys() | current.keys()):
             difference = Cents(target.get(code, 0) - current.get(code, 0))
             if difference:
-                shares.append(Share(entry.id, code, difference, new_weights.get(code, Decimal(0))))
+                weight = new_weights.get(code, Decimal(0))
+                shares.append(Share(entry.id, code, difference, weight, new_total))
     return Split(key.kind, tuple(shares))
 
 

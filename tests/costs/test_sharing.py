@@ -184,7 +184,7 @@ def pools(draw: st.DrawFn) -> tuple[Key, list[Participant]]:
         if not any(figures):
             figures[0] = 1
         participants = [
-            Participant(c, START, inhabitants=f, usage=Decimal(f) / 7)
+            Participant(c, START, inhabitants=f, usage=Decimal(f) / 8)
             for c, f in zip(members, figures, strict=True)
         ]
     return Key(kind, single_payer=draw(st.sampled_from(members))), participants
