@@ -12,6 +12,8 @@ from registry.graphql.auth.mutations import AuthMutation
 from registry.graphql.auth.queries import AuthQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.queries import CatalogueQuery
+from registry.graphql.costs.mutations import CostsMutation
+from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
 from registry.graphql.members.mutations import MembersMutation
@@ -24,12 +26,12 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Query(CatalogueQuery, MembersQuery, FeesQuery, AuthQuery, AuditQuery):
+class Query(CatalogueQuery, MembersQuery, FeesQuery, CostsQuery, AuthQuery, AuditQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CatalogueMutation, MembersMutation, FeesMutation, AuthMutation):
+class Mutation(CatalogueMutation, MembersMutation, FeesMutation, CostsMutation, AuthMutation):
     pass
 
 

@@ -47,6 +47,18 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.decision": (frozenset({"directie", "auditor"}), False),
     "Query.contributionRates": (frozenset({"directie", "auditor"}), False),
     "Query.memberships": (frozenset({"directie", "auditor"}), False),
+    "Query.costPools": (frozenset({"directie", "auditor"}), False),
+    "Query.costPool": (frozenset({"directie", "auditor"}), False),
+    "Query.allocationPreview": (frozenset({"directie"}), False),
+    "Query.settlementPreview": (frozenset({"directie"}), False),
+    "Mutation.costPoolCreate": (frozenset({"directie"}), False),
+    "Mutation.costEntryAdd": (frozenset({"directie"}), False),
+    "Mutation.poolParticipantAdd": (frozenset({"directie"}), False),
+    "Mutation.poolParticipantChange": (frozenset({"directie"}), False),
+    "Mutation.costPoolClose": (frozenset({"directie"}), False),
+    "Mutation.allocationRunCreate": (frozenset({"directie"}), False),
+    "Mutation.settlementRunCreate": (frozenset({"directie"}), False),
+    "Mutation.allocationRunCorrect": (frozenset({"directie"}), False),
     "Query.feeRuns": (frozenset({"directie", "auditor"}), False),
     "Query.feeRunPreview": (frozenset({"directie"}), False),
     "Mutation.applicationCreate": (frozenset({"directie"}), False),
@@ -84,6 +96,28 @@ OPERATIONS: dict[str, str] = {
     "Query.decision": '{ decision(reference: "x") { subject } }',
     "Query.contributionRates": "{ contributionRates { year } }",
     "Query.memberships": "{ memberships(status: APPLIED) { id } }",
+    "Query.costPools": "{ costPools { code } }",
+    "Query.costPool": '{ costPool(code: "x") { code } }',
+    "Query.allocationPreview": 'query { allocationPreview(pool: "x", until: "2026-01-01")'
+    " { errors { code } } }",
+    "Query.settlementPreview": 'query { settlementPreview(pool: "x", member: "%s")'
+    " { errors { code } } }",
+    "Mutation.costPoolCreate": 'mutation { costPoolCreate(input: {code: "", name: "",'
+    " kind: HOSTING}) { errors { code } } }",
+    "Mutation.costEntryAdd": 'mutation { costEntryAdd(pool: "x", input: {amount: "1",'
+    ' entryDate: "2026-01-01", category: HOSTING, description: "x"}) { errors { code } } }',
+    "Mutation.poolParticipantAdd": 'mutation { poolParticipantAdd(pool: "x", member: "%s",'
+    ' joinedOn: "2026-01-01") { errors { code } } }',
+    "Mutation.poolParticipantChange": 'mutation { poolParticipantChange(pool: "x",'
+    ' member: "%s") { errors { code } } }',
+    "Mutation.costPoolClose": 'mutation { costPoolClose(pool: "x", until: "2026-01-01")'
+    " { errors { code } } }",
+    "Mutation.allocationRunCreate": 'mutation { allocationRunCreate(pool: "x",'
+    ' until: "2026-01-01") { errors { code } } }',
+    "Mutation.settlementRunCreate": 'mutation { settlementRunCreate(pool: "x", member: "%s")'
+    " { errors { code } } }",
+    "Mutation.allocationRunCorrect": 'mutation { allocationRunCorrect(run: "0")'
+    " { errors { code } } }",
     "Query.feeRuns": "{ feeRuns { year } }",
     "Query.feeRunPreview": "{ feeRunPreview(year: 1900) { errors { code } } }",
     "Mutation.decisionRecord": "mutation { decisionRecord(input: {body: ALV, decidedOn:"

@@ -10,6 +10,7 @@ import strawberry
 
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
+from registry.costs.service import MemberShare, shares_of_member, totals_per_pool_and_year
 from registry.graphql.context import Info
 from registry.graphql.money import Money
 from registry.graphql.permissions import policy
@@ -27,6 +28,7 @@ from registry.members.population import Figure, inhabitants_on
 from registry.members.service import as_figures, exit_charge_of, figures_of, membership_dates
 
 if TYPE_CHECKING:
+    from registry.graphql.costs.types import CostShare, MemberCostLine
     from registry.graphql.fees.types import ContributionLine
 
 strawberry.enum(MemberType, name="MemberType")
@@ -61,6 +63,11 @@ class Inhabitants:
     on: date
     total: int
     figures: list[PopulationFigure]
+
+
+async def _shares(info: Info, member_id: int) -> list[MemberShare]:
+    async with info.context.db() as session:
+        return await shares_of_member(session, info.context.actor, member_id)
 
 
 @strawberry.type(description="A Dutch municipality (gemeente), identified by its CBS code.")
@@ -122,6 +129,53 @@ class Member:
 
         found = await info.context.loaders.contributions_of_member.load(self.id)
         return [ContributionLine.of(year, line) for year, line in found]
+
+    @strawberry.field(
+        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
+        description="What the member owes per cost pool and year (allocations and settlements).",
+    )
+    async def cost_shares(
+        self, info: Info
+    ) -> list[Annotated[CostShare, strawberry.lazy("registry.graphql.costs.types")]]:
+        from registry.graphql.costs.types import CostShare
+
+        shares = await _shares(info, self.id)
+        pools = {s.pool.code: s.pool for s in shares}
+        return [
+            CostShare(
+                pool_code=code,
+                pool_name=pools[code].name,
+                year=year,
+                amount=Money.of_cents(amount),
+            )
+            for (code, year), amount in totals_per_pool_and_year(shares).items()
+        ]
+
+    @strawberry.field(
+        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
+        description="Every allocation and settlement line of the member, oldest run first.",
+    )
+    async def cost_lines(
+        self, info: Info
+    ) -> list[Annotated[MemberCostLine, strawberry.lazy("registry.graphql.costs.types")]]:
+        from registry.graphql.costs.types import MemberCostLine
+
+        return [
+            MemberCostLine(
+                pool_code=s.pool.code,
+                key=s.pool.key,
+                run_sequence=s.run.sequence,
+                run_kind=s.run.kind,
+                booked_on=s.run.booked_on,
+                entry_description=s.entry.description,
+                entry_date=s.entry.entry_date,
+                entry_amount=Money.of_cents(s.entry.amount_cents),
+                weight=s.weight,
+                weight_total=s.weight_total,
+                amount=Money.of_cents(s.amount),
+            )
+            for s in await _shares(info, self.id)
+        ]
 
     @strawberry.field(description="The municipalities this member stands for.")
     async def municipalities(self, info: Info) -> list[Municipality]:

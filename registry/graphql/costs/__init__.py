@@ -1,0 +1,1 @@
+"""GraphQL for cost pools and allocation runs."""

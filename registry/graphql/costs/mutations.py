@@ -1,0 +1,225 @@
+"""Cost pools, entries, participants and runs (directie)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.costs import models, repository, service
+from registry.costs.models import CostCategory, PoolKind
+from registry.costs.sharing import AllocationKey, LateJoinerPolicy
+from registry.graphql.context import Info
+from registry.graphql.costs.queries import pool_of
+from registry.graphql.costs.types import (
+    AllocationRun,
+    AllocationRunPayload,
+    CostEntry,
+    CostEntryPayload,
+    CostPoolPayload,
+    PoolParticipant,
+    PoolParticipantPayload,
+)
+from registry.graphql.errors import field_errors
+from registry.graphql.permissions import policy
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, ValidationFailed
+
+
+@strawberry.input
+class CostPoolInput:
+    code: str
+    name: str
+    kind: PoolKind
+    key: AllocationKey = AllocationKey.INHABITANTS
+    application: str | None = strawberry.field(default=None, description="Application slug.")
+    reference_date: date | None = strawberry.field(
+        default=None, description="Date of the population figures (inhabitants key)."
+    )
+    single_payer: str | None = strawberry.field(default=None, description="Member code.")
+    usage_metric: str | None = None
+    usage_from: date | None = None
+    usage_to: date | None = None
+    late_joiner_policy: LateJoinerPolicy = LateJoinerPolicy.FULL_COST
+    depreciation_years: int = 5
+
+
+@strawberry.input
+class CostEntryInput:
+    amount: Decimal
+    entry_date: date
+    category: CostCategory
+    description: str
+    document_reference: str | None = None
+
+
+def _participant(code: str, p: models.PoolParticipant) -> PoolParticipant:
+    return PoolParticipant(
+        member_code=code, joined_on=p.joined_on, left_on=p.left_on, percentage=p.percentage
+    )
+
+
+@strawberry.type
+class CostsMutation:
+    @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
+    async def cost_pool_create(self, info: Info, input: CostPoolInput) -> CostPoolPayload:
+        data = service.PoolInput(
+            input.code,
+            input.name,
+            input.kind,
+            input.key,
+            input.application,
+            input.reference_date,
+            input.single_payer,
+            input.usage_metric,
+            input.usage_from,
+            input.usage_to,
+            input.late_joiner_policy,
+            input.depreciation_years,
+        )
+        try:
+            async with info.context.transaction() as session:
+                pool = await service.create_pool(session, info.context.actor, data)
+                view = await service.overview(session, pool)
+        except DomainError as error:
+            return CostPoolPayload(errors=field_errors(error))
+        return CostPoolPayload(pool=pool_of(view))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Record a cost in a pool; refused in a closed period.",
+    )
+    async def cost_entry_add(
+        self, info: Info, pool: str, input: CostEntryInput
+    ) -> CostEntryPayload:
+        data = service.EntryInput(
+            str(input.amount),
+            input.entry_date,
+            input.category,
+            input.description,
+            input.document_reference,
+        )
+        try:
+            async with info.context.transaction() as session:
+                entry = await service.add_entry(session, info.context.actor, pool, data)
+        except DomainError as error:
+            return CostEntryPayload(errors=field_errors(error))
+        return CostEntryPayload(entry=CostEntry.of(entry))
+
+    @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
+    async def pool_participant_add(
+        self,
+        info: Info,
+        pool: str,
+        member: str,
+        joined_on: date,
+        percentage: Decimal | None = None,
+    ) -> PoolParticipantPayload:
+        try:
+            async with info.context.transaction() as session:
+                added = await service.add_participant(
+                    session, info.context.actor, pool, member, joined_on, percentage
+                )
+        except DomainError as error:
+            return PoolParticipantPayload(errors=field_errors(error))
+        return PoolParticipantPayload(participant=_participant(member, added))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Change a participant's fixed percentage, or end its participation.",
+    )
+    async def pool_participant_change(
+        self,
+        info: Info,
+        pool: str,
+        member: str,
+        percentage: Decimal | None = None,
+        left_on: date | None = None,
+    ) -> PoolParticipantPayload:
+        try:
+            async with info.context.transaction() as session:
+                changed = await service.change_participant(
+                    session,
+                    info.context.actor,
+                    pool,
+                    member,
+                    percentage=percentage,
+                    left_on=left_on,
+                )
+        except DomainError as error:
+            return PoolParticipantPayload(errors=field_errors(error))
+        return PoolParticipantPayload(participant=_participant(member, changed))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Refuse new entries dated on or before `until`.",
+    )
+    async def cost_pool_close(self, info: Info, pool: str, until: date) -> CostPoolPayload:
+        try:
+            async with info.context.transaction() as session:
+                closed = await service.close_period(session, info.context.actor, pool, until)
+                view = await service.overview(session, closed)
+        except DomainError as error:
+            return CostPoolPayload(errors=field_errors(error))
+        return CostPoolPayload(pool=pool_of(view))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Allocate the pool's pending entries up to a date; nothing pending stores "
+        "nothing (created: false).",
+    )
+    async def allocation_run_create(
+        self, info: Info, pool: str, until: date
+    ) -> AllocationRunPayload:
+        try:
+            async with info.context.transaction() as session:
+                result = await service.run_allocation(
+                    session, info.context.actor, pool, until, today()
+                )
+        except DomainError as error:
+            return AllocationRunPayload(errors=field_errors(error))
+        runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
+        return AllocationRunPayload(runs=runs, created=result.created)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Settle a member that joined the pool after costs were allocated.",
+    )
+    async def settlement_run_create(
+        self, info: Info, pool: str, member: str
+    ) -> AllocationRunPayload:
+        try:
+            async with info.context.transaction() as session:
+                result = await service.run_settlement(
+                    session, info.context.actor, pool, member, today()
+                )
+        except DomainError as error:
+            return AllocationRunPayload(errors=field_errors(error))
+        runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
+        return AllocationRunPayload(runs=runs, created=result.created)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Reverse an allocation run and replace it from today's inputs.",
+    )
+    async def allocation_run_correct(self, info: Info, run: strawberry.ID) -> AllocationRunPayload:
+        try:
+            if not str(run).isdigit():
+                raise ValidationFailed.single("run", "invalid_id", "not a run id")
+            async with info.context.transaction() as session:
+                reversal, replacement = await service.correct_run(
+                    session, info.context.actor, int(run), today()
+                )
+                pools = await repository.pools_by_ids(session, [reversal.pool_id])
+                code = pools[reversal.pool_id].code
+                stored = [
+                    await repository.run_by_id(session, reversal.id),
+                    await repository.run_by_id(session, replacement.id),
+                ]
+        except DomainError as error:
+            return AllocationRunPayload(errors=field_errors(error))
+        return AllocationRunPayload(
+            runs=[AllocationRun.of(r, code, False) for r in stored if r], created=True
+        )

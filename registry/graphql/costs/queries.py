@@ -1,0 +1,100 @@
+"""Read side of cost pools (directie and auditors) and run previews (directie)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.costs import repository, service
+from registry.costs.service import PoolOverview
+from registry.graphql.context import Info
+from registry.graphql.costs.types import (
+    AllocationPreview,
+    AllocationPreviewPayload,
+    AllocationRun,
+    CostEntry,
+    CostPool,
+    PoolParticipant,
+)
+from registry.graphql.errors import field_errors
+from registry.graphql.money import Money
+from registry.graphql.permissions import policy
+from registry.kit.errors import DomainError
+
+
+def pool_of(view: PoolOverview) -> CostPool:
+    pool = view.pool
+    return CostPool(
+        code=pool.code,
+        name=pool.name,
+        kind=pool.kind,
+        application_slug=view.application_slug,
+        key=pool.key,
+        reference_date=pool.reference_date,
+        single_payer=view.single_payer,
+        late_joiner_policy=pool.late_joiner_policy,
+        depreciation_years=pool.depreciation_years,
+        closed_until=pool.closed_until,
+        entries=[CostEntry.of(e) for e in view.entries],
+        participants=[
+            PoolParticipant(
+                member_code=code,
+                joined_on=p.joined_on,
+                left_on=p.left_on,
+                percentage=p.percentage,
+            )
+            for code, p in view.participants
+        ],
+        runs=[AllocationRun.of(r, pool.code, r.id in view.reversed_runs) for r in view.runs],
+        total=Money.of_cents(view.total),
+    )
+
+
+@strawberry.type
+class CostsQuery:
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ), description="Every cost pool, by code."
+    )
+    async def cost_pools(self, info: Info) -> list[CostPool]:
+        async with info.context.db() as session:
+            views = [await service.overview(session, p) for p in await repository.pools(session)]
+        return [pool_of(v) for v in views]
+
+    @strawberry.field(extensions=policy(Permission.FINANCE_READ))
+    async def cost_pool(self, info: Info, code: str) -> CostPool | None:
+        async with info.context.db() as session:
+            pool = await repository.pool_by_code(session, code)
+            view = await service.overview(session, pool) if pool else None
+        return pool_of(view) if view else None
+
+    @strawberry.field(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="The allocation run of the pending entries up to a date, not stored.",
+    )
+    async def allocation_preview(
+        self, info: Info, pool: str, until: date
+    ) -> AllocationPreviewPayload:
+        try:
+            async with info.context.db() as session:
+                preview = await service.preview_allocation(session, info.context.actor, pool, until)
+        except DomainError as error:
+            return AllocationPreviewPayload(errors=field_errors(error))
+        return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
+
+    @strawberry.field(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="The settlement for a member that joined the pool later, not stored.",
+    )
+    async def settlement_preview(
+        self, info: Info, pool: str, member: str
+    ) -> AllocationPreviewPayload:
+        try:
+            async with info.context.db() as session:
+                preview = await service.preview_settlement(
+                    session, info.context.actor, pool, member
+                )
+        except DomainError as error:
+            return AllocationPreviewPayload(errors=field_errors(error))
+        return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
