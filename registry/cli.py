@@ -1,4 +1,4 @@
-"""The `registry` command: serve, migrate, demo data, population, fees, mergers, schema, audit."""
+"""The `registry` command: serve, migrate, demo, population, fees, mergers, allocation, audit."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Annotated, TextIO, TypeVar
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,10 +23,14 @@ from registry.audit.repository import AuditFilter
 from registry.audit.service import stream_events, verify_log
 from registry.auth.roles import Role, system_actor
 from registry.auth.service import RoleInput, assign_role
+from registry.costs import repository as costs_repository
+from registry.costs.models import AllocationRun
+from registry.costs.service import run_pool
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
 from registry.graphql.schema import schema_sdl
+from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
@@ -331,3 +336,40 @@ def members_merge(
         out.print(f"  membership of {member.code} ended; continued by {successor}")
     for member in outcome.regrouped:
         out.print(f"  {member.code} now stands for {outcome.successor.cbs_code}")
+
+
+@app.command()
+def allocate(
+    pools: Annotated[list[str] | None, typer.Argument(help="Pool codes.")] = None,
+    all_pools: Annotated[bool, typer.Option("--all", help="Every cost pool.")] = False,
+    until: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Allocate entries up to this date (today)."),
+    ] = None,
+) -> None:
+    """Settle late joiners and allocate pending cost entries; unchanged pools store nothing."""
+    actor = system_actor("cli:allocate")
+    day = until.date() if until else today()
+
+    async def work(session: AsyncSession) -> list[tuple[str, list[AllocationRun]]]:
+        codes = (
+            [p.code for p in await costs_repository.pools(session)] if all_pools else pools or []
+        )
+        if not codes:
+            raise ValidationFailed.single("pools", "required", "name a pool or use --all")
+        results = []
+        with Progress(transient=True, console=err) as progress:
+            task = progress.add_task("Allocating", total=len(codes))
+            for code in codes:
+                results.append((code, await run_pool(session, actor, code, day, today())))
+                progress.advance(task)
+        return results
+
+    for code, runs in _in_transaction(work):
+        if not runs:
+            out.print(f"{code}: nothing to allocate or settle")
+        for run in runs:
+            out.print(
+                f"{code}: {run.kind.value} run {run.sequence}, total EUR {_euro(run.total_cents)}, "
+                f"inputs SHA-256 {run.inputs_sha256[:16]}…"
+            )

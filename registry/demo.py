@@ -21,6 +21,16 @@ from registry.catalogue.service import (
     add_release,
     create_application,
 )
+from registry.costs.models import CostCategory, PoolKind
+from registry.costs.service import (
+    EntryInput,
+    PoolInput,
+    add_entry,
+    add_participant,
+    create_pool,
+    run_pool,
+)
+from registry.costs.sharing import AllocationKey
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.members import repository as members
@@ -307,6 +317,7 @@ async def load_demo(session: AsyncSession) -> bool:
         await create_application(session, actor, slug, data, status)
     for slug, release in RELEASES:
         await add_release(session, actor, slug, release)
+    await _cost_pools(session, actor)
     return True
 
 
@@ -343,3 +354,58 @@ async def _memberships(session: AsyncSession, actor: Actor) -> None:
             )
     for rate in RATES:
         await run_fees(session, actor, rate.year)
+
+
+FOUNDING_SHARES = (("eindhoven", "50"), ("woerden", "25"), ("gr-boxtel-sint-michielsgestel", "25"))
+
+
+async def _cost_pools(session: AsyncSession, actor: Actor) -> None:
+    """Founding costs split 50/25/25, and an application built by three members that Tilburg
+    joined later (settled by the same key)."""
+    await create_pool(
+        session,
+        actor,
+        PoolInput(
+            "oprichting", "Oprichtingskosten", PoolKind.FOUNDING, AllocationKey.FIXED_PERCENTAGES
+        ),
+    )
+    for member, share in FOUNDING_SHARES:
+        await add_participant(
+            session, actor, "oprichting", member, date(2020, 1, 1), Decimal(share)
+        )
+    await add_entry(
+        session,
+        actor,
+        "oprichting",
+        EntryInput(
+            "92500",
+            date(2020, 1, 15),
+            CostCategory.FOUNDING,
+            "Notaris, statuten, advies",
+            "F-2020-001",
+        ),
+    )
+    await run_pool(session, actor, "oprichting", date(2020, 12, 31), date(2020, 12, 31))
+    await create_pool(
+        session,
+        actor,
+        PoolInput(
+            "zaakafhandeling-bouw",
+            "Bouw zaakafhandelcomponent",
+            PoolKind.DEVELOPMENT,
+            application="zaakafhandeling",
+            reference_date=date(2020, 1, 1),
+        ),
+    )
+    for member in ("eindhoven", "woerden", "gr-boxtel-sint-michielsgestel"):
+        await add_participant(session, actor, "zaakafhandeling-bouw", member, date(2021, 1, 1))
+    for amount, day, category, text in (
+        ("25000", date(2021, 3, 1), CostCategory.DEVELOPMENT, "Bouw eerste versie (leverancier)"),
+        ("6400", date(2021, 9, 30), CostCategory.OWN_STAFF, "Inzet eigen medewerkers Eindhoven"),
+    ):
+        await add_entry(
+            session, actor, "zaakafhandeling-bouw", EntryInput(amount, day, category, text)
+        )
+    await run_pool(session, actor, "zaakafhandeling-bouw", date(2021, 12, 31), date(2021, 12, 31))
+    await add_participant(session, actor, "zaakafhandeling-bouw", "tilburg", date(2023, 1, 1))
+    await run_pool(session, actor, "zaakafhandeling-bouw", date(2023, 1, 31), date(2023, 1, 31))

@@ -14,10 +14,12 @@ from typer.testing import CliRunner, Result
 
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
-from registry.auth.roles import Role
+from registry.auth.roles import Role, system_actor
 from registry.auth.service import actor_for_user
 from registry.catalogue.models import Application
 from registry.cli import app
+from registry.costs.models import AllocationRun, CostCategory
+from registry.costs.service import EntryInput, add_entry
 from registry.fees.models import FeeRun
 from registry.members.models import Member, PopulationFigure
 from registry.members.service import member_inhabitants
@@ -172,3 +174,25 @@ async def test_members_merge(
         assert gr is not None
         inhabitants = await member_inhabitants(session, gr.code, date(2027, 1, 1))
     assert [f.cbs_code for f in inhabitants.figures] == ["GM1991"]
+
+
+async def test_allocate_settles_and_allocates_once(
+    cli_db: str, cli_demo: None, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    nothing = await invoke("allocate", "--all")
+    assert nothing.exit_code == 0, nothing.output
+    assert "oprichting: nothing to allocate or settle" in nothing.output
+    missing = await invoke("allocate")
+    assert missing.exit_code == 1
+    assert "name a pool or use --all" in missing.output
+    async with session_factory() as session, session.begin():
+        await add_entry(
+            session,
+            system_actor("test"),
+            "oprichting",
+            EntryInput("100", date(2021, 5, 1), CostCategory.OTHER, "Jaarrekening"),
+        )
+    stored = await invoke("allocate", "oprichting", "--until", "2021-12-31")
+    assert stored.exit_code == 0, stored.output
+    assert "oprichting: allocation run 2, total EUR 100.00" in stored.output
+    assert await _count(session_factory, AllocationRun) == 4  # 1 + 2 in the demo, 1 now

@@ -708,3 +708,30 @@ def totals_per_pool_and_year(shares: Sequence[MemberShare]) -> dict[tuple[str, i
         key = (share.pool.code, share.run.booked_on.year)
         result[key] = result.get(key, 0) + share.amount
     return {key: Cents(amount) for key, amount in sorted(result.items())}
+
+
+async def pending_settlements(session: AsyncSession, pool_code: str) -> list[str]:
+    """Participants that joined after allocated entries and are not settled, in join order."""
+    state = await _state(session, await _pool(session, pool_code))
+    done = state.allocated_entry_ids()
+    dates = [e.entry_date for e in state.entries if e.id in done]
+    return [
+        p.member_code
+        for p in sorted(state.participants, key=lambda p: (p.joined_on, p.member_code))
+        if p.member_code not in state.settled_newcomers and any(d < p.joined_on for d in dates)
+    ]
+
+
+async def run_pool(
+    session: AsyncSession, actor: Actor, pool_code: str, until: date, on: date
+) -> list[AllocationRun]:
+    """Settle late joiners first (over what was allocated), then allocate pending entries."""
+    stored: list[AllocationRun] = []
+    for member_code in await pending_settlements(session, pool_code):
+        settled = await run_settlement(session, actor, pool_code, member_code, on)
+        if settled.run is not None:
+            stored.append(settled.run)
+    allocated = await run_allocation(session, actor, pool_code, until, on)
+    if allocated.run is not None:
+        stored.append(allocated.run)
+    return stored
