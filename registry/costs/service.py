@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
@@ -47,7 +48,7 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationF
 from registry.kit.money import Cents, parse_euro, to_cents
 from registry.members import repository as members
 from registry.members.models import Member
-from registry.members.population import PopulationMissing, inhabitants_on
+from registry.members.population import Figure, PopulationMissing, inhabitants_on
 from registry.members.service import figures_of, is_member_on
 
 APPLICATION_KINDS = frozenset({PoolKind.DEVELOPMENT, PoolKind.MAINTENANCE, PoolKind.HOSTING})
@@ -338,10 +339,14 @@ async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
         assert pool.reference_date is not None
         municipalities = await members.municipalities_of_members(session, list(by_id))
         every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-        figures = await figures_of(session, every)
+        by_code: dict[str, list[Figure]] = {}
+        for figure in await figures_of(session, every):
+            by_code.setdefault(figure.cbs_code, []).append(figure)
         for member_id, own in municipalities.items():
+            codes = [m.cbs_code for m in own]
+            relevant = [f for code in codes for f in by_code.get(code, [])]
             try:
-                found = inhabitants_on([m.cbs_code for m in own], figures, pool.reference_date)
+                found = inhabitants_on(codes, relevant, pool.reference_date)
             except PopulationMissing as exc:
                 raise ValidationFailed.single("participants", exc.code, exc.message) from None
             basis = "; ".join(
@@ -424,6 +429,10 @@ async def preview_allocation(
     """Share the entries up to `until` that no standing run has allocated yet."""
     _authorise(actor)
     state = await _state(session, await _pool(session, pool_code))
+    return _allocation_of(state, until)
+
+
+def _allocation_of(state: PoolState, until: date) -> RunPreview:
     done = state.allocated_entry_ids()
     pending = [e for e in _entries(state.entries) if e.id not in done and e.entry_date <= until]
     try:
@@ -513,20 +522,21 @@ async def _store(
     )
     session.add(run)
     await session.flush()
-    lines = [
-        AllocationLine(
-            run_id=run.id,
-            entry_id=share.entry_id,
-            member_id=member_ids[share.member_code],
-            member_code=share.member_code,
-            amount_cents=share.amount,
-            weight=share.weight,
-            weight_total=share.weight_total,
-        )
-        for share in preview.split.shares
-    ]
-    session.add_all(lines)
-    await session.flush()
+    await session.execute(
+        insert(AllocationLine),
+        [
+            {
+                "run_id": run.id,
+                "entry_id": share.entry_id,
+                "member_id": member_ids[share.member_code],
+                "member_code": share.member_code,
+                "amount_cents": share.amount,
+                "weight": share.weight,
+                "weight_total": share.weight_total,
+            }
+            for share in preview.split.shares
+        ],
+    )
     await record(
         session,
         actor,
@@ -536,20 +546,23 @@ async def _store(
         before=None,
         after=snapshot(run, exclude=frozenset({"inputs"}), totals=preview.split.totals()),
     )
-    return run
+    stored = await repository.run_by_id(session, run.id)
+    assert stored is not None
+    return stored
 
 
 async def run_allocation(
     session: AsyncSession, actor: Actor, pool_code: str, until: date, on: date
 ) -> RunResult:
     """Store the allocation of the pending entries; nothing pending stores nothing."""
-    preview = await preview_allocation(session, actor, pool_code, until)
-    if preview.empty:
-        return RunResult(None, created=False)
+    _authorise(actor)
     pool = await _pool(session, pool_code)
     state = await _state(session, pool)
+    preview = _allocation_of(state, until)
+    if preview.empty:
+        return RunResult(None, created=False)
     run = await _store(session, actor, pool, preview, state.member_ids, on)
-    return RunResult(await repository.run_by_id(session, run.id), created=True)
+    return RunResult(run, created=True)
 
 
 async def run_settlement(
@@ -561,8 +574,7 @@ async def run_settlement(
         return RunResult(None, created=False)
     pool = await _pool(session, pool_code)
     state = await _state(session, pool)
-    run = await _store(session, actor, pool, preview, state.member_ids, on)
-    return RunResult(await repository.run_by_id(session, run.id), created=True)
+    return RunResult(await _store(session, actor, pool, preview, state.member_ids, on), True)
 
 
 async def correct_run(
