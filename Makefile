@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint typecheck pytest schema clean
+.PHONY: run test setup lint typecheck pytest schema bench clean
 
 run: setup ## set up, migrate the SQLite database, load demo data once, serve on :8000
 	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry migrate
@@ -41,6 +41,9 @@ pytest: setup
 
 schema: setup ## regenerate graphql/schema.graphql from the code
 	$(VENV)/bin/registry schema export
+
+bench: setup ## benchmarks (not part of the tests); figures are recorded in benchmarks/RESULTS.md
+	$(VENV)/bin/python -m benchmarks.allocation
 
 clean:
 	rm -rf $(VENV) $(TOOLS) web/node_modules web/static/vendor var

@@ -7,7 +7,8 @@ from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
 from registry.members import models as members
+from registry.usage import models as usage
 
 metadata = Base.metadata
 
-__all__ = ["audit", "auth", "catalogue", "costs", "fees", "members", "metadata"]
+__all__ = ["audit", "auth", "catalogue", "costs", "fees", "members", "metadata", "usage"]

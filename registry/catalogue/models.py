@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
@@ -46,6 +57,10 @@ class Application(Base):
     repository_url: Mapped[str | None] = mapped_column(String(500))
     published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """Only published applications are shown to the public."""
+    late_joiners_equal_say: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
+    """Whether a member joining the community later has an equal say on further development."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -87,3 +102,77 @@ class StandardClaim(Base):
     standard: Mapped[str] = mapped_column(String(200))
 
     application: Mapped[Application] = relationship(back_populates="standards", lazy="raise")
+
+
+class JoinStage(enum.StrEnum):
+    """When a member joined an application's community."""
+
+    IDEA = "idea"
+    DEVELOPMENT = "development"
+    COMPLETE_PACKAGE = "complete_package"
+
+
+class CommunityMember(Base):
+    """A member taking part in an application's community, since a stage and a date."""
+
+    __tablename__ = "community_member"
+    __table_args__ = (UniqueConstraint("application_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    stage: Mapped[JoinStage] = mapped_column(str_enum(JoinStage, "join_stage"))
+    joined_on: Mapped[date] = mapped_column(Date)
+
+
+class BusinessCaseDecision(enum.StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+business_case_participant = Table(
+    "business_case_participant",
+    Base.metadata,
+    Column(
+        "business_case_id",
+        ForeignKey("business_case.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("member_id", ForeignKey("member.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class BusinessCase(Base):
+    """The decision basis for building or bringing in an application (or a major extension)."""
+
+    __tablename__ = "business_case"
+    __table_args__ = (UniqueConstraint("application_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    development_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    own_staff_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Members' own staff on development, valued in money."""
+    implementation_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    operation_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    maintenance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    hosting_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    expected_usage_fees_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    risks: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[BusinessCaseDecision | None] = mapped_column(
+        str_enum(BusinessCaseDecision, "business_case_decision")
+    )
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_reference: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    participants: Mapped[list[Member]] = relationship(
+        secondary=business_case_participant, lazy="raise", order_by=Member.code
+    )

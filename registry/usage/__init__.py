@@ -1,0 +1,1 @@
+"""Adoption (gebruik), usage rights, usage records and usage tariffs."""
