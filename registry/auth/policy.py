@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     FEES_MANAGE = "fees:manage"
     FINANCE_READ = "finance:read"
     COSTS_MANAGE = "costs:manage"
+    ADOPTION_MANAGE = "adoption:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ RULES: dict[Permission, Rule] = {
     Permission.FEES_MANAGE: Rule(frozenset({Role.DIRECTIE})),
     Permission.FINANCE_READ: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
     Permission.COSTS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.ADOPTION_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

@@ -9,8 +9,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from registry.catalogue.models import Application, ApplicationStatus, Release, StandardClaim
+from registry.catalogue.models import (
+    Application,
+    ApplicationStatus,
+    BusinessCase,
+    CommunityMember,
+    Release,
+    StandardClaim,
+)
 from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
 from registry.members.models import Member
 
@@ -125,3 +133,31 @@ async def applications_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict
         return {}
     rows = await session.scalars(select(Application).where(Application.id.in_(ids)))
     return {a.id: a for a in rows}
+
+
+async def applications_by_slugs(
+    session: AsyncSession, slugs: Sequence[str]
+) -> dict[str, Application]:
+    if not slugs:
+        return {}
+    rows = await session.scalars(select(Application).where(Application.slug.in_(slugs)))
+    return {a.slug: a for a in rows}
+
+
+async def community_of(session: AsyncSession, application_id: int) -> list[CommunityMember]:
+    rows = await session.scalars(
+        select(CommunityMember)
+        .where(CommunityMember.application_id == application_id)
+        .order_by(CommunityMember.joined_on, CommunityMember.id)
+    )
+    return list(rows)
+
+
+async def business_cases_of(session: AsyncSession, application_id: int) -> list[BusinessCase]:
+    rows = await session.scalars(
+        select(BusinessCase)
+        .where(BusinessCase.application_id == application_id)
+        .options(selectinload(BusinessCase.participants))
+        .order_by(BusinessCase.created_at, BusinessCase.id)
+    )
+    return list(rows)

@@ -17,8 +17,18 @@ from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.licences import DEFAULT_LICENCE, spdx_expression
 from registry.catalogue.lifecycle import check_transition
-from registry.catalogue.models import Application, ApplicationStatus, Release, StandardClaim
+from registry.catalogue.models import (
+    Application,
+    ApplicationStatus,
+    BusinessCase,
+    BusinessCaseDecision,
+    CommunityMember,
+    JoinStage,
+    Release,
+    StandardClaim,
+)
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.money import parse_euro, to_cents
 from registry.kit.types import utcnow
 from registry.members import repository as members
 from registry.members.models import Member
@@ -195,6 +205,15 @@ async def change_status(
     await session.refresh(application, ["standards"])
     before = _state(application)
     check_transition(application.status, target)
+    if target is ApplicationStatus.BUILD:
+        cases = await repository.business_cases_of(session, application.id)
+        if not any(c.decision is BusinessCaseDecision.POSITIVE for c in cases):
+            raise ValidationFailed.single(
+                "status",
+                "no_positive_business_case",
+                f"{application.name} cannot move to build without a business case with a "
+                "positive decision",
+            )
     application.status = target
     await session.flush()
     await _audit(session, actor, "transition", application, before)
@@ -230,3 +249,167 @@ async def add_release(
         after=snapshot(release),
     )
     return release
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessCaseInput:
+    title: str
+    participants: Sequence[str] = ()
+    development: str = "0"
+    own_staff: str = "0"
+    implementation: str = "0"
+    operation: str = "0"
+    maintenance: str = "0"
+    hosting: str = "0"
+    expected_usage_fees: str = "0"
+    risks: str = ""
+
+
+COST_HEADS = (
+    "development",
+    "own_staff",
+    "implementation",
+    "operation",
+    "maintenance",
+    "hosting",
+    "expected_usage_fees",
+)
+
+
+async def create_business_case(
+    session: AsyncSession, actor: Actor, slug: str, data: BusinessCaseInput
+) -> BusinessCase:
+    """The decision basis for building or bringing in an application or an extension."""
+    _authorise(actor)
+    application = await _get(session, slug)
+    errors = ErrorCollector()
+    title = _required(errors, "title", data.title, 200)
+    if title and any(
+        c.title == title for c in await repository.business_cases_of(session, application.id)
+    ):
+        errors.add("title", "duplicate", f"a business case '{title}' already exists")
+    amounts: dict[str, int] = {}
+    for head in COST_HEADS:
+        try:
+            value = parse_euro(getattr(data, head))
+        except ValueError as exc:
+            errors.add(head, "invalid_amount", f"{head}: {exc}")
+            continue
+        if value < 0:
+            errors.add(head, "negative", f"{head} must not be negative")
+        amounts[f"{head}_cents"] = to_cents(value)
+    found = await members.members_by_codes(session, list(data.participants))
+    for i, code in enumerate(data.participants):
+        if code not in found:
+            errors.add(f"participants[{i}]", "unknown_member", f"no member '{code}'")
+    errors.raise_if_any()
+    case = BusinessCase(
+        application_id=application.id,
+        title=title,
+        risks=data.risks.strip(),
+        participants=[found[c] for c in dict.fromkeys(data.participants)],
+        **amounts,
+    )
+    session.add(case)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="business_case",
+        entity_id=str(case.id),
+        before=None,
+        after=snapshot(case, participants=[m.code for m in case.participants]),
+    )
+    return case
+
+
+async def decide_business_case(
+    session: AsyncSession,
+    actor: Actor,
+    slug: str,
+    title: str,
+    decision: BusinessCaseDecision,
+    decided_by: str,
+    decided_on: date,
+    reference: str | None = None,
+) -> BusinessCase:
+    """Record the positive or negative decision on a business case, once."""
+    _authorise(actor)
+    application = await _get(session, slug)
+    cases = [
+        c for c in await repository.business_cases_of(session, application.id) if c.title == title
+    ]
+    if not cases:
+        raise NotFound(f"no business case '{title}' for {application.name}")
+    (case,) = cases
+    if case.decision is not None:
+        raise ValidationFailed.single(
+            "decision", "already_decided", "this business case is decided"
+        )
+    if not decided_by.strip():
+        raise ValidationFailed.single("decidedBy", "required", "say who decided")
+    before = snapshot(case)
+    case.decision = decision
+    case.decided_by = decided_by.strip()
+    case.decided_on = decided_on
+    case.decision_reference = (reference or "").strip() or None
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="decide",
+        entity_type="business_case",
+        entity_id=str(case.id),
+        before=before,
+        after=snapshot(case),
+    )
+    return case
+
+
+async def join_community(
+    session: AsyncSession,
+    actor: Actor,
+    slug: str,
+    member_code: str,
+    stage: JoinStage,
+    joined_on: date,
+) -> CommunityMember:
+    """A member takes part in an application's community (before adopting it, say)."""
+    _authorise(actor)
+    application = await _get(session, slug)
+    member = await members.member_by_code(session, member_code)
+    if member is None:
+        raise ValidationFailed.single("member", "unknown_member", f"no member '{member_code}'")
+    if any(
+        c.member_id == member.id for c in await repository.community_of(session, application.id)
+    ):
+        raise ValidationFailed.single("member", "already_in_community", f"{member.name} takes part")
+    joined = CommunityMember(
+        application_id=application.id, member_id=member.id, stage=stage, joined_on=joined_on
+    )
+    session.add(joined)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="community_member",
+        entity_id=str(joined.id),
+        before=None,
+        after=snapshot(joined),
+        member_id=member.id,
+    )
+    return joined
+
+
+async def set_equal_say(session: AsyncSession, actor: Actor, slug: str, equal: bool) -> Application:
+    """Whether members joining the community later get an equal say on further development."""
+    _authorise(actor)
+    application = await _get(session, slug)
+    await session.refresh(application, ["standards"])
+    before = _state(application)
+    application.late_joiners_equal_say = equal
+    await session.flush()
+    await _audit(session, actor, "update", application, before)
+    return application

@@ -237,3 +237,9 @@ async def all_memberships(session: AsyncSession) -> list[Membership]:
         .order_by(Member.code, Membership.applied_on, Membership.id)
     )
     return list(rows)
+
+
+async def members_by_codes(session: AsyncSession, codes: Sequence[str]) -> dict[str, Member]:
+    if not codes:
+        return {}
+    return {m.code: m for m in await session.scalars(select(Member).where(Member.code.in_(codes)))}

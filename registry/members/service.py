@@ -381,6 +381,16 @@ async def decision_of(
     return decision
 
 
+async def decision_of_any(session: AsyncSession, reference: str, field: str) -> Decision:
+    """A recorded decision of any body (ALV, RvC or directie)."""
+    decision = await repository.decision_by_reference(session, reference.strip())
+    if decision is None:
+        raise ValidationFailed.single(
+            field, "unknown_decision", f"no decision '{reference}' is recorded"
+        )
+    return decision
+
+
 @dataclass(frozen=True, slots=True)
 class SignatoryInput:
     name: str

@@ -1,0 +1,118 @@
+"""Queries for adoptions, usage rights, usage records and tariffs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.usage.models import Adoption, UsageRecord, UsageRight, UsageTariff
+
+
+async def adoption_by_id(session: AsyncSession, adoption_id: int) -> Adoption | None:
+    return await session.get(Adoption, adoption_id)
+
+
+async def adoptions_of_members(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[Adoption]]:
+    result: dict[int, list[Adoption]] = {i: [] for i in member_ids}
+    if not member_ids:
+        return result
+    rows = await session.scalars(
+        select(Adoption)
+        .where(Adoption.member_id.in_(member_ids))
+        .order_by(Adoption.member_id, Adoption.acquisition_on, Adoption.id)
+    )
+    for adoption in rows:
+        result[adoption.member_id].append(adoption)
+    return result
+
+
+async def adoptions_of_applications(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[Adoption]]:
+    result: dict[int, list[Adoption]] = {i: [] for i in application_ids}
+    if not application_ids:
+        return result
+    rows = await session.scalars(
+        select(Adoption)
+        .where(Adoption.application_id.in_(application_ids))
+        .order_by(Adoption.application_id, Adoption.id)
+    )
+    for adoption in rows:
+        result[adoption.application_id].append(adoption)
+    return result
+
+
+async def rights_for(
+    session: AsyncSession, pairs: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], list[UsageRight]]:
+    """Usage rights per (member id, application id)."""
+    result: dict[tuple[int, int], list[UsageRight]] = {}
+    if not pairs:
+        return result
+    rows = await session.scalars(
+        select(UsageRight).where(
+            tuple_(UsageRight.member_id, UsageRight.application_id).in_(sorted(set(pairs)))
+        )
+    )
+    for right in rows:
+        result.setdefault((right.member_id, right.application_id), []).append(right)
+    return result
+
+
+async def right_of_adoption(session: AsyncSession, adoption_id: int) -> UsageRight | None:
+    return await session.scalar(select(UsageRight).where(UsageRight.adoption_id == adoption_id))
+
+
+async def records_by_keys(
+    session: AsyncSession, keys: Sequence[tuple[int, int, date, str]]
+) -> dict[tuple[int, int, date, str], UsageRecord]:
+    if not keys:
+        return {}
+    found: dict[tuple[int, int, date, str], UsageRecord] = {}
+    members = sorted({k[0] for k in keys})
+    applications = sorted({k[1] for k in keys})
+    periods = sorted({k[2] for k in keys})
+    wanted = set(keys)
+    rows = await session.scalars(
+        select(UsageRecord).where(
+            UsageRecord.member_id.in_(members),
+            UsageRecord.application_id.in_(applications),
+            UsageRecord.period.in_(periods),
+        )
+    )
+    for record in rows:
+        key = (record.member_id, record.application_id, record.period, record.metric.value)
+        if key in wanted:
+            found[key] = record
+    return found
+
+
+async def records_of_member(
+    session: AsyncSession, member_id: int, first: date, last: date
+) -> list[UsageRecord]:
+    rows = await session.scalars(
+        select(UsageRecord)
+        .where(
+            UsageRecord.member_id == member_id,
+            UsageRecord.period >= first,
+            UsageRecord.period <= last,
+        )
+        .order_by(UsageRecord.application_id, UsageRecord.period, UsageRecord.metric)
+    )
+    return list(rows)
+
+
+async def tariffs_of(session: AsyncSession, application_ids: Sequence[int]) -> list[UsageTariff]:
+    if not application_ids:
+        return []
+    rows = await session.scalars(
+        select(UsageTariff)
+        .where(UsageTariff.application_id.in_(application_ids))
+        .order_by(UsageTariff.application_id, UsageTariff.metric, UsageTariff.valid_from)
+    )
+    return list(rows)

@@ -1,0 +1,465 @@
+"""Adoption, usage rights, usage records and tariffs. Services flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import Change, record, record_many
+from registry.audit.snapshot import snapshot
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.catalogue import repository as catalogue
+from registry.catalogue.models import Application, ApplicationStatus, CommunityMember, JoinStage
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.money import parse_rate
+from registry.members import repository as members
+from registry.members.models import Member
+from registry.members.service import decision_of_any, is_member_on, membership_end
+from registry.usage import repository
+from registry.usage.models import Adoption, AdoptionStage, UsageRecord, UsageRight, UsageTariff
+from registry.usage.rules import (
+    Tariff,
+    Usage,
+    UsageFeeLine,
+    check_advance,
+    month_of,
+    parse_metric,
+    parse_period,
+    parse_quantity,
+    right_covers,
+    stage_field,
+    usage_fees,
+)
+
+MAX_BULK = 5000
+"""Records per bulk call: enough for a month of a large member, small enough for one request."""
+
+
+async def _member(session: AsyncSession, code: str, field: str = "member") -> Member:
+    member = await members.member_by_code(session, code)
+    if member is None:
+        raise ValidationFailed.single(field, "unknown_member", f"no member with code '{code}'")
+    return member
+
+
+async def _application(session: AsyncSession, slug: str, field: str = "application") -> Application:
+    application = await catalogue.application_by_slug(session, slug)
+    if application is None:
+        raise ValidationFailed.single(field, "unknown_application", f"no application '{slug}'")
+    return application
+
+
+def _join_stage(status: ApplicationStatus) -> JoinStage:
+    if status in (ApplicationStatus.IDEA, ApplicationStatus.EXPLORATION):
+        return JoinStage.IDEA
+    if status is ApplicationStatus.BUILD:
+        return JoinStage.DEVELOPMENT
+    return JoinStage.COMPLETE_PACKAGE
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionInput:
+    member: str
+    application: str
+    acquisition_on: date
+    module: str = ""
+    version: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today: date) -> Adoption:
+    """A member starts using an application: adoption, usage right, community participation."""
+    member = await _member(session, data.member)
+    if not allows(actor, Permission.ADOPTION_MANAGE, member.id):
+        raise Forbidden("only the member's admins and the directie adopt applications for it")
+    application = await _application(session, data.application)
+    errors = ErrorCollector()
+    if data.acquisition_on > today:
+        errors.add("acquisitionOn", "in_future", "the acquisition date is in the future")
+    if not await is_member_on(session, member.id, data.acquisition_on):
+        errors.add(
+            "member",
+            "not_active_member",
+            f"{member.name} is not an active member on {data.acquisition_on.isoformat()}",
+        )
+    if application.status is ApplicationStatus.RETIRED:
+        errors.add("application", "retired", f"{application.name} is retired")
+    existing = (await repository.adoptions_of_members(session, [member.id]))[member.id]
+    if any(
+        a.application_id == application.id and a.stage is not AdoptionStage.PHASED_OUT
+        for a in existing
+    ):
+        errors.add(
+            "application",
+            "already_adopted",
+            f"{member.name} already uses {application.name}; advance that adoption instead",
+        )
+    errors.raise_if_any()
+    adoption = Adoption(
+        member_id=member.id,
+        application_id=application.id,
+        stage=AdoptionStage.ACQUISITION,
+        acquisition_on=data.acquisition_on,
+        module=data.module.strip(),
+        version=data.version.strip(),
+        contact_name=data.contact_name.strip(),
+        contact_email=data.contact_email.strip(),
+    )
+    session.add(adoption)
+    await session.flush()
+    right = UsageRight(
+        adoption_id=adoption.id,
+        member_id=member.id,
+        application_id=application.id,
+        licence=application.licence,
+        start_date=data.acquisition_on,
+    )
+    session.add(right)
+    changes = [
+        Change("create", "adoption", str(adoption.id), None, snapshot(adoption), member.id),
+    ]
+    community = await catalogue.community_of(session, application.id)
+    if all(c.member_id != member.id for c in community):
+        joined = CommunityMember(
+            application_id=application.id,
+            member_id=member.id,
+            stage=_join_stage(application.status),
+            joined_on=data.acquisition_on,
+        )
+        session.add(joined)
+        await session.flush()
+        changes.append(
+            Change("create", "community_member", str(joined.id), None, snapshot(joined), member.id)
+        )
+    await session.flush()
+    changes.append(Change("create", "usage_right", str(right.id), None, snapshot(right), member.id))
+    await record_many(session, actor, changes)
+    return adoption
+
+
+async def advance(
+    session: AsyncSession,
+    actor: Actor,
+    adoption_id: int,
+    stage: AdoptionStage,
+    on: date,
+    today: date,
+) -> Adoption:
+    """Move an adoption forward; phasing out completely ends the usage right that day."""
+    adoption = await repository.adoption_by_id(session, adoption_id)
+    if adoption is None:
+        raise NotFound(f"no adoption {adoption_id}")
+    if not allows(actor, Permission.ADOPTION_MANAGE, adoption.member_id):
+        raise Forbidden("only the member's admins and the directie change its adoptions")
+    application = (await catalogue.applications_by_ids(session, [adoption.application_id]))[
+        adoption.application_id
+    ]
+    previous = getattr(adoption, stage_field(adoption.stage))
+    check_advance(adoption.stage, stage, on, previous, today, application.status.value)
+    before = snapshot(adoption)
+    adoption.stage = stage
+    setattr(adoption, stage_field(stage), on)
+    changes = []
+    if stage is AdoptionStage.PHASED_OUT:
+        right = await repository.right_of_adoption(session, adoption.id)
+        if right is not None:
+            right_before = snapshot(right)
+            right.end_date = on
+            changes.append(
+                Change(
+                    "end",
+                    "usage_right",
+                    str(right.id),
+                    right_before,
+                    snapshot(right),
+                    right.member_id,
+                )
+            )
+    await session.flush()
+    changes.insert(
+        0,
+        Change(
+            "advance", "adoption", str(adoption.id), before, snapshot(adoption), adoption.member_id
+        ),
+    )
+    await record_many(session, actor, changes)
+    return adoption
+
+
+async def effective_end(session: AsyncSession, right: UsageRight) -> date | None:
+    """A usage right ends with its adoption, or with the membership, whichever is first."""
+    ended = await membership_end(session, right.member_id)
+    ends = [d for d in (right.end_date, ended) if d is not None]
+    return min(ends) if ends else None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageInput:
+    member: str
+    application: str
+    period: str
+    metric: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UsageResult:
+    created: int
+    replaced: int
+    unchanged: int
+
+
+async def record_usage(
+    session: AsyncSession, actor: Actor, items: Sequence[UsageInput]
+) -> UsageResult:
+    """Store usage records all or nothing; the same key again replaces the value.
+
+    Every invalid record is named as `records[i].field`. A token may only report for its own
+    member and, when it is limited to one, its own application.
+    """
+    if not items:
+        raise ValidationFailed.single("records", "empty", "no usage records given")
+    if len(items) > MAX_BULK:
+        raise ValidationFailed.single(
+            "records", "too_many", f"at most {MAX_BULK} records per call, {len(items)} given"
+        )
+    by_code = await members.members_by_codes(session, sorted({i.member for i in items}))
+    by_slug = await catalogue.applications_by_slugs(session, sorted({i.application for i in items}))
+    pairs = [
+        (by_code[i.member].id, by_slug[i.application].id)
+        for i in items
+        if i.member in by_code and i.application in by_slug
+    ]
+    rights = await repository.rights_for(session, pairs)
+    ends = {m: await membership_end(session, m) for m in sorted({p[0] for p in pairs})}
+    errors = ErrorCollector()
+    rows: dict[tuple[int, int, date, str], tuple[int, Decimal]] = {}
+    scope = actor.token_scope
+    for i, item in enumerate(items):
+        where = f"records[{i}]"
+        member = by_code.get(item.member)
+        application = by_slug.get(item.application)
+        if member is None:
+            errors.add(f"{where}.member", "unknown_member", f"no member '{item.member}'")
+        elif not allows(actor, Permission.USAGE_WRITE, member.id):
+            errors.add(f"{where}.member", "forbidden", f"not allowed to report for {item.member}")
+        if application is None:
+            errors.add(
+                f"{where}.application",
+                "unknown_application",
+                f"no application '{item.application}'",
+            )
+        elif scope is not None and scope.application_id not in (None, application.id):
+            errors.add(
+                f"{where}.application",
+                "outside_token_scope",
+                f"this token may not report usage for '{item.application}'",
+            )
+        period = errors.check(partial(parse_period, item.period, f"{where}.period"))
+        metric = errors.check(partial(parse_metric, item.metric, f"{where}.metric"))
+        quantity = errors.check(partial(parse_quantity, item.quantity, f"{where}.quantity"))
+        if member is None or application is None or period is None:
+            continue
+        held = rights.get((member.id, application.id), [])
+        if not held:
+            errors.add(
+                f"{where}.member",
+                "no_usage_right",
+                f"{member.name} holds no usage right for {application.name}",
+            )
+            continue
+        if period < min(month_of(r.start_date) for r in held):
+            errors.add(
+                f"{where}.period",
+                "before_adoption",
+                f"{item.period} is before {member.name} adopted {application.name}",
+            )
+            continue
+        if not any(
+            right_covers(r.start_date, _earliest(r.end_date, ends[member.id]), period) for r in held
+        ):
+            errors.add(
+                f"{where}.member",
+                "no_usage_right",
+                f"{member.name} holds no usage right for {application.name} in {item.period}",
+            )
+            continue
+        if metric is not None and quantity is not None:
+            key = (member.id, application.id, period, metric.value)
+            if key in rows:
+                errors.add(
+                    where, "duplicate", "the same member, application, month and metric twice"
+                )
+            rows[key] = (i, quantity)
+    errors.raise_if_any()
+    return await _upsert(session, actor, rows)
+
+
+def _earliest(first: date | None, second: date | None) -> date | None:
+    ends = [d for d in (first, second) if d is not None]
+    return min(ends) if ends else None
+
+
+async def _upsert(
+    session: AsyncSession,
+    actor: Actor,
+    rows: dict[tuple[int, int, date, str], tuple[int, Decimal]],
+) -> UsageResult:
+    existing = await repository.records_by_keys(session, list(rows))
+    inserts = []
+    updates = []
+    changes = []
+    unchanged = 0
+    for key, (_, quantity) in rows.items():
+        member_id, application_id, period, metric = key
+        values = {
+            "member_id": member_id,
+            "application_id": application_id,
+            "period": period.isoformat(),
+            "metric": metric,
+        }
+        found = existing.get(key)
+        if found is None:
+            inserts.append(
+                {
+                    "member_id": member_id,
+                    "application_id": application_id,
+                    "period": period,
+                    "metric": metric,
+                    "quantity": quantity,
+                    "recorded_by": actor.label,
+                }
+            )
+            changes.append(
+                Change(
+                    "create",
+                    "usage_record",
+                    _record_id(key),
+                    None,
+                    {**values, "quantity": str(quantity)},
+                    member_id,
+                )
+            )
+        elif found.quantity == quantity:
+            unchanged += 1
+        else:
+            updates.append({"id": found.id, "quantity": quantity, "recorded_by": actor.label})
+            changes.append(
+                Change(
+                    "replace",
+                    "usage_record",
+                    _record_id(key),
+                    {**values, "quantity": str(found.quantity)},
+                    {**values, "quantity": str(quantity)},
+                    member_id,
+                )
+            )
+    if inserts:
+        await session.execute(insert(UsageRecord), inserts)
+    if updates:
+        # ORM bulk UPDATE by primary key: one executemany for every replaced value.
+        await session.execute(update(UsageRecord), updates)
+    await record_many(session, actor, changes)
+    return UsageResult(created=len(inserts), replaced=len(updates), unchanged=unchanged)
+
+
+def _record_id(key: tuple[int, int, date, str]) -> str:
+    member_id, application_id, period, metric = key
+    return f"{member_id}/{application_id}/{period.strftime('%Y-%m')}/{metric}"
+
+
+async def set_tariff(
+    session: AsyncSession,
+    actor: Actor,
+    application_slug: str,
+    metric: str,
+    price: str,
+    valid_from: str,
+    decision_reference: str,
+) -> UsageTariff:
+    """Euro per unit of a metric from a month on, set by a recorded decision."""
+    if not allows(actor, Permission.FEES_MANAGE):
+        raise Forbidden("only the directie sets usage tariffs")
+    errors = ErrorCollector()
+    application = await errors.check_awaitable(_application(session, application_slug))
+    kind = errors.check(lambda: parse_metric(metric))
+    month = errors.check(lambda: parse_period(valid_from, "validFrom"))
+    amount = None
+    try:
+        amount = parse_rate(price)
+    except ValueError as exc:
+        errors.add("price", "invalid_price", f"price: {exc}")
+    decision = await errors.check_awaitable(
+        decision_of_any(session, decision_reference, "decision")
+    )
+    errors.raise_if_any()
+    assert application is not None
+    assert kind is not None
+    assert month is not None
+    assert amount is not None
+    assert decision is not None
+    tariffs = await repository.tariffs_of(session, [application.id])
+    if any(t.metric is kind and t.valid_from == month for t in tariffs):
+        raise ValidationFailed.single(
+            "validFrom", "duplicate", f"a tariff for {kind.value} from {valid_from} exists"
+        )
+    tariff = UsageTariff(
+        application_id=application.id,
+        metric=kind,
+        price=amount,
+        valid_from=month,
+        decision_id=decision.id,
+    )
+    session.add(tariff)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="usage_tariff",
+        entity_id=str(tariff.id),
+        before=None,
+        after=snapshot(tariff, decision=decision.reference),
+    )
+    return tariff
+
+
+async def usage_fee_preview(
+    session: AsyncSession, actor: Actor, member_code: str, first: str, last: str
+) -> list[UsageFeeLine]:
+    """The usage fees of a member over a range of months, from its records and the tariffs."""
+    member = await _member(session, member_code)
+    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
+        raise Forbidden("a member's usage is visible to itself, the directie and auditors")
+    start = parse_period(first, "from")
+    end = parse_period(last, "to")
+    records = await repository.records_of_member(session, member.id, start, end)
+    applications = await catalogue.applications_by_ids(
+        session, sorted({r.application_id for r in records})
+    )
+    tariffs = await repository.tariffs_of(session, list(applications))
+    decisions = await members.decisions_by_ids(session, sorted({t.decision_id for t in tariffs}))
+    return usage_fees(
+        [
+            Usage(applications[r.application_id].slug, r.period, r.metric, r.quantity)
+            for r in records
+        ],
+        [
+            Tariff(
+                applications[t.application_id].slug,
+                t.metric,
+                t.price,
+                t.valid_from,
+                decisions[t.decision_id].reference,
+            )
+            for t in tariffs
+        ],
+    )
