@@ -19,6 +19,8 @@ from registry.graphql.fees.queries import FeesQuery
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
 from registry.graphql.permissions import audience_of
+from registry.graphql.usage.mutations import UsageMutation
+from registry.graphql.usage.queries import UsageQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -26,12 +28,14 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Query(CatalogueQuery, MembersQuery, FeesQuery, CostsQuery, AuthQuery, AuditQuery):
+class Query(CatalogueQuery, MembersQuery, UsageQuery, FeesQuery, CostsQuery, AuthQuery, AuditQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CatalogueMutation, MembersMutation, FeesMutation, CostsMutation, AuthMutation):
+class Mutation(
+    CatalogueMutation, MembersMutation, UsageMutation, FeesMutation, CostsMutation, AuthMutation
+):
     pass
 
 

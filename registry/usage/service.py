@@ -21,7 +21,8 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationF
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.models import Member
-from registry.members.service import decision_of_any, is_member_on, membership_end
+from registry.members.population import Figure
+from registry.members.service import decision_of_any, figures_of, is_member_on, membership_end
 from registry.usage import repository
 from registry.usage.models import Adoption, AdoptionStage, UsageRecord, UsageRight, UsageTariff
 from registry.usage.rules import (
@@ -152,11 +153,16 @@ async def advance(
     stage: AdoptionStage,
     on: date,
     today: date,
+    member: str | None = None,
 ) -> Adoption:
-    """Move an adoption forward; phasing out completely ends the usage right that day."""
+    """Move an adoption forward; phasing out completely ends the usage right that day.
+
+    `member`, when given, must be the adoption's member (the API names it to authorise).
+    """
     adoption = await repository.adoption_by_id(session, adoption_id)
-    if adoption is None:
-        raise NotFound(f"no adoption {adoption_id}")
+    owner = await members.members_by_ids(session, [adoption.member_id]) if adoption else {}
+    if adoption is None or (member is not None and owner[adoption.member_id].code != member):
+        raise NotFound(f"no adoption {adoption_id} of {member or 'this member'}")
     if not allows(actor, Permission.ADOPTION_MANAGE, adoption.member_id):
         raise Forbidden("only the member's admins and the directie change its adoptions")
     application = (await catalogue.applications_by_ids(session, [adoption.application_id]))[
@@ -463,3 +469,108 @@ async def usage_fee_preview(
             for t in tariffs
         ],
     )
+
+
+IN_USE = (AdoptionStage.IN_PRODUCTION, AdoptionStage.PHASING_OUT)
+
+
+@dataclass(frozen=True, slots=True)
+class Users:
+    """The members using an application in production, and the inhabitants they serve."""
+
+    members: tuple[Member, ...]
+    inhabitants: int
+    reference_date: date | None
+    """The latest figures' date; a municipality is counted once even if two users serve it."""
+
+
+async def users_of(session: AsyncSession, application_id: int) -> Users:
+    adoptions = (await repository.adoptions_of_applications(session, [application_id]))[
+        application_id
+    ]
+    ids = sorted({a.member_id for a in adoptions if a.stage in IN_USE})
+    users = await members.members_by_ids(session, ids)
+    municipalities = await members.municipalities_of_members(session, ids)
+    distinct = list({m.id: m for ms in municipalities.values() for m in ms}.values())
+    figures = await figures_of(session, distinct)
+    latest: dict[str, Figure] = {}
+    for figure in figures:
+        if (
+            figure.cbs_code not in latest
+            or figure.reference_date > latest[figure.cbs_code].reference_date
+        ):
+            latest[figure.cbs_code] = figure
+    return Users(
+        members=tuple(sorted(users.values(), key=lambda m: m.name)),
+        inhabitants=sum(f.count for f in latest.values()),
+        reference_date=max((f.reference_date for f in latest.values()), default=None),
+    )
+
+
+async def applications_in_use(session: AsyncSession, member_id: int) -> list[Application]:
+    adoptions = (await repository.adoptions_of_members(session, [member_id]))[member_id]
+    ids = sorted({a.application_id for a in adoptions if a.stage in IN_USE})
+    found = await catalogue.applications_by_ids(session, ids)
+    return sorted(found.values(), key=lambda a: a.name)
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionView:
+    adoption: Adoption
+    application: Application
+    right: UsageRight | None
+    right_ends: date | None
+
+
+async def adoptions_of(session: AsyncSession, actor: Actor, member_id: int) -> list[AdoptionView]:
+    """A member's adoptions with their usage rights (for the member, directie and auditors)."""
+    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
+        raise Forbidden("a member's adoptions are visible to itself, the directie and auditors")
+    adoptions = (await repository.adoptions_of_members(session, [member_id]))[member_id]
+    applications = await catalogue.applications_by_ids(
+        session, sorted({a.application_id for a in adoptions})
+    )
+    rights = await repository.rights_for(session, [(member_id, a) for a in applications])
+    by_adoption = {r.adoption_id: r for rs in rights.values() for r in rs}
+    views = []
+    for adoption in adoptions:
+        right = by_adoption.get(adoption.id)
+        views.append(
+            AdoptionView(
+                adoption,
+                applications[adoption.application_id],
+                right,
+                await effective_end(session, right) if right else None,
+            )
+        )
+    return views
+
+
+async def usage_of(
+    session: AsyncSession, actor: Actor, member_id: int, first: date, last: date
+) -> list[tuple[UsageRecord, Application]]:
+    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
+        raise Forbidden("a member's usage is visible to itself, the directie and auditors")
+    records = await repository.records_of_member(session, member_id, first, last)
+    applications = await catalogue.applications_by_ids(
+        session, sorted({r.application_id for r in records})
+    )
+    return [(r, applications[r.application_id]) for r in records]
+
+
+async def right_view(session: AsyncSession, adoption_id: int) -> UsageRightView | None:
+    right = await repository.right_of_adoption(session, adoption_id)
+    if right is None:
+        return None
+    return UsageRightView(right.licence, right.start_date, await effective_end(session, right))
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRightView:
+    licence: str
+    start_date: date
+    end_date: date | None
+
+
+async def application_slug(session: AsyncSession, application_id: int) -> str:
+    return (await catalogue.applications_by_ids(session, [application_id]))[application_id].slug

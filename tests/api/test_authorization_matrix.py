@@ -48,6 +48,19 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.contributionRates": (frozenset({"directie", "auditor"}), False),
     "Query.memberships": (frozenset({"directie", "auditor"}), False),
     "Query.costPools": (frozenset({"directie", "auditor"}), False),
+    "Query.usageFees": (frozenset({"member_user", "member_admin", "directie", "auditor"}), True),
+    "Mutation.adoptionCreate": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.adoptionAdvance": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.usageRecord": (frozenset({"member_user", "member_admin", "directie", "token"}), True),
+    "Mutation.usageRecordBulk": (
+        frozenset({"member_user", "member_admin", "directie", "token"}),
+        True,
+    ),
+    "Mutation.usageTariffSet": (frozenset({"directie"}), False),
+    "Mutation.businessCaseCreate": (frozenset({"directie"}), False),
+    "Mutation.businessCaseDecide": (frozenset({"directie"}), False),
+    "Mutation.communityJoin": (frozenset({"directie"}), False),
+    "Mutation.communityEqualSaySet": (frozenset({"directie"}), False),
     "Query.costPool": (frozenset({"directie", "auditor"}), False),
     "Query.allocationPreview": (frozenset({"directie"}), False),
     "Query.settlementPreview": (frozenset({"directie"}), False),
@@ -97,6 +110,26 @@ OPERATIONS: dict[str, str] = {
     "Query.contributionRates": "{ contributionRates { year } }",
     "Query.memberships": "{ memberships(status: APPLIED) { id } }",
     "Query.costPools": "{ costPools { code } }",
+    "Query.usageFees": '{ usageFees(member: "%s", first: "2026-01", last: "2026-02")'
+    " { errors { code } } }",
+    "Mutation.adoptionCreate": 'mutation { adoptionCreate(input: {member: "%s",'
+    ' application: "nope", acquisitionOn: "2026-01-01"}) { errors { code } } }',
+    "Mutation.adoptionAdvance": 'mutation { adoptionAdvance(member: "%s", id: "0",'
+    ' stage: PLANNED, on: "2026-01-01") { errors { code } } }',
+    "Mutation.usageRecord": 'mutation { usageRecord(member: "%s", input: {application: "x",'
+    ' period: "2026-01", metric: "transactions", quantity: "1"}) { errors { code } } }',
+    "Mutation.usageRecordBulk": 'mutation { usageRecordBulk(member: "%s", records: []) '
+    "{ errors { code } } }",
+    "Mutation.usageTariffSet": 'mutation { usageTariffSet(application: "x", metric: "x",'
+    ' price: "1", validFrom: "2026-01", decision: "x") { errors { code } } }',
+    "Mutation.businessCaseCreate": 'mutation { businessCaseCreate(application: "x",'
+    ' input: {title: ""}) { errors { code } } }',
+    "Mutation.businessCaseDecide": 'mutation { businessCaseDecide(application: "x", title: "x",'
+    ' decision: POSITIVE, decidedBy: "x", decidedOn: "2026-01-01") { errors { code } } }',
+    "Mutation.communityJoin": 'mutation { communityJoin(application: "x", member: "x",'
+    ' stage: IDEA, joinedOn: "2026-01-01") { errors { code } } }',
+    "Mutation.communityEqualSaySet": 'mutation { communityEqualSaySet(application: "x",'
+    " equal: true) { errors { code } } }",
     "Query.costPool": '{ costPool(code: "x") { code } }',
     "Query.allocationPreview": 'query { allocationPreview(pool: "x", until: "2026-01-01")'
     " { errors { code } } }",

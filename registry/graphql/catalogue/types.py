@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from registry.catalogue import models
+from registry.auth.policy import Permission
+from registry.catalogue import models, repository
 from registry.catalogue.lifecycle import allowed_next
 from registry.catalogue.models import ApplicationStatus
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
+from registry.graphql.permissions import policy
+from registry.members import repository as members
+from registry.usage import service as usage
+
+if TYPE_CHECKING:
+    from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
 
 strawberry.enum(ApplicationStatus, name="ApplicationStatus")
 
@@ -97,6 +105,59 @@ class Application:
     @strawberry.field(description="Standards the application claims to comply with.")
     async def standards(self, info: Info) -> list[str]:
         return [c.standard for c in await info.context.loaders.standards.load(self.model.id)]
+
+    @strawberry.field(
+        description="Members using it in production and the inhabitants they serve together."
+    )
+    async def users(
+        self, info: Info
+    ) -> Annotated[ApplicationUsers, strawberry.lazy("registry.graphql.usage.types")]:
+        from registry.graphql.usage.types import ApplicationUsers
+
+        async with info.context.db() as session:
+            found = await usage.users_of(session, self.model.id)
+        return ApplicationUsers(
+            member_codes=[m.code for m in found.members],
+            member_names=[m.name for m in found.members],
+            inhabitants=found.inhabitants,
+            reference_date=found.reference_date,
+        )
+
+    @strawberry.field(description="The members taking part in its community.")
+    async def community(
+        self, info: Info
+    ) -> list[Annotated[CommunityMember, strawberry.lazy("registry.graphql.usage.types")]]:
+        from registry.graphql.usage.types import CommunityMember
+
+        async with info.context.db() as session:
+            rows = await repository.community_of(session, self.model.id)
+            by_id = await members.members_by_ids(session, [r.member_id for r in rows])
+        return [
+            CommunityMember(
+                member_code=by_id[r.member_id].code,
+                member_name=by_id[r.member_id].name,
+                stage=r.stage,
+                joined_on=r.joined_on,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Whether members joining the community later get an equal say.")
+    def late_joiners_equal_say(self) -> bool:
+        return self.model.late_joiners_equal_say
+
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ),
+        description="Business cases with their costs and decisions (directie and auditors).",
+    )
+    async def business_cases(
+        self, info: Info
+    ) -> list[Annotated[BusinessCase, strawberry.lazy("registry.graphql.usage.types")]]:
+        from registry.graphql.usage.types import BusinessCase
+
+        async with info.context.db() as session:
+            cases = await repository.business_cases_of(session, self.model.id)
+        return [BusinessCase.of(c) for c in cases]
 
     @strawberry.field(description="Statuses this application may move to next.")
     def allowed_transitions(self) -> list[ApplicationStatus]:

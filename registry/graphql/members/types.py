@@ -26,10 +26,13 @@ from registry.members.models import (
 )
 from registry.members.population import Figure, inhabitants_on
 from registry.members.service import as_figures, exit_charge_of, figures_of, membership_dates
+from registry.usage import service as usage
+from registry.usage.rules import parse_period
 
 if TYPE_CHECKING:
     from registry.graphql.costs.types import CostShare, MemberCostLine
     from registry.graphql.fees.types import ContributionLine
+    from registry.graphql.usage.types import Adoption, UsageRecord
 
 strawberry.enum(MemberType, name="MemberType")
 strawberry.enum(FigureStatus, name="FigureStatus")
@@ -176,6 +179,63 @@ class Member:
             )
             for s in await _shares(info, self.id)
         ]
+
+    @strawberry.field(
+        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
+        description="The member's adoptions with their usage rights.",
+    )
+    async def adoptions(
+        self, info: Info
+    ) -> list[Annotated[Adoption, strawberry.lazy("registry.graphql.usage.types")]]:
+        from registry.graphql.usage.types import Adoption
+
+        async with info.context.db() as session:
+            views = await usage.adoptions_of(session, info.context.actor, self.id)
+        return [
+            Adoption.of(
+                v.adoption,
+                self.code,
+                v.application.slug,
+                usage.UsageRightView(v.right.licence, v.right.start_date, v.right_ends)
+                if v.right
+                else None,
+            )
+            for v in views
+        ]
+
+    @strawberry.field(
+        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
+        description="Recorded usage from month `first` to month `last` (YYYY-MM).",
+    )
+    async def usage(
+        self, info: Info, first: str, last: str
+    ) -> list[Annotated[UsageRecord, strawberry.lazy("registry.graphql.usage.types")]]:
+        from registry.graphql.usage.types import UsageRecord, month
+
+        async with info.context.db() as session:
+            rows = await usage.usage_of(
+                session,
+                info.context.actor,
+                self.id,
+                parse_period(first, "first"),
+                parse_period(last, "last"),
+            )
+        return [
+            UsageRecord(
+                application_slug=application.slug,
+                period=month(r.period),
+                metric=r.metric,
+                quantity=r.quantity,
+                recorded_at=r.recorded_at,
+                recorded_by=r.recorded_by,
+            )
+            for r, application in rows
+        ]
+
+    @strawberry.field(description="Applications the member uses in production (public).")
+    async def applications_in_use(self, info: Info) -> list[str]:
+        async with info.context.db() as session:
+            return [a.slug for a in await usage.applications_in_use(session, self.id)]
 
     @strawberry.field(description="The municipalities this member stands for.")
     async def municipalities(self, info: Info) -> list[Municipality]:

@@ -1,0 +1,1 @@
+"""GraphQL for adoption, usage rights, usage records, tariffs, communities and business cases."""
