@@ -14,12 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor, system_actor
 from registry.auth.service import RoleInput, assign_role
-from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.models import ApplicationStatus, BusinessCaseDecision
 from registry.catalogue.service import (
     ApplicationInput,
+    BusinessCaseInput,
     ReleaseInput,
     add_release,
     create_application,
+    create_business_case,
+    decide_business_case,
 )
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.service import (
@@ -45,6 +48,15 @@ from registry.members.service import (
     import_population,
     record_decision,
     register_applicant,
+)
+from registry.usage.models import AdoptionStage
+from registry.usage.service import (
+    AdoptionInput,
+    UsageInput,
+    adopt,
+    advance,
+    record_usage,
+    set_tariff,
 )
 
 
@@ -317,6 +329,7 @@ async def load_demo(session: AsyncSession) -> bool:
         await create_application(session, actor, slug, data, status)
     for slug, release in RELEASES:
         await add_release(session, actor, slug, release)
+    await _adoptions(session, actor)
     await _cost_pools(session, actor)
     return True
 
@@ -409,3 +422,82 @@ async def _cost_pools(session: AsyncSession, actor: Actor) -> None:
     await run_pool(session, actor, "zaakafhandeling-bouw", date(2021, 12, 31), date(2021, 12, 31))
     await add_participant(session, actor, "zaakafhandeling-bouw", "tilburg", date(2023, 1, 1))
     await run_pool(session, actor, "zaakafhandeling-bouw", date(2023, 1, 31), date(2023, 1, 31))
+
+
+# (member, application, acquisition, planned, in production, module/version)
+ADOPTIONS = (
+    (
+        "eindhoven",
+        "zaakafhandeling",
+        date(2021, 2, 1),
+        date(2021, 6, 1),
+        date(2022, 1, 10),
+        "2.0.0",
+    ),
+    ("woerden", "zaakafhandeling", date(2021, 2, 1), date(2021, 9, 1), date(2022, 3, 1), "2.0.0"),
+    (
+        "gr-boxtel-sint-michielsgestel",
+        "zaakafhandeling",
+        date(2021, 3, 1),
+        date(2021, 9, 1),
+        date(2022, 4, 1),
+        "1.4.0",
+    ),
+    ("tilburg", "zaakafhandeling", date(2023, 1, 5), date(2023, 3, 1), date(2023, 9, 1), "2.0.0"),
+    ("zwolle", "mijn-gemeente", date(2022, 5, 1), date(2022, 6, 1), date(2022, 10, 1), "3.2.1"),
+    ("woerden", "subsidieportaal", date(2025, 7, 1), date(2025, 9, 1), None, "0.9.0"),
+)
+DEMO_TODAY = date(2026, 11, 1)
+
+
+async def _adoptions(session: AsyncSession, actor: Actor) -> None:
+    """Who uses what since when, a positive business case, tariffs and some months of usage."""
+    await create_business_case(
+        session,
+        actor,
+        "rapportage",
+        BusinessCaseInput(
+            "Basis",
+            participants=("eindhoven", "tilburg"),
+            development="60000",
+            own_staff="15000",
+            hosting="4800",
+            expected_usage_fees="12000",
+            risks="Afhankelijk van de datakwaliteit in de bronsystemen.",
+        ),
+    )
+    await decide_business_case(
+        session,
+        actor,
+        "rapportage",
+        "Basis",
+        BusinessCaseDecision.POSITIVE,
+        "ALV",
+        date(2024, 6, 13),
+    )
+    for member, slug, acquired, planned, live, version in ADOPTIONS:
+        adoption = await adopt(
+            session,
+            actor,
+            AdoptionInput(member, slug, acquired, "Kern", version, "Functioneel beheer"),
+            DEMO_TODAY,
+        )
+        await advance(session, actor, adoption.id, AdoptionStage.PLANNED, planned, DEMO_TODAY)
+        if live:
+            await advance(
+                session, actor, adoption.id, AdoptionStage.IN_PRODUCTION, live, DEMO_TODAY
+            )
+    await set_tariff(
+        session, actor, "zaakafhandeling", "cases_handled", "0.12", "2024-01", "ALV-2023-12"
+    )
+    await record_usage(
+        session,
+        actor,
+        [
+            UsageInput(
+                member, "zaakafhandeling", f"2026-{month:02d}", "cases_handled", Decimal(count)
+            )
+            for member, base in (("eindhoven", 4100), ("woerden", 980), ("tilburg", 3650))
+            for month, count in ((m, base + 37 * m) for m in range(1, 11))
+        ],
+    )

@@ -269,6 +269,7 @@ async def record_usage(
                 "outside_token_scope",
                 f"this token may not report usage for '{item.application}'",
             )
+            continue
         period = errors.check(partial(parse_period, item.period, f"{where}.period"))
         metric = errors.check(partial(parse_metric, item.metric, f"{where}.metric"))
         quantity = errors.check(partial(parse_quantity, item.quantity, f"{where}.quantity"))

@@ -446,6 +446,17 @@ async def change(api: GraphQLClient, slug: str, status: str) -> dict[str, Any]:
 
 async def test_status_moves_along_the_lifecycle(api: GraphQLClient) -> None:
     await created(api, "app")
+    decided = await api.data(
+        """mutation { businessCaseCreate(application: "app", input: {title: "Basis",
+             development: "50000", risks: "Te weinig deelnemers"}) { errors { code } }
+           businessCaseDecide(application: "app", title: "Basis", decision: POSITIVE,
+             decidedBy: "ALV", decidedOn: "2026-03-01") {
+             businessCase { decision development { amount } } errors { code } } }"""
+    )
+    assert decided["businessCaseDecide"]["businessCase"] == {
+        "decision": "POSITIVE",
+        "development": {"amount": "50000.00"},
+    }
     for status in ("EXPLORATION", "BUILD", "ACCEPTANCE", "PRODUCTION", "RETIRED"):
         payload = await change(api, "app", status)
         assert payload["errors"] == []

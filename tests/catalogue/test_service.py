@@ -8,13 +8,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import system_actor
 from registry.catalogue import repository
-from registry.catalogue.models import Application, ApplicationStatus, Release
+from registry.catalogue.models import (
+    Application,
+    ApplicationStatus,
+    BusinessCaseDecision,
+    Release,
+)
 from registry.catalogue.service import (
     ApplicationInput,
+    BusinessCaseInput,
     ReleaseInput,
     add_release,
     change_status,
     create_application,
+    create_business_case,
+    decide_business_case,
     update_application,
 )
 from registry.kit.errors import NotFound, ValidationFailed
@@ -126,13 +134,50 @@ async def test_failed_update_leaves_the_application_unchanged(session: AsyncSess
 
 async def test_status_follows_the_lifecycle(session: AsyncSession) -> None:
     await create_application(session, ACTOR, "zaken", ApplicationInput(name="Zaken"))
-    for target in (ApplicationStatus.EXPLORATION, ApplicationStatus.BUILD):
-        assert (await change_status(session, ACTOR, "zaken", target)).status is target
+    await change_status(session, ACTOR, "zaken", ApplicationStatus.EXPLORATION)
+    await create_business_case(
+        session, ACTOR, "zaken", BusinessCaseInput("Basis", development="120000", risks="Planning")
+    )
+    await decide_business_case(
+        session, ACTOR, "zaken", "Basis", BusinessCaseDecision.POSITIVE, "ALV", date(2024, 5, 1)
+    )
+    assert (await change_status(session, ACTOR, "zaken", ApplicationStatus.BUILD)).status is (
+        ApplicationStatus.BUILD
+    )
     with pytest.raises(ValidationFailed):
         await change_status(session, ACTOR, "zaken", ApplicationStatus.IDEA)
     assert (await change_status(session, ACTOR, "zaken", ApplicationStatus.RETIRED)).status is (
         ApplicationStatus.RETIRED
     )
+
+
+async def test_build_needs_a_positive_business_case(session: AsyncSession) -> None:
+    await create_application(
+        session, ACTOR, "zaken", ApplicationInput(name="Zaken"), ApplicationStatus.EXPLORATION
+    )
+    with pytest.raises(ValidationFailed) as none:
+        await change_status(session, ACTOR, "zaken", ApplicationStatus.BUILD)
+    assert none.value.errors[0].code == "no_positive_business_case"
+    case = await create_business_case(
+        session, ACTOR, "zaken", BusinessCaseInput("Basis", hosting="1200.50", own_staff="8000")
+    )
+    assert (case.hosting_cents, case.own_staff_cents) == (120_050, 800_000)
+    await decide_business_case(
+        session, ACTOR, "zaken", "Basis", BusinessCaseDecision.NEGATIVE, "ALV", date(2024, 5, 1)
+    )
+    with pytest.raises(ValidationFailed) as negative:
+        await change_status(session, ACTOR, "zaken", ApplicationStatus.BUILD)
+    assert negative.value.errors[0].code == "no_positive_business_case"
+    with pytest.raises(ValidationFailed) as twice:
+        await decide_business_case(
+            session, ACTOR, "zaken", "Basis", BusinessCaseDecision.POSITIVE, "ALV", date(2024, 6, 1)
+        )
+    assert twice.value.errors[0].code == "already_decided"
+    with pytest.raises(ValidationFailed) as bad:
+        await create_business_case(
+            session, ACTOR, "zaken", BusinessCaseInput("Uitbreiding", hosting="-1")
+        )
+    assert bad.value.errors[0].field == "hosting"
 
 
 async def test_releases_are_unique_per_version(session: AsyncSession) -> None:
