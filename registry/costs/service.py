@@ -50,6 +50,8 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.members.population import Figure, PopulationMissing, inhabitants_on
 from registry.members.service import figures_of, is_member_on
+from registry.usage.models import Metric
+from registry.usage.service import usage_totals, uses_application
 
 APPLICATION_KINDS = frozenset({PoolKind.DEVELOPMENT, PoolKind.MAINTENANCE, PoolKind.HOSTING})
 
@@ -142,10 +144,13 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
         errors.add("application", "not_allowed", "the cooperative's own costs have no application")
     if data.key is AllocationKey.INHABITANTS and data.reference_date is None:
         errors.add("referenceDate", "required", "the inhabitants key needs a reference date")
-    if data.key is AllocationKey.USAGE and not (
-        data.usage_metric and data.usage_from and data.usage_to
-    ):
-        errors.add("usageMetric", "required", "the usage key needs a metric and a period")
+    if data.key is AllocationKey.USAGE:
+        if not (data.usage_metric and data.usage_from and data.usage_to):
+            errors.add("usageMetric", "required", "the usage key needs a metric and a period")
+        elif data.usage_metric not in {m.value for m in Metric}:
+            errors.add("usageMetric", "unknown_metric", f"unknown metric '{data.usage_metric}'")
+        elif data.kind not in APPLICATION_KINDS:
+            errors.add("key", "usage_needs_application", "usage is recorded per application")
     payer_id = None
     if data.key is AllocationKey.SINGLE_PAYER:
         if not data.single_payer:
@@ -238,6 +243,15 @@ async def add_participant(
     if not await is_member_on(session, member.id, joined_on):
         raise ValidationFailed.single(
             "member", "not_a_member", f"{member.name} is not a member on {joined_on.isoformat()}"
+        )
+    if pool.application_id is not None and not await uses_application(
+        session, member.id, pool.application_id
+    ):
+        raise ValidationFailed.single(
+            "member",
+            "not_using_application",
+            f"{member.name} neither uses nor takes part in the community of this application; "
+            "only members taking part share its costs",
         )
     if any(p.member_id == member.id for p in await repository.participants_of(session, pool.id)):
         raise ValidationFailed.single(
@@ -354,9 +368,19 @@ async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
                 for f in found.figures
             )
             inhabitants[member_id] = (found.total, basis)
+    usage: dict[int, Decimal] = {}
     if pool.key is AllocationKey.USAGE:
-        raise ValidationFailed.single(
-            "key", "usage_unavailable", "usage figures are not recorded in this registry yet"
+        assert pool.usage_metric
+        assert pool.usage_from
+        assert pool.usage_to
+        assert pool.application_id
+        usage = await usage_totals(
+            session,
+            list(by_id),
+            pool.application_id,
+            Metric(pool.usage_metric),
+            pool.usage_from,
+            pool.usage_to,
         )
     participants = tuple(
         Participant(
@@ -365,6 +389,7 @@ async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
             left_on=p.left_on,
             inhabitants=inhabitants.get(p.member_id, (None, ""))[0],
             percentage=p.percentage,
+            usage=usage.get(p.member_id, Decimal(0)) if pool.key is AllocationKey.USAGE else None,
             basis=inhabitants.get(p.member_id, (None, ""))[1],
         )
         for p in rows
@@ -386,9 +411,7 @@ async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
             single_payer=payer.code if payer else None,
             depreciation_years=pool.depreciation_years,
             policy=pool.late_joiner_policy,
-            extra={"reference_date": pool.reference_date.isoformat()}
-            if pool.reference_date
-            else {},
+            extra=_key_inputs(pool),
         ),
         participants=participants,
         member_ids={by_id[p.member_id].code: p.member_id for p in rows},
@@ -402,6 +425,17 @@ async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
         reversed_runs=reversed_runs,
         runs=runs,
     )
+
+
+def _key_inputs(pool: CostPool) -> dict[str, str]:
+    """The pool settings that decide the figures, kept with every run's inputs."""
+    values = {
+        "reference_date": pool.reference_date,
+        "usage_metric": pool.usage_metric,
+        "usage_from": pool.usage_from,
+        "usage_to": pool.usage_to,
+    }
+    return {k: v if isinstance(v, str) else v.isoformat() for k, v in values.items() if v}
 
 
 def _entries(rows: Sequence[CostEntry]) -> list[Entry]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.usage.models import Adoption, UsageRecord, UsageRight, UsageTariff
+from registry.usage.models import Adoption, Metric, UsageRecord, UsageRight, UsageTariff
 
 
 async def adoption_by_id(session: AsyncSession, adoption_id: int) -> Adoption | None:
@@ -116,3 +117,28 @@ async def tariffs_of(session: AsyncSession, application_ids: Sequence[int]) -> l
         .order_by(UsageTariff.application_id, UsageTariff.metric, UsageTariff.valid_from)
     )
     return list(rows)
+
+
+async def usage_totals(
+    session: AsyncSession,
+    member_ids: Sequence[int],
+    application_id: int,
+    metric: Metric,
+    first: date,
+    last: date,
+) -> dict[int, Decimal]:
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(UsageRecord.member_id, UsageRecord.quantity).where(
+            UsageRecord.member_id.in_(member_ids),
+            UsageRecord.application_id == application_id,
+            UsageRecord.metric == metric,
+            UsageRecord.period >= first,
+            UsageRecord.period <= last,
+        )
+    )
+    totals: dict[int, Decimal] = {}
+    for member_id, quantity in rows:
+        totals[member_id] = totals.get(member_id, Decimal(0)) + quantity
+    return totals

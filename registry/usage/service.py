@@ -24,7 +24,14 @@ from registry.members.models import Member
 from registry.members.population import Figure
 from registry.members.service import decision_of_any, figures_of, is_member_on, membership_end
 from registry.usage import repository
-from registry.usage.models import Adoption, AdoptionStage, UsageRecord, UsageRight, UsageTariff
+from registry.usage.models import (
+    Adoption,
+    AdoptionStage,
+    Metric,
+    UsageRecord,
+    UsageRight,
+    UsageTariff,
+)
 from registry.usage.rules import (
     Tariff,
     Usage,
@@ -575,3 +582,29 @@ class UsageRightView:
 
 async def application_slug(session: AsyncSession, application_id: int) -> str:
     return (await catalogue.applications_by_ids(session, [application_id]))[application_id].slug
+
+
+async def uses_application(session: AsyncSession, member_id: int, application_id: int) -> bool:
+    """Takes part: in the application's community, or with an adoption not phased out."""
+    community = await catalogue.community_of(session, application_id)
+    if any(c.member_id == member_id for c in community):
+        return True
+    adoptions = (await repository.adoptions_of_members(session, [member_id]))[member_id]
+    return any(
+        a.application_id == application_id and a.stage is not AdoptionStage.PHASED_OUT
+        for a in adoptions
+    )
+
+
+async def usage_totals(
+    session: AsyncSession,
+    member_ids: Sequence[int],
+    application_id: int,
+    metric: Metric,
+    first: date,
+    last: date,
+) -> dict[int, Decimal]:
+    """Recorded usage per member of one application and metric over a range of months."""
+    return await repository.usage_totals(
+        session, member_ids, application_id, metric, month_of(first), month_of(last)
+    )

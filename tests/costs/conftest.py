@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.catalogue.models import ApplicationStatus
-from registry.catalogue.service import ApplicationInput, create_application
+from registry.catalogue.models import ApplicationStatus, JoinStage
+from registry.catalogue.service import ApplicationInput, create_application, join_community
 from registry.members.service import MemberInput
 from tests.fees.conftest import ACTOR, admit_member, cooperative
 
@@ -35,4 +35,16 @@ async def pool_members(cooperative: AsyncSession) -> AsyncSession:
         ApplicationInput(name="Zaakafhandelcomponent"),
         ApplicationStatus.PRODUCTION,
     )
+    for member, joined in COMMUNITY:
+        await join_community(
+            cooperative, ACTOR, "zaakafhandeling", member, JoinStage.DEVELOPMENT, joined
+        )
     return cooperative
+
+
+COMMUNITY = (
+    ("eindhoven", date(2021, 1, 1)),
+    ("woerden", date(2021, 1, 1)),
+    ("gr-meierijstad-noord", date(2021, 1, 1)),
+    ("tilburg", date(2023, 1, 1)),
+)

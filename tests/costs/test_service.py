@@ -26,8 +26,10 @@ from registry.costs.service import (
 from registry.costs.sharing import AllocationKey
 from registry.kit.errors import ValidationFailed
 from registry.members.population import parse_cbs_csv
-from registry.members.service import import_population
+from registry.members.service import MemberInput, import_population
+from registry.usage.service import AdoptionInput, UsageInput, adopt, record_usage
 from tests.costs.conftest import ACTOR
+from tests.fees.conftest import admit_member
 
 TODAY = date(2023, 6, 1)
 
@@ -170,3 +172,60 @@ async def test_a_corrected_figure_is_corrected_by_reversal_and_replacement(
     assert replacement.total_cents == 2_500_000
     runs = list(await session.scalars(select(AllocationRun).order_by(AllocationRun.sequence)))
     assert [r.kind for r in runs] == [RunKind.ALLOCATION, RunKind.REVERSAL, RunKind.ALLOCATION]
+
+
+async def test_only_members_taking_part_share_an_application_pool(
+    pool_members: AsyncSession,
+) -> None:
+    session = pool_members
+    await _application_pool(session)
+    await admit_member(
+        session,
+        MemberInput("amsterdam", "Gemeente Amsterdam", "gemeente", ["GM0363"]),
+        date(2020, 1, 1),
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        await add_participant(session, ACTOR, "zaak-ontwikkeling", "amsterdam", date(2021, 1, 1))
+    assert refused.value.errors[0].code == "not_using_application"
+
+
+async def test_usage_key_divides_by_recorded_usage(pool_members: AsyncSession) -> None:
+    session = pool_members
+    await create_pool(
+        session,
+        ACTOR,
+        PoolInput(
+            "zaak-hosting",
+            "Hosting naar gebruik",
+            PoolKind.HOSTING,
+            AllocationKey.USAGE,
+            application="zaakafhandeling",
+            usage_metric="cases_handled",
+            usage_from=date(2024, 1, 1),
+            usage_to=date(2024, 12, 1),
+        ),
+    )
+    for member in ("eindhoven", "woerden"):
+        await adopt(
+            session, ACTOR, AdoptionInput(member, "zaakafhandeling", date(2023, 6, 1)), TODAY
+        )
+        await add_participant(session, ACTOR, "zaak-hosting", member, date(2024, 1, 1))
+    await record_usage(
+        session,
+        ACTOR,
+        [
+            UsageInput("eindhoven", "zaakafhandeling", "2024-03", "cases_handled", Decimal(300)),
+            UsageInput("eindhoven", "zaakafhandeling", "2024-04", "cases_handled", Decimal(300)),
+            UsageInput("woerden", "zaakafhandeling", "2024-03", "cases_handled", Decimal(200)),
+            UsageInput("woerden", "zaakafhandeling", "2025-01", "cases_handled", Decimal(999)),
+        ],
+    )
+    await add_entry(
+        session,
+        ACTOR,
+        "zaak-hosting",
+        EntryInput("1000", date(2024, 12, 31), CostCategory.HOSTING, "Hosting 2024"),
+    )
+    result = await run_allocation(session, ACTOR, "zaak-hosting", date(2024, 12, 31), TODAY)
+    # 600 of 800 cases in 2024 for Eindhoven, 200 for Woerden (the 2025 month does not count).
+    assert _totals(result.run) == {"eindhoven": 75_000, "woerden": 25_000}
