@@ -1,7 +1,8 @@
 """Municipal mergers (herindeling) across domains: one entry point for the API and the CLI.
 
-The members domain ends the merged municipalities and moves memberships; every domain that
-holds records per member moves them to the successor here, in the same transaction.
+The members domain ends the merged municipalities and moves memberships; adoptions, usage
+rights and pool participation of an absorbed member move to its successor here, in the same
+transaction, each with its audit event.
 """
 
 from __future__ import annotations
@@ -9,8 +10,16 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
+from registry.costs import service as costs
 from registry.members.service import MergerInput, MergerOutcome, merge_municipalities
+from registry.usage import service as usage
 
 
 async def merge(session: AsyncSession, actor: Actor, data: MergerInput) -> MergerOutcome:
-    return await merge_municipalities(session, actor, data)
+    outcome = await merge_municipalities(session, actor, data)
+    if outcome.successor_member is not None:
+        new_id = outcome.successor_member.id
+        for old in outcome.absorbed:
+            await usage.transfer_member(session, actor, old.id, new_id, data.effective_date)
+            await costs.transfer_member(session, actor, old.id, new_id, data.effective_date)
+    return outcome

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert
@@ -781,3 +781,27 @@ async def run_pool(
     if allocated.run is not None:
         stored.append(allocated.run)
     return stored
+
+
+async def transfer_member(
+    session: AsyncSession, actor: Actor, old_id: int, new_id: int, effective: date
+) -> None:
+    """After a merger the successor continues the old member's participation in every pool.
+
+    What the old member was charged stays in its name (its runs are history); entries after
+    the merger are shared with the successor. Where the successor already takes part, the old
+    participation ends the day before the merger.
+    """
+    for pool in await repository.pools(session):
+        rows = await repository.participants_of(session, pool.id)
+        old = [p for p in rows if p.member_id == old_id and p.left_on is None]
+        if not old:
+            continue
+        (participant,) = old
+        before = snapshot(participant)
+        if any(p.member_id == new_id for p in rows):
+            participant.left_on = effective - timedelta(days=1)
+        else:
+            participant.member_id = new_id
+        await session.flush()
+        await _audit(session, actor, "merge", participant, before, new_id)

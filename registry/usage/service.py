@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -608,3 +608,50 @@ async def usage_totals(
     return await repository.usage_totals(
         session, member_ids, application_id, metric, month_of(first), month_of(last)
     )
+
+
+async def transfer_member(
+    session: AsyncSession, actor: Actor, old_id: int, new_id: int, effective: date
+) -> None:
+    """After a merger the successor continues the old member's adoptions and usage rights.
+
+    Where the successor already uses the application itself, the old adoption is phased out
+    the day before the merger instead. Recorded usage stays with the member that used it.
+    """
+    found = await repository.adoptions_of_members(session, [old_id, new_id])
+    own = {a.application_id for a in found[new_id] if a.stage is not AdoptionStage.PHASED_OUT}
+    changes: list[Change] = []
+    for adoption in found[old_id]:
+        if adoption.stage is AdoptionStage.PHASED_OUT:
+            continue
+        right = await repository.right_of_adoption(session, adoption.id)
+        before = snapshot(adoption)
+        right_before = snapshot(right) if right else None
+        if adoption.application_id in own:
+            adoption.stage = AdoptionStage.PHASED_OUT
+            adoption.phased_out_on = effective - timedelta(days=1)
+            if right is not None:
+                right.end_date = adoption.phased_out_on
+        else:
+            adoption.member_id = new_id
+            if right is not None:
+                right.member_id = new_id
+            community = await catalogue.community_of(session, adoption.application_id)
+            if all(c.member_id != new_id for c in community):
+                session.add(
+                    CommunityMember(
+                        application_id=adoption.application_id,
+                        member_id=new_id,
+                        stage=JoinStage.COMPLETE_PACKAGE,
+                        joined_on=effective,
+                    )
+                )
+        await session.flush()
+        changes.append(
+            Change("merge", "adoption", str(adoption.id), before, snapshot(adoption), new_id)
+        )
+        if right is not None:
+            changes.append(
+                Change("merge", "usage_right", str(right.id), right_before, snapshot(right), new_id)
+            )
+    await record_many(session, actor, changes)

@@ -233,6 +233,17 @@ async def test_merger_through_the_api(api: GraphQLClient) -> None:
     assert result["successor"] == {"cbsCode": "GM1990", "validFrom": "2027-01-01"}
     assert result["successorMember"] == {"code": "woerden-oudewater"}
     assert result["absorbed"] == [{"code": "woerden"}]
+    moved = await api.data(
+        """{ member(code: "woerden-oudewater") { adoptions { applicationSlug stage } }
+             costPool(code: "oprichting") { participants { memberCode percentage } } }"""
+    )
+    assert sorted(a["applicationSlug"] for a in moved["member"]["adoptions"]) == [
+        "subsidieportaal",
+        "zaakafhandeling",
+    ]
+    assert {"memberCode": "woerden-oudewater", "percentage": "25"} in moved["costPool"][
+        "participants"
+    ]
 
 
 async def test_memberships_by_status(api: GraphQLClient) -> None:
