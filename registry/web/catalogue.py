@@ -18,6 +18,7 @@ from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
+from registry.usage import service as usage
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import LANGUAGE_PARAM
@@ -182,6 +183,7 @@ class CatalogueController(Controller):
         people = await members.members_by_ids(
             db_session, [i for i in (lead_id, owner_id) if i is not None]
         )
+        users = await usage.users_of(db_session, application.id)
         return render(
             request,
             "catalogue/detail.html",
@@ -191,5 +193,6 @@ class CatalogueController(Controller):
                 "standards": standards.get(application.id, []),
                 "lead": people.get(lead_id) if lead_id is not None else None,
                 "owner": people.get(owner_id) if owner_id is not None else None,
+                "users": users,
             },
         )

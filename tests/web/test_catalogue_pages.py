@@ -132,7 +132,8 @@ async def test_detail_page_shows_everything_about_an_application(client: Client)
     assert 'href="https://github.com/example-cooperatie/zaakafhandeling"' in html
     assert "Gemeente Eindhoven" in html
     assert "De coöperatie" in html
-    standards = re.findall(r'<li class="utrecht-unordered-list__item">([^<]+)</li>', html)
+    section = html[html.index(">Standaarden<") : html.index('id="releases"')]
+    standards = re.findall(r'<li class="utrecht-unordered-list__item">([^<]+)</li>', section)
     assert [unescape(s) for s in standards] == [
         "Common Ground",
         "NL API Strategie",
@@ -274,3 +275,16 @@ async def test_stylesheets_are_served_locally(client: Client) -> None:
         assert response.headers["content-type"].startswith("text/css")
     components = (await client.get("/static/vendor/utrecht-components.css")).text
     assert ".utrecht-status-badge" in components
+
+
+async def test_application_page_shows_its_users_and_the_inhabitants_they_serve(
+    client: AsyncTestClient[Any],
+) -> None:
+    html = (await client.get("/applicaties/zaakafhandeling")).text
+    # Eindhoven, Tilburg, Woerden and the GR (Boxtel + Sint-Michielsgestel) in production:
+    # 234,394 + 219,789 + 52,299 + 30,801 + 29,208 = 566,491 inhabitants (CBS 2020).
+    assert "4 leden gebruiken deze applicatie in productie" in html
+    assert "566.491 inwoners" in html
+    assert "Gemeente Tilburg" in html[html.index('id="gebruikers"') :]
+    english = (await client.get("/applicaties/zaakafhandeling?lang=en")).text
+    assert "together they serve 566,491 inhabitants" in english
