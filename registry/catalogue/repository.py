@@ -161,3 +161,13 @@ async def business_cases_of(session: AsyncSession, application_id: int) -> list[
         .order_by(BusinessCase.created_at, BusinessCase.id)
     )
     return list(rows)
+
+
+async def list_all(session: AsyncSession) -> list[Application]:
+    """Every application that is not retired, by name: the choices on a form."""
+    rows = await session.scalars(
+        select(Application)
+        .where(Application.status != ApplicationStatus.RETIRED)
+        .order_by(Application.name)
+    )
+    return list(rows)

@@ -25,6 +25,7 @@ from registry.web.login import LoginController, csrf_config, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.pages import not_found_page
 from registry.web.security import check_settings, session_config
+from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CatalogueController,
             LoginController,
             MemberPagesController,
+            UsagePagesController,
             FeePagesController,
             AuditController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

@@ -1,0 +1,201 @@
+"""A member's applications and usage: adopt, move through the lifecycle, report usage.
+
+Member users see and report usage; member admins (and the directie) adopt and advance.
+A refused form shows every broken rule by field and stores nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.catalogue import repository as catalogue
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, FieldError, ValidationFailed
+from registry.members import repository as members
+from registry.members.models import Member
+from registry.usage import service
+from registry.usage.models import AdoptionStage, Metric
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+NOTICE_KEY = "usage_notice"
+
+
+async def _member(db_session: AsyncSession, code: str) -> Member:
+    member = await members.member_by_code(db_session, code)
+    if member is None:
+        raise NotFoundException(f"no member '{code}'")
+    return member
+
+
+def _date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed.single(field, "invalid_date", "not a date (YYYY-MM-DD)") from None
+
+
+def _decimal(value: str, field: str) -> Decimal:
+    try:
+        return Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationFailed.single(field, "not_a_number", "not a number") from None
+
+
+async def _page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    member: Member,
+    *,
+    errors: tuple[FieldError, ...] = (),
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    day = today()
+    first = date(day.year - 1, day.month, 1)
+    views = await service.adoptions_of(db_session, actor, member.id)
+    records = await service.usage_of(db_session, actor, member.id, first, day)
+    fees = await service.usage_fee_preview(
+        db_session, actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
+    )
+    applications = await catalogue.list_all(db_session)
+    notice = request.session.pop(NOTICE_KEY, None)
+    return render(
+        request,
+        "usage/member.html",
+        {
+            "active_page": "mine" if member.id in actor.member_ids else None,
+            "member": member,
+            "adoptions": views,
+            "records": records,
+            "fees": fees,
+            "fees_total": sum(line.amount for line in fees),
+            "applications": applications,
+            "stages": list(AdoptionStage),
+            "metrics": list(Metric),
+            "may_adopt": allows(actor, Permission.ADOPTION_MANAGE, member.id),
+            "may_report": allows(actor, Permission.USAGE_WRITE, member.id),
+            "errors": errors,
+            "form": form or {},
+            "notice": notice if isinstance(notice, str) else None,
+            "today": day,
+        },
+        status_code=status_code,
+    )
+
+
+class UsagePagesController(Controller):
+    path = "/leden/{code:str}/gebruik"
+    include_in_schema = False
+
+    @get(
+        "/", name="member-usage", opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code")
+    )
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        return await _page(request, db_session, actor, await _member(db_session, code))
+
+    async def _change(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        code: str,
+        notice: str,
+        work: Any,
+    ) -> Response[Any]:
+        member = await _member(db_session, code)
+        form = {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}
+        try:
+            await work(member, form)
+        except DomainError as error:
+            await db_session.rollback()
+            errors = (
+                error.errors
+                if isinstance(error, ValidationFailed)
+                else (FieldError("", error.code, error.message),)
+            )
+            member = await _member(db_session, code)  # reloaded: the rollback expired it
+            return await _page(
+                request, db_session, actor, member, errors=errors, form=form, status_code=422
+            )
+        request.session[NOTICE_KEY] = notice
+        return Redirect(f"/leden/{code}/gebruik", status_code=303)
+
+    @post("/adopteren", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
+    async def adopt(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        async def work(member: Member, form: dict[str, str]) -> None:
+            data = service.AdoptionInput(
+                member.code,
+                form.get("application", ""),
+                _date(form.get("acquisition_on", ""), "acquisitionOn"),
+                form.get("module", ""),
+                form.get("version", ""),
+                form.get("contact_name", ""),
+                form.get("contact_email", ""),
+            )
+            await service.adopt(db_session, actor, data, today())
+
+        return await self._change(request, db_session, actor, code, "adopted", work)
+
+    @post("/{adoption:int}/fase", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
+    async def advance(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+        adoption: FromPath[int],
+    ) -> Response[Any]:
+        async def work(member: Member, form: dict[str, str]) -> None:
+            try:
+                stage = AdoptionStage(form.get("stage", ""))
+            except ValueError:
+                raise ValidationFailed.single("stage", "unknown_stage", "choose a stage") from None
+            on = _date(form.get("on", ""), "date")
+            await service.advance(db_session, actor, adoption, stage, on, today(), member.code)
+
+        return await self._change(request, db_session, actor, code, "advanced", work)
+
+    @post("/registreren", opt=audience(Permission.USAGE_WRITE, member_param="code"))
+    async def report(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        async def work(member: Member, form: dict[str, str]) -> None:
+            item = service.UsageInput(
+                member.code,
+                form.get("application", ""),
+                form.get("period", ""),
+                form.get("metric", ""),
+                _decimal(form.get("quantity", ""), "quantity"),
+            )
+            await service.record_usage(db_session, actor, [item])
+
+        return await self._change(request, db_session, actor, code, "recorded", work)

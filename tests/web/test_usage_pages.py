@@ -1,0 +1,149 @@
+"""A member's applications and usage page: adopt, advance, report; refusals shown by field."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+
+from registry.db import create_engine, create_session_factory, transaction
+from registry.demo import load_demo
+from registry.migrate import upgrade
+from registry.usage.models import Adoption, UsageRecord
+from registry.web.app import create_app
+from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
+
+
+@pytest.fixture(scope="session")
+async def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("usage") / "demo.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with transaction(create_session_factory(engine)) as session:
+            assert await load_demo(session)
+    finally:
+        await engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: these pages store adoptions and usage."""
+    copy = tmp_path / "demo.sqlite3"
+    copy.write_bytes(demo_template.read_bytes())
+    return f"sqlite+aiosqlite:///{copy}"
+
+
+@pytest.fixture
+async def client(demo_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(app=create_app(dev_settings(demo_url))) as test_client:
+        yield test_client
+
+
+async def _count(url: str, model: type[object]) -> int:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return (await session.scalar(select(func.count()).select_from(model))) or 0
+    finally:
+        await engine.dispose()
+
+
+async def _post(client: AsyncTestClient[Any], path: str, data: dict[str, str]) -> Any:
+    page = await client.get("/leden/woerden/gebruik")
+    return await client.post(
+        path, data={**data, "_csrf_token": csrf_token_in(page.text)}, follow_redirects=False
+    )
+
+
+async def test_member_admin_adopts_advances_and_reports(
+    client: AsyncTestClient[Any], demo_url: str
+) -> None:
+    await log_in_as(client, "wim-woerden")
+    page = await client.get("/leden/woerden/gebruik")
+    assert page.status_code == 200
+    assert "Zaakafhandelcomponent" in page.text
+    assert "EUPL-1.2" in page.text
+    adopted = await _post(
+        client,
+        "/leden/woerden/gebruik/adopteren",
+        {"application": "mijn-gemeente", "acquisition_on": "2026-10-01", "module": "Portaal"},
+    )
+    assert adopted.status_code == 303
+    shown = await client.get("/leden/woerden/gebruik")
+    assert "De applicatie is in gebruik genomen" in shown.text
+    row = shown.text[shown.text.index('id="gebruik-mijn-gemeente"') :]
+    adoption_id = row.split("/gebruik/")[1].split("/fase")[0]
+    advanced = await _post(
+        client,
+        f"/leden/woerden/gebruik/{adoption_id}/fase",
+        {"stage": "in_production", "on": "2026-11-02"},
+    )
+    assert advanced.status_code == 303
+    records = await _count(demo_url, UsageRecord)
+    reported = await _post(
+        client,
+        "/leden/woerden/gebruik/registreren",
+        {
+            "application": "mijn-gemeente",
+            "period": "2026-11",
+            "metric": "active_users",
+            "quantity": "340",
+        },
+    )
+    assert reported.status_code == 303
+    assert await _count(demo_url, UsageRecord) == records + 1
+
+
+async def test_refusals_name_the_field_and_store_nothing(
+    client: AsyncTestClient[Any], demo_url: str
+) -> None:
+    await log_in_as(client, "wim-woerden")
+    adoptions = await _count(demo_url, Adoption)
+    future = await _post(
+        client,
+        "/leden/woerden/gebruik/adopteren",
+        {"application": "mijn-gemeente", "acquisition_on": "2030-01-01"},
+    )
+    assert future.status_code == 422
+    assert "acquisitionOn" in future.text
+    assert "in_future" in future.text
+    negative = await _post(
+        client,
+        "/leden/woerden/gebruik/registreren",
+        {
+            "application": "zaakafhandeling",
+            "period": "2026-11",
+            "metric": "transactions",
+            "quantity": "-4",
+        },
+    )
+    assert negative.status_code == 422
+    assert "negative_quantity" in negative.text
+    assert await _count(demo_url, Adoption) == adoptions
+
+
+async def test_who_may_see_and_change(client: AsyncTestClient[Any]) -> None:
+    await log_in_as(client, "wendy-woerden")  # member user: sees and reports, does not adopt
+    page = await client.get("/leden/woerden/gebruik")
+    assert page.status_code == 200
+    assert "Gebruik registreren" in page.text
+    assert "Applicatie in gebruik nemen" not in page.text
+    refused = await _post(
+        client,
+        "/leden/woerden/gebruik/adopteren",
+        {"application": "mijn-gemeente", "acquisition_on": "2026-10-01"},
+    )
+    assert refused.status_code == 403
+    assert (await client.get("/leden/eindhoven/gebruik")).status_code == 403
+
+
+async def test_the_member_page_links_to_the_usage_page(client: AsyncTestClient[Any]) -> None:
+    await log_in_as(client, "wendy-woerden")
+    assert 'href="/leden/woerden/gebruik"' in (await client.get("/leden/woerden")).text
