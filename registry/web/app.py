@@ -24,6 +24,7 @@ from registry.web.i18n import configure_templates
 from registry.web.login import LoginController, csrf_config, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.pages import not_found_page
+from registry.web.pools import PoolPagesController
 from registry.web.security import check_settings, session_config
 from registry.web.usage import UsagePagesController
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginController,
             MemberPagesController,
             UsagePagesController,
+            PoolPagesController,
             FeePagesController,
             AuditController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

@@ -1,0 +1,175 @@
+"""Cost pool pages: the pools, one pool with its runs and previews, and a member's shares.
+
+The directie previews an allocation or settlement run and stores it; the form carries the
+SHA-256 of the previewed inputs, so what is stored is what was seen. Auditors read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.costs import repository as costs
+from registry.costs import service
+from registry.costs.service import RunPreview
+from registry.kit.clock import today
+from registry.kit.errors import FieldError, ValidationFailed
+from registry.members import repository as members
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+NOTICE_KEY = "pool_notice"
+INPUTS_FIELD = "invoer"
+
+
+async def _pool_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    code: str,
+    *,
+    errors: tuple[FieldError, ...] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    pool = await costs.pool_by_code(db_session, code)
+    if pool is None:
+        raise NotFoundException(f"no cost pool '{code}'")
+    view = await service.overview(db_session, pool)
+    allocation: RunPreview | None = None
+    settlements: list[RunPreview] = []
+    if allows(actor, Permission.COSTS_MANAGE) and not errors:
+        try:
+            allocation = await service.preview_allocation(db_session, actor, code, today())
+            for member_code in await service.pending_settlements(db_session, code):
+                settlements.append(
+                    await service.preview_settlement(db_session, actor, code, member_code)
+                )
+        except ValidationFailed as failed:
+            errors = failed.errors
+    names = {
+        m.code: m.name
+        for m in (
+            await members.members_by_ids(db_session, [p.member_id for _, p in view.participants])
+        ).values()
+    }
+    notice = request.session.pop(NOTICE_KEY, None)
+    return render(
+        request,
+        "pools/pool.html",
+        {
+            "active_page": "pools",
+            "view": view,
+            "names": names,
+            "allocation": allocation,
+            "settlements": settlements,
+            "errors": errors,
+            "notice": notice if isinstance(notice, str) else None,
+            "inputs_field": INPUTS_FIELD,
+        },
+        status_code=status_code,
+    )
+
+
+class PoolPagesController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/kostenpotten", name="pools", opt=audience(Permission.FINANCE_READ))
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        views = [await service.overview(db_session, p) for p in await costs.pools(db_session)]
+        return render(request, "pools/index.html", {"active_page": "pools", "views": views})
+
+    @get("/kostenpotten/{code:str}", name="pool", opt=audience(Permission.FINANCE_READ))
+    async def pool(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        return await _pool_page(request, db_session, actor, code)
+
+    @post("/kostenpotten/{code:str}/verdelen", opt=audience(Permission.COSTS_MANAGE))
+    async def allocate(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        seen = (await request.form()).get(INPUTS_FIELD)
+        try:
+            preview = await service.preview_allocation(db_session, actor, code, today())
+            if preview.inputs_sha256 != seen:
+                raise ValidationFailed.single(
+                    "inputs", "changed", "the inputs changed since the preview; check it again"
+                )
+            await service.run_allocation(db_session, actor, code, today(), today())
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _pool_page(
+                request, db_session, actor, code, errors=failed.errors, status_code=422
+            )
+        request.session[NOTICE_KEY] = "allocated"
+        return Redirect(f"/kostenpotten/{code}", status_code=303)
+
+    @post("/kostenpotten/{code:str}/verrekenen/{member:str}", opt=audience(Permission.COSTS_MANAGE))
+    async def settle(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+        member: FromPath[str],
+    ) -> Response[Any]:
+        seen = (await request.form()).get(INPUTS_FIELD)
+        try:
+            preview = await service.preview_settlement(db_session, actor, code, member)
+            if preview.inputs_sha256 != seen:
+                raise ValidationFailed.single(
+                    "inputs", "changed", "the inputs changed since the preview; check it again"
+                )
+            await service.run_settlement(db_session, actor, code, member, today())
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _pool_page(
+                request, db_session, actor, code, errors=failed.errors, status_code=422
+            )
+        request.session[NOTICE_KEY] = "settled"
+        return Redirect(f"/kostenpotten/{code}", status_code=303)
+
+    @get(
+        "/leden/{code:str}/kosten",
+        name="member-costs",
+        opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code"),
+    )
+    async def member_costs(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        member = await members.member_by_code(db_session, code)
+        if member is None:
+            raise NotFoundException(f"no member '{code}'")
+        shares = await service.shares_of_member(db_session, actor, member.id)
+        return render(
+            request,
+            "pools/member.html",
+            {
+                "member": member,
+                "shares": shares,
+                "totals": service.totals_per_pool_and_year(shares),
+            },
+        )
