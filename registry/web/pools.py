@@ -6,6 +6,7 @@ SHA-256 of the previewed inputs, so what is stored is what was seen. Auditors re
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -78,6 +79,32 @@ async def _pool_page(
     )
 
 
+async def _store_as_seen(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    code: str,
+    notice: str,
+    preview: Callable[[], Awaitable[RunPreview]],
+    store: Callable[[], Awaitable[service.RunResult]],
+) -> Response[Any]:
+    """Store the run only if its inputs are those of the preview the person saw."""
+    seen = (await request.form()).get(INPUTS_FIELD)
+    try:
+        if (await preview()).inputs_sha256 != seen:
+            raise ValidationFailed.single(
+                "inputs", "changed", "the inputs changed since the preview; check it again"
+            )
+        await store()
+    except ValidationFailed as failed:
+        await db_session.rollback()
+        return await _pool_page(
+            request, db_session, actor, code, errors=failed.errors, status_code=422
+        )
+    request.session[NOTICE_KEY] = notice
+    return Redirect(f"/kostenpotten/{code}", status_code=303)
+
+
 class PoolPagesController(Controller):
     path = "/"
     include_in_schema = False
@@ -107,21 +134,15 @@ class PoolPagesController(Controller):
         actor: CurrentActor,
         code: FromPath[str],
     ) -> Response[Any]:
-        seen = (await request.form()).get(INPUTS_FIELD)
-        try:
-            preview = await service.preview_allocation(db_session, actor, code, today())
-            if preview.inputs_sha256 != seen:
-                raise ValidationFailed.single(
-                    "inputs", "changed", "the inputs changed since the preview; check it again"
-                )
-            await service.run_allocation(db_session, actor, code, today(), today())
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _pool_page(
-                request, db_session, actor, code, errors=failed.errors, status_code=422
-            )
-        request.session[NOTICE_KEY] = "allocated"
-        return Redirect(f"/kostenpotten/{code}", status_code=303)
+        return await _store_as_seen(
+            request,
+            db_session,
+            actor,
+            code,
+            "allocated",
+            lambda: service.preview_allocation(db_session, actor, code, today()),
+            lambda: service.run_allocation(db_session, actor, code, today(), today()),
+        )
 
     @post("/kostenpotten/{code:str}/verrekenen/{member:str}", opt=audience(Permission.COSTS_MANAGE))
     async def settle(
@@ -132,21 +153,15 @@ class PoolPagesController(Controller):
         code: FromPath[str],
         member: FromPath[str],
     ) -> Response[Any]:
-        seen = (await request.form()).get(INPUTS_FIELD)
-        try:
-            preview = await service.preview_settlement(db_session, actor, code, member)
-            if preview.inputs_sha256 != seen:
-                raise ValidationFailed.single(
-                    "inputs", "changed", "the inputs changed since the preview; check it again"
-                )
-            await service.run_settlement(db_session, actor, code, member, today())
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _pool_page(
-                request, db_session, actor, code, errors=failed.errors, status_code=422
-            )
-        request.session[NOTICE_KEY] = "settled"
-        return Redirect(f"/kostenpotten/{code}", status_code=303)
+        return await _store_as_seen(
+            request,
+            db_session,
+            actor,
+            code,
+            "settled",
+            lambda: service.preview_settlement(db_session, actor, code, member),
+            lambda: service.run_settlement(db_session, actor, code, member, today()),
+        )
 
     @get(
         "/leden/{code:str}/kosten",

@@ -6,6 +6,7 @@ A refused form shows every broken rule by field and stores nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -119,7 +120,7 @@ class UsagePagesController(Controller):
         actor: Actor,
         code: str,
         notice: str,
-        work: Any,
+        work: Callable[[Member, dict[str, str]], Awaitable[None]],
     ) -> Response[Any]:
         member = await _member(db_session, code)
         form = {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.costs import models, repository, service
@@ -59,6 +61,18 @@ def _participant(code: str, p: models.PoolParticipant) -> PoolParticipant:
     return PoolParticipant(
         member_code=code, joined_on=p.joined_on, left_on=p.left_on, percentage=p.percentage
     )
+
+
+async def _run(
+    info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[service.RunResult]]
+) -> AllocationRunPayload:
+    try:
+        async with info.context.transaction() as session:
+            result = await store(session)
+    except DomainError as error:
+        return AllocationRunPayload(errors=field_errors(error))
+    runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
+    return AllocationRunPayload(runs=runs, created=result.created)
 
 
 @strawberry.type
@@ -173,15 +187,13 @@ class CostsMutation:
     async def allocation_run_create(
         self, info: Info, pool: str, until: date
     ) -> AllocationRunPayload:
-        try:
-            async with info.context.transaction() as session:
-                result = await service.run_allocation(
-                    session, info.context.actor, pool, until, today()
-                )
-        except DomainError as error:
-            return AllocationRunPayload(errors=field_errors(error))
-        runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
-        return AllocationRunPayload(runs=runs, created=result.created)
+        return await _run(
+            info,
+            pool,
+            lambda session: service.run_allocation(
+                session, info.context.actor, pool, until, today()
+            ),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -190,15 +202,13 @@ class CostsMutation:
     async def settlement_run_create(
         self, info: Info, pool: str, member: str
     ) -> AllocationRunPayload:
-        try:
-            async with info.context.transaction() as session:
-                result = await service.run_settlement(
-                    session, info.context.actor, pool, member, today()
-                )
-        except DomainError as error:
-            return AllocationRunPayload(errors=field_errors(error))
-        runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
-        return AllocationRunPayload(runs=runs, created=result.created)
+        return await _run(
+            info,
+            pool,
+            lambda session: service.run_settlement(
+                session, info.context.actor, pool, member, today()
+            ),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),
