@@ -37,8 +37,8 @@ from registry.members.service import decision_of, figures_of, membership_dates
 MIN_YEAR, MAX_YEAR = 1990, 2200
 
 
-def _authorise(actor: Actor, permission: Permission = Permission.FEES_MANAGE) -> None:
-    if not allows(actor, permission):
+def _authorise(actor: Actor) -> None:
+    if not allows(actor, Permission.FEES_MANAGE):
         raise Forbidden("only the directie sets rates and runs fees")
 
 
