@@ -14,7 +14,6 @@ from registry.costs.models import (
     CostEntry,
     CostPool,
     PoolParticipant,
-    RunKind,
 )
 
 
@@ -77,18 +76,6 @@ async def lines_of_member(
         .order_by(AllocationRun.pool_id, AllocationRun.sequence, AllocationLine.entry_id)
     )
     return [(run, line) for run, line in rows]
-
-
-async def reversed_run_ids(session: AsyncSession, pool_ids: Sequence[int]) -> set[int]:
-    if not pool_ids:
-        return set()
-    rows = await session.scalars(
-        select(AllocationRun.reverses_run_id).where(
-            AllocationRun.pool_id.in_(pool_ids),
-            AllocationRun.kind == RunKind.REVERSAL,
-        )
-    )
-    return {run_id for run_id in rows if run_id is not None}
 
 
 async def pools_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, CostPool]:
