@@ -805,3 +805,10 @@ async def transfer_member(
             participant.member_id = new_id
         await session.flush()
         await _audit(session, actor, "merge", participant, before, new_id)
+
+
+async def applications_of_pools(session: AsyncSession, pools: Sequence[CostPool]) -> dict[str, str]:
+    """Pool code → slug of the application it belongs to (none for the cooperative's own)."""
+    ids = sorted({p.application_id for p in pools if p.application_id is not None})
+    found = await catalogue.applications_by_ids(session, ids)
+    return {p.code: found[p.application_id].slug for p in pools if p.application_id in found}

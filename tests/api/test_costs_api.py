@@ -145,7 +145,7 @@ async def test_member_sees_its_own_shares_with_the_explanation(
 ) -> None:
     user_id = await grant(session_factory, Role.MEMBER_USER, "woerden")
     query = """query($code: String!) { member(code: $code) {
-        costShares { poolCode year amount { amount } }
+        costShares { poolCode applicationSlug year amount { amount } }
         costLines { poolCode runKind key weight weightTotal amount { amount } }
     } }"""
     async with graphql_client(db_url, user_id=user_id) as client:
@@ -155,6 +155,8 @@ async def test_member_sees_its_own_shares_with_the_explanation(
         (s["poolCode"], s["year"]): s["amount"]["amount"] for s in own["member"]["costShares"]
     }
     assert shares[("oprichting", 2020)] == "23125.00"
+    slugs = {s["poolCode"]: s["applicationSlug"] for s in own["member"]["costShares"]}
+    assert slugs == {"oprichting": None, "zaakafhandeling-bouw": "zaakafhandeling"}
     settlement = [line for line in own["member"]["costLines"] if line["runKind"] == "SETTLEMENT"]
     assert settlement
     assert all(Decimal(line["amount"]["amount"]) < 0 for line in settlement)  # credited

@@ -145,6 +145,9 @@ class MemberAmount:
 class CostShare:
     pool_code: str
     pool_name: str
+    application_slug: str | None = strawberry.field(
+        description="The application the pool belongs to; null for the cooperative's own costs."
+    )
     year: int
     amount: Money
 

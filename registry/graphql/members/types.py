@@ -10,7 +10,12 @@ import strawberry
 
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
-from registry.costs.service import MemberShare, shares_of_member, totals_per_pool_and_year
+from registry.costs.service import (
+    MemberShare,
+    applications_of_pools,
+    shares_of_member,
+    totals_per_pool_and_year,
+)
 from registry.graphql.context import Info
 from registry.graphql.money import Money
 from registry.graphql.permissions import policy
@@ -144,10 +149,13 @@ class Member:
 
         shares = await _shares(info, self.id)
         pools = {s.pool.code: s.pool for s in shares}
+        async with info.context.db() as session:
+            slugs = await applications_of_pools(session, list(pools.values()))
         return [
             CostShare(
                 pool_code=code,
                 pool_name=pools[code].name,
+                application_slug=slugs.get(code),
                 year=year,
                 amount=Money.of_cents(amount),
             )
