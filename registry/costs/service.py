@@ -508,7 +508,14 @@ async def preview_settlement(
             "earlier_joiner_unsettled",
             "settle the members that joined earlier first: " + ", ".join(waiting),
         )
-    before = [p for p in state.participants if p.joined_on <= newcomer.joined_on and p != newcomer]
+    # Who bears the earlier entries now: those who joined before, and joiners already
+    # settled; another member joining the same day is settled on its own, after this one.
+    before = [
+        p
+        for p in state.participants
+        if p != newcomer
+        and (p.joined_on < newcomer.joined_on or p.member_code in state.settled_newcomers)
+    ]
     try:
         result = settle(
             state.key, before, [*before, newcomer], earlier, state.positions, newcomer.joined_on

@@ -13,6 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
@@ -49,7 +50,8 @@ async def _pool_page(
     if allows(actor, Permission.COSTS_MANAGE) and not errors:
         try:
             allocation = await service.preview_allocation(db_session, actor, code, today())
-            for member_code in await service.pending_settlements(db_session, code):
+            # One at a time, in the order the members joined: each builds on the previous.
+            for member_code in (await service.pending_settlements(db_session, code))[:1]:
                 settlements.append(
                     await service.preview_settlement(db_session, actor, code, member_code)
                 )
@@ -91,15 +93,25 @@ async def _store_as_seen(
     """Store the run only if its inputs are those of the preview the person saw."""
     seen = (await request.form()).get(INPUTS_FIELD)
     try:
-        if (await preview()).inputs_sha256 != seen:
+        previewed = await preview()
+        if previewed.empty:
+            notice = "nothing"
+        elif previewed.inputs_sha256 != seen:
             raise ValidationFailed.single(
                 "inputs", "changed", "the inputs changed since the preview; check it again"
             )
-        await store()
+        else:
+            await store()
     except ValidationFailed as failed:
         await db_session.rollback()
         return await _pool_page(
             request, db_session, actor, code, errors=failed.errors, status_code=422
+        )
+    except IntegrityError:  # another run of this pool was stored at the same moment
+        await db_session.rollback()
+        conflict = FieldError("run", "concurrent", "another run was stored at the same moment")
+        return await _pool_page(
+            request, db_session, actor, code, errors=(conflict,), status_code=409
         )
     request.session[NOTICE_KEY] = notice
     return Redirect(f"/kostenpotten/{code}", status_code=303)

@@ -8,7 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
+from registry.catalogue.models import JoinStage
+from registry.catalogue.service import join_community
 from registry.costs.models import AllocationRun, CostCategory, PoolKind, RunKind
 from registry.costs.service import (
     EntryInput,
@@ -19,12 +22,15 @@ from registry.costs.service import (
     close_period,
     correct_run,
     create_pool,
+    pending_settlements,
     preview_allocation,
     run_allocation,
+    run_pool,
     run_settlement,
 )
 from registry.costs.sharing import AllocationKey
 from registry.kit.errors import ValidationFailed
+from registry.kit.money import Cents, allocate
 from registry.members.population import parse_cbs_csv
 from registry.members.service import MemberInput, import_population
 from registry.usage.service import AdoptionInput, UsageInput, adopt, record_usage
@@ -32,6 +38,7 @@ from tests.costs.conftest import ACTOR
 from tests.fees.conftest import admit_member
 
 TODAY = date(2023, 6, 1)
+TILBURG_DAY = date(2023, 1, 1)
 
 
 async def _application_pool(session: AsyncSession) -> None:
@@ -229,3 +236,41 @@ async def test_usage_key_divides_by_recorded_usage(pool_members: AsyncSession) -
     result = await run_allocation(session, ACTOR, "zaak-hosting", date(2024, 12, 31), TODAY)
     # 600 of 800 cases in 2024 for Eindhoven, 200 for Woerden (the 2025 month does not count).
     assert _totals(result.run) == {"eindhoven": 75_000, "woerden": 25_000}
+
+
+async def test_two_members_joining_the_same_day_are_each_settled_once(
+    pool_members: AsyncSession,
+) -> None:
+    session = pool_members
+    await _application_pool(session)
+    await run_allocation(session, ACTOR, "zaak-ontwikkeling", TODAY, TODAY)
+    await admit_member(
+        session,
+        MemberInput("amsterdam", "Gemeente Amsterdam", "gemeente", ["GM0363"]),
+        date(2020, 1, 1),
+    )
+    await join_community(
+        session, ACTOR, "zaakafhandeling", "amsterdam", JoinStage.COMPLETE_PACKAGE, TILBURG_DAY
+    )
+    for member in ("amsterdam", "tilburg"):
+        await add_participant(session, ACTOR, "zaak-ontwikkeling", member, TILBURG_DAY)
+    assert await pending_settlements(session, "zaak-ontwikkeling") == ["amsterdam", "tilburg"]
+    runs = await run_pool(session, ACTOR, "zaak-ontwikkeling", TODAY, TODAY)
+    assert [r.kind for r in runs] == [RunKind.SETTLEMENT, RunKind.SETTLEMENT]
+    assert all(r.total_cents == 0 for r in runs)
+    assert await pending_settlements(session, "zaak-ontwikkeling") == []
+    positions: dict[str, int] = {}
+    for run in await session.scalars(
+        select(AllocationRun).options(selectinload(AllocationRun.lines))
+    ):
+        for line in run.lines:
+            positions[line.member_code] = positions.get(line.member_code, 0) + line.amount_cents
+    # As if all five had taken part from the start: 2,500,000 cents by inhabitants.
+    everyone = {
+        "eindhoven": 234_394,
+        "woerden": 52_299,
+        "gr-meierijstad-noord": 60_009,
+        "tilburg": 219_789,
+        "amsterdam": 872_757,
+    }
+    assert positions == allocate(Cents(2_500_000), everyone, str)
