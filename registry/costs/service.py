@@ -692,6 +692,14 @@ class PoolOverview:
     def total(self) -> Cents:
         return Cents(sum(e.amount_cents for e in self.entries))
 
+    @staticmethod
+    def run_totals(run: AllocationRun) -> dict[str, Cents]:
+        """What each member bears (or is credited) in a run, over all its entries."""
+        totals: dict[str, int] = {}
+        for line in run.lines:
+            totals[line.member_code] = totals.get(line.member_code, 0) + line.amount_cents
+        return {code: Cents(amount) for code, amount in sorted(totals.items())}
+
 
 async def overview(session: AsyncSession, pool: CostPool) -> PoolOverview:
     rows = await repository.participants_of(session, pool.id)
