@@ -1,0 +1,1 @@
+"""Invoices, credit notes and payments: billing what the registry computed, collecting it."""
