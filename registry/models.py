@@ -1,6 +1,7 @@
 """Every domain's models, imported once so the metadata is complete for Alembic and the tests."""
 
 from registry.audit import models as audit
+from registry.billing import models as billing
 from registry.auth import models as auth
 from registry.catalogue import models as catalogue
 from registry.costs import models as costs
@@ -11,4 +12,4 @@ from registry.usage import models as usage
 
 metadata = Base.metadata
 
-__all__ = ["audit", "auth", "catalogue", "costs", "fees", "members", "metadata", "usage"]
+__all__ = ["audit", "auth", "billing", "catalogue", "costs", "fees", "members", "metadata", "usage"]

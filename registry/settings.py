@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Where people reach the registry; login callbacks return here.",
     )
+    payment_term_days: int = Field(default=30, ge=1, le=365, description="Days to pay an invoice.")
+    cooperative_name: str = "Coöperatie Samen Digitaal U.A."
+    cooperative_street: str = "Stationsplein 1"
+    cooperative_postal_code: str = "3511 ED"
+    cooperative_city: str = "Utrecht"
+    cooperative_kvk: str = Field(default="12345678", description="KvK number on invoices.")
+    cooperative_vat_id: str | None = Field(default=None, description="VAT id on invoices.")
+    cooperative_email: str = "facturen@samendigitaal.example"
+    cooperative_iban: str = Field(default="NL91ABNA0417164300", description="IBAN on invoices.")
+    cooperative_bic: str | None = "ABNANL2A"
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "nl"

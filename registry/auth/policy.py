@@ -23,6 +23,10 @@ class Permission(enum.StrEnum):
     FINANCE_READ = "finance:read"
     COSTS_MANAGE = "costs:manage"
     ADOPTION_MANAGE = "adoption:manage"
+    BILLING_MANAGE = "billing:manage"
+    INVOICES_READ = "invoices:read"
+    INVOICES_PAY = "invoices:pay"
+    BILLING_DETAILS_MANAGE = "billing-details:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,14 @@ RULES: dict[Permission, Rule] = {
     Permission.FINANCE_READ: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
     Permission.COSTS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
     Permission.ADOPTION_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
+    Permission.BILLING_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.INVOICES_READ: Rule(
+        frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_ADMIN})
+    ),
+    Permission.INVOICES_PAY: Rule(frozenset(), frozenset({Role.MEMBER_ADMIN})),
+    Permission.BILLING_DETAILS_MANAGE: Rule(
+        frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})
+    ),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

@@ -1,0 +1,220 @@
+"""Invoices, credit notes, their lines, payments and the webhook events seen."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.billing.document import DocumentKind, VatCode
+from registry.db import Base
+from registry.kit.types import ExactDecimal, UTCDateTime, str_enum, utcnow
+
+
+class LineCategory(enum.StrEnum):
+    """What a billable item is; VAT is configured per category."""
+
+    CONTRIBUTION = "contribution"
+    ENTRY_FEE = "entry_fee"
+    EXIT_CHARGE = "exit_charge"
+    ALLOCATION = "allocation"
+    SETTLEMENT = "settlement"
+    USAGE_FEE = "usage_fee"
+
+
+class InvoiceStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    CREDITED = "credited"
+    """Settled by a credit note or (for a credit note) carried or refunded in full."""
+
+
+class CreditChoice(enum.StrEnum):
+    """What happens to money the cooperative owes a member after a credit note."""
+
+    CARRY = "carry"
+    """Deducted from the member's next invoice."""
+    REFUND = "refund"
+    """Paid back by bank transfer, recorded by the directie."""
+
+
+class SettlementKind(enum.StrEnum):
+    STRIPE = "stripe"
+    BANK_TRANSFER = "bank_transfer"
+    CREDIT_NOTE = "credit_note"
+    """Part of an invoice settled by a credit note that corrects it."""
+    CARRIED = "carried"
+    """A credit note's remainder carried to the member's credit."""
+    REFUND = "refund"
+
+
+class BillingAccount(Base):
+    """A member's invoice details and its customer at the payment gateway."""
+
+    __tablename__ = "billing_account"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT"), primary_key=True
+    )
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    purchase_order_reference: Mapped[str | None] = mapped_column(String(100))
+    gateway_customer_id: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class VatRule(Base):
+    """The VAT treatment of one line category; copied onto each line when it is drafted."""
+
+    __tablename__ = "vat_rule"
+
+    category: Mapped[LineCategory] = mapped_column(
+        str_enum(LineCategory, "vat_rule_category"), primary_key=True
+    )
+    vat_code: Mapped[VatCode] = mapped_column(str_enum(VatCode, "vat_rule_code"))
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    exemption_reason: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InvoiceNumberCounter(Base):
+    """The last number issued in a year; locked while a number is taken, so none is skipped."""
+
+    __tablename__ = "invoice_number_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Invoice(Base):
+    """An invoice or credit note; once issued its number, lines and amounts never change."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    member_code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, "invoice_kind"))
+    status: Mapped[InvoiceStatus] = mapped_column(
+        str_enum(InvoiceStatus, "invoice_status"), index=True
+    )
+    period_until: Mapped[date] = mapped_column(Date)
+    """The run's cut-off: items billable on or before this day were collected."""
+    year: Mapped[int | None] = mapped_column(Integer)
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_cents: Mapped[int] = mapped_column(BigInteger)
+    gross_cents: Mapped[int] = mapped_column(BigInteger)
+    prepaid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    due_cents: Mapped[int] = mapped_column(BigInteger)
+    """Gross minus credit carried from earlier credit notes; negative for a credit note."""
+    settled_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    corrects_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
+    credit_choice: Mapped[CreditChoice | None] = mapped_column(
+        str_enum(CreditChoice, "credit_choice")
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    customer: Mapped[str] = mapped_column(Text)
+    """The member's invoice details at issue, as canonical JSON."""
+    buyer_reference: Mapped[str] = mapped_column(String(100))
+    gateway_intent_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    payment_pending: Mapped[bool] = mapped_column(default=False)
+    """Issued with an amount due but no PaymentIntent yet (the gateway was unreachable)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_by: Mapped[str | None] = mapped_column(String(200))
+
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        lazy="raise", order_by="InvoiceLine.line_no", cascade="all, delete-orphan"
+    )
+
+
+class InvoiceLine(Base):
+    """One billed item, with the key of the item it bills and where its amount came from."""
+
+    __tablename__ = "invoice_line"
+    __table_args__ = (UniqueConstraint("invoice_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    category: Mapped[LineCategory] = mapped_column(str_enum(LineCategory, "invoice_line_category"))
+    item_key: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(300))
+    billable_on: Mapped[date] = mapped_column(Date)
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_code: Mapped[VatCode] = mapped_column(str_enum(VatCode, "invoice_line_vat_code"))
+    vat_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    exemption_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class Settlement(Base):
+    """Money that settles part of an invoice or credit note: a payment, a refund, a credit.
+
+    On an invoice amounts are positive; on a credit note (negative due) they are negative.
+    """
+
+    __tablename__ = "invoice_settlement"
+    __table_args__ = (UniqueConstraint("kind", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[SettlementKind] = mapped_column(str_enum(SettlementKind, "settlement_kind"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    settled_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(200))
+    """Bank reference, PaymentIntent id, or the number of the credit note involved."""
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class MemberCredit(Base):
+    """A member's credit ledger: carried credit (+) and credit deducted from invoices (−)."""
+
+    __tablename__ = "member_credit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GatewayEventRecord(Base):
+    """A payment-gateway webhook event, stored once: a replay finds it and changes nothing."""
+
+    __tablename__ = "gateway_event"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    intent_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
+    outcome: Mapped[str] = mapped_column(String(40))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,899 @@
+"""Invoice runs, issuing, credit notes and payments. Services flush, never commit.
+
+Calls to the payment gateway happen after the invoice is stored (`request_payment`),
+so an unreachable gateway never stops an invoice from being issued: the invoice waits
+with `payment_pending` until `retry_payment_requests` reaches the gateway.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.audit.snapshot import snapshot
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.billing import repository
+from registry.billing.document import (
+    DocumentKind,
+    DocumentLine,
+    InvoiceDocument,
+    Party,
+    VatCode,
+    VatGroup,
+)
+from registry.billing.gateway import GatewayEvent, GatewayUnavailable, PaymentGateway
+from registry.billing.items import billable_items
+from registry.billing.models import (
+    BillingAccount,
+    CreditChoice,
+    GatewayEventRecord,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    LineCategory,
+    MemberCredit,
+    Settlement,
+    SettlementKind,
+    VatRule,
+)
+from registry.billing.rules import (
+    DraftLine,
+    Vat,
+    check_payment,
+    credit_to_deduct,
+    due_date,
+    idempotency_key,
+    invoice_number,
+    is_overdue,
+    outstanding,
+    split_credit,
+    status_of,
+    still_to_bill,
+    totals,
+    vat_groups,
+)
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.money import parse_euro, parse_rate, to_cents
+from registry.kit.types import utcnow
+from registry.members import repository as members
+from registry.members.models import Member
+from registry.settings import Settings
+
+MONEY_KINDS = (SettlementKind.STRIPE, SettlementKind.BANK_TRANSFER, SettlementKind.REFUND)
+OPEN = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+_POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _require(actor: Actor, permission: Permission, member_id: int | None, why: str) -> None:
+    if not allows(actor, permission, member_id):
+        raise Forbidden(why)
+
+
+async def _member(session: AsyncSession, code: str, field: str = "member") -> Member:
+    member = await members.member_by_code(session, code)
+    if member is None:
+        raise ValidationFailed.single(field, "unknown_member", f"no member with code {code!r}")
+    return member
+
+
+async def _invoice(session: AsyncSession, invoice_id: int) -> Invoice:
+    invoice = await repository.invoice_by_id(session, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice with id {invoice_id}")
+    return invoice
+
+
+# Invoice details and VAT
+
+
+@dataclass(frozen=True, slots=True)
+class BillingDetailsInput:
+    street: str
+    postal_code: str
+    city: str
+    email: str | None = None
+    purchase_order_reference: str | None = None
+
+
+async def set_billing_details(
+    session: AsyncSession, actor: Actor, member_code: str, data: BillingDetailsInput
+) -> BillingAccount:
+    """The address, e-mail and purchase-order reference a member's invoices carry."""
+    member = await _member(session, member_code)
+    _require(
+        actor,
+        Permission.BILLING_DETAILS_MANAGE,
+        member.id,
+        "invoice details are kept by the member's admins and the directie",
+    )
+    errors = ErrorCollector()
+    street, city = data.street.strip(), data.city.strip()
+    postal_code = data.postal_code.strip().upper()
+    if not street:
+        errors.add("street", "required", "a street and number is required")
+    if not city:
+        errors.add("city", "required", "a city is required")
+    if not _POSTAL_CODE.match(postal_code):
+        errors.add("postalCode", "invalid_postal_code", "a Dutch postal code such as 3441 EM")
+    email = (data.email or "").strip() or None
+    if email is not None and not _EMAIL.match(email):
+        errors.add("email", "invalid_email", "an e-mail address such as facturen@woerden.nl")
+    reference = (data.purchase_order_reference or "").strip() or None
+    if reference is not None and len(reference) > 100:
+        errors.add("purchaseOrderReference", "too_long", "at most 100 characters")
+    errors.raise_if_any()
+    account = await repository.account_of(session, member.id)
+    before = snapshot(account) if account else None
+    if account is None:
+        account = BillingAccount(member_id=member.id)
+        session.add(account)
+    account.street, account.postal_code, account.city = street, postal_code, city
+    account.email, account.purchase_order_reference = email, reference
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="update" if before else "create",
+        entity_type="billing_account",
+        entity_id=member.code,
+        before=before,
+        after=snapshot(account),
+        member_id=member.id,
+    )
+    return account
+
+
+async def set_vat_rule(
+    session: AsyncSession,
+    actor: Actor,
+    category: LineCategory,
+    code: VatCode,
+    rate: str,
+    exemption_reason: str | None,
+) -> VatRule:
+    """The VAT of a line category; lines drafted from now on carry it."""
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie configures VAT")
+    errors = ErrorCollector()
+    value = errors.check(lambda: _rate(rate))
+    reason = (exemption_reason or "").strip() or None
+    if value is not None:
+        if code is VatCode.STANDARD and value <= 0:
+            errors.add("rate", "rate_required", "standard-rated VAT needs a rate above 0")
+        if code is not VatCode.STANDARD and value != 0:
+            errors.add("rate", "rate_not_zero", f"VAT category {code.value} has rate 0")
+    if code in (VatCode.EXEMPT, VatCode.OUT_OF_SCOPE) and reason is None:
+        errors.add("exemptionReason", "required", "say why no VAT is charged (shown on invoices)")
+    errors.raise_if_any()
+    assert value is not None
+    rule = await session.get(VatRule, category)
+    before = snapshot(rule) if rule else None
+    if rule is None:
+        rule = VatRule(category=category)
+        session.add(rule)
+    rule.vat_code, rule.rate, rule.exemption_reason = code, value, reason
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="update" if before else "create",
+        entity_type="vat_rule",
+        entity_id=category.value,
+        before=before,
+        after=snapshot(rule),
+    )
+    return rule
+
+
+def _rate(text: str) -> Decimal:
+    try:
+        value = parse_rate(text)
+    except ValueError as exc:
+        raise ValidationFailed.single("rate", "invalid_rate", str(exc)) from None
+    if value > 100:
+        raise ValidationFailed.single("rate", "invalid_rate", "a percentage up to 100")
+    return value
+
+
+async def vat_rules(session: AsyncSession) -> list[VatRule]:
+    rules = await repository.vat_rules(session)
+    return [rules[c] for c in LineCategory if c in rules]
+
+
+# Invoice runs
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPreview:
+    member: Member
+    lines: tuple[DraftLine, ...]
+    net_cents: int
+    vat_cents: int
+    gross_cents: int
+    credit_cents: int
+    """Carried credit the invoice will absorb when it is issued."""
+
+    @property
+    def kind(self) -> DocumentKind:
+        return DocumentKind.CREDIT_NOTE if self.gross_cents < 0 else DocumentKind.INVOICE
+
+
+async def _run_members(session: AsyncSession, member_codes: Sequence[str] | None) -> list[Member]:
+    if member_codes:
+        found = await members.members_by_codes(session, list(member_codes))
+        unknown = [c for c in member_codes if c not in found]
+        if unknown:
+            raise ValidationFailed.single(
+                "members", "unknown_member", f"no member with code {', '.join(unknown)}"
+            )
+        return sorted(found.values(), key=lambda m: m.code)
+    return await repository.all_members(session)
+
+
+async def preview_invoice_run(
+    session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
+) -> list[DraftPreview]:
+    """What a run would draft: per member, every item not yet billed, with VAT and totals.
+
+    Drafts already made count as billed, so a second run never repeats their lines.
+    """
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
+    chosen = await _run_members(session, member_codes)
+    ids = [m.id for m in chosen]
+    items = await billable_items(session, ids, until)
+    billed = await repository.billed_per_key(session, ids)
+    rules = await repository.vat_rules(session)
+    missing = sorted({i.category.value for i in items} - {c.value for c in rules})
+    if missing:
+        raise ValidationFailed.single(
+            "vat", "vat_rule_missing", f"set the VAT of {', '.join(missing)} first"
+        )
+    by_member: dict[int, list[DraftLine]] = {}
+    for item, amount in still_to_bill(items, billed, until):
+        rule = rules[item.category]
+        vat = Vat(rule.vat_code, rule.rate, rule.exemption_reason)
+        by_member.setdefault(item.member_id, []).append(DraftLine(item, amount, vat))
+    previews = []
+    for member in chosen:
+        lines = by_member.get(member.id)
+        if not lines:
+            continue
+        total = totals(vat_groups((line.net_cents, line.vat) for line in lines))
+        balance = await repository.credit_balance(session, member.id)
+        previews.append(
+            DraftPreview(
+                member=member,
+                lines=tuple(lines),
+                net_cents=total.net_cents,
+                vat_cents=total.vat_cents,
+                gross_cents=total.gross_cents,
+                credit_cents=credit_to_deduct(total.gross_cents, balance),
+            )
+        )
+    return previews
+
+
+async def run_invoices(
+    session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
+) -> list[Invoice]:
+    """Store the previewed drafts; a member's existing draft is rebuilt, never doubled."""
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
+    chosen = await _run_members(session, member_codes)
+    for draft in await repository.drafts_of(session, [m.id for m in chosen]):
+        await _delete_draft(session, actor, draft)
+    drafts = []
+    for preview in await preview_invoice_run(session, actor, until, member_codes):
+        invoice = Invoice(
+            member_id=preview.member.id,
+            member_code=preview.member.code,
+            kind=preview.kind,
+            status=InvoiceStatus.DRAFT,
+            period_until=until,
+            net_cents=preview.net_cents,
+            vat_cents=preview.vat_cents,
+            gross_cents=preview.gross_cents,
+            prepaid_cents=0,
+            due_cents=preview.gross_cents,
+            settled_cents=0,
+            customer="{}",
+            buyer_reference=preview.member.code,
+            created_by=actor.label,
+            lines=[
+                InvoiceLine(
+                    member_id=preview.member.id,
+                    line_no=n,
+                    category=line.item.category,
+                    item_key=line.item.key,
+                    description=line.item.description,
+                    source=line.item.source,
+                    billable_on=line.item.billable_on,
+                    net_cents=line.net_cents,
+                    vat_code=line.vat.code,
+                    vat_rate=line.vat.rate,
+                    exemption_reason=line.vat.exemption_reason,
+                )
+                for n, line in enumerate(preview.lines, start=1)
+            ],
+        )
+        session.add(invoice)
+        await session.flush()
+        await record(
+            session,
+            actor,
+            operation="create",
+            entity_type="invoice",
+            entity_id=str(invoice.id),
+            before=None,
+            after=_audit_view(invoice),
+            member_id=invoice.member_id,
+        )
+        drafts.append(invoice)
+    return drafts
+
+
+def _audit_view(invoice: Invoice) -> dict[str, object]:
+    return snapshot(
+        invoice,
+        exclude=frozenset({"customer"}),
+        lines=[
+            {"key": line.item_key, "net_cents": line.net_cents, "source": line.source}
+            for line in invoice.lines
+        ],
+    )
+
+
+async def _delete_draft(session: AsyncSession, actor: Actor, draft: Invoice) -> None:
+    before = _audit_view(draft)
+    await session.delete(draft)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="delete",
+        entity_type="invoice",
+        entity_id=str(draft.id),
+        before=before,
+        after=None,
+        member_id=draft.member_id,
+    )
+
+
+async def discard_draft(session: AsyncSession, actor: Actor, invoice_id: int) -> None:
+    """Throw a draft away; its items become billable again."""
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie discards drafts")
+    invoice = await _invoice(session, invoice_id)
+    if invoice.status is not InvoiceStatus.DRAFT:
+        raise ValidationFailed.single(
+            "invoice", "not_a_draft", "an issued invoice is never deleted; credit it instead"
+        )
+    await _delete_draft(session, actor, invoice)
+
+
+# Issuing
+
+
+def supplier_party(settings: Settings) -> Party:
+    return Party(
+        name=settings.cooperative_name,
+        street=settings.cooperative_street,
+        postal_code=settings.cooperative_postal_code,
+        city=settings.cooperative_city,
+        kvk=settings.cooperative_kvk,
+        vat_id=settings.cooperative_vat_id,
+        email=settings.cooperative_email,
+    )
+
+
+async def _customer(session: AsyncSession, member: Member) -> tuple[Party, str]:
+    account = await repository.account_of(session, member.id)
+    if account is None:
+        raise ValidationFailed.single(
+            "billingDetails",
+            "billing_details_missing",
+            f"{member.name} has no invoice address yet; record its invoice details first",
+        )
+    party = Party(
+        name=member.name,
+        street=account.street,
+        postal_code=account.postal_code,
+        city=account.city,
+        oin=member.oin,
+        kvk=member.kvk,
+        email=account.email,
+    )
+    return party, account.purchase_order_reference or member.code
+
+
+def _party_json(party: Party) -> str:
+    return json.dumps(party.__dict__, sort_keys=True, ensure_ascii=False)
+
+
+async def _number(session: AsyncSession, invoice: Invoice, today: date, actor: Actor) -> None:
+    invoice.year = today.year
+    invoice.sequence = await repository.take_number(session, today.year)
+    invoice.number = invoice_number(today.year, invoice.sequence)
+    invoice.issue_date = today
+    invoice.issued_at = utcnow()
+    invoice.issued_by = actor.label
+
+
+async def issue(
+    session: AsyncSession,
+    actor: Actor,
+    invoice_id: int,
+    today: date,
+    settings: Settings,
+    credit_choice: CreditChoice | None = None,
+) -> Invoice:
+    """Number a draft and fix it for good; carried credit is deducted from what is due.
+
+    A draft that comes to a net credit is issued as a credit note; the directie then says
+    whether the credit is carried to the next invoice or refunded.
+    """
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie issues invoices")
+    invoice = await _invoice(session, invoice_id)
+    if invoice.status is not InvoiceStatus.DRAFT:
+        raise ValidationFailed.single("invoice", "already_issued", f"{invoice.number} is issued")
+    member = await session.get(Member, invoice.member_id)
+    assert member is not None
+    if invoice.kind is DocumentKind.CREDIT_NOTE and credit_choice is None:
+        raise ValidationFailed.single(
+            "creditChoice",
+            "choice_required",
+            "this draft is a net credit: carry it to the next invoice or refund it",
+        )
+    party, reference = await _customer(session, member)
+    invoice.customer = _party_json(party)
+    invoice.buyer_reference = reference
+    await _number(session, invoice, today, actor)
+    invoice.due_date = due_date(today, settings.payment_term_days)
+    if invoice.kind is DocumentKind.INVOICE:
+        balance = await repository.credit_balance(session, member.id)
+        deducted = credit_to_deduct(invoice.gross_cents, balance)
+        invoice.prepaid_cents = deducted
+        invoice.due_cents = invoice.gross_cents - deducted
+        if deducted:
+            session.add(
+                MemberCredit(member_id=member.id, amount_cents=-deducted, invoice_id=invoice.id)
+            )
+        invoice.payment_pending = invoice.due_cents > 0
+    else:
+        invoice.credit_choice = credit_choice
+    invoice.status = status_of(invoice.due_cents, 0, 0)
+    await session.flush()
+    if invoice.kind is DocumentKind.CREDIT_NOTE:
+        await _settle_credit_remainder(session, actor, invoice, -invoice.due_cents, today)
+    await record(
+        session,
+        actor,
+        operation="issue",
+        entity_type="invoice",
+        entity_id=str(invoice.id),
+        before=None,
+        after=_audit_view(invoice),
+        member_id=invoice.member_id,
+    )
+    return invoice
+
+
+async def _settle_credit_remainder(
+    session: AsyncSession, actor: Actor, note: Invoice, remainder: int, today: date
+) -> None:
+    """Carry what the member is owed to its credit, or leave it open to be refunded."""
+    if remainder <= 0 or note.credit_choice is not CreditChoice.CARRY:
+        return
+    session.add(MemberCredit(member_id=note.member_id, amount_cents=remainder, invoice_id=note.id))
+    await _add_settlement(
+        session, actor, note, SettlementKind.CARRIED, -remainder, today, f"credit:{note.number}"
+    )
+
+
+async def _add_settlement(
+    session: AsyncSession,
+    actor: Actor,
+    invoice: Invoice,
+    kind: SettlementKind,
+    amount: int,
+    on: date,
+    reference: str,
+) -> Settlement:
+    settlement = Settlement(
+        invoice_id=invoice.id,
+        kind=kind,
+        amount_cents=amount,
+        settled_on=on,
+        reference=reference,
+        recorded_by=actor.label,
+    )
+    session.add(settlement)
+    await session.flush()
+    settlements = await repository.settlements_of(session, [invoice.id])
+    paid = sum(s.amount_cents for s in settlements if s.kind in MONEY_KINDS)
+    invoice.settled_cents = sum(s.amount_cents for s in settlements)
+    invoice.status = status_of(invoice.due_cents, paid, invoice.settled_cents - paid)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="invoice_settlement",
+        entity_id=str(settlement.id),
+        before=None,
+        after=snapshot(settlement, invoice_number=invoice.number, status=invoice.status),
+        member_id=invoice.member_id,
+    )
+    return settlement
+
+
+# Credit notes
+
+
+async def credit(
+    session: AsyncSession,
+    actor: Actor,
+    invoice_id: int,
+    today: date,
+    settings: Settings,
+    *,
+    reason: str,
+    credit_choice: CreditChoice,
+    line_numbers: Sequence[int] | None = None,
+) -> Invoice:
+    """A credit note that reverses lines of an issued invoice (all of them by default).
+
+    It first settles what is still open on that invoice; the rest the member is owed.
+    The credited items become billable again, so a later run bills corrected amounts.
+    """
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie issues credit notes")
+    original = await _invoice(session, invoice_id)
+    errors = ErrorCollector()
+    if original.kind is not DocumentKind.INVOICE or original.status is InvoiceStatus.DRAFT:
+        errors.add("invoice", "not_creditable", "only an issued invoice can be credited")
+    if not reason.strip():
+        errors.add("reason", "required", "say why the invoice is corrected")
+    chosen = [
+        line for line in original.lines if line_numbers is None or line.line_no in line_numbers
+    ]
+    unknown = sorted(set(line_numbers or ()) - {line.line_no for line in original.lines})
+    if unknown:
+        errors.add("lines", "unknown_line", f"the invoice has no line {unknown[0]}")
+    elif not chosen:
+        errors.add("lines", "required", "choose at least one line to credit")
+    errors.raise_if_any()
+    already = await repository.credited_line_keys(session, original.id)
+    twice = [line.line_no for line in chosen if line.item_key in already]
+    if twice:
+        raise ValidationFailed.single(
+            "lines", "already_credited", f"line {twice[0]} was credited before"
+        )
+    member = await session.get(Member, original.member_id)
+    assert member is not None
+    groups = vat_groups(
+        (-line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
+        for line in chosen
+    )
+    total = totals(groups)
+    note = Invoice(
+        member_id=original.member_id,
+        member_code=original.member_code,
+        kind=DocumentKind.CREDIT_NOTE,
+        status=InvoiceStatus.DRAFT,
+        period_until=original.period_until,
+        net_cents=total.net_cents,
+        vat_cents=total.vat_cents,
+        gross_cents=total.gross_cents,
+        prepaid_cents=0,
+        due_cents=total.gross_cents,
+        settled_cents=0,
+        corrects_invoice_id=original.id,
+        credit_choice=credit_choice,
+        reason=reason.strip(),
+        customer=original.customer,
+        buyer_reference=original.buyer_reference,
+        created_by=actor.label,
+        lines=[
+            InvoiceLine(
+                member_id=line.member_id,
+                line_no=n,
+                category=line.category,
+                item_key=line.item_key,
+                description=f"Correctie factuur {original.number} regel {line.line_no}: "
+                f"{line.description}",
+                source=f"invoice:{original.id}/line:{line.line_no}",
+                billable_on=line.billable_on,
+                net_cents=-line.net_cents,
+                vat_code=line.vat_code,
+                vat_rate=line.vat_rate,
+                exemption_reason=line.exemption_reason,
+            )
+            for n, line in enumerate(chosen, start=1)
+        ],
+    )
+    session.add(note)
+    await session.flush()
+    await _number(session, note, today, actor)
+    note.due_date = today
+    note.status = status_of(note.due_cents, 0, 0)
+    await session.flush()
+    split = split_credit(-note.gross_cents, outstanding(original.due_cents, original.settled_cents))
+    if split.applied_cents:
+        await _add_settlement(
+            session,
+            actor,
+            original,
+            SettlementKind.CREDIT_NOTE,
+            split.applied_cents,
+            today,
+            f"credit_note:{note.number}",
+        )
+        await _add_settlement(
+            session,
+            actor,
+            note,
+            SettlementKind.CREDIT_NOTE,
+            -split.applied_cents,
+            today,
+            f"applied_to:{original.number}",
+        )
+    await _settle_credit_remainder(session, actor, note, split.remainder_cents, today)
+    await record(
+        session,
+        actor,
+        operation="issue",
+        entity_type="invoice",
+        entity_id=str(note.id),
+        before=None,
+        after=_audit_view(note),
+        member_id=note.member_id,
+    )
+    return note
+
+
+# Payments
+
+
+async def record_transfer(
+    session: AsyncSession,
+    actor: Actor,
+    invoice_id: int,
+    amount: str,
+    paid_on: date,
+    bank_reference: str,
+    today: date,
+) -> Settlement:
+    """A bank transfer received for an invoice, or a refund paid out on a credit note."""
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie records transfers")
+    invoice = await _invoice(session, invoice_id)
+    errors = ErrorCollector()
+    cents = errors.check(lambda: _amount(amount))
+    reference = bank_reference.strip()
+    if not reference:
+        errors.add("bankReference", "required", "the bank's reference of the transfer")
+    if paid_on > today:
+        errors.add("paidOn", "in_future", "a transfer cannot be dated after today")
+    if invoice.status is InvoiceStatus.DRAFT:
+        errors.add("invoice", "not_issued", "a draft cannot be paid; issue it first")
+    errors.raise_if_any()
+    assert cents is not None
+    refund = invoice.due_cents < 0
+    open_cents = abs(outstanding(invoice.due_cents, invoice.settled_cents))
+    problem = check_payment(cents, open_cents)
+    if problem:
+        raise ValidationFailed.single("amount", "invalid_amount", problem)
+    if await repository.settlement_by_reference(session, _kind(refund), reference):
+        raise ValidationFailed.single(
+            "bankReference", "duplicate_reference", f"a transfer {reference!r} is recorded already"
+        )
+    return await _add_settlement(
+        session, actor, invoice, _kind(refund), -cents if refund else cents, paid_on, reference
+    )
+
+
+def _kind(refund: bool) -> SettlementKind:
+    return SettlementKind.REFUND if refund else SettlementKind.BANK_TRANSFER
+
+
+def _amount(text: str) -> int:
+    try:
+        return to_cents(parse_euro(text))
+    except ValueError as exc:
+        raise ValidationFailed.single("amount", "invalid_amount", str(exc)) from None
+
+
+async def request_payment(
+    session: AsyncSession, gateway: PaymentGateway | None, invoice: Invoice
+) -> bool:
+    """Ask the gateway for a PaymentIntent for an issued invoice; False if it is unreachable.
+
+    The idempotency key is derived from the invoice, so asking again never charges twice.
+    """
+    if gateway is None or not invoice.payment_pending or invoice.number is None:
+        return False
+    member = await session.get(Member, invoice.member_id)
+    account = await repository.account_of(session, invoice.member_id)
+    assert member is not None
+    assert account is not None
+    try:
+        if account.gateway_customer_id is None:
+            account.gateway_customer_id = await gateway.ensure_customer(
+                member_code=member.code, name=member.name, email=account.email
+            )
+            await session.flush()
+        intent = await gateway.create_payment_intent(
+            customer_id=account.gateway_customer_id,
+            amount_cents=invoice.due_cents,
+            invoice_number=invoice.number,
+            member_code=member.code,
+            idempotency_key=idempotency_key(invoice.id, invoice.number, invoice.due_cents),
+        )
+    except GatewayUnavailable:
+        return False
+    invoice.gateway_intent_id = intent.id
+    invoice.payment_pending = False
+    await session.flush()
+    return True
+
+
+async def retry_payment_requests(session: AsyncSession, gateway: PaymentGateway) -> list[Invoice]:
+    """Create the PaymentIntents that could not be created when their invoices were issued."""
+    done = []
+    for invoice in await repository.payment_pending(session):
+        if await request_payment(session, gateway, invoice):
+            done.append(invoice)
+    return done
+
+
+async def process_event(
+    session: AsyncSession, actor: Actor, event: GatewayEvent
+) -> GatewayEventRecord:
+    """Apply a verified webhook event exactly once; a replay returns the stored outcome."""
+    seen = await repository.gateway_event(session, event.id)
+    if seen is not None:
+        return seen
+    invoice = await repository.invoice_by_intent(session, event.intent.id)
+    outcome, failure = "ignored", None
+    if invoice is not None and event.type == "payment_intent.succeeded":
+        outcome = "payment_recorded"
+        already = await repository.settlement_by_reference(
+            session, SettlementKind.STRIPE, event.intent.id
+        )
+        open_cents = outstanding(invoice.due_cents, invoice.settled_cents)
+        if already is not None:
+            outcome = "already_recorded"
+        elif open_cents <= 0:
+            outcome = "nothing_open"
+        else:
+            await _add_settlement(
+                session,
+                actor,
+                invoice,
+                SettlementKind.STRIPE,
+                min(event.intent.amount_cents, open_cents),
+                event.created.date(),
+                event.intent.id,
+            )
+    elif invoice is not None and event.type == "payment_intent.payment_failed":
+        outcome, failure = "payment_failed", event.failure_message
+    elif invoice is None:
+        outcome = "unknown_intent"
+    stored = GatewayEventRecord(
+        id=event.id,
+        type=event.type,
+        intent_id=event.intent.id,
+        invoice_id=invoice.id if invoice else None,
+        outcome=outcome,
+        failure_message=failure,
+    )
+    session.add(stored)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="receive",
+        entity_type="gateway_event",
+        entity_id=event.id,
+        before=None,
+        after=snapshot(stored),
+        member_id=invoice.member_id if invoice else None,
+    )
+    return stored
+
+
+# Reading
+
+
+async def invoices_of(
+    session: AsyncSession,
+    actor: Actor,
+    member_code: str | None = None,
+    statuses: Sequence[InvoiceStatus] | None = None,
+) -> list[Invoice]:
+    if member_code is None:
+        _require(actor, Permission.BILLING_MANAGE, None, "all invoices are for the directie")
+        return await repository.invoices(session, statuses=statuses)
+    member = await _member(session, member_code)
+    _require(actor, Permission.INVOICES_READ, member.id, "a member's invoices are its own")
+    return await repository.invoices(session, member_ids=[member.id], statuses=statuses)
+
+
+async def readable_invoice(session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
+    invoice = await _invoice(session, invoice_id)
+    _require(actor, Permission.INVOICES_READ, invoice.member_id, "a member's invoices are its own")
+    if invoice.status is InvoiceStatus.DRAFT and not allows(actor, Permission.BILLING_MANAGE):
+        raise NotFound(f"no invoice with id {invoice_id}")
+    return invoice
+
+
+def overdue(invoice: Invoice, today: date) -> bool:
+    return is_overdue(invoice.status, invoice.due_date, today)
+
+
+async def document_of(
+    session: AsyncSession, invoice: Invoice, settings: Settings
+) -> InvoiceDocument:
+    """The invoice as rendered to PDF and UBL, from what was fixed when it was issued."""
+    if invoice.number is None or invoice.issue_date is None or invoice.due_date is None:
+        raise ValidationFailed.single("invoice", "not_issued", "a draft has no document yet")
+    corrected = (
+        await session.get(Invoice, invoice.corrects_invoice_id)
+        if invoice.corrects_invoice_id
+        else None
+    )
+    lines = [
+        DocumentLine(
+            line_no=line.line_no,
+            description=line.description,
+            category=line.category.value,
+            net_cents=line.net_cents,
+            vat_code=line.vat_code,
+            vat_rate=line.vat_rate,
+            source=line.source,
+        )
+        for line in invoice.lines
+    ]
+    groups = vat_groups(
+        (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
+        for line in invoice.lines
+    )
+    sign = -1 if invoice.kind is DocumentKind.CREDIT_NOTE else 1
+    return InvoiceDocument(
+        kind=invoice.kind,
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        supplier=supplier_party(settings),
+        customer=Party(**json.loads(invoice.customer)),
+        buyer_reference=invoice.buyer_reference,
+        lines=tuple(_signed_line(line, sign) for line in lines),
+        vat_groups=tuple(_signed_group(g, sign) for g in groups),
+        net_total_cents=sign * invoice.net_cents,
+        vat_total_cents=sign * invoice.vat_cents,
+        gross_total_cents=sign * invoice.gross_cents,
+        prepaid_cents=invoice.prepaid_cents,
+        payable_cents=sign * invoice.due_cents,
+        iban=settings.cooperative_iban,
+        bic=settings.cooperative_bic,
+        payment_reference=invoice.number,
+        corrects_number=corrected.number if corrected else None,
+        corrects_issue_date=corrected.issue_date if corrected else None,
+        note=invoice.reason,
+    )
+
+
+def _signed_line(line: DocumentLine, sign: int) -> DocumentLine:
+    """Credit notes are stored negative (they reduce what a member owes) and shown positive."""
+    return replace(line, net_cents=sign * line.net_cents)
+
+
+def _signed_group(group: VatGroup, sign: int) -> VatGroup:
+    return replace(
+        group, taxable_cents=sign * group.taxable_cents, vat_cents=sign * group.vat_cents
+    )
