@@ -1,8 +1,8 @@
 """Every domain's models, imported once so the metadata is complete for Alembic and the tests."""
 
 from registry.audit import models as audit
-from registry.billing import models as billing
 from registry.auth import models as auth
+from registry.billing import models as billing
 from registry.catalogue import models as catalogue
 from registry.costs import models as costs
 from registry.db import Base

@@ -58,6 +58,30 @@ class Settings(BaseSettings):
     cooperative_email: str = "facturen@samendigitaal.example"
     cooperative_iban: str = Field(default="NL91ABNA0417164300", description="IBAN on invoices.")
     cooperative_bic: str | None = "ABNANL2A"
+    stripe_api_key: SecretStr | None = Field(
+        default=None,
+        description="Stripe secret API key (sk_...); without it the registry takes no payments.",
+    )
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signing secret (whsec_...) of the Stripe webhook endpoint; "
+        "without it every webhook delivery is refused.",
+    )
+    stripe_publishable_key: str | None = Field(
+        default=None,
+        description="Stripe publishable key (pk_...) for the payment page; "
+        "required with the API key.",
+    )
+    stripe_api_base: str | None = Field(
+        default=None,
+        description="Base URL of the Stripe API; unset for Stripe itself, "
+        "or e.g. http://127.0.0.1:8420 for localstripe.",
+    )
+    stripe_js_url: str | None = Field(
+        default=None,
+        description="Where the payment page loads Stripe.js; unset for https://js.stripe.com/v3/, "
+        "or localstripe's /js.stripe.com/v3/.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "nl"
