@@ -15,6 +15,10 @@ class GatewayUnavailable(Exception):
     """The gateway could not be reached or answered with a server error; retry later."""
 
 
+class PaymentDeclined(Exception):
+    """The payer's bank or card issuer refused the payment; the message says why."""
+
+
 class InvalidEvent(Exception):
     """A webhook payload without a valid, fresh signature: refuse it."""
 
@@ -60,6 +64,14 @@ class PaymentGateway(Protocol):
     ) -> IntentRef: ...
 
     async def retrieve_payment_intent(self, intent_id: str) -> IntentRef: ...
+
+    async def confirm_card(self, intent_id: str, card_id: str) -> IntentRef:
+        """Pay an intent with a card tokenised in the payer's browser by Stripe.js.
+
+        The result may still need the payer's authentication (status `requires_action`),
+        which the page completes with Stripe.js; a refusal raises PaymentDeclined.
+        """
+        ...
 
     async def list_payment_intents(self) -> list[IntentRef]:
         """Every PaymentIntent in the account (for reconciliation)."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from registry.billing.document import DocumentKind
 from registry.billing.models import (
     BillingAccount,
     GatewayEventRecord,
@@ -70,6 +71,22 @@ async def credited_line_keys(session: AsyncSession, invoice_id: int) -> set[str]
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
             .where(Invoice.corrects_invoice_id == invoice_id)
         )
+    )
+
+
+async def latest_invoice_before(
+    session: AsyncSession, member_id: int, moment: datetime | None
+) -> Invoice | None:
+    """The member's latest issued invoice (not credit note), issued before `moment` if given."""
+    query = select(Invoice).where(
+        Invoice.member_id == member_id,
+        Invoice.kind == DocumentKind.INVOICE,
+        Invoice.number.is_not(None),
+    )
+    if moment is not None:
+        query = query.where(Invoice.issued_at < moment)
+    return await session.scalar(
+        query.order_by(Invoice.issued_at.desc(), Invoice.id.desc()).limit(1)
     )
 
 

@@ -29,7 +29,13 @@ from registry.billing.document import (
     VatCode,
     VatGroup,
 )
-from registry.billing.gateway import GatewayEvent, GatewayUnavailable, PaymentGateway
+from registry.billing.gateway import (
+    GatewayEvent,
+    GatewayUnavailable,
+    IntentRef,
+    PaymentDeclined,
+    PaymentGateway,
+)
 from registry.billing.items import billable_items
 from registry.billing.models import (
     BillingAccount,
@@ -60,6 +66,7 @@ from registry.billing.rules import (
     totals,
     vat_groups,
 )
+from registry.kit import clock
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.money import parse_euro, parse_rate, to_cents
 from registry.kit.types import utcnow
@@ -412,6 +419,16 @@ async def _customer(session: AsyncSession, member: Member) -> tuple[Party, str]:
     return party, account.purchase_order_reference or member.code
 
 
+async def _referred_invoice(session: AsyncSession, invoice: Invoice) -> Invoice | None:
+    """The invoice a credit note refers to (NLCIUS requires one): the one it corrects, or
+    for a net credit from a run, the member's latest invoice before it."""
+    if invoice.kind is not DocumentKind.CREDIT_NOTE:
+        return None
+    if invoice.corrects_invoice_id is not None:
+        return await session.get(Invoice, invoice.corrects_invoice_id)
+    return await repository.latest_invoice_before(session, invoice.member_id, invoice.issued_at)
+
+
 def _party_json(party: Party) -> str:
     return json.dumps(party.__dict__, sort_keys=True, ensure_ascii=False)
 
@@ -451,6 +468,15 @@ async def issue(
             "this draft is a net credit: carry it to the next invoice or refund it",
         )
     party, reference = await _customer(session, member)
+    if (
+        invoice.kind is DocumentKind.CREDIT_NOTE
+        and await _referred_invoice(session, invoice) is None
+    ):
+        raise ValidationFailed.single(
+            "invoice",
+            "nothing_to_credit",
+            f"{member.name} has no issued invoice this credit note can refer to",
+        )
     invoice.customer = _party_json(party)
     invoice.buyer_reference = reference
     await _number(session, invoice, today, actor)
@@ -842,11 +868,7 @@ async def document_of(
     """The invoice as rendered to PDF and UBL, from what was fixed when it was issued."""
     if invoice.number is None or invoice.issue_date is None or invoice.due_date is None:
         raise ValidationFailed.single("invoice", "not_issued", "a draft has no document yet")
-    corrected = (
-        await session.get(Invoice, invoice.corrects_invoice_id)
-        if invoice.corrects_invoice_id
-        else None
-    )
+    corrected = await _referred_invoice(session, invoice)
     lines = [
         DocumentLine(
             line_no=line.line_no,
@@ -897,3 +919,174 @@ def _signed_group(group: VatGroup, sign: int) -> VatGroup:
     return replace(
         group, taxable_cents=sign * group.taxable_cents, vat_cents=sign * group.vat_cents
     )
+
+
+# Paying online
+
+
+async def _payable(
+    session: AsyncSession, actor: Actor, gateway: PaymentGateway | None, invoice_id: int
+) -> tuple[Invoice, PaymentGateway]:
+    invoice = await _invoice(session, invoice_id)
+    _require(actor, Permission.INVOICES_PAY, invoice.member_id, "the member's admins pay")
+    if gateway is None:
+        raise ValidationFailed.single(
+            "payment", "payments_off", "online payment is switched off; pay by bank transfer"
+        )
+    if invoice.kind is not DocumentKind.INVOICE or invoice.status not in OPEN:
+        raise ValidationFailed.single("invoice", "not_payable", "nothing is open on this invoice")
+    if invoice.settled_cents:
+        raise ValidationFailed.single(
+            "invoice",
+            "partly_settled",
+            "part of this invoice is settled already; pay the rest by bank transfer",
+        )
+    return invoice, gateway
+
+
+async def start_payment(
+    session: AsyncSession, actor: Actor, gateway: PaymentGateway | None, invoice_id: int
+) -> IntentRef:
+    """The invoice's PaymentIntent for the payment page, created now if issuing could not."""
+    invoice, gateway = await _payable(session, actor, gateway, invoice_id)
+    if invoice.gateway_intent_id is None and not await request_payment(session, gateway, invoice):
+        raise ValidationFailed.single(
+            "payment", "gateway_unavailable", "the payment service cannot be reached; try later"
+        )
+    assert invoice.gateway_intent_id is not None
+    try:
+        return await gateway.retrieve_payment_intent(invoice.gateway_intent_id)
+    except GatewayUnavailable:
+        raise ValidationFailed.single(
+            "payment", "gateway_unavailable", "the payment service cannot be reached; try later"
+        ) from None
+
+
+async def pay_by_card(
+    session: AsyncSession,
+    actor: Actor,
+    gateway: PaymentGateway | None,
+    invoice_id: int,
+    card_id: str,
+) -> IntentRef:
+    """Confirm the invoice's PaymentIntent with a card from the payer's browser.
+
+    The invoice is marked paid when the gateway's signed webhook says so, not here.
+    """
+    intent = await start_payment(session, actor, gateway, invoice_id)
+    assert gateway is not None
+    if not card_id.startswith(("card_", "pm_")):
+        raise ValidationFailed.single("card", "invalid_card", "no card was given")
+    try:
+        return await gateway.confirm_card(intent.id, card_id)
+    except PaymentDeclined as declined:
+        raise ValidationFailed.single("card", "card_declined", str(declined)) from None
+    except GatewayUnavailable:
+        raise ValidationFailed.single(
+            "payment", "gateway_unavailable", "the payment service cannot be reached; try later"
+        ) from None
+
+
+# Reconciliation
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    code: str
+    invoice_number: str | None
+    intent_id: str | None
+    detail: str
+    fixable: bool = False
+
+
+async def reconcile(
+    session: AsyncSession, actor: Actor, gateway: PaymentGateway, *, apply: bool = False
+) -> list[Difference]:
+    """Every difference between the registry's invoices and payments and the gateway's.
+
+    Only two are repaired, and only with `apply`: a missing PaymentIntent is created, and a
+    payment the gateway took but the registry missed (a lost webhook) is recorded.
+    """
+    _require(actor, Permission.BILLING_MANAGE, None, "only the directie reconciles payments")
+    intents = {intent.id: intent for intent in await gateway.list_payment_intents()}
+    differences: list[Difference] = []
+    known: set[str] = set()
+    for invoice in await repository.payment_pending(session):
+        differences.append(
+            Difference(
+                "intent_missing",
+                invoice.number,
+                None,
+                f"no PaymentIntent for {invoice.due_cents} cents yet",
+                fixable=True,
+            )
+        )
+        if apply:
+            await request_payment(session, gateway, invoice)
+    for invoice in await repository.with_intent(session):
+        assert invoice.gateway_intent_id is not None
+        known.add(invoice.gateway_intent_id)
+        intent = intents.get(invoice.gateway_intent_id)
+        recorded = await repository.settlement_by_reference(
+            session, SettlementKind.STRIPE, invoice.gateway_intent_id
+        )
+        if intent is None:
+            differences.append(
+                Difference(
+                    "intent_not_found",
+                    invoice.number,
+                    invoice.gateway_intent_id,
+                    "the gateway does not know this PaymentIntent",
+                )
+            )
+            continue
+        if intent.amount_cents != invoice.due_cents:
+            differences.append(
+                Difference(
+                    "amount_differs",
+                    invoice.number,
+                    intent.id,
+                    f"invoice due {invoice.due_cents} cents, intent {intent.amount_cents}",
+                )
+            )
+        if intent.status == "succeeded" and recorded is None:
+            open_cents = outstanding(invoice.due_cents, invoice.settled_cents)
+            differences.append(
+                Difference(
+                    "payment_not_recorded",
+                    invoice.number,
+                    intent.id,
+                    f"the gateway took {intent.amount_cents} cents; the registry has no payment",
+                    fixable=open_cents > 0,
+                )
+            )
+            if apply and open_cents > 0:
+                await _add_settlement(
+                    session,
+                    actor,
+                    invoice,
+                    SettlementKind.STRIPE,
+                    min(intent.amount_cents, open_cents),
+                    clock.today(),
+                    intent.id,
+                )
+        elif intent.status != "succeeded" and recorded is not None:
+            differences.append(
+                Difference(
+                    "payment_not_in_gateway",
+                    invoice.number,
+                    intent.id,
+                    f"recorded as paid, but the gateway says {intent.status}",
+                )
+            )
+    for intent in intents.values():
+        if intent.id not in known:
+            differences.append(
+                Difference(
+                    "unknown_intent",
+                    intent.metadata.get("invoice_number"),
+                    intent.id,
+                    f"a PaymentIntent of {intent.amount_cents} cents no invoice refers to",
+                )
+            )
+    return differences

@@ -20,6 +20,7 @@ from registry.billing.gateway import (
     GatewayUnavailable,
     IntentRef,
     InvalidEvent,
+    PaymentDeclined,
     PaymentGateway,
 )
 
@@ -135,6 +136,18 @@ class StripeGateway:
     async def retrieve_payment_intent(self, intent_id: str) -> IntentRef:
         with _unavailable_on_outage():
             intent = await self._client.v1.payment_intents.retrieve_async(intent_id)
+        return _intent_ref(intent)
+
+    async def confirm_card(self, intent_id: str, card_id: str) -> IntentRef:
+        """Attach the card to the intent, then confirm it (localstripe cannot do both at once)."""
+        with _unavailable_on_outage():
+            try:
+                await self._client.v1.payment_intents.update_async(
+                    intent_id, {"payment_method": card_id}
+                )
+                intent = await self._client.v1.payment_intents.confirm_async(intent_id)
+            except stripe.CardError as error:
+                raise PaymentDeclined(error.user_message or "the card was declined") from error
         return _intent_ref(intent)
 
     async def list_payment_intents(self) -> list[IntentRef]:
