@@ -28,6 +28,9 @@ from registry.db import create_engine, create_session_factory
 from registry.migrate import upgrade
 from registry.models import metadata
 
+pytest_plugins = ["tests.localstripe"]
+"""localstripe on loopback, for the payment tests of billing, the API and the pages."""
+
 BACKENDS = ("sqlite", "postgresql")
 
 

@@ -16,6 +16,7 @@ from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from registry.auth.roles import Actor
+from registry.billing.gateway import PaymentGateway
 from registry.db import transaction
 from registry.graphql.loaders import Loaders
 from registry.kit.errors import Conflict
@@ -32,6 +33,7 @@ class Context(BaseContext, kw_only=True):
     loaders: Loaders
     settings: Settings
     actor: Actor
+    gateway: PaymentGateway | None
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -76,5 +78,6 @@ async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
             loaders=Loaders(session, lock),
             settings=state.settings,
             actor=actor,
+            gateway=state.payment_gateway,
         )
         yield context

@@ -11,6 +11,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from strawberry.litestar import make_graphql_controller
 
+from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.graphql.context import context_getter
 from registry.graphql.schema import schema
@@ -24,6 +25,7 @@ from registry.web.i18n import configure_templates
 from registry.web.login import LoginController, csrf_config, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.pages import not_found_page
+from registry.web.payments import PaymentWebhookController
 from registry.web.pools import PoolPagesController
 from registry.web.security import check_settings, session_config
 from registry.web.usage import UsagePagesController
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PoolPagesController,
             FeePagesController,
             AuditController,
+            PaymentWebhookController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 "engine": engine,
                 "session_factory": create_session_factory(engine),
+                "payment_gateway": payment_gateway(settings),
             }
         ),
         on_shutdown=[engine.dispose],

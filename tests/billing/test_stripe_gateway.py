@@ -14,8 +14,7 @@ from registry.billing import stripe_gateway
 from registry.billing.gateway import GatewayUnavailable, IntentRef, InvalidEvent
 from registry.billing.stripe_gateway import API_VERSION, StripeGateway, payment_gateway
 from registry.settings import Settings
-
-from .conftest import Delivery, Localstripe, RecordingProxy, WebhookReceiver
+from tests.localstripe import Delivery, Localstripe, RecordingProxy, WebhookReceiver
 
 VISA = "4242424242424242"
 DECLINED_ON_CHARGE = "4000000000000341"  # localstripe's "chargeCustomerFail" card
