@@ -23,6 +23,19 @@ from registry.audit.repository import AuditFilter
 from registry.audit.service import stream_events, verify_log
 from registry.auth.roles import Role, system_actor
 from registry.auth.service import RoleInput, assign_role
+from registry.billing.document import DocumentKind
+from registry.billing.gateway import PaymentGateway
+from registry.billing.models import CreditChoice
+from registry.billing.service import (
+    DraftPreview,
+    issue,
+    preview_invoice_run,
+    reconcile,
+    request_payment,
+    retry_payment_requests,
+    run_invoices,
+)
+from registry.billing.stripe_gateway import payment_gateway
 from registry.costs import repository as costs_repository
 from registry.costs.models import AllocationRun
 from registry.costs.service import run_pool
@@ -373,3 +386,129 @@ def allocate(
                 f"{code}: {run.kind.value} run {run.sequence}, total EUR {_euro(run.total_cents)}, "
                 f"inputs SHA-256 {run.inputs_sha256[:16]}…"
             )
+
+
+invoices_app = typer.Typer(help="Invoices: bill what the registry computed.", no_args_is_help=True)
+app.add_typer(invoices_app, name="invoices")
+payments_app = typer.Typer(help="Payments through the payment gateway.", no_args_is_help=True)
+app.add_typer(payments_app, name="payments")
+
+
+def _print_drafts(previews: list[DraftPreview]) -> None:
+    table = Table(title="Invoice run")
+    for column in ("member", "kind", "lines", "net", "VAT", "gross", "credit deducted"):
+        table.add_column(column, justify="left" if column in ("member", "kind") else "right")
+    for p in previews:
+        table.add_row(
+            p.member.code,
+            p.kind.value,
+            str(len(p.lines)),
+            _euro(p.net_cents),
+            _euro(p.vat_cents),
+            _euro(p.gross_cents),
+            _euro(p.credit_cents),
+        )
+    out.print(table)
+
+
+@invoices_app.command("run")
+def invoices_run(
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Bill items up to this day.")
+    ] = None,
+    member: Annotated[list[str] | None, typer.Option(help="Only this member (repeatable).")] = None,
+    preview: Annotated[bool, typer.Option(help="Show the run without storing it.")] = False,
+    issue_drafts: Annotated[
+        bool, typer.Option("--issue", help="Issue the drafts at once (numbers them).")
+    ] = False,
+    credit_choice: Annotated[
+        CreditChoice | None,
+        typer.Option(help="For a net credit: carry it to the next invoice, or refund it."),
+    ] = None,
+) -> None:
+    """Draft an invoice per member for everything not billed yet; optionally issue them."""
+    actor = system_actor("cli:invoices-run")
+    settings = get_settings()
+    day = until.date() if until else today()
+
+    async def work(session: AsyncSession) -> tuple[list[DraftPreview], list[str]]:
+        previews = await preview_invoice_run(session, actor, day, member)
+        if preview:
+            return previews, []
+        notes = []
+        gateway = payment_gateway(settings)
+        for draft in await run_invoices(session, actor, day, member):
+            if not issue_drafts:
+                notes.append(f"{draft.member_code}: draft {draft.id} stored")
+                continue
+            if draft.kind is DocumentKind.CREDIT_NOTE and credit_choice is None:
+                notes.append(
+                    f"{draft.member_code}: net credit left as draft {draft.id} "
+                    "(give --credit-choice carry or refund)"
+                )
+                continue
+            issued = await issue(session, actor, draft.id, today(), settings, credit_choice)
+            paid_online = await request_payment(session, gateway, issued)
+            notes.append(
+                f"{issued.member_code}: {issued.number} issued"
+                + ("; payment requested" if paid_online else "")
+                + ("; payment request pending" if issued.payment_pending else "")
+            )
+        return previews, notes
+
+    previews, notes = _in_transaction(work)
+    _print_drafts(previews)
+    for note in notes:
+        out.print(note)
+    if preview:
+        out.print("Preview only: nothing was stored.")
+    elif not previews:
+        out.print("Nothing to bill.")
+
+
+def _gateway_or_exit() -> PaymentGateway:
+    gateway = payment_gateway(get_settings())
+    if gateway is None:
+        err.print("[red]Payments are switched off (no REGISTRY_STRIPE_API_KEY).[/red]")
+        raise typer.Exit(code=1)
+    return gateway
+
+
+@payments_app.command("retry")
+def payments_retry() -> None:
+    """Create the PaymentIntents of invoices issued while the gateway was unreachable."""
+    gateway = _gateway_or_exit()
+    done = _in_transaction(lambda session: retry_payment_requests(session, gateway))
+    out.print(f"{len(done)} payment request(s) created.")
+
+
+@payments_app.command("reconcile")
+def payments_reconcile(
+    apply: Annotated[
+        bool, typer.Option(help="Repair what can be repaired (missing intents and payments).")
+    ] = False,
+) -> None:
+    """List every difference between the registry's invoices and the payment gateway."""
+    gateway = _gateway_or_exit()
+    actor = system_actor("cli:payments-reconcile")
+    differences = _in_transaction(lambda session: reconcile(session, actor, gateway, apply=apply))
+    table = Table(title="Differences between the registry and the payment gateway")
+    for column in ("difference", "invoice", "payment intent", "detail", "repairable"):
+        table.add_column(column)
+    for d in differences:
+        table.add_row(
+            d.code,
+            d.invoice_number or "-",
+            d.intent_id or "-",
+            d.detail,
+            "yes" if d.fixable else "no",
+        )
+    out.print(table)
+    repaired = sum(d.fixable for d in differences)
+    if not differences:
+        out.print("No differences.")
+    elif apply:
+        out.print(f"Repaired {repaired} difference(s); the others need a person.")
+    else:
+        out.print("Nothing was changed (use --apply to repair what can be repaired).")
+        raise typer.Exit(code=2)

@@ -6,7 +6,7 @@ Identifiers (OIN, KvK) of the demo members are made up in the right format.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 
@@ -14,6 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor, system_actor
 from registry.auth.service import RoleInput, assign_role
+from registry.billing.document import VatCode
+from registry.billing.models import CreditChoice, Invoice, LineCategory
+from registry.billing.service import (
+    BillingDetailsInput,
+    issue,
+    record_transfer,
+    run_invoices,
+    set_billing_details,
+    set_vat_rule,
+)
 from registry.catalogue.models import ApplicationStatus, BusinessCaseDecision
 from registry.catalogue.service import (
     ApplicationInput,
@@ -36,6 +46,7 @@ from registry.costs.service import (
 from registry.costs.sharing import AllocationKey
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
+from registry.kit.money import to_euro
 from registry.members import repository as members
 from registry.members.population import parse_cbs_csv
 from registry.members.service import (
@@ -49,6 +60,7 @@ from registry.members.service import (
     record_decision,
     register_applicant,
 )
+from registry.settings import get_settings
 from registry.usage.models import AdoptionStage
 from registry.usage.service import (
     AdoptionInput,
@@ -331,6 +343,7 @@ async def load_demo(session: AsyncSession) -> bool:
         await add_release(session, actor, slug, release)
     await _adoptions(session, actor)
     await _cost_pools(session, actor)
+    await _invoices(session, actor)
     return True
 
 
@@ -500,4 +513,64 @@ async def _adoptions(session: AsyncSession, actor: Actor) -> None:
             for member, base in (("eindhoven", 4100), ("woerden", 980), ("tilburg", 3650))
             for month, count in ((m, base + 37 * m) for m in range(1, 11))
         ],
+    )
+
+
+EXEMPT_REASON = "Vrijgesteld van btw: kostendeling tussen overheden (art. 11 lid 1 sub u Wet OB)"
+INVOICE_ADDRESSES = {
+    "eindhoven": ("Stadhuisplein 10", "5611 EM", "Eindhoven", "4500098765"),
+    "woerden": ("Blekerijlaan 14", "3447 GR", "Woerden", "PO-2026-117"),
+    "gr-boxtel-sint-michielsgestel": ("Markt 1", "5281 AV", "Boxtel", None),
+    "tilburg": ("Stadhuisplein 130", "5038 TC", "Tilburg", None),
+    "zwolle": ("Grote Kerkplein 15", "8011 PK", "Zwolle", None),
+    "zaanstad": ("Stadhuisplein 100", "1506 MZ", "Zaandam", None),
+    "groningen": ("Kreupelstraat 1", "9712 HW", "Groningen", "GRO-4711"),
+    "enschede-apeldoorn": ("Langestraat 24", "7511 HC", "Enschede", None),
+}
+
+
+async def _invoices(session: AsyncSession, actor: Actor) -> None:
+    """VAT per category, invoice details, and a run every 1 November since 2020, paid by
+    bank transfer, except this year's: Woerden paid, Tilburg paid part, the rest open.
+    Online payment is off in the demo unless Stripe settings are given."""
+    for category in LineCategory:
+        if category is LineCategory.USAGE_FEE:
+            await set_vat_rule(session, actor, category, VatCode.STANDARD, "21", None)
+        else:
+            await set_vat_rule(session, actor, category, VatCode.EXEMPT, "0", EXEMPT_REASON)
+    for code, (street, postal_code, city, reference) in INVOICE_ADDRESSES.items():
+        await set_billing_details(
+            session,
+            actor,
+            code,
+            BillingDetailsInput(
+                street, postal_code, city, f"crediteuren@{code}.example", reference
+            ),
+        )
+    settings = get_settings()
+    for year in range(2020, DEMO_TODAY.year + 1):
+        day = date(year, 11, 1)
+        issued = {}
+        for draft in await run_invoices(session, actor, day):
+            invoice = await issue(session, actor, draft.id, day, settings, CreditChoice.CARRY)
+            issued[invoice.member_code] = invoice
+        paid = issued if year < DEMO_TODAY.year else {"woerden": issued["woerden"]}
+        for n, invoice in enumerate(paid.values(), start=1):
+            if invoice.due_cents > 0:
+                await _transfer(session, actor, invoice, invoice.due_cents, day, n)
+    await _transfer(session, actor, issued["tilburg"], 1_000_000, DEMO_TODAY, 99)
+
+
+async def _transfer(
+    session: AsyncSession, actor: Actor, invoice: Invoice, cents: int, issued_on: date, n: int
+) -> None:
+    paid_on = issued_on + timedelta(days=18 + n)
+    await record_transfer(
+        session,
+        actor,
+        invoice.id,
+        str(to_euro(cents)),
+        paid_on,
+        f"NL91ABNA0417164300-{paid_on:%Y%m%d}-{n:04d}",
+        paid_on,
     )
