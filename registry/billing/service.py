@@ -401,6 +401,12 @@ def supplier_party(settings: Settings) -> Party:
 
 async def _customer(session: AsyncSession, member: Member) -> tuple[Party, str]:
     account = await repository.account_of(session, member.id)
+    if member.oin is None and member.kvk is None:
+        raise ValidationFailed.single(
+            "member",
+            "identifier_missing",
+            f"{member.name} has neither an OIN nor a KvK number to address an e-invoice to",
+        )
     if account is None:
         raise ValidationFailed.single(
             "billingDetails",

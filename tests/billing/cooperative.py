@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.document import VatCode
@@ -21,6 +22,7 @@ from registry.costs.service import (
     run_allocation,
 )
 from registry.fees.service import run_fees
+from registry.members.models import Member
 from registry.members.service import DecisionInput, record_decision
 from registry.settings import Settings
 from registry.usage.models import AdoptionStage
@@ -40,6 +42,12 @@ TODAY = date(2023, 7, 1)
 SETTINGS = Settings(cooperative_vat_id="NL001234567B01")
 EXEMPT = "Vrijgesteld van btw: kostendeling tussen overheden (art. 11 lid 1 sub u Wet OB)"
 
+IDENTIFIERS = {
+    "woerden": "00000001001763006000",
+    "gr-meierijstad-noord": "00000003820452941000",
+    "eindhoven": "00000001001902763000",
+    "tilburg": "00000001002564440000",
+}
 ADDRESSES = {
     "woerden": ("Blekerijlaan 14", "3447 GR", "Woerden", "PO-2023-117"),
     "gr-meierijstad-noord": ("Markt 1", "5281 AV", "Boxtel", None),
@@ -50,6 +58,8 @@ ADDRESSES = {
 
 async def configure_billing(session: AsyncSession) -> None:
     """VAT per category as the demo cooperative has it, and every member's invoice details."""
+    for code, oin in IDENTIFIERS.items():
+        await session.execute(update(Member).where(Member.code == code).values(oin=oin))
     for category in LineCategory:
         if category in (LineCategory.USAGE_FEE,):
             await set_vat_rule(session, ACTOR, category, VatCode.STANDARD, "21", None)

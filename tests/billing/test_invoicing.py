@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.document import DocumentKind, VatCode
@@ -36,6 +36,7 @@ from registry.billing.service import (
 from registry.costs.service import add_participant, run_settlement
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
+from registry.members.models import Member
 from registry.members.population import parse_cbs_csv
 from registry.members.service import import_population
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
@@ -308,6 +309,15 @@ async def test_a_member_without_invoice_details_cannot_be_invoiced(
     assert refused.value.errors[0].code == "vat_rule_missing"
     await set_vat_rule(session, ACTOR, LineCategory.CONTRIBUTION, VatCode.EXEMPT, "0", EXEMPT)
     drafts = await run_invoices(session, ACTOR, TODAY)
+    with pytest.raises(ValidationFailed) as refused:
+        await issue(session, ACTOR, drafts[0].id, TODAY, SETTINGS)
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == (
+        "member",
+        "identifier_missing",
+    )
+    await session.execute(
+        update(Member).where(Member.id == drafts[0].member_id).values(kvk="17272738")
+    )
     with pytest.raises(ValidationFailed) as refused:
         await issue(session, ACTOR, drafts[0].id, TODAY, SETTINGS)
     assert (refused.value.errors[0].field, refused.value.errors[0].code) == (
