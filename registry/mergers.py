@@ -1,8 +1,8 @@
 """Municipal mergers (herindeling) across domains: one entry point for the API and the CLI.
 
 The members domain ends the merged municipalities and moves memberships; adoptions, usage
-rights and pool participation of an absorbed member move to its successor here, in the same
-transaction, each with its audit event.
+rights, pool participation and carried credit of an absorbed member move to its successor
+here, in the same transaction, each with its audit event.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
+from registry.billing import service as billing
 from registry.costs import service as costs
 from registry.members.service import MergerInput, MergerOutcome, merge_municipalities
 from registry.usage import service as usage
@@ -22,4 +23,5 @@ async def merge(session: AsyncSession, actor: Actor, data: MergerInput) -> Merge
         for old in outcome.absorbed:
             await usage.transfer_member(session, actor, old.id, new_id, data.effective_date)
             await costs.transfer_member(session, actor, old.id, new_id, data.effective_date)
+            await billing.transfer_member(session, actor, old.id, new_id, data.effective_date)
     return outcome

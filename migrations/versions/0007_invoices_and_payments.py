@@ -291,7 +291,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("amount_cents", sa.BigInteger(), nullable=False),
-        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.String(length=200), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["invoice_id"],

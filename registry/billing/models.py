@@ -202,7 +202,10 @@ class MemberCredit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    """The credit note that gave the credit, or the invoice it was deducted from."""
+    reason: Mapped[str | None] = mapped_column(String(200))
+    """Why a credit moved without an invoice (a municipal merger)."""
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

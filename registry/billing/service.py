@@ -1096,3 +1096,34 @@ async def reconcile(
                 )
             )
     return differences
+
+
+async def transfer_member(
+    session: AsyncSession, actor: Actor, old_id: int, new_id: int, effective: date
+) -> None:
+    """After a merger the successor keeps the absorbed member's carried credit.
+
+    Issued invoices stay addressed to the member they were issued to: a document is never
+    changed. The successor settles what is open on them.
+    """
+    balance = await repository.credit_balance(session, old_id)
+    if balance == 0:
+        return
+    reason = f"herindeling {effective.isoformat()}"
+    moved = [
+        MemberCredit(member_id=old_id, amount_cents=-balance, reason=reason),
+        MemberCredit(member_id=new_id, amount_cents=balance, reason=reason),
+    ]
+    session.add_all(moved)
+    await session.flush()
+    for row in moved:
+        await record(
+            session,
+            actor,
+            operation="merge",
+            entity_type="member_credit",
+            entity_id=str(row.id),
+            before=None,
+            after=snapshot(row),
+            member_id=row.member_id,
+        )

@@ -19,6 +19,7 @@ from registry.billing.models import (
     LineCategory,
     MemberCredit,
 )
+from registry.billing.repository import credit_balance
 from registry.billing.service import (
     BillingDetailsInput,
     credit,
@@ -38,7 +39,8 @@ from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
 from registry.members.models import Member
 from registry.members.population import parse_cbs_csv
-from registry.members.service import import_population
+from registry.members.service import MergerInput, import_population
+from registry.mergers import merge
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
@@ -364,3 +366,24 @@ async def test_webhook_events_apply_exactly_once(billed: AsyncSession) -> None:
     )
     assert unknown.outcome == "unknown_intent"
     assert invoice.settled_cents == invoice.due_cents
+
+
+async def test_a_merger_moves_carried_credit_to_the_successor(billed: AsyncSession) -> None:
+    session = billed
+    await _issue_all(session)
+    await add_participant(session, ACTOR, "zaak-ontwikkeling", "tilburg", date(2023, 1, 1))
+    await run_settlement(session, ACTOR, "zaak-ontwikkeling", "tilburg", date(2023, 7, 15))
+    later = date(2023, 7, 31)
+    drafts = {d.member_code: d for d in await run_invoices(session, ACTOR, later)}
+    await issue(
+        session, ACTOR, drafts["woerden"].id, later, SETTINGS, credit_choice=CreditChoice.CARRY
+    )
+    outcome = await merge(
+        session,
+        ACTOR,
+        MergerInput(date(2024, 1, 1), "GM1999", "Woerden-Groot", ["GM0632"], "woerden-groot"),
+    )
+    assert outcome.successor_member is not None
+    (old,) = outcome.absorbed
+    assert await credit_balance(session, old.id) == 0
+    assert await credit_balance(session, outcome.successor_member.id) == 146_316
