@@ -116,6 +116,13 @@ def serve(
 ) -> None:
     """Serve the GraphQL API and the web pages."""
     settings = get_settings()
+    if settings.stripe_api_key is None:
+        out.print(
+            "Online payment is switched off (no REGISTRY_STRIPE_API_KEY): members pay "
+            "invoices by bank transfer, which the directie records."
+        )
+    else:
+        out.print(f"Online payment through {settings.stripe_api_base or 'Stripe'}.")
     uvicorn.run(
         "registry.web.app:create_app",
         factory=True,
