@@ -33,6 +33,26 @@ _METRIC_WORDS = {
 }
 
 
+def contribution_key(membership_id: int, year: int) -> str:
+    return f"contribution:membership={membership_id}:year={year}"
+
+
+def entry_fee_key(membership_id: int) -> str:
+    return f"entry_fee:membership={membership_id}"
+
+
+def exit_charge_key(membership_id: int) -> str:
+    return f"exit_charge:membership={membership_id}"
+
+
+def allocation_key(run_id: int, member_id: int) -> str:
+    return f"allocation:run={run_id}:member={member_id}"
+
+
+def usage_key(member_id: int, application: str, month: str, metric: str) -> str:
+    return f"usage:member={member_id}:application={application}:period={month}:metric={metric}"
+
+
 def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
@@ -64,7 +84,7 @@ async def _contributions(session: AsyncSession, member_ids: Sequence[int]) -> li
     latest = await repository.latest_fee_runs(session)
     items: dict[str, BillableItem] = {}
     for run, line in await repository.fee_lines(session, member_ids):
-        key = f"contribution:membership={line.membership_id}:year={run.year}"
+        key = contribution_key(line.membership_id, run.year)
         current = latest[run.year] == run.id
         if not current and key in items:
             continue
@@ -99,7 +119,7 @@ async def _membership_charges(
             decision = decisions.get(m.entry_fee_decision_id or 0)
             items.append(
                 BillableItem(
-                    key=f"entry_fee:membership={m.id}",
+                    key=entry_fee_key(m.id),
                     member_id=m.member_id,
                     category=LineCategory.ENTRY_FEE,
                     description="Entreegeld lidmaatschap"
@@ -112,7 +132,7 @@ async def _membership_charges(
         if m.exit_charge_cents and m.notice_date is not None:
             items.append(
                 BillableItem(
-                    key=f"exit_charge:membership={m.id}",
+                    key=exit_charge_key(m.id),
                     member_id=m.member_id,
                     category=LineCategory.EXIT_CHARGE,
                     description=(
@@ -134,7 +154,7 @@ async def _cost_shares(session: AsyncSession, member_ids: Sequence[int]) -> list
         category, words = _RUN_WORDS[run.kind]
         items.append(
             BillableItem(
-                key=f"allocation:run={run.id}:member={member_id}",
+                key=allocation_key(run.id, member_id),
                 member_id=member_id,
                 category=category,
                 description=f"{words} {pool.name} ({pool.code}, verdeling {run.sequence})",
@@ -175,7 +195,7 @@ async def _usage_fees(
             month = fee.period.strftime("%Y-%m")
             items.append(
                 BillableItem(
-                    key=f"usage:member={member_id}:application={fee.application}:period={month}:metric={fee.metric.value}",
+                    key=usage_key(member_id, fee.application, month, fee.metric.value),
                     member_id=member_id,
                     category=LineCategory.USAGE_FEE,
                     description=(

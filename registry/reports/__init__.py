@@ -1,0 +1,1 @@
+"""Contribution reports for auditors: every euro per member and year, reconciled."""

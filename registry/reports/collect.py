@@ -1,0 +1,473 @@
+"""Reading the report's data member by member, as the registry stood at one audit event.
+
+Every change writes an audit event, so "the registry at event N" is the current state
+minus what events after N did: runs, invoices and settlements they created are left out,
+and memberships and usage records they changed are read from the event's `before`. When N
+is the head of the log (the usual case) there is nothing to undo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.models import AuditEvent
+from registry.audit.repository import head
+from registry.billing.items import (
+    allocation_key,
+    contribution_key,
+    entry_fee_key,
+    exit_charge_key,
+    usage_key,
+)
+from registry.billing.models import Invoice, InvoiceLine, Settlement, SettlementKind
+from registry.catalogue.models import Application
+from registry.costs.models import AllocationLine, AllocationRun, CostPool, RunKind
+from registry.fees.models import FeeLine, FeeRun
+from registry.kit.errors import ValidationFailed
+from registry.members.models import Member, Membership
+from registry.members.repository import decisions_by_ids
+from registry.reports.model import (
+    Account,
+    Charge,
+    Contribution,
+    MemberReport,
+    PoolShare,
+    ReportScope,
+    SettlementShare,
+    UsageFee,
+)
+from registry.usage.models import Metric, UsageRecord, UsageTariff
+from registry.usage.rules import Tariff, Usage, usage_fees
+
+MIN_YEAR, MAX_YEAR = 1990, 2200
+
+
+async def report_scope(
+    session: AsyncSession, year: int, member_code: str | None, as_of: int | None
+) -> ReportScope:
+    """The report's year, member and audit position (the head of the log unless given)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationFailed.single(
+            "year", "out_of_range", f"a year from {MIN_YEAR} to {MAX_YEAR}"
+        )
+    if (
+        member_code is not None
+        and await session.scalar(select(Member.id).where(Member.code == member_code)) is None
+    ):
+        raise ValidationFailed.single("member", "unknown_member", f"no member {member_code!r}")
+    last_seq, last_hash = await head(session)
+    if as_of is None or as_of == last_seq:
+        return ReportScope(year, member_code, last_seq, last_hash)
+    if not 1 <= as_of <= last_seq:
+        raise ValidationFailed.single(
+            "asOf", "unknown_event", f"the audit log runs from event 1 to {last_seq}"
+        )
+    event_hash = await session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == as_of))
+    assert event_hash is not None
+    return ReportScope(year, member_code, as_of, event_hash)
+
+
+@dataclass
+class Later:
+    """What happened after the report's audit position, to be left out or undone."""
+
+    created: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Entity ids per type created (or, for invoices, issued) after the position."""
+    before: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
+    """The state at the position of rows changed after it (None: did not exist yet)."""
+
+    def hides(self, entity_type: str, entity_id: int) -> bool:
+        return str(entity_id) in self.created[entity_type]
+
+
+_CREATED = {
+    ("fee_run", "create"),
+    ("allocation_run", "create"),
+    ("invoice", "issue"),
+    ("invoice_settlement", "create"),
+    ("usage_tariff", "create"),
+}
+_CHANGED = {"membership", "usage_record"}
+
+
+async def later_changes(session: AsyncSession, as_of_seq: int) -> Later:
+    """Read the events after the position once; the first change of a row gives its state."""
+    later = Later()
+    rows = await session.execute(
+        select(
+            AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.operation, AuditEvent.before
+        )
+        .where(
+            AuditEvent.seq > as_of_seq,
+            AuditEvent.entity_type.in_({t for t, _ in _CREATED} | _CHANGED),
+        )
+        .order_by(AuditEvent.seq)
+    )
+    for entity_type, entity_id, operation, before in rows:
+        if (entity_type, operation) in _CREATED:
+            later.created[entity_type].add(entity_id)
+        elif entity_type in _CHANGED and (entity_type, entity_id) not in later.before:
+            later.before[(entity_type, entity_id)] = json.loads(before) if before else None
+    return later
+
+
+@dataclass(frozen=True)
+class YearData:
+    """What every member's section needs and is the same for all: loaded once."""
+
+    fee_run_id: int | None
+    pool_totals: dict[int, int]
+    pools: dict[int, CostPool]
+    applications: dict[int, str]
+    tariffs: list[Tariff]
+
+
+async def year_data(session: AsyncSession, year: int, later: Later) -> YearData:
+    runs = [
+        run_id
+        for run_id in await session.scalars(
+            select(FeeRun.id).where(FeeRun.year == year).order_by(FeeRun.sequence)
+        )
+        if not later.hides("fee_run", run_id)
+    ]
+    totals: dict[int, int] = defaultdict(int)
+    for run in await session.scalars(
+        select(AllocationRun).where(_in_year(AllocationRun.booked_on, year))
+    ):
+        if run.kind is not RunKind.SETTLEMENT and not later.hides("allocation_run", run.id):
+            totals[run.pool_id] += run.total_cents
+    pools = {p.id: p for p in await session.scalars(select(CostPool))}
+    applications = dict(
+        (await session.execute(select(Application.id, Application.slug))).tuples().all()
+    )
+    tariff_rows = [
+        t
+        for t in await session.scalars(select(UsageTariff))
+        if not later.hides("usage_tariff", t.id)
+    ]
+    decisions = await decisions_by_ids(session, sorted({t.decision_id for t in tariff_rows}))
+    tariffs = [
+        Tariff(
+            applications[t.application_id],
+            t.metric,
+            t.price,
+            t.valid_from,
+            decisions[t.decision_id].reference,
+        )
+        for t in tariff_rows
+    ]
+    return YearData(runs[-1] if runs else None, dict(totals), pools, applications, tariffs)
+
+
+def _in_year(column: Any, year: int) -> Any:
+    return (column >= date(year, 1, 1)) & (column <= date(year, 12, 31))
+
+
+async def member_reports(
+    session: AsyncSession, scope: ReportScope, later: Later
+) -> AsyncIterator[MemberReport]:
+    """One member at a time, by member code: memory stays bounded however many members."""
+    data = await year_data(session, scope.year, later)
+    query = select(Member.id, Member.code, Member.name).order_by(Member.code)
+    if scope.member_code is not None:
+        query = query.where(Member.code == scope.member_code)
+    for member_id, code, name in (await session.execute(query)).tuples().all():
+        report = await _member_report(session, scope.year, later, data, member_id, code, name)
+        if report is not None:
+            yield report
+        session.expunge_all()
+
+
+async def _member_report(
+    session: AsyncSession,
+    year: int,
+    later: Later,
+    data: YearData,
+    member_id: int,
+    code: str,
+    name: str,
+) -> MemberReport | None:
+    keys: dict[str, int] = {}
+    contribution = await _contribution(session, data, member_id, year, keys)
+    charges = await _charges(session, later, member_id, year, keys)
+    pools = await _pools(session, later, data, member_id, year, keys)
+    usage = await _usage(session, later, data, member_id, year, keys)
+    account = await _account(session, later, member_id, year)
+    if not (contribution or charges or pools or usage or account.documents):
+        return None
+    billed = await _billed(session, later, member_id, sorted(keys))
+    return MemberReport(
+        code=code,
+        name=name,
+        contribution=contribution,
+        charges=charges,
+        pools=pools,
+        usage=usage,
+        account=account,
+        billable_cents=sum(keys.values()),
+        billed_cents=billed,
+    )
+
+
+async def _contribution(
+    session: AsyncSession, data: YearData, member_id: int, year: int, keys: dict[str, int]
+) -> Contribution | None:
+    if data.fee_run_id is None:
+        return None
+    line = await session.scalar(
+        select(FeeLine).where(FeeLine.run_id == data.fee_run_id, FeeLine.member_id == member_id)
+    )
+    if line is None:
+        return None
+    keys[contribution_key(line.membership_id, year)] = line.amount_cents
+    sources = sorted(
+        {figure["source"] for figure in json.loads(line.figures) if "source" in figure}
+    )
+    return Contribution(
+        fee_run_id=data.fee_run_id,
+        inhabitants=line.inhabitants,
+        reference_date=line.reference_date,
+        population_basis=line.population_basis.value,
+        figures_source="; ".join(sources),
+        rate=line.rate,
+        decision_reference=line.decision_reference,
+        days_billable=line.days_billable,
+        days_in_year=line.days_in_year,
+        amount_cents=line.amount_cents,
+    )
+
+
+def _as_at(later: Later, membership: Membership) -> dict[str, Any] | None:
+    """A membership's columns as they stood at the report's position (None: not yet there)."""
+    current = {
+        c: getattr(membership, c)
+        for c in (
+            "start_date",
+            "entry_fee_cents",
+            "notice_date",
+            "exit_charge_cents",
+            "exit_charge_cap_cents",
+            "exit_charge_rate",
+            "exit_charge_inhabitants",
+        )
+    }
+    key = ("membership", str(membership.id))
+    if key not in later.before:
+        return current
+    before = later.before[key]
+    if before is None:
+        return None
+    return {
+        "start_date": _date(before.get("start_date")),
+        "entry_fee_cents": before.get("entry_fee_cents"),
+        "notice_date": _date(before.get("notice_date")),
+        "exit_charge_cents": before.get("exit_charge_cents"),
+        "exit_charge_cap_cents": before.get("exit_charge_cap_cents"),
+        "exit_charge_rate": before.get("exit_charge_rate"),
+        "exit_charge_inhabitants": before.get("exit_charge_inhabitants"),
+    }
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+async def _charges(
+    session: AsyncSession, later: Later, member_id: int, year: int, keys: dict[str, int]
+) -> tuple[Charge, ...]:
+    charges = []
+    for membership in await session.scalars(
+        select(Membership).where(Membership.member_id == member_id).order_by(Membership.id)
+    ):
+        state = _as_at(later, membership)
+        if state is None:
+            continue
+        start, fee = state["start_date"], state["entry_fee_cents"]
+        if fee and start is not None and start.year == year:
+            keys[entry_fee_key(membership.id)] = fee
+            charges.append(Charge("entry_fee", fee, f"admitted {start.isoformat()}"))
+        notice, charge = state["notice_date"], state["exit_charge_cents"]
+        if charge and notice is not None and notice.year == year:
+            keys[exit_charge_key(membership.id)] = charge
+            basis = (
+                f"notice {notice.isoformat()}: {state['exit_charge_inhabitants']} inhabitants × "
+                f"{state['exit_charge_rate']}, capped at {state['exit_charge_cap_cents']} cents"
+            )
+            charges.append(Charge("exit_charge", charge, basis))
+    return tuple(charges)
+
+
+async def _pools(
+    session: AsyncSession,
+    later: Later,
+    data: YearData,
+    member_id: int,
+    year: int,
+    keys: dict[str, int],
+) -> tuple[PoolShare, ...]:
+    rows = await session.execute(
+        select(
+            AllocationRun.id,
+            AllocationRun.pool_id,
+            AllocationRun.kind,
+            AllocationRun.booked_on,
+            func.sum(AllocationLine.amount_cents),
+        )
+        .join(AllocationLine, AllocationLine.run_id == AllocationRun.id)
+        .where(AllocationLine.member_id == member_id, _in_year(AllocationRun.booked_on, year))
+        .group_by(
+            AllocationRun.id, AllocationRun.pool_id, AllocationRun.kind, AllocationRun.booked_on
+        )
+        .order_by(AllocationRun.id)
+    )
+    shares: dict[int, int] = defaultdict(int)
+    runs: dict[int, list[int]] = defaultdict(list)
+    settlements: dict[int, list[SettlementShare]] = defaultdict(list)
+    for run_id, pool_id, kind, booked_on, total in rows.tuples().all():
+        if later.hides("allocation_run", run_id):
+            continue
+        cents = int(total)
+        keys[allocation_key(run_id, member_id)] = cents
+        runs[pool_id].append(run_id)
+        if kind is RunKind.SETTLEMENT:
+            settlements[pool_id].append(SettlementShare(run_id, booked_on, cents))
+        else:
+            shares[pool_id] += cents
+    result = []
+    for pool_id in sorted(runs, key=lambda p: data.pools[p].code):
+        pool = data.pools[pool_id]
+        result.append(
+            PoolShare(
+                pool_code=pool.code,
+                pool_name=pool.name,
+                application=data.applications.get(pool.application_id)
+                if pool.application_id
+                else None,
+                key=pool.key.value,
+                pool_total_cents=data.pool_totals.get(pool_id, 0),
+                share_cents=shares.get(pool_id, 0),
+                run_ids=tuple(runs[pool_id]),
+                settlements=tuple(settlements[pool_id]),
+            )
+        )
+    return tuple(result)
+
+
+async def _usage(
+    session: AsyncSession,
+    later: Later,
+    data: YearData,
+    member_id: int,
+    year: int,
+    keys: dict[str, int],
+) -> tuple[UsageFee, ...]:
+    records = []
+    for record in await session.scalars(
+        select(UsageRecord).where(
+            UsageRecord.member_id == member_id, _in_year(UsageRecord.period, year)
+        )
+    ):
+        slug = data.applications[record.application_id]
+        entity = f"{member_id}/{record.application_id}/{record.period:%Y-%m}/{record.metric.value}"
+        quantity: Decimal | None = record.quantity
+        if ("usage_record", entity) in later.before:
+            before = later.before[("usage_record", entity)]
+            quantity = Decimal(before["quantity"]) if before else None
+        if quantity is not None:
+            records.append(Usage(slug, record.period, record.metric, quantity))
+    totals: dict[tuple[str, Metric], tuple[Decimal, int]] = {}
+    for fee in usage_fees(records, data.tariffs):
+        keys[usage_key(member_id, fee.application, f"{fee.period:%Y-%m}", fee.metric.value)] = (
+            fee.amount
+        )
+        quantity_so_far, cents = totals.get((fee.application, fee.metric), (Decimal(0), 0))
+        totals[(fee.application, fee.metric)] = (quantity_so_far + fee.quantity, cents + fee.amount)
+    return tuple(
+        UsageFee(application, metric.value, quantity, cents)
+        for (application, metric), (quantity, cents) in sorted(
+            totals.items(), key=lambda kv: (kv[0][0], kv[0][1].value)
+        )
+    )
+
+
+_MONEY = {
+    SettlementKind.STRIPE: "stripe",
+    SettlementKind.BANK_TRANSFER: "bank",
+    SettlementKind.REFUND: "refund",
+}
+
+
+async def _account(session: AsyncSession, later: Later, member_id: int, year: int) -> Account:
+    invoices = [
+        i
+        for i in await session.scalars(
+            select(Invoice)
+            .where(
+                Invoice.member_id == member_id,
+                Invoice.year == year,
+                Invoice.number.is_not(None),
+            )
+            .order_by(Invoice.sequence)
+        )
+        if not later.hides("invoice", i.id)
+    ]
+    ids = [i.id for i in invoices]
+    settlements = [
+        s
+        for s in await session.scalars(select(Settlement).where(Settlement.invoice_id.in_(ids)))
+        if not later.hides("invoice_settlement", s.id)
+    ]
+    money: dict[str, int] = defaultdict(int)
+    credited = carried = 0
+    for s in settlements:
+        if s.kind in _MONEY:
+            money[_MONEY[s.kind]] += s.amount_cents
+        elif s.kind is SettlementKind.CARRIED:
+            carried += s.amount_cents
+            credited += s.amount_cents
+        else:
+            credited += s.amount_cents
+    invoiced = sum(i.gross_cents for i in invoices)
+    prepaid = sum(i.prepaid_cents for i in invoices)
+    settled = sum(money.values()) + credited
+    return Account(
+        documents=len(invoices),
+        invoiced_cents=invoiced,
+        prepaid_cents=prepaid,
+        paid_stripe_cents=money["stripe"],
+        paid_bank_cents=money["bank"],
+        refunded_cents=money["refund"],
+        credited_cents=credited,
+        credit_carried_cents=-carried,
+        outstanding_cents=invoiced - prepaid - settled,
+    )
+
+
+async def _billed(session: AsyncSession, later: Later, member_id: int, keys: Sequence[str]) -> int:
+    """What issued documents (as of the position) billed of these items."""
+    if not keys:
+        return 0
+    rows = await session.execute(
+        select(Invoice.id, func.sum(InvoiceLine.net_cents))
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(
+            InvoiceLine.member_id == member_id,
+            InvoiceLine.item_key.in_(keys),
+            Invoice.number.is_not(None),
+        )
+        .group_by(Invoice.id)
+    )
+    return sum(
+        int(total)
+        for invoice_id, total in rows.tuples().all()
+        if not later.hides("invoice", invoice_id)
+    )

@@ -1,0 +1,215 @@
+"""What a contribution report says, member by member, as plain data for every format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    fee_run_id: int
+    inhabitants: int
+    reference_date: date
+    population_basis: str
+    figures_source: str
+    rate: Decimal
+    decision_reference: str
+    days_billable: int
+    days_in_year: int
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """An entry fee or exit charge billed in the year."""
+
+    kind: str
+    amount_cents: int
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementShare:
+    run_id: int
+    booked_on: date
+    amount_cents: int
+    """Positive: the member is debited (it joined late); negative: it is credited."""
+
+
+@dataclass(frozen=True, slots=True)
+class PoolShare:
+    pool_code: str
+    pool_name: str
+    application: str | None
+    key: str
+    pool_total_cents: int
+    """What the pool allocated in the year over all its participants."""
+    share_cents: int
+    run_ids: tuple[int, ...]
+    settlements: tuple[SettlementShare, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageFee:
+    application: str
+    metric: str
+    quantity: Decimal
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The member's invoices and credit notes issued in the year, and how they were settled.
+
+    invoiced = prepaid + paid + credited + outstanding, for every document.
+    """
+
+    documents: int
+    invoiced_cents: int
+    prepaid_cents: int
+    paid_stripe_cents: int
+    paid_bank_cents: int
+    refunded_cents: int
+    credited_cents: int
+    credit_carried_cents: int
+    outstanding_cents: int
+
+    @property
+    def paid_cents(self) -> int:
+        return self.paid_stripe_cents + self.paid_bank_cents + self.refunded_cents
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReport:
+    code: str
+    name: str
+    contribution: Contribution | None
+    charges: tuple[Charge, ...]
+    pools: tuple[PoolShare, ...]
+    usage: tuple[UsageFee, ...]
+    account: Account
+    billable_cents: int
+    """Everything the rules charge the member for the year."""
+    billed_cents: int
+    """What invoice lines (of any year) billed of those same items."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A reconciliation that does not hold; reported, never hidden."""
+
+    code: str
+    member_code: str | None
+    detail: str
+
+
+@dataclass(slots=True)
+class Totals:
+    """The cooperative's totals over the members in the report; they must reconcile."""
+
+    contributions_cents: int = 0
+    charges_cents: int = 0
+    member_shares_cents: int = 0
+    settlements_cents: int = 0
+    usage_fees_cents: int = 0
+    billable_cents: int = 0
+    billed_cents: int = 0
+    invoiced_cents: int = 0
+    prepaid_cents: int = 0
+    paid_cents: int = 0
+    credited_cents: int = 0
+    outstanding_cents: int = 0
+    credit_carried_cents: int = 0
+    pool_totals_cents: dict[str, int] = field(default_factory=dict)
+
+    def add(self, member: MemberReport) -> None:
+        self.contributions_cents += member.contribution.amount_cents if member.contribution else 0
+        self.charges_cents += sum(c.amount_cents for c in member.charges)
+        for pool in member.pools:
+            self.member_shares_cents += pool.share_cents
+            self.settlements_cents += sum(s.amount_cents for s in pool.settlements)
+            self.pool_totals_cents[pool.pool_code] = pool.pool_total_cents
+        self.usage_fees_cents += sum(u.amount_cents for u in member.usage)
+        self.billable_cents += member.billable_cents
+        self.billed_cents += member.billed_cents
+        account = member.account
+        self.invoiced_cents += account.invoiced_cents
+        self.prepaid_cents += account.prepaid_cents
+        self.paid_cents += account.paid_cents
+        self.credited_cents += account.credited_cents
+        self.outstanding_cents += account.outstanding_cents
+        self.credit_carried_cents += account.credit_carried_cents
+
+    @property
+    def pools_cents(self) -> int:
+        return sum(self.pool_totals_cents.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    year: int
+    member_code: str | None
+    as_of_seq: int
+    """The audit-log position the report reflects: later changes are left out."""
+    as_of_hash: str
+    """The hash of that audit event, so an auditor can check the log is the same one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeader:
+    """What every file of a report states first."""
+
+    scope: ReportScope
+    inputs_sha256: str
+    """SHA-256 of the member sections as canonical JSON: what the report was made from."""
+    members: int
+    title: str
+    """For example "Contributierapport 2026" or "Contributierapport 2026 — woerden"."""
+
+
+def reconcile(totals: Totals, scope: ReportScope) -> list[Finding]:
+    """The cooperative-level checks of the report."""
+    findings = []
+    if scope.member_code is None and totals.member_shares_cents != totals.pools_cents:
+        findings.append(
+            Finding(
+                "pool_shares_differ",
+                None,
+                f"member shares {totals.member_shares_cents} ≠ pools {totals.pools_cents}",
+            )
+        )
+    if totals.settlements_cents != 0 and scope.member_code is None:
+        findings.append(
+            Finding(
+                "settlements_not_zero_sum",
+                None,
+                f"settlements add up to {totals.settlements_cents}, not 0",
+            )
+        )
+    settled = totals.prepaid_cents + totals.paid_cents + totals.credited_cents
+    if settled + totals.outstanding_cents != totals.invoiced_cents:
+        findings.append(
+            Finding(
+                "payments_do_not_add_up",
+                None,
+                f"prepaid + paid + credited + outstanding = {settled + totals.outstanding_cents}"
+                f" ≠ invoiced {totals.invoiced_cents}",
+            )
+        )
+    return findings
+
+
+def member_findings(member: MemberReport) -> list[Finding]:
+    """Per member: what the rules charge for the year against what invoices billed of it."""
+    if member.billed_cents == member.billable_cents:
+        return []
+    code = "not_yet_invoiced" if member.billed_cents < member.billable_cents else "over_invoiced"
+    return [
+        Finding(
+            code,
+            member.code,
+            f"billable {member.billable_cents}, invoice lines {member.billed_cents}",
+        )
+    ]
