@@ -90,6 +90,17 @@ async def latest_invoice_before(
     )
 
 
+async def corrections_of(session: AsyncSession, invoice_id: int) -> list[Invoice]:
+    """The credit notes that correct an invoice, oldest first."""
+    return list(
+        await session.scalars(
+            select(Invoice)
+            .where(Invoice.corrects_invoice_id == invoice_id)
+            .order_by(Invoice.issued_at, Invoice.id)
+        )
+    )
+
+
 async def invoice_by_intent(session: AsyncSession, intent_id: str) -> Invoice | None:
     return await session.scalar(select(Invoice).where(Invoice.gateway_intent_id == intent_id))
 

@@ -22,6 +22,7 @@ from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.fees import FeePagesController
 from registry.web.i18n import configure_templates
+from registry.web.invoices import InvoicePagesController
 from registry.web.login import LoginController, csrf_config, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.pages import not_found_page
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             UsagePagesController,
             PoolPagesController,
             FeePagesController,
+            InvoicePagesController,
             AuditController,
             PaymentWebhookController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

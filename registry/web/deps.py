@@ -38,6 +38,7 @@ class Navigation:
 
     members: bool
     fees: bool
+    invoices: bool
 
 
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
@@ -52,5 +53,6 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
     request.state.navigation = Navigation(
         members=allows(actor, Permission.MEMBER_READ_PRIVATE),
         fees=allows(actor, Permission.FINANCE_READ),
+        invoices=allows(actor, Permission.FINANCE_READ),
     )
     return actor

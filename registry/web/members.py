@@ -264,6 +264,7 @@ class MemberPagesController(Controller):
                 "tokens": tokens,
                 "memberships": history,
                 "contributions": contributions,
+                "may_see_invoices": allows(actor, Permission.INVOICES_READ, member.id),
             },
         )
 

@@ -1,0 +1,674 @@
+"""Invoice pages: the directie's invoicing run and drafts, one invoice with its documents and
+payments, a member's invoices and invoice details, and paying an invoice online by card.
+
+Drafts are stored only when they are what the preview showed: the run form carries the
+SHA-256 of the previewed lines, and a store that comes out different is rolled back. A card
+payment never marks an invoice paid itself; the gateway's signed webhook does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.billing import repository, service
+from registry.billing.document import DocumentKind, InvoiceDocument
+from registry.billing.gateway import PaymentGateway
+from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
+from registry.billing.pdf import to_pdf
+from registry.billing.rules import Vat, vat_groups
+from registry.billing.ubl import to_ubl
+from registry.kit.clock import today
+from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from registry.members import repository as members
+from registry.members.models import Member
+from registry.settings import Settings
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+NOTICE_KEY = "invoice_notice"
+"""Session key of the message shown once after a change (drafts made, issued, paid, ...)."""
+INPUTS_FIELD = "invoer"
+"""Form field with the SHA-256 of the draft lines the directie saw in the preview."""
+
+LISTS: dict[str, tuple[InvoiceStatus, ...]] = {
+    "open": service.OPEN,
+    "paid": (InvoiceStatus.PAID,),
+    "credited": (InvoiceStatus.CREDITED,),
+    "all": (
+        InvoiceStatus.ISSUED,
+        InvoiceStatus.PARTIALLY_PAID,
+        InvoiceStatus.PAID,
+        InvoiceStatus.CREDITED,
+    ),
+}
+"""The status filter of the invoice list; open (issued or partly paid) first."""
+
+
+def _gateway(request: Request[Any, Any, Any]) -> PaymentGateway | None:
+    gateway: PaymentGateway | None = request.app.state.payment_gateway
+    return gateway
+
+
+def _settings(request: Request[Any, Any, Any]) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed.single(field, "invalid_date", "not a date (YYYY-MM-DD)") from None
+
+
+def _codes(text: str) -> list[str]:
+    """Member codes typed with commas or spaces between them."""
+    return [code for code in re.split(r"[\s,;]+", text.strip()) if code]
+
+
+def _choice(value: str | None) -> CreditChoice | None:
+    try:
+        return CreditChoice(value) if value else None
+    except ValueError:
+        raise ValidationFailed.single(
+            "creditChoice", "unknown_choice", "carry the credit or refund it"
+        ) from None
+
+
+def _form(data: Mapping[str, Any]) -> dict[str, str]:
+    return {key: str(value) for key, value in data.items() if key != "_csrf_token"}
+
+
+async def _readable(db_session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
+    """The invoice if this person may read it; the service's refusals as page refusals."""
+    try:
+        return await service.readable_invoice(db_session, actor, invoice_id)
+    except Forbidden as refused:
+        raise PermissionDeniedException(refused.message) from None
+    except NotFound as missing:
+        raise NotFoundException(missing.message) from None
+
+
+async def _names(db_session: AsyncSession, invoices: Iterable[Invoice]) -> dict[int, Member]:
+    return await members.members_by_ids(db_session, sorted({i.member_id for i in invoices}))
+
+
+# The invoicing run
+
+
+@dataclass(frozen=True, slots=True)
+class RunForm:
+    until: str = ""
+    members: str = ""
+
+
+def _digest(until: date, lines: Iterable[tuple[str, str, int, str, str]]) -> str:
+    """SHA-256 of what a run drafts: per member and item the net amount and its VAT.
+
+    Amounts of the same item add up, so an existing draft plus the new preview digests the
+    same as the draft rebuilt from both when the run is stored.
+    """
+    summed: dict[tuple[str, str, str, str], int] = {}
+    for member, key, cents, code, rate in lines:
+        summed[(member, key, code, rate)] = summed.get((member, key, code, rate), 0) + cents
+    content = {
+        "until": until.isoformat(),
+        "lines": sorted([*k, v] for k, v in summed.items() if v),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _draft_lines(drafts: Iterable[Invoice]) -> list[tuple[str, str, int, str, str]]:
+    return [
+        (d.member_code, line.item_key, line.net_cents, line.vat_code.value, str(line.vat_rate))
+        for d in drafts
+        for line in d.lines
+    ]
+
+
+def _preview_lines(
+    previews: Iterable[service.DraftPreview],
+) -> list[tuple[str, str, int, str, str]]:
+    return [
+        (p.member.code, line.item.key, line.net_cents, line.vat.code.value, str(line.vat.rate))
+        for p in previews
+        for line in p.lines
+    ]
+
+
+def _chosen(drafts: Sequence[Invoice], codes: Sequence[str]) -> list[Invoice]:
+    """The drafts a run of these members rebuilds (all of them when no member is named)."""
+    return [d for d in drafts if not codes or d.member_code in codes]
+
+
+async def _index_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    *,
+    run: RunForm | None = None,
+    errors: Sequence[FieldError] = (),
+    problem: str | None = None,
+    failed_draft: int | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    """Open invoices for directie and auditors; the drafts and the run for the directie."""
+    listed = request.query_params.get("status", "open")
+    if listed not in LISTS:
+        listed = "open"
+    only_overdue = request.query_params.get("vervallen") == "1"
+    day = today()
+    invoices = await repository.invoices(db_session, statuses=LISTS[listed])
+    if only_overdue:
+        invoices = [i for i in invoices if service.overdue(i, day)]
+    may_manage = allows(actor, Permission.BILLING_MANAGE)
+    drafts = await repository.invoices(db_session, statuses=[InvoiceStatus.DRAFT])
+    run = run or RunForm(request.query_params.get("tot", ""), request.query_params.get("leden", ""))
+    previews: list[service.DraftPreview] | None = None
+    digest = None
+    if may_manage and run.until and not errors:
+        try:
+            until = _date(run.until, "until")
+            codes = _codes(run.members)
+            previews = await service.preview_invoice_run(db_session, actor, until, codes or None)
+            digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
+        except ValidationFailed as failed:
+            errors = failed.errors
+    notice = request.session.pop(NOTICE_KEY, None)
+    return render(
+        request,
+        "invoices/index.html",
+        {
+            "active_page": "invoices",
+            "invoices": invoices,
+            "drafts": drafts if may_manage else [],
+            "names": await _names(db_session, [*invoices, *drafts]),
+            "listed": listed,
+            "lists": list(LISTS),
+            "only_overdue": only_overdue,
+            "overdue": {i.id for i in invoices if service.overdue(i, day)},
+            "may_manage": may_manage,
+            "run": run,
+            "previews": previews,
+            "digest": digest,
+            "inputs_field": INPUTS_FIELD,
+            "errors": errors,
+            "problem": problem,
+            "failed_draft": failed_draft,
+            "notice": notice if isinstance(notice, str) else None,
+            "today": day,
+        },
+        status_code=status_code,
+    )
+
+
+# One invoice
+
+
+async def _invoice_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    invoice: Invoice,
+    *,
+    errors: Sequence[FieldError] = (),
+    form: dict[str, str] | None = None,
+    failed_form: str | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    """The invoice with its amounts and payments; the forms its reader may use."""
+    member = await members.member_by_code(db_session, invoice.member_code)
+    assert member is not None
+    may_manage = allows(actor, Permission.BILLING_MANAGE)
+    gateway = _gateway(request)
+    corrects = (
+        await db_session.get(Invoice, invoice.corrects_invoice_id)
+        if invoice.corrects_invoice_id
+        else None
+    )
+    credited = await repository.credited_line_keys(db_session, invoice.id)
+    is_open = invoice.status in service.OPEN
+    payable = (
+        invoice.kind is DocumentKind.INVOICE
+        and is_open
+        and not invoice.settled_cents
+        and allows(actor, Permission.INVOICES_PAY, invoice.member_id)
+    )
+    notice = request.session.pop(NOTICE_KEY, None)
+    return render(
+        request,
+        "invoices/invoice.html",
+        {
+            "active_page": "mine" if invoice.member_id in actor.member_ids else "invoices",
+            "invoice": invoice,
+            "member": member,
+            "groups": vat_groups(
+                (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
+                for line in invoice.lines
+            ),
+            "settlements": await repository.settlements_of(db_session, [invoice.id]),
+            "corrections": await repository.corrections_of(db_session, invoice.id),
+            "corrects": corrects,
+            "overdue": service.overdue(invoice, today()),
+            "open_cents": invoice.due_cents - invoice.settled_cents,
+            "is_open": is_open,
+            "may_manage": may_manage,
+            "may_record": may_manage and is_open,
+            "may_credit": may_manage
+            and invoice.kind is DocumentKind.INVOICE
+            and invoice.status is not InvoiceStatus.DRAFT
+            and any(line.item_key not in credited for line in invoice.lines),
+            "creditable": [line for line in invoice.lines if line.item_key not in credited],
+            "payable": payable,
+            "payments_on": gateway is not None,
+            "settings": _settings(request),
+            "errors": errors,
+            "form": form or {},
+            "failed_form": failed_form,
+            "notice": notice if isinstance(notice, str) else None,
+            "today": today(),
+        },
+        status_code=status_code,
+    )
+
+
+# A member's invoices
+
+
+async def _member_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    code: str,
+    *,
+    errors: Sequence[FieldError] = (),
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    member = await members.member_by_code(db_session, code)
+    if member is None:
+        raise NotFoundException(f"no member '{code}'")
+    invoices = [
+        i
+        for i in await service.invoices_of(db_session, actor, code)
+        if i.status is not InvoiceStatus.DRAFT
+    ]
+    account = await repository.account_of(db_session, member.id)
+    if form is None and account is not None:
+        form = {
+            "street": account.street,
+            "postal_code": account.postal_code,
+            "city": account.city,
+            "email": account.email or "",
+            "purchase_order_reference": account.purchase_order_reference or "",
+        }
+    notice = request.session.pop(NOTICE_KEY, None)
+    day = today()
+    return render(
+        request,
+        "invoices/member.html",
+        {
+            "active_page": "mine" if member.id in actor.member_ids else "members",
+            "member": member,
+            "invoices": invoices,
+            "overdue": {i.id for i in invoices if service.overdue(i, day)},
+            "credit_cents": await repository.credit_balance(db_session, member.id),
+            "details": account,
+            "may_edit": allows(actor, Permission.BILLING_DETAILS_MANAGE, member.id),
+            "errors": errors,
+            "form": form or {},
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=status_code,
+    )
+
+
+class InvoicePagesController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/facturen", name="invoices", opt=audience(Permission.FINANCE_READ))
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _index_page(request, db_session, actor)
+
+    @post("/facturen/concepten", opt=audience(Permission.BILLING_MANAGE))
+    async def draft(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        """Store the run's drafts, but only those the directie saw in the preview."""
+        form = await request.form()
+        run = RunForm(str(form.get("tot", "")), str(form.get("leden", "")))
+        try:
+            until = _date(run.until, "until")
+            codes = _codes(run.members)
+            drafts = await service.run_invoices(db_session, actor, until, codes or None)
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _index_page(
+                request, db_session, actor, run=run, errors=failed.errors, status_code=422
+            )
+        if _digest(until, _draft_lines(drafts)) != form.get(INPUTS_FIELD):
+            await db_session.rollback()
+            return await _index_page(
+                request, db_session, actor, run=run, problem="changed", status_code=409
+            )
+        request.session[NOTICE_KEY] = "drafted" if drafts else "nothing"
+        return Redirect("/facturen", status_code=303)
+
+    @post("/facturen/{invoice_id:int}/uitgeven", opt=audience(Permission.BILLING_MANAGE))
+    async def issue(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """Number the draft and fix it; then ask the gateway for its PaymentIntent."""
+        form = await request.form()
+        try:
+            invoice = await service.issue(
+                db_session,
+                actor,
+                invoice_id,
+                today(),
+                _settings(request),
+                _choice(str(form.get("credit_choice", ""))),
+            )
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _index_page(
+                request,
+                db_session,
+                actor,
+                errors=failed.errors,
+                failed_draft=invoice_id,
+                status_code=422,
+            )
+        await service.request_payment(db_session, _gateway(request), invoice)
+        request.session[NOTICE_KEY] = "issued"
+        return Redirect(f"/facturen/{invoice.id}", status_code=303)
+
+    @post("/facturen/{invoice_id:int}/verwijderen", opt=audience(Permission.BILLING_MANAGE))
+    async def discard(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        try:
+            await service.discard_draft(db_session, actor, invoice_id)
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _index_page(
+                request,
+                db_session,
+                actor,
+                errors=failed.errors,
+                failed_draft=invoice_id,
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = "discarded"
+        return Redirect("/facturen", status_code=303)
+
+    @get("/facturen/{invoice_id:int}", name="invoice", opt=audience(login=True))
+    async def invoice(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """Readers of the member's invoices (checked per invoice, as the path has no member)."""
+        invoice = await _readable(db_session, actor, invoice_id)
+        return await _invoice_page(request, db_session, actor, invoice)
+
+    @post("/facturen/{invoice_id:int}/overboeking", opt=audience(Permission.BILLING_MANAGE))
+    async def transfer(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        form = _form(await request.form())
+        try:
+            await service.record_transfer(
+                db_session,
+                actor,
+                invoice_id,
+                form.get("amount", ""),
+                _date(form.get("paid_on", ""), "paidOn"),
+                form.get("bank_reference", ""),
+                today(),
+            )
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            invoice = await _readable(db_session, actor, invoice_id)
+            return await _invoice_page(
+                request,
+                db_session,
+                actor,
+                invoice,
+                errors=failed.errors,
+                form=form,
+                failed_form="transfer",
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = "transfer"
+        return Redirect(f"/facturen/{invoice_id}", status_code=303)
+
+    @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
+    async def credit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """A credit note for the ticked lines; its page is shown next."""
+        data = await request.form()
+        form = _form(data)
+        try:
+            lines = [int(n) for n in data.getall("regel", [])]
+            choice = _choice(form.get("credit_choice"))
+            if choice is None:
+                raise ValidationFailed.single(
+                    "creditChoice", "choice_required", "carry the credit or refund it"
+                )
+            note = await service.credit(
+                db_session,
+                actor,
+                invoice_id,
+                today(),
+                _settings(request),
+                reason=form.get("reason", ""),
+                credit_choice=choice,
+                line_numbers=lines,
+            )
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except (ValidationFailed, ValueError) as failed:
+            await db_session.rollback()
+            errors = (
+                failed.errors
+                if isinstance(failed, ValidationFailed)
+                else (FieldError("lines", "unknown_line", "not a line number"),)
+            )
+            invoice = await _readable(db_session, actor, invoice_id)
+            return await _invoice_page(
+                request,
+                db_session,
+                actor,
+                invoice,
+                errors=errors,
+                form=form,
+                failed_form="credit",
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = "credited"
+        return Redirect(f"/facturen/{note.id}", status_code=303)
+
+    async def _document(
+        self, db_session: AsyncSession, actor: Actor, invoice_id: int, settings: Settings
+    ) -> tuple[Invoice, InvoiceDocument]:
+        invoice = await _readable(db_session, actor, invoice_id)
+        try:
+            return invoice, await service.document_of(db_session, invoice, settings)
+        except ValidationFailed:  # a draft has no document
+            raise NotFoundException(f"invoice {invoice_id} is a draft") from None
+
+    @get("/facturen/{invoice_id:int}/pdf", opt=audience(login=True))
+    async def pdf(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[bytes]:
+        invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        return _download(to_pdf(document), "application/pdf", f"factuur-{invoice.number}.pdf")
+
+    @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
+    async def ubl(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[bytes]:
+        invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
+
+    @get(
+        "/leden/{code:str}/facturen",
+        name="member-invoices",
+        opt=audience(Permission.INVOICES_READ, member_param="code"),
+    )
+    async def member_invoices(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        return await _member_page(request, db_session, actor, code)
+
+    @post(
+        "/leden/{code:str}/facturen/gegevens",
+        opt=audience(Permission.BILLING_DETAILS_MANAGE, member_param="code"),
+    )
+    async def billing_details(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        form = _form(await request.form())
+        details = service.BillingDetailsInput(
+            form.get("street", ""),
+            form.get("postal_code", ""),
+            form.get("city", ""),
+            form.get("email"),
+            form.get("purchase_order_reference"),
+        )
+        try:
+            await service.set_billing_details(db_session, actor, code, details)
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _member_page(
+                request, db_session, actor, code, errors=failed.errors, form=form, status_code=422
+            )
+        request.session[NOTICE_KEY] = "details"
+        return Redirect(f"/leden/{code}/facturen", status_code=303)
+
+    @get("/facturen/{invoice_id:int}/betalen", opt=audience(login=True))
+    async def payment_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        """The card form, on Stripe.js; the member's admins only."""
+        invoice = await _readable(db_session, actor, invoice_id)
+        gateway = _gateway(request)
+        errors: Sequence[FieldError] = ()
+        try:
+            await service.start_payment(db_session, actor, gateway, invoice_id)
+        except Forbidden as refused:
+            raise PermissionDeniedException(refused.message) from None
+        except ValidationFailed as failed:
+            errors = failed.errors
+        return render(
+            request,
+            "invoices/pay.html",
+            {
+                "active_page": "mine",
+                "invoice": invoice,
+                "gateway": gateway,
+                "open_cents": invoice.due_cents - invoice.settled_cents,
+                "errors": errors,
+            },
+        )
+
+    @post("/facturen/{invoice_id:int}/betalen", opt=audience(login=True), status_code=200)
+    async def pay(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[dict[str, Any]]:
+        """Confirm the PaymentIntent with the card Stripe.js tokenised; JSON for the page."""
+        try:
+            data = await request.json()
+        except ValueError:
+            data = None
+        card = data.get("card") if isinstance(data, dict) else None
+        try:
+            intent = await service.pay_by_card(
+                db_session, actor, _gateway(request), invoice_id, str(card or "")
+            )
+        except Forbidden as refused:
+            raise PermissionDeniedException(refused.message) from None
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except ValidationFailed as failed:
+            errors = [
+                {"field": e.field, "code": e.code, "message": e.message} for e in failed.errors
+            ]
+            return Response({"errors": errors}, status_code=422)
+        return Response({"status": intent.status, "clientSecret": intent.client_secret})
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
