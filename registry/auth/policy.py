@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     INVOICES_READ = "invoices:read"
     INVOICES_PAY = "invoices:pay"
     BILLING_DETAILS_MANAGE = "billing-details:manage"
+    REPORTS_EXPORT = "reports:export"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,9 @@ RULES: dict[Permission, Rule] = {
     Permission.INVOICES_PAY: Rule(frozenset(), frozenset({Role.MEMBER_ADMIN})),
     Permission.BILLING_DETAILS_MANAGE: Rule(
         frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})
+    ),
+    Permission.REPORTS_EXPORT: Rule(
+        frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_ADMIN})
     ),
 }
 

@@ -222,7 +222,7 @@ async def latest_fee_runs(session: AsyncSession) -> dict[int, int]:
     rows = await session.execute(
         select(FeeRun.year, FeeRun.id).order_by(FeeRun.year, FeeRun.sequence)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def memberships(session: AsyncSession, member_ids: Sequence[int]) -> list[Membership]:

@@ -147,7 +147,7 @@ async def year_data(session: AsyncSession, year: int, later: Later) -> YearData:
             totals[run.pool_id] += run.total_cents
     pools = {p.id: p for p in await session.scalars(select(CostPool))}
     applications = dict(
-        (await session.execute(select(Application.id, Application.slug))).tuples().all()
+        (await session.execute(select(Application.id, Application.slug))).all()
     )
     tariff_rows = [
         t
@@ -180,7 +180,7 @@ async def member_reports(
     query = select(Member.id, Member.code, Member.name).order_by(Member.code)
     if scope.member_code is not None:
         query = query.where(Member.code == scope.member_code)
-    for member_id, code, name in (await session.execute(query)).tuples().all():
+    for member_id, code, name in (await session.execute(query)).all():
         report = await _member_report(session, scope.year, later, data, member_id, code, name)
         if report is not None:
             yield report
@@ -332,7 +332,7 @@ async def _pools(
     shares: dict[int, int] = defaultdict(int)
     runs: dict[int, list[int]] = defaultdict(list)
     settlements: dict[int, list[SettlementShare]] = defaultdict(list)
-    for run_id, pool_id, kind, booked_on, total in rows.tuples().all():
+    for run_id, pool_id, kind, booked_on, total in rows.all():
         if later.hides("allocation_run", run_id):
             continue
         cents = int(total)
@@ -468,6 +468,6 @@ async def _billed(session: AsyncSession, later: Later, member_id: int, keys: Seq
     )
     return sum(
         int(total)
-        for invoice_id, total in rows.tuples().all()
+        for invoice_id, total in rows.all()
         if not later.hides("invoice", invoice_id)
     )
