@@ -44,6 +44,7 @@ from registry.demo import load_demo
 from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
 from registry.graphql.schema import schema_sdl
 from registry.kit.clock import today
+from registry.reports.export import FORMATS, Export, export
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
@@ -195,7 +196,10 @@ def _read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         finally:
             await engine.dispose()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        raise _fail(error) from None
 
 
 @audit_app.command("verify")
@@ -519,3 +523,63 @@ def payments_reconcile(
     else:
         out.print("Nothing was changed (use --apply to repair what can be repaired).")
         raise typer.Exit(code=2)
+
+
+report_app = typer.Typer(help="Reports for auditors.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("contributions")
+def report_contributions(
+    year: Annotated[int, typer.Option(help="The year the report is about.")],
+    member: Annotated[str | None, typer.Option(help="Only this member.")] = None,
+    as_of: Annotated[
+        int | None,
+        typer.Option(
+            help="Audit event the report reflects (default: the latest); reproduces "
+            "an earlier report byte for byte."
+        ),
+    ] = None,
+    report_format: Annotated[
+        list[str] | None, typer.Option("--format", help="csv, xlsx, pdf, json (repeatable).")
+    ] = None,
+    decimal_comma: Annotated[
+        bool, typer.Option(help="CSV amounts with a decimal comma (1234,56).")
+    ] = False,
+    output: Annotated[Path, typer.Option(help="Folder to write the files to.")] = Path("."),
+) -> None:
+    """Every euro per member for YEAR: contribution, charges, cost shares, settlements,
+    usage fees, invoiced, paid and outstanding, with totals that must reconcile."""
+    actor = system_actor("cli:report")
+
+    async def work(session: AsyncSession) -> Export:
+        with Progress(console=err) as bar:
+            task = bar.add_task("members", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return await export(
+                session,
+                actor,
+                output,
+                year=year,
+                member_code=member,
+                as_of=as_of,
+                formats=report_format or FORMATS,
+                decimal_comma=decimal_comma,
+                progress=advance,
+            )
+
+    done = _read(work)
+    header = done.prepared.header
+    out.print(
+        f"{header.title}: {header.members} members, audit event {header.scope.as_of_seq}, "
+        f"inputs SHA-256 {header.inputs_sha256}"
+    )
+    for path in [*done.files, done.manifest]:
+        out.print(f"  {path}")
+    for finding in done.prepared.findings:
+        out.print(
+            f"[yellow]finding[/yellow] {finding.code} {finding.member_code or ''}: {finding.detail}"
+        )
