@@ -1,0 +1,86 @@
+"""The report as CSV files, one per section, for auditors' spreadsheets and scripts.
+
+Semicolon-separated (so a decimal comma needs no quoting), plain UTF-8, a header row
+first in every file. Amounts are exact euros ("1234.56", or "1234,56" with
+`decimal_comma`) without thousands separators, so every tool parses them the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from registry.reports.formats.tables import (
+    FINDINGS,
+    SECTIONS,
+    TOTALS,
+    Cell,
+    Kind,
+    Row,
+    Section,
+    euro_text,
+    finding_rows,
+    member_rows,
+    totals_rows,
+)
+from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+
+if TYPE_CHECKING:
+    from _csv import Writer
+
+
+class CsvWriter:
+    def __init__(self, directory: Path, stem: str, decimal_comma: bool = False) -> None:
+        self.directory = directory
+        self.stem = stem
+        self.decimal_comma = decimal_comma
+        self._files: dict[str, IO[str]] = {}
+        self._writers: dict[str, Writer] = {}
+        self._header: ReportHeader | None = None
+
+    def path(self, section: Section) -> Path:
+        return self.directory / f"{self.stem}-{section.key}.csv"
+
+    def begin(self, header: ReportHeader) -> None:
+        self._header = header
+        for section in SECTIONS:
+            # newline="" lets the csv module write its own \r\n line ends.
+            file = self.path(section).open("w", encoding="utf-8", newline="")
+            self._files[section.key] = file
+            writer = csv.writer(file, delimiter=";")
+            writer.writerow([column.name for column in section.columns])
+            self._writers[section.key] = writer
+
+    def member(self, report: MemberReport) -> None:
+        for section, row in member_rows(report):
+            self._write(section, row)
+
+    def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
+        assert self._header is not None, "begin() first"
+        for row in totals_rows(self._header, totals):
+            self._write(TOTALS, row)
+        for row in finding_rows(findings):
+            self._write(FINDINGS, row)
+        for file in self._files.values():
+            file.close()
+        return [self.path(section) for section in SECTIONS]
+
+    def _write(self, section: Section, row: Row) -> None:
+        cells = [self._text(c.kind, v) for c, v in zip(section.columns, row, strict=True)]
+        self._writers[section.key].writerow(cells)
+
+    def _text(self, kind: Kind, value: Cell) -> str:
+        if value is None:
+            return ""
+        if kind is Kind.EURO:
+            assert isinstance(value, int)
+            return euro_text(value, self.decimal_comma)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            text = format(value, "f")
+            return text.replace(".", ",") if self.decimal_comma else text
+        return str(value)
