@@ -53,7 +53,7 @@ from registry.members.models import (
     Membership,
     MemberType,
 )
-from registry.reports.formats import writers_for
+from registry.reports.export import writers_for
 from registry.reports.service import file_stem, prepare, write
 from registry.usage.models import Metric, UsageRecord, UsageTariff
 

@@ -44,12 +44,12 @@ from registry.demo import load_demo
 from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
 from registry.graphql.schema import schema_sdl
 from registry.kit.clock import today
-from registry.reports.export import FORMATS, Export, export
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
 from registry.members.population import parse_cbs_csv
 from registry.members.service import CBS_SOURCE, MergerInput, import_population
+from registry.reports.export import FORMATS, Export, export
 from registry.settings import PROJECT_ROOT, get_settings
 
 T = TypeVar("T")

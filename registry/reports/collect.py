@@ -146,9 +146,7 @@ async def year_data(session: AsyncSession, year: int, later: Later) -> YearData:
         if run.kind is not RunKind.SETTLEMENT and not later.hides("allocation_run", run.id):
             totals[run.pool_id] += run.total_cents
     pools = {p.id: p for p in await session.scalars(select(CostPool))}
-    applications = dict(
-        (await session.execute(select(Application.id, Application.slug))).all()
-    )
+    applications = dict((await session.execute(select(Application.id, Application.slug))).all())
     tariff_rows = [
         t
         for t in await session.scalars(select(UsageTariff))
@@ -467,7 +465,5 @@ async def _billed(session: AsyncSession, later: Later, member_id: int, keys: Seq
         .group_by(Invoice.id)
     )
     return sum(
-        int(total)
-        for invoice_id, total in rows.all()
-        if not later.hides("invoice", invoice_id)
+        int(total) for invoice_id, total in rows.all() if not later.hides("invoice", invoice_id)
     )

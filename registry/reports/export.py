@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,7 @@ from registry.auth.roles import Actor
 from registry.kit.errors import ValidationFailed
 from registry.reports.formats import ReportWriter
 from registry.reports.formats.csv import CsvWriter
-from registry.reports.formats.json import JsonWriter
-from registry.reports.formats.pdf import PdfWriter
-from registry.reports.formats.xlsx import XlsxWriter
+from registry.reports.formats.registry import WRITERS
 from registry.reports.service import (
     Prepared,
     Progress,
@@ -24,29 +23,23 @@ from registry.reports.service import (
     write_manifest,
 )
 
-FORMATS = ("csv", "xlsx", "pdf", "json")
+FORMATS = tuple(WRITERS)
 
 
 def writers_for(
     formats: Iterable[str], directory: Path, stem: str, *, decimal_comma: bool = False
 ) -> dict[str, ReportWriter]:
     chosen = sorted(set(formats))
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
+    if not chosen or any(f not in WRITERS for f in chosen):
         raise ValidationFailed.single(
             "formats", "unknown_format", f"choose from {', '.join(FORMATS)}"
         )
-    makers: dict[str, ReportWriter] = {}
-    for name in chosen:
-        if name == "csv":
-            makers[name] = CsvWriter(directory, stem, decimal_comma=decimal_comma)
-        elif name == "xlsx":
-            makers[name] = XlsxWriter(directory, stem)
-        elif name == "pdf":
-            makers[name] = PdfWriter(directory, stem)
-        else:
-            makers[name] = JsonWriter(directory, stem)
-    return makers
+    return {
+        name: CsvWriter(directory, stem, decimal_comma=True)
+        if name == "csv" and decimal_comma
+        else WRITERS[name](directory, stem)
+        for name in chosen
+    }
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ async def export(
 ) -> Export:
     """Prepare the report, write every chosen format, and the manifest beside them."""
     prepared = await prepare(session, actor, year, member_code, as_of)
-    directory.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     writers = writers_for(
         formats, directory, file_stem(prepared.header.scope), decimal_comma=decimal_comma
     )

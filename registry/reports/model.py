@@ -169,36 +169,67 @@ class ReportHeader:
     """For example "Contributierapport 2026" or "Contributierapport 2026 — woerden"."""
 
 
-def reconcile(totals: Totals, scope: ReportScope) -> list[Finding]:
-    """The cooperative-level checks of the report."""
-    findings = []
-    if scope.member_code is None and totals.member_shares_cents != totals.pools_cents:
-        findings.append(
-            Finding(
-                "pool_shares_differ",
-                None,
-                f"member shares {totals.member_shares_cents} ≠ pools {totals.pools_cents}",
-            )
-        )
-    if totals.settlements_cents != 0 and scope.member_code is None:
-        findings.append(
-            Finding(
-                "settlements_not_zero_sum",
-                None,
-                f"settlements add up to {totals.settlements_cents}, not 0",
-            )
-        )
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One reconciliation: `left` must equal `right`."""
+
+    code: str
+    label: str
+    left_cents: int
+    right_cents: int
+
+    @property
+    def holds(self) -> bool:
+        return self.left_cents == self.right_cents
+
+
+def checks(totals: Totals, scope: ReportScope) -> list[Check]:
+    """The reconciliations of the cooperative's totals, each stated whether it holds or not.
+
+    The pool checks only make sense over all members; billed against billable is the sum
+    of the per-member check.
+    """
+    result = []
+    if scope.member_code is None:
+        result += [
+            Check(
+                "pool_shares",
+                "aandelen leden = totalen kostenpools",
+                totals.member_shares_cents,
+                totals.pools_cents,
+            ),
+            Check(
+                "settlements_zero_sum", "verrekeningen tellen op tot 0", totals.settlements_cents, 0
+            ),
+        ]
     settled = totals.prepaid_cents + totals.paid_cents + totals.credited_cents
-    if settled + totals.outstanding_cents != totals.invoiced_cents:
-        findings.append(
-            Finding(
-                "payments_do_not_add_up",
-                None,
-                f"prepaid + paid + credited + outstanding = {settled + totals.outstanding_cents}"
-                f" ≠ invoiced {totals.invoiced_cents}",
-            )
-        )
-    return findings
+    return [
+        *result,
+        Check(
+            "payments",
+            "vooruitbetaald + betaald + gecrediteerd + openstaand = gefactureerd",
+            settled + totals.outstanding_cents,
+            totals.invoiced_cents,
+        ),
+        Check(
+            "billed",
+            "gefactureerd op regels = te factureren",
+            totals.billed_cents,
+            totals.billable_cents,
+        ),
+    ]
+
+
+def reconcile(totals: Totals, scope: ReportScope) -> list[Finding]:
+    """A finding for every cooperative-level check that does not hold.
+
+    Billed against billable is reported per member (`member_findings`), not again here.
+    """
+    return [
+        Finding(check.code, None, f"{check.label}: {check.left_cents} ≠ {check.right_cents}")
+        for check in checks(totals, scope)
+        if not check.holds and check.code != "billed"
+    ]
 
 
 def member_findings(member: MemberReport) -> list[Finding]:

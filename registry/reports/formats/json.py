@@ -14,8 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from registry.reports.formats.tables import checks
-from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
 
 
 def plain(value: Any) -> Any:

@@ -24,8 +24,8 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from reportlab.platypus.flowables import Flowable
 
 from registry.billing.pdf import format_euro_nl
-from registry.reports.formats.tables import checks, holds_nl, scope_rows, total_items
-from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.formats.tables import holds_nl, scope_rows, total_items
+from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
 
 _STYLES = getSampleStyleSheet()
 _TITLE, _H2, _H3, _BODY = (_STYLES[s] for s in ("Title", "Heading2", "Heading3", "BodyText"))

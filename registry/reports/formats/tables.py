@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from registry.reports.model import Finding, MemberReport, ReportHeader, ReportScope, Totals
+from registry.reports.model import Check, Finding, MemberReport, ReportHeader, Totals, checks
 
 
 class Kind(Enum):
@@ -238,57 +238,6 @@ def total_items(totals: Totals) -> Iterator[tuple[str, int]]:
         value = getattr(totals, attribute)
         assert isinstance(value, int)
         yield label, value
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One reconciliation: `left` must equal `right`."""
-
-    code: str
-    label: str
-    left_cents: int
-    right_cents: int
-
-    @property
-    def holds(self) -> bool:
-        return self.left_cents == self.right_cents
-
-
-def checks(totals: Totals, scope: ReportScope) -> list[Check]:
-    """The reconciliations of `model.reconcile`, each stated whether it holds or not.
-
-    The pool checks only make sense over all members; billed against billable is the sum
-    of the per-member check.
-    """
-    result = []
-    if scope.member_code is None:
-        result += [
-            Check(
-                "pool_shares",
-                "aandelen leden = totalen kostenpools",
-                totals.member_shares_cents,
-                totals.pools_cents,
-            ),
-            Check(
-                "settlements_zero_sum", "verrekeningen tellen op tot 0", totals.settlements_cents, 0
-            ),
-        ]
-    settled = totals.prepaid_cents + totals.paid_cents + totals.credited_cents
-    result += [
-        Check(
-            "payments",
-            "vooruitbetaald + betaald + gecrediteerd + openstaand = gefactureerd",
-            settled + totals.outstanding_cents,
-            totals.invoiced_cents,
-        ),
-        Check(
-            "billed",
-            "gefactureerd op regels = te factureren",
-            totals.billed_cents,
-            totals.billable_cents,
-        ),
-    ]
-    return result
 
 
 def totals_rows(header: ReportHeader, totals: Totals) -> Iterator[Row]:
