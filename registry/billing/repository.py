@@ -57,6 +57,19 @@ async def invoice_by_id(session: AsyncSession, invoice_id: int) -> Invoice | Non
     )
 
 
+async def member_of_invoice(session: AsyncSession, invoice_id: int) -> int | None:
+    return await session.scalar(select(Invoice.member_id).where(Invoice.id == invoice_id))
+
+
+async def numbers_by_ids(
+    session: AsyncSession, invoice_ids: Sequence[int]
+) -> dict[int, str | None]:
+    rows = await session.execute(
+        select(Invoice.id, Invoice.number).where(Invoice.id.in_(invoice_ids))
+    )
+    return {invoice_id: number for invoice_id, number in rows}
+
+
 async def invoice_by_number(session: AsyncSession, number: str) -> Invoice | None:
     return await session.scalar(
         select(Invoice).where(Invoice.number == number).options(selectinload(Invoice.lines))

@@ -239,7 +239,7 @@ async def _run_members(session: AsyncSession, member_codes: Sequence[str] | None
         unknown = [c for c in member_codes if c not in found]
         if unknown:
             raise ValidationFailed.single(
-                "members", "unknown_member", f"no member with code {', '.join(unknown)}"
+                "memberCodes", "unknown_member", f"no member with code {', '.join(unknown)}"
             )
         return sorted(found.values(), key=lambda m: m.code)
     return await repository.all_members(session)
@@ -848,12 +848,19 @@ async def invoices_of(
     member_code: str | None = None,
     statuses: Sequence[InvoiceStatus] | None = None,
 ) -> list[Invoice]:
-    if member_code is None:
-        _require(actor, Permission.BILLING_MANAGE, None, "all invoices are for the directie")
-        return await repository.invoices(session, statuses=statuses)
-    member = await _member(session, member_code)
-    _require(actor, Permission.INVOICES_READ, member.id, "a member's invoices are its own")
-    return await repository.invoices(session, member_ids=[member.id], statuses=statuses)
+    """Every invoice, or one member's; drafts are the directie's work and only it sees them."""
+    member = await _member(session, member_code, "memberCode") if member_code else None
+    _require(
+        actor,
+        Permission.INVOICES_READ,
+        member.id if member else None,
+        "a member's invoices are its own",
+    )
+    if not allows(actor, Permission.BILLING_MANAGE):
+        statuses = [s for s in statuses or InvoiceStatus if s is not InvoiceStatus.DRAFT]
+    return await repository.invoices(
+        session, member_ids=[member.id] if member else None, statuses=statuses
+    )
 
 
 async def readable_invoice(session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:

@@ -11,6 +11,8 @@ from strawberry.dataloader import DataLoader
 
 from registry.auth import repository as auth
 from registry.auth.models import ApiToken
+from registry.billing import repository as billing
+from registry.billing.models import Settlement
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Release, StandardClaim
 from registry.fees import repository as fees
@@ -35,6 +37,8 @@ class Loaders:
         self.memberships_of_member = self._loader(self._memberships)
         self.decision_by_id = self._loader(self._decisions)
         self.contributions_of_member = self._loader(self._contributions)
+        self.settlements_of_invoice = self._loader(self._settlements)
+        self.invoice_number_by_id = self._loader(self._invoice_numbers)
 
     def clear(self) -> None:
         """Forget everything loaded so far, e.g. after a mutation changed it."""
@@ -48,6 +52,8 @@ class Loaders:
             self.memberships_of_member,
             self.decision_by_id,
             self.contributions_of_member,
+            self.settlements_of_invoice,
+            self.invoice_number_by_id,
         ):
             loader.clear_all()
 
@@ -97,3 +103,13 @@ class Loaders:
         for year, line in await fees.current_lines_of_members(self._session, ids):
             by_member[line.member_id].append((year, line))
         return [by_member[i] for i in ids]
+
+    async def _settlements(self, ids: Sequence[int]) -> list[list[Settlement]]:
+        by_invoice: dict[int, list[Settlement]] = {i: [] for i in ids}
+        for settlement in await billing.settlements_of(self._session, ids):
+            by_invoice[settlement.invoice_id].append(settlement)
+        return [by_invoice[i] for i in ids]
+
+    async def _invoice_numbers(self, ids: Sequence[int]) -> list[str | None]:
+        found = await billing.numbers_by_ids(self._session, ids)
+        return [found.get(i) for i in ids]

@@ -1,7 +1,8 @@
 """Every root field declares its audience; the schema refuses to build without one.
 
 An audience is a permission from `registry.auth.policy` (or public) and, for per-member
-permissions, where the member comes from: the parent object or a member code argument.
+permissions, where the member comes from: the parent object, a member code argument, or
+an invoice id argument (the invoice's member).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
 from registry.auth.policy import Permission, allows
+from registry.billing import repository as billing
 from registry.graphql.context import Info
 from registry.members import repository as members
 
@@ -26,6 +28,16 @@ class Audience:
     """Dotted path of the argument holding a member code, e.g. `input.member`."""
     member_from_source: bool = False
     """The parent object is the member (its private `id`)."""
+    invoice_argument: str | None = None
+    """Name of the argument holding an invoice id; the member is the invoice's."""
+
+    @property
+    def per_member(self) -> bool:
+        return (
+            self.member_argument is not None
+            or self.member_from_source
+            or self.invoice_argument is not None
+        )
 
 
 class NotAllowed(Exception):
@@ -51,6 +63,11 @@ class Policy(BasePermission):
                 async with info.context.db() as session:
                     member = await members.member_by_code(session, code)
                 member_id = member.id if member else None
+        elif audience.invoice_argument is not None:
+            invoice_id = str(kwargs.get(audience.invoice_argument, ""))
+            if invoice_id.isdigit():
+                async with info.context.db() as session:
+                    member_id = await billing.member_of_invoice(session, int(invoice_id))
         if allows(actor, audience.permission, member_id):
             return True
         # Raised rather than set on the shared instance: concurrent calls must not mix messages.
@@ -73,8 +90,9 @@ def policy(
     *,
     member_argument: str | None = None,
     member_from_source: bool = False,
+    invoice_argument: str | None = None,
 ) -> list[FieldExtension]:
-    audience = Audience(permission, member_argument, member_from_source)
+    audience = Audience(permission, member_argument, member_from_source, invoice_argument)
     return [PermissionExtension(permissions=[Policy(audience)], use_directives=False)]
 
 

@@ -10,6 +10,8 @@ from strawberry.types.field import StrawberryField
 from registry.graphql.audit.queries import AuditQuery
 from registry.graphql.auth.mutations import AuthMutation
 from registry.graphql.auth.queries import AuthQuery
+from registry.graphql.billing.mutations import BillingMutation
+from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.queries import CatalogueQuery
 from registry.graphql.costs.mutations import CostsMutation
@@ -28,13 +30,28 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Query(CatalogueQuery, MembersQuery, UsageQuery, FeesQuery, CostsQuery, AuthQuery, AuditQuery):
+class Query(
+    CatalogueQuery,
+    MembersQuery,
+    UsageQuery,
+    FeesQuery,
+    CostsQuery,
+    BillingQuery,
+    AuthQuery,
+    AuditQuery,
+):
     pass
 
 
 @strawberry.type
 class Mutation(
-    CatalogueMutation, MembersMutation, UsageMutation, FeesMutation, CostsMutation, AuthMutation
+    CatalogueMutation,
+    MembersMutation,
+    UsageMutation,
+    FeesMutation,
+    CostsMutation,
+    BillingMutation,
+    AuthMutation,
 ):
     pass
 

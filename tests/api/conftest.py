@@ -61,9 +61,12 @@ async def grant(
 
 @asynccontextmanager
 async def graphql_client(
-    db_url: str, *, dev_mode: bool = True, user_id: int | None = None
+    db_url: str, *, dev_mode: bool = True, user_id: int | None = None, **overrides: Any
 ) -> AsyncIterator[GraphQLClient]:
-    settings = Settings(database_url=db_url, dev_mode=dev_mode, session_secret=SESSION_SECRET)
+    """`overrides` are further settings, e.g. the Stripe ones for a gateway on localstripe."""
+    settings = Settings(
+        database_url=db_url, dev_mode=dev_mode, session_secret=SESSION_SECRET, **overrides
+    )
     app = create_app(settings)
     async with AsyncTestClient(
         app=app, base_url="https://testserver.local", session_config=session_config(settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,8 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role, system_actor
 from registry.auth.service import TokenInput, create_token
+from registry.billing.document import VatCode
+from registry.billing.models import LineCategory
+from registry.billing.service import (
+    BillingDetailsInput,
+    issue,
+    run_invoices,
+    set_billing_details,
+    set_vat_rule,
+)
 from registry.graphql.permissions import audience_of
 from registry.graphql.schema import root_fields
+from registry.kit.clock import today
+from registry.settings import Settings
 from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
 
 OWN, OTHER = "woerden", "eindhoven"
@@ -91,6 +103,19 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.roleRevoke": (frozenset({"admin", "member_admin"}), True),
     "Mutation.apiTokenCreate": (frozenset({"member_admin"}), True),
     "Mutation.apiTokenRevoke": (frozenset({"member_admin"}), True),
+    "Query.invoices": (frozenset({"member_admin", "directie", "auditor"}), True),
+    "Query.invoice": (frozenset({"member_admin", "directie", "auditor"}), True),
+    "Query.invoiceRunPreview": (frozenset({"directie"}), False),
+    "Query.vatRules": (frozenset({"directie", "auditor"}), False),
+    "Query.paymentDifferences": (frozenset({"directie"}), False),
+    "Mutation.billingDetailsSet": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.vatRuleSet": (frozenset({"directie"}), False),
+    "Mutation.invoiceRunCreate": (frozenset({"directie"}), False),
+    "Mutation.invoiceDraftDiscard": (frozenset({"directie"}), False),
+    "Mutation.invoiceIssue": (frozenset({"directie"}), False),
+    "Mutation.invoiceCredit": (frozenset({"directie"}), False),
+    "Mutation.transferRecord": (frozenset({"directie"}), False),
+    "Mutation.invoicePaymentStart": (frozenset({"member_admin"}), True),
 }
 
 ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
@@ -185,6 +210,26 @@ OPERATIONS: dict[str, str] = {
     " { secret } }",
     "Mutation.apiTokenRevoke": 'mutation { apiTokenRevoke(member: "%s", id: "999999")'
     " { errors { code } } }",
+    "Query.invoices": '{ invoices(memberCode: "%s") { totalCount } }',
+    "Query.invoice": '{ invoice(id: "$INVOICE") { id } }',
+    "Query.invoiceRunPreview": '{ invoiceRunPreview(until: "2026-01-01", memberCodes: ["x"])'
+    " { errors { code } } }",
+    "Query.vatRules": "{ vatRules { category } }",
+    "Query.paymentDifferences": "{ paymentDifferences { errors { code } } }",
+    "Mutation.billingDetailsSet": 'mutation { billingDetailsSet(member: "%s", input: {street: "",'
+    ' postalCode: "", city: ""}) { errors { code } } }',
+    "Mutation.vatRuleSet": "mutation { vatRuleSet(input: {category: CONTRIBUTION,"
+    ' vatCode: EXEMPT, rate: "0"}) { errors { code } } }',
+    "Mutation.invoiceRunCreate": 'mutation { invoiceRunCreate(until: "2026-01-01",'
+    ' memberCodes: ["x"]) { errors { code } } }',
+    "Mutation.invoiceDraftDiscard": 'mutation { invoiceDraftDiscard(id: "0") { errors { code } } }',
+    "Mutation.invoiceIssue": 'mutation { invoiceIssue(id: "0") { errors { code } } }',
+    "Mutation.invoiceCredit": 'mutation { invoiceCredit(id: "0", reason: "x", creditChoice: CARRY)'
+    " { errors { code } } }",
+    "Mutation.transferRecord": 'mutation { transferRecord(invoiceId: "0", amount: "1",'
+    ' paidOn: "2026-01-01", bankReference: "x") { errors { code } } }',
+    "Mutation.invoicePaymentStart": 'mutation { invoicePaymentStart(id: "$INVOICE")'
+    " { errors { code } } }",
 }
 
 
@@ -197,8 +242,7 @@ def test_every_field_has_a_policy_and_a_row_in_the_matrix() -> None:
         assert audience is not None, name
         public = audience.permission is None
         assert public == (EXPECTED[name][0] == frozenset(ACTORS)), name
-        per_member = audience.member_argument is not None or audience.member_from_source
-        assert per_member == EXPECTED[name][1], name
+        assert audience.per_member == EXPECTED[name][1], name
 
 
 def allowed(name: str, actor: str, member: str) -> bool:
@@ -238,17 +282,51 @@ async def clients(
         yield result
 
 
+@pytest.fixture
+async def invoices(
+    demo: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> dict[str, str]:
+    """An issued invoice of each member, for the fields that find the member by invoice id."""
+    actor = system_actor("test")
+    async with session_factory() as session, session.begin():
+        for category in LineCategory:
+            await set_vat_rule(session, actor, category, VatCode.EXEMPT, "0", "kostendeling")
+        for code in (OWN, OTHER):
+            details = BillingDetailsInput("Stadhuisplein 1", "3441 EM", "Woerden")
+            await set_billing_details(session, actor, code, details)
+        drafts = await run_invoices(session, actor, date(2030, 12, 31), [OWN, OTHER])
+        for draft in drafts:
+            await issue(session, actor, draft.id, today(), Settings())
+        return {d.member_code: str(d.id) for d in drafts}
+
+
 def _refused(body: dict[str, Any]) -> bool:
     return any(m.startswith("not allowed") for m in error_messages(body))
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-async def test_matrix(name: str, clients: dict[str, GraphQLClient]) -> None:
+BY_INVOICE = sorted(name for name, template in OPERATIONS.items() if "$INVOICE" in template)
+
+
+async def _check(name: str, clients: dict[str, GraphQLClient], ids: dict[str, str]) -> None:
     template = OPERATIONS[name]
     members = (OWN, OTHER) if EXPECTED[name][1] else (OWN,)
     for member in members:
         for actor in ACTORS:
             query = template % member if "%s" in template else template
+            query = query.replace("$INVOICE", ids.get(member, ""))
             body = await clients[actor].execute(query)
             expected = allowed(name, actor, member)
             assert _refused(body) != expected, (name, actor, member, body)
+
+
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(BY_INVOICE)))
+async def test_matrix(name: str, clients: dict[str, GraphQLClient]) -> None:
+    await _check(name, clients, {})
+
+
+@pytest.mark.parametrize("name", BY_INVOICE)
+async def test_matrix_by_invoice(
+    name: str, clients: dict[str, GraphQLClient], invoices: dict[str, str]
+) -> None:
+    """Fields that take an invoice id: the member is the invoice's, here one of each."""
+    await _check(name, clients, invoices)

@@ -10,6 +10,7 @@ import strawberry
 
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
+from registry.billing import repository as billing
 from registry.costs.service import (
     MemberShare,
     applications_of_pools,
@@ -19,6 +20,7 @@ from registry.costs.service import (
 from registry.graphql.context import Info
 from registry.graphql.money import Money
 from registry.graphql.permissions import policy
+from registry.graphql.relay import Connection
 from registry.kit.clock import today
 from registry.members import models
 from registry.members.membership import MembershipStatus, status_on
@@ -35,6 +37,7 @@ from registry.usage import service as usage
 from registry.usage.rules import parse_period
 
 if TYPE_CHECKING:
+    from registry.graphql.billing.types import BillingDetails, Invoice
     from registry.graphql.costs.types import CostShare, MemberCostLine
     from registry.graphql.fees.types import ContributionLine
     from registry.graphql.usage.types import Adoption, UsageRecord
@@ -239,6 +242,38 @@ class Member:
             )
             for r, application in rows
         ]
+
+    @strawberry.field(
+        extensions=policy(Permission.INVOICES_READ, member_from_source=True),
+        description="The member's invoices and credit notes, newest first (drafts: directie).",
+    )
+    async def invoices(
+        self, info: Info, overdue_only: bool = False, first: int = 20, after: str | None = None
+    ) -> Connection[Annotated[Invoice, strawberry.lazy("registry.graphql.billing.types")]]:
+        from registry.graphql.billing.queries import invoice_page
+
+        return await invoice_page(info, self.code, None, overdue_only, first, after)
+
+    @strawberry.field(
+        extensions=policy(Permission.INVOICES_READ, member_from_source=True),
+        description="The address and references on the member's invoices; null until set.",
+    )
+    async def billing_details(
+        self, info: Info
+    ) -> Annotated[BillingDetails, strawberry.lazy("registry.graphql.billing.types")] | None:
+        from registry.graphql.billing.types import BillingDetails
+
+        async with info.context.db() as session:
+            account = await billing.account_of(session, self.id)
+        return BillingDetails.of(account) if account else None
+
+    @strawberry.field(
+        extensions=policy(Permission.INVOICES_READ, member_from_source=True),
+        description="Credit from credit notes carried to the member's next invoice.",
+    )
+    async def credit_balance(self, info: Info) -> Money:
+        async with info.context.db() as session:
+            return Money.of_cents(await billing.credit_balance(session, self.id))
 
     @strawberry.field(description="Applications the member uses in production (public).")
     async def applications_in_use(self, info: Info) -> list[str]:

@@ -1,0 +1,1 @@
+"""GraphQL for invoices, credit notes, VAT rules and payments."""

@@ -1,0 +1,242 @@
+"""Invoicing (directie), invoice details (directie or the member's admins), paying online
+(the member's admins)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.billing import repository, service
+from registry.billing.document import VatCode
+from registry.billing.models import CreditChoice, LineCategory
+from registry.graphql.billing.types import (
+    BillingDetails,
+    BillingDetailsPayload,
+    Invoice,
+    InvoiceDraftDiscardPayload,
+    InvoiceIssuePayload,
+    InvoicePayload,
+    InvoiceRunPayload,
+    PaymentStart,
+    PaymentStartPayload,
+    Settlement,
+    TransferPayload,
+    VatRule,
+    VatRulePayload,
+)
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.permissions import policy
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, ValidationFailed
+
+
+@strawberry.input
+class BillingDetailsInput:
+    street: str = strawberry.field(description="Street and number.")
+    postal_code: str = strawberry.field(description="Dutch postal code, e.g. 3441 EM.")
+    city: str
+    email: str | None = strawberry.field(default=None, description="Where invoices are sent.")
+    purchase_order_reference: str | None = strawberry.field(
+        default=None, description="Shown on invoices as the buyer reference."
+    )
+
+
+@strawberry.input
+class VatRuleInput:
+    category: LineCategory
+    vat_code: VatCode
+    rate: Decimal = strawberry.field(description="Percentage, e.g. 21; 0 unless STANDARD.")
+    exemption_reason: str | None = strawberry.field(
+        default=None, description="Required for EXEMPT and OUT_OF_SCOPE: shown on invoices."
+    )
+
+
+def _id(value: strawberry.ID, field: str = "id") -> int:
+    if not str(value).isdigit():
+        raise ValidationFailed.single(field, "invalid_id", "not an invoice id")
+    return int(value)
+
+
+@strawberry.type
+class BillingMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_DETAILS_MANAGE, member_argument="member"),
+        description="Set the address, e-mail and purchase-order reference of a member's invoices.",
+    )
+    async def billing_details_set(
+        self, info: Info, member: str, input: BillingDetailsInput
+    ) -> BillingDetailsPayload:
+        data = service.BillingDetailsInput(
+            input.street,
+            input.postal_code,
+            input.city,
+            input.email,
+            input.purchase_order_reference,
+        )
+        try:
+            async with info.context.transaction() as session:
+                account = await service.set_billing_details(
+                    session, info.context.actor, member, data
+                )
+        except DomainError as error:
+            return BillingDetailsPayload(errors=field_errors(error))
+        return BillingDetailsPayload(billing_details=BillingDetails.of(account))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Set the VAT of a line category; drafts made from then on carry it.",
+    )
+    async def vat_rule_set(self, info: Info, input: VatRuleInput) -> VatRulePayload:
+        try:
+            async with info.context.transaction() as session:
+                rule = await service.set_vat_rule(
+                    session,
+                    info.context.actor,
+                    input.category,
+                    input.vat_code,
+                    str(input.rate),
+                    input.exemption_reason,
+                )
+        except DomainError as error:
+            return VatRulePayload(errors=field_errors(error))
+        return VatRulePayload(rule=VatRule.of(rule))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Draft an invoice per member for everything billable up to a date and not "
+        "billed yet; a member's earlier draft is rebuilt, never doubled.",
+    )
+    async def invoice_run_create(
+        self, info: Info, until: date, member_codes: list[str] | None = None
+    ) -> InvoiceRunPayload:
+        try:
+            async with info.context.transaction() as session:
+                drafts = await service.run_invoices(
+                    session, info.context.actor, until, member_codes
+                )
+                result = [Invoice.of(d) for d in drafts]
+        except DomainError as error:
+            return InvoiceRunPayload(errors=field_errors(error))
+        return InvoiceRunPayload(drafts=result)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Throw a draft away; its items become billable again.",
+    )
+    async def invoice_draft_discard(
+        self, info: Info, id: strawberry.ID
+    ) -> InvoiceDraftDiscardPayload:
+        try:
+            async with info.context.transaction() as session:
+                await service.discard_draft(session, info.context.actor, _id(id))
+        except DomainError as error:
+            return InvoiceDraftDiscardPayload(errors=field_errors(error))
+        return InvoiceDraftDiscardPayload(discarded=True)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Number a draft and fix it for good, then ask the payment service for a "
+        "PaymentIntent. A net credit needs a creditChoice. An unreachable payment service "
+        "never stops the issue: the invoice is then paymentPending.",
+    )
+    async def invoice_issue(
+        self, info: Info, id: strawberry.ID, credit_choice: CreditChoice | None = None
+    ) -> InvoiceIssuePayload:
+        actor, settings = info.context.actor, info.context.settings
+        try:
+            async with info.context.transaction() as session:
+                issued = await service.issue(
+                    session, actor, _id(id), today(), settings, credit_choice
+                )
+        except DomainError as error:
+            return InvoiceIssuePayload(errors=field_errors(error))
+        # Stored first, so the call to the payment service can fail without losing the issue.
+        async with info.context.transaction() as session:
+            stored = await repository.invoice_by_id(session, issued.id)
+            assert stored is not None
+            requested = await service.request_payment(session, info.context.gateway, stored)
+            invoice = Invoice.of(stored)
+        return InvoiceIssuePayload(invoice=invoice, payment_requested=requested)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Issue a credit note reversing lines of an issued invoice (all when "
+        "lineNumbers is omitted); it first settles what is open, the rest is carried or refunded.",
+    )
+    async def invoice_credit(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        reason: str,
+        credit_choice: CreditChoice,
+        line_numbers: list[int] | None = None,
+    ) -> InvoicePayload:
+        try:
+            async with info.context.transaction() as session:
+                note = await service.credit(
+                    session,
+                    info.context.actor,
+                    _id(id),
+                    today(),
+                    info.context.settings,
+                    reason=reason,
+                    credit_choice=credit_choice,
+                    line_numbers=line_numbers,
+                )
+                result = Invoice.of(note)
+        except DomainError as error:
+            return InvoicePayload(errors=field_errors(error))
+        return InvoicePayload(invoice=result)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Record a bank transfer received for an invoice, or a refund paid out on "
+        "a credit note (amount positive in both cases).",
+    )
+    async def transfer_record(
+        self,
+        info: Info,
+        invoice_id: strawberry.ID,
+        amount: Decimal,
+        paid_on: date,
+        bank_reference: str,
+    ) -> TransferPayload:
+        try:
+            async with info.context.transaction() as session:
+                number = _id(invoice_id, "invoiceId")
+                settlement = await service.record_transfer(
+                    session,
+                    info.context.actor,
+                    number,
+                    str(amount),
+                    paid_on,
+                    bank_reference,
+                    today(),
+                )
+                invoice = await repository.invoice_by_id(session, number)
+                assert invoice is not None
+                result = TransferPayload(
+                    settlement=Settlement.of(settlement), invoice=Invoice.of(invoice)
+                )
+        except DomainError as error:
+            return TransferPayload(errors=field_errors(error))
+        return result
+
+    @strawberry.mutation(
+        extensions=policy(Permission.INVOICES_PAY, invoice_argument="id"),
+        description="What the payment page needs to pay an open invoice by card; the invoice "
+        "is marked paid when the payment service confirms it.",
+    )
+    async def invoice_payment_start(self, info: Info, id: strawberry.ID) -> PaymentStartPayload:
+        gateway = info.context.gateway
+        try:
+            async with info.context.transaction() as session:
+                intent = await service.start_payment(session, info.context.actor, gateway, _id(id))
+        except DomainError as error:
+            return PaymentStartPayload(errors=field_errors(error))
+        assert gateway is not None
+        return PaymentStartPayload(payment=PaymentStart.of(intent, gateway))

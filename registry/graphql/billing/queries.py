@@ -1,0 +1,147 @@
+"""Read side of invoicing: invoices (directie, auditors, a member's admins for its own),
+run previews, VAT rules and the differences with the payment service (directie)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from graphql import GraphQLError
+
+from registry.auth.policy import Permission
+from registry.billing import service
+from registry.billing.gateway import GatewayUnavailable
+from registry.billing.models import InvoiceStatus
+from registry.graphql.billing.types import (
+    Invoice,
+    InvoicePreview,
+    InvoiceRunPreviewPayload,
+    PaymentDifference,
+    PaymentDifferencesPayload,
+    VatRule,
+)
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.permissions import policy
+from registry.graphql.relay import Connection, page_request
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, NotFound
+from registry.kit.pagination import Page
+
+PAYMENTS_OFF = FieldError(
+    field="payment",
+    code="payments_off",
+    message="online payment is switched off: there is no payment service to compare with",
+)
+GATEWAY_UNAVAILABLE = FieldError(
+    field="payment",
+    code="gateway_unavailable",
+    message="the payment service cannot be reached; try later",
+)
+
+
+def invoice_id(value: strawberry.ID) -> int | None:
+    text = str(value)
+    return int(text) if text.isdigit() else None
+
+
+async def invoice_page(
+    info: Info,
+    member_code: str | None,
+    statuses: list[InvoiceStatus] | None,
+    overdue_only: bool,
+    first: int,
+    after: str | None,
+) -> Connection[Invoice]:
+    """The invoices the service lets the caller see, newest first, one page of them."""
+    request = page_request(first, after)
+    try:
+        async with info.context.db() as session:
+            found = await service.invoices_of(session, info.context.actor, member_code, statuses)
+    except DomainError as error:
+        raise GraphQLError(error.message) from None
+    day = today()
+    chosen = [i for i in found if not overdue_only or service.overdue(i, day)]
+    page = Page(
+        chosen[request.offset : request.offset + request.limit], request.offset, len(chosen)
+    )
+    return Connection[Invoice].of(page, Invoice.of)
+
+
+@strawberry.type
+class BillingQuery:
+    @strawberry.field(
+        extensions=policy(Permission.INVOICES_READ, member_argument="member_code"),
+        description="Invoices and credit notes, newest first; without memberCode every "
+        "member's (directie, auditors). Drafts are shown to the directie only.",
+    )
+    async def invoices(
+        self,
+        info: Info,
+        member_code: str | None = None,
+        status: list[InvoiceStatus] | None = None,
+        overdue_only: bool = False,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Invoice]:
+        return await invoice_page(info, member_code, status, overdue_only, first, after)
+
+    @strawberry.field(
+        extensions=policy(Permission.INVOICES_READ, invoice_argument="id"),
+        description="One invoice or credit note; null when unknown (or a draft, for members).",
+    )
+    async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
+        number = invoice_id(id)
+        if number is None:
+            return None
+        try:
+            async with info.context.db() as session:
+                found = await service.readable_invoice(session, info.context.actor, number)
+        except NotFound:
+            return None
+        return Invoice.of(found)
+
+    @strawberry.field(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="The drafts an invoice run up to a date would make; nothing is stored.",
+    )
+    async def invoice_run_preview(
+        self, info: Info, until: date, member_codes: list[str] | None = None
+    ) -> InvoiceRunPreviewPayload:
+        try:
+            async with info.context.db() as session:
+                previews = await service.preview_invoice_run(
+                    session, info.context.actor, until, member_codes
+                )
+                result = [InvoicePreview.of(p) for p in previews]
+        except DomainError as error:
+            return InvoiceRunPreviewPayload(errors=field_errors(error))
+        return InvoiceRunPreviewPayload(previews=result)
+
+    @strawberry.field(
+        extensions=policy(Permission.FINANCE_READ),
+        description="The VAT of each line category that has one.",
+    )
+    async def vat_rules(self, info: Info) -> list[VatRule]:
+        async with info.context.db() as session:
+            found = await service.vat_rules(session)
+        return [VatRule.of(r) for r in found]
+
+    @strawberry.field(
+        extensions=policy(Permission.BILLING_MANAGE),
+        description="Every difference between the invoices and the payment service; read "
+        "only, nothing is repaired. A typed error when online payment is off or the service "
+        "cannot be reached.",
+    )
+    async def payment_differences(self, info: Info) -> PaymentDifferencesPayload:
+        gateway = info.context.gateway
+        if gateway is None:
+            return PaymentDifferencesPayload(errors=[PAYMENTS_OFF])
+        try:
+            async with info.context.db() as session:
+                found = await service.reconcile(session, info.context.actor, gateway)
+        except GatewayUnavailable:
+            return PaymentDifferencesPayload(errors=[GATEWAY_UNAVAILABLE])
+        except DomainError as error:
+            return PaymentDifferencesPayload(errors=field_errors(error))
+        return PaymentDifferencesPayload(differences=[PaymentDifference.of(d) for d in found])

@@ -1,0 +1,367 @@
+"""GraphQL types of invoices, credit notes, their lines and settlements, VAT and payments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from registry.billing import models
+from registry.billing.document import DocumentKind, VatCode
+from registry.billing.gateway import IntentRef, PaymentGateway
+from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
+from registry.billing.rules import Vat, outstanding, vat_groups
+from registry.billing.service import Difference, DraftPreview, overdue
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError
+from registry.graphql.members.types import Member
+from registry.graphql.money import Money
+from registry.kit.clock import today
+
+strawberry.enum(DocumentKind, name="InvoiceKind")
+strawberry.enum(InvoiceStatus, name="InvoiceStatus")
+strawberry.enum(LineCategory, name="InvoiceLineCategory")
+strawberry.enum(VatCode, name="VatCode", description="UNCL5305 VAT category code.")
+strawberry.enum(CreditChoice, name="CreditChoice")
+strawberry.enum(SettlementKind, name="SettlementKind")
+
+
+@strawberry.type(description="One billed item, with the key of the item and where it came from.")
+class InvoiceLine:
+    line_no: int
+    category: LineCategory
+    description: str
+    source: str = strawberry.field(description="The records the amount comes from (run, line).")
+    item_key: str
+    net: Money
+    vat_code: VatCode
+    vat_rate: Decimal = strawberry.field(description="Percentage, e.g. 21; 0 when not charged.")
+    exemption_reason: str | None
+
+    @classmethod
+    def of(cls, line: models.InvoiceLine) -> InvoiceLine:
+        return cls(
+            line_no=line.line_no,
+            category=line.category,
+            description=line.description,
+            source=line.source,
+            item_key=line.item_key,
+            net=Money.of_cents(line.net_cents),
+            vat_code=line.vat_code,
+            vat_rate=line.vat_rate,
+            exemption_reason=line.exemption_reason,
+        )
+
+
+@strawberry.type(description="One row of the VAT breakdown: per VAT code and rate.")
+class VatBreakdown:
+    vat_code: VatCode
+    vat_rate: Decimal
+    taxable: Money
+    vat: Money
+    exemption_reason: str | None
+
+    @classmethod
+    def of_lines(cls, lines: Iterable[tuple[int, Vat]]) -> list[VatBreakdown]:
+        return [
+            cls(
+                vat_code=g.vat_code,
+                vat_rate=g.vat_rate,
+                taxable=Money.of_cents(g.taxable_cents),
+                vat=Money.of_cents(g.vat_cents),
+                exemption_reason=g.exemption_reason,
+            )
+            for g in vat_groups(lines)
+        ]
+
+
+@strawberry.type(
+    description="Money that settled part of an invoice: a payment, a refund, a credit note or "
+    "carried credit; negative on a credit note."
+)
+class Settlement:
+    kind: SettlementKind
+    amount: Money
+    settled_on: date
+    reference: str
+
+    @classmethod
+    def of(cls, s: models.Settlement) -> Settlement:
+        return cls(
+            kind=s.kind,
+            amount=Money.of_cents(s.amount_cents),
+            settled_on=s.settled_on,
+            reference=s.reference,
+        )
+
+
+@strawberry.type(
+    description="An invoice or credit note. Amounts are as stored: a credit note's are negative "
+    "(they reduce what the member owes); its PDF and UBL show them positive."
+)
+class Invoice:
+    model: strawberry.Private[models.Invoice]
+    id: strawberry.ID
+    number: str | None = strawberry.field(description="Null for a draft.")
+    kind: DocumentKind
+    status: InvoiceStatus
+    overdue: bool = strawberry.field(description="Money still owed after the due date (today).")
+    period_until: date = strawberry.field(description="The run's cut-off date.")
+    issue_date: date | None
+    due_date: date | None
+    net: Money
+    vat: Money
+    gross: Money
+    prepaid: Money = strawberry.field(description="Carried credit deducted from the gross.")
+    due: Money = strawberry.field(description="Gross minus prepaid: what the member pays.")
+    outstanding: Money = strawberry.field(description="Due minus what settled it so far.")
+    lines: list[InvoiceLine]
+    vat_breakdown: list[VatBreakdown]
+    credit_choice: CreditChoice | None
+    reason: str | None = strawberry.field(description="Why a credit note corrects an invoice.")
+    payment_pending: bool = strawberry.field(
+        description="Issued, but the payment service could not be reached for a PaymentIntent "
+        "yet; it is retried."
+    )
+    pdf_url: str | None
+    ubl_url: str | None
+
+    @classmethod
+    def of(cls, i: models.Invoice) -> Invoice:
+        issued = i.status is not InvoiceStatus.DRAFT
+        return cls(
+            model=i,
+            id=strawberry.ID(str(i.id)),
+            number=i.number,
+            kind=i.kind,
+            status=i.status,
+            overdue=overdue(i, today()),
+            period_until=i.period_until,
+            issue_date=i.issue_date,
+            due_date=i.due_date,
+            net=Money.of_cents(i.net_cents),
+            vat=Money.of_cents(i.vat_cents),
+            gross=Money.of_cents(i.gross_cents),
+            prepaid=Money.of_cents(i.prepaid_cents),
+            due=Money.of_cents(i.due_cents),
+            outstanding=Money.of_cents(outstanding(i.due_cents, i.settled_cents)),
+            lines=[InvoiceLine.of(line) for line in i.lines],
+            vat_breakdown=VatBreakdown.of_lines(
+                (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
+                for line in i.lines
+            ),
+            credit_choice=i.credit_choice,
+            reason=i.reason,
+            payment_pending=i.payment_pending,
+            pdf_url=f"/facturen/{i.id}/pdf" if issued else None,
+            ubl_url=f"/facturen/{i.id}/ubl" if issued else None,
+        )
+
+    @strawberry.field
+    async def member(self, info: Info) -> Member:
+        found = await info.context.loaders.member_by_id.load(self.model.member_id)
+        assert found is not None
+        return Member.of(found)
+
+    @strawberry.field(description="Payments, refunds and credits, oldest first.")
+    async def settlements(self, info: Info) -> list[Settlement]:
+        found = await info.context.loaders.settlements_of_invoice.load(self.model.id)
+        return [Settlement.of(s) for s in found]
+
+    @strawberry.field(description="The number of the invoice a credit note corrects.")
+    async def corrects_invoice_number(self, info: Info) -> str | None:
+        if self.model.corrects_invoice_id is None:
+            return None
+        return await info.context.loaders.invoice_number_by_id.load(self.model.corrects_invoice_id)
+
+
+@strawberry.type(description="The draft a run would make for one member; nothing is stored.")
+class InvoicePreview:
+    member: Member
+    kind: DocumentKind
+    lines: list[InvoiceLine]
+    vat_breakdown: list[VatBreakdown]
+    net: Money
+    vat: Money
+    gross: Money
+    credit_to_deduct: Money = strawberry.field(
+        description="Carried credit the invoice absorbs when it is issued."
+    )
+
+    @classmethod
+    def of(cls, p: DraftPreview) -> InvoicePreview:
+        return cls(
+            member=Member.of(p.member),
+            kind=p.kind,
+            lines=[
+                InvoiceLine(
+                    line_no=n,
+                    category=line.item.category,
+                    description=line.item.description,
+                    source=line.item.source,
+                    item_key=line.item.key,
+                    net=Money.of_cents(line.net_cents),
+                    vat_code=line.vat.code,
+                    vat_rate=line.vat.rate,
+                    exemption_reason=line.vat.exemption_reason,
+                )
+                for n, line in enumerate(p.lines, start=1)
+            ],
+            vat_breakdown=VatBreakdown.of_lines((line.net_cents, line.vat) for line in p.lines),
+            net=Money.of_cents(p.net_cents),
+            vat=Money.of_cents(p.vat_cents),
+            gross=Money.of_cents(p.gross_cents),
+            credit_to_deduct=Money.of_cents(p.credit_cents),
+        )
+
+
+@strawberry.type(description="The VAT of a line category; lines drafted from then on carry it.")
+class VatRule:
+    category: LineCategory
+    vat_code: VatCode
+    rate: Decimal
+    exemption_reason: str | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, r: models.VatRule) -> VatRule:
+        return cls(
+            category=r.category,
+            vat_code=r.vat_code,
+            rate=r.rate,
+            exemption_reason=r.exemption_reason,
+            updated_at=r.updated_at,
+        )
+
+
+@strawberry.type(description="The address, e-mail and purchase-order reference on invoices.")
+class BillingDetails:
+    street: str
+    postal_code: str
+    city: str
+    email: str | None
+    purchase_order_reference: str | None
+
+    @classmethod
+    def of(cls, a: models.BillingAccount) -> BillingDetails:
+        return cls(
+            street=a.street,
+            postal_code=a.postal_code,
+            city=a.city,
+            email=a.email,
+            purchase_order_reference=a.purchase_order_reference,
+        )
+
+
+@strawberry.type(description="A difference between the registry and the payment service.")
+class PaymentDifference:
+    code: str
+    invoice_number: str | None
+    intent_id: str | None
+    detail: str
+    fixable: bool = strawberry.field(
+        description="Repairable: a missing PaymentIntent, or a payment the registry missed."
+    )
+
+    @classmethod
+    def of(cls, d: Difference) -> PaymentDifference:
+        return cls(
+            code=d.code,
+            invoice_number=d.invoice_number,
+            intent_id=d.intent_id,
+            detail=d.detail,
+            fixable=d.fixable,
+        )
+
+
+@strawberry.type(description="What the payment page needs to collect an invoice with Stripe.js.")
+class PaymentStart:
+    client_secret: str | None
+    publishable_key: str
+    js_url: str
+    status: str = strawberry.field(description="The PaymentIntent's status at the gateway.")
+    amount: Money
+
+    @classmethod
+    def of(cls, intent: IntentRef, gateway: PaymentGateway) -> PaymentStart:
+        return cls(
+            client_secret=intent.client_secret,
+            publishable_key=gateway.publishable_key,
+            js_url=gateway.js_url,
+            status=intent.status,
+            amount=Money.of_cents(intent.amount_cents),
+        )
+
+
+@strawberry.type
+class BillingDetailsPayload:
+    billing_details: BillingDetails | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class VatRulePayload:
+    rule: VatRule | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoiceRunPreviewPayload:
+    previews: list[InvoicePreview] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoiceRunPayload:
+    drafts: list[Invoice] = strawberry.field(
+        default_factory=list, description="One draft per member with something to bill."
+    )
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoiceDraftDiscardPayload:
+    discarded: bool = False
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoicePayload:
+    invoice: Invoice | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoiceIssuePayload:
+    invoice: Invoice | None = None
+    payment_requested: bool = strawberry.field(
+        default=False,
+        description="A PaymentIntent was created; when false and the invoice's paymentPending "
+        "is true, the payment service was unreachable and the request is retried.",
+    )
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class TransferPayload:
+    settlement: Settlement | None = None
+    invoice: Invoice | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PaymentStartPayload:
+    payment: PaymentStart | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PaymentDifferencesPayload:
+    differences: list[PaymentDifference] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(
+        default_factory=list,
+        description="payments_off when online payment is switched off; gateway_unavailable "
+        "when the payment service cannot be reached.",
+    )

@@ -1,0 +1,370 @@
+"""Invoicing through GraphQL: run, issue, pay, credit; typed errors; who sees what; payments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.auth.roles import Role
+from registry.kit.clock import today
+from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+OWN, OTHER = "woerden", "eindhoven"
+EXEMPT = "Vrijgesteld van btw: kostendeling tussen overheden"
+
+VAT = """
+mutation($input: VatRuleInput!) {
+  vatRuleSet(input: $input) { rule { category } errors { field code } }
+}
+"""
+DETAILS = """
+mutation($member: String!, $input: BillingDetailsInput!) {
+  billingDetailsSet(member: $member, input: $input) {
+    billingDetails { city }
+    errors { field code }
+  }
+}
+"""
+RUN = """
+mutation($codes: [String!]) {
+  invoiceRunCreate(until: "2030-12-31", memberCodes: $codes) {
+    drafts { id status number member { code } gross { amount } lines { lineNo } pdfUrl }
+    errors { field code message }
+  }
+}
+"""
+ISSUE = """
+mutation($id: ID!, $choice: CreditChoice) {
+  invoiceIssue(id: $id, creditChoice: $choice) {
+    paymentRequested
+    invoice { id number status kind paymentPending due { amount currency } pdfUrl ublUrl }
+    errors { field code message }
+  }
+}
+"""
+TRANSFER = """
+mutation($id: ID!, $amount: Decimal!, $ref: String!) {
+  transferRecord(invoiceId: $id, amount: $amount, paidOn: "2026-01-02", bankReference: $ref) {
+    settlement { kind amount { amount } reference }
+    invoice { status outstanding { amount } settlements { kind amount { amount } } }
+    errors { field code message }
+  }
+}
+"""
+CREDIT = """
+mutation($id: ID!) {
+  invoiceCredit(id: $id, reason: "Verkeerde verdeelsleutel", creditChoice: CARRY) {
+    invoice { kind status number correctsInvoiceNumber reason creditChoice
+              gross { amount } due { amount } outstanding { amount }
+              settlements { kind amount { amount } } }
+    errors { field code }
+  }
+}
+"""
+PAY = """
+mutation($id: ID!) {
+  invoicePaymentStart(id: $id) {
+    payment { clientSecret publishableKey jsUrl status amount { amount } }
+    errors { field code }
+  }
+}
+"""
+
+
+def _errors(data: dict[str, Any], field: str) -> list[tuple[str, str]]:
+    return [(e["field"], e["code"]) for e in data[field]["errors"]]
+
+
+async def _configure(api: GraphQLClient, *, details: bool = True) -> None:
+    """VAT for every line category and (optionally) both members' invoice details."""
+    for category in (
+        "CONTRIBUTION",
+        "ENTRY_FEE",
+        "EXIT_CHARGE",
+        "ALLOCATION",
+        "SETTLEMENT",
+        "USAGE_FEE",
+    ):
+        standard = category == "USAGE_FEE"
+        rule = {
+            "category": category,
+            "vatCode": "STANDARD" if standard else "EXEMPT",
+            "rate": "21" if standard else "0",
+            "exemptionReason": None if standard else EXEMPT,
+        }
+        assert _errors(await api.data(VAT, {"input": rule}), "vatRuleSet") == []
+    if details:
+        for code in (OWN, OTHER):
+            address = {"street": "Stadhuisplein 1", "postalCode": "3441 EM", "city": "Woerden"}
+            done = await api.data(DETAILS, {"member": code, "input": address})
+            assert _errors(done, "billingDetailsSet") == []
+
+
+async def _issued(api: GraphQLClient, code: str = OWN) -> dict[str, Any]:
+    (draft,) = (await api.data(RUN, {"codes": [code]}))["invoiceRunCreate"]["drafts"]
+    issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
+    assert issued["errors"] == []
+    invoice: dict[str, Any] = issued["invoice"]
+    return invoice
+
+
+async def test_run_issue_transfer_paid(api: GraphQLClient) -> None:
+    await _configure(api)
+    preview = (
+        await api.data(
+            """{ invoiceRunPreview(until: "2030-12-31", memberCodes: ["woerden"]) {
+                 previews { kind member { code } gross { amount } creditToDeduct { amount }
+                            lines { lineNo category itemKey vatCode } }
+                 errors { code } } }"""
+        )
+    )["invoiceRunPreview"]
+    (draft_preview,) = preview["previews"]
+    assert draft_preview["member"]["code"] == OWN
+    assert draft_preview["kind"] == "INVOICE"
+    run = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]
+    (draft,) = run["drafts"]
+    assert (draft["status"], draft["number"], draft["pdfUrl"]) == ("DRAFT", None, None)
+    assert draft["gross"] == draft_preview["gross"]
+    assert len(draft["lines"]) == len(draft_preview["lines"])
+
+    issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
+    invoice = issued["invoice"]
+    assert issued["errors"] == []
+    assert invoice["status"] == "ISSUED"
+    assert invoice["number"].startswith(f"{today().year}-")
+    assert invoice["pdfUrl"] == f"/facturen/{invoice['id']}/pdf"
+    assert invoice["ublUrl"] == f"/facturen/{invoice['id']}/ubl"
+    # Payments are off in this app: nothing to request, nothing pending.
+    assert (issued["paymentRequested"], invoice["paymentPending"]) == (False, True)
+    due = invoice["due"]["amount"]
+
+    half = str((Decimal(due) / 2).quantize(Decimal("0.01")))
+    paid = await api.data(TRANSFER, {"id": invoice["id"], "amount": half, "ref": "B-1"})
+    assert paid["transferRecord"]["invoice"]["status"] == "PARTIALLY_PAID"
+    rest = str(Decimal(due) - Decimal(half))
+    done = (await api.data(TRANSFER, {"id": invoice["id"], "amount": rest, "ref": "B-2"}))[
+        "transferRecord"
+    ]
+    assert done["errors"] == []
+    assert done["invoice"]["status"] == "PAID"
+    assert done["invoice"]["outstanding"] == {"amount": "0.00"}
+    assert [s["kind"] for s in done["invoice"]["settlements"]] == ["BANK_TRANSFER"] * 2
+
+    listed = await api.data(
+        """{ invoices(memberCode: "woerden", status: [PAID]) { totalCount
+             edges { node { number overdue vatBreakdown { vatCode taxable { amount } } } } } }"""
+    )
+    assert listed["invoices"]["totalCount"] == 1
+    assert listed["invoices"]["edges"][0]["node"]["overdue"] is False
+
+
+async def test_credit_note_carries_the_credit(api: GraphQLClient) -> None:
+    await _configure(api)
+    invoice = await _issued(api)
+    note = (await api.data(CREDIT, {"id": invoice["id"]}))["invoiceCredit"]
+    assert note["errors"] == []
+    credited = note["invoice"]
+    assert credited["kind"] == "CREDIT_NOTE"
+    assert credited["correctsInvoiceNumber"] == invoice["number"]
+    assert Decimal(credited["gross"]["amount"]) == -Decimal(invoice["due"]["amount"])
+    assert credited["status"] == "CREDITED"
+    original = await api.data(
+        "query($id: ID!) { invoice(id: $id) { status outstanding { amount } } }",
+        {"id": invoice["id"]},
+    )
+    assert original["invoice"] == {"status": "CREDITED", "outstanding": {"amount": "0.00"}}
+    again = await api.data(CREDIT, {"id": invoice["id"]})
+    assert _errors(again, "invoiceCredit") == [("lines", "already_credited")]
+
+
+async def test_typed_errors(api: GraphQLClient) -> None:
+    unknown = await api.data(RUN, {"codes": ["nobody"]})
+    assert _errors(unknown, "invoiceRunCreate") == [("memberCodes", "unknown_member")]
+    no_vat = await api.data(RUN, {"codes": [OWN]})
+    assert _errors(no_vat, "invoiceRunCreate") == [("vat", "vat_rule_missing")]
+    wrong_vat = await api.data(
+        VAT, {"input": {"category": "CONTRIBUTION", "vatCode": "EXEMPT", "rate": "0"}}
+    )
+    assert _errors(wrong_vat, "vatRuleSet") == [("exemptionReason", "required")]
+    await _configure(api, details=False)
+    (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
+    no_details = await api.data(ISSUE, {"id": draft["id"]})
+    assert _errors(no_details, "invoiceIssue") == [("billingDetails", "billing_details_missing")]
+    bad_address = await api.data(
+        DETAILS, {"member": OWN, "input": {"street": "", "postalCode": "x", "city": "W"}}
+    )
+    assert _errors(bad_address, "billingDetailsSet") == [
+        ("street", "required"),
+        ("postalCode", "invalid_postal_code"),
+    ]
+    unknown_member = await api.data(
+        DETAILS, {"member": "nobody", "input": {"street": "a", "postalCode": "x", "city": "W"}}
+    )
+    assert _errors(unknown_member, "billingDetailsSet") == [("member", "unknown_member")]
+    await _configure(api)
+    unpaid = await api.data(TRANSFER, {"id": draft["id"], "amount": "1", "ref": "B-0"})
+    assert _errors(unpaid, "transferRecord") == [("invoice", "not_issued")]
+    issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]["invoice"]
+    not_draft = await api.data(
+        "mutation($id: ID!) { invoiceDraftDiscard(id: $id) { discarded errors { field code } } }",
+        {"id": issued["id"]},
+    )
+    assert _errors(not_draft, "invoiceDraftDiscard") == [("invoice", "not_a_draft")]
+    twice = await api.data(ISSUE, {"id": issued["id"]})
+    assert _errors(twice, "invoiceIssue") == [("invoice", "already_issued")]
+    too_much = Decimal(issued["due"]["amount"]) + 1
+    for amount in (str(too_much), "0", "1.001"):
+        refused = await api.data(TRANSFER, {"id": issued["id"], "amount": amount, "ref": "B-9"})
+        assert _errors(refused, "transferRecord") == [("amount", "invalid_amount")], amount
+    bad_id = await api.data(TRANSFER, {"id": "x", "amount": "1", "ref": "B-9"})
+    assert _errors(bad_id, "transferRecord") == [("invoiceId", "invalid_id")]
+
+
+async def test_a_net_credit_draft_needs_a_choice(api: GraphQLClient) -> None:
+    """A corrected allocation that lowers Woerden's share drafts a net credit."""
+    await _configure(api)
+    await _issued(api)
+    pool = await api.data('{ costPool(code: "oprichting") { runs { id } } }')
+    (run,) = pool["costPool"]["runs"]
+    for member, share in ((OWN, "10"), (OTHER, "65")):
+        changed = await api.data(
+            """mutation($m: String!, $p: Decimal!) { poolParticipantChange(pool: "oprichting",
+                 member: $m, percentage: $p) { errors { code } } }""",
+            {"m": member, "p": share},
+        )
+        assert changed["poolParticipantChange"]["errors"] == []
+    corrected = await api.data(
+        "mutation($id: ID!) { allocationRunCorrect(run: $id) { errors { code } } }",
+        {"id": run["id"]},
+    )
+    assert corrected["allocationRunCorrect"]["errors"] == []
+    (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
+    assert draft["gross"] == {"amount": "-13875.00"}
+    refused = await api.data(ISSUE, {"id": draft["id"]})
+    assert _errors(refused, "invoiceIssue") == [("creditChoice", "choice_required")]
+    note = (await api.data(ISSUE, {"id": draft["id"], "choice": "CARRY"}))["invoiceIssue"]
+    assert note["invoice"]["kind"] == "CREDIT_NOTE"
+    assert note["paymentRequested"] is False
+    balance = await api.data('{ member(code: "woerden") { creditBalance { amount } } }')
+    assert balance["member"]["creditBalance"] == {"amount": "13875.00"}
+
+
+async def test_member_admin_sees_its_own_issued_invoices_and_auditor_only_reads(
+    api: GraphQLClient, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await _configure(api)
+    own = await _issued(api, OWN)
+    other = await _issued(api, OTHER)
+    note = await api.data(
+        """mutation($id: ID!) { invoiceCredit(id: $id, reason: "x", creditChoice: CARRY,
+             lineNumbers: [1]) { invoice { id } errors { code } } }""",
+        {"id": own["id"]},
+    )
+    credit_note = note["invoiceCredit"]["invoice"]
+    (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
+    admin = await grant(session_factory, Role.MEMBER_ADMIN, OWN)
+    auditor = await grant(session_factory, Role.AUDITOR)
+    mine = '{ invoices(memberCode: "woerden") { edges { node { id status } } } }'
+    invoice = "query($id: ID!) { invoice(id: $id) { id } }"
+    async with graphql_client(db_url, user_id=admin) as client:
+        seen = await client.data(mine)
+        assert {e["node"]["id"] for e in seen["invoices"]["edges"]} == {
+            own["id"],
+            credit_note["id"],
+        }
+        member = await client.data(
+            """{ member(code: "woerden") { creditBalance { amount }
+                 billingDetails { city } invoices { totalCount } } }"""
+        )
+        assert member["member"]["invoices"]["totalCount"] == 2
+        assert member["member"]["billingDetails"] == {"city": "Woerden"}
+        everyone = await client.execute("{ invoices { totalCount } }")
+        assert error_messages(everyone) == ["not allowed: requires invoices:read"]
+        theirs = await client.execute(invoice, {"id": other["id"]})
+        assert error_messages(theirs) == ["not allowed: requires invoices:read"]
+        hidden = await client.data(invoice, {"id": draft["id"]})
+        assert hidden["invoice"] is None
+        refused = await client.execute(RUN, {"codes": [OWN]})
+        assert error_messages(refused) == ["not allowed: requires billing:manage"]
+    async with graphql_client(db_url, user_id=auditor) as client:
+        all_invoices = await client.data("{ invoices { totalCount } vatRules { category } }")
+        assert all_invoices["invoices"]["totalCount"] == 3  # no drafts
+        refused = await client.execute(ISSUE, {"id": own["id"]})
+        assert error_messages(refused) == ["not allowed: requires billing:manage"]
+
+
+async def test_payment_differences_when_payments_are_off(api: GraphQLClient) -> None:
+    found = await api.data("{ paymentDifferences { differences { code } errors { code } } }")
+    assert found["paymentDifferences"] == {
+        "differences": [],
+        "errors": [{"code": "payments_off"}],
+    }
+
+
+def _stripe(api_base: str) -> dict[str, Any]:
+    return {
+        "stripe_api_key": API_KEY,
+        "stripe_publishable_key": PUBLISHABLE_KEY,
+        "stripe_api_base": api_base,
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+    }
+
+
+async def test_issue_creates_a_payment_intent_and_the_admin_starts_paying(
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    localstripe: Localstripe,
+) -> None:
+    directie = await grant(session_factory, Role.DIRECTIE)
+    admin = await grant(session_factory, Role.MEMBER_ADMIN, OWN)
+    settings = _stripe(localstripe.url)
+    async with graphql_client(db_url, user_id=directie, **settings) as api:
+        await _configure(api)
+        (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
+        issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
+        assert issued["paymentRequested"] is True
+        assert issued["invoice"]["paymentPending"] is False
+        differences = await api.data(
+            "{ paymentDifferences { differences { code invoiceNumber } errors { code } } }"
+        )
+        assert differences["paymentDifferences"]["errors"] == []
+        # localstripe is shared: intents of other tests (and the other database) are unknown.
+        ours = [
+            d
+            for d in differences["paymentDifferences"]["differences"]
+            if d["invoiceNumber"] == issued["invoice"]["number"] and d["code"] != "unknown_intent"
+        ]
+        assert ours == []
+    async with graphql_client(db_url, user_id=admin, **settings) as client:
+        started = (await client.data(PAY, {"id": issued["invoice"]["id"]}))["invoicePaymentStart"]
+    assert started["errors"] == []
+    payment = started["payment"]
+    assert payment["clientSecret"]
+    assert payment["publishableKey"] == PUBLISHABLE_KEY
+    assert payment["status"] == "requires_payment_method"
+    assert payment["amount"] == {"amount": issued["invoice"]["due"]["amount"]}
+
+
+async def test_an_unreachable_gateway_leaves_the_payment_pending(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession], closed_url: str
+) -> None:
+    directie = await grant(session_factory, Role.DIRECTIE)
+    admin = await grant(session_factory, Role.MEMBER_ADMIN, OWN)
+    async with graphql_client(db_url, user_id=directie, **_stripe(closed_url)) as api:
+        await _configure(api)
+        (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
+        issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
+        assert issued["errors"] == []
+        assert issued["invoice"]["status"] == "ISSUED"
+        assert (issued["paymentRequested"], issued["invoice"]["paymentPending"]) == (False, True)
+        differences = await api.data("{ paymentDifferences { errors { code } } }")
+        assert differences["paymentDifferences"]["errors"] == [{"code": "gateway_unavailable"}]
+    async with graphql_client(db_url, user_id=admin, **_stripe(closed_url)) as client:
+        later = await client.data(PAY, {"id": issued["invoice"]["id"]})
+    assert _errors(later, "invoicePaymentStart") == [("payment", "gateway_unavailable")]
