@@ -200,6 +200,10 @@ async def credit_balance(session: AsyncSession, member_id: int) -> int:
     return int(total or 0)
 
 
+async def credit_by_reason(session: AsyncSession, reason: str) -> MemberCredit | None:
+    return await session.scalar(select(MemberCredit).where(MemberCredit.reason == reason))
+
+
 async def gateway_event(session: AsyncSession, event_id: str) -> GatewayEventRecord | None:
     return await session.get(GatewayEventRecord, event_id)
 

@@ -783,6 +783,43 @@ async def retry_payment_requests(session: AsyncSession, gateway: PaymentGateway)
     return done
 
 
+def _overpaid(intent_id: str) -> str:
+    return f"overbetaling {intent_id}"
+
+
+async def _record_card_payment(
+    session: AsyncSession, actor: Actor, invoice: Invoice, intent: IntentRef, on: date
+) -> None:
+    """Record money the gateway took; what exceeds the open amount (a bank transfer came in
+    meanwhile) becomes the member's credit instead of disappearing."""
+    open_cents = max(0, outstanding(invoice.due_cents, invoice.settled_cents))
+    applied = min(intent.amount_cents, open_cents)
+    if applied:
+        await _add_settlement(
+            session, actor, invoice, SettlementKind.STRIPE, applied, on, intent.id
+        )
+    excess = intent.amount_cents - applied
+    if excess > 0:
+        credit = MemberCredit(
+            member_id=invoice.member_id,
+            amount_cents=excess,
+            invoice_id=invoice.id,
+            reason=_overpaid(intent.id),
+        )
+        session.add(credit)
+        await session.flush()
+        await record(
+            session,
+            actor,
+            operation="create",
+            entity_type="member_credit",
+            entity_id=str(credit.id),
+            before=None,
+            after=snapshot(credit),
+            member_id=invoice.member_id,
+        )
+
+
 async def process_event(
     session: AsyncSession, actor: Actor, event: GatewayEvent
 ) -> GatewayEventRecord:
@@ -797,21 +834,12 @@ async def process_event(
         already = await repository.settlement_by_reference(
             session, SettlementKind.STRIPE, event.intent.id
         )
-        open_cents = outstanding(invoice.due_cents, invoice.settled_cents)
-        if already is not None:
+        if already is not None or await repository.credit_by_reason(
+            session, _overpaid(event.intent.id)
+        ):
             outcome = "already_recorded"
-        elif open_cents <= 0:
-            outcome = "nothing_open"
         else:
-            await _add_settlement(
-                session,
-                actor,
-                invoice,
-                SettlementKind.STRIPE,
-                min(event.intent.amount_cents, open_cents),
-                event.created.date(),
-                event.intent.id,
-            )
+            await _record_card_payment(session, actor, invoice, event.intent, event.created.date())
     elif invoice is not None and event.type == "payment_intent.payment_failed":
         outcome, failure = "payment_failed", event.failure_message
     elif invoice is None:
@@ -1042,7 +1070,7 @@ async def reconcile(
         intent = intents.get(invoice.gateway_intent_id)
         recorded = await repository.settlement_by_reference(
             session, SettlementKind.STRIPE, invoice.gateway_intent_id
-        )
+        ) or await repository.credit_by_reason(session, _overpaid(invoice.gateway_intent_id))
         if intent is None:
             differences.append(
                 Difference(
@@ -1063,26 +1091,17 @@ async def reconcile(
                 )
             )
         if intent.status == "succeeded" and recorded is None:
-            open_cents = outstanding(invoice.due_cents, invoice.settled_cents)
             differences.append(
                 Difference(
                     "payment_not_recorded",
                     invoice.number,
                     intent.id,
                     f"the gateway took {intent.amount_cents} cents; the registry has no payment",
-                    fixable=open_cents > 0,
+                    fixable=True,
                 )
             )
-            if apply and open_cents > 0:
-                await _add_settlement(
-                    session,
-                    actor,
-                    invoice,
-                    SettlementKind.STRIPE,
-                    min(intent.amount_cents, open_cents),
-                    clock.today(),
-                    intent.id,
-                )
+            if apply:
+                await _record_card_payment(session, actor, invoice, intent, clock.today())
         elif intent.status != "succeeded" and recorded is not None:
             differences.append(
                 Difference(

@@ -387,3 +387,21 @@ async def test_a_merger_moves_carried_credit_to_the_successor(billed: AsyncSessi
     (old,) = outcome.absorbed
     assert await credit_balance(session, old.id) == 0
     assert await credit_balance(session, outcome.successor_member.id) == 146_316
+
+
+async def test_a_card_payment_after_a_transfer_leaves_the_excess_as_credit(
+    billed: AsyncSession,
+) -> None:
+    session = billed
+    invoice = next(i for i in await _issue_all(session) if i.member_code == "woerden")
+    invoice.gateway_intent_id = "pi_test_9"
+    invoice.payment_pending = False
+    await session.flush()
+    await record_transfer(session, ACTOR, invoice.id, "500", TODAY, "NL-BANK-5", TODAY)
+    succeeded = _event("evt_9", "payment_intent.succeeded", "pi_test_9", invoice.due_cents)
+    assert (await process_event(session, ACTOR, succeeded)).outcome == "payment_recorded"
+    assert invoice.status is InvoiceStatus.PAID
+    assert await credit_balance(session, invoice.member_id) == 50_000
+    again = _event("evt_10", "payment_intent.succeeded", "pi_test_9", invoice.due_cents)
+    assert (await process_event(session, ACTOR, again)).outcome == "already_recorded"
+    assert await credit_balance(session, invoice.member_id) == 50_000
