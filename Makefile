@@ -45,6 +45,7 @@ schema: setup ## regenerate graphql/schema.graphql from the code
 bench: setup ## benchmarks (not part of the tests); figures are recorded in benchmarks/RESULTS.md
 	$(VENV)/bin/python -m benchmarks.allocation
 	$(VENV)/bin/python -m benchmarks.usage_bulk
+	$(VENV)/bin/python -m benchmarks.reports
 
 clean:
 	rm -rf $(VENV) $(TOOLS) web/node_modules web/static/vendor var
