@@ -67,7 +67,13 @@ from registry.billing.rules import (
     vat_groups,
 )
 from registry.kit import clock
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import (
+    ErrorCollector,
+    FieldError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from registry.kit.money import parse_euro, parse_rate, to_cents
 from registry.kit.types import utcnow
 from registry.members import repository as members
@@ -965,6 +971,20 @@ def _signed_group(group: VatGroup, sign: int) -> VatGroup:
 # Paying online
 
 
+def why_not_payable(invoice: Invoice) -> FieldError | None:
+    """Why an invoice cannot be paid online, or None: only an untouched open invoice can,
+    because its PaymentIntent is for the whole amount due."""
+    if invoice.kind is not DocumentKind.INVOICE or invoice.status not in OPEN:
+        return FieldError("invoice", "not_payable", "nothing is open on this invoice")
+    if invoice.settled_cents:
+        return FieldError(
+            "invoice",
+            "partly_settled",
+            "part of this invoice is settled already; pay the rest by bank transfer",
+        )
+    return None
+
+
 async def _payable(
     session: AsyncSession, actor: Actor, gateway: PaymentGateway | None, invoice_id: int
 ) -> tuple[Invoice, PaymentGateway]:
@@ -974,14 +994,9 @@ async def _payable(
         raise ValidationFailed.single(
             "payment", "payments_off", "online payment is switched off; pay by bank transfer"
         )
-    if invoice.kind is not DocumentKind.INVOICE or invoice.status not in OPEN:
-        raise ValidationFailed.single("invoice", "not_payable", "nothing is open on this invoice")
-    if invoice.settled_cents:
-        raise ValidationFailed.single(
-            "invoice",
-            "partly_settled",
-            "part of this invoice is settled already; pay the rest by bank transfer",
-        )
+    problem = why_not_payable(invoice)
+    if problem is not None:
+        raise ValidationFailed([problem])
     return invoice, gateway
 
 

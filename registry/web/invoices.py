@@ -29,7 +29,7 @@ from registry.billing.document import DocumentKind, InvoiceDocument
 from registry.billing.gateway import PaymentGateway
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.pdf import to_pdf
-from registry.billing.rules import Vat, vat_groups
+from registry.billing.rules import Vat, outstanding, vat_groups
 from registry.billing.ubl import to_ubl
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
@@ -243,11 +243,8 @@ async def _invoice_page(
     )
     credited = await repository.credited_line_keys(db_session, invoice.id)
     is_open = invoice.status in service.OPEN
-    payable = (
-        invoice.kind is DocumentKind.INVOICE
-        and is_open
-        and not invoice.settled_cents
-        and allows(actor, Permission.INVOICES_PAY, invoice.member_id)
+    payable = service.why_not_payable(invoice) is None and allows(
+        actor, Permission.INVOICES_PAY, invoice.member_id
     )
     notice = request.session.pop(NOTICE_KEY, None)
     return render(
@@ -265,7 +262,7 @@ async def _invoice_page(
             "corrections": await repository.corrections_of(db_session, invoice.id),
             "corrects": corrects,
             "overdue": service.overdue(invoice, today()),
-            "open_cents": invoice.due_cents - invoice.settled_cents,
+            "open_cents": outstanding(invoice.due_cents, invoice.settled_cents),
             "is_open": is_open,
             "may_manage": may_manage,
             "may_record": may_manage and is_open,
@@ -631,7 +628,7 @@ class InvoicePagesController(Controller):
                 "active_page": "mine",
                 "invoice": invoice,
                 "gateway": gateway,
-                "open_cents": invoice.due_cents - invoice.settled_cents,
+                "open_cents": outstanding(invoice.due_cents, invoice.settled_cents),
                 "errors": errors,
             },
         )
