@@ -338,18 +338,24 @@ async def run_invoices(
         )
         session.add(invoice)
         await session.flush()
-        await record(
-            session,
-            actor,
-            operation="create",
-            entity_type="invoice",
-            entity_id=str(invoice.id),
-            before=None,
-            after=_audit_view(invoice),
-            member_id=invoice.member_id,
-        )
+        await _audit_invoice(session, actor, "create", invoice)
         drafts.append(invoice)
     return drafts
+
+
+async def _audit_invoice(
+    session: AsyncSession, actor: Actor, operation: str, invoice: Invoice
+) -> None:
+    await record(
+        session,
+        actor,
+        operation=operation,
+        entity_type="invoice",
+        entity_id=str(invoice.id),
+        before=None,
+        after=_audit_view(invoice),
+        member_id=invoice.member_id,
+    )
 
 
 def _audit_view(invoice: Invoice) -> dict[str, object]:
@@ -509,16 +515,7 @@ async def issue(
     await session.flush()
     if invoice.kind is DocumentKind.CREDIT_NOTE:
         await _settle_credit_remainder(session, actor, invoice, -invoice.due_cents, today)
-    await record(
-        session,
-        actor,
-        operation="issue",
-        entity_type="invoice",
-        entity_id=str(invoice.id),
-        before=None,
-        after=_audit_view(invoice),
-        member_id=invoice.member_id,
-    )
+    await _audit_invoice(session, actor, "issue", invoice)
     return invoice
 
 
@@ -682,16 +679,7 @@ async def credit(
             f"applied_to:{original.number}",
         )
     await _settle_credit_remainder(session, actor, note, split.remainder_cents, today)
-    await record(
-        session,
-        actor,
-        operation="issue",
-        entity_type="invoice",
-        entity_id=str(note.id),
-        before=None,
-        after=_audit_view(note),
-        member_id=note.member_id,
-    )
+    await _audit_invoice(session, actor, "issue", note)
     return note
 
 
