@@ -13,6 +13,7 @@ import enum
 import logging
 import secrets
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class ReportJob:
     error: str | None = None
     result: Export | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
+    ended: Future[None] = field(default_factory=Future, repr=False)
+    """Set when the export ends in any way; a thread-safe future, awaitable from any loop."""
 
     @property
     def url(self) -> str:
@@ -80,9 +83,9 @@ class ReportJob:
         return next((path for path in self.files if path.name == name), None)
 
     async def finished(self) -> None:
-        """Wait until the export is done or failed (tests, and shutting down)."""
-        if self.task is not None:
-            await asyncio.wait([self.task])
+        """Wait until the export is done, failed or stopped; from any event loop, as a test
+        client may run the service on a loop (and thread) of its own."""
+        await asyncio.wrap_future(self.ended)
 
 
 def content_type(path: Path) -> str:
@@ -157,6 +160,8 @@ class ReportJobs:
         else:
             job.total = job.result.prepared.header.members
             job.status = JobStatus.DONE
+        finally:
+            job.ended.set_result(None)
 
     async def close(self) -> None:
         """Stop the exports still running when the service stops; their folders stay."""

@@ -132,7 +132,8 @@ class ReportPagesController(Controller):
         return File(
             path,
             filename=path.name,
-            media_type=content_type(path),
+            # Litestar adds "; charset=utf-8" to text types itself.
+            media_type=content_type(path).split(";")[0],
             content_disposition_type="attachment",
         )
 

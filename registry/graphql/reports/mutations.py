@@ -18,7 +18,7 @@ from registry.reports.export import FORMATS
 @strawberry.type
 class ReportsMutation:
     @strawberry.mutation(
-        extensions=policy(Permission.REPORTS_EXPORT, member_argument="memberCode"),
+        extensions=policy(Permission.REPORTS_EXPORT, member_argument="member_code"),
         description="Start exporting the contribution report into files (csv, xlsx, pdf, json; "
         "all when formats is omitted) with a manifest of their SHA-256. Answers at once with "
         "the job; follow it with contributionReportExportJob or on its page.",

@@ -27,7 +27,7 @@ from registry.reports.service import prepare
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(
-        extensions=policy(Permission.REPORTS_EXPORT, member_argument="memberCode"),
+        extensions=policy(Permission.REPORTS_EXPORT, member_argument="member_code"),
         description="Every euro per member for a year: contribution, charges, cost shares, "
         "settlements, usage fees, invoiced, paid and outstanding, with the checks the totals "
         "must pass; as of an audit event (the latest when omitted). The same data as the "
