@@ -83,7 +83,7 @@ def _form_page(
 
 
 def _job_context(job: ReportJob) -> Mapping[str, Any]:
-    return {"active_page": "reports", "job": job, "content_type": content_type}
+    return {"active_page": "reports", "job": job}
 
 
 class ReportPagesController(Controller):
