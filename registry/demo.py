@@ -123,6 +123,8 @@ MEMBERS = (
         "Samenwerking Enschede en Apeldoorn",
         "partnership",
         ("GM0153", "GM0200"),
+        # A partnership gets an OIN of its own for e-invoicing; it has no KvK number.
+        "00000003821576013000",
     ),
     MemberInput(
         "provincie-utrecht",

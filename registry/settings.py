@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="Where the payment page loads Stripe.js; unset for https://js.stripe.com/v3/, "
         "or localstripe's /js.stripe.com/v3/.",
     )
+    reports_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "reports",
+        description="Where report exports started on the pages or the API are written, "
+        "a folder per export.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "nl"

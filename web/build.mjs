@@ -1,4 +1,4 @@
-// Copies the NL Design System CSS (and the font its theme names) out of node_modules into
+// Copies the NL Design System CSS (and the font its theme names) and htmx out of node_modules into
 // static/vendor, so the pages are served entirely by this application, never from a CDN.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -16,6 +16,9 @@ const files = [
   ["@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md", "LICENSE-voorbeeld-design-tokens.md"],
   ["@fontsource-variable/noto-sans/index.css", "noto-sans/index.css"],
   ["@fontsource-variable/noto-sans/LICENSE", "noto-sans/LICENSE"],
+  // htmx: pages that poll a fragment (the report export's progress), 0BSD.
+  ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  ["htmx.org/LICENSE", "LICENSE-htmx.md"],
 ];
 
 // The font stylesheet refers to its files relatively (url(./files/...)): copy exactly those.

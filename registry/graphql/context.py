@@ -20,6 +20,7 @@ from registry.billing.gateway import PaymentGateway
 from registry.db import transaction
 from registry.graphql.loaders import Loaders
 from registry.kit.errors import Conflict
+from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
 from registry.web.security import InvalidToken, resolve_actor
 
@@ -34,6 +35,7 @@ class Context(BaseContext, kw_only=True):
     settings: Settings
     actor: Actor
     gateway: PaymentGateway | None
+    report_jobs: ReportJobs
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -79,5 +81,6 @@ async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
             settings=state.settings,
             actor=actor,
             gateway=state.payment_gateway,
+            report_jobs=state.report_jobs,
         )
         yield context

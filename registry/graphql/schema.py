@@ -21,6 +21,8 @@ from registry.graphql.fees.queries import FeesQuery
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
 from registry.graphql.permissions import audience_of
+from registry.graphql.reports.mutations import ReportsMutation
+from registry.graphql.reports.queries import ReportsQuery
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
 
@@ -37,6 +39,7 @@ class Query(
     FeesQuery,
     CostsQuery,
     BillingQuery,
+    ReportsQuery,
     AuthQuery,
     AuditQuery,
 ):
@@ -51,6 +54,7 @@ class Mutation(
     FeesMutation,
     CostsMutation,
     BillingMutation,
+    ReportsMutation,
     AuthMutation,
 ):
     pass

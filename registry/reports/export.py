@@ -26,14 +26,20 @@ from registry.reports.service import (
 FORMATS = tuple(WRITERS)
 
 
-def writers_for(
-    formats: Iterable[str], directory: Path, stem: str, *, decimal_comma: bool = False
-) -> dict[str, ReportWriter]:
+def chosen_formats(formats: Iterable[str]) -> list[str]:
+    """The formats asked for, each once; refused when none or an unknown one is asked for."""
     chosen = sorted(set(formats))
     if not chosen or any(f not in WRITERS for f in chosen):
         raise ValidationFailed.single(
             "formats", "unknown_format", f"choose from {', '.join(FORMATS)}"
         )
+    return chosen
+
+
+def writers_for(
+    formats: Iterable[str], directory: Path, stem: str, *, decimal_comma: bool = False
+) -> dict[str, ReportWriter]:
+    chosen = chosen_formats(formats)
     return {
         name: CsvWriter(directory, stem, decimal_comma=True)
         if name == "csv" and decimal_comma

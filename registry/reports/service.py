@@ -62,6 +62,20 @@ async def _authorise(session: AsyncSession, actor: Actor, member_code: str | Non
         raise Forbidden("the directie and auditors export every report; a member's admins its own")
 
 
+async def checked_scope(
+    session: AsyncSession,
+    actor: Actor,
+    year: int,
+    member_code: str | None = None,
+    as_of: int | None = None,
+) -> ReportScope:
+    """The report's scope once the actor may have it: what can be refused before any data
+    is read, so a page or the API can answer at once and export in the background."""
+    scope = await report_scope(session, year, member_code, as_of)
+    await _authorise(session, actor, member_code)
+    return scope
+
+
 async def prepare(
     session: AsyncSession,
     actor: Actor,
@@ -69,8 +83,7 @@ async def prepare(
     member_code: str | None = None,
     as_of: int | None = None,
 ) -> Prepared:
-    scope = await report_scope(session, year, member_code, as_of)
-    await _authorise(session, actor, member_code)
+    scope = await checked_scope(session, actor, year, member_code, as_of)
     later = await later_changes(session, scope.as_of_seq)
     digest = hashlib.sha256()
     totals = Totals()

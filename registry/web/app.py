@@ -15,6 +15,7 @@ from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.graphql.context import context_getter
 from registry.graphql.schema import schema
+from registry.reports.jobs import ReportJobs
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
 from registry.web.audit import AuditController
@@ -28,6 +29,7 @@ from registry.web.members import MemberPagesController
 from registry.web.pages import not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pools import PoolPagesController
+from registry.web.reports import ReportPagesController
 from registry.web.security import check_settings, session_config
 from registry.web.usage import UsagePagesController
 
@@ -38,6 +40,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     check_settings(settings)
     engine = create_engine(settings.database_url, echo=settings.sql_echo)
+    session_factory = create_session_factory(engine)
+    report_jobs = ReportJobs(settings.reports_dir, session_factory)
     graphql = make_graphql_controller(
         schema,
         path="/graphql",
@@ -55,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PoolPagesController,
             FeePagesController,
             InvoicePagesController,
+            ReportPagesController,
             AuditController,
             PaymentWebhookController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
@@ -79,11 +84,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "engine": engine,
-                "session_factory": create_session_factory(engine),
+                "session_factory": session_factory,
                 "payment_gateway": payment_gateway(settings),
+                "report_jobs": report_jobs,
             }
         ),
-        on_shutdown=[engine.dispose],
+        on_shutdown=[report_jobs.close, engine.dispose],
         guards=[page_guard],
         openapi_config=None,  # the API is GraphQL; there is no REST API to describe
         debug=settings.dev_mode,

@@ -39,6 +39,7 @@ class Navigation:
     members: bool
     fees: bool
     invoices: bool
+    reports: bool
 
 
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
@@ -54,5 +55,6 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
         members=allows(actor, Permission.MEMBER_READ_PRIVATE),
         fees=allows(actor, Permission.FINANCE_READ),
         invoices=allows(actor, Permission.FINANCE_READ),
+        reports=allows(actor, Permission.REPORTS_EXPORT),
     )
     return actor

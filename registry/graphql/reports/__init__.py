@@ -1,0 +1,1 @@
+"""GraphQL for the contribution report: its data, and exports into files."""

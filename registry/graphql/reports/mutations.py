@@ -1,0 +1,50 @@
+"""Exporting the contribution report into files, in the background."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.permissions import policy
+from registry.graphql.reports.types import ReportExportJob, ReportExportPayload
+from registry.kit.errors import DomainError
+from registry.reports.export import FORMATS
+
+
+@strawberry.type
+class ReportsMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.REPORTS_EXPORT, member_argument="member_code"),
+        description="Start exporting the contribution report into files (csv, xlsx, pdf, json; "
+        "all when formats is omitted) with a manifest of their SHA-256. Answers at once with "
+        "the job; follow it with contributionReportExportJob or on its page.",
+    )
+    async def contribution_report_export(
+        self,
+        info: Info,
+        year: int,
+        member_code: str | None = None,
+        as_of: int | None = None,
+        formats: list[str] | None = None,
+        decimal_comma: Annotated[
+            bool, strawberry.argument(description="CSV amounts with a decimal comma (1234,56).")
+        ] = False,
+    ) -> ReportExportPayload:
+        try:
+            async with info.context.db() as session:
+                job = await info.context.report_jobs.start(
+                    session,
+                    info.context.actor,
+                    year=year,
+                    member_code=member_code,
+                    as_of=as_of,
+                    formats=FORMATS if formats is None else formats,
+                    decimal_comma=decimal_comma,
+                )
+        except DomainError as error:
+            return ReportExportPayload(errors=field_errors(error))
+        return ReportExportPayload(job=ReportExportJob.of(job))

@@ -1,0 +1,77 @@
+"""Read side of the contribution report (directie and auditors; a member's admins its own)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.permissions import policy
+from registry.graphql.reports.types import (
+    ContributionReport,
+    ContributionReportPayload,
+    ReportCheck,
+    ReportExportJob,
+    ReportFinding,
+    ReportMember,
+    ReportScope,
+    ReportTotals,
+)
+from registry.kit.errors import DomainError
+from registry.reports.collect import member_reports
+from registry.reports.model import checks
+from registry.reports.service import prepare
+
+
+@strawberry.type
+class ReportsQuery:
+    @strawberry.field(
+        extensions=policy(Permission.REPORTS_EXPORT, member_argument="member_code"),
+        description="Every euro per member for a year: contribution, charges, cost shares, "
+        "settlements, usage fees, invoiced, paid and outstanding, with the checks the totals "
+        "must pass; as of an audit event (the latest when omitted). The same data as the "
+        "exported files.",
+    )
+    async def contribution_report(
+        self,
+        info: Info,
+        year: int,
+        member_code: str | None = None,
+        as_of: int | None = None,
+    ) -> ContributionReportPayload:
+        try:
+            async with info.context.db() as session:
+                prepared = await prepare(session, info.context.actor, year, member_code, as_of)
+                header = prepared.header
+                members = [
+                    ReportMember.of(m)
+                    async for m in member_reports(session, header.scope, prepared.later)
+                ]
+        except DomainError as error:
+            return ContributionReportPayload(errors=field_errors(error))
+        return ContributionReportPayload(
+            report=ContributionReport(
+                title=header.title,
+                scope=ReportScope.of(header.scope),
+                inputs_sha256=header.inputs_sha256,
+                members=members,
+                totals=ReportTotals.of(prepared.totals),
+                checks=[ReportCheck.of(c) for c in checks(prepared.totals, header.scope)],
+                findings=[ReportFinding.of(f) for f in prepared.findings],
+            )
+        )
+
+    @strawberry.field(
+        extensions=policy(),
+        description="An export job by its id, to follow its progress and find its files. "
+        "Only the person who started it, the directie and auditors see it; for anyone else "
+        "(and for a job from before the service restarted) it is null.",
+    )
+    def contribution_report_export_job(
+        self, info: Info, id: strawberry.ID
+    ) -> ReportExportJob | None:
+        job = info.context.report_jobs.get(str(id))
+        if job is None or not job.visible_to(info.context.actor):
+            return None
+        return ReportExportJob.of(job)

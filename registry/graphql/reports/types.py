@@ -1,0 +1,358 @@
+"""GraphQL types of the contribution report, mirroring `registry.reports.model` field by field,
+and of its export jobs."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from registry.graphql.errors import FieldError
+from registry.graphql.money import Money
+from registry.reports import model
+from registry.reports.jobs import JobStatus, ReportJob, content_type
+
+strawberry.enum(JobStatus, name="ReportExportStatus")
+
+
+@strawberry.type(description="What the report reflects: a year, maybe one member, one audit event.")
+class ReportScope:
+    year: int
+    member: str | None = strawberry.field(description="Member code; null for all members.")
+    audit_event: int = strawberry.field(
+        description="Sequence number of the audit event the report reflects."
+    )
+    audit_event_hash: str = strawberry.field(
+        description="Hash of that audit event, to check it is the same audit log."
+    )
+
+    @classmethod
+    def of(cls, scope: model.ReportScope) -> ReportScope:
+        return cls(
+            year=scope.year,
+            member=scope.member_code,
+            audit_event=scope.as_of_seq,
+            audit_event_hash=scope.as_of_hash,
+        )
+
+
+@strawberry.type(description="The member's contribution for the year with the inputs it came from.")
+class ReportContribution:
+    fee_run_id: strawberry.ID
+    inhabitants: int
+    reference_date: date
+    population_basis: str
+    figures_source: str
+    rate: Decimal = strawberry.field(description="Euro per inhabitant, exact.")
+    decision_reference: str
+    days_billable: int
+    days_in_year: int
+    amount: Money
+
+    @classmethod
+    def of(cls, c: model.Contribution) -> ReportContribution:
+        return cls(
+            fee_run_id=strawberry.ID(str(c.fee_run_id)),
+            inhabitants=c.inhabitants,
+            reference_date=c.reference_date,
+            population_basis=c.population_basis,
+            figures_source=c.figures_source,
+            rate=c.rate,
+            decision_reference=c.decision_reference,
+            days_billable=c.days_billable,
+            days_in_year=c.days_in_year,
+            amount=Money.of_cents(c.amount_cents),
+        )
+
+
+@strawberry.type(description="An entry fee or exit charge billed in the year.")
+class ReportCharge:
+    kind: str
+    amount: Money
+    basis: str
+
+    @classmethod
+    def of(cls, c: model.Charge) -> ReportCharge:
+        return cls(kind=c.kind, amount=Money.of_cents(c.amount_cents), basis=c.basis)
+
+
+@strawberry.type(
+    description="A settlement run's share: positive when the member is debited (it joined "
+    "late), negative when it is credited."
+)
+class ReportSettlementShare:
+    run_id: strawberry.ID
+    booked_on: date
+    amount: Money
+
+    @classmethod
+    def of(cls, s: model.SettlementShare) -> ReportSettlementShare:
+        return cls(
+            run_id=strawberry.ID(str(s.run_id)),
+            booked_on=s.booked_on,
+            amount=Money.of_cents(s.amount_cents),
+        )
+
+
+@strawberry.type(description="The member's share of a cost pool in the year.")
+class ReportPoolShare:
+    pool_code: str
+    pool_name: str
+    application: str | None
+    key: str = strawberry.field(description="The allocation key of the pool.")
+    pool_total: Money = strawberry.field(
+        description="What the pool allocated in the year over all its participants."
+    )
+    share: Money
+    run_ids: list[strawberry.ID]
+    settlements: list[ReportSettlementShare]
+
+    @classmethod
+    def of(cls, p: model.PoolShare) -> ReportPoolShare:
+        return cls(
+            pool_code=p.pool_code,
+            pool_name=p.pool_name,
+            application=p.application,
+            key=p.key,
+            pool_total=Money.of_cents(p.pool_total_cents),
+            share=Money.of_cents(p.share_cents),
+            run_ids=[strawberry.ID(str(r)) for r in p.run_ids],
+            settlements=[ReportSettlementShare.of(s) for s in p.settlements],
+        )
+
+
+@strawberry.type(description="A usage fee of the year: application, metric and quantity.")
+class ReportUsageFee:
+    application: str
+    metric: str
+    quantity: Decimal
+    amount: Money
+
+    @classmethod
+    def of(cls, u: model.UsageFee) -> ReportUsageFee:
+        return cls(
+            application=u.application,
+            metric=u.metric,
+            quantity=u.quantity,
+            amount=Money.of_cents(u.amount_cents),
+        )
+
+
+@strawberry.type(
+    description="The member's invoices and credit notes issued in the year and how they were "
+    "settled: invoiced = prepaid + paid + credited + outstanding."
+)
+class ReportAccount:
+    documents: int
+    invoiced: Money
+    prepaid: Money
+    paid_stripe: Money = strawberry.field(description="Paid online by card.")
+    paid_bank: Money = strawberry.field(description="Paid by bank transfer.")
+    refunded: Money
+    paid: Money = strawberry.field(description="Card, bank and refunds together.")
+    credited: Money
+    credit_carried: Money
+    outstanding: Money
+
+    @classmethod
+    def of(cls, a: model.Account) -> ReportAccount:
+        return cls(
+            documents=a.documents,
+            invoiced=Money.of_cents(a.invoiced_cents),
+            prepaid=Money.of_cents(a.prepaid_cents),
+            paid_stripe=Money.of_cents(a.paid_stripe_cents),
+            paid_bank=Money.of_cents(a.paid_bank_cents),
+            refunded=Money.of_cents(a.refunded_cents),
+            paid=Money.of_cents(a.paid_cents),
+            credited=Money.of_cents(a.credited_cents),
+            credit_carried=Money.of_cents(a.credit_carried_cents),
+            outstanding=Money.of_cents(a.outstanding_cents),
+        )
+
+
+@strawberry.type(description="Every euro of one member in the report's year.")
+class ReportMember:
+    code: str
+    name: str
+    contribution: ReportContribution | None
+    charges: list[ReportCharge]
+    pools: list[ReportPoolShare]
+    usage: list[ReportUsageFee]
+    account: ReportAccount
+    billable: Money = strawberry.field(description="Everything the rules charge for the year.")
+    billed: Money = strawberry.field(
+        description="What invoice lines (of any year) billed of those same items."
+    )
+
+    @classmethod
+    def of(cls, m: model.MemberReport) -> ReportMember:
+        return cls(
+            code=m.code,
+            name=m.name,
+            contribution=ReportContribution.of(m.contribution) if m.contribution else None,
+            charges=[ReportCharge.of(c) for c in m.charges],
+            pools=[ReportPoolShare.of(p) for p in m.pools],
+            usage=[ReportUsageFee.of(u) for u in m.usage],
+            account=ReportAccount.of(m.account),
+            billable=Money.of_cents(m.billable_cents),
+            billed=Money.of_cents(m.billed_cents),
+        )
+
+
+@strawberry.type(description="What a cost pool allocated in the year.")
+class ReportPoolTotal:
+    pool_code: str
+    total: Money
+
+
+@strawberry.type(description="The cooperative's totals over the members in the report.")
+class ReportTotals:
+    contributions: Money
+    charges: Money
+    member_shares: Money
+    settlements: Money
+    usage_fees: Money
+    billable: Money
+    billed: Money
+    invoiced: Money
+    prepaid: Money
+    paid: Money
+    credited: Money
+    outstanding: Money
+    credit_carried: Money
+    pools: list[ReportPoolTotal]
+    pools_total: Money
+
+    @classmethod
+    def of(cls, t: model.Totals) -> ReportTotals:
+        return cls(
+            contributions=Money.of_cents(t.contributions_cents),
+            charges=Money.of_cents(t.charges_cents),
+            member_shares=Money.of_cents(t.member_shares_cents),
+            settlements=Money.of_cents(t.settlements_cents),
+            usage_fees=Money.of_cents(t.usage_fees_cents),
+            billable=Money.of_cents(t.billable_cents),
+            billed=Money.of_cents(t.billed_cents),
+            invoiced=Money.of_cents(t.invoiced_cents),
+            prepaid=Money.of_cents(t.prepaid_cents),
+            paid=Money.of_cents(t.paid_cents),
+            credited=Money.of_cents(t.credited_cents),
+            outstanding=Money.of_cents(t.outstanding_cents),
+            credit_carried=Money.of_cents(t.credit_carried_cents),
+            pools=[
+                ReportPoolTotal(pool_code=code, total=Money.of_cents(cents))
+                for code, cents in sorted(t.pool_totals_cents.items())
+            ],
+            pools_total=Money.of_cents(t.pools_cents),
+        )
+
+
+@strawberry.type(description="One reconciliation of the totals: left must equal right.")
+class ReportCheck:
+    code: str
+    label: str
+    left: Money
+    right: Money
+    holds: bool
+
+    @classmethod
+    def of(cls, c: model.Check) -> ReportCheck:
+        return cls(
+            code=c.code,
+            label=c.label,
+            left=Money.of_cents(c.left_cents),
+            right=Money.of_cents(c.right_cents),
+            holds=c.holds,
+        )
+
+
+@strawberry.type(description="A reconciliation that does not hold; reported, never hidden.")
+class ReportFinding:
+    code: str
+    member_code: str | None
+    detail: str
+
+    @classmethod
+    def of(cls, f: model.Finding) -> ReportFinding:
+        return cls(code=f.code, member_code=f.member_code, detail=f.detail)
+
+
+@strawberry.type(
+    description="The contribution report: every euro per member for a year, with totals that "
+    "must reconcile, as the registry stood at one audit event."
+)
+class ContributionReport:
+    title: str
+    scope: ReportScope
+    inputs_sha256: str = strawberry.field(
+        description="SHA-256 of the member sections as canonical JSON, as in the files."
+    )
+    members: list[ReportMember]
+    totals: ReportTotals
+    checks: list[ReportCheck]
+    findings: list[ReportFinding]
+
+
+@strawberry.type
+class ContributionReportPayload:
+    report: ContributionReport | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A file of a finished export.")
+class ReportFile:
+    name: str
+    content_type: str
+    download_url: str = strawberry.field(description="Path on the registry's own address.")
+
+
+@strawberry.type(description="A report export running in the background, into one folder.")
+class ReportExportJob:
+    job: strawberry.Private[ReportJob]
+    id: strawberry.ID
+    url: str = strawberry.field(description="The job's page: its progress, then its files.")
+    status: JobStatus
+    scope: ReportScope
+    formats: list[str]
+    members_done: int
+    members_total: int | None = strawberry.field(
+        description="Null while the report is being prepared."
+    )
+    error: str | None = strawberry.field(description="Why the export failed.")
+
+    @classmethod
+    def of(cls, job: ReportJob) -> ReportExportJob:
+        return cls(
+            job=job,
+            id=strawberry.ID(job.id),
+            url=job.url,
+            status=job.status,
+            scope=ReportScope.of(job.scope),
+            formats=list(job.formats),
+            members_done=job.done,
+            members_total=job.total,
+            error=job.error,
+        )
+
+    @strawberry.field(description="The files once the export is done, the manifest last.")
+    def files(self) -> list[ReportFile]:
+        return [
+            ReportFile(
+                name=path.name,
+                content_type=content_type(path),
+                download_url=f"{self.job.url}/{path.name}",
+            )
+            for path in self.job.files
+        ]
+
+    @strawberry.field(description="Equal to the report's inputsSha256 once done.")
+    def inputs_sha256(self) -> str | None:
+        result = self.job.result
+        return result.prepared.header.inputs_sha256 if result else None
+
+
+@strawberry.type
+class ReportExportPayload:
+    job: ReportExportJob | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)

@@ -1,0 +1,162 @@
+"""Report pages: the export form, an export's page with its progress, and its files.
+
+The directie and auditors export any report here; a member's admins export their own
+through the API, and see the page and files of the exports they started. A job's page and
+files are only for the person who started it and the directie and auditors: anyone else
+gets the same 404 as for a job that does not exist (or is gone after a restart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import File, Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission
+from registry.auth.roles import Actor
+from registry.kit.clock import today
+from registry.kit.errors import ErrorCollector, FieldError, ValidationFailed
+from registry.reports.export import FORMATS
+from registry.reports.jobs import ReportJob, ReportJobs, content_type
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+
+@dataclass(frozen=True, slots=True)
+class ExportForm:
+    """The form as typed, shown again with the errors."""
+
+    year: str
+    member: str = ""
+    as_of: str = ""
+    formats: tuple[str, ...] = FORMATS
+    decimal_comma: bool = False
+
+    @classmethod
+    def of(cls, data: Any) -> ExportForm:
+        return cls(
+            year=str(data.get("jaar", "")).strip(),
+            member=str(data.get("lid", "")).strip(),
+            as_of=str(data.get("gebeurtenis", "")).strip(),
+            formats=tuple(str(f) for f in data.getall("formaat", [])),
+            decimal_comma=data.get("decimale_komma") == "1",
+        )
+
+
+def _number(value: str, field: str, code: str, message: str) -> int:
+    if not value.isdigit():
+        raise ValidationFailed.single(field, code, message)
+    return int(value)
+
+
+def _jobs(request: Request[Any, Any, Any]) -> ReportJobs:
+    jobs: ReportJobs = request.app.state.report_jobs
+    return jobs
+
+
+def _job(request: Request[Any, Any, Any], actor: Actor, job_id: str) -> ReportJob:
+    job = _jobs(request).get(job_id)
+    if job is None or not job.visible_to(actor):
+        raise NotFoundException("no such export")
+    return job
+
+
+def _form_page(
+    request: Request[Any, Any, Any],
+    form: ExportForm,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    return render(
+        request,
+        "reports/index.html",
+        {"active_page": "reports", "form": form, "formats": FORMATS, "errors": errors},
+        status_code=status_code,
+    )
+
+
+def _job_context(job: ReportJob) -> Mapping[str, Any]:
+    return {"active_page": "reports", "job": job}
+
+
+class ReportPagesController(Controller):
+    path = "/rapporten"
+    include_in_schema = False
+
+    @get("/", name="reports", opt=audience(Permission.REPORTS_EXPORT))
+    async def index(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
+        return _form_page(request, ExportForm(year=str(today().year)))
+
+    @post("/", name="report-export", opt=audience(Permission.REPORTS_EXPORT))
+    async def export(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        form = ExportForm.of(await request.form())
+        try:
+            job = await _start(request, db_session, actor, form)
+        except ValidationFailed as failed:
+            return _form_page(request, form, failed.errors, status_code=422)
+        return Redirect(job.url, status_code=303)
+
+    @get("/{job_id:str}", name="report-job", opt=audience(login=True))
+    async def job(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, job_id: FromPath[str]
+    ) -> Response[Any]:
+        return render(request, "reports/job.html", _job_context(_job(request, actor, job_id)))
+
+    @get("/{job_id:str}/voortgang", name="report-job-progress", opt=audience(login=True))
+    async def progress(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, job_id: FromPath[str]
+    ) -> Response[Any]:
+        """The part of the job's page that htmx fetches every second while the job runs."""
+        return render(request, "reports/_progress.html", _job_context(_job(request, actor, job_id)))
+
+    @get("/{job_id:str}/{filename:str}", name="report-file", opt=audience(login=True))
+    async def file(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        job_id: FromPath[str],
+        filename: FromPath[str],
+    ) -> File:
+        path = _job(request, actor, job_id).file(filename)
+        if path is None:
+            raise NotFoundException("no such file in this export")
+        return File(
+            path,
+            filename=path.name,
+            # Litestar adds "; charset=utf-8" to text types itself.
+            media_type=content_type(path).split(";")[0],
+            content_disposition_type="attachment",
+        )
+
+
+async def _start(
+    request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, form: ExportForm
+) -> ReportJob:
+    """The numbers as typed first, then what the report refuses (scope, formats)."""
+    errors = ErrorCollector()
+    year = errors.check(lambda: _number(form.year, "year", "out_of_range", "a year, e.g. 2026"))
+    as_of = (
+        errors.check(lambda: _number(form.as_of, "asOf", "unknown_event", "an event number"))
+        if form.as_of
+        else None
+    )
+    errors.raise_if_any()
+    assert year is not None
+    return await _jobs(request).start(
+        db_session,
+        actor,
+        year=year,
+        member_code=form.member or None,
+        as_of=as_of,
+        formats=form.formats,
+        decimal_comma=form.decimal_comma,
+    )

@@ -1,0 +1,69 @@
+"""The report export in headless Chromium: the auditor exports the demo year and the
+progress part of the page, refreshed by htmx, ends with the download links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.web.conftest import LiveServer
+from tests.web.test_member_pages import dev_settings
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def report_server(members_db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    settings = dev_settings(members_db_url, reports_dir=tmp_path / "reports")
+    server = LiveServer(members_db_url, settings)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def report_page(browser: Browser, report_server: LiveServer) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=report_server.url)
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+async def test_the_auditor_exports_the_demo_year(report_page: Page) -> None:
+    page = report_page
+    await page.goto("/inloggen?volgende=/rapporten")
+    await page.get_by_role("button", name="Anna Auditor").click()
+    await expect(page).to_have_url(re.compile(r"/rapporten$"))
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    await expect(menu.get_by_role("link", name="Rapporten")).to_have_attribute(
+        "aria-current", "page"
+    )
+    await page.get_by_label("Jaar").fill("2026")
+    for name in ("CSV", "XLSX", "PDF", "JSON"):
+        await expect(page.get_by_label(name, exact=True)).to_be_checked()
+    await page.get_by_role("button", name="Exporteren").click()
+
+    await expect(page).to_have_url(re.compile(r"/rapporten/[\w-]+$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Export contributierapport 2026"
+    )
+    progress = page.locator("#voortgang")
+    await expect(progress.get_by_role("status")).to_have_text(
+        re.compile(r"Klaar: (\d+) van \1 leden"), timeout=30_000
+    )
+    files = progress.get_by_role("list").first.get_by_role("link")
+    await expect(files).to_have_count(12)  # 8 CSV, JSON, PDF, XLSX and the manifest
+    await expect(files.last).to_have_text(re.compile(r"\.manifest\.json$"))
+    await expect(page.locator("#invoer-hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    await expect(progress).not_to_have_attribute("hx-get", re.compile(".*"))
+
+    async with page.expect_download() as download_info:
+        await progress.get_by_role("link", name=re.compile(r"\.pdf$")).click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".pdf")

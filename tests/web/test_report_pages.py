@@ -1,0 +1,172 @@
+"""Report pages: who may export, errors at their fields, a job from start to its downloads,
+and the 404s of jobs and files that are not there (or not for this person)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from registry.reports.jobs import ReportJob, ReportJobs
+from registry.web.app import create_app
+from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
+
+YEAR = 2026
+
+
+@pytest.fixture
+async def client(members_db_url: str, tmp_path: Path) -> AsyncIterator[AsyncTestClient[Any]]:
+    app = create_app(dev_settings(members_db_url, reports_dir=tmp_path / "reports"))
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+def _jobs(client: AsyncTestClient[Any]) -> ReportJobs:
+    jobs: ReportJobs = client.app.state.report_jobs
+    return jobs
+
+
+async def _export(client: AsyncTestClient[Any], **fields: Any) -> Any:
+    page = await client.get("/rapporten")
+    data = {"_csrf_token": csrf_token_in(page.text), "jaar": str(YEAR), **fields}
+    return await client.post("/rapporten", data=data, follow_redirects=False)
+
+
+async def _finished(client: AsyncTestClient[Any], response: Any) -> ReportJob:
+    assert response.status_code == 303, response.text
+    found = re.fullmatch(r"/rapporten/([\w-]+)", response.headers["location"])
+    assert found
+    job = _jobs(client).get(found.group(1))
+    assert job is not None
+    await job.finished()
+    return job
+
+
+async def test_the_directie_and_auditors_export_others_do_not(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.get("/rapporten", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/inloggen")
+    for person in ("wendy-woerden", "wim-woerden", "bea-beheer"):
+        await log_in_as(client, person)
+        assert (await client.get("/rapporten")).status_code == 403, person
+        assert 'href="/rapporten"' not in (await client.get("/mijn")).text
+    for person in ("dirk-directie", "anna-auditor"):
+        await log_in_as(client, person)
+        page = await client.get("/rapporten")
+        assert page.status_code == 200
+        html = " ".join(page.text.split())
+        assert 'href="/rapporten" aria-current="page"' in html
+        assert f'name="jaar" inputmode="numeric" value="{YEAR}"' in html
+        for name in ("csv", "xlsx", "pdf", "json"):
+            assert f'name="formaat" value="{name}" checked' in html
+        assert 'name="decimale_komma" value="1">' in html
+
+
+async def test_errors_are_shown_at_their_fields(client: AsyncTestClient[Any]) -> None:
+    await log_in_as(client, "anna-auditor")
+    cases = (
+        ({"jaar": "1800"}, "rapport-jaar-fout"),
+        ({"jaar": "twintig"}, "rapport-jaar-fout"),
+        ({"lid": "nergenshuizen"}, "rapport-lid-fout"),
+        ({"gebeurtenis": "99999999"}, "rapport-gebeurtenis-fout"),
+        ({"gebeurtenis": "de laatste"}, "rapport-gebeurtenis-fout"),
+        ({"formaat": []}, "rapport-formaten-fout"),
+    )
+    for fields, error_id in cases:
+        response = await _export(client, **{"formaat": ["csv"], **fields})
+        assert response.status_code == 422, fields
+        assert f'id="{error_id}"' in response.text, fields
+        assert f'aria-describedby="{error_id}"' in response.text or (
+            f' {error_id}"' in response.text
+        ), fields
+    response = await _export(client, lid="nergenshuizen", formaat=["csv"], gebeurtenis="7")
+    assert 'value="nergenshuizen"' in response.text
+    assert 'value="7"' in response.text
+    assert 'value="pdf">' in response.text  # unticked, as it was sent
+    assert _jobs(client).get("x") is None
+
+
+async def test_an_export_runs_to_its_downloads(client: AsyncTestClient[Any]) -> None:
+    await log_in_as(client, "anna-auditor")
+    job = await _finished(client, await _export(client, formaat=["csv", "json", "pdf", "xlsx"]))
+    assert job.status.value == "done", job.error
+    page = await client.get(job.url)
+    assert page.status_code == 200
+    html = page.text
+    assert "hx-get" not in html  # done: nothing to poll
+    assert "htmx.min.js" in html
+    assert job.result is not None
+    header = job.result.prepared.header
+    assert f"{header.members} van {header.members} leden" in html
+    assert header.inputs_sha256 in html
+    assert f'id="auditgebeurtenis">{header.scope.as_of_seq}<' in html
+    types = {
+        ".csv": "text/csv; charset=utf-8",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".pdf": "application/pdf",
+        ".json": "application/json",
+    }
+    downloads = {}
+    for path in job.files:
+        assert f'href="{job.url}/{path.name}"' in html
+        response = await client.get(f"{job.url}/{path.name}")
+        assert response.status_code == 200
+        assert response.content == path.read_bytes()
+        assert response.headers["content-type"] == types[path.suffix]
+        assert response.headers["content-disposition"] == (f'attachment; filename="{path.name}"')
+        downloads[path.name] = response.content
+    manifest = json.loads(downloads.pop(job.result.manifest.name))
+    assert manifest["files"] == {n: hashlib.sha256(c).hexdigest() for n, c in downloads.items()}
+
+    partial = await client.get(f"{job.url}/voortgang")
+    assert partial.status_code == 200
+    assert partial.text.lstrip().startswith('<section id="voortgang"')
+    assert "<html" not in partial.text
+
+    # The directie sees the auditor's export; a member's admin does not.
+    await log_in_as(client, "dirk-directie")
+    assert (await client.get(job.url)).status_code == 200
+    await log_in_as(client, "wim-woerden")
+    assert (await client.get(job.url)).status_code == 404
+    assert (await client.get(f"{job.url}/{job.files[0].name}")).status_code == 404
+
+
+async def test_a_running_job_polls_its_progress(client: AsyncTestClient[Any]) -> None:
+    await log_in_as(client, "dirk-directie")
+    page = await client.get("/rapporten")
+    response = await client.post(
+        "/rapporten",
+        data={"_csrf_token": csrf_token_in(page.text), "jaar": str(YEAR), "formaat": "json"},
+        follow_redirects=False,
+    )
+    job_id = response.headers["location"].rsplit("/", 1)[1]
+    job = _jobs(client).get(job_id)
+    assert job is not None
+    await job.finished()
+    job.status, job.done, job.total = type(job.status).RUNNING, 3, 8  # as seen halfway
+    html = (await client.get(f"/rapporten/{job_id}/voortgang")).text
+    assert f'hx-get="/rapporten/{job_id}/voortgang" hx-trigger="every 1s"' in html
+    assert "3 van 8 leden" in html
+    assert "Bestanden" not in html
+
+
+async def test_unknown_jobs_and_files_are_not_found(client: AsyncTestClient[Any]) -> None:
+    await log_in_as(client, "anna-auditor")
+    job = await _finished(client, await _export(client, formaat=["json"]))
+    for path in (
+        "/rapporten/onbekend",
+        "/rapporten/onbekend/voortgang",
+        f"/rapporten/onbekend/{job.files[0].name}",
+        f"{job.url}/onbekend.csv",
+        f"{job.url}/..%2F..%2Fregistry.sqlite3",
+        f"{job.url}/%2E%2E",
+    ):
+        assert (await client.get(path)).status_code == 404, path
