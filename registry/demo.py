@@ -320,8 +320,11 @@ RELEASES = (
 )
 
 
-async def load_demo(session: AsyncSession) -> bool:
-    """Load the demo once; returns False (and changes nothing) when members already exist."""
+async def load_demo(session: AsyncSession, *, invoices: bool = True) -> bool:
+    """Load the demo once; returns False (and changes nothing) when members already exist.
+
+    Without `invoices` nothing is billed yet (no VAT rules, invoice details or invoices).
+    """
     if await members.member_count(session) > 0:
         return False
     actor = system_actor("demo")
@@ -345,7 +348,8 @@ async def load_demo(session: AsyncSession) -> bool:
         await add_release(session, actor, slug, release)
     await _adoptions(session, actor)
     await _cost_pools(session, actor)
-    await _invoices(session, actor)
+    if invoices:
+        await _invoices(session, actor)
     return True
 
 

@@ -9,11 +9,21 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role
+from registry.demo import load_demo
 from registry.kit.clock import today
 from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe
 
-pytestmark = pytest.mark.usefixtures("demo")
+pytestmark = pytest.mark.usefixtures("unbilled_demo")
+
+
+@pytest.fixture
+async def unbilled_demo(session: AsyncSession) -> AsyncSession:
+    """The demo cooperative before anything was billed: these tests bill it themselves."""
+    assert await load_demo(session, invoices=False)
+    await session.commit()
+    return session
+
 
 OWN, OTHER = "woerden", "eindhoven"
 EXEMPT = "Vrijgesteld van btw: kostendeling tussen overheden"
