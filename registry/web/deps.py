@@ -55,6 +55,9 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
         members=allows(actor, Permission.MEMBER_READ_PRIVATE),
         fees=allows(actor, Permission.FINANCE_READ),
         invoices=allows(actor, Permission.FINANCE_READ),
-        reports=allows(actor, Permission.REPORTS_EXPORT),
+        reports=any(
+            allows(actor, Permission.REPORTS_EXPORT, member_id)
+            for member_id in (None, *actor.member_ids)
+        ),
     )
     return actor

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.policy import Permission
+from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.clock import today
-from registry.kit.errors import ErrorCollector, FieldError, ValidationFailed
+from registry.kit.errors import ErrorCollector, FieldError, Forbidden, ValidationFailed
+from registry.members import repository as members
 from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
 from registry.web.access import audience
@@ -68,6 +69,18 @@ def _job(request: Request[Any, Any, Any], actor: Actor, job_id: str) -> ReportJo
     return job
 
 
+async def _own_member(db_session: AsyncSession, actor: Actor) -> str | None:
+    """None for those who export every member's report; a member admin's own member code,
+    which the form starts with (the report itself refuses other members)."""
+    if allows(actor, Permission.REPORTS_EXPORT):
+        return None
+    for member_id in sorted(actor.member_ids):
+        if allows(actor, Permission.REPORTS_EXPORT, member_id):
+            found = await members.members_by_ids(db_session, [member_id])
+            return found[member_id].code
+    raise PermissionDeniedException("no access to reports")
+
+
 def _form_page(
     request: Request[Any, Any, Any],
     form: ExportForm,
@@ -90,19 +103,25 @@ class ReportPagesController(Controller):
     path = "/rapporten"
     include_in_schema = False
 
-    @get("/", name="reports", opt=audience(Permission.REPORTS_EXPORT))
-    async def index(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
-        return _form_page(request, ExportForm(year=str(today().year)))
+    @get("/", name="reports", opt=audience(login=True))
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        own = await _own_member(db_session, actor)
+        return _form_page(request, ExportForm(year=str(today().year), member=own or ""))
 
-    @post("/", name="report-export", opt=audience(Permission.REPORTS_EXPORT))
+    @post("/", name="report-export", opt=audience(login=True))
     async def export(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
+        await _own_member(db_session, actor)
         form = ExportForm.of(await request.form())
         try:
             job = await _start(request, db_session, actor, form)
         except ValidationFailed as failed:
             return _form_page(request, form, failed.errors, status_code=422)
+        except Forbidden as refused:
+            raise PermissionDeniedException(refused.message) from None
         return Redirect(job.url, status_code=303)
 
     @get("/{job_id:str}", name="report-job", opt=audience(login=True))
