@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from benchmarks.harness import backends, fresh_database
 from registry.auth.roles import system_actor
 from registry.billing.document import DocumentKind, VatCode
+from registry.billing.items import contribution_key
 from registry.billing.models import (
     Invoice,
     InvoiceLine,
@@ -227,7 +228,7 @@ async def _populate(engine: AsyncEngine, members: int) -> None:
                             member_id=m.id,
                             line_no=1,
                             category=LineCategory.CONTRIBUTION,
-                            item_key=f"contribution:membership={ms.id}:year={year}",
+                            item_key=contribution_key(ms.id, year),
                             description="Contributie",
                             source="bench",
                             billable_on=date(year, 1, 1),

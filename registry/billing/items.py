@@ -16,7 +16,7 @@ from registry.billing import repository
 from registry.billing.models import LineCategory
 from registry.billing.rules import BillableItem
 from registry.costs.models import RunKind
-from registry.kit.money import to_euro
+from registry.kit.money import format_euro_nl
 from registry.members import repository as members
 from registry.usage.rules import Tariff, Usage, usage_fees
 
@@ -55,10 +55,6 @@ def usage_key(member_id: int, application: str, month: str, metric: str) -> str:
 
 def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", ".")
-
-
-def _euro(cents: int) -> str:
-    return f"€ {to_euro(cents):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _next_month(day: date) -> date:
@@ -138,7 +134,8 @@ async def _membership_charges(
                     description=(
                         f"Uittredingsvergoeding: {_thousands(m.exit_charge_inhabitants or 0)} "
                         f"inwoners × € {str(m.exit_charge_rate).replace('.', ',')}, "
-                        f"ten hoogste één jaarcontributie ({_euro(m.exit_charge_cap_cents or 0)})"
+                        "ten hoogste één jaarcontributie "
+                        f"({format_euro_nl(m.exit_charge_cap_cents or 0)})"
                     ),
                     amount_cents=m.exit_charge_cents,
                     billable_on=m.notice_date,

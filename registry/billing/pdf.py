@@ -20,6 +20,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from reportlab.platypus.flowables import Flowable
 
 from registry.billing.document import DocumentKind, InvoiceDocument, Party, VatCode
+from registry.kit.money import format_euro_nl
 
 _STYLES = getSampleStyleSheet()
 _BODY = _STYLES["BodyText"]
@@ -33,13 +34,6 @@ _GRID = [
     ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
     ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
 ]
-
-
-def format_euro_nl(cents: int) -> str:
-    """Cents as Dutch write euros (€ 18.304,65), the way the registry's pages show them."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"€\u00a0{sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def to_pdf(doc: InvoiceDocument) -> bytes:

@@ -33,6 +33,13 @@ def to_euro(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def format_euro_nl(cents: int) -> str:
+    """Cents as Dutch write euros (€ 18.304,65), as documents and descriptions write them."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"€\u00a0{sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
+
+
 def parse_euro(text: str) -> Decimal:
     """Parse a euro amount with at most two decimals ("1234.50" or "1234,50")."""
     value = _parse_decimal(text)

@@ -9,8 +9,8 @@ import zlib
 import pytest
 from babel.numbers import format_currency
 
-from registry.billing.pdf import format_euro_nl, to_pdf
-from registry.kit.money import to_euro
+from registry.billing.pdf import to_pdf
+from registry.kit.money import format_euro_nl, to_euro
 from tests.billing.documents import credit_note, invoice
 
 

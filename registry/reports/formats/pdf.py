@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from registry.billing.pdf import format_euro_nl
+from registry.kit.money import format_euro_nl
 from registry.reports.formats.tables import holds_nl, scope_rows, total_items
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
 
