@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, event, make_url
+from sqlalchemy import Connection, MetaData, event, make_url, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -31,13 +32,33 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+WRITER = "registry_writer"
+"""Execution option of a connection whose transaction will write (see `begin_writing`)."""
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a writer waits for another one to commit before it gives up."""
+
+
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # SQLite leaves foreign keys off unless asked, per connection.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+    # SQLAlchemy, not the driver, says when a transaction begins (`_sqlite_begin`).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A writer begins IMMEDIATE: it takes SQLite's one write lock before it reads anything.
+
+    A deferred transaction would read, then fail to upgrade to a writer when another one
+    committed meanwhile; IMMEDIATE makes writers wait for each other, so what one reads is
+    still true when it writes.
+    """
+    writer = connection.get_execution_options().get(WRITER, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -50,6 +71,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -57,8 +79,41 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+async def begin_writing(session: AsyncSession) -> None:
+    """Begin the session's transaction as a writer; call before its first statement.
+
+    On SQLite the transaction then holds the database's write lock from its start; on
+    PostgreSQL nothing changes (writers serialise on the rows and resources they lock).
+    """
+    connection = await session.connection(execution_options={WRITER: True})
+    if not connection.sync_connection or not connection.sync_connection.get_execution_options().get(
+        WRITER
+    ):
+        raise RuntimeError("begin_writing must come before the session's first statement")
+
+
+def _lock_id(resource: str) -> int:
+    return int.from_bytes(hashlib.sha256(resource.encode()).digest()[:8], "big", signed=True)
+
+
+async def serialise(session: AsyncSession, *resources: str) -> None:
+    """Hold each named resource (e.g. `member:12`) exclusively until the transaction ends.
+
+    Every operation that reads what is not written yet and then writes it (bill what is not
+    billed, number what is not numbered) takes its resources first, so a second request
+    waits for the first one's commit and then reads what it wrote. PostgreSQL: advisory
+    transaction locks, taken in one order so two operations never deadlock. SQLite: a writer
+    holds the database's one write lock already (`begin_writing`).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for lock in sorted({_lock_id(r) for r in resources}):
+        await session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
 @asynccontextmanager
 async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A unit of work for CLI commands and jobs: commit on success, roll back on any error."""
     async with factory() as session, session.begin():
+        await begin_writing(session)
         yield session

@@ -41,19 +41,29 @@ async def vat_rules(session: AsyncSession) -> dict[LineCategory, VatRule]:
     return {rule.category: rule for rule in await session.scalars(select(VatRule))}
 
 
-async def billed_per_key(session: AsyncSession, member_ids: Sequence[int]) -> dict[str, int]:
-    """What every line so far (drafts and issued documents) billed per item key."""
-    rows = await session.execute(
+async def billed_per_key(
+    session: AsyncSession, member_ids: Sequence[int], *, drafts: bool = True
+) -> dict[str, int]:
+    """What every line so far billed per item key: on drafts too, or on issued documents only."""
+    query = (
         select(InvoiceLine.item_key, func.sum(InvoiceLine.net_cents))
         .where(InvoiceLine.member_id.in_(member_ids))
         .group_by(InvoiceLine.item_key)
     )
-    return {key: int(total) for key, total in rows}
+    if not drafts:
+        query = query.join(Invoice, Invoice.id == InvoiceLine.invoice_id).where(
+            Invoice.status != InvoiceStatus.DRAFT
+        )
+    return {key: int(total) for key, total in await session.execute(query)}
 
 
 async def invoice_by_id(session: AsyncSession, invoice_id: int) -> Invoice | None:
+    """The invoice with its lines as stored now, also when the session loaded it before."""
     return await session.scalar(
-        select(Invoice).where(Invoice.id == invoice_id).options(selectinload(Invoice.lines))
+        select(Invoice)
+        .where(Invoice.id == invoice_id)
+        .options(selectinload(Invoice.lines))
+        .execution_options(populate_existing=True)
     )
 
 

@@ -72,6 +72,25 @@ def still_to_bill(
     )
 
 
+def overbilled_keys(
+    lines: Iterable[tuple[str, int]], issued: Mapping[str, int], entitled: Mapping[str, int]
+) -> list[str]:
+    """The item keys whose line would take what is issued past what the registry is owed.
+
+    A line may bring the issued total of its key towards the entitlement, never beyond it
+    (nor away from it): so a draft made before another document billed the same item, or
+    before the item was lowered, is refused instead of billing it twice.
+    """
+    refused = []
+    for key, amount in lines:
+        before = issued.get(key, 0)
+        after = before + amount
+        target = entitled.get(key, 0)
+        if not min(before, target) <= after <= max(before, target):
+            refused.append(key)
+    return refused
+
+
 def vat_groups(lines: Iterable[tuple[int, Vat]]) -> tuple[VatGroup, ...]:
     """The VAT breakdown: per VAT code and rate, VAT = taxable × rate, rounded once (BR-CO-17)."""
     taxable: dict[Vat, int] = defaultdict(int)

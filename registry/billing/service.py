@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -60,12 +60,14 @@ from registry.billing.rules import (
     invoice_number,
     is_overdue,
     outstanding,
+    overbilled_keys,
     split_credit,
     status_of,
     still_to_bill,
     totals,
     vat_groups,
 )
+from registry.db import serialise
 from registry.kit import clock
 from registry.kit.errors import (
     ErrorCollector,
@@ -98,11 +100,30 @@ async def _member(session: AsyncSession, code: str, field: str = "member") -> Me
     return member
 
 
+async def lock_members(session: AsyncSession, member_ids: Iterable[int]) -> None:
+    """Serialise everything that bills, issues, credits or settles for these members.
+
+    A second invoice run, issue or payment for the same member waits for the first one's
+    commit and then reads what it wrote, so what is "not billed yet" is still true when
+    it is billed.
+    """
+    await serialise(session, *(f"member:{member_id}" for member_id in member_ids))
+
+
 async def _invoice(session: AsyncSession, invoice_id: int) -> Invoice:
     invoice = await repository.invoice_by_id(session, invoice_id)
     if invoice is None:
         raise NotFound(f"no invoice with id {invoice_id}")
     return invoice
+
+
+async def _locked_invoice(session: AsyncSession, invoice_id: int) -> Invoice:
+    """The invoice as stored once its member is locked: nothing else changes it meanwhile."""
+    member_id = await repository.member_of_invoice(session, invoice_id)
+    if member_id is None:
+        raise NotFound(f"no invoice with id {invoice_id}")
+    await lock_members(session, [member_id])
+    return await _invoice(session, invoice_id)
 
 
 # Invoice details and VAT
@@ -260,9 +281,16 @@ async def preview_invoice_run(
     """
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
     chosen = await _run_members(session, member_codes)
+    return await _previews(session, chosen, until, drafts=True)
+
+
+async def _previews(
+    session: AsyncSession, chosen: Sequence[Member], until: date, *, drafts: bool
+) -> list[DraftPreview]:
+    """Per member what is still to bill; `drafts` says whether drafts count as billed."""
     ids = [m.id for m in chosen]
     items = await billable_items(session, ids, until)
-    billed = await repository.billed_per_key(session, ids)
+    billed = await repository.billed_per_key(session, ids, drafts=drafts)
     rules = await repository.vat_rules(session)
     missing = sorted({i.category.value for i in items} - {c.value for c in rules})
     if missing:
@@ -297,50 +325,94 @@ async def preview_invoice_run(
 async def run_invoices(
     session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
 ) -> list[Invoice]:
-    """Store the previewed drafts; a member's existing draft is rebuilt, never doubled."""
+    """Store the previewed drafts: one per member, whatever the timing.
+
+    The members are locked first, so two runs at the same moment follow each other. A
+    member's draft that already holds exactly what the run would draft is kept as it is,
+    so a repeated run (a double click, a retried request) answers with the same drafts;
+    a draft that differs is rebuilt, never doubled (the database allows one per member).
+    """
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
     chosen = await _run_members(session, member_codes)
-    for draft in await repository.drafts_of(session, [m.id for m in chosen]):
-        await _delete_draft(session, actor, draft)
+    await lock_members(session, [m.id for m in chosen])
+    existing = {d.member_id: d for d in await repository.drafts_of(session, [m.id for m in chosen])}
     drafts = []
-    for preview in await preview_invoice_run(session, actor, until, member_codes):
-        invoice = Invoice(
-            member_id=preview.member.id,
-            member_code=preview.member.code,
-            kind=preview.kind,
-            status=InvoiceStatus.DRAFT,
-            period_until=until,
-            net_cents=preview.net_cents,
-            vat_cents=preview.vat_cents,
-            gross_cents=preview.gross_cents,
-            prepaid_cents=0,
-            due_cents=preview.gross_cents,
-            settled_cents=0,
-            customer="{}",
-            buyer_reference=preview.member.code,
-            created_by=actor.label,
-            lines=[
-                InvoiceLine(
-                    member_id=preview.member.id,
-                    line_no=n,
-                    category=line.item.category,
-                    item_key=line.item.key,
-                    description=line.item.description,
-                    source=line.item.source,
-                    billable_on=line.item.billable_on,
-                    net_cents=line.net_cents,
-                    vat_code=line.vat.code,
-                    vat_rate=line.vat.rate,
-                    exemption_reason=line.vat.exemption_reason,
-                )
-                for n, line in enumerate(preview.lines, start=1)
-            ],
-        )
-        session.add(invoice)
+    for preview in await _previews(session, chosen, until, drafts=False):
+        draft = _draft(preview, until, actor)
+        kept = existing.pop(preview.member.id, None)
+        if kept is not None and _content(kept) == _content(draft):
+            drafts.append(kept)
+            continue
+        if kept is not None:
+            await _delete_draft(session, actor, kept)
+        session.add(draft)
         await session.flush()
-        await _audit_invoice(session, actor, "create", invoice)
-        drafts.append(invoice)
+        await _audit_invoice(session, actor, "create", draft)
+        drafts.append(draft)
+    for stale in existing.values():
+        await _delete_draft(session, actor, stale)
     return drafts
+
+
+def _draft(preview: DraftPreview, until: date, actor: Actor) -> Invoice:
+    return Invoice(
+        member_id=preview.member.id,
+        member_code=preview.member.code,
+        kind=preview.kind,
+        status=InvoiceStatus.DRAFT,
+        period_until=until,
+        net_cents=preview.net_cents,
+        vat_cents=preview.vat_cents,
+        gross_cents=preview.gross_cents,
+        prepaid_cents=0,
+        due_cents=preview.gross_cents,
+        settled_cents=0,
+        customer="{}",
+        buyer_reference=preview.member.code,
+        created_by=actor.label,
+        lines=[
+            InvoiceLine(
+                member_id=preview.member.id,
+                line_no=n,
+                category=line.item.category,
+                item_key=line.item.key,
+                description=line.item.description,
+                source=line.item.source,
+                billable_on=line.item.billable_on,
+                net_cents=line.net_cents,
+                vat_code=line.vat.code,
+                vat_rate=line.vat.rate,
+                exemption_reason=line.vat.exemption_reason,
+            )
+            for n, line in enumerate(preview.lines, start=1)
+        ],
+    )
+
+
+def _content(draft: Invoice) -> tuple[object, ...]:
+    """What a draft says: two drafts with the same content are the same draft."""
+    return (
+        draft.kind,
+        draft.period_until,
+        draft.net_cents,
+        draft.vat_cents,
+        draft.gross_cents,
+        tuple(
+            (
+                line.line_no,
+                line.category,
+                line.item_key,
+                line.description,
+                line.source,
+                line.billable_on,
+                line.net_cents,
+                line.vat_code,
+                Decimal(line.vat_rate),
+                line.exemption_reason,
+            )
+            for line in draft.lines
+        ),
+    )
 
 
 async def _audit_invoice(
@@ -388,7 +460,7 @@ async def _delete_draft(session: AsyncSession, actor: Actor, draft: Invoice) -> 
 async def discard_draft(session: AsyncSession, actor: Actor, invoice_id: int) -> None:
     """Throw a draft away; its items become billable again."""
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie discards drafts")
-    invoice = await _invoice(session, invoice_id)
+    invoice = await _locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
         raise ValidationFailed.single(
             "invoice", "not_a_draft", "an issued invoice is never deleted; credit it instead"
@@ -474,11 +546,12 @@ async def issue(
     whether the credit is carried to the next invoice or refunded.
     """
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie issues invoices")
-    invoice = await _invoice(session, invoice_id)
+    invoice = await _locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
         raise ValidationFailed.single("invoice", "already_issued", f"{invoice.number} is issued")
     member = await session.get(Member, invoice.member_id)
     assert member is not None
+    await _check_not_billed_meanwhile(session, invoice)
     if invoice.kind is DocumentKind.CREDIT_NOTE and credit_choice is None:
         raise ValidationFailed.single(
             "creditChoice",
@@ -517,6 +590,28 @@ async def issue(
         await _settle_credit_remainder(session, actor, invoice, -invoice.due_cents, today)
     await _audit_invoice(session, actor, "issue", invoice)
     return invoice
+
+
+async def _check_not_billed_meanwhile(session: AsyncSession, draft: Invoice) -> None:
+    """Refuse a draft that would bill an item past what is owed for it.
+
+    The member is locked and only one draft per member exists, so this holds unless the
+    draft is older than a document issued since, or than a change that lowered an item.
+    """
+    issued = await repository.billed_per_key(session, [draft.member_id], drafts=False)
+    items = await billable_items(session, [draft.member_id], draft.period_until)
+    entitled = {item.key: item.amount_cents for item in items}
+    refused = overbilled_keys(
+        ((line.item_key, line.net_cents) for line in draft.lines), issued, entitled
+    )
+    if refused:
+        line = next(line for line in draft.lines if line.item_key == refused[0])
+        raise ValidationFailed.single(
+            "invoice",
+            "billed_meanwhile",
+            f"line {line.line_no} ({line.description}) was billed or changed after this draft "
+            "was made; run invoicing again to rebuild the draft",
+        )
 
 
 async def _settle_credit_remainder(
@@ -588,7 +683,7 @@ async def credit(
     The credited items become billable again, so a later run bills corrected amounts.
     """
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie issues credit notes")
-    original = await _invoice(session, invoice_id)
+    original = await _locked_invoice(session, invoice_id)
     errors = ErrorCollector()
     if original.kind is not DocumentKind.INVOICE or original.status is InvoiceStatus.DRAFT:
         errors.add("invoice", "not_creditable", "only an issued invoice can be credited")
@@ -697,7 +792,7 @@ async def record_transfer(
 ) -> Settlement:
     """A bank transfer received for an invoice, or a refund paid out on a credit note."""
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie records transfers")
-    invoice = await _invoice(session, invoice_id)
+    invoice = await _locked_invoice(session, invoice_id)
     errors = ErrorCollector()
     cents = errors.check(lambda: _amount(amount))
     reference = bank_reference.strip()
@@ -739,9 +834,14 @@ async def request_payment(
 ) -> bool:
     """Ask the gateway for a PaymentIntent for an issued invoice; False if it is unreachable.
 
-    The idempotency key is derived from the invoice, so asking again never charges twice.
+    The idempotency key is derived from the invoice, so asking again never charges twice;
+    with the member locked, two requests at the same moment ask the gateway once.
     """
-    if gateway is None or not invoice.payment_pending or invoice.number is None:
+    if gateway is None:
+        return False
+    await lock_members(session, [invoice.member_id])
+    await session.refresh(invoice)
+    if not invoice.payment_pending or invoice.number is None:
         return False
     member = await session.get(Member, invoice.member_id)
     account = await repository.account_of(session, invoice.member_id)
@@ -771,7 +871,9 @@ async def request_payment(
 async def retry_payment_requests(session: AsyncSession, gateway: PaymentGateway) -> list[Invoice]:
     """Create the PaymentIntents that could not be created when their invoices were issued."""
     done = []
-    for invoice in await repository.payment_pending(session):
+    pending = await repository.payment_pending(session)
+    await lock_members(session, sorted({invoice.member_id for invoice in pending}))
+    for invoice in pending:
         if await request_payment(session, gateway, invoice):
             done.append(invoice)
     return done
@@ -817,11 +919,18 @@ async def _record_card_payment(
 async def process_event(
     session: AsyncSession, actor: Actor, event: GatewayEvent
 ) -> GatewayEventRecord:
-    """Apply a verified webhook event exactly once; a replay returns the stored outcome."""
+    """Apply a verified webhook event exactly once; a replay returns the stored outcome.
+
+    Deliveries of one event at the same moment wait for each other on the event's id; the
+    later ones find the first one's record.
+    """
+    await serialise(session, f"gateway_event:{event.id}")
     seen = await repository.gateway_event(session, event.id)
     if seen is not None:
         return seen
     invoice = await repository.invoice_by_intent(session, event.intent.id)
+    if invoice is not None:
+        invoice = await _locked_invoice(session, invoice.id)
     outcome, failure = "ignored", None
     if invoice is not None and event.type == "payment_intent.succeeded":
         outcome = "payment_recorded"
@@ -978,6 +1087,7 @@ async def _payable(
 ) -> tuple[Invoice, PaymentGateway]:
     invoice = await _invoice(session, invoice_id)
     _require(actor, Permission.INVOICES_PAY, invoice.member_id, "the member's admins pay")
+    invoice = await _locked_invoice(session, invoice_id)
     if gateway is None:
         raise ValidationFailed.single(
             "payment", "payments_off", "online payment is switched off; pay by bank transfer"
@@ -1135,6 +1245,7 @@ async def transfer_member(
     Issued invoices stay addressed to the member they were issued to: a document is never
     changed. The successor settles what is open on them.
     """
+    await lock_members(session, [old_id, new_id])
     balance = await repository.credit_balance(session, old_id)
     if balance == 0:
         return

@@ -44,6 +44,7 @@ from registry.costs.sharing import (
     settle,
     split,
 )
+from registry.db import serialise
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.money import Cents, parse_euro, to_cents
 from registry.members import repository as members
@@ -70,6 +71,13 @@ async def _pool(session: AsyncSession, code: str) -> CostPool:
     if pool is None:
         raise NotFound(f"no cost pool '{code}'")
     return pool
+
+
+async def _locked_pool(session: AsyncSession, code: str) -> CostPool:
+    """The pool, locked until commit: its entries, participants and runs change one at a time,
+    so two runs at the same moment never allocate the same entries twice."""
+    await serialise(session, f"pool:{code}")
+    return await _pool(session, code)
 
 
 async def _member(session: AsyncSession, code: str, field: str) -> Member:
@@ -195,7 +203,7 @@ async def add_entry(
 ) -> CostEntry:
     """Record a cost; entries in a closed period are refused."""
     _authorise(actor)
-    pool = await _pool(session, pool_code)
+    pool = await _locked_pool(session, pool_code)
     errors = ErrorCollector()
     amount = None
     try:
@@ -238,7 +246,7 @@ async def add_participant(
 ) -> PoolParticipant:
     """A member takes part from a date; it must be a member then."""
     _authorise(actor)
-    pool = await _pool(session, pool_code)
+    pool = await _locked_pool(session, pool_code)
     member = await _member(session, member_code, "member")
     if not await is_member_on(session, member.id, joined_on):
         raise ValidationFailed.single(
@@ -277,7 +285,7 @@ async def change_participant(
 ) -> PoolParticipant:
     """Set a fixed percentage, or end the participation (later entries are not shared)."""
     _authorise(actor)
-    pool = await _pool(session, pool_code)
+    pool = await _locked_pool(session, pool_code)
     member = await _member(session, member_code, "member")
     found = [
         p for p in await repository.participants_of(session, pool.id) if p.member_id == member.id
@@ -304,7 +312,7 @@ async def close_period(
 ) -> CostPool:
     """No more entries dated on or before `until` (for example after the year's invoices)."""
     _authorise(actor)
-    pool = await _pool(session, pool_code)
+    pool = await _locked_pool(session, pool_code)
     if pool.closed_until is not None and until < pool.closed_until:
         raise ValidationFailed.single(
             "until", "reopening", f"the pool is already closed up to {pool.closed_until}"
@@ -597,7 +605,7 @@ async def run_allocation(
 ) -> RunResult:
     """Store the allocation of the pending entries; nothing pending stores nothing."""
     _authorise(actor)
-    pool = await _pool(session, pool_code)
+    pool = await _locked_pool(session, pool_code)
     state = await _state(session, pool)
     preview = _allocation_of(state, until)
     if preview.empty:
@@ -610,6 +618,8 @@ async def run_settlement(
     session: AsyncSession, actor: Actor, pool_code: str, member_code: str, on: date
 ) -> RunResult:
     """Store the settlement for a late joiner; settling the same joiner again stores nothing."""
+    _authorise(actor)
+    await _locked_pool(session, pool_code)
     preview = await preview_settlement(session, actor, pool_code, member_code)
     if preview.empty:
         return RunResult(None, created=False)
@@ -627,6 +637,7 @@ async def correct_run(
     if old is None:
         raise NotFound(f"no allocation run {run_id}")
     pool = (await repository.pools_by_ids(session, [old.pool_id]))[old.pool_id]
+    pool = await _locked_pool(session, pool.code)
     state = await _state(session, pool)
     if old.kind is not RunKind.ALLOCATION or old.id in state.reversed_runs:
         raise ValidationFailed.single(
@@ -787,6 +798,8 @@ async def run_pool(
     session: AsyncSession, actor: Actor, pool_code: str, until: date, on: date
 ) -> list[AllocationRun]:
     """Settle late joiners first (over what was allocated), then allocate pending entries."""
+    _authorise(actor)
+    await _locked_pool(session, pool_code)
     stored: list[AllocationRun] = []
     for member_code in await pending_settlements(session, pool_code):
         settled = await run_settlement(session, actor, pool_code, member_code, on)

@@ -13,6 +13,7 @@ from registry.audit.service import record
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
+from registry.db import serialise
 from registry.fees import repository
 from registry.fees.contribution import (
     Contribution,
@@ -199,7 +200,13 @@ class FeeRunResult:
 
 
 async def run_fees(session: AsyncSession, actor: Actor, year: int) -> FeeRunResult:
-    """Store the year's fee run, unless the latest run already has exactly these inputs."""
+    """Store the year's fee run, unless the latest run already has exactly these inputs.
+
+    Runs of one year follow each other: a second run at the same moment waits, then finds
+    the first one's run with the same inputs and stores nothing.
+    """
+    _authorise(actor)
+    await serialise(session, f"fee_run:{_year(year)}")
     preview = await preview_fee_run(session, actor, year)
     if preview.unchanged:
         assert preview.previous is not None

@@ -50,7 +50,7 @@ class Context(BaseContext, kw_only=True):
         race, and the database's refusal then becomes a typed error instead of a crash.
         """
         try:
-            async with self.session_factory() as session, session.begin():
+            async with transaction(self.session_factory) as session:
                 yield session
         except IntegrityError as error:
             raise Conflict(

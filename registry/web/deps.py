@@ -14,15 +14,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
+from registry.db import begin_writing
 from registry.web.security import InvalidToken, resolve_actor
 
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 CurrentActor: TypeAlias = NamedDependency[Actor]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
-    """One session per page request: committed when the handler succeeds, rolled back if not."""
+async def provide_db_session(
+    state: State, request: Request[Any, Any, Any]
+) -> AsyncIterator[AsyncSession]:
+    """One session per page request: committed when the handler succeeds, rolled back if not.
+
+    A form post writes, so its transaction begins as a writer (see `begin_writing`).
+    """
     async with state.session_factory() as session:
+        if request.method not in SAFE_METHODS:
+            await begin_writing(session)
         try:
             yield session
         except Exception:

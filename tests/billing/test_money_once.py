@@ -1,0 +1,251 @@
+"""Money is written once, whatever the timing: concurrent runs, issues and payments.
+
+Every concurrent test gives each request its own session and so its own database
+connection, as two service processes or two page requests would have; it runs on SQLite
+and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.billing import repository
+from registry.billing.items import billable_items
+from registry.billing.models import (
+    CreditChoice,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Settlement,
+)
+from registry.billing.rules import overbilled_keys
+from registry.billing.service import (
+    credit,
+    discard_draft,
+    issue,
+    record_transfer,
+    run_invoices,
+)
+from registry.db import transaction
+from registry.fees.models import FeeRun
+from registry.fees.service import run_fees
+from registry.kit.errors import ValidationFailed
+from registry.members.population import parse_cbs_csv
+from registry.members.service import import_population
+from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+
+__all__ = ["billed", "cooperative", "pool_members"]
+
+T = TypeVar("T")
+RACERS = 6
+
+
+async def race(
+    factory: async_sessionmaker[AsyncSession],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    count: int = RACERS,
+) -> list[T | BaseException]:
+    """Run `work` `count` times at once, each in its own transaction on its own connection."""
+    start = asyncio.Event()
+
+    async def one() -> T:
+        await start.wait()
+        async with transaction(factory) as session:
+            result = await work(session)
+            await asyncio.sleep(0.02)  # keep the transaction open while the others run
+            return result
+
+    tasks = [asyncio.create_task(one()) for _ in range(count)]
+    start.set()
+    return list(await asyncio.gather(*tasks, return_exceptions=True))
+
+
+def succeeded(results: list[T | BaseException]) -> list[T]:
+    unexpected = [r for r in results if isinstance(r, BaseException)]
+    assert not unexpected, unexpected
+    return [r for r in results if not isinstance(r, BaseException)]
+
+
+async def count(factory: async_sessionmaker[AsyncSession], *where: object) -> int:
+    async with factory() as session:
+        return int(await session.scalar(select(func.count()).select_from(Invoice).where(*where)))
+
+
+async def assert_never_overbilled(session: AsyncSession, until: date) -> None:
+    """Per item key, what issued documents billed lies between nothing and what is owed."""
+    ids = list(await session.scalars(select(Invoice.member_id).distinct()))
+    entitled = {i.key: i.amount_cents for i in await billable_items(session, ids, until)}
+    issued = await repository.billed_per_key(session, ids, drafts=False)
+    assert overbilled_keys(((key, 0) for key in issued), issued, entitled) == []
+    for key, total in issued.items():
+        target = entitled.get(key, 0)
+        assert min(0, target) <= total <= max(0, target), (key, total, target)
+
+
+async def test_concurrent_invoice_runs_draft_once_per_member(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await billed.commit()
+    runs = succeeded(await race(session_factory, lambda s: run_invoices(s, ACTOR, TODAY)))
+    ids = [sorted(d.id for d in drafts) for drafts in runs]
+    assert len(ids[0]) == 3
+    assert all(run == ids[0] for run in ids)  # every run answers with the same drafts
+    assert await count(session_factory, Invoice.status == InvoiceStatus.DRAFT) == 3
+
+
+async def test_concurrent_runs_that_issue_bill_every_item_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await billed.commit()
+
+    async def run_and_issue(session: AsyncSession) -> list[str]:
+        drafts = await run_invoices(session, ACTOR, TODAY)
+        return [str((await issue(session, ACTOR, d.id, TODAY, SETTINGS)).number) for d in drafts]
+
+    numbers = sorted(n for run in succeeded(await race(session_factory, run_and_issue)) for n in run)
+    assert numbers == ["2023-000001", "2023-000002", "2023-000003"]
+    async with session_factory() as session:
+        await assert_never_overbilled(session, TODAY)
+        keys = list(await session.scalars(select(InvoiceLine.item_key)))
+        assert len(keys) == len(set(keys))
+
+
+async def test_issuing_one_draft_at_once_numbers_it_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    drafts = await run_invoices(billed, ACTOR, TODAY)
+    await billed.commit()
+    woerden = next(d.id for d in drafts if d.member_code == "woerden")
+    results = await race(session_factory, lambda s: issue(s, ACTOR, woerden, TODAY, SETTINGS))
+    issued = [r for r in results if isinstance(r, Invoice)]
+    refused = [r for r in results if isinstance(r, ValidationFailed)]
+    assert [i.number for i in issued] == ["2023-000001"]
+    assert [r.errors[0].code for r in refused] == ["already_issued"] * (RACERS - 1)
+    assert await count(session_factory, Invoice.number.is_not(None)) == 1
+
+
+async def test_concurrent_transfers_and_credit_notes_settle_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    drafts = {d.member_code: d for d in await run_invoices(billed, ACTOR, TODAY)}
+    invoice = await issue(billed, ACTOR, drafts["woerden"].id, TODAY, SETTINGS)
+    await billed.commit()
+    paid = await race(
+        session_factory,
+        lambda s: record_transfer(s, ACTOR, invoice.id, "100.00", TODAY, "NL-BANK-7", TODAY),
+    )
+    assert sum(isinstance(r, Settlement) for r in paid) == 1
+    assert {r.errors[0].code for r in paid if isinstance(r, ValidationFailed)} == {
+        "duplicate_reference"
+    }
+    notes = await race(
+        session_factory,
+        lambda s: credit(
+            s, ACTOR, invoice.id, TODAY, SETTINGS, reason="dubbel", credit_choice=CreditChoice.CARRY
+        ),
+    )
+    assert sum(isinstance(r, Invoice) for r in notes) == 1
+    assert {r.errors[0].code for r in notes if isinstance(r, ValidationFailed)} == {
+        "already_credited"
+    }
+    async with session_factory() as session:
+        stored = await repository.invoice_by_id(session, invoice.id)
+        assert stored is not None
+        settlements = await repository.settlements_of(session, [invoice.id])
+        assert sorted((s.kind.value, s.amount_cents) for s in settlements) == [
+            ("bank_transfer", 10_000),
+            ("credit_note", stored.due_cents - 10_000),
+        ]
+        assert stored.settled_cents == stored.due_cents
+        await assert_never_overbilled(session, TODAY)
+
+
+async def test_concurrent_fee_runs_store_one_run(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    corrected = parse_cbs_csv("cbs_code,name,year,population\nGM0632,Woerden,2020,52309\n")
+    await import_population(billed, ACTOR, corrected)
+    await billed.commit()
+    results = succeeded(await race(session_factory, lambda s: run_fees(s, ACTOR, 2020)))
+    assert sorted(r.created for r in results) == [False] * (RACERS - 1) + [True]
+    assert len({r.run.id for r in results}) == 1  # the later ones answer with the first's run
+    async with session_factory() as session:
+        runs = await session.scalar(
+            select(func.count()).select_from(FeeRun).where(FeeRun.year == 2020)
+        )
+    assert runs == 2  # the fixture's run and one correction
+
+
+async def test_a_repeated_run_keeps_its_drafts_and_a_changed_one_rebuilds_them(
+    billed: AsyncSession,
+) -> None:
+    drafts = await run_invoices(billed, ACTOR, TODAY)
+    first = {d.member_code: d.id for d in drafts}
+    gross = {d.member_code: d.gross_cents for d in drafts}
+    again = {d.member_code: d.id for d in await run_invoices(billed, ACTOR, TODAY)}
+    assert again == first
+    corrected = parse_cbs_csv("cbs_code,name,year,population\nGM0632,Woerden,2020,52309\n")
+    await import_population(billed, ACTOR, corrected)
+    await run_fees(billed, ACTOR, 2020)
+    changed = {d.member_code: d for d in await run_invoices(billed, ACTOR, TODAY)}
+    assert changed["eindhoven"].gross_cents == gross["eindhoven"]
+    assert changed["woerden"].lines[0].net_cents == 1_830_465 + 350  # 10 more × 0.35
+    assert await billed.scalar(select(func.count()).select_from(Invoice)) == 3
+
+
+async def test_the_database_allows_one_open_draft_per_member(billed: AsyncSession) -> None:
+    (draft, *_) = await run_invoices(billed, ACTOR, TODAY)
+    await billed.commit()
+    draft_id = draft.id
+    twin = Invoice(
+        **{
+            c.key: getattr(draft, c.key)
+            for c in Invoice.__table__.columns
+            if c.key not in ("id", "created_at")
+        }
+    )
+    billed.add(twin)
+    with pytest.raises(IntegrityError):
+        await billed.flush()
+    await billed.rollback()
+    issued = await issue(billed, ACTOR, draft_id, TODAY, SETTINGS)
+    assert issued.status is InvoiceStatus.ISSUED
+    billed.add(twin)  # with the first one issued, the member may have a draft again
+    await billed.flush()
+
+
+async def test_a_draft_made_before_its_item_was_lowered_is_not_issued(
+    billed: AsyncSession,
+) -> None:
+    drafts = {d.member_code: d for d in await run_invoices(billed, ACTOR, TODAY)}
+    lowered = parse_cbs_csv("cbs_code,name,year,population\nGM0632,Woerden,2020,52289\n")
+    await import_population(billed, ACTOR, lowered)
+    await run_fees(billed, ACTOR, 2020)
+    with pytest.raises(ValidationFailed) as refused:
+        await issue(billed, ACTOR, drafts["woerden"].id, TODAY, SETTINGS)
+    assert refused.value.errors[0].code == "billed_meanwhile"
+    assert "line 1" in refused.value.errors[0].message
+    (rebuilt,) = [
+        d for d in await run_invoices(billed, ACTOR, TODAY) if d.member_code == "woerden"
+    ]
+    issued = await issue(billed, ACTOR, rebuilt.id, TODAY, SETTINGS)
+    assert issued.lines[0].net_cents == 1_830_465 - 350  # 10 fewer inhabitants × 0.35
+    await assert_never_overbilled(billed, TODAY)
+
+
+async def test_discarding_a_draft_twice_at_once_discards_it_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    (draft, *_) = await run_invoices(billed, ACTOR, TODAY)
+    await billed.commit()
+    results = await race(session_factory, lambda s: discard_draft(s, ACTOR, draft.id))
+    assert sum(r is None for r in results) == 1
+    assert all(type(r).__name__ == "NotFound" for r in results if r is not None)
