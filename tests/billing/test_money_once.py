@@ -110,7 +110,8 @@ async def test_concurrent_runs_that_issue_bill_every_item_once(
         drafts = await run_invoices(session, ACTOR, TODAY)
         return [str((await issue(session, ACTOR, d.id, TODAY, SETTINGS)).number) for d in drafts]
 
-    numbers = sorted(n for run in succeeded(await race(session_factory, run_and_issue)) for n in run)
+    runs = succeeded(await race(session_factory, run_and_issue))
+    numbers = sorted(number for run in runs for number in run)
     assert numbers == ["2023-000001", "2023-000002", "2023-000003"]
     async with session_factory() as session:
         await assert_never_overbilled(session, TODAY)
@@ -233,9 +234,7 @@ async def test_a_draft_made_before_its_item_was_lowered_is_not_issued(
         await issue(billed, ACTOR, drafts["woerden"].id, TODAY, SETTINGS)
     assert refused.value.errors[0].code == "billed_meanwhile"
     assert "line 1" in refused.value.errors[0].message
-    (rebuilt,) = [
-        d for d in await run_invoices(billed, ACTOR, TODAY) if d.member_code == "woerden"
-    ]
+    (rebuilt,) = [d for d in await run_invoices(billed, ACTOR, TODAY) if d.member_code == "woerden"]
     issued = await issue(billed, ACTOR, rebuilt.id, TODAY, SETTINGS)
     assert issued.lines[0].net_cents == 1_830_465 - 350  # 10 fewer inhabitants × 0.35
     await assert_never_overbilled(billed, TODAY)
