@@ -24,6 +24,7 @@ from registry.billing.models import (
 )
 from registry.catalogue.models import Application
 from registry.costs.models import AllocationLine, AllocationRun, CostPool
+from registry.db import serialise
 from registry.fees.models import FeeLine, FeeRun
 from registry.members.models import Member, Membership
 from registry.usage.models import UsageRecord, UsageTariff
@@ -170,7 +171,12 @@ async def with_intent(session: AsyncSession) -> list[Invoice]:
 
 
 async def take_number(session: AsyncSession, year: int) -> int:
-    """The next number of `year`, counter row locked until commit (no gaps, no duplicates)."""
+    """The next number of `year`, counter row locked until commit (no gaps, no duplicates).
+
+    The year's first number creates the row; the lock on the year's numbering makes the
+    second of two such issues wait for the first one's row instead of inserting another.
+    """
+    await serialise(session, f"invoice_numbers:{year}")
     counter = await session.scalar(
         select(InvoiceNumberCounter)
         .where(InvoiceNumberCounter.year == year)

@@ -837,11 +837,11 @@ async def request_payment(
     The idempotency key is derived from the invoice, so asking again never charges twice;
     with the member locked, two requests at the same moment ask the gateway once.
     """
-    if gateway is None:
+    if gateway is None or not invoice.payment_pending or invoice.number is None:
         return False
     await lock_members(session, [invoice.member_id])
     await session.refresh(invoice)
-    if not invoice.payment_pending or invoice.number is None:
+    if not invoice.payment_pending:  # another request asked meanwhile
         return False
     member = await session.get(Member, invoice.member_id)
     account = await repository.account_of(session, invoice.member_id)
@@ -1087,7 +1087,6 @@ async def _payable(
 ) -> tuple[Invoice, PaymentGateway]:
     invoice = await _invoice(session, invoice_id)
     _require(actor, Permission.INVOICES_PAY, invoice.member_id, "the member's admins pay")
-    invoice = await _locked_invoice(session, invoice_id)
     if gateway is None:
         raise ValidationFailed.single(
             "payment", "payments_off", "online payment is switched off; pay by bank transfer"

@@ -392,6 +392,9 @@ class InvoicePagesController(Controller):
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
             await db_session.rollback()
+            if failed.errors[0].code == "already_issued":  # a repeated submit: show the result
+                request.session[NOTICE_KEY] = "issued"
+                return Redirect(f"/facturen/{invoice_id}", status_code=303)
             return await _index_page(
                 request,
                 db_session,

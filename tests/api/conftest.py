@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,10 +18,11 @@ from registry.members import repository as members
 from registry.settings import Settings
 from registry.web.app import create_app
 from registry.web.security import SESSION_USER_KEY, session_config
+from tests.live import LiveServer
 
 
 class GraphQLClient:
-    def __init__(self, client: AsyncTestClient[Any]) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.http = client
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -74,6 +76,24 @@ async def graphql_client(
         if user_id is not None:
             await client.set_session_data({SESSION_USER_KEY: user_id})
         yield GraphQLClient(client)
+
+
+@asynccontextmanager
+async def live_graphql_client(
+    db_url: str, user_id: int, **overrides: Any
+) -> AsyncIterator[GraphQLClient]:
+    """A client of the app served for real, so that its requests can run at the same moment."""
+    settings = Settings(
+        database_url=db_url, dev_mode=True, session_secret=SESSION_SECRET, **overrides
+    )
+    async with AsyncTestClient(
+        app=create_app(settings), session_config=session_config(settings)
+    ) as signer:
+        await signer.set_session_data({SESSION_USER_KEY: user_id})
+        cookies = {cookie.name: cookie.value or "" for cookie in signer.cookies.jar}
+    with LiveServer(settings) as server:
+        async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:
+            yield GraphQLClient(http)
 
 
 @pytest.fixture

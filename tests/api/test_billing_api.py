@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.auth.models import User
 from registry.auth.roles import Role
 from registry.demo import load_demo
 from registry.kit.clock import today
-from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from tests.api.conftest import (
+    GraphQLClient,
+    error_messages,
+    grant,
+    graphql_client,
+    live_graphql_client,
+)
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe
 
 pytestmark = pytest.mark.usefixtures("unbilled_demo")
@@ -378,3 +387,30 @@ async def test_an_unreachable_gateway_leaves_the_payment_pending(
     async with graphql_client(db_url, user_id=admin, **_stripe(closed_url)) as client:
         later = await client.data(PAY, {"id": issued["invoice"]["id"]})
     assert _errors(later, "invoicePaymentStart") == [("payment", "gateway_unavailable")]
+
+
+async def test_concurrent_runs_and_issues_through_the_api_bill_once(
+    api: GraphQLClient, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Twenty invoice runs at the same moment, then every draft issued three times at once."""
+    await _configure(api)
+    codes = {"codes": [OWN, OTHER]}
+    async with session_factory() as session:  # the directie the `api` client is logged in as
+        user_id = await session.scalar(select(User.id).where(User.subject == "directie-all"))
+    assert user_id is not None
+    async with live_graphql_client(db_url, user_id) as live:
+        runs = await asyncio.gather(*(live.data(RUN, codes) for _ in range(20)))
+        assert all(r["invoiceRunCreate"]["errors"] == [] for r in runs)
+        answers = {tuple(sorted(d["id"] for d in r["invoiceRunCreate"]["drafts"])) for r in runs}
+        (drafts,) = answers  # every run answers with the same two drafts
+        assert len(drafts) == 2
+        issues = await asyncio.gather(
+            *(live.data(ISSUE, {"id": i}) for i in drafts for _ in range(3))
+        )
+    results = [r["invoiceIssue"] for r in issues]
+    numbers = [r["invoice"]["number"] for r in results if r["invoice"]]
+    assert len(numbers) == len(set(numbers)) == 2
+    refused = [[(e["field"], e["code"]) for e in r["errors"]] for r in results if not r["invoice"]]
+    assert refused == [[("invoice", "already_issued")]] * 4
+    again = (await api.data(RUN, codes))["invoiceRunCreate"]
+    assert again == {"drafts": [], "errors": []}  # everything billed, once

@@ -1,10 +1,9 @@
-"""Two invoice runs at the same moment on PostgreSQL: numbers without gaps or duplicates."""
+"""Two invoice runs at the same moment: numbers without gaps or duplicates."""
 
 from __future__ import annotations
 
 import asyncio
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,10 +16,8 @@ __all__ = ["billed", "cooperative", "pool_members"]
 
 
 async def test_concurrent_runs_take_consecutive_numbers(
-    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession], backend: str
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("SQLite lets one writer in at a time; the race needs PostgreSQL")
     await billed.commit()
     start = asyncio.Event()
 

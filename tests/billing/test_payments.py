@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import httpx
 import pytest
 import stripe
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role
-from registry.billing.models import Invoice, InvoiceStatus
+from registry.billing import repository
+from registry.billing.models import Invoice, InvoiceStatus, SettlementKind
 from registry.billing.service import (
     Difference,
     issue,
@@ -25,7 +28,9 @@ from registry.billing.stripe_gateway import StripeGateway
 from registry.kit.errors import ValidationFailed
 from registry.settings import Settings
 from registry.web.app import create_app
+from tests.api.conftest import SESSION_SECRET
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.live import LiveServer
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe, WebhookReceiver
 
 __all__ = ["billed", "cooperative", "pool_members"]
@@ -206,3 +211,49 @@ async def test_the_webhook_endpoint_checks_signatures(
     async with AsyncTestClient(app=create_app(off)) as client:
         response = await client.post("/betalingen/webhook", content=delivery.body, headers=headers)
         assert response.status_code == 404
+
+
+async def test_twenty_deliveries_of_one_event_at_once_record_the_payment_once(
+    billed: AsyncSession,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    localstripe: Localstripe,
+    gateway: StripeGateway,
+    stripe_client: stripe.StripeClient,
+    webhooks: WebhookReceiver,
+) -> None:
+    session = billed
+    invoice = await _issued(session)
+    assert await request_payment(session, gateway, invoice)
+    await session.commit()
+    payer = _payer()(invoice.member_id)
+    await pay_by_card(session, payer, gateway, invoice.id, await _card(stripe_client))
+    await session.commit()
+    delivery = await webhooks.wait_for("payment_intent.succeeded", str(invoice.gateway_intent_id))
+    settings = Settings(
+        database_url=db_url,
+        session_secret=SESSION_SECRET,
+        stripe_api_key=API_KEY,
+        stripe_publishable_key=PUBLISHABLE_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=localstripe.url,
+    )
+    headers = {"Stripe-Signature": delivery.signature or ""}
+    with LiveServer(settings) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            responses = await asyncio.gather(
+                *(
+                    client.post("/betalingen/webhook", content=delivery.body, headers=headers)
+                    for _ in range(20)
+                )
+            )
+    assert [r.status_code for r in responses] == [200] * 20
+    assert {r.json()["outcome"] for r in responses} == {"payment_recorded"}
+    async with session_factory() as fresh:
+        settlements = await repository.settlements_of(fresh, [invoice.id])
+        stored = await repository.invoice_by_id(fresh, invoice.id)
+    assert [(s.kind, s.amount_cents) for s in settlements] == [
+        (SettlementKind.STRIPE, invoice.due_cents)
+    ]
+    assert stored is not None
+    assert stored.status is InvoiceStatus.PAID

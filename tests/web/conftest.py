@@ -6,18 +6,13 @@ session, and the browser test needs a real file that a server thread can open.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from litestar.testing import AsyncTestClient
 from oidc_provider_mock import run_server_in_thread
 from playwright.async_api import Browser, Page, Route, async_playwright
@@ -30,6 +25,7 @@ from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
 from registry.web.app import create_app
+from tests.live import LiveServer, free_port
 from tests.web.catalogue_data import fill
 
 SESSION_SECRET = "test-session-secret-of-at-least-32-characters"
@@ -53,55 +49,9 @@ async def client(catalogue_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
         yield test_client
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    """The real app under uvicorn in a thread with its own event loop."""
-
-    def __init__(
-        self,
-        database_url: str,
-        settings: Settings | None = None,
-        *,
-        port: int | None = None,
-        host_name: str = "127.0.0.1",
-    ) -> None:
-        self.port = port or _free_port()
-        self.url = f"http://{host_name}:{self.port}"
-        settings = settings or Settings(database_url=database_url, session_secret=SESSION_SECRET)
-        config = uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="on",
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        asyncio.run(self.server.serve())
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def live_server(catalogue_db_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(catalogue_db_url)
+    server = LiveServer(Settings(database_url=catalogue_db_url, session_secret=SESSION_SECRET))
     server.start()
     try:
         yield server
@@ -252,7 +202,7 @@ async def _no_external_requests(route: Route) -> None:
 @pytest.fixture(scope="session")
 def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[LiveServer]:
     """The app in production mode (Secure cookies, no dev login) with the mock provider."""
-    port = _free_port()
+    port = free_port()
     # The session cookie is Secure, as in production. Chromium treats http://localhost (and
     # http://127.0.0.1) as a secure context and keeps Secure cookies there, so no TLS is needed.
     public_url = f"http://localhost:{port}"
@@ -262,7 +212,7 @@ def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[Live
         oidc_providers=[oidc_mock.provider()],
         public_url=public_url,
     )
-    server = LiveServer(members_db_url, settings, port=port, host_name="localhost")
+    server = LiveServer(settings, port=port, host_name="localhost")
     server.start()
     try:
         yield server

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def cost_server(costs_url: str) -> Iterator[LiveServer]:
     """The app with the development login, on this test's own copy of the worked example."""
-    server = LiveServer(costs_url, dev_settings(costs_url))
+    server = LiveServer(dev_settings(costs_url))
     server.start()
     try:
         yield server

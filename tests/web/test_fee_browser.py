@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def fee_server(cooperative_db_url: str) -> Iterator[LiveServer]:
     """The app with the development login, on this test's own copy of the cooperative."""
-    server = LiveServer(cooperative_db_url, dev_settings(cooperative_db_url))
+    server = LiveServer(dev_settings(cooperative_db_url))
     server.start()
     try:
         yield server

@@ -3,11 +3,13 @@ a member's admin sees and downloads its own invoices and keeps its invoice detai
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from lxml import etree
@@ -20,6 +22,7 @@ from registry.db import create_engine, create_session_factory
 from registry.migrate import upgrade
 from registry.web.app import create_app
 from tests.billing.test_ubl import schema
+from tests.live import LiveServer
 from tests.web import billing_data
 from tests.web.billing_data import EINDHOVEN_TOTAL, WOERDEN_INVOICE_ID, WOERDEN_TOTAL, number
 from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
@@ -314,3 +317,41 @@ async def test_invoice_details_kept_by_the_member_admin(client: AsyncTestClient[
     assert "De factuurgegevens zijn opgeslagen." in after.text
     assert 'value="3447 GR"' in after.text
     assert 'value="PO-2024-001"' in after.text
+
+
+async def test_a_double_submit_stores_the_drafts_once_and_issues_once(
+    billing_url: str, billing_db: async_sessionmaker[AsyncSession]
+) -> None:
+    """Two clicks on the same button: the same form (CSRF token, preview digest) twice, at
+    the same moment, to a real server (the test client would take them one by one)."""
+    with LiveServer(dev_settings(billing_url)) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            await log_in_as(client, "dirk-directie")
+            html = (await client.get("/facturen?tot=2023-06-30")).text
+            digest = re.search(r'name="invoer" value="([0-9a-f]{64})"', html)
+            assert digest
+            form = {"_csrf_token": csrf_token_in(html), "tot": "2023-06-30", "invoer": digest[1]}
+            both = await asyncio.gather(
+                *(client.post("/facturen/concepten", data=form) for _ in range(2))
+            )
+            assert [r.status_code for r in both] == [303, 303]
+            assert {r.headers["location"] for r in both} == {"/facturen"}
+            async with billing_db() as session:
+                drafts = list(
+                    await session.scalars(
+                        select(Invoice).where(Invoice.status == InvoiceStatus.DRAFT)
+                    )
+                )
+            codes = sorted(d.member_code for d in drafts)
+            assert codes == ["eindhoven", "gr-boxtel-sint-michielsgestel"]
+
+            draft_id = next(d.id for d in drafts if d.member_code == "eindhoven")
+            token = {"_csrf_token": csrf_token_in((await client.get("/facturen")).text)}
+            issued = await asyncio.gather(
+                *(client.post(f"/facturen/{draft_id}/uitgeven", data=token) for _ in range(2))
+            )
+            assert [r.status_code for r in issued] == [303, 303]
+            assert {r.headers["location"] for r in issued} == {f"/facturen/{draft_id}"}
+    async with billing_db() as session:
+        numbers = await session.scalars(select(Invoice.number).where(Invoice.number.is_not(None)))
+        assert sorted(numbers) == [number(1), number(2)]  # Woerden's earlier one and this one

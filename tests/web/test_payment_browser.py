@@ -44,7 +44,7 @@ def payment_server(billing_url: str, localstripe: Localstripe) -> Iterator[LiveS
         stripe_api_base=localstripe.url,
         stripe_js_url=f"{localstripe.url}/js.stripe.com/v3/",
     )
-    server = LiveServer(billing_url, settings)
+    server = LiveServer(settings)
     server.start()
     response = httpx.post(
         f"{localstripe.url}/_config/webhooks/registry-pages",

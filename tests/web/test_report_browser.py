@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def report_server(members_db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     settings = dev_settings(members_db_url, reports_dir=tmp_path / "reports")
-    server = LiveServer(members_db_url, settings)
+    server = LiveServer(settings)
     server.start()
     try:
         yield server

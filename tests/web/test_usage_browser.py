@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def usage_server(demo_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(demo_url, dev_settings(demo_url))
+    server = LiveServer(dev_settings(demo_url))
     server.start()
     try:
         yield server
