@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from pathlib import Path
 from typing import Any
 
+import pytest
+from graphql import parse
 from graphql.language import Lexer, Source, TokenKind
 
-from registry.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from registry.graphql.limits import (
+    COSTS,
+    FIELD_REPEATED,
+    MAX_COST,
+    MAX_FIELD_REPEATS,
+    MAX_FRAGMENTS,
+    MAX_SELECTIONS,
+    TOO_BIG,
+    TOO_COSTLY,
+    measure,
+)
+from registry.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, root_fields
+from registry.settings import PROJECT_ROOT
 from tests.api.conftest import GraphQLClient, error_messages
+
+QUICK = 1.0
+"""Seconds within which an abusive document is answered (it took 4 to 16 before)."""
 
 
 def nested(levels: int, field: str = "a") -> str:
@@ -21,6 +41,148 @@ def depth_errors(body: dict[str, Any]) -> list[str]:
 
 def test_the_limits_are_the_documented_ones() -> None:
     assert (MAX_DEPTH, MAX_ALIASES, MAX_TOKENS) == (10, 30, 5000)
+    assert (MAX_SELECTIONS, MAX_FRAGMENTS, MAX_FIELD_REPEATS, MAX_COST) == (500, 50, 20, 100)
+    # One report per request (with a preview besides) stays possible.
+    assert max(COSTS.values()) * 2 <= MAX_COST
+
+
+def test_costs_name_real_root_fields() -> None:
+    names = {name.split(".", 1)[1] for name in root_fields()}
+    assert set(COSTS) <= names
+
+
+def test_every_example_fits_with_room_to_spare() -> None:
+    examples = sorted((PROJECT_ROOT / "graphql" / "examples").glob("*.graphql"))
+    assert examples
+    for path in examples:
+        measure(parse(Path(path).read_text()))  # raises when refused
+    # The largest example (about 150 fields) fits three times.
+    assert MAX_SELECTIONS >= 3 * 156
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [str((e.get("extensions") or {}).get("code")) for e in body.get("errors") or []]
+
+
+def fragment_bomb(levels: int = 20) -> str:
+    """About 800 bytes that expand to a million fields: each fragment spreads the next twice."""
+    parts = ["query Bomb { ...F0 }"]
+    parts += [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels - 1)]
+    parts.append(f"fragment F{levels - 1} on Query {{ me {{ kind }} }}")
+    return "\n".join(parts)
+
+
+def repeated_field(times: int = 1200) -> str:
+    return "{ " + " ".join(["me { kind }"] * times) + " }"
+
+
+def many_reports(count: int = MAX_ALIASES) -> str:
+    return (
+        "{ "
+        + " ".join(
+            f"r{i}: contributionReport(year: 2024) {{ errors {{ code }} }}" for i in range(count)
+        )
+        + " }"
+    )
+
+
+async def timed(api: GraphQLClient, query: str) -> tuple[dict[str, Any], float]:
+    start = time.perf_counter()
+    body = await api.execute(query)
+    return body, time.perf_counter() - start
+
+
+async def test_fragment_bomb_is_refused_before_validation(api: GraphQLClient) -> None:
+    body, seconds = await timed(api, fragment_bomb())
+    assert codes(body) == [TOO_BIG], body
+    assert f"more than {MAX_SELECTIONS} fields" in error_messages(body)[0]
+    assert body["data"] is None
+    assert seconds < QUICK, seconds
+
+
+async def test_repeated_field_is_refused_quickly(api: GraphQLClient) -> None:
+    body, seconds = await timed(api, repeated_field())
+    assert codes(body) == [TOO_BIG], body
+    assert seconds < QUICK, seconds
+    # Within the size limit, a key repeated too often in one selection set is refused too,
+    # also when the repeats come from fragments or from merged same-key fields.
+    for query in [
+        repeated_field(MAX_FIELD_REPEATS + 1),
+        "{ "
+        + " ".join(f"...R{i}" for i in range(MAX_FIELD_REPEATS + 1))
+        + " }\n"
+        + "\n".join(
+            f"fragment R{i} on Query {{ me {{ kind }} }}" for i in range(MAX_FIELD_REPEATS + 1)
+        ),
+        "{ " + " ".join(["me { kind kind }"] * (MAX_FIELD_REPEATS // 2 + 1)) + " }",
+    ]:
+        refused = await api.execute(query)
+        assert codes(refused) == [FIELD_REPEATED], refused
+        assert "'" in error_messages(refused)[0]
+    allowed = await api.data(repeated_field(MAX_FIELD_REPEATS))
+    assert allowed == {"me": {"kind": "USER"}}
+
+
+async def test_fragment_cycles_are_a_validation_error_not_a_hang(api: GraphQLClient) -> None:
+    body, seconds = await timed(
+        api,
+        "{ ...A }\nfragment A on Query { ...B me { kind } }\nfragment B on Query { ...A }",
+    )
+    assert any("within itself" in m for m in error_messages(body)), body
+    assert seconds < QUICK
+
+
+async def test_too_many_fragments_are_refused(api: GraphQLClient) -> None:
+    count = MAX_FRAGMENTS + 1
+    query = (
+        "{ "
+        + " ".join(f"...E{i}" for i in range(count))
+        + " }\n"
+        + "\n".join(f"fragment E{i} on Query {{ __typename }}" for i in range(count))
+    )
+    body = await api.execute(query)
+    assert codes(body) == [TOO_BIG], body
+
+
+async def test_expensive_fields_have_a_budget(api: GraphQLClient) -> None:
+    body, seconds = await timed(api, many_reports())
+    assert codes(body) == [TOO_COSTLY], body
+    assert f"more than the {MAX_COST} allowed" in error_messages(body)[0]
+    assert body["data"] is None
+    assert seconds < QUICK, seconds
+    # Through fragments too, counted once per spread.
+    spread = (
+        "{ ...R ...R2 }\n"
+        "fragment R on Query { a: contributionReport(year: 2024) { errors { code } } ...R2 }\n"
+        "fragment R2 on Query { b: contributionReport(year: 2023) { errors { code } } }"
+    )
+    assert codes(await api.execute(spread)) == [TOO_COSTLY]
+    # One report in a request is what the budget is for.
+    data = await api.data(many_reports(1))
+    assert set(data) == {"r0"}
+
+
+@pytest.mark.parametrize("abusive", ["bomb", "repeated", "reports"])
+async def test_abuse_does_not_hold_up_other_requests(api: GraphQLClient, abusive: str) -> None:
+    query = {"bomb": fragment_bomb(), "repeated": repeated_field(), "reports": many_reports()}[
+        abusive
+    ]
+    start = time.perf_counter()
+    finished: dict[str, float] = {}
+
+    async def send(name: str, text: str) -> dict[str, Any]:
+        body = await api.execute(text)
+        finished[name] = time.perf_counter() - start
+        return body
+
+    refused, trivial = await asyncio.gather(
+        send("abusive", query), send("trivial", "{ __typename }")
+    )
+    assert trivial == {"data": {"__typename": "Query"}}
+    assert refused["data"] is None
+    assert refused["errors"], refused
+    assert finished["abusive"] < QUICK, finished
+    assert finished["trivial"] < QUICK, finished
 
 
 async def test_deepest_real_query_is_allowed(api: GraphQLClient) -> None:
