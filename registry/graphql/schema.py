@@ -30,6 +30,7 @@ from registry.graphql.members.queries import MembersQuery
 from registry.graphql.permissions import NotAllowed, audience_of
 from registry.graphql.reports.mutations import ReportsMutation
 from registry.graphql.reports.queries import ReportsQuery
+from registry.graphql.scalars import SCALAR_OVERRIDES
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
 from registry.kit.errors import DomainError
@@ -116,6 +117,7 @@ class RegistrySchema(strawberry.Schema):
 schema = RegistrySchema(
     query=Query,
     mutation=Mutation,
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         RequestLimits,
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
