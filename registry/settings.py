@@ -87,6 +87,17 @@ class Settings(BaseSettings):
         description="Where report exports started on the pages or the API are written, "
         "a folder per export.",
     )
+    rate_limit_graphql: int = Field(
+        default=1200,
+        ge=1,
+        description="Requests per minute one client (IP address) may send to /graphql.",
+    )
+    rate_limit_login: int = Field(
+        default=60,
+        ge=1,
+        description="Requests per minute one client (IP address) may send to the login and "
+        "logout routes.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "nl"

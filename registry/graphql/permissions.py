@@ -17,6 +17,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from registry.auth.policy import Permission, allows
 from registry.billing import repository as billing
 from registry.graphql.context import Info
+from registry.graphql.relay import database_id
 from registry.members import repository as members
 
 
@@ -64,10 +65,10 @@ class Policy(BasePermission):
                     member = await members.member_by_code(session, code)
                 member_id = member.id if member else None
         elif audience.invoice_argument is not None:
-            invoice_id = str(kwargs.get(audience.invoice_argument, ""))
-            if invoice_id.isdigit():
+            invoice_id = database_id(kwargs.get(audience.invoice_argument, ""))
+            if invoice_id is not None:
                 async with info.context.db() as session:
-                    member_id = await billing.member_of_invoice(session, int(invoice_id))
+                    member_id = await billing.member_of_invoice(session, invoice_id)
         if allows(actor, audience.permission, member_id):
             return True
         # Raised rather than set on the shared instance: concurrent calls must not mix messages.

@@ -17,6 +17,20 @@ M = TypeVar("M")
 
 _PREFIX = "offset:"
 
+MAX_DATABASE_ID = 2**31 - 1
+"""Ids are 32-bit INTEGER columns on PostgreSQL; a larger number names nothing."""
+MAX_OFFSET = 2**31 - 1
+"""No list is that long; a larger cursor offset would overflow the database's integers."""
+
+
+def database_id(value: object) -> int | None:
+    """The id in an `ID` argument, or None when it is not one this API hands out."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_DATABASE_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_DATABASE_ID else None
+
 
 def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
@@ -32,6 +46,8 @@ def decode_cursor(cursor: str) -> int:
     if (
         not text.startswith(_PREFIX)
         or not (digits.isascii() and digits.isdigit())
+        or len(digits) > len(str(MAX_OFFSET))
+        or int(digits) >= MAX_OFFSET
         or encode_cursor(int(digits)) != cursor
     ):
         raise GraphQLError(f"after: '{cursor}' is not a cursor from this API")

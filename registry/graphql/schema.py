@@ -1,8 +1,14 @@
-"""The schema, composed from the domains, with limits on query depth, aliases and size."""
+"""The schema, composed from the domains, with limits on query depth, aliases, size and cost,
+and errors that never show a Python message to a client."""
 
 from __future__ import annotations
 
+import logging
+import uuid
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -18,13 +24,18 @@ from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
+from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
-from registry.graphql.permissions import audience_of
+from registry.graphql.permissions import NotAllowed, audience_of
 from registry.graphql.reports.mutations import ReportsMutation
 from registry.graphql.reports.queries import ReportsQuery
+from registry.graphql.scalars import SCALAR_OVERRIDES
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
+from registry.kit.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -60,10 +71,55 @@ class Mutation(
     pass
 
 
-schema = strawberry.Schema(
+INTERNAL_ERROR = "internal_error"
+EXPECTED_ERRORS = (DomainError, NotAllowed, GraphQLError)
+"""Refusals meant for the caller; any other exception is a fault of the service."""
+
+
+def unexpected(error: GraphQLError) -> bool:
+    """An exception the service did not mean to raise: in a resolver (the error has a path)
+    or around the operation (no location). Validation and input coercion errors point at
+    the document and keep their message, also when a scalar's parser raised them."""
+    original = error.original_error
+    if original is None or isinstance(original, EXPECTED_ERRORS):
+        return False
+    return error.path is not None or not error.nodes
+
+
+class RegistrySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: Any | None = None
+    ) -> None:
+        """Unexpected exceptions reach the client as a reference to the log, never as their
+        own message; anonymous callers outside development get no field suggestions."""
+        context = getattr(execution_context, "context", None)
+        hide = hides_schema(*caller(context))
+        shown: list[GraphQLError] = []
+        for error in errors:
+            if unexpected(error):
+                reference = uuid.uuid4().hex[:16]
+                logger.error(
+                    "internal error; reference %s: %s",
+                    reference,
+                    error.message,
+                    exc_info=error.original_error,
+                )
+                error.message = f"internal error; reference {reference}"
+                error.extensions = {"code": INTERNAL_ERROR, "reference": reference}
+                error.original_error = None
+            else:
+                shown.append(error)
+            if hide:
+                error.message = strip_suggestions(error.message)
+        super().process_errors(shown, execution_context)
+
+
+schema = RegistrySchema(
     query=Query,
     mutation=Mutation,
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
+        RequestLimits,
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

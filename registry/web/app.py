@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from typing import Any
+
+from cross_web import HTTPException as GraphQLHTTPException
+from litestar import Litestar, Request, Response, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotFoundException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+)
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -34,6 +42,42 @@ from registry.web.security import check_settings, session_config
 from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
+GRAPHQL_PATH = "/graphql"
+
+
+def rate_limit(store: str, per_minute: int) -> RateLimitConfig:
+    """Requests per minute per client IP address; each limit counts in its own store."""
+    return RateLimitConfig(rate_limit=("minute", per_minute), store=store)
+
+
+def too_many_requests(
+    request: Request[Any, Any, Any], exc: TooManyRequestsException
+) -> Response[Any]:
+    """HTTP 429 with Retry-After: a GraphQL error body for the API, a short text otherwise."""
+    headers = dict(exc.headers or {})
+    seconds = max(1, int(headers.get("RateLimit-Reset", "60")))
+    headers["Retry-After"] = str(seconds)
+    if request.url.path.startswith(GRAPHQL_PATH):
+        return Response(
+            {
+                "data": None,
+                "errors": [
+                    {
+                        "message": f"too many requests; try again in {seconds} seconds",
+                        "extensions": {"code": "rate_limited", "retryAfter": seconds},
+                    }
+                ],
+            },
+            status_code=429,
+            headers=headers,
+        )
+    return Response(
+        f"Te veel verzoeken; probeer het over {seconds} seconden opnieuw.\n"
+        f"Too many requests; try again in {seconds} seconds.\n",
+        status_code=429,
+        headers=headers,
+        media_type="text/plain; charset=utf-8",
+    )
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -42,18 +86,39 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine(settings.database_url, echo=settings.sql_echo)
     session_factory = create_session_factory(engine)
     report_jobs = ReportJobs(settings.reports_dir, session_factory)
-    graphql = make_graphql_controller(
+    base = make_graphql_controller(
         schema,
-        path="/graphql",
+        path=GRAPHQL_PATH,
         graphql_ide="graphiql" if settings.dev_mode else None,
         allow_queries_via_get=settings.dev_mode,
         context_getter=context_getter,
+    )
+
+    class GraphQLController(base):  # type: ignore[valid-type,misc]
+        def decode_json(self, data: str | bytes) -> object:
+            """A body of `null`, `42` or `"x"` is a bad request, not a server error."""
+            decoded = super().decode_json(data)
+            if not isinstance(decoded, dict | list):
+                raise GraphQLHTTPException(
+                    400, "the request body must be a JSON object with a `query`"
+                )
+            return decoded
+
+    graphql = Router(
+        path="/",
+        route_handlers=[GraphQLController],
+        middleware=[rate_limit("rate_limit_graphql", settings.rate_limit_graphql).middleware],
+    )
+    login = Router(
+        path="/",
+        route_handlers=[LoginController],
+        middleware=[rate_limit("rate_limit_login", settings.rate_limit_login).middleware],
     )
     app = Litestar(
         route_handlers=[
             graphql,
             CatalogueController,
-            LoginController,
+            login,
             MemberPagesController,
             UsagePagesController,
             PoolPagesController,
@@ -74,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFoundException: not_found_page,
             PermissionDeniedException: forbidden_page,
             LoginRequired: login_redirect,
+            TooManyRequestsException: too_many_requests,
         },
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",

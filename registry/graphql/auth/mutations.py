@@ -11,6 +11,7 @@ from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
 from registry.graphql.permissions import policy
+from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError, NotFound
 
 
@@ -83,10 +84,11 @@ class AuthMutation:
     )
     async def api_token_revoke(self, info: Info, member: str, id: strawberry.ID) -> ApiTokenPayload:
         try:
-            if not id.isdigit():
+            number = database_id(id)
+            if number is None:
                 raise NotFound(f"no API token {id}")
             async with info.context.transaction() as session:
-                token = await service.revoke_token(session, info.context.actor, int(id))
+                token = await service.revoke_token(session, info.context.actor, number)
         except DomainError as error:
             return ApiTokenPayload(errors=field_errors(error))
         return ApiTokenPayload(token=ApiToken.of(token))

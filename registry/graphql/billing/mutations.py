@@ -30,6 +30,7 @@ from registry.graphql.billing.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.permissions import policy
+from registry.graphql.relay import database_id
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
 
@@ -56,9 +57,10 @@ class VatRuleInput:
 
 
 def _id(value: strawberry.ID, field: str = "id") -> int:
-    if not str(value).isdigit():
+    number = database_id(value)
+    if number is None:
         raise ValidationFailed.single(field, "invalid_id", "not an invoice id")
-    return int(value)
+    return number
 
 
 @strawberry.type

@@ -23,7 +23,7 @@ from registry.graphql.billing.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
 from registry.graphql.permissions import policy
-from registry.graphql.relay import Connection, page_request
+from registry.graphql.relay import Connection, database_id, page_request
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, NotFound
 from registry.kit.pagination import Page
@@ -41,8 +41,7 @@ GATEWAY_UNAVAILABLE = FieldError(
 
 
 def invoice_id(value: strawberry.ID) -> int | None:
-    text = str(value)
-    return int(text) if text.isdigit() else None
+    return database_id(value)
 
 
 async def invoice_page(

@@ -26,6 +26,7 @@ from registry.graphql.costs.types import (
 )
 from registry.graphql.errors import field_errors
 from registry.graphql.permissions import policy
+from registry.graphql.relay import database_id
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
 
@@ -216,11 +217,12 @@ class CostsMutation:
     )
     async def allocation_run_correct(self, info: Info, run: strawberry.ID) -> AllocationRunPayload:
         try:
-            if not str(run).isdigit():
+            number = database_id(run)
+            if number is None:
                 raise ValidationFailed.single("run", "invalid_id", "not a run id")
             async with info.context.transaction() as session:
                 reversal, replacement = await service.correct_run(
-                    session, info.context.actor, int(run), today()
+                    session, info.context.actor, number, today()
                 )
                 pools = await repository.pools_by_ids(session, [reversal.pool_id])
                 code = pools[reversal.pool_id].code

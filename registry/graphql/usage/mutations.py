@@ -13,6 +13,7 @@ from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.permissions import policy
+from registry.graphql.relay import database_id
 from registry.graphql.usage.types import (
     Adoption,
     AdoptionPayload,
@@ -103,11 +104,12 @@ class UsageMutation:
         self, info: Info, member: str, id: strawberry.ID, stage: AdoptionStage, on: date
     ) -> AdoptionPayload:
         try:
-            if not str(id).isdigit():
+            number = database_id(id)
+            if number is None:
                 raise ValidationFailed.single("id", "invalid_id", "not an adoption id")
             async with info.context.transaction() as session:
                 adoption = await service.advance(
-                    session, info.context.actor, int(id), stage, on, today(), member=member
+                    session, info.context.actor, number, stage, on, today(), member=member
                 )
                 right = await service.right_view(session, adoption.id)
                 slug = await service.application_slug(session, adoption.application_id)
