@@ -10,7 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -52,7 +52,7 @@ class Context(BaseContext, kw_only=True):
         try:
             async with transaction(self.session_factory) as session:
                 yield session
-        except IntegrityError as error:
+        except (IntegrityError, OperationalError) as error:
             raise Conflict(
                 "another change to the same data was stored at the same moment; try again"
             ) from error

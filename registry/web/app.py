@@ -17,6 +17,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from sqlalchemy.exc import IntegrityError, OperationalError
 from strawberry.litestar import make_graphql_controller
 
 from registry.billing.stripe_gateway import payment_gateway
@@ -34,7 +35,7 @@ from registry.web.i18n import configure_templates
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import LoginController, csrf_config, forbidden_page
 from registry.web.members import MemberPagesController
-from registry.web.pages import not_found_page
+from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pools import PoolPagesController
 from registry.web.reports import ReportPagesController
@@ -137,6 +138,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=csrf_config(settings),
         exception_handlers={
             NotFoundException: not_found_page,
+            IntegrityError: conflict_page,
+            OperationalError: conflict_page,
             PermissionDeniedException: forbidden_page,
             LoginRequired: login_redirect,
             TooManyRequestsException: too_many_requests,

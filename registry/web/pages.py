@@ -67,3 +67,9 @@ def render(
 def not_found_page(request: Request[Any, Any, Any], _exc: NotFoundException) -> Template:
     """Every unknown page, not only unknown applications, gets the translated 404."""
     return render(request, "errors/404.html", {}, status_code=404)
+
+
+def conflict_page(request: Request[Any, Any, Any], _exc: Exception) -> Template:
+    """A write that lost a race (refused by a unique key, a lock wait that timed out):
+    nothing was stored, which the person is told in their language."""
+    return render(request, "errors/409.html", {}, status_code=409)

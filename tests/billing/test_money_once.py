@@ -34,6 +34,8 @@ from registry.billing.service import (
     record_transfer,
     run_invoices,
 )
+from registry.costs.models import AllocationLine, AllocationRun, CostCategory, RunKind
+from registry.costs.service import EntryInput, add_entry, add_participant, run_pool
 from registry.db import transaction
 from registry.fees.models import FeeRun
 from registry.fees.service import run_fees
@@ -248,3 +250,35 @@ async def test_discarding_a_draft_twice_at_once_discards_it_once(
     results = await race(session_factory, lambda s: discard_draft(s, ACTOR, draft.id))
     assert sum(r is None for r in results) == 1
     assert all(type(r).__name__ == "NotFound" for r in results if r is not None)
+
+
+async def test_concurrent_allocation_and_settlement_runs_store_each_run_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A new cost and a late joiner: six pool runs at once allocate and settle once."""
+    await add_entry(
+        billed,
+        ACTOR,
+        "zaak-ontwikkeling",
+        EntryInput("1000", date(2023, 2, 1), CostCategory.DEVELOPMENT, "Hosting", "F-2023-009"),
+    )
+    await add_participant(billed, ACTOR, "zaak-ontwikkeling", "tilburg", date(2023, 1, 1))
+    await billed.commit()
+    runs = succeeded(
+        await race(
+            session_factory,
+            lambda s: run_pool(s, ACTOR, "zaak-ontwikkeling", TODAY, date(2023, 7, 1)),
+        )
+    )
+    stored = sorted(run.kind.value for pool_runs in runs for run in pool_runs)
+    assert stored == ["allocation", "settlement"]
+    async with session_factory() as session:
+        kinds = list(await session.scalars(select(AllocationRun.kind).order_by(AllocationRun.id)))
+        assert [k.value for k in kinds] == ["allocation", "settlement", "allocation"]
+        totals = await session.execute(
+            select(AllocationRun.kind, func.sum(AllocationLine.amount_cents))
+            .join(AllocationLine, AllocationLine.run_id == AllocationRun.id)
+            .group_by(AllocationRun.kind)
+        )
+        # 25,000 + 1,000 allocated once; a settlement moves shares and sums to zero.
+        assert dict(totals.tuples().all()) == {RunKind.ALLOCATION: 2_600_000, RunKind.SETTLEMENT: 0}

@@ -14,8 +14,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 from lxml import etree
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.billing import service
 from registry.billing.document import DocumentKind
 from registry.billing.models import Invoice, InvoiceStatus, Settlement
 from registry.db import create_engine, create_session_factory
@@ -355,3 +357,30 @@ async def test_a_double_submit_stores_the_drafts_once_and_issues_once(
     async with billing_db() as session:
         numbers = await session.scalars(select(Invoice.number).where(Invoice.number.is_not(None)))
         assert sorted(numbers) == [number(1), number(2)]  # Woerden's earlier one and this one
+
+
+async def test_a_write_that_loses_a_race_says_so_in_dutch_and_stores_nothing(
+    client: AsyncTestClient[Any],
+    billing_db: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the database refuses a write (a unique key another request took first)."""
+    await log_in_as(client, "dirk-directie")
+    before = await _count(billing_db, Invoice)
+
+    async def refused(*_args: object, **_kwargs: object) -> None:
+        raise IntegrityError("INSERT INTO invoice", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(service, "run_invoices", refused)
+    html = (await client.get("/facturen?tot=2023-06-30")).text
+    digest = re.search(r'name="invoer" value="([0-9a-f]{64})"', html)
+    assert digest
+    response = await client.post(
+        "/facturen/concepten",
+        data={"_csrf_token": csrf_token_in(html), "tot": "2023-06-30", "invoer": digest[1]},
+    )
+    assert response.status_code == 409
+    assert "Tegelijk gewijzigd" in response.text
+    assert "Er is niets opgeslagen" in response.text
+    assert "UNIQUE" not in response.text
+    assert await _count(billing_db, Invoice) == before
