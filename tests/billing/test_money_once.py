@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -282,3 +284,86 @@ async def test_concurrent_allocation_and_settlement_runs_store_each_run_once(
         )
         # 25,000 + 1,000 allocated once; a settlement moves shares and sums to zero.
         assert dict(totals.tuples().all()) == {RunKind.ALLOCATION: 2_600_000, RunKind.SETTLEMENT: 0}
+
+
+DAYS = (date(2023, 6, 30), TODAY, date(2023, 7, 31))
+CODES = ("eindhoven", "gr-meierijstad-noord", "woerden")
+OPERATIONS = st.one_of(
+    st.tuples(
+        st.just("run"), st.sampled_from(DAYS), st.sets(st.sampled_from(CODES)), st.booleans()
+    ),
+    st.tuples(st.just("issue"), st.integers(0, 3), st.sampled_from(DAYS)),
+    st.tuples(st.just("discard"), st.integers(0, 3)),
+    st.tuples(st.just("credit"), st.integers(0, 3), st.sets(st.integers(1, 4), max_size=2)),
+    st.tuples(st.just("settle")),
+)
+
+
+async def _apply(session: AsyncSession, operation: tuple[Any, ...]) -> None:
+    """One step a directie could take; a refusal (a typed error) is a valid outcome."""
+    members = list(await session.scalars(select(Invoice.member_id).distinct()))
+    drafts = sorted(d.id for d in await repository.drafts_of(session, members))
+    issued = list(
+        await session.scalars(
+            select(Invoice.id).where(Invoice.number.is_not(None)).order_by(Invoice.id)
+        )
+    )
+    try:
+        match operation:
+            case ("run", day, codes, and_issue):
+                for draft in await run_invoices(session, ACTOR, day, sorted(codes) or None):
+                    if and_issue:
+                        await issue(session, ACTOR, draft.id, day, SETTINGS, CreditChoice.CARRY)
+            case ("issue", n, day) if drafts:
+                draft = drafts[n % len(drafts)]
+                await issue(session, ACTOR, draft, day, SETTINGS, CreditChoice.CARRY)
+            case ("discard", n) if drafts:
+                await discard_draft(session, ACTOR, drafts[n % len(drafts)])
+            case ("credit", n, lines) if issued:
+                await credit(
+                    session,
+                    ACTOR,
+                    issued[n % len(issued)],
+                    date(2023, 7, 31),
+                    SETTINGS,
+                    reason="correctie",
+                    credit_choice=CreditChoice.CARRY,
+                    line_numbers=sorted(lines) or None,
+                )
+            case ("settle",):
+                await add_participant(
+                    session, ACTOR, "zaak-ontwikkeling", "tilburg", date(2023, 1, 1)
+                )
+                await run_pool(session, ACTOR, "zaak-ontwikkeling", TODAY, date(2023, 7, 15))
+    except ValidationFailed:
+        pass
+
+
+async def test_what_is_issued_never_exceeds_what_is_owed(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Any sequence of runs, issues, discards, credit notes and a late joiner's settlement:
+    per item key, issued documents bill between nothing and the item's amount."""
+    await billed.commit()
+    loop = asyncio.get_running_loop()
+
+    async def check(operations: list[tuple[Any, ...]]) -> None:
+        async with session_factory() as session:
+            for operation in operations:
+                await _apply(session, operation)
+                await assert_never_overbilled(session, date(2023, 7, 31))
+            await session.rollback()
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(st.lists(OPERATIONS, min_size=3, max_size=6))
+    @example([("run", TODAY, set(), True), ("settle",), ("run", date(2023, 7, 31), set(), True)])
+    def sequences(operations: list[tuple[Any, ...]]) -> None:
+        asyncio.run_coroutine_threadsafe(check(operations), loop).result()
+
+    await asyncio.to_thread(sequences)
