@@ -17,6 +17,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Application, ApplicationStatus, CommunityMember, JoinStage
+from registry.db import serialise
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
@@ -327,6 +328,8 @@ async def _upsert(
     actor: Actor,
     rows: dict[tuple[int, int, date, str], tuple[int, Decimal]],
 ) -> UsageResult:
+    # Reports of one member at the same moment follow each other: the later one replaces.
+    await serialise(session, *(f"usage:member={member_id}" for member_id, *_ in rows))
     existing = await repository.records_by_keys(session, list(rows))
     inserts = []
     updates = []

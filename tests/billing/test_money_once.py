@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
@@ -44,6 +45,8 @@ from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
 from registry.members.population import parse_cbs_csv
 from registry.members.service import import_population
+from registry.usage.models import UsageRecord
+from registry.usage.service import UsageInput, record_usage
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
@@ -367,3 +370,14 @@ async def test_what_is_issued_never_exceeds_what_is_owed(
         asyncio.run_coroutine_threadsafe(check(operations), loop).result()
 
     await asyncio.to_thread(sequences)
+
+
+async def test_the_same_usage_reported_at_once_is_stored_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await billed.commit()
+    report = [UsageInput("woerden", "zaakafhandeling", "2023-06", "active_users", Decimal(120))]
+    succeeded(await race(session_factory, lambda s: record_usage(s, ACTOR, report)))
+    async with session_factory() as session:
+        stored = list(await session.scalars(select(UsageRecord.quantity)))
+    assert sorted(stored) == [Decimal(101), Decimal(120)]  # May as it was, June replaced once
