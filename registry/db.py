@@ -46,19 +46,18 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
-    # SQLAlchemy, not the driver, says when a transaction begins (`_sqlite_begin`).
-    dbapi_connection.isolation_level = None
 
 
 def _sqlite_begin(connection: Connection) -> None:
     """A writer begins IMMEDIATE: it takes SQLite's one write lock before it reads anything.
 
-    A deferred transaction would read, then fail to upgrade to a writer when another one
-    committed meanwhile; IMMEDIATE makes writers wait for each other, so what one reads is
-    still true when it writes.
+    Left to the driver, a transaction begins at its first write, after the reads it is based
+    on; a second writer would then store what it read before the first one committed.
+    IMMEDIATE makes writers wait for each other, so what one reads is still true when it
+    writes. Readers keep the driver's behaviour (each read sees the latest commit).
     """
-    writer = connection.get_execution_options().get(WRITER, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+    if connection.get_execution_options().get(WRITER, False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
