@@ -25,6 +25,7 @@ from registry.billing.stripe_gateway import StripeGateway
 from registry.kit.errors import ValidationFailed
 from registry.settings import Settings
 from registry.web.app import create_app
+from tests.api.conftest import SESSION_SECRET
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe, WebhookReceiver
 
@@ -169,7 +170,7 @@ async def test_the_webhook_endpoint_checks_signatures(
 ) -> None:
     settings = Settings(
         database_url=db_url,
-        session_secret="test-session-secret-of-at-least-32-chars",
+        session_secret=SESSION_SECRET,
         stripe_api_key=API_KEY,
         stripe_publishable_key=PUBLISHABLE_KEY,
         stripe_webhook_secret=WEBHOOK_SECRET,
@@ -202,7 +203,7 @@ async def test_the_webhook_endpoint_checks_signatures(
             "/betalingen/webhook", content=delivery.body.replace(b"500", b"900"), headers=headers
         )
         assert tampered.status_code == 400
-    off = Settings(database_url=db_url, session_secret="test-session-secret-of-at-least-32-chars")
+    off = Settings(database_url=db_url, session_secret=SESSION_SECRET)
     async with AsyncTestClient(app=create_app(off)) as client:
         response = await client.post("/betalingen/webhook", content=delivery.body, headers=headers)
         assert response.status_code == 404

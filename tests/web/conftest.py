@@ -32,8 +32,8 @@ from registry.settings import OidcProvider, Settings
 from registry.web.app import create_app
 from tests.web.catalogue_data import fill
 
-SESSION_SECRET = "test-session-secret-of-at-least-32-characters"
-"""Production mode needs a session secret; the tests use this one."""
+SESSION_SECRET = "Vb7nQ2xKp9LwR4tZs8MhJd3Fc6Ye1Ug5Ao0Ni7Xk2Ew"
+"""Production mode needs a random session secret; the tests use this one."""
 
 
 @pytest.fixture(scope="session")
