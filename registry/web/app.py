@@ -22,6 +22,7 @@ from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.fees import FeePagesController
+from registry.web.headers import security_headers
 from registry.web.i18n import configure_templates
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import LoginController, csrf_middleware, forbidden_page
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         on_shutdown=[report_jobs.close, engine.dispose],
         guards=[page_guard],
+        before_send=[security_headers(settings)],
         openapi_config=None,  # the API is GraphQL; there is no REST API to describe
         debug=settings.dev_mode,
     )

@@ -310,3 +310,15 @@ async def cooperative_db(
     engine = create_engine(cooperative_db_url)
     yield create_session_factory(engine)
     await engine.dispose()
+
+
+def csp_violations(page: Page) -> list[str]:
+    """Collects what Chromium reports about the Content-Security-Policy refusing something."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return found
