@@ -8,6 +8,7 @@ bulk-inserted into a scratch table in the same run. Run with `make bench`.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import sys
 import time
 from datetime import date
@@ -92,7 +93,7 @@ def _batch(call: int) -> list[dict[str, Any]]:
 
 
 async def _through_api(url: str, secret: str) -> float:
-    app = create_app(Settings(database_url=url, session_secret="x" * 40))
+    app = create_app(Settings(database_url=url, session_secret=secrets.token_urlsafe(48)))
     elapsed = 0.0
     async with AsyncTestClient(app=app, base_url="https://bench.local") as client:
         client.headers["Authorization"] = f"Bearer {secret}"

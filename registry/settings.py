@@ -38,8 +38,15 @@ class Settings(BaseSettings):
     )
     session_secret: SecretStr | None = Field(
         default=None,
-        description="Key (at least 32 characters) for the encrypted session cookie; "
-        "required in production, generated per process in development mode.",
+        description="Random key (at least 32 characters, e.g. secrets.token_urlsafe(48)) for "
+        "the encrypted session cookie; required in production, generated per process in "
+        "development mode.",
+    )
+    session_lifetime_hours: int = Field(
+        default=8,
+        ge=1,
+        le=24 * 7,
+        description="A login lasts this many hours from the moment of login, however busy it is.",
     )
     oidc_providers: list[OidcProvider] = Field(
         default_factory=list, description="JSON list of identity providers."

@@ -68,3 +68,23 @@ class ApiToken(Base):
     @property
     def permission_set(self) -> frozenset[str]:
         return frozenset(p for p in self.permissions.split() if p)
+
+
+class LoginSession(Base):
+    """A person's login on the web pages; the session cookie only carries its random id.
+
+    Only the id's SHA-256 is stored. The session ends at `expires_at` (the login time plus
+    the absolute lifetime, however busy it is), when the person logs out, when their roles
+    change, or when an admin logs them out everywhere (`revoked_at`).
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
 from registry.audit.snapshot import Snapshot, snapshot
-from registry.auth import repository, tokens
+from registry.auth import repository, sessions, tokens
 from registry.auth.models import ApiToken, RoleAssignment, User
 from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows
 from registry.auth.roles import MEMBER_ROLES, Actor, ActorKind, Grant, Role, TokenScope
@@ -151,6 +151,8 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     assignment = RoleAssignment(user_id=user.id, role=role, member_id=member_id)
     session.add(assignment)
     await session.flush()
+    # The person logs in again to get the new role: no session outlives a change of roles.
+    await sessions.revoke_sessions_of(session, user.id)
     await record(
         session,
         actor,
@@ -172,9 +174,10 @@ async def revoke_role(session: AsyncSession, actor: Actor, data: RoleInput) -> N
     assignment = await repository.assignment(session, user.id, role, member_id) if user else None
     if assignment is None:
         raise NotFound("this person does not have this role")
-    before = snapshot(assignment)
+    before, user_id = snapshot(assignment), assignment.user_id
     await session.delete(assignment)
     await session.flush()
+    await sessions.revoke_sessions_of(session, user_id)
     await record(
         session,
         actor,

@@ -31,9 +31,10 @@ from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.fees import FeePagesController
+from registry.web.headers import security_headers
 from registry.web.i18n import configure_templates
 from registry.web.invoices import InvoicePagesController
-from registry.web.login import LoginController, csrf_config, forbidden_page
+from registry.web.login import LoginController, csrf_middleware, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
@@ -134,8 +135,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "db_session": Provide(provide_db_session),
             "actor": Provide(provide_actor),
         },
-        middleware=[session_config(settings).middleware],
-        csrf_config=csrf_config(settings),
+        # The session is loaded first: the CSRF token of a logged-in person belongs to it.
+        middleware=[session_config(settings).middleware, csrf_middleware(settings)],
         exception_handlers={
             NotFoundException: not_found_page,
             IntegrityError: conflict_page,
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         on_shutdown=[report_jobs.close, engine.dispose],
         guards=[page_guard],
+        before_send=[security_headers(settings)],
         openapi_config=None,  # the API is GraphQL; there is no REST API to describe
         debug=settings.dev_mode,
     )

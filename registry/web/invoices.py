@@ -38,6 +38,7 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
+from registry.web.headers import CSP_OPT, PAYMENT_POLICY
 from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"
@@ -606,7 +607,11 @@ class InvoicePagesController(Controller):
         request.session[NOTICE_KEY] = "details"
         return Redirect(f"/leden/{code}/facturen", status_code=303)
 
-    @get("/facturen/{invoice_id:int}/betalen", opt=audience(login=True))
+    @get(
+        "/facturen/{invoice_id:int}/betalen",
+        # Stripe.js, from where the settings say, on this page only.
+        opt={**audience(login=True), CSP_OPT: PAYMENT_POLICY},
+    )
     async def payment_page(
         self,
         request: Request[Any, Any, Any],

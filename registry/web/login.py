@@ -19,6 +19,7 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode, urlsplit
 
@@ -36,21 +37,26 @@ from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 from litestar import Controller, Request, get, post
 from litestar.config.csrf import CSRFConfig
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware._utils import should_bypass_middleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
+from litestar.types import Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth import service
+from registry.auth import service, sessions
 from registry.demo import DEMO_PEOPLE, DEV_LOGIN_ISSUER, MEMBERS
 from registry.settings import OidcProvider, Settings
 from registry.web.access import NEXT_PARAM, audience
 from registry.web.deps import DbSession
 from registry.web.pages import render
-from registry.web.security import SESSION_USER_KEY
+from registry.web.security import SESSION_ID_KEY, SESSION_NAME_KEY
 
 DEFAULT_NEXT = "/mijn"
-SESSION_NAME_KEY = "user_name"
-"""The person's name, kept in the session for the page header."""
 PENDING_KEY = "login"
 PENDING_MAX_AGE = 15 * 60
 """Seconds a person may take at the identity provider before the attempt expires."""
@@ -377,10 +383,18 @@ def oidc_clients(request: Request[Any, Any, Any]) -> OidcClients:
 # -- Sessions -------------------------------------------------------------------------------
 
 
-def start_session(request: Request[Any, Any, Any], user_id: int, name: str) -> None:
-    """A new session for the person: nothing from before the login carries over (fixation)."""
+async def start_session(
+    request: Request[Any, Any, Any], db_session: AsyncSession, user_id: int, name: str
+) -> None:
+    """A new session for the person: nothing from before the login carries over (fixation).
+
+    The session is stored on the server with its absolute end; the cookie carries its id.
+    """
+    settings: Settings = request.app.state.settings
+    lifetime = timedelta(hours=settings.session_lifetime_hours)
+    session_id = await sessions.open_session(db_session, user_id, lifetime)
     request.clear_session()
-    request.set_session({SESSION_USER_KEY: user_id, SESSION_NAME_KEY: name})
+    request.set_session({SESSION_ID_KEY: session_id, SESSION_NAME_KEY: name})
 
 
 def dev_login_enabled(settings: Settings) -> bool:
@@ -422,6 +436,54 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         exclude=["^/graphql", "^/static/", "^/betalingen/webhook"],
     )
+
+
+def csrf_middleware(settings: Settings) -> DefineMiddleware:
+    """Litestar's CSRF middleware, with the token bound to the login session (see below)."""
+    return DefineMiddleware(SessionCsrfMiddleware, config=csrf_config(settings))
+
+
+class SessionCsrfMiddleware(CSRFMiddleware):
+    """CSRF protection whose token, once a person is logged in, belongs to their session.
+
+    Anonymous requests use Litestar's double-submit cookie. With a login session the token
+    is derived from the session's secret id (`sessions.csrf_token`), so a token from before
+    the login, or from another session (even sent with that session's CSRF cookie), is
+    refused. Runs inside the session middleware, which has loaded the session by then.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        data = scope.get("session")
+        session_id = data.get(SESSION_ID_KEY) if isinstance(data, dict) else None
+        if (
+            scope["type"] != ScopeType.HTTP
+            or not isinstance(session_id, str)
+            or should_bypass_middleware(
+                scope=scope,
+                scopes=self.scopes,
+                exclude_opt_key=self.config.exclude_from_csrf_key,
+                exclude_path_pattern=self.exclude,
+            )
+        ):
+            await super().__call__(scope, receive, send)
+            return
+        expected = sessions.csrf_token(session_id)
+        request: Request[Any, Any, Any] = scope["litestar_app"].request_class(
+            scope=scope, receive=receive
+        )
+        if request.method not in self.config.safe_methods:
+            submitted = request.headers.get(self.config.header_name)
+            if not submitted and request.content_type[0] in {
+                RequestEncodingType.URL_ENCODED,
+                RequestEncodingType.MULTI_PART,
+            }:
+                submitted = (await request.form()).get("_csrf_token")
+            if not isinstance(submitted, str) or not hmac.compare_digest(
+                submitted.encode(), expected.encode()
+            ):
+                raise PermissionDeniedException(CSRF_FAILED)
+        ScopeState.from_scope(scope).csrf_token = expected
+        await self.app(scope, receive, send)
 
 
 def forbidden_page(
@@ -506,7 +568,7 @@ class LoginController(Controller):
             name=identity.name,
             email=identity.email,
         )
-        start_session(request, user.id, user.name or identity.name)
+        await start_session(request, db_session, user.id, user.name or identity.name)
         return Redirect(next_url, status_code=303)
 
     @staticmethod
@@ -569,10 +631,13 @@ class LoginController(Controller):
         user = await service.login(
             db_session, issuer=DEV_LOGIN_ISSUER, subject=person.key, name=person.name, email=""
         )
-        start_session(request, user.id, user.name or person.name)
+        await start_session(request, db_session, user.id, user.name or person.name)
         return Redirect(local_path(form.get(NEXT_PARAM)), status_code=303)
 
     @post("/uitloggen", name="logout", status_code=303, opt=audience())
-    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+    async def logout(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:
+        session_id = request.session.get(SESSION_ID_KEY)
+        if isinstance(session_id, str):
+            await sessions.close_session(db_session, session_id)
         request.clear_session()
         return Redirect("/", status_code=303)

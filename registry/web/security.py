@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from collections import Counter
+from itertools import pairwise
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.client_side import CookieBackendConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth import service
+from registry.auth import service, sessions
 from registry.auth.roles import ANONYMOUS, Actor
 from registry.kit.errors import DomainError
 from registry.settings import Settings
 
-SESSION_USER_KEY = "user_id"
+SESSION_ID_KEY = "session_id"
+"""The random id of the person's login session (`registry.auth.sessions`), in the cookie."""
+SESSION_NAME_KEY = "user_name"
+"""The person's name, kept in the session for the page header."""
 
 
 class InvalidToken(DomainError):
@@ -26,6 +32,35 @@ class InsecureConfiguration(RuntimeError):
     """The service refuses to start with settings that are only safe in development."""
 
 
+GENERATE_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+MIN_SECRET_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 12
+MIN_ENTROPY_BITS_PER_CHARACTER = 3.5
+
+
+def weak_secret(secret: str) -> str | None:
+    """Why `secret` is too easy to guess for a session key, or None when it looks random.
+
+    Long enough is not random enough: "aaaa…", a phrase, or "0123456789abcdef…" pass a
+    length check. A secret of secrets.token_urlsafe(48) passes these checks with room to spare.
+    """
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"it is shorter than {MIN_SECRET_LENGTH} characters"
+    if len(set(secret)) < MIN_DISTINCT_CHARACTERS:
+        return f"it has fewer than {MIN_DISTINCT_CHARACTERS} different characters"
+    counts = Counter(secret)
+    entropy = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if entropy < MIN_ENTROPY_BITS_PER_CHARACTER:
+        return f"it has {entropy:.1f} bits of entropy per character, too few"
+    for period in range(1, len(secret) // 2 + 1):
+        if all(secret[i] == secret[i % period] for i in range(len(secret))):
+            return "it repeats a pattern"
+    steps = [ord(b) - ord(a) for a, b in pairwise(secret)]
+    if sum(1 for step in steps if abs(step) <= 1) * 2 > len(steps):
+        return "it is mostly a run of consecutive characters"
+    return None
+
+
 def check_settings(settings: Settings) -> None:
     if settings.dev_mode:
         return
@@ -34,14 +69,25 @@ def check_settings(settings: Settings) -> None:
             "REGISTRY_DEV_LOGIN is only allowed with REGISTRY_DEV_MODE=true; refusing to start"
         )
     secret = settings.session_secret.get_secret_value() if settings.session_secret else ""
-    if len(secret) < 32:
+    if not secret:
         raise InsecureConfiguration(
-            "REGISTRY_SESSION_SECRET (at least 32 characters) is required in production"
+            "REGISTRY_SESSION_SECRET is required in production; generate one with "
+            + GENERATE_SECRET
+        )
+    reason = weak_secret(secret)
+    if reason is not None:
+        raise InsecureConfiguration(
+            f"REGISTRY_SESSION_SECRET is too weak ({reason}); refusing to start. "
+            f"Generate a random one with {GENERATE_SECRET}"
         )
 
 
 def session_config(settings: Settings) -> CookieBackendConfig:
-    """Encrypted, HTTP-only, SameSite=Lax session cookie; Secure except in development mode."""
+    """Encrypted, HTTP-only, SameSite=Lax session cookie; Secure except in development mode.
+
+    The cookie only carries the session; whether a login still holds is decided by the
+    `login_session` table. Its own lifetime is at most the absolute lifetime of a login.
+    """
     if settings.session_secret is not None:
         key = hashlib.sha256(settings.session_secret.get_secret_value().encode()).digest()
     else:
@@ -49,7 +95,7 @@ def session_config(settings: Settings) -> CookieBackendConfig:
     return CookieBackendConfig(
         secret=key,
         key="registry_session",
-        max_age=8 * 60 * 60,
+        max_age=settings.session_lifetime_hours * 60 * 60,
         secure=not settings.dev_mode,
         httponly=True,
         samesite="lax",
@@ -73,7 +119,14 @@ async def resolve_actor(
             raise InvalidToken("the API token is unknown or revoked")
         return actor
     data = connection.scope.get("session")
-    user_id = data.get(SESSION_USER_KEY) if isinstance(data, dict) else None
-    if isinstance(user_id, int):
-        return await service.actor_for_user(session, user_id) or ANONYMOUS
-    return ANONYMOUS
+    session_id = data.get(SESSION_ID_KEY) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(session_id, str):
+        return ANONYMOUS
+    user_id = await sessions.user_of_session(session, session_id)
+    actor = await service.actor_for_user(session, user_id) if user_id is not None else None
+    if actor is None:
+        # Expired, logged out, revoked or unknown: the cookie no longer names anybody.
+        data.pop(SESSION_ID_KEY, None)
+        data.pop(SESSION_NAME_KEY, None)
+        return ANONYMOUS
+    return actor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,13 +12,15 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.auth import sessions
 from registry.auth.models import RoleAssignment, User
 from registry.auth.roles import Role
+from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.members import repository as members
 from registry.settings import Settings
 from registry.web.app import create_app
-from registry.web.security import SESSION_USER_KEY, session_config
+from registry.web.security import SESSION_ID_KEY, session_config
 from tests.live import LiveServer
 
 
@@ -40,7 +43,8 @@ class GraphQLClient:
         return data
 
 
-SESSION_SECRET = "test-session-secret-of-at-least-32-chars"
+SESSION_SECRET = "tQ8vXr2LmZ4pKw9sNb6eHc3JdY7gFa5uRk1oVi0zEx"
+"""A random-looking secret: the service refuses guessable ones."""
 TEST_ISSUER = "https://idp.test.example"
 
 
@@ -61,6 +65,16 @@ async def grant(
         return user.id
 
 
+async def log_in(db_url: str, user_id: int) -> str:
+    """A login session of the person, stored as a login would; its id for the cookie."""
+    engine = create_engine(db_url)
+    try:
+        async with transaction(create_session_factory(engine)) as session:
+            return await sessions.open_session(session, user_id, timedelta(hours=8))
+    finally:
+        await engine.dispose()
+
+
 @asynccontextmanager
 async def graphql_client(
     db_url: str, *, dev_mode: bool = True, user_id: int | None = None, **overrides: Any
@@ -74,7 +88,7 @@ async def graphql_client(
         app=app, base_url="https://testserver.local", session_config=session_config(settings)
     ) as client:
         if user_id is not None:
-            await client.set_session_data({SESSION_USER_KEY: user_id})
+            await client.set_session_data({SESSION_ID_KEY: await log_in(db_url, user_id)})
         yield GraphQLClient(client)
 
 
@@ -89,7 +103,7 @@ async def live_graphql_client(
     async with AsyncTestClient(
         app=create_app(settings), session_config=session_config(settings)
     ) as signer:
-        await signer.set_session_data({SESSION_USER_KEY: user_id})
+        await signer.set_session_data({SESSION_ID_KEY: await log_in(db_url, user_id)})
         cookies = {cookie.name: cookie.value or "" for cookie in signer.cookies.jar}
     with LiveServer(settings) as server:
         async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.audit.models import AuditEvent
 from registry.auth.roles import Role
-from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from tests.api.conftest import (
+    TEST_ISSUER,
+    GraphQLClient,
+    error_messages,
+    grant,
+    graphql_client,
+)
 
 CREATE = """
 mutation($input: ApiTokenInput!) {
@@ -144,3 +152,68 @@ async def test_an_unknown_token_on_a_page_is_401_not_500(db_url: str) -> None:
                 path, headers={"Authorization": "Bearer crt_unknown"}, follow_redirects=False
             )
             assert response.status_code == 401, path
+
+
+LOG_OUT = """mutation($issuer: String!, $subject: String!) {
+  userSessionsRevoke(issuer: $issuer, subject: $subject) { revokedSessions errors { code } }
+}"""
+
+
+async def test_an_admin_logs_a_person_out_everywhere(
+    demo: AsyncSession, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    admin_id = await grant(session_factory, Role.ADMIN)
+    user_id = await grant(session_factory, Role.MEMBER_USER, "woerden")
+    async with (
+        graphql_client(db_url, user_id=admin_id) as admin,
+        graphql_client(db_url, user_id=user_id) as laptop,
+        graphql_client(db_url, user_id=user_id) as phone,
+    ):
+        for client in (laptop, phone):
+            assert (await client.data(ME))["me"]["kind"] == "USER"
+        person = {"issuer": TEST_ISSUER, "subject": "member_user-woerden"}
+        result = (await admin.data(LOG_OUT, person))["userSessionsRevoke"]
+        assert result == {"revokedSessions": 2, "errors": []}
+        for client in (laptop, phone):
+            assert (await client.data(ME))["me"]["kind"] == "ANONYMOUS"
+        assert (await admin.data(ME))["me"]["kind"] == "USER"
+
+        unknown = {"issuer": TEST_ISSUER, "subject": "nobody"}
+        assert (await admin.data(LOG_OUT, unknown))["userSessionsRevoke"]["errors"] == [
+            {"code": "not_found"}
+        ]
+    async with session_factory() as session:
+        event = await session.scalar(
+            select(AuditEvent).where(AuditEvent.entity_type == "user_sessions")
+        )
+    assert event is not None
+    assert (event.entity_id, event.actor_user_id, event.operation) == (
+        str(user_id),
+        admin_id,
+        "update",
+    )
+
+
+async def test_a_change_of_roles_ends_the_person_s_sessions(
+    demo: AsyncSession, db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    admin_id = await grant(session_factory, Role.ADMIN)
+    user_id = await grant(session_factory, Role.MEMBER_USER, "woerden")
+    role = {"issuer": TEST_ISSUER, "subject": "member_user-woerden", "member": "woerden"}
+    assign = "mutation($input: RoleInput!) { roleAssign(input: $input) { ok errors { code } } }"
+    revoke = "mutation($input: RoleInput!) { roleRevoke(input: $input) { ok errors { code } } }"
+    async with graphql_client(db_url, user_id=admin_id) as admin:
+        for mutation, name, given in (
+            (assign, "roleAssign", "member_admin"),
+            (revoke, "roleRevoke", "member_user"),
+        ):
+            async with graphql_client(db_url, user_id=user_id) as person:
+                assert (await person.data(ME))["me"]["kind"] == "USER"
+                changed = await admin.data(mutation, {"input": {**role, "role": given}})
+                assert changed[name] == {"ok": True, "errors": []}
+                assert (await person.data(ME))["me"]["kind"] == "ANONYMOUS", name
+        # A refused change ends nothing.
+        async with graphql_client(db_url, user_id=user_id) as person:
+            again = await admin.data(assign, {"input": {**role, "role": "member_admin"}})
+            assert again["roleAssign"]["errors"] == [{"code": "duplicate"}]
+            assert (await person.data(ME))["me"]["kind"] == "USER"

@@ -91,6 +91,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.releaseCreate": (frozenset({"directie"}), False),
     "Mutation.roleAssign": (frozenset({"admin", "member_admin"}), True),
     "Mutation.roleRevoke": (frozenset({"admin", "member_admin"}), True),
+    "Mutation.userSessionsRevoke": (frozenset({"admin"}), False),
     "Mutation.apiTokenCreate": (frozenset({"member_admin"}), True),
     "Mutation.apiTokenRevoke": (frozenset({"member_admin"}), True),
     "Query.invoices": (frozenset({"member_admin", "directie", "auditor"}), True),
@@ -199,6 +200,8 @@ OPERATIONS: dict[str, str] = {
     ' {version: "9.%s", releasedOn: "2026-01-01"}) { errors { code } } }',
     "Mutation.roleAssign": "mutation { roleAssign(input: " + ROLE_INPUT + ") { ok } }",
     "Mutation.roleRevoke": "mutation { roleRevoke(input: " + ROLE_INPUT + ") { ok } }",
+    "Mutation.userSessionsRevoke": 'mutation { userSessionsRevoke(issuer: "https://idp",'
+    ' subject: "nobody-%s") { errors { code } } }',
     "Mutation.apiTokenCreate": 'mutation { apiTokenCreate(input: {member: "%s", name: "t"})'
     " { secret } }",
     "Mutation.apiTokenRevoke": 'mutation { apiTokenRevoke(member: "%s", id: "999999")'

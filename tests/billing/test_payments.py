@@ -174,7 +174,7 @@ async def test_the_webhook_endpoint_checks_signatures(
 ) -> None:
     settings = Settings(
         database_url=db_url,
-        session_secret="test-session-secret-of-at-least-32-chars",
+        session_secret=SESSION_SECRET,
         stripe_api_key=API_KEY,
         stripe_publishable_key=PUBLISHABLE_KEY,
         stripe_webhook_secret=WEBHOOK_SECRET,
@@ -207,7 +207,7 @@ async def test_the_webhook_endpoint_checks_signatures(
             "/betalingen/webhook", content=delivery.body.replace(b"500", b"900"), headers=headers
         )
         assert tampered.status_code == 400
-    off = Settings(database_url=db_url, session_secret="test-session-secret-of-at-least-32-chars")
+    off = Settings(database_url=db_url, session_secret=SESSION_SECRET)
     async with AsyncTestClient(app=create_app(off)) as client:
         response = await client.post("/betalingen/webhook", content=delivery.body, headers=headers)
         assert response.status_code == 404

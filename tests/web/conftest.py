@@ -28,8 +28,8 @@ from registry.web.app import create_app
 from tests.live import LiveServer, free_port
 from tests.web.catalogue_data import fill
 
-SESSION_SECRET = "test-session-secret-of-at-least-32-characters"
-"""Production mode needs a session secret; the tests use this one."""
+SESSION_SECRET = "Vb7nQ2xKp9LwR4tZs8MhJd3Fc6Ye1Ug5Ao0Ni7Xk2Ew"
+"""Production mode needs a random session secret; the tests use this one."""
 
 
 @pytest.fixture(scope="session")
@@ -260,3 +260,15 @@ async def cooperative_db(
     engine = create_engine(cooperative_db_url)
     yield create_session_factory(engine)
     await engine.dispose()
+
+
+def csp_violations(page: Page) -> list[str]:
+    """Collects what Chromium reports about the Content-Security-Policy refusing something."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return found

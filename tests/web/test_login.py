@@ -23,7 +23,8 @@ from oidc_provider_mock import run_server_in_thread
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from registry.auth.models import User
+from registry.auth import sessions
+from registry.auth.models import LoginSession, User
 from registry.settings import OidcProvider, Settings
 from registry.web.app import create_app
 from registry.web.login import local_path
@@ -80,6 +81,20 @@ def set_session(client: AsyncTestClient[Any], data: dict[str, Any]) -> None:
     client.cookies.set(SESSION_COOKIE, chunk.decode(), domain="registry.test")
 
 
+async def user_id_of(
+    client: AsyncTestClient[Any], members_db: async_sessionmaker[AsyncSession]
+) -> int:
+    """The person of the client's login session, as stored on the server."""
+    async with members_db() as db:
+        row = await db.scalar(
+            select(LoginSession).where(
+                LoginSession.token_hash == sessions.digest(session_of(client)["session_id"])
+            )
+        )
+    assert row is not None
+    return row.user_id
+
+
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}" == BASE_URL, url
@@ -115,7 +130,7 @@ def assert_failed(response: Any, reason: str) -> None:
 
 
 async def assert_logged_out(client: AsyncTestClient[Any]) -> None:
-    assert "user_id" not in session_of(client)
+    assert "session_id" not in session_of(client)
     response = await client.get("/leden/woerden", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/inloggen?volgende=%2Fleden%2Fwoerden"
@@ -158,18 +173,18 @@ async def test_login_with_the_provider(
     assert query["nonce"] == pending["nonce"]
     assert query["code_challenge"] == create_s256_code_challenge(pending["verifier"])
     assert len({pending["state"], pending["nonce"], pending["verifier"]}) == 3
-    assert "user_id" not in session_of(client)
+    assert "session_id" not in session_of(client)
 
     response = await callback(client, await oidc_mock.authorize(authorize_url, woerden_user))
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/leden/woerden"
     session = session_of(client)
     # A new session: the login attempt is used up, only the person is left.
-    assert set(session) == {"user_id", "user_name"}
+    assert set(session) == {"session_id", "user_name"}
     assert session["user_name"] == "Wendy van Woerden"
 
     async with members_db() as db:
-        user = await db.scalar(select(User).where(User.id == session["user_id"]))
+        user = await db.get(User, await user_id_of(client, members_db))
     assert user is not None
     assert (user.issuer, user.subject) == (oidc_mock.issuer, woerden_user)
     assert (user.name, user.email) == ("Wendy van Woerden", woerden_user)
@@ -225,7 +240,7 @@ async def test_a_replayed_callback_is_refused(
         callback_url = await oidc_mock.authorize(await start(client), woerden_user)
         before = dict(client.cookies.items())
         assert (await callback(client, callback_url)).status_code == 303
-        assert "user_id" in session_of(client)
+        assert "session_id" in session_of(client)
         # Same browser: the state was used up by the first callback.
         assert_failed(await callback(client, callback_url), "verlopen of al gebruikt")
 
@@ -354,7 +369,7 @@ async def test_users_are_keyed_on_issuer_and_subject_not_email(
                 client, await mock.authorize(await start(client, key), subject)
             )
             assert response.status_code == 303, response.text
-            ids.append(session_of(client)["user_id"])
+            ids.append(await user_id_of(client, members_db))
     assert ids[0] != ids[1]
     async with members_db() as db:
         users = (await db.scalars(select(User).where(User.email == email))).all()
@@ -366,7 +381,7 @@ async def test_users_are_keyed_on_issuer_and_subject_not_email(
     await oidc_mock.set_user(subject, name="Nieuwe naam", email=email)
     async with client_for(app) as client:
         await callback(client, await oidc_mock.authorize(await start(client, "eerste"), subject))
-        assert session_of(client)["user_id"] == ids[0]
+        assert await user_id_of(client, members_db) == ids[0]
         assert session_of(client)["user_name"] == "Nieuwe naam"
 
 
@@ -381,7 +396,7 @@ async def test_logout_clears_the_session(
     refused = await client.post("/uitloggen", data={}, follow_redirects=False)
     assert refused.status_code == 403
     assert "Geen toegang" in refused.text
-    assert "user_id" in session_of(client)
+    assert "session_id" in session_of(client)
 
     response = await client.post("/uitloggen", data={"_csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303

@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.web.conftest import LiveServer, OidcMock, give_role
+from tests.web.conftest import LiveServer, OidcMock, csp_violations, give_role
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,6 +28,7 @@ async def test_login_member_page_refusal_and_logout(
     subject = f"wendy-{uuid.uuid4().hex[:6]}@woerden.example"
     await oidc_mock.set_user(subject, name="Wendy de Browser", email=subject)
     await give_role(members_db, oidc_mock.issuer, subject, "member_user", "woerden")
+    violations = csp_violations(page)
 
     await page.goto("/inloggen")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
@@ -60,3 +61,5 @@ async def test_login_member_page_refusal_and_logout(
     await page.goto("/leden/woerden")
     await expect(page).to_have_url(f"{login_live_server.url}/inloggen?volgende=%2Fleden%2Fwoerden")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    # The round trip to the provider and every page on the way work under the CSP.
+    assert violations == []

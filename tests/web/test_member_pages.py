@@ -234,6 +234,8 @@ async def test_the_dev_login_lists_the_demo_people(client: AsyncTestClient[Any])
         follow_redirects=False,
     )
     assert response.headers["location"] == "/leden/woerden"
+    # Logged in now: forms carry the token of this session, the one from before is refused.
+    token = csrf_token_in((await client.get("/inloggen")).text)
     unknown = await client.post(
         "/inloggen/ontwikkeling",
         data={"persoon": "mallory", "_csrf_token": token},

@@ -20,7 +20,7 @@ from tests.localstripe import (
     Localstripe,
 )
 from tests.web.billing_data import WOERDEN_INVOICE_ID, WOERDEN_TOTAL
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, csp_violations
 from tests.web.test_invoice_pages import billing_template, billing_url
 from tests.web.test_member_pages import dev_settings
 
@@ -75,8 +75,12 @@ async def _pay_with(page: Page, card_number: str) -> None:
     await page.get_by_role("button", name="Wim Woerden").click()
     await expect(page).to_have_url(re.compile(rf"{INVOICE}$"))
     await expect(page.locator("#status")).to_have_text("Openstaand")
-    await page.get_by_role("link", name="Betalen").click()
+    async with page.expect_response(lambda r: r.url.endswith("/betalen")) as answer:
+        await page.get_by_role("link", name="Betalen").click()
     await expect(page).to_have_url(re.compile(rf"{INVOICE}/betalen$"))
+    # Stripe.js may come from localstripe's origin on this page, and from nowhere else.
+    policy = (await answer.value).headers["content-security-policy"]
+    assert re.search(r"script-src 'self' http://127\.0\.0\.1:\d+;", policy), policy
     await expect(page.get_by_text(f"Te betalen: {WOERDEN_TOTAL}")).to_be_visible()
     card = page.get_by_role("group", name="Creditcard")
     for field, value in (
@@ -92,6 +96,7 @@ async def _pay_with(page: Page, card_number: str) -> None:
 
 async def test_a_card_with_3d_secure_pays_the_invoice(payment_page: Page) -> None:
     page = payment_page
+    violations = csp_violations(page)
     await _pay_with(page, THREE_D_SECURE)
     await page.get_by_role("button", name="Complete authentication").click()
     done = page.locator("#betaald")
@@ -109,10 +114,12 @@ async def test_a_card_with_3d_secure_pays_the_invoice(payment_page: Page) -> Non
     await expect(page.locator("#status")).to_have_text("Betaald")
     await expect(page.locator("#openstaand")).to_have_text("€\xa00,00")
     await expect(page.get_by_role("cell", name="Online betaling")).to_be_visible()
+    assert violations == []
 
 
 async def test_a_declined_card_leaves_the_invoice_open(payment_page: Page) -> None:
     page = payment_page
+    violations = csp_violations(page)
     await _pay_with(page, DECLINED)
     error = page.locator("#kaart-fout")
     await expect(error).to_contain_text("De betaling is geweigerd.")
@@ -122,3 +129,4 @@ async def test_a_declined_card_leaves_the_invoice_open(payment_page: Page) -> No
     await page.goto(INVOICE)
     await expect(page.locator("#status")).to_have_text("Openstaand")
     await expect(page.locator("#openstaand")).to_have_text(WOERDEN_TOTAL)
+    assert violations == []

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from registry.auth import service
+from registry.auth import service, sessions
 from registry.auth.policy import Permission
-from registry.graphql.auth.types import ApiTokenCreatePayload, ApiTokenPayload, RolePayload
+from registry.graphql.auth.types import (
+    ApiTokenCreatePayload,
+    ApiTokenPayload,
+    RolePayload,
+    UserSessionsRevokePayload,
+)
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
@@ -64,6 +71,29 @@ class AuthMutation:
         except DomainError as error:
             return RolePayload(errors=field_errors(error))
         return RolePayload(ok=True)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.ROLES_MANAGE),
+        description="Log a person out everywhere: every login session of theirs ends at once.",
+    )
+    async def user_sessions_revoke(
+        self,
+        info: Info,
+        issuer: Annotated[
+            str, strawberry.argument(description="Issuer URL of the person's provider.")
+        ],
+        subject: Annotated[
+            str, strawberry.argument(description="The person's id at that provider.")
+        ],
+    ) -> UserSessionsRevokePayload:
+        try:
+            async with info.context.transaction() as session:
+                revoked = await sessions.log_out_person_everywhere(
+                    session, info.context.actor, issuer=issuer, subject=subject
+                )
+        except DomainError as error:
+            return UserSessionsRevokePayload(errors=field_errors(error))
+        return UserSessionsRevokePayload(revoked_sessions=revoked)
 
     @strawberry.mutation(
         extensions=policy(Permission.TOKENS_MANAGE, member_argument="input.member"),

@@ -76,6 +76,14 @@ class ApiTokenCreatePayload:
 
 
 @strawberry.type
+class UserSessionsRevokePayload:
+    revoked_sessions: int = strawberry.field(
+        default=0, description="How many sessions that still worked were ended."
+    )
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class RolePayload:
     ok: bool = False
     errors: list[FieldError] = strawberry.field(default_factory=list)
