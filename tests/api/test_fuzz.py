@@ -247,7 +247,9 @@ class Findings:
 
     def check(self, actor: str, request: str, response: httpx.Response) -> None:
         for kind in self._failures(response):
-            finding = Finding(actor, _safe(request), response.status_code, response.text[:2000])
+            text = response.text  # the end of a traceback says most: keep both ends
+            shown = text if len(text) <= 5000 else f"{text[:1000]}\n[…]\n{text[-4000:]}"
+            finding = Finding(actor, _safe(request), response.status_code, shown)
             current = self.found.get(kind)
             if current is None or len(request) < len(current.request):
                 self.found[kind] = finding
