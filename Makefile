@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint typecheck pytest schema bench clean
+.PHONY: run test setup lint typecheck pytest fuzz schema bench clean
 
 run: setup ## set up, migrate the SQLite database, load demo data once, serve on :8000
 	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry migrate
@@ -38,6 +38,12 @@ typecheck: setup
 
 pytest: setup
 	$(VENV)/bin/pytest
+
+# The fuzz tests also run in `make test`, with 100 examples on SQLite; this is the long run.
+FUZZ_EXAMPLES ?= 2000
+fuzz: setup ## a long GraphQL fuzz run on both databases; findings kept in var/fuzz/
+	REGISTRY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) REGISTRY_FUZZ_BACKENDS=sqlite,postgresql \
+	REGISTRY_FUZZ_REPORT=var/fuzz $(VENV)/bin/pytest -m fuzz -p no:cacheprovider
 
 schema: setup ## regenerate graphql/schema.graphql from the code
 	$(VENV)/bin/registry schema export

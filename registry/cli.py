@@ -12,6 +12,7 @@ from typing import Annotated, TextIO, TypeVar
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,7 +48,7 @@ from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
-from registry.members.population import parse_cbs_csv
+from registry.members.population import parse_cbs_file, source_label
 from registry.members.service import CBS_SOURCE, MergerInput, import_population
 from registry.reports.export import FORMATS, Export, export
 from registry.settings import PROJECT_ROOT, get_settings
@@ -80,9 +81,9 @@ def _fail(error: DomainError) -> typer.Exit:
     if isinstance(error, ValidationFailed):
         err.print(f"[red]Refused: {len(error.errors)} error(s), nothing was changed.[/red]")
         for e in error.errors:
-            err.print(f"  {e.field}: {e.message} [dim]({e.code})[/dim]")
+            err.print(f"  {escape(e.field)}: {escape(e.message)} [dim]({e.code})[/dim]")
     else:
-        err.print(f"[red]Refused ({error.code}): {error.message}[/red]")
+        err.print(f"[red]Refused ({error.code}): {escape(error.message)}[/red]")
     return typer.Exit(code=1)
 
 
@@ -154,9 +155,15 @@ def population_import(
 ) -> None:
     """Import population figures from a CBS export; a bad line refuses the whole file."""
     try:
-        rows = parse_cbs_csv(path.read_text(encoding="utf-8"))
+        source = source_label(source)
+        with path.open("rb") as file:
+            rows = parse_cbs_file(file)
     except ValidationFailed as error:
         raise _fail(error) from None
+    except OSError as error:
+        reason = escape(error.strerror or str(error))
+        err.print(f"[red]Refused: cannot read {escape(str(path))}: {reason}.[/red]")
+        raise typer.Exit(code=1) from None
     actor = system_actor("cli:population-import")
     result = _in_transaction(
         lambda session: import_population(session, actor, rows, source=source, status=status)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
+import os
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -96,6 +100,89 @@ async def test_population_import_is_all_or_nothing(
     assert "rows[3].population" in refused.output
     assert "nothing was changed" in refused.output
     assert await _count(session_factory, PopulationFigure) == 1
+
+
+def _refusal(result: Result) -> str:
+    """The output of a refused command, on one line; it must be a message, not a traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return " ".join(result.output.split())
+
+
+@pytest.mark.usefixtures("cli_db")
+async def test_population_import_refuses_a_latin1_file_naming_the_line(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(
+        "cbs_code,name,year,population\nGM0632,Woerden,2020,52299\n"
+        "GM1900,Súdwest-Fryslân,2020,90000\n".encode("latin-1")
+    )
+    output = _refusal(await invoke("population", "import", str(latin1)))
+    assert "line 3: not UTF-8 (byte 0xfa at column 9)" in output
+    assert "nothing was changed" in output
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_text("cbs_code,name,year,population\nGM0632,Woerden,2020,1\n", encoding="utf-16")
+    assert "UTF-16" in _refusal(await invoke("population", "import", str(utf16)))
+    assert await _count(session_factory, PopulationFigure) == 0
+
+
+@pytest.mark.usefixtures("cli_db")
+async def test_population_import_refuses_bad_numbers_names_and_sources(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "cbs_code,name,year,population\n"
+        "GM0632,Woerden,2020,52299\n"
+        "GM0772,Eindhoven,2020,²\n"
+        'GM0363,=HYPERLINK("http://x"),2020,5\n'
+        "GM0757,Box\x1btel,2020,5\n"
+        "GM0845,Sint-Michielsgestel,2020,[/red]\n",
+        encoding="utf-8",
+    )
+    output = _refusal(await invoke("population", "import", str(bad)))
+    assert "rows[3].population: '²' is not a whole number" in output
+    assert "rows[4].name: the name starts with '='" in output
+    assert "rows[5].name: control or invisible character U+001B" in output
+    assert "rows[6].population: '[/red]' is not a whole number" in output
+    assert "nothing was changed" in output
+    good = tmp_path / "good.csv"
+    good.write_text("cbs_code,name,year,population\nGM0632,Woerden,2020,52299\n")
+    _refusal(await invoke("population", "import", str(good), "--source", "x" * 301))
+    assert await _count(session_factory, PopulationFigure) == 0
+
+
+@pytest.mark.usefixtures("cli_db")
+async def test_population_import_stops_reading_an_endless_file(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    zeros = _refusal(await invoke("population", "import", "/dev/zero"))
+    assert "line 1 is longer than 4,096 bytes" in zeros
+    fifo = tmp_path / "endless.csv"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def write_forever() -> None:
+        note = "x" * 4000
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:
+            pipe.write(b"cbs_code,name,year,population,note\n")
+            for n in itertools.count():
+                if stop.is_set():
+                    break
+                pipe.write(f"GM{n % 10_000:04d},Ergens,{2000 + n // 10_000},{n},{note}\n".encode())
+
+    writer = threading.Thread(target=write_forever, daemon=True)
+    writer.start()
+    try:
+        output = _refusal(await invoke("population", "import", str(fifo)))
+    finally:
+        stop.set()
+    assert "the file is larger than 16 MiB" in output
+    writer.join(timeout=10)
+    assert not writer.is_alive()
+    assert await _count(session_factory, PopulationFigure) == 0
 
 
 def test_schema_file_check_detects_drift(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

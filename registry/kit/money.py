@@ -20,6 +20,9 @@ K = TypeVar("K", bound=Hashable)
 
 CURRENCY = "EUR"
 RATE_MAX_DECIMALS = 6
+MAX_AMOUNT = Decimal(10) ** 12
+"""Largest amount or rate accepted (a trillion euro): far beyond any budget, and its cents fit
+in 64 bits and in exact decimal arithmetic (28 digits), so rounding can never overflow."""
 _ONE = Decimal(1)
 
 
@@ -66,6 +69,8 @@ def _parse_decimal(text: str) -> Decimal:
         raise ValueError("not a number") from None
     if not value.is_finite():
         raise ValueError("not a number")
+    if abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"too large (at most {MAX_AMOUNT:,.0f})")
     return value
 
 

@@ -6,9 +6,10 @@ import re
 
 from registry.kit.errors import ValidationFailed
 
-_CBS = re.compile(r"GM\d{4}")
-_OIN = re.compile(r"\d{20}")
-_KVK = re.compile(r"\d{8}")
+# [0-9], not \d: \d also matches other scripts' digits, such as '٣'.
+_CBS = re.compile(r"GM[0-9]{4}")
+_OIN = re.compile(r"[0-9]{20}")
+_KVK = re.compile(r"[0-9]{8}")
 
 
 def cbs_code(value: str, field: str = "cbs_code") -> str:

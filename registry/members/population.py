@@ -1,21 +1,52 @@
 """Population figures: reading a CBS export and a member's inhabitants on a date.
 
 Pure functions: no database, so the same rule serves the import, the API and the fee runs.
+
+A CBS export is read as a stream of lines with hard limits (line length, file size, number of
+lines), so a wrong or endless file is refused after a bounded read, never read whole into
+memory. The file must be UTF-8 (with or without byte order mark), as the CBS files are.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from registry.kit.errors import DomainError, ErrorCollector, FieldError, ValidationFailed, prefixed
 from registry.members import identifiers
 
 CBS_COLUMNS = ("cbs_code", "name", "year", "population")
 MIN_YEAR, MAX_YEAR = 1900, 2200
+MAX_POPULATION = 20_000_000
+"""More than the whole country (18 million in 2025): a larger figure is a typing error."""
+
+MAX_LINE_BYTES = 4 * 1024
+"""Longest line read, in bytes, end of line included; a CBS line is about 40 bytes."""
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Largest file read; the CBS export of one year is about 12 KiB."""
+MAX_LINES = 100_000
+"""Most lines read (header included): 355 municipalities a year for more than 250 years."""
+MAX_ERRORS = 100
+"""Reading stops after this many errors: enough to see what is wrong with a file."""
+MAX_NAME_LENGTH = 200
+"""Longest municipality name, as stored."""
+
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_FORMULA_START = ("=", "+", "-", "@")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class Readable(Protocol):
+    """A binary file opened for reading (or anything else that reads lines that way)."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +96,32 @@ class PopulationMissing(DomainError):
         )
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A value from the file, safe to show in a message: escaped and shortened."""
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+
+
+def _invisible(text: str) -> tuple[int, str] | None:
+    """The first control, format or line-separator character in `text`: (column, U+XXXX)."""
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}:
+            return index + 1, f"U+{ord(char):04X}"
+    return None
+
+
 def _int_field(raw: str, field: str, low: int, high: int, errors: ErrorCollector) -> int | None:
-    text = raw.strip()
-    if not text.isdigit():
-        errors.add(field, "not_a_whole_number", f"'{raw}' is not a whole number")
+    """A whole number written with the ASCII digits 0-9 only (plain spaces around it allowed)."""
+    text = raw.strip(" ")
+    if not _DIGITS.fullmatch(text):
+        errors.add(
+            field,
+            "not_a_whole_number",
+            f"'{_shown(raw)}' is not a whole number (digits 0-9 only, no sign or separators)",
+        )
+        return None
+    if len(text.lstrip("0")) > len(str(high)):
+        errors.add(field, "out_of_range", f"{_shown(text)} is not between {low} and {high}")
         return None
     value = int(text)
     if not low <= value <= high:
@@ -77,31 +130,160 @@ def _int_field(raw: str, field: str, low: int, high: int, errors: ErrorCollector
     return value
 
 
-def _parse_row(line: int, record: Mapping[str, str | None]) -> PopulationRow:
-    errors = ErrorCollector()
-    code = errors.check(lambda: identifiers.cbs_code(record.get("cbs_code") or ""))
-    name = (record.get("name") or "").strip()
+def _name_field(raw: str, errors: ErrorCollector) -> str | None:
+    """A municipality name: printable text that a spreadsheet will not take for a formula."""
+    name = raw.strip()
     if not name:
         errors.add("name", "required", "the municipality name is empty")
-    year = _int_field(record.get("year") or "", "year", MIN_YEAR, MAX_YEAR, errors)
-    count = _int_field(record.get("population") or "", "population", 0, 100_000_000, errors)
+        return None
+    if len(name) > MAX_NAME_LENGTH:
+        errors.add("name", "too_long", f"the name is longer than {MAX_NAME_LENGTH} characters")
+        return None
+    if name[0] in _FORMULA_START:
+        errors.add(
+            "name",
+            "formula",
+            f"the name starts with '{name[0]}', which a spreadsheet would run as a formula",
+        )
+        return None
+    return name
+
+
+def _parse_row(line: int, record: Mapping[str, str]) -> PopulationRow:
+    errors = ErrorCollector()
+    fields: dict[str, str] = {}
+    for column in CBS_COLUMNS:
+        value = record.get(column, "")
+        found = _invisible(value)
+        if found is None:
+            fields[column] = value
+        else:
+            column_at, char = found
+            errors.add(
+                column,
+                "control_character",
+                f"control or invisible character {char} at position {column_at}",
+            )
+    code = None
+    if "cbs_code" in fields and len(fields["cbs_code"]) > 20:
+        errors.add(
+            "cbs_code",
+            "invalid_cbs_code",
+            f"'{_shown(fields['cbs_code'])}' is not a CBS municipality code (GM + 4 digits)",
+        )
+    elif "cbs_code" in fields:
+        code = errors.check(lambda: identifiers.cbs_code(fields["cbs_code"]))
+    name = _name_field(fields["name"], errors) if "name" in fields else None
+    year = count = None
+    if "year" in fields:
+        year = _int_field(fields["year"], "year", MIN_YEAR, MAX_YEAR, errors)
+    if "population" in fields:
+        count = _int_field(fields["population"], "population", 0, MAX_POPULATION, errors)
     errors.raise_if_any()
     assert code is not None
+    assert name is not None
     assert year is not None
     assert count is not None
     return PopulationRow(line, code, name, year, count)
 
 
-def parse_cbs_csv(text: str) -> list[PopulationRow]:
-    """Parse `cbs_code,name,year,population` (comma or semicolon); report every bad line at once.
+def _stop(errors: Sequence[FieldError], field: str, code: str, message: str) -> ValidationFailed:
+    return ValidationFailed([*errors, FieldError(field, code, message)])
 
-    Field paths are `rows[N].column`, N being the line number in the file (header is line 1).
+
+def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line, read within the limits; broken lines go to `errors`.
+
+    A line that cannot be decoded is reported and skipped (the header stops the read); a line,
+    file or error count over its limit stops the read at once, with everything found so far.
     """
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = tuple(h.strip() for h in (reader.fieldnames or ()))
+    number = size = 0
+    while True:
+        raw = source.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        size += len(raw)
+        field = f"rows[{number}]"
+        if len(raw) > MAX_LINE_BYTES:
+            raise _stop(
+                errors,
+                field,
+                "line_too_long",
+                f"line {number} is longer than {MAX_LINE_BYTES:,} bytes: not a CBS export",
+            )
+        if size > MAX_FILE_BYTES:
+            raise _stop(
+                errors,
+                "rows",
+                "file_too_large",
+                f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB (stopped at line "
+                f"{number}); split it",
+            )
+        if number > MAX_LINES:
+            raise _stop(
+                errors, "rows", "too_many_lines", f"the file has more than {MAX_LINES:,} lines"
+            )
+        if number == 1:
+            if raw.startswith(_UTF16_BOMS):
+                raise _stop(
+                    errors,
+                    field,
+                    "not_utf8",
+                    "line 1: the file is UTF-16, not UTF-8; save it as UTF-8 (CSV UTF-8)",
+                )
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            column = len(raw[: exc.start].decode("utf-8")) + 1
+            errors.append(
+                FieldError(
+                    field,
+                    "not_utf8",
+                    f"line {number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                    f"{column}); save the file as UTF-8",
+                )
+            )
+            if number == 1:
+                raise ValidationFailed(errors) from None
+            continue
+        if "\x00" in text:
+            errors.append(
+                FieldError(
+                    field,
+                    "not_text",
+                    f"line {number}: NUL byte at column {text.index(chr(0)) + 1}; a UTF-16 "
+                    "or binary file? save it as UTF-8",
+                )
+            )
+            if number == 1:
+                raise ValidationFailed(errors)
+            continue
+        yield number, text
+
+
+def _split(text: str, delimiter: str) -> list[str]:
+    return next(csv.reader([text], delimiter=delimiter, strict=True), [])
+
+
+def parse_cbs_file(source: Readable) -> list[PopulationRow]:
+    """Read `cbs_code,name,year,population` (comma or semicolon) from a UTF-8 stream.
+
+    Every bad line is reported at once (up to MAX_ERRORS); field paths are `rows[N].column`,
+    N being the line number in the file (header is line 1). Each line is one record: a field
+    cannot span lines. Reading stops at MAX_LINE_BYTES per line, MAX_FILE_BYTES or MAX_LINES.
+    """
+    errors: list[FieldError] = []
+    lines = _decoded_lines(source, errors)
+    first = next(lines, None)
+    header_text = first[1] if first else ""
+    delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
+    try:
+        header = tuple(h.strip() for h in _split(header_text, delimiter))
+    except csv.Error:
+        header = ()
     missing = [c for c in CBS_COLUMNS if c not in header]
     if missing:
         raise ValidationFailed.single(
@@ -109,19 +291,30 @@ def parse_cbs_csv(text: str) -> list[PopulationRow]:
             "missing_columns",
             f"missing column(s) {', '.join(missing)}; expected {','.join(CBS_COLUMNS)}",
         )
-    reader.fieldnames = list(header)
     rows: list[PopulationRow] = []
-    errors: list[FieldError] = []
     seen: dict[tuple[str, int], int] = {}
-    for record in reader:
-        line = reader.line_num
-        if None in record:
+    for line, text in lines:
+        if len(errors) >= MAX_ERRORS:
+            raise _stop(
+                errors, "rows", "too_many_errors", f"stopped at line {line}: too many errors"
+            )
+        if not text.strip():
+            continue
+        try:
+            values = _split(text, delimiter)
+        except csv.Error as exc:
+            found = _invisible(text)
+            reason = f"control character {found[1]} at column {found[0]}" if found else str(exc)
+            errors.append(FieldError(f"rows[{line}]", "invalid_csv", f"line {line}: {reason}"))
+            continue
+        if len(values) > len(header):
             errors.append(
                 FieldError(
                     f"rows[{line}]", "too_many_fields", "the line has more fields than the header"
                 )
             )
             continue
+        record = dict(zip(header, values, strict=False))
         try:
             row = _parse_row(line, record)
         except ValidationFailed as exc:
@@ -144,6 +337,21 @@ def parse_cbs_csv(text: str) -> list[PopulationRow]:
     if not rows:
         raise ValidationFailed.single("rows", "empty", "the file holds no population figures")
     return rows
+
+
+def parse_cbs_csv(text: str) -> list[PopulationRow]:
+    """`parse_cbs_file` on text already in memory (the shipped figures, tests)."""
+    return parse_cbs_file(io.BytesIO(text.encode("utf-8", "surrogatepass")))
+
+
+def source_label(value: str) -> str:
+    """The source recorded with imported figures: printable text of at most 300 characters."""
+    label = value.strip()
+    if not label or len(label) > 300 or _invisible(label) is not None:
+        raise ValidationFailed.single(
+            "source", "invalid_source", "the source must be 1 to 300 printable characters"
+        )
+    return label
 
 
 def inhabitants_on(cbs_codes: Iterable[str], figures: Iterable[Figure], on: date) -> Inhabitants:

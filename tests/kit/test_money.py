@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.kit.money import Cents, allocate, parse_euro, parse_rate, to_cents, to_euro
+from registry.kit.money import (
+    MAX_AMOUNT,
+    Cents,
+    allocate,
+    parse_euro,
+    parse_rate,
+    to_cents,
+    to_euro,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +105,14 @@ def test_allocate_does_not_depend_on_input_order(
     items = list(weights.items())
     random.Random(seed).shuffle(items)
     assert allocate(Cents(total), dict(items), str) == allocate(Cents(total), weights, str)
+
+
+@pytest.mark.parametrize("text", ["1E+30", "1e999999", "-1E+30", "1000000000000", "9" * 40])
+def test_huge_amounts_and_rates_are_refused_not_overflowed(text: str) -> None:
+    with pytest.raises(ValueError, match="too large"):
+        parse_euro(text)
+    with pytest.raises(ValueError, match=r"too large|negative"):
+        parse_rate(text)
+    largest = parse_euro("999999999999.99")
+    assert largest < MAX_AMOUNT
+    assert to_cents(largest) == 99_999_999_999_999

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -8,11 +10,18 @@ from hypothesis import strategies as st
 
 from registry.demo import shipped_population_csv
 from registry.kit.errors import ValidationFailed
+from registry.members import population
 from registry.members.population import (
+    MAX_ERRORS,
+    MAX_FILE_BYTES,
+    MAX_LINE_BYTES,
+    MAX_LINES,
     Figure,
     PopulationMissing,
     inhabitants_on,
     parse_cbs_csv,
+    parse_cbs_file,
+    source_label,
 )
 
 HEADER = "cbs_code,name,year,population\n"
@@ -105,3 +114,199 @@ def test_total_is_the_sum_of_the_itemised_figures(counts: dict[str, list[int]], 
     for f in result.figures:
         per_year = counts[f.cbs_code]
         assert f.count == per_year[min(year - 2000, len(per_year) - 1)]
+
+
+def _refused(source: bytes | str) -> dict[str, tuple[str, str]]:
+    """The errors of a refused file: field -> (code, message)."""
+    data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    with pytest.raises(ValidationFailed) as caught:
+        parse_cbs_file(io.BytesIO(data))
+    return {e.field: (e.code, e.message) for e in caught.value.errors}
+
+
+FRYSLAN = "GM1900,Súdwest-Fryslân,2020,90000\n"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_with_or_without_byte_order_mark_is_read(bom: bytes) -> None:
+    rows = parse_cbs_file(io.BytesIO(bom + (HEADER + FRYSLAN).encode("utf-8")))
+    assert [(r.cbs_code, r.name) for r in rows] == [("GM1900", "Súdwest-Fryslân")]
+
+
+def test_a_latin1_line_is_named_with_byte_and_column() -> None:
+    data = (HEADER + "GM0632,Woerden,2020,52299\n" + FRYSLAN).encode("latin-1")
+    assert _refused(data) == {
+        "rows[3]": (
+            "not_utf8",
+            "line 3: not UTF-8 (byte 0xfa at column 9); save the file as UTF-8",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ((HEADER + FRYSLAN).encode("utf-16"), "not_utf8"),  # with byte order mark
+        ((HEADER + FRYSLAN).encode("utf-16-be"), "not_text"),  # without: NUL bytes
+        (b"\x00" * 100, "not_text"),
+    ],
+)
+def test_utf16_and_binary_files_are_refused_on_the_first_line(data: bytes, code: str) -> None:
+    errors = _refused(data)
+    assert errors["rows[1]"][0] == code
+    assert "save it as UTF-8" in errors["rows[1]"][1]
+
+
+def test_invalid_utf8_and_lone_surrogates_are_refused_per_line() -> None:
+    data = HEADER.encode() + b"GM0632,Woe\xffrden,2020,1\nGM0772,Eindhoven,2020,2\n"
+    assert _refused(data)["rows[2]"][0] == "not_utf8"
+    assert _refused(HEADER + "GM0632,Woe\ud800rden,2020,1\n")["rows[2]"] == (
+        "not_utf8",
+        "line 2: not UTF-8 (byte 0xed at column 11); save the file as UTF-8",
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["²", "٣", "５", "1_000", "+5", "-5", "5.0", "52.299", "1e3", "0x10", "\u00a05", ""]
+)
+def test_numbers_are_ascii_digits_only(value: str) -> None:
+    errors = _refused(HEADER + f"GM0632,Woerden,2020,{value}\n")
+    assert errors["rows[2].population"][0] in {"not_a_whole_number"}
+
+
+def test_plain_spaces_around_a_number_are_allowed() -> None:
+    rows = parse_cbs_csv(HEADER + "GM0632,Woerden, 2020 , 52299 \n")
+    assert (rows[0].year, rows[0].population) == (2020, 52299)
+
+
+@pytest.mark.parametrize(
+    ("year", "count", "field"),
+    [
+        ("2020", "9" * 4000, "population"),
+        ("2020", "20000001", "population"),
+        ("1899", "5", "year"),
+        ("99999999999999999999999", "5", "year"),
+    ],
+)
+def test_numbers_are_within_a_sane_range(year: str, count: str, field: str) -> None:
+    errors = _refused(HEADER + f"GM0632,Woerden,{year},{count}\n")
+    assert errors[f"rows[2].{field}"][0] == "out_of_range"
+    assert len(errors[f"rows[2].{field}"][1]) < 200
+
+
+@pytest.mark.parametrize("code", ["GM٠٦٣٢", "GM０６３２", "GM0632" + " " * 30 + "x"])
+def test_cbs_codes_are_ascii(code: str) -> None:
+    assert _refused(HEADER + f"{code},Woerden,2020,5\n")["rows[2].cbs_code"][0] == (
+        "invalid_cbs_code"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ('=HYPERLINK("http://x")', "formula"),
+        ("+31 70", "formula"),
+        ("-2+3", "formula"),
+        ("@SUM(A1)", "formula"),
+        ('" =1+1"', "formula"),
+        ("Woer\x07den", "control_character"),
+        ("Woer\tden", "control_character"),
+        ("\x1b[31mWoerden", "control_character"),
+        ("Woer\u202eden", "control_character"),
+        ("Woer\u200bden", "control_character"),
+        ("Woer\u2028den", "control_character"),
+        ("W" * 201, "too_long"),
+    ],
+)
+def test_formulas_and_invisible_characters_in_names_are_refused(name: str, code: str) -> None:
+    errors = _refused(HEADER + "GM0772,Eindhoven,2020,1\n" + f"GM0632,{name},2020,5\n")
+    assert list(errors) == ["rows[3].name"]
+    assert errors["rows[3].name"][0] == code
+
+
+def test_a_carriage_return_inside_a_line_is_refused() -> None:
+    errors = _refused(HEADER + "GM0632,Woer\rden,2020,5\n")
+    assert errors["rows[2]"][0] == "invalid_csv"
+    assert "U+000D" in errors["rows[2]"][1]
+
+
+def test_an_unclosed_quote_does_not_swallow_the_next_lines() -> None:
+    errors = _refused(HEADER + 'GM0632,"Woerden,2020,5\nGM0772,Eindhoven,2020,x\n')
+    assert errors["rows[2]"][0] == "invalid_csv"
+    assert errors["rows[3].population"][0] == "not_a_whole_number"
+
+
+def test_a_line_over_the_limit_stops_the_read() -> None:
+    # A field over the csv module's own limit (128 KiB) is a line over ours.
+    errors = _refused(HEADER + "GM0632," + "x" * 200_000 + ",2020,5\n")
+    assert errors["rows[2]"][0] == "line_too_long"
+    assert f"{MAX_LINE_BYTES:,} bytes" in errors["rows[2]"][1]
+
+
+class Endless:
+    """An endless file: `line(n)` forever, counting what was read from it."""
+
+    def __init__(self, line: Callable[[int], bytes]) -> None:
+        self.line = line
+        self.lines = 0
+        self.read = 0
+
+    def readline(self, size: int = -1, /) -> bytes:
+        data = self.line(self.lines)[:size]
+        self.lines += 1
+        self.read += len(data)
+        return data
+
+
+def _valid(n: int, padding: int = 0) -> bytes:
+    note = "x" * padding
+    return f"GM{n % 10_000:04d},Ergens,{1900 + n // 10_000},{n},{note}\n".encode()
+
+
+def test_an_endless_file_stops_at_the_line_limit() -> None:
+    source = Endless(lambda n: b"cbs_code,name,year,population,note\n" if n == 0 else _valid(n))
+    with pytest.raises(ValidationFailed) as caught:
+        parse_cbs_file(source)
+    assert [e.code for e in caught.value.errors] == ["too_many_lines"]
+    assert source.lines == MAX_LINES + 1
+
+
+def test_an_endless_file_of_long_lines_stops_at_the_size_limit() -> None:
+    header = b"cbs_code,name,year,population,note\n"
+    source = Endless(lambda n: header if n == 0 else _valid(n, MAX_LINE_BYTES - 40))
+    with pytest.raises(ValidationFailed) as caught:
+        parse_cbs_file(source)
+    assert [e.code for e in caught.value.errors] == ["file_too_large"]
+    assert source.read <= MAX_FILE_BYTES + MAX_LINE_BYTES
+
+
+def test_an_endless_stream_of_zeros_stops_after_one_line() -> None:
+    source = Endless(lambda n: b"\x00" * 1_000_000)
+    assert _refused_from(source) == ["line_too_long"]
+    assert source.read == MAX_LINE_BYTES + 1
+
+
+def _refused_from(source: Endless) -> list[str]:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_cbs_file(source)
+    return [e.code for e in caught.value.errors]
+
+
+def test_reading_stops_after_too_many_errors() -> None:
+    source = Endless(lambda n: HEADER.encode() if n == 0 else b"GM0632,Woerden,2020,x\n")
+    codes = _refused_from(source)
+    assert len(codes) == MAX_ERRORS + 1
+    assert codes[-1] == "too_many_errors"
+    assert source.lines < MAX_ERRORS + 5
+
+
+def test_limits_are_the_documented_constants() -> None:
+    assert (MAX_LINE_BYTES, MAX_FILE_BYTES, MAX_LINES) == (4096, 16 * 2**20, 100_000)
+    assert population.MAX_POPULATION < 100_000_000
+
+
+@pytest.mark.parametrize("value", ["", " ", "x" * 301, "CBS\x1b[0m"])
+def test_the_source_label_is_short_printable_text(value: str) -> None:
+    with pytest.raises(ValidationFailed):
+        source_label(value)
+    assert source_label(" CBS StatLine ") == "CBS StatLine"
