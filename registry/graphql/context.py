@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +11,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -23,6 +24,8 @@ from registry.kit.errors import Conflict
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
 from registry.web.security import InvalidToken, resolve_actor
+
+logger = logging.getLogger(__name__)
 
 
 class Context(BaseContext, kw_only=True):
@@ -67,13 +70,15 @@ Info = StrawberryInfo[Context, None]
 async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
     factory: async_sessionmaker[AsyncSession] = state.session_factory
     try:
-        async with transaction(factory) as session:  # records a token's last use
+        # A reader: only a token's last use is recorded, which needs no write lock up front.
+        async with factory() as session, session.begin():
             actor = await resolve_actor(ASGIConnection(scope), session)
     except InvalidToken as error:
         raise NotAuthorizedException(error.message) from None
-    async with factory() as session:
-        lock = asyncio.Lock()
-        context = Context(
+    session = factory()
+    lock = asyncio.Lock()
+    try:
+        yield Context(
             session_factory=factory,
             read_session=session,
             lock=lock,
@@ -83,4 +88,15 @@ async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
             gateway=state.payment_gateway,
             report_jobs=state.report_jobs,
         )
-        yield context
+    finally:
+        await _close(session)
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close the request's read session; a connection that a cancelled field left broken
+    (its query was interrupted) cannot be rolled back and is discarded instead."""
+    try:
+        await session.close()
+    except SQLAlchemyError:
+        logger.warning("discarding a database connection left broken by a cancelled field")
+        await session.invalidate()
