@@ -7,6 +7,7 @@ holds one member at a time, however many members and years the registry has.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
@@ -105,20 +106,32 @@ async def write(
     writers: Mapping[str, ReportWriter],
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Stream the members into every writer at once; the files, in a stable order."""
-    for writer in writers.values():
-        writer.begin(prepared.header)
+    """Stream the members into every writer at once; the files, in a stable order.
+
+    Formatting (the PDF, the workbook) is CPU work: it runs in a worker thread, so the
+    service keeps answering other requests while a report is written.
+    """
+    ordered = [writers[name] for name in sorted(writers)]
+
+    def begin() -> None:
+        for writer in ordered:
+            writer.begin(prepared.header)
+
+    def add(member: MemberReport) -> None:
+        for writer in ordered:
+            writer.member(member)
+
+    def end() -> list[Path]:
+        return [path for w in ordered for path in w.end(prepared.totals, prepared.findings)]
+
+    await asyncio.to_thread(begin)
     done = 0
     async for member in member_reports(session, prepared.header.scope, prepared.later):
-        for writer in writers.values():
-            writer.member(member)
+        await asyncio.to_thread(add, member)
         done += 1
         if progress is not None:
             progress(done, prepared.header.members)
-    files: list[Path] = []
-    for name in sorted(writers):
-        files.extend(writers[name].end(prepared.totals, prepared.findings))
-    return files
+    return await asyncio.to_thread(end)
 
 
 def file_stem(scope: ReportScope) -> str:

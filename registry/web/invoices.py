@@ -8,6 +8,7 @@ payment never marks an invoice paid itself; the gateway's signed webhook does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -551,7 +552,8 @@ class InvoicePagesController(Controller):
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
         invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
-        return _download(to_pdf(document), "application/pdf", f"factuur-{invoice.number}.pdf")
+        pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
+        return _download(pdf, "application/pdf", f"factuur-{invoice.number}.pdf")
 
     @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
     async def ubl(

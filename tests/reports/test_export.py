@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.service import issue, run_invoices
 from registry.reports.export import export
-from registry.reports.service import sha256_of
+from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.service import prepare, sha256_of, write
 from registry.usage.service import UsageInput, record_usage
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
@@ -78,3 +80,29 @@ async def test_a_member_report_and_a_decimal_comma(billed: AsyncSession, tmp_pat
     assert "18304,65" in text
     assert "gr-meierijstad-noord" not in text
     assert done.prepared.header.members == 1
+
+
+class _ThreadRecorder:
+    """A report writer that notes which thread formats each part."""
+
+    def __init__(self) -> None:
+        self.threads: set[int] = set()
+
+    def begin(self, header: ReportHeader) -> None:
+        self.threads.add(threading.get_ident())
+
+    def member(self, report: MemberReport) -> None:
+        self.threads.add(threading.get_ident())
+
+    def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
+        self.threads.add(threading.get_ident())
+        return []
+
+
+async def test_formatting_runs_off_the_event_loop(billed: AsyncSession) -> None:
+    """The PDF and the workbook take seconds for a big cooperative: requests go on meanwhile."""
+    recorder = _ThreadRecorder()
+    prepared = await prepare(billed, ACTOR, 2023)
+    await write(billed, prepared, {"recorder": recorder})
+    assert recorder.threads
+    assert threading.get_ident() not in recorder.threads
