@@ -62,6 +62,18 @@ async def _about(
     return [d for d in differences if d.intent_id == invoice.gateway_intent_id]
 
 
+def _with_payments(db_url: str, localstripe: Localstripe) -> Settings:
+    """The app's settings with payments on localstripe."""
+    return Settings(
+        database_url=db_url,
+        session_secret=SESSION_SECRET,
+        stripe_api_key=API_KEY,
+        stripe_publishable_key=PUBLISHABLE_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=localstripe.url,
+    )
+
+
 def _payer() -> Any:
     from registry.auth.roles import Actor, ActorKind, Grant
 
@@ -172,14 +184,7 @@ async def test_the_webhook_endpoint_checks_signatures(
     stripe_client: stripe.StripeClient,
     webhooks: WebhookReceiver,
 ) -> None:
-    settings = Settings(
-        database_url=db_url,
-        session_secret=SESSION_SECRET,
-        stripe_api_key=API_KEY,
-        stripe_publishable_key=PUBLISHABLE_KEY,
-        stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=localstripe.url,
-    )
+    settings = _with_payments(db_url, localstripe)
     customer = await gateway.ensure_customer(member_code="nobody", name="Niemand", email=None)
     intent = await gateway.create_payment_intent(
         customer_id=customer,
@@ -230,14 +235,7 @@ async def test_twenty_deliveries_of_one_event_at_once_record_the_payment_once(
     await pay_by_card(session, payer, gateway, invoice.id, await _card(stripe_client))
     await session.commit()
     delivery = await webhooks.wait_for("payment_intent.succeeded", str(invoice.gateway_intent_id))
-    settings = Settings(
-        database_url=db_url,
-        session_secret=SESSION_SECRET,
-        stripe_api_key=API_KEY,
-        stripe_publishable_key=PUBLISHABLE_KEY,
-        stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=localstripe.url,
-    )
+    settings = _with_payments(db_url, localstripe)
     headers = {"Stripe-Signature": delivery.signature or ""}
     with LiveServer(settings) as server:
         async with httpx.AsyncClient(base_url=server.url) as client:

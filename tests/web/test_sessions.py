@@ -3,7 +3,6 @@ their CSRF token works in no other session. On both database backends."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -23,6 +22,7 @@ from registry.settings import Settings
 from registry.web.app import create_app
 from registry.web.security import InsecureConfiguration, check_settings
 from tests.web.conftest import SESSION_SECRET
+from tests.web.test_member_pages import csrf_token_in, log_in_as
 
 SESSION_COOKIE = "registry_session"
 CSRF_COOKIE = "registry_csrf"
@@ -48,20 +48,8 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
         yield client
 
 
-def csrf_token_in(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
-
-
 async def log_in(client: AsyncTestClient[Any], person: str = "wim-woerden") -> None:
-    page = await client.get("/inloggen")
-    response = await client.post(
-        "/inloggen/ontwikkeling",
-        data={"persoon": person, "_csrf_token": csrf_token_in(page.text)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
+    await log_in_as(client, person)
 
 
 async def member_page(client: AsyncTestClient[Any]) -> int:
