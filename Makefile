@@ -39,7 +39,7 @@ typecheck: setup
 pytest: setup
 	$(VENV)/bin/pytest
 
-# The fuzz tests also run in `make test`, with 100 examples on SQLite; this is the long run.
+# The fuzz tests also run in `make test`, with 100 examples per database; this is the long run.
 FUZZ_EXAMPLES ?= 2000
 fuzz: setup ## a long GraphQL fuzz run on both databases; findings kept in var/fuzz/
 	REGISTRY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) REGISTRY_FUZZ_BACKENDS=sqlite,postgresql \

@@ -10,7 +10,7 @@ collected with the shortest operation that shows it and reported together at the
 `make test` runs a small budget on SQLite; `make fuzz` a longer one on both backends:
 
     REGISTRY_FUZZ_EXAMPLES   examples per test (default 100)
-    REGISTRY_FUZZ_BACKENDS   comma-separated backends to fuzz (default: sqlite)
+    REGISTRY_FUZZ_BACKENDS   comma-separated backends to fuzz (default: both)
     REGISTRY_FUZZ_SEED       the seed (default fixed; another one explores other examples)
 """
 
@@ -42,7 +42,7 @@ from tests.api.conftest import GraphQLClient, grant, graphql_client
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "100"))
 SEED = int(os.environ.get("REGISTRY_FUZZ_SEED", "20251207"))
-BACKENDS = sorted(set(os.environ.get("REGISTRY_FUZZ_BACKENDS", "sqlite").split(",")))
+BACKENDS = sorted(set(os.environ.get("REGISTRY_FUZZ_BACKENDS", "sqlite,postgresql").split(",")))
 
 # Only the backends asked for: no database is set up for the others.
 pytestmark = [
