@@ -34,30 +34,54 @@ class InsecureConfiguration(RuntimeError):
 
 GENERATE_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 MIN_SECRET_LENGTH = 32
-MIN_DISTINCT_CHARACTERS = 12
-MIN_ENTROPY_BITS_PER_CHARACTER = 3.5
+MIN_SECRET_BITS = 100
+"""A random secret of this many bits cannot be guessed (`openssl rand -hex 16` has 128)."""
+MIN_RANDOMNESS = 0.8
+"""How close the characters' entropy must come to that of random characters of their kind."""
+_HEX = frozenset("0123456789abcdef")
+
+
+def _alphabet_size(secret: str) -> int:
+    """How many characters a random secret of this kind draws from (hex, base64, ...)."""
+    if secret.isdigit():
+        return 10
+    if set(secret.lower()) <= _HEX and (secret.islower() or secret.isupper()):
+        return 16
+    classes = (str.islower, str.isupper, str.isdigit)
+    size = sum(n for test, n in zip(classes, (26, 26, 10), strict=True) if any(map(test, secret)))
+    return size + (33 if any(not c.isalnum() for c in secret) else 0)
+
+
+def _entropy_per_character(secret: str) -> float:
+    """Shannon entropy of the characters with the Miller–Madow correction, which removes the
+    bias of a short sample (32 random hex characters would otherwise look too regular)."""
+    counts = Counter(secret)
+    n = len(secret)
+    plain = -sum(c / n * math.log2(c / n) for c in counts.values())
+    return plain + (len(counts) - 1) / (2 * n * math.log(2))
 
 
 def weak_secret(secret: str) -> str | None:
     """Why `secret` is too easy to guess for a session key, or None when it looks random.
 
     Long enough is not random enough: "aaaa…", a phrase, or "0123456789abcdef…" pass a
-    length check. A secret of secrets.token_urlsafe(48) passes these checks with room to spare.
+    length check. Random hex, base64 or `secrets.token_urlsafe(48)` pass these checks.
     """
     if len(secret) < MIN_SECRET_LENGTH:
         return f"it is shorter than {MIN_SECRET_LENGTH} characters"
-    if len(set(secret)) < MIN_DISTINCT_CHARACTERS:
-        return f"it has fewer than {MIN_DISTINCT_CHARACTERS} different characters"
-    counts = Counter(secret)
-    entropy = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
-    if entropy < MIN_ENTROPY_BITS_PER_CHARACTER:
-        return f"it has {entropy:.1f} bits of entropy per character, too few"
     for period in range(1, len(secret) // 2 + 1):
         if all(secret[i] == secret[i % period] for i in range(len(secret))):
             return "it repeats a pattern"
     steps = [ord(b) - ord(a) for a, b in pairwise(secret)]
     if sum(1 for step in steps if abs(step) <= 1) * 2 > len(steps):
         return "it is mostly a run of consecutive characters"
+    entropy = _entropy_per_character(secret)
+    # A short sample cannot show more different characters than it has.
+    attainable = math.log2(min(_alphabet_size(secret), len(secret)))
+    if entropy < MIN_RANDOMNESS * attainable:
+        return f"its characters are not random enough ({entropy:.1f} bits each)"
+    if entropy * len(secret) < MIN_SECRET_BITS:
+        return f"it holds about {entropy * len(secret):.0f} bits, fewer than {MIN_SECRET_BITS}"
     return None
 
 

@@ -3,8 +3,10 @@ their CSRF token works in no other session. On both database backends."""
 
 from __future__ import annotations
 
+import base64
+import random
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +22,7 @@ from registry.demo import load_demo
 from registry.kit.types import utcnow
 from registry.settings import Settings
 from registry.web.app import create_app
-from registry.web.security import InsecureConfiguration, check_settings
+from registry.web.security import InsecureConfiguration, check_settings, weak_secret
 from tests.web.conftest import SESSION_SECRET
 from tests.web.test_member_pages import csrf_token_in, log_in_as
 
@@ -198,6 +200,7 @@ async def test_a_csrf_token_of_another_session_is_refused(settings: Settings) ->
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF",
         "test-session-secret-of-at-least-32-chars",
         "correct horse battery staple correct horse",
+        "my-very-secret-session-key-for-the-registry",
         "short-but-random-Xk29",
     ],
 )
@@ -206,6 +209,25 @@ def test_production_refuses_a_guessable_session_secret(secret: str) -> None:
     with pytest.raises(InsecureConfiguration, match="REGISTRY_SESSION_SECRET is too weak") as error:
         check_settings(settings)
     assert "secrets.token_urlsafe(48)" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "generate",
+    [
+        lambda rng: rng.randbytes(16).hex(),  # openssl rand -hex 16
+        lambda rng: rng.randbytes(32).hex().upper(),
+        lambda rng: base64.urlsafe_b64encode(rng.randbytes(32)).decode().rstrip("="),
+        lambda rng: base64.b64encode(rng.randbytes(32)).decode(),  # openssl rand -base64 32
+    ],
+    ids=["hex-16", "HEX-32", "urlsafe-32", "base64-32"],
+)
+def test_secrets_of_the_usual_random_kinds_are_accepted(
+    generate: Callable[[random.Random], str],
+) -> None:
+    """However a random secret was made, it is not refused (500 of each kind, seeded)."""
+    rng = random.Random(20261207)
+    refused = [s for s in (generate(rng) for _ in range(500)) if weak_secret(s) is not None]
+    assert refused == []
 
 
 def test_production_needs_a_session_secret_and_accepts_a_random_one() -> None:
