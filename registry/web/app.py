@@ -15,6 +15,7 @@ from litestar.exceptions import (
 )
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -31,7 +32,7 @@ from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.fees import FeePagesController
-from registry.web.headers import security_headers
+from registry.web.headers import new_style_nonce, security_headers
 from registry.web.i18n import configure_templates
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import LoginController, csrf_middleware, forbidden_page
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     base = make_graphql_controller(
         schema,
         path=GRAPHQL_PATH,
+        # Development mode only; the page is ours (`render_graphql_ide`), not Strawberry's.
         graphql_ide="graphiql" if settings.dev_mode else None,
         allow_queries_via_get=settings.dev_mode,
         context_getter=context_getter,
@@ -105,6 +107,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     400, "the request body must be a JSON object with a `query`"
                 )
             return decoded
+
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Template:
+            """GraphiQL from the registry's own static files, with no inline script (Strawberry's
+            page loads it from a CDN). Its dialogs add a `<style>` element: the page's policy
+            allows one with this response's nonce, which the page hands to GraphiQL."""
+            nonce = new_style_nonce(request.scope.setdefault("state", {}))
+            return Template(
+                "graphql/graphiql.html",
+                context={"endpoint": GRAPHQL_PATH, "style_nonce": nonce},
+            )
 
     graphql = Router(
         path="/",

@@ -1,14 +1,20 @@
 """Browser security headers on every response: a Content-Security-Policy and its companions.
 
 One `before_send` hook sets them, so no page, file, error or API answer goes without. Pages
-load scripts and styles only from this site (no inline scripts, styles or event handlers);
+(GraphiQL in development mode too) load scripts, styles and fonts only from this site (no
+inline scripts, styles or event handlers);
 the payment page also loads Stripe.js from where the settings say it lives (`stripe_js_url`)
 and talks to the Stripe API it names (`stripe_api_base`). Handlers opt into that policy
 with `opt={CSP_OPT: PAYMENT_POLICY}`.
+
+A response may allow `<style>` elements that carry a nonce of its own: the handler puts a
+fresh one in `request.state` under `STYLE_NONCE` (see `new_style_nonce`). Only GraphiQL in
+development mode does: its dialogs add a `<style>` element while open. Scripts never get one.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +28,7 @@ from registry.settings import Settings
 
 CSP_OPT = "content_security_policy"
 PAYMENT_POLICY = "payment"
+STYLE_NONCE = "csp_style_nonce"
 
 Policy = Mapping[str, tuple[str, ...]]
 
@@ -73,25 +80,23 @@ def payment_policy(settings: Settings) -> Policy:
     )
 
 
-def graphiql_policy() -> Policy:
-    """Development mode only: Strawberry's GraphiQL page has inline scripts and loads its
-    assets from unpkg.com."""
-    cdn = "https://unpkg.com"
-    return _merge(
-        BASE_POLICY,
-        {"script-src": ("'unsafe-inline'", cdn), "style-src": ("'unsafe-inline'", cdn)},
-    )
+def new_style_nonce(state: dict[str, Any]) -> str:
+    """A fresh nonce that this response's policy allows `<style>` elements to carry."""
+    nonce = secrets.token_urlsafe(18)
+    state[STYLE_NONCE] = nonce
+    return nonce
+
+
+def with_style_nonce(policy: Policy, nonce: str) -> Policy:
+    return _merge(policy, {"style-src": (f"'nonce-{nonce}'",)})
 
 
 def security_headers(
     settings: Settings,
 ) -> Callable[[Message, Scope], Coroutine[Any, Any, None]]:
     """The `before_send` hook that puts the headers on every response."""
-    policies = {
-        None: render_policy(BASE_POLICY),
-        PAYMENT_POLICY: render_policy(payment_policy(settings)),
-    }
-    graphiql = render_policy(graphiql_policy())
+    policies = {None: BASE_POLICY, PAYMENT_POLICY: payment_policy(settings)}
+    rendered = {name: render_policy(policy) for name, policy in policies.items()}
 
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
@@ -99,13 +104,13 @@ def security_headers(
         headers = MutableScopeHeaders.from_message(message)
         handler = scope.get("route_handler")
         chosen = handler.opt.get(CSP_OPT) if handler is not None else None
-        policy = policies.get(chosen, policies[None])
-        if (
-            settings.dev_mode
-            and scope.get("path", "").startswith("/graphql")
-            and headers.get("content-type", "").startswith("text/html")
-        ):
-            policy = graphiql
+        if chosen not in policies:
+            chosen = None
+        nonce = (scope.get("state") or {}).get(STYLE_NONCE)
+        if isinstance(nonce, str):
+            policy = render_policy(with_style_nonce(policies[chosen], nonce))
+        else:
+            policy = rendered[chosen]
         headers["content-security-policy"] = policy
         for name, value in STATIC_HEADERS.items():
             headers[name] = value

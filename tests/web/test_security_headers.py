@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -110,12 +111,47 @@ def test_only_the_payment_page_may_load_stripe_js(demo_db: str) -> None:
     assert "unsafe-inline" not in stripe_itself
 
 
-async def test_graphiql_gets_its_own_policy_in_development_only(demo_db: str) -> None:
+async def test_graphiql_is_served_from_the_registry_in_development_only(demo_db: str) -> None:
+    html = {"Accept": "text/html"}
     settings = Settings(database_url=demo_db, dev_mode=True, session_secret=SESSION_SECRET)
+    nonces = []
     async with AsyncTestClient(app=create_app(settings)) as client:
-        page = await client.get("/graphql", headers={"Accept": "text/html"})
-        assert page.status_code == 200
-        csp = page.headers["content-security-policy"]
-        assert "frame-ancestors 'none'" in csp
-        assert "script-src 'self' 'unsafe-inline' https://unpkg.com" in csp
+        for _ in range(2):
+            page = await client.get("/graphql", headers=html)
+            assert page.status_code == 200
+            assert page.headers["content-type"].startswith("text/html")
+            # The site's policy; <style> elements only with this response's nonce.
+            (nonce,) = re.findall(r'data-style-nonce="([^"]+)"', page.text)
+            assert_secured(
+                page, BASE_CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+            )
+            nonces.append(nonce)
+            scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page.text, re.S)
+            assert [src for src, _ in scripts] == [
+                ' src="/static/vendor/graphiql/react.production.min.js"',
+                ' src="/static/vendor/graphiql/react-dom.production.min.js"',
+                ' src="/static/vendor/graphiql/graphiql.min.js"',
+                ' src="/static/js/graphiql.js"',
+            ]
+            assert all(body.strip() == "" for _, body in scripts)
+            assert "<style" not in page.text
+            assert " style=" not in page.text
+            assert "unpkg" not in page.text
+            for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
+                served = await client.get(asset)
+                assert served.status_code == 200, asset
+                assert_secured(served)
+        assert nonces[0] != nonces[1]
+        css = await client.get("/static/vendor/graphiql/graphiql.min.css")
+        assert "data:font" not in css.text
         assert_secured(await client.get("/"))
+        answer = await client.post("/graphql", json={"query": "{ me { kind } }"})
+        assert answer.status_code == 200
+        assert_secured(answer)
+
+    production = Settings(database_url=demo_db, session_secret=SESSION_SECRET)
+    async with AsyncTestClient(app=create_app(production)) as client:
+        page = await client.get("/graphql", headers=html)
+        assert page.status_code == 404
+        assert "graphiql" not in page.text.lower()
+        assert_secured(page)
