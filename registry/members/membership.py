@@ -140,7 +140,7 @@ class ExitCharge:
 def exit_charge(
     requested: Cents, rate: Decimal, inhabitants: int, reference_date: date, year: int
 ) -> ExitCharge:
-    """Leaving may cost at most one full year's contribution (DESIGN §4)."""
+    """Leaving may cost at most one full year's contribution (docs/rules.md, exit charge cap)."""
     if requested < 0:
         raise ValidationFailed.single(
             "exitCharge", "negative", "the exit charge must not be negative"

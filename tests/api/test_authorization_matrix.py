@@ -1,7 +1,8 @@
 """Every query and mutation against every role: the declared policy is the enforced one.
 
-EXPECTED is the specification, written by hand from the roles in DESIGN.md. A field that is
-added to the schema without being listed here (and without a policy) fails this test.
+EXPECTED is the specification, written by hand from the roles in docs/rules.md ("Who may do
+what") and the README's roles table. A field that is added to the schema without being listed
+here (and without a policy) fails this test.
 """
 
 from __future__ import annotations
