@@ -29,9 +29,10 @@ web/static/vendor/.built: web/package.json web/package-lock.json $(VENV)/.synced
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
 
-lint: setup
+lint: setup ## style, formatting and the import contracts of pyproject.toml ([tool.importlinter])
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy

@@ -19,6 +19,7 @@ from sqlalchemy import Column, Date, Integer, MetaData, String, Table, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.harness import backends, fresh_database
+from registry.app import create_app
 from registry.auth.roles import system_actor
 from registry.auth.service import TokenInput, create_token
 from registry.catalogue.models import ApplicationStatus
@@ -29,7 +30,6 @@ from registry.members.service import MemberInput, create_member
 from registry.settings import Settings
 from registry.usage.models import Metric
 from registry.usage.service import AdoptionInput, adopt
-from registry.web.app import create_app
 
 CALLS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 """Calls of 5,000 records each, one application per call (its own 1,250 months)."""

@@ -126,7 +126,7 @@ def serve(
     else:
         out.print(f"Online payment through {settings.stripe_api_base or 'Stripe'}.")
     uvicorn.run(
-        "registry.web.app:create_app",
+        "registry.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,

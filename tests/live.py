@@ -13,8 +13,8 @@ import time
 
 import uvicorn
 
+from registry.app import create_app
 from registry.settings import Settings
-from registry.web.app import create_app
 
 
 def free_port() -> int:

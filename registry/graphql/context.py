@@ -20,10 +20,10 @@ from registry.auth.roles import Actor
 from registry.billing.gateway import PaymentGateway
 from registry.db import transaction
 from registry.graphql.loaders import Loaders
+from registry.http.security import InvalidToken, resolve_actor
 from registry.kit.errors import Conflict
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
-from registry.web.security import InvalidToken, resolve_actor
 
 logger = logging.getLogger(__name__)
 

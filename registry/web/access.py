@@ -17,13 +17,14 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect
 
 from registry.auth.policy import Permission, allows
+from registry.http import GRAPHQL_PATH
+from registry.http.security import InvalidToken, resolve_actor
 from registry.members import repository as members
-from registry.web.security import InvalidToken, resolve_actor
 
 AUDIENCE = "audience"
 NEXT_PARAM = "volgende"
 # The API checks every field itself (see registry.graphql.permissions); files are public.
-EXEMPT_PREFIXES = ("/graphql", "/static")
+EXEMPT_PREFIXES = (GRAPHQL_PATH, "/static")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.db import begin_writing
-from registry.web.security import InvalidToken, resolve_actor
+from registry.http.security import InvalidToken, resolve_actor
 
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 CurrentActor: TypeAlias = NamedDependency[Actor]

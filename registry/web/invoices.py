@@ -32,6 +32,7 @@ from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.pdf import to_pdf
 from registry.billing.rules import Vat, outstanding, vat_groups
 from registry.billing.ubl import to_ubl
+from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from registry.members import repository as members
@@ -39,7 +40,6 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
-from registry.web.headers import CSP_OPT, PAYMENT_POLICY
 from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"

@@ -12,15 +12,13 @@ Every failure on the way back from the provider ends on a translated 400 page.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
-import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 import httpx
@@ -36,25 +34,19 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 from litestar import Controller, Request, get, post
-from litestar.config.csrf import CSRFConfig
-from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.middleware import DefineMiddleware
-from litestar.middleware._utils import should_bypass_middleware
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from litestar.types import Receive, Scope, Send
-from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import service, sessions
-from registry.demo import DEMO_PEOPLE, DEV_LOGIN_ISSUER, MEMBERS
+from registry.http import GRAPHQL_PATH
+from registry.http.csrf import CSRF_FAILED
+from registry.http.security import SESSION_ID_KEY, SESSION_NAME_KEY
 from registry.settings import OidcProvider, Settings
 from registry.web.access import NEXT_PARAM, audience
 from registry.web.deps import DbSession
 from registry.web.pages import render
-from registry.web.security import SESSION_ID_KEY, SESSION_NAME_KEY
 
 DEFAULT_NEXT = "/mijn"
 PENDING_KEY = "login"
@@ -397,8 +389,43 @@ async def start_session(
     request.set_session({SESSION_ID_KEY: session_id, SESSION_NAME_KEY: name})
 
 
+# -- Development login ----------------------------------------------------------------------
+
+DEV_LOGIN = "dev_login"
+"""App state: the `DevLogin`, only when the application composes the development login."""
+
+
+class DevPerson(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DevLogin:
+    """Whom the development login offers, each with the name of their member (or ""), and
+    the issuer they sign in at. Built by `registry.web.dev_login` from the demo people."""
+
+    issuer: str
+    people: Sequence[tuple[DevPerson, str]]
+
+    def person(self, key: object) -> DevPerson | None:
+        return next((p for p, _ in self.people if p.key == key), None)
+
+
 def dev_login_enabled(settings: Settings) -> bool:
     return settings.dev_mode and settings.dev_login
+
+
+def dev_login_of(request: Request[Any, Any, Any]) -> DevLogin | None:
+    """The development login when it is on and composed, else None."""
+    dev = request.app.state.get(DEV_LOGIN)
+    if not isinstance(dev, DevLogin) or not dev_login_enabled(request.app.state.settings):
+        return None
+    return dev
 
 
 def _failure(request: Request[Any, Any, Any], reason: FailureReason, detail: str = "") -> Template:
@@ -412,85 +439,14 @@ def _failure(request: Request[Any, Any, Any], reason: FailureReason, detail: str
     )
 
 
-# -- CSRF and refusals ----------------------------------------------------------------------
-
-CSRF_COOKIE = "registry_csrf"
-CSRF_FAILED = "CSRF token verification failed"
-
-
-def csrf_config(settings: Settings) -> CSRFConfig:
-    """Forms that change data carry a token (`_csrf_token`) that must match a cookie.
-
-    /graphql is left out here: it is a JSON API that guards itself; the payment webhook
-    is signed by the gateway instead.
-    """
-    if settings.session_secret is not None:
-        secret = settings.session_secret.get_secret_value()
-    else:
-        secret = secrets.token_hex(32)
-    return CSRFConfig(
-        secret=hashlib.sha256(f"csrf:{secret}".encode()).hexdigest(),
-        cookie_name=CSRF_COOKIE,
-        cookie_secure=not settings.dev_mode,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-        exclude=["^/graphql", "^/static/", "^/betalingen/webhook"],
-    )
-
-
-def csrf_middleware(settings: Settings) -> DefineMiddleware:
-    """Litestar's CSRF middleware, with the token bound to the login session (see below)."""
-    return DefineMiddleware(SessionCsrfMiddleware, config=csrf_config(settings))
-
-
-class SessionCsrfMiddleware(CSRFMiddleware):
-    """CSRF protection whose token, once a person is logged in, belongs to their session.
-
-    Anonymous requests use Litestar's double-submit cookie. With a login session the token
-    is derived from the session's secret id (`sessions.csrf_token`), so a token from before
-    the login, or from another session (even sent with that session's CSRF cookie), is
-    refused. Runs inside the session middleware, which has loaded the session by then.
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        data = scope.get("session")
-        session_id = data.get(SESSION_ID_KEY) if isinstance(data, dict) else None
-        if (
-            scope["type"] != ScopeType.HTTP
-            or not isinstance(session_id, str)
-            or should_bypass_middleware(
-                scope=scope,
-                scopes=self.scopes,
-                exclude_opt_key=self.config.exclude_from_csrf_key,
-                exclude_path_pattern=self.exclude,
-            )
-        ):
-            await super().__call__(scope, receive, send)
-            return
-        expected = sessions.csrf_token(session_id)
-        request: Request[Any, Any, Any] = scope["litestar_app"].request_class(
-            scope=scope, receive=receive
-        )
-        if request.method not in self.config.safe_methods:
-            submitted = request.headers.get(self.config.header_name)
-            if not submitted and request.content_type[0] in {
-                RequestEncodingType.URL_ENCODED,
-                RequestEncodingType.MULTI_PART,
-            }:
-                submitted = (await request.form()).get("_csrf_token")
-            if not isinstance(submitted, str) or not hmac.compare_digest(
-                submitted.encode(), expected.encode()
-            ):
-                raise PermissionDeniedException(CSRF_FAILED)
-        ScopeState.from_scope(scope).csrf_token = expected
-        await self.app(scope, receive, send)
+# -- Refusals -------------------------------------------------------------------------------
 
 
 def forbidden_page(
     request: Request[Any, Any, Any], exc: PermissionDeniedException
 ) -> Response[Any]:
     """The translated 403 page; a refused form (CSRF) says to reload and try again."""
-    if request.url.path.startswith("/graphql"):
+    if request.url.path.startswith(GRAPHQL_PATH):
         return Response({"status_code": 403, "detail": exc.detail}, status_code=403)
     return render(
         request, "errors/403.html", {"csrf_failed": exc.detail == CSRF_FAILED}, status_code=403
@@ -507,7 +463,7 @@ class LoginController(Controller):
     @get("/inloggen", name="login", opt=audience())
     async def choose(self, request: Request[Any, Any, Any]) -> Template:
         settings: Settings = request.app.state.settings
-        member_names = {m.code: m.name for m in MEMBERS}
+        dev = dev_login_of(request)
         return render(
             request,
             "auth/login.html",
@@ -515,8 +471,8 @@ class LoginController(Controller):
                 "providers": settings.oidc_providers,
                 "next_url": local_path(request.query_params.get(NEXT_PARAM)),
                 "next_param": NEXT_PARAM,
-                "dev_login": dev_login_enabled(settings),
-                "dev_people": [(p, member_names.get(p.member or "", "")) for p in DEMO_PEOPLE],
+                "dev_login": dev is not None,
+                "dev_people": dev.people if dev is not None else (),
             },
         )
 
@@ -622,14 +578,15 @@ class LoginController(Controller):
 
     @post("/inloggen/ontwikkeling", name="dev-login", status_code=303, opt=audience())
     async def dev_login(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:
-        if not dev_login_enabled(request.app.state.settings):
+        dev = dev_login_of(request)
+        if dev is None:
             raise NotFoundException("the development login is off")
         form = await request.form()
-        person = next((p for p in DEMO_PEOPLE if p.key == form.get("persoon")), None)
+        person = dev.person(form.get("persoon"))
         if person is None:
             raise NotFoundException("no such demo person")
         user = await service.login(
-            db_session, issuer=DEV_LOGIN_ISSUER, subject=person.key, name=person.name, email=""
+            db_session, issuer=dev.issuer, subject=person.key, name=person.name, email=""
         )
         await start_session(request, db_session, user.id, user.name or person.name)
         return Redirect(local_path(form.get(NEXT_PARAM)), status_code=303)

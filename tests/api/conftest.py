@@ -12,15 +12,15 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.auth import sessions
 from registry.auth.models import RoleAssignment, User
 from registry.auth.roles import Role
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
+from registry.http.security import SESSION_ID_KEY, session_config
 from registry.members import repository as members
 from registry.settings import Settings
-from registry.web.app import create_app
-from registry.web.security import SESSION_ID_KEY, session_config
 from tests.live import LiveServer
 
 

@@ -13,12 +13,12 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from registry.app import create_app
 from registry.auth.roles import system_actor
 from registry.catalogue.service import ApplicationInput, ReleaseInput, add_release
 from registry.catalogue.service import create_application as create
 from registry.demo import MEMBERS, load_demo
 from registry.settings import Settings
-from registry.web.app import create_app
 from tests.api.conftest import GraphQLClient
 
 ACTOR = system_actor("test")

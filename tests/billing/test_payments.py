@@ -11,6 +11,7 @@ import stripe
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.auth.roles import Role
 from registry.billing import repository
 from registry.billing.models import Invoice, InvoiceStatus, SettlementKind
@@ -27,7 +28,6 @@ from registry.billing.service import (
 from registry.billing.stripe_gateway import StripeGateway
 from registry.kit.errors import ValidationFailed
 from registry.settings import Settings
-from registry.web.app import create_app
 from tests.api.conftest import SESSION_SECRET
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.live import LiveServer

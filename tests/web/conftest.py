@@ -18,13 +18,13 @@ from oidc_provider_mock import run_server_in_thread
 from playwright.async_api import Browser, Page, Route, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.auth.roles import system_actor
 from registry.auth.service import RoleInput, assign_role
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
-from registry.web.app import create_app
 from tests.live import LiveServer, free_port
 from tests.web.catalogue_data import fill
 

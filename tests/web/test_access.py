@@ -6,9 +6,9 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 
+from registry.app import create_app
 from registry.settings import Settings
 from registry.web.access import audience, check_pages, page_guard
-from registry.web.app import create_app
 
 
 @get("/open", opt=audience())

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from registry.app import create_app
 from registry.costs.models import AllocationRun
 from registry.costs.service import run_allocation, run_settlement
 from registry.db import create_engine, create_session_factory, transaction
 from registry.migrate import upgrade
-from registry.web.app import create_app
 from tests.web import costs_data
 from tests.web.costs_data import ACTOR, BROKEN_POOL, POOL, SETTLEMENT, SHARES
 from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as

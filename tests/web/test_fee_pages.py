@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.db import transaction
 from registry.fees.models import FeeRun
 from registry.members.population import parse_cbs_csv
 from registry.members.service import import_population
 from registry.web import fees as fees_pages
-from registry.web.app import create_app
 from tests.web.fees_data import (
     ACTOR,
     GR_2020,

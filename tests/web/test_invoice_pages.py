@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.billing import service
 from registry.billing.document import DocumentKind
 from registry.billing.models import Invoice, InvoiceStatus, Settlement
 from registry.db import create_engine, create_session_factory
 from registry.migrate import upgrade
-from registry.web.app import create_app
 from tests.billing.test_ubl import schema
 from tests.live import LiveServer
 from tests.web import billing_data

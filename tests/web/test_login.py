@@ -23,12 +23,12 @@ from oidc_provider_mock import run_server_in_thread
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.auth import sessions
 from registry.auth.models import LoginSession, User
+from registry.http.security import session_config
 from registry.settings import OidcProvider, Settings
-from registry.web.app import create_app
 from registry.web.login import local_path
-from registry.web.security import session_config
 from tests.web.conftest import SESSION_SECRET, OidcMock, give_role
 
 # The mock provider's own Authlib server code warns about its deprecated configuration.

@@ -11,12 +11,12 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.auth import service as auth
 from registry.auth.roles import system_actor
 from registry.db import transaction
+from registry.http.security import InsecureConfiguration
 from registry.settings import Settings
-from registry.web.app import create_app
-from registry.web.security import InsecureConfiguration
 from tests.web.conftest import SESSION_SECRET
 
 

@@ -11,10 +11,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.db import transaction
 from registry.fees.service import run_fees
 from registry.members.service import MergerInput, merge_municipalities
-from registry.web.app import create_app
 from tests.web.fees_data import ACTOR, GR_2020, RATED_YEAR, WOERDEN_2020
 from tests.web.test_member_pages import dev_settings, log_in_as
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from registry.app import create_app
 from registry.auth.roles import system_actor
 from registry.costs.models import AllocationRun, CostCategory
 from registry.costs.service import EntryInput, add_entry
 from registry.db import create_engine, create_session_factory, transaction
-from registry.web.app import create_app
 from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 from tests.web.test_usage_pages import _count, demo_template, demo_url
 

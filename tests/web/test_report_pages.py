@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from registry.app import create_app
 from registry.reports.jobs import ReportJob, ReportJobs
-from registry.web.app import create_app
 from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 
 YEAR = 2026

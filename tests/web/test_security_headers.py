@@ -9,11 +9,11 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.db import transaction
 from registry.demo import load_demo
+from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.settings import Settings
-from registry.web.app import create_app
-from registry.web.headers import CSP_OPT, PAYMENT_POLICY
 from tests.web.conftest import SESSION_SECRET
 from tests.web.test_sessions import csrf_token_in
 
@@ -95,7 +95,7 @@ def test_only_the_payment_page_may_load_stripe_js(demo_db: str) -> None:
     }
     assert marked == {"/facturen/{invoice_id:int}/betalen"}
 
-    from registry.web.headers import payment_policy, render_policy
+    from registry.http.headers import payment_policy, render_policy
 
     assert (
         render_policy(payment_policy(settings))

@@ -15,14 +15,14 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.app import create_app
 from registry.auth import sessions
 from registry.auth.models import LoginSession, User
 from registry.db import transaction
 from registry.demo import load_demo
+from registry.http.security import InsecureConfiguration, check_settings, weak_secret
 from registry.kit.types import utcnow
 from registry.settings import Settings
-from registry.web.app import create_app
-from registry.web.security import InsecureConfiguration, check_settings, weak_secret
 from tests.web.conftest import SESSION_SECRET
 from tests.web.test_member_pages import csrf_token_in, log_in_as
 

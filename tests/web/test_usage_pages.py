@@ -10,11 +10,11 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
+from registry.app import create_app
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.usage.models import Adoption, UsageRecord
-from registry.web.app import create_app
 from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 
 
