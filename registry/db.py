@@ -84,10 +84,8 @@ async def begin_writing(session: AsyncSession) -> None:
     On SQLite the transaction then holds the database's write lock from its start; on
     PostgreSQL nothing changes (writers serialise on the rows and resources they lock).
     """
-    connection = await session.connection(execution_options={WRITER: True})
-    if not connection.sync_connection or not connection.sync_connection.get_execution_options().get(
-        WRITER
-    ):
+    connection = (await session.connection(execution_options={WRITER: True})).sync_connection
+    if connection is None or not connection.get_execution_options().get(WRITER):
         raise RuntimeError("begin_writing must come before the session's first statement")
 
 
