@@ -41,7 +41,10 @@ from registry.settings import PROJECT_ROOT, Settings
 from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
 
 QUICK = 1.0
-"""Seconds within which an abusive document is answered (it took 4 to 16 before)."""
+"""CPU seconds within which an abusive document is answered (it took 4 to 16 before).
+
+CPU time of this process (the app runs in it), not wall-clock time, so that other work on
+the machine cannot make the tests fail."""
 
 
 def nested(levels: int, field: str = "a") -> str:
@@ -101,9 +104,10 @@ def many_reports(count: int = MAX_ALIASES) -> str:
 
 
 async def timed(api: GraphQLClient, query: str) -> tuple[dict[str, Any], float]:
-    start = time.perf_counter()
+    """The answer and the CPU seconds it took."""
+    start = time.process_time()
     body = await api.execute(query)
-    return body, time.perf_counter() - start
+    return body, time.process_time() - start
 
 
 async def test_fragment_bomb_is_refused_before_validation(api: GraphQLClient) -> None:
@@ -178,25 +182,18 @@ async def test_expensive_fields_have_a_budget(api: GraphQLClient) -> None:
 
 @pytest.mark.parametrize("abusive", ["bomb", "repeated", "reports"])
 async def test_abuse_does_not_hold_up_other_requests(api: GraphQLClient, abusive: str) -> None:
+    """Sent together with a trivial query: both are answered, and all the work for both
+    takes well under a second of CPU, so the abusive one cannot occupy the service."""
     query = {"bomb": fragment_bomb(), "repeated": repeated_field(), "reports": many_reports()}[
         abusive
     ]
-    start = time.perf_counter()
-    finished: dict[str, float] = {}
-
-    async def send(name: str, text: str) -> dict[str, Any]:
-        body = await api.execute(text)
-        finished[name] = time.perf_counter() - start
-        return body
-
-    refused, trivial = await asyncio.gather(
-        send("abusive", query), send("trivial", "{ __typename }")
-    )
+    start = time.process_time()
+    refused, trivial = await asyncio.gather(api.execute(query), api.execute("{ __typename }"))
+    cpu = time.process_time() - start
     assert trivial == {"data": {"__typename": "Query"}}
     assert refused["data"] is None
     assert refused["errors"], refused
-    assert finished["abusive"] < QUICK, finished
-    assert finished["trivial"] < QUICK, finished
+    assert cpu < QUICK, cpu
 
 
 async def test_deepest_real_query_is_allowed(api: GraphQLClient) -> None:
