@@ -79,6 +79,7 @@ from registry.kit.errors import (
 from registry.kit.money import parse_euro, parse_rate, to_cents
 from registry.kit.types import utcnow
 from registry.members import repository as members
+from registry.members.lookup import member_or_refuse
 from registry.members.models import Member
 from registry.settings import Settings
 
@@ -91,13 +92,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _require(actor: Actor, permission: Permission, member_id: int | None, why: str) -> None:
     if not allows(actor, permission, member_id):
         raise Forbidden(why)
-
-
-async def _member(session: AsyncSession, code: str, field: str = "member") -> Member:
-    member = await members.member_by_code(session, code)
-    if member is None:
-        raise ValidationFailed.single(field, "unknown_member", f"no member with code {code!r}")
-    return member
 
 
 async def lock_members(session: AsyncSession, member_ids: Iterable[int]) -> None:
@@ -142,7 +136,7 @@ async def set_billing_details(
     session: AsyncSession, actor: Actor, member_code: str, data: BillingDetailsInput
 ) -> BillingAccount:
     """The address, e-mail and purchase-order reference a member's invoices carry."""
-    member = await _member(session, member_code)
+    member = await member_or_refuse(session, member_code)
     _require(
         actor,
         Permission.BILLING_DETAILS_MANAGE,
@@ -980,7 +974,7 @@ async def invoices_of(
     statuses: Sequence[InvoiceStatus] | None = None,
 ) -> list[Invoice]:
     """Every invoice, or one member's; drafts are the directie's work and only it sees them."""
-    member = await _member(session, member_code, "memberCode") if member_code else None
+    member = await member_or_refuse(session, member_code, "memberCode") if member_code else None
     _require(
         actor,
         Permission.INVOICES_READ,
