@@ -59,6 +59,7 @@ from registry.billing.rules import (
     idempotency_key,
     invoice_number,
     is_overdue,
+    line_vat_groups,
     outstanding,
     overbilled_keys,
     split_credit,
@@ -679,8 +680,9 @@ async def credit(
     _require(actor, Permission.BILLING_MANAGE, None, "only the directie issues credit notes")
     original = await _locked_invoice(session, invoice_id)
     errors = ErrorCollector()
-    if original.kind is not DocumentKind.INVOICE or original.status is InvoiceStatus.DRAFT:
-        errors.add("invoice", "not_creditable", "only an issued invoice can be credited")
+    problem = why_not_creditable(original)
+    if problem is not None:
+        errors.errors.append(problem)
     if not reason.strip():
         errors.add("reason", "required", "say why the invoice is corrected")
     chosen = [
@@ -700,11 +702,7 @@ async def credit(
         )
     member = await session.get(Member, original.member_id)
     assert member is not None
-    groups = vat_groups(
-        (-line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
-        for line in chosen
-    )
-    total = totals(groups)
+    total = totals(line_vat_groups(chosen, sign=-1))
     note = Invoice(
         member_id=original.member_id,
         member_code=original.member_code,
@@ -1019,10 +1017,7 @@ async def document_of(
         )
         for line in invoice.lines
     ]
-    groups = vat_groups(
-        (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
-        for line in invoice.lines
-    )
+    groups = line_vat_groups(invoice.lines)
     sign = -1 if invoice.kind is DocumentKind.CREDIT_NOTE else 1
     return InvoiceDocument(
         kind=invoice.kind,
@@ -1073,6 +1068,13 @@ def why_not_payable(invoice: Invoice) -> FieldError | None:
             "partly_settled",
             "part of this invoice is settled already; pay the rest by bank transfer",
         )
+    return None
+
+
+def why_not_creditable(invoice: Invoice) -> FieldError | None:
+    """Why an invoice cannot be credited, or None: only an issued invoice can."""
+    if invoice.kind is not DocumentKind.INVOICE or invoice.status is InvoiceStatus.DRAFT:
+        return FieldError("invoice", "not_creditable", "only an issued invoice can be credited")
     return None
 
 

@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import repository, service
-from registry.billing.document import DocumentKind, InvoiceDocument
+from registry.billing.document import InvoiceDocument
 from registry.billing.gateway import PaymentGateway
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.pdf import to_pdf
-from registry.billing.rules import Vat, outstanding, vat_groups
+from registry.billing.rules import line_vat_groups, outstanding
 from registry.billing.ubl import to_ubl
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
@@ -244,6 +244,7 @@ async def _invoice_page(
         else None
     )
     credited = await repository.credited_line_keys(db_session, invoice.id)
+    creditable = [line for line in invoice.lines if line.item_key not in credited]
     is_open = invoice.status in service.OPEN
     payable = service.why_not_payable(invoice) is None and allows(
         actor, Permission.INVOICES_PAY, invoice.member_id
@@ -256,10 +257,7 @@ async def _invoice_page(
             "active_page": "mine" if invoice.member_id in actor.member_ids else "invoices",
             "invoice": invoice,
             "member": member,
-            "groups": vat_groups(
-                (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
-                for line in invoice.lines
-            ),
+            "groups": line_vat_groups(invoice.lines),
             "settlements": await repository.settlements_of(db_session, [invoice.id]),
             "corrections": await repository.corrections_of(db_session, invoice.id),
             "corrects": corrects,
@@ -269,10 +267,9 @@ async def _invoice_page(
             "may_manage": may_manage,
             "may_record": may_manage and is_open,
             "may_credit": may_manage
-            and invoice.kind is DocumentKind.INVOICE
-            and invoice.status is not InvoiceStatus.DRAFT
-            and any(line.item_key not in credited for line in invoice.lines),
-            "creditable": [line for line in invoice.lines if line.item_key not in credited],
+            and service.why_not_creditable(invoice) is None
+            and bool(creditable),
+            "creditable": creditable,
             "payable": payable,
             "payments_on": gateway is not None,
             "settings": _settings(request),
