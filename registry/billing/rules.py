@@ -16,10 +16,13 @@ from decimal import Decimal
 from typing import Protocol
 
 from registry.billing.document import VatCode, VatGroup
-from registry.billing.models import InvoiceStatus, LineCategory
+from registry.billing.models import InvoiceStatus, LineCategory, SettlementKind
 from registry.kit.money import Cents, to_cents, to_euro
 
 DEFAULT_PAYMENT_TERM_DAYS = 30
+MONEY_KINDS = (SettlementKind.STRIPE, SettlementKind.BANK_TRANSFER, SettlementKind.REFUND)
+
+OPEN = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,11 @@ import strawberry
 from registry.billing import models
 from registry.billing.document import DocumentKind, VatCode, VatGroup
 from registry.billing.gateway import IntentRef, PaymentGateway
+from registry.billing.invoicing import DraftPreview
 from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
+from registry.billing.reading import overdue
+from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
-from registry.billing.service import Difference, DraftPreview, overdue
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
