@@ -26,16 +26,10 @@ from registry.auth.roles import Role, system_actor
 from registry.auth.service import RoleInput, assign_role
 from registry.billing.document import DocumentKind
 from registry.billing.gateway import PaymentGateway
+from registry.billing.invoicing import DraftPreview, issue, preview_invoice_run, run_invoices
 from registry.billing.models import CreditChoice
-from registry.billing.service import (
-    DraftPreview,
-    issue,
-    preview_invoice_run,
-    reconcile,
-    request_payment,
-    retry_payment_requests,
-    run_invoices,
-)
+from registry.billing.payments import request_payment, retry_payment_requests
+from registry.billing.reconciliation import reconcile
 from registry.billing.stripe_gateway import payment_gateway
 from registry.costs import repository as costs_repository
 from registry.costs.models import AllocationRun

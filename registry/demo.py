@@ -15,15 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.roles import Actor, system_actor
 from registry.auth.service import RoleInput, assign_role
 from registry.billing.document import VatCode
-from registry.billing.models import CreditChoice, Invoice, LineCategory
-from registry.billing.service import (
+from registry.billing.invoicing import (
     BillingDetailsInput,
     issue,
-    record_transfer,
     run_invoices,
     set_billing_details,
     set_vat_rule,
 )
+from registry.billing.models import CreditChoice, Invoice, LineCategory
+from registry.billing.payments import record_transfer
 from registry.catalogue.models import ApplicationStatus, BusinessCaseDecision
 from registry.catalogue.service import (
     ApplicationInput,

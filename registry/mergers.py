@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
-from registry.billing import service as billing
+from registry.billing import credit_notes
 from registry.costs import service as costs
 from registry.members.service import MergerInput, MergerOutcome, merge_municipalities
 from registry.usage import service as usage
@@ -23,5 +23,5 @@ async def merge(session: AsyncSession, actor: Actor, data: MergerInput) -> Merge
         for old in outcome.absorbed:
             await usage.transfer_member(session, actor, old.id, new_id, data.effective_date)
             await costs.transfer_member(session, actor, old.id, new_id, data.effective_date)
-            await billing.transfer_member(session, actor, old.id, new_id, data.effective_date)
+            await credit_notes.transfer_member(session, actor, old.id, new_id, data.effective_date)
     return outcome

@@ -16,8 +16,7 @@ from registry.auth.roles import MEMBER_ROLES, Actor, ActorKind, Grant, Role, Tok
 from registry.catalogue import repository as catalogue
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.types import utcnow
-from registry.members import repository as members
-from registry.members.models import Member
+from registry.members.lookup import member_or_refuse
 
 
 async def login(session: AsyncSession, *, issuer: str, subject: str, name: str, email: str) -> User:
@@ -89,13 +88,6 @@ async def actor_for_token(session: AsyncSession, secret: str) -> Actor | None:
     )
 
 
-async def _member(session: AsyncSession, code: str, field: str = "member") -> Member:
-    member = await members.member_by_code(session, code)
-    if member is None:
-        raise ValidationFailed.single(field, "unknown_member", f"no member with code '{code}'")
-    return member
-
-
 def _may_manage_role(actor: Actor, role: Role, member_id: int | None) -> bool:
     if allows(actor, Permission.ROLES_MANAGE):
         return True
@@ -130,7 +122,7 @@ async def _role_and_member(session: AsyncSession, data: RoleInput) -> tuple[Role
         if not data.member:
             errors.add("member", "required", f"{role.value} is a role for one member")
         else:
-            member_id = (await _member(session, data.member)).id
+            member_id = (await member_or_refuse(session, data.member)).id
     elif data.member:
         errors.add("member", "not_allowed", f"{role.value} holds for the whole registry")
     errors.raise_if_any()
@@ -202,7 +194,7 @@ async def create_token(
     session: AsyncSession, actor: Actor, data: TokenInput
 ) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and never stored."""
-    member = await _member(session, data.member)
+    member = await member_or_refuse(session, data.member)
     if not allows(actor, Permission.TOKENS_MANAGE, member.id):
         raise Forbidden(f"you may not manage API tokens of {member.name}")
     errors = ErrorCollector()

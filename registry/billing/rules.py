@@ -13,12 +13,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from registry.billing.document import VatCode, VatGroup
-from registry.billing.models import InvoiceStatus, LineCategory
+from registry.billing.models import InvoiceStatus, LineCategory, SettlementKind
 from registry.kit.money import Cents, to_cents, to_euro
 
 DEFAULT_PAYMENT_TERM_DAYS = 30
+MONEY_KINDS = (SettlementKind.STRIPE, SettlementKind.BANK_TRANSFER, SettlementKind.REFUND)
+
+OPEN = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,27 @@ def vat_groups(lines: Iterable[tuple[int, Vat]]) -> tuple[VatGroup, ...]:
             exemption_reason=vat.exemption_reason,
         )
         for vat, amount in sorted(taxable.items(), key=lambda kv: (kv[0].code.value, kv[0].rate))
+    )
+
+
+class TaxedLine(Protocol):
+    """A billed line as stored: its net amount and the VAT fixed on it."""
+
+    @property
+    def net_cents(self) -> int: ...
+    @property
+    def vat_code(self) -> VatCode: ...
+    @property
+    def vat_rate(self) -> Decimal: ...
+    @property
+    def exemption_reason(self) -> str | None: ...
+
+
+def line_vat_groups(lines: Iterable[TaxedLine], sign: int = 1) -> tuple[VatGroup, ...]:
+    """The VAT groups of stored lines, their net amounts multiplied by `sign` first."""
+    return vat_groups(
+        (sign * line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
+        for line in lines
     )
 
 

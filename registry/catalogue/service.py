@@ -31,6 +31,7 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationF
 from registry.kit.money import parse_euro, to_cents
 from registry.kit.types import utcnow
 from registry.members import repository as members
+from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -86,10 +87,7 @@ async def _member(
 ) -> Member | None:
     if not code:
         return None
-    member = await members.member_by_code(session, code)
-    if member is None:
-        errors.add(field_name, "unknown_member", f"no member with code '{code}'")
-    return member
+    return await errors.check_awaitable(member_or_refuse(session, code, field_name))
 
 
 async def _apply(
@@ -301,7 +299,7 @@ async def create_business_case(
     found = await members.members_by_codes(session, list(data.participants))
     for i, code in enumerate(data.participants):
         if code not in found:
-            errors.add(f"participants[{i}]", "unknown_member", f"no member '{code}'")
+            errors.errors.append(unknown_member(f"participants[{i}]", code))
     errors.raise_if_any()
     case = BusinessCase(
         application_id=application.id,
@@ -378,9 +376,7 @@ async def join_community(
     """A member takes part in an application's community (before adopting it, say)."""
     _authorise(actor)
     application = await _get(session, slug)
-    member = await members.member_by_code(session, member_code)
-    if member is None:
-        raise ValidationFailed.single("member", "unknown_member", f"no member '{member_code}'")
+    member = await member_or_refuse(session, member_code)
     if any(
         c.member_id == member.id for c in await repository.community_of(session, application.id)
     ):

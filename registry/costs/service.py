@@ -48,7 +48,7 @@ from registry.db import serialise
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.money import Cents, parse_euro, to_cents
 from registry.members import repository as members
-from registry.members.models import Member
+from registry.members.lookup import member_or_refuse
 from registry.members.population import Figure, PopulationMissing, inhabitants_on
 from registry.members.service import figures_of, is_member_on
 from registry.usage.models import Metric
@@ -78,13 +78,6 @@ async def _locked_pool(session: AsyncSession, code: str) -> CostPool:
     so two runs at the same moment never allocate the same entries twice."""
     await serialise(session, f"pool:{code}")
     return await _pool(session, code)
-
-
-async def _member(session: AsyncSession, code: str, field: str) -> Member:
-    member = await members.member_by_code(session, code)
-    if member is None:
-        raise ValidationFailed.single(field, "unknown_member", f"no member with code '{code}'")
-    return member
 
 
 async def _audit(
@@ -164,7 +157,9 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
         if not data.single_payer:
             errors.add("singlePayer", "required", "name the member that pays")
         else:
-            payer = await errors.check_awaitable(_member(session, data.single_payer, "singlePayer"))
+            payer = await errors.check_awaitable(
+                member_or_refuse(session, data.single_payer, "singlePayer")
+            )
             payer_id = payer.id if payer else None
     if not 1 <= data.depreciation_years <= 50:
         errors.add("depreciationYears", "out_of_range", "between 1 and 50 years")
@@ -247,7 +242,7 @@ async def add_participant(
     """A member takes part from a date; it must be a member then."""
     _authorise(actor)
     pool = await _locked_pool(session, pool_code)
-    member = await _member(session, member_code, "member")
+    member = await member_or_refuse(session, member_code, "member")
     if not await is_member_on(session, member.id, joined_on):
         raise ValidationFailed.single(
             "member", "not_a_member", f"{member.name} is not a member on {joined_on.isoformat()}"
@@ -286,7 +281,7 @@ async def change_participant(
     """Set a fixed percentage, or end the participation (later entries are not shared)."""
     _authorise(actor)
     pool = await _locked_pool(session, pool_code)
-    member = await _member(session, member_code, "member")
+    member = await member_or_refuse(session, member_code, "member")
     found = [
         p for p in await repository.participants_of(session, pool.id) if p.member_id == member.id
     ]

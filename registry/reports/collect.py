@@ -33,6 +33,7 @@ from registry.catalogue.models import Application
 from registry.costs.models import AllocationLine, AllocationRun, CostPool, RunKind
 from registry.fees.models import FeeLine, FeeRun
 from registry.kit.errors import ValidationFailed
+from registry.members.lookup import unknown_member
 from registry.members.models import Member, Membership
 from registry.members.repository import decisions_by_ids
 from registry.reports.model import (
@@ -63,7 +64,7 @@ async def report_scope(
         member_code is not None
         and await session.scalar(select(Member.id).where(Member.code == member_code)) is None
     ):
-        raise ValidationFailed.single("member", "unknown_member", f"no member {member_code!r}")
+        raise ValidationFailed([unknown_member("member", member_code)])
     last_seq, last_hash = await head(session)
     if as_of is None or as_of == last_seq:
         return ReportScope(year, member_code, last_seq, last_hash)

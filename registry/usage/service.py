@@ -21,6 +21,7 @@ from registry.db import serialise
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
+from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
 from registry.members.population import Figure
 from registry.members.service import decision_of_any, figures_of, is_member_on, membership_end
@@ -51,13 +52,6 @@ MAX_BULK = 5000
 """Records per bulk call: enough for a month of a large member, small enough for one request."""
 
 
-async def _member(session: AsyncSession, code: str, field: str = "member") -> Member:
-    member = await members.member_by_code(session, code)
-    if member is None:
-        raise ValidationFailed.single(field, "unknown_member", f"no member with code '{code}'")
-    return member
-
-
 async def _application(session: AsyncSession, slug: str, field: str = "application") -> Application:
     application = await catalogue.application_by_slug(session, slug)
     if application is None:
@@ -86,7 +80,7 @@ class AdoptionInput:
 
 async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today: date) -> Adoption:
     """A member starts using an application: adoption, usage right, community participation."""
-    member = await _member(session, data.member)
+    member = await member_or_refuse(session, data.member)
     if not allows(actor, Permission.ADOPTION_MANAGE, member.id):
         raise Forbidden("only the member's admins and the directie adopt applications for it")
     application = await _application(session, data.application)
@@ -262,7 +256,7 @@ async def record_usage(
         member = by_code.get(item.member)
         application = by_slug.get(item.application)
         if member is None:
-            errors.add(f"{where}.member", "unknown_member", f"no member '{item.member}'")
+            errors.errors.append(unknown_member(f"{where}.member", item.member))
         elif not allows(actor, Permission.USAGE_WRITE, member.id):
             errors.add(f"{where}.member", "forbidden", f"not allowed to report for {item.member}")
         if application is None:
@@ -453,7 +447,7 @@ async def usage_fee_preview(
     session: AsyncSession, actor: Actor, member_code: str, first: str, last: str
 ) -> list[UsageFeeLine]:
     """The usage fees of a member over a range of months, from its records and the tariffs."""
-    member = await _member(session, member_code)
+    member = await member_or_refuse(session, member_code)
     if not allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
         raise Forbidden("a member's usage is visible to itself, the directie and auditors")
     start = parse_period(first, "from")

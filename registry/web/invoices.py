@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.billing import repository, service
-from registry.billing.document import DocumentKind, InvoiceDocument
+from registry.billing import credit_notes, invoicing, payments, reading, repository, rules
+from registry.billing.document import InvoiceDocument
 from registry.billing.gateway import PaymentGateway
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.pdf import to_pdf
-from registry.billing.rules import Vat, outstanding, vat_groups
+from registry.billing.rules import line_vat_groups, outstanding
 from registry.billing.ubl import to_ubl
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
@@ -48,7 +48,7 @@ INPUTS_FIELD = "invoer"
 """Form field with the SHA-256 of the draft lines the directie saw in the preview."""
 
 LISTS: dict[str, tuple[InvoiceStatus, ...]] = {
-    "open": service.OPEN,
+    "open": rules.OPEN,
     "paid": (InvoiceStatus.PAID,),
     "credited": (InvoiceStatus.CREDITED,),
     "all": (
@@ -99,7 +99,7 @@ def _form(data: Mapping[str, Any]) -> dict[str, str]:
 async def _readable(db_session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
     """The invoice if this person may read it; the service's refusals as page refusals."""
     try:
-        return await service.readable_invoice(db_session, actor, invoice_id)
+        return await reading.readable_invoice(db_session, actor, invoice_id)
     except Forbidden as refused:
         raise PermissionDeniedException(refused.message) from None
     except NotFound as missing:
@@ -144,7 +144,7 @@ def _draft_lines(drafts: Iterable[Invoice]) -> list[tuple[str, str, int, str, st
 
 
 def _preview_lines(
-    previews: Iterable[service.DraftPreview],
+    previews: Iterable[invoicing.DraftPreview],
 ) -> list[tuple[str, str, int, str, str]]:
     return [
         (p.member.code, line.item.key, line.net_cents, line.vat.code.value, str(line.vat.rate))
@@ -177,17 +177,17 @@ async def _index_page(
     day = today()
     invoices = await repository.invoices(db_session, statuses=LISTS[listed])
     if only_overdue:
-        invoices = [i for i in invoices if service.overdue(i, day)]
+        invoices = [i for i in invoices if reading.overdue(i, day)]
     may_manage = allows(actor, Permission.BILLING_MANAGE)
     drafts = await repository.invoices(db_session, statuses=[InvoiceStatus.DRAFT])
     run = run or RunForm(request.query_params.get("tot", ""), request.query_params.get("leden", ""))
-    previews: list[service.DraftPreview] | None = None
+    previews: list[invoicing.DraftPreview] | None = None
     digest = None
     if may_manage and run.until and not errors:
         try:
             until = _date(run.until, "until")
             codes = _codes(run.members)
-            previews = await service.preview_invoice_run(db_session, actor, until, codes or None)
+            previews = await invoicing.preview_invoice_run(db_session, actor, until, codes or None)
             digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
         except ValidationFailed as failed:
             errors = failed.errors
@@ -203,7 +203,7 @@ async def _index_page(
             "listed": listed,
             "lists": list(LISTS),
             "only_overdue": only_overdue,
-            "overdue": {i.id for i in invoices if service.overdue(i, day)},
+            "overdue": {i.id for i in invoices if reading.overdue(i, day)},
             "may_manage": may_manage,
             "run": run,
             "previews": previews,
@@ -244,8 +244,9 @@ async def _invoice_page(
         else None
     )
     credited = await repository.credited_line_keys(db_session, invoice.id)
-    is_open = invoice.status in service.OPEN
-    payable = service.why_not_payable(invoice) is None and allows(
+    creditable = [line for line in invoice.lines if line.item_key not in credited]
+    is_open = invoice.status in rules.OPEN
+    payable = payments.why_not_payable(invoice) is None and allows(
         actor, Permission.INVOICES_PAY, invoice.member_id
     )
     notice = request.session.pop(NOTICE_KEY, None)
@@ -256,23 +257,19 @@ async def _invoice_page(
             "active_page": "mine" if invoice.member_id in actor.member_ids else "invoices",
             "invoice": invoice,
             "member": member,
-            "groups": vat_groups(
-                (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
-                for line in invoice.lines
-            ),
+            "groups": line_vat_groups(invoice.lines),
             "settlements": await repository.settlements_of(db_session, [invoice.id]),
             "corrections": await repository.corrections_of(db_session, invoice.id),
             "corrects": corrects,
-            "overdue": service.overdue(invoice, today()),
+            "overdue": reading.overdue(invoice, today()),
             "open_cents": outstanding(invoice.due_cents, invoice.settled_cents),
             "is_open": is_open,
             "may_manage": may_manage,
             "may_record": may_manage and is_open,
             "may_credit": may_manage
-            and invoice.kind is DocumentKind.INVOICE
-            and invoice.status is not InvoiceStatus.DRAFT
-            and any(line.item_key not in credited for line in invoice.lines),
-            "creditable": [line for line in invoice.lines if line.item_key not in credited],
+            and credit_notes.why_not_creditable(invoice) is None
+            and bool(creditable),
+            "creditable": creditable,
             "payable": payable,
             "payments_on": gateway is not None,
             "settings": _settings(request),
@@ -304,7 +301,7 @@ async def _member_page(
         raise NotFoundException(f"no member '{code}'")
     invoices = [
         i
-        for i in await service.invoices_of(db_session, actor, code)
+        for i in await reading.invoices_of(db_session, actor, code)
         if i.status is not InvoiceStatus.DRAFT
     ]
     account = await repository.account_of(db_session, member.id)
@@ -325,7 +322,7 @@ async def _member_page(
             "active_page": "mine" if member.id in actor.member_ids else "members",
             "member": member,
             "invoices": invoices,
-            "overdue": {i.id for i in invoices if service.overdue(i, day)},
+            "overdue": {i.id for i in invoices if reading.overdue(i, day)},
             "credit_cents": await repository.credit_balance(db_session, member.id),
             "details": account,
             "may_edit": allows(actor, Permission.BILLING_DETAILS_MANAGE, member.id),
@@ -357,7 +354,7 @@ class InvoicePagesController(Controller):
         try:
             until = _date(run.until, "until")
             codes = _codes(run.members)
-            drafts = await service.run_invoices(db_session, actor, until, codes or None)
+            drafts = await invoicing.run_invoices(db_session, actor, until, codes or None)
         except ValidationFailed as failed:
             await db_session.rollback()
             return await _index_page(
@@ -382,7 +379,7 @@ class InvoicePagesController(Controller):
         """Number the draft and fix it; then ask the gateway for its PaymentIntent."""
         form = await request.form()
         try:
-            invoice = await service.issue(
+            invoice = await invoicing.issue(
                 db_session,
                 actor,
                 invoice_id,
@@ -405,7 +402,7 @@ class InvoicePagesController(Controller):
                 failed_draft=invoice_id,
                 status_code=422,
             )
-        await service.request_payment(db_session, _gateway(request), invoice)
+        await payments.request_payment(db_session, _gateway(request), invoice)
         request.session[NOTICE_KEY] = "issued"
         return Redirect(f"/facturen/{invoice.id}", status_code=303)
 
@@ -418,7 +415,7 @@ class InvoicePagesController(Controller):
         invoice_id: FromPath[int],
     ) -> Response[Any]:
         try:
-            await service.discard_draft(db_session, actor, invoice_id)
+            await invoicing.discard_draft(db_session, actor, invoice_id)
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
@@ -456,7 +453,7 @@ class InvoicePagesController(Controller):
     ) -> Response[Any]:
         form = _form(await request.form())
         try:
-            await service.record_transfer(
+            await payments.record_transfer(
                 db_session,
                 actor,
                 invoice_id,
@@ -501,7 +498,7 @@ class InvoicePagesController(Controller):
                 raise ValidationFailed.single(
                     "creditChoice", "choice_required", "carry the credit or refund it"
                 )
-            note = await service.credit(
+            note = await credit_notes.credit(
                 db_session,
                 actor,
                 invoice_id,
@@ -539,7 +536,7 @@ class InvoicePagesController(Controller):
     ) -> tuple[Invoice, InvoiceDocument]:
         invoice = await _readable(db_session, actor, invoice_id)
         try:
-            return invoice, await service.document_of(db_session, invoice, settings)
+            return invoice, await reading.document_of(db_session, invoice, settings)
         except ValidationFailed:  # a draft has no document
             raise NotFoundException(f"invoice {invoice_id} is a draft") from None
 
@@ -592,7 +589,7 @@ class InvoicePagesController(Controller):
         code: FromPath[str],
     ) -> Response[Any]:
         form = _form(await request.form())
-        details = service.BillingDetailsInput(
+        details = invoicing.BillingDetailsInput(
             form.get("street", ""),
             form.get("postal_code", ""),
             form.get("city", ""),
@@ -600,7 +597,7 @@ class InvoicePagesController(Controller):
             form.get("purchase_order_reference"),
         )
         try:
-            await service.set_billing_details(db_session, actor, code, details)
+            await invoicing.set_billing_details(db_session, actor, code, details)
         except ValidationFailed as failed:
             await db_session.rollback()
             return await _member_page(
@@ -626,7 +623,7 @@ class InvoicePagesController(Controller):
         gateway = _gateway(request)
         errors: Sequence[FieldError] = ()
         try:
-            await service.start_payment(db_session, actor, gateway, invoice_id)
+            await payments.start_payment(db_session, actor, gateway, invoice_id)
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
         except ValidationFailed as failed:
@@ -658,7 +655,7 @@ class InvoicePagesController(Controller):
             data = None
         card = data.get("card") if isinstance(data, dict) else None
         try:
-            intent = await service.pay_by_card(
+            intent = await payments.pay_by_card(
                 db_session, actor, _gateway(request), invoice_id, str(card or "")
             )
         except Forbidden as refused:

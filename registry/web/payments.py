@@ -13,7 +13,7 @@ from litestar.response import Response
 
 from registry.auth.roles import system_actor
 from registry.billing.gateway import InvalidEvent, PaymentGateway
-from registry.billing.service import process_event
+from registry.billing.payments import process_event
 from registry.db import transaction
 from registry.web.access import audience
 

@@ -10,8 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.document import VatCode
+from registry.billing.invoicing import BillingDetailsInput, set_billing_details, set_vat_rule
 from registry.billing.models import LineCategory
-from registry.billing.service import BillingDetailsInput, set_billing_details, set_vat_rule
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.service import (
     EntryInput,

@@ -7,8 +7,8 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import Invoice
-from registry.billing.service import issue, run_invoices
 from registry.db import transaction
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 

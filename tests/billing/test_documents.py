@@ -8,10 +8,12 @@ from decimal import Decimal
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.billing.credit_notes import credit
 from registry.billing.document import DocumentKind
+from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import CreditChoice, Invoice
 from registry.billing.pdf import to_pdf
-from registry.billing.service import credit, document_of, issue, run_invoices
+from registry.billing.reading import document_of
 from registry.billing.ubl import to_ubl
 from registry.costs.service import add_participant, run_settlement
 from registry.usage.service import UsageInput, record_usage

@@ -8,8 +8,18 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.billing.credit_notes import credit
 from registry.billing.document import DocumentKind, VatCode
 from registry.billing.gateway import GatewayEvent, IntentRef
+from registry.billing.invoicing import (
+    BillingDetailsInput,
+    discard_draft,
+    issue,
+    preview_invoice_run,
+    run_invoices,
+    set_billing_details,
+    set_vat_rule,
+)
 from registry.billing.items import billable_items
 from registry.billing.models import (
     CreditChoice,
@@ -19,21 +29,9 @@ from registry.billing.models import (
     LineCategory,
     MemberCredit,
 )
+from registry.billing.payments import process_event, record_transfer
+from registry.billing.reading import document_of, overdue
 from registry.billing.repository import credit_balance
-from registry.billing.service import (
-    BillingDetailsInput,
-    credit,
-    discard_draft,
-    document_of,
-    issue,
-    overdue,
-    preview_invoice_run,
-    process_event,
-    record_transfer,
-    run_invoices,
-    set_billing_details,
-    set_vat_rule,
-)
 from registry.costs.service import add_participant, run_settlement
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed

@@ -21,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.billing import repository
+from registry.billing.credit_notes import credit
+from registry.billing.invoicing import discard_draft, issue, run_invoices
 from registry.billing.items import billable_items
 from registry.billing.models import (
     CreditChoice,
@@ -29,14 +31,8 @@ from registry.billing.models import (
     InvoiceStatus,
     Settlement,
 )
+from registry.billing.payments import record_transfer
 from registry.billing.rules import overbilled_keys
-from registry.billing.service import (
-    credit,
-    discard_draft,
-    issue,
-    record_transfer,
-    run_invoices,
-)
 from registry.costs.models import AllocationLine, AllocationRun, CostCategory, RunKind
 from registry.costs.service import EntryInput, add_entry, add_participant, run_pool
 from registry.db import transaction

@@ -14,17 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.app import create_app
 from registry.auth.roles import Role
 from registry.billing import repository
+from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import Invoice, InvoiceStatus, SettlementKind
-from registry.billing.service import (
-    Difference,
-    issue,
+from registry.billing.payments import (
     pay_by_card,
     process_event,
-    reconcile,
     request_payment,
     retry_payment_requests,
-    run_invoices,
 )
+from registry.billing.reconciliation import Difference, reconcile
 from registry.billing.stripe_gateway import StripeGateway
 from registry.kit.errors import ValidationFailed
 from registry.settings import Settings

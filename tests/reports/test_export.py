@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.billing.service import issue, run_invoices
+from registry.billing.invoicing import issue, run_invoices
 from registry.reports.export import export
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
 from registry.reports.service import prepare, sha256_of, write

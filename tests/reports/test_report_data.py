@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.repository import head
 from registry.auth.roles import Actor, ActorKind, Grant, Role
-from registry.billing.service import issue, record_transfer, run_invoices
+from registry.billing.invoicing import issue, run_invoices
+from registry.billing.payments import record_transfer
 from registry.kit.errors import Forbidden, ValidationFailed
 from registry.reports.collect import member_reports
 from registry.reports.model import MemberReport

@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.service import RoleInput, assign_role
 from registry.billing.document import VatCode
-from registry.billing.models import LineCategory
-from registry.billing.service import (
+from registry.billing.invoicing import (
     BillingDetailsInput,
     issue,
     run_invoices,
     set_billing_details,
     set_vat_rule,
 )
+from registry.billing.models import LineCategory
 from registry.costs.service import run_allocation
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import DEV_LOGIN_ISSUER

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.app import create_app
-from registry.billing import service
+from registry.billing import invoicing
 from registry.billing.document import DocumentKind
 from registry.billing.models import Invoice, InvoiceStatus, Settlement
 from registry.db import create_engine, create_session_factory
@@ -371,7 +371,7 @@ async def test_a_write_that_loses_a_race_says_so_in_dutch_and_stores_nothing(
     async def refused(*_args: object, **_kwargs: object) -> None:
         raise IntegrityError("INSERT INTO invoice", {}, Exception("UNIQUE constraint failed"))
 
-    monkeypatch.setattr(service, "run_invoices", refused)
+    monkeypatch.setattr(invoicing, "run_invoices", refused)
     html = (await client.get("/facturen?tot=2023-06-30")).text
     digest = re.search(r'name="invoer" value="([0-9a-f]{64})"', html)
     assert digest

@@ -9,7 +9,7 @@ from decimal import Decimal
 import strawberry
 
 from registry.auth.policy import Permission
-from registry.billing import repository, service
+from registry.billing import credit_notes, invoicing, payments, repository
 from registry.billing.document import VatCode
 from registry.billing.models import CreditChoice, LineCategory
 from registry.graphql.billing.types import (
@@ -72,7 +72,7 @@ class BillingMutation:
     async def billing_details_set(
         self, info: Info, member: str, input: BillingDetailsInput
     ) -> BillingDetailsPayload:
-        data = service.BillingDetailsInput(
+        data = invoicing.BillingDetailsInput(
             input.street,
             input.postal_code,
             input.city,
@@ -81,7 +81,7 @@ class BillingMutation:
         )
         try:
             async with info.context.transaction() as session:
-                account = await service.set_billing_details(
+                account = await invoicing.set_billing_details(
                     session, info.context.actor, member, data
                 )
         except DomainError as error:
@@ -95,7 +95,7 @@ class BillingMutation:
     async def vat_rule_set(self, info: Info, input: VatRuleInput) -> VatRulePayload:
         try:
             async with info.context.transaction() as session:
-                rule = await service.set_vat_rule(
+                rule = await invoicing.set_vat_rule(
                     session,
                     info.context.actor,
                     input.category,
@@ -117,7 +117,7 @@ class BillingMutation:
     ) -> InvoiceRunPayload:
         try:
             async with info.context.transaction() as session:
-                drafts = await service.run_invoices(
+                drafts = await invoicing.run_invoices(
                     session, info.context.actor, until, member_codes
                 )
                 result = [Invoice.of(d) for d in drafts]
@@ -134,7 +134,7 @@ class BillingMutation:
     ) -> InvoiceDraftDiscardPayload:
         try:
             async with info.context.transaction() as session:
-                await service.discard_draft(session, info.context.actor, _id(id))
+                await invoicing.discard_draft(session, info.context.actor, _id(id))
         except DomainError as error:
             return InvoiceDraftDiscardPayload(errors=field_errors(error))
         return InvoiceDraftDiscardPayload(discarded=True)
@@ -151,7 +151,7 @@ class BillingMutation:
         actor, settings = info.context.actor, info.context.settings
         try:
             async with info.context.transaction() as session:
-                issued = await service.issue(
+                issued = await invoicing.issue(
                     session, actor, _id(id), today(), settings, credit_choice
                 )
         except DomainError as error:
@@ -160,7 +160,7 @@ class BillingMutation:
         async with info.context.transaction() as session:
             stored = await repository.invoice_by_id(session, issued.id)
             assert stored is not None
-            requested = await service.request_payment(session, info.context.gateway, stored)
+            requested = await payments.request_payment(session, info.context.gateway, stored)
             invoice = Invoice.of(stored)
         return InvoiceIssuePayload(invoice=invoice, payment_requested=requested)
 
@@ -179,7 +179,7 @@ class BillingMutation:
     ) -> InvoicePayload:
         try:
             async with info.context.transaction() as session:
-                note = await service.credit(
+                note = await credit_notes.credit(
                     session,
                     info.context.actor,
                     _id(id),
@@ -210,7 +210,7 @@ class BillingMutation:
         try:
             async with info.context.transaction() as session:
                 number = _id(invoice_id, "invoiceId")
-                settlement = await service.record_transfer(
+                settlement = await payments.record_transfer(
                     session,
                     info.context.actor,
                     number,
@@ -237,7 +237,7 @@ class BillingMutation:
         gateway = info.context.gateway
         try:
             async with info.context.transaction() as session:
-                intent = await service.start_payment(session, info.context.actor, gateway, _id(id))
+                intent = await payments.start_payment(session, info.context.actor, gateway, _id(id))
         except DomainError as error:
             return PaymentStartPayload(errors=field_errors(error))
         assert gateway is not None

@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLError
 
 from registry.auth.policy import Permission
-from registry.billing import service
+from registry.billing import invoicing, reading, reconciliation
 from registry.billing.gateway import GatewayUnavailable
 from registry.billing.models import InvoiceStatus
 from registry.graphql.billing.types import (
@@ -56,11 +56,11 @@ async def invoice_page(
     request = page_request(first, after)
     try:
         async with info.context.db() as session:
-            found = await service.invoices_of(session, info.context.actor, member_code, statuses)
+            found = await reading.invoices_of(session, info.context.actor, member_code, statuses)
     except DomainError as error:
         raise GraphQLError(error.message) from None
     day = today()
-    chosen = [i for i in found if not overdue_only or service.overdue(i, day)]
+    chosen = [i for i in found if not overdue_only or reading.overdue(i, day)]
     page = Page(
         chosen[request.offset : request.offset + request.limit], request.offset, len(chosen)
     )
@@ -95,7 +95,7 @@ class BillingQuery:
             return None
         try:
             async with info.context.db() as session:
-                found = await service.readable_invoice(session, info.context.actor, number)
+                found = await reading.readable_invoice(session, info.context.actor, number)
         except NotFound:
             return None
         return Invoice.of(found)
@@ -109,7 +109,7 @@ class BillingQuery:
     ) -> InvoiceRunPreviewPayload:
         try:
             async with info.context.db() as session:
-                previews = await service.preview_invoice_run(
+                previews = await invoicing.preview_invoice_run(
                     session, info.context.actor, until, member_codes
                 )
                 result = [InvoicePreview.of(p) for p in previews]
@@ -123,7 +123,7 @@ class BillingQuery:
     )
     async def vat_rules(self, info: Info) -> list[VatRule]:
         async with info.context.db() as session:
-            found = await service.vat_rules(session)
+            found = await invoicing.vat_rules(session)
         return [VatRule.of(r) for r in found]
 
     @strawberry.field(
@@ -138,7 +138,7 @@ class BillingQuery:
             return PaymentDifferencesPayload(errors=[PAYMENTS_OFF])
         try:
             async with info.context.db() as session:
-                found = await service.reconcile(session, info.context.actor, gateway)
+                found = await reconciliation.reconcile(session, info.context.actor, gateway)
         except GatewayUnavailable:
             return PaymentDifferencesPayload(errors=[GATEWAY_UNAVAILABLE])
         except DomainError as error:

@@ -9,11 +9,13 @@ from decimal import Decimal
 import strawberry
 
 from registry.billing import models
-from registry.billing.document import DocumentKind, VatCode
+from registry.billing.document import DocumentKind, VatCode, VatGroup
 from registry.billing.gateway import IntentRef, PaymentGateway
+from registry.billing.invoicing import DraftPreview
 from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
-from registry.billing.rules import Vat, outstanding, vat_groups
-from registry.billing.service import Difference, DraftPreview, overdue
+from registry.billing.reading import overdue
+from registry.billing.reconciliation import Difference
+from registry.billing.rules import line_vat_groups, outstanding, vat_groups
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
@@ -64,7 +66,7 @@ class VatBreakdown:
     exemption_reason: str | None
 
     @classmethod
-    def of_lines(cls, lines: Iterable[tuple[int, Vat]]) -> list[VatBreakdown]:
+    def of_groups(cls, groups: Iterable[VatGroup]) -> list[VatBreakdown]:
         return [
             cls(
                 vat_code=g.vat_code,
@@ -73,7 +75,7 @@ class VatBreakdown:
                 vat=Money.of_cents(g.vat_cents),
                 exemption_reason=g.exemption_reason,
             )
-            for g in vat_groups(lines)
+            for g in groups
         ]
 
 
@@ -148,10 +150,7 @@ class Invoice:
             due=Money.of_cents(i.due_cents),
             outstanding=Money.of_cents(outstanding(i.due_cents, i.settled_cents)),
             lines=[InvoiceLine.of(line) for line in i.lines],
-            vat_breakdown=VatBreakdown.of_lines(
-                (line.net_cents, Vat(line.vat_code, line.vat_rate, line.exemption_reason))
-                for line in i.lines
-            ),
+            vat_breakdown=VatBreakdown.of_groups(line_vat_groups(i.lines)),
             credit_choice=i.credit_choice,
             reason=i.reason,
             payment_pending=i.payment_pending,
@@ -209,7 +208,9 @@ class InvoicePreview:
                 )
                 for n, line in enumerate(p.lines, start=1)
             ],
-            vat_breakdown=VatBreakdown.of_lines((line.net_cents, line.vat) for line in p.lines),
+            vat_breakdown=VatBreakdown.of_groups(
+                vat_groups((line.net_cents, line.vat) for line in p.lines)
+            ),
             net=Money.of_cents(p.net_cents),
             vat=Money.of_cents(p.vat_cents),
             gross=Money.of_cents(p.gross_cents),

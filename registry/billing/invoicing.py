@@ -1,0 +1,497 @@
+"""Invoicing: billing details and VAT rules, invoice runs and their drafts, and issuing.
+
+Services flush, never commit."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.audit.snapshot import snapshot
+from registry.auth.policy import Permission
+from registry.auth.roles import Actor
+from registry.billing import repository
+from registry.billing.document import DocumentKind, Party, VatCode
+from registry.billing.items import billable_items
+from registry.billing.models import (
+    BillingAccount,
+    CreditChoice,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    LineCategory,
+    MemberCredit,
+    VatRule,
+)
+from registry.billing.operations import (
+    assign_number,
+    audit_invoice,
+    audit_view,
+    lock_members,
+    locked_invoice,
+    referred_invoice,
+    require,
+    settle_credit_remainder,
+)
+from registry.billing.rules import (
+    DraftLine,
+    Vat,
+    credit_to_deduct,
+    due_date,
+    overbilled_keys,
+    status_of,
+    still_to_bill,
+    totals,
+    vat_groups,
+)
+from registry.kit.errors import ErrorCollector, ValidationFailed
+from registry.kit.money import parse_rate
+from registry.members import repository as members
+from registry.members.lookup import member_or_refuse
+from registry.members.models import Member
+from registry.settings import Settings
+
+_POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class BillingDetailsInput:
+    street: str
+    postal_code: str
+    city: str
+    email: str | None = None
+    purchase_order_reference: str | None = None
+
+
+async def set_billing_details(
+    session: AsyncSession, actor: Actor, member_code: str, data: BillingDetailsInput
+) -> BillingAccount:
+    """The address, e-mail and purchase-order reference a member's invoices carry."""
+    member = await member_or_refuse(session, member_code)
+    require(
+        actor,
+        Permission.BILLING_DETAILS_MANAGE,
+        member.id,
+        "invoice details are kept by the member's admins and the directie",
+    )
+    errors = ErrorCollector()
+    street, city = data.street.strip(), data.city.strip()
+    postal_code = data.postal_code.strip().upper()
+    if not street:
+        errors.add("street", "required", "a street and number is required")
+    if not city:
+        errors.add("city", "required", "a city is required")
+    if not _POSTAL_CODE.match(postal_code):
+        errors.add("postalCode", "invalid_postal_code", "a Dutch postal code such as 3441 EM")
+    email = (data.email or "").strip() or None
+    if email is not None and not _EMAIL.match(email):
+        errors.add("email", "invalid_email", "an e-mail address such as facturen@woerden.nl")
+    reference = (data.purchase_order_reference or "").strip() or None
+    if reference is not None and len(reference) > 100:
+        errors.add("purchaseOrderReference", "too_long", "at most 100 characters")
+    errors.raise_if_any()
+    account = await repository.account_of(session, member.id)
+    before = snapshot(account) if account else None
+    if account is None:
+        account = BillingAccount(member_id=member.id)
+        session.add(account)
+    account.street, account.postal_code, account.city = street, postal_code, city
+    account.email, account.purchase_order_reference = email, reference
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="update" if before else "create",
+        entity_type="billing_account",
+        entity_id=member.code,
+        before=before,
+        after=snapshot(account),
+        member_id=member.id,
+    )
+    return account
+
+
+async def set_vat_rule(
+    session: AsyncSession,
+    actor: Actor,
+    category: LineCategory,
+    code: VatCode,
+    rate: str,
+    exemption_reason: str | None,
+) -> VatRule:
+    """The VAT of a line category; lines drafted from now on carry it."""
+    require(actor, Permission.BILLING_MANAGE, None, "only the directie configures VAT")
+    errors = ErrorCollector()
+    value = errors.check(lambda: _rate(rate))
+    reason = (exemption_reason or "").strip() or None
+    if value is not None:
+        if code is VatCode.STANDARD and value <= 0:
+            errors.add("rate", "rate_required", "standard-rated VAT needs a rate above 0")
+        if code is not VatCode.STANDARD and value != 0:
+            errors.add("rate", "rate_not_zero", f"VAT category {code.value} has rate 0")
+    if code in (VatCode.EXEMPT, VatCode.OUT_OF_SCOPE) and reason is None:
+        errors.add("exemptionReason", "required", "say why no VAT is charged (shown on invoices)")
+    errors.raise_if_any()
+    assert value is not None
+    rule = await session.get(VatRule, category)
+    before = snapshot(rule) if rule else None
+    if rule is None:
+        rule = VatRule(category=category)
+        session.add(rule)
+    rule.vat_code, rule.rate, rule.exemption_reason = code, value, reason
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="update" if before else "create",
+        entity_type="vat_rule",
+        entity_id=category.value,
+        before=before,
+        after=snapshot(rule),
+    )
+    return rule
+
+
+def _rate(text: str) -> Decimal:
+    try:
+        value = parse_rate(text)
+    except ValueError as exc:
+        raise ValidationFailed.single("rate", "invalid_rate", str(exc)) from None
+    if value > 100:
+        raise ValidationFailed.single("rate", "invalid_rate", "a percentage up to 100")
+    return value
+
+
+async def vat_rules(session: AsyncSession) -> list[VatRule]:
+    rules = await repository.vat_rules(session)
+    return [rules[c] for c in LineCategory if c in rules]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPreview:
+    member: Member
+    lines: tuple[DraftLine, ...]
+    net_cents: int
+    vat_cents: int
+    gross_cents: int
+    credit_cents: int
+    """Carried credit the invoice will absorb when it is issued."""
+
+    @property
+    def kind(self) -> DocumentKind:
+        return DocumentKind.CREDIT_NOTE if self.gross_cents < 0 else DocumentKind.INVOICE
+
+
+async def _run_members(session: AsyncSession, member_codes: Sequence[str] | None) -> list[Member]:
+    if member_codes:
+        found = await members.members_by_codes(session, list(member_codes))
+        unknown = [c for c in member_codes if c not in found]
+        if unknown:
+            raise ValidationFailed.single(
+                "memberCodes", "unknown_member", f"no member with code {', '.join(unknown)}"
+            )
+        return sorted(found.values(), key=lambda m: m.code)
+    return await repository.all_members(session)
+
+
+async def preview_invoice_run(
+    session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
+) -> list[DraftPreview]:
+    """What a run would draft: per member, every item not yet billed, with VAT and totals.
+
+    Drafts already made count as billed, so a second run never repeats their lines.
+    """
+    require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
+    chosen = await _run_members(session, member_codes)
+    return await _previews(session, chosen, until, drafts=True)
+
+
+async def _previews(
+    session: AsyncSession, chosen: Sequence[Member], until: date, *, drafts: bool
+) -> list[DraftPreview]:
+    """Per member what is still to bill; `drafts` says whether drafts count as billed."""
+    ids = [m.id for m in chosen]
+    items = await billable_items(session, ids, until)
+    billed = await repository.billed_per_key(session, ids, drafts=drafts)
+    rules = await repository.vat_rules(session)
+    missing = sorted({i.category.value for i in items} - {c.value for c in rules})
+    if missing:
+        raise ValidationFailed.single(
+            "vat", "vat_rule_missing", f"set the VAT of {', '.join(missing)} first"
+        )
+    by_member: dict[int, list[DraftLine]] = {}
+    for item, amount in still_to_bill(items, billed, until):
+        rule = rules[item.category]
+        vat = Vat(rule.vat_code, rule.rate, rule.exemption_reason)
+        by_member.setdefault(item.member_id, []).append(DraftLine(item, amount, vat))
+    previews = []
+    for member in chosen:
+        lines = by_member.get(member.id)
+        if not lines:
+            continue
+        total = totals(vat_groups((line.net_cents, line.vat) for line in lines))
+        balance = await repository.credit_balance(session, member.id)
+        previews.append(
+            DraftPreview(
+                member=member,
+                lines=tuple(lines),
+                net_cents=total.net_cents,
+                vat_cents=total.vat_cents,
+                gross_cents=total.gross_cents,
+                credit_cents=credit_to_deduct(total.gross_cents, balance),
+            )
+        )
+    return previews
+
+
+async def run_invoices(
+    session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
+) -> list[Invoice]:
+    """Store the previewed drafts: one per member, whatever the timing.
+
+    The members are locked first, so two runs at the same moment follow each other. A
+    member's draft that already holds exactly what the run would draft is kept as it is,
+    so a repeated run (a double click, a retried request) answers with the same drafts;
+    a draft that differs is rebuilt, never doubled (the database allows one per member).
+    """
+    require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
+    chosen = await _run_members(session, member_codes)
+    await lock_members(session, [m.id for m in chosen])
+    existing = {d.member_id: d for d in await repository.drafts_of(session, [m.id for m in chosen])}
+    drafts = []
+    for preview in await _previews(session, chosen, until, drafts=False):
+        draft = _draft(preview, until, actor)
+        kept = existing.pop(preview.member.id, None)
+        if kept is not None and _content(kept) == _content(draft):
+            drafts.append(kept)
+            continue
+        if kept is not None:
+            await _delete_draft(session, actor, kept)
+        session.add(draft)
+        await session.flush()
+        await audit_invoice(session, actor, "create", draft)
+        drafts.append(draft)
+    for stale in existing.values():
+        await _delete_draft(session, actor, stale)
+    return drafts
+
+
+def _draft(preview: DraftPreview, until: date, actor: Actor) -> Invoice:
+    return Invoice(
+        member_id=preview.member.id,
+        member_code=preview.member.code,
+        kind=preview.kind,
+        status=InvoiceStatus.DRAFT,
+        period_until=until,
+        net_cents=preview.net_cents,
+        vat_cents=preview.vat_cents,
+        gross_cents=preview.gross_cents,
+        prepaid_cents=0,
+        due_cents=preview.gross_cents,
+        settled_cents=0,
+        customer="{}",
+        buyer_reference=preview.member.code,
+        created_by=actor.label,
+        lines=[
+            InvoiceLine(
+                member_id=preview.member.id,
+                line_no=n,
+                category=line.item.category,
+                item_key=line.item.key,
+                description=line.item.description,
+                source=line.item.source,
+                billable_on=line.item.billable_on,
+                net_cents=line.net_cents,
+                vat_code=line.vat.code,
+                vat_rate=line.vat.rate,
+                exemption_reason=line.vat.exemption_reason,
+            )
+            for n, line in enumerate(preview.lines, start=1)
+        ],
+    )
+
+
+def _content(draft: Invoice) -> tuple[object, ...]:
+    """What a draft says: two drafts with the same content are the same draft."""
+    return (
+        draft.kind,
+        draft.period_until,
+        draft.net_cents,
+        draft.vat_cents,
+        draft.gross_cents,
+        tuple(
+            (
+                line.line_no,
+                line.category,
+                line.item_key,
+                line.description,
+                line.source,
+                line.billable_on,
+                line.net_cents,
+                line.vat_code,
+                Decimal(line.vat_rate),
+                line.exemption_reason,
+            )
+            for line in draft.lines
+        ),
+    )
+
+
+async def _delete_draft(session: AsyncSession, actor: Actor, draft: Invoice) -> None:
+    before = audit_view(draft)
+    await session.delete(draft)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="delete",
+        entity_type="invoice",
+        entity_id=str(draft.id),
+        before=before,
+        after=None,
+        member_id=draft.member_id,
+    )
+
+
+async def discard_draft(session: AsyncSession, actor: Actor, invoice_id: int) -> None:
+    """Throw a draft away; its items become billable again."""
+    require(actor, Permission.BILLING_MANAGE, None, "only the directie discards drafts")
+    invoice = await locked_invoice(session, invoice_id)
+    if invoice.status is not InvoiceStatus.DRAFT:
+        raise ValidationFailed.single(
+            "invoice", "not_a_draft", "an issued invoice is never deleted; credit it instead"
+        )
+    await _delete_draft(session, actor, invoice)
+
+
+def supplier_party(settings: Settings) -> Party:
+    return Party(
+        name=settings.cooperative_name,
+        street=settings.cooperative_street,
+        postal_code=settings.cooperative_postal_code,
+        city=settings.cooperative_city,
+        kvk=settings.cooperative_kvk,
+        vat_id=settings.cooperative_vat_id,
+        email=settings.cooperative_email,
+    )
+
+
+async def _customer(session: AsyncSession, member: Member) -> tuple[Party, str]:
+    account = await repository.account_of(session, member.id)
+    if member.oin is None and member.kvk is None:
+        raise ValidationFailed.single(
+            "member",
+            "identifier_missing",
+            f"{member.name} has neither an OIN nor a KvK number to address an e-invoice to",
+        )
+    if account is None:
+        raise ValidationFailed.single(
+            "billingDetails",
+            "billing_details_missing",
+            f"{member.name} has no invoice address yet; record its invoice details first",
+        )
+    party = Party(
+        name=member.name,
+        street=account.street,
+        postal_code=account.postal_code,
+        city=account.city,
+        oin=member.oin,
+        kvk=member.kvk,
+        email=account.email,
+    )
+    return party, account.purchase_order_reference or member.code
+
+
+def _party_json(party: Party) -> str:
+    return json.dumps(party.__dict__, sort_keys=True, ensure_ascii=False)
+
+
+async def issue(
+    session: AsyncSession,
+    actor: Actor,
+    invoice_id: int,
+    today: date,
+    settings: Settings,
+    credit_choice: CreditChoice | None = None,
+) -> Invoice:
+    """Number a draft and fix it for good; carried credit is deducted from what is due.
+
+    A draft that comes to a net credit is issued as a credit note; the directie then says
+    whether the credit is carried to the next invoice or refunded.
+    """
+    require(actor, Permission.BILLING_MANAGE, None, "only the directie issues invoices")
+    invoice = await locked_invoice(session, invoice_id)
+    if invoice.status is not InvoiceStatus.DRAFT:
+        raise ValidationFailed.single("invoice", "already_issued", f"{invoice.number} is issued")
+    member = await session.get(Member, invoice.member_id)
+    assert member is not None
+    await _check_not_billed_meanwhile(session, invoice)
+    if invoice.kind is DocumentKind.CREDIT_NOTE and credit_choice is None:
+        raise ValidationFailed.single(
+            "creditChoice",
+            "choice_required",
+            "this draft is a net credit: carry it to the next invoice or refund it",
+        )
+    party, reference = await _customer(session, member)
+    if (
+        invoice.kind is DocumentKind.CREDIT_NOTE
+        and await referred_invoice(session, invoice) is None
+    ):
+        raise ValidationFailed.single(
+            "invoice",
+            "nothing_to_credit",
+            f"{member.name} has no issued invoice this credit note can refer to",
+        )
+    invoice.customer = _party_json(party)
+    invoice.buyer_reference = reference
+    await assign_number(session, invoice, today, actor)
+    invoice.due_date = due_date(today, settings.payment_term_days)
+    if invoice.kind is DocumentKind.INVOICE:
+        balance = await repository.credit_balance(session, member.id)
+        deducted = credit_to_deduct(invoice.gross_cents, balance)
+        invoice.prepaid_cents = deducted
+        invoice.due_cents = invoice.gross_cents - deducted
+        if deducted:
+            session.add(
+                MemberCredit(member_id=member.id, amount_cents=-deducted, invoice_id=invoice.id)
+            )
+        invoice.payment_pending = invoice.due_cents > 0
+    else:
+        invoice.credit_choice = credit_choice
+    invoice.status = status_of(invoice.due_cents, 0, 0)
+    await session.flush()
+    if invoice.kind is DocumentKind.CREDIT_NOTE:
+        await settle_credit_remainder(session, actor, invoice, -invoice.due_cents, today)
+    await audit_invoice(session, actor, "issue", invoice)
+    return invoice
+
+
+async def _check_not_billed_meanwhile(session: AsyncSession, draft: Invoice) -> None:
+    """Refuse a draft that would bill an item past what is owed for it.
+
+    The member is locked and only one draft per member exists, so this holds unless the
+    draft is older than a document issued since, or than a change that lowered an item.
+    """
+    issued = await repository.billed_per_key(session, [draft.member_id], drafts=False)
+    items = await billable_items(session, [draft.member_id], draft.period_until)
+    entitled = {item.key: item.amount_cents for item in items}
+    refused = overbilled_keys(
+        ((line.item_key, line.net_cents) for line in draft.lines), issued, entitled
+    )
+    if refused:
+        line = next(line for line in draft.lines if line.item_key == refused[0])
+        raise ValidationFailed.single(
+            "invoice",
+            "billed_meanwhile",
+            f"line {line.line_no} ({line.description}) was billed or changed after this draft "
+            "was made; run invoicing again to rebuild the draft",
+        )
