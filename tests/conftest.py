@@ -17,14 +17,16 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry.audit.chain import GENESIS_HASH
 from registry.audit.models import AuditChainHead
 from registry.db import create_engine, create_session_factory
+from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.models import metadata
 
@@ -177,3 +179,69 @@ async def session(
     async with session_factory() as session:
         yield session
         await session.rollback()
+
+
+class DemoTemplate:
+    """The demo cooperative, loaded once per backend and test run, copied into each test.
+
+    `load_demo` takes seconds (every change goes through the services and the audit log), so
+    it runs once per variant in a database of its own, built by the migrations like the test
+    database. Its rows are kept, and `copy_into` inserts them into the test database: the same
+    ids, values and audit chain (events and head) as `load_demo` would have left there.
+    """
+
+    def __init__(self, backend: str, new_database: Callable[[str], str]) -> None:
+        self.backend = backend
+        self.new_database = new_database
+        self.rows: dict[bool, dict[str, list[dict[str, Any]]]] = {}
+
+    async def _load(self, invoices: bool) -> dict[str, list[dict[str, Any]]]:
+        if invoices not in self.rows:
+            url = self.new_database(self.backend)
+            await upgrade(url)
+            engine = create_engine(url)
+            try:
+                async with create_session_factory(engine)() as session:
+                    assert await load_demo(session, invoices=invoices)
+                    await session.commit()
+                async with engine.connect() as connection:
+                    # In key order, so rows that refer to earlier rows of their table come after.
+                    self.rows[invoices] = {
+                        table.name: [
+                            dict(row._mapping)
+                            for row in await connection.execute(
+                                select(table).order_by(*table.primary_key.columns)
+                            )
+                        ]
+                        for table in metadata.sorted_tables
+                    }
+            finally:
+                await engine.dispose()
+        return self.rows[invoices]
+
+    async def copy_into(self, session: AsyncSession, *, invoices: bool = True) -> None:
+        """Insert the demo into the empty test database, in the session's transaction."""
+        rows = await self._load(invoices)
+        for table in metadata.sorted_tables:
+            if table.name == "audit_chain_head":  # the migrations made its one row
+                (head,) = rows[table.name]
+                await session.execute(
+                    update(table).values(last_seq=head["last_seq"], last_hash=head["last_hash"])
+                )
+            elif rows[table.name]:
+                await session.execute(insert(table), rows[table.name])
+        if self.backend == "postgresql":  # explicit ids leave the sequences behind
+            for table in metadata.sorted_tables:
+                column = table.autoincrement_column
+                if column is not None and rows[table.name]:
+                    await session.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', "
+                            f"'{column.name}'), max({column.name})) FROM {table.name}"
+                        )
+                    )
+
+
+@pytest.fixture(scope="session")
+def demo_template(backend: str, new_database: Callable[[str], str]) -> DemoTemplate:
+    return DemoTemplate(backend, new_database)

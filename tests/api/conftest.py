@@ -17,10 +17,10 @@ from registry.auth import sessions
 from registry.auth.models import RoleAssignment, User
 from registry.auth.roles import Role
 from registry.db import create_engine, create_session_factory, transaction
-from registry.demo import load_demo
 from registry.http.security import SESSION_ID_KEY, session_config
 from registry.members import repository as members
 from registry.settings import Settings
+from tests.conftest import DemoTemplate
 from tests.live import LiveServer
 
 
@@ -130,9 +130,9 @@ async def production_api(
 
 
 @pytest.fixture
-async def demo(session: AsyncSession) -> AsyncSession:
+async def demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSession:
     """The demo cooperative (members, CBS 2020 figures, applications), committed."""
-    assert await load_demo(session)
+    await demo_template.copy_into(session)
     await session.commit()
     return session
 

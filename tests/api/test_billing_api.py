@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.models import User
 from registry.auth.roles import Role
-from registry.demo import load_demo
 from registry.kit.clock import today
 from tests.api.conftest import (
     GraphQLClient,
@@ -21,15 +20,16 @@ from tests.api.conftest import (
     graphql_client,
     live_graphql_client,
 )
+from tests.conftest import DemoTemplate
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe
 
 pytestmark = pytest.mark.usefixtures("unbilled_demo")
 
 
 @pytest.fixture
-async def unbilled_demo(session: AsyncSession) -> AsyncSession:
+async def unbilled_demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSession:
     """The demo cooperative before anything was billed: these tests bill it themselves."""
-    assert await load_demo(session, invoices=False)
+    await demo_template.copy_into(session, invoices=False)
     await session.commit()
     return session
 

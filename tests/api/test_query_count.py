@@ -17,9 +17,10 @@ from registry.app import create_app
 from registry.auth.roles import system_actor
 from registry.catalogue.service import ApplicationInput, ReleaseInput, add_release
 from registry.catalogue.service import create_application as create
-from registry.demo import MEMBERS, load_demo
+from registry.demo import MEMBERS
 from registry.settings import Settings
 from tests.api.conftest import GraphQLClient
+from tests.conftest import DemoTemplate
 
 ACTOR = system_actor("test")
 
@@ -47,9 +48,9 @@ EXTRA = 30
 
 
 @pytest.fixture
-async def app(db_url: str, session: AsyncSession) -> Litestar:
+async def app(db_url: str, session: AsyncSession, demo_template: DemoTemplate) -> Litestar:
     """The app on the test database, with the demo and 30 fully furnished applications."""
-    assert await load_demo(session)
+    await demo_template.copy_into(session)
     codes = [m.code for m in MEMBERS]
     for i in range(EXTRA):
         slug = f"applicatie-{i:02d}"

@@ -11,9 +11,9 @@ from registry.auth import service, tokens
 from registry.auth.models import ApiToken, User
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import ANONYMOUS, Actor, Role, system_actor
-from registry.demo import load_demo
 from registry.kit.errors import Forbidden, NotFound, ValidationFailed
 from registry.members import repository as members
+from tests.conftest import DemoTemplate
 
 ISSUER = "https://idp.woerden.example"
 
@@ -30,8 +30,8 @@ async def _actor(session: AsyncSession, role: Role, member: str | None = None) -
 
 
 @pytest.fixture
-async def demo(session: AsyncSession) -> AsyncSession:
-    assert await load_demo(session)
+async def demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSession:
+    await demo_template.copy_into(session)
     return session
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.app import create_app
 from registry.db import transaction
-from registry.demo import load_demo
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.settings import Settings
+from tests.conftest import DemoTemplate
 from tests.web.conftest import SESSION_SECRET
 from tests.web.test_sessions import csrf_token_in
 
@@ -25,9 +25,11 @@ BASE_CSP = (
 
 
 @pytest.fixture
-async def demo_db(db_url: str, session_factory: async_sessionmaker[AsyncSession]) -> str:
+async def demo_db(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession], demo_template: DemoTemplate
+) -> str:
     async with transaction(session_factory) as session:
-        assert await load_demo(session)
+        await demo_template.copy_into(session)
     return db_url
 
 

@@ -19,10 +19,10 @@ from registry.app import create_app
 from registry.auth import sessions
 from registry.auth.models import LoginSession, User
 from registry.db import transaction
-from registry.demo import load_demo
 from registry.http.security import InsecureConfiguration, check_settings, weak_secret
 from registry.kit.types import utcnow
 from registry.settings import Settings
+from tests.conftest import DemoTemplate
 from tests.web.conftest import SESSION_SECRET
 from tests.web.test_member_pages import csrf_token_in, log_in_as
 
@@ -31,9 +31,11 @@ CSRF_COOKIE = "registry_csrf"
 
 
 @pytest.fixture
-async def demo_db(db_url: str, session_factory: async_sessionmaker[AsyncSession]) -> str:
+async def demo_db(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession], demo_template: DemoTemplate
+) -> str:
     async with transaction(session_factory) as session:
-        assert await load_demo(session)
+        await demo_template.copy_into(session)
     return db_url
 
 
