@@ -11,7 +11,7 @@ import strawberry
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
 from registry.billing import repository as billing
-from registry.costs.service import (
+from registry.costs.reading import (
     MemberShare,
     applications_of_pools,
     shares_of_member,
