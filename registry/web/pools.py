@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
+from registry.costs import reading, service
 from registry.costs import repository as costs
-from registry.costs import service
 from registry.costs.service import RunPreview
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, ValidationFailed
@@ -44,7 +44,7 @@ async def _pool_page(
     pool = await costs.pool_by_code(db_session, code)
     if pool is None:
         raise NotFoundException(f"no cost pool '{code}'")
-    view = await service.overview(db_session, pool)
+    view = await reading.overview(db_session, pool)
     allocation: RunPreview | None = None
     settlements: list[RunPreview] = []
     if allows(actor, Permission.COSTS_MANAGE) and not errors:
@@ -125,7 +125,7 @@ class PoolPagesController(Controller):
     async def index(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        views = [await service.overview(db_session, p) for p in await costs.pools(db_session)]
+        views = [await reading.overview(db_session, p) for p in await costs.pools(db_session)]
         return render(request, "pools/index.html", {"active_page": "pools", "views": views})
 
     @get("/kostenpotten/{code:str}", name="pool", opt=audience(Permission.FINANCE_READ))
@@ -190,13 +190,13 @@ class PoolPagesController(Controller):
         member = await members.member_by_code(db_session, code)
         if member is None:
             raise NotFoundException(f"no member '{code}'")
-        shares = await service.shares_of_member(db_session, actor, member.id)
+        shares = await reading.shares_of_member(db_session, actor, member.id)
         return render(
             request,
             "pools/member.html",
             {
                 "member": member,
                 "shares": shares,
-                "totals": service.totals_per_pool_and_year(shares),
+                "totals": reading.totals_per_pool_and_year(shares),
             },
         )

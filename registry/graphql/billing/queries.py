@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
-from graphql import GraphQLError
 
 from registry.auth.policy import Permission
 from registry.billing import invoicing, reading, reconciliation
@@ -23,10 +22,8 @@ from registry.graphql.billing.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
 from registry.graphql.permissions import policy
-from registry.graphql.relay import Connection, database_id, page_request
-from registry.kit.clock import today
+from registry.graphql.relay import Connection, database_id
 from registry.kit.errors import DomainError, NotFound
-from registry.kit.pagination import Page
 
 PAYMENTS_OFF = FieldError(
     field="payment",
@@ -42,29 +39,6 @@ GATEWAY_UNAVAILABLE = FieldError(
 
 def invoice_id(value: strawberry.ID) -> int | None:
     return database_id(value)
-
-
-async def invoice_page(
-    info: Info,
-    member_code: str | None,
-    statuses: list[InvoiceStatus] | None,
-    overdue_only: bool,
-    first: int,
-    after: str | None,
-) -> Connection[Invoice]:
-    """The invoices the service lets the caller see, newest first, one page of them."""
-    request = page_request(first, after)
-    try:
-        async with info.context.db() as session:
-            found = await reading.invoices_of(session, info.context.actor, member_code, statuses)
-    except DomainError as error:
-        raise GraphQLError(error.message) from None
-    day = today()
-    chosen = [i for i in found if not overdue_only or reading.overdue(i, day)]
-    page = Page(
-        chosen[request.offset : request.offset + request.limit], request.offset, len(chosen)
-    )
-    return Connection[Invoice].of(page, Invoice.of)
 
 
 @strawberry.type
@@ -83,7 +57,7 @@ class BillingQuery:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[Invoice]:
-        return await invoice_page(info, member_code, status, overdue_only, first, after)
+        return await Invoice.page(info, member_code, status, overdue_only, first, after)
 
     @strawberry.field(
         extensions=policy(Permission.INVOICES_READ, invoice_argument="id"),

@@ -7,20 +7,23 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
+from graphql import GraphQLError
 
-from registry.billing import models
+from registry.billing import models, reading
 from registry.billing.document import DocumentKind, VatCode, VatGroup
 from registry.billing.gateway import IntentRef, PaymentGateway
 from registry.billing.invoicing import DraftPreview
 from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
-from registry.billing.reading import overdue
 from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
 from registry.graphql.money import Money
+from registry.graphql.relay import Connection, page_request
 from registry.kit.clock import today
+from registry.kit.errors import DomainError
+from registry.kit.pagination import Page
 
 strawberry.enum(DocumentKind, name="InvoiceKind")
 strawberry.enum(InvoiceStatus, name="InvoiceStatus")
@@ -139,7 +142,7 @@ class Invoice:
             number=i.number,
             kind=i.kind,
             status=i.status,
-            overdue=overdue(i, today()),
+            overdue=reading.overdue(i, today()),
             period_until=i.period_until,
             issue_date=i.issue_date,
             due_date=i.due_date,
@@ -157,6 +160,31 @@ class Invoice:
             pdf_url=f"/facturen/{i.id}/pdf" if issued else None,
             ubl_url=f"/facturen/{i.id}/ubl" if issued else None,
         )
+
+    @classmethod
+    async def page(
+        cls,
+        info: Info,
+        member_code: str | None,
+        statuses: list[InvoiceStatus] | None,
+        overdue_only: bool,
+        first: int,
+        after: str | None,
+    ) -> Connection[Invoice]:
+        """The invoices the service lets the caller see, newest first, one page of them."""
+        request = page_request(first, after)
+        try:
+            async with info.context.db() as session:
+                actor = info.context.actor
+                found = await reading.invoices_of(session, actor, member_code, statuses)
+        except DomainError as error:
+            raise GraphQLError(error.message) from None
+        day = today()
+        chosen = [i for i in found if not overdue_only or reading.overdue(i, day)]
+        page = Page(
+            chosen[request.offset : request.offset + request.limit], request.offset, len(chosen)
+        )
+        return Connection[Invoice].of(page, cls.of)
 
     @strawberry.field
     async def member(self, info: Info) -> Member:

@@ -10,7 +10,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.costs import models, repository, service
+from registry.costs import models, reading, repository, service
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.graphql.context import Info
@@ -97,7 +97,7 @@ class CostsMutation:
         try:
             async with info.context.transaction() as session:
                 pool = await service.create_pool(session, info.context.actor, data)
-                view = await service.overview(session, pool)
+                view = await reading.overview(session, pool)
         except DomainError as error:
             return CostPoolPayload(errors=field_errors(error))
         return CostPoolPayload(pool=pool_of(view))
@@ -175,7 +175,7 @@ class CostsMutation:
         try:
             async with info.context.transaction() as session:
                 closed = await service.close_period(session, info.context.actor, pool, until)
-                view = await service.overview(session, closed)
+                view = await reading.overview(session, closed)
         except DomainError as error:
             return CostPoolPayload(errors=field_errors(error))
         return CostPoolPayload(pool=pool_of(view))

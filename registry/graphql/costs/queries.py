@@ -7,8 +7,8 @@ from datetime import date
 import strawberry
 
 from registry.auth.policy import Permission
-from registry.costs import repository, service
-from registry.costs.service import PoolOverview
+from registry.costs import reading, repository, service
+from registry.costs.reading import PoolOverview
 from registry.graphql.context import Info
 from registry.graphql.costs.types import (
     AllocationPreview,
@@ -59,14 +59,14 @@ class CostsQuery:
     )
     async def cost_pools(self, info: Info) -> list[CostPool]:
         async with info.context.db() as session:
-            views = [await service.overview(session, p) for p in await repository.pools(session)]
+            views = [await reading.overview(session, p) for p in await repository.pools(session)]
         return [pool_of(v) for v in views]
 
     @strawberry.field(extensions=policy(Permission.FINANCE_READ))
     async def cost_pool(self, info: Info, code: str) -> CostPool | None:
         async with info.context.db() as session:
             pool = await repository.pool_by_code(session, code)
-            view = await service.overview(session, pool) if pool else None
+            view = await reading.overview(session, pool) if pool else None
         return pool_of(view) if view else None
 
     @strawberry.field(

@@ -9,10 +9,12 @@ import strawberry
 
 from registry.costs import models
 from registry.costs.models import CostCategory, PoolKind, RunKind
+from registry.costs.reading import MemberShare
 from registry.costs.service import RunPreview
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
+from registry.kit.money import Cents
 
 strawberry.enum(PoolKind, name="PoolKind")
 strawberry.enum(CostCategory, name="CostCategory")
@@ -151,6 +153,18 @@ class CostShare:
     year: int
     amount: Money
 
+    @classmethod
+    def of(
+        cls, pool: models.CostPool, application_slug: str | None, year: int, amount: Cents
+    ) -> CostShare:
+        return cls(
+            pool_code=pool.code,
+            pool_name=pool.name,
+            application_slug=application_slug,
+            year=year,
+            amount=Money.of_cents(amount),
+        )
+
 
 @strawberry.type(description="A cost pool (kostenpot) and how it is shared.")
 class CostPool:
@@ -219,3 +233,19 @@ class MemberCostLine:
     weight: Decimal
     weight_total: Decimal
     amount: Money
+
+    @classmethod
+    def of(cls, s: MemberShare) -> MemberCostLine:
+        return cls(
+            pool_code=s.pool.code,
+            key=s.pool.key,
+            run_sequence=s.run.sequence,
+            run_kind=s.run.kind,
+            booked_on=s.run.booked_on,
+            entry_description=s.entry.description,
+            entry_date=s.entry.entry_date,
+            entry_amount=Money.of_cents(s.entry.amount_cents),
+            weight=s.weight,
+            weight_total=s.weight_total,
+            amount=Money.of_cents(s.amount),
+        )

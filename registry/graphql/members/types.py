@@ -11,7 +11,7 @@ import strawberry
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
 from registry.billing import repository as billing
-from registry.costs.service import (
+from registry.costs.reading import (
     MemberShare,
     applications_of_pools,
     shares_of_member,
@@ -155,13 +155,7 @@ class Member:
         async with info.context.db() as session:
             slugs = await applications_of_pools(session, list(pools.values()))
         return [
-            CostShare(
-                pool_code=code,
-                pool_name=pools[code].name,
-                application_slug=slugs.get(code),
-                year=year,
-                amount=Money.of_cents(amount),
-            )
+            CostShare.of(pools[code], slugs.get(code), year, amount)
             for (code, year), amount in totals_per_pool_and_year(shares).items()
         ]
 
@@ -174,22 +168,7 @@ class Member:
     ) -> list[Annotated[MemberCostLine, strawberry.lazy("registry.graphql.costs.types")]]:
         from registry.graphql.costs.types import MemberCostLine
 
-        return [
-            MemberCostLine(
-                pool_code=s.pool.code,
-                key=s.pool.key,
-                run_sequence=s.run.sequence,
-                run_kind=s.run.kind,
-                booked_on=s.run.booked_on,
-                entry_description=s.entry.description,
-                entry_date=s.entry.entry_date,
-                entry_amount=Money.of_cents(s.entry.amount_cents),
-                weight=s.weight,
-                weight_total=s.weight_total,
-                amount=Money.of_cents(s.amount),
-            )
-            for s in await _shares(info, self.id)
-        ]
+        return [MemberCostLine.of(s) for s in await _shares(info, self.id)]
 
     @strawberry.field(
         extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
@@ -221,7 +200,7 @@ class Member:
     async def usage(
         self, info: Info, first: str, last: str
     ) -> list[Annotated[UsageRecord, strawberry.lazy("registry.graphql.usage.types")]]:
-        from registry.graphql.usage.types import UsageRecord, month
+        from registry.graphql.usage.types import UsageRecord
 
         async with info.context.db() as session:
             rows = await usage.usage_of(
@@ -231,17 +210,7 @@ class Member:
                 parse_period(first, "first"),
                 parse_period(last, "last"),
             )
-        return [
-            UsageRecord(
-                application_slug=application.slug,
-                period=month(r.period),
-                metric=r.metric,
-                quantity=r.quantity,
-                recorded_at=r.recorded_at,
-                recorded_by=r.recorded_by,
-            )
-            for r, application in rows
-        ]
+        return [UsageRecord.of(r, application.slug) for r, application in rows]
 
     @strawberry.field(
         extensions=policy(Permission.INVOICES_READ, member_from_source=True),
@@ -250,9 +219,9 @@ class Member:
     async def invoices(
         self, info: Info, overdue_only: bool = False, first: int = 20, after: str | None = None
     ) -> Connection[Annotated[Invoice, strawberry.lazy("registry.graphql.billing.types")]]:
-        from registry.graphql.billing.queries import invoice_page
+        from registry.graphql.billing.types import Invoice
 
-        return await invoice_page(info, self.code, None, overdue_only, first, after)
+        return await Invoice.page(info, self.code, None, overdue_only, first, after)
 
     @strawberry.field(
         extensions=policy(Permission.INVOICES_READ, member_from_source=True),

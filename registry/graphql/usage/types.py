@@ -87,6 +87,17 @@ class UsageRecord:
     recorded_at: datetime
     recorded_by: str
 
+    @classmethod
+    def of(cls, r: models.UsageRecord, application: str) -> UsageRecord:
+        return cls(
+            application_slug=application,
+            period=month(r.period),
+            metric=r.metric,
+            quantity=r.quantity,
+            recorded_at=r.recorded_at,
+            recorded_by=r.recorded_by,
+        )
+
 
 @strawberry.type(description="A usage fee line: quantity × the tariff in force, rounded once.")
 class UsageFeeLine:
