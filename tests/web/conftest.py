@@ -25,11 +25,9 @@ from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
+from tests.helpers.pages import SESSION_SECRET
 from tests.live import LiveServer, free_port
 from tests.web.catalogue_data import fill
-
-SESSION_SECRET = "Vb7nQ2xKp9LwR4tZs8MhJd3Fc6Ye1Ug5Ao0Ni7Xk2Ew"
-"""Production mode needs a random session secret; the tests use this one."""
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@ from registry.costs.models import AllocationRun
 from registry.costs.service import run_allocation, run_settlement
 from registry.db import create_engine, create_session_factory, transaction
 from registry.migrate import upgrade
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 from tests.web import costs_data
 from tests.web.costs_data import ACTOR, BROKEN_POOL, POOL, SETTLEMENT, SHARES
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 from tests.web.test_usage_pages import _count
 
 

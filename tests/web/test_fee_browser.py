@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.helpers.pages import dev_settings
 from tests.web.conftest import LiveServer
 from tests.web.fees_data import RATED_YEAR, WOERDEN_2020
-from tests.web.test_member_pages import dev_settings
 
 pytestmark = pytest.mark.browser
 

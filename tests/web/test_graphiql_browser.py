@@ -9,8 +9,9 @@ import pytest
 from playwright.async_api import Browser, Route, expect
 
 from registry.settings import Settings
+from tests.helpers.pages import SESSION_SECRET
 from tests.live import LiveServer
-from tests.web.conftest import SESSION_SECRET, csp_violations
+from tests.web.conftest import csp_violations
 
 pytestmark = pytest.mark.browser
 

@@ -24,10 +24,10 @@ from registry.billing.models import Invoice, InvoiceStatus, Settlement
 from registry.db import create_engine, create_session_factory
 from registry.migrate import upgrade
 from tests.billing.test_ubl import schema
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 from tests.live import LiveServer
 from tests.web import billing_data
 from tests.web.billing_data import EINDHOVEN_TOTAL, WOERDEN_INVOICE_ID, WOERDEN_TOTAL, number
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 
 INVOICE = f"/facturen/{WOERDEN_INVOICE_ID}"
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from registry.web.payments import WEBHOOK_PATH
+from tests.helpers.pages import dev_settings
 from tests.localstripe import (
     API_KEY,
     PUBLISHABLE_KEY,
@@ -22,7 +23,6 @@ from tests.localstripe import (
 from tests.web.billing_data import WOERDEN_INVOICE_ID, WOERDEN_TOTAL
 from tests.web.conftest import LiveServer, csp_violations
 from tests.web.test_invoice_pages import billing_template, billing_url
-from tests.web.test_member_pages import dev_settings
 
 __all__ = ["billing_template", "billing_url"]
 

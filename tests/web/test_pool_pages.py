@@ -15,7 +15,7 @@ from registry.auth.roles import system_actor
 from registry.costs.models import AllocationRun, CostCategory
 from registry.costs.service import EntryInput, add_entry
 from registry.db import create_engine, create_session_factory, transaction
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 from tests.web.test_usage_pages import _count, demo_template, demo_url
 
 __all__ = ["demo_template", "demo_url"]

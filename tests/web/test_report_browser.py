@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.helpers.pages import dev_settings
 from tests.web.conftest import LiveServer
-from tests.web.test_member_pages import dev_settings
 
 pytestmark = pytest.mark.browser
 

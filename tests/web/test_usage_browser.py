@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.helpers.pages import dev_settings
 from tests.web.conftest import LiveServer
-from tests.web.test_member_pages import dev_settings
 from tests.web.test_usage_pages import demo_template, demo_url
 
 __all__ = ["demo_template", "demo_url"]

@@ -15,7 +15,7 @@ from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.usage.models import Adoption, UsageRecord
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 
 @pytest.fixture(scope="session")
