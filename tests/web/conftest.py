@@ -235,19 +235,24 @@ async def cooperative_template(tmp_path_factory: pytest.TempPathFactory) -> Path
     """Built once by the migrations and the services."""
     from tests.web import fees_data
 
-    path = tmp_path_factory.mktemp("cooperative") / "template.sqlite3"
+    path = tmp_path_factory.mktemp("cooperative") / "cooperative.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     await upgrade(url)
     await fees_data.fill(url)
     return path
 
 
+def fresh_copy(template: Path, tmp_path: Path) -> str:
+    """A copy of the database file `template` for one test, as a database URL."""
+    copy = tmp_path / template.name
+    copy.write_bytes(template.read_bytes())
+    return f"sqlite+aiosqlite:///{copy}"
+
+
 @pytest.fixture
 def cooperative_db_url(cooperative_template: Path, tmp_path: Path) -> str:
     """A fresh copy for every test, as the fee pages store runs."""
-    copy = tmp_path / "cooperative.sqlite3"
-    copy.write_bytes(cooperative_template.read_bytes())
-    return f"sqlite+aiosqlite:///{copy}"
+    return fresh_copy(cooperative_template, tmp_path)
 
 
 @pytest.fixture
@@ -258,6 +263,64 @@ async def cooperative_db(
     engine = create_engine(cooperative_db_url)
     yield create_session_factory(engine)
     await engine.dispose()
+
+
+# -- Usage, cost pools and billing: a database file built once, a copy per test --------------
+
+
+@pytest.fixture(scope="session")
+async def demo_file_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data in a SQLite file, built by the migrations."""
+    path = tmp_path_factory.mktemp("usage") / "demo.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with transaction(create_session_factory(engine)) as session:
+            assert await load_demo(session)
+    finally:
+        await engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_file_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: these pages store adoptions and usage."""
+    return fresh_copy(demo_file_template, tmp_path)
+
+
+@pytest.fixture(scope="session")
+async def costs_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.web import costs_data
+
+    path = tmp_path_factory.mktemp("costs") / "costs.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    await costs_data.fill(url)
+    return path
+
+
+@pytest.fixture
+def costs_url(costs_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: the pages store runs."""
+    return fresh_copy(costs_template, tmp_path)
+
+
+@pytest.fixture(scope="session")
+async def billing_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.web import billing_data
+
+    path = tmp_path_factory.mktemp("billing") / "billing.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url)
+    await billing_data.fill(url)
+    return path
+
+
+@pytest.fixture
+def billing_url(billing_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: the pages issue invoices and record payments."""
+    return fresh_copy(billing_template, tmp_path)
 
 
 def csp_violations(page: Page) -> list[str]:

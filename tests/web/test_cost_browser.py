@@ -12,9 +12,6 @@ from playwright.async_api import Browser, Page, expect
 from tests.helpers.pages import dev_settings
 from tests.web.conftest import LiveServer
 from tests.web.costs_data import POOL, SETTLEMENT, SHARES
-from tests.web.test_cost_pages import costs_template, costs_url
-
-__all__ = ["costs_template", "costs_url"]
 
 pytestmark = pytest.mark.browser
 

@@ -22,9 +22,6 @@ from tests.localstripe import (
 )
 from tests.web.billing_data import WOERDEN_INVOICE_ID, WOERDEN_TOTAL
 from tests.web.conftest import LiveServer, csp_violations
-from tests.web.test_invoice_pages import billing_template, billing_url
-
-__all__ = ["billing_template", "billing_url"]
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.helpers.pages import dev_settings
 from tests.web.conftest import LiveServer
-from tests.web.test_usage_pages import demo_template, demo_url
 
-__all__ = ["demo_template", "demo_url"]
 pytestmark = pytest.mark.browser
 
 
