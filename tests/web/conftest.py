@@ -15,7 +15,7 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from oidc_provider_mock import run_server_in_thread
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.app import create_app
@@ -25,6 +25,7 @@ from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
+from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import SESSION_SECRET
 from tests.live import LiveServer, free_port
 from tests.web.catalogue_data import fill
@@ -50,11 +51,8 @@ async def client(catalogue_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
 @pytest.fixture(scope="session")
 def live_server(catalogue_db_url: str) -> Iterator[LiveServer]:
     server = LiveServer(Settings(database_url=catalogue_db_url, session_secret=SESSION_SECRET))
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 # Debian's Chromium: Playwright's own browser downloads are impossible here.
@@ -91,12 +89,43 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def browser_page(browser: Browser, live_server: LiveServer) -> AsyncIterator[Page]:
+def start_server() -> Iterator[StartServer]:
+    """Starts the app with the given settings on a server thread of its own, for one test."""
+    servers: list[LiveServer] = []
+
+    def start(settings: Settings) -> LiveServer:
+        server = LiveServer(settings)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in reversed(servers):
+        server.stop()
+
+
+@pytest.fixture
+async def page_on(browser: Browser, start_server: StartServer) -> AsyncIterator[PageOn]:
+    """Opens a page on a live server in a fresh browser context: no cookies carried over.
+
+    Asks for `start_server` so that its servers stop only after these contexts are closed.
+    """
+    contexts: list[BrowserContext] = []
+
+    async def open_page(server: LiveServer) -> Page:
+        context = await browser.new_context(base_url=server.url)
+        contexts.append(context)
+        return await context.new_page()
+
+    yield open_page
+    for context in reversed(contexts):
+        await context.close()
+
+
+@pytest.fixture
+async def browser_page(page_on: PageOn, live_server: LiveServer) -> Page:
     """A fresh browser context per test: no cookies (so no language choice) carried over."""
-    context = await browser.new_context(base_url=live_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+    return await page_on(live_server)
 
 
 # -- Login: a real OpenID Connect provider and a database with people and roles ----------------
@@ -211,11 +240,8 @@ def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[Live
         public_url=public_url,
     )
     server = LiveServer(settings, port=port, host_name="localhost")
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -21,11 +21,8 @@ def dev_live_server(catalogue_db_url: str) -> Iterator[LiveServer]:
     server = LiveServer(
         Settings(database_url=catalogue_db_url, dev_mode=True, session_secret=SESSION_SECRET)
     )
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 async def test_graphiql_runs_a_query_without_other_hosts_or_csp_violations(
