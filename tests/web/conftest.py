@@ -7,7 +7,7 @@ session, and the browser test needs a real file that a server thread can open.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +34,7 @@ from tests.web.catalogue_data import fill
 @pytest.fixture(scope="session")
 async def catalogue_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite file built by the migrations and filled with the demo plus trial applications."""
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('web') / 'catalogue.sqlite3'}"
-    await upgrade(url)
-    await fill(url)
-    return url
+    return f"sqlite+aiosqlite:///{await built(tmp_path_factory, 'catalogue', fill)}"
 
 
 @pytest.fixture
@@ -184,18 +181,31 @@ def other_oidc_mock() -> Iterator[OidcMock]:
         yield OidcMock(server.server_port)
 
 
-@pytest.fixture(scope="session")
-async def members_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite file with the demo cooperative and its demo people, for the login tests."""
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('login') / 'members.sqlite3'}"
+async def built(
+    tmp_path_factory: pytest.TempPathFactory, name: str, fill: Callable[[str], Awaitable[object]]
+) -> Path:
+    """A SQLite file built by the migrations and then filled by `fill(url)`."""
+    path = tmp_path_factory.mktemp(name) / f"{name}.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
     await upgrade(url)
+    await fill(url)
+    return path
+
+
+async def fill_demo(url: str) -> None:
+    """The demo cooperative and its demo people."""
     engine = create_engine(url)
     try:
         async with transaction(create_session_factory(engine)) as session:
             assert await load_demo(session)
     finally:
         await engine.dispose()
-    return url
+
+
+@pytest.fixture(scope="session")
+async def members_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file with the demo cooperative and its demo people, for the login tests."""
+    return f"sqlite+aiosqlite:///{await built(tmp_path_factory, 'members', fill_demo)}"
 
 
 @pytest.fixture
@@ -261,11 +271,7 @@ async def cooperative_template(tmp_path_factory: pytest.TempPathFactory) -> Path
     """Built once by the migrations and the services."""
     from tests.web import fees_data
 
-    path = tmp_path_factory.mktemp("cooperative") / "cooperative.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await fees_data.fill(url)
-    return path
+    return await built(tmp_path_factory, "cooperative", fees_data.fill)
 
 
 def fresh_copy(template: Path, tmp_path: Path) -> str:
@@ -297,16 +303,7 @@ async def cooperative_db(
 @pytest.fixture(scope="session")
 async def demo_file_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data in a SQLite file, built by the migrations."""
-    path = tmp_path_factory.mktemp("usage") / "demo.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    engine = create_engine(url)
-    try:
-        async with transaction(create_session_factory(engine)) as session:
-            assert await load_demo(session)
-    finally:
-        await engine.dispose()
-    return path
+    return await built(tmp_path_factory, "demo", fill_demo)
 
 
 @pytest.fixture
@@ -319,11 +316,7 @@ def demo_url(demo_file_template: Path, tmp_path: Path) -> str:
 async def costs_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.web import costs_data
 
-    path = tmp_path_factory.mktemp("costs") / "costs.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await costs_data.fill(url)
-    return path
+    return await built(tmp_path_factory, "costs", costs_data.fill)
 
 
 @pytest.fixture
@@ -336,11 +329,7 @@ def costs_url(costs_template: Path, tmp_path: Path) -> str:
 async def billing_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.web import billing_data
 
-    path = tmp_path_factory.mktemp("billing") / "billing.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await billing_data.fill(url)
-    return path
+    return await built(tmp_path_factory, "billing", billing_data.fill)
 
 
 @pytest.fixture
