@@ -18,7 +18,7 @@ from registry.billing.ubl import to_ubl
 from registry.costs.service import add_participant, run_settlement
 from registry.usage.service import UsageInput, record_usage
 from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
-from tests.billing.test_ubl import rule_findings, schema
+from tests.helpers.ubl import rule_findings, schema
 
 __all__ = ["billed", "cooperative", "pool_members"]
 

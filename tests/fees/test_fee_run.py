@@ -15,7 +15,7 @@ from registry.fees.service import RateInput, preview_fee_run, run_fees, set_rate
 from registry.kit.errors import ValidationFailed
 from registry.members.population import parse_cbs_csv
 from registry.members.service import MemberInput, import_population
-from tests.fees.conftest import ACTOR, admit_member, lines_by_member
+from tests.helpers.cooperative import ACTOR, admit_member, lines_by_member
 
 
 async def test_worked_example_woerden_and_the_gr(cooperative: AsyncSession) -> None:

@@ -32,7 +32,7 @@ from registry.reports.model import (
     member_findings,
     reconcile,
 )
-from tests.billing.test_pdf import page_text, shown
+from tests.helpers.pdf import page_text, shown
 
 SCOPE = ReportScope(2026, None, 418, "9f" * 32)
 

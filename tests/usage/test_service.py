@@ -25,7 +25,7 @@ from registry.usage.service import (
     record_usage,
     users_of,
 )
-from tests.fees.conftest import ACTOR
+from tests.helpers.cooperative import ACTOR
 
 TODAY = date(2026, 11, 23)
 

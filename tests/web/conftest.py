@@ -7,7 +7,7 @@ session, and the browser test needs a real file that a server thread can open.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from oidc_provider_mock import run_server_in_thread
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.app import create_app
@@ -25,20 +25,16 @@ from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import SESSION_SECRET
 from tests.live import LiveServer, free_port
 from tests.web.catalogue_data import fill
-
-SESSION_SECRET = "Vb7nQ2xKp9LwR4tZs8MhJd3Fc6Ye1Ug5Ao0Ni7Xk2Ew"
-"""Production mode needs a random session secret; the tests use this one."""
 
 
 @pytest.fixture(scope="session")
 async def catalogue_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite file built by the migrations and filled with the demo plus trial applications."""
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('web') / 'catalogue.sqlite3'}"
-    await upgrade(url)
-    await fill(url)
-    return url
+    return f"sqlite+aiosqlite:///{await built(tmp_path_factory, 'catalogue', fill)}"
 
 
 @pytest.fixture
@@ -52,11 +48,8 @@ async def client(catalogue_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
 @pytest.fixture(scope="session")
 def live_server(catalogue_db_url: str) -> Iterator[LiveServer]:
     server = LiveServer(Settings(database_url=catalogue_db_url, session_secret=SESSION_SECRET))
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 # Debian's Chromium: Playwright's own browser downloads are impossible here.
@@ -93,12 +86,43 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def browser_page(browser: Browser, live_server: LiveServer) -> AsyncIterator[Page]:
+def start_server() -> Iterator[StartServer]:
+    """Starts the app with the given settings on a server thread of its own, for one test."""
+    servers: list[LiveServer] = []
+
+    def start(settings: Settings) -> LiveServer:
+        server = LiveServer(settings)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in reversed(servers):
+        server.stop()
+
+
+@pytest.fixture
+async def page_on(browser: Browser, start_server: StartServer) -> AsyncIterator[PageOn]:
+    """Opens a page on a live server in a fresh browser context: no cookies carried over.
+
+    Asks for `start_server` so that its servers stop only after these contexts are closed.
+    """
+    contexts: list[BrowserContext] = []
+
+    async def open_page(server: LiveServer) -> Page:
+        context = await browser.new_context(base_url=server.url)
+        contexts.append(context)
+        return await context.new_page()
+
+    yield open_page
+    for context in reversed(contexts):
+        await context.close()
+
+
+@pytest.fixture
+async def browser_page(page_on: PageOn, live_server: LiveServer) -> Page:
     """A fresh browser context per test: no cookies (so no language choice) carried over."""
-    context = await browser.new_context(base_url=live_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+    return await page_on(live_server)
 
 
 # -- Login: a real OpenID Connect provider and a database with people and roles ----------------
@@ -157,18 +181,31 @@ def other_oidc_mock() -> Iterator[OidcMock]:
         yield OidcMock(server.server_port)
 
 
-@pytest.fixture(scope="session")
-async def members_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite file with the demo cooperative and its demo people, for the login tests."""
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('login') / 'members.sqlite3'}"
+async def built(
+    tmp_path_factory: pytest.TempPathFactory, name: str, fill: Callable[[str], Awaitable[object]]
+) -> Path:
+    """A SQLite file built by the migrations and then filled by `fill(url)`."""
+    path = tmp_path_factory.mktemp(name) / f"{name}.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
     await upgrade(url)
+    await fill(url)
+    return path
+
+
+async def fill_demo(url: str) -> None:
+    """The demo cooperative and its demo people."""
     engine = create_engine(url)
     try:
         async with transaction(create_session_factory(engine)) as session:
             assert await load_demo(session)
     finally:
         await engine.dispose()
-    return url
+
+
+@pytest.fixture(scope="session")
+async def members_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file with the demo cooperative and its demo people, for the login tests."""
+    return f"sqlite+aiosqlite:///{await built(tmp_path_factory, 'members', fill_demo)}"
 
 
 @pytest.fixture
@@ -213,11 +250,8 @@ def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[Live
         public_url=public_url,
     )
     server = LiveServer(settings, port=port, host_name="localhost")
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -237,19 +271,20 @@ async def cooperative_template(tmp_path_factory: pytest.TempPathFactory) -> Path
     """Built once by the migrations and the services."""
     from tests.web import fees_data
 
-    path = tmp_path_factory.mktemp("cooperative") / "template.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await fees_data.fill(url)
-    return path
+    return await built(tmp_path_factory, "cooperative", fees_data.fill)
+
+
+def fresh_copy(template: Path, tmp_path: Path) -> str:
+    """A copy of the database file `template` for one test, as a database URL."""
+    copy = tmp_path / template.name
+    copy.write_bytes(template.read_bytes())
+    return f"sqlite+aiosqlite:///{copy}"
 
 
 @pytest.fixture
 def cooperative_db_url(cooperative_template: Path, tmp_path: Path) -> str:
     """A fresh copy for every test, as the fee pages store runs."""
-    copy = tmp_path / "cooperative.sqlite3"
-    copy.write_bytes(cooperative_template.read_bytes())
-    return f"sqlite+aiosqlite:///{copy}"
+    return fresh_copy(cooperative_template, tmp_path)
 
 
 @pytest.fixture
@@ -260,6 +295,47 @@ async def cooperative_db(
     engine = create_engine(cooperative_db_url)
     yield create_session_factory(engine)
     await engine.dispose()
+
+
+# -- Usage, cost pools and billing: a database file built once, a copy per test --------------
+
+
+@pytest.fixture(scope="session")
+async def demo_file_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data in a SQLite file, built by the migrations."""
+    return await built(tmp_path_factory, "demo", fill_demo)
+
+
+@pytest.fixture
+def demo_url(demo_file_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: these pages store adoptions and usage."""
+    return fresh_copy(demo_file_template, tmp_path)
+
+
+@pytest.fixture(scope="session")
+async def costs_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.web import costs_data
+
+    return await built(tmp_path_factory, "costs", costs_data.fill)
+
+
+@pytest.fixture
+def costs_url(costs_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: the pages store runs."""
+    return fresh_copy(costs_template, tmp_path)
+
+
+@pytest.fixture(scope="session")
+async def billing_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.web import billing_data
+
+    return await built(tmp_path_factory, "billing", billing_data.fill)
+
+
+@pytest.fixture
+def billing_url(billing_template: Path, tmp_path: Path) -> str:
+    """A fresh copy per test: the pages issue invoices and record payments."""
+    return fresh_copy(billing_template, tmp_path)
 
 
 def csp_violations(page: Page) -> list[str]:

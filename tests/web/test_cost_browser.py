@@ -4,38 +4,21 @@ late joiner, and the runs as the page shows them after."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
-from tests.web.conftest import LiveServer
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import dev_settings
 from tests.web.costs_data import POOL, SETTLEMENT, SHARES
-from tests.web.test_cost_pages import costs_template, costs_url
-from tests.web.test_member_pages import dev_settings
-
-__all__ = ["costs_template", "costs_url"]
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def cost_server(costs_url: str) -> Iterator[LiveServer]:
+async def cost_page(start_server: StartServer, page_on: PageOn, costs_url: str) -> Page:
     """The app with the development login, on this test's own copy of the worked example."""
-    server = LiveServer(dev_settings(costs_url))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def cost_page(browser: Browser, cost_server: LiveServer) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=cost_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+    return await page_on(start_server(dev_settings(costs_url)))
 
 
 async def test_preview_store_and_settle(cost_page: Page) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,28 +15,9 @@ from registry.app import create_app
 from registry.costs.models import AllocationRun
 from registry.costs.service import run_allocation, run_settlement
 from registry.db import create_engine, create_session_factory, transaction
-from registry.migrate import upgrade
-from tests.web import costs_data
+from tests.helpers.db import count_rows
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 from tests.web.costs_data import ACTOR, BROKEN_POOL, POOL, SETTLEMENT, SHARES
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
-from tests.web.test_usage_pages import _count
-
-
-@pytest.fixture(scope="session")
-async def costs_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("costs") / "template.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await costs_data.fill(url)
-    return path
-
-
-@pytest.fixture
-def costs_url(costs_template: Path, tmp_path: Path) -> str:
-    """A fresh copy per test: the pages store runs."""
-    copy = tmp_path / "costs.sqlite3"
-    copy.write_bytes(costs_template.read_bytes())
-    return f"sqlite+aiosqlite:///{copy}"
 
 
 @pytest.fixture
@@ -121,14 +101,14 @@ async def test_the_preview_stores_nothing_and_the_form_stores_the_run_once(
     assert "Verdeling opslaan" in page.text
     assert "Verrekening opslaan" not in page.text  # nothing allocated yet to settle
     await client.get(f"/kostenpotten/{POOL}")
-    assert await _count(costs_url, AllocationRun) == 0
+    assert await count_rows(costs_url, AllocationRun) == 0
 
     action = f"/kostenpotten/{POOL}/verdelen"
     digest = _digest(page.text, action)
     stored = await _store(client, action, digest)
     assert stored.status_code == 303
     assert stored.headers["location"] == f"/kostenpotten/{POOL}"
-    assert await _count(costs_url, AllocationRun) == 1
+    assert await count_rows(costs_url, AllocationRun) == 1
     shown = await client.get(f"/kostenpotten/{POOL}")
     assert "De verdeling is opgeslagen." in shown.text
     assert "Alle kosten tot vandaag zijn verdeeld" in shown.text
@@ -138,7 +118,7 @@ async def test_the_preview_stores_nothing_and_the_form_stores_the_run_once(
 
     again = await _store(client, action, digest)  # a second submit: nothing left to store
     assert again.status_code == 303
-    assert await _count(costs_url, AllocationRun) == 1
+    assert await count_rows(costs_url, AllocationRun) == 1
     assert "Niets opgeslagen" in (await client.get(f"/kostenpotten/{POOL}")).text
 
 
@@ -153,11 +133,11 @@ async def test_the_late_joiner_is_settled_by_the_same_key(
     page = await client.get(f"/kostenpotten/{POOL}")
     assert "Voorbeeld van de verrekening voor Gemeente Tilburg" in page.text
     assert _table(page.text, "verrekening-tilburg") == {**SETTLEMENT, "Totaal": "€\xa00,00"}
-    assert await _count(costs_url, AllocationRun) == 1
+    assert await count_rows(costs_url, AllocationRun) == 1
     settle = f"/kostenpotten/{POOL}/verrekenen/tilburg"
     stored = await _store(client, settle, _digest(page.text, settle))
     assert stored.status_code == 303
-    assert await _count(costs_url, AllocationRun) == 2
+    assert await count_rows(costs_url, AllocationRun) == 2
 
     shown = await client.get(f"/kostenpotten/{POOL}")
     assert "De verrekening is opgeslagen." in shown.text
@@ -178,7 +158,7 @@ async def test_an_auditor_cannot_store(client: AsyncTestClient[Any], costs_url: 
             follow_redirects=False,
         )
         assert refused.status_code == 403
-    assert await _count(costs_url, AllocationRun) == 0
+    assert await count_rows(costs_url, AllocationRun) == 0
 
 
 async def test_percentages_not_adding_up_to_100_are_shown_and_nothing_is_stored(
@@ -198,7 +178,7 @@ async def test_percentages_not_adding_up_to_100_are_shown_and_nothing_is_stored(
     assert refused.status_code == 422
     assert "<strong>participants</strong>" in refused.text
     assert "percentages_not_100" in refused.text
-    assert await _count(costs_url, AllocationRun) == 0
+    assert await count_rows(costs_url, AllocationRun) == 0
 
 
 async def test_a_member_sees_its_own_shares_explained(

@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
-from tests.web.conftest import LiveServer
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import dev_settings
 from tests.web.fees_data import RATED_YEAR, WOERDEN_2020
-from tests.web.test_member_pages import dev_settings
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def fee_server(cooperative_db_url: str) -> Iterator[LiveServer]:
+async def fee_page(start_server: StartServer, page_on: PageOn, cooperative_db_url: str) -> Page:
     """The app with the development login, on this test's own copy of the cooperative."""
-    server = LiveServer(dev_settings(cooperative_db_url))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def fee_page(browser: Browser, fee_server: LiveServer) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=fee_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+    return await page_on(start_server(dev_settings(cooperative_db_url)))
 
 
 async def test_preview_then_store_the_run(fee_page: Page) -> None:

@@ -18,6 +18,7 @@ from registry.fees.models import FeeRun
 from registry.members.population import parse_cbs_csv
 from registry.members.service import import_population
 from registry.web import fees as fees_pages
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 from tests.web.fees_data import (
     ACTOR,
     GR_2020,
@@ -26,7 +27,6 @@ from tests.web.fees_data import (
     UNRATED_YEAR,
     WOERDEN_2020,
 )
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -9,8 +9,9 @@ import pytest
 from playwright.async_api import Browser, Route, expect
 
 from registry.settings import Settings
+from tests.helpers.pages import SESSION_SECRET
 from tests.live import LiveServer
-from tests.web.conftest import SESSION_SECRET, csp_violations
+from tests.web.conftest import csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +21,8 @@ def dev_live_server(catalogue_db_url: str) -> Iterator[LiveServer]:
     server = LiveServer(
         Settings(database_url=catalogue_db_url, dev_mode=True, session_secret=SESSION_SECRET)
     )
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 async def test_graphiql_runs_a_query_without_other_hosts_or_csp_violations(

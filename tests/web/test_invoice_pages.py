@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,31 +21,12 @@ from registry.billing import invoicing
 from registry.billing.document import DocumentKind
 from registry.billing.models import Invoice, InvoiceStatus, Settlement
 from registry.db import create_engine, create_session_factory
-from registry.migrate import upgrade
-from tests.billing.test_ubl import schema
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
+from tests.helpers.ubl import schema
 from tests.live import LiveServer
-from tests.web import billing_data
 from tests.web.billing_data import EINDHOVEN_TOTAL, WOERDEN_INVOICE_ID, WOERDEN_TOTAL, number
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
 
 INVOICE = f"/facturen/{WOERDEN_INVOICE_ID}"
-
-
-@pytest.fixture(scope="session")
-async def billing_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("billing") / "template.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await billing_data.fill(url)
-    return path
-
-
-@pytest.fixture
-def billing_url(billing_template: Path, tmp_path: Path) -> str:
-    """A fresh copy per test: the pages issue invoices and record payments."""
-    copy = tmp_path / "billing.sqlite3"
-    copy.write_bytes(billing_template.read_bytes())
-    return f"sqlite+aiosqlite:///{copy}"
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ from registry.auth.models import LoginSession, User
 from registry.http.security import session_config
 from registry.settings import OidcProvider, Settings
 from registry.web.login import local_path
-from tests.web.conftest import SESSION_SECRET, OidcMock, give_role
+from tests.helpers.pages import SESSION_SECRET
+from tests.web.conftest import OidcMock, give_role
 
 # The mock provider's own Authlib server code warns about its deprecated configuration.
 pytestmark = pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning")

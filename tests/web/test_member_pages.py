@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,18 +15,7 @@ from registry.auth import service as auth
 from registry.auth.roles import system_actor
 from registry.db import transaction
 from registry.http.security import InsecureConfiguration
-from registry.settings import Settings
-from tests.web.conftest import SESSION_SECRET
-
-
-def dev_settings(db_url: str, **changes: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": db_url,
-        "dev_mode": True,
-        "dev_login": True,
-        "session_secret": SESSION_SECRET,
-    }
-    return Settings(**{**values, **changes})
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 
 @pytest.fixture
@@ -39,22 +27,6 @@ async def app(members_db_url: str) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Any]]:
     async with AsyncTestClient(app=app) as client:
         yield client
-
-
-def csrf_token_in(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
-
-
-async def log_in_as(client: AsyncTestClient[Any], person: str) -> None:
-    page = await client.get("/inloggen")
-    response = await client.post(
-        "/inloggen/ontwikkeling",
-        data={"persoon": person, "_csrf_token": csrf_token_in(page.text)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
 
 
 async def status(client: AsyncTestClient[Any], path: str) -> int:

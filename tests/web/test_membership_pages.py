@@ -15,8 +15,8 @@ from registry.app import create_app
 from registry.db import transaction
 from registry.fees.service import run_fees
 from registry.members.service import MergerInput, merge_municipalities
+from tests.helpers.pages import dev_settings, log_in_as
 from tests.web.fees_data import ACTOR, GR_2020, RATED_YEAR, WOERDEN_2020
-from tests.web.test_member_pages import dev_settings, log_in_as
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -5,13 +5,15 @@ localstripe's signed webhook reaches the registry. A declined card leaves the in
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from registry.web.payments import WEBHOOK_PATH
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import dev_settings
+from tests.live import LiveServer
 from tests.localstripe import (
     API_KEY,
     PUBLISHABLE_KEY,
@@ -20,11 +22,7 @@ from tests.localstripe import (
     Localstripe,
 )
 from tests.web.billing_data import WOERDEN_INVOICE_ID, WOERDEN_TOTAL
-from tests.web.conftest import LiveServer, csp_violations
-from tests.web.test_invoice_pages import billing_template, billing_url
-from tests.web.test_member_pages import dev_settings
-
-__all__ = ["billing_template", "billing_url"]
+from tests.web.conftest import csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +32,9 @@ DECLINED = "4000000000000341"
 
 
 @pytest.fixture
-def payment_server(billing_url: str, localstripe: Localstripe) -> Iterator[LiveServer]:
+def payment_server(
+    start_server: StartServer, billing_url: str, localstripe: Localstripe
+) -> LiveServer:
     """The app with payments on localstripe, and localstripe's webhook pointing at it."""
     settings = dev_settings(
         billing_url,
@@ -44,8 +44,7 @@ def payment_server(billing_url: str, localstripe: Localstripe) -> Iterator[LiveS
         stripe_api_base=localstripe.url,
         stripe_js_url=f"{localstripe.url}/js.stripe.com/v3/",
     )
-    server = LiveServer(settings)
-    server.start()
+    server = start_server(settings)
     response = httpx.post(
         f"{localstripe.url}/_config/webhooks/registry-pages",
         json={
@@ -55,18 +54,12 @@ def payment_server(billing_url: str, localstripe: Localstripe) -> Iterator[LiveS
         },
     )
     response.raise_for_status()
-    try:
-        yield server
-    finally:
-        server.stop()
+    return server
 
 
 @pytest.fixture
-async def payment_page(browser: Browser, payment_server: LiveServer) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=payment_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+async def payment_page(page_on: PageOn, payment_server: LiveServer) -> Page:
+    return await page_on(payment_server)
 
 
 async def _pay_with(page: Page, card_number: str) -> None:

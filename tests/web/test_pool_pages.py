@@ -15,10 +15,8 @@ from registry.auth.roles import system_actor
 from registry.costs.models import AllocationRun, CostCategory
 from registry.costs.service import EntryInput, add_entry
 from registry.db import create_engine, create_session_factory, transaction
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
-from tests.web.test_usage_pages import _count, demo_template, demo_url
-
-__all__ = ["demo_template", "demo_url"]
+from tests.helpers.db import count_rows
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 
 @pytest.fixture
@@ -52,8 +50,8 @@ async def test_directie_previews_and_stores_an_allocation(
     # EUR 1,000 split 50/25/25.
     for amount in ("€\xa0500,00", "€\xa0250,00"):
         assert amount in page.text
-    runs = await _count(demo_url, AllocationRun)
-    assert await _count(demo_url, AllocationRun) == runs  # the preview stores nothing
+    runs = await count_rows(demo_url, AllocationRun)
+    assert await count_rows(demo_url, AllocationRun) == runs  # the preview stores nothing
     token = csrf_token_in(page.text)
     digest = page.text.split('name="invoer" value="')[1].split('"')[0]
     stored = await client.post(
@@ -62,7 +60,7 @@ async def test_directie_previews_and_stores_an_allocation(
         follow_redirects=False,
     )
     assert stored.status_code == 303
-    assert await _count(demo_url, AllocationRun) == runs + 1
+    assert await count_rows(demo_url, AllocationRun) == runs + 1
     again = await client.get("/kostenpotten/oprichting")
     assert "De verdeling is opgeslagen." in again.text
     assert "Alle kosten tot vandaag zijn verdeeld" in again.text
@@ -72,7 +70,7 @@ async def test_directie_previews_and_stores_an_allocation(
         follow_redirects=False,
     )
     assert stale.status_code == 303  # submitted twice: nothing left, nothing stored
-    assert await _count(demo_url, AllocationRun) == runs + 1
+    assert await count_rows(demo_url, AllocationRun) == runs + 1
     assert "Niets opgeslagen" in (await client.get("/kostenpotten/oprichting")).text
 
 

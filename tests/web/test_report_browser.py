@@ -4,35 +4,26 @@ progress part of the page, refreshed by htmx, ends with the download links."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
-from tests.web.conftest import LiveServer
-from tests.web.test_member_pages import dev_settings
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def report_server(members_db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+async def report_page(
+    start_server: StartServer,
+    page_on: PageOn,
+    members_db_url: str,
+    tmp_path: Path,
+) -> Page:
     settings = dev_settings(members_db_url, reports_dir=tmp_path / "reports")
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def report_page(browser: Browser, report_server: LiveServer) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=report_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+    return await page_on(start_server(settings))
 
 
 async def test_the_auditor_exports_the_demo_year(report_page: Page) -> None:

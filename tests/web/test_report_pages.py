@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
 from registry.reports.jobs import ReportJob, ReportJobs
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 YEAR = 2026
 

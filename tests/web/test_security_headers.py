@@ -14,8 +14,7 @@ from registry.db import transaction
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.settings import Settings
 from tests.conftest import DemoTemplate
-from tests.web.conftest import SESSION_SECRET
-from tests.web.test_sessions import csrf_token_in
+from tests.helpers.pages import SESSION_SECRET, csrf_token_in
 
 BASE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

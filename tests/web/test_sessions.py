@@ -23,8 +23,7 @@ from registry.http.security import InsecureConfiguration, check_settings, weak_s
 from registry.kit.types import utcnow
 from registry.settings import Settings
 from tests.conftest import DemoTemplate
-from tests.web.conftest import SESSION_SECRET
-from tests.web.test_member_pages import csrf_token_in, log_in_as
+from tests.helpers.pages import SESSION_SECRET, csrf_token_in, log_in_as
 
 SESSION_COOKIE = "registry_session"
 CSRF_COOKIE = "registry_csrf"

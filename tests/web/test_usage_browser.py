@@ -4,35 +4,20 @@ report a month of usage, and see it listed."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
-from tests.web.conftest import LiveServer
-from tests.web.test_member_pages import dev_settings
-from tests.web.test_usage_pages import demo_template, demo_url
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import dev_settings
 
-__all__ = ["demo_template", "demo_url"]
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def usage_server(demo_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(dev_settings(demo_url))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def usage_page(browser: Browser, usage_server: LiveServer) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=usage_server.url)
-    page = await context.new_page()
-    yield page
-    await context.close()
+async def usage_page(start_server: StartServer, page_on: PageOn, demo_url: str) -> Page:
+    """The app with the development login, on this test's own copy of the demo."""
+    return await page_on(start_server(dev_settings(demo_url)))
 
 
 async def test_adopt_advance_and_report(usage_page: Page) -> None:

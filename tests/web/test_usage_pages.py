@@ -3,56 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
 
 from registry.app import create_app
-from registry.db import create_engine, create_session_factory, transaction
-from registry.demo import load_demo
-from registry.migrate import upgrade
 from registry.usage.models import Adoption, UsageRecord
-from tests.web.test_member_pages import csrf_token_in, dev_settings, log_in_as
-
-
-@pytest.fixture(scope="session")
-async def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("usage") / "demo.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    engine = create_engine(url)
-    try:
-        async with transaction(create_session_factory(engine)) as session:
-            assert await load_demo(session)
-    finally:
-        await engine.dispose()
-    return path
-
-
-@pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    """A fresh copy per test: these pages store adoptions and usage."""
-    copy = tmp_path / "demo.sqlite3"
-    copy.write_bytes(demo_template.read_bytes())
-    return f"sqlite+aiosqlite:///{copy}"
+from tests.helpers.db import count_rows
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 
 @pytest.fixture
 async def client(demo_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
     async with AsyncTestClient(app=create_app(dev_settings(demo_url))) as test_client:
         yield test_client
-
-
-async def _count(url: str, model: type[object]) -> int:
-    engine = create_engine(url)
-    try:
-        async with create_session_factory(engine)() as session:
-            return (await session.scalar(select(func.count()).select_from(model))) or 0
-    finally:
-        await engine.dispose()
 
 
 async def _post(client: AsyncTestClient[Any], path: str, data: dict[str, str]) -> Any:
@@ -86,7 +51,7 @@ async def test_member_admin_adopts_advances_and_reports(
         {"stage": "in_production", "on": "2026-11-02"},
     )
     assert advanced.status_code == 303
-    records = await _count(demo_url, UsageRecord)
+    records = await count_rows(demo_url, UsageRecord)
     reported = await _post(
         client,
         "/leden/woerden/gebruik/registreren",
@@ -98,14 +63,14 @@ async def test_member_admin_adopts_advances_and_reports(
         },
     )
     assert reported.status_code == 303
-    assert await _count(demo_url, UsageRecord) == records + 1
+    assert await count_rows(demo_url, UsageRecord) == records + 1
 
 
 async def test_refusals_name_the_field_and_store_nothing(
     client: AsyncTestClient[Any], demo_url: str
 ) -> None:
     await log_in_as(client, "wim-woerden")
-    adoptions = await _count(demo_url, Adoption)
+    adoptions = await count_rows(demo_url, Adoption)
     future = await _post(
         client,
         "/leden/woerden/gebruik/adopteren",
@@ -126,7 +91,7 @@ async def test_refusals_name_the_field_and_store_nothing(
     )
     assert negative.status_code == 422
     assert "negative_quantity" in negative.text
-    assert await _count(demo_url, Adoption) == adoptions
+    assert await count_rows(demo_url, Adoption) == adoptions
 
 
 async def test_who_may_see_and_change(client: AsyncTestClient[Any]) -> None:

@@ -29,7 +29,7 @@ from registry.members.service import (
     merge_municipalities,
     register_applicant,
 )
-from tests.fees.conftest import ACTOR
+from tests.helpers.cooperative import ACTOR
 
 
 async def _only_membership(session: AsyncSession, code: str) -> Membership:
