@@ -301,7 +301,7 @@ async def test_invoice_details_kept_by_the_member_admin(client: AsyncTestClient[
     assert 'value="PO-2024-001"' in after.text
 
 
-async def test_a_double_submit_stores_the_drafts_once_and_issues_once(
+async def test_a_double_submit_stores_the_drafts_once_issues_once_and_pays_once(
     billing_url: str, billing_db: async_sessionmaker[AsyncSession]
 ) -> None:
     """Two clicks on the same button: the same form (CSRF token, preview digest) twice, at
@@ -334,9 +334,25 @@ async def test_a_double_submit_stores_the_drafts_once_and_issues_once(
             )
             assert [r.status_code for r in issued] == [303, 303]
             assert {r.headers["location"] for r in issued} == {f"/facturen/{draft_id}"}
+
+            page = (await client.get(f"/facturen/{draft_id}")).text
+            transfer = {
+                "_csrf_token": csrf_token_in(page),
+                "amount": "100,00",
+                "paid_on": "2023-07-03",
+                "bank_reference": "NL-BANK-DUBBEL",
+            }
+            paid = await asyncio.gather(
+                *(client.post(f"/facturen/{draft_id}/overboeking", data=transfer) for _ in range(2))
+            )
+            assert sorted(r.status_code for r in paid) == [303, 422]  # the second: same reference
     async with billing_db() as session:
         numbers = await session.scalars(select(Invoice.number).where(Invoice.number.is_not(None)))
         assert sorted(numbers) == [number(1), number(2)]  # Woerden's earlier one and this one
+        transfers = await session.scalars(
+            select(Settlement.amount_cents).where(Settlement.reference == "NL-BANK-DUBBEL")
+        )
+        assert list(transfers) == [10_000]
 
 
 async def test_a_write_that_loses_a_race_says_so_in_dutch_and_stores_nothing(
