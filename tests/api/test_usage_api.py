@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role, system_actor
 from registry.auth.service import TokenInput, create_token
+from registry.settings import Settings
 from registry.usage.models import UsageRecord
-from tests.api.conftest import GraphQLClient, grant, graphql_client
+from tests.api.conftest import SESSION_SECRET, GraphQLClient, grant, graphql_client
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -184,3 +188,24 @@ async def test_usage_fees_for_a_member(api: GraphQLClient) -> None:
         ("2026-02", "126.48"),
     ]
     assert Decimal(fees["total"]["amount"]) == Decimal("248.52")
+
+
+async def test_a_token_reporting_many_times_at_once_is_answered_every_time(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession], demo: AsyncSession
+) -> None:
+    """Ten reports of the same records at once to a real server (each also records the
+    token's last use): every one is answered, the records are stored once."""
+    before = await demo.scalar(select(func.count()).select_from(UsageRecord))
+    secret = await _token(session_factory, "zaakafhandeling")
+    settings = Settings(database_url=db_url, session_secret=SESSION_SECRET)
+    with LiveServer(settings) as server:
+        async with httpx.AsyncClient(
+            base_url=server.url, headers={"Authorization": f"Bearer {secret}"}
+        ) as http:
+            client = GraphQLClient(http)
+            variables = {"member": "woerden", "records": _records(24)}
+            results = await asyncio.gather(*(client.data(BULK, variables) for _ in range(10)))
+    answers = [r["usageRecordBulk"] for r in results]
+    assert all(a["errors"] == [] for a in answers), answers
+    assert sum(a["created"] for a in answers) == 24
+    assert await demo.scalar(select(func.count()).select_from(UsageRecord)) == (before or 0) + 24
