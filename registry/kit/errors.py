@@ -1,12 +1,108 @@
-"""Domain errors with stable codes; the API and the pages translate them, never invent them."""
+"""Domain errors with stable codes and their Dutch and English texts.
+
+Each domain declares what it refuses as an enumeration of `Refusal` (a stable code, the
+Dutch text and the English text, with named placeholders); `registry/refusals.py` lists
+them all as the one catalogue. Code raises a refusal with the values that fill its
+placeholders; the pages, the API and the command line render it in the reader's language.
+The domains never write a message themselves.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+import string
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Literal, NamedTuple, TypeVar
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
 
 T = TypeVar("T")
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+FORMAT_LOCALES: Mapping[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
+"""British English writes dates day-first, as Dutch readers expect."""
+
+
+class Text(NamedTuple):
+    """A stable code (what programs compare) with the Dutch and English text (what people read)."""
+
+    code: str
+    nl: str
+    en: str
+
+
+class Refusal(Enum):
+    """Base of each domain's enumeration of refusals; a member's value is its `Text`."""
+
+    _value_: Text
+
+    @property
+    def code(self) -> str:
+        return self.value.code
+
+    def template(self, language: Language) -> str:
+        return self.value.nl if language == "nl" else self.value.en
+
+    def placeholders(self, language: Language) -> frozenset[str]:
+        return frozenset(
+            name for _, name, _, _ in string.Formatter().parse(self.template(language)) if name
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Euro:
+    """An amount in cents that a text shows as euros in the reader's notation (€ 1.234,56)."""
+
+    cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A refusal with the values for its placeholders, rendered only when a reader is known."""
+
+    refusal: Refusal
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.refusal.code
+
+    def text(self, language: Language) -> str:
+        shown = {name: _shown(value, language) for name, value in self.params.items()}
+        return self.refusal.template(language).format_map(shown)
+
+
+Param = str | int | Decimal | date | Euro | Phrase | Refusal
+
+
+def _shown(value: Param, language: Language) -> str:
+    locale = FORMAT_LOCALES[language]
+    if isinstance(value, Phrase):
+        return value.text(language)
+    if isinstance(value, Refusal):
+        return Phrase(value).text(language)
+    if isinstance(value, Euro):
+        return format_currency(Decimal(value.cents).scaleb(-2), "EUR", locale=locale)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | Decimal):
+        return format_decimal(value, locale=locale, decimal_quantization=False)
+    if isinstance(value, date):
+        return format_date(value, format="long", locale=locale)
+    return value
+
+
+class RefusedValue(ValueError):
+    """A parser refused a value; the caller knows the field and raises `ValidationFailed`."""
+
+    def __init__(self, refusal: Refusal, **params: Param) -> None:
+        self.phrase = Phrase(refusal, params)
+        super().__init__(self.phrase.text("en"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,41 +110,104 @@ class FieldError:
     """One broken rule on one field; `field` is a path such as `licence` or `rows[12].cbs_code`."""
 
     field: str
-    code: str
-    message: str
+    phrase: Phrase
+
+    @property
+    def code(self) -> str:
+        return self.phrase.code
+
+    @property
+    def message(self) -> str:
+        """The English text, for logs and programs; people get `text(language)`."""
+        return self.phrase.text("en")
+
+    def text(self, language: Language) -> str:
+        return self.phrase.text(language)
+
+
+def field_error(field_name: str, refusal: Refusal, **params: Param) -> FieldError:
+    return FieldError(field_name, Phrase(refusal, params))
 
 
 class DomainError(Exception):
     """Base of every refusal by a domain rule."""
 
-    code = "domain_error"
+    def __init__(self, refusal: Refusal | Phrase, **params: Param) -> None:
+        self.phrase = refusal if isinstance(refusal, Phrase) else Phrase(refusal, params)
+        super().__init__(self.phrase.text("en"))
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    @property
+    def code(self) -> str:
+        return self.phrase.code
+
+    @property
+    def message(self) -> str:
+        """The English text, for logs and programs; people get `text(language)`."""
+        return self.phrase.text("en")
+
+    def text(self, language: Language) -> str:
+        return self.phrase.text(language)
+
+
+class Common(Refusal):
+    """Refusals that every domain and adapter shares."""
+
+    VALIDATION_FAILED = Text(
+        "validation_failed", "De invoer is niet in orde.", "The input is not valid."
+    )
+    REQUIRED = Text("required", "Vul dit in.", "This is required.")
+    TOO_LONG = Text("too_long", "Gebruik ten hoogste {limit} tekens.", "at most {limit} characters")
+    FORBIDDEN = Text(
+        "forbidden",
+        "U mag dit niet doen: hiervoor is het recht {permission} nodig.",
+        "requires {permission}",
+    )
+    CONFLICT = Text(
+        "conflict",
+        "Iemand anders wijzigde dit op hetzelfde moment. Laad de pagina opnieuw en probeer het"
+        " nog eens.",
+        "changed by someone else at the same moment; reload and try again",
+    )
 
 
 class ValidationFailed(DomainError):
     """Input broke one or more field rules; every broken rule is listed, not just the first."""
 
-    code = "validation_failed"
-
     def __init__(self, errors: Sequence[FieldError]) -> None:
         self.errors = tuple(errors)
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
+        super().__init__(Common.VALIDATION_FAILED)
+
+    @property
+    def message(self) -> str:
+        return "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+
+    def text(self, language: Language) -> str:
+        return "; ".join(f"{e.field}: {e.text(language)}" for e in self.errors)
+
+    def __str__(self) -> str:
+        return self.message
 
     @classmethod
-    def single(cls, field: str, code: str, message: str) -> ValidationFailed:
-        return cls([FieldError(field, code, message)])
+    def single(cls, field_name: str, refusal: Refusal | Phrase, **params: Param) -> ValidationFailed:
+        phrase = refusal if isinstance(refusal, Phrase) else Phrase(refusal, params)
+        return cls([FieldError(field_name, phrase)])
 
 
 class NotFound(DomainError):
-    code = "not_found"
+    """What was asked for does not exist (or the actor may not know that it does)."""
+
+
+class Forbidden(DomainError):
+    """The actor may not do this; the message says what was refused, never why in detail."""
+
+
+class Conflict(DomainError):
+    """The database refused the change because of a change made at the same moment."""
 
 
 def prefixed(errors: Sequence[FieldError], prefix: str) -> list[FieldError]:
     """Re-root field paths, e.g. errors of one CSV row under `rows[12]`."""
-    return [FieldError(f"{prefix}.{e.field}", e.code, e.message) for e in errors]
+    return [FieldError(f"{prefix}.{e.field}", e.phrase) for e in errors]
 
 
 class ErrorCollector:
@@ -72,21 +231,10 @@ class ErrorCollector:
             self.errors.extend(exc.errors)
             return None
 
-    def add(self, field: str, code: str, message: str) -> None:
-        self.errors.append(FieldError(field, code, message))
+    def add(self, field_name: str, refusal: Refusal | Phrase, **params: Param) -> None:
+        phrase = refusal if isinstance(refusal, Phrase) else Phrase(refusal, params)
+        self.errors.append(FieldError(field_name, phrase))
 
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
-
-
-class Forbidden(DomainError):
-    """The actor may not do this; the message says what was refused, never why in detail."""
-
-    code = "forbidden"
-
-
-class Conflict(DomainError):
-    """The database refused the change because of a change made at the same moment."""
-
-    code = "conflict"

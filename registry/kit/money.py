@@ -8,10 +8,13 @@ parties goes through `allocate`, which never creates or loses a cent.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Hashable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import NewType, TypeVar
+
+from registry.kit.errors import RefusedValue, Refusal, Text
 
 Cents = NewType("Cents", int)
 """An amount in euro cents; the only money type that is stored."""
@@ -43,34 +46,94 @@ def format_euro_nl(cents: int) -> str:
     return f"€\u00a0{sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
+class NumberRefusal(Refusal):
+    """Why a typed amount or rate is refused."""
+
+    NOT_A_NUMBER = Text(
+        "not_a_number",
+        "Dit is geen getal; schrijf bijvoorbeeld 1234,56 of 1.234,56.",
+        "not a number; write for example 1234.56 or 1,234.56",
+    )
+    AMBIGUOUS = Text(
+        "ambiguous_number",
+        "'{value}' is niet eenduidig: schrijf {plain} (zonder punt) voor het duizendtal of"
+        " {decimal} (met een komma) voor het getal met decimalen.",
+        "'{value}' is ambiguous: write {plain} (without separator) for the thousands or"
+        " {decimal} (with a decimal comma) for the number with decimals",
+    )
+    TOO_MANY_DECIMALS = Text(
+        "too_many_decimals",
+        "Gebruik ten hoogste {decimals} decimalen.",
+        "at most {decimals} decimals",
+    )
+    NEGATIVE = Text("negative", "Het bedrag mag niet negatief zijn.", "must not be negative")
+    TOO_LARGE = Text("too_large", "Te groot: ten hoogste {limit}.", "too large (at most {limit})")
+
+
 def parse_euro(text: str) -> Decimal:
-    """Parse a euro amount with at most two decimals ("1234.50" or "1234,50")."""
-    value = _parse_decimal(text)
+    """Parse a euro amount with at most two decimals, in Dutch or plain notation."""
+    value = parse_number(text)
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("at most two decimals (whole cents)")
+        raise RefusedValue(NumberRefusal.TOO_MANY_DECIMALS, decimals=2)
     return value
 
 
 def parse_rate(text: str) -> Decimal:
     """Parse a non-negative rate such as euro per inhabitant, exact to six decimals."""
-    value = _parse_decimal(text)
+    value = parse_number(text)
     if value < 0:
-        raise ValueError("must not be negative")
+        raise RefusedValue(NumberRefusal.NEGATIVE)
     if value.as_tuple().exponent < -RATE_MAX_DECIMALS:  # type: ignore[operator]
-        raise ValueError(f"at most {RATE_MAX_DECIMALS} decimals")
+        raise RefusedValue(NumberRefusal.TOO_MANY_DECIMALS, decimals=RATE_MAX_DECIMALS)
     return value
 
 
-def _parse_decimal(text: str) -> Decimal:
-    cleaned = text.strip().replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError("not a number") from None
-    if not value.is_finite():
-        raise ValueError("not a number")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+def parse_number(text: str) -> Decimal:
+    """Read "1.234,56" (Dutch), "1234,56", "1234.56" and "1,234.56"; refuse what can be read two ways.
+
+    The last separator is the decimal one when both kinds occur, and a separator that occurs
+    more than once groups thousands. A single separator followed by exactly three digits
+    after a non-zero whole ("1.000", "12.500") groups thousands in Dutch and marks decimals in
+    plain notation: it is refused with both readings rather than guessed. A single comma is
+    always the decimal comma, as Dutch writes it.
+    """
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).removeprefix("€").removeprefix("EUR")
+    sign = ""
+    if cleaned[:1] in "+-" and cleaned:
+        sign, cleaned = cleaned[0].replace("+", ""), cleaned[1:]
+    if not re.fullmatch(r"[\d.,]+", cleaned) or not re.search(r"\d", cleaned):
+        raise RefusedValue(NumberRefusal.NOT_A_NUMBER)
+    dots, commas = cleaned.count("."), cleaned.count(",")
+    if dots and commas:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        whole, _, fraction = cleaned.rpartition(decimal_mark)
+        if not _GROUPED.fullmatch(whole) or not fraction.isdigit():
+            raise RefusedValue(NumberRefusal.NOT_A_NUMBER)
+        digits = re.sub(r"[.,]", "", whole) + "." + fraction
+    elif dots + commas > 1:
+        if not _GROUPED.fullmatch(cleaned) or dots and commas:
+            raise RefusedValue(NumberRefusal.NOT_A_NUMBER)
+        digits = re.sub(r"[.,]", "", cleaned)
+    elif dots + commas == 1:
+        whole, _, fraction = cleaned.replace(",", ".").partition(".")
+        if not whole.isdigit() or not fraction.isdigit():
+            raise RefusedValue(NumberRefusal.NOT_A_NUMBER)
+        if dots and len(fraction) == 3 and not whole.startswith("0"):
+            raise RefusedValue(
+                NumberRefusal.AMBIGUOUS,
+                value=text.strip(),
+                plain=f"{sign}{whole}{fraction}",
+                decimal=f"{sign}{whole},{fraction}",
+            )
+        digits = whole + "." + fraction
+    else:
+        digits = cleaned
+    value = Decimal(sign + digits)
     if abs(value) >= MAX_AMOUNT:
-        raise ValueError(f"too large (at most {MAX_AMOUNT:,.0f})")
+        raise RefusedValue(NumberRefusal.TOO_LARGE, limit=MAX_AMOUNT)
     return value
 
 
