@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated, TextIO, TypeVar
@@ -39,7 +40,7 @@ from registry.demo import load_demo
 from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
 from registry.graphql.schema import schema_sdl
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.errors import DomainError, Language, ValidationFailed
 from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
 from registry.members.population import parse_cbs_file, source_label
@@ -71,13 +72,30 @@ err = Console(stderr=True)
 SCHEMA_FILE = PROJECT_ROOT / "graphql" / "schema.graphql"
 
 
+def _language() -> Language:
+    """The operator's language from the locale (LC_ALL, LANG): Dutch for nl_*, else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name):
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+_REFUSED: Mapping[Language, tuple[str, str]] = {
+    "nl": ("Geweigerd: {n} fout(en), er is niets gewijzigd.", "Geweigerd ({code}): {message}"),
+    "en": ("Refused: {n} error(s), nothing was changed.", "Refused ({code}): {message}"),
+}
+
+
 def _fail(error: DomainError) -> typer.Exit:
+    language = _language()
+    several, one = _REFUSED[language]
     if isinstance(error, ValidationFailed):
-        err.print(f"[red]Refused: {len(error.errors)} error(s), nothing was changed.[/red]")
+        err.print(f"[red]{several.format(n=len(error.errors))}[/red]")
         for e in error.errors:
-            err.print(f"  {escape(e.field)}: {escape(e.message)} [dim]({e.code})[/dim]")
+            err.print(f"  {escape(e.field)}: {escape(e.text(language))} [dim]({e.code})[/dim]")
     else:
-        err.print(f"[red]Refused ({error.code}): {escape(error.message)}[/red]")
+        message = escape(error.text(language))
+        err.print(f"[red]{one.format(code=error.code, message=message)}[/red]")
     return typer.Exit(code=1)
 
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State
+from litestar.datastructures import Headers, State
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -20,8 +20,9 @@ from registry.auth.roles import Actor
 from registry.billing.gateway import PaymentGateway
 from registry.db import transaction
 from registry.graphql.loaders import Loaders
+from registry.http.language import accepted_language
 from registry.http.security import InvalidToken, resolve_actor
-from registry.kit.errors import Conflict
+from registry.kit.errors import Conflict, Language
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
 
@@ -39,6 +40,8 @@ class Context(BaseContext, kw_only=True):
     actor: Actor
     gateway: PaymentGateway | None
     report_jobs: ReportJobs
+    language: Language
+    """The language of the messages in payload errors (Accept-Language, else English)."""
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -87,6 +90,7 @@ async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
             actor=actor,
             gateway=state.payment_gateway,
             report_jobs=state.report_jobs,
+            language=accepted_language(Headers.from_scope(scope).get("accept-language"), "en"),
         )
     finally:
         await _close(session)

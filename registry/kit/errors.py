@@ -188,7 +188,9 @@ class ValidationFailed(DomainError):
         return self.message
 
     @classmethod
-    def single(cls, field_name: str, refusal: Refusal | Phrase, **params: Param) -> ValidationFailed:
+    def single(
+        cls, field_name: str, refusal: Refusal | Phrase, **params: Param
+    ) -> ValidationFailed:
         phrase = refusal if isinstance(refusal, Phrase) else Phrase(refusal, params)
         return cls([FieldError(field_name, phrase)])
 

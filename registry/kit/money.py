@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import NewType, TypeVar
 
-from registry.kit.errors import RefusedValue, Refusal, Text
+from registry.kit.errors import Refusal, RefusedValue, Text
 
 Cents = NewType("Cents", int)
 """An amount in euro cents; the only money type that is stored."""
@@ -92,7 +92,7 @@ _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
 def parse_number(text: str) -> Decimal:
-    """Read "1.234,56" (Dutch), "1234,56", "1234.56" and "1,234.56"; refuse what can be read two ways.
+    """Read "1.234,56" (Dutch), "1234,56", "1234.56" and "1,234.56"; refuse what reads two ways.
 
     The last separator is the decimal one when both kinds occur, and a separator that occurs
     more than once groups thousands. A single separator followed by exactly three digits
@@ -114,7 +114,7 @@ def parse_number(text: str) -> Decimal:
             raise RefusedValue(NumberRefusal.NOT_A_NUMBER)
         digits = re.sub(r"[.,]", "", whole) + "." + fraction
     elif dots + commas > 1:
-        if not _GROUPED.fullmatch(cleaned) or dots and commas:
+        if not _GROUPED.fullmatch(cleaned):
             raise RefusedValue(NumberRefusal.NOT_A_NUMBER)
         digits = re.sub(r"[.,]", "", cleaned)
     elif dots + commas == 1:

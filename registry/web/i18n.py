@@ -26,18 +26,15 @@ from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from registry.kit.errors import FORMAT_LOCALES, LANGUAGES, Language
 from registry.kit.money import CURRENCY, to_euro
 from registry.settings import PROJECT_ROOT
 
-SOURCE_LANGUAGE = "nl"
-LANGUAGES = ("nl", "en")
+SOURCE_LANGUAGE: Language = "nl"
 LANGUAGE_PARAM = "lang"
 LANGUAGE_COOKIE = "lang"
 LOCALES_DIR = PROJECT_ROOT / "web" / "locales"
 DOMAIN = "messages"
-
-# Formatting locales: British English writes dates day-first, as Dutch readers expect.
-_FORMAT_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
 def po_path(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
@@ -56,24 +53,27 @@ def load_translations(language: str, locales_dir: Path = LOCALES_DIR) -> gettext
     return Translations(compiled, domain=DOMAIN)
 
 
-def _default_language(request: Request[Any, Any, Any]) -> str:
-    configured = str(getattr(request.app.state.settings, "default_language", SOURCE_LANGUAGE))
-    return configured if configured in LANGUAGES else SOURCE_LANGUAGE
+def _known(value: object) -> Language | None:
+    return next((language for language in LANGUAGES if language == value), None)
 
 
-def request_language(request: Request[Any, Any, Any]) -> str:
+def _default_language(request: Request[Any, Any, Any]) -> Language:
+    configured = getattr(request.app.state.settings, "default_language", SOURCE_LANGUAGE)
+    return _known(configured) or SOURCE_LANGUAGE
+
+
+def request_language(request: Request[Any, Any, Any]) -> Language:
     """An explicit ?lang= wins over the remembered cookie, which wins over the default."""
     for chosen in (request.query_params.get(LANGUAGE_PARAM), request.cookies.get(LANGUAGE_COOKIE)):
-        if chosen in LANGUAGES:
-            return str(chosen)
+        if known := _known(chosen):
+            return known
     return _default_language(request)
 
 
-def context_language(context: Context) -> str:
+def context_language(context: Context) -> Language:
     """The page language a template is being rendered in (set by `pages.render`)."""
-    language = context.get("lang")
-    if language in LANGUAGES:
-        return str(language)
+    if known := _known(context.get("lang")):
+        return known
     request = context.get("request")
     return request_language(request) if isinstance(request, Request) else SOURCE_LANGUAGE
 
@@ -110,13 +110,13 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
 
     @pass_context
     def long_date(context: Context, value: date) -> str:
-        return format_date(value, format="long", locale=_FORMAT_LOCALES[context_language(context)])
+        return format_date(value, format="long", locale=FORMAT_LOCALES[context_language(context)])
 
     @pass_context
     def euro(context: Context, cents: int) -> str:
         """An amount of cents in euros, as the page language writes it (€ 18.304,65)."""
         return format_currency(
-            to_euro(cents), CURRENCY, locale=_FORMAT_LOCALES[context_language(context)]
+            to_euro(cents), CURRENCY, locale=FORMAT_LOCALES[context_language(context)]
         )
 
     @pass_context
@@ -125,7 +125,7 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         return format_currency(
             rate,
             CURRENCY,
-            locale=_FORMAT_LOCALES[context_language(context)],
+            locale=FORMAT_LOCALES[context_language(context)],
             currency_digits=False,
             decimal_quantization=False,
         )

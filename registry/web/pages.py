@@ -11,7 +11,8 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, LANGUAGES, request_language
+from registry.kit.errors import LANGUAGES
+from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, request_language
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 _COOKIE_MAX_AGE = 365 * 24 * 60 * 60

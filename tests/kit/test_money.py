@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from registry.kit.errors import RefusedValue
 from registry.kit.money import (
     MAX_AMOUNT,
     Cents,
     allocate,
     parse_euro,
+    parse_number,
     parse_rate,
     to_cents,
     to_euro,
@@ -55,8 +57,10 @@ def test_parse_rate_accepts_comma_and_refuses_bad_values() -> None:
 
 def test_parse_euro_refuses_fractions_of_a_cent() -> None:
     assert parse_euro("92500") == Decimal("92500")
-    with pytest.raises(ValueError, match="two decimals"):
-        parse_euro("1.005")
+    with pytest.raises(ValueError, match="2 decimals"):
+        parse_euro("1,005")
+    with pytest.raises(ValueError, match="2 decimals"):
+        parse_euro("0.005")
 
 
 def test_allocate_founding_costs_fifty_twenty_five_twenty_five() -> None:
@@ -107,7 +111,7 @@ def test_allocate_does_not_depend_on_input_order(
     assert allocate(Cents(total), dict(items), str) == allocate(Cents(total), weights, str)
 
 
-@pytest.mark.parametrize("text", ["1E+30", "1e999999", "-1E+30", "1000000000000", "9" * 40])
+@pytest.mark.parametrize("text", ["1000000000000", "9" * 40, "-1.000.000.000.000"])
 def test_huge_amounts_and_rates_are_refused_not_overflowed(text: str) -> None:
     with pytest.raises(ValueError, match="too large"):
         parse_euro(text)
@@ -116,3 +120,45 @@ def test_huge_amounts_and_rates_are_refused_not_overflowed(text: str) -> None:
     largest = parse_euro("999999999999.99")
     assert largest < MAX_AMOUNT
     assert to_cents(largest) == 99_999_999_999_999
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("40.000,00", "40000.00"),
+        ("1.234,56", "1234.56"),
+        ("1234,56", "1234.56"),
+        ("1234.56", "1234.56"),
+        ("1,234.56", "1234.56"),
+        ("1.234.567", "1234567"),
+        ("€ 1.234,56", "1234.56"),
+        ("-5,00", "-5.00"),
+        ("0.345", "0.345"),
+        ("1,000", "1.000"),
+    ],
+)
+def test_numbers_are_read_in_dutch_and_plain_notation(typed: str, value: str) -> None:
+    assert parse_rate(typed.lstrip("-")) == Decimal(value.lstrip("-"))
+    assert parse_number(typed) == Decimal(value)
+
+
+@pytest.mark.parametrize("typed", ["1.000", "12.500", "-250.000"])
+def test_a_single_dot_before_three_digits_is_ambiguous_and_refused(typed: str) -> None:
+    with pytest.raises(RefusedValue) as refused:
+        parse_number(typed)
+    assert refused.value.phrase.code == "ambiguous_number"
+    whole, fraction = typed.split(".")
+    assert refused.value.phrase.text("nl") == (
+        f"'{typed}' is niet eenduidig: schrijf {whole}{fraction} (zonder punt) voor het duizendtal"
+        f" of {whole},{fraction} (met een komma) voor het getal met decimalen."
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["1.2.3", "1,2,3", "12,34.5", "1.234,5,6", "", "€", "abc", "1e5", "1E+30", "1e999999"]
+)
+def test_malformed_numbers_are_refused(typed: str) -> None:
+    with pytest.raises(RefusedValue) as refused:
+        parse_number(typed)
+    assert refused.value.phrase.code == "not_a_number"
+    assert "geen getal" in refused.value.phrase.text("nl")

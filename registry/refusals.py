@@ -1,0 +1,51 @@
+"""The one catalogue of refusals: every code the registry answers, with its Dutch and English text.
+
+Each domain declares its own enumeration next to its rules; this module lists them so the API
+can expose every code as one GraphQL enum, the documentation can list them, and a test can
+check that each has both texts.
+"""
+
+from __future__ import annotations
+
+from registry.kit.errors import Common, Refusal
+from registry.kit.money import NumberRefusal
+
+CATALOGUE: tuple[type[Refusal], ...] = (Common, NumberRefusal)
+
+
+def codes() -> tuple[str, ...]:
+    """Every stable code, once, sorted: several refusals can share a code such as `required`."""
+    return tuple(sorted({member.code for refusals in CATALOGUE for member in refusals}))
+
+
+def markdown() -> str:
+    """The catalogue as `docs/refusals.md` shows it; a test keeps that file up to date."""
+    lines = [
+        "# Refusals: every error code with its Dutch and English text",
+        "",
+        "Generated from `registry/refusals.py` by `python -m registry.refusals > docs/refusals.md`;",
+        "the test suite fails when this file is out of date. Placeholders such as `{pool}` are",
+        "filled in when the refusal is raised; amounts are shown in euros in the reader's notation.",
+        "",
+    ]
+    for refusals in CATALOGUE:
+        lines += [
+            f"## {refusals.__name__} (`{refusals.__module__}`)",
+            "",
+            "| name | code | Nederlands | English |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {member.name} | `{member.code}` | {_cell(member.value.nl)} | {_cell(member.value.en)} |"
+            for member in refusals
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
