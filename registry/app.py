@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.graphql.endpoint import graphql_controller
+from registry.http.answers import LOGGING, logged_handlers
 from registry.http.csrf import csrf_middleware
 from registry.http.headers import security_headers
 from registry.http.rate_limits import rate_limit, too_many_requests
@@ -101,14 +102,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         # The session is loaded first: the CSRF token of a logged-in person belongs to it.
         middleware=[session_config(settings).middleware, csrf_middleware(settings)],
-        exception_handlers={
-            NotFoundException: not_found_page,
-            IntegrityError: conflict_page,
-            OperationalError: conflict_page,
-            PermissionDeniedException: forbidden_page,
-            LoginRequired: login_redirect,
-            TooManyRequestsException: too_many_requests,
-        },
+        exception_handlers=logged_handlers(
+            {
+                NotFoundException: not_found_page,
+                IntegrityError: conflict_page,
+                OperationalError: conflict_page,
+                PermissionDeniedException: forbidden_page,
+                LoginRequired: login_redirect,
+                TooManyRequestsException: too_many_requests,
+            }
+        ),
+        logging_config=LOGGING,
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,
