@@ -13,6 +13,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.costs import repository
+from registry.costs.errors import CostsRefusal
 from registry.costs.models import AllocationRun, CostEntry, CostPool, PoolParticipant
 from registry.kit.errors import Forbidden
 from registry.kit.money import Cents
@@ -88,7 +89,7 @@ async def shares_of_member(
 ) -> list[MemberShare]:
     """Every share and settlement line of the member, oldest run first."""
     if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
-        raise Forbidden("a member's shares are visible to itself, the directie and auditors")
+        raise Forbidden(CostsRefusal.SHARES_PRIVATE)
     rows = await repository.lines_of_member(session, member_id)
     pools = await repository.pools_by_ids(session, sorted({run.pool_id for run, _ in rows}))
     entries = await repository.entries_by_ids(session, sorted({line.entry_id for _, line in rows}))

@@ -21,6 +21,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.costs import repository
+from registry.costs.errors import CostsRefusal
 from registry.costs.models import (
     AllocationLine,
     AllocationRun,
@@ -45,7 +46,7 @@ from registry.costs.sharing import (
     split,
 )
 from registry.db import serialise
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import Cents, parse_euro, to_cents
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse
@@ -59,17 +60,17 @@ APPLICATION_KINDS = frozenset({PoolKind.DEVELOPMENT, PoolKind.MAINTENANCE, PoolK
 
 def _authorise(actor: Actor) -> None:
     if not allows(actor, Permission.COSTS_MANAGE):
-        raise Forbidden("only the directie manages cost pools and allocation runs")
+        raise Forbidden(CostsRefusal.DIRECTIE_ONLY)
 
 
 def _refused(error: AllocationError) -> ValidationFailed:
-    return ValidationFailed.single(error.field, error.code, error.message)
+    return ValidationFailed.single(error.field, error.phrase)
 
 
 async def _pool(session: AsyncSession, code: str) -> CostPool:
     pool = await repository.pool_by_code(session, code)
     if pool is None:
-        raise NotFound(f"no cost pool '{code}'")
+        raise NotFound(CostsRefusal.NO_POOL, pool=code)
     return pool
 
 
@@ -121,11 +122,11 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
     errors = ErrorCollector()
     code = data.code.strip()
     if not code:
-        errors.add("code", "required", "a pool code is required")
+        errors.add("code", CostsRefusal.POOL_CODE_REQUIRED)
     elif await repository.pool_by_code(session, code) is not None:
-        errors.add("code", "duplicate", f"a cost pool '{code}' already exists")
+        errors.add("code", CostsRefusal.POOL_CODE_TAKEN, pool=code)
     if not data.name.strip():
-        errors.add("name", "required", "a name is required")
+        errors.add("name", CostsRefusal.POOL_NAME_REQUIRED)
     application_id = None
     if data.kind in APPLICATION_KINDS:
         application = (
@@ -136,33 +137,34 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
         if application is None:
             errors.add(
                 "application",
-                "required" if not data.application else "unknown_application",
-                "development, maintenance and hosting pools belong to an application",
+                CostsRefusal.POOL_APPLICATION_UNKNOWN
+                if data.application
+                else CostsRefusal.POOL_APPLICATION_REQUIRED,
             )
         else:
             application_id = application.id
     elif data.application:
-        errors.add("application", "not_allowed", "the cooperative's own costs have no application")
+        errors.add("application", CostsRefusal.OWN_COSTS_WITHOUT_APPLICATION)
     if data.key is AllocationKey.INHABITANTS and data.reference_date is None:
-        errors.add("referenceDate", "required", "the inhabitants key needs a reference date")
+        errors.add("referenceDate", CostsRefusal.REFERENCE_DATE_REQUIRED)
     if data.key is AllocationKey.USAGE:
         if not (data.usage_metric and data.usage_from and data.usage_to):
-            errors.add("usageMetric", "required", "the usage key needs a metric and a period")
+            errors.add("usageMetric", CostsRefusal.USAGE_KEY_INCOMPLETE)
         elif data.usage_metric not in {m.value for m in Metric}:
-            errors.add("usageMetric", "unknown_metric", f"unknown metric '{data.usage_metric}'")
+            errors.add("usageMetric", CostsRefusal.UNKNOWN_METRIC, metric=data.usage_metric)
         elif data.kind not in APPLICATION_KINDS:
-            errors.add("key", "usage_needs_application", "usage is recorded per application")
+            errors.add("key", CostsRefusal.USAGE_KEY_WITHOUT_APPLICATION)
     payer_id = None
     if data.key is AllocationKey.SINGLE_PAYER:
         if not data.single_payer:
-            errors.add("singlePayer", "required", "name the member that pays")
+            errors.add("singlePayer", CostsRefusal.SINGLE_PAYER_REQUIRED)
         else:
             payer = await errors.check_awaitable(
                 member_or_refuse(session, data.single_payer, "singlePayer")
             )
             payer_id = payer.id if payer else None
     if not 1 <= data.depreciation_years <= 50:
-        errors.add("depreciationYears", "out_of_range", "between 1 and 50 years")
+        errors.add("depreciationYears", CostsRefusal.DEPRECIATION_YEARS_OUT_OF_RANGE)
     errors.raise_if_any()
     pool = CostPool(
         code=code,
@@ -203,17 +205,12 @@ async def add_entry(
     amount = None
     try:
         amount = to_cents(parse_euro(data.amount))
-    except ValueError as exc:
-        errors.add("amount", "invalid_amount", f"amount: {exc}")
+    except RefusedValue as exc:
+        errors.add("amount", CostsRefusal.INVALID_AMOUNT, reason=exc.phrase)
     if pool.closed_until is not None and data.entry_date <= pool.closed_until:
-        errors.add(
-            "entryDate",
-            "closed_period",
-            f"the pool is closed up to {pool.closed_until.isoformat()}; "
-            "book the cost in an open period",
-        )
+        errors.add("entryDate", CostsRefusal.CLOSED_PERIOD, closed_until=pool.closed_until)
     if not data.description.strip():
-        errors.add("description", "required", "describe the cost")
+        errors.add("description", CostsRefusal.DESCRIPTION_REQUIRED)
     errors.raise_if_any()
     assert amount is not None
     entry = CostEntry(
@@ -245,20 +242,17 @@ async def add_participant(
     member = await member_or_refuse(session, member_code, "member")
     if not await is_member_on(session, member.id, joined_on):
         raise ValidationFailed.single(
-            "member", "not_a_member", f"{member.name} is not a member on {joined_on.isoformat()}"
+            "member", CostsRefusal.NOT_A_MEMBER_ON, member=member.name, day=joined_on
         )
     if pool.application_id is not None and not await uses_application(
         session, member.id, pool.application_id
     ):
         raise ValidationFailed.single(
-            "member",
-            "not_using_application",
-            f"{member.name} neither uses nor takes part in the community of this application; "
-            "only members taking part share its costs",
+            "member", CostsRefusal.NOT_USING_APPLICATION, member=member.name
         )
     if any(p.member_id == member.id for p in await repository.participants_of(session, pool.id)):
         raise ValidationFailed.single(
-            "member", "already_participant", f"{member.name} already takes part in this pool"
+            "member", CostsRefusal.ALREADY_PARTICIPANT, member=member.name
         )
     participant = PoolParticipant(
         pool_id=pool.id, member_id=member.id, joined_on=joined_on, percentage=percentage
@@ -286,12 +280,10 @@ async def change_participant(
         p for p in await repository.participants_of(session, pool.id) if p.member_id == member.id
     ]
     if not found:
-        raise ValidationFailed.single(
-            "member", "not_participant", f"{member.name} does not take part"
-        )
+        raise ValidationFailed.single("member", CostsRefusal.NOT_PARTICIPANT, member=member.name)
     (participant,) = found
     if left_on is not None and left_on < participant.joined_on:
-        raise ValidationFailed.single("leftOn", "before_joining", "the end is before joining")
+        raise ValidationFailed.single("leftOn", CostsRefusal.LEFT_BEFORE_JOINING)
     before = snapshot(participant)
     if percentage is not None:
         participant.percentage = percentage
@@ -310,7 +302,7 @@ async def close_period(
     pool = await _locked_pool(session, pool_code)
     if pool.closed_until is not None and until < pool.closed_until:
         raise ValidationFailed.single(
-            "until", "reopening", f"the pool is already closed up to {pool.closed_until}"
+            "until", CostsRefusal.ALREADY_CLOSED, closed_until=pool.closed_until
         )
     before = snapshot(pool)
     pool.closed_until = until
@@ -365,7 +357,7 @@ async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
             try:
                 found = inhabitants_on(codes, relevant, pool.reference_date)
             except PopulationMissing as exc:
-                raise ValidationFailed.single("participants", exc.code, exc.message) from None
+                raise ValidationFailed.single("participants", exc.phrase) from None
             basis = "; ".join(
                 f"{f.cbs_code} {f.count} ({f.reference_date.isoformat()}, {f.source})"
                 for f in found.figures
@@ -489,7 +481,7 @@ async def preview_settlement(
     joined = [p for p in state.participants if p.member_code == member_code]
     if not joined:
         raise ValidationFailed.single(
-            "member", "not_participant", f"'{member_code}' does not take part in this pool"
+            "member", CostsRefusal.NEWCOMER_NOT_PARTICIPANT, member=member_code
         )
     newcomer = joined[0]
     done = state.allocated_entry_ids()
@@ -507,9 +499,7 @@ async def preview_settlement(
     ]
     if waiting:
         raise ValidationFailed.single(
-            "member",
-            "earlier_joiner_unsettled",
-            "settle the members that joined earlier first: " + ", ".join(waiting),
+            "member", CostsRefusal.EARLIER_JOINER_UNSETTLED, members=", ".join(waiting)
         )
     # Who bears the earlier entries now: those who joined before, and joiners already
     # settled; another member joining the same day is settled on its own, after this one.
@@ -630,20 +620,14 @@ async def correct_run(
     _authorise(actor)
     old = await repository.run_by_id(session, run_id)
     if old is None:
-        raise NotFound(f"no allocation run {run_id}")
+        raise NotFound(CostsRefusal.NO_RUN, run=str(run_id))
     pool = (await repository.pools_by_ids(session, [old.pool_id]))[old.pool_id]
     pool = await _locked_pool(session, pool.code)
     state = await _state(session, pool)
     if old.kind is not RunKind.ALLOCATION or old.id in state.reversed_runs:
-        raise ValidationFailed.single(
-            "run", "not_correctable", "only a standing allocation run can be corrected"
-        )
+        raise ValidationFailed.single("run", CostsRefusal.RUN_NOT_CORRECTABLE)
     if any(r.kind is RunKind.SETTLEMENT and r.sequence > old.sequence for r in state.runs):
-        raise ValidationFailed.single(
-            "run",
-            "settled_since",
-            "a settlement was based on this run; correct that settlement's pool from scratch",
-        )
+        raise ValidationFailed.single("run", CostsRefusal.SETTLED_SINCE)
     entry_ids = {line.entry_id for line in old.lines}
     entries = [e for e in _entries(state.entries) if e.id in entry_ids]
     try:
@@ -652,9 +636,7 @@ async def correct_run(
         raise _refused(error) from None
     inputs, digest = inputs_digest(state.key, state.participants, entries, kind="allocation")
     if digest == old.inputs_sha256:
-        raise ValidationFailed.single(
-            "run", "unchanged", "the inputs are unchanged: the run stands as it is"
-        )
+        raise ValidationFailed.single("run", CostsRefusal.RUN_UNCHANGED)
     reversal = RunPreview(
         RunKind.REVERSAL,
         Split(

@@ -23,6 +23,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from registry.costs.errors import CostsRefusal
+from registry.kit.errors import Param, RefusedValue
 from registry.kit.money import Cents, allocate, to_cents
 
 
@@ -39,14 +41,12 @@ class LateJoinerPolicy(enum.StrEnum):
     DEPRECIATED = "depreciated"
 
 
-class AllocationError(ValueError):
-    """A pool that cannot be split as configured; `field` and `code` name the broken rule."""
+class AllocationError(RefusedValue):
+    """A pool that cannot be split as configured; `field` and `phrase` name the broken rule."""
 
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, refusal: CostsRefusal, **params: Param) -> None:
+        super().__init__(refusal, **params)
         self.field = field
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,54 +120,49 @@ HUNDRED = Decimal(100)
 def weights(key: Key, participants: Sequence[Participant]) -> dict[str, Decimal]:
     """Each participant's weight under the key; refuses what cannot be split."""
     if not participants:
-        raise AllocationError("participants", "no_participants", "the pool has no participants")
+        raise AllocationError("participants", CostsRefusal.NO_PARTICIPANTS)
     codes = [p.member_code for p in participants]
     if len(set(codes)) != len(codes):
-        raise AllocationError("participants", "duplicate", "a member takes part only once")
+        raise AllocationError("participants", CostsRefusal.DUPLICATE_PARTICIPANT)
     if key.kind is AllocationKey.EQUAL:
         return {code: Decimal(1) for code in codes}
     if key.kind is AllocationKey.SINGLE_PAYER:
         if key.single_payer not in codes:
             raise AllocationError(
-                "singlePayer",
-                "payer_not_participant",
-                f"the single payer '{key.single_payer}' is not a participant of the pool",
+                "singlePayer", CostsRefusal.PAYER_NOT_PARTICIPANT, payer=key.single_payer or ""
             )
         return {code: Decimal(code == key.single_payer) for code in codes}
     if key.kind is AllocationKey.FIXED_PERCENTAGES:
         missing = [p.member_code for p in participants if p.percentage is None]
         if missing:
             raise AllocationError(
-                "participants",
-                "percentage_missing",
-                "a fixed-percentage key needs a percentage for " + ", ".join(missing),
+                "participants", CostsRefusal.PERCENTAGE_MISSING, members=", ".join(missing)
             )
         values = {p.member_code: p.percentage or Decimal(0) for p in participants}
         if any(v < 0 for v in values.values()):
-            raise AllocationError("participants", "negative", "percentages must not be negative")
+            raise AllocationError("participants", CostsRefusal.NEGATIVE_PERCENTAGE)
         total = sum(values.values(), Decimal(0))
         if total != HUNDRED:
-            raise AllocationError(
-                "participants",
-                "percentages_not_100",
-                f"the percentages add up to {total}, not 100",
-            )
+            raise AllocationError("participants", CostsRefusal.PERCENTAGES_NOT_100, total=total)
         return values
-    figure = "inhabitants" if key.kind is AllocationKey.INHABITANTS else "usage"
+    by_inhabitants = key.kind is AllocationKey.INHABITANTS
     values = {}
     for p in participants:
-        value = p.inhabitants if key.kind is AllocationKey.INHABITANTS else p.usage
+        value = p.inhabitants if by_inhabitants else p.usage
         if value is None:
-            raise AllocationError(
-                "participants", f"{figure}_missing", f"no {figure} figure for {p.member_code}"
+            unknown = (
+                CostsRefusal.INHABITANTS_MISSING if by_inhabitants else CostsRefusal.USAGE_MISSING
             )
+            raise AllocationError("participants", unknown, member=p.member_code)
         if value < 0:
-            raise AllocationError("participants", "negative", f"negative {figure} figure")
+            negative = (
+                CostsRefusal.NEGATIVE_INHABITANTS if by_inhabitants else CostsRefusal.NEGATIVE_USAGE
+            )
+            raise AllocationError("participants", negative)
         values[p.member_code] = Decimal(value)
     if not any(values.values()):
-        raise AllocationError(
-            "participants", "all_zero", f"every participant has 0 {figure}: nothing to divide by"
-        )
+        nothing = CostsRefusal.NO_INHABITANTS if by_inhabitants else CostsRefusal.NO_USAGE
+        raise AllocationError("participants", nothing)
     return values
 
 
@@ -189,9 +184,7 @@ def split(key: Key, participants: Sequence[Participant], entries: Iterable[Entry
         covering = [p for p in participants if p.covers(entry.entry_date)]
         if not covering:
             raise AllocationError(
-                f"entries[{entry.id}]",
-                "no_participants",
-                f"nobody took part in the pool on {entry.entry_date.isoformat()}",
+                f"entries[{entry.id}]", CostsRefusal.NOBODY_ON, day=entry.entry_date
             )
         shares += _split_entry(entry.id, entry.amount, weights(key, covering))
     return Split(key.kind, tuple(shares))

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from registry.catalogue.models import ApplicationStatus
 from registry.kit.errors import ValidationFailed
 from registry.kit.money import Cents, to_cents
+from registry.usage.errors import StageName, StatusName, UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 
 ORDER = tuple(AdoptionStage)
-PRODUCTION_READY = ("acceptance", "production")
+PRODUCTION_READY = (ApplicationStatus.ACCEPTANCE, ApplicationStatus.PRODUCTION)
 """Application statuses in which a member may take it into production."""
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
@@ -33,32 +35,26 @@ def check_advance(
     on: date,
     previous_date: date,
     today: date,
-    application_status: str,
+    application_status: ApplicationStatus,
 ) -> None:
     """Forward only (stages may be skipped), dated on or after the previous stage, not in the
     future; in production only for an application in acceptance or production."""
     if ORDER.index(target) <= ORDER.index(current):
         raise ValidationFailed.single(
             "stage",
-            "invalid_transition",
-            f"cannot move from {current.value} to {target.value}: the lifecycle only goes forward",
+            UsageRefusal.STAGE_BACKWARDS,
+            current=StageName.of(current),
+            target=StageName.of(target),
         )
     if on > today:
-        raise ValidationFailed.single(
-            "date", "in_future", f"a stage is recorded when reached; {on.isoformat()} is ahead"
-        )
+        raise ValidationFailed.single("date", UsageRefusal.STAGE_IN_FUTURE, day=on)
     if on < previous_date:
         raise ValidationFailed.single(
-            "date",
-            "before_previous_stage",
-            f"{on.isoformat()} is before the previous stage ({previous_date.isoformat()})",
+            "date", UsageRefusal.BEFORE_PREVIOUS_STAGE, day=on, previous=previous_date
         )
     if target is AdoptionStage.IN_PRODUCTION and application_status not in PRODUCTION_READY:
         raise ValidationFailed.single(
-            "stage",
-            "application_not_ready",
-            f"the application is in {application_status}; only an application in acceptance "
-            "or production can go into production",
+            "stage", UsageRefusal.APPLICATION_NOT_READY, status=StatusName.of(application_status)
         )
 
 
@@ -66,7 +62,7 @@ def parse_period(text: str, field: str = "period") -> date:
     """A month as YYYY-MM, stored as its first day."""
     match = _PERIOD.fullmatch(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or not 1990 <= int(match.group(1)) <= 2200:
-        raise ValidationFailed.single(field, "invalid_period", f"'{text}' is not a month (YYYY-MM)")
+        raise ValidationFailed.single(field, UsageRefusal.INVALID_PERIOD, value=text)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -80,14 +76,15 @@ def parse_metric(text: str, field: str = "metric") -> Metric:
     except ValueError:
         raise ValidationFailed.single(
             field,
-            "unknown_metric",
-            f"unknown metric '{text}'; use one of: " + ", ".join(m.value for m in Metric),
+            UsageRefusal.UNKNOWN_METRIC,
+            value=text,
+            metrics=", ".join(m.value for m in Metric),
         ) from None
 
 
 def parse_quantity(value: Decimal, field: str = "quantity") -> Decimal:
     if not value.is_finite() or value < 0:
-        raise ValidationFailed.single(field, "negative_quantity", "a quantity is 0 or more")
+        raise ValidationFailed.single(field, UsageRefusal.NEGATIVE_QUANTITY)
     return value
 
 

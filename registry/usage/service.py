@@ -18,7 +18,7 @@ from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Application, ApplicationStatus, CommunityMember, JoinStage
 from registry.db import serialise
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
@@ -26,6 +26,7 @@ from registry.members.models import Member
 from registry.members.population import Figure
 from registry.members.service import decision_of_any, figures_of, is_member_on, membership_end
 from registry.usage import repository
+from registry.usage.errors import MetricName, UsageRefusal
 from registry.usage.models import (
     Adoption,
     AdoptionStage,
@@ -55,7 +56,7 @@ MAX_BULK = 5000
 async def _application(session: AsyncSession, slug: str, field: str = "application") -> Application:
     application = await catalogue.application_by_slug(session, slug)
     if application is None:
-        raise ValidationFailed.single(field, "unknown_application", f"no application '{slug}'")
+        raise ValidationFailed.single(field, UsageRefusal.UNKNOWN_APPLICATION, application=slug)
     return application
 
 
@@ -82,19 +83,17 @@ async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today:
     """A member starts using an application: adoption, usage right, community participation."""
     member = await member_or_refuse(session, data.member)
     if not allows(actor, Permission.ADOPTION_MANAGE, member.id):
-        raise Forbidden("only the member's admins and the directie adopt applications for it")
+        raise Forbidden(UsageRefusal.ADOPT_FORBIDDEN)
     application = await _application(session, data.application)
     errors = ErrorCollector()
     if data.acquisition_on > today:
-        errors.add("acquisitionOn", "in_future", "the acquisition date is in the future")
+        errors.add("acquisitionOn", UsageRefusal.ACQUISITION_IN_FUTURE)
     if not await is_member_on(session, member.id, data.acquisition_on):
         errors.add(
-            "member",
-            "not_active_member",
-            f"{member.name} is not an active member on {data.acquisition_on.isoformat()}",
+            "member", UsageRefusal.NOT_ACTIVE_MEMBER, member=member.name, day=data.acquisition_on
         )
     if application.status is ApplicationStatus.RETIRED:
-        errors.add("application", "retired", f"{application.name} is retired")
+        errors.add("application", UsageRefusal.APPLICATION_RETIRED, application=application.name)
     existing = (await repository.adoptions_of_members(session, [member.id]))[member.id]
     if any(
         a.application_id == application.id and a.stage is not AdoptionStage.PHASED_OUT
@@ -102,8 +101,9 @@ async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today:
     ):
         errors.add(
             "application",
-            "already_adopted",
-            f"{member.name} already uses {application.name}; advance that adoption instead",
+            UsageRefusal.ALREADY_ADOPTED,
+            member=member.name,
+            application=application.name,
         )
     errors.raise_if_any()
     adoption = Adoption(
@@ -164,14 +164,16 @@ async def advance(
     adoption = await repository.adoption_by_id(session, adoption_id)
     owner = await members.members_by_ids(session, [adoption.member_id]) if adoption else {}
     if adoption is None or (member is not None and owner[adoption.member_id].code != member):
-        raise NotFound(f"no adoption {adoption_id} of {member or 'this member'}")
+        if member is None:
+            raise NotFound(UsageRefusal.NO_ADOPTION, adoption=str(adoption_id))
+        raise NotFound(UsageRefusal.NO_ADOPTION_OF, adoption=str(adoption_id), member=member)
     if not allows(actor, Permission.ADOPTION_MANAGE, adoption.member_id):
-        raise Forbidden("only the member's admins and the directie change its adoptions")
+        raise Forbidden(UsageRefusal.ADVANCE_FORBIDDEN)
     application = (await catalogue.applications_by_ids(session, [adoption.application_id]))[
         adoption.application_id
     ]
     previous = getattr(adoption, stage_field(adoption.stage))
-    check_advance(adoption.stage, stage, on, previous, today, application.status.value)
+    check_advance(adoption.stage, stage, on, previous, today, application.status)
     before = snapshot(adoption)
     adoption.stage = stage
     setattr(adoption, stage_field(stage), on)
@@ -234,10 +236,10 @@ async def record_usage(
     member and, when it is limited to one, its own application.
     """
     if not items:
-        raise ValidationFailed.single("records", "empty", "no usage records given")
+        raise ValidationFailed.single("records", UsageRefusal.NO_RECORDS)
     if len(items) > MAX_BULK:
         raise ValidationFailed.single(
-            "records", "too_many", f"at most {MAX_BULK} records per call, {len(items)} given"
+            "records", UsageRefusal.TOO_MANY_RECORDS, limit=MAX_BULK, given=len(items)
         )
     by_code = await members.members_by_codes(session, sorted({i.member for i in items}))
     by_slug = await catalogue.applications_by_slugs(session, sorted({i.application for i in items}))
@@ -258,18 +260,18 @@ async def record_usage(
         if member is None:
             errors.errors.append(unknown_member(f"{where}.member", item.member))
         elif not allows(actor, Permission.USAGE_WRITE, member.id):
-            errors.add(f"{where}.member", "forbidden", f"not allowed to report for {item.member}")
+            errors.add(f"{where}.member", UsageRefusal.REPORT_FORBIDDEN, member=item.member)
         if application is None:
             errors.add(
                 f"{where}.application",
-                "unknown_application",
-                f"no application '{item.application}'",
+                UsageRefusal.UNKNOWN_APPLICATION,
+                application=item.application,
             )
         elif scope is not None and scope.application_id not in (None, application.id):
             errors.add(
                 f"{where}.application",
-                "outside_token_scope",
-                f"this token may not report usage for '{item.application}'",
+                UsageRefusal.OUTSIDE_TOKEN_SCOPE,
+                application=item.application,
             )
             continue
         period = errors.check(partial(parse_period, item.period, f"{where}.period"))
@@ -281,15 +283,18 @@ async def record_usage(
         if not held:
             errors.add(
                 f"{where}.member",
-                "no_usage_right",
-                f"{member.name} holds no usage right for {application.name}",
+                UsageRefusal.NO_USAGE_RIGHT,
+                member=member.name,
+                application=application.name,
             )
             continue
         if period < min(month_of(r.start_date) for r in held):
             errors.add(
                 f"{where}.period",
-                "before_adoption",
-                f"{item.period} is before {member.name} adopted {application.name}",
+                UsageRefusal.BEFORE_ADOPTION,
+                period=item.period,
+                member=member.name,
+                application=application.name,
             )
             continue
         if not any(
@@ -297,16 +302,16 @@ async def record_usage(
         ):
             errors.add(
                 f"{where}.member",
-                "no_usage_right",
-                f"{member.name} holds no usage right for {application.name} in {item.period}",
+                UsageRefusal.NO_USAGE_RIGHT_IN,
+                member=member.name,
+                application=application.name,
+                period=item.period,
             )
             continue
         if metric is not None and quantity is not None:
             key = (member.id, application.id, period, metric.value)
             if key in rows:
-                errors.add(
-                    where, "duplicate", "the same member, application, month and metric twice"
-                )
+                errors.add(where, UsageRefusal.DUPLICATE_RECORD)
             rows[key] = (i, quantity)
     errors.raise_if_any()
     return await _upsert(session, actor, rows)
@@ -398,7 +403,7 @@ async def set_tariff(
 ) -> UsageTariff:
     """Euro per unit of a metric from a month on, set by a recorded decision."""
     if not allows(actor, Permission.FEES_MANAGE):
-        raise Forbidden("only the directie sets usage tariffs")
+        raise Forbidden(UsageRefusal.TARIFF_FORBIDDEN)
     errors = ErrorCollector()
     application = await errors.check_awaitable(_application(session, application_slug))
     kind = errors.check(lambda: parse_metric(metric))
@@ -406,8 +411,8 @@ async def set_tariff(
     amount = None
     try:
         amount = parse_rate(price)
-    except ValueError as exc:
-        errors.add("price", "invalid_price", f"price: {exc}")
+    except RefusedValue as exc:
+        errors.add("price", UsageRefusal.INVALID_PRICE, reason=exc.phrase)
     decision = await errors.check_awaitable(
         decision_of_any(session, decision_reference, "decision")
     )
@@ -420,7 +425,7 @@ async def set_tariff(
     tariffs = await repository.tariffs_of(session, [application.id])
     if any(t.metric is kind and t.valid_from == month for t in tariffs):
         raise ValidationFailed.single(
-            "validFrom", "duplicate", f"a tariff for {kind.value} from {valid_from} exists"
+            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=MetricName.of(kind), month=valid_from
         )
     tariff = UsageTariff(
         application_id=application.id,
@@ -449,7 +454,7 @@ async def usage_fee_preview(
     """The usage fees of a member over a range of months, from its records and the tariffs."""
     member = await member_or_refuse(session, member_code)
     if not allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
-        raise Forbidden("a member's usage is visible to itself, the directie and auditors")
+        raise Forbidden(UsageRefusal.USAGE_PRIVATE)
     start = parse_period(first, "from")
     end = parse_period(last, "to")
     records = await repository.records_of_member(session, member.id, start, end)
@@ -530,7 +535,7 @@ class AdoptionView:
 async def adoptions_of(session: AsyncSession, actor: Actor, member_id: int) -> list[AdoptionView]:
     """A member's adoptions with their usage rights (for the member, directie and auditors)."""
     if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
-        raise Forbidden("a member's adoptions are visible to itself, the directie and auditors")
+        raise Forbidden(UsageRefusal.ADOPTIONS_PRIVATE)
     adoptions = (await repository.adoptions_of_members(session, [member_id]))[member_id]
     applications = await catalogue.applications_by_ids(
         session, sorted({a.application_id for a in adoptions})
@@ -555,7 +560,7 @@ async def usage_of(
     session: AsyncSession, actor: Actor, member_id: int, first: date, last: date
 ) -> list[tuple[UsageRecord, Application]]:
     if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
-        raise Forbidden("a member's usage is visible to itself, the directie and auditors")
+        raise Forbidden(UsageRefusal.USAGE_PRIVATE)
     records = await repository.records_of_member(session, member_id, first, last)
     applications = await catalogue.applications_by_ids(
         session, sorted({r.application_id for r in records})

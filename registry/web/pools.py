@@ -20,9 +20,10 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.costs import reading, service
 from registry.costs import repository as costs
+from registry.costs.errors import CostsRefusal
 from registry.costs.service import RunPreview
 from registry.kit.clock import today
-from registry.kit.errors import FieldError, ValidationFailed
+from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
@@ -97,9 +98,7 @@ async def _store_as_seen(
         if previewed.empty:
             notice = "nothing"
         elif previewed.inputs_sha256 != seen:
-            raise ValidationFailed.single(
-                "inputs", "changed", "the inputs changed since the preview; check it again"
-            )
+            raise ValidationFailed.single("inputs", CostsRefusal.INPUTS_CHANGED)
         else:
             await store()
     except ValidationFailed as failed:
@@ -109,7 +108,7 @@ async def _store_as_seen(
         )
     except IntegrityError:  # another run of this pool was stored at the same moment
         await db_session.rollback()
-        conflict = FieldError("run", "concurrent", "another run was stored at the same moment")
+        conflict = field_error("run", CostsRefusal.RUN_STORED_CONCURRENTLY)
         return await _pool_page(
             request, db_session, actor, code, errors=(conflict,), status_code=409
         )

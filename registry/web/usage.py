@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -21,10 +21,12 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, FieldError, ValidationFailed
+from registry.kit.errors import DomainError, FieldError, RefusedValue, ValidationFailed
+from registry.kit.money import parse_number
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.usage import service
+from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
@@ -44,14 +46,15 @@ def _date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationFailed.single(field, "invalid_date", "not a date (YYYY-MM-DD)") from None
+        raise ValidationFailed.single(field, UsageRefusal.INVALID_DATE) from None
 
 
 def _decimal(value: str, field: str) -> Decimal:
+    """A quantity as people type it, in Dutch or plain notation; "1.000" is refused as ambiguous."""
     try:
-        return Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationFailed.single(field, "not_a_number", "not a number") from None
+        return parse_number(value)
+    except RefusedValue as exc:
+        raise ValidationFailed.single(field, exc.phrase) from None
 
 
 async def _page(
@@ -131,7 +134,7 @@ class UsagePagesController(Controller):
             errors = (
                 error.errors
                 if isinstance(error, ValidationFailed)
-                else (FieldError("", error.code, error.message),)
+                else (FieldError("", error.phrase),)
             )
             member = await _member(db_session, code)  # reloaded: the rollback expired it
             return await _page(
@@ -175,7 +178,7 @@ class UsagePagesController(Controller):
             try:
                 stage = AdoptionStage(form.get("stage", ""))
             except ValueError:
-                raise ValidationFailed.single("stage", "unknown_stage", "choose a stage") from None
+                raise ValidationFailed.single("stage", UsageRefusal.UNKNOWN_STAGE) from None
             on = _date(form.get("on", ""), "date")
             await service.advance(db_session, actor, adoption, stage, on, today(), member.code)
 

@@ -153,6 +153,26 @@ async def test_refusals(pool_members: AsyncSession) -> None:
         "entryDate",
         "closed_period",
     )
+    assert closed.value.errors[0].text("nl") == (
+        "De kostenpool is afgesloten tot en met 31 december 2022; boek de kosten in een open"
+        " periode."
+    )
+    with pytest.raises(ValidationFailed) as ambiguous:
+        await add_entry(
+            session,
+            ACTOR,
+            "zaak-ontwikkeling",
+            EntryInput("1.000", date(2023, 1, 2), CostCategory.HOSTING, "Hosting januari"),
+        )
+    assert (ambiguous.value.errors[0].field, ambiguous.value.errors[0].code) == (
+        "amount",
+        "invalid_amount",
+    )
+    assert (
+        ambiguous.value.errors[0]
+        .text("nl")
+        .startswith("Ongeldig bedrag: '1.000' is niet eenduidig: schrijf 1000 (zonder punt)")
+    )
     with pytest.raises(ValidationFailed) as no_application:
         await create_pool(
             session, ACTOR, PoolInput("x", "X", PoolKind.HOSTING, reference_date=TODAY)

@@ -146,13 +146,27 @@ def test_entry_is_shared_by_who_took_part_on_its_date() -> None:
 def test_refusals(key: Key, participants: list[Participant], code: str) -> None:
     with pytest.raises(AllocationError) as refused:
         split(key, participants, [Entry(1, Cents(100), START)])
-    assert refused.value.code == code
+    assert refused.value.phrase.code == code
 
 
 def test_no_participant_on_the_entry_date() -> None:
     with pytest.raises(AllocationError) as refused:
         split(BY_INHABITANTS, FOUNDERS, [Entry(7, Cents(100), date(2020, 12, 31))])
-    assert (refused.value.field, refused.value.code) == ("entries[7]", "no_participants")
+    assert (refused.value.field, refused.value.phrase.code) == ("entries[7]", "no_participants")
+    assert (
+        refused.value.phrase.text("nl") == "Op 31 december 2020 nam niemand deel aan de kostenpool."
+    )
+
+
+def test_percentages_refusal_shows_the_total_in_the_readers_notation() -> None:
+    halves = [
+        Participant("a", START, percentage=Decimal("47.25")),
+        Participant("b", START, percentage=Decimal("47.5")),
+    ]
+    with pytest.raises(AllocationError) as refused:
+        split(Key(AllocationKey.FIXED_PERCENTAGES), halves, [Entry(1, Cents(100), START)])
+    assert refused.value.phrase.text("nl") == "De percentages tellen op tot 94,75, niet tot 100."
+    assert refused.value.phrase.text("en") == "the percentages add up to 94.75, not 100"
 
 
 codes = st.lists(st.sampled_from("ABCDEFGHIJKL"), min_size=1, max_size=8, unique=True)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from registry.catalogue.models import ApplicationStatus as Status
 from registry.kit.errors import ValidationFailed
 from registry.usage.models import AdoptionStage as S
 from registry.usage.models import Metric
@@ -33,22 +34,44 @@ def _code(call: object) -> str:
 @pytest.mark.parametrize(
     ("current", "target", "on", "status", "code"),
     [
-        (S.PLANNED, S.ACQUISITION, TODAY, "production", "invalid_transition"),
-        (S.PLANNED, S.PLANNED, TODAY, "production", "invalid_transition"),
-        (S.ACQUISITION, S.PLANNED, date(2026, 12, 1), "production", "in_future"),
-        (S.ACQUISITION, S.PLANNED, date(2019, 1, 1), "production", "before_previous_stage"),
-        (S.PLANNED, S.IN_PRODUCTION, TODAY, "build", "application_not_ready"),
+        (S.PLANNED, S.ACQUISITION, TODAY, Status.PRODUCTION, "invalid_transition"),
+        (S.PLANNED, S.PLANNED, TODAY, Status.PRODUCTION, "invalid_transition"),
+        (S.ACQUISITION, S.PLANNED, date(2026, 12, 1), Status.PRODUCTION, "in_future"),
+        (S.ACQUISITION, S.PLANNED, date(2019, 1, 1), Status.PRODUCTION, "before_previous_stage"),
+        (S.PLANNED, S.IN_PRODUCTION, TODAY, Status.BUILD, "application_not_ready"),
     ],
 )
-def test_advance_refusals(current: S, target: S, on: date, status: str, code: str) -> None:
+def test_advance_refusals(current: S, target: S, on: date, status: Status, code: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
         check_advance(current, target, on, date(2020, 1, 1), TODAY, status)
     assert _code(refused.value) == code
 
 
 def test_advance_forward_and_skipping_is_allowed() -> None:
-    check_advance(S.PLANNED, S.IN_PRODUCTION, TODAY, date(2020, 1, 1), TODAY, "acceptance")
-    check_advance(S.ACQUISITION, S.PHASED_OUT, TODAY, TODAY, TODAY, "idea")
+    check_advance(S.PLANNED, S.IN_PRODUCTION, TODAY, date(2020, 1, 1), TODAY, Status.ACCEPTANCE)
+    check_advance(S.ACQUISITION, S.PHASED_OUT, TODAY, TODAY, TODAY, Status.IDEA)
+
+
+def test_advance_refusals_name_the_stages_and_status_in_the_readers_language() -> None:
+    with pytest.raises(ValidationFailed) as backwards:
+        check_advance(S.IN_PRODUCTION, S.PLANNED, TODAY, TODAY, TODAY, Status.PRODUCTION)
+    assert backwards.value.errors[0].text("nl") == (
+        "U kunt niet van in productie naar gepland: de fasen van het gebruik gaan alleen vooruit."
+    )
+    assert backwards.value.errors[0].message == (
+        "cannot move from in production to planned: the lifecycle only goes forward"
+    )
+    with pytest.raises(ValidationFailed) as not_ready:
+        check_advance(S.PLANNED, S.IN_PRODUCTION, TODAY, TODAY, TODAY, Status.BUILD)
+    assert not_ready.value.errors[0].text("nl").startswith("De applicatie is in de fase bouw;")
+    with pytest.raises(ValidationFailed) as early:
+        check_advance(
+            S.ACQUISITION, S.PLANNED, date(2019, 1, 1), date(2020, 1, 1), TODAY, Status.IDEA
+        )
+    assert (
+        early.value.errors[0].text("nl")
+        == "1 januari 2019 ligt vóór de vorige fase (1 januari 2020)."
+    )
 
 
 def test_periods_and_metrics() -> None:

@@ -73,9 +73,11 @@ async def test_adoption_refusals(apps: AsyncSession) -> None:
     with pytest.raises(ValidationFailed) as future:
         await adopt(apps, ACTOR, AdoptionInput("woerden", "zaken", date(2027, 1, 1)), TODAY)
     assert future.value.errors[0].code == "in_future"
+    assert future.value.errors[0].text("nl") == "De datum van verwerving ligt in de toekomst."
     with pytest.raises(ValidationFailed) as not_member:
         await adopt(apps, ACTOR, AdoptionInput("woerden", "zaken", date(2019, 6, 1)), TODAY)
     assert not_member.value.errors[0].code == "not_active_member"
+    assert not_member.value.errors[0].text("nl").endswith(" is op 1 juni 2019 geen actief lid.")
     await _adopt(apps)
     with pytest.raises(ValidationFailed) as twice:
         await _adopt(apps)

@@ -91,6 +91,18 @@ async def test_refusals_name_the_field_and_store_nothing(
     )
     assert negative.status_code == 422
     assert "negative_quantity" in negative.text
+    ambiguous = await _post(
+        client,
+        "/leden/woerden/gebruik/registreren",
+        {
+            "application": "zaakafhandeling",
+            "period": "2026-11",
+            "metric": "transactions",
+            "quantity": "1.000",
+        },
+    )
+    assert ambiguous.status_code == 422
+    assert "ambiguous_number" in ambiguous.text
     assert await count_rows(demo_url, Adoption) == adoptions
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.costs import models, reading, repository, service
+from registry.costs.errors import CostsRefusal
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.graphql.context import Info
@@ -219,7 +220,7 @@ class CostsMutation:
         try:
             number = database_id(run)
             if number is None:
-                raise ValidationFailed.single("run", "invalid_id", "not a run id")
+                raise ValidationFailed.single("run", CostsRefusal.INVALID_RUN_ID)
             async with info.context.transaction() as session:
                 reversal, replacement = await service.correct_run(
                     session, info.context.actor, number, today()

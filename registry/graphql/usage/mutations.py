@@ -28,6 +28,7 @@ from registry.graphql.usage.types import (
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.usage import service
+from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage
 
 
@@ -106,7 +107,7 @@ class UsageMutation:
         try:
             number = database_id(id)
             if number is None:
-                raise ValidationFailed.single("id", "invalid_id", "not an adoption id")
+                raise ValidationFailed.single("id", UsageRefusal.INVALID_ADOPTION_ID)
             async with info.context.transaction() as session:
                 adoption = await service.advance(
                     session, info.context.actor, number, stage, on, today(), member=member
