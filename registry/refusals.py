@@ -7,10 +7,20 @@ check that each has both texts.
 
 from __future__ import annotations
 
+from registry.costs.errors import CostsRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
+from registry.usage.errors import MetricName, StageName, StatusName, UsageRefusal
 
-CATALOGUE: tuple[type[Refusal], ...] = (Common, NumberRefusal)
+CATALOGUE: tuple[type[Refusal], ...] = (
+    Common,
+    NumberRefusal,
+    CostsRefusal,
+    UsageRefusal,
+    StageName,
+    StatusName,
+    MetricName,
+)
 
 
 def codes() -> tuple[str, ...]:

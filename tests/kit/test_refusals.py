@@ -52,6 +52,12 @@ def test_each_refusal_has_fitting_dutch_and_english_texts(member: Refusal) -> No
     assert re.fullmatch(r"[a-z][a-z0-9_]*", member.code), "a code is a GraphQL enum value"
 
 
+@pytest.mark.parametrize("refusals", CATALOGUE, ids=lambda r: r.__name__)
+def test_no_refusal_is_an_alias_of_another(refusals: type[Refusal]) -> None:
+    """Two members with the same code and texts would silently become one."""
+    assert len(refusals.__members__) == len(list(refusals))
+
+
 def test_codes_are_listed_once_each() -> None:
     listed = codes()
     assert len(listed) == len(set(listed))
