@@ -10,7 +10,7 @@ class FeesRefusal(Refusal):
 
     DIRECTIE_ONLY = Text(
         "forbidden",
-        "Alleen de directie stelt tarieven vast en maakt contributieberekeningen.",
+        "Alleen de directie stelt contributietarieven vast en berekent de contributie.",
         "only the directie sets rates and runs fees",
     )
     NOTICE_DIRECTIE_ONLY = Text(
@@ -20,8 +20,8 @@ class FeesRefusal(Refusal):
     )
     CONTRIBUTIONS_PRIVATE = Text(
         "forbidden",
-        "De bijdragen van een lid zijn alleen zichtbaar voor het lid zelf, de directie en de"
-        " accountants.",
+        "De contributie van een lid is alleen zichtbaar voor het lid zelf, de directie en de"
+        " auditors.",
         "a member's contributions are visible to itself, the directie, auditors",
     )
     YEAR_OUT_OF_RANGE = Text(
@@ -47,6 +47,6 @@ class FeesRefusal(Refusal):
     )
     INVALID_EXIT_CHARGE = Text(
         "invalid_amount",
-        "Ongeldige uittredingsvergoeding: {reason}",
+        "Ongeldige uittreedvergoeding: {reason}",
         "exit charge: {reason}",
     )

@@ -15,7 +15,7 @@ class MembersRefusal(Refusal):
 
     DIRECTIE_ONLY = Text(
         "forbidden",
-        "Alleen de directie beheert leden en inwonertallen.",
+        "Alleen de directie beheert leden en bevolkingscijfers.",
         "only the directie manages members and population figures",
     )
     NOT_GOVERNMENT_BODY = Text(
@@ -91,14 +91,14 @@ class MembersRefusal(Refusal):
     )
     PARTNERS_REQUIRED = Text(
         "partners_required",
-        "Een samenwerkingsverband zonder rechtspersoonlijkheid vermeldt al zijn deelnemers (ten"
+        "Vermeld bij een samenwerkingsverband zonder rechtspersoonlijkheid alle deelnemers (ten"
         " minste twee) als ondertekenaars; zij zijn hoofdelijk aansprakelijk.",
         "a partnership without legal personality lists all its partners (at least two) as"
         " signatories; they are jointly and severally liable",
     )
     NOT_PARTNERSHIP = Text(
         "not_partnership",
-        "Alleen een samenwerkingsverband vermeldt deelnemers als ondertekenaars.",
+        "Alleen bij een samenwerkingsverband worden deelnemers als ondertekenaars vermeld.",
         "only a partnership lists partners as signatories",
     )
     NO_MEMBERSHIP = Text(
@@ -148,12 +148,12 @@ class MembersRefusal(Refusal):
     )
     ENTRY_FEE_INVALID = Text(
         "invalid_amount",
-        "De toetredingsvergoeding mag niet negatief zijn en heeft ten hoogste twee decimalen.",
+        "Het entreegeld mag niet negatief zijn en heeft ten hoogste twee decimalen.",
         "the entry fee must not be negative and has at most two decimals",
     )
     ENTRY_FEE_DECISION_REQUIRED = Text(
         "required",
-        "Vermeld het besluit waarin de toetredingsvergoeding is vastgesteld.",
+        "Vermeld het besluit waarin het entreegeld is vastgesteld.",
         "an entry fee needs the decision that set it",
     )
     NOT_ADMITTED = Text(
@@ -178,7 +178,7 @@ class MembersRefusal(Refusal):
     )
     EXIT_CHARGE_NEGATIVE = Text(
         "negative",
-        "De uittredingsvergoeding mag niet negatief zijn.",
+        "De uittreedvergoeding mag niet negatief zijn.",
         "the exit charge must not be negative",
     )
     MERGER_NOT_JANUARY_FIRST = Text(
@@ -208,12 +208,12 @@ class MembersRefusal(Refusal):
     )
     SUCCESSOR_MEMBER_REQUIRED = Text(
         "required",
-        "Een opgeheven gemeente is lid: vul de ledencode van de nieuwe gemeente in.",
+        "Een opgeheven gemeente is lid: vul de code in waaronder de nieuwe gemeente lid is.",
         "a merged municipality is a member: name the member code of its successor",
     )
     POPULATION_MISSING = Text(
         "population_missing",
-        "Er is geen inwonertal op of vóór {on} voor {municipalities}.",
+        "Er is geen bevolkingscijfer op of vóór {on} voor {municipalities}.",
         "no population figure on or before {on} for {municipalities}",
     )
     NOT_A_WHOLE_NUMBER = Text(
@@ -282,7 +282,7 @@ class MembersRefusal(Refusal):
     )
     MISSING_COLUMNS = Text(
         "missing_columns",
-        "De kolom(men) {missing} ontbreken; verwacht wordt {expected}.",
+        "Deze kolom(men) ontbreken: {missing}; verwacht: {expected}.",
         "missing column(s) {missing}; expected {expected}",
     )
     TOO_MANY_ERRORS = Text(
@@ -313,7 +313,7 @@ class MembersRefusal(Refusal):
     )
     NO_FIGURES = Text(
         "empty",
-        "Het bestand bevat geen inwonertallen.",
+        "Het bestand bevat geen bevolkingscijfers.",
         "the file holds no population figures",
     )
     INVALID_SOURCE = Text(

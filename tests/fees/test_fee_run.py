@@ -119,7 +119,7 @@ async def test_january_first_policy_refuses_without_that_figure(cooperative: Asy
     assert refused.value.errors[0].code == "population_missing"
     assert "GM0632" in refused.value.errors[0].message
     assert refused.value.errors[0].text("nl") == (
-        "Er is geen inwonertal op of vóór 1 januari 2026 voor GM0632."
+        "Er is geen bevolkingscijfer op of vóór 1 januari 2026 voor GM0632."
     )
 
 

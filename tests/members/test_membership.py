@@ -205,7 +205,7 @@ async def test_an_ambiguous_exit_charge_is_refused_with_both_readings(
     assert (error.field, error.code) == ("exitCharge", "invalid_amount")
     assert error.message.startswith("exit charge: '1.000' is ambiguous: write 1000")
     assert error.text("nl") == (
-        "Ongeldige uittredingsvergoeding: '1.000' is niet eenduidig: schrijf 1000 (zonder punt)"
+        "Ongeldige uittreedvergoeding: '1.000' is niet eenduidig: schrijf 1000 (zonder punt)"
         " voor het duizendtal of 1,000 (met een komma) voor het getal met decimalen."
     )
     assert (await _only_membership(cooperative, "woerden")).end_date is None

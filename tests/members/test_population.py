@@ -97,7 +97,7 @@ def test_latest_figure_on_or_before_the_date_is_used() -> None:
         "no population figure on or before 1 June 2019 for GM0632, GM0772"
     )
     assert caught.value.text("nl") == (
-        "Er is geen inwonertal op of vóór 1 juni 2019 voor GM0632, GM0772."
+        "Er is geen bevolkingscijfer op of vóór 1 juni 2019 voor GM0632, GM0772."
     )
 
 
