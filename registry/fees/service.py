@@ -26,10 +26,12 @@ from registry.fees.contribution import (
     inputs_digest,
     population_for,
 )
+from registry.fees.errors import FeesRefusal
 from registry.fees.models import ContributionRate, FeeLine, FeeRun, PopulationPolicy, ProRata
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import Cents, parse_euro, parse_rate, to_cents
 from registry.members import repository as members
+from registry.members.errors import MembersRefusal
 from registry.members.membership import check_notice, exit_charge
 from registry.members.models import DecisionBody, EndReason, Membership
 from registry.members.population import PopulationMissing
@@ -40,13 +42,13 @@ MIN_YEAR, MAX_YEAR = 1990, 2200
 
 def _authorise(actor: Actor) -> None:
     if not allows(actor, Permission.FEES_MANAGE):
-        raise Forbidden("only the directie sets rates and runs fees")
+        raise Forbidden(FeesRefusal.DIRECTIE_ONLY)
 
 
 def _year(year: int, field: str = "year") -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed.single(
-            field, "out_of_range", f"a year from {MIN_YEAR} to {MAX_YEAR}"
+            field, FeesRefusal.YEAR_OUT_OF_RANGE, first=str(MIN_YEAR), last=str(MAX_YEAR)
         )
     return year
 
@@ -72,7 +74,7 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
         errors.errors.extend(exc.errors)
     decision = None
     if not data.decision_reference.strip():
-        errors.add("decision", "required", "a rate needs the ALV decision that set it")
+        errors.add("decision", FeesRefusal.RATE_DECISION_REQUIRED)
     else:
         decision = await errors.check_awaitable(
             decision_of(session, data.decision_reference, DecisionBody.ALV, "decision")
@@ -103,18 +105,17 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
 
 
 def parse_rate_field(text: str) -> Decimal:
+    """A typed rate, or the refusal on the `rate` field saying why it cannot be read."""
     try:
         return parse_rate(text)
-    except ValueError as exc:
-        raise ValidationFailed.single("rate", "invalid_rate", f"rate: {exc}") from None
+    except RefusedValue as exc:
+        raise ValidationFailed.single("rate", FeesRefusal.INVALID_RATE, reason=exc.phrase) from None
 
 
 async def terms_for(session: AsyncSession, year: int) -> RateTerms:
     rate = await repository.rate_for(session, year)
     if rate is None:
-        raise ValidationFailed.single(
-            "year", "no_rate", f"no contribution rate is recorded for {year} (an ALV decision)"
-        )
+        raise ValidationFailed.single("year", FeesRefusal.NO_RATE, year=str(year))
     decision = (await members.decisions_by_ids(session, [rate.decision_id]))[rate.decision_id]
     return RateTerms(year, rate.rate, decision.reference, rate.pro_rata, rate.population_policy)
 
@@ -166,14 +167,12 @@ async def preview_fee_run(session: AsyncSession, actor: Actor, year: int) -> Fee
     without = [p.member_code for p in periods if not p.cbs_codes]
     if without:
         raise ValidationFailed.single(
-            "members",
-            "no_municipalities",
-            "members without municipalities have no inhabitants: " + ", ".join(sorted(without)),
+            "members", FeesRefusal.NO_MUNICIPALITIES, members=", ".join(sorted(without))
         )
     try:
         lines = contributions(terms, periods, figures)
     except PopulationMissing as exc:
-        raise ValidationFailed.single("populationFigures", exc.code, exc.message) from None
+        raise ValidationFailed.single("populationFigures", exc.phrase) from None
     previous = await repository.latest_run(session, year)
     return FeeRunPreview(
         terms=terms,
@@ -293,16 +292,16 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     of the year in which the membership ends.
     """
     if not allows(actor, Permission.MEMBERS_MANAGE):
-        raise Forbidden("only the directie manages members")
+        raise Forbidden(FeesRefusal.NOTICE_DIRECTIE_ONLY)
     membership = await members.membership_by_id(session, data.membership_id)
     if membership is None:
-        raise NotFound(f"no membership {data.membership_id}")
+        raise NotFound(MembersRefusal.NO_MEMBERSHIP, membership=str(data.membership_id))
     check_notice(membership_dates(membership), data.notice_date, data.end_date)
     try:
         requested = to_cents(parse_euro(data.exit_charge))
-    except ValueError as exc:
+    except RefusedValue as exc:
         raise ValidationFailed.single(
-            "exitCharge", "invalid_amount", f"exit charge: {exc}"
+            "exitCharge", FeesRefusal.INVALID_EXIT_CHARGE, reason=exc.phrase
         ) from None
     terms = await terms_for(session, data.end_date.year)
     municipalities = (await members.municipalities_of_members(session, [membership.member_id]))[
@@ -313,7 +312,7 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     try:
         population = population_for(terms.population_policy, terms.year, codes, figures)
     except PopulationMissing as exc:
-        raise ValidationFailed.single("populationFigures", exc.code, exc.message) from None
+        raise ValidationFailed.single("populationFigures", exc.phrase) from None
     charge = exit_charge(
         requested, terms.rate, population.inhabitants.total, population.reference_date, terms.year
     )
@@ -346,5 +345,5 @@ async def contributions_of_member(
 ) -> list[tuple[int, FeeLine]]:
     """The member's contribution per year, from the latest run of each year."""
     if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
-        raise Forbidden("a member's contributions are visible to itself, the directie, auditors")
+        raise Forbidden(FeesRefusal.CONTRIBUTIONS_PRIVATE)
     return await repository.current_lines_of_members(session, [member_id])

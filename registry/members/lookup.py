@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.kit.errors import FieldError, ValidationFailed
+from registry.kit.errors import FieldError, ValidationFailed, field_error
+from registry.members.errors import MembersRefusal
 from registry.members.models import Member
 from registry.members.repository import member_by_code
 
 
 def unknown_member(field: str, code: str) -> FieldError:
     """The error for a member code that names no member, on `field`."""
-    return FieldError(field, "unknown_member", f"no member with code {code!r}")
+    return field_error(field, MembersRefusal.UNKNOWN_MEMBER, code=code)
 
 
 async def member_or_refuse(session: AsyncSession, code: str, field: str = "member") -> Member:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from registry.kit.errors import ValidationFailed
+from registry.kit.errors import Common, ValidationFailed
 from registry.kit.money import Cents, to_cents, to_euro
+from registry.members.errors import MembersRefusal
 
 
 class MembershipStatus(enum.StrEnum):
@@ -69,43 +70,31 @@ def check_admission(
 ) -> None:
     """Admission needs an RvC approval, a signed agreement, and a start on or after approval."""
     if dates.approved is None:
-        raise ValidationFailed.single(
-            "membership", "not_approved", "the RvC has not approved this application yet"
-        )
+        raise ValidationFailed.single("membership", MembersRefusal.NOT_APPROVED)
     if dates.approved is False:
-        raise ValidationFailed.single("membership", "rejected", "the RvC rejected this application")
+        raise ValidationFailed.single("membership", MembersRefusal.APPLICATION_REJECTED)
     if dates.start_date is not None:
-        raise ValidationFailed.single(
-            "membership", "already_admitted", "this membership has already been admitted"
-        )
+        raise ValidationFailed.single("membership", MembersRefusal.ALREADY_ADMITTED)
     if start_date < approval_decided_on:
         raise ValidationFailed.single(
             "startDate",
-            "before_approval",
-            f"the start date {start_date.isoformat()} is before the RvC approval of "
-            f"{approval_decided_on.isoformat()}",
+            MembersRefusal.START_BEFORE_APPROVAL,
+            start=start_date,
+            approved=approval_decided_on,
         )
     if not agreement_reference.strip():
-        raise ValidationFailed.single(
-            "agreementReference", "required", "the signed agreement's reference is required"
-        )
+        raise ValidationFailed.single("agreementReference", Common.REQUIRED)
 
 
 def check_notice(dates: Dates, notice_date: date, end_date: date) -> None:
     if dates.start_date is None:
-        raise ValidationFailed.single(
-            "membership", "not_admitted", "only an admitted membership can be ended"
-        )
+        raise ValidationFailed.single("membership", MembersRefusal.NOT_ADMITTED)
     if dates.end_date is not None:
-        raise ValidationFailed.single("membership", "already_ended", "notice was already given")
+        raise ValidationFailed.single("membership", MembersRefusal.NOTICE_ALREADY_GIVEN)
     if notice_date < dates.start_date:
-        raise ValidationFailed.single(
-            "noticeDate", "before_start", "the notice date is before the membership started"
-        )
+        raise ValidationFailed.single("noticeDate", MembersRefusal.NOTICE_BEFORE_START)
     if end_date < notice_date:
-        raise ValidationFailed.single(
-            "endDate", "before_notice", "the end date is before the notice date"
-        )
+        raise ValidationFailed.single("endDate", MembersRefusal.END_BEFORE_NOTICE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +131,7 @@ def exit_charge(
 ) -> ExitCharge:
     """Leaving may cost at most one full year's contribution (docs/rules.md, exit charge cap)."""
     if requested < 0:
-        raise ValidationFailed.single(
-            "exitCharge", "negative", "the exit charge must not be negative"
-        )
+        raise ValidationFailed.single("exitCharge", MembersRefusal.EXIT_CHARGE_NEGATIVE)
     cap = to_cents(rate * inhabitants)
     return ExitCharge(
         requested=requested,

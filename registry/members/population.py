@@ -14,13 +14,23 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from registry.kit.errors import DomainError, ErrorCollector, FieldError, ValidationFailed, prefixed
+from registry.kit.errors import (
+    DomainError,
+    ErrorCollector,
+    FieldError,
+    Param,
+    Phrase,
+    ValidationFailed,
+    field_error,
+    prefixed,
+)
 from registry.members import identifiers
+from registry.members.errors import MembersRefusal
 
 CBS_COLUMNS = ("cbs_code", "name", "year", "population")
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -86,13 +96,13 @@ class Inhabitants:
 
 
 class PopulationMissing(DomainError):
-    code = "population_missing"
+    """Some municipalities have no figure on a date; the caller knows which field that refuses."""
 
     def __init__(self, on: date, cbs_codes: Sequence[str]) -> None:
         self.on = on
         self.cbs_codes = tuple(cbs_codes)
         super().__init__(
-            f"no population figure on or before {on.isoformat()} for {', '.join(self.cbs_codes)}"
+            MembersRefusal.POPULATION_MISSING, on=on, municipalities=", ".join(self.cbs_codes)
         )
 
 
@@ -110,22 +120,30 @@ def _invisible(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _int_field(raw: str, field: str, low: int, high: int, errors: ErrorCollector) -> int | None:
-    """A whole number written with the ASCII digits 0-9 only (plain spaces around it allowed)."""
+def _int_field(
+    raw: str,
+    field: str,
+    low: int,
+    high: int,
+    errors: ErrorCollector,
+    shown: Callable[[int], Param] = int,
+) -> int | None:
+    """A whole number written with the ASCII digits 0-9 only (plain spaces around it allowed).
+
+    `shown` turns a number into what the refusal shows: a count is grouped per language
+    (20.000.000), a year is written as is (`str`), never as 2.200.
+    """
     text = raw.strip(" ")
     if not _DIGITS.fullmatch(text):
-        errors.add(
-            field,
-            "not_a_whole_number",
-            f"'{_shown(raw)}' is not a whole number (digits 0-9 only, no sign or separators)",
-        )
+        errors.add(field, MembersRefusal.NOT_A_WHOLE_NUMBER, value=_shown(raw))
         return None
+    bounds = {"low": shown(low), "high": shown(high)}
     if len(text.lstrip("0")) > len(str(high)):
-        errors.add(field, "out_of_range", f"{_shown(text)} is not between {low} and {high}")
+        errors.add(field, MembersRefusal.OUT_OF_RANGE, value=_shown(text), **bounds)
         return None
     value = int(text)
     if not low <= value <= high:
-        errors.add(field, "out_of_range", f"{value} is not between {low} and {high}")
+        errors.add(field, MembersRefusal.OUT_OF_RANGE, value=shown(value), **bounds)
         return None
     return value
 
@@ -134,17 +152,13 @@ def _name_field(raw: str, errors: ErrorCollector) -> str | None:
     """A municipality name: printable text that a spreadsheet will not take for a formula."""
     name = raw.strip()
     if not name:
-        errors.add("name", "required", "the municipality name is empty")
+        errors.add("name", MembersRefusal.MUNICIPALITY_NAME_EMPTY)
         return None
     if len(name) > MAX_NAME_LENGTH:
-        errors.add("name", "too_long", f"the name is longer than {MAX_NAME_LENGTH} characters")
+        errors.add("name", MembersRefusal.NAME_TOO_LONG, limit=MAX_NAME_LENGTH)
         return None
     if name[0] in _FORMULA_START:
-        errors.add(
-            "name",
-            "formula",
-            f"the name starts with '{name[0]}', which a spreadsheet would run as a formula",
-        )
+        errors.add("name", MembersRefusal.NAME_IS_FORMULA, char=name[0])
         return None
     return name
 
@@ -159,24 +173,16 @@ def _parse_row(line: int, record: Mapping[str, str]) -> PopulationRow:
             fields[column] = value
         else:
             column_at, char = found
-            errors.add(
-                column,
-                "control_character",
-                f"control or invisible character {char} at position {column_at}",
-            )
+            errors.add(column, MembersRefusal.CONTROL_CHARACTER, char=char, position=column_at)
     code = None
     if "cbs_code" in fields and len(fields["cbs_code"]) > 20:
-        errors.add(
-            "cbs_code",
-            "invalid_cbs_code",
-            f"'{_shown(fields['cbs_code'])}' is not a CBS municipality code (GM + 4 digits)",
-        )
+        errors.add("cbs_code", MembersRefusal.INVALID_CBS_CODE, value=_shown(fields["cbs_code"]))
     elif "cbs_code" in fields:
         code = errors.check(lambda: identifiers.cbs_code(fields["cbs_code"]))
     name = _name_field(fields["name"], errors) if "name" in fields else None
     year = count = None
     if "year" in fields:
-        year = _int_field(fields["year"], "year", MIN_YEAR, MAX_YEAR, errors)
+        year = _int_field(fields["year"], "year", MIN_YEAR, MAX_YEAR, errors, shown=str)
     if "population" in fields:
         count = _int_field(fields["population"], "population", 0, MAX_POPULATION, errors)
     errors.raise_if_any()
@@ -187,8 +193,9 @@ def _parse_row(line: int, record: Mapping[str, str]) -> PopulationRow:
     return PopulationRow(line, code, name, year, count)
 
 
-def _stop(errors: Sequence[FieldError], field: str, code: str, message: str) -> ValidationFailed:
-    return ValidationFailed([*errors, FieldError(field, code, message)])
+def _stop(errors: Sequence[FieldError], stop: FieldError) -> ValidationFailed:
+    """Everything found so far, and the reason reading stopped."""
+    return ValidationFailed([*errors, stop])
 
 
 def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple[int, str]]:
@@ -208,30 +215,23 @@ def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple
         if len(raw) > MAX_LINE_BYTES:
             raise _stop(
                 errors,
-                field,
-                "line_too_long",
-                f"line {number} is longer than {MAX_LINE_BYTES:,} bytes: not a CBS export",
+                field_error(field, MembersRefusal.LINE_TOO_LONG, line=number, limit=MAX_LINE_BYTES),
             )
         if size > MAX_FILE_BYTES:
             raise _stop(
                 errors,
-                "rows",
-                "file_too_large",
-                f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB (stopped at line "
-                f"{number}); split it",
+                field_error(
+                    "rows",
+                    MembersRefusal.FILE_TOO_LARGE,
+                    limit=MAX_FILE_BYTES // 2**20,
+                    line=number,
+                ),
             )
         if number > MAX_LINES:
-            raise _stop(
-                errors, "rows", "too_many_lines", f"the file has more than {MAX_LINES:,} lines"
-            )
+            raise _stop(errors, field_error("rows", MembersRefusal.TOO_MANY_LINES, limit=MAX_LINES))
         if number == 1:
             if raw.startswith(_UTF16_BOMS):
-                raise _stop(
-                    errors,
-                    field,
-                    "not_utf8",
-                    "line 1: the file is UTF-16, not UTF-8; save it as UTF-8 (CSV UTF-8)",
-                )
+                raise _stop(errors, field_error(field, MembersRefusal.FILE_IS_UTF16))
             raw = raw.removeprefix(codecs.BOM_UTF8)
         raw = raw.removesuffix(b"\n").removesuffix(b"\r")
         try:
@@ -239,11 +239,12 @@ def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple
         except UnicodeDecodeError as exc:
             column = len(raw[: exc.start].decode("utf-8")) + 1
             errors.append(
-                FieldError(
+                field_error(
                     field,
-                    "not_utf8",
-                    f"line {number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column "
-                    f"{column}); save the file as UTF-8",
+                    MembersRefusal.NOT_UTF8,
+                    line=number,
+                    byte=f"{raw[exc.start]:02x}",
+                    column=column,
                 )
             )
             if number == 1:
@@ -251,11 +252,8 @@ def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple
             continue
         if "\x00" in text:
             errors.append(
-                FieldError(
-                    field,
-                    "not_text",
-                    f"line {number}: NUL byte at column {text.index(chr(0)) + 1}; a UTF-16 "
-                    "or binary file? save it as UTF-8",
+                field_error(
+                    field, MembersRefusal.NUL_BYTE, line=number, column=text.index(chr(0)) + 1
                 )
             )
             if number == 1:
@@ -266,6 +264,21 @@ def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple
 
 def _split(text: str, delimiter: str) -> list[str]:
     return next(csv.reader([text], delimiter=delimiter, strict=True), [])
+
+
+def _csv_refusal(line: int, text: str) -> Phrase:
+    """Why the csv module refused a line: a control character, else its quotes.
+
+    Each line is read on its own, within MAX_LINE_BYTES and without NUL, so what is left for
+    the csv module to refuse is a quote that is not closed or not followed by the separator.
+    """
+    found = _invisible(text)
+    if found is not None:
+        column, char = found
+        return Phrase(
+            MembersRefusal.CSV_CONTROL_CHARACTER, {"line": line, "char": char, "column": column}
+        )
+    return Phrase(MembersRefusal.CSV_QUOTES, {"line": line})
 
 
 def parse_cbs_file(source: Readable) -> list[PopulationRow]:
@@ -288,31 +301,24 @@ def parse_cbs_file(source: Readable) -> list[PopulationRow]:
     if missing:
         raise ValidationFailed.single(
             "header",
-            "missing_columns",
-            f"missing column(s) {', '.join(missing)}; expected {','.join(CBS_COLUMNS)}",
+            MembersRefusal.MISSING_COLUMNS,
+            missing=", ".join(missing),
+            expected=",".join(CBS_COLUMNS),
         )
     rows: list[PopulationRow] = []
     seen: dict[tuple[str, int], int] = {}
     for line, text in lines:
         if len(errors) >= MAX_ERRORS:
-            raise _stop(
-                errors, "rows", "too_many_errors", f"stopped at line {line}: too many errors"
-            )
+            raise _stop(errors, field_error("rows", MembersRefusal.TOO_MANY_ERRORS, line=line))
         if not text.strip():
             continue
         try:
             values = _split(text, delimiter)
-        except csv.Error as exc:
-            found = _invisible(text)
-            reason = f"control character {found[1]} at column {found[0]}" if found else str(exc)
-            errors.append(FieldError(f"rows[{line}]", "invalid_csv", f"line {line}: {reason}"))
+        except csv.Error:
+            errors.append(FieldError(f"rows[{line}]", _csv_refusal(line, text)))
             continue
         if len(values) > len(header):
-            errors.append(
-                FieldError(
-                    f"rows[{line}]", "too_many_fields", "the line has more fields than the header"
-                )
-            )
+            errors.append(field_error(f"rows[{line}]", MembersRefusal.TOO_MANY_FIELDS))
             continue
         record = dict(zip(header, values, strict=False))
         try:
@@ -323,10 +329,12 @@ def parse_cbs_file(source: Readable) -> list[PopulationRow]:
         key = (row.cbs_code, row.year)
         if key in seen:
             errors.append(
-                FieldError(
+                field_error(
                     f"rows[{line}].cbs_code",
-                    "duplicate",
-                    f"{row.cbs_code} for {row.year} already appears on line {seen[key]}",
+                    MembersRefusal.DUPLICATE_FIGURE,
+                    code=row.cbs_code,
+                    year=str(row.year),
+                    first=seen[key],
                 )
             )
             continue
@@ -335,7 +343,7 @@ def parse_cbs_file(source: Readable) -> list[PopulationRow]:
     if errors:
         raise ValidationFailed(errors)
     if not rows:
-        raise ValidationFailed.single("rows", "empty", "the file holds no population figures")
+        raise ValidationFailed.single("rows", MembersRefusal.NO_FIGURES)
     return rows
 
 
@@ -348,9 +356,7 @@ def source_label(value: str) -> str:
     """The source recorded with imported figures: printable text of at most 300 characters."""
     label = value.strip()
     if not label or len(label) > 300 or _invisible(label) is not None:
-        raise ValidationFailed.single(
-            "source", "invalid_source", "the source must be 1 to 300 printable characters"
-        )
+        raise ValidationFailed.single("source", MembersRefusal.INVALID_SOURCE)
     return label
 
 

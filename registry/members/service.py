@@ -15,10 +15,10 @@ from registry.audit.service import Change, record, record_many
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import Common, ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.kit.money import Cents, to_cents
 from registry.members import identifiers, repository
-from registry.members.errors import decision_body, member_type
+from registry.members.errors import BODY_NAMES, MembersRefusal, decision_body, member_type
 from registry.members.membership import Dates, ExitCharge, check_admission, is_open
 from registry.members.membership import is_member_on as is_member_on_date
 from registry.members.models import (
@@ -51,7 +51,7 @@ class ImportResult:
 
 def _authorise(actor: Actor) -> None:
     if not allows(actor, Permission.MEMBERS_MANAGE):
-        raise Forbidden("only the directie manages members and population figures")
+        raise Forbidden(MembersRefusal.DIRECTIE_ONLY)
 
 
 async def import_population(
@@ -135,12 +135,12 @@ async def create_member(session: AsyncSession, actor: Actor, data: MemberInput) 
     errors = ErrorCollector()
     code = data.code.strip()
     if not code:
-        errors.add("code", "required", "a member code is required")
+        errors.add("code", Common.REQUIRED)
     elif await repository.member_by_code(session, code) is not None:
-        errors.add("code", "duplicate", f"a member with code '{code}' already exists")
+        errors.add("code", MembersRefusal.MEMBER_CODE_TAKEN, code=code)
     name = data.name.strip()
     if not name:
-        errors.add("name", "required", "a name is required")
+        errors.add("name", Common.REQUIRED)
     kind = errors.check(partial(member_type, data.type))
     oin = errors.check(partial(identifiers.oin, data.oin)) if data.oin else None
     kvk = errors.check(partial(identifiers.kvk, data.kvk)) if data.kvk else None
@@ -152,7 +152,7 @@ async def create_member(session: AsyncSession, actor: Actor, data: MemberInput) 
     known = await repository.municipalities_by_codes(session, codes)
     for i, cbs in enumerate(codes):
         if cbs not in known:
-            errors.add(f"municipalities[{i}]", "unknown_municipality", f"no municipality {cbs}")
+            errors.add(f"municipalities[{i}]", MembersRefusal.UNKNOWN_MUNICIPALITY, code=cbs)
     errors.raise_if_any()
     assert kind is not None
     member = Member(
@@ -243,7 +243,7 @@ async def member_inhabitants(session: AsyncSession, member_code: str, on: date) 
     """Inhabitants of a member on a date: the sum over the municipalities it stands for."""
     member = await repository.member_by_code(session, member_code)
     if member is None:
-        raise NotFound(f"no member with code '{member_code}'")
+        raise NotFound(MembersRefusal.NO_MEMBER, code=member_code)
     municipalities = (await repository.municipalities_of_members(session, [member.id]))[member.id]
     figures = await figures_of(session, municipalities)
     return inhabitants_on([m.cbs_code for m in municipalities], figures, on)
@@ -318,15 +318,15 @@ async def record_decision(session: AsyncSession, actor: Actor, data: DecisionInp
     body = errors.check(partial(decision_body, data.body))
     reference = data.reference.strip()
     if not reference:
-        errors.add("reference", "required", "a decision reference is required")
+        errors.add("reference", Common.REQUIRED)
     elif await repository.decision_by_reference(session, reference) is not None:
-        errors.add("reference", "duplicate", f"decision '{reference}' is already recorded")
+        errors.add("reference", MembersRefusal.DECISION_RECORDED, reference=reference)
     subject = data.subject.strip()
     if not subject:
-        errors.add("subject", "required", "a subject is required")
+        errors.add("subject", Common.REQUIRED)
     url = (data.document_url or "").strip() or None
     if url is not None and not url.startswith(("https://", "http://")):
-        errors.add("documentUrl", "invalid_url", "the document link must be an http(s) URL")
+        errors.add("documentUrl", MembersRefusal.DOCUMENT_URL_INVALID)
     errors.raise_if_any()
     assert body is not None
     decision = Decision(
@@ -368,15 +368,14 @@ async def decision_of(
     """The recorded decision `reference`, which must be one of `body`."""
     decision = await repository.decision_by_reference(session, reference.strip())
     if decision is None:
-        raise ValidationFailed.single(
-            field, "unknown_decision", f"no decision '{reference}' is recorded"
-        )
+        raise ValidationFailed.single(field, MembersRefusal.UNKNOWN_DECISION, reference=reference)
     if decision.body is not body:
         raise ValidationFailed.single(
             field,
-            "wrong_body",
-            f"decision '{decision.reference}' is a {decision.body.value} decision; "
-            f"this needs a decision of the {body.value}",
+            MembersRefusal.DECISION_OF_OTHER_BODY,
+            reference=decision.reference,
+            body=BODY_NAMES[decision.body],
+            needed=BODY_NAMES[body],
         )
     return decision
 
@@ -385,9 +384,7 @@ async def decision_of_any(session: AsyncSession, reference: str, field: str) -> 
     """A recorded decision of any body (ALV, RvC or directie)."""
     decision = await repository.decision_by_reference(session, reference.strip())
     if decision is None:
-        raise ValidationFailed.single(
-            field, "unknown_decision", f"no decision '{reference}' is recorded"
-        )
+        raise ValidationFailed.single(field, MembersRefusal.UNKNOWN_DECISION, reference=reference)
     return decision
 
 
@@ -408,20 +405,18 @@ async def apply_for_membership(
     _authorise(actor)
     member = await repository.member_by_code(session, member_code)
     if member is None:
-        raise NotFound(f"no member with code '{member_code}'")
+        raise NotFound(MembersRefusal.NO_MEMBER, code=member_code)
     existing = (await repository.memberships_of_members(session, [member.id]))[member.id]
     if any(is_open(membership_dates(m)) for m in existing):
         raise ValidationFailed.single(
-            "memberCode",
-            "membership_open",
-            f"{member.name} already has a membership that has not ended",
+            "memberCode", MembersRefusal.MEMBERSHIP_OPEN, member=member.name
         )
     errors = ErrorCollector()
     partners: list[Signatory] = []
     for i, signatory in enumerate(signatories):
         name = signatory.name.strip()
         if not name:
-            errors.add(f"signatories[{i}].name", "required", "a partner name is required")
+            errors.add(f"signatories[{i}].name", Common.REQUIRED)
         oin = (
             errors.check(partial(identifiers.oin, signatory.oin, f"signatories[{i}].oin"))
             if signatory.oin
@@ -429,16 +424,9 @@ async def apply_for_membership(
         )
         partners.append(Signatory(position=i + 1, name=name, oin=oin))
     if member.type is MemberType.PARTNERSHIP and len(partners) < 2:
-        errors.add(
-            "signatories",
-            "partners_required",
-            "a partnership without legal personality lists all its partners (at least two) "
-            "as signatories; they are jointly and severally liable",
-        )
+        errors.add("signatories", MembersRefusal.PARTNERS_REQUIRED)
     if member.type is not MemberType.PARTNERSHIP and partners:
-        errors.add(
-            "signatories", "not_partnership", "only a partnership lists partners as signatories"
-        )
+        errors.add("signatories", MembersRefusal.NOT_PARTNERSHIP)
     errors.raise_if_any()
     membership = Membership(member_id=member.id, applied_on=applied_on, signatories=partners)
     session.add(membership)
@@ -468,7 +456,7 @@ async def register_applicant(
 async def _membership(session: AsyncSession, membership_id: int) -> Membership:
     membership = await repository.membership_by_id(session, membership_id)
     if membership is None:
-        raise NotFound(f"no membership {membership_id}")
+        raise NotFound(MembersRefusal.NO_MEMBERSHIP, membership=str(membership_id))
     return membership
 
 
@@ -500,16 +488,14 @@ async def decide_approval(
     _authorise(actor)
     membership = await _membership(session, membership_id)
     if membership.approval_outcome is not None:
-        raise ValidationFailed.single(
-            "membership", "already_decided", "the RvC has already decided on this application"
-        )
+        raise ValidationFailed.single("membership", MembersRefusal.ALREADY_DECIDED)
     decision = await decision_of(session, decision_reference, DecisionBody.RVC, "decision")
     if decision.decided_on < membership.applied_on:
         raise ValidationFailed.single(
             "decision",
-            "before_application",
-            f"decision '{decision.reference}' predates the application of "
-            f"{membership.applied_on.isoformat()}",
+            MembersRefusal.DECISION_BEFORE_APPLICATION,
+            reference=decision.reference,
+            applied=membership.applied_on,
         )
     outcome = ApprovalOutcome.APPROVED if approved else ApprovalOutcome.REJECTED
     return await _update(
@@ -555,9 +541,7 @@ async def admit(session: AsyncSession, actor: Actor, data: AdmissionInput) -> Me
     for other in earlier:
         if other.id != membership.id and other.end_date and other.end_date >= data.start_date:
             raise ValidationFailed.single(
-                "startDate",
-                "overlaps_membership",
-                f"an earlier membership runs until {other.end_date.isoformat()}",
+                "startDate", MembersRefusal.OVERLAPS_MEMBERSHIP, end=other.end_date
             )
     errors = ErrorCollector()
     admission = None
@@ -569,13 +553,11 @@ async def admit(session: AsyncSession, actor: Actor, data: AdmissionInput) -> Me
     entry_fee_decision = None
     if data.entry_fee is not None:
         if data.entry_fee < 0 or data.entry_fee != data.entry_fee.quantize(Decimal("0.01")):
-            errors.add("entryFee", "invalid_amount", "the entry fee is whole cents, not negative")
+            errors.add("entryFee", MembersRefusal.ENTRY_FEE_INVALID)
         else:
             entry_fee_cents = to_cents(data.entry_fee)
         if not data.entry_fee_decision_reference:
-            errors.add(
-                "entryFeeDecision", "required", "an entry fee needs the decision that set it"
-            )
+            errors.add("entryFeeDecision", MembersRefusal.ENTRY_FEE_DECISION_REQUIRED)
     if data.entry_fee_decision_reference:
         entry_fee_decision = await errors.check_awaitable(
             decision_of(
@@ -629,9 +611,7 @@ async def merge_municipalities(
     _authorise(actor)
     errors = ErrorCollector()
     if (data.effective_date.month, data.effective_date.day) != (1, 1):
-        errors.add(
-            "effectiveDate", "not_january_first", "municipal mergers take effect on 1 January"
-        )
+        errors.add("effectiveDate", MembersRefusal.MERGER_NOT_JANUARY_FIRST)
     successor_code = errors.check(
         partial(identifiers.cbs_code, data.successor_code, "successorCode")
     )
@@ -641,9 +621,9 @@ async def merge_municipalities(
         if code is not None:
             codes.append(code)
     if not codes:
-        errors.add("predecessorCodes", "required", "name at least one merged municipality")
+        errors.add("predecessorCodes", MembersRefusal.PREDECESSORS_REQUIRED)
     if successor_code in codes:
-        errors.add("successorCode", "is_predecessor", "the successor cannot be one of the merged")
+        errors.add("successorCode", MembersRefusal.SUCCESSOR_IS_PREDECESSOR)
     errors.raise_if_any()
     assert successor_code is not None
     known = await repository.municipalities_by_codes(session, [*codes, successor_code])
@@ -651,12 +631,13 @@ async def merge_municipalities(
     for i, code in enumerate(codes):
         predecessor = known.get(code)
         if predecessor is None:
-            errors.add(f"predecessorCodes[{i}]", "unknown_municipality", f"no municipality {code}")
+            errors.add(f"predecessorCodes[{i}]", MembersRefusal.UNKNOWN_MUNICIPALITY, code=code)
         elif predecessor.valid_to is not None:
             errors.add(
                 f"predecessorCodes[{i}]",
-                "already_ended",
-                f"{predecessor.name} already ended on {predecessor.valid_to.isoformat()}",
+                MembersRefusal.MUNICIPALITY_ALREADY_ENDED,
+                municipality=predecessor.name,
+                ended=predecessor.valid_to,
             )
     errors.raise_if_any()
 
@@ -664,7 +645,7 @@ async def merge_municipalities(
     if successor is None:
         name = data.successor_name.strip()
         if not name:
-            raise ValidationFailed.single("successorName", "required", "name the new municipality")
+            raise ValidationFailed.single("successorName", MembersRefusal.SUCCESSOR_NAME_REQUIRED)
         successor = Municipality(cbs_code=successor_code, name=name, valid_from=data.effective_date)
         session.add(successor)
         await session.flush()
@@ -751,9 +732,7 @@ async def _successor_member(
     if not code:
         if needed:
             raise ValidationFailed.single(
-                "successorMemberCode",
-                "required",
-                "a merged municipality is a member: name the member code of its successor",
+                "successorMemberCode", MembersRefusal.SUCCESSOR_MEMBER_REQUIRED
             )
         return None
     member = await repository.member_by_code(session, code)

@@ -189,7 +189,7 @@ async def test_inhabitants_before_any_figure_name_the_missing_municipalities(
     assert len(messages) == 1, body
     assert "GM0757" in messages[0]
     assert "GM0845" in messages[0]
-    assert "2019-12-31" in messages[0]
+    assert "31 December 2019" in messages[0]
     assert body["errors"][0]["path"] == ["member", "inhabitants"]
     assert body["data"] == {"member": None}
 

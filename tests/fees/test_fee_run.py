@@ -118,12 +118,18 @@ async def test_january_first_policy_refuses_without_that_figure(cooperative: Asy
         await run_fees(cooperative, ACTOR, 2026)
     assert refused.value.errors[0].code == "population_missing"
     assert "GM0632" in refused.value.errors[0].message
+    assert refused.value.errors[0].text("nl") == (
+        "Er is geen bevolkingscijfer op of vóór 1 januari 2026 voor GM0632."
+    )
 
 
 async def test_a_year_without_rate_is_refused(cooperative: AsyncSession) -> None:
     with pytest.raises(ValidationFailed) as refused:
         await run_fees(cooperative, ACTOR, 2021)
     assert refused.value.errors[0].code == "no_rate"
+    assert refused.value.errors[0].text("nl") == (
+        "Voor 2021 is geen contributietarief vastgelegd (dat volgt uit een ALV-besluit)."
+    )
 
 
 async def test_a_rate_needs_an_alv_decision(cooperative: AsyncSession) -> None:
@@ -133,6 +139,21 @@ async def test_a_rate_needs_an_alv_decision(cooperative: AsyncSession) -> None:
     with pytest.raises(ValidationFailed) as wrong:
         await set_rate(cooperative, ACTOR, RateInput(2021, "0.35", "RvC-2019-07"))
     assert wrong.value.errors[0].code == "wrong_body"
+    assert wrong.value.errors[0].message == (
+        "decision 'RvC-2019-07' is a RvC decision; this needs a decision of the ALV"
+    )
+    assert wrong.value.errors[0].text("nl") == (
+        "Het besluit 'RvC-2019-07' is een besluit van de RvC; hiervoor is een besluit van de"
+        " ALV nodig."
+    )
     with pytest.raises(ValidationFailed) as missing:
         await set_rate(cooperative, ACTOR, RateInput(2021, "abc", ""))
     assert {e.field for e in missing.value.errors} == {"rate", "decision"}
+    rate = next(e for e in missing.value.errors if e.field == "rate")
+    assert (rate.code, rate.message) == (
+        "invalid_rate",
+        "rate: not a number; write for example 1234.56 or 1,234.56",
+    )
+    assert rate.text("nl") == (
+        "Ongeldig tarief: Dit is geen getal; schrijf bijvoorbeeld 1234,56 of 1.234,56."
+    )

@@ -19,6 +19,9 @@ def test_cbs_code_refuses(raw: str) -> None:
         identifiers.cbs_code(raw)
     assert caught.value.errors[0].field == "cbs_code"
     assert caught.value.errors[0].code == "invalid_cbs_code"
+    assert caught.value.errors[0].text("nl") == (
+        f"'{raw}' is geen CBS-gemeentecode (GM en vier cijfers, bijvoorbeeld GM0632)."
+    )
 
 
 def test_oin_is_twenty_digits() -> None:
@@ -49,3 +52,5 @@ def test_non_government_member_types_are_refused(value: str) -> None:
     error = caught.value.errors[0]
     assert (error.field, error.code) == ("type", "not_government_body")
     assert "gemeente" in error.message
+    assert error.text("nl").startswith(f"'{value}' is geen overheidsorgaan; een lid is een van")
+    assert "gemeenschappelijke_regeling" in error.text("nl")

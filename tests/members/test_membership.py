@@ -85,6 +85,9 @@ async def test_admission_refusals(cooperative: AsyncSession) -> None:
         "startDate",
         "before_approval",
     )
+    assert early.value.errors[0].text("nl") == (
+        "De ingangsdatum 30 september 2019 ligt vóór de goedkeuring door de RvC op 1 oktober 2019."
+    )
     with pytest.raises(ValidationFailed) as unsigned:
         await admit(cooperative, ACTOR, AdmissionInput(membership.id, date(2020, 1, 1), " "))
     assert unsigned.value.errors[0].field == "agreementReference"
@@ -111,6 +114,9 @@ async def test_admission_refusals(cooperative: AsyncSession) -> None:
     with pytest.raises(ValidationFailed) as second:
         await apply_for_membership(cooperative, ACTOR, "eindhoven", date(2021, 1, 1))
     assert second.value.errors[0].code == "membership_open"
+    assert second.value.errors[0].text("nl") == (
+        "Gemeente Eindhoven heeft al een lidmaatschap dat niet is beëindigd."
+    )
 
 
 async def test_only_government_bodies_can_apply(cooperative: AsyncSession) -> None:
@@ -183,6 +189,26 @@ async def test_exit_charge_below_the_cap_is_charged_as_requested(
     }
     # Ends 30 June 2020: 182 of 366 days; 18,304.65 × 182 / 366 = 9,102.31...
     assert (lines["woerden"].days_billable, lines["woerden"].amount_cents) == (182, 910_231)
+
+
+async def test_an_ambiguous_exit_charge_is_refused_with_both_readings(
+    cooperative: AsyncSession,
+) -> None:
+    membership = await _only_membership(cooperative, "woerden")
+    with pytest.raises(ValidationFailed) as refused:
+        await give_notice(
+            cooperative,
+            ACTOR,
+            NoticeInput(membership.id, date(2020, 3, 1), date(2020, 6, 30), exit_charge="1.000"),
+        )
+    error = refused.value.errors[0]
+    assert (error.field, error.code) == ("exitCharge", "invalid_amount")
+    assert error.message.startswith("exit charge: '1.000' is ambiguous: write 1000")
+    assert error.text("nl") == (
+        "Ongeldige uittreedvergoeding: '1.000' is niet eenduidig: schrijf 1000 (zonder punt)"
+        " voor het duizendtal of 1,000 (met een komma) voor het getal met decimalen."
+    )
+    assert (await _only_membership(cooperative, "woerden")).end_date is None
 
 
 async def test_merger_moves_the_membership_to_the_successor(cooperative: AsyncSession) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.demo import shipped_population_csv
-from registry.kit.errors import ValidationFailed
+from registry.kit.errors import FieldError, ValidationFailed
 from registry.members import population
 from registry.members.population import (
     MAX_ERRORS,
@@ -92,6 +92,13 @@ def test_latest_figure_on_or_before_the_date_is_used() -> None:
     with pytest.raises(PopulationMissing) as caught:
         inhabitants_on(["GM0632", "GM0772"], figures, date(2019, 6, 1))
     assert caught.value.cbs_codes == ("GM0632", "GM0772")
+    assert caught.value.code == "population_missing"
+    assert caught.value.message == (
+        "no population figure on or before 1 June 2019 for GM0632, GM0772"
+    )
+    assert caught.value.text("nl") == (
+        "Er is geen bevolkingscijfer op of vóór 1 juni 2019 voor GM0632, GM0772."
+    )
 
 
 @given(
@@ -116,12 +123,17 @@ def test_total_is_the_sum_of_the_itemised_figures(counts: dict[str, list[int]], 
         assert f.count == per_year[min(year - 2000, len(per_year) - 1)]
 
 
-def _refused(source: bytes | str) -> dict[str, tuple[str, str]]:
-    """The errors of a refused file: field -> (code, message)."""
+def _refusals(source: bytes | str) -> dict[str, FieldError]:
+    """The errors of a refused file by field."""
     data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     with pytest.raises(ValidationFailed) as caught:
         parse_cbs_file(io.BytesIO(data))
-    return {e.field: (e.code, e.message) for e in caught.value.errors}
+    return {e.field: e for e in caught.value.errors}
+
+
+def _refused(source: bytes | str) -> dict[str, tuple[str, str]]:
+    """The errors of a refused file: field -> (code, message)."""
+    return {field: (e.code, e.message) for field, e in _refusals(source).items()}
 
 
 FRYSLAN = "GM1900,Súdwest-Fryslân,2020,90000\n"
@@ -194,6 +206,15 @@ def test_numbers_are_within_a_sane_range(year: str, count: str, field: str) -> N
     assert len(errors[f"rows[2].{field}"][1]) < 200
 
 
+def test_a_year_out_of_range_is_written_as_a_year_and_a_count_grouped() -> None:
+    year = _refusals(HEADER + "GM0632,Woerden,1899,5\n")["rows[2].year"]
+    assert year.message == "1899 is not between 1900 and 2200"
+    assert year.text("nl") == "1899 ligt niet tussen 1900 en 2200."
+    count = _refusals(HEADER + "GM0632,Woerden,2020,20000001\n")["rows[2].population"]
+    assert count.message == "20,000,001 is not between 0 and 20,000,000"
+    assert count.text("nl") == "20.000.001 ligt niet tussen 0 en 20.000.000."
+
+
 @pytest.mark.parametrize("code", ["GM٠٦٣٢", "GM０６３２", "GM0632" + " " * 30 + "x"])
 def test_cbs_codes_are_ascii(code: str) -> None:
     assert _refused(HEADER + f"{code},Woerden,2020,5\n")["rows[2].cbs_code"][0] == (
@@ -225,14 +246,20 @@ def test_formulas_and_invisible_characters_in_names_are_refused(name: str, code:
 
 
 def test_a_carriage_return_inside_a_line_is_refused() -> None:
-    errors = _refused(HEADER + "GM0632,Woer\rden,2020,5\n")
-    assert errors["rows[2]"][0] == "invalid_csv"
-    assert "U+000D" in errors["rows[2]"][1]
+    error = _refusals(HEADER + "GM0632,Woer\rden,2020,5\n")["rows[2]"]
+    assert (error.code, error.message) == (
+        "invalid_csv",
+        "line 2: control character U+000D at column 12",
+    )
+    assert error.text("nl") == "Regel 2: stuurteken U+000D in kolom 12."
 
 
 def test_an_unclosed_quote_does_not_swallow_the_next_lines() -> None:
     errors = _refused(HEADER + 'GM0632,"Woerden,2020,5\nGM0772,Eindhoven,2020,x\n')
-    assert errors["rows[2]"][0] == "invalid_csv"
+    assert errors["rows[2]"] == (
+        "invalid_csv",
+        "line 2: a quote is not closed or not followed directly by the separator",
+    )
     assert errors["rows[3].population"][0] == "not_a_whole_number"
 
 

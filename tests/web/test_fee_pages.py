@@ -203,7 +203,7 @@ async def test_a_corrected_figure_shows_the_difference_and_needs_a_fresh_preview
                 "Bevolkingscijfers",
                 "population_missing",
                 "ontbreekt het bevolkingscijfer van 1 januari",
-                "no population figure on or before 2021-01-01",
+                "no population figure on or before 1 January 2021",
             ),
             id="population missing",
         ),

@@ -16,7 +16,7 @@ from registry.graphql.members.types import Decision, Member, Membership, Municip
 from registry.graphql.permissions import policy
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.members import service
-from registry.members.errors import GOVERNMENT_TYPES
+from registry.members.errors import GOVERNMENT_TYPES, MembersRefusal
 from registry.members.models import DecisionBody
 
 
@@ -107,7 +107,7 @@ class MergerPayload:
 
 def _membership_id(value: strawberry.ID) -> int:
     if not str(value).isdigit():
-        raise ValidationFailed.single("membershipId", "invalid_id", "not a membership id")
+        raise ValidationFailed.single("membershipId", MembersRefusal.INVALID_MEMBERSHIP_ID)
     return int(value)
 
 
