@@ -8,13 +8,17 @@ check that each has both texts.
 from __future__ import annotations
 
 from registry.costs.errors import CostsRefusal
+from registry.fees.errors import FeesRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
+from registry.members.errors import MembersRefusal
 from registry.usage.errors import MetricName, StageName, StatusName, UsageRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
     NumberRefusal,
+    MembersRefusal,
+    FeesRefusal,
     CostsRefusal,
     UsageRefusal,
     StageName,
