@@ -51,19 +51,19 @@ class BillingRefusal(Refusal):
     )
     INVOICES_OF_OWN_MEMBER = Text(
         "forbidden",
-        "U ziet alleen de facturen van uw eigen gemeente.",
+        "De facturen van een lid zijn alleen voor dat lid zelf zichtbaar.",
         "a member's invoices are its own",
     )
     MEMBER_ADMINS_PAY = Text(
         "forbidden",
-        "Alleen de beheerders van het lid betalen de factuur.",
+        "Alleen de beheerders van het lid kunnen de factuur online betalen.",
         "the member's admins pay",
     )
 
     # Reading invoices
     NO_INVOICE = Text(
         "not_found",
-        "Er is geen factuur met id {invoice}.",
+        "Er is geen factuur met kenmerk {invoice}.",
         "no invoice with id {invoice}",
     )
     NO_DOCUMENT_FOR_DRAFT = Text(
