@@ -15,6 +15,7 @@ from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind
+from registry.billing.errors import BillingRefusal
 from registry.billing.models import (
     CreditChoice,
     Invoice,
@@ -33,7 +34,7 @@ from registry.billing.operations import (
     settle_credit_remainder,
 )
 from registry.billing.rules import line_vat_groups, outstanding, split_credit, status_of, totals
-from registry.kit.errors import ErrorCollector, FieldError, ValidationFailed
+from registry.kit.errors import ErrorCollector, FieldError, ValidationFailed, field_error
 from registry.settings import Settings
 
 
@@ -53,7 +54,7 @@ async def credit(
     It first settles what is still open on that invoice; the rest the member is owed.
     The credited items become billable again, so a later run bills corrected amounts.
     """
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie issues credit notes")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_CREDIT_NOTES)
     original = await locked_invoice(session, invoice_id)
     chosen = _chosen_lines(original, reason, line_numbers)
     await _refuse_credited_twice(session, original, chosen)
@@ -72,7 +73,7 @@ async def credit(
 def why_not_creditable(invoice: Invoice) -> FieldError | None:
     """Why an invoice cannot be credited, or None: only an issued invoice can."""
     if invoice.kind is not DocumentKind.INVOICE or invoice.status is InvoiceStatus.DRAFT:
-        return FieldError("invoice", "not_creditable", "only an issued invoice can be credited")
+        return field_error("invoice", BillingRefusal.NOT_CREDITABLE)
     return None
 
 
@@ -85,15 +86,15 @@ def _chosen_lines(
     if problem is not None:
         errors.errors.append(problem)
     if not reason.strip():
-        errors.add("reason", "required", "say why the invoice is corrected")
+        errors.add("reason", BillingRefusal.CREDIT_REASON_REQUIRED)
     chosen = [
         line for line in original.lines if line_numbers is None or line.line_no in line_numbers
     ]
     unknown = sorted(set(line_numbers or ()) - {line.line_no for line in original.lines})
     if unknown:
-        errors.add("lines", "unknown_line", f"the invoice has no line {unknown[0]}")
+        errors.add("lines", BillingRefusal.UNKNOWN_LINE, line=unknown[0])
     elif not chosen:
-        errors.add("lines", "required", "choose at least one line to credit")
+        errors.add("lines", BillingRefusal.NO_LINES_CHOSEN)
     errors.raise_if_any()
     return chosen
 
@@ -104,9 +105,7 @@ async def _refuse_credited_twice(
     already = await repository.credited_line_keys(session, original.id)
     twice = [line.line_no for line in chosen if line.item_key in already]
     if twice:
-        raise ValidationFailed.single(
-            "lines", "already_credited", f"line {twice[0]} was credited before"
-        )
+        raise ValidationFailed.single("lines", BillingRefusal.ALREADY_CREDITED, line=twice[0])
 
 
 def _credit_note(

@@ -16,7 +16,11 @@ class GatewayUnavailable(Exception):
 
 
 class PaymentDeclined(Exception):
-    """The payer's bank or card issuer refused the payment; the message says why."""
+    """The payer's bank or card issuer refused the payment; `reason` is its own words, if any."""
+
+    def __init__(self, reason: str | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class InvalidEvent(Exception):

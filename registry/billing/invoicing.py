@@ -19,6 +19,7 @@ from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind, Party, VatCode
+from registry.billing.errors import BillingRefusal
 from registry.billing.items import billable_items
 from registry.billing.models import (
     BillingAccount,
@@ -51,7 +52,7 @@ from registry.billing.rules import (
     totals,
     vat_groups,
 )
-from registry.kit.errors import ErrorCollector, ValidationFailed
+from registry.kit.errors import Common, ErrorCollector, RefusedValue, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse
@@ -61,6 +62,9 @@ from registry.settings import Settings
 _POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+REFERENCE_MAX = 100
+"""Longest purchase-order reference: the length of its column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +85,23 @@ async def set_billing_details(
         actor,
         Permission.BILLING_DETAILS_MANAGE,
         member.id,
-        "invoice details are kept by the member's admins and the directie",
+        BillingRefusal.DETAILS_BY_ADMINS,
     )
     errors = ErrorCollector()
     street, city = data.street.strip(), data.city.strip()
     postal_code = data.postal_code.strip().upper()
     if not street:
-        errors.add("street", "required", "a street and number is required")
+        errors.add("street", BillingRefusal.STREET_REQUIRED)
     if not city:
-        errors.add("city", "required", "a city is required")
+        errors.add("city", BillingRefusal.CITY_REQUIRED)
     if not _POSTAL_CODE.match(postal_code):
-        errors.add("postalCode", "invalid_postal_code", "a Dutch postal code such as 3441 EM")
+        errors.add("postalCode", BillingRefusal.INVALID_POSTAL_CODE)
     email = (data.email or "").strip() or None
     if email is not None and not _EMAIL.match(email):
-        errors.add("email", "invalid_email", "an e-mail address such as facturen@woerden.nl")
+        errors.add("email", BillingRefusal.INVALID_EMAIL)
     reference = (data.purchase_order_reference or "").strip() or None
-    if reference is not None and len(reference) > 100:
-        errors.add("purchaseOrderReference", "too_long", "at most 100 characters")
+    if reference is not None and len(reference) > REFERENCE_MAX:
+        errors.add("purchaseOrderReference", Common.TOO_LONG, limit=REFERENCE_MAX)
     errors.raise_if_any()
     account = await repository.account_of(session, member.id)
     before = snapshot(account) if account else None
@@ -129,17 +133,17 @@ async def set_vat_rule(
     exemption_reason: str | None,
 ) -> VatRule:
     """The VAT of a line category; lines drafted from now on carry it."""
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie configures VAT")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_CONFIGURES_VAT)
     errors = ErrorCollector()
     value = errors.check(lambda: _rate(rate))
     reason = (exemption_reason or "").strip() or None
     if value is not None:
         if code is VatCode.STANDARD and value <= 0:
-            errors.add("rate", "rate_required", "standard-rated VAT needs a rate above 0")
+            errors.add("rate", BillingRefusal.RATE_REQUIRED)
         if code is not VatCode.STANDARD and value != 0:
-            errors.add("rate", "rate_not_zero", f"VAT category {code.value} has rate 0")
+            errors.add("rate", BillingRefusal.RATE_NOT_ZERO, category=code.value)
     if code in (VatCode.EXEMPT, VatCode.OUT_OF_SCOPE) and reason is None:
-        errors.add("exemptionReason", "required", "say why no VAT is charged (shown on invoices)")
+        errors.add("exemptionReason", BillingRefusal.EXEMPTION_REASON_REQUIRED)
     errors.raise_if_any()
     assert value is not None
     rule = await session.get(VatRule, category)
@@ -164,10 +168,12 @@ async def set_vat_rule(
 def _rate(text: str) -> Decimal:
     try:
         value = parse_rate(text)
-    except ValueError as exc:
-        raise ValidationFailed.single("rate", "invalid_rate", str(exc)) from None
+    except RefusedValue as exc:
+        raise ValidationFailed.single(
+            "rate", BillingRefusal.INVALID_RATE, reason=exc.phrase
+        ) from None
     if value > 100:
-        raise ValidationFailed.single("rate", "invalid_rate", "a percentage up to 100")
+        raise ValidationFailed.single("rate", BillingRefusal.RATE_ABOVE_100)
     return value
 
 
@@ -197,7 +203,7 @@ async def _run_members(session: AsyncSession, member_codes: Sequence[str] | None
         unknown = [c for c in member_codes if c not in found]
         if unknown:
             raise ValidationFailed.single(
-                "memberCodes", "unknown_member", f"no member with code {', '.join(unknown)}"
+                "memberCodes", BillingRefusal.UNKNOWN_MEMBERS, codes=", ".join(unknown)
             )
         return sorted(found.values(), key=lambda m: m.code)
     return await repository.all_members(session)
@@ -210,7 +216,7 @@ async def preview_invoice_run(
 
     Drafts already made count as billed, so a second run never repeats their lines.
     """
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
     chosen = await _run_members(session, member_codes)
     return await _previews(session, chosen, until, drafts=True)
 
@@ -226,7 +232,7 @@ async def _previews(
     missing = sorted({i.category.value for i in items} - {c.value for c in rules})
     if missing:
         raise ValidationFailed.single(
-            "vat", "vat_rule_missing", f"set the VAT of {', '.join(missing)} first"
+            "vat", BillingRefusal.VAT_RULE_MISSING, categories=", ".join(missing)
         )
     by_member: dict[int, list[DraftLine]] = {}
     for item, amount in still_to_bill(items, billed, until):
@@ -263,7 +269,7 @@ async def run_invoices(
     so a repeated run (a double click, a retried request) answers with the same drafts;
     a draft that differs is rebuilt, never doubled (the database allows one per member).
     """
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie runs invoicing")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
     chosen = await _run_members(session, member_codes)
     await lock_members(session, [m.id for m in chosen])
     existing = {d.member_id: d for d in await repository.drafts_of(session, [m.id for m in chosen])}
@@ -364,12 +370,10 @@ async def _delete_draft(session: AsyncSession, actor: Actor, draft: Invoice) -> 
 
 async def discard_draft(session: AsyncSession, actor: Actor, invoice_id: int) -> None:
     """Throw a draft away; its items become billable again."""
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie discards drafts")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_DISCARDS_DRAFTS)
     invoice = await locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
-        raise ValidationFailed.single(
-            "invoice", "not_a_draft", "an issued invoice is never deleted; credit it instead"
-        )
+        raise ValidationFailed.single("invoice", BillingRefusal.NOT_A_DRAFT)
     await _delete_draft(session, actor, invoice)
 
 
@@ -389,15 +393,11 @@ async def _customer(session: AsyncSession, member: Member) -> tuple[Party, str]:
     account = await repository.account_of(session, member.id)
     if member.oin is None and member.kvk is None:
         raise ValidationFailed.single(
-            "member",
-            "identifier_missing",
-            f"{member.name} has neither an OIN nor a KvK number to address an e-invoice to",
+            "member", BillingRefusal.IDENTIFIER_MISSING, member=member.name
         )
     if account is None:
         raise ValidationFailed.single(
-            "billingDetails",
-            "billing_details_missing",
-            f"{member.name} has no invoice address yet; record its invoice details first",
+            "billingDetails", BillingRefusal.BILLING_DETAILS_MISSING, member=member.name
         )
     party = Party(
         name=member.name,
@@ -428,28 +428,25 @@ async def issue(
     A draft that comes to a net credit is issued as a credit note; the directie then says
     whether the credit is carried to the next invoice or refunded.
     """
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie issues invoices")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_INVOICES)
     invoice = await locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
-        raise ValidationFailed.single("invoice", "already_issued", f"{invoice.number} is issued")
+        assert invoice.number is not None
+        raise ValidationFailed.single(
+            "invoice", BillingRefusal.ALREADY_ISSUED, number=invoice.number
+        )
     member = await session.get(Member, invoice.member_id)
     assert member is not None
     await _check_not_billed_meanwhile(session, invoice)
     if invoice.kind is DocumentKind.CREDIT_NOTE and credit_choice is None:
-        raise ValidationFailed.single(
-            "creditChoice",
-            "choice_required",
-            "this draft is a net credit: carry it to the next invoice or refund it",
-        )
+        raise ValidationFailed.single("creditChoice", BillingRefusal.CREDIT_CHOICE_REQUIRED)
     party, reference = await _customer(session, member)
     if (
         invoice.kind is DocumentKind.CREDIT_NOTE
         and await referred_invoice(session, invoice) is None
     ):
         raise ValidationFailed.single(
-            "invoice",
-            "nothing_to_credit",
-            f"{member.name} has no issued invoice this credit note can refer to",
+            "invoice", BillingRefusal.NOTHING_TO_CREDIT, member=member.name
         )
     invoice.customer = _party_json(party)
     invoice.buyer_reference = reference
@@ -491,7 +488,7 @@ async def _check_not_billed_meanwhile(session: AsyncSession, draft: Invoice) -> 
         line = next(line for line in draft.lines if line.item_key == refused[0])
         raise ValidationFailed.single(
             "invoice",
-            "billed_meanwhile",
-            f"line {line.line_no} ({line.description}) was billed or changed after this draft "
-            "was made; run invoicing again to rebuild the draft",
+            BillingRefusal.BILLED_MEANWHILE,
+            line=line.line_no,
+            description=line.description,
         )

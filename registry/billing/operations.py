@@ -14,6 +14,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind
+from registry.billing.errors import BillingRefusal
 from registry.billing.models import CreditChoice, Invoice, MemberCredit, Settlement, SettlementKind
 from registry.billing.rules import MONEY_KINDS, invoice_number, status_of
 from registry.db import serialise
@@ -21,9 +22,12 @@ from registry.kit.errors import Forbidden, NotFound
 from registry.kit.types import utcnow
 
 
-def require(actor: Actor, permission: Permission, member_id: int | None, why: str) -> None:
+def require(
+    actor: Actor, permission: Permission, member_id: int | None, refused: BillingRefusal
+) -> None:
+    """Refuse with the operation's own refusal, which says what may not be done."""
     if not allows(actor, permission, member_id):
-        raise Forbidden(why)
+        raise Forbidden(refused)
 
 
 async def lock_members(session: AsyncSession, member_ids: Iterable[int]) -> None:
@@ -39,7 +43,7 @@ async def lock_members(session: AsyncSession, member_ids: Iterable[int]) -> None
 async def find_invoice(session: AsyncSession, invoice_id: int) -> Invoice:
     invoice = await repository.invoice_by_id(session, invoice_id)
     if invoice is None:
-        raise NotFound(f"no invoice with id {invoice_id}")
+        raise NotFound(BillingRefusal.NO_INVOICE, invoice=str(invoice_id))
     return invoice
 
 
@@ -47,7 +51,7 @@ async def locked_invoice(session: AsyncSession, invoice_id: int) -> Invoice:
     """The invoice as stored once its member is locked: nothing else changes it meanwhile."""
     member_id = await repository.member_of_invoice(session, invoice_id)
     if member_id is None:
-        raise NotFound(f"no invoice with id {invoice_id}")
+        raise NotFound(BillingRefusal.NO_INVOICE, invoice=str(invoice_id))
     await lock_members(session, [member_id])
     return await find_invoice(session, invoice_id)
 

@@ -18,6 +18,7 @@ from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind
+from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import (
     GatewayEvent,
     GatewayUnavailable,
@@ -42,7 +43,14 @@ from registry.billing.operations import (
 )
 from registry.billing.rules import OPEN, check_payment, idempotency_key, outstanding
 from registry.db import serialise
-from registry.kit.errors import ErrorCollector, FieldError, ValidationFailed
+from registry.kit.errors import (
+    ErrorCollector,
+    FieldError,
+    Phrase,
+    RefusedValue,
+    ValidationFailed,
+    field_error,
+)
 from registry.kit.money import parse_euro, to_cents
 from registry.members.models import Member
 
@@ -57,27 +65,27 @@ async def record_transfer(
     today: date,
 ) -> Settlement:
     """A bank transfer received for an invoice, or a refund paid out on a credit note."""
-    require(actor, Permission.BILLING_MANAGE, None, "only the directie records transfers")
+    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RECORDS_TRANSFERS)
     invoice = await locked_invoice(session, invoice_id)
     errors = ErrorCollector()
     cents = errors.check(lambda: _amount(amount))
     reference = bank_reference.strip()
     if not reference:
-        errors.add("bankReference", "required", "the bank's reference of the transfer")
+        errors.add("bankReference", BillingRefusal.TRANSFER_REFERENCE_REQUIRED)
     if paid_on > today:
-        errors.add("paidOn", "in_future", "a transfer cannot be dated after today")
+        errors.add("paidOn", BillingRefusal.TRANSFER_IN_FUTURE)
     if invoice.status is InvoiceStatus.DRAFT:
-        errors.add("invoice", "not_issued", "a draft cannot be paid; issue it first")
+        errors.add("invoice", BillingRefusal.DRAFT_NOT_PAYABLE)
     errors.raise_if_any()
     assert cents is not None
     refund = invoice.due_cents < 0
     open_cents = abs(outstanding(invoice.due_cents, invoice.settled_cents))
     problem = check_payment(cents, open_cents)
     if problem:
-        raise ValidationFailed.single("amount", "invalid_amount", problem)
+        raise ValidationFailed.single("amount", problem)
     if await repository.settlement_by_reference(session, _kind(refund), reference):
         raise ValidationFailed.single(
-            "bankReference", "duplicate_reference", f"a transfer {reference!r} is recorded already"
+            "bankReference", BillingRefusal.DUPLICATE_REFERENCE, reference=reference
         )
     return await add_settlement(
         session, actor, invoice, _kind(refund), -cents if refund else cents, paid_on, reference
@@ -91,8 +99,10 @@ def _kind(refund: bool) -> SettlementKind:
 def _amount(text: str) -> int:
     try:
         return to_cents(parse_euro(text))
-    except ValueError as exc:
-        raise ValidationFailed.single("amount", "invalid_amount", str(exc)) from None
+    except RefusedValue as exc:
+        raise ValidationFailed.single(
+            "amount", BillingRefusal.INVALID_AMOUNT, reason=exc.phrase
+        ) from None
 
 
 async def request_payment(
@@ -238,13 +248,9 @@ def why_not_payable(invoice: Invoice) -> FieldError | None:
     """Why an invoice cannot be paid online, or None: only an untouched open invoice can,
     because its PaymentIntent is for the whole amount due."""
     if invoice.kind is not DocumentKind.INVOICE or invoice.status not in OPEN:
-        return FieldError("invoice", "not_payable", "nothing is open on this invoice")
+        return field_error("invoice", BillingRefusal.NOT_PAYABLE)
     if invoice.settled_cents:
-        return FieldError(
-            "invoice",
-            "partly_settled",
-            "part of this invoice is settled already; pay the rest by bank transfer",
-        )
+        return field_error("invoice", BillingRefusal.PARTLY_SETTLED)
     return None
 
 
@@ -252,11 +258,9 @@ async def _payable(
     session: AsyncSession, actor: Actor, gateway: PaymentGateway | None, invoice_id: int
 ) -> tuple[Invoice, PaymentGateway]:
     invoice = await find_invoice(session, invoice_id)
-    require(actor, Permission.INVOICES_PAY, invoice.member_id, "the member's admins pay")
+    require(actor, Permission.INVOICES_PAY, invoice.member_id, BillingRefusal.MEMBER_ADMINS_PAY)
     if gateway is None:
-        raise ValidationFailed.single(
-            "payment", "payments_off", "online payment is switched off; pay by bank transfer"
-        )
+        raise ValidationFailed.single("payment", BillingRefusal.PAYMENTS_OFF)
     problem = why_not_payable(invoice)
     if problem is not None:
         raise ValidationFailed([problem])
@@ -269,16 +273,12 @@ async def start_payment(
     """The invoice's PaymentIntent for the payment page, created now if issuing could not."""
     invoice, gateway = await _payable(session, actor, gateway, invoice_id)
     if invoice.gateway_intent_id is None and not await request_payment(session, gateway, invoice):
-        raise ValidationFailed.single(
-            "payment", "gateway_unavailable", "the payment service cannot be reached; try later"
-        )
+        raise ValidationFailed.single("payment", BillingRefusal.GATEWAY_UNAVAILABLE)
     assert invoice.gateway_intent_id is not None
     try:
         return await gateway.retrieve_payment_intent(invoice.gateway_intent_id)
     except GatewayUnavailable:
-        raise ValidationFailed.single(
-            "payment", "gateway_unavailable", "the payment service cannot be reached; try later"
-        ) from None
+        raise ValidationFailed.single("payment", BillingRefusal.GATEWAY_UNAVAILABLE) from None
 
 
 async def pay_by_card(
@@ -295,12 +295,17 @@ async def pay_by_card(
     intent = await start_payment(session, actor, gateway, invoice_id)
     assert gateway is not None
     if not card_id.startswith(("card_", "pm_")):
-        raise ValidationFailed.single("card", "invalid_card", "no card was given")
+        raise ValidationFailed.single("card", BillingRefusal.NO_CARD)
     try:
         return await gateway.confirm_card(intent.id, card_id)
     except PaymentDeclined as declined:
-        raise ValidationFailed.single("card", "card_declined", str(declined)) from None
+        raise ValidationFailed.single("card", _declined(declined)) from None
     except GatewayUnavailable:
-        raise ValidationFailed.single(
-            "payment", "gateway_unavailable", "the payment service cannot be reached; try later"
-        ) from None
+        raise ValidationFailed.single("payment", BillingRefusal.GATEWAY_UNAVAILABLE) from None
+
+
+def _declined(declined: PaymentDeclined) -> Phrase:
+    """The refusal in the gateway's own words when it gave them."""
+    if declined.reason:
+        return Phrase(BillingRefusal.CARD_DECLINED, {"reason": declined.reason})
+    return Phrase(BillingRefusal.CARD_DECLINED_UNEXPLAINED)

@@ -13,6 +13,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind, DocumentLine, InvoiceDocument, Party, VatGroup
+from registry.billing.errors import BillingRefusal
 from registry.billing.invoicing import supplier_party
 from registry.billing.models import Invoice, InvoiceStatus
 from registry.billing.operations import find_invoice, referred_invoice, require
@@ -34,7 +35,7 @@ async def invoices_of(
         actor,
         Permission.INVOICES_READ,
         member.id if member else None,
-        "a member's invoices are its own",
+        BillingRefusal.INVOICES_OF_OWN_MEMBER,
     )
     if not allows(actor, Permission.BILLING_MANAGE):
         statuses = [s for s in statuses or InvoiceStatus if s is not InvoiceStatus.DRAFT]
@@ -45,9 +46,11 @@ async def invoices_of(
 
 async def readable_invoice(session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
     invoice = await find_invoice(session, invoice_id)
-    require(actor, Permission.INVOICES_READ, invoice.member_id, "a member's invoices are its own")
+    require(
+        actor, Permission.INVOICES_READ, invoice.member_id, BillingRefusal.INVOICES_OF_OWN_MEMBER
+    )
     if invoice.status is InvoiceStatus.DRAFT and not allows(actor, Permission.BILLING_MANAGE):
-        raise NotFound(f"no invoice with id {invoice_id}")
+        raise NotFound(BillingRefusal.NO_INVOICE, invoice=str(invoice_id))
     return invoice
 
 
@@ -60,7 +63,7 @@ async def document_of(
 ) -> InvoiceDocument:
     """The invoice as rendered to PDF and UBL, from what was fixed when it was issued."""
     if invoice.number is None or invoice.issue_date is None or invoice.due_date is None:
-        raise ValidationFailed.single("invoice", "not_issued", "a draft has no document yet")
+        raise ValidationFailed.single("invoice", BillingRefusal.NO_DOCUMENT_FOR_DRAFT)
     corrected = await referred_invoice(session, invoice)
     lines = [
         DocumentLine(

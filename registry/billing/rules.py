@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Protocol
 
 from registry.billing.document import VatCode, VatGroup
+from registry.billing.errors import BillingRefusal
 from registry.billing.models import InvoiceStatus, LineCategory, SettlementKind
+from registry.kit.errors import Euro, Phrase
 from registry.kit.money import Cents, to_cents, to_euro
 
 DEFAULT_PAYMENT_TERM_DAYS = 30
@@ -201,12 +203,12 @@ def split_credit(credit_cents: int, invoice_outstanding_cents: int) -> CreditSpl
     return CreditSplit(applied, credit_cents - applied)
 
 
-def check_payment(amount_cents: int, outstanding_cents: int) -> str | None:
+def check_payment(amount_cents: int, outstanding_cents: int) -> Phrase | None:
     """Why a payment cannot be recorded against an invoice, or None when it can."""
     if amount_cents <= 0:
-        return "must be more than zero"
+        return Phrase(BillingRefusal.AMOUNT_NOT_POSITIVE)
     if amount_cents > outstanding_cents:
-        return f"more than the {outstanding_cents} cents still open"
+        return Phrase(BillingRefusal.AMOUNT_ABOVE_OPEN, {"open": Euro(outstanding_cents)})
     return None
 
 

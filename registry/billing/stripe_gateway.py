@@ -147,7 +147,7 @@ class StripeGateway:
                 )
                 intent = await self._client.v1.payment_intents.confirm_async(intent_id)
             except stripe.CardError as error:
-                raise PaymentDeclined(error.user_message or "the card was declined") from error
+                raise PaymentDeclined(error.user_message) from error
         return _intent_ref(intent)
 
     async def list_payment_intents(self) -> list[IntentRef]:

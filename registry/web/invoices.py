@@ -27,6 +27,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import credit_notes, invoicing, payments, reading, repository, rules
 from registry.billing.document import InvoiceDocument
+from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import PaymentGateway
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.pdf import to_pdf
@@ -34,7 +35,7 @@ from registry.billing.rules import line_vat_groups, outstanding
 from registry.billing.ubl import to_ubl
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
-from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
@@ -75,7 +76,7 @@ def _date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationFailed.single(field, "invalid_date", "not a date (YYYY-MM-DD)") from None
+        raise ValidationFailed.single(field, BillingRefusal.INVALID_DATE) from None
 
 
 def _codes(text: str) -> list[str]:
@@ -88,7 +89,7 @@ def _choice(value: str | None) -> CreditChoice | None:
         return CreditChoice(value) if value else None
     except ValueError:
         raise ValidationFailed.single(
-            "creditChoice", "unknown_choice", "carry the credit or refund it"
+            "creditChoice", BillingRefusal.UNKNOWN_CREDIT_CHOICE
         ) from None
 
 
@@ -391,7 +392,9 @@ class InvoicePagesController(Controller):
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
             await db_session.rollback()
-            if failed.errors[0].code == "already_issued":  # a repeated submit: show the result
+            if (
+                failed.errors[0].phrase.refusal is BillingRefusal.ALREADY_ISSUED
+            ):  # a repeated submit: show the result
                 request.session[NOTICE_KEY] = "issued"
                 return Redirect(f"/facturen/{invoice_id}", status_code=303)
             return await _index_page(
@@ -495,9 +498,7 @@ class InvoicePagesController(Controller):
             lines = [int(n) for n in data.getall("regel", [])]
             choice = _choice(form.get("credit_choice"))
             if choice is None:
-                raise ValidationFailed.single(
-                    "creditChoice", "choice_required", "carry the credit or refund it"
-                )
+                raise ValidationFailed.single("creditChoice", BillingRefusal.CREDIT_CHOICE_MISSING)
             note = await credit_notes.credit(
                 db_session,
                 actor,
@@ -515,7 +516,7 @@ class InvoicePagesController(Controller):
             errors = (
                 failed.errors
                 if isinstance(failed, ValidationFailed)
-                else (FieldError("lines", "unknown_line", "not a line number"),)
+                else (field_error("lines", BillingRefusal.NOT_A_LINE_NUMBER),)
             )
             invoice = await _readable(db_session, actor, invoice_id)
             return await _invoice_page(

@@ -30,6 +30,7 @@ def test_only_an_issued_invoice_can_be_credited(
     assert (problem is None) is creditable
     if problem is not None:
         assert (problem.field, problem.code) == ("invoice", "not_creditable")
+        assert problem.text("nl") == "Alleen een uitgegeven factuur kan worden gecrediteerd."
 
 
 @dataclass

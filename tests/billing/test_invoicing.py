@@ -183,19 +183,20 @@ async def test_payments_by_transfer_and_overdue(billed: AsyncSession) -> None:
     assert part.amount_cents == 2_000_000
     assert invoice.status is InvoiceStatus.PARTIALLY_PAID
     cases = [
-        ("9999999", date(2023, 7, 11), "NL-BANK-2", "amount", "invalid_amount"),
-        ("-5", date(2023, 7, 11), "NL-BANK-2", "amount", "invalid_amount"),
-        ("1.001", date(2023, 7, 11), "NL-BANK-2", "amount", "invalid_amount"),
-        ("10", date(2023, 7, 11), "NL-BANK-1", "bankReference", "duplicate_reference"),
-        ("10", date(2030, 1, 1), "NL-BANK-3", "paidOn", "in_future"),
-        ("10", date(2023, 7, 11), " ", "bankReference", "required"),
+        ("9999999", date(2023, 7, 11), "NL-BANK-2", "amount", "invalid_amount", "Het bedrag is"),
+        ("-5", date(2023, 7, 11), "NL-BANK-2", "amount", "invalid_amount", "Het bedrag moet"),
+        ("1.001", date(2023, 7, 11), "NL-BANK-2", "amount", "invalid_amount", "Ongeldig bedrag"),
+        ("10", date(2023, 7, 11), "NL-BANK-1", "bankReference", "duplicate_reference", "Een"),
+        ("10", date(2030, 1, 1), "NL-BANK-3", "paidOn", "in_future", "Een overboeking"),
+        ("10", date(2023, 7, 11), " ", "bankReference", "required", "Vul het kenmerk"),
     ]
-    for amount, paid_on, reference, field, code in cases:
+    for amount, paid_on, reference, field, code, dutch in cases:
         with pytest.raises(ValidationFailed) as refused:
             await record_transfer(
                 session, ACTOR, invoice.id, amount, paid_on, reference, TODAY + timedelta(20)
             )
         assert (refused.value.errors[0].field, refused.value.errors[0].code) == (field, code)
+        assert refused.value.errors[0].text("nl").startswith(dutch)
     rest = invoice.due_cents - 2_000_000
     await record_transfer(
         session,

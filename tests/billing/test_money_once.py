@@ -236,6 +236,7 @@ async def test_a_draft_made_before_its_item_was_lowered_is_not_issued(
         await issue(billed, ACTOR, drafts["woerden"].id, TODAY, SETTINGS)
     assert refused.value.errors[0].code == "billed_meanwhile"
     assert "line 1" in refused.value.errors[0].message
+    assert refused.value.errors[0].text("nl").startswith("Regel 1 (")
     (rebuilt,) = [d for d in await run_invoices(billed, ACTOR, TODAY) if d.member_code == "woerden"]
     issued = await issue(billed, ACTOR, rebuilt.id, TODAY, SETTINGS)
     assert issued.lines[0].net_cents == 1_830_465 - 350  # 10 fewer inhabitants × 0.35

@@ -129,6 +129,7 @@ async def test_a_declined_card_leaves_the_invoice_open(
         "card",
         "card_declined",
     )
+    assert refused.value.errors[0].text("nl").startswith("De bank of kaartuitgever heeft")
     assert invoice.gateway_intent_id is not None
     delivery = await webhooks.wait_for("payment_intent.payment_failed", invoice.gateway_intent_id)
     stored = await process_event(

@@ -11,6 +11,7 @@ import strawberry
 from registry.auth.policy import Permission
 from registry.billing import credit_notes, invoicing, payments, repository
 from registry.billing.document import VatCode
+from registry.billing.errors import BillingRefusal
 from registry.billing.models import CreditChoice, LineCategory
 from registry.graphql.billing.types import (
     BillingDetails,
@@ -59,7 +60,7 @@ class VatRuleInput:
 def _id(value: strawberry.ID, field: str = "id") -> int:
     number = database_id(value)
     if number is None:
-        raise ValidationFailed.single(field, "invalid_id", "not an invoice id")
+        raise ValidationFailed.single(field, BillingRefusal.INVALID_INVOICE_ID)
     return number
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from registry.auth.policy import Permission
 from registry.billing import invoicing, reading, reconciliation
+from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import GatewayUnavailable
 from registry.billing.models import InvoiceStatus
 from registry.graphql.billing.types import (
@@ -23,18 +24,12 @@ from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, database_id
-from registry.kit.errors import DomainError, NotFound
+from registry.kit.errors import DomainError, NotFound, ValidationFailed
 
-PAYMENTS_OFF = FieldError(
-    field="payment",
-    code="payments_off",
-    message="online payment is switched off: there is no payment service to compare with",
-)
-GATEWAY_UNAVAILABLE = FieldError(
-    field="payment",
-    code="gateway_unavailable",
-    message="the payment service cannot be reached; try later",
-)
+
+def _payment_errors(refusal: BillingRefusal) -> list[FieldError]:
+    """A refusal about the payment service, typed like the domain's own refusals."""
+    return field_errors(ValidationFailed.single("payment", refusal))
 
 
 def invoice_id(value: strawberry.ID) -> int | None:
@@ -109,12 +104,16 @@ class BillingQuery:
     async def payment_differences(self, info: Info) -> PaymentDifferencesPayload:
         gateway = info.context.gateway
         if gateway is None:
-            return PaymentDifferencesPayload(errors=[PAYMENTS_OFF])
+            return PaymentDifferencesPayload(
+                errors=_payment_errors(BillingRefusal.PAYMENTS_OFF_NOTHING_TO_COMPARE)
+            )
         try:
             async with info.context.db() as session:
                 found = await reconciliation.reconcile(session, info.context.actor, gateway)
         except GatewayUnavailable:
-            return PaymentDifferencesPayload(errors=[GATEWAY_UNAVAILABLE])
+            return PaymentDifferencesPayload(
+                errors=_payment_errors(BillingRefusal.GATEWAY_UNAVAILABLE)
+            )
         except DomainError as error:
             return PaymentDifferencesPayload(errors=field_errors(error))
         return PaymentDifferencesPayload(differences=[PaymentDifference.of(d) for d in found])
