@@ -7,6 +7,7 @@ check that each has both texts.
 
 from __future__ import annotations
 
+from registry.billing.errors import BillingRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.kit.errors import Common, Refusal
@@ -19,6 +20,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     NumberRefusal,
     MembersRefusal,
     FeesRefusal,
+    BillingRefusal,
     CostsRefusal,
     UsageRefusal,
     StageName,
