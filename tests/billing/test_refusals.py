@@ -1,4 +1,4 @@
-"""The billing rules that explain a refusal give it as a phrase rendered in the reader's language."""
+"""Billing rules that explain a refusal give it as a phrase in the reader's language."""
 
 from __future__ import annotations
 
