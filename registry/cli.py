@@ -39,7 +39,7 @@ from registry.demo import load_demo
 from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
 from registry.graphql.schema import schema_sdl
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.errors import DomainError, Refusal, Text, ValidationFailed
 from registry.kit.money import to_euro
 from registry.members.models import FigureStatus
 from registry.members.population import parse_cbs_file, source_label
@@ -48,6 +48,13 @@ from registry.reports.export import FORMATS, Export, export
 from registry.settings import PROJECT_ROOT, get_settings
 
 T = TypeVar("T")
+
+
+class CommandRefusal(Refusal):
+    """What the command line itself refuses, before any domain rule is asked."""
+
+    NO_POOLS = Text("required", "Noem een kostenpool of gebruik --all.", "name a pool or use --all")
+
 
 app = typer.Typer(help="Coöperatieregister: the registry of the cooperative.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
@@ -381,7 +388,7 @@ def allocate(
             [p.code for p in await costs_repository.pools(session)] if all_pools else pools or []
         )
         if not codes:
-            raise ValidationFailed.single("pools", "required", "name a pool or use --all")
+            raise ValidationFailed.single("pools", CommandRefusal.NO_POOLS)
         results = []
         with Progress(transient=True, console=err) as progress:
             task = progress.add_task("Allocating", total=len(codes))
