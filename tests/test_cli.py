@@ -21,7 +21,7 @@ from registry.auth.models import User
 from registry.auth.roles import Role, system_actor
 from registry.auth.service import actor_for_user
 from registry.catalogue.models import Application
-from registry.cli import app
+from registry.cli import CommandRefusal, app
 from registry.costs.models import AllocationRun, CostCategory
 from registry.costs.service import EntryInput, add_entry
 from registry.fees.models import FeeRun
@@ -283,3 +283,11 @@ async def test_allocate_settles_and_allocates_once(
     assert stored.exit_code == 0, stored.output
     assert "oprichting: allocation run 2, total EUR 100.00" in stored.output
     assert await _count(session_factory, AllocationRun) == 4  # 1 + 2 in the demo, 1 now
+
+
+@pytest.mark.parametrize("refusal", list(CommandRefusal), ids=lambda r: r.name)
+def test_command_refusal_is_written_in_both_languages(refusal: CommandRefusal) -> None:
+    assert refusal.template("nl").strip()
+    assert refusal.template("en").strip()
+    assert refusal.placeholders("nl") == refusal.placeholders("en")
+    assert refusal.template("nl") != refusal.template("en")
