@@ -33,6 +33,7 @@ from registry.billing.payments import request_payment, retry_payment_requests
 from registry.billing.reconciliation import reconcile
 from registry.billing.stripe_gateway import payment_gateway
 from registry.costs import repository as costs_repository
+from registry.costs.errors import CostsRefusal
 from registry.costs.models import AllocationRun
 from registry.costs.service import run_pool
 from registry.db import create_engine, create_session_factory, transaction
@@ -49,6 +50,7 @@ from registry.reports.export import FORMATS, Export, export
 from registry.settings import PROJECT_ROOT, get_settings
 
 T = TypeVar("T")
+
 
 app = typer.Typer(help="Coöperatieregister: the registry of the cooperative.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
@@ -399,7 +401,7 @@ def allocate(
             [p.code for p in await costs_repository.pools(session)] if all_pools else pools or []
         )
         if not codes:
-            raise ValidationFailed.single("pools", "required", "name a pool or use --all")
+            raise ValidationFailed.single("pools", CostsRefusal.NO_POOLS_NAMED)
         results = []
         with Progress(transient=True, console=err) as progress:
             task = progress.add_task("Allocating", total=len(codes))

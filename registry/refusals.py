@@ -7,22 +7,32 @@ check that each has both texts.
 
 from __future__ import annotations
 
+from registry.auth.errors import AuthRefusal, RoleName
 from registry.billing.errors import BillingRefusal
+from registry.catalogue.errors import CatalogueRefusal, Phase
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
+from registry.http.errors import HttpRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
+from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import MetricName, StageName, StatusName, UsageRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
     NumberRefusal,
+    HttpRefusal,
+    AuthRefusal,
+    CatalogueRefusal,
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,
     CostsRefusal,
     UsageRefusal,
+    ReportsRefusal,
+    RoleName,
+    Phase,
     StageName,
     StatusName,
     MetricName,
@@ -39,9 +49,10 @@ def markdown() -> str:
     lines = [
         "# Refusals: every error code with its Dutch and English text",
         "",
-        "Generated from `registry/refusals.py` by `python -m registry.refusals > docs/refusals.md`;",
-        "the test suite fails when this file is out of date. Placeholders such as `{pool}` are",
-        "filled in when the refusal is raised; amounts are shown in euros in the reader's notation.",
+        "Generated from `registry/refusals.py` by",
+        "`python -m registry.refusals > docs/refusals.md`; the test suite fails when this file is",
+        "out of date. Placeholders such as `{pool}` are filled in when the refusal is raised;",
+        "amounts are shown in euros in the reader's notation.",
         "",
     ]
     for refusals in CATALOGUE:
@@ -52,8 +63,8 @@ def markdown() -> str:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {member.name} | `{member.code}` | {_cell(member.value.nl)} | {_cell(member.value.en)} |"
-            for member in refusals
+            f"| {m.name} | `{m.code}` | {_cell(m.value.nl)} | {_cell(m.value.en)} |"
+            for m in refusals
         ]
         lines.append("")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth import repository, sessions, tokens
+from registry.auth.errors import AuthRefusal, RoleName
 from registry.auth.models import ApiToken, RoleAssignment, User
 from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows
 from registry.auth.roles import MEMBER_ROLES, Actor, ActorKind, Grant, Role, TokenScope
@@ -107,24 +108,22 @@ async def _role_and_member(session: AsyncSession, data: RoleInput) -> tuple[Role
     """Check a role input: known role, a member exactly when the role is a member role."""
     errors = ErrorCollector()
     if not data.issuer.strip():
-        errors.add("issuer", "required", "the identity provider (issuer) is required")
+        errors.add("issuer", AuthRefusal.ISSUER_REQUIRED)
     if not data.subject.strip():
-        errors.add("subject", "required", "the subject (user id at the provider) is required")
+        errors.add("subject", AuthRefusal.SUBJECT_REQUIRED)
     try:
         role = Role(data.role)
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
-        raise ValidationFailed.single(
-            "role", "unknown_role", f"role must be one of: {allowed}"
-        ) from None
+        raise ValidationFailed.single("role", AuthRefusal.UNKNOWN_ROLE, allowed=allowed) from None
     member_id: int | None = None
     if role in MEMBER_ROLES:
         if not data.member:
-            errors.add("member", "required", f"{role.value} is a role for one member")
+            errors.add("member", AuthRefusal.MEMBER_FOR_ROLE_REQUIRED, role=RoleName.of(role))
         else:
             member_id = (await member_or_refuse(session, data.member)).id
     elif data.member:
-        errors.add("member", "not_allowed", f"{role.value} holds for the whole registry")
+        errors.add("member", AuthRefusal.MEMBER_NOT_FOR_ROLE, role=RoleName.of(role))
     errors.raise_if_any()
     return role, member_id
 
@@ -133,13 +132,13 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     """Give a person a role; the person is registered if they have not logged in yet."""
     role, member_id = await _role_and_member(session, data)
     if not _may_manage_role(actor, role, member_id):
-        raise Forbidden(f"you may not assign the role {role.value}")
+        raise Forbidden(AuthRefusal.ASSIGN_FORBIDDEN, role=RoleName.of(role))
     user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
     if user is None:
         user = User(issuer=data.issuer.strip(), subject=data.subject.strip(), name=data.name)
         await _register(session, actor, user)
     if await repository.assignment(session, user.id, role, member_id) is not None:
-        raise ValidationFailed.single("role", "duplicate", "this person already has this role")
+        raise ValidationFailed.single("role", AuthRefusal.ROLE_HELD)
     assignment = RoleAssignment(user_id=user.id, role=role, member_id=member_id)
     session.add(assignment)
     await session.flush()
@@ -161,11 +160,11 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
 async def revoke_role(session: AsyncSession, actor: Actor, data: RoleInput) -> None:
     role, member_id = await _role_and_member(session, data)
     if not _may_manage_role(actor, role, member_id):
-        raise Forbidden(f"you may not revoke the role {role.value}")
+        raise Forbidden(AuthRefusal.REVOKE_FORBIDDEN, role=RoleName.of(role))
     user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
     assignment = await repository.assignment(session, user.id, role, member_id) if user else None
     if assignment is None:
-        raise NotFound("this person does not have this role")
+        raise NotFound(AuthRefusal.ROLE_NOT_HELD)
     before, user_id = snapshot(assignment), assignment.user_id
     await session.delete(assignment)
     await session.flush()
@@ -196,23 +195,23 @@ async def create_token(
     """Create a token; the secret is returned once and never stored."""
     member = await member_or_refuse(session, data.member)
     if not allows(actor, Permission.TOKENS_MANAGE, member.id):
-        raise Forbidden(f"you may not manage API tokens of {member.name}")
+        raise Forbidden(AuthRefusal.TOKENS_FORBIDDEN, member=member.name)
     errors = ErrorCollector()
     name = data.name.strip()
     if not name:
-        errors.add("name", "required", "give the token a name, e.g. the client that uses it")
+        errors.add("name", AuthRefusal.TOKEN_NAME_REQUIRED)
     permissions = sorted(set(data.permissions))
     if not permissions:
-        errors.add("permissions", "required", "a token needs at least one permission")
+        errors.add("permissions", AuthRefusal.TOKEN_PERMISSIONS_REQUIRED)
     for i, permission in enumerate(permissions):
         if permission not in TOKEN_PERMISSIONS:
             allowed = ", ".join(sorted(TOKEN_PERMISSIONS))
-            errors.add(f"permissions[{i}]", "unknown_permission", f"allowed: {allowed}")
+            errors.add(f"permissions[{i}]", AuthRefusal.UNKNOWN_PERMISSION, allowed=allowed)
     application_id: int | None = None
     if data.application:
         application = await catalogue.application_by_slug(session, data.application)
         if application is None:
-            errors.add("application", "unknown_application", f"no application '{data.application}'")
+            errors.add("application", AuthRefusal.UNKNOWN_APPLICATION, application=data.application)
         else:
             application_id = application.id
     errors.raise_if_any()
@@ -235,9 +234,9 @@ async def create_token(
 async def revoke_token(session: AsyncSession, actor: Actor, token_id: int) -> ApiToken:
     token = await repository.token_by_id(session, token_id)
     if token is None or not allows(actor, Permission.TOKENS_MANAGE, token.member_id):
-        raise NotFound(f"no API token {token_id} that you manage")
+        raise NotFound(AuthRefusal.NO_MANAGED_TOKEN, token=str(token_id))
     if token.revoked_at is not None:
-        raise ValidationFailed.single("token", "already_revoked", "the token is already revoked")
+        raise ValidationFailed.single("token", AuthRefusal.TOKEN_REVOKED)
     before = _token_state(token)
     token.revoked_at = utcnow()
     await session.flush()

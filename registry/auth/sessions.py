@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
 from registry.auth import repository
+from registry.auth.errors import AuthRefusal
 from registry.auth.models import LoginSession
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -113,10 +114,10 @@ async def active_session_count(session: AsyncSession, user_id: int) -> int:
 async def log_out_everywhere(session: AsyncSession, actor: Actor, user_id: int) -> int:
     """An admin ends every session of a person (audited); how many were ended."""
     if not allows(actor, Permission.ROLES_MANAGE):
-        raise Forbidden("only an admin may log people out")
+        raise Forbidden(AuthRefusal.LOG_OUT_ADMIN_ONLY)
     user = await repository.user_by_id(session, user_id)
     if user is None:
-        raise NotFound(f"no person {user_id}")
+        raise NotFound(AuthRefusal.NO_PERSON, person=str(user_id))
     revoked = await revoke_sessions_of(session, user.id)
     await record(
         session,
@@ -135,8 +136,8 @@ async def log_out_person_everywhere(
 ) -> int:
     """`log_out_everywhere` for the person known by issuer + subject."""
     if not allows(actor, Permission.ROLES_MANAGE):
-        raise Forbidden("only an admin may log people out")
+        raise Forbidden(AuthRefusal.LOG_OUT_ADMIN_ONLY)
     user = await repository.user_by_identity(session, issuer.strip(), subject.strip())
     if user is None:
-        raise NotFound("no person with this issuer and subject")
+        raise NotFound(AuthRefusal.NO_PERSON_WITH_IDENTITY)
     return await log_out_everywhere(session, actor, user.id)

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
+from registry.catalogue.errors import CatalogueRefusal
 from registry.kit.errors import ValidationFailed
 
 DEFAULT_LICENCE = "EUPL-1.2"
@@ -20,13 +21,11 @@ def spdx_expression(value: str, field: str = "licence") -> str:
     """Validate an SPDX licence expression and return it in its normalised spelling."""
     text = value.strip()
     if not text:
-        raise ValidationFailed.single(field, "required", "a licence expression is required")
+        raise ValidationFailed.single(field, CatalogueRefusal.LICENCE_REQUIRED)
     try:
         parsed = _licensing().parse(text, validate=True, strict=True)
     except ExpressionError as exc:
-        raise ValidationFailed.single(
-            field, "invalid_spdx", f"'{value}' is not a valid SPDX licence expression: {exc}"
-        ) from exc
+        raise ValidationFailed.single(field, CatalogueRefusal.INVALID_LICENCE, value=value) from exc
     if parsed is None:
-        raise ValidationFailed.single(field, "required", "a licence expression is required")
+        raise ValidationFailed.single(field, CatalogueRefusal.LICENCE_REQUIRED)
     return str(parsed.render("{symbol.key}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.catalogue.errors import CatalogueRefusal, Phase
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.errors import ValidationFailed
 
@@ -19,10 +20,22 @@ def allowed_next(current: ApplicationStatus) -> tuple[ApplicationStatus, ...]:
 
 
 def check_transition(current: ApplicationStatus, target: ApplicationStatus) -> None:
-    if target not in allowed_next(current):
-        options = ", ".join(s.value for s in allowed_next(current)) or "none"
+    """Refuse a move outside `allowed_next`, naming the phases that are allowed."""
+    allowed = allowed_next(current)
+    if target in allowed:
+        return
+    names = {"current": Phase.of(current), "target": Phase.of(target)}
+    retired = Phase.RETIRED
+    if not allowed:
+        raise ValidationFailed.single("status", CatalogueRefusal.RETIREMENT_FINAL, **names)
+    if allowed == (ApplicationStatus.RETIRED,):
         raise ValidationFailed.single(
-            "status",
-            "invalid_transition",
-            f"cannot move from {current.value} to {target.value}; allowed: {options}",
+            "status", CatalogueRefusal.ONLY_RETIREMENT, retired=retired, **names
         )
+    raise ValidationFailed.single(
+        "status",
+        CatalogueRefusal.INVALID_TRANSITION,
+        next=Phase.of(allowed[0]),
+        retired=retired,
+        **names,
+    )

@@ -15,6 +15,7 @@ from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository
+from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE, spdx_expression
 from registry.catalogue.lifecycle import check_transition
 from registry.catalogue.models import (
@@ -27,14 +28,22 @@ from registry.catalogue.models import (
     Release,
     StandardClaim,
 )
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
-from registry.kit.money import parse_euro, to_cents
+from registry.kit.errors import (
+    Common,
+    ErrorCollector,
+    Forbidden,
+    NotFound,
+    RefusedValue,
+    ValidationFailed,
+)
+from registry.kit.money import NumberRefusal, parse_euro, to_cents
 from registry.kit.types import utcnow
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX_LENGTH = 80
 _URL = TypeAdapter(HttpUrl)
 
 
@@ -64,9 +73,9 @@ class ReleaseInput:
 def _required(errors: ErrorCollector, name: str, value: str, max_length: int) -> str:
     text = value.strip()
     if not text:
-        errors.add(name, "required", f"{name} is required")
+        errors.add(name, Common.REQUIRED)
     elif len(text) > max_length:
-        errors.add(name, "too_long", f"{name} is longer than {max_length} characters")
+        errors.add(name, Common.TOO_LONG, limit=max_length)
     return text
 
 
@@ -77,7 +86,7 @@ def _repository_url(value: str | None) -> str | None:
         url = _URL.validate_python(value.strip())
     except ValidationError:
         raise ValidationFailed.single(
-            "repository_url", "invalid_url", f"'{value}' is not an http(s) URL"
+            "repository_url", CatalogueRefusal.INVALID_URL, value=value
         ) from None
     return str(url)
 
@@ -102,7 +111,7 @@ async def _apply(
     standards = sorted({s.strip() for s in data.standards if s.strip()})
     for i, standard in enumerate(standards):
         if len(standard) > 200:
-            errors.add(f"standards[{i}]", "too_long", "a standard name is at most 200 characters")
+            errors.add(f"standards[{i}]", Common.TOO_LONG, limit=200)
     errors.raise_if_any()
     assert licence is not None
     application.name = name
@@ -120,7 +129,7 @@ async def _apply(
 
 def _authorise(actor: Actor) -> None:
     if not allows(actor, Permission.CATALOGUE_MANAGE):
-        raise Forbidden("only the directie manages the catalogue")
+        raise Forbidden(CatalogueRefusal.DIRECTIE_ONLY)
 
 
 def _state(application: Application) -> Snapshot:
@@ -159,14 +168,10 @@ async def create_application(
     _authorise(actor)
     errors = ErrorCollector()
     slug = slug.strip()
-    if not SLUG.fullmatch(slug) or len(slug) > 80:
-        errors.add(
-            "slug",
-            "invalid_slug",
-            "use lowercase letters, digits and single hyphens (at most 80 characters)",
-        )
+    if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
+        errors.add("slug", CatalogueRefusal.INVALID_SLUG, limit=SLUG_MAX_LENGTH)
     elif await repository.application_by_slug(session, slug) is not None:
-        errors.add("slug", "duplicate", f"an application with slug '{slug}' already exists")
+        errors.add("slug", CatalogueRefusal.SLUG_TAKEN, slug=slug)
     application = Application(slug=slug, status=status, standards=[], releases=[])
     await _apply(session, application, data, errors)
     session.add(application)
@@ -178,7 +183,7 @@ async def create_application(
 async def _get(session: AsyncSession, slug: str) -> Application:
     application = await repository.application_by_slug(session, slug)
     if application is None:
-        raise NotFound(f"no application with slug '{slug}'")
+        raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
     return application
 
 
@@ -207,10 +212,7 @@ async def change_status(
         cases = await repository.business_cases_of(session, application.id)
         if not any(c.decision is BusinessCaseDecision.POSITIVE for c in cases):
             raise ValidationFailed.single(
-                "status",
-                "no_positive_business_case",
-                f"{application.name} cannot move to build without a business case with a "
-                "positive decision",
+                "status", CatalogueRefusal.BUILD_WITHOUT_POSITIVE_CASE, application=application.name
             )
     application.status = target
     await session.flush()
@@ -226,7 +228,7 @@ async def add_release(
     errors = ErrorCollector()
     version = _required(errors, "version", data.version, 50)
     if version and await repository.release_exists(session, application.id, version):
-        errors.add("version", "duplicate", f"release {version} is already recorded")
+        errors.add("version", CatalogueRefusal.RELEASE_RECORDED, version=version)
     errors.raise_if_any()
     release = Release(
         application_id=application.id,
@@ -285,16 +287,16 @@ async def create_business_case(
     if title and any(
         c.title == title for c in await repository.business_cases_of(session, application.id)
     ):
-        errors.add("title", "duplicate", f"a business case '{title}' already exists")
+        errors.add("title", CatalogueRefusal.CASE_TITLE_TAKEN, title=title)
     amounts: dict[str, int] = {}
     for head in COST_HEADS:
         try:
             value = parse_euro(getattr(data, head))
-        except ValueError as exc:
-            errors.add(head, "invalid_amount", f"{head}: {exc}")
+        except RefusedValue as exc:
+            errors.add(head, CatalogueRefusal.INVALID_AMOUNT, reason=exc.phrase)
             continue
         if value < 0:
-            errors.add(head, "negative", f"{head} must not be negative")
+            errors.add(head, NumberRefusal.NEGATIVE)
         amounts[f"{head}_cents"] = to_cents(value)
     found = await members.members_by_codes(session, list(data.participants))
     for i, code in enumerate(data.participants):
@@ -339,14 +341,12 @@ async def decide_business_case(
         c for c in await repository.business_cases_of(session, application.id) if c.title == title
     ]
     if not cases:
-        raise NotFound(f"no business case '{title}' for {application.name}")
+        raise NotFound(CatalogueRefusal.NO_BUSINESS_CASE, title=title, application=application.name)
     (case,) = cases
     if case.decision is not None:
-        raise ValidationFailed.single(
-            "decision", "already_decided", "this business case is decided"
-        )
+        raise ValidationFailed.single("decision", CatalogueRefusal.CASE_DECIDED)
     if not decided_by.strip():
-        raise ValidationFailed.single("decidedBy", "required", "say who decided")
+        raise ValidationFailed.single("decidedBy", CatalogueRefusal.DECIDER_REQUIRED)
     before = snapshot(case)
     case.decision = decision
     case.decided_by = decided_by.strip()
@@ -380,7 +380,9 @@ async def join_community(
     if any(
         c.member_id == member.id for c in await repository.community_of(session, application.id)
     ):
-        raise ValidationFailed.single("member", "already_in_community", f"{member.name} takes part")
+        raise ValidationFailed.single(
+            "member", CatalogueRefusal.ALREADY_IN_COMMUNITY, member=member.name
+        )
     joined = CommunityMember(
         application_id=application.id, member_id=member.id, stage=stage, joined_on=joined_on
     )

@@ -8,6 +8,9 @@ from registry.kit.errors import Refusal, Text
 class CostsRefusal(Refusal):
     """What the costs domain refuses, with the codes API clients already compare."""
 
+    NO_POOLS_NAMED = Text(
+        "required", "Noem een kostenpool of gebruik --all.", "name a pool or use --all"
+    )
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert kostenpools en verdeelruns.",

@@ -22,7 +22,7 @@ from registry.db import transaction
 from registry.graphql.loaders import Loaders
 from registry.http.language import accepted_language
 from registry.http.security import InvalidToken, resolve_actor
-from registry.kit.errors import Conflict, Language
+from registry.kit.errors import Common, Conflict, Language
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
 
@@ -59,9 +59,7 @@ class Context(BaseContext, kw_only=True):
             async with transaction(self.session_factory) as session:
                 yield session
         except (IntegrityError, OperationalError) as error:
-            raise Conflict(
-                "another change to the same data was stored at the same moment; try again"
-            ) from error
+            raise Conflict(Common.CONFLICT) from error
         # Later fields of the same operation (mutations run one after another) must see the
         # change, not what the DataLoaders cached before it.
         self.loaders.clear()

@@ -14,10 +14,12 @@ from typing import Any
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
+from registry.auth.errors import AuthRefusal
 from registry.auth.policy import Permission, allows
 from registry.billing import repository as billing
 from registry.graphql.context import Info
 from registry.graphql.relay import database_id
+from registry.kit.errors import Common, Phrase
 from registry.members import repository as members
 
 
@@ -42,7 +44,12 @@ class Audience:
 
 
 class NotAllowed(Exception):
-    """The caller may not use this field; the message says what is missing."""
+    """The caller may not use this field; the phrase says what is missing (a login or the
+    permission), the message keeps the API's "not allowed: " before it."""
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase = phrase
+        super().__init__(f"not allowed: {phrase.text('en')}")
 
 
 class Policy(BasePermission):
@@ -73,9 +80,9 @@ class Policy(BasePermission):
             return True
         # Raised rather than set on the shared instance: concurrent calls must not mix messages.
         raise NotAllowed(
-            "not allowed: log in first"
+            Phrase(AuthRefusal.LOGIN_REQUIRED)
             if not actor.authenticated
-            else f"not allowed: requires {audience.permission.value}"
+            else Phrase(Common.FORBIDDEN, {"permission": audience.permission.value})
         )
 
 

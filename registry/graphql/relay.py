@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 
+from registry.http.errors import HttpRefusal
+from registry.kit.errors import ValidationFailed
 from registry.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
 
 N = TypeVar("N")
@@ -50,13 +51,15 @@ def decode_cursor(cursor: str) -> int:
         or int(digits) >= MAX_OFFSET
         or encode_cursor(int(digits)) != cursor
     ):
-        raise GraphQLError(f"after: '{cursor}' is not a cursor from this API")
+        raise ValidationFailed.single("after", HttpRefusal.NOT_A_CURSOR, cursor=cursor)
     return int(digits)
 
 
 def page_request(first: int, after: str | None) -> PageRequest:
     if not 1 <= first <= MAX_PAGE_SIZE:
-        raise GraphQLError(f"first: must be between 1 and {MAX_PAGE_SIZE}, got {first}")
+        raise ValidationFailed.single(
+            "first", HttpRefusal.PAGE_SIZE, limit=MAX_PAGE_SIZE, given=str(first)
+        )
     offset = decode_cursor(after) + 1 if after else 0
     return PageRequest(offset=offset, limit=first)
 

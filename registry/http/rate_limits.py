@@ -9,6 +9,8 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import RateLimitConfig
 
 from registry.http import GRAPHQL_PATH
+from registry.http.errors import HttpRefusal
+from registry.kit.errors import Phrase
 
 
 def rate_limit(store: str, per_minute: int) -> RateLimitConfig:
@@ -23,23 +25,24 @@ def too_many_requests(
     headers = dict(exc.headers or {})
     seconds = max(1, int(headers.get("RateLimit-Reset", "60")))
     headers["Retry-After"] = str(seconds)
+    refusal = Phrase(HttpRefusal.TOO_MANY_REQUESTS, {"seconds": seconds})
     if request.url.path.startswith(GRAPHQL_PATH):
         return Response(
             {
                 "data": None,
                 "errors": [
                     {
-                        "message": f"too many requests; try again in {seconds} seconds",
-                        "extensions": {"code": "rate_limited", "retryAfter": seconds},
+                        "message": refusal.text("en"),
+                        "extensions": {"code": refusal.code, "retryAfter": seconds},
                     }
                 ],
             },
             status_code=429,
             headers=headers,
         )
+    english = refusal.text("en")
     return Response(
-        f"Te veel verzoeken; probeer het over {seconds} seconden opnieuw.\n"
-        f"Too many requests; try again in {seconds} seconds.\n",
+        f"{refusal.text('nl')}\n{english[:1].upper()}{english[1:]}.\n",
         status_code=429,
         headers=headers,
         media_type="text/plain; charset=utf-8",

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import service, sessions
 from registry.auth.roles import ANONYMOUS, Actor
+from registry.http.errors import HttpRefusal
 from registry.kit.errors import DomainError
 from registry.settings import Settings
 
@@ -25,7 +26,7 @@ SESSION_NAME_KEY = "user_name"
 
 
 class InvalidToken(DomainError):
-    code = "invalid_token"
+    """A bearer token that names no client: refused, never treated as anonymous."""
 
 
 class InsecureConfiguration(RuntimeError):
@@ -140,7 +141,7 @@ async def resolve_actor(
     if token is not None:
         actor = await service.actor_for_token(session, token)
         if actor is None:
-            raise InvalidToken("the API token is unknown or revoked")
+            raise InvalidToken(HttpRefusal.TOKEN_UNKNOWN)
         return actor
     data = connection.scope.get("session")
     session_id = data.get(SESSION_ID_KEY) if isinstance(data, dict) else None

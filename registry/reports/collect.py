@@ -36,6 +36,7 @@ from registry.kit.errors import ValidationFailed
 from registry.members.lookup import unknown_member
 from registry.members.models import Member, Membership
 from registry.members.repository import decisions_by_ids
+from registry.reports.errors import ReportsRefusal
 from registry.reports.model import (
     Account,
     Charge,
@@ -57,8 +58,9 @@ async def report_scope(
 ) -> ReportScope:
     """The report's year, member and audit position (the head of the log unless given)."""
     if not MIN_YEAR <= year <= MAX_YEAR:
+        # Years and event numbers as written, not grouped as amounts (2026, never 2.026).
         raise ValidationFailed.single(
-            "year", "out_of_range", f"a year from {MIN_YEAR} to {MAX_YEAR}"
+            "year", ReportsRefusal.YEAR_OUT_OF_RANGE, first=str(MIN_YEAR), last=str(MAX_YEAR)
         )
     if (
         member_code is not None
@@ -69,9 +71,7 @@ async def report_scope(
     if as_of is None or as_of == last_seq:
         return ReportScope(year, member_code, last_seq, last_hash)
     if not 1 <= as_of <= last_seq:
-        raise ValidationFailed.single(
-            "asOf", "unknown_event", f"the audit log runs from event 1 to {last_seq}"
-        )
+        raise ValidationFailed.single("asOf", ReportsRefusal.UNKNOWN_EVENT, last=str(last_seq))
     event_hash = await session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == as_of))
     assert event_hash is not None
     return ReportScope(year, member_code, as_of, event_hash)

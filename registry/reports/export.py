@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
 from registry.kit.errors import ValidationFailed
+from registry.reports.errors import ReportsRefusal
 from registry.reports.formats import ReportWriter
 from registry.reports.formats.csv import CsvWriter
 from registry.reports.formats.registry import WRITERS
@@ -31,7 +32,7 @@ def chosen_formats(formats: Iterable[str]) -> list[str]:
     chosen = sorted(set(formats))
     if not chosen or any(f not in WRITERS for f in chosen):
         raise ValidationFailed.single(
-            "formats", "unknown_format", f"choose from {', '.join(FORMATS)}"
+            "formats", ReportsRefusal.UNKNOWN_FORMAT, formats=", ".join(FORMATS)
         )
     return chosen
 

@@ -25,6 +25,7 @@ from registry.auth.roles import Actor
 from registry.kit.errors import Forbidden
 from registry.members.models import Member
 from registry.reports.collect import Later, later_changes, member_reports, report_scope
+from registry.reports.errors import ReportsRefusal
 from registry.reports.formats import ReportWriter
 from registry.reports.model import (
     Finding,
@@ -60,7 +61,7 @@ async def _authorise(session: AsyncSession, actor: Actor, member_code: str | Non
     if member_code is not None:
         member_id = await session.scalar(select(Member.id).where(Member.code == member_code))
     if not allows(actor, Permission.REPORTS_EXPORT, member_id):
-        raise Forbidden("the directie and auditors export every report; a member's admins its own")
+        raise Forbidden(ReportsRefusal.EXPORT_FORBIDDEN)
 
 
 async def checked_scope(

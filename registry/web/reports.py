@@ -23,6 +23,7 @@ from registry.auth.roles import Actor
 from registry.kit.clock import today
 from registry.kit.errors import ErrorCollector, FieldError, Forbidden, ValidationFailed
 from registry.members import repository as members
+from registry.reports.errors import ReportsRefusal
 from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
 from registry.web.access import audience
@@ -51,9 +52,9 @@ class ExportForm:
         )
 
 
-def _number(value: str, field: str, code: str, message: str) -> int:
+def _number(value: str, field: str, refusal: ReportsRefusal) -> int:
     if not value.isdigit():
-        raise ValidationFailed.single(field, code, message)
+        raise ValidationFailed.single(field, refusal)
     return int(value)
 
 
@@ -162,9 +163,9 @@ async def _start(
 ) -> ReportJob:
     """The numbers as typed first, then what the report refuses (scope, formats)."""
     errors = ErrorCollector()
-    year = errors.check(lambda: _number(form.year, "year", "out_of_range", "a year, e.g. 2026"))
+    year = errors.check(lambda: _number(form.year, "year", ReportsRefusal.YEAR_NOT_A_NUMBER))
     as_of = (
-        errors.check(lambda: _number(form.as_of, "asOf", "unknown_event", "an event number"))
+        errors.check(lambda: _number(form.as_of, "asOf", ReportsRefusal.EVENT_NOT_A_NUMBER))
         if form.as_of
         else None
     )

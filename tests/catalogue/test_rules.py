@@ -48,3 +48,42 @@ def test_refused_transition_names_the_allowed_ones() -> None:
     error = caught.value.errors[0]
     assert (error.field, error.code) == ("status", "invalid_transition")
     assert "retired" in error.message
+    assert error.text("nl") == (
+        "Een applicatie in de fase productie kan niet naar de fase bouw, alleen naar uitgefaseerd."
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "english", "dutch"),
+    [
+        (
+            S.IDEA,
+            S.BUILD,
+            "cannot move from idea to build; allowed: exploration, retired",
+            "Een applicatie in de fase idee kan niet naar de fase bouw, wel naar verkenning of"
+            " uitgefaseerd.",
+        ),
+        (
+            S.RETIRED,
+            S.PRODUCTION,
+            "cannot move from retired to production; allowed: none",
+            "Een applicatie in de fase uitgefaseerd blijft daar; naar de fase productie kan niet"
+            " meer.",
+        ),
+    ],
+)
+def test_refused_transition_reads_the_same_in_dutch_and_english(
+    current: S, target: S, english: str, dutch: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        check_transition(current, target)
+    error = caught.value.errors[0]
+    assert (error.message, error.text("nl")) == (english, dutch)
+
+
+def test_an_invalid_licence_is_named_in_both_languages() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        spdx_expression("Foo-1.0")
+    error = caught.value.errors[0]
+    assert error.message == "'Foo-1.0' is not a valid SPDX licence expression"
+    assert error.text("nl").startswith("'Foo-1.0' is geen geldige licentie")

@@ -25,7 +25,7 @@ from registry.catalogue.service import (
     decide_business_case,
     update_application,
 )
-from registry.kit.errors import NotFound, ValidationFailed
+from registry.kit.errors import NotFound, Phrase, ValidationFailed
 from registry.members import repository as members_repository
 from registry.members.population import parse_cbs_csv
 from registry.members.service import MemberInput, create_member, import_population
@@ -177,7 +177,18 @@ async def test_build_needs_a_positive_business_case(session: AsyncSession) -> No
         await create_business_case(
             session, ACTOR, "zaken", BusinessCaseInput("Uitbreiding", hosting="-1")
         )
-    assert bad.value.errors[0].field == "hosting"
+    assert (bad.value.errors[0].field, bad.value.errors[0].code) == ("hosting", "negative")
+    assert bad.value.errors[0].text("nl") == "Het bedrag mag niet negatief zijn."
+    with pytest.raises(ValidationFailed) as ambiguous:
+        await create_business_case(
+            session, ACTOR, "zaken", BusinessCaseInput("Uitbreiding", own_staff="1.000")
+        )
+    error = ambiguous.value.errors[0]
+    assert (error.field, error.code) == ("own_staff", "invalid_amount")
+    reason = error.phrase.params["reason"]
+    assert isinstance(reason, Phrase)
+    assert reason.code == "ambiguous_number"
+    assert error.text("nl").startswith("Ongeldig bedrag: '1.000' is niet eenduidig")
 
 
 async def test_releases_are_unique_per_version(session: AsyncSession) -> None:
@@ -187,6 +198,7 @@ async def test_releases_are_unique_per_version(session: AsyncSession) -> None:
     with pytest.raises(ValidationFailed) as caught:
         await add_release(session, ACTOR, "zaken", ReleaseInput("1.0.0", date(2024, 7, 1)))
     assert (caught.value.errors[0].field, caught.value.errors[0].code) == ("version", "duplicate")
+    assert caught.value.errors[0].text("nl") == "Versie 1.0.0 is al vastgelegd."
     releases = (await repository.releases_of(session, [app.id]))[app.id]
     assert [(r.version, r.notes) for r in releases] == [("1.1.0", ""), ("1.0.0", "Eerste")]
     assert await session.scalar(select(func.count()).select_from(Release)) == 2

@@ -46,7 +46,8 @@ def test_every_enumeration_of_refusals_is_in_the_catalogue() -> None:
 
 @pytest.mark.parametrize("member", MEMBERS, ids=lambda m: f"{type(m).__name__}.{m.name}")
 def test_each_refusal_has_fitting_dutch_and_english_texts(member: Refusal) -> None:
-    assert member.value.nl.strip() and member.value.en.strip()
+    assert member.value.nl.strip()
+    assert member.value.en.strip()
     assert member.value.nl != member.value.en
     assert member.placeholders("nl") == member.placeholders("en")
     assert re.fullmatch(r"[a-z][a-z0-9_]*", member.code), "a code is a GraphQL enum value"

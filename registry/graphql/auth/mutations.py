@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from registry.auth import service, sessions
+from registry.auth.errors import AuthRefusal
 from registry.auth.policy import Permission
 from registry.graphql.auth.types import (
     ApiTokenCreatePayload,
@@ -116,7 +117,7 @@ class AuthMutation:
         try:
             number = database_id(id)
             if number is None:
-                raise NotFound(f"no API token {id}")
+                raise NotFound(AuthRefusal.NO_TOKEN, token=str(id))
             async with info.context.transaction() as session:
                 token = await service.revoke_token(session, info.context.actor, number)
         except DomainError as error:

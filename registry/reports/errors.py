@@ -1,0 +1,35 @@
+"""Refusals of the contribution reports."""
+
+from __future__ import annotations
+
+from registry.kit.errors import Refusal, Text
+
+
+class ReportsRefusal(Refusal):
+    """What a report export refuses, with the Dutch and English text."""
+
+    EXPORT_FORBIDDEN = Text(
+        "forbidden",
+        "Alleen de directie en de auditors exporteren elk rapport; de beheerders van een lid"
+        " alleen dat van hun eigen lid.",
+        "the directie and auditors export every report; a member's admins its own",
+    )
+    UNKNOWN_FORMAT = Text("unknown_format", "Kies uit: {formats}.", "choose from {formats}")
+    YEAR_OUT_OF_RANGE = Text(
+        "out_of_range",
+        "Kies een jaar van {first} tot en met {last}.",
+        "a year from {first} to {last}",
+    )
+    YEAR_NOT_A_NUMBER = Text(
+        "out_of_range", "Vul een jaar in, bijvoorbeeld 2026.", "a year, e.g. 2026"
+    )
+    UNKNOWN_EVENT = Text(
+        "unknown_event",
+        "Het auditlogboek loopt van gebeurtenis 1 tot en met {last}.",
+        "the audit log runs from event 1 to {last}",
+    )
+    EVENT_NOT_A_NUMBER = Text(
+        "unknown_event",
+        "Vul het nummer van een gebeurtenis in het auditlogboek in.",
+        "an event number",
+    )
