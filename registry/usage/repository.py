@@ -108,6 +108,25 @@ async def records_of_member(
     return list(rows)
 
 
+async def records_of_members(
+    session: AsyncSession, member_ids: Sequence[int], first: date, last: date
+) -> dict[int, list[UsageRecord]]:
+    result: dict[int, list[UsageRecord]] = {i: [] for i in member_ids}
+    if member_ids:
+        rows = await session.scalars(
+            select(UsageRecord)
+            .where(
+                UsageRecord.member_id.in_(member_ids),
+                UsageRecord.period >= first,
+                UsageRecord.period <= last,
+            )
+            .order_by(UsageRecord.application_id, UsageRecord.period, UsageRecord.metric)
+        )
+        for record in rows:
+            result[record.member_id].append(record)
+    return result
+
+
 async def tariffs_of(session: AsyncSession, application_ids: Sequence[int]) -> list[UsageTariff]:
     if not application_ids:
         return []
