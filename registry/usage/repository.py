@@ -9,7 +9,14 @@ from decimal import Decimal
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.usage.models import Adoption, Metric, UsageRecord, UsageRight, UsageTariff
+from registry.usage.models import (
+    Adoption,
+    AdoptionStage,
+    Metric,
+    UsageRecord,
+    UsageRight,
+    UsageTariff,
+)
 
 
 async def adoption_by_id(session: AsyncSession, adoption_id: int) -> Adoption | None:
@@ -45,6 +52,22 @@ async def adoptions_of_applications(
     )
     for adoption in rows:
         result[adoption.application_id].append(adoption)
+    return result
+
+
+async def adopters_of_applications(
+    session: AsyncSession, application_ids: Sequence[int], stages: Sequence[AdoptionStage]
+) -> dict[int, set[int]]:
+    """Per application, the ids of the members with an adoption in one of the stages."""
+    result: dict[int, set[int]] = {i: set() for i in application_ids}
+    if application_ids:
+        rows = await session.execute(
+            select(Adoption.application_id, Adoption.member_id)
+            .where(Adoption.application_id.in_(application_ids), Adoption.stage.in_(stages))
+            .distinct()
+        )
+        for application_id, member_id in rows:
+            result[application_id].add(member_id)
     return result
 
 

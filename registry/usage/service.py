@@ -23,7 +23,6 @@ from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
-from registry.members.population import Figure
 from registry.members.service import (
     decision_of_any,
     figures_of,
@@ -500,31 +499,31 @@ async def users_of(session: AsyncSession, application_id: int) -> Users:
 async def users_of_applications(
     session: AsyncSession, application_ids: Sequence[int]
 ) -> dict[int, Users]:
-    """The users of each application, in a fixed number of queries whatever the number."""
-    adoptions = await repository.adoptions_of_applications(session, application_ids)
-    users_of_app = {
-        i: sorted({a.member_id for a in adoptions[i] if a.stage in IN_USE}) for i in application_ids
-    }
-    ids = sorted({m for ms in users_of_app.values() for m in ms})
+    """The users of each application, in a fixed number of queries whatever the number.
+
+    A municipality counts with its latest figure; one without figures of its own (a merger's
+    successor) with the figures derived from its predecessors (`figures_of`).
+    """
+    adopters = await repository.adopters_of_applications(session, application_ids, IN_USE)
+    ids = sorted({m for ms in adopters.values() for m in ms})
     users = await members.members_by_ids(session, ids)
     municipalities = await members.municipalities_of_members(session, ids)
-    distinct = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-    figures = await figures_of(session, distinct)
-    latest: dict[str, Figure] = {}
-    for figure in figures:
-        if (
-            figure.cbs_code not in latest
-            or figure.reference_date > latest[figure.cbs_code].reference_date
-        ):
-            latest[figure.cbs_code] = figure
+    distinct = {m.id: m for ms in municipalities.values() for m in ms}
+    own = await members.latest_figures(session, list(distinct))
+    latest = {distinct[i].cbs_code: figure for i, figure in own.items()}
+    orphans = [m for i, m in distinct.items() if i not in own]
+    for figure in await figures_of(session, orphans):
+        known = latest.get(figure.cbs_code)
+        if known is None or figure.reference_date > known[0]:
+            latest[figure.cbs_code] = (figure.reference_date, figure.count)
     result = {}
-    for application_id, member_ids in users_of_app.items():
+    for application_id, member_ids in adopters.items():
         codes = {m.cbs_code for i in member_ids for m in municipalities[i]}
         served = [latest[c] for c in codes if c in latest]
         result[application_id] = Users(
             members=tuple(sorted((users[i] for i in member_ids), key=lambda m: m.name)),
-            inhabitants=sum(f.count for f in served),
-            reference_date=max((f.reference_date for f in served), default=None),
+            inhabitants=sum(count for _, count in served),
+            reference_date=max((on for on, _ in served), default=None),
         )
     return result
 
