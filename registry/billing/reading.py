@@ -44,6 +44,22 @@ async def invoices_of(
     )
 
 
+async def invoices_of_members(
+    session: AsyncSession, actor: Actor, member_ids: Sequence[int]
+) -> dict[int, list[Invoice]]:
+    """Each member's invoices the caller may see, newest first, in one query."""
+    for member_id in member_ids:
+        require(actor, Permission.INVOICES_READ, member_id, BillingRefusal.INVOICES_OF_OWN_MEMBER)
+    statuses = None
+    if not allows(actor, Permission.BILLING_MANAGE):
+        statuses = [s for s in InvoiceStatus if s is not InvoiceStatus.DRAFT]
+    result: dict[int, list[Invoice]] = {i: [] for i in member_ids}
+    if member_ids:
+        for invoice in await repository.invoices(session, member_ids=member_ids, statuses=statuses):
+            result[invoice.member_id].append(invoice)
+    return result
+
+
 async def readable_invoice(session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
     invoice = await find_invoice(session, invoice_id)
     require(

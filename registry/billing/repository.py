@@ -34,6 +34,17 @@ async def account_of(session: AsyncSession, member_id: int) -> BillingAccount | 
     return await session.get(BillingAccount, member_id)
 
 
+async def accounts_of(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, BillingAccount]:
+    if not member_ids:
+        return {}
+    rows = await session.scalars(
+        select(BillingAccount).where(BillingAccount.member_id.in_(member_ids))
+    )
+    return {a.member_id: a for a in rows}
+
+
 async def all_members(session: AsyncSession) -> list[Member]:
     return list(await session.scalars(select(Member).order_by(Member.code)))
 
@@ -214,6 +225,20 @@ async def credit_balance(session: AsyncSession, member_id: int) -> int:
         select(func.sum(MemberCredit.amount_cents)).where(MemberCredit.member_id == member_id)
     )
     return int(total or 0)
+
+
+async def credit_balances(session: AsyncSession, member_ids: Sequence[int]) -> dict[int, int]:
+    """The credit balance per member (0 for members without credit)."""
+    result = dict.fromkeys(member_ids, 0)
+    if member_ids:
+        rows = await session.execute(
+            select(MemberCredit.member_id, func.sum(MemberCredit.amount_cents))
+            .where(MemberCredit.member_id.in_(member_ids))
+            .group_by(MemberCredit.member_id)
+        )
+        for member_id, total in rows:
+            result[member_id] = int(total or 0)
+    return result
 
 
 async def credit_by_reason(session: AsyncSession, reason: str) -> MemberCredit | None:

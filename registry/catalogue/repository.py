@@ -153,6 +153,37 @@ async def community_of(session: AsyncSession, application_id: int) -> list[Commu
     return list(rows)
 
 
+async def communities_of(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[CommunityMember]]:
+    result: dict[int, list[CommunityMember]] = {i: [] for i in application_ids}
+    if application_ids:
+        rows = await session.scalars(
+            select(CommunityMember)
+            .where(CommunityMember.application_id.in_(application_ids))
+            .order_by(CommunityMember.joined_on, CommunityMember.id)
+        )
+        for row in rows:
+            result[row.application_id].append(row)
+    return result
+
+
+async def business_cases_of_applications(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[BusinessCase]]:
+    result: dict[int, list[BusinessCase]] = {i: [] for i in application_ids}
+    if application_ids:
+        rows = await session.scalars(
+            select(BusinessCase)
+            .where(BusinessCase.application_id.in_(application_ids))
+            .options(selectinload(BusinessCase.participants))
+            .order_by(BusinessCase.created_at, BusinessCase.id)
+        )
+        for case in rows:
+            result[case.application_id].append(case)
+    return result
+
+
 async def business_cases_of(session: AsyncSession, application_id: int) -> list[BusinessCase]:
     rows = await session.scalars(
         select(BusinessCase)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
+from registry.catalogue.models import Application
 from registry.costs import repository
 from registry.costs.errors import CostsRefusal
 from registry.costs.models import AllocationRun, CostEntry, CostPool, PoolParticipant
@@ -88,22 +89,33 @@ async def shares_of_member(
     session: AsyncSession, actor: Actor, member_id: int
 ) -> list[MemberShare]:
     """Every share and settlement line of the member, oldest run first."""
-    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
+    return (await shares_of_members(session, actor, [member_id]))[member_id]
+
+
+async def shares_of_members(
+    session: AsyncSession, actor: Actor, member_ids: Sequence[int]
+) -> dict[int, list[MemberShare]]:
+    """Every share and settlement line of each member, in a fixed number of queries."""
+    if not all(allows(actor, Permission.MEMBER_READ_PRIVATE, i) for i in member_ids):
         raise Forbidden(CostsRefusal.SHARES_PRIVATE)
-    rows = await repository.lines_of_member(session, member_id)
+    found = await repository.lines_of_members(session, member_ids)
+    rows = [row for lines in found.values() for row in lines]
     pools = await repository.pools_by_ids(session, sorted({run.pool_id for run, _ in rows}))
     entries = await repository.entries_by_ids(session, sorted({line.entry_id for _, line in rows}))
-    return [
-        MemberShare(
-            pool=pools[run.pool_id],
-            run=run,
-            entry=entries[line.entry_id],
-            amount=Cents(line.amount_cents),
-            weight=line.weight,
-            weight_total=line.weight_total,
-        )
-        for run, line in rows
-    ]
+    return {
+        member_id: [
+            MemberShare(
+                pool=pools[run.pool_id],
+                run=run,
+                entry=entries[line.entry_id],
+                amount=Cents(line.amount_cents),
+                weight=line.weight,
+                weight_total=line.weight_total,
+            )
+            for run, line in lines
+        ]
+        for member_id, lines in found.items()
+    }
 
 
 def totals_per_pool_and_year(shares: Sequence[MemberShare]) -> dict[tuple[str, int], Cents]:
@@ -115,8 +127,9 @@ def totals_per_pool_and_year(shares: Sequence[MemberShare]) -> dict[tuple[str, i
     return {key: Cents(amount) for key, amount in sorted(result.items())}
 
 
-async def applications_of_pools(session: AsyncSession, pools: Sequence[CostPool]) -> dict[str, str]:
+def applications_of_pools(
+    pools: Sequence[CostPool], applications: Sequence[Application]
+) -> dict[str, str]:
     """Pool code → slug of the application it belongs to (none for the cooperative's own)."""
-    ids = sorted({p.application_id for p in pools if p.application_id is not None})
-    found = await catalogue.applications_by_ids(session, ids)
+    found = {a.id: a for a in applications}
     return {p.code: found[p.application_id].slug for p in pools if p.application_id in found}

@@ -78,6 +78,22 @@ async def lines_of_member(
     return [(run, line) for run, line in rows]
 
 
+async def lines_of_members(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[tuple[AllocationRun, AllocationLine]]]:
+    result: dict[int, list[tuple[AllocationRun, AllocationLine]]] = {i: [] for i in member_ids}
+    if member_ids:
+        rows = await session.execute(
+            select(AllocationRun, AllocationLine)
+            .join(AllocationLine, AllocationLine.run_id == AllocationRun.id)
+            .where(AllocationLine.member_id.in_(member_ids))
+            .order_by(AllocationRun.pool_id, AllocationRun.sequence, AllocationLine.entry_id)
+        )
+        for run, line in rows:
+            result[line.member_id].append((run, line))
+    return result
+
+
 async def pools_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, CostPool]:
     if not ids:
         return {}

@@ -37,6 +37,15 @@ async def run_by_id(session: AsyncSession, run_id: int) -> FeeRun | None:
     )
 
 
+async def runs_by_ids(session: AsyncSession, run_ids: Sequence[int]) -> dict[int, FeeRun]:
+    if not run_ids:
+        return {}
+    rows = await session.scalars(
+        select(FeeRun).where(FeeRun.id.in_(run_ids)).options(selectinload(FeeRun.lines))
+    )
+    return {run.id: run for run in rows}
+
+
 async def runs(session: AsyncSession, year: int | None = None) -> list[FeeRun]:
     query = select(FeeRun).order_by(FeeRun.year.desc(), FeeRun.sequence.desc())
     if year is not None:

@@ -83,7 +83,7 @@ async def context_getter(state: State, scope: Scope) -> AsyncIterator[Context]:
             session_factory=factory,
             read_session=session,
             lock=lock,
-            loaders=Loaders(session, lock),
+            loaders=Loaders(session, lock, actor),
             settings=state.settings,
             actor=actor,
             gateway=state.payment_gateway,

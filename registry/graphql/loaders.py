@@ -4,30 +4,56 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from registry.auth import repository as auth
 from registry.auth.models import ApiToken
+from registry.auth.roles import Actor
+from registry.billing import reading as billing_reading
 from registry.billing import repository as billing
-from registry.billing.models import Settlement
+from registry.billing.models import BillingAccount, Invoice, Settlement
 from registry.catalogue import repository as catalogue
-from registry.catalogue.models import Release, StandardClaim
+from registry.catalogue.models import (
+    Application,
+    BusinessCase,
+    CommunityMember,
+    Release,
+    StandardClaim,
+)
+from registry.costs.reading import MemberShare, shares_of_members
 from registry.fees import repository as fees
-from registry.fees.models import FeeLine
+from registry.fees.models import FeeLine, FeeRun
 from registry.members import repository as members
 from registry.members.models import Decision, Member, Membership, Municipality, PopulationFigure
+from registry.members.population import Figure
+from registry.members.service import figures_of
+from registry.usage import service as usage
+from registry.usage.models import UsageRecord
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
+UsageKey = tuple[int, date, date]
+"""A member's usage from one month to another."""
+
+
 class Loaders:
-    def __init__(self, session: AsyncSession, lock: asyncio.Lock) -> None:
+    """Every loader fetches all its keys in a fixed number of queries.
+
+    Loaders of private data pass the request's actor to the domain, which refuses a member
+    the actor may not see, exactly as the single-member functions do.
+    """
+
+    def __init__(self, session: AsyncSession, lock: asyncio.Lock, actor: Actor) -> None:
         self._session = session
         self._lock = lock
+        self._actor = actor
+        self._all: list[DataLoader[Any, Any]] = []
         self.member_by_id = self._loader(self._members)
         self.releases = self._loader(self._releases)
         self.standards = self._loader(self._standards)
@@ -39,22 +65,23 @@ class Loaders:
         self.contributions_of_member = self._loader(self._contributions)
         self.settlements_of_invoice = self._loader(self._settlements)
         self.invoice_number_by_id = self._loader(self._invoice_numbers)
+        self.application_by_id = self._loader(self._applications)
+        self.users_of_application = self._loader(self._users)
+        self.community_of_application = self._loader(self._community)
+        self.business_cases_of_application = self._loader(self._business_cases)
+        self.applications_in_use_of_member = self._loader(self._applications_in_use)
+        self.derived_figures_of_member = self._loader(self._derived_figures)
+        self.adoptions_of_member = self._loader(self._adoptions)
+        self.shares_of_member = self._loader(self._shares)
+        self.usage_of_member = self._loader(self._usage)
+        self.account_of_member = self._loader(self._accounts)
+        self.credit_of_member = self._loader(self._credit)
+        self.invoices_of_member = self._loader(self._invoices)
+        self.fee_run_by_id = self._loader(self._fee_runs)
 
     def clear(self) -> None:
         """Forget everything loaded so far, e.g. after a mutation changed it."""
-        for loader in (
-            self.member_by_id,
-            self.releases,
-            self.standards,
-            self.municipalities_of_member,
-            self.figures_of_municipality,
-            self.tokens_of_member,
-            self.memberships_of_member,
-            self.decision_by_id,
-            self.contributions_of_member,
-            self.settlements_of_invoice,
-            self.invoice_number_by_id,
-        ):
+        for loader in self._all:
             loader.clear_all()
 
     def _loader(self, fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> DataLoader[K, V]:
@@ -62,7 +89,9 @@ class Loaders:
             async with self._lock:
                 return await fetch(keys)
 
-        return DataLoader(load_fn=load)
+        loader: DataLoader[K, V] = DataLoader(load_fn=load)
+        self._all.append(loader)
+        return loader
 
     async def _members(self, ids: Sequence[int]) -> list[Member | None]:
         found = await members.members_by_ids(self._session, ids)
@@ -112,4 +141,70 @@ class Loaders:
 
     async def _invoice_numbers(self, ids: Sequence[int]) -> list[str | None]:
         found = await billing.numbers_by_ids(self._session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _applications(self, ids: Sequence[int]) -> list[Application | None]:
+        found = await catalogue.applications_by_ids(self._session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _users(self, ids: Sequence[int]) -> list[usage.Users]:
+        found = await usage.users_of_applications(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _community(self, ids: Sequence[int]) -> list[list[CommunityMember]]:
+        found = await catalogue.communities_of(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _business_cases(self, ids: Sequence[int]) -> list[list[BusinessCase]]:
+        found = await catalogue.business_cases_of_applications(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _applications_in_use(self, ids: Sequence[int]) -> list[list[Application]]:
+        found = await usage.applications_in_use_of_members(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _derived_figures(self, ids: Sequence[int]) -> list[tuple[list[str], list[Figure]]]:
+        """Per member its municipalities' codes and their figures, those a merger's successor
+        takes from its predecessors included."""
+        towns = await members.municipalities_of_members(self._session, ids)
+        distinct = list({m.id: m for ms in towns.values() for m in ms}.values())
+        by_code: dict[str, list[Figure]] = {}
+        for figure in await figures_of(self._session, distinct):
+            by_code.setdefault(figure.cbs_code, []).append(figure)
+        result = []
+        for i in ids:
+            codes = [m.cbs_code for m in towns[i]]
+            result.append((codes, [f for c in codes for f in by_code.get(c, [])]))
+        return result
+
+    async def _adoptions(self, ids: Sequence[int]) -> list[list[usage.AdoptionView]]:
+        found = await usage.adoptions_of_members(self._session, self._actor, ids)
+        return [found[i] for i in ids]
+
+    async def _shares(self, ids: Sequence[int]) -> list[list[MemberShare]]:
+        found = await shares_of_members(self._session, self._actor, ids)
+        return [found[i] for i in ids]
+
+    async def _usage(self, keys: Sequence[UsageKey]) -> list[list[tuple[UsageRecord, Application]]]:
+        found: dict[UsageKey, list[tuple[UsageRecord, Application]]] = {}
+        for first, last in sorted({(f, t) for _, f, t in keys}):
+            ids = sorted({i for i, f, t in keys if (f, t) == (first, last)})
+            rows = await usage.usage_of_members(self._session, self._actor, ids, first, last)
+            found.update({(i, first, last): rows[i] for i in ids})
+        return [found[k] for k in keys]
+
+    async def _accounts(self, ids: Sequence[int]) -> list[BillingAccount | None]:
+        found = await billing.accounts_of(self._session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _credit(self, ids: Sequence[int]) -> list[int]:
+        found = await billing.credit_balances(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _invoices(self, ids: Sequence[int]) -> list[list[Invoice]]:
+        found = await billing_reading.invoices_of_members(self._session, self._actor, ids)
+        return [found[i] for i in ids]
+
+    async def _fee_runs(self, ids: Sequence[int]) -> list[FeeRun | None]:
+        found = await fees.runs_by_ids(self._session, ids)
         return [found.get(i) for i in ids]

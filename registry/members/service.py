@@ -296,7 +296,13 @@ async def is_member_on(session: AsyncSession, member_id: int, on: date) -> bool:
 
 async def membership_end(session: AsyncSession, member_id: int) -> date | None:
     """The end date of the member's latest admitted membership, if notice was given."""
-    memberships = (await repository.memberships_of_members(session, [member_id]))[member_id]
+    return membership_end_of(
+        (await repository.memberships_of_members(session, [member_id]))[member_id]
+    )
+
+
+def membership_end_of(memberships: Sequence[Membership]) -> date | None:
+    """The end date of the latest admitted of the memberships (oldest first), if any."""
     admitted = [m for m in memberships if m.start_date is not None]
     return admitted[-1].end_date if admitted else None
 

@@ -9,7 +9,14 @@ from decimal import Decimal
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.usage.models import Adoption, Metric, UsageRecord, UsageRight, UsageTariff
+from registry.usage.models import (
+    Adoption,
+    AdoptionStage,
+    Metric,
+    UsageRecord,
+    UsageRight,
+    UsageTariff,
+)
 
 
 async def adoption_by_id(session: AsyncSession, adoption_id: int) -> Adoption | None:
@@ -45,6 +52,22 @@ async def adoptions_of_applications(
     )
     for adoption in rows:
         result[adoption.application_id].append(adoption)
+    return result
+
+
+async def adopters_of_applications(
+    session: AsyncSession, application_ids: Sequence[int], stages: Sequence[AdoptionStage]
+) -> dict[int, set[int]]:
+    """Per application, the ids of the members with an adoption in one of the stages."""
+    result: dict[int, set[int]] = {i: set() for i in application_ids}
+    if application_ids:
+        rows = await session.execute(
+            select(Adoption.application_id, Adoption.member_id)
+            .where(Adoption.application_id.in_(application_ids), Adoption.stage.in_(stages))
+            .distinct()
+        )
+        for application_id, member_id in rows:
+            result[application_id].add(member_id)
     return result
 
 
@@ -106,6 +129,25 @@ async def records_of_member(
         .order_by(UsageRecord.application_id, UsageRecord.period, UsageRecord.metric)
     )
     return list(rows)
+
+
+async def records_of_members(
+    session: AsyncSession, member_ids: Sequence[int], first: date, last: date
+) -> dict[int, list[UsageRecord]]:
+    result: dict[int, list[UsageRecord]] = {i: [] for i in member_ids}
+    if member_ids:
+        rows = await session.scalars(
+            select(UsageRecord)
+            .where(
+                UsageRecord.member_id.in_(member_ids),
+                UsageRecord.period >= first,
+                UsageRecord.period <= last,
+            )
+            .order_by(UsageRecord.application_id, UsageRecord.period, UsageRecord.metric)
+        )
+        for record in rows:
+            result[record.member_id].append(record)
+    return result
 
 
 async def tariffs_of(session: AsyncSession, application_ids: Sequence[int]) -> list[UsageTariff]:

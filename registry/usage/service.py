@@ -23,8 +23,13 @@ from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
-from registry.members.population import Figure
-from registry.members.service import decision_of_any, figures_of, is_member_on, membership_end
+from registry.members.service import (
+    decision_of_any,
+    figures_of,
+    is_member_on,
+    membership_end,
+    membership_end_of,
+)
 from registry.usage import repository
 from registry.usage.errors import MetricName, UsageRefusal
 from registry.usage.models import (
@@ -206,9 +211,7 @@ async def advance(
 
 async def effective_end(session: AsyncSession, right: UsageRight) -> date | None:
     """A usage right ends with its adoption, or with the membership, whichever is first."""
-    ended = await membership_end(session, right.member_id)
-    ends = [d for d in (right.end_date, ended) if d is not None]
-    return min(ends) if ends else None
+    return _right_ends(right, await membership_end(session, right.member_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,33 +498,54 @@ class Users:
 
 
 async def users_of(session: AsyncSession, application_id: int) -> Users:
-    adoptions = (await repository.adoptions_of_applications(session, [application_id]))[
-        application_id
-    ]
-    ids = sorted({a.member_id for a in adoptions if a.stage in IN_USE})
+    return (await users_of_applications(session, [application_id]))[application_id]
+
+
+async def users_of_applications(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, Users]:
+    """The users of each application, in a fixed number of queries whatever the number.
+
+    A municipality counts with its latest figure; one without figures of its own (a merger's
+    successor) with the figures derived from its predecessors (`figures_of`).
+    """
+    adopters = await repository.adopters_of_applications(session, application_ids, IN_USE)
+    ids = sorted({m for ms in adopters.values() for m in ms})
     users = await members.members_by_ids(session, ids)
     municipalities = await members.municipalities_of_members(session, ids)
-    distinct = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-    figures = await figures_of(session, distinct)
-    latest: dict[str, Figure] = {}
-    for figure in figures:
-        if (
-            figure.cbs_code not in latest
-            or figure.reference_date > latest[figure.cbs_code].reference_date
-        ):
-            latest[figure.cbs_code] = figure
-    return Users(
-        members=tuple(sorted(users.values(), key=lambda m: m.name)),
-        inhabitants=sum(f.count for f in latest.values()),
-        reference_date=max((f.reference_date for f in latest.values()), default=None),
-    )
+    distinct = {m.id: m for ms in municipalities.values() for m in ms}
+    own = await members.latest_figures(session, list(distinct))
+    latest = {distinct[i].cbs_code: figure for i, figure in own.items()}
+    orphans = [m for i, m in distinct.items() if i not in own]
+    for figure in await figures_of(session, orphans):
+        known = latest.get(figure.cbs_code)
+        if known is None or figure.reference_date > known[0]:
+            latest[figure.cbs_code] = (figure.reference_date, figure.count)
+    result = {}
+    for application_id, member_ids in adopters.items():
+        codes = {m.cbs_code for i in member_ids for m in municipalities[i]}
+        served = [latest[c] for c in codes if c in latest]
+        result[application_id] = Users(
+            members=tuple(sorted((users[i] for i in member_ids), key=lambda m: m.name)),
+            inhabitants=sum(count for _, count in served),
+            reference_date=max((on for on, _ in served), default=None),
+        )
+    return result
 
 
 async def applications_in_use(session: AsyncSession, member_id: int) -> list[Application]:
-    adoptions = (await repository.adoptions_of_members(session, [member_id]))[member_id]
-    ids = sorted({a.application_id for a in adoptions if a.stage in IN_USE})
-    found = await catalogue.applications_by_ids(session, ids)
-    return sorted(found.values(), key=lambda a: a.name)
+    return (await applications_in_use_of_members(session, [member_id]))[member_id]
+
+
+async def applications_in_use_of_members(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[Application]]:
+    adoptions = await repository.adoptions_of_members(session, member_ids)
+    in_use = {i: {a.application_id for a in adoptions[i] if a.stage in IN_USE} for i in member_ids}
+    found = await catalogue.applications_by_ids(
+        session, sorted({a for ids in in_use.values() for a in ids})
+    )
+    return {i: sorted((found[a] for a in ids), key=lambda a: a.name) for i, ids in in_use.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,38 +558,62 @@ class AdoptionView:
 
 async def adoptions_of(session: AsyncSession, actor: Actor, member_id: int) -> list[AdoptionView]:
     """A member's adoptions with their usage rights (for the member, directie and auditors)."""
-    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
+    return (await adoptions_of_members(session, actor, [member_id]))[member_id]
+
+
+async def adoptions_of_members(
+    session: AsyncSession, actor: Actor, member_ids: Sequence[int]
+) -> dict[int, list[AdoptionView]]:
+    """Each member's adoptions with their usage rights, in a fixed number of queries."""
+    if not all(allows(actor, Permission.MEMBER_READ_PRIVATE, i) for i in member_ids):
         raise Forbidden(UsageRefusal.ADOPTIONS_PRIVATE)
-    adoptions = (await repository.adoptions_of_members(session, [member_id]))[member_id]
+    adoptions = await repository.adoptions_of_members(session, member_ids)
     applications = await catalogue.applications_by_ids(
-        session, sorted({a.application_id for a in adoptions})
+        session, sorted({a.application_id for adopted in adoptions.values() for a in adopted})
     )
-    rights = await repository.rights_for(session, [(member_id, a) for a in applications])
+    rights = await repository.rights_for(
+        session,
+        [(a.member_id, a.application_id) for adopted in adoptions.values() for a in adopted],
+    )
     by_adoption = {r.adoption_id: r for rs in rights.values() for r in rs}
-    views = []
-    for adoption in adoptions:
-        right = by_adoption.get(adoption.id)
-        views.append(
-            AdoptionView(
-                adoption,
-                applications[adoption.application_id],
-                right,
-                await effective_end(session, right) if right else None,
+    memberships = await members.memberships_of_members(session, member_ids)
+    ended = {i: membership_end_of(ms) for i, ms in memberships.items()}
+    views: dict[int, list[AdoptionView]] = {i: [] for i in member_ids}
+    for member_id, adopted in adoptions.items():
+        for adoption in adopted:
+            right = by_adoption.get(adoption.id)
+            views[member_id].append(
+                AdoptionView(
+                    adoption,
+                    applications[adoption.application_id],
+                    right,
+                    _right_ends(right, ended[member_id]) if right else None,
+                )
             )
-        )
     return views
+
+
+def _right_ends(right: UsageRight, membership_ended: date | None) -> date | None:
+    ends = [d for d in (right.end_date, membership_ended) if d is not None]
+    return min(ends) if ends else None
 
 
 async def usage_of(
     session: AsyncSession, actor: Actor, member_id: int, first: date, last: date
 ) -> list[tuple[UsageRecord, Application]]:
-    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
+    return (await usage_of_members(session, actor, [member_id], first, last))[member_id]
+
+
+async def usage_of_members(
+    session: AsyncSession, actor: Actor, member_ids: Sequence[int], first: date, last: date
+) -> dict[int, list[tuple[UsageRecord, Application]]]:
+    if not all(allows(actor, Permission.MEMBER_READ_PRIVATE, i) for i in member_ids):
         raise Forbidden(UsageRefusal.USAGE_PRIVATE)
-    records = await repository.records_of_member(session, member_id, first, last)
+    records = await repository.records_of_members(session, member_ids, first, last)
     applications = await catalogue.applications_by_ids(
-        session, sorted({r.application_id for r in records})
+        session, sorted({r.application_id for rs in records.values() for r in rs})
     )
-    return [(r, applications[r.application_id]) for r in records]
+    return {i: [(r, applications[r.application_id]) for r in rs] for i, rs in records.items()}
 
 
 async def right_view(session: AsyncSession, adoption_id: int) -> UsageRightView | None:

@@ -172,13 +172,21 @@ class Invoice:
         after: str | None,
     ) -> Connection[Invoice]:
         """The invoices the service lets the caller see, newest first, one page of them."""
-        request = page_request(first, after)
+        page_request(first, after)  # a wrong page is refused before anything is read
         try:
             async with info.context.db() as session:
                 actor = info.context.actor
                 found = await reading.invoices_of(session, actor, member_code, statuses)
         except DomainError as error:
             raise GraphQLError(error.message) from None
+        return cls.page_of(found, overdue_only, first, after)
+
+    @classmethod
+    def page_of(
+        cls, found: list[models.Invoice], overdue_only: bool, first: int, after: str | None
+    ) -> Connection[Invoice]:
+        """One page of the invoices, newest first; only the overdue ones if asked."""
+        request = page_request(first, after)
         day = today()
         chosen = [i for i in found if not overdue_only or reading.overdue(i, day)]
         page = Page(

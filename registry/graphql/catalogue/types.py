@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from registry.auth.policy import Permission
-from registry.catalogue import models, repository
+from registry.catalogue import models
 from registry.catalogue.lifecycle import allowed_next
 from registry.catalogue.models import ApplicationStatus
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
 from registry.graphql.permissions import policy
-from registry.members import repository as members
-from registry.usage import service as usage
 
 if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
@@ -114,8 +112,7 @@ class Application:
     ) -> Annotated[ApplicationUsers, strawberry.lazy("registry.graphql.usage.types")]:
         from registry.graphql.usage.types import ApplicationUsers
 
-        async with info.context.db() as session:
-            found = await usage.users_of(session, self.model.id)
+        found = await info.context.loaders.users_of_application.load(self.model.id)
         return ApplicationUsers(
             member_codes=[m.code for m in found.members],
             member_names=[m.name for m in found.members],
@@ -129,17 +126,15 @@ class Application:
     ) -> list[Annotated[CommunityMember, strawberry.lazy("registry.graphql.usage.types")]]:
         from registry.graphql.usage.types import CommunityMember
 
-        async with info.context.db() as session:
-            rows = await repository.community_of(session, self.model.id)
-            by_id = await members.members_by_ids(session, [r.member_id for r in rows])
+        loaders = info.context.loaders
+        rows = await loaders.community_of_application.load(self.model.id)
+        found = await loaders.member_by_id.load_many([r.member_id for r in rows])
         return [
             CommunityMember(
-                member_code=by_id[r.member_id].code,
-                member_name=by_id[r.member_id].name,
-                stage=r.stage,
-                joined_on=r.joined_on,
+                member_code=m.code, member_name=m.name, stage=r.stage, joined_on=r.joined_on
             )
-            for r in rows
+            for r, m in zip(rows, found, strict=True)
+            if m is not None
         ]
 
     @strawberry.field(description="Whether members joining the community later get an equal say.")
@@ -155,8 +150,7 @@ class Application:
     ) -> list[Annotated[BusinessCase, strawberry.lazy("registry.graphql.usage.types")]]:
         from registry.graphql.usage.types import BusinessCase
 
-        async with info.context.db() as session:
-            cases = await repository.business_cases_of(session, self.model.id)
+        cases = await info.context.loaders.business_cases_of_application.load(self.model.id)
         return [BusinessCase.of(c) for c in cases]
 
     @strawberry.field(description="Statuses this application may move to next.")

@@ -9,7 +9,6 @@ from decimal import Decimal
 import strawberry
 
 from registry.fees import models
-from registry.fees import repository as fee_repository
 from registry.fees.contribution import Contribution, Difference, differences
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import FeeRunPreview as DomainPreview
@@ -168,8 +167,7 @@ class FeeRun:
     async def differences(self, info: Info) -> list[ContributionDifference]:
         previous_lines: list[models.FeeLine] = []
         if self.model.previous_run_id is not None:
-            async with info.context.db() as session:
-                previous = await fee_repository.run_by_id(session, self.model.previous_run_id)
+            previous = await info.context.loaders.fee_run_by_id.load(self.model.previous_run_id)
             previous_lines = list(previous.lines) if previous else []
         found = differences(
             ((p.member_code, p.membership_id, Cents(p.amount_cents)) for p in previous_lines),

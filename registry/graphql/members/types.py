@@ -10,11 +10,9 @@ import strawberry
 
 from registry.auth import models as auth_models
 from registry.auth.policy import Permission
-from registry.billing import repository as billing
 from registry.costs.reading import (
     MemberShare,
     applications_of_pools,
-    shares_of_member,
     totals_per_pool_and_year,
 )
 from registry.graphql.context import Info
@@ -32,7 +30,7 @@ from registry.members.models import (
     MemberType,
 )
 from registry.members.population import Figure, inhabitants_on
-from registry.members.service import as_figures, exit_charge_of, figures_of, membership_dates
+from registry.members.service import as_figures, exit_charge_of, membership_dates
 from registry.usage import service as usage
 from registry.usage.rules import parse_period
 
@@ -77,8 +75,7 @@ class Inhabitants:
 
 
 async def _shares(info: Info, member_id: int) -> list[MemberShare]:
-    async with info.context.db() as session:
-        return await shares_of_member(session, info.context.actor, member_id)
+    return await info.context.loaders.shares_of_member.load(member_id)
 
 
 @strawberry.type(description="A Dutch municipality (gemeente), identified by its CBS code.")
@@ -152,8 +149,10 @@ class Member:
 
         shares = await _shares(info, self.id)
         pools = {s.pool.code: s.pool for s in shares}
-        async with info.context.db() as session:
-            slugs = await applications_of_pools(session, list(pools.values()))
+        applications = await info.context.loaders.application_by_id.load_many(
+            sorted({p.application_id for p in pools.values() if p.application_id is not None})
+        )
+        slugs = applications_of_pools(list(pools.values()), [a for a in applications if a])
         return [
             CostShare.of(pools[code], slugs.get(code), year, amount)
             for (code, year), amount in totals_per_pool_and_year(shares).items()
@@ -179,8 +178,7 @@ class Member:
     ) -> list[Annotated[Adoption, strawberry.lazy("registry.graphql.usage.types")]]:
         from registry.graphql.usage.types import Adoption
 
-        async with info.context.db() as session:
-            views = await usage.adoptions_of(session, info.context.actor, self.id)
+        views = await info.context.loaders.adoptions_of_member.load(self.id)
         return [
             Adoption.of(
                 v.adoption,
@@ -202,14 +200,8 @@ class Member:
     ) -> list[Annotated[UsageRecord, strawberry.lazy("registry.graphql.usage.types")]]:
         from registry.graphql.usage.types import UsageRecord
 
-        async with info.context.db() as session:
-            rows = await usage.usage_of(
-                session,
-                info.context.actor,
-                self.id,
-                parse_period(first, "first"),
-                parse_period(last, "last"),
-            )
+        key = (self.id, parse_period(first, "first"), parse_period(last, "last"))
+        rows = await info.context.loaders.usage_of_member.load(key)
         return [UsageRecord.of(r, application.slug) for r, application in rows]
 
     @strawberry.field(
@@ -221,7 +213,8 @@ class Member:
     ) -> Connection[Annotated[Invoice, strawberry.lazy("registry.graphql.billing.types")]]:
         from registry.graphql.billing.types import Invoice
 
-        return await Invoice.page(info, self.code, None, overdue_only, first, after)
+        found = await info.context.loaders.invoices_of_member.load(self.id)
+        return Invoice.page_of(found, overdue_only, first, after)
 
     @strawberry.field(
         extensions=policy(Permission.INVOICES_READ, member_from_source=True),
@@ -232,8 +225,7 @@ class Member:
     ) -> Annotated[BillingDetails, strawberry.lazy("registry.graphql.billing.types")] | None:
         from registry.graphql.billing.types import BillingDetails
 
-        async with info.context.db() as session:
-            account = await billing.account_of(session, self.id)
+        account = await info.context.loaders.account_of_member.load(self.id)
         return BillingDetails.of(account) if account else None
 
     @strawberry.field(
@@ -241,13 +233,12 @@ class Member:
         description="Credit from credit notes carried to the member's next invoice.",
     )
     async def credit_balance(self, info: Info) -> Money:
-        async with info.context.db() as session:
-            return Money.of_cents(await billing.credit_balance(session, self.id))
+        return Money.of_cents(await info.context.loaders.credit_of_member.load(self.id))
 
     @strawberry.field(description="Applications the member uses in production (public).")
     async def applications_in_use(self, info: Info) -> list[str]:
-        async with info.context.db() as session:
-            return [a.slug for a in await usage.applications_in_use(session, self.id)]
+        found = await info.context.loaders.applications_in_use_of_member.load(self.id)
+        return [a.slug for a in found]
 
     @strawberry.field(description="The municipalities this member stands for.")
     async def municipalities(self, info: Info) -> list[Municipality]:
@@ -260,11 +251,9 @@ class Member:
     async def inhabitants(
         self, info: Info, on: Annotated[date, strawberry.argument(description="Reference date")]
     ) -> Inhabitants:
-        municipalities = await info.context.loaders.municipalities_of_member.load(self.id)
-        async with info.context.db() as session:
-            # Through the rule that also counts a new municipality by its predecessors.
-            figures = await figures_of(session, municipalities)
-        result = inhabitants_on([m.cbs_code for m in municipalities], figures, on)
+        # Through the rule that also counts a new municipality by its predecessors.
+        codes, figures = await info.context.loaders.derived_figures_of_member.load(self.id)
+        result = inhabitants_on(codes, figures, on)
         return Inhabitants(
             on=result.on,
             total=result.total,
