@@ -22,9 +22,7 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationF
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
-from registry.members.models import Member
-from registry.members.population import Figure
-from registry.members.service import decision_of_any, figures_of, is_member_on, membership_end
+from registry.members.service import decision_of_any, is_member_on, membership_end
 from registry.usage import repository
 from registry.usage.models import (
     Adoption,
@@ -47,6 +45,7 @@ from registry.usage.rules import (
     stage_field,
     usage_fees,
 )
+from registry.usage.users import IN_USE, NO_USERS, Users, users_of_applications
 
 MAX_BULK = 5000
 """Records per bulk call: enough for a month of a large member, small enough for one request."""
@@ -476,40 +475,9 @@ async def usage_fee_preview(
     )
 
 
-IN_USE = (AdoptionStage.IN_PRODUCTION, AdoptionStage.PHASING_OUT)
-
-
-@dataclass(frozen=True, slots=True)
-class Users:
-    """The members using an application in production, and the inhabitants they serve."""
-
-    members: tuple[Member, ...]
-    inhabitants: int
-    reference_date: date | None
-    """The latest figures' date; a municipality is counted once even if two users serve it."""
-
-
 async def users_of(session: AsyncSession, application_id: int) -> Users:
-    adoptions = (await repository.adoptions_of_applications(session, [application_id]))[
-        application_id
-    ]
-    ids = sorted({a.member_id for a in adoptions if a.stage in IN_USE})
-    users = await members.members_by_ids(session, ids)
-    municipalities = await members.municipalities_of_members(session, ids)
-    distinct = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-    figures = await figures_of(session, distinct)
-    latest: dict[str, Figure] = {}
-    for figure in figures:
-        if (
-            figure.cbs_code not in latest
-            or figure.reference_date > latest[figure.cbs_code].reference_date
-        ):
-            latest[figure.cbs_code] = figure
-    return Users(
-        members=tuple(sorted(users.values(), key=lambda m: m.name)),
-        inhabitants=sum(f.count for f in latest.values()),
-        reference_date=max((f.reference_date for f in latest.values()), default=None),
-    )
+    found = await users_of_applications(session, [application_id])
+    return found.get(application_id, NO_USERS)
 
 
 async def applications_in_use(session: AsyncSession, member_id: int) -> list[Application]:
