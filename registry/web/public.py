@@ -58,8 +58,7 @@ async def public_members(session: AsyncSession) -> list[PublicMember]:
     current = [
         m
         for m in page.items
-        if memberships[m.id]
-        and status_on(membership_dates(memberships[m.id][-1]), on) in CURRENT
+        if memberships[m.id] and status_on(membership_dates(memberships[m.id][-1]), on) in CURRENT
     ]
     current_ids = [m.id for m in current]
     municipalities, figures = await _municipalities_and_figures(session, current_ids)
@@ -111,6 +110,4 @@ class PublicPagesController(Controller):
 
     @get("/toegankelijkheid", name="accessibility", opt=audience())
     async def accessibility(self, request: Request[Any, Any, Any]) -> Template:
-        return render(
-            request, "public/accessibility.html", {"site": organisation_of(request)}
-        )
+        return render(request, "public/accessibility.html", {"site": organisation_of(request)})
