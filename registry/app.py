@@ -36,14 +36,15 @@ from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.fees import FeePagesController
-from registry.web.i18n import configure_templates
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pools import PoolPagesController
+from registry.web.public import PublicPagesController
 from registry.web.reports import ReportPagesController
+from registry.web.site import configure_site
 from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             graphql,
             CatalogueController,
+            PublicPagesController,
             login,
             MemberPagesController,
             UsagePagesController,
@@ -116,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=configure_templates,
+            engine_callback=configure_site,
         ),
         state=state,
         on_shutdown=[report_jobs.close, engine.dispose],

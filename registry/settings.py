@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     cooperative_kvk: str = Field(default="12345678", description="KvK number on invoices.")
     cooperative_vat_id: str | None = Field(default=None, description="VAT id on invoices.")
     cooperative_email: str = "facturen@samendigitaal.example"
+    contact_email: str = Field(
+        default="info@samendigitaal.example",
+        description="Contact address on the public pages (about, privacy, accessibility, footer).",
+    )
+    contact_phone: str = Field(
+        default="030 123 45 67", description="Telephone number on the public pages."
+    )
+    privacy_email: str = Field(
+        default="privacy@samendigitaal.example",
+        description="Where people send questions and requests about their personal data.",
+    )
     cooperative_iban: str = Field(default="NL91ABNA0417164300", description="IBAN on invoices.")
     cooperative_bic: str | None = "ABNANL2A"
     stripe_api_key: SecretStr | None = Field(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import Select, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +27,7 @@ class ApplicationOrder(enum.StrEnum):
     NAME = "name"
     STATUS = "status"
     UPDATED = "updated"
+    CREATED = "created"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +37,19 @@ class ApplicationFilter:
     lead_member: str | None = None
     search: str | None = None
     published_only: bool = False
+    platform: str | None = None
+    """Exactly this platform."""
+    standard: str | None = None
+    """Claims exactly this standard."""
+    application_ids: Sequence[int] | None = None
+    """Only these applications (for example those a municipality uses); None: no limit."""
 
 
 # Lifecycle order, not alphabetical order, when sorting by status.
 _STATUS_RANK = case({s: i for i, s in enumerate(ApplicationStatus)}, value=Application.status)
 
 
-async def list_applications(
-    session: AsyncSession,
-    page: PageRequest,
-    filter_: ApplicationFilter,
-    order: ApplicationOrder = ApplicationOrder.NAME,
-    descending: bool = False,
-) -> Page[Application]:
+def _filtered(filter_: ApplicationFilter) -> Select[Application]:
     query = select(Application)
     if filter_.published_only:
         query = query.where(Application.published.is_(True))
@@ -60,6 +61,18 @@ async def list_applications(
         query = query.join(Member, Member.id == Application.lead_member_id).where(
             Member.code == filter_.lead_member
         )
+    if filter_.platform:
+        query = query.where(Application.platform == filter_.platform)
+    if filter_.standard:
+        query = query.where(
+            Application.id.in_(
+                select(StandardClaim.application_id).where(
+                    StandardClaim.standard == filter_.standard
+                )
+            )
+        )
+    if filter_.application_ids is not None:
+        query = query.where(Application.id.in_(filter_.application_ids))
     if filter_.search:
         pattern = like_pattern(filter_.search)
         query = query.where(
@@ -69,13 +82,75 @@ async def list_applications(
                 Application.description_en.ilike(pattern, escape="\\"),
             )
         )
+    return query
+
+
+async def list_applications(
+    session: AsyncSession,
+    page: PageRequest,
+    filter_: ApplicationFilter,
+    order: ApplicationOrder = ApplicationOrder.NAME,
+    descending: bool = False,
+) -> Page[Application]:
     key = {
         ApplicationOrder.NAME: Application.name,
         ApplicationOrder.STATUS: _STATUS_RANK,
         ApplicationOrder.UPDATED: Application.updated_at,
+        ApplicationOrder.CREATED: Application.created_at,
     }[order]
-    query = query.order_by(key.desc() if descending else key.asc(), Application.slug)
+    query = _filtered(filter_).order_by(
+        key.desc() if descending else key.asc(), Application.name, Application.slug
+    )
     return await paginate(session, query, page)
+
+
+async def all_applications(session: AsyncSession, filter_: ApplicationFilter) -> list[Application]:
+    """Every application the filter lets through, by name: to order by what SQL does not
+    know (such as the inhabitants their users serve) before taking a page."""
+    rows = await session.scalars(_filtered(filter_).order_by(Application.name, Application.slug))
+    return list(rows)
+
+
+async def application_ids(session: AsyncSession, *, published_only: bool) -> set[int]:
+    query = select(Application.id)
+    if published_only:
+        query = query.where(Application.published.is_(True))
+    return set(await session.scalars(query))
+
+
+async def platforms_in_use(session: AsyncSession, *, published_only: bool) -> list[str]:
+    query = (
+        select(Application.platform)
+        .where(Application.platform != "")
+        .distinct()
+        .order_by(Application.platform)
+    )
+    if published_only:
+        query = query.where(Application.published.is_(True))
+    return list(await session.scalars(query))
+
+
+async def standards_in_use(session: AsyncSession, *, published_only: bool) -> list[str]:
+    query = (
+        select(StandardClaim.standard)
+        .join(Application, Application.id == StandardClaim.application_id)
+        .distinct()
+        .order_by(StandardClaim.standard)
+    )
+    if published_only:
+        query = query.where(Application.published.is_(True))
+    return list(await session.scalars(query))
+
+
+async def lead_members(session: AsyncSession, *, published_only: bool) -> list[Member]:
+    """The members that lead at least one application, by name."""
+    leading = select(Application.lead_member_id).where(Application.lead_member_id.is_not(None))
+    if published_only:
+        leading = leading.where(Application.published.is_(True))
+    rows = await session.scalars(
+        select(Member).where(Member.id.in_(leading)).order_by(Member.name, Member.code)
+    )
+    return list(rows)
 
 
 async def application_by_slug(session: AsyncSession, slug: str) -> Application | None:

@@ -33,6 +33,7 @@ from registry.members.population import Figure
 from registry.members.service import figures_of
 from registry.usage import service as usage
 from registry.usage.models import UsageRecord
+from registry.usage.users import NO_USERS, Users, users_of_applications
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -147,9 +148,9 @@ class Loaders:
         found = await catalogue.applications_by_ids(self._session, ids)
         return [found.get(i) for i in ids]
 
-    async def _users(self, ids: Sequence[int]) -> list[usage.Users]:
-        found = await usage.users_of_applications(self._session, ids)
-        return [found[i] for i in ids]
+    async def _users(self, ids: Sequence[int]) -> list[Users]:
+        found = await users_of_applications(self._session, ids)
+        return [found.get(i, NO_USERS) for i in ids]
 
     async def _community(self, ids: Sequence[int]) -> list[list[CommunityMember]]:
         found = await catalogue.communities_of(self._session, ids)

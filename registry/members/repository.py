@@ -45,35 +45,6 @@ async def figures_for(
     return list(rows)
 
 
-async def latest_figures(
-    session: AsyncSession, municipality_ids: Sequence[int]
-) -> dict[int, tuple[date, int]]:
-    """Per municipality with figures, the reference date and count of its latest figure."""
-    if not municipality_ids:
-        return {}
-    latest = (
-        select(
-            PopulationFigure.municipality_id,
-            func.max(PopulationFigure.reference_date).label("reference_date"),
-        )
-        .where(PopulationFigure.municipality_id.in_(municipality_ids))
-        .group_by(PopulationFigure.municipality_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(
-            PopulationFigure.municipality_id,
-            PopulationFigure.reference_date,
-            PopulationFigure.count,
-        ).join(
-            latest,
-            (latest.c.municipality_id == PopulationFigure.municipality_id)
-            & (latest.c.reference_date == PopulationFigure.reference_date),
-        )
-    )
-    return {municipality_id: (on, count) for municipality_id, on, count in rows}
-
-
 async def list_municipalities(
     session: AsyncSession, page: PageRequest, *, search: str | None, valid_on: date | None
 ) -> Page[Municipality]:

@@ -55,22 +55,6 @@ async def adoptions_of_applications(
     return result
 
 
-async def adopters_of_applications(
-    session: AsyncSession, application_ids: Sequence[int], stages: Sequence[AdoptionStage]
-) -> dict[int, set[int]]:
-    """Per application, the ids of the members with an adoption in one of the stages."""
-    result: dict[int, set[int]] = {i: set() for i in application_ids}
-    if application_ids:
-        rows = await session.execute(
-            select(Adoption.application_id, Adoption.member_id)
-            .where(Adoption.application_id.in_(application_ids), Adoption.stage.in_(stages))
-            .distinct()
-        )
-        for application_id, member_id in rows:
-            result[application_id].add(member_id)
-    return result
-
-
 async def rights_for(
     session: AsyncSession, pairs: Sequence[tuple[int, int]]
 ) -> dict[tuple[int, int], list[UsageRight]]:

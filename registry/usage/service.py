@@ -22,14 +22,7 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValu
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
-from registry.members.models import Member
-from registry.members.service import (
-    decision_of_any,
-    figures_of,
-    is_member_on,
-    membership_end,
-    membership_end_of,
-)
+from registry.members.service import decision_of_any, is_member_on, membership_end
 from registry.usage import repository
 from registry.usage.errors import MetricName, UsageRefusal
 from registry.usage.models import (
@@ -53,6 +46,7 @@ from registry.usage.rules import (
     stage_field,
     usage_fees,
 )
+from registry.usage.users import IN_USE, NO_USERS, Users, users_of_applications
 
 MAX_BULK = 5000
 """Records per bulk call: enough for a month of a large member, small enough for one request."""
@@ -484,53 +478,9 @@ async def usage_fee_preview(
     )
 
 
-IN_USE = (AdoptionStage.IN_PRODUCTION, AdoptionStage.PHASING_OUT)
-
-
-@dataclass(frozen=True, slots=True)
-class Users:
-    """The members using an application in production, and the inhabitants they serve."""
-
-    members: tuple[Member, ...]
-    inhabitants: int
-    reference_date: date | None
-    """The latest figures' date; a municipality is counted once even if two users serve it."""
-
-
 async def users_of(session: AsyncSession, application_id: int) -> Users:
-    return (await users_of_applications(session, [application_id]))[application_id]
-
-
-async def users_of_applications(
-    session: AsyncSession, application_ids: Sequence[int]
-) -> dict[int, Users]:
-    """The users of each application, in a fixed number of queries whatever the number.
-
-    A municipality counts with its latest figure; one without figures of its own (a merger's
-    successor) with the figures derived from its predecessors (`figures_of`).
-    """
-    adopters = await repository.adopters_of_applications(session, application_ids, IN_USE)
-    ids = sorted({m for ms in adopters.values() for m in ms})
-    users = await members.members_by_ids(session, ids)
-    municipalities = await members.municipalities_of_members(session, ids)
-    distinct = {m.id: m for ms in municipalities.values() for m in ms}
-    own = await members.latest_figures(session, list(distinct))
-    latest = {distinct[i].cbs_code: figure for i, figure in own.items()}
-    orphans = [m for i, m in distinct.items() if i not in own]
-    for figure in await figures_of(session, orphans):
-        known = latest.get(figure.cbs_code)
-        if known is None or figure.reference_date > known[0]:
-            latest[figure.cbs_code] = (figure.reference_date, figure.count)
-    result = {}
-    for application_id, member_ids in adopters.items():
-        codes = {m.cbs_code for i in member_ids for m in municipalities[i]}
-        served = [latest[c] for c in codes if c in latest]
-        result[application_id] = Users(
-            members=tuple(sorted((users[i] for i in member_ids), key=lambda m: m.name)),
-            inhabitants=sum(count for _, count in served),
-            reference_date=max((on for on, _ in served), default=None),
-        )
-    return result
+    found = await users_of_applications(session, [application_id])
+    return found.get(application_id, NO_USERS)
 
 
 async def applications_in_use(session: AsyncSession, member_id: int) -> list[Application]:

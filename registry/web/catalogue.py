@@ -20,6 +20,7 @@ from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import service as usage
 from registry.web.access import audience
+from registry.web.catalogue_view import DEFAULT_SORT, Sort, catalogue_view
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
@@ -33,6 +34,11 @@ SEARCH_PARAM = "zoek"
 STATUS_PARAM = "status"
 LICENCE_PARAM = "licentie"
 PAGE_PARAM = "pagina"
+PLATFORM_PARAM = "platform"
+STANDARD_PARAM = "standaard"
+LEAD_PARAM = "trekker"
+MUNICIPALITY_PARAM = "gemeente"
+SORT_PARAM = "sorteer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,13 @@ class CatalogueQuery:
     licence: str = ""
     page: int = 1
     ignored: tuple[Ignored, ...] = ()
+    platform: str = ""
+    standard: str = ""
+    lead: str = ""
+    """Code of the lead member."""
+    municipality: str = ""
+    """CBS code of a municipality whose member uses the application."""
+    sort: Sort = DEFAULT_SORT
 
     def filter(self, *, published_only: bool) -> repository.ApplicationFilter:
         return repository.ApplicationFilter(
@@ -57,6 +70,9 @@ class CatalogueQuery:
             licence=self.licence or None,
             search=self.search or None,
             published_only=published_only,
+            platform=self.platform or None,
+            standard=self.standard or None,
+            lead_member=self.lead or None,
         )
 
     @property
@@ -68,6 +84,17 @@ class CatalogueQuery:
         params = [(SEARCH_PARAM, self.search)] if self.search else []
         params += [(STATUS_PARAM, status.value) for status in self.statuses]
         params += [(LICENCE_PARAM, self.licence)] if self.licence else []
+        params += [
+            (param, value)
+            for param, value in (
+                (PLATFORM_PARAM, self.platform),
+                (STANDARD_PARAM, self.standard),
+                (LEAD_PARAM, self.lead),
+                (MUNICIPALITY_PARAM, self.municipality),
+            )
+            if value
+        ]
+        params += [(SORT_PARAM, self.sort.value)] if self.sort is not DEFAULT_SORT else []
         params += [(PAGE_PARAM, str(page))] if page > 1 else []
         return params
 
@@ -96,6 +123,15 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
 
     search = text(SEARCH_PARAM)
     licence = text(LICENCE_PARAM)
+    platform, standard = text(PLATFORM_PARAM), text(STANDARD_PARAM)
+    lead, municipality = text(LEAD_PARAM), text(MUNICIPALITY_PARAM)
+    sort = DEFAULT_SORT
+    raw_sort = str(params.get(SORT_PARAM) or "").strip()
+    if raw_sort:
+        try:
+            sort = Sort(raw_sort)
+        except ValueError:
+            ignored.append(Ignored(SORT_PARAM, shown_value(raw_sort)))
     statuses: list[ApplicationStatus] = []
     for raw in params.getall(STATUS_PARAM, []):
         value = str(raw)
@@ -113,7 +149,18 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
             page = int(raw_page)
         else:
             ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
-    return CatalogueQuery(search, tuple(statuses), licence, page, tuple(ignored))
+    return CatalogueQuery(
+        search,
+        tuple(statuses),
+        licence,
+        page,
+        tuple(ignored),
+        platform=platform,
+        standard=standard,
+        lead=lead,
+        municipality=municipality,
+        sort=sort,
+    )
 
 
 def _page_url(request: Request[Any, Any, Any], query: CatalogueQuery, number: int) -> str:
@@ -138,26 +185,26 @@ class CatalogueController(Controller):
     ) -> Template:
         query = parse_catalogue_query(request.query_params)
         published_only = not _sees_all(actor)
-        page = await repository.list_applications(
-            db_session, query.page_request, query.filter(published_only=published_only)
+        view = await catalogue_view(
+            db_session,
+            query.filter(published_only=published_only),
+            sort=query.sort,
+            municipality=query.municipality or None,
+            page_request=query.page_request,
         )
-        leads = await members.members_by_ids(
-            db_session, [a.lead_member_id for a in page.items if a.lead_member_id is not None]
-        )
+        page = view.page
         page_count = max(1, -(-page.total // PAGE_SIZE))
         return render(
             request,
             "catalogue/list.html",
             {
+                **view.context(),
                 "query": query,
                 "page": page,
                 "page_number": query.page,
                 "page_count": page_count,
-                "leads": leads,
-                "licences": await repository.licences_in_use(
-                    db_session, published_only=published_only
-                ),
                 "statuses": tuple(ApplicationStatus),
+                "sorts": tuple(Sort),
                 "previous_url": (
                     _page_url(request, query, query.page - 1) if query.page > 1 else None
                 ),
