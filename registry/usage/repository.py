@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.usage.models import (
     Adoption,
-    AdoptionStage,
     Metric,
     UsageRecord,
     UsageRight,

@@ -22,7 +22,12 @@ from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValu
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
-from registry.members.service import decision_of_any, is_member_on, membership_end
+from registry.members.service import (
+    decision_of_any,
+    is_member_on,
+    membership_end,
+    membership_end_of,
+)
 from registry.usage import repository
 from registry.usage.errors import MetricName, UsageRefusal
 from registry.usage.models import (
