@@ -8,14 +8,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test setup lint typecheck pytest fuzz schema bench clean
 
-run: setup ## set up, migrate the SQLite database, load demo data once, serve on :8000
-	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry migrate
-	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry demo load
-	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry serve
+run: setup ## set up, then in one process: migrate the SQLite database, load demo data once, serve on :8000
+	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry serve --demo
 
 test: setup lint typecheck pytest ## set up and run every check and test
 
+# The installed packages are compiled to bytecode by uv (compile-bytecode in pyproject.toml);
+# the project's own modules are compiled here, also where PYTHONDONTWRITEBYTECODE is set.
 setup: $(VENV)/.synced web/static/vendor/.built
+	@$(VENV)/bin/python -m compileall -q registry tests benchmarks migrations > /dev/null
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
