@@ -38,8 +38,11 @@ lint: setup ## style, formatting and the import contracts of pyproject.toml ([to
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# In parallel (pytest-xdist): each worker process has its own databases, PostgreSQL cluster,
+# localstripe, OIDC provider, live servers and browser. PYTEST_WORKERS=0 runs it serially.
+PYTEST_WORKERS ?= auto
 pytest: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # The fuzz tests also run in `make test`, with 100 examples per database; this is the long run.
 FUZZ_EXAMPLES ?= 2000
