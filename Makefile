@@ -57,6 +57,7 @@ bench: setup ## benchmarks (not part of the tests); figures are recorded in benc
 	$(VENV)/bin/python -m benchmarks.allocation
 	$(VENV)/bin/python -m benchmarks.usage_bulk
 	$(VENV)/bin/python -m benchmarks.reports
+	$(VENV)/bin/python -m benchmarks.startup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) web/node_modules web/static/vendor var
