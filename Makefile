@@ -8,14 +8,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test setup lint typecheck pytest fuzz schema bench clean
 
-run: setup ## set up, migrate the SQLite database, load demo data once, serve on :8000
-	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry migrate
-	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry demo load
-	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry serve
+run: setup ## set up, then in one process: migrate the SQLite database, load demo data once, serve on :8000
+	REGISTRY_DEV_MODE=true REGISTRY_DEV_LOGIN=true $(VENV)/bin/registry serve --demo
 
 test: setup lint typecheck pytest ## set up and run every check and test
 
+# The installed packages are compiled to bytecode by uv (compile-bytecode in pyproject.toml);
+# the project's own modules are compiled here, also where PYTHONDONTWRITEBYTECODE is set.
 setup: $(VENV)/.synced web/static/vendor/.built
+	@$(VENV)/bin/python -m compileall -q registry tests benchmarks migrations > /dev/null
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -37,8 +38,11 @@ lint: setup ## style, formatting and the import contracts of pyproject.toml ([to
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# In parallel (pytest-xdist): each worker process has its own databases, PostgreSQL cluster,
+# localstripe, OIDC provider, live servers and browser. PYTEST_WORKERS=0 runs it serially.
+PYTEST_WORKERS ?= auto
 pytest: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # The fuzz tests also run in `make test`, with 100 examples per database; this is the long run.
 FUZZ_EXAMPLES ?= 2000
@@ -54,6 +58,7 @@ bench: setup ## benchmarks (not part of the tests); figures are recorded in benc
 	$(VENV)/bin/python -m benchmarks.usage_bulk
 	$(VENV)/bin/python -m benchmarks.reports
 	$(VENV)/bin/python -m benchmarks.catalogue_api
+	$(VENV)/bin/python -m benchmarks.startup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) web/node_modules web/static/vendor var

@@ -3,51 +3,50 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import os
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Annotated, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, TextIO, TypeVar
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
-from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import mergers
-from registry import migrate as migrations
-from registry.audit.export import ExportFormat, write_events
-from registry.audit.repository import AuditFilter
-from registry.audit.service import stream_events, verify_log
 from registry.auth.roles import Role, system_actor
-from registry.auth.service import RoleInput, assign_role
-from registry.billing.document import DocumentKind
-from registry.billing.gateway import PaymentGateway
-from registry.billing.invoicing import DraftPreview, issue, preview_invoice_run, run_invoices
-from registry.billing.models import CreditChoice
-from registry.billing.payments import request_payment, retry_payment_requests
-from registry.billing.reconciliation import reconcile
-from registry.billing.stripe_gateway import payment_gateway
-from registry.costs import repository as costs_repository
-from registry.costs.errors import CostsRefusal
-from registry.costs.models import AllocationRun
-from registry.costs.service import run_pool
-from registry.db import create_engine, create_session_factory, transaction
-from registry.demo import load_demo
-from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
-from registry.graphql.schema import schema_sdl
-from registry.kit.clock import today
 from registry.kit.errors import DomainError, Language, ValidationFailed
-from registry.kit.money import to_euro
-from registry.members.models import FigureStatus
-from registry.members.population import parse_cbs_file, source_label
-from registry.members.service import CBS_SOURCE, MergerInput, import_population
-from registry.reports.export import FORMATS, Export, export
-from registry.settings import PROJECT_ROOT, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from registry.billing.gateway import PaymentGateway
+    from registry.billing.invoicing import DraftPreview
+    from registry.costs.models import AllocationRun
+    from registry.fees.service import FeeRunPreview
+    from registry.reports.export import Export
+
+# The command starts fast: each command imports the domain it works on (SQLAlchemy, the
+# GraphQL schema, reportlab, Stripe, ...) when it runs, not when `registry --help` is asked.
+# The options that name a domain enum take their values from these mirrors, which a test
+# keeps equal to the domain's (registry.members.models, audit.export, billing.models).
+
+
+class FigureStatusChoice(enum.StrEnum):
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+
+
+class ExportFormatChoice(enum.StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+class CreditChoiceOption(enum.StrEnum):
+    CARRY = "carry"
+    REFUND = "refund"
+
 
 T = TypeVar("T")
 
@@ -71,7 +70,8 @@ app.add_typer(members_app, name="members")
 out = Console()
 err = Console(stderr=True)
 
-SCHEMA_FILE = PROJECT_ROOT / "graphql" / "schema.graphql"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "graphql" / "schema.graphql"
+"""graphql/schema.graphql of the project (registry.settings.PROJECT_ROOT, without its import)."""
 
 
 def _language() -> Language:
@@ -104,6 +104,9 @@ def _fail(error: DomainError) -> typer.Exit:
 def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one transaction: all of it is stored, or none of it."""
 
+    from registry.db import create_engine, create_session_factory, transaction
+    from registry.settings import get_settings
+
     async def run() -> T:
         engine = create_engine(get_settings().database_url)
         try:
@@ -121,6 +124,9 @@ def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 @app.command()
 def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "head") -> None:
     """Bring the database schema up to date (Alembic)."""
+    from registry import migrate as migrations
+    from registry.settings import get_settings
+
     asyncio.run(migrations.upgrade(get_settings().database_url, revision))
     out.print(f"Database at revision {revision}.")
 
@@ -129,8 +135,22 @@ def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "h
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    demo: Annotated[
+        bool, typer.Option(help="Migrate and load the demo cooperative once, then serve.")
+    ] = False,
 ) -> None:
-    """Serve the GraphQL API and the web pages."""
+    """Serve the GraphQL API and the web pages.
+
+    With --demo (what `make run` uses): first bring the database up to date and load the demo
+    cooperative unless members already exist, all in this one process.
+    """
+    import uvicorn
+
+    from registry.settings import get_settings
+
+    if demo:
+        migrate()
+        demo_load()
     settings = get_settings()
     if settings.stripe_api_key is None:
         out.print(
@@ -151,6 +171,8 @@ def serve(
 @demo_app.command("load")
 def demo_load() -> None:
     """Load the demo cooperative once (skipped when members already exist)."""
+    from registry.demo import load_demo
+
     if _in_transaction(load_demo):
         out.print("Demo data loaded.")
     else:
@@ -162,14 +184,22 @@ def population_import(
     path: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population")
     ],
-    source: Annotated[str, typer.Option(help="Source recorded with every figure.")] = CBS_SOURCE,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Source recorded with every figure (default: the CBS table 70072ned)."),
+    ] = None,
     status: Annotated[
-        FigureStatus, typer.Option(help="provisional or final.")
-    ] = FigureStatus.FINAL,
+        FigureStatusChoice, typer.Option(help="provisional or final.")
+    ] = FigureStatusChoice.FINAL,
 ) -> None:
     """Import population figures from a CBS export; a bad line refuses the whole file."""
+    from registry.members.models import FigureStatus
+    from registry.members.population import parse_cbs_file, source_label
+    from registry.members.service import CBS_SOURCE, import_population
+
+    figure_status = FigureStatus(status)
     try:
-        source = source_label(source)
+        source = source_label(CBS_SOURCE if source is None else source)
         with path.open("rb") as file:
             rows = parse_cbs_file(file)
     except ValidationFailed as error:
@@ -180,7 +210,7 @@ def population_import(
         raise typer.Exit(code=1) from None
     actor = system_actor("cli:population-import")
     result = _in_transaction(
-        lambda session: import_population(session, actor, rows, source=source, status=status)
+        lambda session: import_population(session, actor, rows, source=source, status=figure_status)
     )
     out.print(
         f"{len(rows)} figures read: {result.figures_created} new, "
@@ -195,6 +225,8 @@ def schema_export(
     check: Annotated[bool, typer.Option(help="Only check that the file is up to date.")] = False,
 ) -> None:
     """Write graphql/schema.graphql from the code (or check that it is current)."""
+    from registry.graphql.schema import schema_sdl
+
     sdl = schema_sdl()
     if check:
         if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text(encoding="utf-8") != sdl:
@@ -208,6 +240,9 @@ def schema_export(
 
 def _read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run read-only `work` in a session of its own."""
+
+    from registry.db import create_engine, create_session_factory
+    from registry.settings import get_settings
 
     async def run() -> T:
         engine = create_engine(get_settings().database_url)
@@ -226,6 +261,8 @@ def _read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the hash chain of the audit log; names the first broken event (exit code 1)."""
+    from registry.audit.service import verify_log
+
     verdict = _read(verify_log)
     broken = verdict.broken
     if broken is None:
@@ -246,7 +283,7 @@ _DATE = ["%Y-%m-%d"]
 @audit_app.command("export")
 def audit_export(
     export_format: Annotated[
-        ExportFormat, typer.Option("--format", help="jsonl (one event per line) or csv.")
+        ExportFormatChoice, typer.Option("--format", help="jsonl (one event per line) or csv.")
     ],
     output: Annotated[
         Path | None,
@@ -265,6 +302,11 @@ def audit_export(
     ] = None,
 ) -> None:
     """Export audit events in seq order; the same events always give the same bytes."""
+    from registry.audit.export import ExportFormat, write_events
+    from registry.audit.repository import AuditFilter
+    from registry.audit.service import stream_events
+
+    events_format = ExportFormat(export_format)
     selection = AuditFilter(
         entity_type=entity_type,
         since=datetime.combine(since.date(), time.min, UTC) if since else None,
@@ -273,7 +315,7 @@ def audit_export(
 
     def export(out: TextIO) -> int:
         return _read(
-            lambda session: write_events(stream_events(session, selection), out, export_format)
+            lambda session: write_events(stream_events(session, selection), out, events_format)
         )
 
     if output is None:
@@ -293,16 +335,22 @@ def roles_grant(
     name: Annotated[str, typer.Option(help="Name shown until the person logs in.")] = "",
 ) -> None:
     """Give a person a role, e.g. the first admin; recorded in the audit log as this command."""
+    from registry.auth.service import RoleInput, assign_role
+
     data = RoleInput(issuer, subject, role.value, member, name)
     _in_transaction(lambda session: assign_role(session, system_actor("cli:roles-grant"), data))
     out.print(f"{subject} at {issuer} now has the role {role.value}.")
 
 
 def _euro(cents: int | None) -> str:
+    from registry.kit.money import to_euro
+
     return "" if cents is None else f"{to_euro(cents):,}"
 
 
 def _print_preview(preview: FeeRunPreview) -> None:
+    from rich.table import Table
+
     terms = preview.terms
     table = Table(
         title=f"Contributions {terms.year}: EUR {terms.rate} per inhabitant "
@@ -338,6 +386,8 @@ def fees_run(
     preview: Annotated[bool, typer.Option(help="Show the run without storing it.")] = False,
 ) -> None:
     """Compute every member's contribution for YEAR and store the run (unless unchanged)."""
+    from registry.fees.service import preview_fee_run, run_fees
+
     actor = system_actor("cli:fees-run")
 
     async def work(session: AsyncSession) -> FeeRunPreview:
@@ -366,6 +416,9 @@ def members_merge(
     ] = None,
 ) -> None:
     """Record a municipal merger (herindeling) and move the members' place to the successor."""
+    from registry import mergers
+    from registry.members.service import MergerInput
+
     data = MergerInput(
         effective_date.date(), successor_code, successor_name, tuple(predecessor), successor_member
     )
@@ -393,6 +446,13 @@ def allocate(
     ] = None,
 ) -> None:
     """Settle late joiners and allocate pending cost entries; unchanged pools store nothing."""
+    from rich.progress import Progress
+
+    from registry.costs import repository as costs_repository
+    from registry.costs.errors import CostsRefusal
+    from registry.costs.service import run_pool
+    from registry.kit.clock import today
+
     actor = system_actor("cli:allocate")
     day = until.date() if until else today()
 
@@ -427,6 +487,8 @@ app.add_typer(payments_app, name="payments")
 
 
 def _print_drafts(previews: list[DraftPreview]) -> None:
+    from rich.table import Table
+
     table = Table(title="Invoice run")
     for column in ("member", "kind", "lines", "net", "VAT", "gross", "credit deducted"):
         table.add_column(column, justify="left" if column in ("member", "kind") else "right")
@@ -454,11 +516,20 @@ def invoices_run(
         bool, typer.Option("--issue", help="Issue the drafts at once (numbers them).")
     ] = False,
     credit_choice: Annotated[
-        CreditChoice | None,
+        CreditChoiceOption | None,
         typer.Option(help="For a net credit: carry it to the next invoice, or refund it."),
     ] = None,
 ) -> None:
     """Draft an invoice per member for everything not billed yet; optionally issue them."""
+    from registry.billing.document import DocumentKind
+    from registry.billing.invoicing import issue, preview_invoice_run, run_invoices
+    from registry.billing.models import CreditChoice
+    from registry.billing.payments import request_payment
+    from registry.billing.stripe_gateway import payment_gateway
+    from registry.kit.clock import today
+    from registry.settings import get_settings
+
+    choice = CreditChoice(credit_choice) if credit_choice is not None else None
     actor = system_actor("cli:invoices-run")
     settings = get_settings()
     day = until.date() if until else today()
@@ -473,13 +544,13 @@ def invoices_run(
             if not issue_drafts:
                 notes.append(f"{draft.member_code}: draft {draft.id} stored")
                 continue
-            if draft.kind is DocumentKind.CREDIT_NOTE and credit_choice is None:
+            if draft.kind is DocumentKind.CREDIT_NOTE and choice is None:
                 notes.append(
                     f"{draft.member_code}: net credit left as draft {draft.id} "
                     "(give --credit-choice carry or refund)"
                 )
                 continue
-            issued = await issue(session, actor, draft.id, today(), settings, credit_choice)
+            issued = await issue(session, actor, draft.id, today(), settings, choice)
             paid_online = await request_payment(session, gateway, issued)
             notes.append(
                 f"{issued.member_code}: {issued.number} issued"
@@ -499,6 +570,9 @@ def invoices_run(
 
 
 def _gateway_or_exit() -> PaymentGateway:
+    from registry.billing.stripe_gateway import payment_gateway
+    from registry.settings import get_settings
+
     gateway = payment_gateway(get_settings())
     if gateway is None:
         err.print("[red]Payments are switched off (no REGISTRY_STRIPE_API_KEY).[/red]")
@@ -509,6 +583,8 @@ def _gateway_or_exit() -> PaymentGateway:
 @payments_app.command("retry")
 def payments_retry() -> None:
     """Create the PaymentIntents of invoices issued while the gateway was unreachable."""
+    from registry.billing.payments import retry_payment_requests
+
     gateway = _gateway_or_exit()
     done = _in_transaction(lambda session: retry_payment_requests(session, gateway))
     out.print(f"{len(done)} payment request(s) created.")
@@ -521,6 +597,10 @@ def payments_reconcile(
     ] = False,
 ) -> None:
     """List every difference between the registry's invoices and the payment gateway."""
+    from rich.table import Table
+
+    from registry.billing.reconciliation import reconcile
+
     gateway = _gateway_or_exit()
     actor = system_actor("cli:payments-reconcile")
     differences = _in_transaction(lambda session: reconcile(session, actor, gateway, apply=apply))
@@ -571,6 +651,10 @@ def report_contributions(
 ) -> None:
     """Every euro per member for YEAR: contribution, charges, cost shares, settlements,
     usage fees, invoiced, paid and outstanding, with totals that must reconcile."""
+    from rich.progress import Progress
+
+    from registry.reports.export import FORMATS, export
+
     actor = system_actor("cli:report")
 
     async def work(session: AsyncSession) -> Export:

@@ -3,13 +3,20 @@
 PostgreSQL runs as a throwaway cluster on loopback, started here and removed afterwards.
 In CI (CI=true) or with REGISTRY_REQUIRE_POSTGRES=1 a missing PostgreSQL fails the run
 instead of being skipped, so CI always tests both databases.
+
+`make pytest` runs the suite in parallel processes (pytest-xdist). Every worker has its own
+cluster, databases, temporary folder and servers on ports of its own; what only needs to be
+built once per run (the demo template's rows, the page tests' database files) is built by the
+first worker that needs it, under a lock in the run's shared folder, and read by the others.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import os
+import pickle
 import shutil
 import socket
 import subprocess
@@ -74,6 +81,16 @@ class PostgresCluster:
         if self.as_root:
             shutil.chown(self.root, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+        for attempt in range(3):  # another process may take the free port before the server
+            try:
+                self._start_server()
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise
+                self.port = _free_port()
+
+    def _start_server(self) -> None:
         self._run(
             "pg_ctl",
             "-D",
@@ -93,6 +110,25 @@ class PostgresCluster:
 
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder all workers of this run share (the worker's own base folder when serial)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """Holds the run-wide lock `name`: one worker at a time builds what the others reuse."""
+    folder = run_folder(tmp_path_factory) / "shared"
+    folder.mkdir(exist_ok=True)
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
@@ -190,34 +226,51 @@ class DemoTemplate:
     ids, values and audit chain (events and head) as `load_demo` would have left there.
     """
 
-    def __init__(self, backend: str, new_database: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        backend: str,
+        new_database: Callable[[str], str],
+        tmp_path_factory: pytest.TempPathFactory,
+    ) -> None:
         self.backend = backend
         self.new_database = new_database
+        self.tmp_path_factory = tmp_path_factory
         self.rows: dict[bool, dict[str, list[dict[str, Any]]]] = {}
 
     async def _load(self, invoices: bool) -> dict[str, list[dict[str, Any]]]:
+        """The rows, loaded once per run: the first worker stores them for the others."""
         if invoices not in self.rows:
-            url = self.new_database(self.backend)
-            await upgrade(url)
-            engine = create_engine(url)
-            try:
-                async with create_session_factory(engine)() as session:
-                    assert await load_demo(session, invoices=invoices)
-                    await session.commit()
-                async with engine.connect() as connection:
-                    # In key order, so rows that refer to earlier rows of their table come after.
-                    self.rows[invoices] = {
-                        table.name: [
-                            dict(row._mapping)
-                            for row in await connection.execute(
-                                select(table).order_by(*table.primary_key.columns)
-                            )
-                        ]
-                        for table in metadata.sorted_tables
-                    }
-            finally:
-                await engine.dispose()
+            name = f"demo-{self.backend}-{'invoices' if invoices else 'plain'}"
+            with run_lock(self.tmp_path_factory, name) as folder:
+                stored = folder / f"{name}.pickle"
+                if not stored.exists():
+                    rows = await self._load_demo(invoices)
+                    stored.write_bytes(pickle.dumps(rows))
+                self.rows[invoices] = pickle.loads(stored.read_bytes())
         return self.rows[invoices]
+
+    async def _load_demo(self, invoices: bool) -> dict[str, list[dict[str, Any]]]:
+        """`load_demo` in a database of its own, built by the migrations; its rows by table."""
+        url = self.new_database(self.backend)
+        await upgrade(url)
+        engine = create_engine(url)
+        try:
+            async with create_session_factory(engine)() as session:
+                assert await load_demo(session, invoices=invoices)
+                await session.commit()
+            async with engine.connect() as connection:
+                # In key order, so rows that refer to earlier rows of their table come after.
+                return {
+                    table.name: [
+                        dict(row._mapping)
+                        for row in await connection.execute(
+                            select(table).order_by(*table.primary_key.columns)
+                        )
+                    ]
+                    for table in metadata.sorted_tables
+                }
+        finally:
+            await engine.dispose()
 
     async def copy_into(self, session: AsyncSession, *, invoices: bool = True) -> None:
         """Insert the demo into the empty test database, in the session's transaction."""
@@ -243,5 +296,7 @@ class DemoTemplate:
 
 
 @pytest.fixture(scope="session")
-def demo_template(backend: str, new_database: Callable[[str], str]) -> DemoTemplate:
-    return DemoTemplate(backend, new_database)
+def demo_template(
+    backend: str, new_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> DemoTemplate:
+    return DemoTemplate(backend, new_database, tmp_path_factory)

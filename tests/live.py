@@ -2,6 +2,9 @@
 
 Litestar's test clients hand requests to the app one at a time; concurrent requests (a
 double click, two processes' worth of traffic) and browsers need a real server.
+
+The server's socket is bound before the server starts and handed to uvicorn, so a port is
+never "free a moment ago" and then taken by a test running in another worker process.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from registry.app import create_app
 from registry.settings import Settings
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def bound_socket() -> socket.socket:
+    """A listening-to-be socket on a free loopback port, held until the server uses it."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 class LiveServer:
@@ -30,10 +35,11 @@ class LiveServer:
         self,
         settings: Settings,
         *,
-        port: int | None = None,
+        sock: socket.socket | None = None,
         host_name: str = "127.0.0.1",
     ) -> None:
-        self.port = port or free_port()
+        self.socket = sock or bound_socket()
+        self.port = int(self.socket.getsockname()[1])
         self.url = f"http://{host_name}:{self.port}"
         config = uvicorn.Config(
             create_app(settings),
@@ -46,7 +52,7 @@ class LiveServer:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        asyncio.run(self.server.serve())
+        asyncio.run(self.server.serve(sockets=[self.socket]))
 
     def start(self) -> None:
         self.thread.start()
@@ -66,3 +72,4 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.socket.close()

@@ -56,6 +56,17 @@ class Localstripe:
         )
 
 
+def _serving(process: subprocess.Popen[bytes], url: str) -> bool:
+    """Whether localstripe answers, rather than exiting (its port was taken meanwhile)."""
+    deadline = time.monotonic() + 20
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            return httpx.get(f"{url}/js.stripe.com/v3/", timeout=1).status_code == 200
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return False
+
+
 def _wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -74,15 +85,18 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Localstrip
     """A localstripe process on a free loopback port, stopped after the session."""
     workdir = tmp_path_factory.mktemp("localstripe")
     log = workdir / "localstripe.log"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "localstripe", "--from-scratch", "--port", str(port)],
-            cwd=workdir,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    for attempt in range(3):  # a test in another worker may take the free port first
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "localstripe", "--from-scratch", "--port", str(port)],
+                cwd=workdir,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        if attempt == 2 or _serving(process, url) or process.poll() is None:
+            break  # serving, or still starting: _wait_until_serving decides
     try:
         _wait_until_serving(process, url, log)
         yield Localstripe(url)

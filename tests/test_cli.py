@@ -7,7 +7,7 @@ import contextlib
 import itertools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from registry.catalogue.models import Application
 from registry.cli import app
 from registry.costs.models import AllocationRun, CostCategory
 from registry.costs.service import EntryInput, add_entry
+from registry.db import create_engine, create_session_factory
 from registry.fees.models import FeeRun
 from registry.members.models import Member, PopulationFigure
 from registry.members.service import member_inhabitants
@@ -283,3 +284,61 @@ async def test_allocate_settles_and_allocates_once(
     assert stored.exit_code == 0, stored.output
     assert "oprichting: allocation run 2, total EUR 100.00" in stored.output
     assert await _count(session_factory, AllocationRun) == 4  # 1 + 2 in the demo, 1 now
+
+
+def test_option_choices_are_the_domain_values() -> None:
+    """The command names its choices without importing the domain; they must stay the same."""
+    from registry import cli
+    from registry.audit.export import ExportFormat
+    from registry.billing.models import CreditChoice
+    from registry.members.models import FigureStatus
+
+    for mirror, domain in [
+        (cli.FigureStatusChoice, FigureStatus),
+        (cli.ExportFormatChoice, ExportFormat),
+        (cli.CreditChoiceOption, CreditChoice),
+    ]:
+        assert [c.value for c in mirror] == [d.value for d in domain]
+
+
+async def test_serve_demo_migrates_loads_once_and_serves_in_one_process(
+    backend: str, new_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`registry serve --demo` (make run): an empty database is migrated and given the demo
+    before the server starts; the second start finds the members and loads nothing again."""
+    import uvicorn
+
+    url = new_database(backend)
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", url)
+    get_settings.cache_clear()
+    served: list[dict[str, object]] = []
+
+    def serve(app: str, **options: object) -> None:
+        served.append({"app": app, **options})
+
+    monkeypatch.setattr(uvicorn, "run", serve)
+    try:
+        first = await invoke("serve", "--demo", "--port", "8123")
+        assert first.exit_code == 0, first.output
+        assert "Database at revision head" in first.output
+        assert "Demo data loaded" in first.output
+        engine = create_engine(url)
+        try:
+            factory = create_session_factory(engine)
+            counts = [await _count(factory, m) for m in (Member, Application, PopulationFigure)]
+            assert counts[0] > 0
+            assert counts[1] > 0
+            assert counts[2] == 355
+            second = await invoke("serve", "--demo")
+            assert second.exit_code == 0, second.output
+            assert "not loaded again" in second.output
+            assert [await _count(factory, m) for m in (Member, Application, PopulationFigure)] == (
+                counts
+            )
+        finally:
+            await engine.dispose()
+    finally:
+        get_settings.cache_clear()
+    assert [s["app"] for s in served] == ["registry.app:create_app"] * 2
+    assert served[0]["factory"] is True
+    assert served[0]["port"] == 8123

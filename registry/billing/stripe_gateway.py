@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import stripe
-
 from registry.billing.gateway import (
     GatewayEvent,
     GatewayUnavailable,
@@ -25,6 +23,7 @@ from registry.billing.gateway import (
 )
 
 if TYPE_CHECKING:
+    import stripe
     from stripe.params import CustomerCreateParams
 
     from registry.settings import Settings
@@ -41,6 +40,12 @@ SIGNATURE_TOLERANCE_SECONDS = 300
 
 DEFAULT_JS_URL = "https://js.stripe.com/v3/"
 
+DEFAULT_API_BASE = "https://api.stripe.com"
+"""Stripe's own API (the SDK's `stripe.DEFAULT_API_BASE`, which a test keeps equal).
+
+The SDK is imported when a gateway is made, not when the service starts: it is large.
+"""
+
 LIST_PAGE_SIZE = 100
 """PaymentIntents per list request; 100 is the most Stripe allows."""
 
@@ -48,6 +53,8 @@ LIST_PAGE_SIZE = 100
 @contextmanager
 def _unavailable_on_outage() -> Iterator[None]:
     """Turn "Stripe could not answer" into GatewayUnavailable; other errors are our bugs."""
+    import stripe
+
     try:
         yield
     except (stripe.APIConnectionError, stripe.RateLimitError) as error:
@@ -78,9 +85,11 @@ class StripeGateway:
         api_key: str,
         webhook_secret: str | None,
         publishable_key: str,
-        api_base: str = stripe.DEFAULT_API_BASE,
+        api_base: str = DEFAULT_API_BASE,
         js_url: str = DEFAULT_JS_URL,
     ) -> None:
+        import stripe  # the SDK is large: imported when the first gateway is made
+
         self.publishable_key = publishable_key
         self.js_url = js_url
         self._webhook_secret = webhook_secret or ""
@@ -140,6 +149,8 @@ class StripeGateway:
 
     async def confirm_card(self, intent_id: str, card_id: str) -> IntentRef:
         """Attach the card to the intent, then confirm it (localstripe cannot do both at once)."""
+        import stripe
+
         with _unavailable_on_outage():
             try:
                 await self._client.v1.payment_intents.update_async(
@@ -164,6 +175,8 @@ class StripeGateway:
         ``payment_intent.*`` events, so a signed event about anything else is refused too
         (a subscription mistake that then shows as failed deliveries in Stripe).
         """
+        import stripe
+
         if not self._webhook_secret:
             raise InvalidEvent("no webhook secret is configured, so no event can be trusted")
         if not signature_header:
@@ -209,6 +222,6 @@ def payment_gateway(settings: Settings) -> PaymentGateway | None:
         api_key=settings.stripe_api_key.get_secret_value(),
         webhook_secret=secret.get_secret_value() if secret else None,
         publishable_key=settings.stripe_publishable_key,
-        api_base=settings.stripe_api_base or stripe.DEFAULT_API_BASE,
+        api_base=settings.stripe_api_base or DEFAULT_API_BASE,
         js_url=settings.stripe_js_url or DEFAULT_JS_URL,
     )

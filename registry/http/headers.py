@@ -19,11 +19,10 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import stripe
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
-from registry.billing.stripe_gateway import DEFAULT_JS_URL
+from registry.billing.stripe_gateway import DEFAULT_API_BASE, DEFAULT_JS_URL
 from registry.settings import Settings
 
 CSP_OPT = "content_security_policy"
@@ -72,7 +71,7 @@ def render_policy(policy: Policy) -> str:
 def payment_policy(settings: Settings) -> Policy:
     """The base policy plus exactly the Stripe.js and Stripe API origins that are configured."""
     js = _origin(settings.stripe_js_url or DEFAULT_JS_URL)
-    api = _origin(settings.stripe_api_base or stripe.DEFAULT_API_BASE)
+    api = _origin(settings.stripe_api_base or DEFAULT_API_BASE)
     frames = (js, "https://hooks.stripe.com") if js == _origin(DEFAULT_JS_URL) else (js,)
     return _merge(
         BASE_POLICY,

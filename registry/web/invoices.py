@@ -30,9 +30,7 @@ from registry.billing.document import InvoiceDocument
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import PaymentGateway
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
-from registry.billing.pdf import to_pdf
 from registry.billing.rules import line_vat_groups, outstanding
-from registry.billing.ubl import to_ubl
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_error
@@ -550,6 +548,8 @@ class InvoicePagesController(Controller):
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
         invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        from registry.billing.pdf import to_pdf  # reportlab only when a PDF is asked for
+
         pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
         return _download(pdf, "application/pdf", f"factuur-{invoice.number}.pdf")
 
@@ -562,6 +562,8 @@ class InvoicePagesController(Controller):
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
         invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        from registry.billing.ubl import to_ubl  # lxml only when UBL is asked for
+
         return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
 
     @get(

@@ -277,3 +277,10 @@ def test_gateway_from_settings() -> None:
 def test_api_key_without_publishable_key_is_a_configuration_error() -> None:
     with pytest.raises(ValueError, match="REGISTRY_STRIPE_PUBLISHABLE_KEY"):
         payment_gateway(Settings(_env_file=None, stripe_api_key="sk_test_1"))
+
+
+def test_the_default_api_base_is_the_sdks() -> None:
+    """The gateway names Stripe's API without importing the SDK at start-up; it is the same."""
+    import stripe
+
+    assert stripe_gateway.DEFAULT_API_BASE == stripe.DEFAULT_API_BASE

@@ -7,6 +7,7 @@ session, and the browser test needs a real file that a server thread can open.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,10 @@ from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
+from tests.conftest import run_lock
 from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import SESSION_SECRET
-from tests.live import LiveServer, free_port
+from tests.live import LiveServer, bound_socket
 from tests.web.catalogue_data import fill
 
 
@@ -184,11 +186,21 @@ def other_oidc_mock() -> Iterator[OidcMock]:
 async def built(
     tmp_path_factory: pytest.TempPathFactory, name: str, fill: Callable[[str], Awaitable[object]]
 ) -> Path:
-    """A SQLite file built by the migrations and then filled by `fill(url)`."""
+    """A SQLite file built by the migrations and then filled by `fill(url)`.
+
+    Built once per run, by the first worker that needs it; every worker gets its own copy.
+    """
+    with run_lock(tmp_path_factory, f"built-{name}") as folder:
+        template = folder / f"{name}.sqlite3"
+        if not template.exists():
+            building = folder / f"{name}.building.sqlite3"
+            building.unlink(missing_ok=True)
+            url = f"sqlite+aiosqlite:///{building}"
+            await upgrade(url)
+            await fill(url)
+            building.rename(template)
     path = tmp_path_factory.mktemp(name) / f"{name}.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await upgrade(url)
-    await fill(url)
+    shutil.copyfile(template, path)
     return path
 
 
@@ -239,7 +251,8 @@ async def _no_external_requests(route: Route) -> None:
 @pytest.fixture(scope="session")
 def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[LiveServer]:
     """The app in production mode (Secure cookies, no dev login) with the mock provider."""
-    port = free_port()
+    sock = bound_socket()
+    port = int(sock.getsockname()[1])
     # The session cookie is Secure, as in production. Chromium treats http://localhost (and
     # http://127.0.0.1) as a secure context and keeps Secure cookies there, so no TLS is needed.
     public_url = f"http://localhost:{port}"
@@ -249,7 +262,7 @@ def login_live_server(members_db_url: str, oidc_mock: OidcMock) -> Iterator[Live
         oidc_providers=[oidc_mock.provider()],
         public_url=public_url,
     )
-    server = LiveServer(settings, port=port, host_name="localhost")
+    server = LiveServer(settings, sock=sock, host_name="localhost")
     with server:
         yield server
 

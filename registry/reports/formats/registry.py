@@ -12,12 +12,23 @@ from pathlib import Path
 from registry.reports.formats import ReportWriter
 from registry.reports.formats.csv import CsvWriter
 from registry.reports.formats.json import JsonWriter
-from registry.reports.formats.pdf import PdfWriter
-from registry.reports.formats.xlsx import XlsxWriter
+
+
+def _xlsx(directory: Path, stem: str) -> ReportWriter:
+    from registry.reports.formats.xlsx import XlsxWriter  # xlsxwriter only when writing XLSX
+
+    return XlsxWriter(directory, stem)
+
+
+def _pdf(directory: Path, stem: str) -> ReportWriter:
+    from registry.reports.formats.pdf import PdfWriter  # reportlab only when writing a PDF
+
+    return PdfWriter(directory, stem)
+
 
 WRITERS: dict[str, Callable[[Path, str], ReportWriter]] = {
     "csv": CsvWriter,
-    "xlsx": XlsxWriter,
-    "pdf": PdfWriter,
+    "xlsx": _xlsx,
+    "pdf": _pdf,
     "json": JsonWriter,
 }
