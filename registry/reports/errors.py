@@ -20,6 +20,11 @@ class ReportsRefusal(Refusal):
         "Kies een jaar van {first} tot en met {last}.",
         "a year from {first} to {last}",
     )
+    FUTURE_YEAR = Text(
+        "future_year",
+        "{year} is nog niet begonnen; kies een jaar tot en met {last}.",
+        "{year} has not begun; choose a year up to {last}",
+    )
     YEAR_NOT_A_NUMBER = Text(
         "out_of_range", "Vul een jaar in, bijvoorbeeld 2026.", "a year, e.g. 2026"
     )
