@@ -244,6 +244,11 @@ class BillingRefusal(Refusal):
         "Dit is geen datum; schrijf bijvoorbeeld 2025-01-31 (jaar-maand-dag).",
         "not a date (YYYY-MM-DD)",
     )
+    UNTIL_TOO_LATE = Text(
+        "until_too_late",
+        "Factureer tot en met uiterlijk {last}, het einde van dit jaar.",
+        "invoice up to {last} at the latest, the end of this year",
+    )
 
     # Paying online
     NOT_PAYABLE = Text(

@@ -52,6 +52,7 @@ from registry.billing.rules import (
     totals,
     vat_groups,
 )
+from registry.kit import clock
 from registry.kit.errors import Common, ErrorCollector, RefusedValue, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
@@ -210,15 +211,29 @@ async def _run_members(session: AsyncSession, member_codes: Sequence[str] | None
 
 
 async def preview_invoice_run(
-    session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
+    session: AsyncSession,
+    actor: Actor,
+    until: date,
+    member_codes: Sequence[str] | None = None,
+    today: date | None = None,
 ) -> list[DraftPreview]:
     """What a run would draft: per member, every item not yet billed, with VAT and totals.
 
     Drafts already made count as billed, so a second run never repeats their lines.
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
+    check_until(until, today or clock.today())
     chosen = await _run_members(session, member_codes)
     return await _previews(session, chosen, until, drafts=True)
+
+
+def check_until(until: date, today: date) -> None:
+    """A run bills up to the end of the current year at the latest: later items (a fee of a
+    year not yet decided, usage not yet reported) are not known, and a date years ahead is a
+    typing error, not a plan."""
+    last = date(today.year, 12, 31)
+    if until > last:
+        raise ValidationFailed.single("until", BillingRefusal.UNTIL_TOO_LATE, last=last)
 
 
 async def _previews(
@@ -260,7 +275,11 @@ async def _previews(
 
 
 async def run_invoices(
-    session: AsyncSession, actor: Actor, until: date, member_codes: Sequence[str] | None = None
+    session: AsyncSession,
+    actor: Actor,
+    until: date,
+    member_codes: Sequence[str] | None = None,
+    today: date | None = None,
 ) -> list[Invoice]:
     """Store the previewed drafts: one per member, whatever the timing.
 
@@ -270,6 +289,7 @@ async def run_invoices(
     a draft that differs is rebuilt, never doubled (the database allows one per member).
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
+    check_until(until, today or clock.today())
     chosen = await _run_members(session, member_codes)
     await lock_members(session, [m.id for m in chosen])
     existing = {d.member_id: d for d in await repository.drafts_of(session, [m.id for m in chosen])}

@@ -32,6 +32,7 @@ from registry.billing.models import Invoice, InvoiceLine, Settlement, Settlement
 from registry.catalogue.models import Application
 from registry.costs.models import AllocationLine, AllocationRun, CostPool, RunKind
 from registry.fees.models import FeeLine, FeeRun
+from registry.kit import clock
 from registry.kit.errors import ValidationFailed
 from registry.members.lookup import unknown_member
 from registry.members.models import Member, Membership
@@ -54,13 +55,25 @@ MIN_YEAR, MAX_YEAR = 1990, 2200
 
 
 async def report_scope(
-    session: AsyncSession, year: int, member_code: str | None, as_of: int | None
+    session: AsyncSession,
+    year: int,
+    member_code: str | None,
+    as_of: int | None,
+    today: date | None = None,
 ) -> ReportScope:
-    """The report's year, member and audit position (the head of the log unless given)."""
+    """The report's year, member and audit position (the head of the log unless given).
+
+    A year that has not begun on `today` (the clock's date unless given) has nothing to report.
+    """
     if not MIN_YEAR <= year <= MAX_YEAR:
         # Years and event numbers as written, not grouped as amounts (2026, never 2.026).
         raise ValidationFailed.single(
             "year", ReportsRefusal.YEAR_OUT_OF_RANGE, first=str(MIN_YEAR), last=str(MAX_YEAR)
+        )
+    current = (today or clock.today()).year
+    if year > current:
+        raise ValidationFailed.single(
+            "year", ReportsRefusal.FUTURE_YEAR, year=str(year), last=str(current)
         )
     if (
         member_code is not None

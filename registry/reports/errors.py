@@ -20,6 +20,16 @@ class ReportsRefusal(Refusal):
         "Kies een jaar van {first} tot en met {last}.",
         "a year from {first} to {last}",
     )
+    CHOOSE_MEMBER = Text(
+        "choose_member",
+        "Kies het lid waarvan u het rapport wilt.",
+        "choose the member whose report you want",
+    )
+    FUTURE_YEAR = Text(
+        "future_year",
+        "{year} is nog niet begonnen; kies een jaar tot en met {last}.",
+        "{year} has not begun; choose a year up to {last}",
+    )
     YEAR_NOT_A_NUMBER = Text(
         "out_of_range", "Vul een jaar in, bijvoorbeeld 2026.", "a year, e.g. 2026"
     )

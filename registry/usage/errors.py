@@ -120,6 +120,11 @@ class UsageRefusal(Refusal):
         "'{value}' is geen maand; schrijf die als JJJJ-MM.",
         "'{value}' is not a month (YYYY-MM)",
     )
+    FUTURE_PERIOD = Text(
+        "future_period",
+        "{period} ligt in de toekomst; registreer gebruik tot en met de huidige maand ({current}).",
+        "{period} is in the future; report usage up to the current month ({current})",
+    )
     UNKNOWN_METRIC = Text(
         "unknown_metric",
         "Onbekende soort gebruik '{value}'; kies uit: {metrics}.",

@@ -18,6 +18,7 @@ from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Application, ApplicationStatus, CommunityMember, JoinStage
 from registry.db import serialise
+from registry.kit import clock
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
@@ -230,13 +231,15 @@ class UsageResult:
 
 
 async def record_usage(
-    session: AsyncSession, actor: Actor, items: Sequence[UsageInput]
+    session: AsyncSession, actor: Actor, items: Sequence[UsageInput], today: date | None = None
 ) -> UsageResult:
     """Store usage records all or nothing; the same key again replaces the value.
 
     Every invalid record is named as `records[i].field`. A token may only report for its own
-    member and, when it is limited to one, its own application.
+    member and, when it is limited to one, its own application. A month after the current one
+    (on `today`, the clock's date unless given) is refused: usage is reported once it happened.
     """
+    current = month_of(today or clock.today())
     if not items:
         raise ValidationFailed.single("records", UsageRefusal.NO_RECORDS)
     if len(items) > MAX_BULK:
@@ -280,6 +283,14 @@ async def record_usage(
         metric = errors.check(partial(parse_metric, item.metric, f"{where}.metric"))
         quantity = errors.check(partial(parse_quantity, item.quantity, f"{where}.quantity"))
         if member is None or application is None or period is None:
+            continue
+        if period > current:
+            errors.add(
+                f"{where}.period",
+                UsageRefusal.FUTURE_PERIOD,
+                period=item.period.strip(),
+                current=current.strftime("%Y-%m"),
+            )
             continue
         held = rights.get((member.id, application.id), [])
         if not held:

@@ -39,6 +39,7 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
+from registry.web.i18n import request_language
 from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"
@@ -493,6 +494,7 @@ class InvoicePagesController(Controller):
         data = await request.form()
         form = _form(data)
         try:
+            form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
             lines = [int(n) for n in data.getall("regel", [])]
             choice = _choice(form.get("credit_choice"))
             if choice is None:
@@ -667,7 +669,8 @@ class InvoicePagesController(Controller):
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
             errors = [
-                {"field": e.field, "code": e.code, "message": e.message} for e in failed.errors
+                {"field": e.field, "code": e.code, "message": e.text(request_language(request))}
+                for e in failed.errors
             ]
             return Response({"errors": errors}, status_code=422)
         return Response({"status": intent.status, "clientSecret": intent.client_secret})

@@ -87,13 +87,12 @@ def _form_page(
     form: ExportForm,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
+    own: str | None = None,
 ) -> Response[Any]:
-    return render(
-        request,
-        "reports/index.html",
-        {"active_page": "reports", "form": form, "formats": FORMATS, "errors": errors},
-        status_code=status_code,
-    )
+    context: dict[str, Any] = {"form": form, "formats": FORMATS, "errors": errors}
+    context["own_member"] = own
+    context["active_page"] = "reports"
+    return render(request, "reports/index.html", context, status_code=status_code)
 
 
 def _job_context(job: ReportJob) -> Mapping[str, Any]:
@@ -109,18 +108,21 @@ class ReportPagesController(Controller):
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         own = await _own_member(db_session, actor)
-        return _form_page(request, ExportForm(year=str(today().year), member=own or ""))
+        return _form_page(request, ExportForm(year=str(today().year), member=own or ""), own=own)
 
     @post("/", name="report-export", opt=audience(login=True))
     async def export(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        await _own_member(db_session, actor)
+        own = await _own_member(db_session, actor)
         form = ExportForm.of(await request.form())
         try:
+            if own is not None and not form.member:
+                # A member admin chooses from the members the form offers, never "all".
+                raise ValidationFailed.single("member", ReportsRefusal.CHOOSE_MEMBER)
             job = await _start(request, db_session, actor, form)
         except ValidationFailed as failed:
-            return _form_page(request, form, failed.errors, status_code=422)
+            return _form_page(request, form, failed.errors, status_code=422, own=own)
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
         return Redirect(job.url, status_code=303)

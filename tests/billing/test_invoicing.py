@@ -404,3 +404,22 @@ async def test_a_card_payment_after_a_transfer_leaves_the_excess_as_credit(
     again = _event("evt_10", "payment_intent.succeeded", "pi_test_9", invoice.due_cents)
     assert (await process_event(session, ACTOR, again)).outcome == "already_recorded"
     assert await credit_balance(session, invoice.member_id) == 50_000
+
+
+async def test_a_run_bills_up_to_the_end_of_the_current_year_at_the_latest(
+    billed: AsyncSession,
+) -> None:
+    today = date(2026, 11, 23)
+    for run in (preview_invoice_run, run_invoices):
+        with pytest.raises(ValidationFailed) as refused:
+            await run(billed, ACTOR, date(2027, 1, 1), today=today)
+        (error,) = refused.value.errors
+        assert (error.field, error.code) == ("until", "until_too_late")
+        assert (
+            error.text("nl")
+            == "Factureer tot en met uiterlijk 31 december 2026, het einde van dit jaar."
+        )
+        assert (
+            error.text("en") == "invoice up to 31 December 2026 at the latest, the end of this year"
+        )
+    assert await preview_invoice_run(billed, ACTOR, date(2026, 12, 31), today=today)

@@ -13,7 +13,7 @@ from registry.auth.roles import Actor, ActorKind, Grant, Role
 from registry.billing.invoicing import issue, run_invoices
 from registry.billing.payments import record_transfer
 from registry.kit.errors import Forbidden, ValidationFailed
-from registry.reports.collect import member_reports
+from registry.reports.collect import member_reports, report_scope
 from registry.reports.model import MemberReport
 from registry.reports.service import Prepared, prepare
 from registry.usage.service import UsageInput, record_usage
@@ -152,3 +152,14 @@ async def _member_id(session: AsyncSession, code: str) -> int:
     member = await member_by_code(session, code)
     assert member is not None
     return member.id
+
+
+async def test_a_year_that_has_not_begun_is_refused(billed: AsyncSession) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        await report_scope(billed, 2031, None, None, today=date(2026, 11, 23))
+    (error,) = refused.value.errors
+    assert (error.field, error.code) == ("year", "future_year")
+    assert error.text("nl") == "2031 is nog niet begonnen; kies een jaar tot en met 2026."
+    assert error.text("en") == "2031 has not begun; choose a year up to 2026"
+    scope = await report_scope(billed, 2026, None, None, today=date(2026, 11, 23))
+    assert scope.year == 2026

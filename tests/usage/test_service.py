@@ -147,3 +147,22 @@ async def test_a_bulk_call_stores_all_or_nothing_and_names_every_bad_record(
         ("records[5].period", "invalid_period"),
     ]
     assert await apps.scalar(select(func.count()).select_from(UsageRecord)) == 0
+
+
+async def test_usage_of_a_month_still_to_come_is_refused(apps: AsyncSession) -> None:
+    """2031 was once accepted and became billable; the current month is the last one."""
+    await _adopt(apps)
+    with pytest.raises(ValidationFailed) as refused:
+        await record_usage(apps, ACTOR, [_usage("2031-01", "5")], today=TODAY)
+    (error,) = refused.value.errors
+    assert (error.field, error.code) == ("records[0].period", "future_period")
+    assert error.text("nl") == (
+        "2031-01 ligt in de toekomst; registreer gebruik tot en met de huidige maand (2026-11)."
+    )
+    assert (
+        error.text("en")
+        == "2031-01 is in the future; report usage up to the current month (2026-11)"
+    )
+    assert await apps.scalar(select(func.count()).select_from(UsageRecord)) == 0
+    done = await record_usage(apps, ACTOR, [_usage("2026-11", "5")], today=TODAY)
+    assert done.created == 1

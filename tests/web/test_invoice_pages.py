@@ -183,7 +183,7 @@ async def test_a_bad_run_date_is_shown_at_its_field(client: AsyncTestClient[Any]
     await log_in_as(client, "dirk-directie")
     page = await client.get("/facturen?tot=30-06-2023&leden=onbekend")
     assert 'aria-invalid="true" aria-describedby="run-tot-fout"' in page.text
-    assert "not a date" in _field_error(page.text, "run-tot-fout")
+    assert "Dit is geen datum" in _field_error(page.text, "run-tot-fout")
     unknown = await client.get("/facturen?tot=2023-06-30&leden=onbekend")
     assert "onbekend" in _field_error(unknown.text, "run-leden-fout")
 

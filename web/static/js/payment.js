@@ -18,11 +18,15 @@
   const status = document.getElementById("betaalstatus");
   const button = form.querySelector("button[type=submit]");
 
-  function showError(text, detail) {
+  // `detail` is the server's message, already in the page's language; Stripe.js's own
+  // messages (card errors) are English and marked so.
+  function showError(text, detail, detailLang) {
     error.textContent = text;
     if (detail) {
       const span = document.createElement("span");
-      span.lang = "en";
+      if (detailLang) {
+        span.lang = detailLang;
+      }
       span.textContent = " " + detail;
       error.appendChild(span);
     }
@@ -40,7 +44,7 @@
   async function pay() {
     const tokenised = await stripe.createToken(card);
     if (tokenised.error) {
-      showError(form.dataset.cardInvalid, tokenised.error.message);
+      showError(form.dataset.cardInvalid, tokenised.error.message, "en");
       return;
     }
     const response = await fetch(form.action, {
@@ -62,7 +66,7 @@
     if (answer.status === "requires_action") {
       const confirmed = await stripe.confirmCardPayment(answer.clientSecret);
       if (confirmed.error) {
-        showError(form.dataset.declined, confirmed.error.message);
+        showError(form.dataset.declined, confirmed.error.message, "en");
         return;
       }
     }
