@@ -565,6 +565,10 @@ def report_contributions(
     decimal_comma: Annotated[
         bool, typer.Option(help="CSV amounts with a decimal comma (1234,56).")
     ] = False,
+    language: Annotated[
+        str,
+        typer.Option(help="Language of the labels and findings in CSV, XLSX and PDF: nl or en."),
+    ] = "nl",
     output: Annotated[Path, typer.Option(help="Folder to write the files to.")] = Path("."),
 ) -> None:
     """Every euro per member for YEAR: contribution, charges, cost shares, settlements,
@@ -587,6 +591,7 @@ def report_contributions(
                 as_of=as_of,
                 formats=report_format or FORMATS,
                 decimal_comma=decimal_comma,
+                language="en" if language == "en" else "nl",
                 progress=advance,
             )
 

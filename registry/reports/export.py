@@ -10,10 +10,12 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
-from registry.kit.errors import ValidationFailed
+from registry.kit.errors import Language, ValidationFailed
 from registry.reports.formats import ReportWriter
 from registry.reports.formats.csv import CsvWriter
+from registry.reports.formats.pdf import PdfWriter
 from registry.reports.formats.registry import WRITERS
+from registry.reports.formats.xlsx import XlsxWriter
 from registry.reports.service import (
     Prepared,
     Progress,
@@ -37,15 +39,30 @@ def chosen_formats(formats: Iterable[str]) -> list[str]:
 
 
 def writers_for(
-    formats: Iterable[str], directory: Path, stem: str, *, decimal_comma: bool = False
+    formats: Iterable[str],
+    directory: Path,
+    stem: str,
+    *,
+    decimal_comma: bool = False,
+    language: Language = "nl",
 ) -> dict[str, ReportWriter]:
+    """The writers of the chosen formats; what people read (labels, findings) in `language`.
+
+    JSON is for programs and keeps the internal values, so it has no language."""
     chosen = chosen_formats(formats)
-    return {
-        name: CsvWriter(directory, stem, decimal_comma=True)
-        if name == "csv" and decimal_comma
-        else WRITERS[name](directory, stem)
-        for name in chosen
-    }
+    writers: dict[str, ReportWriter] = {}
+    for name in chosen:
+        if name == "csv":
+            writers[name] = CsvWriter(
+                directory, stem, decimal_comma=decimal_comma, language=language
+            )
+        elif name == "xlsx":
+            writers[name] = XlsxWriter(directory, stem, language=language)
+        elif name == "pdf":
+            writers[name] = PdfWriter(directory, stem, language=language)
+        else:
+            writers[name] = WRITERS[name](directory, stem)
+    return writers
 
 
 @dataclass(frozen=True)
@@ -65,13 +82,18 @@ async def export(
     as_of: int | None = None,
     formats: Iterable[str] = FORMATS,
     decimal_comma: bool = False,
+    language: Language = "nl",
     progress: Progress | None = None,
 ) -> Export:
     """Prepare the report, write every chosen format, and the manifest beside them."""
     prepared = await prepare(session, actor, year, member_code, as_of)
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     writers = writers_for(
-        formats, directory, file_stem(prepared.header.scope), decimal_comma=decimal_comma
+        formats,
+        directory,
+        file_stem(prepared.header.scope),
+        decimal_comma=decimal_comma,
+        language=language,
     )
     files = await write(session, prepared, writers, progress)
     return Export(prepared, files, write_manifest(directory, prepared, files))

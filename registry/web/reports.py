@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.clock import today
-from registry.kit.errors import ErrorCollector, FieldError, Forbidden, ValidationFailed
+from registry.kit.errors import (
+    ErrorCollector,
+    FieldError,
+    Forbidden,
+    Language,
+    ValidationFailed,
+)
 from registry.members import repository as members
 from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
@@ -39,6 +45,7 @@ class ExportForm:
     as_of: str = ""
     formats: tuple[str, ...] = FORMATS
     decimal_comma: bool = False
+    language: Language = "nl"
 
     @classmethod
     def of(cls, data: Any) -> ExportForm:
@@ -48,6 +55,7 @@ class ExportForm:
             as_of=str(data.get("gebeurtenis", "")).strip(),
             formats=tuple(str(f) for f in data.getall("formaat", [])),
             decimal_comma=data.get("decimale_komma") == "1",
+            language="en" if data.get("taal") == "en" else "nl",
         )
 
 
@@ -178,4 +186,5 @@ async def _start(
         as_of=as_of,
         formats=form.formats,
         decimal_comma=form.decimal_comma,
+        language=form.language,
     )
