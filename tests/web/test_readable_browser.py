@@ -28,7 +28,7 @@ WIDTHS = (1280, 375)
 # The cells whose text must never wrap: amounts, counts, rates, days.
 FIGURES = (
     ".utrecht-table__cell--numeric-data, .utrecht-table__cell--numeric-column,"
-    " .utrecht-table__header-cell--numeric-column"
+    " .utrecht-table__header-cell--numeric-column, .amount"
 )
 
 # For every cell: how many distinct lines its figure occupies (tops of its line boxes).
@@ -112,7 +112,7 @@ async def test_every_page_fits_and_keeps_figures_on_one_line(directie_page: Page
     assert {"own_staff", "latest_published", "cases_handled", "bank_transfer"} <= codes
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
-    checked_cells = 0
+    checked_cells = footers = 0
     for width in WIDTHS:
         await page.set_viewport_size({"width": width, "height": 900})
         for name, path in pages.items():
@@ -132,10 +132,16 @@ async def test_every_page_fits_and_keeps_figures_on_one_line(directie_page: Page
             ]
             assert not wrapped, f"{path} at {width} px wraps {wrapped}"
             checked_cells += len(cells)
+            totals = await page.eval_on_selector_all(
+                "tfoot th, tfoot td", "(cells) => cells.map((c) => getComputedStyle(c).fontWeight)"
+            )
+            assert all(int(weight) >= 700 for weight in totals), f"{path}: totals not bold"
+            footers += len(totals)
             text = await page.locator("main").inner_text()
             shown = sorted(code for code in codes if code in text)
             assert shown == [], f"{path} shows internal codes"
     assert checked_cells > 100  # the demo's tables are really there
+    assert footers > 0  # and their totals rows
     assert missing == []  # the favicon too
 
 
