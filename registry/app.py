@@ -35,6 +35,7 @@ from registry.web.access import LoginRequired, check_pages, login_redirect, page
 from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.deps import provide_actor, provide_db_session
+from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReportPagesController,
             AuditController,
             PaymentWebhookController,
+            favicon,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from registry.auth.roles import Role, system_actor
-from registry.kit.errors import DomainError, Language, ValidationFailed
+from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.language import Language
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -647,6 +648,10 @@ def report_contributions(
     decimal_comma: Annotated[
         bool, typer.Option(help="CSV amounts with a decimal comma (1234,56).")
     ] = False,
+    language: Annotated[
+        str,
+        typer.Option(help="Language of the labels and findings in CSV, XLSX and PDF: nl or en."),
+    ] = "nl",
     output: Annotated[Path, typer.Option(help="Folder to write the files to.")] = Path("."),
 ) -> None:
     """Every euro per member for YEAR: contribution, charges, cost shares, settlements,
@@ -673,6 +678,7 @@ def report_contributions(
                 as_of=as_of,
                 formats=report_format or FORMATS,
                 decimal_comma=decimal_comma,
+                language="en" if language == "en" else "nl",
                 progress=advance,
             )
 

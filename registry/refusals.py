@@ -7,9 +7,9 @@ check that each has both texts.
 
 from __future__ import annotations
 
-from registry.auth.errors import AuthRefusal, RoleName
+from registry.auth.errors import AuthRefusal
 from registry.billing.errors import BillingRefusal
-from registry.catalogue.errors import CatalogueRefusal, Phase
+from registry.catalogue.errors import CatalogueRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
@@ -17,7 +17,7 @@ from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
 from registry.reports.errors import ReportsRefusal
-from registry.usage.errors import MetricName, StageName, StatusName, UsageRefusal
+from registry.usage.errors import UsageRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -31,11 +31,6 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
-    RoleName,
-    Phase,
-    StageName,
-    StatusName,
-    MetricName,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.auth.roles import Role
+from registry.auth import labels  # noqa: F401  (refusals name roles by their labels)
 from registry.kit.errors import Refusal, Text
 
 
@@ -102,17 +102,3 @@ class AuthRefusal(Refusal):
         "Er is geen persoon met deze inlogdienst en gebruikerscode.",
         "no person with this issuer and subject",
     )
-
-
-class RoleName(Refusal):
-    """The roles by name, for the texts that mention them; no refusals themselves."""
-
-    MEMBER_USER = Text(Role.MEMBER_USER.value, "gebruiker van een lid", "member_user")
-    MEMBER_ADMIN = Text(Role.MEMBER_ADMIN.value, "beheerder van een lid", "member_admin")
-    DIRECTIE = Text(Role.DIRECTIE.value, "directie", "directie")
-    AUDITOR = Text(Role.AUDITOR.value, "auditor", "auditor")
-    ADMIN = Text(Role.ADMIN.value, "beheerder van het register", "admin")
-
-    @classmethod
-    def of(cls, role: Role) -> RoleName:
-        return cls[role.name]

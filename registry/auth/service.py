@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth import repository, sessions, tokens
-from registry.auth.errors import AuthRefusal, RoleName
+from registry.auth.errors import AuthRefusal
 from registry.auth.models import ApiToken, RoleAssignment, User
 from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows
 from registry.auth.roles import MEMBER_ROLES, Actor, ActorKind, Grant, Role, TokenScope
@@ -119,11 +119,11 @@ async def _role_and_member(session: AsyncSession, data: RoleInput) -> tuple[Role
     member_id: int | None = None
     if role in MEMBER_ROLES:
         if not data.member:
-            errors.add("member", AuthRefusal.MEMBER_FOR_ROLE_REQUIRED, role=RoleName.of(role))
+            errors.add("member", AuthRefusal.MEMBER_FOR_ROLE_REQUIRED, role=role)
         else:
             member_id = (await member_or_refuse(session, data.member)).id
     elif data.member:
-        errors.add("member", AuthRefusal.MEMBER_NOT_FOR_ROLE, role=RoleName.of(role))
+        errors.add("member", AuthRefusal.MEMBER_NOT_FOR_ROLE, role=role)
     errors.raise_if_any()
     return role, member_id
 
@@ -132,7 +132,7 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     """Give a person a role; the person is registered if they have not logged in yet."""
     role, member_id = await _role_and_member(session, data)
     if not _may_manage_role(actor, role, member_id):
-        raise Forbidden(AuthRefusal.ASSIGN_FORBIDDEN, role=RoleName.of(role))
+        raise Forbidden(AuthRefusal.ASSIGN_FORBIDDEN, role=role)
     user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
     if user is None:
         user = User(issuer=data.issuer.strip(), subject=data.subject.strip(), name=data.name)
@@ -160,7 +160,7 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
 async def revoke_role(session: AsyncSession, actor: Actor, data: RoleInput) -> None:
     role, member_id = await _role_and_member(session, data)
     if not _may_manage_role(actor, role, member_id):
-        raise Forbidden(AuthRefusal.REVOKE_FORBIDDEN, role=RoleName.of(role))
+        raise Forbidden(AuthRefusal.REVOKE_FORBIDDEN, role=role)
     user = await repository.user_by_identity(session, data.issuer.strip(), data.subject.strip())
     assignment = await repository.assignment(session, user.id, role, member_id) if user else None
     if assignment is None:

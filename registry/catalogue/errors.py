@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.catalogue.models import ApplicationStatus
+from registry.catalogue import labels  # noqa: F401  (refusals name phases by their labels)
 from registry.kit.errors import Refusal, Text
 
 
@@ -95,18 +95,3 @@ class CatalogueRefusal(Refusal):
         "{member} neemt al deel aan de gemeenschap van deze applicatie.",
         "{member} takes part",
     )
-
-
-class Phase(Refusal):
-    """The lifecycle phases by name, for the texts that mention them; no refusal themselves."""
-
-    IDEA = Text(ApplicationStatus.IDEA.value, "idee", "idea")
-    EXPLORATION = Text(ApplicationStatus.EXPLORATION.value, "verkenning", "exploration")
-    BUILD = Text(ApplicationStatus.BUILD.value, "bouw", "build")
-    ACCEPTANCE = Text(ApplicationStatus.ACCEPTANCE.value, "acceptatie", "acceptance")
-    PRODUCTION = Text(ApplicationStatus.PRODUCTION.value, "productie", "production")
-    RETIRED = Text(ApplicationStatus.RETIRED.value, "uitgefaseerd", "retired")
-
-    @classmethod
-    def of(cls, status: ApplicationStatus) -> Phase:
-        return cls[status.name]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.catalogue.errors import CatalogueRefusal, Phase
+from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.errors import ValidationFailed
 
@@ -24,8 +24,8 @@ def check_transition(current: ApplicationStatus, target: ApplicationStatus) -> N
     allowed = allowed_next(current)
     if target in allowed:
         return
-    names = {"current": Phase.of(current), "target": Phase.of(target)}
-    retired = Phase.RETIRED
+    names = {"current": current, "target": target}
+    retired = ApplicationStatus.RETIRED
     if not allowed:
         raise ValidationFailed.single("status", CatalogueRefusal.RETIREMENT_FINAL, **names)
     if allowed == (ApplicationStatus.RETIRED,):
@@ -35,7 +35,7 @@ def check_transition(current: ApplicationStatus, target: ApplicationStatus) -> N
     raise ValidationFailed.single(
         "status",
         CatalogueRefusal.INVALID_TRANSITION,
-        next=Phase.of(allowed[0]),
+        next=allowed[0],
         retired=retired,
         **names,
     )

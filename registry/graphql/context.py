@@ -22,7 +22,8 @@ from registry.db import transaction
 from registry.graphql.loaders import Loaders
 from registry.http.language import accepted_language
 from registry.http.security import InvalidToken, resolve_actor
-from registry.kit.errors import Common, Conflict, Language
+from registry.kit.errors import Common, Conflict
+from registry.kit.language import Language
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
 

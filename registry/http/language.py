@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.kit.errors import LANGUAGES, Language
+from registry.kit.language import LANGUAGES, Language
 
 
 def accepted_language(header: str | None, default: Language) -> Language:

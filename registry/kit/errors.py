@@ -15,17 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Literal, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-T = TypeVar("T")
+from registry.kit.labels import label
+from registry.kit.language import FORMAT_LOCALES, Language
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
-FORMAT_LOCALES: Mapping[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
-"""British English writes dates day-first, as Dutch readers expect."""
+T = TypeVar("T")
 
 
 class Text(NamedTuple):
@@ -77,7 +75,8 @@ class Phrase:
         return self.refusal.template(language).format_map(shown)
 
 
-Param = str | int | Decimal | date | Euro | Phrase | Refusal
+Param = str | int | Decimal | date | Euro | Phrase | Enum
+"""An `Enum` that is not a refusal is shown by its label (`registry/kit/labels.py`)."""
 
 
 def _shown(value: Param, language: Language) -> str:
@@ -86,6 +85,8 @@ def _shown(value: Param, language: Language) -> str:
         return value.text(language)
     if isinstance(value, Refusal):
         return Phrase(value).text(language)
+    if isinstance(value, Enum):
+        return _in_sentence(label(value, language))
     if isinstance(value, Euro):
         return format_currency(Decimal(value.cents).scaleb(-2), "EUR", locale=locale)
     if isinstance(value, bool):
@@ -95,6 +96,12 @@ def _shown(value: Param, language: Language) -> str:
     if isinstance(value, date):
         return format_date(value, format="long", locale=locale)
     return value
+
+
+def _in_sentence(name: str) -> str:
+    """A label inside a sentence: "In productie" becomes "in productie", "RvC" stays."""
+    first, _, _ = name.partition(" ")
+    return name[:1].lower() + name[1:] if first[1:].islower() else name
 
 
 class RefusedValue(ValueError):

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
 from registry.kit.errors import ValidationFailed
+from registry.kit.language import Language
 from registry.reports.errors import ReportsRefusal
 from registry.reports.formats import ReportWriter
-from registry.reports.formats.csv import CsvWriter
-from registry.reports.formats.registry import WRITERS
+from registry.reports.formats.registry import WRITERS, make_writer
 from registry.reports.service import (
     Prepared,
     Progress,
@@ -38,14 +38,16 @@ def chosen_formats(formats: Iterable[str]) -> list[str]:
 
 
 def writers_for(
-    formats: Iterable[str], directory: Path, stem: str, *, decimal_comma: bool = False
+    formats: Iterable[str],
+    directory: Path,
+    stem: str,
+    *,
+    decimal_comma: bool = False,
+    language: Language = "nl",
 ) -> dict[str, ReportWriter]:
-    chosen = chosen_formats(formats)
     return {
-        name: CsvWriter(directory, stem, decimal_comma=True)
-        if name == "csv" and decimal_comma
-        else WRITERS[name](directory, stem)
-        for name in chosen
+        name: make_writer(name, directory, stem, language=language, decimal_comma=decimal_comma)
+        for name in chosen_formats(formats)
     }
 
 
@@ -66,13 +68,18 @@ async def export(
     as_of: int | None = None,
     formats: Iterable[str] = FORMATS,
     decimal_comma: bool = False,
+    language: Language = "nl",
     progress: Progress | None = None,
 ) -> Export:
     """Prepare the report, write every chosen format, and the manifest beside them."""
     prepared = await prepare(session, actor, year, member_code, as_of)
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     writers = writers_for(
-        formats, directory, file_stem(prepared.header.scope), decimal_comma=decimal_comma
+        formats,
+        directory,
+        file_stem(prepared.header.scope),
+        decimal_comma=decimal_comma,
+        language=language,
     )
     files = await write(session, prepared, writers, progress)
     return Export(prepared, files, write_manifest(directory, prepared, files))

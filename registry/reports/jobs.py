@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.errors import ErrorCollector
+from registry.kit.language import Language
 from registry.reports.export import FORMATS, Export, chosen_formats, export
 from registry.reports.model import ReportScope
 from registry.reports.service import checked_scope
@@ -49,6 +50,8 @@ class ReportJob:
     """Fixed when the job starts: the report reflects the registry as it was then."""
     formats: tuple[str, ...]
     decimal_comma: bool
+    language: Language
+    """What people read in the files (labels, findings): "nl" or "en"."""
     started_by: int | None
     """The user who started the export; with the directie and auditors the only one to see it."""
     directory: Path
@@ -113,6 +116,7 @@ class ReportJobs:
         as_of: int | None = None,
         formats: Iterable[str] = FORMATS,
         decimal_comma: bool = False,
+        language: Language = "nl",
     ) -> ReportJob:
         """Check the request (every field error at once), then export in the background."""
         errors = ErrorCollector()
@@ -129,6 +133,7 @@ class ReportJobs:
             scope=scope,
             formats=tuple(chosen),
             decimal_comma=decimal_comma,
+            language=language,
             started_by=actor.user_id,
             directory=self.directory / job_id,
         )
@@ -152,6 +157,7 @@ class ReportJobs:
                     as_of=scope.as_of_seq,
                     formats=job.formats,
                     decimal_comma=job.decimal_comma,
+                    language=job.language,
                     progress=progress,
                 )
         except Exception as error:  # shown on the job's page; the service goes on

@@ -103,6 +103,11 @@ class Finding:
     code: str
     member_code: str | None
     detail: str
+    """For programs (JSON, the API); people read `reports.labels.finding_sentence`."""
+    left_cents: int = 0
+    right_cents: int = 0
+    """The two sides that differ, e.g. invoice lines (left) against billable (right)."""
+    member_name: str | None = None
 
 
 @dataclass(slots=True)
@@ -226,7 +231,13 @@ def reconcile(totals: Totals, scope: ReportScope) -> list[Finding]:
     Billed against billable is reported per member (`member_findings`), not again here.
     """
     return [
-        Finding(check.code, None, f"{check.label}: {check.left_cents} ≠ {check.right_cents}")
+        Finding(
+            check.code,
+            None,
+            f"{check.label}: {check.left_cents} ≠ {check.right_cents}",
+            check.left_cents,
+            check.right_cents,
+        )
         for check in checks(totals, scope)
         if not check.holds and check.code != "billed"
     ]
@@ -242,5 +253,8 @@ def member_findings(member: MemberReport) -> list[Finding]:
             code,
             member.code,
             f"billable {member.billable_cents}, invoice lines {member.billed_cents}",
+            member.billed_cents,
+            member.billable_cents,
+            member.name,
         )
     ]

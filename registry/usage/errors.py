@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from registry.catalogue.models import ApplicationStatus
+from registry.catalogue import labels as _statuses  # noqa: F401  (named by their labels)
 from registry.kit.errors import Refusal, Text
-from registry.usage.models import AdoptionStage, Metric
+from registry.usage import labels as _stages  # noqa: F401  (named by their labels)
 
 
 class UsageRefusal(Refusal):
@@ -169,45 +169,3 @@ class UsageRefusal(Refusal):
         "Er is al een tarief voor {metric} vanaf {month}.",
         "a tariff for {metric} from {month} exists",
     )
-
-
-class StageName(Refusal):
-    """The names of the adoption stages, for the refusals that name one."""
-
-    ACQUISITION = Text(AdoptionStage.ACQUISITION.value, "verwerving", "acquisition")
-    PLANNED = Text(AdoptionStage.PLANNED.value, "gepland", "planned")
-    IN_PRODUCTION = Text(AdoptionStage.IN_PRODUCTION.value, "in productie", "in production")
-    PHASING_OUT = Text(AdoptionStage.PHASING_OUT.value, "uitfasering", "phasing out")
-    PHASED_OUT = Text(AdoptionStage.PHASED_OUT.value, "uitgefaseerd", "phased out")
-
-    @classmethod
-    def of(cls, stage: AdoptionStage) -> StageName:
-        return cls[stage.name]
-
-
-class StatusName(Refusal):
-    """The names of the application statuses, for the refusals that name one."""
-
-    IDEA = Text(ApplicationStatus.IDEA.value, "idee", "idea")
-    EXPLORATION = Text(ApplicationStatus.EXPLORATION.value, "verkenning", "exploration")
-    BUILD = Text(ApplicationStatus.BUILD.value, "bouw", "build")
-    ACCEPTANCE = Text(ApplicationStatus.ACCEPTANCE.value, "acceptatie", "acceptance")
-    PRODUCTION = Text(ApplicationStatus.PRODUCTION.value, "productie", "production")
-    RETIRED = Text(ApplicationStatus.RETIRED.value, "uitgefaseerd", "retired")
-
-    @classmethod
-    def of(cls, status: ApplicationStatus) -> StatusName:
-        return cls[status.name]
-
-
-class MetricName(Refusal):
-    """The names of the usage metrics, for the refusals that name one."""
-
-    ACTIVE_USERS = Text(Metric.ACTIVE_USERS.value, "actieve gebruikers", "active users")
-    CASES_HANDLED = Text(Metric.CASES_HANDLED.value, "afgehandelde zaken", "cases handled")
-    TRANSACTIONS = Text(Metric.TRANSACTIONS.value, "transacties", "transactions")
-    DOCUMENTS = Text(Metric.DOCUMENTS.value, "documenten", "documents")
-
-    @classmethod
-    def of(cls, metric: Metric) -> MetricName:
-        return cls[metric.name]

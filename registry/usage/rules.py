@@ -14,7 +14,7 @@ from decimal import Decimal
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.errors import ValidationFailed
 from registry.kit.money import Cents, to_cents
-from registry.usage.errors import StageName, StatusName, UsageRefusal
+from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 
 ORDER = tuple(AdoptionStage)
@@ -43,8 +43,8 @@ def check_advance(
         raise ValidationFailed.single(
             "stage",
             UsageRefusal.STAGE_BACKWARDS,
-            current=StageName.of(current),
-            target=StageName.of(target),
+            current=current,
+            target=target,
         )
     if on > today:
         raise ValidationFailed.single("date", UsageRefusal.STAGE_IN_FUTURE, day=on)
@@ -54,7 +54,7 @@ def check_advance(
         )
     if target is AdoptionStage.IN_PRODUCTION and application_status not in PRODUCTION_READY:
         raise ValidationFailed.single(
-            "stage", UsageRefusal.APPLICATION_NOT_READY, status=StatusName.of(application_status)
+            "stage", UsageRefusal.APPLICATION_NOT_READY, status=application_status
         )
 
 

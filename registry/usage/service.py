@@ -30,7 +30,7 @@ from registry.members.service import (
     membership_end_of,
 )
 from registry.usage import repository
-from registry.usage.errors import MetricName, UsageRefusal
+from registry.usage.errors import UsageRefusal
 from registry.usage.models import (
     Adoption,
     AdoptionStage,
@@ -438,7 +438,7 @@ async def set_tariff(
     tariffs = await repository.tariffs_of(session, [application.id])
     if any(t.metric is kind and t.valid_from == month for t in tariffs):
         raise ValidationFailed.single(
-            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=MetricName.of(kind), month=valid_from
+            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=kind, month=valid_from
         )
     tariff = UsageTariff(
         application_id=application.id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gettext
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,12 @@ from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from registry.kit.errors import FORMAT_LOCALES, LANGUAGES, Language
+from registry.kit.labels import label
+from registry.kit.language import FORMAT_LOCALES, LANGUAGES, Language
 from registry.kit.money import CURRENCY, to_euro
+from registry.labels import DOMAINS as _LABELLED_DOMAINS  # noqa: F401  (declares them all)
+from registry.reports.labels import finding_sentence, finding_title
+from registry.reports.model import Finding
 from registry.settings import PROJECT_ROOT
 
 SOURCE_LANGUAGE: Language = "nl"
@@ -136,3 +141,20 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment.filters["long_date"] = long_date
     environment.filters["euro"] = euro
     environment.filters["euro_rate"] = euro_rate
+
+    @pass_context
+    def label_filter(context: Context, value: Enum) -> str:
+        """An enum value as people read it in the page language (`registry/kit/labels.py`)."""
+        return label(value, context_language(context))
+
+    @pass_context
+    def finding_title_filter(context: Context, finding: Finding) -> str:
+        return finding_title(finding, context_language(context))
+
+    @pass_context
+    def finding_sentence_filter(context: Context, finding: Finding) -> str:
+        return finding_sentence(finding, context_language(context))
+
+    environment.filters["label"] = label_filter
+    environment.filters["finding_title"] = finding_title_filter
+    environment.filters["finding_sentence"] = finding_sentence_filter

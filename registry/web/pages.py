@@ -11,7 +11,7 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from registry.kit.errors import LANGUAGES
+from registry.kit.language import LANGUAGES
 from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, request_language
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}

@@ -22,6 +22,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.clock import today
 from registry.kit.errors import ErrorCollector, FieldError, Forbidden, ValidationFailed
+from registry.kit.language import Language
 from registry.members import repository as members
 from registry.reports.errors import ReportsRefusal
 from registry.reports.export import FORMATS
@@ -40,6 +41,7 @@ class ExportForm:
     as_of: str = ""
     formats: tuple[str, ...] = FORMATS
     decimal_comma: bool = False
+    language: Language = "nl"
 
     @classmethod
     def of(cls, data: Any) -> ExportForm:
@@ -49,6 +51,7 @@ class ExportForm:
             as_of=str(data.get("gebeurtenis", "")).strip(),
             formats=tuple(str(f) for f in data.getall("formaat", [])),
             decimal_comma=data.get("decimale_komma") == "1",
+            language="en" if data.get("taal") == "en" else "nl",
         )
 
 
@@ -181,4 +184,5 @@ async def _start(
         as_of=as_of,
         formats=form.formats,
         decimal_comma=form.decimal_comma,
+        language=form.language,
     )

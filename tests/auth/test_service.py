@@ -64,7 +64,8 @@ async def test_member_admin_manages_only_member_roles_of_its_own_member(demo: As
         )
     with pytest.raises(Forbidden) as refused:
         await service.assign_role(demo, admin, service.RoleInput(ISSUER, "x", "directie"))
-    assert refused.value.message == "you may not assign the role directie"
+    assert refused.value.message == "you may not assign the role management"
+    assert refused.value.text("nl") == "U mag de rol directie niet toekennen."
     assert refused.value.text("nl") == "U mag de rol directie niet toekennen."
     with pytest.raises(ValidationFailed) as caught:
         await service.assign_role(demo, admin, colleague)
@@ -89,9 +90,9 @@ async def test_role_input_rules(demo: AsyncSession) -> None:
         assert (caught.value.errors[0].field, caught.value.errors[0].code) == expected
     with pytest.raises(ValidationFailed) as caught:
         await service.assign_role(demo, admin, service.RoleInput(ISSUER, "x", "member_admin"))
-    assert caught.value.errors[0].message == "member_admin is a role for one member"
+    assert caught.value.errors[0].message == "member administrator is a role for one member"
     assert caught.value.errors[0].text("nl") == (
-        "De rol beheerder van een lid geldt voor één lid; vul in voor welk lid."
+        "De rol lidbeheerder geldt voor één lid; vul in voor welk lid."
     )
     with pytest.raises(Forbidden):
         await service.assign_role(demo, ANONYMOUS, service.RoleInput(ISSUER, "x", "auditor"))

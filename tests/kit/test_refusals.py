@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import registry
+from registry.auth.errors import AuthRefusal
+from registry.auth.roles import Role
 from registry.http.language import accepted_language
 from registry.kit.errors import (
     Common,
@@ -24,6 +26,8 @@ from registry.kit.errors import (
 )
 from registry.kit.money import NumberRefusal
 from registry.refusals import CATALOGUE, codes, markdown
+from registry.usage.errors import UsageRefusal
+from registry.usage.models import AdoptionStage
 
 MEMBERS = [member for refusals in CATALOGUE for member in refusals]
 
@@ -119,3 +123,18 @@ def test_validation_failed_lists_every_field_in_the_readers_language() -> None:
 )
 def test_the_api_language_follows_accept_language(header: str | None, language: str) -> None:
     assert accepted_language(header, "en") == language
+
+
+def test_an_enum_in_a_refusal_is_named_by_its_label_inside_the_sentence() -> None:
+    refused = Phrase(
+        UsageRefusal.STAGE_BACKWARDS,
+        {"current": AdoptionStage.IN_PRODUCTION, "target": AdoptionStage.PLANNED},
+    )
+    assert refused.text("nl") == (
+        "U kunt niet van in productie naar gepland: de fasen van het gebruik gaan alleen vooruit."
+    )
+    assert refused.text("en") == (
+        "cannot move from in production to planned: the lifecycle only goes forward"
+    )
+    role = Phrase(AuthRefusal.ASSIGN_FORBIDDEN, {"role": Role.MEMBER_ADMIN})
+    assert role.text("nl") == "U mag de rol lidbeheerder niet toekennen."

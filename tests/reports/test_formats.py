@@ -60,7 +60,7 @@ def members() -> list[MemberReport]:
             fee_run_id=7,
             inhabitants=931_298,
             reference_date=date(2025, 1, 1),
-            population_basis="CBS 1 januari",
+            population_basis="january_first",
             figures_source="CBS StatLine 03759ned",
             rate=Decimal("0.412345"),
             decision_reference="ALV 2025-11 besluit 4",
@@ -74,14 +74,14 @@ def members() -> list[MemberReport]:
                 pool_code="HOST",
                 pool_name="Hosting & beheer",
                 application="zaken",
-                key="inwoners",
+                key="inhabitants",
                 pool_total_cents=1_000_000,
                 share_cents=600_001,
                 run_ids=(11, 12),
                 settlements=(SettlementShare(12, date(2026, 6, 30), 1_234),),
             ),
         ),
-        usage=(UsageFee("zaken", "zaken", Decimal("1520.5"), 76_025),),
+        usage=(UsageFee("zaken", "cases_handled", Decimal("1520.5"), 76_025),),
         account=_account(39_327_677, 0),
         billable_cents=39_327_677,
         billed_cents=39_327_677,
@@ -93,7 +93,7 @@ def members() -> list[MemberReport]:
             fee_run_id=7,
             inhabitants=374_238,
             reference_date=date(2025, 1, 1),
-            population_basis="CBS 1 januari",
+            population_basis="january_first",
             figures_source="CBS StatLine 03759ned",
             rate=Decimal("0.412345"),
             decision_reference="ALV 2025-11 besluit 4",
@@ -107,14 +107,14 @@ def members() -> list[MemberReport]:
                 pool_code="HOST",
                 pool_name="Hosting & beheer",
                 application="zaken",
-                key="inwoners",
+                key="inhabitants",
                 pool_total_cents=1_000_000,
                 share_cents=399_999,
                 run_ids=(11, 12),
                 settlements=(SettlementShare(12, date(2026, 6, 30), -1_234),),
             ),
         ),
-        usage=(UsageFee("zaken", "zaken", Decimal("3"), 150),),
+        usage=(UsageFee("zaken", "cases_handled", Decimal("3"), 150),),
         account=_account(8_955_653, 5),
         billable_cents=8_955_653,
         billed_cents=8_955_600,
@@ -160,9 +160,10 @@ def test_same_report_same_bytes(tmp_path: Path, name: str) -> None:
 
 def _csv(path: Path) -> list[list[str]]:
     raw = path.read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")
+    # A byte order mark: Dutch Excel then reads UTF-8 (Coöperatie, ×) instead of Windows-1252.
+    assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.count(b"\r\n") == raw.count(b"\n")
-    with path.open(encoding="utf-8", newline="") as file:
+    with path.open(encoding="utf-8-sig", newline="") as file:
         return list(csv.reader(file, delimiter=";"))
 
 
@@ -193,14 +194,18 @@ def test_csv_amounts_are_exact_euros(tmp_path: Path, comma: bool, point: str) ->
     assert rows[0][head.index("bedrag")] == f"384016{point}46"
     assert rows[1][head.index("bedrag")] == f"84555{point}05"
 
-    assert files["heffingen"][1][1:] == ["entry_fee", "toetreding 1 maart 2026", f"2500{point}05"]
+    assert files["heffingen"][1][1:] == [
+        "Toetredingsvergoeding",
+        "toetreding 1 maart 2026",
+        f"2500{point}05",
+    ]
     head, *rows = files["kostenverdeling"]
     assert rows[0] == [
         "ams",
         "HOST",
         "Hosting & beheer",
         "zaken",
-        "inwoners",
+        "naar inwoners",
         f"10000{point}00",
         f"6000{point}01",
         "11 12",
@@ -236,8 +241,13 @@ def test_csv_amounts_are_exact_euros(tmp_path: Path, comma: bool, point: str) ->
         (f"-0{point}53", "klopt niet"),
     ]
     assert files["bevindingen"] == [
-        ["code", "lid", "omschrijving"],
-        ["not_yet_invoiced", "utr", "billable 8955653, invoice lines 8955600"],
+        ["bevinding", "lid", "omschrijving"],
+        [
+            "Nog niet gefactureerd",
+            "utr",
+            "Gemeente Utrecht: over het jaar is €\u00a089.556,53 te factureren en staat "
+            "€\u00a089.556,00 op factuurregels; €\u00a00,53 is nog niet gefactureerd.",
+        ],
     ]
 
 
@@ -295,7 +305,7 @@ def test_pdf_cover_members_summary(tmp_path: Path) -> None:
         "(Samenvatting)",
         "(klopt)",
         "(klopt niet)",
-        "(not_yet_invoiced)",
+        "(Nog niet gefactureerd)",
         "Contributie en aandeel in de kostenpools per lid",
     ):
         assert label in text, label
@@ -366,7 +376,10 @@ def test_json_round_trip_exact(tmp_path: Path) -> None:
         {
             "code": "not_yet_invoiced",
             "detail": "billable 8955653, invoice lines 8955600",
+            "left_cents": 8955600,
             "member_code": "utr",
+            "member_name": "Gemeente Utrecht",
+            "right_cents": 8955653,
         }
     ]
     for member in doc["members"]:

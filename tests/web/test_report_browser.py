@@ -58,3 +58,36 @@ async def test_the_auditor_exports_the_demo_year(report_page: Page) -> None:
         await progress.get_by_role("link", name=re.compile(r"\.pdf$")).click()
     download = await download_info.value
     assert download.suggested_filename.endswith(".pdf")
+
+
+async def test_the_files_in_english_show_labels_not_codes(
+    report_page: Page, tmp_path: Path
+) -> None:
+    page = report_page
+    await page.goto("/inloggen?volgende=/rapporten")
+    await page.get_by_role("button", name="Anna Auditor").click()
+    await page.get_by_label("Jaar").fill("2026")
+    await expect(page.get_by_label("Taal van de bestanden")).to_have_value("nl")
+    await page.get_by_label("Taal van de bestanden").select_option("en")
+    await page.get_by_role("button", name="Exporteren").click()
+    progress = page.locator("#voortgang")
+    await expect(progress.get_by_role("status")).to_have_text(
+        re.compile(r"Klaar: (\d+) van \1 leden"), timeout=30_000
+    )
+
+    def rows(section: str) -> list[list[str]]:
+        [path] = (tmp_path / "reports").glob(f"*/*-{section}.csv")
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Dutch Excel
+        return [line.split(";") for line in raw.decode("utf-8-sig").splitlines()]
+
+    head, *contributions = rows("contributie")
+    bases = {row[head.index("grondslag")] for row in contributions}
+    assert bases <= {"1 January of the year", "latest published figure"}
+    assert bases
+    head, *usage = rows("gebruik")
+    metrics = {row[head.index("metriek")] for row in usage}
+    assert metrics
+    assert metrics <= {"Active users", "Cases handled", "Transactions", "Documents"}
+    checks = [row for row in rows("totalen") if row[0] == "controle"]
+    assert {row[3] for row in checks} == {"holds"}

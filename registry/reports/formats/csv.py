@@ -1,8 +1,11 @@
 """The report as CSV files, one per section, for auditors' spreadsheets and scripts.
 
-Semicolon-separated (so a decimal comma needs no quoting), plain UTF-8, a header row
-first in every file. Amounts are exact euros ("1234.56", or "1234,56" with
-`decimal_comma`) without thousands separators, so every tool parses them the same way.
+Semicolon-separated (so a decimal comma needs no quoting, and Dutch Excel, whose list
+separator is ";", splits the columns when the file is opened by a double click), UTF-8 with
+a byte order mark (without it Excel reads the file as Windows-1252 and shows "Coöperatie"
+and "×" garbled), a header row first in every file. Amounts are exact euros ("1234.56",
+or "1234,56" with `decimal_comma`) without thousands separators, so every tool parses
+them the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from registry.kit.language import Language
 from registry.reports.formats.tables import (
     FINDINGS,
     SECTIONS,
@@ -33,10 +37,17 @@ if TYPE_CHECKING:
 
 
 class CsvWriter:
-    def __init__(self, directory: Path, stem: str, decimal_comma: bool = False) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        stem: str,
+        decimal_comma: bool = False,
+        language: Language = "nl",
+    ) -> None:
         self.directory = directory
         self.stem = stem
         self.decimal_comma = decimal_comma
+        self.language = language
         self._files: dict[str, IO[str]] = {}
         self._writers: dict[str, Writer] = {}
         self._header: ReportHeader | None = None
@@ -48,21 +59,21 @@ class CsvWriter:
         self._header = header
         for section in SECTIONS:
             # newline="" lets the csv module write its own \r\n line ends.
-            file = self.path(section).open("w", encoding="utf-8", newline="")
+            file = self.path(section).open("w", encoding="utf-8-sig", newline="")
             self._files[section.key] = file
             writer = csv.writer(file, delimiter=";")
             writer.writerow([column.name for column in section.columns])
             self._writers[section.key] = writer
 
     def member(self, report: MemberReport) -> None:
-        for section, row in member_rows(report):
+        for section, row in member_rows(report, self.language):
             self._write(section, row)
 
     def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
         assert self._header is not None, "begin() first"
-        for row in totals_rows(self._header, totals):
+        for row in totals_rows(self._header, totals, self.language):
             self._write(TOTALS, row)
-        for row in finding_rows(findings):
+        for row in finding_rows(findings, self.language):
             self._write(FINDINGS, row)
         for file in self._files.values():
             file.close()

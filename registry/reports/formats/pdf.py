@@ -23,8 +23,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from registry.kit.language import Language
 from registry.kit.money import format_euro_nl
-from registry.reports.formats.tables import holds_nl, scope_rows, total_items
+from registry.reports.formats.tables import scope_rows, total_items
+from registry.reports.labels import (
+    check_label,
+    finding_sentence,
+    finding_title,
+    holds,
+    value_label,
+)
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
 
 _STYLES = getSampleStyleSheet()
@@ -71,7 +79,8 @@ def _grid(
     """A table with a bold header row; the last `amounts` columns are right-aligned."""
     table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(_GRID)
-    table.setStyle(TableStyle([("ALIGN", (-amounts, 0), (-1, -1), "RIGHT")]))
+    if amounts:  # (-0, 0) would be the first column: every column right-aligned
+        table.setStyle(TableStyle([("ALIGN", (-amounts, 0), (-1, -1), "RIGHT")]))
     return table
 
 
@@ -92,8 +101,9 @@ def _rate_nl(rate: Decimal) -> str:
 
 
 class PdfWriter:
-    def __init__(self, directory: Path, stem: str) -> None:
+    def __init__(self, directory: Path, stem: str, language: Language = "nl") -> None:
         self.path = directory / f"{stem}.pdf"
+        self.language = language
         self._story: list[Flowable] = []
         self._chart: list[tuple[str, int, int]] = []
         self._header: ReportHeader | None = None
@@ -131,7 +141,10 @@ class PdfWriter:
                     [
                         ("Inwoners", _dutch_number(c.inhabitants)),
                         ("Peildatum", c.reference_date.strftime("%d-%m-%Y")),
-                        ("Grondslag", c.population_basis),
+                        (
+                            "Grondslag",
+                            value_label("population_basis", c.population_basis, self.language),
+                        ),
                         ("Bron cijfers", c.figures_source),
                         ("Tarief per inwoner", _rate_nl(c.rate)),
                         ("Besluit", c.decision_reference),
@@ -143,7 +156,14 @@ class PdfWriter:
             )
         if report.charges:
             story.append(Paragraph("Heffingen", _H3))
-            rows = [[ch.kind, ch.basis, format_euro_nl(ch.amount_cents)] for ch in report.charges]
+            rows = [
+                [
+                    value_label("charge", ch.kind, self.language),
+                    Paragraph(escape(ch.basis), _SMALL),
+                    format_euro_nl(ch.amount_cents),
+                ]
+                for ch in report.charges
+            ]
             story.append(_grid(["Soort", "Grondslag", "Bedrag"], rows))
         if report.pools:
             story.append(Paragraph("Kostenverdeling", _H3))
@@ -151,7 +171,7 @@ class PdfWriter:
                 [
                     f"{p.pool_code} {p.pool_name}",
                     p.application or "",
-                    p.key,
+                    value_label("key", p.key, self.language),
                     format_euro_nl(p.pool_total_cents),
                     format_euro_nl(p.share_cents),
                 ]
@@ -174,7 +194,12 @@ class PdfWriter:
         if report.usage:
             story.append(Paragraph("Gebruik", _H3))
             rows = [
-                [u.application, u.metric, _dutch_number(u.quantity), format_euro_nl(u.amount_cents)]
+                [
+                    u.application,
+                    value_label("metric", u.metric, self.language),
+                    _dutch_number(u.quantity),
+                    format_euro_nl(u.amount_cents),
+                ]
                 for u in report.usage
             ]
             story.append(_grid(["Applicatie", "Metriek", "Hoeveelheid", "Bedrag"], rows, 2))
@@ -217,10 +242,10 @@ class PdfWriter:
         story.append(Paragraph("Controles", _H3))
         rows = [
             [
-                Paragraph(check.label, _SMALL),
+                Paragraph(escape(check_label(check, self.language)), _SMALL),
                 format_euro_nl(check.left_cents),
                 format_euro_nl(check.right_cents),
-                holds_nl(check),
+                holds(check, self.language),
             ]
             for check in checks(totals, header.scope)
         ]
@@ -228,17 +253,18 @@ class PdfWriter:
         story.append(_grid(["Controle", "Links", "Rechts", "Uitkomst"], rows, 3, widths))
         story.append(Paragraph("Bevindingen", _H3))
         if findings:
-            # "≠" is not in the PDF's standard fonts (WinAnsi).
+            # Every cell a Paragraph, so a long text wraps inside its column instead of
+            # running over the next one.
             rows = [
                 [
-                    f.code,
-                    f.member_code or "",
-                    Paragraph(escape(f.detail.replace("≠", "!=")), _SMALL),
+                    Paragraph(escape(finding_title(f, self.language)), _SMALL),
+                    Paragraph(escape(f.member_code or ""), _SMALL),
+                    Paragraph(escape(finding_sentence(f, self.language)), _SMALL),
                 ]
                 for f in findings
             ]
-            widths = [40 * mm, 25 * mm, _WIDTH - 65 * mm]
-            story.append(_grid(["Code", "Lid", "Omschrijving"], rows, 0, widths))
+            widths = [38 * mm, 22 * mm, _WIDTH - 60 * mm]
+            story.append(_grid(["Bevinding", "Lid", "Omschrijving"], rows, 0, widths))
         else:
             story.append(Paragraph("Geen bevindingen.", _BODY))
         if self._chart:

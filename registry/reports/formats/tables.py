@@ -14,7 +14,15 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from registry.reports.model import Check, Finding, MemberReport, ReportHeader, Totals, checks
+from registry.kit.language import Language
+from registry.reports.labels import (
+    check_label,
+    finding_sentence,
+    finding_title,
+    holds,
+    value_label,
+)
+from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
 
 
 class Kind(Enum):
@@ -132,15 +140,16 @@ TOTALS = Section(
 FINDINGS = Section(
     "bevindingen",
     "Bevindingen",
-    _columns(("code", _TEXT), ("lid", _TEXT), ("omschrijving", _TEXT)),
+    _columns(("bevinding", _TEXT), ("lid", _TEXT), ("omschrijving", _TEXT)),
 )
 
 MEMBER_SECTIONS = (CONTRIBUTION, CHARGES, POOLS, SETTLEMENTS, USAGE, ACCOUNT)
 SECTIONS = (*MEMBER_SECTIONS, TOTALS, FINDINGS)
 
 
-def member_rows(member: MemberReport) -> Iterator[tuple[Section, Row]]:
-    """A member's rows, section by section, in the order of `MEMBER_SECTIONS`."""
+def member_rows(member: MemberReport, language: Language = "nl") -> Iterator[tuple[Section, Row]]:
+    """A member's rows, section by section, in the order of `MEMBER_SECTIONS`; enum values
+    (population basis, key, metric, kind of charge) as their labels in `language`."""
     c = member.contribution
     if c is not None:
         yield (
@@ -151,7 +160,7 @@ def member_rows(member: MemberReport) -> Iterator[tuple[Section, Row]]:
                 c.fee_run_id,
                 c.inhabitants,
                 c.reference_date,
-                c.population_basis,
+                value_label("population_basis", c.population_basis, language),
                 c.figures_source,
                 c.rate,
                 c.decision_reference,
@@ -161,7 +170,8 @@ def member_rows(member: MemberReport) -> Iterator[tuple[Section, Row]]:
             ),
         )
     for charge in member.charges:
-        yield CHARGES, (member.code, charge.kind, charge.basis, charge.amount_cents)
+        kind = value_label("charge", charge.kind, language)
+        yield CHARGES, (member.code, kind, charge.basis, charge.amount_cents)
     for pool in member.pools:
         runs = " ".join(str(run_id) for run_id in pool.run_ids)
         yield (
@@ -171,7 +181,7 @@ def member_rows(member: MemberReport) -> Iterator[tuple[Section, Row]]:
                 pool.pool_code,
                 pool.pool_name,
                 pool.application,
-                pool.key,
+                value_label("key", pool.key, language),
                 pool.pool_total_cents,
                 pool.share_cents,
                 runs,
@@ -181,7 +191,8 @@ def member_rows(member: MemberReport) -> Iterator[tuple[Section, Row]]:
         for s in pool.settlements:
             yield SETTLEMENTS, (member.code, pool.pool_code, s.run_id, s.booked_on, s.amount_cents)
     for fee in member.usage:
-        yield USAGE, (member.code, fee.application, fee.metric, fee.quantity, fee.amount_cents)
+        metric = value_label("metric", fee.metric, language)
+        yield USAGE, (member.code, fee.application, metric, fee.quantity, fee.amount_cents)
     a = member.account
     yield (
         ACCOUNT,
@@ -240,7 +251,7 @@ def total_items(totals: Totals) -> Iterator[tuple[str, int]]:
         yield label, value
 
 
-def totals_rows(header: ReportHeader, totals: Totals) -> Iterator[Row]:
+def totals_rows(header: ReportHeader, totals: Totals, language: Language = "nl") -> Iterator[Row]:
     """The totals file: scope first, then the totals, the pools, and the checks with the
     difference of their two sides as the amount."""
     for label, value in scope_rows(header):
@@ -250,16 +261,15 @@ def totals_rows(header: ReportHeader, totals: Totals) -> Iterator[Row]:
     for code in sorted(totals.pool_totals_cents):
         yield "kostenpool", code, totals.pool_totals_cents[code], None
     for check in checks(totals, header.scope):
-        yield "controle", check.label, check.left_cents - check.right_cents, holds_nl(check)
+        difference = check.left_cents - check.right_cents
+        yield "controle", check_label(check, language), difference, holds(check, language)
 
 
-def finding_rows(findings: list[Finding]) -> Iterator[Row]:
+def finding_rows(findings: list[Finding], language: Language = "nl") -> Iterator[Row]:
+    """Each finding as what it is about, the member, and a sentence with the amounts."""
     for finding in findings:
-        yield finding.code, finding.member_code, finding.detail
-
-
-def holds_nl(check: Check) -> str:
-    return "klopt" if check.holds else "klopt niet"
+        title = finding_title(finding, language)
+        yield title, finding.member_code, finding_sentence(finding, language)
 
 
 def euro_text(cents: int, decimal_comma: bool = False) -> str:

@@ -15,6 +15,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from registry.kit.language import Language
 from registry.reports.formats.tables import (
     FINDINGS,
     SECTIONS,
@@ -31,12 +32,20 @@ from registry.reports.formats.tables import (
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
 
 _WIDTHS = {Kind.TEXT: 18, Kind.INT: 12, Kind.DATE: 12, Kind.DECIMAL: 14, Kind.EURO: 15}
-_WIDE = {"naam": 36, "poolnaam": 30, "omschrijving": 70, "post": 58, "grondslag": 30}
+_WIDE = {
+    "naam": 36,
+    "poolnaam": 30,
+    "omschrijving": 90,
+    "bevinding": 30,
+    "post": 58,
+    "grondslag": 30,
+}
 
 
 class XlsxWriter:
-    def __init__(self, directory: Path, stem: str) -> None:
+    def __init__(self, directory: Path, stem: str, language: Language = "nl") -> None:
         self.path = directory / f"{stem}.xlsx"
+        self.language = language
         self._sheets: dict[str, Worksheet] = {}
         self._rows: dict[str, int] = {}
         self._header: ReportHeader | None = None
@@ -77,15 +86,19 @@ class XlsxWriter:
             self._rows[section.key] = 1
 
     def member(self, report: MemberReport) -> None:
-        for section, row in member_rows(report):
+        for section, row in member_rows(report, self.language):
             self._write(section, row)
 
     def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
         assert self._header is not None, "begin() first"
-        for row in totals_rows(self._header, totals):
+        for row in totals_rows(self._header, totals, self.language):
             self._write(TOTALS, row)
-        for row in finding_rows(findings):
+        for row in finding_rows(findings, self.language):
             self._write(FINDINGS, row)
+        # A filter on every header row, over all the rows written (at least the header).
+        for section in SECTIONS:
+            last_row = max(self._rows[section.key] - 1, 0)
+            self._sheets[section.key].autofilter(0, 0, last_row, len(section.columns) - 1)
         self._book.close()
         return [self.path]
 

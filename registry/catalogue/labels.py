@@ -1,0 +1,33 @@
+"""Dutch and English labels of the catalogue enums."""
+
+from __future__ import annotations
+
+from registry.catalogue.models import ApplicationStatus, BusinessCaseDecision, JoinStage
+from registry.kit.labels import Label, labels
+
+APPLICATION_STATUS = labels(
+    ApplicationStatus,
+    {
+        ApplicationStatus.IDEA: Label("Idee", "Idea"),
+        ApplicationStatus.EXPLORATION: Label("Verkenning", "Exploration"),
+        ApplicationStatus.BUILD: Label("Bouw", "Build"),
+        ApplicationStatus.ACCEPTANCE: Label("Acceptatie", "Acceptance"),
+        ApplicationStatus.PRODUCTION: Label("Productie", "Production"),
+        ApplicationStatus.RETIRED: Label("Uitgefaseerd", "Retired"),
+    },
+)
+JOIN_STAGE = labels(
+    JoinStage,
+    {
+        JoinStage.IDEA: Label("Idee", "Idea"),
+        JoinStage.DEVELOPMENT: Label("Ontwikkeling", "Development"),
+        JoinStage.COMPLETE_PACKAGE: Label("Compleet pakket", "Complete package"),
+    },
+)
+BUSINESS_CASE_DECISION = labels(
+    BusinessCaseDecision,
+    {
+        BusinessCaseDecision.POSITIVE: Label("Positief", "Positive"),
+        BusinessCaseDecision.NEGATIVE: Label("Negatief", "Negative"),
+    },
+)

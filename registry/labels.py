@@ -1,0 +1,16 @@
+"""Every domain's labels in one place, for the pages and the exports (see `kit/labels.py`)."""
+
+from __future__ import annotations
+
+from registry.auth import labels as auth
+from registry.billing import labels as billing
+from registry.catalogue import labels as catalogue
+from registry.costs import labels as costs
+from registry.fees import labels as fees
+from registry.members import labels as members
+from registry.reports import job_labels
+from registry.reports import labels as reports
+from registry.usage import labels as usage
+
+DOMAINS = (auth, billing, catalogue, costs, fees, members, reports, job_labels, usage)
+"""Imported for their declarations; `registry.kit.labels.label` then knows every enum."""

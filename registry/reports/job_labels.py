@@ -1,0 +1,15 @@
+"""Dutch and English labels of an export's status."""
+
+from __future__ import annotations
+
+from registry.kit.labels import Label, labels
+from registry.reports.jobs import JobStatus
+
+JOB_STATUS = labels(
+    JobStatus,
+    {
+        JobStatus.RUNNING: Label("Bezig", "Running"),
+        JobStatus.DONE: Label("Klaar", "Done"),
+        JobStatus.FAILED: Label("Mislukt", "Failed"),
+    },
+)

@@ -1,0 +1,183 @@
+"""Every main page at desktop (1280 px) and phone (375 px) width in headless Chromium.
+
+At both widths the page itself never scrolls sideways (a wide table scrolls inside its own
+labelled box), every amount and figure in a table stays on one line, and a screenshot is
+kept in var/screenshots/. At phone width axe-core finds no accessibility violation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+
+import registry.labels  # noqa: F401  (declares every domain's labels)
+from registry.kit.labels import labelled
+from registry.settings import PROJECT_ROOT
+from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.pages import dev_settings
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1280, 375)
+
+# The cells whose text must never wrap: amounts, counts, rates, days.
+FIGURES = (
+    ".utrecht-table__cell--numeric-data, .utrecht-table__cell--numeric-column,"
+    " .utrecht-table__header-cell--numeric-column, .amount"
+)
+
+# For every cell: how many distinct lines its figure occupies (tops of its line boxes).
+LINES_PER_CELL = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((cell) => cell.textContent.trim() !== "")
+  .map((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    // A breakdown under the figure (a sum of municipalities) is a note of its own.
+    const note = cell.querySelector(".figure-breakdown");
+    if (note) range.setEndBefore(note);
+    const tops = new Set([...range.getClientRects()]
+      .filter((r) => r.width > 0 && r.height > 0)
+      .map((r) => Math.round(r.top)));
+    const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
+    return {
+      text: cell.textContent.trim(),
+      lines: tops.size,
+      height: range.getBoundingClientRect().height,
+      lineHeight: lineHeight,
+    };
+  })"""
+
+
+async def _first_link(page: Page, path: str, pattern: str) -> str:
+    await page.goto(path)
+    href = await page.locator("main a[href]").evaluate_all(
+        "(links, pattern) => links.map((a) => a.getAttribute('href'))"
+        ".filter((h) => new RegExp(pattern).test(h))",
+        pattern,
+    )
+    assert href, f"no link matching {pattern} on {path}"
+    return str(href[0])
+
+
+@pytest.fixture
+async def directie_page(
+    start_server: StartServer, page_on: PageOn, members_db_url: str, tmp_path: Path
+) -> Page:
+    page = await page_on(start_server(dev_settings(members_db_url, reports_dir=tmp_path)))
+    await page.goto("/inloggen?volgende=/mijn")
+    await page.get_by_role("button", name="Dirk Directie").click()
+    await expect(page).to_have_url(re.compile(r"/mijn$"))
+    return page
+
+
+async def _pages(page: Page) -> dict[str, str]:
+    return {
+        "catalogus": "/",
+        "applicatie": await _first_link(page, "/", r"^/applicaties/"),
+        "leden": "/leden",
+        "lid": "/leden/woerden",
+        "gebruik": "/leden/woerden/gebruik",
+        "kosten-lid": "/leden/woerden/kosten",
+        "kostenpotten": "/kostenpotten",
+        "kostenpot": "/kostenpotten/zaakafhandeling-bouw",
+        "contributie": "/contributie",
+        "contributiejaar": await _first_link(page, "/contributie", r"^/contributie/\d{4}$"),
+        "facturen": "/facturen?status=paid",
+        "facturen-lid": "/leden/woerden/facturen",
+        "factuur": await _first_link(page, "/leden/woerden/facturen", r"^/facturen/\d+$"),
+        "rapporten": "/rapporten",
+    }
+
+
+def _internal_codes() -> set[str]:
+    """Enum values that read as codes ("own_staff", "latest_published") and never as words."""
+    return {
+        member.value
+        for enum in labelled()
+        for member in enum
+        if isinstance(member.value, str) and "_" in member.value
+    }
+
+
+async def test_every_page_fits_and_keeps_figures_on_one_line(directie_page: Page) -> None:
+    page = directie_page
+    pages = await _pages(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    codes = _internal_codes()
+    assert {"own_staff", "latest_published", "cases_handled", "bank_transfer"} <= codes
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    checked_cells = footers = 0
+    for width in WIDTHS:
+        await page.set_viewport_size({"width": width, "height": 900})
+        for name, path in pages.items():
+            response = await page.goto(path)
+            assert response is not None, (name, path)
+            assert response.status == 200, (name, path)
+            await page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+            scroll_width, inner_width = await page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            assert scroll_width <= inner_width, f"{path} scrolls sideways at {width} px"
+            cells = await page.evaluate(LINES_PER_CELL, FIGURES)
+            wrapped = [
+                cell
+                for cell in cells
+                if cell["lines"] != 1 or cell["height"] > 1.5 * cell["lineHeight"]
+            ]
+            assert not wrapped, f"{path} at {width} px wraps {wrapped}"
+            checked_cells += len(cells)
+            totals = await page.eval_on_selector_all(
+                "tfoot th, tfoot td", "(cells) => cells.map((c) => getComputedStyle(c).fontWeight)"
+            )
+            assert all(int(weight) >= 700 for weight in totals), f"{path}: totals not bold"
+            footers += len(totals)
+            text = await page.locator("main").inner_text()
+            shown = sorted(code for code in codes if code in text)
+            assert shown == [], f"{path} shows internal codes"
+    assert checked_cells > 100  # the demo's tables are really there
+    assert footers > 0  # and their totals rows
+    assert missing == []  # the favicon too
+
+
+async def test_the_invoice_number_date_and_total_stay_whole_on_a_phone(
+    directie_page: Page,
+) -> None:
+    page = directie_page
+    await page.set_viewport_size({"width": 375, "height": 800})
+    await page.goto("/facturen?status=paid")
+    number = page.locator("main table tbody th a").first
+    await expect(number).to_have_text(re.compile(r"^\d{4}-\d{6}$"))
+    box = await number.bounding_box()
+    line = await number.evaluate("(a) => parseFloat(getComputedStyle(a).lineHeight)")
+    assert box is not None
+    assert box["height"] <= 1.5 * line
+    region = page.get_by_role("region", name="Uitgegeven facturen")
+    await expect(region).to_have_attribute("tabindex", "0")
+    overflow = await region.evaluate("(r) => r.scrollWidth > r.clientWidth")
+    assert overflow, "the table should scroll inside its own box at 375 px"
+
+
+async def test_axe_finds_no_violation_at_phone_width(directie_page: Page) -> None:
+    page = directie_page
+    pages = await _pages(page)
+    axe = AXE.read_text(encoding="utf-8")
+    await page.set_viewport_size({"width": 375, "height": 800})
+    found: dict[str, list[str]] = {}
+    for path in pages.values():
+        await page.goto(path)
+        # Evaluated through the DevTools protocol: the page's Content-Security-Policy, which
+        # refuses inline scripts, does not apply to it.
+        await page.evaluate(axe)
+        violations = await page.evaluate(
+            "async () => (await axe.run(document)).violations"
+            ".map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))"
+        )
+        if violations:
+            found[path] = violations
+    assert found == {}
