@@ -35,7 +35,7 @@ from registry.billing.stripe_gateway import payment_gateway
 from registry.costs import repository as costs_repository
 from registry.costs.errors import CostsRefusal
 from registry.costs.models import AllocationRun
-from registry.costs.service import run_pool
+from registry.costs.runs import run_pool
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import load_demo
 from registry.fees.service import FeeRunPreview, preview_fee_run, run_fees
@@ -43,9 +43,10 @@ from registry.graphql.schema import schema_sdl
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, Language, ValidationFailed
 from registry.kit.money import to_euro
+from registry.members.figures import CBS_SOURCE, import_population
+from registry.members.merger import MergerInput
 from registry.members.models import FigureStatus
 from registry.members.population import parse_cbs_file, source_label
-from registry.members.service import CBS_SOURCE, MergerInput, import_population
 from registry.reports.export import FORMATS, Export, export
 from registry.settings import PROJECT_ROOT, get_settings
 

@@ -17,7 +17,7 @@ from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
 from registry.graphql.permissions import policy
 from registry.members import repository as members
-from registry.usage import service as usage
+from registry.usage import adoptions as usage
 
 if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember

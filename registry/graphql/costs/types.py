@@ -10,7 +10,7 @@ import strawberry
 from registry.costs import models
 from registry.costs.models import CostCategory, PoolKind, RunKind
 from registry.costs.reading import MemberShare
-from registry.costs.service import RunPreview
+from registry.costs.runs import RunPreview
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money

@@ -13,9 +13,9 @@ from registry.fees import repository as fee_repository
 from registry.fees.contribution import Contribution, Difference, differences
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import FeeRunPreview as DomainPreview
+from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
-from registry.graphql.members.types import Decision, PopulationFigure, decision_of
 from registry.graphql.money import Money
 from registry.kit.money import Cents
 from registry.members.models import FigureStatus

@@ -10,12 +10,13 @@ import strawberry
 from registry import mergers
 from registry.auth.policy import Permission
 from registry.fees import service as fees
+from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
-from registry.graphql.members.types import Decision, Member, Membership, Municipality
+from registry.graphql.members.types import Member, Membership, Municipality
 from registry.graphql.permissions import policy
 from registry.kit.errors import DomainError, ValidationFailed
-from registry.members import service
+from registry.members import decisions, memberships, merger, registration
 from registry.members.errors import GOVERNMENT_TYPES, MembersRefusal
 from registry.members.models import DecisionBody
 
@@ -111,8 +112,8 @@ def _membership_id(value: strawberry.ID) -> int:
     return int(value)
 
 
-def _signatories(items: list[SignatoryInput]) -> list[service.SignatoryInput]:
-    return [service.SignatoryInput(s.name, s.oin) for s in items]
+def _signatories(items: list[SignatoryInput]) -> list[memberships.SignatoryInput]:
+    return [memberships.SignatoryInput(s.name, s.oin) for s in items]
 
 
 @strawberry.type
@@ -122,7 +123,7 @@ class MembersMutation:
         description="Record a decision of the ALV, RvC or directie.",
     )
     async def decision_record(self, info: Info, input: DecisionInput) -> DecisionPayload:
-        data = service.DecisionInput(
+        data = decisions.DecisionInput(
             input.body.value,
             input.decided_on,
             input.reference,
@@ -132,7 +133,7 @@ class MembersMutation:
         )
         try:
             async with info.context.transaction() as session:
-                decision = await service.record_decision(session, info.context.actor, data)
+                decision = await decisions.record_decision(session, info.context.actor, data)
         except DomainError as error:
             return DecisionPayload(errors=field_errors(error))
         return DecisionPayload(decision=Decision.of(decision))
@@ -142,7 +143,7 @@ class MembersMutation:
         description="Register a government body and its application for membership.",
     )
     async def member_apply(self, info: Info, input: MemberApplyInput) -> MembershipPayload:
-        member = service.MemberInput(
+        member = registration.MemberInput(
             input.code,
             input.name,
             input.type,
@@ -152,7 +153,7 @@ class MembersMutation:
         )
         try:
             async with info.context.transaction() as session:
-                membership = await service.register_applicant(
+                membership = await memberships.register_applicant(
                     session,
                     info.context.actor,
                     member,
@@ -176,7 +177,7 @@ class MembersMutation:
     ) -> MembershipPayload:
         try:
             async with info.context.transaction() as session:
-                membership = await service.apply_for_membership(
+                membership = await memberships.apply_for_membership(
                     session,
                     info.context.actor,
                     member_code,
@@ -196,7 +197,7 @@ class MembersMutation:
     ) -> MembershipPayload:
         try:
             async with info.context.transaction() as session:
-                membership = await service.decide_approval(
+                membership = await memberships.decide_approval(
                     session, info.context.actor, _membership_id(membership_id), decision, approved
                 )
         except DomainError as error:
@@ -209,7 +210,7 @@ class MembersMutation:
     )
     async def member_admit(self, info: Info, input: AdmissionInput) -> MembershipPayload:
         try:
-            data = service.AdmissionInput(
+            data = memberships.AdmissionInput(
                 _membership_id(input.membership_id),
                 input.start_date,
                 input.agreement_reference,
@@ -218,7 +219,7 @@ class MembersMutation:
                 input.entry_fee_decision,
             )
             async with info.context.transaction() as session:
-                membership = await service.admit(session, info.context.actor, data)
+                membership = await memberships.admit(session, info.context.actor, data)
         except DomainError as error:
             return MembershipPayload(errors=field_errors(error))
         return MembershipPayload(membership=Membership.of(membership))
@@ -246,7 +247,7 @@ class MembersMutation:
         description="Merge municipalities into a successor and move their members' place.",
     )
     async def municipality_merge(self, info: Info, input: MergerInput) -> MergerPayload:
-        data = service.MergerInput(
+        data = merger.MergerInput(
             input.effective_date,
             input.successor_code,
             input.successor_name,

@@ -17,23 +17,24 @@ from registry.costs.reading import (
     shares_of_member,
     totals_per_pool_and_year,
 )
+from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.money import Money
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection
 from registry.kit.clock import today
 from registry.members import models
+from registry.members.figures import as_figures, figures_of
 from registry.members.membership import MembershipStatus, status_on
+from registry.members.memberships import exit_charge_of, membership_dates
 from registry.members.models import (
     ApprovalOutcome,
-    DecisionBody,
     EndReason,
-    FigureStatus,
     MemberType,
 )
-from registry.members.population import Figure, inhabitants_on
-from registry.members.service import as_figures, exit_charge_of, figures_of, membership_dates
-from registry.usage import service as usage
+from registry.members.population import inhabitants_on
+from registry.usage import adoptions as usage
+from registry.usage import records as usage_records
 from registry.usage.rules import parse_period
 
 if TYPE_CHECKING:
@@ -43,28 +44,6 @@ if TYPE_CHECKING:
     from registry.graphql.usage.types import Adoption, UsageRecord
 
 strawberry.enum(MemberType, name="MemberType")
-strawberry.enum(FigureStatus, name="FigureStatus")
-
-
-@strawberry.type(description="Inhabitants of a municipality on a reference date (1 January).")
-class PopulationFigure:
-    cbs_code: str
-    municipality: str
-    reference_date: date
-    count: int
-    source: str
-    status: FigureStatus
-
-    @classmethod
-    def of(cls, f: Figure) -> PopulationFigure:
-        return cls(
-            cbs_code=f.cbs_code,
-            municipality=f.municipality,
-            reference_date=f.reference_date,
-            count=f.count,
-            source=f.source,
-            status=FigureStatus(f.status),
-        )
 
 
 @strawberry.type(
@@ -203,7 +182,7 @@ class Member:
         from registry.graphql.usage.types import UsageRecord
 
         async with info.context.db() as session:
-            rows = await usage.usage_of(
+            rows = await usage_records.usage_of(
                 session,
                 info.context.actor,
                 self.id,
@@ -295,38 +274,9 @@ class ApiToken:
         )
 
 
-strawberry.enum(DecisionBody, name="DecisionBody")
 strawberry.enum(ApprovalOutcome, name="ApprovalOutcome")
 strawberry.enum(EndReason, name="EndReason")
 strawberry.enum(MembershipStatus, name="MembershipStatus")
-
-
-@strawberry.type(description="A decision of the ALV, the RvC or the directie (besluit).")
-class Decision:
-    reference: str
-    body: DecisionBody
-    decided_on: date
-    subject: str
-    text: str | None
-    document_url: str | None
-
-    @classmethod
-    def of(cls, d: models.Decision) -> Decision:
-        return cls(
-            reference=d.reference,
-            body=DecisionBody(d.body),
-            decided_on=d.decided_on,
-            subject=d.subject,
-            text=d.text,
-            document_url=d.document_url,
-        )
-
-
-async def decision_of(info: Info, decision_id: int | None) -> Decision | None:
-    if decision_id is None:
-        return None
-    found = await info.context.loaders.decision_by_id.load(decision_id)
-    return Decision.of(found) if found else None
 
 
 @strawberry.type(description="A partner that signed for a partnership (jointly liable).")

@@ -27,7 +27,8 @@ from registry.graphql.usage.types import (
 )
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
-from registry.usage import service
+from registry.usage import adoptions, tariffs
+from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage
 
@@ -65,9 +66,10 @@ class BusinessCaseInput:
     risks: str = ""
 
 
-def _usage(member: str, records: list[UsageInput]) -> list[service.UsageInput]:
+def _usage(member: str, records: list[UsageInput]) -> list[usage_records.UsageInput]:
     return [
-        service.UsageInput(member, r.application, r.period, r.metric, r.quantity) for r in records
+        usage_records.UsageInput(member, r.application, r.period, r.metric, r.quantity)
+        for r in records
     ]
 
 
@@ -78,7 +80,7 @@ class UsageMutation:
         description="Adopt an application for a member: usage right and community included.",
     )
     async def adoption_create(self, info: Info, input: AdoptionInput) -> AdoptionPayload:
-        data = service.AdoptionInput(
+        data = adoptions.AdoptionInput(
             input.member,
             input.application,
             input.acquisition_on,
@@ -89,8 +91,8 @@ class UsageMutation:
         )
         try:
             async with info.context.transaction() as session:
-                adoption = await service.adopt(session, info.context.actor, data, today())
-                right = await service.right_view(session, adoption.id)
+                adoption = await adoptions.adopt(session, info.context.actor, data, today())
+                right = await adoptions.right_view(session, adoption.id)
         except DomainError as error:
             return AdoptionPayload(errors=field_errors(error))
         return AdoptionPayload(
@@ -109,11 +111,11 @@ class UsageMutation:
             if number is None:
                 raise ValidationFailed.single("id", UsageRefusal.INVALID_ADOPTION_ID)
             async with info.context.transaction() as session:
-                adoption = await service.advance(
+                adoption = await adoptions.advance(
                     session, info.context.actor, number, stage, on, today(), member=member
                 )
-                right = await service.right_view(session, adoption.id)
-                slug = await service.application_slug(session, adoption.application_id)
+                right = await adoptions.right_view(session, adoption.id)
+                slug = await adoptions.application_slug(session, adoption.application_id)
         except DomainError as error:
             return AdoptionPayload(errors=field_errors(error))
         return AdoptionPayload(adoption=Adoption.of(adoption, member, slug, right))
@@ -150,7 +152,7 @@ class UsageMutation:
     ) -> TariffPayload:
         try:
             async with info.context.transaction() as session:
-                tariff = await service.set_tariff(
+                tariff = await tariffs.set_tariff(
                     session,
                     info.context.actor,
                     application,
@@ -256,7 +258,7 @@ class UsageMutation:
 async def _record(info: Info, member: str, records: list[UsageInput]) -> UsagePayload:
     try:
         async with info.context.transaction() as session:
-            result = await service.record_usage(
+            result = await usage_records.record_usage(
                 session, info.context.actor, _usage(member, records)
             )
     except DomainError as error:
