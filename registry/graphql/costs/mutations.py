@@ -28,6 +28,7 @@ from registry.graphql.costs.types import (
     PoolParticipantPayload,
 )
 from registry.graphql.errors import field_errors
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
@@ -119,12 +120,12 @@ class CostsMutation:
             input.description,
             input.document_reference,
         )
-        try:
-            async with info.context.transaction() as session:
-                entry = await cost_pools.add_entry(session, info.context.actor, pool, data)
-        except DomainError as error:
-            return CostEntryPayload(errors=field_errors(error))
-        return CostEntryPayload(entry=CostEntry.of(entry))
+        return await mutate(
+            info,
+            CostEntryPayload,
+            lambda session: cost_pools.add_entry(session, info.context.actor, pool, data),
+            lambda entry: CostEntryPayload(entry=CostEntry.of(entry)),
+        )
 
     @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
     async def pool_participant_add(
@@ -135,14 +136,14 @@ class CostsMutation:
         joined_on: date,
         percentage: Decimal | None = None,
     ) -> PoolParticipantPayload:
-        try:
-            async with info.context.transaction() as session:
-                added = await cost_pools.add_participant(
-                    session, info.context.actor, pool, member, joined_on, percentage
-                )
-        except DomainError as error:
-            return PoolParticipantPayload(errors=field_errors(error))
-        return PoolParticipantPayload(participant=_participant(member, added))
+        return await mutate(
+            info,
+            PoolParticipantPayload,
+            lambda session: cost_pools.add_participant(
+                session, info.context.actor, pool, member, joined_on, percentage
+            ),
+            lambda added: PoolParticipantPayload(participant=_participant(member, added)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -156,19 +157,19 @@ class CostsMutation:
         percentage: Decimal | None = None,
         left_on: date | None = None,
     ) -> PoolParticipantPayload:
-        try:
-            async with info.context.transaction() as session:
-                changed = await cost_pools.change_participant(
-                    session,
-                    info.context.actor,
-                    pool,
-                    member,
-                    percentage=percentage,
-                    left_on=left_on,
-                )
-        except DomainError as error:
-            return PoolParticipantPayload(errors=field_errors(error))
-        return PoolParticipantPayload(participant=_participant(member, changed))
+        return await mutate(
+            info,
+            PoolParticipantPayload,
+            lambda session: cost_pools.change_participant(
+                session,
+                info.context.actor,
+                pool,
+                member,
+                percentage=percentage,
+                left_on=left_on,
+            ),
+            lambda changed: PoolParticipantPayload(participant=_participant(member, changed)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),

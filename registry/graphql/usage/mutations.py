@@ -12,6 +12,7 @@ from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.graphql.usage.types import (
@@ -150,23 +151,23 @@ class UsageMutation:
         valid_from: str,
         decision: str,
     ) -> TariffPayload:
-        try:
-            async with info.context.transaction() as session:
-                tariff = await tariffs.set_tariff(
-                    session,
-                    info.context.actor,
-                    application,
-                    metric,
-                    str(price),
-                    valid_from,
-                    decision,
+        return await mutate(
+            info,
+            TariffPayload,
+            lambda session: tariffs.set_tariff(
+                session,
+                info.context.actor,
+                application,
+                metric,
+                str(price),
+                valid_from,
+                decision,
+            ),
+            lambda tariff: TariffPayload(
+                tariff=UsageTariff(
+                    metric=tariff.metric, price=tariff.price, valid_from=month(tariff.valid_from)
                 )
-        except DomainError as error:
-            return TariffPayload(errors=field_errors(error))
-        return TariffPayload(
-            tariff=UsageTariff(
-                metric=tariff.metric, price=tariff.price, valid_from=month(tariff.valid_from)
-            )
+            ),
         )
 
     @strawberry.mutation(extensions=policy(Permission.CATALOGUE_MANAGE))
@@ -185,14 +186,14 @@ class UsageMutation:
             str(input.expected_usage_fees),
             input.risks,
         )
-        try:
-            async with info.context.transaction() as session:
-                case = await catalogue.create_business_case(
-                    session, info.context.actor, application, data
-                )
-        except DomainError as error:
-            return BusinessCasePayload(errors=field_errors(error))
-        return BusinessCasePayload(business_case=BusinessCase.of(case))
+        return await mutate(
+            info,
+            BusinessCasePayload,
+            lambda session: catalogue.create_business_case(
+                session, info.context.actor, application, data
+            ),
+            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -208,21 +209,21 @@ class UsageMutation:
         decided_on: date,
         reference: str | None = None,
     ) -> BusinessCasePayload:
-        try:
-            async with info.context.transaction() as session:
-                case = await catalogue.decide_business_case(
-                    session,
-                    info.context.actor,
-                    application,
-                    title,
-                    decision,
-                    decided_by,
-                    decided_on,
-                    reference,
-                )
-        except DomainError as error:
-            return BusinessCasePayload(errors=field_errors(error))
-        return BusinessCasePayload(business_case=BusinessCase.of(case))
+        return await mutate(
+            info,
+            BusinessCasePayload,
+            lambda session: catalogue.decide_business_case(
+                session,
+                info.context.actor,
+                application,
+                title,
+                decision,
+                decided_by,
+                decided_on,
+                reference,
+            ),
+            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -231,14 +232,14 @@ class UsageMutation:
     async def community_join(
         self, info: Info, application: str, member: str, stage: JoinStage, joined_on: date
     ) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await catalogue.join_community(
-                    session, info.context.actor, application, member, stage, joined_on
-                )
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await mutate(
+            info,
+            CommunityPayload,
+            lambda session: catalogue.join_community(
+                session, info.context.actor, application, member, stage, joined_on
+            ),
+            lambda _: CommunityPayload(ok=True),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -247,22 +248,24 @@ class UsageMutation:
     async def community_equal_say_set(
         self, info: Info, application: str, equal: bool
     ) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await catalogue.set_equal_say(session, info.context.actor, application, equal)
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await mutate(
+            info,
+            CommunityPayload,
+            lambda session: catalogue.set_equal_say(
+                session, info.context.actor, application, equal
+            ),
+            lambda _: CommunityPayload(ok=True),
+        )
 
 
 async def _record(info: Info, member: str, records: list[UsageInput]) -> UsagePayload:
-    try:
-        async with info.context.transaction() as session:
-            result = await usage_records.record_usage(
-                session, info.context.actor, _usage(member, records)
-            )
-    except DomainError as error:
-        return UsagePayload(errors=field_errors(error))
-    return UsagePayload(
-        created=result.created, replaced=result.replaced, unchanged=result.unchanged
+    return await mutate(
+        info,
+        UsagePayload,
+        lambda session: usage_records.record_usage(
+            session, info.context.actor, _usage(member, records)
+        ),
+        lambda result: UsagePayload(
+            created=result.created, replaced=result.replaced, unchanged=result.unchanged
+        ),
     )
