@@ -8,6 +8,7 @@ from datetime import date
 
 import strawberry
 
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.members import models
 from registry.members.models import DecisionBody, FigureStatus
@@ -28,14 +29,7 @@ class PopulationFigure:
 
     @classmethod
     def of(cls, f: Figure) -> PopulationFigure:
-        return cls(
-            cbs_code=f.cbs_code,
-            municipality=f.municipality,
-            reference_date=f.reference_date,
-            count=f.count,
-            source=f.source,
-            status=FigureStatus(f.status),
-        )
+        return from_attributes(cls, f, status=FigureStatus(f.status))
 
 
 @strawberry.type(description="A decision of the ALV, the RvC or the directie (besluit).")
@@ -49,14 +43,7 @@ class Decision:
 
     @classmethod
     def of(cls, d: models.Decision) -> Decision:
-        return cls(
-            reference=d.reference,
-            body=DecisionBody(d.body),
-            decided_on=d.decided_on,
-            subject=d.subject,
-            text=d.text,
-            document_url=d.document_url,
-        )
+        return from_attributes(cls, d, body=DecisionBody(d.body))
 
 
 async def decision_of(info: Info, decision_id: int | None) -> Decision | None:

@@ -17,6 +17,7 @@ from registry.costs.reading import (
     shares_of_member,
     totals_per_pool_and_year,
 )
+from registry.graphql.attributes import from_attributes
 from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.money import Money
@@ -70,9 +71,7 @@ class Municipality:
 
     @classmethod
     def of(cls, m: models.Municipality) -> Municipality:
-        return cls(
-            model=m, cbs_code=m.cbs_code, name=m.name, valid_from=m.valid_from, valid_to=m.valid_to
-        )
+        return from_attributes(cls, m, model=m)
 
     @strawberry.field(description="All recorded population figures, oldest first.")
     async def population_figures(self, info: Info) -> list[PopulationFigure]:
@@ -91,7 +90,7 @@ class Member:
 
     @classmethod
     def of(cls, m: models.Member) -> Member:
-        return cls(id=m.id, code=m.code, name=m.name, type=MemberType(m.type), oin=m.oin, kvk=m.kvk)
+        return from_attributes(cls, m, type=MemberType(m.type))
 
     @strawberry.field(
         extensions=policy(Permission.TOKENS_MANAGE, member_from_source=True),
@@ -263,14 +262,8 @@ class ApiToken:
 
     @classmethod
     def of(cls, token: auth_models.ApiToken) -> ApiToken:
-        return cls(
-            id=strawberry.ID(str(token.id)),
-            name=token.name,
-            prefix=token.prefix,
-            permissions=sorted(token.permission_set),
-            created_at=token.created_at,
-            last_used_at=token.last_used_at,
-            revoked_at=token.revoked_at,
+        return from_attributes(
+            cls, token, id=strawberry.ID(str(token.id)), permissions=sorted(token.permission_set)
         )
 
 
