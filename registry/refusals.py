@@ -17,7 +17,7 @@ from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
 from registry.reports.errors import ReportsRefusal
-from registry.usage.errors import MetricName, StageName, StatusName, UsageRefusal
+from registry.usage.errors import MetricName, StageName, UsageRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -34,7 +34,6 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     RoleName,
     Phase,
     StageName,
-    StatusName,
     MetricName,
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from registry.catalogue.models import ApplicationStatus
 from registry.kit.errors import Refusal, Text
 from registry.usage.models import AdoptionStage, Metric
 
@@ -178,21 +177,6 @@ class StageName(Refusal):
     @classmethod
     def of(cls, stage: AdoptionStage) -> StageName:
         return cls[stage.name]
-
-
-class StatusName(Refusal):
-    """The names of the application statuses, for the refusals that name one."""
-
-    IDEA = Text(ApplicationStatus.IDEA.value, "idee", "idea")
-    EXPLORATION = Text(ApplicationStatus.EXPLORATION.value, "verkenning", "exploration")
-    BUILD = Text(ApplicationStatus.BUILD.value, "bouw", "build")
-    ACCEPTANCE = Text(ApplicationStatus.ACCEPTANCE.value, "acceptatie", "acceptance")
-    PRODUCTION = Text(ApplicationStatus.PRODUCTION.value, "productie", "production")
-    RETIRED = Text(ApplicationStatus.RETIRED.value, "uitgefaseerd", "retired")
-
-    @classmethod
-    def of(cls, status: ApplicationStatus) -> StatusName:
-        return cls[status.name]
 
 
 class MetricName(Refusal):

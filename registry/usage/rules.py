@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from registry.catalogue.errors import Phase
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.errors import ValidationFailed
 from registry.kit.money import Cents, to_cents
-from registry.usage.errors import StageName, StatusName, UsageRefusal
+from registry.usage.errors import StageName, UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 
 ORDER = tuple(AdoptionStage)
@@ -54,7 +55,7 @@ def check_advance(
         )
     if target is AdoptionStage.IN_PRODUCTION and application_status not in PRODUCTION_READY:
         raise ValidationFailed.single(
-            "stage", UsageRefusal.APPLICATION_NOT_READY, status=StatusName.of(application_status)
+            "stage", UsageRefusal.APPLICATION_NOT_READY, status=Phase.of(application_status)
         )
 
 
