@@ -21,7 +21,7 @@ from benchmarks.harness import backends, fresh_database
 from registry.auth.roles import system_actor
 from registry.catalogue.models import Application, ApplicationStatus
 from registry.costs.models import CostCategory, CostEntry, CostPool, PoolKind, PoolParticipant
-from registry.costs.service import run_allocation
+from registry.costs.runs import run_allocation
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.db import create_session_factory, transaction
 from registry.members.models import (

@@ -26,10 +26,10 @@ from registry.catalogue.models import ApplicationStatus
 from registry.catalogue.service import ApplicationInput, create_application
 from registry.db import create_session_factory, transaction
 from registry.members.models import ApprovalOutcome, Membership
-from registry.members.service import MemberInput, create_member
+from registry.members.registration import MemberInput, create_member
 from registry.settings import Settings
+from registry.usage.adoptions import AdoptionInput, adopt
 from registry.usage.models import Metric
-from registry.usage.service import AdoptionInput, adopt
 
 CALLS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 """Calls of 5,000 records each, one application per call (its own 1,250 months)."""

@@ -194,9 +194,9 @@ def population_import(
     ] = FigureStatusChoice.FINAL,
 ) -> None:
     """Import population figures from a CBS export; a bad line refuses the whole file."""
+    from registry.members.figures import CBS_SOURCE, import_population
     from registry.members.models import FigureStatus
     from registry.members.population import parse_cbs_file, source_label
-    from registry.members.service import CBS_SOURCE, import_population
 
     figure_status = FigureStatus(status)
     try:
@@ -418,7 +418,7 @@ def members_merge(
 ) -> None:
     """Record a municipal merger (herindeling) and move the members' place to the successor."""
     from registry import mergers
-    from registry.members.service import MergerInput
+    from registry.members.merger import MergerInput
 
     data = MergerInput(
         effective_date.date(), successor_code, successor_name, tuple(predecessor), successor_member
@@ -451,7 +451,7 @@ def allocate(
 
     from registry.costs import repository as costs_repository
     from registry.costs.errors import CostsRefusal
-    from registry.costs.service import run_pool
+    from registry.costs.runs import run_pool
     from registry.kit.clock import today
 
     actor = system_actor("cli:allocate")

@@ -35,41 +35,29 @@ from registry.catalogue.service import (
     decide_business_case,
 )
 from registry.costs.models import CostCategory, PoolKind
-from registry.costs.service import (
-    EntryInput,
-    PoolInput,
-    add_entry,
-    add_participant,
-    create_pool,
-    run_pool,
-)
+from registry.costs.pools import EntryInput, PoolInput, add_entry, add_participant, create_pool
+from registry.costs.runs import run_pool
 from registry.costs.sharing import AllocationKey
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.kit.money import to_euro
 from registry.members import repository as members
-from registry.members.population import parse_cbs_csv
-from registry.members.service import (
+from registry.members.decisions import DecisionInput, record_decision
+from registry.members.figures import import_population
+from registry.members.memberships import (
     AdmissionInput,
-    DecisionInput,
-    MemberInput,
     SignatoryInput,
     admit,
     decide_approval,
-    import_population,
-    record_decision,
     register_applicant,
 )
+from registry.members.population import parse_cbs_csv
+from registry.members.registration import MemberInput
 from registry.settings import get_settings
+from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
-from registry.usage.service import (
-    AdoptionInput,
-    UsageInput,
-    adopt,
-    advance,
-    record_usage,
-    set_tariff,
-)
+from registry.usage.records import UsageInput, record_usage
+from registry.usage.tariffs import set_tariff
 
 
 def shipped_population_csv() -> str:

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
 from registry.billing import credit_notes
-from registry.costs import service as costs
-from registry.members.service import MergerInput, MergerOutcome, merge_municipalities
-from registry.usage import service as usage
+from registry.costs import pools as costs
+from registry.members.merger import MergerInput, MergerOutcome, merge_municipalities
+from registry.usage import adoptions as usage
 
 
 async def merge(session: AsyncSession, actor: Actor, data: MergerInput) -> MergerOutcome:

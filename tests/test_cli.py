@@ -23,11 +23,11 @@ from registry.auth.service import actor_for_user
 from registry.catalogue.models import Application
 from registry.cli import app
 from registry.costs.models import AllocationRun, CostCategory
-from registry.costs.service import EntryInput, add_entry
+from registry.costs.pools import EntryInput, add_entry
 from registry.db import create_engine, create_session_factory
 from registry.fees.models import FeeRun
+from registry.members.figures import member_inhabitants
 from registry.members.models import Member, PopulationFigure
-from registry.members.service import member_inhabitants
 from registry.settings import get_settings
 
 runner = CliRunner()

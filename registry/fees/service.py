@@ -31,11 +31,13 @@ from registry.fees.models import ContributionRate, FeeLine, FeeRun, PopulationPo
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import Cents, parse_euro, parse_rate, to_cents
 from registry.members import repository as members
+from registry.members.decisions import decision_of
 from registry.members.errors import MembersRefusal
+from registry.members.figures import figures_of
 from registry.members.membership import check_notice, exit_charge
+from registry.members.memberships import membership_dates
 from registry.members.models import DecisionBody, EndReason, Membership
 from registry.members.population import PopulationMissing
-from registry.members.service import decision_of, figures_of, membership_dates
 
 MIN_YEAR, MAX_YEAR = 1990, 2200
 

@@ -28,10 +28,11 @@ from registry.costs.reading import MemberShare, shares_of_members
 from registry.fees import repository as fees
 from registry.fees.models import FeeLine, FeeRun
 from registry.members import repository as members
+from registry.members.figures import figures_of
 from registry.members.models import Decision, Member, Membership, Municipality, PopulationFigure
 from registry.members.population import Figure
-from registry.members.service import figures_of
-from registry.usage import service as usage
+from registry.usage import adoptions as usage
+from registry.usage import records as usage_records
 from registry.usage.models import UsageRecord
 from registry.usage.users import NO_USERS, Users, users_of_applications
 
@@ -190,7 +191,9 @@ class Loaders:
         found: dict[UsageKey, list[tuple[UsageRecord, Application]]] = {}
         for first, last in sorted({(f, t) for _, f, t in keys}):
             ids = sorted({i for i, f, t in keys if (f, t) == (first, last)})
-            rows = await usage.usage_of_members(self._session, self._actor, ids, first, last)
+            rows = await usage_records.usage_of_members(
+                self._session, self._actor, ids, first, last
+            )
             found.update({(i, first, last): rows[i] for i in ids})
         return [found[k] for k in keys]
 

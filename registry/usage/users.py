@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.members import repository as members
+from registry.members.figures import figures_of
 from registry.members.models import Member, Municipality
 from registry.members.population import Figure, inhabitants_on
-from registry.members.service import figures_of
 from registry.usage.models import Adoption, AdoptionStage
 
 IN_USE = (AdoptionStage.IN_PRODUCTION, AdoptionStage.PHASING_OUT)

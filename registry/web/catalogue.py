@@ -18,7 +18,7 @@ from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
-from registry.usage import service as usage
+from registry.usage import adoptions as usage
 from registry.web.access import audience
 from registry.web.catalogue_view import DEFAULT_SORT, Sort, catalogue_view
 from registry.web.deps import CurrentActor, DbSession

@@ -22,10 +22,11 @@ from registry.fees.service import contributions_of_member
 from registry.kit.clock import today
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
+from registry.members.figures import figures_of
 from registry.members.membership import MembershipStatus, status_on
+from registry.members.memberships import membership_dates
 from registry.members.models import Decision, Member, Membership, Municipality
 from registry.members.population import Figure, Inhabitants, PopulationMissing, inhabitants_on
-from registry.members.service import figures_of, membership_dates
 from registry.web.access import audience
 from registry.web.catalogue import (
     MAX_PAGE,

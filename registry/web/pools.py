@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.costs import reading, service
+from registry.costs import reading
 from registry.costs import repository as costs
+from registry.costs import runs as cost_runs
 from registry.costs.errors import CostsRefusal
-from registry.costs.service import RunPreview
+from registry.costs.runs import RunPreview
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
@@ -50,11 +51,11 @@ async def _pool_page(
     settlements: list[RunPreview] = []
     if allows(actor, Permission.COSTS_MANAGE) and not errors:
         try:
-            allocation = await service.preview_allocation(db_session, actor, code, today())
+            allocation = await cost_runs.preview_allocation(db_session, actor, code, today())
             # One at a time, in the order the members joined: each builds on the previous.
-            for member_code in (await service.pending_settlements(db_session, code))[:1]:
+            for member_code in (await cost_runs.pending_settlements(db_session, code))[:1]:
                 settlements.append(
-                    await service.preview_settlement(db_session, actor, code, member_code)
+                    await cost_runs.preview_settlement(db_session, actor, code, member_code)
                 )
         except ValidationFailed as failed:
             errors = failed.errors
@@ -89,7 +90,7 @@ async def _store_as_seen(
     code: str,
     notice: str,
     preview: Callable[[], Awaitable[RunPreview]],
-    store: Callable[[], Awaitable[service.RunResult]],
+    store: Callable[[], Awaitable[cost_runs.RunResult]],
 ) -> Response[Any]:
     """Store the run only if its inputs are those of the preview the person saw."""
     seen = (await request.form()).get(INPUTS_FIELD)
@@ -151,8 +152,8 @@ class PoolPagesController(Controller):
             actor,
             code,
             "allocated",
-            lambda: service.preview_allocation(db_session, actor, code, today()),
-            lambda: service.run_allocation(db_session, actor, code, today(), today()),
+            lambda: cost_runs.preview_allocation(db_session, actor, code, today()),
+            lambda: cost_runs.run_allocation(db_session, actor, code, today(), today()),
         )
 
     @post("/kostenpotten/{code:str}/verrekenen/{member:str}", opt=audience(Permission.COSTS_MANAGE))
@@ -170,8 +171,8 @@ class PoolPagesController(Controller):
             actor,
             code,
             "settled",
-            lambda: service.preview_settlement(db_session, actor, code, member),
-            lambda: service.run_settlement(db_session, actor, code, member, today()),
+            lambda: cost_runs.preview_settlement(db_session, actor, code, member),
+            lambda: cost_runs.run_settlement(db_session, actor, code, member, today()),
         )
 
     @get(

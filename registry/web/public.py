@@ -21,9 +21,9 @@ from registry.kit.clock import today
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.membership import MembershipStatus, status_on
+from registry.members.memberships import membership_dates
 from registry.members.models import Member, Municipality
 from registry.members.population import Inhabitants
-from registry.members.service import membership_dates
 from registry.usage.users import in_use
 from registry.web.access import audience
 from registry.web.deps import DbSession

@@ -25,7 +25,8 @@ from registry.kit.errors import DomainError, FieldError, RefusedValue, Validatio
 from registry.kit.money import parse_number
 from registry.members import repository as members
 from registry.members.models import Member
-from registry.usage import service
+from registry.usage import adoptions, tariffs
+from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
@@ -69,9 +70,9 @@ async def _page(
 ) -> Response[Any]:
     day = today()
     first = date(day.year - 1, day.month, 1)
-    views = await service.adoptions_of(db_session, actor, member.id)
-    records = await service.usage_of(db_session, actor, member.id, first, day)
-    fees = await service.usage_fee_preview(
+    views = await adoptions.adoptions_of(db_session, actor, member.id)
+    records = await usage_records.usage_of(db_session, actor, member.id, first, day)
+    fees = await tariffs.usage_fee_preview(
         db_session, actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
     )
     applications = await catalogue.list_all(db_session)
@@ -152,7 +153,7 @@ class UsagePagesController(Controller):
         code: FromPath[str],
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
-            data = service.AdoptionInput(
+            data = adoptions.AdoptionInput(
                 member.code,
                 form.get("application", ""),
                 _date(form.get("acquisition_on", ""), "acquisitionOn"),
@@ -161,7 +162,7 @@ class UsagePagesController(Controller):
                 form.get("contact_name", ""),
                 form.get("contact_email", ""),
             )
-            await service.adopt(db_session, actor, data, today())
+            await adoptions.adopt(db_session, actor, data, today())
 
         return await self._change(request, db_session, actor, code, "adopted", work)
 
@@ -180,7 +181,7 @@ class UsagePagesController(Controller):
             except ValueError:
                 raise ValidationFailed.single("stage", UsageRefusal.UNKNOWN_STAGE) from None
             on = _date(form.get("on", ""), "date")
-            await service.advance(db_session, actor, adoption, stage, on, today(), member.code)
+            await adoptions.advance(db_session, actor, adoption, stage, on, today(), member.code)
 
         return await self._change(request, db_session, actor, code, "advanced", work)
 
@@ -193,13 +194,13 @@ class UsagePagesController(Controller):
         code: FromPath[str],
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
-            item = service.UsageInput(
+            item = usage_records.UsageInput(
                 member.code,
                 form.get("application", ""),
                 form.get("period", ""),
                 form.get("metric", ""),
                 _decimal(form.get("quantity", ""), "quantity"),
             )
-            await service.record_usage(db_session, actor, [item])
+            await usage_records.record_usage(db_session, actor, [item])
 
         return await self._change(request, db_session, actor, code, "recorded", work)

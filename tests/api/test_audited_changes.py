@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.models import AuditEvent
 from registry.catalogue.models import Application
-from tests.api.conftest import GraphQLClient
+from tests.helpers.graphql import GraphQLClient
 
 CREATE = """mutation($slug: String!, $licence: String!) {
   applicationCreate(slug: $slug, input: {name: "Afvalkalender", licence: $licence}) {

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
 from registry.auth.roles import Role
-from tests.api.conftest import (
+from tests.helpers.graphql import (
     TEST_ISSUER,
     GraphQLClient,
     error_messages,

@@ -20,7 +20,7 @@ from registry.auth.service import TokenInput, create_token
 from registry.billing.models import Invoice
 from registry.graphql.permissions import audience_of
 from registry.graphql.schema import root_fields
-from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
 
 OWN, OTHER = "woerden", "eindhoven"
 ACTORS = (

@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.auth.models import User
 from registry.auth.roles import Role
 from registry.kit.clock import today
-from tests.api.conftest import (
+from tests.conftest import DemoTemplate
+from tests.helpers.graphql import (
     GraphQLClient,
     error_messages,
     grant,
     graphql_client,
     live_graphql_client,
 )
-from tests.conftest import DemoTemplate
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe
 
 pytestmark = pytest.mark.usefixtures("unbilled_demo")

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role, system_actor
 from registry.catalogue.models import Application, Release, StandardClaim
+from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
-from registry.members.service import MemberInput, create_member, import_population
-from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from registry.members.registration import MemberInput, create_member
+from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
 
 ACTOR = system_actor("test")
 

@@ -15,7 +15,7 @@ from registry.catalogue.models import Application, ApplicationStatus
 from registry.catalogue.service import ApplicationInput, create_application
 from registry.demo import APPLICATIONS, MEMBERS, RELEASES
 from registry.graphql.relay import encode_cursor
-from tests.api.conftest import GraphQLClient, error_messages
+from tests.helpers.graphql import GraphQLClient, error_messages
 
 pytestmark = pytest.mark.usefixtures("demo")
 

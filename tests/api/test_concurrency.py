@@ -17,7 +17,7 @@ from registry.auth.roles import Role
 from registry.catalogue.models import Application
 from registry.demo import APPLICATIONS, MEMBERS, shipped_population_csv
 from registry.members.population import parse_cbs_csv
-from tests.api.conftest import GraphQLClient, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, grant, graphql_client
 
 pytestmark = pytest.mark.usefixtures("demo")
 

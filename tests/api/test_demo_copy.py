@@ -11,8 +11,8 @@ from registry.audit import repository as audit
 from registry.audit.chain import verify
 from registry.audit.models import AuditEvent
 from registry.auth.roles import system_actor
+from registry.members.decisions import DecisionInput, record_decision
 from registry.members.models import Decision
-from registry.members.service import DecisionInput, record_decision
 
 
 async def test_the_copy_has_a_whole_audit_chain_that_new_changes_extend(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role
 from registry.fees.models import FeeRun
-from tests.api.conftest import GraphQLClient, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, grant, graphql_client
 
 pytestmark = pytest.mark.usefixtures("demo")
 

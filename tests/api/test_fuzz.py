@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.auth.roles import Role
 from registry.graphql.relay import encode_cursor
 from registry.graphql.schema import schema_sdl
-from tests.api.conftest import GraphQLClient, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, grant, graphql_client
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "100"))
 SEED = int(os.environ.get("REGISTRY_FUZZ_SEED", "20251207"))

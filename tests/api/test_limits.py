@@ -38,7 +38,7 @@ from registry.graphql.schema import (
     root_fields,
 )
 from registry.settings import PROJECT_ROOT, Settings
-from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
 
 QUICK = 1.0
 """CPU seconds within which an abusive document is answered (it took 4 to 16 before).

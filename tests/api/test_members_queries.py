@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import system_actor
 from registry.demo import MEMBERS, shipped_population_csv
+from registry.members.figures import CBS_SOURCE, import_population
 from registry.members.models import FigureStatus
 from registry.members.population import PopulationRow, parse_cbs_csv
-from registry.members.service import CBS_SOURCE, import_population
-from tests.api.conftest import GraphQLClient, error_messages
+from tests.helpers.graphql import GraphQLClient, error_messages
 
 pytestmark = pytest.mark.usefixtures("demo")
 

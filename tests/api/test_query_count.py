@@ -19,8 +19,8 @@ from registry.catalogue.service import ApplicationInput, ReleaseInput, add_relea
 from registry.catalogue.service import create_application as create
 from registry.demo import MEMBERS
 from registry.settings import Settings
-from tests.api.conftest import GraphQLClient
 from tests.conftest import DemoTemplate
+from tests.helpers.graphql import GraphQLClient
 
 ACTOR = system_actor("test")
 

@@ -17,7 +17,7 @@ from registry.auth.roles import Role, system_actor
 from registry.kit.money import to_euro
 from registry.reports.jobs import ReportJobs
 from registry.reports.service import prepare
-from tests.api.conftest import GraphQLClient, error_messages, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
 
 YEAR = 2026
 OWN, OTHER = "woerden", "eindhoven"

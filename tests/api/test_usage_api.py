@@ -16,7 +16,7 @@ from registry.auth.roles import Role, system_actor
 from registry.auth.service import TokenInput, create_token
 from registry.settings import Settings
 from registry.usage.models import UsageRecord
-from tests.api.conftest import SESSION_SECRET, GraphQLClient, grant, graphql_client
+from tests.helpers.graphql import SESSION_SECRET, GraphQLClient, grant, graphql_client
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.usefixtures("demo")

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role
 from registry.members.models import Member, MemberType
-from tests.api.conftest import error_messages, grant, graphql_client
 from tests.audit.conftest import seed, tamper
+from tests.helpers.graphql import error_messages, grant, graphql_client
 
 EVENTS = """
 query ($first: Int!, $after: String, $filter: AuditEventFilter) {

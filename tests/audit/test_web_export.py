@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.audit.export import ExportFormat, write_events
 from registry.audit.service import stream_events
 from registry.auth.roles import Role
-from tests.api.conftest import grant, graphql_client
 from tests.audit.conftest import seed
+from tests.helpers.graphql import grant, graphql_client
 
 
 @pytest.mark.parametrize("export_format", list(ExportFormat))

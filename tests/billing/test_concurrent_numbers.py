@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import Invoice
 from registry.db import transaction
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
 

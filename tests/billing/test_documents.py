@@ -15,9 +15,10 @@ from registry.billing.models import CreditChoice, Invoice
 from registry.billing.pdf import to_pdf
 from registry.billing.reading import document_of
 from registry.billing.ubl import to_ubl
-from registry.costs.service import add_participant, run_settlement
-from registry.usage.service import UsageInput, record_usage
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from registry.costs.pools import add_participant
+from registry.costs.runs import run_settlement
+from registry.usage.records import UsageInput, record_usage
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.ubl import rule_findings, schema
 
 __all__ = ["billed", "cooperative", "pool_members"]

@@ -32,14 +32,16 @@ from registry.billing.models import (
 from registry.billing.payments import process_event, record_transfer
 from registry.billing.reading import document_of, overdue
 from registry.billing.repository import credit_balance
-from registry.costs.service import add_participant, run_settlement
+from registry.costs.pools import add_participant
+from registry.costs.runs import run_settlement
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
+from registry.members.figures import import_population
+from registry.members.merger import MergerInput
 from registry.members.models import Member
 from registry.members.population import parse_cbs_csv
-from registry.members.service import MergerInput, import_population
 from registry.mergers import merge
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
 
@@ -146,7 +148,7 @@ async def test_a_late_joiner_settlement_credits_earlier_participants(
 async def record_usage_july(session: AsyncSession) -> None:
     from decimal import Decimal
 
-    from registry.usage.service import UsageInput, record_usage
+    from registry.usage.records import UsageInput, record_usage
 
     await record_usage(
         session,
@@ -301,7 +303,7 @@ async def test_refusals_name_the_field_and_rule(billed: AsyncSession) -> None:
 async def test_a_member_without_invoice_details_cannot_be_invoiced(
     pool_members: AsyncSession,
 ) -> None:
-    from tests.billing.cooperative import EXEMPT
+    from tests.helpers.billing import EXEMPT
 
     session = pool_members
     await run_fees(session, ACTOR, 2020)

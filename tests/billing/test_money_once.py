@@ -34,16 +34,17 @@ from registry.billing.models import (
 from registry.billing.payments import record_transfer
 from registry.billing.rules import overbilled_keys
 from registry.costs.models import AllocationLine, AllocationRun, CostCategory, RunKind
-from registry.costs.service import EntryInput, add_entry, add_participant, run_pool
+from registry.costs.pools import EntryInput, add_entry, add_participant
+from registry.costs.runs import run_pool
 from registry.db import transaction
 from registry.fees.models import FeeRun
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
+from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
-from registry.members.service import import_population
 from registry.usage.models import UsageRecord
-from registry.usage.service import UsageInput, record_usage
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from registry.usage.records import UsageInput, record_usage
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
 

@@ -26,8 +26,8 @@ from registry.billing.reconciliation import Difference, reconcile
 from registry.billing.stripe_gateway import StripeGateway
 from registry.kit.errors import ValidationFailed
 from registry.settings import Settings
-from tests.api.conftest import SESSION_SECRET
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.graphql import SESSION_SECRET
 from tests.live import LiveServer
 from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstripe, WebhookReceiver
 

@@ -27,8 +27,9 @@ from registry.catalogue.service import (
 )
 from registry.kit.errors import NotFound, Phrase, ValidationFailed
 from registry.members import repository as members_repository
+from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
-from registry.members.service import MemberInput, create_member, import_population
+from registry.members.registration import MemberInput, create_member
 
 ACTOR = system_actor("test")
 

@@ -1,50 +1,7 @@
-"""The cooperative of the fee tests, with Eindhoven and Tilburg as members too."""
+"""The cost tests run on the cooperative of `tests.helpers.pools`."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from registry.catalogue.models import ApplicationStatus, JoinStage
-from registry.catalogue.service import ApplicationInput, create_application, join_community
-from registry.members.service import MemberInput
-from tests.fees.conftest import ACTOR, admit_member, cooperative
+from tests.helpers.pools import ACTOR, cooperative, pool_members
 
 __all__ = ["ACTOR", "cooperative", "pool_members"]
-
-
-@pytest.fixture
-async def pool_members(cooperative: AsyncSession) -> AsyncSession:
-    """Woerden, the GR and Eindhoven from 2020, Tilburg from 2023; an application to share."""
-    await admit_member(
-        cooperative,
-        MemberInput("eindhoven", "Gemeente Eindhoven", "gemeente", ["GM0772"]),
-        date(2020, 1, 1),
-    )
-    await admit_member(
-        cooperative,
-        MemberInput("tilburg", "Gemeente Tilburg", "gemeente", ["GM0855"]),
-        date(2023, 1, 1),
-    )
-    await create_application(
-        cooperative,
-        ACTOR,
-        "zaakafhandeling",
-        ApplicationInput(name="Zaakafhandelcomponent"),
-        ApplicationStatus.PRODUCTION,
-    )
-    for member, joined in COMMUNITY:
-        await join_community(
-            cooperative, ACTOR, "zaakafhandeling", member, JoinStage.DEVELOPMENT, joined
-        )
-    return cooperative
-
-
-COMMUNITY = (
-    ("eindhoven", date(2021, 1, 1)),
-    ("woerden", date(2021, 1, 1)),
-    ("gr-meierijstad-noord", date(2021, 1, 1)),
-    ("tilburg", date(2023, 1, 1)),
-)

@@ -13,15 +13,17 @@ from sqlalchemy.orm import selectinload
 from registry.catalogue.models import JoinStage
 from registry.catalogue.service import join_community
 from registry.costs.models import AllocationRun, CostCategory, PoolKind, RunKind
-from registry.costs.service import (
+from registry.costs.pools import (
     EntryInput,
     PoolInput,
     add_entry,
     add_participant,
     change_participant,
     close_period,
-    correct_run,
     create_pool,
+)
+from registry.costs.runs import (
+    correct_run,
     pending_settlements,
     preview_allocation,
     run_allocation,
@@ -31,11 +33,12 @@ from registry.costs.service import (
 from registry.costs.sharing import AllocationKey
 from registry.kit.errors import ValidationFailed
 from registry.kit.money import Cents, allocate
+from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
-from registry.members.service import MemberInput, import_population
-from registry.usage.service import AdoptionInput, UsageInput, adopt, record_usage
-from tests.costs.conftest import ACTOR
-from tests.fees.conftest import admit_member
+from registry.members.registration import MemberInput
+from registry.usage.adoptions import AdoptionInput, adopt
+from registry.usage.records import UsageInput, record_usage
+from tests.helpers.cooperative import ACTOR, admit_member
 
 TODAY = date(2023, 6, 1)
 TILBURG_DAY = date(2023, 1, 1)

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.fees.models import FeeRun, PopulationPolicy, ProRata
 from registry.fees.service import RateInput, preview_fee_run, run_fees, set_rate
 from registry.kit.errors import ValidationFailed
+from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
-from registry.members.service import MemberInput, import_population
+from registry.members.registration import MemberInput
 from tests.helpers.cooperative import ACTOR, admit_member, lines_by_member
 
 

@@ -11,18 +11,12 @@ from registry.auth.roles import system_actor
 from registry.demo import shipped_population_csv
 from registry.fees.models import FeeLine, FeeRun, PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
+from registry.members.decisions import DecisionInput, record_decision
+from registry.members.figures import import_population
+from registry.members.memberships import AdmissionInput, admit, decide_approval, register_applicant
 from registry.members.models import Membership
 from registry.members.population import parse_cbs_csv
-from registry.members.service import (
-    AdmissionInput,
-    DecisionInput,
-    MemberInput,
-    admit,
-    decide_approval,
-    import_population,
-    record_decision,
-    register_applicant,
-)
+from registry.members.registration import MemberInput
 
 ACTOR = system_actor("test")
 CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0363", "GM0855"}

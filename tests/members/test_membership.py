@@ -15,20 +15,19 @@ from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees,
 from registry.kit.errors import ValidationFailed
 from registry.members import repository
 from registry.members.membership import MembershipStatus, status_on
-from registry.members.models import EndReason, Membership
-from registry.members.service import (
+from registry.members.memberships import (
     AdmissionInput,
-    MemberInput,
-    MergerInput,
     SignatoryInput,
     admit,
     apply_for_membership,
     decide_approval,
     exit_charge_of,
     membership_dates,
-    merge_municipalities,
     register_applicant,
 )
+from registry.members.merger import MergerInput, merge_municipalities
+from registry.members.models import EndReason, Membership
+from registry.members.registration import MemberInput
 from tests.helpers.cooperative import ACTOR
 
 

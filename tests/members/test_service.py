@@ -11,14 +11,10 @@ from registry.audit.service import verify_log
 from registry.auth.roles import system_actor
 from registry.db import transaction
 from registry.kit.errors import NotFound, ValidationFailed
+from registry.members.figures import import_population, member_inhabitants
 from registry.members.models import FigureStatus, Member, Municipality, PopulationFigure
 from registry.members.population import parse_cbs_csv
-from registry.members.service import (
-    MemberInput,
-    create_member,
-    import_population,
-    member_inhabitants,
-)
+from registry.members.registration import MemberInput, create_member
 
 ACTOR = system_actor("test")
 

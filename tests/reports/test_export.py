@@ -13,8 +13,8 @@ from registry.billing.invoicing import issue, run_invoices
 from registry.reports.export import export
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
 from registry.reports.service import prepare, sha256_of, write
-from registry.usage.service import UsageInput, record_usage
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from registry.usage.records import UsageInput, record_usage
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
 

@@ -16,8 +16,8 @@ from registry.kit.errors import Forbidden, ValidationFailed
 from registry.reports.collect import member_reports, report_scope
 from registry.reports.model import MemberReport
 from registry.reports.service import Prepared, prepare
-from registry.usage.service import UsageInput, record_usage
-from tests.billing.cooperative import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from registry.usage.records import UsageInput, record_usage
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
 

@@ -15,16 +15,9 @@ from registry.catalogue.service import ApplicationInput, create_application
 from registry.fees.service import NoticeInput, give_notice
 from registry.kit.errors import ValidationFailed
 from registry.members import repository as members
+from registry.usage.adoptions import AdoptionInput, adopt, adoptions_of, advance, users_of
 from registry.usage.models import AdoptionStage, UsageRecord
-from registry.usage.service import (
-    AdoptionInput,
-    UsageInput,
-    adopt,
-    adoptions_of,
-    advance,
-    record_usage,
-    users_of,
-)
+from registry.usage.records import UsageInput, record_usage
 from tests.helpers.cooperative import ACTOR
 
 TODAY = date(2026, 11, 23)

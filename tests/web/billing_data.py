@@ -21,7 +21,7 @@ from registry.billing.invoicing import (
     set_vat_rule,
 )
 from registry.billing.models import LineCategory
-from registry.costs.service import run_allocation
+from registry.costs.runs import run_allocation
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import DEV_LOGIN_ISSUER
 from registry.kit import clock

@@ -18,21 +18,15 @@ from registry.auth.service import RoleInput, assign_role
 from registry.catalogue.models import ApplicationStatus, JoinStage
 from registry.catalogue.service import ApplicationInput, create_application, join_community
 from registry.costs.models import CostCategory, PoolKind
-from registry.costs.service import EntryInput, PoolInput, add_entry, add_participant, create_pool
+from registry.costs.pools import EntryInput, PoolInput, add_entry, add_participant, create_pool
 from registry.costs.sharing import AllocationKey
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import DEMO_PEOPLE, DEV_LOGIN_ISSUER, shipped_population_csv
+from registry.members.decisions import DecisionInput, record_decision
+from registry.members.figures import import_population
+from registry.members.memberships import AdmissionInput, admit, decide_approval, register_applicant
 from registry.members.population import parse_cbs_csv
-from registry.members.service import (
-    AdmissionInput,
-    DecisionInput,
-    MemberInput,
-    admit,
-    decide_approval,
-    import_population,
-    record_decision,
-    register_applicant,
-)
+from registry.members.registration import MemberInput
 
 ACTOR = system_actor("test")
 CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0855"}

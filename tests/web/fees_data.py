@@ -18,19 +18,18 @@ from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import DEV_LOGIN_ISSUER, shipped_population_csv
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, set_rate
-from registry.members.models import Membership
-from registry.members.population import parse_cbs_csv
-from registry.members.service import (
+from registry.members.decisions import DecisionInput, record_decision
+from registry.members.figures import import_population
+from registry.members.memberships import (
     AdmissionInput,
-    DecisionInput,
-    MemberInput,
     SignatoryInput,
     admit,
     decide_approval,
-    import_population,
-    record_decision,
     register_applicant,
 )
+from registry.members.models import Membership
+from registry.members.population import parse_cbs_csv
+from registry.members.registration import MemberInput
 
 ACTOR = system_actor("test")
 CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0153", "GM0200"}

@@ -25,8 +25,8 @@ from registry.catalogue.service import ApplicationInput, create_application
 from registry.db import create_engine, create_session_factory, transaction
 from registry.demo import DEMO_TODAY
 from registry.settings import Settings
+from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
-from registry.usage.service import AdoptionInput, adopt, advance
 from tests.helpers.pages import SESSION_SECRET
 from tests.web.catalogue_data import TOTAL, TRIAL_COUNT, trial_slug
 from tests.web.test_catalogue_pages import (

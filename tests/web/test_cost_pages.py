@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
 from registry.costs.models import AllocationRun
-from registry.costs.service import run_allocation, run_settlement
+from registry.costs.runs import run_allocation, run_settlement
 from registry.db import create_engine, create_session_factory, transaction
 from tests.helpers.db import count_rows
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.app import create_app
 from registry.db import transaction
 from registry.fees.models import FeeRun
+from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
-from registry.members.service import import_population
 from registry.web import fees as fees_pages
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 from tests.web.fees_data import (

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.app import create_app
 from registry.db import transaction
 from registry.fees.service import run_fees
-from registry.members.service import MergerInput, merge_municipalities
+from registry.members.merger import MergerInput, merge_municipalities
 from tests.helpers.pages import dev_settings, log_in_as
 from tests.web.fees_data import ACTOR, GR_2020, RATED_YEAR, WOERDEN_2020
 

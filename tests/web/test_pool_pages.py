@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from registry.app import create_app
 from registry.auth.roles import system_actor
 from registry.costs.models import AllocationRun, CostCategory
-from registry.costs.service import EntryInput, add_entry
+from registry.costs.pools import EntryInput, add_entry
 from registry.db import create_engine, create_session_factory, transaction
 from tests.helpers.db import count_rows
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as

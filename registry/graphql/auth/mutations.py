@@ -18,6 +18,7 @@ from registry.graphql.auth.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError, NotFound
@@ -54,24 +55,24 @@ class AuthMutation:
         description="Give a person a role (registered on first use, keyed on issuer + subject).",
     )
     async def role_assign(self, info: Info, input: RoleInput) -> RolePayload:
-        try:
-            async with info.context.transaction() as session:
-                await service.assign_role(session, info.context.actor, input.to_domain())
-        except DomainError as error:
-            return RolePayload(errors=field_errors(error))
-        return RolePayload(ok=True)
+        return await mutate(
+            info,
+            RolePayload,
+            lambda session: service.assign_role(session, info.context.actor, input.to_domain()),
+            lambda _: RolePayload(ok=True),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="input.member"),
         description="Take a role away from a person.",
     )
     async def role_revoke(self, info: Info, input: RoleInput) -> RolePayload:
-        try:
-            async with info.context.transaction() as session:
-                await service.revoke_role(session, info.context.actor, input.to_domain())
-        except DomainError as error:
-            return RolePayload(errors=field_errors(error))
-        return RolePayload(ok=True)
+        return await mutate(
+            info,
+            RolePayload,
+            lambda session: service.revoke_role(session, info.context.actor, input.to_domain()),
+            lambda _: RolePayload(ok=True),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.ROLES_MANAGE),
@@ -87,14 +88,14 @@ class AuthMutation:
             str, strawberry.argument(description="The person's id at that provider.")
         ],
     ) -> UserSessionsRevokePayload:
-        try:
-            async with info.context.transaction() as session:
-                revoked = await sessions.log_out_person_everywhere(
-                    session, info.context.actor, issuer=issuer, subject=subject
-                )
-        except DomainError as error:
-            return UserSessionsRevokePayload(errors=field_errors(error))
-        return UserSessionsRevokePayload(revoked_sessions=revoked)
+        return await mutate(
+            info,
+            UserSessionsRevokePayload,
+            lambda session: sessions.log_out_person_everywhere(
+                session, info.context.actor, issuer=issuer, subject=subject
+            ),
+            lambda revoked: UserSessionsRevokePayload(revoked_sessions=revoked),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.TOKENS_MANAGE, member_argument="input.member"),

@@ -30,6 +30,7 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
@@ -80,33 +81,33 @@ class BillingMutation:
             input.email,
             input.purchase_order_reference,
         )
-        try:
-            async with info.context.transaction() as session:
-                account = await invoicing.set_billing_details(
-                    session, info.context.actor, member, data
-                )
-        except DomainError as error:
-            return BillingDetailsPayload(errors=field_errors(error))
-        return BillingDetailsPayload(billing_details=BillingDetails.of(account))
+        return await mutate(
+            info,
+            BillingDetailsPayload,
+            lambda session: invoicing.set_billing_details(
+                session, info.context.actor, member, data
+            ),
+            lambda account: BillingDetailsPayload(billing_details=BillingDetails.of(account)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.BILLING_MANAGE),
         description="Set the VAT of a line category; drafts made from then on carry it.",
     )
     async def vat_rule_set(self, info: Info, input: VatRuleInput) -> VatRulePayload:
-        try:
-            async with info.context.transaction() as session:
-                rule = await invoicing.set_vat_rule(
-                    session,
-                    info.context.actor,
-                    input.category,
-                    input.vat_code,
-                    str(input.rate),
-                    input.exemption_reason,
-                )
-        except DomainError as error:
-            return VatRulePayload(errors=field_errors(error))
-        return VatRulePayload(rule=VatRule.of(rule))
+        return await mutate(
+            info,
+            VatRulePayload,
+            lambda session: invoicing.set_vat_rule(
+                session,
+                info.context.actor,
+                input.category,
+                input.vat_code,
+                str(input.rate),
+                input.exemption_reason,
+            ),
+            lambda rule: VatRulePayload(rule=VatRule.of(rule)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.BILLING_MANAGE),
@@ -133,12 +134,12 @@ class BillingMutation:
     async def invoice_draft_discard(
         self, info: Info, id: strawberry.ID
     ) -> InvoiceDraftDiscardPayload:
-        try:
-            async with info.context.transaction() as session:
-                await invoicing.discard_draft(session, info.context.actor, _id(id))
-        except DomainError as error:
-            return InvoiceDraftDiscardPayload(errors=field_errors(error))
-        return InvoiceDraftDiscardPayload(discarded=True)
+        return await mutate(
+            info,
+            InvoiceDraftDiscardPayload,
+            lambda session: invoicing.discard_draft(session, info.context.actor, _id(id)),
+            lambda _: InvoiceDraftDiscardPayload(discarded=True),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.BILLING_MANAGE),

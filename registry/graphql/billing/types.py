@@ -16,6 +16,7 @@ from registry.billing.invoicing import DraftPreview
 from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
 from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
@@ -47,17 +48,7 @@ class InvoiceLine:
 
     @classmethod
     def of(cls, line: models.InvoiceLine) -> InvoiceLine:
-        return cls(
-            line_no=line.line_no,
-            category=line.category,
-            description=line.description,
-            source=line.source,
-            item_key=line.item_key,
-            net=Money.of_cents(line.net_cents),
-            vat_code=line.vat_code,
-            vat_rate=line.vat_rate,
-            exemption_reason=line.exemption_reason,
-        )
+        return from_attributes(cls, line, net=Money.of_cents(line.net_cents))
 
 
 @strawberry.type(description="One row of the VAT breakdown: per VAT code and rate.")
@@ -94,12 +85,7 @@ class Settlement:
 
     @classmethod
     def of(cls, s: models.Settlement) -> Settlement:
-        return cls(
-            kind=s.kind,
-            amount=Money.of_cents(s.amount_cents),
-            settled_on=s.settled_on,
-            reference=s.reference,
-        )
+        return from_attributes(cls, s, amount=Money.of_cents(s.amount_cents))
 
 
 @strawberry.type(
@@ -264,13 +250,7 @@ class VatRule:
 
     @classmethod
     def of(cls, r: models.VatRule) -> VatRule:
-        return cls(
-            category=r.category,
-            vat_code=r.vat_code,
-            rate=r.rate,
-            exemption_reason=r.exemption_reason,
-            updated_at=r.updated_at,
-        )
+        return from_attributes(cls, r)
 
 
 @strawberry.type(description="The address, e-mail and purchase-order reference on invoices.")
@@ -283,13 +263,7 @@ class BillingDetails:
 
     @classmethod
     def of(cls, a: models.BillingAccount) -> BillingDetails:
-        return cls(
-            street=a.street,
-            postal_code=a.postal_code,
-            city=a.city,
-            email=a.email,
-            purchase_order_reference=a.purchase_order_reference,
-        )
+        return from_attributes(cls, a)
 
 
 @strawberry.type(description="A difference between the registry and the payment service.")
@@ -304,13 +278,7 @@ class PaymentDifference:
 
     @classmethod
     def of(cls, d: Difference) -> PaymentDifference:
-        return cls(
-            code=d.code,
-            invoice_number=d.invoice_number,
-            intent_id=d.intent_id,
-            detail=d.detail,
-            fixable=d.fixable,
-        )
+        return from_attributes(cls, d)
 
 
 @strawberry.type(description="What the payment page needs to collect an invoice with Stripe.js.")

@@ -17,9 +17,8 @@ from registry.graphql.catalogue.types import (
     ReleasePayload,
 )
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
-from registry.kit.errors import DomainError
 
 
 @strawberry.input(description="What the directie enters for an application.")
@@ -72,14 +71,14 @@ class CatalogueMutation:
         input: ApplicationInput,
         status: ApplicationStatus = ApplicationStatus.IDEA,
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                created = await service.create_application(
-                    session, info.context.actor, slug, input.to_domain(), status
-                )
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(created))
+        return await mutate(
+            info,
+            ApplicationPayload,
+            lambda session: service.create_application(
+                session, info.context.actor, slug, input.to_domain(), status
+            ),
+            lambda created: ApplicationPayload(application=Application.of(created)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -88,14 +87,14 @@ class CatalogueMutation:
     async def application_update(
         self, info: Info, slug: str, input: ApplicationInput
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                updated = await service.update_application(
-                    session, info.context.actor, slug, input.to_domain()
-                )
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(updated))
+        return await mutate(
+            info,
+            ApplicationPayload,
+            lambda session: service.update_application(
+                session, info.context.actor, slug, input.to_domain()
+            ),
+            lambda updated: ApplicationPayload(application=Application.of(updated)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -104,26 +103,26 @@ class CatalogueMutation:
     async def application_status_change(
         self, info: Info, slug: str, status: ApplicationStatus
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                changed = await service.change_status(session, info.context.actor, slug, status)
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(changed))
+        return await mutate(
+            info,
+            ApplicationPayload,
+            lambda session: service.change_status(session, info.context.actor, slug, status),
+            lambda changed: ApplicationPayload(application=Application.of(changed)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
         description="Record a release of an application.",
     )
     async def release_create(self, info: Info, slug: str, input: ReleaseInput) -> ReleasePayload:
-        try:
-            async with info.context.transaction() as session:
-                release = await service.add_release(
-                    session,
-                    info.context.actor,
-                    slug,
-                    service.ReleaseInput(input.version, input.released_on, input.notes),
-                )
-        except DomainError as error:
-            return ReleasePayload(errors=field_errors(error))
-        return ReleasePayload(release=Release.of(release))
+        return await mutate(
+            info,
+            ReleasePayload,
+            lambda session: service.add_release(
+                session,
+                info.context.actor,
+                slug,
+                service.ReleaseInput(input.version, input.released_on, input.notes),
+            ),
+            lambda release: ReleasePayload(release=Release.of(release)),
+        )

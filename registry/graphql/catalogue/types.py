@@ -12,6 +12,7 @@ from registry.auth.policy import Permission
 from registry.catalogue import models
 from registry.catalogue.lifecycle import allowed_next
 from registry.catalogue.models import ApplicationStatus
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
@@ -37,7 +38,7 @@ class Release:
 
     @classmethod
     def of(cls, r: models.Release) -> Release:
-        return cls(version=r.version, released_on=r.released_on, notes=r.notes)
+        return from_attributes(cls, r)
 
 
 @strawberry.type(description="Jointly owned software in the catalogue (applicatie).")
@@ -57,20 +58,7 @@ class Application:
 
     @classmethod
     def of(cls, a: models.Application) -> Application:
-        return cls(
-            model=a,
-            slug=a.slug,
-            name=a.name,
-            description_nl=a.description_nl,
-            description_en=a.description_en,
-            platform=a.platform,
-            status=ApplicationStatus(a.status),
-            licence=a.licence,
-            repository_url=a.repository_url,
-            published=a.published,
-            created_at=a.created_at,
-            updated_at=a.updated_at,
-        )
+        return from_attributes(cls, a, model=a, status=ApplicationStatus(a.status))
 
     @strawberry.field(description="The description in the given language, Dutch if it is empty.")
     def description(self, language: Language = Language.NL) -> str:

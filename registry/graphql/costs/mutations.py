@@ -10,7 +10,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.costs import models, reading, repository, service
+from registry.costs import models, reading, repository
+from registry.costs import pools as cost_pools
+from registry.costs import runs as cost_runs
 from registry.costs.errors import CostsRefusal
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
@@ -26,6 +28,7 @@ from registry.graphql.costs.types import (
     PoolParticipantPayload,
 )
 from registry.graphql.errors import field_errors
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
@@ -66,7 +69,7 @@ def _participant(code: str, p: models.PoolParticipant) -> PoolParticipant:
 
 
 async def _run(
-    info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[service.RunResult]]
+    info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[cost_runs.RunResult]]
 ) -> AllocationRunPayload:
     try:
         async with info.context.transaction() as session:
@@ -81,7 +84,7 @@ async def _run(
 class CostsMutation:
     @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
     async def cost_pool_create(self, info: Info, input: CostPoolInput) -> CostPoolPayload:
-        data = service.PoolInput(
+        data = cost_pools.PoolInput(
             input.code,
             input.name,
             input.kind,
@@ -97,7 +100,7 @@ class CostsMutation:
         )
         try:
             async with info.context.transaction() as session:
-                pool = await service.create_pool(session, info.context.actor, data)
+                pool = await cost_pools.create_pool(session, info.context.actor, data)
                 view = await reading.overview(session, pool)
         except DomainError as error:
             return CostPoolPayload(errors=field_errors(error))
@@ -110,19 +113,19 @@ class CostsMutation:
     async def cost_entry_add(
         self, info: Info, pool: str, input: CostEntryInput
     ) -> CostEntryPayload:
-        data = service.EntryInput(
+        data = cost_pools.EntryInput(
             str(input.amount),
             input.entry_date,
             input.category,
             input.description,
             input.document_reference,
         )
-        try:
-            async with info.context.transaction() as session:
-                entry = await service.add_entry(session, info.context.actor, pool, data)
-        except DomainError as error:
-            return CostEntryPayload(errors=field_errors(error))
-        return CostEntryPayload(entry=CostEntry.of(entry))
+        return await mutate(
+            info,
+            CostEntryPayload,
+            lambda session: cost_pools.add_entry(session, info.context.actor, pool, data),
+            lambda entry: CostEntryPayload(entry=CostEntry.of(entry)),
+        )
 
     @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
     async def pool_participant_add(
@@ -133,14 +136,14 @@ class CostsMutation:
         joined_on: date,
         percentage: Decimal | None = None,
     ) -> PoolParticipantPayload:
-        try:
-            async with info.context.transaction() as session:
-                added = await service.add_participant(
-                    session, info.context.actor, pool, member, joined_on, percentage
-                )
-        except DomainError as error:
-            return PoolParticipantPayload(errors=field_errors(error))
-        return PoolParticipantPayload(participant=_participant(member, added))
+        return await mutate(
+            info,
+            PoolParticipantPayload,
+            lambda session: cost_pools.add_participant(
+                session, info.context.actor, pool, member, joined_on, percentage
+            ),
+            lambda added: PoolParticipantPayload(participant=_participant(member, added)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -154,19 +157,19 @@ class CostsMutation:
         percentage: Decimal | None = None,
         left_on: date | None = None,
     ) -> PoolParticipantPayload:
-        try:
-            async with info.context.transaction() as session:
-                changed = await service.change_participant(
-                    session,
-                    info.context.actor,
-                    pool,
-                    member,
-                    percentage=percentage,
-                    left_on=left_on,
-                )
-        except DomainError as error:
-            return PoolParticipantPayload(errors=field_errors(error))
-        return PoolParticipantPayload(participant=_participant(member, changed))
+        return await mutate(
+            info,
+            PoolParticipantPayload,
+            lambda session: cost_pools.change_participant(
+                session,
+                info.context.actor,
+                pool,
+                member,
+                percentage=percentage,
+                left_on=left_on,
+            ),
+            lambda changed: PoolParticipantPayload(participant=_participant(member, changed)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -175,7 +178,7 @@ class CostsMutation:
     async def cost_pool_close(self, info: Info, pool: str, until: date) -> CostPoolPayload:
         try:
             async with info.context.transaction() as session:
-                closed = await service.close_period(session, info.context.actor, pool, until)
+                closed = await cost_pools.close_period(session, info.context.actor, pool, until)
                 view = await reading.overview(session, closed)
         except DomainError as error:
             return CostPoolPayload(errors=field_errors(error))
@@ -192,7 +195,7 @@ class CostsMutation:
         return await _run(
             info,
             pool,
-            lambda session: service.run_allocation(
+            lambda session: cost_runs.run_allocation(
                 session, info.context.actor, pool, until, today()
             ),
         )
@@ -207,7 +210,7 @@ class CostsMutation:
         return await _run(
             info,
             pool,
-            lambda session: service.run_settlement(
+            lambda session: cost_runs.run_settlement(
                 session, info.context.actor, pool, member, today()
             ),
         )
@@ -222,7 +225,7 @@ class CostsMutation:
             if number is None:
                 raise ValidationFailed.single("run", CostsRefusal.INVALID_RUN_ID)
             async with info.context.transaction() as session:
-                reversal, replacement = await service.correct_run(
+                reversal, replacement = await cost_runs.correct_run(
                     session, info.context.actor, number, today()
                 )
                 pools = await repository.pools_by_ids(session, [reversal.pool_id])

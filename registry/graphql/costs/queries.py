@@ -7,7 +7,8 @@ from datetime import date
 import strawberry
 
 from registry.auth.policy import Permission
-from registry.costs import reading, repository, service
+from registry.costs import reading, repository
+from registry.costs import runs as cost_runs
 from registry.costs.reading import PoolOverview
 from registry.graphql.context import Info
 from registry.graphql.costs.types import (
@@ -78,7 +79,9 @@ class CostsQuery:
     ) -> AllocationPreviewPayload:
         try:
             async with info.context.db() as session:
-                preview = await service.preview_allocation(session, info.context.actor, pool, until)
+                preview = await cost_runs.preview_allocation(
+                    session, info.context.actor, pool, until
+                )
         except DomainError as error:
             return AllocationPreviewPayload(errors=field_errors(error))
         return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
@@ -92,7 +95,7 @@ class CostsQuery:
     ) -> AllocationPreviewPayload:
         try:
             async with info.context.db() as session:
-                preview = await service.preview_settlement(
+                preview = await cost_runs.preview_settlement(
                     session, info.context.actor, pool, member
                 )
         except DomainError as error:

@@ -10,8 +10,9 @@ import strawberry
 from registry.costs import models
 from registry.costs.models import CostCategory, PoolKind, RunKind
 from registry.costs.reading import MemberShare
-from registry.costs.service import RunPreview
+from registry.costs.runs import RunPreview
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
+from registry.graphql.attributes import from_attributes
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
 from registry.kit.money import Cents
@@ -36,15 +37,8 @@ class CostEntry:
 
     @classmethod
     def of(cls, e: models.CostEntry) -> CostEntry:
-        return cls(
-            id=strawberry.ID(str(e.id)),
-            amount=Money.of_cents(e.amount_cents),
-            entry_date=e.entry_date,
-            category=e.category,
-            description=e.description,
-            document_reference=e.document_reference,
-            entered_by=e.entered_by,
-            entered_at=e.entered_at,
+        return from_attributes(
+            cls, e, id=strawberry.ID(str(e.id)), amount=Money.of_cents(e.amount_cents)
         )
 
 

@@ -17,6 +17,7 @@ from registry.graphql.fees.types import (
     FeeRun,
     FeeRunPayload,
 )
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.kit.errors import DomainError
 
@@ -42,12 +43,12 @@ class FeesMutation:
         data = service.RateInput(
             input.year, str(input.rate), input.decision, input.pro_rata, input.population_policy
         )
-        try:
-            async with info.context.transaction() as session:
-                rate = await service.set_rate(session, info.context.actor, data)
-        except DomainError as error:
-            return ContributionRatePayload(errors=field_errors(error))
-        return ContributionRatePayload(rate=ContributionRate.of(rate))
+        return await mutate(
+            info,
+            ContributionRatePayload,
+            lambda session: service.set_rate(session, info.context.actor, data),
+            lambda rate: ContributionRatePayload(rate=ContributionRate.of(rate)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.FEES_MANAGE),

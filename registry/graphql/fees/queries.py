@@ -8,6 +8,7 @@ import strawberry
 
 from registry.auth.policy import Permission
 from registry.fees import repository, service
+from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.fees.types import (
@@ -16,15 +17,15 @@ from registry.graphql.fees.types import (
     FeeRunPreview,
     FeeRunPreviewPayload,
 )
-from registry.graphql.members.types import Decision, Membership
+from registry.graphql.members.types import Membership
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, page_request
 from registry.kit.clock import today
 from registry.kit.errors import DomainError
 from registry.members import repository as members
 from registry.members.membership import MembershipStatus, status_on
+from registry.members.memberships import membership_dates
 from registry.members.models import DecisionBody
-from registry.members.service import membership_dates
 
 
 @strawberry.type

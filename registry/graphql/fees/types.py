@@ -12,9 +12,10 @@ from registry.fees import models
 from registry.fees.contribution import Contribution, Difference, differences
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import FeeRunPreview as DomainPreview
+from registry.graphql.attributes import from_attributes
+from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
-from registry.graphql.members.types import Decision, PopulationFigure, decision_of
 from registry.graphql.money import Money
 from registry.kit.money import Cents
 from registry.members.models import FigureStatus
@@ -33,13 +34,7 @@ class ContributionRate:
 
     @classmethod
     def of(cls, r: models.ContributionRate) -> ContributionRate:
-        return cls(
-            model=r,
-            year=r.year,
-            rate=r.rate,
-            pro_rata=r.pro_rata,
-            population_policy=r.population_policy,
-        )
+        return from_attributes(cls, r, model=r)
 
     @strawberry.field(description="The ALV decision that set the rate.")
     async def decision(self, info: Info) -> Decision | None:

@@ -10,14 +10,17 @@ import strawberry
 from registry import mergers
 from registry.auth.policy import Permission
 from registry.fees import service as fees
+from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
-from registry.graphql.members.types import Decision, Member, Membership, Municipality
+from registry.graphql.members.types import Member, Membership, Municipality
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.kit.errors import DomainError, ValidationFailed
-from registry.members import service
+from registry.members import decisions, memberships, merger, registration
 from registry.members.errors import GOVERNMENT_TYPES, MembersRefusal
 from registry.members.models import DecisionBody
+from registry.members.models import Membership as MembershipRecord
 
 
 @strawberry.input
@@ -111,8 +114,12 @@ def _membership_id(value: strawberry.ID) -> int:
     return int(value)
 
 
-def _signatories(items: list[SignatoryInput]) -> list[service.SignatoryInput]:
-    return [service.SignatoryInput(s.name, s.oin) for s in items]
+def _membership_payload(membership: MembershipRecord) -> MembershipPayload:
+    return MembershipPayload(membership=Membership.of(membership))
+
+
+def _signatories(items: list[SignatoryInput]) -> list[memberships.SignatoryInput]:
+    return [memberships.SignatoryInput(s.name, s.oin) for s in items]
 
 
 @strawberry.type
@@ -122,7 +129,7 @@ class MembersMutation:
         description="Record a decision of the ALV, RvC or directie.",
     )
     async def decision_record(self, info: Info, input: DecisionInput) -> DecisionPayload:
-        data = service.DecisionInput(
+        data = decisions.DecisionInput(
             input.body.value,
             input.decided_on,
             input.reference,
@@ -130,19 +137,19 @@ class MembersMutation:
             input.text,
             input.document_url,
         )
-        try:
-            async with info.context.transaction() as session:
-                decision = await service.record_decision(session, info.context.actor, data)
-        except DomainError as error:
-            return DecisionPayload(errors=field_errors(error))
-        return DecisionPayload(decision=Decision.of(decision))
+        return await mutate(
+            info,
+            DecisionPayload,
+            lambda session: decisions.record_decision(session, info.context.actor, data),
+            lambda decision: DecisionPayload(decision=Decision.of(decision)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
         description="Register a government body and its application for membership.",
     )
     async def member_apply(self, info: Info, input: MemberApplyInput) -> MembershipPayload:
-        member = service.MemberInput(
+        member = registration.MemberInput(
             input.code,
             input.name,
             input.type,
@@ -150,18 +157,18 @@ class MembersMutation:
             input.oin,
             input.kvk,
         )
-        try:
-            async with info.context.transaction() as session:
-                membership = await service.register_applicant(
-                    session,
-                    info.context.actor,
-                    member,
-                    input.applied_on,
-                    _signatories(input.signatories),
-                )
-        except DomainError as error:
-            return MembershipPayload(errors=field_errors(error))
-        return MembershipPayload(membership=Membership.of(membership))
+        return await mutate(
+            info,
+            MembershipPayload,
+            lambda session: memberships.register_applicant(
+                session,
+                info.context.actor,
+                member,
+                input.applied_on,
+                _signatories(input.signatories),
+            ),
+            _membership_payload,
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
@@ -174,18 +181,18 @@ class MembersMutation:
         applied_on: date,
         signatories: list[SignatoryInput] | None = None,
     ) -> MembershipPayload:
-        try:
-            async with info.context.transaction() as session:
-                membership = await service.apply_for_membership(
-                    session,
-                    info.context.actor,
-                    member_code,
-                    applied_on,
-                    _signatories(signatories or []),
-                )
-        except DomainError as error:
-            return MembershipPayload(errors=field_errors(error))
-        return MembershipPayload(membership=Membership.of(membership))
+        return await mutate(
+            info,
+            MembershipPayload,
+            lambda session: memberships.apply_for_membership(
+                session,
+                info.context.actor,
+                member_code,
+                applied_on,
+                _signatories(signatories or []),
+            ),
+            _membership_payload,
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
@@ -194,14 +201,14 @@ class MembersMutation:
     async def membership_approval_record(
         self, info: Info, membership_id: strawberry.ID, decision: str, approved: bool
     ) -> MembershipPayload:
-        try:
-            async with info.context.transaction() as session:
-                membership = await service.decide_approval(
-                    session, info.context.actor, _membership_id(membership_id), decision, approved
-                )
-        except DomainError as error:
-            return MembershipPayload(errors=field_errors(error))
-        return MembershipPayload(membership=Membership.of(membership))
+        return await mutate(
+            info,
+            MembershipPayload,
+            lambda session: memberships.decide_approval(
+                session, info.context.actor, _membership_id(membership_id), decision, approved
+            ),
+            _membership_payload,
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
@@ -209,7 +216,7 @@ class MembersMutation:
     )
     async def member_admit(self, info: Info, input: AdmissionInput) -> MembershipPayload:
         try:
-            data = service.AdmissionInput(
+            data = memberships.AdmissionInput(
                 _membership_id(input.membership_id),
                 input.start_date,
                 input.agreement_reference,
@@ -218,10 +225,10 @@ class MembersMutation:
                 input.entry_fee_decision,
             )
             async with info.context.transaction() as session:
-                membership = await service.admit(session, info.context.actor, data)
+                membership = await memberships.admit(session, info.context.actor, data)
         except DomainError as error:
             return MembershipPayload(errors=field_errors(error))
-        return MembershipPayload(membership=Membership.of(membership))
+        return _membership_payload(membership)
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
@@ -239,30 +246,30 @@ class MembersMutation:
                 membership = await fees.give_notice(session, info.context.actor, data)
         except DomainError as error:
             return MembershipPayload(errors=field_errors(error))
-        return MembershipPayload(membership=Membership.of(membership))
+        return _membership_payload(membership)
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
         description="Merge municipalities into a successor and move their members' place.",
     )
     async def municipality_merge(self, info: Info, input: MergerInput) -> MergerPayload:
-        data = service.MergerInput(
+        data = merger.MergerInput(
             input.effective_date,
             input.successor_code,
             input.successor_name,
             tuple(input.predecessor_codes),
             input.successor_member_code,
         )
-        try:
-            async with info.context.transaction() as session:
-                outcome = await mergers.merge(session, info.context.actor, data)
-        except DomainError as error:
-            return MergerPayload(errors=field_errors(error))
-        return MergerPayload(
-            successor=Municipality.of(outcome.successor),
-            successor_member=Member.of(outcome.successor_member)
-            if outcome.successor_member
-            else None,
-            absorbed=[Member.of(m) for m in outcome.absorbed],
-            regrouped=[Member.of(m) for m in outcome.regrouped],
+        return await mutate(
+            info,
+            MergerPayload,
+            lambda session: mergers.merge(session, info.context.actor, data),
+            lambda outcome: MergerPayload(
+                successor=Municipality.of(outcome.successor),
+                successor_member=Member.of(outcome.successor_member)
+                if outcome.successor_member
+                else None,
+                absorbed=[Member.of(m) for m in outcome.absorbed],
+                regrouped=[Member.of(m) for m in outcome.regrouped],
+            ),
         )

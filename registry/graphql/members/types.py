@@ -15,23 +15,24 @@ from registry.costs.reading import (
     applications_of_pools,
     totals_per_pool_and_year,
 )
+from registry.graphql.attributes import from_attributes
+from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.money import Money
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection
 from registry.kit.clock import today
 from registry.members import models
+from registry.members.figures import as_figures
 from registry.members.membership import MembershipStatus, status_on
+from registry.members.memberships import exit_charge_of, membership_dates
 from registry.members.models import (
     ApprovalOutcome,
-    DecisionBody,
     EndReason,
-    FigureStatus,
     MemberType,
 )
-from registry.members.population import Figure, inhabitants_on
-from registry.members.service import as_figures, exit_charge_of, membership_dates
-from registry.usage import service as usage
+from registry.members.population import inhabitants_on
+from registry.usage import adoptions as usage
 from registry.usage.rules import parse_period
 
 if TYPE_CHECKING:
@@ -41,28 +42,6 @@ if TYPE_CHECKING:
     from registry.graphql.usage.types import Adoption, UsageRecord
 
 strawberry.enum(MemberType, name="MemberType")
-strawberry.enum(FigureStatus, name="FigureStatus")
-
-
-@strawberry.type(description="Inhabitants of a municipality on a reference date (1 January).")
-class PopulationFigure:
-    cbs_code: str
-    municipality: str
-    reference_date: date
-    count: int
-    source: str
-    status: FigureStatus
-
-    @classmethod
-    def of(cls, f: Figure) -> PopulationFigure:
-        return cls(
-            cbs_code=f.cbs_code,
-            municipality=f.municipality,
-            reference_date=f.reference_date,
-            count=f.count,
-            source=f.source,
-            status=FigureStatus(f.status),
-        )
 
 
 @strawberry.type(
@@ -88,9 +67,7 @@ class Municipality:
 
     @classmethod
     def of(cls, m: models.Municipality) -> Municipality:
-        return cls(
-            model=m, cbs_code=m.cbs_code, name=m.name, valid_from=m.valid_from, valid_to=m.valid_to
-        )
+        return from_attributes(cls, m, model=m)
 
     @strawberry.field(description="All recorded population figures, oldest first.")
     async def population_figures(self, info: Info) -> list[PopulationFigure]:
@@ -109,7 +86,7 @@ class Member:
 
     @classmethod
     def of(cls, m: models.Member) -> Member:
-        return cls(id=m.id, code=m.code, name=m.name, type=MemberType(m.type), oin=m.oin, kvk=m.kvk)
+        return from_attributes(cls, m, type=MemberType(m.type))
 
     @strawberry.field(
         extensions=policy(Permission.TOKENS_MANAGE, member_from_source=True),
@@ -273,49 +250,14 @@ class ApiToken:
 
     @classmethod
     def of(cls, token: auth_models.ApiToken) -> ApiToken:
-        return cls(
-            id=strawberry.ID(str(token.id)),
-            name=token.name,
-            prefix=token.prefix,
-            permissions=sorted(token.permission_set),
-            created_at=token.created_at,
-            last_used_at=token.last_used_at,
-            revoked_at=token.revoked_at,
+        return from_attributes(
+            cls, token, id=strawberry.ID(str(token.id)), permissions=sorted(token.permission_set)
         )
 
 
-strawberry.enum(DecisionBody, name="DecisionBody")
 strawberry.enum(ApprovalOutcome, name="ApprovalOutcome")
 strawberry.enum(EndReason, name="EndReason")
 strawberry.enum(MembershipStatus, name="MembershipStatus")
-
-
-@strawberry.type(description="A decision of the ALV, the RvC or the directie (besluit).")
-class Decision:
-    reference: str
-    body: DecisionBody
-    decided_on: date
-    subject: str
-    text: str | None
-    document_url: str | None
-
-    @classmethod
-    def of(cls, d: models.Decision) -> Decision:
-        return cls(
-            reference=d.reference,
-            body=DecisionBody(d.body),
-            decided_on=d.decided_on,
-            subject=d.subject,
-            text=d.text,
-            document_url=d.document_url,
-        )
-
-
-async def decision_of(info: Info, decision_id: int | None) -> Decision | None:
-    if decision_id is None:
-        return None
-    found = await info.context.loaders.decision_by_id.load(decision_id)
-    return Decision.of(found) if found else None
 
 
 @strawberry.type(description="A partner that signed for a partnership (jointly liable).")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import strawberry
 
+from registry.graphql.attributes import from_attributes
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
 from registry.reports import model
@@ -52,16 +53,10 @@ class ReportContribution:
 
     @classmethod
     def of(cls, c: model.Contribution) -> ReportContribution:
-        return cls(
+        return from_attributes(
+            cls,
+            c,
             fee_run_id=strawberry.ID(str(c.fee_run_id)),
-            inhabitants=c.inhabitants,
-            reference_date=c.reference_date,
-            population_basis=c.population_basis,
-            figures_source=c.figures_source,
-            rate=c.rate,
-            decision_reference=c.decision_reference,
-            days_billable=c.days_billable,
-            days_in_year=c.days_in_year,
             amount=Money.of_cents(c.amount_cents),
         )
 
@@ -131,12 +126,7 @@ class ReportUsageFee:
 
     @classmethod
     def of(cls, u: model.UsageFee) -> ReportUsageFee:
-        return cls(
-            application=u.application,
-            metric=u.metric,
-            quantity=u.quantity,
-            amount=Money.of_cents(u.amount_cents),
-        )
+        return from_attributes(cls, u, amount=Money.of_cents(u.amount_cents))
 
 
 @strawberry.type(
@@ -258,12 +248,8 @@ class ReportCheck:
 
     @classmethod
     def of(cls, c: model.Check) -> ReportCheck:
-        return cls(
-            code=c.code,
-            label=c.label,
-            left=Money.of_cents(c.left_cents),
-            right=Money.of_cents(c.right_cents),
-            holds=c.holds,
+        return from_attributes(
+            cls, c, left=Money.of_cents(c.left_cents), right=Money.of_cents(c.right_cents)
         )
 
 
@@ -275,7 +261,7 @@ class ReportFinding:
 
     @classmethod
     def of(cls, f: model.Finding) -> ReportFinding:
-        return cls(code=f.code, member_code=f.member_code, detail=f.detail)
+        return from_attributes(cls, f)
 
 
 @strawberry.type(

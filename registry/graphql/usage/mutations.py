@@ -12,6 +12,7 @@ from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.graphql.usage.types import (
@@ -27,7 +28,8 @@ from registry.graphql.usage.types import (
 )
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
-from registry.usage import service
+from registry.usage import adoptions, tariffs
+from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage
 
@@ -65,9 +67,10 @@ class BusinessCaseInput:
     risks: str = ""
 
 
-def _usage(member: str, records: list[UsageInput]) -> list[service.UsageInput]:
+def _usage(member: str, records: list[UsageInput]) -> list[usage_records.UsageInput]:
     return [
-        service.UsageInput(member, r.application, r.period, r.metric, r.quantity) for r in records
+        usage_records.UsageInput(member, r.application, r.period, r.metric, r.quantity)
+        for r in records
     ]
 
 
@@ -78,7 +81,7 @@ class UsageMutation:
         description="Adopt an application for a member: usage right and community included.",
     )
     async def adoption_create(self, info: Info, input: AdoptionInput) -> AdoptionPayload:
-        data = service.AdoptionInput(
+        data = adoptions.AdoptionInput(
             input.member,
             input.application,
             input.acquisition_on,
@@ -89,8 +92,8 @@ class UsageMutation:
         )
         try:
             async with info.context.transaction() as session:
-                adoption = await service.adopt(session, info.context.actor, data, today())
-                right = await service.right_view(session, adoption.id)
+                adoption = await adoptions.adopt(session, info.context.actor, data, today())
+                right = await adoptions.right_view(session, adoption.id)
         except DomainError as error:
             return AdoptionPayload(errors=field_errors(error))
         return AdoptionPayload(
@@ -109,11 +112,11 @@ class UsageMutation:
             if number is None:
                 raise ValidationFailed.single("id", UsageRefusal.INVALID_ADOPTION_ID)
             async with info.context.transaction() as session:
-                adoption = await service.advance(
+                adoption = await adoptions.advance(
                     session, info.context.actor, number, stage, on, today(), member=member
                 )
-                right = await service.right_view(session, adoption.id)
-                slug = await service.application_slug(session, adoption.application_id)
+                right = await adoptions.right_view(session, adoption.id)
+                slug = await adoptions.application_slug(session, adoption.application_id)
         except DomainError as error:
             return AdoptionPayload(errors=field_errors(error))
         return AdoptionPayload(adoption=Adoption.of(adoption, member, slug, right))
@@ -148,23 +151,23 @@ class UsageMutation:
         valid_from: str,
         decision: str,
     ) -> TariffPayload:
-        try:
-            async with info.context.transaction() as session:
-                tariff = await service.set_tariff(
-                    session,
-                    info.context.actor,
-                    application,
-                    metric,
-                    str(price),
-                    valid_from,
-                    decision,
+        return await mutate(
+            info,
+            TariffPayload,
+            lambda session: tariffs.set_tariff(
+                session,
+                info.context.actor,
+                application,
+                metric,
+                str(price),
+                valid_from,
+                decision,
+            ),
+            lambda tariff: TariffPayload(
+                tariff=UsageTariff(
+                    metric=tariff.metric, price=tariff.price, valid_from=month(tariff.valid_from)
                 )
-        except DomainError as error:
-            return TariffPayload(errors=field_errors(error))
-        return TariffPayload(
-            tariff=UsageTariff(
-                metric=tariff.metric, price=tariff.price, valid_from=month(tariff.valid_from)
-            )
+            ),
         )
 
     @strawberry.mutation(extensions=policy(Permission.CATALOGUE_MANAGE))
@@ -183,14 +186,14 @@ class UsageMutation:
             str(input.expected_usage_fees),
             input.risks,
         )
-        try:
-            async with info.context.transaction() as session:
-                case = await catalogue.create_business_case(
-                    session, info.context.actor, application, data
-                )
-        except DomainError as error:
-            return BusinessCasePayload(errors=field_errors(error))
-        return BusinessCasePayload(business_case=BusinessCase.of(case))
+        return await mutate(
+            info,
+            BusinessCasePayload,
+            lambda session: catalogue.create_business_case(
+                session, info.context.actor, application, data
+            ),
+            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -206,21 +209,21 @@ class UsageMutation:
         decided_on: date,
         reference: str | None = None,
     ) -> BusinessCasePayload:
-        try:
-            async with info.context.transaction() as session:
-                case = await catalogue.decide_business_case(
-                    session,
-                    info.context.actor,
-                    application,
-                    title,
-                    decision,
-                    decided_by,
-                    decided_on,
-                    reference,
-                )
-        except DomainError as error:
-            return BusinessCasePayload(errors=field_errors(error))
-        return BusinessCasePayload(business_case=BusinessCase.of(case))
+        return await mutate(
+            info,
+            BusinessCasePayload,
+            lambda session: catalogue.decide_business_case(
+                session,
+                info.context.actor,
+                application,
+                title,
+                decision,
+                decided_by,
+                decided_on,
+                reference,
+            ),
+            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -229,14 +232,14 @@ class UsageMutation:
     async def community_join(
         self, info: Info, application: str, member: str, stage: JoinStage, joined_on: date
     ) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await catalogue.join_community(
-                    session, info.context.actor, application, member, stage, joined_on
-                )
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await mutate(
+            info,
+            CommunityPayload,
+            lambda session: catalogue.join_community(
+                session, info.context.actor, application, member, stage, joined_on
+            ),
+            lambda _: CommunityPayload(ok=True),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -245,22 +248,24 @@ class UsageMutation:
     async def community_equal_say_set(
         self, info: Info, application: str, equal: bool
     ) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await catalogue.set_equal_say(session, info.context.actor, application, equal)
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await mutate(
+            info,
+            CommunityPayload,
+            lambda session: catalogue.set_equal_say(
+                session, info.context.actor, application, equal
+            ),
+            lambda _: CommunityPayload(ok=True),
+        )
 
 
 async def _record(info: Info, member: str, records: list[UsageInput]) -> UsagePayload:
-    try:
-        async with info.context.transaction() as session:
-            result = await service.record_usage(
-                session, info.context.actor, _usage(member, records)
-            )
-    except DomainError as error:
-        return UsagePayload(errors=field_errors(error))
-    return UsagePayload(
-        created=result.created, replaced=result.replaced, unchanged=result.unchanged
+    return await mutate(
+        info,
+        UsagePayload,
+        lambda session: usage_records.record_usage(
+            session, info.context.actor, _usage(member, records)
+        ),
+        lambda result: UsagePayload(
+            created=result.created, replaced=result.replaced, unchanged=result.unchanged
+        ),
     )

@@ -13,7 +13,7 @@ from registry.graphql.money import Money
 from registry.graphql.permissions import policy
 from registry.graphql.usage.types import UsageFeeLine, UsageFeesPayload
 from registry.kit.errors import DomainError
-from registry.usage import service
+from registry.usage import tariffs
 
 
 @strawberry.type
@@ -32,7 +32,7 @@ class UsageQuery:
     ) -> UsageFeesPayload:
         try:
             async with info.context.db() as session:
-                lines = await service.usage_fee_preview(
+                lines = await tariffs.usage_fee_preview(
                     session, info.context.actor, member, first, last
                 )
         except DomainError as error:

@@ -12,9 +12,9 @@ from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
 from registry.usage import models
+from registry.usage.adoptions import UsageRightView
 from registry.usage.models import AdoptionStage, Metric
 from registry.usage.rules import UsageFeeLine as DomainFeeLine
-from registry.usage.service import UsageRightView
 
 strawberry.enum(AdoptionStage, name="AdoptionStage")
 strawberry.enum(Metric, name="UsageMetric")

@@ -1,64 +1,41 @@
-"""Adoption, usage rights, usage records and tariffs. Services flush, never commit."""
+"""Adoptions and usage rights: a member starts, advances and ends using an application,
+and who uses what. Services flush, never commit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
-from functools import partial
 
-from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import Change, record, record_many
+from registry.audit.service import Change, record_many
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Application, ApplicationStatus, CommunityMember, JoinStage
-from registry.db import serialise
-from registry.kit import clock
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
-from registry.kit.money import parse_rate
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from registry.members import repository as members
-from registry.members.lookup import member_or_refuse, unknown_member
-from registry.members.service import (
-    decision_of_any,
-    is_member_on,
-    membership_end,
-    membership_end_of,
-)
+from registry.members.lookup import member_or_refuse
+from registry.members.memberships import is_member_on, membership_end, membership_end_of
 from registry.usage import repository
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import (
     Adoption,
     AdoptionStage,
-    Metric,
-    UsageRecord,
     UsageRight,
-    UsageTariff,
 )
 from registry.usage.rules import (
-    Tariff,
-    Usage,
-    UsageFeeLine,
     check_advance,
-    month_of,
-    parse_metric,
-    parse_period,
-    parse_quantity,
-    right_covers,
     stage_field,
-    usage_fees,
 )
 from registry.usage.users import IN_USE, NO_USERS, Users, users_of_applications
 
-MAX_BULK = 5000
-"""Records per bulk call: enough for a month of a large member, small enough for one request."""
 
-
-async def _application(session: AsyncSession, slug: str, field: str = "application") -> Application:
+async def application_or_refuse(
+    session: AsyncSession, slug: str, field: str = "application"
+) -> Application:
     application = await catalogue.application_by_slug(session, slug)
     if application is None:
         raise ValidationFailed.single(field, UsageRefusal.UNKNOWN_APPLICATION, application=slug)
@@ -89,7 +66,7 @@ async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today:
     member = await member_or_refuse(session, data.member)
     if not allows(actor, Permission.ADOPTION_MANAGE, member.id):
         raise Forbidden(UsageRefusal.ADOPT_FORBIDDEN)
-    application = await _application(session, data.application)
+    application = await application_or_refuse(session, data.application)
     errors = ErrorCollector()
     if data.acquisition_on > today:
         errors.add("acquisitionOn", UsageRefusal.ACQUISITION_IN_FUTURE)
@@ -214,286 +191,6 @@ async def effective_end(session: AsyncSession, right: UsageRight) -> date | None
     return _right_ends(right, await membership_end(session, right.member_id))
 
 
-@dataclass(frozen=True, slots=True)
-class UsageInput:
-    member: str
-    application: str
-    period: str
-    metric: str
-    quantity: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class UsageResult:
-    created: int
-    replaced: int
-    unchanged: int
-
-
-async def record_usage(
-    session: AsyncSession, actor: Actor, items: Sequence[UsageInput], today: date | None = None
-) -> UsageResult:
-    """Store usage records all or nothing; the same key again replaces the value.
-
-    Every invalid record is named as `records[i].field`. A token may only report for its own
-    member and, when it is limited to one, its own application. A month after the current one
-    (on `today`, the clock's date unless given) is refused: usage is reported once it happened.
-    """
-    current = month_of(today or clock.today())
-    if not items:
-        raise ValidationFailed.single("records", UsageRefusal.NO_RECORDS)
-    if len(items) > MAX_BULK:
-        raise ValidationFailed.single(
-            "records", UsageRefusal.TOO_MANY_RECORDS, limit=MAX_BULK, given=len(items)
-        )
-    by_code = await members.members_by_codes(session, sorted({i.member for i in items}))
-    by_slug = await catalogue.applications_by_slugs(session, sorted({i.application for i in items}))
-    pairs = [
-        (by_code[i.member].id, by_slug[i.application].id)
-        for i in items
-        if i.member in by_code and i.application in by_slug
-    ]
-    rights = await repository.rights_for(session, pairs)
-    ends = {m: await membership_end(session, m) for m in sorted({p[0] for p in pairs})}
-    errors = ErrorCollector()
-    rows: dict[tuple[int, int, date, str], tuple[int, Decimal]] = {}
-    scope = actor.token_scope
-    for i, item in enumerate(items):
-        where = f"records[{i}]"
-        member = by_code.get(item.member)
-        application = by_slug.get(item.application)
-        if member is None:
-            errors.errors.append(unknown_member(f"{where}.member", item.member))
-        elif not allows(actor, Permission.USAGE_WRITE, member.id):
-            errors.add(f"{where}.member", UsageRefusal.REPORT_FORBIDDEN, member=item.member)
-        if application is None:
-            errors.add(
-                f"{where}.application",
-                UsageRefusal.UNKNOWN_APPLICATION,
-                application=item.application,
-            )
-        elif scope is not None and scope.application_id not in (None, application.id):
-            errors.add(
-                f"{where}.application",
-                UsageRefusal.OUTSIDE_TOKEN_SCOPE,
-                application=item.application,
-            )
-            continue
-        period = errors.check(partial(parse_period, item.period, f"{where}.period"))
-        metric = errors.check(partial(parse_metric, item.metric, f"{where}.metric"))
-        quantity = errors.check(partial(parse_quantity, item.quantity, f"{where}.quantity"))
-        if member is None or application is None or period is None:
-            continue
-        if period > current:
-            errors.add(
-                f"{where}.period",
-                UsageRefusal.FUTURE_PERIOD,
-                period=item.period.strip(),
-                current=current.strftime("%Y-%m"),
-            )
-            continue
-        held = rights.get((member.id, application.id), [])
-        if not held:
-            errors.add(
-                f"{where}.member",
-                UsageRefusal.NO_USAGE_RIGHT,
-                member=member.name,
-                application=application.name,
-            )
-            continue
-        if period < min(month_of(r.start_date) for r in held):
-            errors.add(
-                f"{where}.period",
-                UsageRefusal.BEFORE_ADOPTION,
-                period=item.period,
-                member=member.name,
-                application=application.name,
-            )
-            continue
-        if not any(
-            right_covers(r.start_date, _earliest(r.end_date, ends[member.id]), period) for r in held
-        ):
-            errors.add(
-                f"{where}.member",
-                UsageRefusal.NO_USAGE_RIGHT_IN,
-                member=member.name,
-                application=application.name,
-                period=item.period,
-            )
-            continue
-        if metric is not None and quantity is not None:
-            key = (member.id, application.id, period, metric.value)
-            if key in rows:
-                errors.add(where, UsageRefusal.DUPLICATE_RECORD)
-            rows[key] = (i, quantity)
-    errors.raise_if_any()
-    return await _upsert(session, actor, rows)
-
-
-def _earliest(first: date | None, second: date | None) -> date | None:
-    ends = [d for d in (first, second) if d is not None]
-    return min(ends) if ends else None
-
-
-async def _upsert(
-    session: AsyncSession,
-    actor: Actor,
-    rows: dict[tuple[int, int, date, str], tuple[int, Decimal]],
-) -> UsageResult:
-    # Reports of one member at the same moment follow each other: the later one replaces.
-    await serialise(session, *(f"usage:member={member_id}" for member_id, *_ in rows))
-    existing = await repository.records_by_keys(session, list(rows))
-    inserts = []
-    updates = []
-    changes = []
-    unchanged = 0
-    for key, (_, quantity) in rows.items():
-        member_id, application_id, period, metric = key
-        values = {
-            "member_id": member_id,
-            "application_id": application_id,
-            "period": period.isoformat(),
-            "metric": metric,
-        }
-        found = existing.get(key)
-        if found is None:
-            inserts.append(
-                {
-                    "member_id": member_id,
-                    "application_id": application_id,
-                    "period": period,
-                    "metric": metric,
-                    "quantity": quantity,
-                    "recorded_by": actor.label,
-                }
-            )
-            changes.append(
-                Change(
-                    "create",
-                    "usage_record",
-                    _record_id(key),
-                    None,
-                    {**values, "quantity": str(quantity)},
-                    member_id,
-                )
-            )
-        elif found.quantity == quantity:
-            unchanged += 1
-        else:
-            updates.append({"id": found.id, "quantity": quantity, "recorded_by": actor.label})
-            changes.append(
-                Change(
-                    "replace",
-                    "usage_record",
-                    _record_id(key),
-                    {**values, "quantity": str(found.quantity)},
-                    {**values, "quantity": str(quantity)},
-                    member_id,
-                )
-            )
-    if inserts:
-        await session.execute(insert(UsageRecord), inserts)
-    if updates:
-        # ORM bulk UPDATE by primary key: one executemany for every replaced value.
-        await session.execute(update(UsageRecord), updates)
-    await record_many(session, actor, changes)
-    return UsageResult(created=len(inserts), replaced=len(updates), unchanged=unchanged)
-
-
-def _record_id(key: tuple[int, int, date, str]) -> str:
-    member_id, application_id, period, metric = key
-    return f"{member_id}/{application_id}/{period.strftime('%Y-%m')}/{metric}"
-
-
-async def set_tariff(
-    session: AsyncSession,
-    actor: Actor,
-    application_slug: str,
-    metric: str,
-    price: str,
-    valid_from: str,
-    decision_reference: str,
-) -> UsageTariff:
-    """Euro per unit of a metric from a month on, set by a recorded decision."""
-    if not allows(actor, Permission.FEES_MANAGE):
-        raise Forbidden(UsageRefusal.TARIFF_FORBIDDEN)
-    errors = ErrorCollector()
-    application = await errors.check_awaitable(_application(session, application_slug))
-    kind = errors.check(lambda: parse_metric(metric))
-    month = errors.check(lambda: parse_period(valid_from, "validFrom"))
-    amount = None
-    try:
-        amount = parse_rate(price)
-    except RefusedValue as exc:
-        errors.add("price", UsageRefusal.INVALID_PRICE, reason=exc.phrase)
-    decision = await errors.check_awaitable(
-        decision_of_any(session, decision_reference, "decision")
-    )
-    errors.raise_if_any()
-    assert application is not None
-    assert kind is not None
-    assert month is not None
-    assert amount is not None
-    assert decision is not None
-    tariffs = await repository.tariffs_of(session, [application.id])
-    if any(t.metric is kind and t.valid_from == month for t in tariffs):
-        raise ValidationFailed.single(
-            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=kind, month=valid_from
-        )
-    tariff = UsageTariff(
-        application_id=application.id,
-        metric=kind,
-        price=amount,
-        valid_from=month,
-        decision_id=decision.id,
-    )
-    session.add(tariff)
-    await session.flush()
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="usage_tariff",
-        entity_id=str(tariff.id),
-        before=None,
-        after=snapshot(tariff, decision=decision.reference),
-    )
-    return tariff
-
-
-async def usage_fee_preview(
-    session: AsyncSession, actor: Actor, member_code: str, first: str, last: str
-) -> list[UsageFeeLine]:
-    """The usage fees of a member over a range of months, from its records and the tariffs."""
-    member = await member_or_refuse(session, member_code)
-    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
-        raise Forbidden(UsageRefusal.USAGE_PRIVATE)
-    start = parse_period(first, "from")
-    end = parse_period(last, "to")
-    records = await repository.records_of_member(session, member.id, start, end)
-    applications = await catalogue.applications_by_ids(
-        session, sorted({r.application_id for r in records})
-    )
-    tariffs = await repository.tariffs_of(session, list(applications))
-    decisions = await members.decisions_by_ids(session, sorted({t.decision_id for t in tariffs}))
-    return usage_fees(
-        [
-            Usage(applications[r.application_id].slug, r.period, r.metric, r.quantity)
-            for r in records
-        ],
-        [
-            Tariff(
-                applications[t.application_id].slug,
-                t.metric,
-                t.price,
-                t.valid_from,
-                decisions[t.decision_id].reference,
-            )
-            for t in tariffs
-        ],
-    )
-
-
 async def users_of(session: AsyncSession, application_id: int) -> Users:
     found = await users_of_applications(session, [application_id])
     return found.get(application_id, NO_USERS)
@@ -564,24 +261,6 @@ def _right_ends(right: UsageRight, membership_ended: date | None) -> date | None
     return min(ends) if ends else None
 
 
-async def usage_of(
-    session: AsyncSession, actor: Actor, member_id: int, first: date, last: date
-) -> list[tuple[UsageRecord, Application]]:
-    return (await usage_of_members(session, actor, [member_id], first, last))[member_id]
-
-
-async def usage_of_members(
-    session: AsyncSession, actor: Actor, member_ids: Sequence[int], first: date, last: date
-) -> dict[int, list[tuple[UsageRecord, Application]]]:
-    if not all(allows(actor, Permission.MEMBER_READ_PRIVATE, i) for i in member_ids):
-        raise Forbidden(UsageRefusal.USAGE_PRIVATE)
-    records = await repository.records_of_members(session, member_ids, first, last)
-    applications = await catalogue.applications_by_ids(
-        session, sorted({r.application_id for rs in records.values() for r in rs})
-    )
-    return {i: [(r, applications[r.application_id]) for r in rs] for i, rs in records.items()}
-
-
 async def right_view(session: AsyncSession, adoption_id: int) -> UsageRightView | None:
     right = await repository.right_of_adoption(session, adoption_id)
     if right is None:
@@ -609,20 +288,6 @@ async def uses_application(session: AsyncSession, member_id: int, application_id
     return any(
         a.application_id == application_id and a.stage is not AdoptionStage.PHASED_OUT
         for a in adoptions
-    )
-
-
-async def usage_totals(
-    session: AsyncSession,
-    member_ids: Sequence[int],
-    application_id: int,
-    metric: Metric,
-    first: date,
-    last: date,
-) -> dict[int, Decimal]:
-    """Recorded usage per member of one application and metric over a range of months."""
-    return await repository.usage_totals(
-        session, member_ids, application_id, metric, month_of(first), month_of(last)
     )
 
 

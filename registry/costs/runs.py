@@ -1,4 +1,4 @@
-"""Cost pools and allocation runs: the rules of sharing applied to stored pools.
+"""Allocation, settlement and correction runs: the rules of sharing applied to stored pools.
 
 Services flush, never commit. Runs are never changed: a correction is a reversal plus a new
 run, a late joiner gets a settlement run; all stay visible.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import insert
@@ -17,27 +17,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.catalogue import repository as catalogue
 from registry.costs import repository
 from registry.costs.errors import CostsRefusal
 from registry.costs.models import (
     AllocationLine,
     AllocationRun,
-    CostCategory,
     CostEntry,
     CostPool,
-    PoolKind,
-    PoolParticipant,
     RunKind,
 )
+from registry.costs.operations import authorise, locked_pool, pool_or_refuse
 from registry.costs.sharing import (
     AllocationError,
     AllocationKey,
     Entry,
     Key,
-    LateJoinerPolicy,
     Participant,
     Share,
     Split,
@@ -45,270 +40,17 @@ from registry.costs.sharing import (
     settle,
     split,
 )
-from registry.db import serialise
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
-from registry.kit.money import Cents, parse_euro, to_cents
+from registry.kit.errors import NotFound, ValidationFailed
+from registry.kit.money import Cents
 from registry.members import repository as members
-from registry.members.lookup import member_or_refuse
+from registry.members.figures import figures_of
 from registry.members.population import Figure, PopulationMissing, inhabitants_on
-from registry.members.service import figures_of, is_member_on
 from registry.usage.models import Metric
-from registry.usage.service import usage_totals, uses_application
-
-APPLICATION_KINDS = frozenset({PoolKind.DEVELOPMENT, PoolKind.MAINTENANCE, PoolKind.HOSTING})
-
-
-def _authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.COSTS_MANAGE):
-        raise Forbidden(CostsRefusal.DIRECTIE_ONLY)
+from registry.usage.records import usage_totals
 
 
 def _refused(error: AllocationError) -> ValidationFailed:
     return ValidationFailed.single(error.field, error.phrase)
-
-
-async def _pool(session: AsyncSession, code: str) -> CostPool:
-    pool = await repository.pool_by_code(session, code)
-    if pool is None:
-        raise NotFound(CostsRefusal.NO_POOL, pool=code)
-    return pool
-
-
-async def _locked_pool(session: AsyncSession, code: str) -> CostPool:
-    """The pool, locked until commit: its entries, participants and runs change one at a time,
-    so two runs at the same moment never allocate the same entries twice."""
-    await serialise(session, f"pool:{code}")
-    return await _pool(session, code)
-
-
-async def _audit(
-    session: AsyncSession,
-    actor: Actor,
-    operation: str,
-    row: CostPool | CostEntry | PoolParticipant,
-    before: dict[str, object] | None = None,
-    member_id: int | None = None,
-) -> None:
-    await record(
-        session,
-        actor,
-        operation=operation,
-        entity_type=row.__tablename__,
-        entity_id=str(row.id),
-        before=before,
-        after=snapshot(row),
-        member_id=member_id,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PoolInput:
-    code: str
-    name: str
-    kind: PoolKind
-    key: AllocationKey = AllocationKey.INHABITANTS
-    application: str | None = None
-    reference_date: date | None = None
-    single_payer: str | None = None
-    usage_metric: str | None = None
-    usage_from: date | None = None
-    usage_to: date | None = None
-    late_joiner_policy: LateJoinerPolicy = LateJoinerPolicy.FULL_COST
-    depreciation_years: int = 5
-
-
-async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> CostPool:
-    _authorise(actor)
-    errors = ErrorCollector()
-    code = data.code.strip()
-    if not code:
-        errors.add("code", CostsRefusal.POOL_CODE_REQUIRED)
-    elif await repository.pool_by_code(session, code) is not None:
-        errors.add("code", CostsRefusal.POOL_CODE_TAKEN, pool=code)
-    if not data.name.strip():
-        errors.add("name", CostsRefusal.POOL_NAME_REQUIRED)
-    application_id = None
-    if data.kind in APPLICATION_KINDS:
-        application = (
-            await catalogue.application_by_slug(session, data.application)
-            if data.application
-            else None
-        )
-        if application is None:
-            errors.add(
-                "application",
-                CostsRefusal.POOL_APPLICATION_UNKNOWN
-                if data.application
-                else CostsRefusal.POOL_APPLICATION_REQUIRED,
-            )
-        else:
-            application_id = application.id
-    elif data.application:
-        errors.add("application", CostsRefusal.OWN_COSTS_WITHOUT_APPLICATION)
-    if data.key is AllocationKey.INHABITANTS and data.reference_date is None:
-        errors.add("referenceDate", CostsRefusal.REFERENCE_DATE_REQUIRED)
-    if data.key is AllocationKey.USAGE:
-        if not (data.usage_metric and data.usage_from and data.usage_to):
-            errors.add("usageMetric", CostsRefusal.USAGE_KEY_INCOMPLETE)
-        elif data.usage_metric not in {m.value for m in Metric}:
-            errors.add("usageMetric", CostsRefusal.UNKNOWN_METRIC, metric=data.usage_metric)
-        elif data.kind not in APPLICATION_KINDS:
-            errors.add("key", CostsRefusal.USAGE_KEY_WITHOUT_APPLICATION)
-    payer_id = None
-    if data.key is AllocationKey.SINGLE_PAYER:
-        if not data.single_payer:
-            errors.add("singlePayer", CostsRefusal.SINGLE_PAYER_REQUIRED)
-        else:
-            payer = await errors.check_awaitable(
-                member_or_refuse(session, data.single_payer, "singlePayer")
-            )
-            payer_id = payer.id if payer else None
-    if not 1 <= data.depreciation_years <= 50:
-        errors.add("depreciationYears", CostsRefusal.DEPRECIATION_YEARS_OUT_OF_RANGE)
-    errors.raise_if_any()
-    pool = CostPool(
-        code=code,
-        name=data.name.strip(),
-        kind=data.kind,
-        application_id=application_id,
-        key=data.key,
-        reference_date=data.reference_date,
-        usage_metric=data.usage_metric,
-        usage_from=data.usage_from,
-        usage_to=data.usage_to,
-        single_payer_member_id=payer_id,
-        late_joiner_policy=data.late_joiner_policy,
-        depreciation_years=data.depreciation_years,
-    )
-    session.add(pool)
-    await session.flush()
-    await _audit(session, actor, "create", pool)
-    return pool
-
-
-@dataclass(frozen=True, slots=True)
-class EntryInput:
-    amount: str
-    entry_date: date
-    category: CostCategory
-    description: str
-    document_reference: str | None = None
-
-
-async def add_entry(
-    session: AsyncSession, actor: Actor, pool_code: str, data: EntryInput
-) -> CostEntry:
-    """Record a cost; entries in a closed period are refused."""
-    _authorise(actor)
-    pool = await _locked_pool(session, pool_code)
-    errors = ErrorCollector()
-    amount = None
-    try:
-        amount = to_cents(parse_euro(data.amount))
-    except RefusedValue as exc:
-        errors.add("amount", CostsRefusal.INVALID_AMOUNT, reason=exc.phrase)
-    if pool.closed_until is not None and data.entry_date <= pool.closed_until:
-        errors.add("entryDate", CostsRefusal.CLOSED_PERIOD, closed_until=pool.closed_until)
-    if not data.description.strip():
-        errors.add("description", CostsRefusal.DESCRIPTION_REQUIRED)
-    errors.raise_if_any()
-    assert amount is not None
-    entry = CostEntry(
-        pool_id=pool.id,
-        amount_cents=amount,
-        entry_date=data.entry_date,
-        category=data.category,
-        description=data.description.strip(),
-        document_reference=(data.document_reference or "").strip() or None,
-        entered_by=actor.label,
-    )
-    session.add(entry)
-    await session.flush()
-    await _audit(session, actor, "create", entry)
-    return entry
-
-
-async def add_participant(
-    session: AsyncSession,
-    actor: Actor,
-    pool_code: str,
-    member_code: str,
-    joined_on: date,
-    percentage: Decimal | None = None,
-) -> PoolParticipant:
-    """A member takes part from a date; it must be a member then."""
-    _authorise(actor)
-    pool = await _locked_pool(session, pool_code)
-    member = await member_or_refuse(session, member_code, "member")
-    if not await is_member_on(session, member.id, joined_on):
-        raise ValidationFailed.single(
-            "member", CostsRefusal.NOT_A_MEMBER_ON, member=member.name, day=joined_on
-        )
-    if pool.application_id is not None and not await uses_application(
-        session, member.id, pool.application_id
-    ):
-        raise ValidationFailed.single(
-            "member", CostsRefusal.NOT_USING_APPLICATION, member=member.name
-        )
-    if any(p.member_id == member.id for p in await repository.participants_of(session, pool.id)):
-        raise ValidationFailed.single(
-            "member", CostsRefusal.ALREADY_PARTICIPANT, member=member.name
-        )
-    participant = PoolParticipant(
-        pool_id=pool.id, member_id=member.id, joined_on=joined_on, percentage=percentage
-    )
-    session.add(participant)
-    await session.flush()
-    await _audit(session, actor, "create", participant, member_id=member.id)
-    return participant
-
-
-async def change_participant(
-    session: AsyncSession,
-    actor: Actor,
-    pool_code: str,
-    member_code: str,
-    *,
-    percentage: Decimal | None = None,
-    left_on: date | None = None,
-) -> PoolParticipant:
-    """Set a fixed percentage, or end the participation (later entries are not shared)."""
-    _authorise(actor)
-    pool = await _locked_pool(session, pool_code)
-    member = await member_or_refuse(session, member_code, "member")
-    found = [
-        p for p in await repository.participants_of(session, pool.id) if p.member_id == member.id
-    ]
-    if not found:
-        raise ValidationFailed.single("member", CostsRefusal.NOT_PARTICIPANT, member=member.name)
-    (participant,) = found
-    if left_on is not None and left_on < participant.joined_on:
-        raise ValidationFailed.single("leftOn", CostsRefusal.LEFT_BEFORE_JOINING)
-    before = snapshot(participant)
-    if percentage is not None:
-        participant.percentage = percentage
-    if left_on is not None:
-        participant.left_on = left_on
-    await session.flush()
-    await _audit(session, actor, "update", participant, before, member.id)
-    return participant
-
-
-async def close_period(
-    session: AsyncSession, actor: Actor, pool_code: str, until: date
-) -> CostPool:
-    """No more entries dated on or before `until` (for example after the year's invoices)."""
-    _authorise(actor)
-    pool = await _locked_pool(session, pool_code)
-    if pool.closed_until is not None and until < pool.closed_until:
-        raise ValidationFailed.single(
-            "until", CostsRefusal.ALREADY_CLOSED, closed_until=pool.closed_until
-        )
-    before = snapshot(pool)
-    pool.closed_until = until
-    await session.flush()
-    await _audit(session, actor, "close", pool, before)
-    return pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,8 +198,8 @@ async def preview_allocation(
     session: AsyncSession, actor: Actor, pool_code: str, until: date
 ) -> RunPreview:
     """Share the entries up to `until` that no standing run has allocated yet."""
-    _authorise(actor)
-    state = await _state(session, await _pool(session, pool_code))
+    authorise(actor)
+    state = await _state(session, await pool_or_refuse(session, pool_code))
     return _allocation_of(state, until)
 
 
@@ -476,8 +218,8 @@ async def preview_settlement(
     session: AsyncSession, actor: Actor, pool_code: str, member_code: str
 ) -> RunPreview:
     """Re-divide the allocated entries that predate the member's joining, by the same key."""
-    _authorise(actor)
-    state = await _state(session, await _pool(session, pool_code))
+    authorise(actor)
+    state = await _state(session, await pool_or_refuse(session, pool_code))
     joined = [p for p in state.participants if p.member_code == member_code]
     if not joined:
         raise ValidationFailed.single(
@@ -589,8 +331,8 @@ async def run_allocation(
     session: AsyncSession, actor: Actor, pool_code: str, until: date, on: date
 ) -> RunResult:
     """Store the allocation of the pending entries; nothing pending stores nothing."""
-    _authorise(actor)
-    pool = await _locked_pool(session, pool_code)
+    authorise(actor)
+    pool = await locked_pool(session, pool_code)
     state = await _state(session, pool)
     preview = _allocation_of(state, until)
     if preview.empty:
@@ -603,12 +345,12 @@ async def run_settlement(
     session: AsyncSession, actor: Actor, pool_code: str, member_code: str, on: date
 ) -> RunResult:
     """Store the settlement for a late joiner; settling the same joiner again stores nothing."""
-    _authorise(actor)
-    await _locked_pool(session, pool_code)
+    authorise(actor)
+    await locked_pool(session, pool_code)
     preview = await preview_settlement(session, actor, pool_code, member_code)
     if preview.empty:
         return RunResult(None, created=False)
-    pool = await _pool(session, pool_code)
+    pool = await pool_or_refuse(session, pool_code)
     state = await _state(session, pool)
     return RunResult(await _store(session, actor, pool, preview, state.member_ids, on), True)
 
@@ -617,12 +359,12 @@ async def correct_run(
     session: AsyncSession, actor: Actor, run_id: int, on: date
 ) -> tuple[AllocationRun, AllocationRun]:
     """Reverse an allocation run and store its replacement computed from today's inputs."""
-    _authorise(actor)
+    authorise(actor)
     old = await repository.run_by_id(session, run_id)
     if old is None:
         raise NotFound(CostsRefusal.NO_RUN, run=str(run_id))
     pool = (await repository.pools_by_ids(session, [old.pool_id]))[old.pool_id]
-    pool = await _locked_pool(session, pool.code)
+    pool = await locked_pool(session, pool.code)
     state = await _state(session, pool)
     if old.kind is not RunKind.ALLOCATION or old.id in state.reversed_runs:
         raise ValidationFailed.single("run", CostsRefusal.RUN_NOT_CORRECTABLE)
@@ -666,7 +408,7 @@ async def correct_run(
 
 async def pending_settlements(session: AsyncSession, pool_code: str) -> list[str]:
     """Participants that joined after allocated entries and are not settled, in join order."""
-    state = await _state(session, await _pool(session, pool_code))
+    state = await _state(session, await pool_or_refuse(session, pool_code))
     done = state.allocated_entry_ids()
     dates = [e.entry_date for e in state.entries if e.id in done]
     return [
@@ -680,8 +422,8 @@ async def run_pool(
     session: AsyncSession, actor: Actor, pool_code: str, until: date, on: date
 ) -> list[AllocationRun]:
     """Settle late joiners first (over what was allocated), then allocate pending entries."""
-    _authorise(actor)
-    await _locked_pool(session, pool_code)
+    authorise(actor)
+    await locked_pool(session, pool_code)
     stored: list[AllocationRun] = []
     for member_code in await pending_settlements(session, pool_code):
         settled = await run_settlement(session, actor, pool_code, member_code, on)
@@ -691,27 +433,3 @@ async def run_pool(
     if allocated.run is not None:
         stored.append(allocated.run)
     return stored
-
-
-async def transfer_member(
-    session: AsyncSession, actor: Actor, old_id: int, new_id: int, effective: date
-) -> None:
-    """After a merger the successor continues the old member's participation in every pool.
-
-    What the old member was charged stays in its name (its runs are history); entries after
-    the merger are shared with the successor. Where the successor already takes part, the old
-    participation ends the day before the merger.
-    """
-    for pool in await repository.pools(session):
-        rows = await repository.participants_of(session, pool.id)
-        old = [p for p in rows if p.member_id == old_id and p.left_on is None]
-        if not old:
-            continue
-        (participant,) = old
-        before = snapshot(participant)
-        if any(p.member_id == new_id for p in rows):
-            participant.left_on = effective - timedelta(days=1)
-        else:
-            participant.member_id = new_id
-        await session.flush()
-        await _audit(session, actor, "merge", participant, before, new_id)

@@ -13,28 +13,17 @@ from registry.billing.document import VatCode
 from registry.billing.invoicing import BillingDetailsInput, set_billing_details, set_vat_rule
 from registry.billing.models import LineCategory
 from registry.costs.models import CostCategory, PoolKind
-from registry.costs.service import (
-    EntryInput,
-    PoolInput,
-    add_entry,
-    add_participant,
-    create_pool,
-    run_allocation,
-)
+from registry.costs.pools import EntryInput, PoolInput, add_entry, add_participant, create_pool
+from registry.costs.runs import run_allocation
 from registry.fees.service import run_fees
+from registry.members.decisions import DecisionInput, record_decision
 from registry.members.models import Member
-from registry.members.service import DecisionInput, record_decision
 from registry.settings import Settings
+from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
-from registry.usage.service import (
-    AdoptionInput,
-    UsageInput,
-    adopt,
-    advance,
-    record_usage,
-    set_tariff,
-)
-from tests.costs.conftest import ACTOR, cooperative, pool_members
+from registry.usage.records import UsageInput, record_usage
+from registry.usage.tariffs import set_tariff
+from tests.helpers.pools import ACTOR, cooperative, pool_members
 
 __all__ = ["ACTOR", "SETTINGS", "billed", "cooperative", "pool_members"]
 

@@ -1,0 +1,60 @@
+"""What the cost operations share: the access check, the pool (locked), the audit.
+
+Services flush, never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.audit.snapshot import snapshot
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.costs import repository
+from registry.costs.errors import CostsRefusal
+from registry.costs.models import (
+    CostEntry,
+    CostPool,
+    PoolParticipant,
+)
+from registry.db import serialise
+from registry.kit.errors import Forbidden, NotFound
+
+
+def authorise(actor: Actor) -> None:
+    if not allows(actor, Permission.COSTS_MANAGE):
+        raise Forbidden(CostsRefusal.DIRECTIE_ONLY)
+
+
+async def pool_or_refuse(session: AsyncSession, code: str) -> CostPool:
+    pool = await repository.pool_by_code(session, code)
+    if pool is None:
+        raise NotFound(CostsRefusal.NO_POOL, pool=code)
+    return pool
+
+
+async def locked_pool(session: AsyncSession, code: str) -> CostPool:
+    """The pool, locked until commit: its entries, participants and runs change one at a time,
+    so two runs at the same moment never allocate the same entries twice."""
+    await serialise(session, f"pool:{code}")
+    return await pool_or_refuse(session, code)
+
+
+async def audit(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    row: CostPool | CostEntry | PoolParticipant,
+    before: dict[str, object] | None = None,
+    member_id: int | None = None,
+) -> None:
+    await record(
+        session,
+        actor,
+        operation=operation,
+        entity_type=row.__tablename__,
+        entity_id=str(row.id),
+        before=before,
+        after=snapshot(row),
+        member_id=member_id,
+    )

@@ -1,0 +1,120 @@
+"""Usage tariffs, set by a recorded decision, and the usage fees they give. Services flush,
+never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.audit.snapshot import snapshot
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.catalogue import repository as catalogue
+from registry.kit.errors import ErrorCollector, Forbidden, RefusedValue, ValidationFailed
+from registry.kit.money import parse_rate
+from registry.members import repository as members
+from registry.members.decisions import decision_of_any
+from registry.members.lookup import member_or_refuse
+from registry.usage import repository
+from registry.usage.adoptions import application_or_refuse
+from registry.usage.errors import UsageRefusal
+from registry.usage.models import (
+    UsageTariff,
+)
+from registry.usage.rules import (
+    Tariff,
+    Usage,
+    UsageFeeLine,
+    parse_metric,
+    parse_period,
+    usage_fees,
+)
+
+
+async def set_tariff(
+    session: AsyncSession,
+    actor: Actor,
+    application_slug: str,
+    metric: str,
+    price: str,
+    valid_from: str,
+    decision_reference: str,
+) -> UsageTariff:
+    """Euro per unit of a metric from a month on, set by a recorded decision."""
+    if not allows(actor, Permission.FEES_MANAGE):
+        raise Forbidden(UsageRefusal.TARIFF_FORBIDDEN)
+    errors = ErrorCollector()
+    application = await errors.check_awaitable(application_or_refuse(session, application_slug))
+    kind = errors.check(lambda: parse_metric(metric))
+    month = errors.check(lambda: parse_period(valid_from, "validFrom"))
+    amount = None
+    try:
+        amount = parse_rate(price)
+    except RefusedValue as exc:
+        errors.add("price", UsageRefusal.INVALID_PRICE, reason=exc.phrase)
+    decision = await errors.check_awaitable(
+        decision_of_any(session, decision_reference, "decision")
+    )
+    errors.raise_if_any()
+    assert application is not None
+    assert kind is not None
+    assert month is not None
+    assert amount is not None
+    assert decision is not None
+    tariffs = await repository.tariffs_of(session, [application.id])
+    if any(t.metric is kind and t.valid_from == month for t in tariffs):
+        raise ValidationFailed.single(
+            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=kind, month=valid_from
+        )
+    tariff = UsageTariff(
+        application_id=application.id,
+        metric=kind,
+        price=amount,
+        valid_from=month,
+        decision_id=decision.id,
+    )
+    session.add(tariff)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="usage_tariff",
+        entity_id=str(tariff.id),
+        before=None,
+        after=snapshot(tariff, decision=decision.reference),
+    )
+    return tariff
+
+
+async def usage_fee_preview(
+    session: AsyncSession, actor: Actor, member_code: str, first: str, last: str
+) -> list[UsageFeeLine]:
+    """The usage fees of a member over a range of months, from its records and the tariffs."""
+    member = await member_or_refuse(session, member_code)
+    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
+        raise Forbidden(UsageRefusal.USAGE_PRIVATE)
+    start = parse_period(first, "from")
+    end = parse_period(last, "to")
+    records = await repository.records_of_member(session, member.id, start, end)
+    applications = await catalogue.applications_by_ids(
+        session, sorted({r.application_id for r in records})
+    )
+    tariffs = await repository.tariffs_of(session, list(applications))
+    decisions = await members.decisions_by_ids(session, sorted({t.decision_id for t in tariffs}))
+    return usage_fees(
+        [
+            Usage(applications[r.application_id].slug, r.period, r.metric, r.quantity)
+            for r in records
+        ],
+        [
+            Tariff(
+                applications[t.application_id].slug,
+                t.metric,
+                t.price,
+                t.valid_from,
+                decisions[t.decision_id].reference,
+            )
+            for t in tariffs
+        ],
+    )
