@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -36,6 +37,12 @@ from registry.db import create_engine, create_session_factory
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.models import metadata
+
+# The suite runs on two workers next to the databases and browsers it starts: an example may
+# take longer to generate or run than Hypothesis expects on a busy machine, which says nothing
+# about the code under test. Speed is measured in `make bench`, not asserted by a deadline.
+settings.register_profile("suite", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("suite")
 
 pytest_plugins = ["tests.localstripe"]
 """localstripe on loopback, for the payment tests of billing, the API and the pages."""
