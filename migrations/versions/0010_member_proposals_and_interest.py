@@ -77,5 +77,6 @@ def downgrade() -> None:
     op.drop_table("application_interest")
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.drop_column("review_note")
+        batch_op.drop_constraint(op.f("ck_application_review_status"), type_="check")
         batch_op.drop_column("review_status")
         batch_op.drop_column("problem")

@@ -11,7 +11,7 @@ import strawberry
 from registry.auth.policy import Permission
 from registry.catalogue import models, repository
 from registry.catalogue.lifecycle import allowed_next
-from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.models import ApplicationStatus, ReviewStatus
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
 
 strawberry.enum(ApplicationStatus, name="ApplicationStatus")
+strawberry.enum(ReviewStatus, name="ReviewStatus")
 
 
 @strawberry.enum
@@ -54,6 +55,13 @@ class Application:
     licence: str = strawberry.field(description="SPDX licence expression, normalised.")
     repository_url: str | None
     published: bool
+    problem: str = strawberry.field(description="The problem it solves, as its proposer put it.")
+    review_status: ReviewStatus | None = strawberry.field(
+        description="Where a member's proposal stands; null for what the directie entered."
+    )
+    review_note: str | None = strawberry.field(
+        description="The directie's note: what to change, or why it was rejected."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -70,6 +78,9 @@ class Application:
             licence=a.licence,
             repository_url=a.repository_url,
             published=a.published,
+            problem=a.problem,
+            review_status=a.review_status,
+            review_note=a.review_note,
             created_at=a.created_at,
             updated_at=a.updated_at,
         )
