@@ -188,7 +188,7 @@ def parse_quantities(
                 application=application.name,
                 metric=name,
             )
-        elif quantity < 0:
+        elif not quantity.is_finite() or quantity < 0:
             errors.add(f"expectedUsage.{name}", CostsRefusal.NEGATIVE_QUANTITY)
         else:
             result[metric] = quantity

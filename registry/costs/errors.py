@@ -23,8 +23,8 @@ class CostsRefusal(Refusal):
     )
     NEGATIVE_QUANTITY = Text(
         "negative_quantity",
-        "Een verwacht gebruik kan niet negatief zijn.",
-        "an expected quantity cannot be negative",
+        "Een verwacht gebruik is een getal van nul of meer.",
+        "an expected quantity is a number of zero or more",
     )
     DIRECTIE_ONLY = Text(
         "forbidden",

@@ -216,3 +216,23 @@ async def test_only_the_member_itself_and_the_directie_see_its_estimate(
     )
     with pytest.raises(Forbidden):
         await calculator.estimate(demo, other, "zaanstad", "zaakafhandeling", ON)
+
+
+def test_expected_quantities_are_refused_by_metric() -> None:
+    from registry.catalogue.models import Application
+    from registry.kit.errors import ValidationFailed
+    from registry.usage.models import Metric
+
+    app = Application(slug="zaak", name="Zaakafhandelcomponent")
+    offered = [Metric.CASES_HANDLED]
+    assert calculator.parse_quantities(app, offered, {"cases_handled": Decimal(5)}) == {
+        Metric.CASES_HANDLED: Decimal(5)
+    }
+    for given in ({"transactions": Decimal(1)}, {"nope": Decimal(1)}):
+        with pytest.raises(ValidationFailed) as unknown:
+            calculator.parse_quantities(app, offered, given)
+        assert unknown.value.errors[0].code == "unknown_metric"
+    for bad in (Decimal(-1), Decimal("NaN"), Decimal("Infinity")):
+        with pytest.raises(ValidationFailed) as refused:
+            calculator.parse_quantities(app, offered, {"cases_handled": bad})
+        assert refused.value.errors[0].code == "negative_quantity"
