@@ -40,6 +40,7 @@ from registry.web.fees import FeePagesController
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
+from registry.web.members_side import MembersSideController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pools import PoolPagesController
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             login,
             MemberPagesController,
             UsagePagesController,
+            MembersSideController,
             PoolPagesController,
             FeePagesController,
             InvoicePagesController,

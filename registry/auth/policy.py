@@ -28,6 +28,10 @@ class Permission(enum.StrEnum):
     INVOICES_PAY = "invoices:pay"
     BILLING_DETAILS_MANAGE = "billing-details:manage"
     REPORTS_EXPORT = "reports:export"
+    CATALOGUE_PROPOSE = "catalogue:propose"
+    APPLICATION_MAINTAIN = "application:maintain"
+    COMMUNITY_TAKE_PART = "community:take-part"
+    COSTS_ESTIMATE = "costs:estimate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,20 @@ RULES: dict[Permission, Rule] = {
     ),
     Permission.REPORTS_EXPORT: Rule(
         frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_ADMIN})
+    ),
+    # A member admin proposes an application with its own member as the lead member.
+    Permission.CATALOGUE_PROPOSE: Rule(frozenset(), frozenset({Role.MEMBER_ADMIN})),
+    # The lead member's admins maintain its description, releases, repository and standards.
+    Permission.APPLICATION_MAINTAIN: Rule(
+        frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})
+    ),
+    # Register interest, join and leave a community: the directie for anyone, admins for their own.
+    Permission.COMMUNITY_TAKE_PART: Rule(
+        frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})
+    ),
+    # What would joining an application (or the cooperative) cost this member?
+    Permission.COSTS_ESTIMATE: Rule(
+        frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_USER, Role.MEMBER_ADMIN})
     ),
 }
 

@@ -95,3 +95,69 @@ class CatalogueRefusal(Refusal):
         "{member} neemt al deel aan de gemeenschap van deze applicatie.",
         "{member} takes part",
     )
+
+    PROPOSE_FORBIDDEN = Text(
+        "forbidden",
+        "Alleen een beheerder van {member} kan namens {member} een applicatie voorstellen.",
+        "only an admin of {member} proposes an application on behalf of {member}",
+    )
+    NOT_A_PROPOSAL = Text(
+        "not_a_proposal",
+        "{application} is geen voorstel van een lid en wacht niet op een beoordeling.",
+        "{application} is not a member's proposal awaiting review",
+    )
+    ALREADY_REVIEWED = Text(
+        "already_reviewed",
+        "Over het voorstel {application} is al besloten ({outcome}).",
+        "the proposal {application} has been decided ({outcome})",
+    )
+    NOTE_REQUIRED = Text(
+        "required",
+        "Schrijf erbij wat er moet veranderen of waarom het voorstel wordt afgewezen.",
+        "say what should change or why the proposal is rejected",
+    )
+    NO_CHANGES_REQUESTED = Text(
+        "no_changes_requested",
+        "De directie heeft niet om wijzigingen in {application} gevraagd.",
+        "the directie did not ask for changes to {application}",
+    )
+    LEAD_ONLY = Text(
+        "forbidden",
+        "Alleen de beheerders van de trekker ({lead}) en de directie onderhouden {application}.",
+        "only the admins of the lead member ({lead}) and the directie maintain {application}",
+    )
+    NO_LEAD = Text(
+        "forbidden",
+        "{application} heeft geen trekker; alleen de directie onderhoudt deze applicatie.",
+        "{application} has no lead member; only the directie maintains it",
+    )
+    COMMUNITY_FORBIDDEN = Text(
+        "forbidden",
+        "Alleen een beheerder van {member} (of de directie) meldt {member} aan of af.",
+        "only an admin of {member} (or the directie) signs {member} up or off",
+    )
+    ALREADY_INTERESTED = Text(
+        "already_interested",
+        "{member} heeft al belangstelling voor deze applicatie gemeld.",
+        "{member} has registered interest already",
+    )
+    NOT_IN_COMMUNITY = Text(
+        "not_in_community",
+        "{member} neemt niet deel aan de gemeenschap van deze applicatie.",
+        "{member} does not take part in this community",
+    )
+    LEAVING_AFTER_ADOPTION = Text(
+        "adopted",
+        "{member} gebruikt {application} al; wie heeft aangeschaft, blijft in de gemeenschap.",
+        "{member} has adopted {application}; an adopter stays in the community",
+    )
+    JOIN_DATE_IN_FUTURE = Text(
+        "date_in_future",
+        "De datum van deelname ligt in de toekomst.",
+        "the joining date is in the future",
+    )
+    NOT_VISIBLE = Text(
+        "not_found",
+        "Er is geen gepubliceerde applicatie met de korte naam '{slug}'.",
+        "no published application with slug '{slug}'",
+    )

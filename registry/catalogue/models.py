@@ -35,6 +35,15 @@ class ApplicationStatus(enum.StrEnum):
     RETIRED = "retired"
 
 
+class ReviewStatus(enum.StrEnum):
+    """Where a member's proposal stands with the directie; None for what the directie entered."""
+
+    PROPOSED = "proposed"
+    CHANGES_REQUESTED = "changes_requested"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
 class Application(Base):
     __tablename__ = "application"
 
@@ -43,6 +52,13 @@ class Application(Base):
     name: Mapped[str] = mapped_column(String(200))
     description_nl: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The problem the application solves, as its proposer put it."""
+    review_status: Mapped[ReviewStatus | None] = mapped_column(
+        str_enum(ReviewStatus, "review_status")
+    )
+    review_note: Mapped[str | None] = mapped_column(Text)
+    """The directie's last note: what to change, or why it was rejected."""
     lead_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("member.id", ondelete="RESTRICT"), index=True
     )
@@ -125,6 +141,20 @@ class CommunityMember(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
     stage: Mapped[JoinStage] = mapped_column(str_enum(JoinStage, "join_stage"))
     joined_on: Mapped[date] = mapped_column(Date)
+
+
+class ApplicationInterest(Base):
+    """A member interested in an application, before (or instead of) joining its community."""
+
+    __tablename__ = "application_interest"
+    __table_args__ = (UniqueConstraint("application_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    registered_on: Mapped[date] = mapped_column(Date)
 
 
 class BusinessCaseDecision(enum.StrEnum):

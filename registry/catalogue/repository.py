@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from registry.catalogue.models import (
     Application,
+    ApplicationInterest,
     ApplicationStatus,
     BusinessCase,
     CommunityMember,
@@ -275,5 +276,24 @@ async def list_all(session: AsyncSession) -> list[Application]:
         select(Application)
         .where(Application.status != ApplicationStatus.RETIRED)
         .order_by(Application.name)
+    )
+    return list(rows)
+
+
+async def proposals(session: AsyncSession) -> list[Application]:
+    """Members' proposals that are not published (yet), newest first."""
+    rows = await session.scalars(
+        select(Application)
+        .where(Application.review_status.is_not(None), Application.published.is_(False))
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    )
+    return list(rows)
+
+
+async def interest_in(session: AsyncSession, application_id: int) -> list[ApplicationInterest]:
+    rows = await session.scalars(
+        select(ApplicationInterest)
+        .where(ApplicationInterest.application_id == application_id)
+        .order_by(ApplicationInterest.registered_on, ApplicationInterest.id)
     )
     return list(rows)

@@ -28,6 +28,7 @@ from registry.catalogue.models import (
     Release,
     StandardClaim,
 )
+from registry.catalogue.stewardship import maintainer_or_refuse
 from registry.kit.errors import (
     Common,
     ErrorCollector,
@@ -223,8 +224,8 @@ async def change_status(
 async def add_release(
     session: AsyncSession, actor: Actor, slug: str, data: ReleaseInput
 ) -> Release:
-    _authorise(actor)
     application = await _get(session, slug)
+    await maintainer_or_refuse(session, actor, application)  # the directie or the lead member
     errors = ErrorCollector()
     version = _required(errors, "version", data.version, 50)
     if version and await repository.release_exists(session, application.id, version):
@@ -374,9 +375,10 @@ async def join_community(
     joined_on: date,
 ) -> CommunityMember:
     """A member takes part in an application's community (before adopting it, say)."""
-    _authorise(actor)
     application = await _get(session, slug)
     member = await member_or_refuse(session, member_code)
+    if not allows(actor, Permission.COMMUNITY_TAKE_PART, member.id):
+        raise Forbidden(CatalogueRefusal.COMMUNITY_FORBIDDEN, member=member.name)
     if any(
         c.member_id == member.id for c in await repository.community_of(session, application.id)
     ):

@@ -11,6 +11,21 @@ class CostsRefusal(Refusal):
     NO_POOLS_NAMED = Text(
         "required", "Noem een kostenpool of gebruik --all.", "name a pool or use --all"
     )
+    ESTIMATE_PRIVATE = Text(
+        "forbidden",
+        "Alleen {member} zelf en de directie zien wat deelnemen {member} zou kosten.",
+        "only {member} itself and the directie see what taking part would cost {member}",
+    )
+    NOT_A_TARIFF_METRIC = Text(
+        "unknown_metric",
+        "{application} heeft geen gebruiksvergoeding voor '{metric}'.",
+        "{application} has no usage tariff for '{metric}'",
+    )
+    NEGATIVE_QUANTITY = Text(
+        "negative_quantity",
+        "Een verwacht gebruik is een getal van nul of meer.",
+        "an expected quantity is a number of zero or more",
+    )
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert kostenpools en verdeelruns.",

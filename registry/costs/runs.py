@@ -77,7 +77,7 @@ class PoolState:
         }
 
 
-async def _state(session: AsyncSession, pool: CostPool) -> PoolState:
+async def pool_state(session: AsyncSession, pool: CostPool) -> PoolState:
     rows = await repository.participants_of(session, pool.id)
     by_id = await members.members_by_ids(session, [p.member_id for p in rows])
     payer = by_id.get(pool.single_payer_member_id) if pool.single_payer_member_id else None
@@ -199,7 +199,7 @@ async def preview_allocation(
 ) -> RunPreview:
     """Share the entries up to `until` that no standing run has allocated yet."""
     authorise(actor)
-    state = await _state(session, await pool_or_refuse(session, pool_code))
+    state = await pool_state(session, await pool_or_refuse(session, pool_code))
     return _allocation_of(state, until)
 
 
@@ -219,7 +219,7 @@ async def preview_settlement(
 ) -> RunPreview:
     """Re-divide the allocated entries that predate the member's joining, by the same key."""
     authorise(actor)
-    state = await _state(session, await pool_or_refuse(session, pool_code))
+    state = await pool_state(session, await pool_or_refuse(session, pool_code))
     joined = [p for p in state.participants if p.member_code == member_code]
     if not joined:
         raise ValidationFailed.single(
@@ -333,7 +333,7 @@ async def run_allocation(
     """Store the allocation of the pending entries; nothing pending stores nothing."""
     authorise(actor)
     pool = await locked_pool(session, pool_code)
-    state = await _state(session, pool)
+    state = await pool_state(session, pool)
     preview = _allocation_of(state, until)
     if preview.empty:
         return RunResult(None, created=False)
@@ -351,7 +351,7 @@ async def run_settlement(
     if preview.empty:
         return RunResult(None, created=False)
     pool = await pool_or_refuse(session, pool_code)
-    state = await _state(session, pool)
+    state = await pool_state(session, pool)
     return RunResult(await _store(session, actor, pool, preview, state.member_ids, on), True)
 
 
@@ -365,7 +365,7 @@ async def correct_run(
         raise NotFound(CostsRefusal.NO_RUN, run=str(run_id))
     pool = (await repository.pools_by_ids(session, [old.pool_id]))[old.pool_id]
     pool = await locked_pool(session, pool.code)
-    state = await _state(session, pool)
+    state = await pool_state(session, pool)
     if old.kind is not RunKind.ALLOCATION or old.id in state.reversed_runs:
         raise ValidationFailed.single("run", CostsRefusal.RUN_NOT_CORRECTABLE)
     if any(r.kind is RunKind.SETTLEMENT and r.sequence > old.sequence for r in state.runs):
@@ -408,7 +408,7 @@ async def correct_run(
 
 async def pending_settlements(session: AsyncSession, pool_code: str) -> list[str]:
     """Participants that joined after allocated entries and are not settled, in join order."""
-    state = await _state(session, await pool_or_refuse(session, pool_code))
+    state = await pool_state(session, await pool_or_refuse(session, pool_code))
     done = state.allocated_entry_ids()
     dates = [e.entry_date for e in state.entries if e.id in done]
     return [

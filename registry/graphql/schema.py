@@ -19,7 +19,9 @@ from registry.graphql.auth.queries import AuthQuery
 from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
+from registry.graphql.catalogue.proposals import ProposalsMutation
 from registry.graphql.catalogue.queries import CatalogueQuery
+from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
@@ -49,6 +51,7 @@ class Query(
     UsageQuery,
     FeesQuery,
     CostsQuery,
+    CalculatorQuery,
     BillingQuery,
     ReportsQuery,
     AuthQuery,
@@ -60,6 +63,7 @@ class Query(
 @strawberry.type
 class Mutation(
     CatalogueMutation,
+    ProposalsMutation,
     MembersMutation,
     UsageMutation,
     FeesMutation,

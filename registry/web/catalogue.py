@@ -16,6 +16,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.stewardship import may_see
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import adoptions as usage
@@ -222,7 +223,7 @@ class CatalogueController(Controller):
         slug: FromPath[str],
     ) -> Template:
         application = await repository.application_by_slug(db_session, slug)
-        if application is None or not (application.published or _sees_all(actor)):
+        if application is None or not may_see(actor, application):
             raise NotFoundException(f"no application '{slug}'")
         releases = await repository.releases_of(db_session, [application.id])
         standards = await repository.standards_of(db_session, [application.id])

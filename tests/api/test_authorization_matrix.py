@@ -62,7 +62,18 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.usageTariffSet": (frozenset({"directie"}), False),
     "Mutation.businessCaseCreate": (frozenset({"directie"}), False),
     "Mutation.businessCaseDecide": (frozenset({"directie"}), False),
-    "Mutation.communityJoin": (frozenset({"directie"}), False),
+    "Mutation.communityJoin": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.communityLeave": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.applicationInterestRegister": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.applicationPropose": (frozenset({"member_admin"}), True),
+    "Mutation.applicationProposalRevise": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.applicationReview": (frozenset({"directie"}), False),
+    "Mutation.applicationMaintain": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.applicationReleaseAdd": (frozenset({"member_admin", "directie"}), True),
+    "Query.costEstimate": (
+        frozenset({"member_user", "member_admin", "directie", "auditor"}),
+        True,
+    ),
     "Mutation.communityEqualSaySet": (frozenset({"directie"}), False),
     "Query.costPool": (frozenset({"directie", "auditor"}), False),
     "Query.allocationPreview": (frozenset({"directie"}), False),
@@ -146,7 +157,23 @@ OPERATIONS: dict[str, str] = {
     ' input: {title: ""}) { errors { code } } }',
     "Mutation.businessCaseDecide": 'mutation { businessCaseDecide(application: "x", title: "x",'
     ' decision: POSITIVE, decidedBy: "x", decidedOn: "2026-01-01") { errors { code } } }',
-    "Mutation.communityJoin": 'mutation { communityJoin(application: "x", member: "x",'
+    "Mutation.communityLeave": 'mutation { communityLeave(application: "x", member: "%s")'
+    " { errors { code } } }",
+    "Mutation.applicationInterestRegister": "mutation { applicationInterestRegister("
+    'application: "x", member: "%s") { errors { code } } }',
+    "Mutation.applicationPropose": 'mutation { applicationPropose(member: "%s", slug: "x",'
+    ' input: {name: ""}) { errors { code } } }',
+    "Mutation.applicationProposalRevise": "mutation { applicationProposalRevise("
+    'member: "%s", slug: "x", input: {name: ""}) { errors { code } } }',
+    "Mutation.applicationReview": 'mutation { applicationReview(slug: "x", decision: PUBLISH)'
+    " { errors { code } } }",
+    "Mutation.applicationMaintain": 'mutation { applicationMaintain(member: "%s", slug: "x",'
+    ' input: {descriptionNl: "", descriptionEn: ""}) { errors { code } } }',
+    "Mutation.applicationReleaseAdd": 'mutation { applicationReleaseAdd(member: "%s", slug:'
+    ' "x", input: {version: "1", releasedOn: "2026-01-01"}) { errors { code } } }',
+    "Query.costEstimate": 'query { costEstimate(member: "%s", application: "x")'
+    " { errors { code } } }",
+    "Mutation.communityJoin": 'mutation { communityJoin(application: "x", member: "%s",'
     ' stage: IDEA, joinedOn: "2026-01-01") { errors { code } } }',
     "Mutation.communityEqualSaySet": 'mutation { communityEqualSaySet(application: "x",'
     " equal: true) { errors { code } } }",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import GraphQLClient
+from tests.helpers.graphql import GraphQLClient
 
 CREATE = """
 mutation Create($slug: String!, $input: ApplicationInput!) {

@@ -38,8 +38,8 @@ from registry.graphql.schema import schema
 from registry.http.security import SESSION_ID_KEY, session_config
 from registry.members.models import Member
 from registry.settings import Settings
-from tests.api.conftest import SESSION_SECRET, TEST_ISSUER, GraphQLClient, log_in
 from tests.conftest import DemoTemplate
+from tests.helpers.graphql import SESSION_SECRET, TEST_ISSUER, GraphQLClient, log_in
 
 ACTOR = system_actor("test")
 EXTRA = 20

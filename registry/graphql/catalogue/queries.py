@@ -9,6 +9,7 @@ import strawberry
 from registry.auth.policy import Permission, allows
 from registry.catalogue import repository
 from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.stewardship import may_see
 from registry.graphql.catalogue.types import Application
 from registry.graphql.context import Info
 from registry.graphql.permissions import policy
@@ -90,6 +91,6 @@ class CatalogueQuery:
     async def application(self, info: Info, slug: str) -> Application | None:
         async with info.context.db() as session:
             found = await repository.application_by_slug(session, slug)
-        if found is None or not (found.published or _sees_unpublished(info)):
-            return None
+        if found is None or not may_see(info.context.actor, found):
+            return None  # members see each other's proposals, the public the published ones
         return Application.of(found)

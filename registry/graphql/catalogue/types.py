@@ -11,7 +11,7 @@ import strawberry
 from registry.auth.policy import Permission
 from registry.catalogue import models
 from registry.catalogue.lifecycle import allowed_next
-from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.models import ApplicationStatus, ReviewStatus
 from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
 
 strawberry.enum(ApplicationStatus, name="ApplicationStatus")
+strawberry.enum(ReviewStatus, name="ReviewStatus")
 
 
 @strawberry.enum
@@ -53,6 +54,13 @@ class Application:
     licence: str = strawberry.field(description="SPDX licence expression, normalised.")
     repository_url: str | None
     published: bool
+    problem: str = strawberry.field(description="The problem it solves, as its proposer put it.")
+    review_status: ReviewStatus | None = strawberry.field(
+        description="Where a member's proposal stands; null for what the directie entered."
+    )
+    review_note: str | None = strawberry.field(
+        description="The directie's note: what to change, or why it was rejected."
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from registry.auth.policy import Permission
+from registry.catalogue import communities
 from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
@@ -226,8 +227,9 @@ class UsageMutation:
         )
 
     @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="A member joins an application's community at a stage.",
+        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
+        description="A member joins an application's community at a stage, on a date that"
+        " has come (its own admins, or the directie for any member).",
     )
     async def community_join(
         self, info: Info, application: str, member: str, stage: JoinStage, joined_on: date
@@ -235,8 +237,8 @@ class UsageMutation:
         return await mutate(
             info,
             CommunityPayload,
-            lambda session: catalogue.join_community(
-                session, info.context.actor, application, member, stage, joined_on
+            lambda session: communities.join(
+                session, info.context.actor, application, member, stage, joined_on, today()
             ),
             lambda _: CommunityPayload(ok=True),
         )

@@ -1,0 +1,173 @@
+"""Members' side of the catalogue: propose, review, maintain, and find each other."""
+
+from __future__ import annotations
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.catalogue import communities, proposals
+from registry.catalogue.licences import DEFAULT_LICENCE
+from registry.catalogue.service import ReleaseInput as DomainRelease
+from registry.catalogue.service import add_release
+from registry.graphql.catalogue.mutations import ReleaseInput
+from registry.graphql.catalogue.types import (
+    Application,
+    ApplicationPayload,
+    Release,
+    ReleasePayload,
+)
+from registry.graphql.context import Info
+from registry.graphql.errors import field_errors
+from registry.graphql.permissions import policy
+from registry.graphql.usage.types import CommunityPayload
+from registry.kit.clock import today
+from registry.kit.errors import DomainError
+from registry.usage.leaving import leave_community
+
+strawberry.enum(proposals.Review, name="ProposalReview")
+
+
+@strawberry.input(description="What a member admin enters for an application it proposes.")
+class ApplicationProposalInput:
+    name: str
+    description_nl: str = ""
+    description_en: str = ""
+    problem: str = strawberry.field(default="", description="The problem it solves.")
+    repository_url: str | None = None
+    licence: str = strawberry.field(default=DEFAULT_LICENCE, description="SPDX expression.")
+    standards: list[str] = strawberry.field(default_factory=list)
+
+    def to_domain(self) -> proposals.ProposalInput:
+        return proposals.ProposalInput(
+            name=self.name,
+            description_nl=self.description_nl,
+            description_en=self.description_en,
+            problem=self.problem,
+            repository_url=self.repository_url,
+            licence=self.licence,
+            standards=tuple(self.standards),
+        )
+
+
+@strawberry.input(description="What the lead member keeps up to date.")
+class ApplicationMaintenanceInput:
+    description_nl: str
+    description_en: str
+    repository_url: str | None = None
+    standards: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ProposalsMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_PROPOSE, member_argument="member"),
+        description="A member admin proposes an application; its member is the lead member. "
+        "It starts as an unpublished idea that members see, until the directie reviews it.",
+    )
+    async def application_propose(
+        self, info: Info, member: str, slug: str, input: ApplicationProposalInput
+    ) -> ApplicationPayload:
+        try:
+            async with info.context.transaction() as session:
+                created = await proposals.propose(
+                    session, info.context.actor, member, slug, input.to_domain()
+                )
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(created))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
+        description="The lead member revises its proposal; it waits for review again.",
+    )
+    async def application_proposal_revise(
+        self, info: Info, member: str, slug: str, input: ApplicationProposalInput
+    ) -> ApplicationPayload:
+        try:
+            async with info.context.transaction() as session:
+                revised = await proposals.revise(
+                    session, info.context.actor, slug, input.to_domain()
+                )
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(revised))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="The directie publishes a member's proposal, asks for changes (note "
+        "required) or rejects it (reason required).",
+    )
+    async def application_review(
+        self, info: Info, slug: str, decision: proposals.Review, note: str = ""
+    ) -> ApplicationPayload:
+        try:
+            async with info.context.transaction() as session:
+                reviewed = await proposals.review(session, info.context.actor, slug, decision, note)
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(reviewed))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
+        description="The lead member's admins update the description, repository and "
+        "standards; status, ownership and publication stay with the directie.",
+    )
+    async def application_maintain(
+        self, info: Info, member: str, slug: str, input: ApplicationMaintenanceInput
+    ) -> ApplicationPayload:
+        data = proposals.MaintenanceInput(
+            input.description_nl, input.description_en, input.repository_url, input.standards
+        )
+        try:
+            async with info.context.transaction() as session:
+                updated = await proposals.maintain(session, info.context.actor, slug, data)
+        except DomainError as error:
+            return ApplicationPayload(errors=field_errors(error))
+        return ApplicationPayload(application=Application.of(updated))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
+        description="The lead member records a release of its application.",
+    )
+    async def application_release_add(
+        self, info: Info, member: str, slug: str, input: ReleaseInput
+    ) -> ReleasePayload:
+        try:
+            async with info.context.transaction() as session:
+                release = await add_release(
+                    session,
+                    info.context.actor,
+                    slug,
+                    DomainRelease(input.version, input.released_on, input.notes),
+                )
+        except DomainError as error:
+            return ReleasePayload(errors=field_errors(error))
+        return ReleasePayload(release=Release.of(release))
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
+        description="A member registers its interest in an application (today).",
+    )
+    async def application_interest_register(
+        self, info: Info, application: str, member: str
+    ) -> CommunityPayload:
+        try:
+            async with info.context.transaction() as session:
+                await communities.register_interest(
+                    session, info.context.actor, application, member, today()
+                )
+        except DomainError as error:
+            return CommunityPayload(errors=field_errors(error))
+        return CommunityPayload(ok=True)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
+        description="A member leaves an application's community; not after adopting it.",
+    )
+    async def community_leave(self, info: Info, application: str, member: str) -> CommunityPayload:
+        try:
+            async with info.context.transaction() as session:
+                await leave_community(session, info.context.actor, application, member)
+        except DomainError as error:
+            return CommunityPayload(errors=field_errors(error))
+        return CommunityPayload(ok=True)

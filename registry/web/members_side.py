@@ -1,0 +1,493 @@
+"""The members' side of the catalogue: propose an application, the directie's review, the
+lead member's maintenance, the community (interest, joining, leaving) and the calculator
+"What would it cost us?". Every form writes through the same domain functions as the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor, Role
+from registry.catalogue import communities, proposals
+from registry.catalogue import repository as catalogue
+from registry.catalogue.errors import CatalogueRefusal
+from registry.catalogue.licences import DEFAULT_LICENCE
+from registry.catalogue.models import Application, JoinStage
+from registry.catalogue.service import ReleaseInput, add_release
+from registry.catalogue.stewardship import may_maintain, sees_proposals
+from registry.costs import calculator
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, FieldError, RefusedValue, ValidationFailed
+from registry.kit.money import parse_number
+from registry.kit.pagination import PageRequest
+from registry.members import repository as members
+from registry.members.models import Member
+from registry.usage.leaving import leave_community
+from registry.usage.models import Metric
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+NOTICE_KEY = "members_side_notice"
+Work = Callable[[dict[str, str]], Awaitable[str]]
+
+
+def _errors(error: DomainError) -> tuple[FieldError, ...]:
+    return error.errors if isinstance(error, ValidationFailed) else (FieldError("", error.phrase),)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed.single(field, CatalogueRefusal.JOIN_DATE_IN_FUTURE) from None
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}
+
+
+async def _acting_members(
+    session: AsyncSession, actor: Actor, permission: Permission
+) -> list[Member]:
+    """The members this person may act for with `permission` (every member for the directie)."""
+    if allows(actor, permission):
+        every = await members.list_members(
+            session, PageRequest(offset=0, limit=1000), search=None, type_=None
+        )
+        return list(every.items)
+    found = await members.members_by_ids(session, sorted(actor.member_ids))
+    return sorted(
+        (m for m in found.values() if allows(actor, permission, m.id)), key=lambda m: m.name
+    )
+
+
+async def _application(session: AsyncSession, actor: Actor, slug: str) -> Application:
+    try:
+        return await communities.visible_application(session, actor, slug)
+    except DomainError:
+        raise NotFoundException(f"no application '{slug}'") from None
+
+
+def _proposal_input(form: dict[str, str]) -> proposals.ProposalInput:
+    return proposals.ProposalInput(
+        name=form.get("name", ""),
+        description_nl=form.get("description_nl", ""),
+        description_en=form.get("description_en", ""),
+        problem=form.get("problem", ""),
+        repository_url=form.get("repository_url") or None,
+        licence=form.get("licence", "") or "",
+        standards=_lines(form.get("standards", "")),
+    )
+
+
+class MembersSideController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    # --- propose -------------------------------------------------------------------------
+
+    @get(
+        "/leden/{code:str}/voorstellen",
+        name="propose",
+        opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
+    )
+    async def propose_form(
+        self, request: Request[Any, Any, Any], db_session: DbSession, code: FromPath[str]
+    ) -> Response[Any]:
+        member = await members.member_by_code(db_session, code)
+        assert member is not None  # the guard found it
+        return render(
+            request,
+            "members_side/propose.html",
+            {"member": member, "form": {"licence": DEFAULT_LICENCE}, "errors": ()},
+        )
+
+    @post(
+        "/leden/{code:str}/voorstellen",
+        opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
+    )
+    async def propose(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        form = await _form(request)
+        slug = form.get("slug", "")
+        try:
+            await proposals.propose(db_session, actor, code, slug, _proposal_input(form))
+        except DomainError as error:
+            await db_session.rollback()
+            member = await members.member_by_code(db_session, code)
+            return render(
+                request,
+                "members_side/propose.html",
+                {"member": member, "form": form, "errors": _errors(error)},
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = "proposed"
+        return Redirect(f"/applicaties/{slug.strip()}/beheer", status_code=303)
+
+    @get("/voorstellen", name="proposals", opt=audience(login=True))
+    async def proposals_list(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        if not sees_proposals(actor):
+            raise NotFoundException("proposals are for members")
+        found = await proposals.proposals(db_session)
+        leads = await members.members_by_ids(
+            db_session, [a.lead_member_id for a in found if a.lead_member_id]
+        )
+        return render(
+            request,
+            "members_side/proposals.html",
+            {
+                "proposals": found,
+                "leads": leads,
+                "may_propose": await _acting_members(
+                    db_session, actor, Permission.CATALOGUE_PROPOSE
+                )
+                if not allows(actor, Permission.CATALOGUE_MANAGE)
+                else [],
+            },
+        )
+
+    # --- review and maintenance --------------------------------------------------------
+
+    async def _manage_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        slug: str,
+        *,
+        errors: tuple[FieldError, ...] = (),
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response[Any]:
+        application = await _application(db_session, actor, slug)
+        await db_session.refresh(application, ["standards"])
+        lead = (
+            (await members.members_by_ids(db_session, [application.lead_member_id])).get(
+                application.lead_member_id
+            )
+            if application.lead_member_id
+            else None
+        )
+        releases = (await catalogue.releases_of(db_session, [application.id])).get(
+            application.id, []
+        )
+        notice = request.session.pop(NOTICE_KEY, None)
+        return render(
+            request,
+            "members_side/manage.html",
+            {
+                "application": application,
+                "lead": lead,
+                "releases": releases,
+                "standards": [c.standard for c in application.standards],
+                "history": await proposals.history(db_session, application),
+                "may_review": allows(actor, Permission.CATALOGUE_MANAGE)
+                and application.review_status in proposals.OPEN,
+                "may_maintain": may_maintain(actor, application),
+                "may_revise": may_maintain(actor, application)
+                and application.review_status in proposals.OPEN,
+                "errors": errors,
+                "form": form or {},
+                "notice": notice if isinstance(notice, str) else None,
+                "today": today(),
+            },
+            status_code=status_code,
+        )
+
+    @get("/applicaties/{slug:str}/beheer", name="application-manage", opt=audience(login=True))
+    async def manage(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        return await self._manage_page(request, db_session, actor, slug)
+
+    async def _manage_change(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        slug: str,
+        work: Work,
+    ) -> Response[Any]:
+        form = await _form(request)
+        try:
+            notice = await work(form)
+        except DomainError as error:
+            await db_session.rollback()
+            return await self._manage_page(
+                request, db_session, actor, slug, errors=_errors(error), form=form, status_code=422
+            )
+        request.session[NOTICE_KEY] = notice
+        return Redirect(f"/applicaties/{slug}/beheer", status_code=303)
+
+    @post("/applicaties/{slug:str}/beoordelen", opt=audience(Permission.CATALOGUE_MANAGE))
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            try:
+                decision = proposals.Review(form.get("decision", ""))
+            except ValueError:
+                raise ValidationFailed.single(
+                    "decision", CatalogueRefusal.NOT_A_PROPOSAL, application=slug
+                ) from None
+            await proposals.review(db_session, actor, slug, decision, form.get("note", ""))
+            return decision.value
+
+        return await self._manage_change(request, db_session, actor, slug, work)
+
+    @post("/applicaties/{slug:str}/herzien", opt=audience(login=True))
+    async def revise(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            await proposals.revise(db_session, actor, slug, _proposal_input(form))
+            return "revised"
+
+        return await self._manage_change(request, db_session, actor, slug, work)
+
+    @post("/applicaties/{slug:str}/onderhouden", opt=audience(login=True))
+    async def maintain(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            data = proposals.MaintenanceInput(
+                form.get("description_nl", ""),
+                form.get("description_en", ""),
+                form.get("repository_url") or None,
+                _lines(form.get("standards", "")),
+            )
+            await proposals.maintain(db_session, actor, slug, data)
+            return "maintained"
+
+        return await self._manage_change(request, db_session, actor, slug, work)
+
+    @post("/applicaties/{slug:str}/versies", opt=audience(login=True))
+    async def release(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            on = _date(form.get("released_on", ""), "released_on")
+            data = ReleaseInput(form.get("version", ""), on, form.get("notes", ""))
+            await add_release(db_session, actor, slug, data)
+            return "released"
+
+        return await self._manage_change(request, db_session, actor, slug, work)
+
+    # --- community ---------------------------------------------------------------------
+
+    async def _community_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        slug: str,
+        *,
+        errors: tuple[FieldError, ...] = (),
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response[Any]:
+        application = await _application(db_session, actor, slug)
+        seen = await communities.community(db_session, application)
+        acting = (
+            await _acting_members(db_session, actor, Permission.COMMUNITY_TAKE_PART)
+            if actor.authenticated
+            else []
+        )
+        notice = request.session.pop(NOTICE_KEY, None)
+        return render(
+            request,
+            "members_side/community.html",
+            {
+                "application": application,
+                "community": seen,
+                "sees_interest": may_maintain(actor, application),
+                "acting": acting,
+                "member_options": [(m.code, m.name) for m in acting],
+                "estimating": await _acting_members(db_session, actor, Permission.COSTS_ESTIMATE)
+                if actor.authenticated and not actor.has_role(Role.AUDITOR)
+                else [],
+                "stages": list(JoinStage),
+                "errors": errors,
+                "form": form or {},
+                "notice": notice if isinstance(notice, str) else None,
+                "today": today(),
+            },
+            status_code=status_code,
+        )
+
+    @get("/applicaties/{slug:str}/gemeenschap", name="community", opt=audience())
+    async def community(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        return await self._community_page(request, db_session, actor, slug)
+
+    async def _community_change(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        slug: str,
+        work: Work,
+    ) -> Response[Any]:
+        form = await _form(request)
+        try:
+            notice = await work(form)
+        except DomainError as error:
+            await db_session.rollback()
+            return await self._community_page(
+                request, db_session, actor, slug, errors=_errors(error), form=form, status_code=422
+            )
+        request.session[NOTICE_KEY] = notice
+        return Redirect(f"/applicaties/{slug}/gemeenschap", status_code=303)
+
+    @post("/applicaties/{slug:str}/gemeenschap/belangstelling", opt=audience(login=True))
+    async def interest(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            await communities.register_interest(
+                db_session, actor, slug, form.get("member", ""), today()
+            )
+            return "interested"
+
+        return await self._community_change(request, db_session, actor, slug, work)
+
+    @post("/applicaties/{slug:str}/gemeenschap/deelnemen", opt=audience(login=True))
+    async def join(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            try:
+                stage = JoinStage(form.get("stage", ""))
+            except ValueError:
+                stage = JoinStage.IDEA
+            on = _date(form.get("joined_on", ""), "joinedOn")
+            await communities.join(
+                db_session, actor, slug, form.get("member", ""), stage, on, today()
+            )
+            return "joined"
+
+        return await self._community_change(request, db_session, actor, slug, work)
+
+    @post("/applicaties/{slug:str}/gemeenschap/verlaten", opt=audience(login=True))
+    async def leave(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        async def work(form: dict[str, str]) -> str:
+            await leave_community(db_session, actor, slug, form.get("member", ""))
+            return "left"
+
+        return await self._community_change(request, db_session, actor, slug, work)
+
+    # --- what would it cost us? -----------------------------------------------------
+
+    @get(
+        "/leden/{code:str}/kostenberekening",
+        name="cost-calculator",
+        opt=audience(Permission.COSTS_ESTIMATE, member_param="code"),
+    )
+    async def calculator(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        member = await members.member_by_code(db_session, code)
+        assert member is not None
+        params = request.query_params
+        slug = str(params.get("applicatie") or "")
+        applications = [a for a in await catalogue.list_all(db_session) if a.published]
+        estimate = None
+        errors: tuple[FieldError, ...] = ()
+        quantities: dict[str, Decimal] = {}
+        form = {k: str(v) for k, v in params.items()}
+        if slug:
+            try:
+                for metric in Metric:
+                    raw = str(params.get(f"gebruik_{metric.value}") or "").strip()
+                    if raw:
+                        try:
+                            quantities[metric.value] = parse_number(raw)
+                        except RefusedValue as exc:
+                            raise ValidationFailed.single(
+                                f"expectedUsage.{metric.value}", exc.phrase
+                            ) from None
+                estimate = await calculator.estimate(
+                    db_session, actor, member.code, slug, today(), quantities
+                )
+            except DomainError as error:
+                errors = _errors(error)
+        return render(
+            request,
+            "members_side/calculator.html",
+            {
+                "member": member,
+                "application_options": [("", "–")] + [(a.slug, a.name) for a in applications],
+                "slug": slug,
+                "estimate": estimate,
+                "errors": errors,
+                "form": form,
+                "metrics": list(Metric),
+                "today": today(),
+            },
+            status_code=422 if errors else 200,
+        )
