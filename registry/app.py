@@ -34,6 +34,7 @@ from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
 from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
+from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.fees import FeePagesController
 from registry.web.i18n import configure_templates
@@ -89,7 +90,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MemberPagesController,
             UsagePagesController,
             PoolPagesController,
+            RatePagesController,
             FeePagesController,
+            DecisionPagesController,
             InvoicePagesController,
             ReportPagesController,
             AuditController,
