@@ -32,6 +32,7 @@ from registry.http.security import check_settings, session_config
 from registry.reports.jobs import ReportJobs
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
+from registry.web.admissions import AdmissionPagesController
 from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.decisions import DecisionPagesController, RatePagesController
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RatePagesController,
             FeePagesController,
             DecisionPagesController,
+            AdmissionPagesController,
             InvoicePagesController,
             ReportPagesController,
             AuditController,
