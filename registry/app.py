@@ -44,6 +44,7 @@ from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, fo
 from registry.web.members import MemberPagesController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
+from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.reports import ReportPagesController
 from registry.web.usage import UsagePagesController
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             login,
             MemberPagesController,
             UsagePagesController,
+            PoolAdminController,
             PoolPagesController,
             RatePagesController,
             FeePagesController,
