@@ -1,5 +1,5 @@
-"""The directie runs the year from pages in headless Chromium: a decision, a rate and an
-admission through the real forms, each page without axe-core violations."""
+"""The directie runs the year from pages in headless Chromium: a decision, a rate, an admission
+and a cost pool with an entry through the real forms, each page without axe-core violations."""
 
 from __future__ import annotations
 
@@ -106,6 +106,31 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
     await page.get_by_role("button", name="Bevestigen: lid toelaten").click()
     await expect(page.get_by_role("status")).to_have_text("Het lid is toegelaten.")
     await expect(page.locator("#status")).to_have_text("Actief")
+
+    # A pool for the cooperative's operations, shared by inhabitants, with one entry.
+    await page.goto("/kostenpotten/nieuw")
+    assert await axe_violations(page) == []
+    await page.get_by_label("Code").fill("BV-2021")
+    await page.get_by_label("Naam").fill("Bedrijfsvoering 2021")
+    await page.get_by_label("Soort").select_option(label="Bedrijfsvoering van de coöperatie")
+    await page.get_by_label("Verdeelsleutel").select_option(label="naar inwoners")
+    await page.get_by_label("Peildatum van de inwonertallen").fill("2021-01-01")
+    await page.get_by_role("button", name="Kostenpot aanmaken").click()
+    await expect(page).to_have_url(re.compile(r"/kostenpotten/BV-2021/beheer$"))
+    await expect(page.get_by_role("status")).to_have_text("De kostenpot is aangemaakt.")
+    entry = page.get_by_role("form", name="Kostenpost vastleggen")
+    await entry.get_by_label("Bedrag").fill("12.345,67")
+    await entry.get_by_label("Datum").fill("2021-03-01")
+    await entry.get_by_label("Categorie").select_option(label="Inzet eigen medewerkers van leden")
+    await entry.get_by_label("Omschrijving").fill("Projectleiding")
+    await entry.get_by_label("Kenmerk van het document").fill("F-2021-001")
+    await entry.get_by_role("button", name="Kostenpost vastleggen").click()
+    await expect(page.get_by_role("status")).to_have_text("De kostenpost is vastgelegd.")
+    entries = page.get_by_role("table", name="Kostenposten van Bedrijfsvoering 2021")
+    await expect(entries.locator("tbody tr")).to_contain_text(
+        ["Inzet eigen medewerkers van leden Projectleiding F-2021-001 €\xa012.345,67"]
+    )
+    assert await axe_violations(page) == []
 
 
 async def test_the_accessibility_check_finds_a_violation(browser: Browser) -> None:
