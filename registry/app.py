@@ -47,6 +47,7 @@ from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.reports import ReportPagesController
+from registry.web.tariffs import TariffPagesController
 from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PoolAdminController,
             PoolPagesController,
             RatePagesController,
+            TariffPagesController,
             FeePagesController,
             DecisionPagesController,
             AdmissionPagesController,

@@ -26,7 +26,13 @@ PEOPLE = {
 }
 """People of the test cooperative and their one role (the member user only for Woerden)."""
 
-NEW_PAGES = {"/besluiten", "/contributie/tarieven", "/toelatingen", "/kostenpotten/nieuw"}
+NEW_PAGES = {
+    "/besluiten",
+    "/contributie/tarieven",
+    "/toelatingen",
+    "/kostenpotten/nieuw",
+    "/tarieven",
+}
 
 
 def permission_pages(app: Litestar) -> dict[str, PageAudience]:
