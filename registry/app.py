@@ -48,6 +48,7 @@ from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.reports import ReportPagesController
 from registry.web.tariffs import TariffPagesController
+from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CatalogueController,
             login,
             MemberPagesController,
+            TokenPagesController,
             UsagePagesController,
             PoolAdminController,
             PoolPagesController,

@@ -107,6 +107,10 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
     await expect(page.get_by_role("status")).to_have_text("Het lid is toegelaten.")
     await expect(page.locator("#status")).to_have_text("Actief")
 
+    await page.goto("/tarieven")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Gebruikstarieven en btw")
+    assert await axe_violations(page) == []
+
     # A pool for the cooperative's operations, shared by inhabitants, with one entry.
     await page.goto("/kostenpotten/nieuw")
     assert await axe_violations(page) == []
