@@ -47,6 +47,7 @@ from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.reports import ReportPagesController
+from registry.web.roles import RolePagesController
 from registry.web.tariffs import TariffPagesController
 from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             login,
             MemberPagesController,
             TokenPagesController,
+            RolePagesController,
             UsagePagesController,
             PoolAdminController,
             PoolPagesController,

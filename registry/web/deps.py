@@ -50,6 +50,7 @@ class Navigation:
     invoices: bool
     reports: bool
     admissions: bool = False
+    roles: bool = False
 
 
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
@@ -70,5 +71,6 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
             for member_id in (None, *actor.member_ids)
         ),
         admissions=allows(actor, Permission.MEMBERS_MANAGE),
+        roles=allows(actor, Permission.ROLES_MANAGE),
     )
     return actor

@@ -32,6 +32,7 @@ NEW_PAGES = {
     "/toelatingen",
     "/kostenpotten/nieuw",
     "/tarieven",
+    "/rollen",
 }
 
 
