@@ -148,3 +148,30 @@ async def test_the_accessibility_check_finds_a_violation(browser: Browser) -> No
         assert any(v.startswith("label ") for v in found), found
     finally:
         await page.close()
+
+
+async def test_a_member_admin_creates_a_token_and_copies_it(
+    start_server: StartServer, page_on: PageOn, demo_url: str
+) -> None:
+    page = await page_on(start_server(dev_settings(demo_url)))
+    await page.goto("/inloggen?volgende=/leden/woerden/tokens")
+    await page.get_by_role("button", name="Wim Woerden").click()
+    await expect(page).to_have_url(re.compile(r"/leden/woerden/tokens$"))
+    assert await axe_violations(page) == []
+    await page.get_by_label("Naam").fill("Zaaksysteem")
+    await page.get_by_label("Gebruik melden").check()
+    await page.get_by_role("button", name="Token aanmaken").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Token aangemaakt")
+    await expect(page.locator("#token-geheim")).to_have_text(re.compile(r"^crt_"))
+    copy = page.get_by_role("button", name="Kopiëren")
+    await expect(copy).to_be_visible()  # shown by the static script, which the CSP allows
+    await copy.click()
+    await expect(page.locator("#kopieer-status")).to_have_text(
+        re.compile(r"^(Gekopieerd|Kopiëren lukte niet)")
+    )
+    assert await axe_violations(page) == []
+    await page.get_by_role("link", name="Terug naar de tokens").click()
+    await page.get_by_role("button", name="Intrekken: Zaaksysteem").click()
+    assert await axe_violations(page) == []
+    await page.get_by_role("button", name="Bevestigen: token intrekken").click()
+    await expect(page.get_by_role("status")).to_have_text("Het token Zaaksysteem is ingetrokken.")
