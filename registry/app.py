@@ -32,8 +32,10 @@ from registry.http.security import check_settings, session_config
 from registry.reports.jobs import ReportJobs
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
+from registry.web.admissions import AdmissionPagesController
 from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
+from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
@@ -43,10 +45,14 @@ from registry.web.members import MemberPagesController
 from registry.web.members_side import MembersSideController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
+from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.public import PublicPagesController
 from registry.web.reports import ReportPagesController
+from registry.web.roles import RolePagesController
 from registry.web.site import configure_site
+from registry.web.tariffs import TariffPagesController
+from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -91,10 +97,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PublicPagesController,
             login,
             MemberPagesController,
+            TokenPagesController,
+            RolePagesController,
             UsagePagesController,
             MembersSideController,
+            PoolAdminController,
             PoolPagesController,
+            RatePagesController,
+            TariffPagesController,
             FeePagesController,
+            DecisionPagesController,
+            AdmissionPagesController,
             InvoicePagesController,
             ReportPagesController,
             AuditController,

@@ -73,6 +73,11 @@ class MembersRefusal(Refusal):
         "De link naar het document moet beginnen met https:// of http://.",
         "the document link must be an http(s) URL",
     )
+    INVALID_DATE = Text(
+        "invalid_date",
+        "Dit is geen datum; schrijf bijvoorbeeld 2025-01-31 (jaar-maand-dag).",
+        "not a date (YYYY-MM-DD)",
+    )
     UNKNOWN_DECISION = Text(
         "unknown_decision",
         "Er is geen besluit '{reference}' vastgelegd.",

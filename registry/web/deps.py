@@ -49,6 +49,8 @@ class Navigation:
     fees: bool
     invoices: bool
     reports: bool
+    admissions: bool = False
+    roles: bool = False
 
 
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
@@ -68,5 +70,7 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
             allows(actor, Permission.REPORTS_EXPORT, member_id)
             for member_id in (None, *actor.member_ids)
         ),
+        admissions=allows(actor, Permission.MEMBERS_MANAGE),
+        roles=allows(actor, Permission.ROLES_MANAGE),
     )
     return actor

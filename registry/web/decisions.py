@@ -1,0 +1,218 @@
+"""The directie's pages for decisions and contribution rates.
+
+Decisions of the ALV, RvC and directie are recorded once and searched by body, period and
+reference; a year's contribution rate is set from its ALV decision. Both write through the
+same services as the GraphQL mutations `decisionRecord` and `contributionRateSet`, so the
+audit log names the person who did it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.fees import repository as fees
+from registry.fees.models import PopulationPolicy, ProRata
+from registry.fees.service import RateInput, set_rate
+from registry.kit.errors import FieldError, ValidationFailed
+from registry.kit.pagination import PageRequest
+from registry.members import repository as members
+from registry.members.decision_search import DecisionSearch, search_decisions
+from registry.members.decisions import DecisionInput, record_decision
+from registry.members.errors import MembersRefusal
+from registry.members.models import DecisionBody
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.forms import form_values, parse_date
+from registry.web.pages import render, url_with
+
+DECISION_NOTICE = "decision_notice"
+RATE_NOTICE = "rate_notice"
+PAGE_SIZE = 25
+
+DECISION_FIELDS = ("orgaan", "datum", "kenmerk", "onderwerp", "tekst", "document")
+RATE_FIELDS = ("jaar", "tarief", "besluit", "pro_rata", "peildatum")
+
+
+def _search_of(request: Request[Any, Any, Any]) -> tuple[DecisionSearch, dict[str, str], int]:
+    """The search in the query (unreadable dates and bodies are ignored, and shown as typed)."""
+    params = request.query_params
+    shown = {k: str(params.get(k) or "").strip() for k in ("zoek", "orgaan", "van", "tot")}
+
+    def day(text: str) -> date | None:
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    body = shown["orgaan"] if shown["orgaan"] in {b.value for b in DecisionBody} else None
+    try:
+        page = max(1, int(str(params.get("pagina") or "1")))
+    except ValueError:
+        page = 1
+    search = DecisionSearch(
+        body=DecisionBody(body) if body else None,
+        decided_from=day(shown["van"]),
+        decided_until=day(shown["tot"]),
+        text=shown["zoek"][:100],
+    )
+    return search, shown, page
+
+
+async def _decisions_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    search, shown, page = _search_of(request)
+    found = await search_decisions(
+        db_session, search, PageRequest(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    )
+    notice = request.session.pop(DECISION_NOTICE, None) if not errors else None
+    return render(
+        request,
+        "decisions/index.html",
+        {
+            "active_page": "decisions",
+            "found": found,
+            "search": shown,
+            "page_number": page,
+            "previous_url": url_with(request, pagina=page - 1) if page > 1 else None,
+            "next_url": url_with(request, pagina=page + 1) if found.has_next else None,
+            "may_record": allows(actor, Permission.MEMBERS_MANAGE),
+            "values": values or {"orgaan": "alv"},
+            "errors": list(errors),
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=status_code,
+    )
+
+
+async def _rates_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    *,
+    values: dict[str, str] | None = None,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    rates = await fees.rates(db_session)
+    decisions = await members.decisions_by_ids(db_session, [r.decision_id for r in rates])
+    alv = await search_decisions(
+        db_session, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
+    )
+    notice = request.session.pop(RATE_NOTICE, None) if not errors else None
+    return render(
+        request,
+        "decisions/rates.html",
+        {
+            "active_page": "fees",
+            "rates": [(r, decisions[r.decision_id]) for r in rates],
+            "alv_options": [(d.reference, f"{d.reference}: {d.subject}") for d in alv.items],
+            "values": values
+            or {
+                "jaar": str(date.today().year + 1),
+                "pro_rata": ProRata.BY_DAYS.value,
+                "peildatum": PopulationPolicy.LATEST_PUBLISHED.value,
+            },
+            "errors": list(errors),
+            "notice": (
+                {"year": notice["year"], "rate": Decimal(notice["rate"])}
+                if isinstance(notice, dict)
+                else None
+            ),
+        },
+        status_code=status_code,
+    )
+
+
+class DecisionPagesController(Controller):
+    path = "/besluiten"
+    include_in_schema = False
+
+    @get("/", name="decisions", opt=audience(Permission.FINANCE_READ))
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _decisions_page(request, db_session, actor)
+
+    @post("/", name="decision-record", opt=audience(Permission.MEMBERS_MANAGE))
+    async def record(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        values = await form_values(request, *DECISION_FIELDS)
+        errors: list[FieldError] = []
+        decided_on = parse_date(values, "datum", "decidedOn", MembersRefusal.INVALID_DATE, errors)
+        if decided_on is not None:
+            data = DecisionInput(
+                body=values["orgaan"],
+                decided_on=decided_on,
+                reference=values["kenmerk"],
+                subject=values["onderwerp"],
+                text=values["tekst"] or None,
+                document_url=values["document"] or None,
+            )
+            try:
+                decision = await record_decision(db_session, actor, data)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        if errors:
+            await db_session.rollback()
+            return await _decisions_page(
+                request, db_session, actor, values=values, errors=errors, status_code=422
+            )
+        request.session[DECISION_NOTICE] = decision.reference
+        return Redirect("/besluiten", status_code=303)
+
+
+class RatePagesController(Controller):
+    path = "/contributie/tarieven"
+    include_in_schema = False
+
+    @get("/", name="rates", opt=audience(Permission.FEES_MANAGE))
+    async def index(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _rates_page(request, db_session)
+
+    @post("/", name="rate-set", opt=audience(Permission.FEES_MANAGE))
+    async def set(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        values = await form_values(request, *RATE_FIELDS)
+        try:
+            year = int(values["jaar"])
+        except ValueError:
+            year = 0  # refused by the service as out of range, on the year field
+        pro_rata = (
+            ProRata(values["pro_rata"])
+            if values["pro_rata"] in {p.value for p in ProRata}
+            else ProRata.BY_DAYS
+        )
+        policy = (
+            PopulationPolicy(values["peildatum"])
+            if values["peildatum"] in {p.value for p in PopulationPolicy}
+            else PopulationPolicy.LATEST_PUBLISHED
+        )
+        data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
+        try:
+            rate = await set_rate(db_session, actor, data)
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await _rates_page(
+                request, db_session, values=values, errors=failed.errors, status_code=422
+            )
+        request.session[RATE_NOTICE] = {"year": rate.year, "rate": str(rate.rate)}
+        return Redirect("/contributie/tarieven", status_code=303)

@@ -1,0 +1,308 @@
+"""The directie's cost-pool forms: create a pool, record entries, participants from and until a
+date, and close a period. Each writes through the same service as its GraphQL mutation, so
+the audit log names the person; the pool page itself (`/kostenpotten/{code}`) shows the runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission
+from registry.costs import repository as costs
+from registry.costs.errors import CostsRefusal
+from registry.costs.models import CostCategory, PoolKind
+from registry.costs.pools import (
+    EntryInput,
+    PoolInput,
+    add_entry,
+    add_participant,
+    change_participant,
+    close_period,
+    create_pool,
+)
+from registry.costs.sharing import AllocationKey, LateJoinerPolicy
+from registry.kit.errors import FieldError, ValidationFailed, field_error
+from registry.kit.pagination import PageRequest
+from registry.members import repository as members
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.forms import form_values, parse_date
+from registry.web.pages import render
+
+NOTICE_KEY = "pool_admin_notice"
+POOL_FIELDS = (
+    "code",
+    "naam",
+    "soort",
+    "applicatie",
+    "sleutel",
+    "peildatum",
+    "betaler",
+    "nieuwkomers",
+    "afschrijving",
+)
+ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document")
+PARTICIPANT_FIELDS = ("lid", "vanaf", "percentage")
+LEAVE_FIELDS = ("lid", "tot")
+CLOSE_FIELDS = ("tot_en_met",)
+
+
+def _choice(value: str, enum: Any, default: Any) -> Any:
+    return enum(value) if value in {e.value for e in enum} else default
+
+
+async def _member_options(db_session: AsyncSession) -> list[tuple[str, str]]:
+    found = await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
+    return [(m.code, m.name) for m in found.items]
+
+
+async def _new_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    *,
+    values: dict[str, str] | None = None,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    return render(
+        request,
+        "pools/new.html",
+        {
+            "active_page": "pools",
+            "members": await _member_options(db_session),
+            "values": values
+            or {"soort": "operating", "sleutel": "inhabitants", "afschrijving": "5"},
+            "errors": list(errors),
+        },
+        status_code=status_code,
+    )
+
+
+async def _admin_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    code: str,
+    *,
+    form: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    pool = await costs.pool_by_code(db_session, code)
+    if pool is None:
+        raise NotFoundException(f"no cost pool {code}")
+    participants = await costs.participants_of(db_session, pool.id)
+    names = await members.members_by_ids(db_session, [p.member_id for p in participants])
+    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    return render(
+        request,
+        "pools/admin.html",
+        {
+            "active_page": "pools",
+            "pool": pool,
+            "entries": await costs.entries_of(db_session, pool.id),
+            "participants": [(p, names[p.member_id]) for p in participants],
+            "participant_options": [
+                (names[p.member_id].code, names[p.member_id].name) for p in participants
+            ],
+            "members": await _member_options(db_session),
+            "form": form,
+            "values": values or {"categorie": "development"},
+            "errors": list(errors),
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=status_code,
+    )
+
+
+class PoolAdminController(Controller):
+    path = "/kostenpotten"
+    include_in_schema = False
+
+    @get("/nieuw", name="pool-new", opt=audience(Permission.COSTS_MANAGE))
+    async def new(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _new_page(request, db_session)
+
+    @post("/nieuw", name="pool-create", opt=audience(Permission.COSTS_MANAGE))
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        values = await form_values(request, *POOL_FIELDS)
+        errors: list[FieldError] = []
+        reference = parse_date(
+            values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
+        )
+        try:
+            years = int(values["afschrijving"] or "5")
+        except ValueError:
+            years = 0  # refused by the service on its field
+        if not errors:
+            data = PoolInput(
+                code=values["code"],
+                name=values["naam"],
+                kind=_choice(values["soort"], PoolKind, PoolKind.OPERATING),
+                key=_choice(values["sleutel"], AllocationKey, AllocationKey.INHABITANTS),
+                application=values["applicatie"] or None,
+                reference_date=reference,
+                single_payer=values["betaler"] or None,
+                late_joiner_policy=_choice(
+                    values["nieuwkomers"], LateJoinerPolicy, LateJoinerPolicy.FULL_COST
+                ),
+                depreciation_years=years,
+            )
+            try:
+                pool = await create_pool(db_session, actor, data)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        if errors:
+            await db_session.rollback()
+            return await _new_page(
+                request, db_session, values=values, errors=errors, status_code=422
+            )
+        request.session[NOTICE_KEY] = "created"
+        return Redirect(f"/kostenpotten/{pool.code}/beheer", status_code=303)
+
+    @get("/{code:str}/beheer", name="pool-admin", opt=audience(Permission.COSTS_MANAGE))
+    async def admin(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        return await _admin_page(request, db_session, code)
+
+    async def _done(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        code: str,
+        form: str,
+        values: dict[str, str],
+        errors: list[FieldError],
+    ) -> Response[Any]:
+        if errors:
+            await db_session.rollback()
+            return await _admin_page(
+                request,
+                db_session,
+                code,
+                form=form,
+                values=values,
+                errors=errors,
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = form
+        return Redirect(f"/kostenpotten/{code}/beheer", status_code=303)
+
+    @post("/{code:str}/beheer/posten", name="pool-entry", opt=audience(Permission.COSTS_MANAGE))
+    async def entry(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        await self._exists(db_session, code)
+        values = await form_values(request, *ENTRY_FIELDS)
+        errors: list[FieldError] = []
+        day = parse_date(values, "datum", "entryDate", CostsRefusal.INVALID_DATE, errors)
+        if day is not None:
+            data = EntryInput(
+                amount=values["bedrag"],
+                entry_date=day,
+                category=_choice(values["categorie"], CostCategory, CostCategory.OTHER),
+                description=values["omschrijving"],
+                document_reference=values["document"] or None,
+            )
+            try:
+                await add_entry(db_session, actor, code, data)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        return await self._done(request, db_session, code, "entry", values, errors)
+
+    @post(
+        "/{code:str}/beheer/deelnemers",
+        name="pool-participant",
+        opt=audience(Permission.COSTS_MANAGE),
+    )
+    async def participant(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        await self._exists(db_session, code)
+        values = await form_values(request, *PARTICIPANT_FIELDS)
+        errors: list[FieldError] = []
+        joined = parse_date(values, "vanaf", "joinedOn", CostsRefusal.INVALID_DATE, errors)
+        percentage = None
+        if values["percentage"]:
+            try:
+                percentage = Decimal(values["percentage"].replace(",", "."))
+            except InvalidOperation:
+                errors.append(field_error("percentage", CostsRefusal.INVALID_PERCENTAGE))
+        if joined is not None and not errors:
+            try:
+                await add_participant(db_session, actor, code, values["lid"], joined, percentage)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        return await self._done(request, db_session, code, "participant", values, errors)
+
+    @post(
+        "/{code:str}/beheer/deelnemers/einde",
+        name="pool-participant-leaves",
+        opt=audience(Permission.COSTS_MANAGE),
+    )
+    async def leave(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        await self._exists(db_session, code)
+        values = await form_values(request, *LEAVE_FIELDS)
+        errors: list[FieldError] = []
+        left = parse_date(values, "tot", "leftOn", CostsRefusal.INVALID_DATE, errors)
+        if left is not None:
+            try:
+                await change_participant(db_session, actor, code, values["lid"], left_on=left)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        return await self._done(request, db_session, code, "leave", values, errors)
+
+    @post("/{code:str}/beheer/afsluiten", name="pool-close", opt=audience(Permission.COSTS_MANAGE))
+    async def close(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        await self._exists(db_session, code)
+        values = await form_values(request, *CLOSE_FIELDS)
+        errors: list[FieldError] = []
+        until = parse_date(values, "tot_en_met", "until", CostsRefusal.INVALID_DATE, errors)
+        if until is not None:
+            try:
+                await close_period(db_session, actor, code, until)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        return await self._done(request, db_session, code, "close", values, errors)
+
+    @staticmethod
+    async def _exists(db_session: AsyncSession, code: str) -> None:
+        if await costs.pool_by_code(db_session, code) is None:
+            raise NotFoundException(f"no cost pool {code}")

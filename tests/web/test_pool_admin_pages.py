@@ -1,0 +1,173 @@
+"""The directie's cost-pool forms: create a pool, entries, participants, closing a period."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.app import create_app
+from registry.audit.models import AuditEvent
+from registry.costs.models import CostEntry, CostPool, PoolParticipant
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
+
+Sessions = async_sessionmaker[AsyncSession]
+
+POOL = {
+    "code": "BV-2020",
+    "naam": "Bedrijfsvoering 2020",
+    "soort": "operating",
+    "applicatie": "",
+    "sleutel": "inhabitants",
+    "peildatum": "2020-01-01",
+    "betaler": "",
+    "nieuwkomers": "full_cost",
+    "afschrijving": "5",
+}
+
+
+@pytest.fixture
+async def client(cooperative_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(app=create_app(dev_settings(cooperative_db_url))) as client:
+        yield client
+
+
+def one_line(html: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", html)
+
+
+async def post(client: AsyncTestClient[Any], page: str, action: str, data: dict[str, str]) -> Any:
+    html = (await client.get(page)).text
+    return await client.post(
+        action, data={"_csrf_token": csrf_token_in(html), **data}, follow_redirects=False
+    )
+
+
+async def create(client: AsyncTestClient[Any]) -> None:
+    response = await post(client, "/kostenpotten/nieuw", "/kostenpotten/nieuw", POOL)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/kostenpotten/BV-2020/beheer"
+
+
+async def test_the_directie_creates_a_pool_with_an_entry_and_a_participant(
+    client: AsyncTestClient[Any], cooperative_db: Sessions
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    await create(client)
+    admin = "/kostenpotten/BV-2020/beheer"
+    assert "De kostenpot is aangemaakt." in (await client.get(admin)).text
+    entry = await post(
+        client,
+        admin,
+        f"{admin}/posten",
+        {
+            "bedrag": "12.345,67",
+            "datum": "2020-03-01",
+            "categorie": "own_staff",
+            "omschrijving": "Projectleiding",
+            "document": "F-2020-001",
+        },
+    )
+    assert entry.status_code == 303
+    joined = await post(
+        client, admin, f"{admin}/deelnemers", {"lid": "woerden", "vanaf": "2020-01-01"}
+    )
+    assert joined.status_code == 303
+    html = one_line((await client.get(admin)).text)
+    assert "Inzet eigen medewerkers van leden" in html
+    assert "€\xa012.345,67" in html
+    assert "Gemeente Woerden: vanaf 1 januari 2020" in html
+    async with cooperative_db() as session:
+        pool = await session.scalar(select(CostPool).where(CostPool.code == "BV-2020"))
+        assert pool is not None
+        assert pool.reference_date == date(2020, 1, 1)
+        stored = await session.scalar(select(CostEntry).where(CostEntry.pool_id == pool.id))
+        assert stored is not None
+        assert stored.amount_cents == 1234567
+        assert stored.document_reference == "F-2020-001"
+        assert stored.entered_by == "Dirk Directie"
+        assert await session.scalar(
+            select(PoolParticipant).where(PoolParticipant.pool_id == pool.id)
+        )
+        events = list(
+            await session.scalars(
+                select(AuditEvent.actor_label).where(AuditEvent.entity_type == "cost_entry")
+            )
+        )
+        assert events == ["Dirk Directie"]
+
+
+async def test_a_refused_pool_keeps_the_values_and_names_the_field(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    refused = await post(
+        client, "/kostenpotten/nieuw", "/kostenpotten/nieuw", {**POOL, "peildatum": ""}
+    )
+    assert refused.status_code == 422
+    html = one_line(refused.text)
+    assert 'href="#pot-peildatum"' in html
+    assert 'id="pot-peildatum-fout"' in html
+    assert 'value="Bedrijfsvoering 2020"' in html
+    assert 'lang="nl"' in html
+
+
+async def test_an_entry_in_a_closed_period_is_refused_next_to_its_date(
+    client: AsyncTestClient[Any], cooperative_db: Sessions
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    await create(client)
+    admin = "/kostenpotten/BV-2020/beheer"
+    closed = await post(client, admin, f"{admin}/afsluiten", {"tot_en_met": "2020-06-30"})
+    assert closed.status_code == 303
+    assert "Afgesloten tot en met 30 juni 2020" in (await client.get(admin)).text
+    refused = await post(
+        client,
+        admin,
+        f"{admin}/posten",
+        {"bedrag": "100", "datum": "2020-06-01", "categorie": "hosting", "omschrijving": "Server"},
+    )
+    assert refused.status_code == 422
+    html = one_line(refused.text)
+    assert 'id="post-datum-fout"' in html
+    assert 'value="Server"' in html
+    assert '<option value="hosting" selected>' in html
+    async with cooperative_db() as session:
+        assert await session.scalar(select(CostEntry)) is None
+
+
+async def test_a_participation_ends(client: AsyncTestClient[Any], cooperative_db: Sessions) -> None:
+    await log_in_as(client, "dirk-directie")
+    await create(client)
+    admin = "/kostenpotten/BV-2020/beheer"
+    await post(client, admin, f"{admin}/deelnemers", {"lid": "woerden", "vanaf": "2020-01-01"})
+    refused = await post(
+        client, admin, f"{admin}/deelnemers/einde", {"lid": "woerden", "tot": "2019-12-01"}
+    )
+    assert refused.status_code == 422
+    assert 'id="einde-tot-fout"' in refused.text
+    ended = await post(
+        client, admin, f"{admin}/deelnemers/einde", {"lid": "woerden", "tot": "2020-12-31"}
+    )
+    assert ended.status_code == 303
+    async with cooperative_db() as session:
+        participant = await session.scalar(select(PoolParticipant))
+        assert participant is not None
+        assert participant.left_on == date(2020, 12, 31)
+
+
+@pytest.mark.parametrize("person", ["anna-auditor", "wendy-woerden"])
+async def test_only_the_directie_manages_pools(client: AsyncTestClient[Any], person: str) -> None:
+    await log_in_as(client, person)
+    assert (await client.get("/kostenpotten/nieuw")).status_code == 403
+    html = (await client.get("/inloggen")).text
+    refused = await client.post(
+        "/kostenpotten/nieuw", data={"_csrf_token": csrf_token_in(html), **POOL}
+    )
+    assert refused.status_code == 403
