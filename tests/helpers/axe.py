@@ -21,13 +21,17 @@ def _source() -> str:
 
 
 async def axe_violations(page: Page) -> list[str]:
-    """Every WCAG 2.x A/AA violation on the page as shown now: rule, impact and elements."""
+    """Every WCAG 2.1 A/AA violation and best-practice finding on the page as shown now: rule,
+    impact and elements."""
     if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
         await page.evaluate(_source() + "\n;undefined")
     found: list[str] = await page.evaluate(
         """async () => {
             const result = await window.axe.run(document, {
-                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                runOnly: {
+                    type: "tag",
+                    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+                },
             });
             return result.violations.map(
                 (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`

@@ -4,28 +4,16 @@ no violations on the new pages."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.helpers.axe import axe_violations
 from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-async def axe_violations(page: Page) -> list[str]:
-    """axe-core (installed with npm, read from disk: nothing comes from another host). It is
-    evaluated through the browser's debugging protocol, which the pages' strict content
-    security policy (no inline scripts) rightly does not allow a script tag to do."""
-    await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-    result = await page.evaluate("async () => (await axe.run(document)).violations")
-    return [f"{v['id']}: {json.dumps([n['target'] for n in v['nodes']])}" for v in result]
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from playwright.async_api import Page, expect
 import registry.labels  # noqa: F401  (declares every domain's labels)
 from registry.kit.labels import labelled
 from registry.settings import PROJECT_ROOT
+from tests.helpers.axe import axe_violations
 from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
-AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 375)
 
 # The cells whose text must never wrap: amounts, counts, rates, days.
@@ -166,18 +166,10 @@ async def test_the_invoice_number_date_and_total_stay_whole_on_a_phone(
 async def test_axe_finds_no_violation_at_phone_width(directie_page: Page) -> None:
     page = directie_page
     pages = await _pages(page)
-    axe = AXE.read_text(encoding="utf-8")
     await page.set_viewport_size({"width": 375, "height": 800})
     found: dict[str, list[str]] = {}
     for path in pages.values():
         await page.goto(path)
-        # Evaluated through the DevTools protocol: the page's Content-Security-Policy, which
-        # refuses inline scripts, does not apply to it.
-        await page.evaluate(axe)
-        violations = await page.evaluate(
-            "async () => (await axe.run(document)).violations"
-            ".map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))"
-        )
-        if violations:
+        if violations := await axe_violations(page):
             found[path] = violations
     assert found == {}
