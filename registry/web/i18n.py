@@ -19,7 +19,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -130,9 +130,17 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
             decimal_quantization=False,
         )
 
+    @pass_context
+    def number(context: Context, value: Decimal | int) -> str:
+        """A stored number as the page language writes it (1.234,5), with all its decimals."""
+        return format_decimal(
+            value, locale=FORMAT_LOCALES[context_language(context)], decimal_quantization=False
+        )
+
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext_, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
     environment.filters["long_date"] = long_date
     environment.filters["euro"] = euro
     environment.filters["euro_rate"] = euro_rate
+    environment.filters["number"] = number
