@@ -256,6 +256,16 @@ class BillingRefusal(Refusal):
         "Op deze factuur staat niets meer open.",
         "nothing is open on this invoice",
     )
+    ALREADY_PAID = Text(
+        "already_paid",
+        "Deze factuur is al betaald.",
+        "this invoice has been paid already",
+    )
+    INVOICE_CREDITED = Text(
+        "invoice_credited",
+        "Deze factuur is gecrediteerd; er valt niets meer te betalen.",
+        "this invoice has been credited; there is nothing left to pay",
+    )
     PARTLY_SETTLED = Text(
         "partly_settled",
         "Een deel van deze factuur is al voldaan; betaal het restant per bankoverschrijving.",

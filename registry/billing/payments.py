@@ -247,6 +247,10 @@ async def process_event(
 def why_not_payable(invoice: Invoice) -> FieldError | None:
     """Why an invoice cannot be paid online, or None: only an untouched open invoice can,
     because its PaymentIntent is for the whole amount due."""
+    if invoice.kind is DocumentKind.INVOICE and invoice.status is InvoiceStatus.PAID:
+        return field_error("invoice", BillingRefusal.ALREADY_PAID)
+    if invoice.kind is DocumentKind.INVOICE and invoice.status is InvoiceStatus.CREDITED:
+        return field_error("invoice", BillingRefusal.INVOICE_CREDITED)
     if invoice.kind is not DocumentKind.INVOICE or invoice.status not in OPEN:
         return field_error("invoice", BillingRefusal.NOT_PAYABLE)
     if invoice.settled_cents:
@@ -259,11 +263,11 @@ async def _payable(
 ) -> tuple[Invoice, PaymentGateway]:
     invoice = await find_invoice(session, invoice_id)
     require(actor, Permission.INVOICES_PAY, invoice.member_id, BillingRefusal.MEMBER_ADMINS_PAY)
-    if gateway is None:
-        raise ValidationFailed.single("payment", BillingRefusal.PAYMENTS_OFF)
-    problem = why_not_payable(invoice)
+    problem = why_not_payable(invoice)  # a paid invoice says so, also with payments off
     if problem is not None:
         raise ValidationFailed([problem])
+    if gateway is None:
+        raise ValidationFailed.single("payment", BillingRefusal.PAYMENTS_OFF)
     return invoice, gateway
 
 

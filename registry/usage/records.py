@@ -46,7 +46,8 @@ class UsageInput:
     application: str
     period: str
     metric: str
-    quantity: Decimal
+    quantity: Decimal | str
+    """As typed on a page, or a number from the API."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from registry.catalogue.models import ApplicationStatus
-from registry.kit.errors import ValidationFailed
-from registry.kit.money import Cents, to_cents
+from registry.kit.errors import RefusedValue, ValidationFailed
+from registry.kit.money import Cents, parse_number, to_cents
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 
@@ -82,7 +82,13 @@ def parse_metric(text: str, field: str = "metric") -> Metric:
         ) from None
 
 
-def parse_quantity(value: Decimal, field: str = "quantity") -> Decimal:
+def parse_quantity(value: Decimal | str, field: str = "quantity") -> Decimal:
+    """A quantity, also as a person types it (Dutch or plain notation; "1.000" reads two ways)."""
+    if isinstance(value, str):
+        try:
+            value = parse_number(value)
+        except RefusedValue as exc:
+            raise ValidationFailed.single(field, exc.phrase) from None
     if not value.is_finite() or value < 0:
         raise ValidationFailed.single(field, UsageRefusal.NEGATIVE_QUANTITY)
     return value

@@ -20,7 +20,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -135,6 +135,13 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
             decimal_quantization=False,
         )
 
+    @pass_context
+    def number(context: Context, value: Decimal | int) -> str:
+        """A stored number as the page language writes it (1.234,5), with all its decimals."""
+        return format_decimal(
+            value, locale=FORMAT_LOCALES[context_language(context)], decimal_quantization=False
+        )
+
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext_, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
@@ -158,3 +165,4 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment.filters["label"] = label_filter
     environment.filters["finding_title"] = finding_title_filter
     environment.filters["finding_sentence"] = finding_sentence_filter
+    environment.filters["number"] = number

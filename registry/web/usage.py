@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -21,8 +20,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, FieldError, RefusedValue, ValidationFailed
-from registry.kit.money import parse_number
+from registry.kit.errors import DomainError, FieldError, ValidationFailed
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.usage import adoptions, tariffs
@@ -48,14 +46,6 @@ def _date(value: str, field: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationFailed.single(field, UsageRefusal.INVALID_DATE) from None
-
-
-def _decimal(value: str, field: str) -> Decimal:
-    """A quantity as people type it, in Dutch or plain notation; "1.000" is refused as ambiguous."""
-    try:
-        return parse_number(value)
-    except RefusedValue as exc:
-        raise ValidationFailed.single(field, exc.phrase) from None
 
 
 async def _page(
@@ -199,7 +189,7 @@ class UsagePagesController(Controller):
                 form.get("application", ""),
                 form.get("period", ""),
                 form.get("metric", ""),
-                _decimal(form.get("quantity", ""), "quantity"),
+                form.get("quantity", ""),
             )
             await usage_records.record_usage(db_session, actor, [item])
 

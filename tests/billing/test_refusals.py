@@ -42,7 +42,9 @@ def test_a_payment_up_to_what_is_open_is_accepted() -> None:
     [
         (DocumentKind.INVOICE, InvoiceStatus.ISSUED, 0, None),
         (DocumentKind.INVOICE, InvoiceStatus.ISSUED, 500, BillingRefusal.PARTLY_SETTLED),
-        (DocumentKind.INVOICE, InvoiceStatus.PAID, 10_000, BillingRefusal.NOT_PAYABLE),
+        (DocumentKind.INVOICE, InvoiceStatus.PAID, 10_000, BillingRefusal.ALREADY_PAID),
+        (DocumentKind.INVOICE, InvoiceStatus.CREDITED, 0, BillingRefusal.INVOICE_CREDITED),
+        (DocumentKind.INVOICE, InvoiceStatus.PARTIALLY_PAID, 500, BillingRefusal.PARTLY_SETTLED),
         (DocumentKind.INVOICE, InvoiceStatus.DRAFT, 0, BillingRefusal.NOT_PAYABLE),
         (DocumentKind.CREDIT_NOTE, InvoiceStatus.ISSUED, 0, BillingRefusal.NOT_PAYABLE),
     ],

@@ -184,41 +184,70 @@ async def test_a_corrected_figure_shows_the_difference_and_needs_a_fresh_preview
     assert "Run 2 van 2020 is opgeslagen." in (await client.get(f"/contributie/{RATED_YEAR}")).text
 
 
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _summary(html: str) -> str:
+    found = re.search(r'id="foutmeldingen".*?</ul>', html, re.S)
+    assert found, "the page has no error summary"
+    return found.group(0)
+
+
+def _field_error(html: str, error_id: str) -> str:
+    found = re.search(rf'id="{error_id}">(.*?)</p>', html, re.S)
+    assert found, f"no error {error_id} on the page"
+    return _text(found.group(1))
+
+
 @pytest.mark.parametrize(
-    ("year", "texts"),
+    ("year", "section", "label", "dutch", "english", "code"),
     [
         pytest.param(
             UNRATED_YEAR,
-            (
-                "Voor dit jaar is geen contributietarief vastgelegd.",
-                "no_rate",
-                "no contribution rate is recorded for 2022",
-                "Voor 2022 is geen contributietarief vastgelegd.",
-            ),
+            "tarief",
+            "Tarief",
+            "Voor 2022 is geen contributietarief vastgelegd",
+            "no contribution rate is recorded for 2022",
+            "no_rate",
             id="no rate",
         ),
         pytest.param(
             UNPUBLISHED_YEAR,
-            (
-                "Bevolkingscijfers",
-                "population_missing",
-                "ontbreekt het bevolkingscijfer van 1 januari",
-                "no population figure on or before 1 January 2021",
-            ),
+            "berekening",
+            "Bevolkingscijfers",
+            "1 januari 2021",
+            "1 January 2021",
+            "population_missing",
             id="population missing",
         ),
     ],
 )
 async def test_a_run_that_cannot_be_computed_says_why_and_stores_nothing(
-    client: AsyncTestClient[Any], cooperative_db: Sessions, year: int, texts: tuple[str, ...]
+    client: AsyncTestClient[Any],
+    cooperative_db: Sessions,
+    year: int,
+    section: str,
+    label: str,
+    dutch: str,
+    english: str,
+    code: str,
 ) -> None:
     await log_in_as(client, "dirk-directie")
     page = await client.get(f"/contributie/{year}")
     assert page.status_code == 200
-    errors = section(page.text, 'id="fouten"')
-    assert "De run kan niet worden berekend" in errors
-    for text in texts:
-        assert text in page.text, text
+    html = page.text
+    summary = _summary(html)
+    assert "De run kan niet worden berekend, dus ook niet worden opgeslagen" in summary
+    # The summary links to the section the refusal is about, where it is repeated.
+    link = re.search(rf'href="#{section}">([^<]*)</a>', summary)
+    assert link, summary
+    assert link.group(1).startswith(f"{label}: ")
+    assert dutch in link.group(1)
+    assert f'id="{section}" tabindex="-1"' in html
+    assert dutch in _field_error(html, f"{section}-fout")
+    assert code not in _text(html)  # never the code, never English
+    assert english not in html
     assert "Run opslaan" not in page.text
 
     refused = await client.post(
@@ -227,9 +256,17 @@ async def test_a_run_that_cannot_be_computed_says_why_and_stores_nothing(
         follow_redirects=False,
     )
     assert refused.status_code == 422
-    assert "De run kan niet worden berekend" in refused.text
-    assert texts[1] in refused.text
+    assert dutch in _summary(refused.text)
+    assert dutch in _field_error(refused.text, f"{section}-fout")
+    assert "Run opslaan" not in refused.text
     assert await run_count(cooperative_db) == 0
+
+    in_english = await client.get(f"/contributie/{year}?lang=en")
+    summary = _summary(in_english.text)
+    assert "The run cannot be computed, so it cannot be stored either" in summary
+    assert english in summary
+    assert english in _field_error(in_english.text, f"{section}-fout")
+    assert dutch not in in_english.text
 
 
 async def test_an_auditor_reads_but_cannot_run(

@@ -99,3 +99,34 @@ async def test_member_sees_its_own_shares_explained(client: AsyncTestClient[Any]
     assert "verrekening" in page.text
     assert (await client.get("/leden/eindhoven/kosten")).status_code == 403
     assert (await client.get("/kostenpotten")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("", "De gegevens zijn veranderd sinds het voorbeeld; bekijk het voorbeeld opnieuw."),
+        ("?lang=en", "the inputs changed since the preview; check it again"),
+    ],
+)
+async def test_a_refused_allocation_says_why_in_the_summary_and_stores_nothing(
+    client: AsyncTestClient[Any], demo_url: str, lang: str, message: str
+) -> None:
+    from lxml import html as lxml_html
+
+    await _add_entry(demo_url)
+    await log_in_as(client, "dirk-directie")
+    page = await client.get("/kostenpotten/oprichting")
+    runs = await count_rows(demo_url, AllocationRun)
+    refused = await client.post(
+        f"/kostenpotten/oprichting/verdelen{lang}",
+        data={"_csrf_token": csrf_token_in(page.text), "invoer": "0" * 64},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    html = lxml_html.fromstring(refused.text)
+    (summary,) = html.xpath('//div[@id="foutmeldingen"]')
+    assert message in summary.text_content()
+    assert not summary.xpath(".//a")  # the form has no field to link to, only the preview
+    # The fresh preview is shown again, so the directie can store what it now sees.
+    assert html.xpath('//input[@name="invoer"]/@value') != ["0" * 64]
+    assert await count_rows(demo_url, AllocationRun) == runs

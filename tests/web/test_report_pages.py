@@ -187,3 +187,47 @@ async def test_unknown_jobs_and_files_are_not_found(client: AsyncTestClient[Any]
         f"{job.url}/%2E%2E",
     ):
         assert (await client.get(path)).status_code == 404, path
+
+
+@pytest.mark.parametrize(
+    ("lang", "year", "event"),
+    [
+        ("", "Vul een jaar in, bijvoorbeeld 2026.", "Vul het nummer van een gebeurtenis"),
+        ("?lang=en", "a year, e.g. 2026", "an event number"),
+    ],
+)
+async def test_a_refused_export_links_each_field_and_keeps_what_was_typed(
+    client: AsyncTestClient[Any], lang: str, year: str, event: str
+) -> None:
+    from lxml import html as lxml_html
+
+    await log_in_as(client, "anna-auditor")
+    page = await client.get("/rapporten")
+    response = await client.post(
+        f"/rapporten{lang}",
+        data={
+            "_csrf_token": csrf_token_in(page.text),
+            "jaar": "twintig",
+            "lid": "woerden",
+            "gebeurtenis": "de laatste",
+            "formaat": ["json", "pdf"],
+            "decimale_komma": "1",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    html = lxml_html.fromstring(response.text)
+    summary = {a.get("href"): a.text_content() for a in html.xpath('//div[@id="foutmeldingen"]//a')}
+    assert set(summary) == {"#rapport-jaar", "#rapport-gebeurtenis"}
+    for field, message in (("rapport-jaar", year), ("rapport-gebeurtenis", event)):
+        assert message in summary[f"#{field}"]
+        assert message in html.get_element_by_id(f"{field}-fout").text_content()
+        assert html.get_element_by_id(field).get("aria-invalid") == "true"
+    assert html.get_element_by_id("rapport-jaar").get("value") == "twintig"
+    assert html.get_element_by_id("rapport-lid").get("value") == "woerden"
+    assert html.get_element_by_id("rapport-gebeurtenis").get("value") == "de laatste"
+    assert sorted(html.xpath('//input[@name="formaat"][@checked]/@value')) == ["json", "pdf"]
+    assert html.get_element_by_id("rapport-decimale-komma").get("checked") is not None
+    assert "out_of_range" not in response.text
+    assert "asOf" not in response.text
+    assert not _jobs(client)._jobs  # nothing started

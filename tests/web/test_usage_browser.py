@@ -55,4 +55,8 @@ async def test_adopt_advance_and_report(usage_page: Page) -> None:
 
     await form.get_by_label("Aantal").fill("-1")
     await form.get_by_role("button", name="Registreren").click()
-    await expect(page.get_by_role("alert")).to_contain_text("negative_quantity")
+    await expect(page.locator("#foutmeldingen")).to_be_focused()
+    await expect(page.locator("#usage-quantity-fout")).to_contain_text(
+        "Een hoeveelheid is 0 of meer."
+    )
+    await expect(form.get_by_label("Aantal")).to_have_value("-1")

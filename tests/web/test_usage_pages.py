@@ -64,6 +64,22 @@ async def test_member_admin_adopts_advances_and_reports(
     )
     assert reported.status_code == 303
     assert await count_rows(demo_url, UsageRecord) == records + 1
+    decimals = await _post(
+        client,
+        "/leden/woerden/gebruik/registreren",
+        {
+            "application": "mijn-gemeente",
+            "period": "2026-11",
+            "metric": "documents",
+            "quantity": "1.234,5",
+        },
+    )
+    assert decimals.status_code == 303
+    shown = await client.get("/leden/woerden/gebruik")
+    assert ">1.234,5</td>" in shown.text  # stored numbers are shown in Dutch notation
+    assert "1234.5" not in shown.text
+    english = await client.get("/leden/woerden/gebruik?lang=en")
+    assert ">1,234.5</td>" in english.text
 
 
 async def test_refusals_name_the_field_and_store_nothing(
@@ -105,6 +121,11 @@ async def test_refusals_name_the_field_and_store_nothing(
     )
     assert ambiguous.status_code == 422
     assert "&#39;1.000&#39; is niet eenduidig" in ambiguous.text
+    # Read by the domain, so the refusal stands next to the quantity, with what was typed.
+    form = _usage_form(ambiguous.text)
+    assert "1.000" in form.get_element_by_id("usage-quantity-fout").text_content()
+    assert form.get_element_by_id("usage-quantity").get("value") == "1.000"
+    assert form.get_element_by_id("usage-quantity").get("aria-invalid") == "true"
     assert await count_rows(demo_url, Adoption) == adoptions
 
 
