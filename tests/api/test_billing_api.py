@@ -52,7 +52,7 @@ mutation($member: String!, $input: BillingDetailsInput!) {
 """
 RUN = """
 mutation($codes: [String!]) {
-  invoiceRunCreate(until: "2030-12-31", memberCodes: $codes) {
+  invoiceRunCreate(until: "2026-12-31", memberCodes: $codes) {
     drafts { id status number member { code } gross { amount } lines { lineNo } pdfUrl }
     errors { field code message }
   }
@@ -137,7 +137,7 @@ async def test_run_issue_transfer_paid(api: GraphQLClient) -> None:
     await _configure(api)
     preview = (
         await api.data(
-            """{ invoiceRunPreview(until: "2030-12-31", memberCodes: ["woerden"]) {
+            """{ invoiceRunPreview(until: "2026-12-31", memberCodes: ["woerden"]) {
                  previews { kind member { code } gross { amount } creditToDeduct { amount }
                             lines { lineNo category itemKey vatCode } }
                  errors { code } } }"""

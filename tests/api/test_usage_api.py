@@ -200,7 +200,7 @@ async def test_a_token_reporting_many_times_at_once_is_answered_every_time(
     settings = Settings(database_url=db_url, session_secret=SESSION_SECRET)
     with LiveServer(settings) as server:
         async with httpx.AsyncClient(
-            base_url=server.url, headers={"Authorization": f"Bearer {secret}"}
+            base_url=server.url, timeout=120, headers={"Authorization": f"Bearer {secret}"}
         ) as http:
             client = GraphQLClient(http)
             variables = {"member": "woerden", "records": _records(24)}

@@ -237,7 +237,7 @@ async def test_twenty_deliveries_of_one_event_at_once_record_the_payment_once(
     settings = _with_payments(db_url, localstripe)
     headers = {"Stripe-Signature": delivery.signature or ""}
     with LiveServer(settings) as server:
-        async with httpx.AsyncClient(base_url=server.url) as client:
+        async with httpx.AsyncClient(base_url=server.url, timeout=120) as client:
             responses = await asyncio.gather(
                 *(
                     client.post("/betalingen/webhook", content=delivery.body, headers=headers)

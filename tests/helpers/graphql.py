@@ -105,7 +105,9 @@ async def live_graphql_client(
         await signer.set_session_data({SESSION_ID_KEY: await log_in(db_url, user_id)})
         cookies = {cookie.name: cookie.value or "" for cookie in signer.cookies.jar}
     with LiveServer(settings) as server:
-        async with httpx.AsyncClient(base_url=server.url, cookies=cookies) as http:
+        # Requests at the same moment wait for each other's write lock: on a busy machine that
+        # can take longer than httpx's default of 5 s, which is no failure of the registry.
+        async with httpx.AsyncClient(base_url=server.url, cookies=cookies, timeout=120) as http:
             yield GraphQLClient(http)
 
 

@@ -313,7 +313,7 @@ async def test_a_double_submit_stores_the_drafts_once_issues_once_and_pays_once(
     """Two clicks on the same button: the same form (CSRF token, preview digest) twice, at
     the same moment, to a real server (the test client would take them one by one)."""
     with LiveServer(dev_settings(billing_url)) as server:
-        async with httpx.AsyncClient(base_url=server.url) as client:
+        async with httpx.AsyncClient(base_url=server.url, timeout=120) as client:
             await log_in_as(client, "dirk-directie")
             html = (await client.get("/facturen?tot=2023-06-30")).text
             digest = re.search(r'name="invoer" value="([0-9a-f]{64})"', html)
