@@ -1,9 +1,11 @@
 """A mutation's one transaction: make the change, then answer with its payload, or with the
-refusals in the same payload type when the domain refuses (the transaction rolls back)."""
+refusals in the same payload type when the domain refuses (the transaction rolls back). A
+read that the domain may refuse (a preview) answers the same way from the read session."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,20 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
+async def _answer_or_refuse(
+    session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    payload: Callable[..., P],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    answer: Callable[[T], P],
+) -> P:
+    try:
+        async with session() as opened:
+            result = await work(opened)
+    except DomainError as error:
+        return payload(errors=field_errors(error))
+    return answer(result)
+
+
 async def mutate(
     info: Info,
     payload: Callable[..., P],
@@ -24,12 +40,18 @@ async def mutate(
 ) -> P:
     """`change(session)` in the request's transaction; `answer(result)` once it committed, or
     `payload(errors=...)` when it was refused."""
-    try:
-        async with info.context.transaction() as session:
-            result = await change(session)
-    except DomainError as error:
-        return payload(errors=field_errors(error))
-    return answer(result)
+    return await _answer_or_refuse(info.context.transaction, payload, change, answer)
+
+
+async def read(
+    info: Info,
+    payload: Callable[..., P],
+    look: Callable[[AsyncSession], Awaitable[T]],
+    answer: Callable[[T], P],
+) -> P:
+    """`look(session)` in the request's read session; `answer(result)`, or
+    `payload(errors=...)` when the domain refused."""
+    return await _answer_or_refuse(info.context.db, payload, look, answer)
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.costs import reading, repository
@@ -19,10 +21,9 @@ from registry.graphql.costs.types import (
     CostPool,
     PoolParticipant,
 )
-from registry.graphql.errors import field_errors
 from registry.graphql.money import Money
+from registry.graphql.mutating import read
 from registry.graphql.permissions import policy
-from registry.kit.errors import DomainError
 
 
 def pool_of(view: PoolOverview) -> CostPool:
@@ -53,6 +54,17 @@ def pool_of(view: PoolOverview) -> CostPool:
     )
 
 
+async def _preview(
+    info: Info, compute: Callable[[AsyncSession], Awaitable[cost_runs.RunPreview]]
+) -> AllocationPreviewPayload:
+    return await read(
+        info,
+        AllocationPreviewPayload,
+        compute,
+        lambda preview: AllocationPreviewPayload(preview=AllocationPreview.of(preview)),
+    )
+
+
 @strawberry.type
 class CostsQuery:
     @strawberry.field(
@@ -77,14 +89,10 @@ class CostsQuery:
     async def allocation_preview(
         self, info: Info, pool: str, until: date
     ) -> AllocationPreviewPayload:
-        try:
-            async with info.context.db() as session:
-                preview = await cost_runs.preview_allocation(
-                    session, info.context.actor, pool, until
-                )
-        except DomainError as error:
-            return AllocationPreviewPayload(errors=field_errors(error))
-        return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
+        return await _preview(
+            info,
+            lambda session: cost_runs.preview_allocation(session, info.context.actor, pool, until),
+        )
 
     @strawberry.field(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -93,11 +101,7 @@ class CostsQuery:
     async def settlement_preview(
         self, info: Info, pool: str, member: str
     ) -> AllocationPreviewPayload:
-        try:
-            async with info.context.db() as session:
-                preview = await cost_runs.preview_settlement(
-                    session, info.context.actor, pool, member
-                )
-        except DomainError as error:
-            return AllocationPreviewPayload(errors=field_errors(error))
-        return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
+        return await _preview(
+            info,
+            lambda session: cost_runs.preview_settlement(session, info.context.actor, pool, member),
+        )
