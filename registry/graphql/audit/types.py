@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from registry.audit import models
 from registry.audit.chain import Verdict
 from registry.auth.roles import ActorKind
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.members.types import Member
 
@@ -38,22 +39,12 @@ class AuditEvent:
 
     @classmethod
     def of(cls, e: models.AuditEvent) -> AuditEvent:
-        return cls(
-            seq=e.seq,
-            occurred_at=e.occurred_at,
+        return from_attributes(
+            cls,
+            e,
             actor_kind=ActorKind(e.actor_kind),
-            actor_label=e.actor_label,
-            actor_user_id=e.actor_user_id,
-            actor_token_id=e.actor_token_id,
-            role=e.role,
-            member_id=e.member_id,
-            operation=e.operation,
-            entity_type=e.entity_type,
-            entity_id=e.entity_id,
             before=None if e.before is None else json.loads(e.before),
             after=None if e.after is None else json.loads(e.after),
-            prev_hash=e.prev_hash,
-            hash=e.hash,
         )
 
     @strawberry.field(description="The member the change concerns, if it still exists.")

@@ -8,6 +8,7 @@ import strawberry
 
 from registry.auth import models
 from registry.auth.roles import Actor, ActorKind, Role
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import ApiToken, Member
@@ -56,12 +57,9 @@ class User:
 
     @classmethod
     def of(cls, user: models.User, assignments: list[models.RoleAssignment]) -> User:
-        return cls(
-            issuer=user.issuer,
-            subject=user.subject,
-            name=user.name,
-            email=user.email,
-            last_login_at=user.last_login_at,
+        return from_attributes(
+            cls,
+            user,
             roles=[RoleGrant(role=a.role, member_id=a.member_id) for a in assignments],
         )
 

@@ -113,23 +113,16 @@ class Invoice:
     @classmethod
     def of(cls, i: models.Invoice) -> Invoice:
         issued = i.status is not InvoiceStatus.DRAFT
-        return cls(
+        return from_attributes(
+            cls,
+            i,
             model=i,
             id=strawberry.ID(str(i.id)),
-            number=i.number,
-            kind=i.kind,
-            status=i.status,
             overdue=reading.overdue(i, today()),
-            period_until=i.period_until,
-            issue_date=i.issue_date,
-            due_date=i.due_date,
             **amounts(i, "net", "vat", "gross", "prepaid", "due"),
             outstanding=Money.of_cents(outstanding(i.due_cents, i.settled_cents)),
             lines=[InvoiceLine.of(line) for line in i.lines],
             vat_breakdown=VatBreakdown.of_groups(line_vat_groups(i.lines)),
-            credit_choice=i.credit_choice,
-            reason=i.reason,
-            payment_pending=i.payment_pending,
             pdf_url=f"/facturen/{i.id}/pdf" if issued else None,
             ubl_url=f"/facturen/{i.id}/ubl" if issued else None,
         )

@@ -63,12 +63,6 @@ class CostEntryInput:
     document_reference: str | None = None
 
 
-def _participant(code: str, p: models.PoolParticipant) -> PoolParticipant:
-    return PoolParticipant(
-        member_code=code, joined_on=p.joined_on, left_on=p.left_on, percentage=p.percentage
-    )
-
-
 async def _run(
     info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[cost_runs.RunResult]]
 ) -> AllocationRunPayload:
@@ -150,7 +144,7 @@ class CostsMutation:
             lambda session: cost_pools.add_participant(
                 session, info.context.actor, pool, member, joined_on, percentage
             ),
-            lambda added: PoolParticipantPayload(participant=_participant(member, added)),
+            lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
         )
 
     @strawberry.mutation(
@@ -176,7 +170,7 @@ class CostsMutation:
                 percentage=percentage,
                 left_on=left_on,
             ),
-            lambda changed: PoolParticipantPayload(participant=_participant(member, changed)),
+            lambda changed: PoolParticipantPayload(participant=PoolParticipant.of(member, changed)),
         )
 
     @strawberry.mutation(

@@ -12,6 +12,7 @@ from registry.auth.policy import Permission
 from registry.costs import reading, repository
 from registry.costs import runs as cost_runs
 from registry.costs.reading import PoolOverview
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.costs.types import (
     AllocationPreview,
@@ -28,27 +29,13 @@ from registry.graphql.permissions import policy
 
 def pool_of(view: PoolOverview) -> CostPool:
     pool = view.pool
-    return CostPool(
-        code=pool.code,
-        name=pool.name,
-        kind=pool.kind,
+    return from_attributes(
+        CostPool,
+        pool,
         application_slug=view.application_slug,
-        key=pool.key,
-        reference_date=pool.reference_date,
         single_payer=view.single_payer,
-        late_joiner_policy=pool.late_joiner_policy,
-        depreciation_years=pool.depreciation_years,
-        closed_until=pool.closed_until,
         entries=[CostEntry.of(e) for e in view.entries],
-        participants=[
-            PoolParticipant(
-                member_code=code,
-                joined_on=p.joined_on,
-                left_on=p.left_on,
-                percentage=p.percentage,
-            )
-            for code, p in view.participants
-        ],
+        participants=[PoolParticipant.of(code, p) for code, p in view.participants],
         runs=[AllocationRun.of(r, pool.code, r.id in view.reversed_runs) for r in view.runs],
         total=Money.of_cents(view.total),
     )

@@ -295,16 +295,11 @@ class Membership:
 
     @classmethod
     def of(cls, m: models.Membership) -> Membership:
-        return cls(
+        return from_attributes(
+            cls,
+            m,
             model=m,
             id=strawberry.ID(str(m.id)),
-            applied_on=m.applied_on,
-            approval_outcome=m.approval_outcome,
-            start_date=m.start_date,
-            agreement_reference=m.agreement_reference,
-            notice_date=m.notice_date,
-            end_date=m.end_date,
-            end_reason=m.end_reason,
             signatories=[Signatory(name=s.name, oin=s.oin) for s in m.signatories],
         )
 
