@@ -13,7 +13,7 @@ from registry.audit.chain import Verdict
 from registry.auth.roles import ActorKind
 from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
-from registry.graphql.members.types import Member
+from registry.graphql.members.types import Member, member_of
 
 
 @strawberry.type(
@@ -49,10 +49,7 @@ class AuditEvent:
 
     @strawberry.field(description="The member the change concerns, if it still exists.")
     async def member(self, info: Info) -> Member | None:
-        if self.member_id is None:
-            return None
-        found = await info.context.loaders.member_by_id.load(self.member_id)
-        return Member.of(found) if found else None
+        return await member_of(info, self.member_id)
 
 
 @strawberry.type(description="Result of checking the whole hash chain of the audit log.")
