@@ -18,12 +18,14 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
-async def _answer_or_refuse(
+async def answer_or_refuse(
     session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
     payload: Callable[..., P],
     work: Callable[[AsyncSession], Awaitable[T]],
     answer: Callable[[T], P],
 ) -> P:
+    """`work(session)` in the session `session()` opens (`info.context.db` for a read);
+    `answer(result)`, or `payload(errors=...)` when the domain refused."""
     try:
         async with session() as opened:
             result = await work(opened)
@@ -40,18 +42,7 @@ async def mutate(
 ) -> P:
     """`change(session)` in the request's transaction; `answer(result)` once it committed, or
     `payload(errors=...)` when it was refused."""
-    return await _answer_or_refuse(info.context.transaction, payload, change, answer)
-
-
-async def read(
-    info: Info,
-    payload: Callable[..., P],
-    look: Callable[[AsyncSession], Awaitable[T]],
-    answer: Callable[[T], P],
-) -> P:
-    """`look(session)` in the request's read session; `answer(result)`, or
-    `payload(errors=...)` when the domain refused."""
-    return await _answer_or_refuse(info.context.db, payload, look, answer)
+    return await answer_or_refuse(info.context.transaction, payload, change, answer)
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:

@@ -22,7 +22,7 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
-from registry.graphql.mutating import read
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, database_id
 from registry.kit.errors import DomainError, NotFound, ValidationFailed
@@ -77,8 +77,8 @@ class BillingQuery:
     async def invoice_run_preview(
         self, info: Info, until: date, member_codes: list[str] | None = None
     ) -> InvoiceRunPreviewPayload:
-        return await read(
-            info,
+        return await answer_or_refuse(
+            info.context.db,
             InvoiceRunPreviewPayload,
             lambda session: invoicing.preview_invoice_run(
                 session, info.context.actor, until, member_codes

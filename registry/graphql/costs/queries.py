@@ -23,7 +23,7 @@ from registry.graphql.costs.types import (
     PoolParticipant,
 )
 from registry.graphql.money import Money
-from registry.graphql.mutating import read
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
 
 
@@ -44,8 +44,8 @@ def pool_of(view: PoolOverview) -> CostPool:
 async def _preview(
     info: Info, compute: Callable[[AsyncSession], Awaitable[cost_runs.RunPreview]]
 ) -> AllocationPreviewPayload:
-    return await read(
-        info,
+    return await answer_or_refuse(
+        info.context.db,
         AllocationPreviewPayload,
         compute,
         lambda preview: AllocationPreviewPayload(preview=AllocationPreview.of(preview)),

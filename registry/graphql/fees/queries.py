@@ -17,7 +17,7 @@ from registry.graphql.fees.types import (
     FeeRunPreviewPayload,
 )
 from registry.graphql.members.types import Membership
-from registry.graphql.mutating import read
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, paginate
 from registry.kit.clock import today
@@ -93,8 +93,8 @@ class FeesQuery:
         description="Compute the year's fee run as it would be stored, without storing it.",
     )
     async def fee_run_preview(self, info: Info, year: int) -> FeeRunPreviewPayload:
-        return await read(
-            info,
+        return await answer_or_refuse(
+            info.context.db,
             FeeRunPreviewPayload,
             lambda session: service.preview_fee_run(session, info.context.actor, year),
             lambda preview: FeeRunPreviewPayload(preview=FeeRunPreview.of(preview)),
