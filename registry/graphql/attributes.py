@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+from registry.graphql.money import Money
+
 T = TypeVar("T")
 
 
@@ -15,3 +17,9 @@ def from_attributes(cls: type[T], source: object, **values: Any) -> T:
     return cls(
         **{name: values[name] if name in values else getattr(source, name) for name in fields}
     )
+
+
+def amounts(source: object, *names: str) -> dict[str, Money]:
+    """The money fields `names`, each from `source`'s attribute of that name in cents
+    (`<name>_cents`): the values to give `from_attributes` or the type itself."""
+    return {name: Money.of_cents(getattr(source, f"{name}_cents")) for name in names}

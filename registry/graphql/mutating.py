@@ -1,9 +1,11 @@
 """A mutation's one transaction: make the change, then answer with its payload, or with the
-refusals in the same payload type when the domain refuses (the transaction rolls back)."""
+refusals in the same payload type when the domain refuses (the transaction rolls back). A
+read that the domain may refuse (a preview) answers the same way from the read session."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,22 @@ T = TypeVar("T")
 P = TypeVar("P")
 
 
+async def answer_or_refuse(
+    session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    payload: Callable[..., P],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    answer: Callable[[T], P],
+) -> P:
+    """`work(session)` in the session `session()` opens (`info.context.db` for a read);
+    `answer(result)`, or `payload(errors=...)` when the domain refused."""
+    try:
+        async with session() as opened:
+            result = await work(opened)
+    except DomainError as error:
+        return payload(errors=field_errors(error))
+    return answer(result)
+
+
 async def mutate(
     info: Info,
     payload: Callable[..., P],
@@ -24,12 +42,7 @@ async def mutate(
 ) -> P:
     """`change(session)` in the request's transaction; `answer(result)` once it committed, or
     `payload(errors=...)` when it was refused."""
-    try:
-        async with info.context.transaction() as session:
-            result = await change(session)
-    except DomainError as error:
-        return payload(errors=field_errors(error))
-    return answer(result)
+    return await answer_or_refuse(info.context.transaction, payload, change, answer)
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:

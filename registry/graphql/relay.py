@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.graphql.context import Info
 from registry.http.errors import HttpRefusal
 from registry.kit.errors import ValidationFailed
 from registry.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
@@ -100,3 +102,18 @@ class Connection(Generic[N]):
             ),
             total_count=page.total,
         )
+
+
+async def paginate(
+    info: Info,
+    first: int,
+    after: str | None,
+    fetch: Callable[[AsyncSession, PageRequest], Awaitable[Page[M]]],
+    convert: Callable[[M], N],
+) -> Connection[N]:
+    """The page that `first` and `after` ask for, read by `fetch` in the request's read
+    session, as a connection of `convert`ed items."""
+    request = page_request(first, after)
+    async with info.context.db() as session:
+        page = await fetch(session, request)
+    return Connection[N].of(page, convert)

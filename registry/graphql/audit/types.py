@@ -11,8 +11,9 @@ from strawberry.scalars import JSON
 from registry.audit import models
 from registry.audit.chain import Verdict
 from registry.auth.roles import ActorKind
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
-from registry.graphql.members.types import Member
+from registry.graphql.members.types import Member, member_of
 
 
 @strawberry.type(
@@ -38,30 +39,17 @@ class AuditEvent:
 
     @classmethod
     def of(cls, e: models.AuditEvent) -> AuditEvent:
-        return cls(
-            seq=e.seq,
-            occurred_at=e.occurred_at,
+        return from_attributes(
+            cls,
+            e,
             actor_kind=ActorKind(e.actor_kind),
-            actor_label=e.actor_label,
-            actor_user_id=e.actor_user_id,
-            actor_token_id=e.actor_token_id,
-            role=e.role,
-            member_id=e.member_id,
-            operation=e.operation,
-            entity_type=e.entity_type,
-            entity_id=e.entity_id,
             before=None if e.before is None else json.loads(e.before),
             after=None if e.after is None else json.loads(e.after),
-            prev_hash=e.prev_hash,
-            hash=e.hash,
         )
 
     @strawberry.field(description="The member the change concerns, if it still exists.")
     async def member(self, info: Info) -> Member | None:
-        if self.member_id is None:
-            return None
-        found = await info.context.loaders.member_by_id.load(self.member_id)
-        return Member.of(found) if found else None
+        return await member_of(info, self.member_id)
 
 
 @strawberry.type(description="Result of checking the whole hash chain of the audit log.")

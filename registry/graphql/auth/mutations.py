@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import service, sessions
 from registry.auth.errors import AuthRefusal
 from registry.auth.policy import Permission
+from registry.auth.roles import Actor
 from registry.graphql.auth.types import (
     ApiTokenCreatePayload,
     ApiTokenPayload,
@@ -18,7 +21,7 @@ from registry.graphql.auth.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
-from registry.graphql.mutating import mutate
+from registry.graphql.mutating import mutate, ok
 from registry.graphql.permissions import policy
 from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError, NotFound
@@ -48,6 +51,19 @@ class ApiTokenInput:
     )
 
 
+async def _role_change(
+    info: Info,
+    input: RoleInput,
+    change: Callable[[AsyncSession, Actor, service.RoleInput], Awaitable[object]],
+) -> RolePayload:
+    return await mutate(
+        info,
+        RolePayload,
+        lambda session: change(session, info.context.actor, input.to_domain()),
+        ok(RolePayload),
+    )
+
+
 @strawberry.type
 class AuthMutation:
     @strawberry.mutation(
@@ -55,24 +71,14 @@ class AuthMutation:
         description="Give a person a role (registered on first use, keyed on issuer + subject).",
     )
     async def role_assign(self, info: Info, input: RoleInput) -> RolePayload:
-        return await mutate(
-            info,
-            RolePayload,
-            lambda session: service.assign_role(session, info.context.actor, input.to_domain()),
-            lambda _: RolePayload(ok=True),
-        )
+        return await _role_change(info, input, service.assign_role)
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="input.member"),
         description="Take a role away from a person.",
     )
     async def role_revoke(self, info: Info, input: RoleInput) -> RolePayload:
-        return await mutate(
-            info,
-            RolePayload,
-            lambda session: service.revoke_role(session, info.context.actor, input.to_domain()),
-            lambda _: RolePayload(ok=True),
-        )
+        return await _role_change(info, input, service.revoke_role)
 
     @strawberry.mutation(
         extensions=policy(Permission.ROLES_MANAGE),
@@ -103,12 +109,12 @@ class AuthMutation:
     )
     async def api_token_create(self, info: Info, input: ApiTokenInput) -> ApiTokenCreatePayload:
         data = service.TokenInput(input.member, input.name, input.permissions, input.application)
-        try:
-            async with info.context.transaction() as session:
-                token, secret = await service.create_token(session, info.context.actor, data)
-        except DomainError as error:
-            return ApiTokenCreatePayload(errors=field_errors(error))
-        return ApiTokenCreatePayload(token=ApiToken.of(token), secret=secret)
+        return await mutate(
+            info,
+            ApiTokenCreatePayload,
+            lambda session: service.create_token(session, info.context.actor, data),
+            lambda created: ApiTokenCreatePayload(token=ApiToken.of(created[0]), secret=created[1]),
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.TOKENS_MANAGE, member_argument="member"),

@@ -8,9 +8,10 @@ import strawberry
 
 from registry.auth import models
 from registry.auth.roles import Actor, ActorKind, Role
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
-from registry.graphql.members.types import ApiToken, Member
+from registry.graphql.members.types import ApiToken, Member, member_of
 
 strawberry.enum(Role, name="Role")
 strawberry.enum(ActorKind, name="ActorKind")
@@ -23,10 +24,7 @@ class RoleGrant:
 
     @strawberry.field
     async def member(self, info: Info) -> Member | None:
-        if self.member_id is None:
-            return None
-        found = await info.context.loaders.member_by_id.load(self.member_id)
-        return Member.of(found) if found else None
+        return await member_of(info, self.member_id)
 
 
 @strawberry.type(description="Who is calling: a person, a machine client, or nobody.")
@@ -56,12 +54,9 @@ class User:
 
     @classmethod
     def of(cls, user: models.User, assignments: list[models.RoleAssignment]) -> User:
-        return cls(
-            issuer=user.issuer,
-            subject=user.subject,
-            name=user.name,
-            email=user.email,
-            last_login_at=user.last_login_at,
+        return from_attributes(
+            cls,
+            user,
             roles=[RoleGrant(role=a.role, member_id=a.member_id) for a in assignments],
         )
 

@@ -7,11 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.billing import credit_notes, invoicing, payments, repository
 from registry.billing.document import VatCode
 from registry.billing.errors import BillingRefusal
+from registry.billing.gateway import IntentRef
 from registry.billing.models import CreditChoice, LineCategory
 from registry.graphql.billing.types import (
     BillingDetails,
@@ -117,15 +119,14 @@ class BillingMutation:
     async def invoice_run_create(
         self, info: Info, until: date, member_codes: list[str] | None = None
     ) -> InvoiceRunPayload:
-        try:
-            async with info.context.transaction() as session:
-                drafts = await invoicing.run_invoices(
-                    session, info.context.actor, until, member_codes
-                )
-                result = [Invoice.of(d) for d in drafts]
-        except DomainError as error:
-            return InvoiceRunPayload(errors=field_errors(error))
-        return InvoiceRunPayload(drafts=result)
+
+        async def draft(session: AsyncSession) -> list[Invoice]:
+            drafts = await invoicing.run_invoices(session, info.context.actor, until, member_codes)
+            return [Invoice.of(d) for d in drafts]
+
+        return await mutate(
+            info, InvoiceRunPayload, draft, lambda drafts: InvoiceRunPayload(drafts=drafts)
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.BILLING_MANAGE),
@@ -179,22 +180,23 @@ class BillingMutation:
         credit_choice: CreditChoice,
         line_numbers: list[int] | None = None,
     ) -> InvoicePayload:
-        try:
-            async with info.context.transaction() as session:
-                note = await credit_notes.credit(
-                    session,
-                    info.context.actor,
-                    _id(id),
-                    today(),
-                    info.context.settings,
-                    reason=reason,
-                    credit_choice=credit_choice,
-                    line_numbers=line_numbers,
-                )
-                result = Invoice.of(note)
-        except DomainError as error:
-            return InvoicePayload(errors=field_errors(error))
-        return InvoicePayload(invoice=result)
+
+        async def credit(session: AsyncSession) -> Invoice:
+            note = await credit_notes.credit(
+                session,
+                info.context.actor,
+                _id(id),
+                today(),
+                info.context.settings,
+                reason=reason,
+                credit_choice=credit_choice,
+                line_numbers=line_numbers,
+            )
+            return Invoice.of(note)
+
+        return await mutate(
+            info, InvoicePayload, credit, lambda invoice: InvoicePayload(invoice=invoice)
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.BILLING_MANAGE),
@@ -209,26 +211,25 @@ class BillingMutation:
         paid_on: date,
         bank_reference: str,
     ) -> TransferPayload:
-        try:
-            async with info.context.transaction() as session:
-                number = _id(invoice_id, "invoiceId")
-                settlement = await payments.record_transfer(
-                    session,
-                    info.context.actor,
-                    number,
-                    str(amount),
-                    paid_on,
-                    bank_reference,
-                    today(),
-                )
-                invoice = await repository.invoice_by_id(session, number)
-                assert invoice is not None
-                result = TransferPayload(
-                    settlement=Settlement.of(settlement), invoice=Invoice.of(invoice)
-                )
-        except DomainError as error:
-            return TransferPayload(errors=field_errors(error))
-        return result
+
+        async def record(session: AsyncSession) -> TransferPayload:
+            number = _id(invoice_id, "invoiceId")
+            settlement = await payments.record_transfer(
+                session,
+                info.context.actor,
+                number,
+                str(amount),
+                paid_on,
+                bank_reference,
+                today(),
+            )
+            invoice = await repository.invoice_by_id(session, number)
+            assert invoice is not None
+            return TransferPayload(
+                settlement=Settlement.of(settlement), invoice=Invoice.of(invoice)
+            )
+
+        return await mutate(info, TransferPayload, record, lambda answer: answer)
 
     @strawberry.mutation(
         extensions=policy(Permission.INVOICES_PAY, invoice_argument="id"),
@@ -237,10 +238,14 @@ class BillingMutation:
     )
     async def invoice_payment_start(self, info: Info, id: strawberry.ID) -> PaymentStartPayload:
         gateway = info.context.gateway
-        try:
-            async with info.context.transaction() as session:
-                intent = await payments.start_payment(session, info.context.actor, gateway, _id(id))
-        except DomainError as error:
-            return PaymentStartPayload(errors=field_errors(error))
-        assert gateway is not None
-        return PaymentStartPayload(payment=PaymentStart.of(intent, gateway))
+
+        def answer(intent: IntentRef) -> PaymentStartPayload:
+            assert gateway is not None
+            return PaymentStartPayload(payment=PaymentStart.of(intent, gateway))
+
+        return await mutate(
+            info,
+            PaymentStartPayload,
+            lambda session: payments.start_payment(session, info.context.actor, gateway, _id(id)),
+            answer,
+        )

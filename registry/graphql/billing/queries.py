@@ -22,6 +22,7 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
 from registry.graphql.relay import Connection, database_id
 from registry.kit.errors import DomainError, NotFound, ValidationFailed
@@ -76,15 +77,16 @@ class BillingQuery:
     async def invoice_run_preview(
         self, info: Info, until: date, member_codes: list[str] | None = None
     ) -> InvoiceRunPreviewPayload:
-        try:
-            async with info.context.db() as session:
-                previews = await invoicing.preview_invoice_run(
-                    session, info.context.actor, until, member_codes
-                )
-                result = [InvoicePreview.of(p) for p in previews]
-        except DomainError as error:
-            return InvoiceRunPreviewPayload(errors=field_errors(error))
-        return InvoiceRunPreviewPayload(previews=result)
+        return await answer_or_refuse(
+            info.context.db,
+            InvoiceRunPreviewPayload,
+            lambda session: invoicing.preview_invoice_run(
+                session, info.context.actor, until, member_codes
+            ),
+            lambda previews: InvoiceRunPreviewPayload(
+                previews=[InvoicePreview.of(p) for p in previews]
+            ),
+        )
 
     @strawberry.field(
         extensions=policy(Permission.FINANCE_READ),

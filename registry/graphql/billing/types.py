@@ -16,7 +16,7 @@ from registry.billing.invoicing import DraftPreview
 from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
 from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
-from registry.graphql.attributes import from_attributes
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
@@ -61,16 +61,7 @@ class VatBreakdown:
 
     @classmethod
     def of_groups(cls, groups: Iterable[VatGroup]) -> list[VatBreakdown]:
-        return [
-            cls(
-                vat_code=g.vat_code,
-                vat_rate=g.vat_rate,
-                taxable=Money.of_cents(g.taxable_cents),
-                vat=Money.of_cents(g.vat_cents),
-                exemption_reason=g.exemption_reason,
-            )
-            for g in groups
-        ]
+        return [from_attributes(cls, g, **amounts(g, "taxable", "vat")) for g in groups]
 
 
 @strawberry.type(
@@ -122,27 +113,16 @@ class Invoice:
     @classmethod
     def of(cls, i: models.Invoice) -> Invoice:
         issued = i.status is not InvoiceStatus.DRAFT
-        return cls(
+        return from_attributes(
+            cls,
+            i,
             model=i,
             id=strawberry.ID(str(i.id)),
-            number=i.number,
-            kind=i.kind,
-            status=i.status,
             overdue=reading.overdue(i, today()),
-            period_until=i.period_until,
-            issue_date=i.issue_date,
-            due_date=i.due_date,
-            net=Money.of_cents(i.net_cents),
-            vat=Money.of_cents(i.vat_cents),
-            gross=Money.of_cents(i.gross_cents),
-            prepaid=Money.of_cents(i.prepaid_cents),
-            due=Money.of_cents(i.due_cents),
+            **amounts(i, "net", "vat", "gross", "prepaid", "due"),
             outstanding=Money.of_cents(outstanding(i.due_cents, i.settled_cents)),
             lines=[InvoiceLine.of(line) for line in i.lines],
             vat_breakdown=VatBreakdown.of_groups(line_vat_groups(i.lines)),
-            credit_choice=i.credit_choice,
-            reason=i.reason,
-            payment_pending=i.payment_pending,
             pdf_url=f"/facturen/{i.id}/pdf" if issued else None,
             ubl_url=f"/facturen/{i.id}/ubl" if issued else None,
         )
@@ -233,9 +213,7 @@ class InvoicePreview:
             vat_breakdown=VatBreakdown.of_groups(
                 vat_groups((line.net_cents, line.vat) for line in p.lines)
             ),
-            net=Money.of_cents(p.net_cents),
-            vat=Money.of_cents(p.vat_cents),
-            gross=Money.of_cents(p.gross_cents),
+            **amounts(p, "net", "vat", "gross"),
             credit_to_deduct=Money.of_cents(p.credit_cents),
         )
 

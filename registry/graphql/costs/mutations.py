@@ -15,6 +15,7 @@ from registry.costs import pools as cost_pools
 from registry.costs import runs as cost_runs
 from registry.costs.errors import CostsRefusal
 from registry.costs.models import CostCategory, PoolKind
+from registry.costs.reading import PoolOverview
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.graphql.context import Info
 from registry.graphql.costs.queries import pool_of
@@ -62,22 +63,27 @@ class CostEntryInput:
     document_reference: str | None = None
 
 
-def _participant(code: str, p: models.PoolParticipant) -> PoolParticipant:
-    return PoolParticipant(
-        member_code=code, joined_on=p.joined_on, left_on=p.left_on, percentage=p.percentage
-    )
-
-
 async def _run(
     info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[cost_runs.RunResult]]
 ) -> AllocationRunPayload:
-    try:
-        async with info.context.transaction() as session:
-            result = await store(session)
-    except DomainError as error:
-        return AllocationRunPayload(errors=field_errors(error))
-    runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
-    return AllocationRunPayload(runs=runs, created=result.created)
+    def answer(result: cost_runs.RunResult) -> AllocationRunPayload:
+        runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
+        return AllocationRunPayload(runs=runs, created=result.created)
+
+    return await mutate(info, AllocationRunPayload, store, answer)
+
+
+async def _pool_change(
+    info: Info, change: Callable[[AsyncSession], Awaitable[models.CostPool]]
+) -> CostPoolPayload:
+    """A change of a pool, answered with the pool as it reads after the change."""
+
+    async def change_and_read(session: AsyncSession) -> PoolOverview:
+        return await reading.overview(session, await change(session))
+
+    return await mutate(
+        info, CostPoolPayload, change_and_read, lambda view: CostPoolPayload(pool=pool_of(view))
+    )
 
 
 @strawberry.type
@@ -98,13 +104,9 @@ class CostsMutation:
             input.late_joiner_policy,
             input.depreciation_years,
         )
-        try:
-            async with info.context.transaction() as session:
-                pool = await cost_pools.create_pool(session, info.context.actor, data)
-                view = await reading.overview(session, pool)
-        except DomainError as error:
-            return CostPoolPayload(errors=field_errors(error))
-        return CostPoolPayload(pool=pool_of(view))
+        return await _pool_change(
+            info, lambda session: cost_pools.create_pool(session, info.context.actor, data)
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -142,7 +144,7 @@ class CostsMutation:
             lambda session: cost_pools.add_participant(
                 session, info.context.actor, pool, member, joined_on, percentage
             ),
-            lambda added: PoolParticipantPayload(participant=_participant(member, added)),
+            lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
         )
 
     @strawberry.mutation(
@@ -168,7 +170,7 @@ class CostsMutation:
                 percentage=percentage,
                 left_on=left_on,
             ),
-            lambda changed: PoolParticipantPayload(participant=_participant(member, changed)),
+            lambda changed: PoolParticipantPayload(participant=PoolParticipant.of(member, changed)),
         )
 
     @strawberry.mutation(
@@ -176,13 +178,9 @@ class CostsMutation:
         description="Refuse new entries dated on or before `until`.",
     )
     async def cost_pool_close(self, info: Info, pool: str, until: date) -> CostPoolPayload:
-        try:
-            async with info.context.transaction() as session:
-                closed = await cost_pools.close_period(session, info.context.actor, pool, until)
-                view = await reading.overview(session, closed)
-        except DomainError as error:
-            return CostPoolPayload(errors=field_errors(error))
-        return CostPoolPayload(pool=pool_of(view))
+        return await _pool_change(
+            info, lambda session: cost_pools.close_period(session, info.context.actor, pool, until)
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.COSTS_MANAGE),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.costs import reading, repository
 from registry.costs import runs as cost_runs
 from registry.costs.reading import PoolOverview
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.costs.types import (
     AllocationPreview,
@@ -19,37 +22,33 @@ from registry.graphql.costs.types import (
     CostPool,
     PoolParticipant,
 )
-from registry.graphql.errors import field_errors
 from registry.graphql.money import Money
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
-from registry.kit.errors import DomainError
 
 
 def pool_of(view: PoolOverview) -> CostPool:
     pool = view.pool
-    return CostPool(
-        code=pool.code,
-        name=pool.name,
-        kind=pool.kind,
+    return from_attributes(
+        CostPool,
+        pool,
         application_slug=view.application_slug,
-        key=pool.key,
-        reference_date=pool.reference_date,
         single_payer=view.single_payer,
-        late_joiner_policy=pool.late_joiner_policy,
-        depreciation_years=pool.depreciation_years,
-        closed_until=pool.closed_until,
         entries=[CostEntry.of(e) for e in view.entries],
-        participants=[
-            PoolParticipant(
-                member_code=code,
-                joined_on=p.joined_on,
-                left_on=p.left_on,
-                percentage=p.percentage,
-            )
-            for code, p in view.participants
-        ],
+        participants=[PoolParticipant.of(code, p) for code, p in view.participants],
         runs=[AllocationRun.of(r, pool.code, r.id in view.reversed_runs) for r in view.runs],
         total=Money.of_cents(view.total),
+    )
+
+
+async def _preview(
+    info: Info, compute: Callable[[AsyncSession], Awaitable[cost_runs.RunPreview]]
+) -> AllocationPreviewPayload:
+    return await answer_or_refuse(
+        info.context.db,
+        AllocationPreviewPayload,
+        compute,
+        lambda preview: AllocationPreviewPayload(preview=AllocationPreview.of(preview)),
     )
 
 
@@ -77,14 +76,10 @@ class CostsQuery:
     async def allocation_preview(
         self, info: Info, pool: str, until: date
     ) -> AllocationPreviewPayload:
-        try:
-            async with info.context.db() as session:
-                preview = await cost_runs.preview_allocation(
-                    session, info.context.actor, pool, until
-                )
-        except DomainError as error:
-            return AllocationPreviewPayload(errors=field_errors(error))
-        return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
+        return await _preview(
+            info,
+            lambda session: cost_runs.preview_allocation(session, info.context.actor, pool, until),
+        )
 
     @strawberry.field(
         extensions=policy(Permission.COSTS_MANAGE),
@@ -93,11 +88,7 @@ class CostsQuery:
     async def settlement_preview(
         self, info: Info, pool: str, member: str
     ) -> AllocationPreviewPayload:
-        try:
-            async with info.context.db() as session:
-                preview = await cost_runs.preview_settlement(
-                    session, info.context.actor, pool, member
-                )
-        except DomainError as error:
-            return AllocationPreviewPayload(errors=field_errors(error))
-        return AllocationPreviewPayload(preview=AllocationPreview.of(preview))
+        return await _preview(
+            info,
+            lambda session: cost_runs.preview_settlement(session, info.context.actor, pool, member),
+        )

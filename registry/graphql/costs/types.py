@@ -49,6 +49,10 @@ class PoolParticipant:
     left_on: date | None
     percentage: Decimal | None
 
+    @classmethod
+    def of(cls, member_code: str, p: models.PoolParticipant) -> PoolParticipant:
+        return from_attributes(cls, p, member_code=member_code)
+
 
 @strawberry.type(description="One member's share of one cost entry (negative: a credit).")
 class AllocationLine:
@@ -58,6 +62,15 @@ class AllocationLine:
     weight: Decimal = strawberry.field(
         description="The member's figure under the key (inhabitants, percentage, usage, 1)."
     )
+
+    @classmethod
+    def of(cls, entry_id: int, member_code: str, cents: int, weight: Decimal) -> AllocationLine:
+        return cls(
+            entry_id=strawberry.ID(str(entry_id)),
+            member_code=member_code,
+            amount=Money.of_cents(cents),
+            weight=weight,
+        )
 
 
 @strawberry.type(description="An immutable allocation, settlement or reversal run.")
@@ -77,27 +90,17 @@ class AllocationRun:
 
     @classmethod
     def of(cls, run: models.AllocationRun, pool_code: str, reversed_: bool) -> AllocationRun:
-        return cls(
+        return from_attributes(
+            cls,
+            run,
             id=strawberry.ID(str(run.id)),
             pool_code=pool_code,
-            sequence=run.sequence,
-            kind=run.kind,
-            booked_on=run.booked_on,
-            inputs_sha256=run.inputs_sha256,
-            inputs=run.inputs,
             total=Money.of_cents(run.total_cents),
             reversed=reversed_,
             lines=[
-                AllocationLine(
-                    entry_id=strawberry.ID(str(line.entry_id)),
-                    member_code=line.member_code,
-                    amount=Money.of_cents(line.amount_cents),
-                    weight=line.weight,
-                )
+                AllocationLine.of(line.entry_id, line.member_code, line.amount_cents, line.weight)
                 for line in run.lines
             ],
-            created_at=run.created_at,
-            created_by=run.created_by,
         )
 
 
@@ -116,12 +119,7 @@ class AllocationPreview:
             inputs_sha256=preview.inputs_sha256,
             total=Money.of_cents(preview.split.total),
             lines=[
-                AllocationLine(
-                    entry_id=strawberry.ID(str(s.entry_id)),
-                    member_code=s.member_code,
-                    amount=Money.of_cents(s.amount),
-                    weight=s.weight,
-                )
+                AllocationLine.of(s.entry_id, s.member_code, s.amount, s.weight)
                 for s in preview.split.shares
             ],
             totals=[

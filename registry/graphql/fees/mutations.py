@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.fees import service
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
 from registry.graphql.fees.types import (
     ContributionRate,
     ContributionRatePayload,
@@ -19,7 +19,6 @@ from registry.graphql.fees.types import (
 )
 from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
-from registry.kit.errors import DomainError
 
 
 @strawberry.input
@@ -55,10 +54,9 @@ class FeesMutation:
         description="Compute and store the year's fee run; unchanged inputs store nothing.",
     )
     async def fee_run_create(self, info: Info, year: int) -> FeeRunPayload:
-        try:
-            async with info.context.transaction() as session:
-                result = await service.run_fees(session, info.context.actor, year)
-                run = FeeRun.of(result.run)
-        except DomainError as error:
-            return FeeRunPayload(errors=field_errors(error))
-        return FeeRunPayload(run=run, created=result.created)
+
+        async def run(session: AsyncSession) -> FeeRunPayload:
+            result = await service.run_fees(session, info.context.actor, year)
+            return FeeRunPayload(run=FeeRun.of(result.run), created=result.created)
+
+        return await mutate(info, FeeRunPayload, run, lambda answer: answer)

@@ -10,7 +10,6 @@ from registry.auth.policy import Permission
 from registry.fees import repository, service
 from registry.graphql.common import Decision
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
 from registry.graphql.fees.types import (
     ContributionRate,
     FeeRun,
@@ -18,10 +17,10 @@ from registry.graphql.fees.types import (
     FeeRunPreviewPayload,
 )
 from registry.graphql.members.types import Membership
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
-from registry.graphql.relay import Connection, page_request
+from registry.graphql.relay import Connection, paginate
 from registry.kit.clock import today
-from registry.kit.errors import DomainError
 from registry.members import repository as members
 from registry.members.membership import MembershipStatus, status_on
 from registry.members.memberships import membership_dates
@@ -40,10 +39,13 @@ class FeesQuery:
         after: str | None = None,
         body: DecisionBody | None = None,
     ) -> Connection[Decision]:
-        request = page_request(first, after)
-        async with info.context.db() as session:
-            page = await members.list_decisions(session, request, body=body)
-        return Connection[Decision].of(page, Decision.of)
+        return await paginate(
+            info,
+            first,
+            after,
+            lambda session, request: members.list_decisions(session, request, body=body),
+            Decision.of,
+        )
 
     @strawberry.field(extensions=policy(Permission.FINANCE_READ))
     async def decision(self, info: Info, reference: str) -> Decision | None:
@@ -91,10 +93,9 @@ class FeesQuery:
         description="Compute the year's fee run as it would be stored, without storing it.",
     )
     async def fee_run_preview(self, info: Info, year: int) -> FeeRunPreviewPayload:
-        try:
-            async with info.context.db() as session:
-                preview = await service.preview_fee_run(session, info.context.actor, year)
-                result = FeeRunPreview.of(preview)
-        except DomainError as error:
-            return FeeRunPreviewPayload(errors=field_errors(error))
-        return FeeRunPreviewPayload(preview=result)
+        return await answer_or_refuse(
+            info.context.db,
+            FeeRunPreviewPayload,
+            lambda session: service.preview_fee_run(session, info.context.actor, year),
+            lambda preview: FeeRunPreviewPayload(preview=FeeRunPreview.of(preview)),
+        )

@@ -65,12 +65,10 @@ class ContributionLine:
 
     @classmethod
     def of(cls, year: int, line: models.FeeLine) -> ContributionLine:
-        return cls(
+        return from_attributes(
+            cls,
+            line,
             year=year,
-            member_code=line.member_code,
-            inhabitants=line.inhabitants,
-            reference_date=line.reference_date,
-            population_basis=line.population_basis,
             figures=[
                 PopulationFigure(
                     cbs_code=f["cbs_code"],
@@ -82,22 +80,16 @@ class ContributionLine:
                 )
                 for f in json.loads(line.figures)
             ],
-            rate=line.rate,
-            decision_reference=line.decision_reference,
-            pro_rata=line.pro_rata,
-            billable_from=line.billable_from,
-            billable_to=line.billable_to,
-            days_billable=line.days_billable,
-            days_in_year=line.days_in_year,
             amount=Money.of_cents(line.amount_cents),
         )
 
     @classmethod
     def preview(cls, preview: DomainPreview, line: Contribution) -> ContributionLine:
         terms = preview.terms
-        return cls(
+        return from_attributes(
+            cls,
+            line,
             year=terms.year,
-            member_code=line.member_code,
             inhabitants=line.population.inhabitants.total,
             reference_date=line.population.reference_date,
             population_basis=line.population.basis,
@@ -105,10 +97,6 @@ class ContributionLine:
             rate=terms.rate,
             decision_reference=terms.decision_reference,
             pro_rata=terms.pro_rata,
-            billable_from=line.billable_from,
-            billable_to=line.billable_to,
-            days_billable=line.days_billable,
-            days_in_year=line.days_in_year,
             amount=Money.of_cents(line.amount),
         )
 
@@ -143,15 +131,12 @@ class FeeRun:
 
     @classmethod
     def of(cls, run: models.FeeRun) -> FeeRun:
-        return cls(
+        return from_attributes(
+            cls,
+            run,
             model=run,
             id=strawberry.ID(str(run.id)),
-            year=run.year,
-            sequence=run.sequence,
-            inputs_sha256=run.inputs_sha256,
             total=Money.of_cents(run.total_cents),
-            created_at=run.created_at,
-            created_by=run.created_by,
         )
 
     @strawberry.field

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import mergers
 from registry.auth.policy import Permission
 from registry.fees import service as fees
 from registry.graphql.common import Decision
 from registry.graphql.context import Info
-from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member, Membership, Municipality
 from registry.graphql.mutating import mutate
 from registry.graphql.permissions import policy
-from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.errors import ValidationFailed
 from registry.members import decisions, memberships, merger, registration
 from registry.members.errors import GOVERNMENT_TYPES, MembersRefusal
 from registry.members.models import DecisionBody
@@ -64,6 +66,16 @@ class AdmissionInput:
         default=None, description="Reference of the ALV decision that set the entry fee."
     )
 
+    def to_domain(self) -> memberships.AdmissionInput:
+        return memberships.AdmissionInput(
+            _membership_id(self.membership_id),
+            self.start_date,
+            self.agreement_reference,
+            self.decision,
+            self.entry_fee,
+            self.entry_fee_decision,
+        )
+
 
 @strawberry.input
 class NoticeInput:
@@ -73,6 +85,14 @@ class NoticeInput:
     exit_charge: Decimal = strawberry.field(
         default=Decimal(0), description="Requested; capped at one year's contribution."
     )
+
+    def to_domain(self) -> fees.NoticeInput:
+        return fees.NoticeInput(
+            _membership_id(self.membership_id),
+            self.notice_date,
+            self.end_date,
+            str(self.exit_charge),
+        )
 
 
 @strawberry.input(description="A municipal merger (herindeling) taking effect on 1 January.")
@@ -114,8 +134,13 @@ def _membership_id(value: strawberry.ID) -> int:
     return int(value)
 
 
-def _membership_payload(membership: MembershipRecord) -> MembershipPayload:
-    return MembershipPayload(membership=Membership.of(membership))
+async def _membership_change(
+    info: Info, change: Callable[[AsyncSession], Awaitable[MembershipRecord]]
+) -> MembershipPayload:
+    """A step of a membership, answered with the membership after it."""
+    return await mutate(
+        info, MembershipPayload, change, lambda m: MembershipPayload(membership=Membership.of(m))
+    )
 
 
 def _signatories(items: list[SignatoryInput]) -> list[memberships.SignatoryInput]:
@@ -157,9 +182,8 @@ class MembersMutation:
             input.oin,
             input.kvk,
         )
-        return await mutate(
+        return await _membership_change(
             info,
-            MembershipPayload,
             lambda session: memberships.register_applicant(
                 session,
                 info.context.actor,
@@ -167,7 +191,6 @@ class MembersMutation:
                 input.applied_on,
                 _signatories(input.signatories),
             ),
-            _membership_payload,
         )
 
     @strawberry.mutation(
@@ -181,9 +204,8 @@ class MembersMutation:
         applied_on: date,
         signatories: list[SignatoryInput] | None = None,
     ) -> MembershipPayload:
-        return await mutate(
+        return await _membership_change(
             info,
-            MembershipPayload,
             lambda session: memberships.apply_for_membership(
                 session,
                 info.context.actor,
@@ -191,7 +213,6 @@ class MembersMutation:
                 applied_on,
                 _signatories(signatories or []),
             ),
-            _membership_payload,
         )
 
     @strawberry.mutation(
@@ -201,13 +222,11 @@ class MembersMutation:
     async def membership_approval_record(
         self, info: Info, membership_id: strawberry.ID, decision: str, approved: bool
     ) -> MembershipPayload:
-        return await mutate(
+        return await _membership_change(
             info,
-            MembershipPayload,
             lambda session: memberships.decide_approval(
                 session, info.context.actor, _membership_id(membership_id), decision, approved
             ),
-            _membership_payload,
         )
 
     @strawberry.mutation(
@@ -215,38 +234,18 @@ class MembersMutation:
         description="Admit an approved applicant from a start date with the signed agreement.",
     )
     async def member_admit(self, info: Info, input: AdmissionInput) -> MembershipPayload:
-        try:
-            data = memberships.AdmissionInput(
-                _membership_id(input.membership_id),
-                input.start_date,
-                input.agreement_reference,
-                input.decision,
-                input.entry_fee,
-                input.entry_fee_decision,
-            )
-            async with info.context.transaction() as session:
-                membership = await memberships.admit(session, info.context.actor, data)
-        except DomainError as error:
-            return MembershipPayload(errors=field_errors(error))
-        return _membership_payload(membership)
+        return await _membership_change(
+            info, lambda session: memberships.admit(session, info.context.actor, input.to_domain())
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),
         description="Record notice and end date; the exit charge is capped at one year.",
     )
     async def membership_end(self, info: Info, input: NoticeInput) -> MembershipPayload:
-        try:
-            data = fees.NoticeInput(
-                _membership_id(input.membership_id),
-                input.notice_date,
-                input.end_date,
-                str(input.exit_charge),
-            )
-            async with info.context.transaction() as session:
-                membership = await fees.give_notice(session, info.context.actor, data)
-        except DomainError as error:
-            return MembershipPayload(errors=field_errors(error))
-        return _membership_payload(membership)
+        return await _membership_change(
+            info, lambda session: fees.give_notice(session, info.context.actor, input.to_domain())
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.MEMBERS_MANAGE),

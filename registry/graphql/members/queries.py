@@ -9,7 +9,7 @@ import strawberry
 from registry.graphql.context import Info
 from registry.graphql.members.types import Member, Municipality
 from registry.graphql.permissions import policy
-from registry.graphql.relay import Connection, page_request
+from registry.graphql.relay import Connection, paginate
 from registry.members import repository
 from registry.members.models import MemberType
 
@@ -36,13 +36,16 @@ class MembersQuery:
         after: str | None = None,
         filter: MemberFilter | None = None,
     ) -> Connection[Member]:
-        request = page_request(first, after)
         f = filter or MemberFilter()
-        async with info.context.db() as session:
-            page = await repository.list_members(
+        return await paginate(
+            info,
+            first,
+            after,
+            lambda session, request: repository.list_members(
                 session, request, search=f.search or None, type_=f.type or None
-            )
-        return Connection[Member].of(page, Member.of)
+            ),
+            Member.of,
+        )
 
     @strawberry.field(extensions=policy())
     async def member(self, info: Info, code: str) -> Member | None:
@@ -58,13 +61,16 @@ class MembersQuery:
         after: str | None = None,
         filter: MunicipalityFilter | None = None,
     ) -> Connection[Municipality]:
-        request = page_request(first, after)
         f = filter or MunicipalityFilter()
-        async with info.context.db() as session:
-            page = await repository.list_municipalities(
+        return await paginate(
+            info,
+            first,
+            after,
+            lambda session, request: repository.list_municipalities(
                 session, request, search=f.search or None, valid_on=f.valid_on or None
-            )
-        return Connection[Municipality].of(page, Municipality.of)
+            ),
+            Municipality.of,
+        )
 
     @strawberry.field(extensions=policy())
     async def municipality(self, info: Info, cbs_code: str) -> Municipality | None:

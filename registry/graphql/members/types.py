@@ -238,6 +238,14 @@ class Member:
         )
 
 
+async def member_of(info: Info, member_id: int | None) -> Member | None:
+    """The member with this id, through the request's loader; None for no id or no member."""
+    if member_id is None:
+        return None
+    found = await info.context.loaders.member_by_id.load(member_id)
+    return Member.of(found) if found else None
+
+
 @strawberry.type(description="An API token of a machine client; the secret is never shown again.")
 class ApiToken:
     id: strawberry.ID
@@ -295,16 +303,11 @@ class Membership:
 
     @classmethod
     def of(cls, m: models.Membership) -> Membership:
-        return cls(
+        return from_attributes(
+            cls,
+            m,
             model=m,
             id=strawberry.ID(str(m.id)),
-            applied_on=m.applied_on,
-            approval_outcome=m.approval_outcome,
-            start_date=m.start_date,
-            agreement_reference=m.agreement_reference,
-            notice_date=m.notice_date,
-            end_date=m.end_date,
-            end_reason=m.end_reason,
             signatories=[Signatory(name=s.name, oin=s.oin) for s in m.signatories],
         )
 
@@ -351,7 +354,4 @@ class Membership:
 
     @strawberry.field(description="The member that continues this one after a merger.")
     async def successor_member(self, info: Info) -> Member | None:
-        if self.model.successor_member_id is None:
-            return None
-        found = await info.context.loaders.member_by_id.load(self.model.successor_member_id)
-        return Member.of(found) if found else None
+        return await member_of(info, self.model.successor_member_id)

@@ -8,10 +8,9 @@ import strawberry
 
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import policy
 from registry.graphql.reports.types import ReportExportJob, ReportExportPayload
-from registry.kit.errors import DomainError
 from registry.reports.export import FORMATS
 
 
@@ -34,17 +33,17 @@ class ReportsMutation:
             bool, strawberry.argument(description="CSV amounts with a decimal comma (1234,56).")
         ] = False,
     ) -> ReportExportPayload:
-        try:
-            async with info.context.db() as session:
-                job = await info.context.report_jobs.start(
-                    session,
-                    info.context.actor,
-                    year=year,
-                    member_code=member_code,
-                    as_of=as_of,
-                    formats=FORMATS if formats is None else formats,
-                    decimal_comma=decimal_comma,
-                )
-        except DomainError as error:
-            return ReportExportPayload(errors=field_errors(error))
-        return ReportExportPayload(job=ReportExportJob.of(job))
+        return await answer_or_refuse(
+            info.context.db,
+            ReportExportPayload,
+            lambda session: info.context.report_jobs.start(
+                session,
+                info.context.actor,
+                year=year,
+                member_code=member_code,
+                as_of=as_of,
+                formats=FORMATS if formats is None else formats,
+                decimal_comma=decimal_comma,
+            ),
+            lambda job: ReportExportPayload(job=ReportExportJob.of(job)),
+        )

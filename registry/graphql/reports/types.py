@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import strawberry
 
-from registry.graphql.attributes import from_attributes
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
 from registry.reports import model
@@ -105,13 +105,10 @@ class ReportPoolShare:
 
     @classmethod
     def of(cls, p: model.PoolShare) -> ReportPoolShare:
-        return cls(
-            pool_code=p.pool_code,
-            pool_name=p.pool_name,
-            application=p.application,
-            key=p.key,
-            pool_total=Money.of_cents(p.pool_total_cents),
-            share=Money.of_cents(p.share_cents),
+        return from_attributes(
+            cls,
+            p,
+            **amounts(p, "pool_total", "share"),
             run_ids=[strawberry.ID(str(r)) for r in p.run_ids],
             settlements=[ReportSettlementShare.of(s) for s in p.settlements],
         )
@@ -147,18 +144,9 @@ class ReportAccount:
 
     @classmethod
     def of(cls, a: model.Account) -> ReportAccount:
-        return cls(
-            documents=a.documents,
-            invoiced=Money.of_cents(a.invoiced_cents),
-            prepaid=Money.of_cents(a.prepaid_cents),
-            paid_stripe=Money.of_cents(a.paid_stripe_cents),
-            paid_bank=Money.of_cents(a.paid_bank_cents),
-            refunded=Money.of_cents(a.refunded_cents),
-            paid=Money.of_cents(a.paid_cents),
-            credited=Money.of_cents(a.credited_cents),
-            credit_carried=Money.of_cents(a.credit_carried_cents),
-            outstanding=Money.of_cents(a.outstanding_cents),
-        )
+        money = amounts(a, "invoiced", "prepaid", "paid_stripe", "paid_bank", "refunded")
+        money |= amounts(a, "paid", "credited", "credit_carried", "outstanding")
+        return from_attributes(cls, a, **money)
 
 
 @strawberry.type(description="Every euro of one member in the report's year.")
@@ -177,16 +165,15 @@ class ReportMember:
 
     @classmethod
     def of(cls, m: model.MemberReport) -> ReportMember:
-        return cls(
-            code=m.code,
-            name=m.name,
+        return from_attributes(
+            cls,
+            m,
             contribution=ReportContribution.of(m.contribution) if m.contribution else None,
             charges=[ReportCharge.of(c) for c in m.charges],
             pools=[ReportPoolShare.of(p) for p in m.pools],
             usage=[ReportUsageFee.of(u) for u in m.usage],
             account=ReportAccount.of(m.account),
-            billable=Money.of_cents(m.billable_cents),
-            billed=Money.of_cents(m.billed_cents),
+            **amounts(m, "billable", "billed"),
         )
 
 
@@ -217,19 +204,9 @@ class ReportTotals:
     @classmethod
     def of(cls, t: model.Totals) -> ReportTotals:
         return cls(
-            contributions=Money.of_cents(t.contributions_cents),
-            charges=Money.of_cents(t.charges_cents),
-            member_shares=Money.of_cents(t.member_shares_cents),
-            settlements=Money.of_cents(t.settlements_cents),
-            usage_fees=Money.of_cents(t.usage_fees_cents),
-            billable=Money.of_cents(t.billable_cents),
-            billed=Money.of_cents(t.billed_cents),
-            invoiced=Money.of_cents(t.invoiced_cents),
-            prepaid=Money.of_cents(t.prepaid_cents),
-            paid=Money.of_cents(t.paid_cents),
-            credited=Money.of_cents(t.credited_cents),
-            outstanding=Money.of_cents(t.outstanding_cents),
-            credit_carried=Money.of_cents(t.credit_carried_cents),
+            **amounts(t, "contributions", "charges", "member_shares", "settlements"),
+            **amounts(t, "usage_fees", "billable", "billed", "invoiced", "prepaid", "paid"),
+            **amounts(t, "credited", "outstanding", "credit_carried"),
             pools=[
                 ReportPoolTotal(pool_code=code, total=Money.of_cents(cents))
                 for code, cents in sorted(t.pool_totals_cents.items())
@@ -248,9 +225,7 @@ class ReportCheck:
 
     @classmethod
     def of(cls, c: model.Check) -> ReportCheck:
-        return from_attributes(
-            cls, c, left=Money.of_cents(c.left_cents), right=Money.of_cents(c.right_cents)
-        )
+        return from_attributes(cls, c, **amounts(c, "left", "right"))
 
 
 @strawberry.type(description="A reconciliation that does not hold; reported, never hidden.")
