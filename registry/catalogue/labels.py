@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from registry.catalogue.models import ApplicationStatus, BusinessCaseDecision, JoinStage
+from registry.catalogue.models import (
+    ApplicationStatus,
+    BusinessCaseDecision,
+    JoinStage,
+    Review,
+    ReviewStatus,
+)
 from registry.kit.labels import Label, labels
 
 APPLICATION_STATUS = labels(
@@ -29,5 +35,24 @@ BUSINESS_CASE_DECISION = labels(
     {
         BusinessCaseDecision.POSITIVE: Label("Positief", "Positive"),
         BusinessCaseDecision.NEGATIVE: Label("Negatief", "Negative"),
+    },
+)
+REVIEW_STATUS = labels(
+    ReviewStatus,
+    {
+        ReviewStatus.PROPOSED: Label(
+            "Voorgesteld, wacht op de directie", "Proposed, awaiting the directie"
+        ),
+        ReviewStatus.CHANGES_REQUESTED: Label("Wijzigingen gevraagd", "Changes requested"),
+        ReviewStatus.PUBLISHED: Label("Gepubliceerd", "Published"),
+        ReviewStatus.REJECTED: Label("Afgewezen", "Rejected"),
+    },
+)
+REVIEW = labels(
+    Review,
+    {
+        Review.PUBLISH: Label("Publiceren", "Publish"),
+        Review.REQUEST_CHANGES: Label("Om wijzigingen vragen", "Ask for changes"),
+        Review.REJECT: Label("Afwijzen", "Reject"),
     },
 )

@@ -44,6 +44,14 @@ class ReviewStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class Review(enum.StrEnum):
+    """What the directie decides on a member's proposal."""
+
+    PUBLISH = "publish"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+
+
 class Application(Base):
     __tablename__ = "application"
 

@@ -10,7 +10,6 @@ with the directie. Every step is an audit event on the application.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,7 +22,7 @@ from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE
-from registry.catalogue.models import Application, ApplicationStatus, ReviewStatus
+from registry.catalogue.models import Application, ApplicationStatus, Review, ReviewStatus
 from registry.catalogue.service import (
     SLUG,
     SLUG_MAX_LENGTH,
@@ -65,12 +64,6 @@ class MaintenanceInput:
     description_en: str
     repository_url: str | None
     standards: Sequence[str] = field(default_factory=tuple)
-
-
-class Review(enum.StrEnum):
-    PUBLISH = "publish"
-    REQUEST_CHANGES = "request_changes"
-    REJECT = "reject"
 
 
 _OUTCOME = {
@@ -176,7 +169,7 @@ async def review(
             "slug",
             CatalogueRefusal.ALREADY_REVIEWED,
             application=application.name,
-            outcome=application.review_status.value,
+            outcome=application.review_status,
         )
     text = note.strip()
     if decision is not Review.PUBLISH and not text:

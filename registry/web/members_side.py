@@ -22,7 +22,7 @@ from registry.catalogue import communities, proposals
 from registry.catalogue import repository as catalogue
 from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE
-from registry.catalogue.models import Application, JoinStage
+from registry.catalogue.models import Application, JoinStage, Review
 from registry.catalogue.service import ReleaseInput, add_release
 from registry.catalogue.stewardship import may_maintain, sees_proposals
 from registry.costs import calculator
@@ -255,7 +255,7 @@ class MembersSideController(Controller):
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
-                decision = proposals.Review(form.get("decision", ""))
+                decision = Review(form.get("decision", ""))
             except ValueError:
                 raise ValidationFailed.single(
                     "decision", CatalogueRefusal.NOT_A_PROPOSAL, application=slug

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor, ActorKind, Grant, Role
 from registry.catalogue import communities, proposals
-from registry.catalogue.models import ApplicationStatus, JoinStage, ReviewStatus
+from registry.catalogue.models import ApplicationStatus, JoinStage, Review, ReviewStatus
 from registry.catalogue.service import ReleaseInput, add_release
 from registry.catalogue.stewardship import may_see
 from registry.kit.errors import Forbidden, NotFound, ValidationFailed
@@ -66,10 +66,10 @@ async def test_a_member_admin_proposes_and_the_directie_publishes(demo: AsyncSes
     assert app in await proposals.proposals(demo)
 
     with pytest.raises(ValidationFailed) as missing_note:
-        await proposals.review(demo, DIRECTIE, "afvalkalender", proposals.Review.REQUEST_CHANGES)
+        await proposals.review(demo, DIRECTIE, "afvalkalender", Review.REQUEST_CHANGES)
     assert missing_note.value.errors[0].field == "note"
     await proposals.review(
-        demo, DIRECTIE, "afvalkalender", proposals.Review.REQUEST_CHANGES, "Noem de standaarden."
+        demo, DIRECTIE, "afvalkalender", Review.REQUEST_CHANGES, "Noem de standaarden."
     )
     assert (app.review_status, app.review_note) == (
         ReviewStatus.CHANGES_REQUESTED,
@@ -78,11 +78,11 @@ async def test_a_member_admin_proposes_and_the_directie_publishes(demo: AsyncSes
     revised = dataclasses.replace(IDEA, standards=("WCAG 2.1 AA", "Common Ground"))
     await proposals.revise(demo, woerden, "afvalkalender", revised)
     assert app.review_status is ReviewStatus.PROPOSED
-    await proposals.review(demo, DIRECTIE, "afvalkalender", proposals.Review.PUBLISH)
+    await proposals.review(demo, DIRECTIE, "afvalkalender", Review.PUBLISH)
     assert (app.review_status, app.published) == (ReviewStatus.PUBLISHED, True)
 
     with pytest.raises(ValidationFailed) as again:
-        await proposals.review(demo, DIRECTIE, "afvalkalender", proposals.Review.REJECT, "nee")
+        await proposals.review(demo, DIRECTIE, "afvalkalender", Review.REJECT, "nee")
     assert again.value.errors[0].code == "already_reviewed"
 
     steps = [e.operation for e in await proposals.history(demo, app)]
@@ -99,13 +99,11 @@ async def test_only_the_own_members_admin_proposes_and_only_the_directie_reviews
             await proposals.propose(demo, actor, "woerden", "afvalkalender", IDEA)
     await proposals.propose(demo, await person(demo, "woerden"), "woerden", "afvalkalender", IDEA)
     with pytest.raises(Forbidden):
-        await proposals.review(
-            demo, await person(demo, "woerden"), "afvalkalender", proposals.Review.PUBLISH
-        )
+        await proposals.review(demo, await person(demo, "woerden"), "afvalkalender", Review.PUBLISH)
     with pytest.raises(ValidationFailed) as not_proposed:
-        await proposals.review(demo, DIRECTIE, "zaakafhandeling", proposals.Review.PUBLISH)
+        await proposals.review(demo, DIRECTIE, "zaakafhandeling", Review.PUBLISH)
     assert not_proposed.value.errors[0].code == "not_a_proposal"
-    await proposals.review(demo, DIRECTIE, "afvalkalender", proposals.Review.REJECT, "Bestaat al.")
+    await proposals.review(demo, DIRECTIE, "afvalkalender", Review.REJECT, "Bestaat al.")
     with pytest.raises(NotFound):
         await communities.visible_application(
             demo, await person(demo, "tilburg", Role.MEMBER_USER), "afvalkalender"

@@ -145,6 +145,7 @@ async def test_the_estimate_is_what_joining_for_real_costs(
             )
             for y, m in [(2026, 12)] + [(2027, m) for m in range(1, 12)]
         ],
+        today=date(2027, 11, 30),
     )
     fees = await usage_fee_preview(demo, ACTOR, "zaanstad", "2026-12", "2027-11")
     assert sum(line.amount for line in fees) == estimate.yearly_fees == 12 * 1500 * 12

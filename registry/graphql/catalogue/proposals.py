@@ -7,6 +7,7 @@ import strawberry
 from registry.auth.policy import Permission
 from registry.catalogue import communities, proposals
 from registry.catalogue.licences import DEFAULT_LICENCE
+from registry.catalogue.models import Review
 from registry.catalogue.service import ReleaseInput as DomainRelease
 from registry.catalogue.service import add_release
 from registry.graphql.catalogue.mutations import ReleaseInput
@@ -24,7 +25,7 @@ from registry.kit.clock import today
 from registry.kit.errors import DomainError
 from registry.usage.leaving import leave_community
 
-strawberry.enum(proposals.Review, name="ProposalReview")
+strawberry.enum(Review, name="ProposalReview")
 
 
 @strawberry.input(description="What a member admin enters for an application it proposes.")
@@ -98,7 +99,7 @@ class ProposalsMutation:
         "required) or rejects it (reason required).",
     )
     async def application_review(
-        self, info: Info, slug: str, decision: proposals.Review, note: str = ""
+        self, info: Info, slug: str, decision: Review, note: str = ""
     ) -> ApplicationPayload:
         try:
             async with info.context.transaction() as session:
