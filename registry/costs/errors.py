@@ -194,11 +194,6 @@ class CostsRefusal(Refusal):
         "Dit is geen datum; schrijf bijvoorbeeld 2025-01-31 (jaar-maand-dag).",
         "not a date (YYYY-MM-DD)",
     )
-    INVALID_PERCENTAGE = Text(
-        "invalid_percentage",
-        "Dit is geen percentage; schrijf een getal, bijvoorbeeld 12,5.",
-        "not a percentage; write a number such as 12.5",
-    )
     PERCENTAGE_MISSING = Text(
         "percentage_missing",
         "Een verdeelsleutel met vaste percentages heeft een percentage nodig voor {members}.",

@@ -226,24 +226,27 @@ class MembersSideController(Controller):
     ) -> Response[Any]:
         return await self._manage_page(request, db_session, actor, slug)
 
-    async def _manage_change(
+    async def _change(
         self,
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
         work: Work,
+        tab: str,
     ) -> Response[Any]:
+        """Do `work` with the posted form; on a refusal show the tab again with what was typed."""
         form = await _form(request)
         try:
             notice = await work(form)
         except DomainError as error:
             await db_session.rollback()
-            return await self._manage_page(
+            page = self._manage_page if tab == "beheer" else self._community_page
+            return await page(
                 request, db_session, actor, slug, errors=_errors(error), form=form, status_code=422
             )
         request.session[NOTICE_KEY] = notice
-        return Redirect(f"/applicaties/{slug}/beheer", status_code=303)
+        return Redirect(f"/applicaties/{slug}/{tab}", status_code=303)
 
     @post("/applicaties/{slug:str}/beoordelen", opt=audience(Permission.CATALOGUE_MANAGE))
     async def review(
@@ -263,7 +266,7 @@ class MembersSideController(Controller):
             await proposals.review(db_session, actor, slug, decision, form.get("note", ""))
             return decision.value
 
-        return await self._manage_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/herzien", opt=audience(login=True))
     async def revise(
@@ -277,7 +280,7 @@ class MembersSideController(Controller):
             await proposals.revise(db_session, actor, slug, _proposal_input(form))
             return "revised"
 
-        return await self._manage_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/onderhouden", opt=audience(login=True))
     async def maintain(
@@ -297,7 +300,7 @@ class MembersSideController(Controller):
             await proposals.maintain(db_session, actor, slug, data)
             return "maintained"
 
-        return await self._manage_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/versies", opt=audience(login=True))
     async def release(
@@ -313,7 +316,7 @@ class MembersSideController(Controller):
             await add_release(db_session, actor, slug, data)
             return "released"
 
-        return await self._manage_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "beheer")
 
     # --- community ---------------------------------------------------------------------
 
@@ -367,25 +370,6 @@ class MembersSideController(Controller):
     ) -> Response[Any]:
         return await self._community_page(request, db_session, actor, slug)
 
-    async def _community_change(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        actor: Actor,
-        slug: str,
-        work: Work,
-    ) -> Response[Any]:
-        form = await _form(request)
-        try:
-            notice = await work(form)
-        except DomainError as error:
-            await db_session.rollback()
-            return await self._community_page(
-                request, db_session, actor, slug, errors=_errors(error), form=form, status_code=422
-            )
-        request.session[NOTICE_KEY] = notice
-        return Redirect(f"/applicaties/{slug}/gemeenschap", status_code=303)
-
     @post("/applicaties/{slug:str}/gemeenschap/belangstelling", opt=audience(login=True))
     async def interest(
         self,
@@ -400,7 +384,7 @@ class MembersSideController(Controller):
             )
             return "interested"
 
-        return await self._community_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "gemeenschap")
 
     @post("/applicaties/{slug:str}/gemeenschap/deelnemen", opt=audience(login=True))
     async def join(
@@ -421,7 +405,7 @@ class MembersSideController(Controller):
             )
             return "joined"
 
-        return await self._community_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "gemeenschap")
 
     @post("/applicaties/{slug:str}/gemeenschap/verlaten", opt=audience(login=True))
     async def leave(
@@ -435,7 +419,7 @@ class MembersSideController(Controller):
             await leave_community(db_session, actor, slug, form.get("member", ""))
             return "left"
 
-        return await self._community_change(request, db_session, actor, slug, work)
+        return await self._change(request, db_session, actor, slug, work, "gemeenschap")
 
     # --- what would it cost us? -----------------------------------------------------
 

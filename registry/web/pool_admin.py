@@ -6,7 +6,6 @@ the audit log names the person; the pool page itself (`/kostenpotten/{code}`) sh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -29,7 +28,8 @@ from registry.costs.pools import (
     create_pool,
 )
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
-from registry.kit.errors import FieldError, ValidationFailed, field_error
+from registry.kit.errors import FieldError, RefusedValue, ValidationFailed
+from registry.kit.money import parse_number
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
@@ -250,9 +250,9 @@ class PoolAdminController(Controller):
         percentage = None
         if values["percentage"]:
             try:
-                percentage = Decimal(values["percentage"].replace(",", "."))
-            except InvalidOperation:
-                errors.append(field_error("percentage", CostsRefusal.INVALID_PERCENTAGE))
+                percentage = parse_number(values["percentage"])
+            except RefusedValue as refused:
+                errors.append(FieldError("percentage", refused.phrase))
         if joined is not None and not errors:
             try:
                 await add_participant(db_session, actor, code, values["lid"], joined, percentage)
