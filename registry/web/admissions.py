@@ -108,7 +108,7 @@ async def _membership_page(
             "active_page": "admissions",
             "membership": membership,
             "member": member,
-            "status": status_on(membership_dates(membership), date.today()).value,
+            "status": status_on(membership_dates(membership), date.today()),
             "decisions": decisions,
             "rvc_options": await _options(db_session, DecisionBody.RVC),
             "directie_options": await _options(db_session, DecisionBody.DIRECTIE),

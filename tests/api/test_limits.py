@@ -40,11 +40,13 @@ from registry.graphql.schema import (
 from registry.settings import PROJECT_ROOT, Settings
 from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
 
-QUICK = 1.0
-"""CPU seconds within which an abusive document is answered (it took 4 to 16 before).
+QUICK = 3.0
+"""CPU seconds within which an abusive document is answered (it took 4 to 16 before the limits,
+and well under 0.1 with them on a quiet machine).
 
 CPU time of this process (the app runs in it), not wall-clock time, so that other work on
-the machine cannot make the tests fail."""
+the machine cannot make the tests fail; the margin is wide because the suite runs two workers
+on two cores next to the databases, which slows even CPU time through shared caches."""
 
 
 def nested(levels: int, field: str = "a") -> str:
