@@ -98,7 +98,7 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
     await page.get_by_label("Entreegeld", exact=True).fill("2.500,00")
     await page.get_by_label("ALV-besluit over het entreegeld").select_option("ALV-2020-06")
     await page.get_by_role("button", name="Verder naar de controle").click()
-    await expect(page.get_by_role("heading", level=2)).to_have_text(
+    await expect(page.locator("main").get_by_role("heading", level=2)).to_have_text(
         "Provincie Utrecht wordt toegelaten"
     )
     await expect(page.locator("#entreegeld")).to_have_text("€\xa02.500,00")
