@@ -10,7 +10,7 @@ stores it. A repeated confirmation finds the step already done and shows the res
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -48,6 +48,48 @@ CONFIRM_FIELD = "bevestigd"
 APPROVAL_FIELDS = ("besluit", "uitkomst")
 ADMISSION_FIELDS = ("start", "overeenkomst", "besluit", "entreegeld", "entreegeld_besluit")
 NOTICE_FIELDS = ("opzegdatum", "einddatum", "uittreding")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An irreversible step of a membership: its form, its confirmation page and its notice."""
+
+    form: str
+    kind: str
+    notice: str
+    confirmed: bool
+
+
+async def _stored_or_confirmed(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    member: Member,
+    membership_id: int,
+    step: Step,
+    values: dict[str, str],
+    errors: list[FieldError],
+    summary: Callable[[], dict[str, Any]],
+) -> Response[Any]:
+    """A refused step shows its form again with what was typed; a confirmed one stays stored;
+    otherwise the summary of what it would store is shown and nothing is stored yet."""
+    if errors:
+        await db_session.rollback()
+        return await _membership_page(
+            request,
+            db_session,
+            membership_id,
+            form=step.form,
+            values=values,
+            errors=errors,
+            status_code=422,
+        )
+    if step.confirmed:
+        request.session[NOTICE_KEY] = step.notice
+        return Redirect(f"/toelatingen/{membership_id}", status_code=303)
+    shown = summary()
+    who = {"name": member.name, "code": member.code}
+    await db_session.rollback()  # read before: the rollback expires what was loaded
+    return _confirm_page(request, step.kind, who, membership_id, values, shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,28 +300,20 @@ class AdmissionPagesController(Controller):
                 admitted = await admit(db_session, actor, data)
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
-        if errors:
-            await db_session.rollback()
-            return await _membership_page(
-                request,
-                db_session,
-                membership_id,
-                form="admission",
-                values=values,
-                errors=errors,
-                status_code=422,
-            )
-        if confirmed:
-            request.session[NOTICE_KEY] = "admitted"
-            return Redirect(f"/toelatingen/{membership_id}", status_code=303)
-        summary = {
-            "start": admitted.start_date,
-            "agreement": admitted.agreement_reference,
-            "entry_fee_cents": admitted.entry_fee_cents,
-        }
-        who = {"name": member.name, "code": member.code}
-        await db_session.rollback()  # the summary only: nothing is stored before confirmation
-        return _confirm_page(request, "toelating", who, membership_id, values, summary)
+        return await _stored_or_confirmed(
+            request,
+            db_session,
+            member,
+            membership_id,
+            Step("admission", "toelating", "admitted", confirmed),
+            values,
+            errors,
+            lambda: {
+                "start": admitted.start_date,
+                "agreement": admitted.agreement_reference,
+                "entry_fee_cents": admitted.entry_fee_cents,
+            },
+        )
 
     @post(
         "/{membership_id:int}/opzegging",
@@ -314,31 +348,23 @@ class AdmissionPagesController(Controller):
                 ended = await give_notice(db_session, actor, data)
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
-        if errors:
-            await db_session.rollback()
-            return await _membership_page(
-                request,
-                db_session,
-                membership_id,
-                form="notice",
-                values=values,
-                errors=errors,
-                status_code=422,
-            )
-        if confirmed:
-            request.session[NOTICE_KEY] = "ended"
-            return Redirect(f"/toelatingen/{membership_id}", status_code=303)
-        summary = {
-            "notice_date": ended.notice_date,
-            "end_date": ended.end_date,
-            "requested_cents": ended.exit_charge_requested_cents,
-            "cap_cents": ended.exit_charge_cap_cents,
-            "charged_cents": ended.exit_charge_cents,
-            "rate": ended.exit_charge_rate,
-            "inhabitants": ended.exit_charge_inhabitants,
-            "reference_date": ended.exit_charge_reference_date,
-            "capped": (ended.exit_charge_cents or 0) < (ended.exit_charge_requested_cents or 0),
-        }
-        who = {"name": member.name, "code": member.code}
-        await db_session.rollback()  # the summary only: nothing is stored before confirmation
-        return _confirm_page(request, "opzegging", who, membership_id, values, summary)
+        return await _stored_or_confirmed(
+            request,
+            db_session,
+            member,
+            membership_id,
+            Step("notice", "opzegging", "ended", confirmed),
+            values,
+            errors,
+            lambda: {
+                "notice_date": ended.notice_date,
+                "end_date": ended.end_date,
+                "requested_cents": ended.exit_charge_requested_cents,
+                "cap_cents": ended.exit_charge_cap_cents,
+                "charged_cents": ended.exit_charge_cents,
+                "rate": ended.exit_charge_rate,
+                "inhabitants": ended.exit_charge_inhabitants,
+                "reference_date": ended.exit_charge_reference_date,
+                "capped": (ended.exit_charge_cents or 0) < (ended.exit_charge_requested_cents or 0),
+            },
+        )
