@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.fees.service import NoticeInput, give_notice
-from registry.kit.errors import FieldError, NotFound, RefusedValue, ValidationFailed, field_error
+from registry.kit.errors import FieldError, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import parse_euro
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
@@ -277,8 +277,8 @@ class AdmissionPagesController(Controller):
         if values["entreegeld"]:
             try:
                 fee = parse_euro(values["entreegeld"])
-            except RefusedValue:
-                errors.append(field_error("entryFee", MembersRefusal.ENTRY_FEE_INVALID))
+            except RefusedValue as refused:  # says why: not a number, ambiguous, too precise
+                errors.append(FieldError("entryFee", refused.phrase))
         membership, member = await _membership(db_session, membership_id)
         if (
             confirmed

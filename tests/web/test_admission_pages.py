@@ -173,6 +173,27 @@ async def test_an_admission_refused_shows_the_error_next_to_the_field_and_keeps_
     assert (await membership_of(cooperative_db, "provincie-utrecht")).start_date is None
 
 
+async def test_an_ambiguous_entry_fee_is_refused_with_its_reason_next_to_the_field(
+    client: AsyncTestClient[Any], cooperative_db: Sessions
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    await record_rvc_decision(client)
+    membership = await membership_of(cooperative_db, "provincie-utrecht")
+    page = f"/toelatingen/{membership.id}"
+    await post(client, page, f"{page}/goedkeuring", {"besluit": "RvC-2020-11"})
+    refused = await post(
+        client,
+        page,
+        f"{page}/toelating",
+        {"start": "2021-01-01", "overeenkomst": "OVK-PU", "entreegeld": "2.500"},
+    )
+    assert refused.status_code == 422
+    html = one_line(refused.text)
+    assert "is niet eenduidig: schrijf 2500 (zonder punt)" in html
+    assert 'value="2.500"' in html
+    assert (await membership_of(cooperative_db, "provincie-utrecht")).start_date is None
+
+
 async def test_notice_shows_the_capped_exit_charge_before_it_is_stored(
     client: AsyncTestClient[Any], cooperative_db: Sessions
 ) -> None:
