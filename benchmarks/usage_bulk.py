@@ -1,7 +1,7 @@
 """Usage records per second through the bulk GraphQL mutation, against a plain bulk insert.
 
 A machine client with an API token posts 5,000 records per call (four metrics over
-1,250 months of one application) through the real Litestar app; the same rows are then
+250 months of five applications) through the real Litestar app; the same rows are then
 bulk-inserted into a scratch table in the same run. Run with `make bench`.
 """
 
@@ -30,10 +30,12 @@ from registry.members.registration import MemberInput, create_member
 from registry.settings import Settings
 from registry.usage.adoptions import AdoptionInput, adopt
 from registry.usage.models import Metric
+from registry.usage.records import UsageInput, record_usage
 
 CALLS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
-"""Calls of 5,000 records each, one application per call (its own 1,250 months)."""
+"""Calls of 5,000 records each, five applications per call (each its own 250 months)."""
 PER_CALL = 5000
+APPS_PER_CALL = 5
 START = date(1990, 1, 1)
 ACTOR = system_actor("benchmark")
 BULK = """mutation($records: [UsageInput!]!) { usageRecordBulk(member: "bench", records: $records)
@@ -64,8 +66,7 @@ async def _setup(engine: AsyncEngine) -> str:
                 agreement_reference="bench",
             )
         )
-        for call in range(CALLS):
-            slug = f"app-{call}"
+        for slug in (f"app-{n}" for n in range(2 * CALLS * APPS_PER_CALL)):
             await create_application(
                 session, ACTOR, slug, ApplicationInput(name=slug), ApplicationStatus.PRODUCTION
             )
@@ -79,12 +80,13 @@ async def _setup(engine: AsyncEngine) -> str:
 def _batch(call: int) -> list[dict[str, Any]]:
     metrics = list(Metric)
     records = []
+    months = PER_CALL // len(metrics) // APPS_PER_CALL
     for i in range(PER_CALL):
-        month = i // len(metrics)
+        application, month = divmod(i // len(metrics), months)
         records.append(
             {
-                "application": f"app-{call}",
-                "period": f"{1990 + month // 12}-{month % 12 + 1:02d}",
+                "application": f"app-{call * APPS_PER_CALL + application}",
+                "period": f"{START.year + month // 12}-{month % 12 + 1:02d}",
                 "metric": metrics[i % len(metrics)].value,
                 "quantity": str(i % 977),
             }
@@ -104,6 +106,23 @@ async def _through_api(url: str, secret: str) -> float:
             elapsed += time.perf_counter() - began
             result = response.json()["data"]["usageRecordBulk"]
             assert result["created"] == PER_CALL, result["errors"][:3]
+    return elapsed
+
+
+async def _service(engine: AsyncEngine) -> float:
+    """The same records straight into the service (its own applications): GraphQL's share."""
+    factory = create_session_factory(engine)
+    elapsed = 0.0
+    for call in range(CALLS, 2 * CALLS):
+        items = [
+            UsageInput("bench", r["application"], r["period"], r["metric"], r["quantity"])
+            for r in _batch(call)
+        ]
+        began = time.perf_counter()
+        async with transaction(factory) as session:
+            result = await record_usage(session, ACTOR, items)
+        elapsed += time.perf_counter() - began
+        assert result.created == PER_CALL
     return elapsed
 
 
@@ -132,16 +151,21 @@ async def _plain(engine: AsyncEngine) -> float:
 
 async def main() -> None:
     total = CALLS * PER_CALL
-    print("backend     records  bulk mutation s  records/s  plain insert s  records/s  ratio")
+    print(
+        "backend     records  bulk mutation s  records/s  service s  records/s"
+        "  plain insert s  records/s  ratio"
+    )
     with backends() as urls:
         for backend, template in urls.items():
             async with fresh_database(template) as engine:
                 secret = await _setup(engine)
                 api = await _through_api(str(engine.url.render_as_string(False)), secret)
+                service = await _service(engine)
                 plain = await _plain(engine)
             print(
-                f"{backend:<11} {total:>7}  {api:>15.2f}  {total / api:>9.0f}  {plain:>14.2f}"
-                f"  {total / plain:>9.0f}  {api / plain:>5.1f}",
+                f"{backend:<11} {total:>7}  {api:>15.2f}  {total / api:>9.0f}  {service:>9.2f}"
+                f"  {total / service:>9.0f}  {plain:>14.2f}  {total / plain:>9.0f}"
+                f"  {api / plain:>5.1f}",
                 flush=True,
             )
 

@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, MetaData, event, make_url, text
+from sqlalchemy import Connection, MetaData, Table, event, make_url, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -106,6 +107,28 @@ async def serialise(session: AsyncSession, *resources: str) -> None:
         return
     for lock in sorted({_lock_id(r) for r in resources}):
         await session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[Base],
+    key: list[str],
+    replace: list[str],
+    rows: list[dict[str, Any]],
+) -> None:
+    """Insert `rows`, or replace the `replace` columns of the row with the same `key`, at once.
+
+    Both databases spell it `INSERT … ON CONFLICT (key) DO UPDATE`; only the import differs.
+    """
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # The table, not the mapped class: a Core statement skips the ORM's per-row bookkeeping.
+    statement = dialect.insert(cast("Table", model.__table__))
+    statement = statement.on_conflict_do_update(
+        index_elements=key, set_={c: statement.excluded[c] for c in replace}
+    )
+    await session.execute(statement, rows)
 
 
 @asynccontextmanager

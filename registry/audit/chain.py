@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of the first event (and the hash of the empty log)."""
@@ -60,6 +60,12 @@ T = TypeVar("T")
 """The event type a verdict carries along; unbounded, as it is only handed back."""
 
 
+@overload
+def canonical_json(value: Mapping[str, Any]) -> str: ...
+@overload
+def canonical_json(value: None) -> None: ...
+@overload
+def canonical_json(value: Mapping[str, Any] | None) -> str | None: ...
 def canonical_json(value: Mapping[str, Any] | None) -> str | None:
     """The one JSON spelling of a value: sorted keys, no spaces, UTF-8 text as is."""
     if value is None:

@@ -48,6 +48,7 @@ from registry.reports.model import (
     SettlementShare,
     UsageFee,
 )
+from registry.usage import history as usage
 from registry.usage.models import Metric, UsageRecord, UsageTariff
 from registry.usage.rules import Tariff, Usage, usage_fees
 
@@ -110,7 +111,7 @@ _CREATED = {
     ("invoice_settlement", "create"),
     ("usage_tariff", "create"),
 }
-_CHANGED = {"membership", "usage_record"}
+_CHANGED = {"membership"}
 
 
 async def later_changes(session: AsyncSession, as_of_seq: int) -> Later:
@@ -118,17 +119,27 @@ async def later_changes(session: AsyncSession, as_of_seq: int) -> Later:
     later = Later()
     rows = await session.execute(
         select(
-            AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.operation, AuditEvent.before
+            AuditEvent.entity_type,
+            AuditEvent.entity_id,
+            AuditEvent.operation,
+            AuditEvent.member_id,
+            AuditEvent.before,
+            AuditEvent.after,
         )
         .where(
             AuditEvent.seq > as_of_seq,
-            AuditEvent.entity_type.in_({t for t, _ in _CREATED} | _CHANGED),
+            AuditEvent.entity_type.in_({t for t, _ in _CREATED} | _CHANGED | {usage.ENTITY_TYPE}),
         )
         .order_by(AuditEvent.seq)
     )
-    for entity_type, entity_id, operation, before in rows:
+    for entity_type, entity_id, operation, member_id, before, after in rows:
         if (entity_type, operation) in _CREATED:
             later.created[entity_type].add(entity_id)
+        elif entity_type == usage.ENTITY_TYPE and member_id is not None:
+            for record, quantity, _ in usage.record_states(member_id, before, after):
+                later.before.setdefault(
+                    ("usage_record", record), None if quantity is None else {"quantity": quantity}
+                )
         elif entity_type in _CHANGED and (entity_type, entity_id) not in later.before:
             later.before[(entity_type, entity_id)] = json.loads(before) if before else None
     return later
@@ -389,7 +400,9 @@ async def _usage(
         )
     ):
         slug = data.applications[record.application_id]
-        entity = f"{member_id}/{record.application_id}/{record.period:%Y-%m}/{record.metric.value}"
+        entity = usage.record_entity(
+            member_id, record.application_id, record.period, record.metric.value
+        )
         quantity: Decimal | None = record.quantity
         if ("usage_record", entity) in later.before:
             before = later.before[("usage_record", entity)]

@@ -8,22 +8,23 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import Change, record_many
+from registry.audit.service import record_many
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Application
-from registry.db import serialise
+from registry.db import serialise, upsert
 from registry.kit import clock
 from registry.kit.errors import ErrorCollector, Forbidden, ValidationFailed
+from registry.kit.types import utcnow
 from registry.members import repository as members
 from registry.members.lookup import unknown_member
 from registry.members.memberships import membership_end
 from registry.usage import repository
 from registry.usage.errors import UsageRefusal
+from registry.usage.history import KEY, ChangeSet
 from registry.usage.models import (
     Metric,
     UsageRecord,
@@ -82,6 +83,13 @@ async def record_usage(
     ]
     rights = await repository.rights_for(session, pairs)
     ends = {m: await membership_end(session, m) for m in sorted({p[0] for p in pairs})}
+    # Per member and application once, not per record: a bulk is thousands of the same pair.
+    spans = {
+        pair: [(r.start_date, _earliest(r.end_date, ends[pair[0]])) for r in held]
+        for pair, held in rights.items()
+    }
+    first_month = {pair: min(month_of(start) for start, _ in held) for pair, held in spans.items()}
+    may_write = {m.id: allows(actor, Permission.USAGE_WRITE, m.id) for m in by_code.values()}
     errors = ErrorCollector()
     rows: dict[tuple[int, int, date, str], tuple[int, Decimal]] = {}
     scope = actor.token_scope
@@ -91,7 +99,7 @@ async def record_usage(
         application = by_slug.get(item.application)
         if member is None:
             errors.errors.append(unknown_member(f"{where}.member", item.member))
-        elif not allows(actor, Permission.USAGE_WRITE, member.id):
+        elif not may_write[member.id]:
             errors.add(f"{where}.member", UsageRefusal.REPORT_FORBIDDEN, member=item.member)
         if application is None:
             errors.add(
@@ -119,7 +127,7 @@ async def record_usage(
                 current=current.strftime("%Y-%m"),
             )
             continue
-        held = rights.get((member.id, application.id), [])
+        held = spans.get((member.id, application.id))
         if not held:
             errors.add(
                 f"{where}.member",
@@ -128,7 +136,7 @@ async def record_usage(
                 application=application.name,
             )
             continue
-        if period < min(month_of(r.start_date) for r in held):
+        if period < first_month[(member.id, application.id)]:
             errors.add(
                 f"{where}.period",
                 UsageRefusal.BEFORE_ADOPTION,
@@ -137,9 +145,7 @@ async def record_usage(
                 application=application.name,
             )
             continue
-        if not any(
-            right_covers(r.start_date, _earliest(r.end_date, ends[member.id]), period) for r in held
-        ):
+        if not any(right_covers(start, end, period) for start, end in held):
             errors.add(
                 f"{where}.member",
                 UsageRefusal.NO_USAGE_RIGHT_IN,
@@ -167,69 +173,42 @@ async def _upsert(
     actor: Actor,
     rows: dict[tuple[int, int, date, str], tuple[int, Decimal]],
 ) -> UsageResult:
+    """Write new and changed records with one statement; one audit event per member's change set.
+
+    The event carries the canonical list of records written (and the values they replaced), so
+    each record's history stays in the chain (see `registry.usage.history`).
+    """
     # Reports of one member at the same moment follow each other: the later one replaces.
     await serialise(session, *(f"usage:member={member_id}" for member_id, *_ in rows))
-    existing = await repository.records_by_keys(session, list(rows))
-    inserts = []
-    updates = []
-    changes = []
-    unchanged = 0
-    for key, (_, quantity) in rows.items():
+    stored = await repository.quantities_by_keys(session, list(rows))
+    written: list[dict[str, object]] = []
+    sets: dict[int, ChangeSet] = {}
+    now = utcnow()
+    for key, (_, quantity) in sorted(rows.items()):
+        before = stored.get(key)
+        if before == quantity:
+            continue
         member_id, application_id, period, metric = key
-        values = {
-            "member_id": member_id,
-            "application_id": application_id,
-            "period": period.isoformat(),
-            "metric": metric,
-        }
-        found = existing.get(key)
-        if found is None:
-            inserts.append(
-                {
-                    "member_id": member_id,
-                    "application_id": application_id,
-                    "period": period,
-                    "metric": metric,
-                    "quantity": quantity,
-                    "recorded_by": actor.label,
-                }
-            )
-            changes.append(
-                Change(
-                    "create",
-                    "usage_record",
-                    _record_id(key),
-                    None,
-                    {**values, "quantity": str(quantity)},
-                    member_id,
-                )
-            )
-        elif found.quantity == quantity:
-            unchanged += 1
-        else:
-            updates.append({"id": found.id, "quantity": quantity, "recorded_by": actor.label})
-            changes.append(
-                Change(
-                    "replace",
-                    "usage_record",
-                    _record_id(key),
-                    {**values, "quantity": str(found.quantity)},
-                    {**values, "quantity": str(quantity)},
-                    member_id,
-                )
-            )
-    if inserts:
-        await session.execute(insert(UsageRecord), inserts)
-    if updates:
-        # ORM bulk UPDATE by primary key: one executemany for every replaced value.
-        await session.execute(update(UsageRecord), updates)
-    await record_many(session, actor, changes)
-    return UsageResult(created=len(inserts), replaced=len(updates), unchanged=unchanged)
-
-
-def _record_id(key: tuple[int, int, date, str]) -> str:
-    member_id, application_id, period, metric = key
-    return f"{member_id}/{application_id}/{period.strftime('%Y-%m')}/{metric}"
+        written.append(
+            {
+                "member_id": member_id,
+                "application_id": application_id,
+                "period": period,
+                "metric": metric,
+                "quantity": quantity,
+                "recorded_at": now,
+                "recorded_by": actor.label,
+            }
+        )
+        change_set = sets.setdefault(member_id, ChangeSet())
+        change_set.add(application_id, period, metric, quantity, before)
+    replace = ["quantity", "recorded_at", "recorded_by"]
+    await upsert(session, UsageRecord, list(KEY), replace, written)
+    await record_many(session, actor, [s.change(member) for member, s in sorted(sets.items())])
+    replaced = sum(len(s.replaced) for s in sets.values())
+    return UsageResult(
+        created=len(written) - replaced, replaced=replaced, unchanged=len(rows) - len(written)
+    )
 
 
 async def usage_of(

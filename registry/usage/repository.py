@@ -75,27 +75,31 @@ async def right_of_adoption(session: AsyncSession, adoption_id: int) -> UsageRig
     return await session.scalar(select(UsageRight).where(UsageRight.adoption_id == adoption_id))
 
 
-async def records_by_keys(
+async def quantities_by_keys(
     session: AsyncSession, keys: Sequence[tuple[int, int, date, str]]
-) -> dict[tuple[int, int, date, str], UsageRecord]:
+) -> dict[tuple[int, int, date, str], Decimal]:
+    """The stored quantity of each key that has a record, read as plain rows (no ORM objects)."""
     if not keys:
         return {}
-    found: dict[tuple[int, int, date, str], UsageRecord] = {}
-    members = sorted({k[0] for k in keys})
-    applications = sorted({k[1] for k in keys})
-    periods = sorted({k[2] for k in keys})
     wanted = set(keys)
-    rows = await session.scalars(
-        select(UsageRecord).where(
-            UsageRecord.member_id.in_(members),
-            UsageRecord.application_id.in_(applications),
-            UsageRecord.period.in_(periods),
+    rows = await session.execute(
+        select(
+            UsageRecord.member_id,
+            UsageRecord.application_id,
+            UsageRecord.period,
+            UsageRecord.metric,
+            UsageRecord.quantity,
+        ).where(
+            UsageRecord.member_id.in_(sorted({k[0] for k in keys})),
+            UsageRecord.application_id.in_(sorted({k[1] for k in keys})),
+            UsageRecord.period.in_(sorted({k[2] for k in keys})),
         )
     )
-    for record in rows:
-        key = (record.member_id, record.application_id, record.period, record.metric.value)
+    found: dict[tuple[int, int, date, str], Decimal] = {}
+    for member_id, application_id, period, metric, quantity in rows:
+        key = (member_id, application_id, period, metric.value)
         if key in wanted:
-            found[key] = record
+            found[key] = quantity
     return found
 
 

@@ -16,6 +16,7 @@ from registry.fees.service import NoticeInput, give_notice
 from registry.kit.errors import ValidationFailed
 from registry.members import repository as members
 from registry.usage.adoptions import AdoptionInput, adopt, adoptions_of, advance, users_of
+from registry.usage.history import record_history
 from registry.usage.models import AdoptionStage, UsageRecord
 from registry.usage.records import UsageInput, record_usage
 from tests.helpers.cooperative import ACTOR
@@ -105,14 +106,50 @@ async def test_reporting_again_replaces_and_the_audit_log_keeps_the_old_value(
     assert (again.created, again.replaced, again.unchanged) == (0, 1, 1)
     quantities = {r.period.month: r.quantity for r in await apps.scalars(select(UsageRecord))}
     assert quantities == {1: Decimal("120"), 2: Decimal("5")}
-    replaced = await apps.scalar(
-        select(AuditEvent).where(
-            AuditEvent.operation == "replace", AuditEvent.entity_type == "usage_record"
+    events = list(
+        await apps.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "usage_records")
+            .order_by(AuditEvent.seq)
         )
     )
-    assert replaced is not None
-    assert '"quantity":"100"' in (replaced.before or "")
-    assert '"quantity":"120"' in (replaced.after or "")
+    assert len(events) == 2, "one event per report, not one per record"
+    assert '"quantity":"100"' in (events[1].before or "")
+    assert '"quantity":"120"' in (events[1].after or "")
+    assert '"2026-02"' not in (events[1].after or ""), "an unchanged value is not written again"
+
+
+async def test_each_records_history_is_read_back_from_the_change_sets(apps: AsyncSession) -> None:
+    """One audit event per report still tells, per record, every value it had and who gave it."""
+    await _adopt(apps)
+    await record_usage(apps, ACTOR, [_usage("2026-01", "100"), _usage("2026-01", "7", "documents")])
+    await record_usage(apps, ACTOR, [_usage("2026-01", "100"), _usage("2026-02", "3")])
+    await record_usage(
+        apps, ACTOR, [_usage("2026-01", "120.5"), _usage("2026-01", "8", "documents")]
+    )
+    record = await apps.scalar(
+        select(UsageRecord).where(
+            UsageRecord.period == date(2026, 1, 1), UsageRecord.metric == "transactions"
+        )
+    )
+    assert record is not None
+    history = await record_history(
+        apps, record.member_id, record.application_id, date(2026, 1, 1), "transactions"
+    )
+    assert [(h.before, h.after) for h in history] == [
+        (None, Decimal("100")),
+        (Decimal("100"), Decimal("120.5")),
+    ]
+    assert history[0].seq < history[1].seq
+    assert {h.actor for h in history} == {ACTOR.label}
+    documents = await record_history(
+        apps, record.member_id, record.application_id, date(2026, 1, 1), "documents"
+    )
+    assert [(h.before, h.after) for h in documents] == [
+        (None, Decimal("7")),
+        (Decimal("7"), Decimal("8")),
+    ]
+    assert history[-1].after == record.quantity
 
 
 async def test_a_bulk_call_stores_all_or_nothing_and_names_every_bad_record(
