@@ -447,31 +447,24 @@ def allocate(
     ] = None,
 ) -> None:
     """Settle late joiners and allocate pending cost entries; unchanged pools store nothing."""
-    from rich.progress import Progress
-
     from registry.costs import repository as costs_repository
     from registry.costs.errors import CostsRefusal
-    from registry.costs.runs import run_pool
+    from registry.costs.runs import run_pools
     from registry.kit.clock import today
 
     actor = system_actor("cli:allocate")
     day = until.date() if until else today()
 
-    async def work(session: AsyncSession) -> list[tuple[str, list[AllocationRun]]]:
+    async def work(session: AsyncSession) -> dict[str, list[AllocationRun]]:
         codes = (
             [p.code for p in await costs_repository.pools(session)] if all_pools else pools or []
         )
         if not codes:
             raise ValidationFailed.single("pools", CostsRefusal.NO_POOLS_NAMED)
-        results = []
-        with Progress(transient=True, console=err) as progress:
-            task = progress.add_task("Allocating", total=len(codes))
-            for code in codes:
-                results.append((code, await run_pool(session, actor, code, day, today())))
-                progress.advance(task)
-        return results
+        with err.status(f"{len(codes)} pools"):
+            return await run_pools(session, actor, codes, day, today())
 
-    for code, runs in _in_transaction(work):
+    for code, runs in _in_transaction(work).items():
         if not runs:
             out.print(f"{code}: nothing to allocate or settle")
         for run in runs:

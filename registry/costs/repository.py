@@ -21,34 +21,64 @@ async def pool_by_code(session: AsyncSession, code: str) -> CostPool | None:
     return await session.scalar(select(CostPool).where(CostPool.code == code))
 
 
+async def pools_by_codes(session: AsyncSession, codes: Sequence[str]) -> dict[str, CostPool]:
+    return {
+        p.code: p for p in await session.scalars(select(CostPool).where(CostPool.code.in_(codes)))
+    }
+
+
 async def pools(session: AsyncSession) -> list[CostPool]:
     return list(await session.scalars(select(CostPool).order_by(CostPool.code)))
 
 
 async def entries_of(session: AsyncSession, pool_id: int) -> list[CostEntry]:
-    rows = await session.scalars(
-        select(CostEntry).where(CostEntry.pool_id == pool_id).order_by(CostEntry.id)
-    )
-    return list(rows)
+    return (await entries_of_pools(session, [pool_id]))[pool_id]
+
+
+async def entries_of_pools(
+    session: AsyncSession, pool_ids: Sequence[int]
+) -> dict[int, list[CostEntry]]:
+    result: dict[int, list[CostEntry]] = {i: [] for i in pool_ids}
+    for entry in await session.scalars(
+        select(CostEntry).where(CostEntry.pool_id.in_(pool_ids)).order_by(CostEntry.id)
+    ):
+        result[entry.pool_id].append(entry)
+    return result
 
 
 async def participants_of(session: AsyncSession, pool_id: int) -> list[PoolParticipant]:
-    rows = await session.scalars(
+    return (await participants_of_pools(session, [pool_id]))[pool_id]
+
+
+async def participants_of_pools(
+    session: AsyncSession, pool_ids: Sequence[int]
+) -> dict[int, list[PoolParticipant]]:
+    result: dict[int, list[PoolParticipant]] = {i: [] for i in pool_ids}
+    for participant in await session.scalars(
         select(PoolParticipant)
-        .where(PoolParticipant.pool_id == pool_id)
+        .where(PoolParticipant.pool_id.in_(pool_ids))
         .order_by(PoolParticipant.joined_on, PoolParticipant.id)
-    )
-    return list(rows)
+    ):
+        result[participant.pool_id].append(participant)
+    return result
 
 
 async def runs_of(session: AsyncSession, pool_id: int) -> list[AllocationRun]:
-    rows = await session.scalars(
+    return (await runs_of_pools(session, [pool_id]))[pool_id]
+
+
+async def runs_of_pools(
+    session: AsyncSession, pool_ids: Sequence[int]
+) -> dict[int, list[AllocationRun]]:
+    result: dict[int, list[AllocationRun]] = {i: [] for i in pool_ids}
+    for run in await session.scalars(
         select(AllocationRun)
-        .where(AllocationRun.pool_id == pool_id)
+        .where(AllocationRun.pool_id.in_(pool_ids))
         .order_by(AllocationRun.sequence)
         .options(selectinload(AllocationRun.lines))
-    )
-    return list(rows)
+    ):
+        result[run.pool_id].append(run)
+    return result
 
 
 async def run_by_id(session: AsyncSession, run_id: int) -> AllocationRun | None:
@@ -59,11 +89,27 @@ async def run_by_id(session: AsyncSession, run_id: int) -> AllocationRun | None:
     )
 
 
-async def next_sequence(session: AsyncSession, pool_id: int) -> int:
-    current = await session.scalar(
-        select(func.max(AllocationRun.sequence)).where(AllocationRun.pool_id == pool_id)
+async def runs_by_ids(session: AsyncSession, run_ids: Sequence[int]) -> list[AllocationRun]:
+    """The runs with their lines, in the order of `run_ids`."""
+    runs = {
+        r.id: r
+        for r in await session.scalars(
+            select(AllocationRun)
+            .where(AllocationRun.id.in_(run_ids))
+            .options(selectinload(AllocationRun.lines))
+        )
+    }
+    return [runs[i] for i in run_ids]
+
+
+async def next_sequences(session: AsyncSession, pool_ids: Sequence[int]) -> dict[int, int]:
+    rows = await session.execute(
+        select(AllocationRun.pool_id, func.max(AllocationRun.sequence))
+        .where(AllocationRun.pool_id.in_(pool_ids))
+        .group_by(AllocationRun.pool_id)
     )
-    return (current or 0) + 1
+    current: dict[int, int] = {pool_id: sequence for pool_id, sequence in rows}
+    return {i: current.get(i, 0) + 1 for i in pool_ids}
 
 
 async def lines_of_member(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import Change, record_many
 from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
 from registry.costs import repository
@@ -25,6 +25,7 @@ from registry.costs.models import (
     AllocationRun,
     CostEntry,
     CostPool,
+    PoolParticipant,
     RunKind,
 )
 from registry.costs.operations import authorise, locked_pool, pool_or_refuse
@@ -40,10 +41,12 @@ from registry.costs.sharing import (
     settle,
     split,
 )
+from registry.db import serialise
 from registry.kit.errors import NotFound, ValidationFailed
 from registry.kit.money import Cents
 from registry.members import repository as members
 from registry.members.figures import figures_of
+from registry.members.models import Member
 from registry.members.population import Figure, PopulationMissing, inhabitants_on
 from registry.usage.models import Metric
 from registry.usage.records import usage_totals
@@ -78,69 +81,122 @@ class PoolState:
 
 
 async def pool_state(session: AsyncSession, pool: CostPool) -> PoolState:
-    rows = await repository.participants_of(session, pool.id)
-    by_id = await members.members_by_ids(session, [p.member_id for p in rows])
-    payer = by_id.get(pool.single_payer_member_id) if pool.single_payer_member_id else None
-    if pool.single_payer_member_id and payer is None:
-        payer = (await members.members_by_ids(session, [pool.single_payer_member_id]))[
-            pool.single_payer_member_id
-        ]
-    inhabitants: dict[int, tuple[int, str]] = {}
-    if pool.key is AllocationKey.INHABITANTS:
-        assert pool.reference_date is not None
-        municipalities = await members.municipalities_of_members(session, list(by_id))
-        every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-        by_code: dict[str, list[Figure]] = {}
-        for figure in await figures_of(session, every):
-            by_code.setdefault(figure.cbs_code, []).append(figure)
-        for member_id, own in municipalities.items():
-            codes = [m.cbs_code for m in own]
-            relevant = [f for code in codes for f in by_code.get(code, [])]
-            try:
-                found = inhabitants_on(codes, relevant, pool.reference_date)
-            except PopulationMissing as exc:
-                raise ValidationFailed.single("participants", exc.phrase) from None
-            basis = "; ".join(
-                f"{f.cbs_code} {f.count} ({f.reference_date.isoformat()}, {f.source})"
-                for f in found.figures
-            )
-            inhabitants[member_id] = (found.total, basis)
-    usage: dict[int, Decimal] = {}
-    if pool.key is AllocationKey.USAGE:
-        assert pool.usage_metric
-        assert pool.usage_from
-        assert pool.usage_to
-        assert pool.application_id
-        usage = await usage_totals(
-            session,
-            list(by_id),
-            pool.application_id,
-            Metric(pool.usage_metric),
-            pool.usage_from,
-            pool.usage_to,
+    return (await pool_states(session, [pool]))[pool.id]
+
+
+async def pool_states(session: AsyncSession, pools: Sequence[CostPool]) -> dict[int, PoolState]:
+    """The state of many pools from a handful of queries, whatever their number."""
+    ids = [p.id for p in pools]
+    rows = await repository.participants_of_pools(session, ids)
+    runs = await repository.runs_of_pools(session, ids)
+    entries = await repository.entries_of_pools(session, ids)
+    by_id = await members.members_by_ids(
+        session,
+        sorted(
+            {p.member_id for ps in rows.values() for p in ps}
+            | {p.single_payer_member_id for p in pools if p.single_payer_member_id}
+            | {r.newcomer_member_id for rs in runs.values() for r in rs if r.newcomer_member_id}
+        ),
+    )
+    inhabitants = await _inhabitants(
+        session, [(p, [r.member_id for r in rows[p.id]]) for p in pools]
+    )
+    states = {}
+    for pool in pools:
+        usage = await _usage_of(session, pool, [p.member_id for p in rows[pool.id]])
+        states[pool.id] = _state(
+            pool, rows[pool.id], by_id, inhabitants, usage, runs[pool.id], entries[pool.id]
         )
+    return states
+
+
+async def _inhabitants(
+    session: AsyncSession, pools: Sequence[tuple[CostPool, list[int]]]
+) -> dict[tuple[int, date], tuple[int, str]]:
+    """Inhabitants and their basis per (member, reference date) of the pools keyed by them."""
+    wanted = {
+        (member_id, pool.reference_date)
+        for pool, member_ids in pools
+        if pool.key is AllocationKey.INHABITANTS and pool.reference_date is not None
+        for member_id in member_ids
+    }
+    if not wanted:
+        return {}
+    municipalities = await members.municipalities_of_members(
+        session, sorted({m for m, _ in wanted})
+    )
+    every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
+    by_code: dict[str, list[Figure]] = {}
+    for figure in await figures_of(session, every):
+        by_code.setdefault(figure.cbs_code, []).append(figure)
+    result = {}
+    for member_id, on in sorted(wanted):
+        codes = [m.cbs_code for m in municipalities[member_id]]
+        relevant = [f for code in codes for f in by_code.get(code, [])]
+        try:
+            found = inhabitants_on(codes, relevant, on)
+        except PopulationMissing as exc:
+            raise ValidationFailed.single("participants", exc.phrase) from None
+        basis = "; ".join(
+            f"{f.cbs_code} {f.count} ({f.reference_date.isoformat()}, {f.source})"
+            for f in found.figures
+        )
+        result[(member_id, on)] = (found.total, basis)
+    return result
+
+
+async def _usage_of(
+    session: AsyncSession, pool: CostPool, member_ids: list[int]
+) -> dict[int, Decimal] | None:
+    if pool.key is not AllocationKey.USAGE:
+        return None
+    assert pool.usage_metric
+    assert pool.usage_from
+    assert pool.usage_to
+    assert pool.application_id
+    return await usage_totals(
+        session,
+        member_ids,
+        pool.application_id,
+        Metric(pool.usage_metric),
+        pool.usage_from,
+        pool.usage_to,
+    )
+
+
+def _state(
+    pool: CostPool,
+    rows: Sequence[PoolParticipant],
+    by_id: dict[int, Member],
+    inhabitants: dict[tuple[int, date], tuple[int, str]],
+    usage: dict[int, Decimal] | None,
+    runs: Sequence[AllocationRun],
+    entries: Sequence[CostEntry],
+) -> PoolState:
+    payer = by_id[pool.single_payer_member_id] if pool.single_payer_member_id else None
+    counted = {
+        p.member_id: inhabitants[(p.member_id, pool.reference_date)]
+        for p in rows
+        if pool.reference_date is not None and (p.member_id, pool.reference_date) in inhabitants
+    }
     participants = tuple(
         Participant(
             member_code=by_id[p.member_id].code,
             joined_on=p.joined_on,
             left_on=p.left_on,
-            inhabitants=inhabitants.get(p.member_id, (None, ""))[0],
+            inhabitants=counted.get(p.member_id, (None, ""))[0],
             percentage=p.percentage,
-            usage=usage.get(p.member_id, Decimal(0)) if pool.key is AllocationKey.USAGE else None,
-            basis=inhabitants.get(p.member_id, (None, ""))[1],
+            usage=None if usage is None else usage.get(p.member_id, Decimal(0)),
+            basis=counted.get(p.member_id, (None, ""))[1],
         )
         for p in rows
     )
-    runs = tuple(await repository.runs_of(session, pool.id))
     positions: dict[tuple[int, str], Cents] = {}
     for run in runs:
         for line in run.lines:
             key = (line.entry_id, line.member_code)
             positions[key] = Cents(positions.get(key, 0) + line.amount_cents)
     reversed_runs = frozenset(r.reverses_run_id for r in runs if r.reverses_run_id is not None)
-    newcomers = await members.members_by_ids(
-        session, [r.newcomer_member_id for r in runs if r.newcomer_member_id]
-    )
     return PoolState(
         pool=pool,
         key=Key(
@@ -152,15 +208,15 @@ async def pool_state(session: AsyncSession, pool: CostPool) -> PoolState:
         ),
         participants=participants,
         member_ids={by_id[p.member_id].code: p.member_id for p in rows},
-        entries=tuple(await repository.entries_of(session, pool.id)),
+        entries=tuple(entries),
         positions=positions,
         settled_newcomers=frozenset(
-            newcomers[r.newcomer_member_id].code
+            by_id[r.newcomer_member_id].code
             for r in runs
             if r.newcomer_member_id and r.id not in reversed_runs
         ),
         reversed_runs=reversed_runs,
-        runs=runs,
+        runs=tuple(runs),
     )
 
 
@@ -275,28 +331,41 @@ class RunResult:
     created: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ToStore:
+    """A run to store: the pool, what it shares and whom, and the run it reverses if any."""
+
+    pool: CostPool
+    preview: RunPreview
+    member_ids: dict[str, int]
+    reverses: AllocationRun | None = None
+
+
 async def _store(
-    session: AsyncSession,
-    actor: Actor,
-    pool: CostPool,
-    preview: RunPreview,
-    member_ids: dict[str, int],
-    on: date,
-    reverses: AllocationRun | None = None,
-) -> AllocationRun:
-    run = AllocationRun(
-        pool_id=pool.id,
-        sequence=await repository.next_sequence(session, pool.id),
-        kind=preview.kind,
-        booked_on=on,
-        inputs=preview.inputs,
-        inputs_sha256=preview.inputs_sha256,
-        total_cents=preview.split.total,
-        reverses_run_id=reverses.id if reverses else None,
-        newcomer_member_id=member_ids[preview.newcomer] if preview.newcomer else None,
-        created_by=actor.label,
-    )
-    session.add(run)
+    session: AsyncSession, actor: Actor, runs: Sequence[ToStore], on: date
+) -> list[AllocationRun]:
+    """Store runs with their lines and audit events: the lines of all runs in one statement."""
+    sequences = await repository.next_sequences(session, sorted({r.pool.id for r in runs}))
+    stored = []
+    for item in runs:
+        stored.append(
+            AllocationRun(
+                pool_id=item.pool.id,
+                sequence=sequences[item.pool.id],
+                kind=item.preview.kind,
+                booked_on=on,
+                inputs=item.preview.inputs,
+                inputs_sha256=item.preview.inputs_sha256,
+                total_cents=item.preview.split.total,
+                reverses_run_id=item.reverses.id if item.reverses else None,
+                newcomer_member_id=(
+                    item.member_ids[item.preview.newcomer] if item.preview.newcomer else None
+                ),
+                created_by=actor.label,
+            )
+        )
+        sequences[item.pool.id] += 1
+    session.add_all(stored)
     await session.flush()
     await session.execute(
         insert(AllocationLine),
@@ -304,27 +373,31 @@ async def _store(
             {
                 "run_id": run.id,
                 "entry_id": share.entry_id,
-                "member_id": member_ids[share.member_code],
+                "member_id": item.member_ids[share.member_code],
                 "member_code": share.member_code,
                 "amount_cents": share.amount,
                 "weight": share.weight,
                 "weight_total": share.weight_total,
             }
-            for share in preview.split.shares
+            for run, item in zip(stored, runs, strict=True)
+            for share in item.preview.split.shares
         ],
     )
-    await record(
+    await record_many(
         session,
         actor,
-        operation="create",
-        entity_type="allocation_run",
-        entity_id=f"{pool.code}/{run.sequence}",
-        before=None,
-        after=snapshot(run, exclude=frozenset({"inputs"}), totals=preview.split.totals()),
+        [
+            Change(
+                "create",
+                "allocation_run",
+                f"{item.pool.code}/{run.sequence}",
+                None,
+                snapshot(run, exclude=frozenset({"inputs"}), totals=item.preview.split.totals()),
+            )
+            for run, item in zip(stored, runs, strict=True)
+        ],
     )
-    stored = await repository.run_by_id(session, run.id)
-    assert stored is not None
-    return stored
+    return await repository.runs_by_ids(session, [run.id for run in stored])
 
 
 async def run_allocation(
@@ -337,7 +410,7 @@ async def run_allocation(
     preview = _allocation_of(state, until)
     if preview.empty:
         return RunResult(None, created=False)
-    run = await _store(session, actor, pool, preview, state.member_ids, on)
+    (run,) = await _store(session, actor, [ToStore(pool, preview, state.member_ids)], on)
     return RunResult(run, created=True)
 
 
@@ -352,7 +425,8 @@ async def run_settlement(
         return RunResult(None, created=False)
     pool = await pool_or_refuse(session, pool_code)
     state = await pool_state(session, pool)
-    return RunResult(await _store(session, actor, pool, preview, state.member_ids, on), True)
+    (run,) = await _store(session, actor, [ToStore(pool, preview, state.member_ids)], on)
+    return RunResult(run, created=True)
 
 
 async def correct_run(
@@ -399,16 +473,24 @@ async def correct_run(
     )
     ids = dict(state.member_ids)
     ids.update({line.member_code: line.member_id for line in old.lines})
-    undone = await _store(session, actor, pool, reversal, ids, on, reverses=old)
-    new = await _store(
-        session, actor, pool, RunPreview(RunKind.ALLOCATION, replacement, inputs, digest), ids, on
+    undone, new = await _store(
+        session,
+        actor,
+        [
+            ToStore(pool, reversal, ids, reverses=old),
+            ToStore(pool, RunPreview(RunKind.ALLOCATION, replacement, inputs, digest), ids),
+        ],
+        on,
     )
     return undone, new
 
 
 async def pending_settlements(session: AsyncSession, pool_code: str) -> list[str]:
     """Participants that joined after allocated entries and are not settled, in join order."""
-    state = await pool_state(session, await pool_or_refuse(session, pool_code))
+    return _pending_settlements(await pool_state(session, await pool_or_refuse(session, pool_code)))
+
+
+def _pending_settlements(state: PoolState) -> list[str]:
     done = state.allocated_entry_ids()
     dates = [e.entry_date for e in state.entries if e.id in done]
     return [
@@ -432,4 +514,34 @@ async def run_pool(
     allocated = await run_allocation(session, actor, pool_code, until, on)
     if allocated.run is not None:
         stored.append(allocated.run)
+    return stored
+
+
+async def run_pools(
+    session: AsyncSession, actor: Actor, pool_codes: Sequence[str], until: date, on: date
+) -> dict[str, list[AllocationRun]]:
+    """`run_pool` for many pools at once: their states come from a handful of queries and the
+    lines of all allocations are written in one statement, so a year-end run over every pool
+    costs about what writing its lines costs. Pools with late joiners to settle go one by one."""
+    authorise(actor)
+    pool_codes = list(dict.fromkeys(pool_codes))
+    await serialise(session, *(f"pool:{code}" for code in pool_codes))
+    pools = await repository.pools_by_codes(session, pool_codes)
+    for code in pool_codes:
+        if code not in pools:
+            raise NotFound(CostsRefusal.NO_POOL, pool=code)
+    states = await pool_states(session, list(pools.values()))
+    stored: dict[str, list[AllocationRun]] = {code: [] for code in pool_codes}
+    items = []
+    for code in pool_codes:
+        pool = pools[code]
+        if _pending_settlements(states[pool.id]):
+            stored[code] = await run_pool(session, actor, code, until, on)
+            continue
+        preview = _allocation_of(states[pool.id], until)
+        if not preview.empty:
+            items.append(ToStore(pool, preview, states[pool.id].member_ids))
+    codes = {p.id: p.code for p in pools.values()}
+    for run in await _store(session, actor, items, on) if items else []:
+        stored[codes[run.pool_id]].append(run)
     return stored

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from registry.audit.models import AuditEvent
 from registry.catalogue.models import JoinStage
 from registry.catalogue.service import join_community
 from registry.costs.models import AllocationRun, CostCategory, PoolKind, RunKind
@@ -28,10 +29,11 @@ from registry.costs.runs import (
     preview_allocation,
     run_allocation,
     run_pool,
+    run_pools,
     run_settlement,
 )
 from registry.costs.sharing import AllocationKey
-from registry.kit.errors import ValidationFailed
+from registry.kit.errors import NotFound, ValidationFailed
 from registry.kit.money import Cents, allocate
 from registry.members.figures import import_population
 from registry.members.population import parse_cbs_csv
@@ -297,3 +299,73 @@ async def test_two_members_joining_the_same_day_are_each_settled_once(
         "amsterdam": 872_757,
     }
     assert positions == allocate(Cents(2_500_000), everyone, str)
+
+
+async def test_many_pools_at_once_store_what_each_pool_alone_would(
+    pool_members: AsyncSession,
+) -> None:
+    """`run_pools` loads every pool's state together and writes all lines at once; the runs
+    are the ones a pool-by-pool run stores: same inputs SHA-256, same shares, one audit event
+    each, and a pool with a late joiner is settled first."""
+    session = pool_members
+    await _application_pool(session)
+    await create_pool(
+        session,
+        ACTOR,
+        PoolInput("beheer", "Beheer", PoolKind.OPERATING, reference_date=date(2020, 1, 1)),
+    )
+    for member in ("woerden", "eindhoven"):
+        await add_participant(session, ACTOR, "beheer", member, date(2021, 1, 1))
+    await add_entry(
+        session,
+        ACTOR,
+        "beheer",
+        EntryInput("1000,01", date(2022, 5, 1), CostCategory.HOSTING, "Hosting", "F-2022-7"),
+    )
+    await run_allocation(session, ACTOR, "zaak-ontwikkeling", TODAY, TODAY)
+    await add_participant(session, ACTOR, "zaak-ontwikkeling", "tilburg", TILBURG_DAY)
+    await add_entry(
+        session,
+        ACTOR,
+        "zaak-ontwikkeling",
+        EntryInput("300", date(2023, 2, 1), CostCategory.DEVELOPMENT, "Meer", "F-2023-2"),
+    )
+    beheer = await preview_allocation(session, ACTOR, "beheer", TODAY)
+    events = await session.scalar(select(func.count()).select_from(AuditEvent))
+
+    stored = await run_pools(
+        session, ACTOR, ["beheer", "zaak-ontwikkeling", "beheer"], TODAY, TODAY
+    )
+
+    ((run,),) = [stored["beheer"]]
+    assert (run.kind, run.sequence, run.inputs_sha256) == (
+        RunKind.ALLOCATION,
+        1,
+        beheer.inputs_sha256,
+    )
+    assert _totals(run) == {s.member_code: s.amount for s in beheer.split.shares}
+    assert sum(_totals(run).values()) == 100_001
+    settled, allocated = stored["zaak-ontwikkeling"]
+    assert (settled.kind, settled.sequence, allocated.kind, allocated.sequence) == (
+        RunKind.SETTLEMENT,
+        2,
+        RunKind.ALLOCATION,
+        3,
+    )
+    assert _totals(settled)["tilburg"] == 969_958
+    assert sum(_totals(allocated).values()) == 30_000
+    assert set(_totals(allocated)) == {"eindhoven", "gr-meierijstad-noord", "tilburg", "woerden"}
+    assert await session.scalar(select(func.count()).select_from(AuditEvent)) == (events or 0) + 3
+    again = await run_pools(session, ACTOR, ["beheer", "zaak-ontwikkeling"], TODAY, TODAY)
+    assert again == {"beheer": [], "zaak-ontwikkeling": []}
+
+
+async def test_many_pools_refuse_an_unknown_pool_before_storing_anything(
+    pool_members: AsyncSession,
+) -> None:
+    await _application_pool(pool_members)
+    with pytest.raises(NotFound) as unknown:
+        await run_pools(pool_members, ACTOR, ["zaak-ontwikkeling", "geen-pot"], TODAY, TODAY)
+    assert unknown.value.code == "not_found"
+    assert "geen-pot" in unknown.value.text("nl")
+    assert await pool_members.scalar(select(func.count()).select_from(AllocationRun)) == 0
