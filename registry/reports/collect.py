@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -195,39 +195,145 @@ def _in_year(column: Any, year: int) -> Any:
     return (column >= date(year, 1, 1)) & (column <= date(year, 12, 31))
 
 
+class _HasMember(Protocol):
+    member_id: int
+
+
+_OfMember = TypeVar("_OfMember", bound=_HasMember)
+
+MEMBERS_PER_BATCH = 100
+"""Members read together: a handful of queries per batch, and memory bounded by the batch."""
+
+
 async def member_reports(
     session: AsyncSession, scope: ReportScope, later: Later
 ) -> AsyncIterator[MemberReport]:
-    """One member at a time, by member code: memory stays bounded however many members."""
+    """Member by member in code order, read in batches: the queries do not grow per member."""
     data = await year_data(session, scope.year, later)
     query = select(Member.id, Member.code, Member.name).order_by(Member.code)
     if scope.member_code is not None:
         query = query.where(Member.code == scope.member_code)
-    for member_id, code, name in (await session.execute(query)).all():
-        report = await _member_report(session, scope.year, later, data, member_id, code, name)
-        if report is not None:
-            yield report
+    members = (await session.execute(query)).all()
+    for start in range(0, len(members), MEMBERS_PER_BATCH):
+        batch = members[start : start + MEMBERS_PER_BATCH]
+        rows = await _batch(session, data, scope.year, [member_id for member_id, _, _ in batch])
+        for member_id, code, name in batch:
+            report = _member_report(scope.year, later, data, rows, member_id, code, name)
+            if report is not None:
+                yield report
         session.expunge_all()
 
 
-async def _member_report(
-    session: AsyncSession,
+@dataclass(frozen=True)
+class Batch:
+    """The rows of one batch of members that their sections are computed from."""
+
+    fee_lines: dict[int, FeeLine]
+    memberships: dict[int, list[Membership]]
+    pool_runs: dict[int, list[tuple[int, int, RunKind, date, int]]]
+    """Per member: (run id, pool id, kind, booked on, the member's total in the run)."""
+    usage: dict[int, list[UsageRecord]]
+    invoices: dict[int, list[Invoice]]
+    settlements: dict[int, list[Settlement]]
+    """Per invoice id."""
+    billed: dict[int, list[tuple[int, str, int]]]
+    """Per member: (invoice id, item key, net cents) of every line of an issued document."""
+
+
+async def _batch(session: AsyncSession, data: YearData, year: int, ids: list[int]) -> Batch:
+    fee_lines: dict[int, FeeLine] = {}
+    if data.fee_run_id is not None:
+        fee_lines = {
+            line.member_id: line
+            for line in await session.scalars(
+                select(FeeLine).where(FeeLine.run_id == data.fee_run_id, FeeLine.member_id.in_(ids))
+            )
+        }
+    memberships = _by_member(
+        ids,
+        await session.scalars(
+            select(Membership).where(Membership.member_id.in_(ids)).order_by(Membership.id)
+        ),
+    )
+    pool_runs: dict[int, list[tuple[int, int, RunKind, date, int]]] = {i: [] for i in ids}
+    for member_id, run_id, pool_id, kind, booked_on, total in await session.execute(
+        select(
+            AllocationLine.member_id,
+            AllocationRun.id,
+            AllocationRun.pool_id,
+            AllocationRun.kind,
+            AllocationRun.booked_on,
+            func.sum(AllocationLine.amount_cents),
+        )
+        .join(AllocationLine, AllocationLine.run_id == AllocationRun.id)
+        .where(AllocationLine.member_id.in_(ids), _in_year(AllocationRun.booked_on, year))
+        .group_by(
+            AllocationLine.member_id,
+            AllocationRun.id,
+            AllocationRun.pool_id,
+            AllocationRun.kind,
+            AllocationRun.booked_on,
+        )
+        .order_by(AllocationLine.member_id, AllocationRun.id)
+    ):
+        pool_runs[member_id].append((run_id, pool_id, kind, booked_on, int(total)))
+    usage_records = _by_member(
+        ids,
+        await session.scalars(
+            select(UsageRecord)
+            .where(UsageRecord.member_id.in_(ids), _in_year(UsageRecord.period, year))
+            .order_by(UsageRecord.id)
+        ),
+    )
+    invoices = _by_member(
+        ids,
+        await session.scalars(
+            select(Invoice)
+            .where(Invoice.member_id.in_(ids), Invoice.year == year, Invoice.number.is_not(None))
+            .order_by(Invoice.sequence)
+        ),
+    )
+    settlements: dict[int, list[Settlement]] = defaultdict(list)
+    for settlement in await session.scalars(
+        select(Settlement).where(
+            Settlement.invoice_id.in_([i.id for ins in invoices.values() for i in ins])
+        )
+    ):
+        settlements[settlement.invoice_id].append(settlement)
+    billed: dict[int, list[tuple[int, str, int]]] = {i: [] for i in ids}
+    for member_id, invoice_id, key, net in await session.execute(
+        select(InvoiceLine.member_id, Invoice.id, InvoiceLine.item_key, InvoiceLine.net_cents)
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(InvoiceLine.member_id.in_(ids), Invoice.number.is_not(None))
+    ):
+        billed[member_id].append((invoice_id, key, net))
+    return Batch(fee_lines, memberships, pool_runs, usage_records, invoices, settlements, billed)
+
+
+def _by_member(ids: Sequence[int], rows: Iterable[_OfMember]) -> dict[int, list[_OfMember]]:
+    result: dict[int, list[_OfMember]] = {i: [] for i in ids}
+    for row in rows:
+        result[row.member_id].append(row)
+    return result
+
+
+def _member_report(
     year: int,
     later: Later,
     data: YearData,
+    rows: Batch,
     member_id: int,
     code: str,
     name: str,
 ) -> MemberReport | None:
     keys: dict[str, int] = {}
-    contribution = await _contribution(session, data, member_id, year, keys)
-    charges = await _charges(session, later, member_id, year, keys)
-    pools = await _pools(session, later, data, member_id, year, keys)
-    usage = await _usage(session, later, data, member_id, year, keys)
-    account = await _account(session, later, member_id, year)
+    contribution = _contribution(data, rows.fee_lines.get(member_id), year, keys)
+    charges = _charges(later, rows.memberships[member_id], year, keys)
+    pools = _pools(later, data, rows.pool_runs[member_id], member_id, keys)
+    usage = _usage(later, data, rows.usage[member_id], member_id, keys)
+    account = _account(later, rows.invoices[member_id], rows.settlements)
     if not (contribution or charges or pools or usage or account.documents):
         return None
-    billed = await _billed(session, later, member_id, sorted(keys))
     return MemberReport(
         code=code,
         name=name,
@@ -237,19 +343,14 @@ async def _member_report(
         usage=usage,
         account=account,
         billable_cents=sum(keys.values()),
-        billed_cents=billed,
+        billed_cents=_billed(later, rows.billed[member_id], keys),
     )
 
 
-async def _contribution(
-    session: AsyncSession, data: YearData, member_id: int, year: int, keys: dict[str, int]
+def _contribution(
+    data: YearData, line: FeeLine | None, year: int, keys: dict[str, int]
 ) -> Contribution | None:
-    if data.fee_run_id is None:
-        return None
-    line = await session.scalar(
-        select(FeeLine).where(FeeLine.run_id == data.fee_run_id, FeeLine.member_id == member_id)
-    )
-    if line is None:
+    if data.fee_run_id is None or line is None:
         return None
     keys[contribution_key(line.membership_id, year)] = line.amount_cents
     sources = sorted(
@@ -304,13 +405,11 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def _charges(
-    session: AsyncSession, later: Later, member_id: int, year: int, keys: dict[str, int]
+def _charges(
+    later: Later, memberships: Sequence[Membership], year: int, keys: dict[str, int]
 ) -> tuple[Charge, ...]:
     charges = []
-    for membership in await session.scalars(
-        select(Membership).where(Membership.member_id == member_id).order_by(Membership.id)
-    ):
+    for membership in memberships:
         state = _as_at(later, membership)
         if state is None:
             continue
@@ -329,36 +428,19 @@ async def _charges(
     return tuple(charges)
 
 
-async def _pools(
-    session: AsyncSession,
+def _pools(
     later: Later,
     data: YearData,
+    rows: Sequence[tuple[int, int, RunKind, date, int]],
     member_id: int,
-    year: int,
     keys: dict[str, int],
 ) -> tuple[PoolShare, ...]:
-    rows = await session.execute(
-        select(
-            AllocationRun.id,
-            AllocationRun.pool_id,
-            AllocationRun.kind,
-            AllocationRun.booked_on,
-            func.sum(AllocationLine.amount_cents),
-        )
-        .join(AllocationLine, AllocationLine.run_id == AllocationRun.id)
-        .where(AllocationLine.member_id == member_id, _in_year(AllocationRun.booked_on, year))
-        .group_by(
-            AllocationRun.id, AllocationRun.pool_id, AllocationRun.kind, AllocationRun.booked_on
-        )
-        .order_by(AllocationRun.id)
-    )
     shares: dict[int, int] = defaultdict(int)
     runs: dict[int, list[int]] = defaultdict(list)
     settlements: dict[int, list[SettlementShare]] = defaultdict(list)
-    for run_id, pool_id, kind, booked_on, total in rows.all():
+    for run_id, pool_id, kind, booked_on, cents in rows:
         if later.hides("allocation_run", run_id):
             continue
-        cents = int(total)
         keys[allocation_key(run_id, member_id)] = cents
         runs[pool_id].append(run_id)
         if kind is RunKind.SETTLEMENT:
@@ -385,20 +467,15 @@ async def _pools(
     return tuple(result)
 
 
-async def _usage(
-    session: AsyncSession,
+def _usage(
     later: Later,
     data: YearData,
+    rows: Sequence[UsageRecord],
     member_id: int,
-    year: int,
     keys: dict[str, int],
 ) -> tuple[UsageFee, ...]:
     records = []
-    for record in await session.scalars(
-        select(UsageRecord).where(
-            UsageRecord.member_id == member_id, _in_year(UsageRecord.period, year)
-        )
-    ):
+    for record in rows:
         slug = data.applications[record.application_id]
         entity = usage.record_entity(
             member_id, record.application_id, record.period, record.metric.value
@@ -431,24 +508,14 @@ _MONEY = {
 }
 
 
-async def _account(session: AsyncSession, later: Later, member_id: int, year: int) -> Account:
-    invoices = [
-        i
-        for i in await session.scalars(
-            select(Invoice)
-            .where(
-                Invoice.member_id == member_id,
-                Invoice.year == year,
-                Invoice.number.is_not(None),
-            )
-            .order_by(Invoice.sequence)
-        )
-        if not later.hides("invoice", i.id)
-    ]
-    ids = [i.id for i in invoices]
+def _account(
+    later: Later, rows: Sequence[Invoice], settled_by_invoice: dict[int, list[Settlement]]
+) -> Account:
+    invoices = [i for i in rows if not later.hides("invoice", i.id)]
     settlements = [
         s
-        for s in await session.scalars(select(Settlement).where(Settlement.invoice_id.in_(ids)))
+        for i in invoices
+        for s in settled_by_invoice.get(i.id, [])
         if not later.hides("invoice_settlement", s.id)
     ]
     money: dict[str, int] = defaultdict(int)
@@ -477,20 +544,10 @@ async def _account(session: AsyncSession, later: Later, member_id: int, year: in
     )
 
 
-async def _billed(session: AsyncSession, later: Later, member_id: int, keys: Sequence[str]) -> int:
+def _billed(later: Later, lines: Sequence[tuple[int, str, int]], keys: dict[str, int]) -> int:
     """What issued documents (as of the position) billed of these items."""
-    if not keys:
-        return 0
-    rows = await session.execute(
-        select(Invoice.id, func.sum(InvoiceLine.net_cents))
-        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-        .where(
-            InvoiceLine.member_id == member_id,
-            InvoiceLine.item_key.in_(keys),
-            Invoice.number.is_not(None),
-        )
-        .group_by(Invoice.id)
-    )
     return sum(
-        int(total) for invoice_id, total in rows.all() if not later.hides("invoice", invoice_id)
+        net
+        for invoice_id, key, net in lines
+        if key in keys and not later.hides("invoice", invoice_id)
     )

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.repository import head
@@ -163,3 +164,28 @@ async def test_a_year_that_has_not_begun_is_refused(billed: AsyncSession) -> Non
     assert error.text("en") == "2031 has not begun; choose a year up to 2026"
     scope = await report_scope(billed, 2026, None, None, today=date(2026, 11, 23))
     assert scope.year == 2026
+
+
+async def test_the_report_reads_all_members_with_as_many_statements_as_one(
+    billed: AsyncSession,
+) -> None:
+    """Members are read in batches: the statements do not grow with the number of members."""
+    await _issue_all(billed)
+    counts = {}
+    for member_code in ("woerden", None):
+        seen: list[str] = []
+
+        def count(*args: object, seen: list[str] = seen) -> None:
+            seen.append(str(args[2]))
+
+        engine = billed.get_bind().engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            prepared = await prepare(billed, ACTOR, 2023, member_code)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts[member_code] = (prepared.header.members, len(seen))
+    (one, one_statements), (every, every_statements) = counts["woerden"], counts[None]
+    assert (one, every > 2) == (1, True)
+    # One member's scope looks the member up twice more; per member read, it would be 7 more.
+    assert every_statements <= one_statements
