@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,19 +50,40 @@ async def entries_of_pools(
 
 
 async def participants_of(session: AsyncSession, pool_id: int) -> list[PoolParticipant]:
-    return (await participants_of_pools(session, [pool_id]))[pool_id]
+    rows = await session.scalars(
+        select(PoolParticipant)
+        .where(PoolParticipant.pool_id == pool_id)
+        .order_by(PoolParticipant.joined_on, PoolParticipant.id)
+    )
+    return list(rows)
+
+
+class ParticipantRow(Protocol):
+    """What a run needs of a participant: a `PoolParticipant`, or just its columns."""
+
+    member_id: int
+    joined_on: date
+    left_on: date | None
+    percentage: Decimal | None
 
 
 async def participants_of_pools(
     session: AsyncSession, pool_ids: Sequence[int]
-) -> dict[int, list[PoolParticipant]]:
-    result: dict[int, list[PoolParticipant]] = {i: [] for i in pool_ids}
-    for participant in await session.scalars(
-        select(PoolParticipant)
+) -> dict[int, list[ParticipantRow]]:
+    """Columns, not ORM objects: a year-end run reads members × pools of them."""
+    result: dict[int, list[ParticipantRow]] = {i: [] for i in pool_ids}
+    for row in await session.execute(
+        select(
+            PoolParticipant.pool_id,
+            PoolParticipant.member_id,
+            PoolParticipant.joined_on,
+            PoolParticipant.left_on,
+            PoolParticipant.percentage,
+        )
         .where(PoolParticipant.pool_id.in_(pool_ids))
         .order_by(PoolParticipant.joined_on, PoolParticipant.id)
     ):
-        result[participant.pool_id].append(participant)
+        result[row.pool_id].append(row)
     return result
 
 

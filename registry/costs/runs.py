@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import Change, record_many
@@ -25,10 +26,10 @@ from registry.costs.models import (
     AllocationRun,
     CostEntry,
     CostPool,
-    PoolParticipant,
     RunKind,
 )
 from registry.costs.operations import authorise, locked_pool, pool_or_refuse
+from registry.costs.repository import ParticipantRow
 from registry.costs.sharing import (
     AllocationError,
     AllocationKey,
@@ -166,7 +167,7 @@ async def _usage_of(
 
 def _state(
     pool: CostPool,
-    rows: Sequence[PoolParticipant],
+    rows: Sequence[ParticipantRow],
     by_id: dict[int, Member],
     inhabitants: dict[tuple[int, date], tuple[int, str]],
     usage: dict[int, Decimal] | None,
@@ -342,9 +343,13 @@ class ToStore:
 
 
 async def _store(
-    session: AsyncSession, actor: Actor, runs: Sequence[ToStore], on: date
+    session: AsyncSession, actor: Actor, runs: Sequence[ToStore], on: date, *, lines: bool = True
 ) -> list[AllocationRun]:
-    """Store runs with their lines and audit events: the lines of all runs in one statement."""
+    """Store runs with their lines and audit events: the lines of all runs in one statement.
+
+    The runs come back with their lines loaded, unless `lines` is false (a year-end run over
+    every pool reports runs, not their members × pools lines).
+    """
     sequences = await repository.next_sequences(session, sorted({r.pool.id for r in runs}))
     stored = []
     for item in runs:
@@ -367,8 +372,9 @@ async def _store(
         sequences[item.pool.id] += 1
     session.add_all(stored)
     await session.flush()
+    # The table, not the mapped class: a Core executemany, without the ORM's per-row work.
     await session.execute(
-        insert(AllocationLine),
+        insert(cast("Table", AllocationLine.__table__)),
         [
             {
                 "run_id": run.id,
@@ -397,6 +403,8 @@ async def _store(
             for run, item in zip(stored, runs, strict=True)
         ],
     )
+    if not lines:
+        return stored
     return await repository.runs_by_ids(session, [run.id for run in stored])
 
 
@@ -522,7 +530,8 @@ async def run_pools(
 ) -> dict[str, list[AllocationRun]]:
     """`run_pool` for many pools at once: their states come from a handful of queries and the
     lines of all allocations are written in one statement, so a year-end run over every pool
-    costs about what writing its lines costs. Pools with late joiners to settle go one by one."""
+    costs about what writing its lines costs. Pools with late joiners to settle go one by one.
+    The allocation runs come back without their lines loaded."""
     authorise(actor)
     pool_codes = list(dict.fromkeys(pool_codes))
     await serialise(session, *(f"pool:{code}" for code in pool_codes))
@@ -542,6 +551,6 @@ async def run_pools(
         if not preview.empty:
             items.append(ToStore(pool, preview, states[pool.id].member_ids))
     codes = {p.id: p.code for p in pools.values()}
-    for run in await _store(session, actor, items, on) if items else []:
+    for run in await _store(session, actor, items, on, lines=False) if items else []:
         stored[codes[run.pool_id]].append(run)
     return stored

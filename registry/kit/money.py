@@ -11,7 +11,6 @@ import math
 import re
 from collections.abc import Callable, Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import NewType, TypeVar
 
 from registry.kit.errors import Refusal, RefusedValue, Text
@@ -160,12 +159,18 @@ def allocate(
         credit = allocate(Cents(-total), weights, tie_break)
         return {key: Cents(-share) for key, share in credit.items()}
 
-    # Fractions keep the shares exact whatever the size of the weights.
-    denominator = Fraction(weight_sum)
-    exact = {key: Fraction(total) * Fraction(w) / denominator for key, w in weights.items()}
-    floors = {key: math.floor(value) for key, value in exact.items()}
+    # Whole numbers keep the shares exact whatever the size of the weights: each weight as
+    # numerator over a common denominator, so share = total × n / Σn, remainder included.
+    ratios = {key: Decimal(w).as_integer_ratio() for key, w in weights.items()}
+    common = math.lcm(*(d for _, d in ratios.values()))
+    scaled = {key: n * (common // d) for key, (n, d) in ratios.items()}
+    scaled_sum = sum(scaled.values())
+    floors: dict[K, int] = {}
+    remainders: dict[K, int] = {}
+    for key, weight in scaled.items():
+        floors[key], remainders[key] = divmod(total * weight, scaled_sum)
     left_over = total - sum(floors.values())
-    by_remainder = sorted(exact, key=lambda key: (floors[key] - exact[key], tie_break(key)))
+    by_remainder = sorted(remainders, key=lambda key: (-remainders[key], tie_break(key)))
     for key in by_remainder[:left_over]:
         floors[key] += 1
     return {key: Cents(value) for key, value in floors.items()}

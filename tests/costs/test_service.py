@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from registry.audit.models import AuditEvent
 from registry.catalogue.models import JoinStage
 from registry.catalogue.service import join_community
+from registry.costs import repository as costs
 from registry.costs.models import AllocationRun, CostCategory, PoolKind, RunKind
 from registry.costs.pools import (
     EntryInput,
@@ -337,7 +338,10 @@ async def test_many_pools_at_once_store_what_each_pool_alone_would(
         session, ACTOR, ["beheer", "zaak-ontwikkeling", "beheer"], TODAY, TODAY
     )
 
-    ((run,),) = [stored["beheer"]]
+    assert [len(stored["beheer"]), len(stored["zaak-ontwikkeling"])] == [1, 2]
+    run, settled, allocated = await costs.runs_by_ids(
+        session, [r.id for r in (*stored["beheer"], *stored["zaak-ontwikkeling"])]
+    )
     assert (run.kind, run.sequence, run.inputs_sha256) == (
         RunKind.ALLOCATION,
         1,
@@ -345,7 +349,6 @@ async def test_many_pools_at_once_store_what_each_pool_alone_would(
     )
     assert _totals(run) == {s.member_code: s.amount for s in beheer.split.shares}
     assert sum(_totals(run).values()) == 100_001
-    settled, allocated = stored["zaak-ontwikkeling"]
     assert (settled.kind, settled.sequence, allocated.kind, allocated.sequence) == (
         RunKind.SETTLEMENT,
         2,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -109,6 +111,35 @@ def test_allocate_does_not_depend_on_input_order(
     items = list(weights.items())
     random.Random(seed).shuffle(items)
     assert allocate(Cents(total), dict(items), str) == allocate(Cents(total), weights, str)
+
+
+def _largest_remainder(total: int, weights: dict[str, Decimal]) -> dict[str, int]:
+    """The rule as written: exact shares as fractions, floors, the cents left over one each
+    to the largest remainders, ties by code. A second computation to compare with."""
+    weight_sum = sum(weights.values(), Decimal(0))
+    exact = {k: Fraction(total) * Fraction(w) / Fraction(weight_sum) for k, w in weights.items()}
+    floors = {k: math.floor(v) for k, v in exact.items()}
+    order = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))
+    for k in order[: total - sum(floors.values())]:
+        floors[k] += 1
+    return floors
+
+
+decimal_weights = st.dictionaries(
+    st.text(alphabet="ABCDEFGHIJ", min_size=1, max_size=4),
+    st.decimals(min_value=0, max_value=10**7, places=4, allow_nan=False, allow_infinity=False),
+    min_size=1,
+    max_size=30,
+).filter(lambda w: sum(w.values()) > 0)
+
+
+@given(total=st.integers(min_value=0, max_value=10**12), weights=decimal_weights)
+def test_allocate_gives_the_largest_remainder_shares_of_exact_fractions(
+    total: int, weights: dict[str, Decimal]
+) -> None:
+    """Whole-number arithmetic (fast) gives the shares of the exact fractions (the definition),
+    also for weights with decimals such as usage quantities or percentages."""
+    assert allocate(Cents(total), weights, str) == _largest_remainder(total, weights)
 
 
 @pytest.mark.parametrize("text", ["1000000000000", "9" * 40, "-1.000.000.000.000"])
