@@ -29,7 +29,7 @@ from registry.fees import repository as fees
 from registry.fees.models import FeeLine, FeeRun
 from registry.members import repository as members
 from registry.members.figures import figures_of
-from registry.members.models import Decision, Member, Membership, Municipality, PopulationFigure
+from registry.members.models import Decision, Member, Membership, Municipality
 from registry.members.population import Figure
 from registry.usage import adoptions as usage
 from registry.usage import records as usage_records
@@ -115,9 +115,9 @@ class Loaders:
         found = await members.municipalities_of_members(self._session, ids)
         return [found.get(i, []) for i in ids]
 
-    async def _figures(self, ids: Sequence[int]) -> list[list[PopulationFigure]]:
-        by_municipality: dict[int, list[PopulationFigure]] = {i: [] for i in ids}
-        for figure in await members.figures_for(self._session, ids):
+    async def _figures(self, ids: Sequence[int]) -> list[list[members.FigureRow]]:
+        by_municipality: dict[int, list[members.FigureRow]] = {i: [] for i in ids}
+        for figure in await members.figure_rows_for(self._session, ids):
             by_municipality[figure.municipality_id].append(figure)
         return [by_municipality[i] for i in ids]
 

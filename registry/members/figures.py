@@ -102,7 +102,7 @@ async def import_population(
 
 
 def as_figures(
-    municipalities: Sequence[Municipality], figures: Sequence[PopulationFigure]
+    municipalities: Sequence[Municipality], figures: Sequence[repository.FigureRow]
 ) -> list[Figure]:
     by_id = {m.id: m for m in municipalities}
     return [
@@ -125,7 +125,7 @@ async def figures_of(session: AsyncSession, municipalities: Sequence[Municipalit
     publishes it); the source says so.
     """
     ids = [m.id for m in municipalities]
-    figures = as_figures(municipalities, await repository.figures_for(session, ids))
+    figures = as_figures(municipalities, await repository.figure_rows_for(session, ids))
     have = {f.cbs_code for f in figures}
     orphans = [m for m in municipalities if m.cbs_code not in have]
     successions = await repository.successions_into(session, [m.id for m in orphans])
@@ -133,7 +133,7 @@ async def figures_of(session: AsyncSession, municipalities: Sequence[Municipalit
         return figures
     predecessor_ids = sorted({s.predecessor_id for s in successions})
     predecessors = await repository.municipalities_by_ids(session, predecessor_ids)
-    earlier = as_figures(predecessors, await repository.figures_for(session, predecessor_ids))
+    earlier = as_figures(predecessors, await repository.figure_rows_for(session, predecessor_ids))
     by_id = {m.id: m for m in predecessors}
     for successor in orphans:
         codes = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol, cast
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
 from registry.members.models import (
     Decision,
     DecisionBody,
+    FigureStatus,
     Member,
     Membership,
     MemberType,
@@ -43,6 +45,37 @@ async def figures_for(
         .order_by(PopulationFigure.municipality_id, PopulationFigure.reference_date)
     )
     return list(rows)
+
+
+class FigureRow(Protocol):
+    """A population figure's columns: what computations and answers need of it."""
+
+    municipality_id: int
+    reference_date: date
+    count: int
+    source: str
+    status: FigureStatus
+
+
+async def figure_rows_for(
+    session: AsyncSession, municipality_ids: Sequence[int]
+) -> list[FigureRow]:
+    """Columns, not ORM objects: every page that shows inhabitants reads hundreds of them."""
+    if not municipality_ids:
+        return []
+    rows = await session.execute(
+        select(
+            PopulationFigure.municipality_id,
+            PopulationFigure.reference_date,
+            PopulationFigure.count,
+            PopulationFigure.source,
+            PopulationFigure.status,
+        )
+        .where(PopulationFigure.municipality_id.in_(municipality_ids))
+        .order_by(PopulationFigure.municipality_id, PopulationFigure.reference_date)
+    )
+    # A row has the named columns of the protocol; its static type is a plain tuple.
+    return cast("list[FigureRow]", rows.all())
 
 
 async def list_municipalities(

@@ -78,11 +78,13 @@ async def users_of_applications(
     found = await members.members_by_ids(session, member_ids)
     municipalities = await members.municipalities_of_members(session, member_ids)
     every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-    figures = await figures_of(session, every)
+    by_code: dict[str, list[Figure]] = {}
+    for figure in await figures_of(session, every):
+        by_code.setdefault(figure.cbs_code, []).append(figure)
     result: dict[int, Users] = {}
     for application_id, ids in using.items():
         served_by = {m.cbs_code: m for i in ids for m in municipalities[i]}
-        own = [f for f in figures if f.cbs_code in served_by]
+        own = [f for code in served_by for f in by_code.get(code, [])]
         inhabitants, reference_date = served(served_by.values(), own)
         result[application_id] = Users(
             members=tuple(sorted((found[i] for i in ids), key=lambda m: (m.name, m.code))),
