@@ -59,6 +59,7 @@ bench: setup ## benchmarks (not part of the tests); figures are recorded in benc
 	$(VENV)/bin/python -m benchmarks.reports
 	$(VENV)/bin/python -m benchmarks.catalogue_api
 	$(VENV)/bin/python -m benchmarks.startup
+	$(VENV)/bin/python -m benchmarks.limits
 
 clean:
 	rm -rf $(VENV) $(TOOLS) web/node_modules web/static/vendor var

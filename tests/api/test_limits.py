@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +39,6 @@ from registry.graphql.schema import (
 )
 from registry.settings import PROJECT_ROOT, Settings
 from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
-
-QUICK = 3.0
-"""CPU seconds within which an abusive document is answered (it took 4 to 16 before the limits,
-and well under 0.1 with them on a quiet machine).
-
-CPU time of this process (the app runs in it), not wall-clock time, so that other work on
-the machine cannot make the tests fail; the margin is wide because the suite runs two workers
-on two cores next to the databases, which slows even CPU time through shared caches."""
 
 
 def nested(levels: int, field: str = "a") -> str:
@@ -106,13 +97,6 @@ def many_reports(count: int = MAX_ALIASES) -> str:
     )
 
 
-async def timed(api: GraphQLClient, query: str) -> tuple[dict[str, Any], float]:
-    """The answer and the CPU seconds it took."""
-    start = time.process_time()
-    body = await api.execute(query)
-    return body, time.process_time() - start
-
-
 @pytest.fixture
 def validated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents that reached GraphQL's standard validation rules (the costly step an
@@ -166,12 +150,13 @@ async def test_repeated_field_is_refused_before_validation(
 
 
 async def test_fragment_cycles_are_a_validation_error_not_a_hang(api: GraphQLClient) -> None:
-    body, seconds = await timed(
-        api,
-        "{ ...A }\nfragment A on Query { ...B me { kind } }\nfragment B on Query { ...A }",
+    """What it costs is measured in `make bench` (benchmarks/limits.py)."""
+    body = await api.execute(
+        "{ ...A }\nfragment A on Query { ...B me { kind } }\nfragment B on Query { ...A }"
     )
     assert any("within itself" in m for m in error_messages(body)), body
-    assert seconds < QUICK
+    assert body.get("data") is None
+    assert await api.data("{ __typename }") == {"__typename": "Query"}
 
 
 async def test_too_many_fragments_are_refused(api: GraphQLClient) -> None:
@@ -205,19 +190,20 @@ async def test_expensive_fields_have_a_budget(api: GraphQLClient, validated: lis
 
 
 @pytest.mark.parametrize("abusive", ["bomb", "repeated", "reports"])
-async def test_abuse_does_not_hold_up_other_requests(api: GraphQLClient, abusive: str) -> None:
-    """Sent together with a trivial query: both are answered, and all the work for both
-    takes well under a second of CPU, so the abusive one cannot occupy the service."""
+async def test_abuse_does_not_hold_up_other_requests(
+    api: GraphQLClient, validated: list[str], abusive: str
+) -> None:
+    """Sent together with a trivial query: both are answered, and the abusive one is refused
+    before the costly steps (validation, execution), so it cannot occupy the service. The CPU
+    time that costs is measured in `make bench` (benchmarks/limits.py)."""
     query = {"bomb": fragment_bomb(), "repeated": repeated_field(), "reports": many_reports()}[
         abusive
     ]
-    start = time.process_time()
     refused, trivial = await asyncio.gather(api.execute(query), api.execute("{ __typename }"))
-    cpu = time.process_time() - start
     assert trivial == {"data": {"__typename": "Query"}}
     assert refused["data"] is None
     assert refused["errors"], refused
-    assert cpu < QUICK, cpu
+    assert validated == ["{ __typename }"], "only the trivial query reached validation"
 
 
 async def test_deepest_real_query_is_allowed(api: GraphQLClient) -> None:
