@@ -62,7 +62,7 @@ class CsvWriter:
             file = self.path(section).open("w", encoding="utf-8-sig", newline="")
             self._files[section.key] = file
             writer = csv.writer(file, delimiter=";")
-            writer.writerow([column.name for column in section.columns])
+            writer.writerow(section.headings(self.language))
             self._writers[section.key] = writer
 
     def member(self, report: MemberReport) -> None:

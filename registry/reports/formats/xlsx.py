@@ -18,6 +18,9 @@ from xlsxwriter.worksheet import Worksheet
 from registry.kit.language import Language
 from registry.reports.formats.tables import (
     FINDINGS,
+    SCOPE_HEADINGS,
+    SCOPE_NAMES,
+    SCOPE_SHEET,
     SECTIONS,
     TOTALS,
     Cell,
@@ -25,7 +28,9 @@ from registry.reports.formats.tables import (
     Row,
     Section,
     finding_rows,
+    in_language,
     member_rows,
+    report_title,
     scope_rows,
     totals_rows,
 )
@@ -55,8 +60,12 @@ class XlsxWriter:
         self._book = xlsxwriter.Workbook(str(self.path), {"constant_memory": True})
         self._book.set_properties(
             {
-                "title": header.title,
-                "subject": f"Contributierapport {header.scope.year}",
+                "title": report_title(header, self.language),
+                "subject": (
+                    f"Contributierapport {header.scope.year}"
+                    if self.language == "nl"
+                    else f"Contribution report {header.scope.year}"
+                ),
                 "author": "Coöperatieregister",
                 # Not the clock: the same report must give the same file.
                 "created": datetime(header.scope.year + 1, 1, 1),
@@ -68,19 +77,20 @@ class XlsxWriter:
             Kind.DATE: self._book.add_format({"num_format": "yyyy-mm-dd"}),
             Kind.DECIMAL: self._book.add_format({"num_format": "0.######"}),
         }
-        report = self._book.add_worksheet("Rapport")
+        language = self.language
+        report = self._book.add_worksheet(SCOPE_SHEET.text(language))
         report.set_column(0, 0, 20)
         report.set_column(1, 1, 70)
-        report.write_row(0, 0, ["gegeven", "waarde"], bold)
+        report.write_row(0, 0, [heading.text(language) for heading in SCOPE_HEADINGS], bold)
         report.freeze_panes(1, 0)
-        for row, (label, value) in enumerate(scope_rows(header), start=1):
-            report.write_string(row, 0, label)
+        for row, (key, value) in enumerate(scope_rows(header, language), start=1):
+            report.write_string(row, 0, in_language(key, SCOPE_NAMES, language))
             report.write(row, 1, "" if value is None else value)
         for section in SECTIONS:
-            sheet = self._book.add_worksheet(section.title)
+            sheet = self._book.add_worksheet(section.title.text(language))
             for col, column in enumerate(section.columns):
                 sheet.set_column(col, col, _WIDE.get(column.name, _WIDTHS[column.kind]))
-            sheet.write_row(0, 0, [column.name for column in section.columns], bold)
+            sheet.write_row(0, 0, section.headings(language), bold)
             sheet.freeze_panes(1, 0)
             self._sheets[section.key] = sheet
             self._rows[section.key] = 1
