@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from enum import Enum
 
 from registry.kit.labels import Label
 from registry.kit.language import Language
+from registry.kit.spreadsheet import Cell, Kind, Row
 from registry.reports.labels import (
     check_label,
     finding_sentence,
@@ -24,19 +22,6 @@ from registry.reports.labels import (
     value_label,
 )
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
-
-
-class Kind(Enum):
-    TEXT = "text"
-    INT = "int"
-    DATE = "date"
-    DECIMAL = "decimal"
-    EURO = "euro"
-    """Integer cents, written as euros."""
-
-
-Cell = str | int | date | Decimal | None
-Row = tuple[Cell, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,10 +341,3 @@ def finding_rows(findings: list[Finding], language: Language = "nl") -> Iterator
     for finding in findings:
         title = finding_title(finding, language)
         yield title, finding.member_code, finding_sentence(finding, language)
-
-
-def euro_text(cents: int, decimal_comma: bool = False) -> str:
-    """Cents as a plain euro amount ("-1234.56"), exact: integer arithmetic only."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole}{',' if decimal_comma else '.'}{rest:02d}"
