@@ -24,12 +24,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.policy import Permission, allows
 from registry.billing import reading as invoice_reading
 from registry.billing import repository as invoice_repository
+from registry.costs import reading as cost_reading
+from registry.costs import repository as costs
 from registry.kit.clock import today
 from registry.kit.labels import label
 from registry.kit.language import Language
 from registry.kit.pagination import PageRequest
 from registry.kit.spreadsheet import Kind, Row, Table, csv_bytes, xlsx_bytes
 from registry.members import repository as members
+from registry.members.membership import status_on
+from registry.members.memberships import membership_dates
 from registry.usage import records as usage_records
 from registry.web.access import audience
 from registry.web.catalogue import parse_catalogue_query
@@ -37,6 +41,9 @@ from registry.web.catalogue_view import catalogue_view
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import load_translations, request_language
 from registry.web.invoices import LISTS
+from registry.web.members import _latest_inhabitants as latest_inhabitants
+from registry.web.members import _municipalities_and_figures as member_figures
+from registry.web.members import parse_member_query
 
 MAX_ROWS = 10_000
 """A download never holds more rows than this (every list of the registry is far shorter)."""
@@ -216,6 +223,83 @@ async def usage_table(
     return _table(texts, f"{texts('Gebruik')} {member_name}", columns, rows, (30, 10, 24, 12, 24))
 
 
+async def pool_shares_table(session: AsyncSession, code: str, texts: Texts) -> Table:
+    """The pool page's stored runs: what each member bears (or is credited) in each run."""
+    pool = await costs.pool_by_code(session, code)
+    if pool is None:
+        raise NotFoundException(f"no pool '{code}'")
+    view = await cost_reading.overview(session, pool)
+    totals = [(run, view.run_totals(run)) for run in view.runs]
+    names = {
+        m.code: m.name
+        for m in (
+            await members.members_by_codes(session, sorted({c for _, t in totals for c in t}))
+        ).values()
+    }
+    reversed_ = texts("teruggeboekt")
+    rows: list[Row] = [
+        (
+            run.sequence,
+            label(run.kind, texts.language)
+            + (f" ({reversed_})" if run.id in view.reversed_runs else ""),
+            run.booked_on,
+            names.get(member_code, member_code),
+            amount,
+        )
+        for run, per_member in totals
+        for member_code, amount in per_member.items()
+    ]
+    columns = [
+        ("Run", Kind.INT),
+        ("Soort", Kind.TEXT),
+        ("Datum", Kind.DATE),
+        ("Lid", Kind.TEXT),
+        ("Bedrag", Kind.EURO),
+    ]
+    return _table(texts, pool.name, columns, rows, (8, 22, 12, 30, 14))
+
+
+async def members_table(
+    session: AsyncSession, request: Request[Any, Any, Any], texts: Texts
+) -> Table:
+    """The member list with the page's search, every page of it."""
+    query = parse_member_query(request.query_params)
+    page = await members.list_members(
+        session, PageRequest(offset=0, limit=MAX_ROWS), search=query.search or None, type_=None
+    )
+    ids = [m.id for m in page.items]
+    municipalities, figures = await member_figures(session, ids)
+    memberships = await members.memberships_of_members(session, ids)
+    on = today()
+    rows: list[Row] = []
+    for member in page.items:
+        current = memberships[member.id][-1] if memberships[member.id] else None
+        inhabitants = latest_inhabitants(municipalities[member.id], figures)[0]
+        status = status_on(membership_dates(current), on) if current else None
+        rows.append(
+            (
+                member.name,
+                label(member.type, texts.language),
+                ", ".join(f"{m.name} ({m.cbs_code})" for m in municipalities[member.id])
+                or texts("Geen"),
+                label(status, texts.language) if status else texts("Geen lidmaatschap"),
+                current.start_date if current and current.start_date else None,
+                inhabitants.total if inhabitants else None,
+                inhabitants.on if inhabitants else None,
+            )
+        )
+    columns = [
+        ("Naam", Kind.TEXT),
+        ("Soort", Kind.TEXT),
+        ("Gemeenten", Kind.TEXT),
+        ("Lidmaatschap vandaag", Kind.TEXT),
+        ("Lid sinds", Kind.DATE),
+        ("Inwoners", Kind.INT),
+        ("Peildatum", Kind.DATE),
+    ]
+    return _table(texts, texts("Leden"), columns, rows, (34, 16, 40, 20, 12, 12, 12))
+
+
 # -- The routes ---------------------------------------------------------------------------------
 
 
@@ -260,3 +344,24 @@ class DownloadsController(Controller):
             raise NotFoundException(f"no member '{code}'")
         table = await usage_table(db_session, actor, member.id, member.name, _texts(request))
         return _file(request, table, f"gebruik-{member.code}")
+
+    @get(
+        _routes("/kostenpotten/{code:str}/aandelen"),
+        name="pool-shares-download",
+        opt=audience(Permission.FINANCE_READ),
+    )
+    async def pool_shares(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[bytes]:
+        table = await pool_shares_table(db_session, code, _texts(request))
+        return _file(request, table, f"kostenaandelen-{code}")
+
+    @get(_routes("/leden"), name="members-download", opt=audience(Permission.MEMBER_READ_PRIVATE))
+    async def members(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[bytes]:
+        return _file(request, await members_table(db_session, request, _texts(request)), "leden")

@@ -35,7 +35,7 @@ def _text(element: Any) -> str:
 def page_table(page_html: str, labelledby: str) -> tuple[list[str], list[list[str]]]:
     """The headings and the rows (as shown) of the table labelled by `labelledby`."""
     page = lxml_html.fromstring(page_html)
-    (table,) = page.xpath(f'//table[@aria-labelledby="{labelledby}"]')
+    (table,) = page.xpath(f'//div[@aria-labelledby="{labelledby}"]//table')
     headings = [_text(th) for th in table.xpath("./thead//th")]
     rows = [[_text(cell) for cell in tr.xpath("./th|./td")] for tr in table.xpath("./tbody/tr")]
     return headings, rows
@@ -233,3 +233,58 @@ async def test_usage_downloads_are_the_page(client: AsyncTestClient[Any]) -> Non
     assert [r[0] for r in xlsx_rows] == [r[0] for r in rows]
     # Another member's usage is not Woerden's admin's to download.
     assert (await client.get("/leden/eindhoven/gebruik.csv")).status_code == 403
+
+
+# -- Cost shares on the pool page ----------------------------------------------------------------
+
+
+async def test_pool_share_downloads_are_the_runs_the_page_lists(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    page_html = (await client.get("/kostenpotten/zaakafhandeling-bouw")).text
+    page = lxml_html.fromstring(page_html)
+    shown = []
+    for heading in page.xpath('//h3[starts-with(@id, "run-")]'):
+        sequence = heading.get("id").removeprefix("run-")
+        for item in heading.xpath("following-sibling::ul[1]/li"):
+            name, amount = _text(item).rsplit(": ", 1)
+            shown.append([sequence, name, amount])
+    assert shown, "the demo pool has stored runs"
+    href = download_link(page_html, "runs", "csv")
+    assert href == "/kostenpotten/zaakafhandeling-bouw/aandelen.csv"
+    csv_rows = read_csv(await _get(client, href))
+    assert csv_rows[0] == ["Run", "Soort", "Datum", "Lid", "Bedrag"]
+    assert [[r[0], r[3], euro_nl(r[4])] for r in csv_rows[1:]] == shown
+    _, xlsx_rows, autofilter = read_xlsx(
+        await _get(client, download_link(page_html, "runs", "xlsx"))
+    )
+    assert autofilter == f"A1:E{len(shown) + 1}"
+    assert [[str(r[0]), r[3], euro_nl(r[4])] for r in xlsx_rows] == shown
+    assert (await client.get("/kostenpotten/bestaat-niet/aandelen.csv")).status_code == 404
+
+
+# -- The member list -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["", "?zoek=gemeente"])
+async def test_member_list_downloads_are_the_page(client: AsyncTestClient[Any], query: str) -> None:
+    await log_in_as(client, "dirk-directie")
+    page = (await client.get(f"/leden{query}")).text
+    labelledby = "tabel-members-list-1-titel"
+    headings, rows = page_table(page, labelledby)
+    assert rows
+    href = download_link(page, labelledby, "csv")
+    assert href == f"/leden.csv{query}"
+    csv_rows = read_csv(await _get(client, href))
+    assert csv_rows[0] == headings
+    assert [r[:4] for r in csv_rows[1:]] == [r[:4] for r in rows]
+    inhabitants = [f"{int(r[5]):,}".replace(",", ".") if r[5] else "Onbekend" for r in csv_rows[1:]]
+    assert inhabitants == [r[5] for r in rows]
+    _, xlsx_rows, _ = read_xlsx(await _get(client, download_link(page, labelledby, "xlsx")))
+    assert [r[0] for r in xlsx_rows] == [r[0] for r in rows]
+    assert (
+        (await client.get(f"/leden.csv{query}&lang=en" if query else "/leden.csv?lang=en"))
+        .content.decode("utf-8-sig")
+        .startswith("Name;")
+    )
