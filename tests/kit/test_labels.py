@@ -32,7 +32,6 @@ NOT_SHOWN = {
     "registry.auth.roles.ActorKind": "who made an audit event, only in the audit log's JSON",
     "registry.audit.chain.Reason": "why a chain is broken, for the command line",
     "registry.audit.export.ExportFormat": "file formats (jsonl, csv), which are their names",
-    "registry.reports.formats.tables.Kind": "column types of the report writers",
     "registry.catalogue.repository.ApplicationOrder": "a sort parameter in the URL",
 }
 """Enums that never reach a person as text, and why."""
