@@ -33,6 +33,7 @@ NOT_SHOWN = {
     "registry.audit.chain.Reason": "why a chain is broken, for the command line",
     "registry.audit.export.ExportFormat": "file formats (jsonl, csv), which are their names",
     "registry.catalogue.repository.ApplicationOrder": "a sort parameter in the URL",
+    "registry.kit.spreadsheet.Kind": "column types of the spreadsheet writers",
 }
 """Enums that never reach a person as text, and why."""
 
