@@ -44,6 +44,7 @@ from registry.web.invoices import LISTS
 from registry.web.members import _latest_inhabitants as latest_inhabitants
 from registry.web.members import _municipalities_and_figures as member_figures
 from registry.web.members import parse_member_query
+from registry.web.public import public_members
 
 MAX_ROWS = 10_000
 """A download never holds more rows than this (every list of the registry is far shorter)."""
@@ -300,6 +301,31 @@ async def members_table(
     return _table(texts, texts("Leden"), columns, rows, (34, 16, 40, 20, 12, 12, 12))
 
 
+async def public_members_table(session: AsyncSession, texts: Texts) -> Table:
+    """The public member list: who is a member today and what it uses in production."""
+    rows: list[Row] = [
+        (
+            row.member.name,
+            label(row.member.type, texts.language),
+            ", ".join(m.name for m in row.municipalities) or texts("Geen"),
+            row.inhabitants.total if row.inhabitants else None,
+            row.inhabitants.on if row.inhabitants else None,
+            ", ".join(a.name for a in row.applications)
+            or texts("Nog geen applicaties in productie"),
+        )
+        for row in await public_members(session)
+    ]
+    columns = [
+        ("Naam", Kind.TEXT),
+        ("Soort", Kind.TEXT),
+        ("Gemeenten", Kind.TEXT),
+        ("Inwoners", Kind.INT),
+        ("Peildatum", Kind.DATE),
+        ("Gebruikt in productie", Kind.TEXT),
+    ]
+    return _table(texts, texts("Leden"), columns, rows, (34, 16, 40, 12, 12, 60))
+
+
 # -- The routes ---------------------------------------------------------------------------------
 
 
@@ -359,6 +385,13 @@ class DownloadsController(Controller):
     ) -> Response[bytes]:
         table = await pool_shares_table(db_session, code, _texts(request))
         return _file(request, table, f"kostenaandelen-{code}")
+
+    @get(_routes("/leden-overzicht"), name="public-members-download", opt=audience())
+    async def public_members(
+        self, request: Request[Any, Any, Any], db_session: DbSession
+    ) -> Response[bytes]:
+        table = await public_members_table(db_session, _texts(request))
+        return _file(request, table, "leden-overzicht")
 
     @get(_routes("/leden"), name="members-download", opt=audience(Permission.MEMBER_READ_PRIVATE))
     async def members(

@@ -288,3 +288,26 @@ async def test_member_list_downloads_are_the_page(client: AsyncTestClient[Any], 
         .content.decode("utf-8-sig")
         .startswith("Name;")
     )
+
+
+async def test_public_member_list_downloads_are_the_page(client: AsyncTestClient[Any]) -> None:
+    page = (await client.get("/leden-overzicht")).text
+    labelledby = "tabel-public-members-titel"
+    headings, rows = page_table(page, labelledby)
+    assert rows
+    csv_rows = read_csv(await _get(client, download_link(page, labelledby, "csv")))
+    assert csv_rows[0][:3] == headings[:3]
+    assert csv_rows[0][3:] == ["Inwoners", "Peildatum", "Gebruikt in productie"]
+    assert [r[:3] for r in csv_rows[1:]] == [r[:3] for r in rows]
+    # The page writes "52.299 (1 januari 2026)"; the file the number and the date apart.
+    assert [f"{int(r[3]):,}".replace(",", ".") if r[3] else "Onbekend" for r in csv_rows[1:]] == [
+        r[3].split(" (")[0] for r in rows
+    ]
+    for downloaded, shown in zip(csv_rows[1:], rows, strict=True):
+        for name in downloaded[5].split(", "):
+            assert name in shown[4]
+    _, xlsx_rows, autofilter = read_xlsx(
+        await _get(client, download_link(page, labelledby, "xlsx"))
+    )
+    assert autofilter == f"A1:F{len(rows) + 1}"
+    assert [r[0] for r in xlsx_rows] == [r[0] for r in rows]
