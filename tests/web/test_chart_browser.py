@@ -107,7 +107,21 @@ async def test_pool_page_chart(directie_page: Page) -> None:
         "kostenpot",
         f"Kostenaandelen in {pool_name} per lid en per jaar",
     )
-    # The chart's yearly amounts add up to what the stored runs list per member.
-    listed = await page.locator("h3[id^=run-] + p + ul li").all_inner_texts()
+    # Per member, the chart's yearly amounts add up to what the stored runs list.
+    table = page.get_by_role("region", name=re.compile("De bedragen van de grafiek"))
+    series = (await table.locator("table").evaluate(HEADINGS))[1:]
+    charted = {name: sum(_cents(row[1 + s]) for row in rows) for s, name in enumerate(series)}
+    listed: dict[str, int] = {}
+    for item in await page.locator("h3[id^=run-] + p + ul li").all_inner_texts():
+        name, amount = item.rsplit(": ", 1)
+        listed[name] = listed.get(name, 0) + _cents(amount)
     assert listed
-    assert len(rows) >= 1
+    assert charted == listed
+
+
+def _cents(euro: str) -> int:
+    """ "€ 1.234,56" or "€ -0,50" as cents."""
+    digits = euro.replace("€", "").replace("\xa0", "").replace(" ", "").replace(".", "")
+    whole, _, rest = digits.partition(",")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int(rest or 0))
