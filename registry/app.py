@@ -37,6 +37,7 @@ from registry.web.audit import AuditController
 from registry.web.catalogue import CatalogueController
 from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
+from registry.web.downloads import DownloadsController
 from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
 from registry.web.invoices import InvoicePagesController
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvoicePagesController,
             ReportPagesController,
             AuditController,
+            DownloadsController,
             PaymentWebhookController,
             favicon,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

@@ -12,42 +12,42 @@ class BillingRefusal(Refusal):
     DIRECTIE_RUNS_INVOICING = Text(
         "forbidden",
         "Alleen de directie voert de facturatie uit.",
-        "only the directie runs invoicing",
+        "only the management runs invoicing",
     )
     DIRECTIE_ISSUES_INVOICES = Text(
         "forbidden",
         "Alleen de directie geeft facturen uit.",
-        "only the directie issues invoices",
+        "only the management issues invoices",
     )
     DIRECTIE_DISCARDS_DRAFTS = Text(
         "forbidden",
         "Alleen de directie verwijdert conceptfacturen.",
-        "only the directie discards drafts",
+        "only the management discards drafts",
     )
     DIRECTIE_ISSUES_CREDIT_NOTES = Text(
         "forbidden",
         "Alleen de directie geeft creditnota's uit.",
-        "only the directie issues credit notes",
+        "only the management issues credit notes",
     )
     DIRECTIE_CONFIGURES_VAT = Text(
         "forbidden",
         "Alleen de directie stelt de btw in.",
-        "only the directie configures VAT",
+        "only the management configures VAT",
     )
     DIRECTIE_RECORDS_TRANSFERS = Text(
         "forbidden",
         "Alleen de directie legt overboekingen vast.",
-        "only the directie records transfers",
+        "only the management records transfers",
     )
     DIRECTIE_RECONCILES = Text(
         "forbidden",
         "Alleen de directie vergelijkt de betalingen met de betaaldienst.",
-        "only the directie reconciles payments",
+        "only the management reconciles payments",
     )
     DETAILS_BY_ADMINS = Text(
         "forbidden",
         "De factuurgegevens worden bijgehouden door de beheerders van het lid en de directie.",
-        "invoice details are kept by the member's admins and the directie",
+        "invoice details are kept by the member's admins and the management",
     )
     INVOICES_OF_OWN_MEMBER = Text(
         "forbidden",

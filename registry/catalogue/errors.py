@@ -12,7 +12,7 @@ class CatalogueRefusal(Refusal):
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert de catalogus.",
-        "only the directie manages the catalogue",
+        "only the management manages the catalogue",
     )
     NO_APPLICATION = Text(
         "not_found",
@@ -119,22 +119,22 @@ class CatalogueRefusal(Refusal):
     NO_CHANGES_REQUESTED = Text(
         "no_changes_requested",
         "De directie heeft niet om wijzigingen in {application} gevraagd.",
-        "the directie did not ask for changes to {application}",
+        "the management did not ask for changes to {application}",
     )
     LEAD_ONLY = Text(
         "forbidden",
         "Alleen de beheerders van de trekker ({lead}) en de directie onderhouden {application}.",
-        "only the admins of the lead member ({lead}) and the directie maintain {application}",
+        "only the admins of the lead member ({lead}) and the management maintain {application}",
     )
     NO_LEAD = Text(
         "forbidden",
         "{application} heeft geen trekker; alleen de directie onderhoudt deze applicatie.",
-        "{application} has no lead member; only the directie maintains it",
+        "{application} has no lead member; only the management maintains it",
     )
     COMMUNITY_FORBIDDEN = Text(
         "forbidden",
         "Alleen een beheerder van {member} (of de directie) meldt {member} aan of af.",
-        "only an admin of {member} (or the directie) signs {member} up or off",
+        "only an admin of {member} (or the management) signs {member} up or off",
     )
     ALREADY_INTERESTED = Text(
         "already_interested",

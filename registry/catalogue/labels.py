@@ -41,7 +41,7 @@ REVIEW_STATUS = labels(
     ReviewStatus,
     {
         ReviewStatus.PROPOSED: Label(
-            "Voorgesteld, wacht op de directie", "Proposed, awaiting the directie"
+            "Voorgesteld, wacht op de directie", "Proposed, awaiting the management"
         ),
         ReviewStatus.CHANGES_REQUESTED: Label("Wijzigingen gevraagd", "Changes requested"),
         ReviewStatus.PUBLISHED: Label("Gepubliceerd", "Published"),

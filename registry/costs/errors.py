@@ -14,7 +14,7 @@ class CostsRefusal(Refusal):
     ESTIMATE_PRIVATE = Text(
         "forbidden",
         "Alleen {member} zelf en de directie zien wat deelnemen {member} zou kosten.",
-        "only {member} itself and the directie see what taking part would cost {member}",
+        "only {member} itself and the management see what taking part would cost {member}",
     )
     NOT_A_TARIFF_METRIC = Text(
         "unknown_metric",
@@ -29,12 +29,12 @@ class CostsRefusal(Refusal):
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert kostenpools en verdeelruns.",
-        "only the directie manages cost pools and allocation runs",
+        "only the management manages cost pools and allocation runs",
     )
     SHARES_PRIVATE = Text(
         "forbidden",
         "Alleen het lid zelf, de directie en de auditors zien de kostenaandelen van een lid.",
-        "a member's shares are visible to itself, the directie and auditors",
+        "a member's shares are visible to itself, the management and auditors",
     )
     NO_POOL = Text("not_found", "Er is geen kostenpool '{pool}'.", "no cost pool '{pool}'")
     NO_RUN = Text("not_found", "Er is geen verdeelrun {run}.", "no allocation run {run}")

@@ -11,18 +11,18 @@ class FeesRefusal(Refusal):
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie stelt contributietarieven vast en berekent de contributie.",
-        "only the directie sets rates and runs fees",
+        "only the management sets rates and runs fees",
     )
     NOTICE_DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert leden.",
-        "only the directie manages members",
+        "only the management manages members",
     )
     CONTRIBUTIONS_PRIVATE = Text(
         "forbidden",
         "De contributie van een lid is alleen zichtbaar voor het lid zelf, de directie en de"
         " auditors.",
-        "a member's contributions are visible to itself, the directie, auditors",
+        "a member's contributions are visible to itself, the management, auditors",
     )
     YEAR_OUT_OF_RANGE = Text(
         "out_of_range",

@@ -16,7 +16,7 @@ class MembersRefusal(Refusal):
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert leden en bevolkingscijfers.",
-        "only the directie manages members and population figures",
+        "only the management manages members and population figures",
     )
     NOT_GOVERNMENT_BODY = Text(
         "not_government_body",

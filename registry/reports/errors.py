@@ -12,7 +12,7 @@ class ReportsRefusal(Refusal):
         "forbidden",
         "Alleen de directie en de auditors exporteren elk rapport; de beheerders van een lid"
         " alleen dat van hun eigen lid.",
-        "the directie and auditors export every report; a member's admins its own",
+        "the management and auditors export every report; a member's admins its own",
     )
     UNKNOWN_FORMAT = Text("unknown_format", "Kies uit: {formats}.", "choose from {formats}")
     YEAR_OUT_OF_RANGE = Text(

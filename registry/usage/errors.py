@@ -14,28 +14,28 @@ class UsageRefusal(Refusal):
         "forbidden",
         "Alleen de beheerders van het lid en de directie nemen applicaties in gebruik voor het"
         " lid.",
-        "only the member's admins and the directie adopt applications for it",
+        "only the member's admins and the management adopt applications for it",
     )
     ADVANCE_FORBIDDEN = Text(
         "forbidden",
         "Alleen de beheerders van het lid en de directie wijzigen de fase waarin het lid een"
         " applicatie gebruikt.",
-        "only the member's admins and the directie change its adoptions",
+        "only the member's admins and the management change its adoptions",
     )
     TARIFF_FORBIDDEN = Text(
         "forbidden",
         "Alleen de directie stelt tarieven voor gebruik vast.",
-        "only the directie sets usage tariffs",
+        "only the management sets usage tariffs",
     )
     USAGE_PRIVATE = Text(
         "forbidden",
         "Alleen het lid zelf, de directie en de auditors zien het gebruik van een lid.",
-        "a member's usage is visible to itself, the directie and auditors",
+        "a member's usage is visible to itself, the management and auditors",
     )
     ADOPTIONS_PRIVATE = Text(
         "forbidden",
         "Alleen het lid zelf, de directie en de auditors zien welke applicaties een lid gebruikt.",
-        "a member's adoptions are visible to itself, the directie and auditors",
+        "a member's adoptions are visible to itself, the management and auditors",
     )
     REPORT_FORBIDDEN = Text(
         "forbidden",

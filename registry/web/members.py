@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import repository as auth
 from registry.auth.policy import Permission, allows
+from registry.costs.reading import shares_of_member
 from registry.fees.service import contributions_of_member
 from registry.kit.clock import today
 from registry.kit.pagination import PageRequest
@@ -249,9 +250,11 @@ class MemberPagesController(Controller):
             tokens = (await auth.tokens_of_members(db_session, [member.id]))[member.id]
         history = None
         contributions = None
+        shares = None
         if allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
             history = await _membership_history(db_session, member.id)
             contributions = await contributions_of_member(db_session, actor, member.id)
+            shares = await shares_of_member(db_session, actor, member.id)
         return render(
             request,
             "members/detail.html",
@@ -265,6 +268,7 @@ class MemberPagesController(Controller):
                 "tokens": tokens,
                 "memberships": history,
                 "contributions": contributions,
+                "shares": shares,
                 "may_see_invoices": allows(actor, Permission.INVOICES_READ, member.id),
             },
         )

@@ -12,7 +12,9 @@ from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from registry.kit.charts import bar_chart, svg_number
 from registry.settings import Settings, get_settings
+from registry.web.charts import CHART_GLOBALS
 from registry.web.i18n import configure_templates
 
 
@@ -64,3 +66,6 @@ def configure_site(engine: JinjaTemplateEngine) -> None:
         return Organisation.of(settings)
 
     engine.engine.globals["organisation"] = organisation
+    engine.engine.globals["bar_chart"] = bar_chart
+    engine.engine.globals.update(CHART_GLOBALS)
+    engine.engine.filters["svg"] = svg_number

@@ -32,8 +32,8 @@ NOT_SHOWN = {
     "registry.auth.roles.ActorKind": "who made an audit event, only in the audit log's JSON",
     "registry.audit.chain.Reason": "why a chain is broken, for the command line",
     "registry.audit.export.ExportFormat": "file formats (jsonl, csv), which are their names",
-    "registry.reports.formats.tables.Kind": "column types of the report writers",
     "registry.catalogue.repository.ApplicationOrder": "a sort parameter in the URL",
+    "registry.kit.spreadsheet.Kind": "column types of the spreadsheet writers",
 }
 """Enums that never reach a person as text, and why."""
 

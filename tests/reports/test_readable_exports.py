@@ -5,12 +5,15 @@ the same files in English when asked."""
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 import pdfplumber
+import pytest
 
+from registry.kit.language import Language
 from registry.reports.formats.csv import CsvWriter
 from registry.reports.formats.pdf import PdfWriter
 from registry.reports.formats.tables import SECTIONS
@@ -147,14 +150,14 @@ def test_csv_in_english(tmp_path: Path) -> None:
     )
     assert _rows(files["gebruik"])[1][2] == "Cases handled"
     totals = _rows(files["totalen"])
-    assert [r[3] for r in totals if r[0] == "controle"][-1:] == ["does not hold"]
+    assert [r[3] for r in totals if r[0] == "check"][-1:] == ["does not hold"]
 
 
 def test_xlsx_sheets_have_autofilters_on_their_header_rows(tmp_path: Path) -> None:
     [path] = write(XlsxWriter, tmp_path / "out")
     book = openpyxl.load_workbook(path)
     for section in SECTIONS:
-        sheet = book[section.title]
+        sheet = book[section.title.nl]
         assert sheet.auto_filter.ref is not None, section.title
         first, last = sheet.auto_filter.ref.split(":")
         assert first == "A1", section.title
@@ -163,3 +166,120 @@ def test_xlsx_sheets_have_autofilters_on_their_header_rows(tmp_path: Path) -> No
     findings = book["Bevindingen"]
     assert findings.cell(2, 1).value == "Nog niet gefactureerd"
     assert "nog niet gefactureerd" in str(findings.cell(2, 3).value)
+
+
+# Words that give away the other language in a heading, a sheet name or a fixed label.
+_DUTCH = re.compile(
+    r"\b(lid|leden|naam|bedrag|inwoners|grondslag|besluit|dagen|soort|aandeel|geboekt|metriek"
+    r"|hoeveelheid|gefactureerd|betaald|openstaand|totaal|totalen|controle|bevinding|rapport"
+    r"|contributie|heffingen|verrekeningen|gebruik|facturen|jaar|pagina|stand|omschrijving"
+    r"|peildatum|tarief|sleutel|uitkomst|links|rechts|waarde|gegeven|samenvatting|overig)\b",
+    re.IGNORECASE,
+)
+_ENGLISH = re.compile(
+    r"\b(member|members|name|amount|inhabitants|basis|decision|days|kind|share|booked|metric"
+    r"|quantity|invoiced|paid|outstanding|total|totals|check|finding|report|contribution"
+    r"|charges|settlements|usage|invoices|year|page|description|rate|key|outcome|left|right"
+    r"|value|item|summary|other)\b",
+    re.IGNORECASE,
+)
+
+
+def _csv_fixed_texts(paths: list[Path]) -> dict[str, list[str]]:
+    """Per file: its header row, and of the totals file the first two columns (rubric and
+    item) except the cost pools' and checks' own names."""
+    texts = {}
+    for path in paths:
+        rows = _rows(path)
+        fixed = list(rows[0])
+        if path.name.endswith("totalen.csv"):
+            fixed += [r[0] for r in rows[1:]]
+            fixed += [r[1] for r in rows[1:] if r[0] in ("rapport", "totaal", "report", "total")]
+        texts[path.name] = fixed
+    return texts
+
+
+@pytest.mark.parametrize(("language", "other"), [("nl", _ENGLISH), ("en", _DUTCH)])
+def test_csv_headings_are_in_the_chosen_language(
+    tmp_path: Path, language: Language, other: re.Pattern[str]
+) -> None:
+    paths = write(lambda d, s: CsvWriter(d, s, language=language), tmp_path / "out")
+    texts = _csv_fixed_texts(paths)
+    for name, fixed in texts.items():
+        wrong = [t for t in fixed if other.search(t.replace("_", " "))]
+        assert wrong == [], (name, wrong)
+    heffingen = texts["contributie-2026-heffingen.csv"]
+    assert heffingen[:4] == (
+        ["lid", "soort", "grondslag", "bedrag"]
+        if language == "nl"
+        else ["member", "kind", "basis", "amount"]
+    )
+    totals = _rows(paths[-2])
+    title = "Contributierapport 2026" if language == "nl" else "Contribution report 2026"
+    assert totals[1][3] == title
+
+
+@pytest.mark.parametrize(("language", "other"), [("nl", _ENGLISH), ("en", _DUTCH)])
+def test_xlsx_sheet_names_and_headings_are_in_the_chosen_language(
+    tmp_path: Path, language: Language, other: re.Pattern[str]
+) -> None:
+    [path] = write(lambda d, s: XlsxWriter(d, s, language=language), tmp_path / "out")
+    book = openpyxl.load_workbook(path)
+    expected = ["Rapport" if language == "nl" else "Report"]
+    expected += [section.title.text(language) for section in SECTIONS]
+    assert book.sheetnames == expected
+    for sheet in book.worksheets:
+        assert other.search(sheet.title) is None, sheet.title
+        headings = [str(c.value) for c in sheet[1]]
+        wrong = [h for h in headings if other.search(h.replace("_", " "))]
+        assert wrong == [], (sheet.title, wrong)
+    cover = book.worksheets[0]
+    assert [str(c.value) for c in cover["A"]][:4] == (
+        ["gegeven", "titel", "jaar", "lid"]
+        if language == "nl"
+        else ["item", "title", "year", "member"]
+    )
+    assert cover["B3"].value == 2026
+    assert book.properties.title == (
+        "Contributierapport 2026" if language == "nl" else "Contribution report 2026"
+    )
+
+
+def _pdf_words(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_pdf_in_english_has_english_headings_and_amounts(tmp_path: Path) -> None:
+    [path] = write(lambda d, s: PdfWriter(d, s, language="en"), tmp_path / "out")
+    text = _pdf_words(path)
+    for heading in (
+        "Contribution report 2026",
+        "As at audit event 418",
+        "Inhabitants",
+        "Reference date",
+        "Invoices and payments",
+        "Summary",
+        "Checks",
+        "Findings",
+        "Contribution and cost pool share per member",
+        "page 1",
+        "Cost pool shares",
+    ):
+        assert heading in text, heading
+    # Only the data's own Dutch (the decision's reference) may be Dutch.
+    dutch = [line for line in text.splitlines() if _DUTCH.search(line)]
+    assert set(dutch) == {"Decision ALV 2025-11 besluit 4"}
+    with pdfplumber.open(path) as pdf:
+        assert pdf.doc.catalog["Lang"].decode() == "en-GB"
+
+
+def test_pdf_in_dutch_has_no_english_headings(tmp_path: Path) -> None:
+    [path] = write(PdfWriter, tmp_path / "out")
+    text = _pdf_words(path)
+    for heading in ("Contributierapport 2026", "Stand bij auditgebeurtenis 418", "Samenvatting"):
+        assert heading in text, heading
+    for word in ("Summary", "Findings", "Contribution", "Invoices", "Amount", "page "):
+        assert word not in text, word
+    with pdfplumber.open(path) as pdf:
+        assert pdf.doc.catalog["Lang"].decode() == "nl-NL"

@@ -194,8 +194,10 @@ async def test_accessibility_statement(client: Client) -> None:
     assert "WCAG 2.1 op niveau AA" in text
     assert "Het register voldoet gedeeltelijk" in text
     assert "info@samendigitaal.example of 030 123 45 67" in text
+    assert "Het contributierapport als PDF is niet getagd" in text
     english = plain(await get_page(client, "/toegankelijkheid?lang=en"))
     assert "The registry partially complies" in english
+    assert "The contribution report as a PDF is not tagged" in english
 
 
 # -- The footer on every page type, every link answering ---------------------------------------

@@ -82,12 +82,13 @@ async def test_the_files_in_english_show_labels_not_codes(
         return [line.split(";") for line in raw.decode("utf-8-sig").splitlines()]
 
     head, *contributions = rows("contributie")
-    bases = {row[head.index("grondslag")] for row in contributions}
+    assert head[:2] == ["member", "name"]  # the headings in the chosen language too
+    bases = {row[head.index("basis")] for row in contributions}
     assert bases <= {"1 January of the year", "latest published figure"}
     assert bases
     head, *usage = rows("gebruik")
-    metrics = {row[head.index("metriek")] for row in usage}
+    metrics = {row[head.index("metric")] for row in usage}
     assert metrics
     assert metrics <= {"Active users", "Cases handled", "Transactions", "Documents"}
-    checks = [row for row in rows("totalen") if row[0] == "controle"]
+    checks = [row for row in rows("totalen") if row[0] == "check"]
     assert {row[3] for row in checks} == {"holds"}

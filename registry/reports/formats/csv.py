@@ -1,31 +1,24 @@
 """The report as CSV files, one per section, for auditors' spreadsheets and scripts.
 
-Semicolon-separated (so a decimal comma needs no quoting, and Dutch Excel, whose list
-separator is ";", splits the columns when the file is opened by a double click), UTF-8 with
-a byte order mark (without it Excel reads the file as Windows-1252 and shows "Coöperatie"
-and "×" garbled), a header row first in every file. Amounts are exact euros ("1234.56",
-or "1234,56" with `decimal_comma`) without thousands separators, so every tool parses
-them the same way.
+Written as every CSV of the registry is (`registry.kit.spreadsheet`): semicolon-separated,
+UTF-8 with a byte order mark so Dutch Excel opens it correctly, a header row first in every
+file, amounts as exact euros ("1234.56", or "1234,56" with `decimal_comma`) without
+thousands separators.
 """
 
 from __future__ import annotations
 
 import csv
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from registry.kit.language import Language
+from registry.kit.spreadsheet import CSV_DELIMITER, CSV_ENCODING, Row, cell_text
 from registry.reports.formats.tables import (
     FINDINGS,
     SECTIONS,
     TOTALS,
-    Cell,
-    Kind,
-    Row,
     Section,
-    euro_text,
     finding_rows,
     member_rows,
     totals_rows,
@@ -59,10 +52,10 @@ class CsvWriter:
         self._header = header
         for section in SECTIONS:
             # newline="" lets the csv module write its own \r\n line ends.
-            file = self.path(section).open("w", encoding="utf-8-sig", newline="")
+            file = self.path(section).open("w", encoding=CSV_ENCODING, newline="")
             self._files[section.key] = file
-            writer = csv.writer(file, delimiter=";")
-            writer.writerow([column.name for column in section.columns])
+            writer = csv.writer(file, delimiter=CSV_DELIMITER)
+            writer.writerow(section.headings(self.language))
             self._writers[section.key] = writer
 
     def member(self, report: MemberReport) -> None:
@@ -80,18 +73,8 @@ class CsvWriter:
         return [self.path(section) for section in SECTIONS]
 
     def _write(self, section: Section, row: Row) -> None:
-        cells = [self._text(c.kind, v) for c, v in zip(section.columns, row, strict=True)]
+        cells = [
+            cell_text(c.kind, v, self.decimal_comma)
+            for c, v in zip(section.columns, row, strict=True)
+        ]
         self._writers[section.key].writerow(cells)
-
-    def _text(self, kind: Kind, value: Cell) -> str:
-        if value is None:
-            return ""
-        if kind is Kind.EURO:
-            assert isinstance(value, int)
-            return euro_text(value, self.decimal_comma)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, Decimal):
-            text = format(value, "f")
-            return text.replace(".", ",") if self.decimal_comma else text
-        return str(value)

@@ -8,13 +8,12 @@ writes them in its own way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from enum import Enum
 
+from registry.kit.labels import Label
 from registry.kit.language import Language
+from registry.kit.spreadsheet import Cell, Kind, Row
 from registry.reports.labels import (
     check_label,
     finding_sentence,
@@ -25,122 +24,136 @@ from registry.reports.labels import (
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals, checks
 
 
-class Kind(Enum):
-    TEXT = "text"
-    INT = "int"
-    DATE = "date"
-    DECIMAL = "decimal"
-    EURO = "euro"
-    """Integer cents, written as euros."""
-
-
-Cell = str | int | date | Decimal | None
-Row = tuple[Cell, ...]
-
-
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
+    """The Dutch heading, as scripts find the column (`lid`, `bedrag`)."""
     kind: Kind
+    name_en: str
+    """The English heading, written instead when the report is asked for in English."""
+
+    def heading(self, language: Language) -> str:
+        return self.name if language == "nl" else self.name_en
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
     key: str
     """The file name part (`{stem}-{key}.csv`)."""
-    title: str
-    """The sheet name."""
+    title: Label
+    """The sheet name, in Dutch and English."""
     columns: tuple[Column, ...]
 
+    def headings(self, language: Language) -> list[str]:
+        return [column.heading(language) for column in self.columns]
 
-def _columns(*spec: tuple[str, Kind]) -> tuple[Column, ...]:
-    return tuple(Column(name, kind) for name, kind in spec)
+
+def _columns(*spec: tuple[str, Kind, str]) -> tuple[Column, ...]:
+    return tuple(Column(name, kind, name_en) for name, kind, name_en in spec)
 
 
 _TEXT, _INT, _DATE, _DEC, _EURO = Kind.TEXT, Kind.INT, Kind.DATE, Kind.DECIMAL, Kind.EURO
 
 CONTRIBUTION = Section(
     "contributie",
-    "Contributie",
+    Label("Contributie", "Contribution"),
     _columns(
-        ("lid", _TEXT),
-        ("naam", _TEXT),
-        ("contributierun", _INT),
-        ("inwoners", _INT),
-        ("peildatum", _DATE),
-        ("grondslag", _TEXT),
-        ("bron_cijfers", _TEXT),
-        ("tarief", _DEC),
-        ("besluit", _TEXT),
-        ("dagen", _INT),
-        ("dagen_in_jaar", _INT),
-        ("bedrag", _EURO),
+        ("lid", _TEXT, "member"),
+        ("naam", _TEXT, "name"),
+        ("contributierun", _INT, "fee_run"),
+        ("inwoners", _INT, "inhabitants"),
+        ("peildatum", _DATE, "reference_date"),
+        ("grondslag", _TEXT, "basis"),
+        ("bron_cijfers", _TEXT, "figures_source"),
+        ("tarief", _DEC, "rate"),
+        ("besluit", _TEXT, "decision"),
+        ("dagen", _INT, "days"),
+        ("dagen_in_jaar", _INT, "days_in_year"),
+        ("bedrag", _EURO, "amount"),
     ),
 )
 CHARGES = Section(
     "heffingen",
-    "Heffingen",
-    _columns(("lid", _TEXT), ("soort", _TEXT), ("grondslag", _TEXT), ("bedrag", _EURO)),
+    Label("Heffingen", "Charges"),
+    _columns(
+        ("lid", _TEXT, "member"),
+        ("soort", _TEXT, "kind"),
+        ("grondslag", _TEXT, "basis"),
+        ("bedrag", _EURO, "amount"),
+    ),
 )
 POOLS = Section(
     "kostenverdeling",
-    "Kostenverdeling",
+    Label("Kostenverdeling", "Cost sharing"),
     _columns(
-        ("lid", _TEXT),
-        ("pool", _TEXT),
-        ("poolnaam", _TEXT),
-        ("applicatie", _TEXT),
-        ("sleutel", _TEXT),
-        ("pooltotaal", _EURO),
-        ("aandeel", _EURO),
-        ("runs", _TEXT),
+        ("lid", _TEXT, "member"),
+        ("pool", _TEXT, "pool"),
+        ("poolnaam", _TEXT, "pool_name"),
+        ("applicatie", _TEXT, "application"),
+        ("sleutel", _TEXT, "key"),
+        ("pooltotaal", _EURO, "pool_total"),
+        ("aandeel", _EURO, "share"),
+        ("runs", _TEXT, "runs"),
     ),
 )
 SETTLEMENTS = Section(
     "verrekeningen",
-    "Verrekeningen",
+    Label("Verrekeningen", "Settlements"),
     _columns(
-        ("lid", _TEXT), ("pool", _TEXT), ("run", _INT), ("geboekt_op", _DATE), ("bedrag", _EURO)
+        ("lid", _TEXT, "member"),
+        ("pool", _TEXT, "pool"),
+        ("run", _INT, "run"),
+        ("geboekt_op", _DATE, "booked_on"),
+        ("bedrag", _EURO, "amount"),
     ),
 )
 USAGE = Section(
     "gebruik",
-    "Gebruik",
+    Label("Gebruik", "Usage"),
     _columns(
-        ("lid", _TEXT),
-        ("applicatie", _TEXT),
-        ("metriek", _TEXT),
-        ("hoeveelheid", _DEC),
-        ("bedrag", _EURO),
+        ("lid", _TEXT, "member"),
+        ("applicatie", _TEXT, "application"),
+        ("metriek", _TEXT, "metric"),
+        ("hoeveelheid", _DEC, "quantity"),
+        ("bedrag", _EURO, "amount"),
     ),
 )
 ACCOUNT = Section(
     "facturen",
-    "Facturen",
+    Label("Facturen", "Invoices"),
     _columns(
-        ("lid", _TEXT),
-        ("documenten", _INT),
-        ("gefactureerd", _EURO),
-        ("vooruitbetaald", _EURO),
-        ("betaald_stripe", _EURO),
-        ("betaald_bank", _EURO),
-        ("terugbetaald", _EURO),
-        ("gecrediteerd", _EURO),
-        ("tegoed_overgedragen", _EURO),
-        ("openstaand", _EURO),
-        ("te_factureren", _EURO),
-        ("gefactureerd_regels", _EURO),
+        ("lid", _TEXT, "member"),
+        ("documenten", _INT, "documents"),
+        ("gefactureerd", _EURO, "invoiced"),
+        ("vooruitbetaald", _EURO, "prepaid"),
+        ("betaald_stripe", _EURO, "paid_stripe"),
+        ("betaald_bank", _EURO, "paid_bank"),
+        ("terugbetaald", _EURO, "refunded"),
+        ("gecrediteerd", _EURO, "credited"),
+        ("tegoed_overgedragen", _EURO, "credit_carried"),
+        ("openstaand", _EURO, "outstanding"),
+        ("te_factureren", _EURO, "billable"),
+        ("gefactureerd_regels", _EURO, "billed_on_lines"),
     ),
 )
 TOTALS = Section(
     "totalen",
-    "Totalen",
-    _columns(("rubriek", _TEXT), ("post", _TEXT), ("bedrag", _EURO), ("waarde", _TEXT)),
+    Label("Totalen", "Totals"),
+    _columns(
+        ("rubriek", _TEXT, "group"),
+        ("post", _TEXT, "item"),
+        ("bedrag", _EURO, "amount"),
+        ("waarde", _TEXT, "value"),
+    ),
 )
 FINDINGS = Section(
     "bevindingen",
-    "Bevindingen",
-    _columns(("bevinding", _TEXT), ("lid", _TEXT), ("omschrijving", _TEXT)),
+    Label("Bevindingen", "Findings"),
+    _columns(
+        ("bevinding", _TEXT, "finding"),
+        ("lid", _TEXT, "member"),
+        ("omschrijving", _TEXT, "description"),
+    ),
 )
 
 MEMBER_SECTIONS = (CONTRIBUTION, CHARGES, POOLS, SETTLEMENTS, USAGE, ACCOUNT)
@@ -213,12 +226,47 @@ def member_rows(member: MemberReport, language: Language = "nl") -> Iterator[tup
     )
 
 
-def scope_rows(header: ReportHeader) -> Iterator[tuple[str, Cell]]:
-    """What the report covers and was made from, as (label, value)."""
+SCOPE_NAMES = {
+    "titel": "title",
+    "jaar": "year",
+    "lid": "member",
+    "leden": "members",
+    "auditgebeurtenis": "audit_event",
+    "audithash": "audit_hash",
+    "invoer_sha256": "inputs_sha256",
+}
+"""The English names of the scope rows' Dutch keys."""
+
+RUBRICS = {"rapport": "report", "totaal": "total", "kostenpool": "cost_pool", "controle": "check"}
+"""The first column of the totals file, Dutch and English."""
+
+SCOPE_HEADINGS = Label("gegeven", "item"), Label("waarde", "value")
+"""The two columns of the XLSX "Rapport" sheet."""
+SCOPE_SHEET = Label("Rapport", "Report")
+
+
+def in_language(key: str, english: Mapping[str, str], language: Language) -> str:
+    """A Dutch key (`te_factureren`), or its English name when the report is in English."""
+    return key if language == "nl" else english[key]
+
+
+def report_title(header: ReportHeader, language: Language) -> str:
+    """The report's title in `language` (the header's own title is Dutch)."""
+    if language == "nl":
+        return header.title
     scope = header.scope
-    yield "titel", header.title
+    return f"Contribution report {scope.year}" + (
+        f" — {scope.member_code}" if scope.member_code else ""
+    )
+
+
+def scope_rows(header: ReportHeader, language: Language = "nl") -> Iterator[tuple[str, Cell]]:
+    """What the report covers and was made from, as (Dutch key, value); the value "all
+    members" in `language`."""
+    scope = header.scope
+    yield "titel", report_title(header, language)
     yield "jaar", scope.year
-    yield "lid", scope.member_code or "alle leden"
+    yield "lid", scope.member_code or ("alle leden" if language == "nl" else "all members")
     yield "leden", header.members
     yield "auditgebeurtenis", scope.as_of_seq
     yield "audithash", scope.as_of_hash
@@ -243,6 +291,24 @@ TOTAL_LABELS = (
 )
 """The totals by (label, attribute of `Totals`), in the order every format shows them."""
 
+TOTAL_NAMES = {
+    "contributies": "contributions",
+    "heffingen": "charges",
+    "aandelen_kostenpools": "cost_pool_shares",
+    "verrekeningen": "settlements",
+    "gebruik": "usage",
+    "te_factureren": "billable",
+    "gefactureerd_regels": "billed_on_lines",
+    "gefactureerd": "invoiced",
+    "vooruitbetaald": "prepaid",
+    "betaald": "paid",
+    "gecrediteerd": "credited",
+    "openstaand": "outstanding",
+    "tegoed_overgedragen": "credit_carried",
+    "kostenpools": "cost_pools",
+}
+"""The English names of the totals."""
+
 
 def total_items(totals: Totals) -> Iterator[tuple[str, int]]:
     for label, attribute in TOTAL_LABELS:
@@ -254,15 +320,20 @@ def total_items(totals: Totals) -> Iterator[tuple[str, int]]:
 def totals_rows(header: ReportHeader, totals: Totals, language: Language = "nl") -> Iterator[Row]:
     """The totals file: scope first, then the totals, the pools, and the checks with the
     difference of their two sides as the amount."""
-    for label, value in scope_rows(header):
-        yield "rapport", label, None, None if value is None else str(value)
-    for label, cents in total_items(totals):
-        yield "totaal", label, cents, None
+
+    def rubric(key: str) -> str:
+        return in_language(key, RUBRICS, language)
+
+    for key, value in scope_rows(header, language):
+        name = in_language(key, SCOPE_NAMES, language)
+        yield rubric("rapport"), name, None, None if value is None else str(value)
+    for key, cents in total_items(totals):
+        yield rubric("totaal"), in_language(key, TOTAL_NAMES, language), cents, None
     for code in sorted(totals.pool_totals_cents):
-        yield "kostenpool", code, totals.pool_totals_cents[code], None
+        yield rubric("kostenpool"), code, totals.pool_totals_cents[code], None
     for check in checks(totals, header.scope):
         difference = check.left_cents - check.right_cents
-        yield "controle", check_label(check, language), difference, holds(check, language)
+        yield rubric("controle"), check_label(check, language), difference, holds(check, language)
 
 
 def finding_rows(findings: list[Finding], language: Language = "nl") -> Iterator[Row]:
@@ -270,10 +341,3 @@ def finding_rows(findings: list[Finding], language: Language = "nl") -> Iterator
     for finding in findings:
         title = finding_title(finding, language)
         yield title, finding.member_code, finding_sentence(finding, language)
-
-
-def euro_text(cents: int, decimal_comma: bool = False) -> str:
-    """Cents as a plain euro amount ("-1234.56"), exact: integer arithmetic only."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole}{',' if decimal_comma else '.'}{rest:02d}"

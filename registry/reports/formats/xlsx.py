@@ -7,31 +7,31 @@ its metadata date is derived from the report, so the same report gives the same 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from registry.kit.language import Language
+from registry.kit.spreadsheet import WIDTHS, CellFormats, Row
 from registry.reports.formats.tables import (
     FINDINGS,
+    SCOPE_HEADINGS,
+    SCOPE_NAMES,
+    SCOPE_SHEET,
     SECTIONS,
     TOTALS,
-    Cell,
-    Kind,
-    Row,
     Section,
     finding_rows,
+    in_language,
     member_rows,
+    report_title,
     scope_rows,
     totals_rows,
 )
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
 
-_WIDTHS = {Kind.TEXT: 18, Kind.INT: 12, Kind.DATE: 12, Kind.DECIMAL: 14, Kind.EURO: 15}
 _WIDE = {
     "naam": 36,
     "poolnaam": 30,
@@ -55,33 +55,31 @@ class XlsxWriter:
         self._book = xlsxwriter.Workbook(str(self.path), {"constant_memory": True})
         self._book.set_properties(
             {
-                "title": header.title,
-                "subject": f"Contributierapport {header.scope.year}",
+                "title": report_title(header, self.language),
+                "subject": (
+                    f"Contributierapport {header.scope.year}"
+                    if self.language == "nl"
+                    else f"Contribution report {header.scope.year}"
+                ),
                 "author": "Coöperatieregister",
                 # Not the clock: the same report must give the same file.
                 "created": datetime(header.scope.year + 1, 1, 1),
             }
         )
-        bold = self._book.add_format({"bold": True})
-        self._formats: dict[Kind, Format] = {
-            Kind.EURO: self._book.add_format({"num_format": "#,##0.00"}),
-            Kind.DATE: self._book.add_format({"num_format": "yyyy-mm-dd"}),
-            Kind.DECIMAL: self._book.add_format({"num_format": "0.######"}),
-        }
-        report = self._book.add_worksheet("Rapport")
+        self._formats = CellFormats(self._book)
+        language = self.language
+        report = self._book.add_worksheet(SCOPE_SHEET.text(language))
         report.set_column(0, 0, 20)
         report.set_column(1, 1, 70)
-        report.write_row(0, 0, ["gegeven", "waarde"], bold)
-        report.freeze_panes(1, 0)
-        for row, (label, value) in enumerate(scope_rows(header), start=1):
-            report.write_string(row, 0, label)
+        self._formats.header(report, [heading.text(language) for heading in SCOPE_HEADINGS])
+        for row, (key, value) in enumerate(scope_rows(header, language), start=1):
+            report.write_string(row, 0, in_language(key, SCOPE_NAMES, language))
             report.write(row, 1, "" if value is None else value)
         for section in SECTIONS:
-            sheet = self._book.add_worksheet(section.title)
+            sheet = self._book.add_worksheet(section.title.text(language))
             for col, column in enumerate(section.columns):
-                sheet.set_column(col, col, _WIDE.get(column.name, _WIDTHS[column.kind]))
-            sheet.write_row(0, 0, [column.name for column in section.columns], bold)
-            sheet.freeze_panes(1, 0)
+                sheet.set_column(col, col, _WIDE.get(column.name, WIDTHS[column.kind]))
+            self._formats.header(sheet, section.headings(language))
             self._sheets[section.key] = sheet
             self._rows[section.key] = 1
 
@@ -105,23 +103,5 @@ class XlsxWriter:
     def _write(self, section: Section, values: Row) -> None:
         sheet, row = self._sheets[section.key], self._rows[section.key]
         for col, (column, value) in enumerate(zip(section.columns, values, strict=True)):
-            self._cell(sheet, row, col, column.kind, value)
+            self._formats.write(sheet, row, col, column.kind, value)
         self._rows[section.key] = row + 1
-
-    def _cell(self, sheet: Worksheet, row: int, col: int, kind: Kind, value: Cell) -> None:
-        if value is None:
-            return
-        if kind is Kind.EURO:
-            assert isinstance(value, int)
-            # Excel stores every number as a double: the exact Decimal becomes a float only
-            # here, for the cell. The nearest double to an amount in cents shows as that
-            # amount again up to 15 significant digits, far beyond any contribution.
-            sheet.write_number(row, col, float(Decimal(value).scaleb(-2)), self._formats[kind])
-        elif isinstance(value, Decimal):
-            sheet.write_number(row, col, float(value), self._formats[Kind.DECIMAL])
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, value, self._formats[Kind.DATE])
-        elif isinstance(value, int):
-            sheet.write_number(row, col, value)
-        else:
-            sheet.write_string(row, col, value)
