@@ -18,10 +18,9 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote_plus, urlencode, urlsplit
 
-import httpx
 from authlib.common.security import generate_token  # type: ignore[import-untyped]
 from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
 from authlib.oauth2.rfc6749.parameters import (  # type: ignore[import-untyped]
@@ -77,6 +76,9 @@ logger = logging.getLogger(__name__)
 FailureReason = Literal[
     "expired", "denied", "provider_error", "rejected", "id_token", "unreachable"
 ]
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class LoginFailed(Exception):
@@ -252,6 +254,10 @@ class OidcClients:
 
     @staticmethod
     def http() -> httpx.AsyncClient:
+        # Imported where used (here and in three more places): importing httpx imports its
+        # command line too (click, rich, pygments), a fair part of the service's start-up.
+        import httpx
+
         return httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False)
 
     async def metadata(self, provider: OidcProvider) -> ProviderMetadata:
@@ -313,6 +319,8 @@ class OidcClients:
             "Accept": "application/json",
             "Content-Type": "application/x-www-form-urlencoded",
         }
+        import httpx
+
         secret = provider.client_secret.get_secret_value()
         auth: httpx.BasicAuth | httpx._client.UseClientDefault = httpx.USE_CLIENT_DEFAULT
         if "client_secret_basic" in metadata.token_auth_methods:
@@ -484,6 +492,8 @@ class LoginController(Controller):
         provider = clients.provider(provider_key)
         if provider is None:
             raise NotFoundException(f"no identity provider '{provider_key}'")
+        import httpx
+
         state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
         try:
             url = await clients.authorization_url(
@@ -534,6 +544,8 @@ class LoginController(Controller):
         provider: OidcProvider,
         pending: object,
     ) -> tuple[Identity, str]:
+        import httpx
+
         params = request.query_params
         error = params.get("error")
         if error:
