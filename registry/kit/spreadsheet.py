@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import xlsxwriter
-from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 
 class Kind(Enum):
@@ -134,6 +135,8 @@ def sheet_name(title: str) -> str:
 
 def xlsx_bytes(table: Table, created: datetime | None = None) -> bytes:
     """The table as a workbook of one sheet, with a filter over the header row and all rows."""
+    import xlsxwriter  # where used: pages that never export do not pay for its import
+
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     properties: dict[str, object] = {"title": table.title, "author": "Coöperatieregister"}
