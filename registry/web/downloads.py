@@ -10,6 +10,7 @@ up to `MAX_ROWS`. How a table becomes a file is `registry.kit.spreadsheet`.
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 from collections.abc import Sequence
 from datetime import date
@@ -72,15 +73,17 @@ class Texts:
         return self._catalogue.gettext(message)
 
 
-def _file(request: Request[Any, Any, Any], table: Table, stem: str) -> Response[bytes]:
+async def _file(request: Request[Any, Any, Any], table: Table, stem: str) -> Response[bytes]:
+    """Written in a worker thread: a workbook of thousands of rows is CPU work."""
     extension = request.url.path.rsplit(".", 1)[-1]
     if extension not in FORMATS:  # the routes are declared per extension
         raise NotFoundException(f"no download format '{extension}'")
     if extension == "csv":
         # Dutch Excel reads a decimal comma; the English file has a decimal point.
-        content = csv_bytes(table, decimal_comma=request_language(request) == "nl")
+        comma = request_language(request) == "nl"
+        content = await asyncio.to_thread(csv_bytes, table, decimal_comma=comma)
     else:
-        content = xlsx_bytes(table)
+        content = await asyncio.to_thread(xlsx_bytes, table)
     return Response(
         content,
         media_type=MEDIA_TYPES[extension],
@@ -344,14 +347,14 @@ class DownloadsController(Controller):
         # Unpublished applications are for the cooperative's own eyes, as on the page.
         published_only = not allows(actor, Permission.CATALOGUE_READ_UNPUBLISHED)
         table = await catalogue_table(db_session, request, published_only, _texts(request))
-        return _file(request, table, "catalogus")
+        return await _file(request, table, "catalogus")
 
     @get(_routes("/facturen"), name="invoices-download", opt=audience(Permission.FINANCE_READ))
     async def invoices(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[bytes]:
         table = await invoices_table(db_session, request, _texts(request))
-        return _file(request, table, "facturen")
+        return await _file(request, table, "facturen")
 
     @get(
         _routes("/leden/{code:str}/gebruik"),
@@ -369,7 +372,7 @@ class DownloadsController(Controller):
         if member is None:
             raise NotFoundException(f"no member '{code}'")
         table = await usage_table(db_session, actor, member.id, member.name, _texts(request))
-        return _file(request, table, f"gebruik-{member.code}")
+        return await _file(request, table, f"gebruik-{member.code}")
 
     @get(
         _routes("/kostenpotten/{code:str}/aandelen"),
@@ -384,17 +387,19 @@ class DownloadsController(Controller):
         code: FromPath[str],
     ) -> Response[bytes]:
         table = await pool_shares_table(db_session, code, _texts(request))
-        return _file(request, table, f"kostenaandelen-{code}")
+        return await _file(request, table, f"kostenaandelen-{code}")
 
     @get(_routes("/leden-overzicht"), name="public-members-download", opt=audience())
     async def public_members(
         self, request: Request[Any, Any, Any], db_session: DbSession
     ) -> Response[bytes]:
         table = await public_members_table(db_session, _texts(request))
-        return _file(request, table, "leden-overzicht")
+        return await _file(request, table, "leden-overzicht")
 
     @get(_routes("/leden"), name="members-download", opt=audience(Permission.MEMBER_READ_PRIVATE))
     async def members(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[bytes]:
-        return _file(request, await members_table(db_session, request, _texts(request)), "leden")
+        return await _file(
+            request, await members_table(db_session, request, _texts(request)), "leden"
+        )
