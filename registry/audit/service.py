@@ -12,6 +12,7 @@ from registry.audit import repository
 from registry.audit.chain import ChainVerifier, Verdict, canonical_json, event_hash
 from registry.audit.models import AuditEvent
 from registry.audit.repository import AuditFilter
+from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
 from registry.kit.types import utcnow
 
@@ -84,6 +85,31 @@ async def record(
     change = Change(operation, entity_type, entity_id, before, after, member_id)
     (event,) = await record_many(session, actor, [change])
     return event
+
+
+async def record_row(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    entity_type: str,
+    row: Any,
+    *,
+    before: Mapping[str, Any] | None = None,
+    member_id: int | None = None,
+    **extra: Any,
+) -> AuditEvent:
+    """The audit event of a change to one row with an `id`: the row as it is now (its columns,
+    plus the related values `extra`) after, `before` as it was (None for a new row)."""
+    return await record(
+        session,
+        actor,
+        operation=operation,
+        entity_type=entity_type,
+        entity_id=str(row.id),
+        before=before,
+        after=snapshot(row, **extra),
+        member_id=member_id,
+    )
 
 
 async def stream_events(

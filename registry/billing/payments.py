@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record, record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
@@ -178,15 +178,8 @@ async def record_card_payment(
         )
         session.add(credit)
         await session.flush()
-        await record(
-            session,
-            actor,
-            operation="create",
-            entity_type="member_credit",
-            entity_id=str(credit.id),
-            before=None,
-            after=snapshot(credit),
-            member_id=invoice.member_id,
+        await record_row(
+            session, actor, "create", "member_credit", credit, member_id=invoice.member_id
         )
 
 
