@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import Actor
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.kit.errors import DomainError
 
 T = TypeVar("T")
 P = TypeVar("P")
+Args = ParamSpec("Args")
 
 
 async def answer_or_refuse(
@@ -43,6 +45,24 @@ async def mutate(
     """`change(session)` in the request's transaction; `answer(result)` once it committed, or
     `payload(errors=...)` when it was refused."""
     return await answer_or_refuse(info.context.transaction, payload, change, answer)
+
+
+async def act(
+    info: Info,
+    payload: Callable[..., P],
+    answer: Callable[[T], P],
+    operation: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[T]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> P:
+    """The domain `operation(session, actor, *args, **kwargs)` by whoever calls, in the
+    request's transaction, answered as `mutate` answers: `answer(result)` or the refusals."""
+    return await mutate(
+        info,
+        payload,
+        lambda session: operation(session, info.context.actor, *args, **kwargs),
+        answer,
+    )
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:

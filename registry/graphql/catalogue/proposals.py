@@ -19,7 +19,7 @@ from registry.graphql.catalogue.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import mutation
 from registry.graphql.usage.types import CommunityPayload
 from registry.kit.clock import today
 from registry.kit.errors import DomainError
@@ -60,10 +60,11 @@ class ApplicationMaintenanceInput:
 
 @strawberry.type
 class ProposalsMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_PROPOSE, member_argument="member"),
-        description="A member admin proposes an application; its member is the lead member. "
+    @mutation(
+        Permission.CATALOGUE_PROPOSE,
+        "A member admin proposes an application; its member is the lead member. "
         "It starts as an unpublished idea that members see, until the directie reviews it.",
+        member_argument="member",
     )
     async def application_propose(
         self, info: Info, member: str, slug: str, input: ApplicationProposalInput
@@ -77,9 +78,10 @@ class ProposalsMutation:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(created))
 
-    @strawberry.mutation(
-        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
-        description="The lead member revises its proposal; it waits for review again.",
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member revises its proposal; it waits for review again.",
+        member_argument="member",
     )
     async def application_proposal_revise(
         self, info: Info, member: str, slug: str, input: ApplicationProposalInput
@@ -93,9 +95,9 @@ class ProposalsMutation:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(revised))
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="The directie publishes a member's proposal, asks for changes (note "
+    @mutation(
+        Permission.CATALOGUE_MANAGE,
+        "The directie publishes a member's proposal, asks for changes (note "
         "required) or rejects it (reason required).",
     )
     async def application_review(
@@ -108,10 +110,11 @@ class ProposalsMutation:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(reviewed))
 
-    @strawberry.mutation(
-        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
-        description="The lead member's admins update the description, repository and "
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member's admins update the description, repository and "
         "standards; status, ownership and publication stay with the directie.",
+        member_argument="member",
     )
     async def application_maintain(
         self, info: Info, member: str, slug: str, input: ApplicationMaintenanceInput
@@ -126,9 +129,10 @@ class ProposalsMutation:
             return ApplicationPayload(errors=field_errors(error))
         return ApplicationPayload(application=Application.of(updated))
 
-    @strawberry.mutation(
-        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
-        description="The lead member records a release of its application.",
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member records a release of its application.",
+        member_argument="member",
     )
     async def application_release_add(
         self, info: Info, member: str, slug: str, input: ReleaseInput
@@ -145,9 +149,10 @@ class ProposalsMutation:
             return ReleasePayload(errors=field_errors(error))
         return ReleasePayload(release=Release.of(release))
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
-        description="A member registers its interest in an application (today).",
+    @mutation(
+        Permission.COMMUNITY_TAKE_PART,
+        "A member registers its interest in an application (today).",
+        member_argument="member",
     )
     async def application_interest_register(
         self, info: Info, application: str, member: str
@@ -161,9 +166,10 @@ class ProposalsMutation:
             return CommunityPayload(errors=field_errors(error))
         return CommunityPayload(ok=True)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
-        description="A member leaves an application's community; not after adopting it.",
+    @mutation(
+        Permission.COMMUNITY_TAKE_PART,
+        "A member leaves an application's community; not after adopting it.",
+        member_argument="member",
     )
     async def community_leave(self, info: Info, application: str, member: str) -> CommunityPayload:
         try:
