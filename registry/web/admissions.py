@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -40,7 +41,7 @@ from registry.members.memberships import (
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import form_values, parse_date
+from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "admission_notice"
@@ -240,22 +241,29 @@ class AdmissionPagesController(Controller):
         values = await form_values(request, *APPROVAL_FIELDS)
         approved = values["uitkomst"] != "rejected"
         try:
-            await decide_approval(db_session, actor, membership_id, values["besluit"], approved)
-        except NotFound:
-            raise NotFoundException(f"no membership {membership_id}") from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _membership_page(
+            return await submit(
                 request,
                 db_session,
-                membership_id,
-                form="approval",
-                values=values,
-                errors=failed.errors,
-                status_code=422,
+                partial(
+                    decide_approval, db_session, actor, membership_id, values["besluit"], approved
+                ),
+                lambda _: Flash(
+                    NOTICE_KEY,
+                    "approved" if approved else "rejected",
+                    f"/toelatingen/{membership_id}",
+                ),
+                lambda errors: _membership_page(
+                    request,
+                    db_session,
+                    membership_id,
+                    form="approval",
+                    values=values,
+                    errors=errors,
+                    status_code=422,
+                ),
             )
-        request.session[NOTICE_KEY] = "approved" if approved else "rejected"
-        return Redirect(f"/toelatingen/{membership_id}", status_code=303)
+        except NotFound:
+            raise NotFoundException(f"no membership {membership_id}") from None
 
     @post(
         "/{membership_id:int}/toelating",

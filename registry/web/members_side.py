@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
@@ -36,14 +36,11 @@ from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
+from registry.web.forms import Flash, posted, refusals, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "members_side_notice"
 Work = Callable[[dict[str, str]], Awaitable[str]]
-
-
-def _errors(error: DomainError) -> tuple[FieldError, ...]:
-    return error.errors if isinstance(error, ValidationFailed) else (FieldError("", error.phrase),)
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -55,10 +52,6 @@ def _date(value: str, field: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationFailed.single(field, CatalogueRefusal.JOIN_DATE_IN_FUTURE) from None
-
-
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    return {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}
 
 
 async def _acting_members(
@@ -95,6 +88,24 @@ def _proposal_input(form: dict[str, str]) -> proposals.ProposalInput:
     )
 
 
+async def _propose_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    code: str,
+    form: dict[str, str],
+    errors: tuple[FieldError, ...] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    member = await members.member_by_code(db_session, code)
+    assert member is not None  # the guard found it
+    return render(
+        request,
+        "members_side/propose.html",
+        {"member": member, "form": form, "errors": errors},
+        status_code=status_code,
+    )
+
+
 class MembersSideController(Controller):
     path = "/"
     include_in_schema = False
@@ -109,13 +120,7 @@ class MembersSideController(Controller):
     async def propose_form(
         self, request: Request[Any, Any, Any], db_session: DbSession, code: FromPath[str]
     ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
-        assert member is not None  # the guard found it
-        return render(
-            request,
-            "members_side/propose.html",
-            {"member": member, "form": {"licence": DEFAULT_LICENCE}, "errors": ()},
-        )
+        return await _propose_page(request, db_session, code, {"licence": DEFAULT_LICENCE})
 
     @post(
         "/leden/{code:str}/voorstellen",
@@ -128,21 +133,16 @@ class MembersSideController(Controller):
         actor: CurrentActor,
         code: FromPath[str],
     ) -> Response[Any]:
-        form = await _form(request)
+        form = await posted(request)
         slug = form.get("slug", "")
-        try:
-            await proposals.propose(db_session, actor, code, slug, _proposal_input(form))
-        except DomainError as error:
-            await db_session.rollback()
-            member = await members.member_by_code(db_session, code)
-            return render(
-                request,
-                "members_side/propose.html",
-                {"member": member, "form": form, "errors": _errors(error)},
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "proposed"
-        return Redirect(f"/applicaties/{slug.strip()}/beheer", status_code=303)
+        return await submit(
+            request,
+            db_session,
+            lambda: proposals.propose(db_session, actor, code, slug, _proposal_input(form)),
+            lambda _: Flash(NOTICE_KEY, "proposed", f"/applicaties/{slug.strip()}/beheer"),
+            lambda errors: _propose_page(request, db_session, code, form, errors, 422),
+            refused=DomainError,
+        )
 
     @get("/voorstellen", name="proposals", opt=audience(login=True))
     async def proposals_list(
@@ -236,17 +236,18 @@ class MembersSideController(Controller):
         tab: str,
     ) -> Response[Any]:
         """Do `work` with the posted form; on a refusal show the tab again with what was typed."""
-        form = await _form(request)
-        try:
-            notice = await work(form)
-        except DomainError as error:
-            await db_session.rollback()
-            page = self._manage_page if tab == "beheer" else self._community_page
-            return await page(
-                request, db_session, actor, slug, errors=_errors(error), form=form, status_code=422
-            )
-        request.session[NOTICE_KEY] = notice
-        return Redirect(f"/applicaties/{slug}/{tab}", status_code=303)
+        form = await posted(request)
+        page = self._manage_page if tab == "beheer" else self._community_page
+        return await submit(
+            request,
+            db_session,
+            lambda: work(form),
+            lambda notice: Flash(NOTICE_KEY, notice, f"/applicaties/{slug}/{tab}"),
+            lambda errors: page(
+                request, db_session, actor, slug, errors=errors, form=form, status_code=422
+            ),
+            refused=DomainError,
+        )
 
     @post("/applicaties/{slug:str}/beoordelen", opt=audience(Permission.CATALOGUE_MANAGE))
     async def review(
@@ -459,7 +460,7 @@ class MembersSideController(Controller):
                     db_session, actor, member.code, slug, today(), quantities
                 )
             except DomainError as error:
-                errors = _errors(error)
+                errors = refusals(error)
         return render(
             request,
             "members_side/calculator.html",
