@@ -111,16 +111,31 @@ def usable_text(value: str) -> bool:
     return len(value) <= MAX_TEXT_LENGTH and "\x00" not in value
 
 
+def text_param(params: MultiDict[Any], param: str, ignored: list[Ignored]) -> str:
+    """The text of a query parameter; an unusable one counts as empty and is `ignored`."""
+    value = str(params.get(param) or "").strip()
+    if usable_text(value):
+        return value
+    ignored.append(Ignored(param, shown_value(value)))
+    return ""
+
+
+def page_param(params: MultiDict[Any], ignored: list[Ignored]) -> int:
+    """The page number in the query (1 when there is none); an unusable one is `ignored`."""
+    raw_page = str(params.get(PAGE_PARAM) or "").strip()
+    if raw_page:
+        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+            return int(raw_page)
+        ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    return 1
+
+
 def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     """Read the filters from the query string; unusable values are dropped and reported."""
     ignored: list[Ignored] = []
 
     def text(param: str) -> str:
-        value = str(params.get(param) or "").strip()
-        if usable_text(value):
-            return value
-        ignored.append(Ignored(param, shown_value(value)))
-        return ""
+        return text_param(params, param, ignored)
 
     search = text(SEARCH_PARAM)
     licence = text(LICENCE_PARAM)
@@ -143,13 +158,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         else:
             if status not in statuses:
                 statuses.append(status)
-    page = 1
-    raw_page = str(params.get(PAGE_PARAM) or "").strip()
-    if raw_page:
-        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-            page = int(raw_page)
-        else:
-            ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    page = page_param(params, ignored)
     return CatalogueQuery(
         search,
         tuple(statuses),

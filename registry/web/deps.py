@@ -9,13 +9,15 @@ from typing import Any, TypeAlias
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.db import begin_writing
 from registry.http.security import InvalidToken, resolve_actor
+from registry.members import repository as members
+from registry.members.models import Member
 
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 CurrentActor: TypeAlias = NamedDependency[Actor]
@@ -74,3 +76,11 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
         roles=allows(actor, Permission.ROLES_MANAGE),
     )
     return actor
+
+
+async def member_or_404(db_session: AsyncSession, code: str) -> Member:
+    """The member a page's path names; the page is not there (404) for an unknown code."""
+    member = await members.member_by_code(db_session, code)
+    if member is None:
+        raise NotFoundException(f"no member '{code}'")
+    return member

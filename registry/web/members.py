@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.datastructures import MultiDict
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,15 +29,14 @@ from registry.members.models import Decision, Member, Membership, Municipality
 from registry.members.population import Figure, Inhabitants, PopulationMissing, inhabitants_on
 from registry.web.access import audience
 from registry.web.catalogue import (
-    MAX_PAGE,
     PAGE_PARAM,
     PAGE_SIZE,
     SEARCH_PARAM,
     Ignored,
-    shown_value,
-    usable_text,
+    page_param,
+    text_param,
 )
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentActor, DbSession, member_or_404
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
@@ -83,17 +82,8 @@ class MemberQuery:
 def parse_member_query(params: MultiDict[Any]) -> MemberQuery:
     """Search text and page number; unusable values are dropped and reported (as the catalogue)."""
     ignored: list[Ignored] = []
-    search = str(params.get(SEARCH_PARAM) or "").strip()
-    if not usable_text(search):
-        ignored.append(Ignored(SEARCH_PARAM, shown_value(search)))
-        search = ""
-    page = 1
-    raw_page = str(params.get(PAGE_PARAM) or "").strip()
-    if raw_page:
-        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-            page = int(raw_page)
-        else:
-            ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    search = text_param(params, SEARCH_PARAM, ignored)
+    page = page_param(params, ignored)
     return MemberQuery(search, page, tuple(ignored))
 
 
@@ -236,9 +226,7 @@ class MemberPagesController(Controller):
         actor: CurrentActor,
         code: FromPath[str],
     ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
-        if member is None:
-            raise NotFoundException(f"no member '{code}'")
+        member = await member_or_404(db_session, code)
         municipalities, figures = await _municipalities_and_figures(db_session, [member.id])
         inhabitants, missing = _latest_inhabitants(municipalities[member.id], figures)
         people = None

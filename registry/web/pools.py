@@ -27,7 +27,7 @@ from registry.kit.clock import today
 from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentActor, DbSession, member_or_404
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_notice"
@@ -187,9 +187,7 @@ class PoolPagesController(Controller):
         actor: CurrentActor,
         code: FromPath[str],
     ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
-        if member is None:
-            raise NotFoundException(f"no member '{code}'")
+        member = await member_or_404(db_session, code)
         shares = await reading.shares_of_member(db_session, actor, member.id)
         return render(
             request,

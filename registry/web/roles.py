@@ -23,7 +23,7 @@ from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentActor, DbSession, member_or_404
 from registry.web.forms import form_values
 from registry.web.pages import render
 
@@ -34,10 +34,7 @@ FIELDS = ("issuer", "subject", "naam", "rol", "lid")
 async def _scope(db_session: AsyncSession, code: str | None) -> Member | None:
     if code is None:
         return None
-    member = await members.member_by_code(db_session, code)
-    if member is None:
-        raise NotFoundException(f"no member {code}")
-    return member
+    return await member_or_404(db_session, code)
 
 
 def _base(member: Member | None) -> str:
