@@ -12,8 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
@@ -224,14 +223,13 @@ async def process_event(
     )
     session.add(stored)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="receive",
-        entity_type="gateway_event",
+        "receive",
+        "gateway_event",
+        stored,
         entity_id=event.id,
-        before=None,
-        after=snapshot(stored),
         member_id=invoice.member_id if invoice else None,
     )
     return stored

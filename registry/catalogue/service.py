@@ -240,14 +240,8 @@ async def add_release(
     session.add(release)
     application.updated_at = utcnow()
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="release",
-        entity_id=f"{application.slug}@{version}",
-        before=None,
-        after=snapshot(release),
+    await record_row(
+        session, actor, "create", "release", release, entity_id=f"{application.slug}@{version}"
     )
     return release
 

@@ -15,8 +15,7 @@ from decimal import Decimal
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.roles import Actor
 from registry.costs import repository
 from registry.costs.errors import CostsRefusal
@@ -313,14 +312,15 @@ async def _store(
             for share in preview.split.shares
         ],
     )
-    await record(
+    await record_row(
         session,
         actor,
-        operation="create",
-        entity_type="allocation_run",
+        "create",
+        "allocation_run",
+        run,
         entity_id=f"{pool.code}/{run.sequence}",
-        before=None,
-        after=snapshot(run, exclude=frozenset({"inputs"}), totals=preview.split.totals()),
+        exclude=frozenset({"inputs"}),
+        totals=preview.split.totals(),
     )
     stored = await repository.run_by_id(session, run.id)
     assert stored is not None

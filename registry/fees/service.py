@@ -94,14 +94,15 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
     current.population_policy = data.population_policy
     session.add(current)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="update" if before else "create",
-        entity_type="contribution_rate",
+        "update" if before else "create",
+        "contribution_rate",
+        current,
         entity_id=str(year),
         before=before,
-        after=snapshot(current, decision=decision.reference),
+        decision=decision.reference,
     )
     return current
 
