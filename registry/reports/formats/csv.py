@@ -18,25 +18,21 @@ from typing import IO, TYPE_CHECKING
 
 from registry.kit.language import Language
 from registry.reports.formats.tables import (
-    FINDINGS,
     SECTIONS,
-    TOTALS,
     Cell,
     Kind,
     Row,
     Section,
+    TableWriter,
     euro_text,
-    finding_rows,
-    member_rows,
-    totals_rows,
 )
-from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.model import Finding, ReportHeader, Totals
 
 if TYPE_CHECKING:
     from _csv import Writer
 
 
-class CsvWriter:
+class CsvWriter(TableWriter):
     def __init__(
         self,
         directory: Path,
@@ -65,16 +61,8 @@ class CsvWriter:
             writer.writerow([column.name for column in section.columns])
             self._writers[section.key] = writer
 
-    def member(self, report: MemberReport) -> None:
-        for section, row in member_rows(report, self.language):
-            self._write(section, row)
-
     def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
-        assert self._header is not None, "begin() first"
-        for row in totals_rows(self._header, totals, self.language):
-            self._write(TOTALS, row)
-        for row in finding_rows(findings, self.language):
-            self._write(FINDINGS, row)
+        self._close_sections(totals, findings)
         for file in self._files.values():
             file.close()
         return [self.path(section) for section in SECTIONS]

@@ -8,7 +8,8 @@ writes them in its own way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -270,6 +271,30 @@ def finding_rows(findings: list[Finding], language: Language = "nl") -> Iterator
     for finding in findings:
         title = finding_title(finding, language)
         yield title, finding.member_code, finding_sentence(finding, language)
+
+
+class TableWriter(ABC):
+    """What the table formats share: a member's rows and the closing totals and findings,
+    each row written to its section by the format's own `_write`."""
+
+    language: Language
+    _header: ReportHeader | None
+
+    @abstractmethod
+    def _write(self, section: Section, row: Row) -> None: ...
+
+    def _write_all(self, rows: Iterable[tuple[Section, Row]]) -> None:
+        for section, row in rows:
+            self._write(section, row)
+
+    def member(self, report: MemberReport) -> None:
+        self._write_all(member_rows(report, self.language))
+
+    def _close_sections(self, totals: Totals, findings: list[Finding]) -> None:
+        """The totals, then the findings (`begin` must have been called)."""
+        assert self._header is not None, "begin() first"
+        self._write_all((TOTALS, row) for row in totals_rows(self._header, totals, self.language))
+        self._write_all((FINDINGS, row) for row in finding_rows(findings, self.language))
 
 
 def euro_text(cents: int, decimal_comma: bool = False) -> str:

@@ -17,19 +17,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from registry.kit.language import Language
 from registry.reports.formats.tables import (
-    FINDINGS,
     SECTIONS,
-    TOTALS,
     Cell,
     Kind,
     Row,
     Section,
-    finding_rows,
-    member_rows,
+    TableWriter,
     scope_rows,
-    totals_rows,
 )
-from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.model import Finding, ReportHeader, Totals
 
 _WIDTHS = {Kind.TEXT: 18, Kind.INT: 12, Kind.DATE: 12, Kind.DECIMAL: 14, Kind.EURO: 15}
 _WIDE = {
@@ -42,7 +38,7 @@ _WIDE = {
 }
 
 
-class XlsxWriter:
+class XlsxWriter(TableWriter):
     def __init__(self, directory: Path, stem: str, language: Language = "nl") -> None:
         self.path = directory / f"{stem}.xlsx"
         self.language = language
@@ -85,16 +81,8 @@ class XlsxWriter:
             self._sheets[section.key] = sheet
             self._rows[section.key] = 1
 
-    def member(self, report: MemberReport) -> None:
-        for section, row in member_rows(report, self.language):
-            self._write(section, row)
-
     def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
-        assert self._header is not None, "begin() first"
-        for row in totals_rows(self._header, totals, self.language):
-            self._write(TOTALS, row)
-        for row in finding_rows(findings, self.language):
-            self._write(FINDINGS, row)
+        self._close_sections(totals, findings)
         # A filter on every header row, over all the rows written (at least the header).
         for section in SECTIONS:
             last_row = max(self._rows[section.key] - 1, 0)
