@@ -121,6 +121,26 @@ def mutation(
     )
 
 
+def field_for(
+    permission: Permission | None = None,
+    description: str | None = None,
+    *,
+    member_argument: str | None = None,
+    member_from_source: bool = False,
+    invoice_argument: str | None = None,
+) -> Any:
+    """A field (`strawberry.field`) with its audience, as `policy` declares it."""
+    return strawberry.field(
+        extensions=policy(
+            permission,
+            member_argument=member_argument,
+            member_from_source=member_from_source,
+            invoice_argument=invoice_argument,
+        ),
+        description=description,
+    )
+
+
 def audience_of(extensions: list[FieldExtension]) -> Audience | None:
     """The declared audience of a field, for the schema check and the authorization matrix."""
     for extension in extensions:

@@ -21,7 +21,7 @@ from registry.graphql.auth.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
-from registry.graphql.mutating import act, ok
+from registry.graphql.mutating import Answer, acknowledge, act
 from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError, NotFound
@@ -56,7 +56,7 @@ async def _role_change(
     input: RoleInput,
     change: Callable[[AsyncSession, Actor, service.RoleInput], Awaitable[object]],
 ) -> RolePayload:
-    return await act(info, RolePayload, ok(RolePayload), change, input.to_domain())
+    return await act(info, acknowledge(RolePayload), change, input.to_domain())
 
 
 @strawberry.type
@@ -93,8 +93,10 @@ class AuthMutation:
     ) -> UserSessionsRevokePayload:
         return await act(
             info,
-            UserSessionsRevokePayload,
-            lambda revoked: UserSessionsRevokePayload(revoked_sessions=revoked),
+            Answer(
+                UserSessionsRevokePayload,
+                lambda revoked: UserSessionsRevokePayload(revoked_sessions=revoked),
+            ),
             sessions.log_out_person_everywhere,
             issuer=issuer,
             subject=subject,
@@ -109,8 +111,12 @@ class AuthMutation:
         data = service.TokenInput(input.member, input.name, input.permissions, input.application)
         return await act(
             info,
-            ApiTokenCreatePayload,
-            lambda created: ApiTokenCreatePayload(token=ApiToken.of(created[0]), secret=created[1]),
+            Answer(
+                ApiTokenCreatePayload,
+                lambda created: ApiTokenCreatePayload(
+                    token=ApiToken.of(created[0]), secret=created[1]
+                ),
+            ),
             service.create_token,
             data,
         )

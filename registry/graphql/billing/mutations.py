@@ -32,7 +32,7 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.mutating import act, mutate
+from registry.graphql.mutating import act, answer, mutate
 from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
@@ -67,6 +67,10 @@ def _id(value: strawberry.ID, field: str = "id") -> int:
     return number
 
 
+_BILLING_DETAILS = answer(BillingDetailsPayload, "billing_details", BillingDetails.of)
+_RULE = answer(VatRulePayload, "rule", VatRule.of)
+
+
 @strawberry.type
 class BillingMutation:
     @mutation(
@@ -84,14 +88,7 @@ class BillingMutation:
             input.email,
             input.purchase_order_reference,
         )
-        return await act(
-            info,
-            BillingDetailsPayload,
-            lambda account: BillingDetailsPayload(billing_details=BillingDetails.of(account)),
-            invoicing.set_billing_details,
-            member,
-            data,
-        )
+        return await act(info, _BILLING_DETAILS, invoicing.set_billing_details, member, data)
 
     @mutation(
         Permission.BILLING_MANAGE,
@@ -100,8 +97,7 @@ class BillingMutation:
     async def vat_rule_set(self, info: Info, input: VatRuleInput) -> VatRulePayload:
         return await act(
             info,
-            VatRulePayload,
-            lambda rule: VatRulePayload(rule=VatRule.of(rule)),
+            _RULE,
             invoicing.set_vat_rule,
             input.category,
             input.vat_code,

@@ -17,7 +17,7 @@ from registry.graphql.catalogue.types import (
     ReleasePayload,
 )
 from registry.graphql.context import Info
-from registry.graphql.mutating import act
+from registry.graphql.mutating import act, answer
 from registry.graphql.permissions import mutation
 
 
@@ -58,6 +58,10 @@ class ReleaseInput:
     notes: str = ""
 
 
+APPLICATION_ANSWER = answer(ApplicationPayload, "application", Application.of)
+RELEASE_ANSWER = answer(ReleasePayload, "release", Release.of)
+
+
 @strawberry.type
 class CatalogueMutation:
     @mutation(Permission.CATALOGUE_MANAGE, "Add an application to the catalogue.")
@@ -69,13 +73,7 @@ class CatalogueMutation:
         status: ApplicationStatus = ApplicationStatus.IDEA,
     ) -> ApplicationPayload:
         return await act(
-            info,
-            ApplicationPayload,
-            lambda created: ApplicationPayload(application=Application.of(created)),
-            service.create_application,
-            slug,
-            input.to_domain(),
-            status,
+            info, APPLICATION_ANSWER, service.create_application, slug, input.to_domain(), status
         )
 
     @mutation(Permission.CATALOGUE_MANAGE, "Replace an application's details.")
@@ -83,33 +81,20 @@ class CatalogueMutation:
         self, info: Info, slug: str, input: ApplicationInput
     ) -> ApplicationPayload:
         return await act(
-            info,
-            ApplicationPayload,
-            lambda updated: ApplicationPayload(application=Application.of(updated)),
-            service.update_application,
-            slug,
-            input.to_domain(),
+            info, APPLICATION_ANSWER, service.update_application, slug, input.to_domain()
         )
 
     @mutation(Permission.CATALOGUE_MANAGE, "Move an application along its lifecycle.")
     async def application_status_change(
         self, info: Info, slug: str, status: ApplicationStatus
     ) -> ApplicationPayload:
-        return await act(
-            info,
-            ApplicationPayload,
-            lambda changed: ApplicationPayload(application=Application.of(changed)),
-            service.change_status,
-            slug,
-            status,
-        )
+        return await act(info, APPLICATION_ANSWER, service.change_status, slug, status)
 
     @mutation(Permission.CATALOGUE_MANAGE, "Record a release of an application.")
     async def release_create(self, info: Info, slug: str, input: ReleaseInput) -> ReleasePayload:
         return await act(
             info,
-            ReleasePayload,
-            lambda release: ReleasePayload(release=Release.of(release)),
+            RELEASE_ANSWER,
             service.add_release,
             slug,
             service.ReleaseInput(input.version, input.released_on, input.notes),

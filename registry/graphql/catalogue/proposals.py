@@ -10,19 +10,16 @@ from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Review
 from registry.catalogue.service import ReleaseInput as DomainRelease
 from registry.catalogue.service import add_release
-from registry.graphql.catalogue.mutations import ReleaseInput
+from registry.graphql.catalogue.mutations import APPLICATION_ANSWER, RELEASE_ANSWER, ReleaseInput
 from registry.graphql.catalogue.types import (
-    Application,
     ApplicationPayload,
-    Release,
     ReleasePayload,
 )
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
+from registry.graphql.mutating import acknowledge, act
 from registry.graphql.permissions import mutation
 from registry.graphql.usage.types import CommunityPayload
 from registry.kit.clock import today
-from registry.kit.errors import DomainError
 from registry.usage.leaving import leave_community
 
 strawberry.enum(Review, name="ProposalReview")
@@ -69,14 +66,9 @@ class ProposalsMutation:
     async def application_propose(
         self, info: Info, member: str, slug: str, input: ApplicationProposalInput
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                created = await proposals.propose(
-                    session, info.context.actor, member, slug, input.to_domain()
-                )
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(created))
+        return await act(
+            info, APPLICATION_ANSWER, proposals.propose, member, slug, input.to_domain()
+        )
 
     @mutation(
         Permission.APPLICATION_MAINTAIN,
@@ -86,14 +78,7 @@ class ProposalsMutation:
     async def application_proposal_revise(
         self, info: Info, member: str, slug: str, input: ApplicationProposalInput
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                revised = await proposals.revise(
-                    session, info.context.actor, slug, input.to_domain()
-                )
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(revised))
+        return await act(info, APPLICATION_ANSWER, proposals.revise, slug, input.to_domain())
 
     @mutation(
         Permission.CATALOGUE_MANAGE,
@@ -103,12 +88,7 @@ class ProposalsMutation:
     async def application_review(
         self, info: Info, slug: str, decision: Review, note: str = ""
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                reviewed = await proposals.review(session, info.context.actor, slug, decision, note)
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(reviewed))
+        return await act(info, APPLICATION_ANSWER, proposals.review, slug, decision, note)
 
     @mutation(
         Permission.APPLICATION_MAINTAIN,
@@ -122,12 +102,7 @@ class ProposalsMutation:
         data = proposals.MaintenanceInput(
             input.description_nl, input.description_en, input.repository_url, input.standards
         )
-        try:
-            async with info.context.transaction() as session:
-                updated = await proposals.maintain(session, info.context.actor, slug, data)
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(updated))
+        return await act(info, APPLICATION_ANSWER, proposals.maintain, slug, data)
 
     @mutation(
         Permission.APPLICATION_MAINTAIN,
@@ -137,17 +112,8 @@ class ProposalsMutation:
     async def application_release_add(
         self, info: Info, member: str, slug: str, input: ReleaseInput
     ) -> ReleasePayload:
-        try:
-            async with info.context.transaction() as session:
-                release = await add_release(
-                    session,
-                    info.context.actor,
-                    slug,
-                    DomainRelease(input.version, input.released_on, input.notes),
-                )
-        except DomainError as error:
-            return ReleasePayload(errors=field_errors(error))
-        return ReleasePayload(release=Release.of(release))
+        data = DomainRelease(input.version, input.released_on, input.notes)
+        return await act(info, RELEASE_ANSWER, add_release, slug, data)
 
     @mutation(
         Permission.COMMUNITY_TAKE_PART,
@@ -157,14 +123,14 @@ class ProposalsMutation:
     async def application_interest_register(
         self, info: Info, application: str, member: str
     ) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await communities.register_interest(
-                    session, info.context.actor, application, member, today()
-                )
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await act(
+            info,
+            acknowledge(CommunityPayload),
+            communities.register_interest,
+            application,
+            member,
+            today(),
+        )
 
     @mutation(
         Permission.COMMUNITY_TAKE_PART,
@@ -172,9 +138,4 @@ class ProposalsMutation:
         member_argument="member",
     )
     async def community_leave(self, info: Info, application: str, member: str) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await leave_community(session, info.context.actor, application, member)
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await act(info, acknowledge(CommunityPayload), leave_community, application, member)

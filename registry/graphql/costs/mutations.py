@@ -29,7 +29,7 @@ from registry.graphql.costs.types import (
     PoolParticipantPayload,
 )
 from registry.graphql.errors import field_errors
-from registry.graphql.mutating import act, mutate
+from registry.graphql.mutating import Answer, act, answer, mutate
 from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
@@ -63,14 +63,14 @@ class CostEntryInput:
     document_reference: str | None = None
 
 
-async def _run(
-    info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[cost_runs.RunResult]]
-) -> AllocationRunPayload:
-    def answer(result: cost_runs.RunResult) -> AllocationRunPayload:
+def _runs(pool: str) -> Answer[cost_runs.RunResult, AllocationRunPayload]:
+    """The run an operation on `pool` stored (none when nothing was pending)."""
+
+    def shape(result: cost_runs.RunResult) -> AllocationRunPayload:
         runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
         return AllocationRunPayload(runs=runs, created=result.created)
 
-    return await mutate(info, AllocationRunPayload, store, answer)
+    return Answer(AllocationRunPayload, shape)
 
 
 async def _pool_change(
@@ -84,6 +84,9 @@ async def _pool_change(
     return await mutate(
         info, CostPoolPayload, change_and_read, lambda view: CostPoolPayload(pool=pool_of(view))
     )
+
+
+_ENTRY = answer(CostEntryPayload, "entry", CostEntry.of)
 
 
 @strawberry.type
@@ -119,14 +122,7 @@ class CostsMutation:
             input.description,
             input.document_reference,
         )
-        return await act(
-            info,
-            CostEntryPayload,
-            lambda entry: CostEntryPayload(entry=CostEntry.of(entry)),
-            cost_pools.add_entry,
-            pool,
-            data,
-        )
+        return await act(info, _ENTRY, cost_pools.add_entry, pool, data)
 
     @mutation(Permission.COSTS_MANAGE)
     async def pool_participant_add(
@@ -139,8 +135,10 @@ class CostsMutation:
     ) -> PoolParticipantPayload:
         return await act(
             info,
-            PoolParticipantPayload,
-            lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
+            Answer(
+                PoolParticipantPayload,
+                lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
+            ),
             cost_pools.add_participant,
             pool,
             member,
@@ -162,8 +160,12 @@ class CostsMutation:
     ) -> PoolParticipantPayload:
         return await act(
             info,
-            PoolParticipantPayload,
-            lambda changed: PoolParticipantPayload(participant=PoolParticipant.of(member, changed)),
+            Answer(
+                PoolParticipantPayload,
+                lambda changed: PoolParticipantPayload(
+                    participant=PoolParticipant.of(member, changed)
+                ),
+            ),
             cost_pools.change_participant,
             pool,
             member,
@@ -185,13 +187,7 @@ class CostsMutation:
     async def allocation_run_create(
         self, info: Info, pool: str, until: date
     ) -> AllocationRunPayload:
-        return await _run(
-            info,
-            pool,
-            lambda session: cost_runs.run_allocation(
-                session, info.context.actor, pool, until, today()
-            ),
-        )
+        return await act(info, _runs(pool), cost_runs.run_allocation, pool, until, today())
 
     @mutation(
         Permission.COSTS_MANAGE, "Settle a member that joined the pool after costs were allocated."
@@ -199,13 +195,7 @@ class CostsMutation:
     async def settlement_run_create(
         self, info: Info, pool: str, member: str
     ) -> AllocationRunPayload:
-        return await _run(
-            info,
-            pool,
-            lambda session: cost_runs.run_settlement(
-                session, info.context.actor, pool, member, today()
-            ),
-        )
+        return await act(info, _runs(pool), cost_runs.run_settlement, pool, member, today())
 
     @mutation(
         Permission.COSTS_MANAGE, "Reverse an allocation run and replace it from today's inputs."

@@ -17,7 +17,7 @@ from registry.graphql.fees.types import (
     FeeRun,
     FeeRunPayload,
 )
-from registry.graphql.mutating import act, mutate
+from registry.graphql.mutating import act, answer, mutate
 from registry.graphql.permissions import mutation
 
 
@@ -30,6 +30,9 @@ class ContributionRateInput:
     population_policy: PopulationPolicy = PopulationPolicy.LATEST_PUBLISHED
 
 
+_RATE = answer(ContributionRatePayload, "rate", ContributionRate.of)
+
+
 @strawberry.type
 class FeesMutation:
     @mutation(Permission.FEES_MANAGE, "Set the contribution rate of a year from its ALV decision.")
@@ -39,13 +42,7 @@ class FeesMutation:
         data = service.RateInput(
             input.year, str(input.rate), input.decision, input.pro_rata, input.population_policy
         )
-        return await act(
-            info,
-            ContributionRatePayload,
-            lambda rate: ContributionRatePayload(rate=ContributionRate.of(rate)),
-            service.set_rate,
-            data,
-        )
+        return await act(info, _RATE, service.set_rate, data)
 
     @mutation(
         Permission.FEES_MANAGE,

@@ -16,7 +16,7 @@ from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member, Membership, Municipality
-from registry.graphql.mutating import act, mutate
+from registry.graphql.mutating import Answer, act, answer, mutate
 from registry.graphql.permissions import mutation
 from registry.kit.errors import ValidationFailed
 from registry.members import decisions, memberships, merger, registration
@@ -138,13 +138,15 @@ async def _membership_change(
     info: Info, change: Callable[[AsyncSession], Awaitable[MembershipRecord]]
 ) -> MembershipPayload:
     """A step of a membership, answered with the membership after it."""
-    return await mutate(
-        info, MembershipPayload, change, lambda m: MembershipPayload(membership=Membership.of(m))
-    )
+    return await mutate(info, MembershipPayload, change, _MEMBERSHIP.shape)
 
 
 def _signatories(items: list[SignatoryInput]) -> list[memberships.SignatoryInput]:
     return [memberships.SignatoryInput(s.name, s.oin) for s in items]
+
+
+_DECISION = answer(DecisionPayload, "decision", Decision.of)
+_MEMBERSHIP = answer(MembershipPayload, "membership", Membership.of)
 
 
 @strawberry.type
@@ -159,13 +161,7 @@ class MembersMutation:
             input.text,
             input.document_url,
         )
-        return await act(
-            info,
-            DecisionPayload,
-            lambda decision: DecisionPayload(decision=Decision.of(decision)),
-            decisions.record_decision,
-            data,
-        )
+        return await act(info, _DECISION, decisions.record_decision, data)
 
     @mutation(
         Permission.MEMBERS_MANAGE, "Register a government body and its application for membership."
@@ -179,15 +175,13 @@ class MembersMutation:
             input.oin,
             input.kvk,
         )
-        return await _membership_change(
+        return await act(
             info,
-            lambda session: memberships.register_applicant(
-                session,
-                info.context.actor,
-                member,
-                input.applied_on,
-                _signatories(input.signatories),
-            ),
+            _MEMBERSHIP,
+            memberships.register_applicant,
+            member,
+            input.applied_on,
+            _signatories(input.signatories),
         )
 
     @mutation(Permission.MEMBERS_MANAGE, "A registered (former) member applies again.")
@@ -198,15 +192,9 @@ class MembersMutation:
         applied_on: date,
         signatories: list[SignatoryInput] | None = None,
     ) -> MembershipPayload:
-        return await _membership_change(
-            info,
-            lambda session: memberships.apply_for_membership(
-                session,
-                info.context.actor,
-                member_code,
-                applied_on,
-                _signatories(signatories or []),
-            ),
+        signed = _signatories(signatories or [])
+        return await act(
+            info, _MEMBERSHIP, memberships.apply_for_membership, member_code, applied_on, signed
         )
 
     @mutation(
@@ -254,14 +242,16 @@ class MembersMutation:
         )
         return await act(
             info,
-            MergerPayload,
-            lambda outcome: MergerPayload(
-                successor=Municipality.of(outcome.successor),
-                successor_member=Member.of(outcome.successor_member)
-                if outcome.successor_member
-                else None,
-                absorbed=[Member.of(m) for m in outcome.absorbed],
-                regrouped=[Member.of(m) for m in outcome.regrouped],
+            Answer(
+                MergerPayload,
+                lambda outcome: MergerPayload(
+                    successor=Municipality.of(outcome.successor),
+                    successor_member=Member.of(outcome.successor_member)
+                    if outcome.successor_member
+                    else None,
+                    absorbed=[Member.of(m) for m in outcome.absorbed],
+                    regrouped=[Member.of(m) for m in outcome.regrouped],
+                ),
             ),
             mergers.merge,
             data,

@@ -13,7 +13,7 @@ from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.mutating import act
+from registry.graphql.mutating import Answer, acknowledge, act, answer
 from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.graphql.usage.types import (
@@ -73,6 +73,9 @@ def _usage(member: str, records: list[UsageInput]) -> list[usage_records.UsageIn
         usage_records.UsageInput(member, r.application, r.period, r.metric, r.quantity)
         for r in records
     ]
+
+
+_BUSINESS_CASE = answer(BusinessCasePayload, "business_case", BusinessCase.of)
 
 
 @strawberry.type
@@ -158,11 +161,15 @@ class UsageMutation:
     ) -> TariffPayload:
         return await act(
             info,
-            TariffPayload,
-            lambda tariff: TariffPayload(
-                tariff=UsageTariff(
-                    metric=tariff.metric, price=tariff.price, valid_from=month(tariff.valid_from)
-                )
+            Answer(
+                TariffPayload,
+                lambda tariff: TariffPayload(
+                    tariff=UsageTariff(
+                        metric=tariff.metric,
+                        price=tariff.price,
+                        valid_from=month(tariff.valid_from),
+                    )
+                ),
             ),
             tariffs.set_tariff,
             application,
@@ -188,14 +195,7 @@ class UsageMutation:
             str(input.expected_usage_fees),
             input.risks,
         )
-        return await act(
-            info,
-            BusinessCasePayload,
-            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
-            catalogue.create_business_case,
-            application,
-            data,
-        )
+        return await act(info, _BUSINESS_CASE, catalogue.create_business_case, application, data)
 
     @mutation(
         Permission.CATALOGUE_MANAGE, "Record the positive or negative decision on a business case."
@@ -212,8 +212,7 @@ class UsageMutation:
     ) -> BusinessCasePayload:
         return await act(
             info,
-            BusinessCasePayload,
-            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+            _BUSINESS_CASE,
             catalogue.decide_business_case,
             application,
             title,
@@ -234,8 +233,7 @@ class UsageMutation:
     ) -> CommunityPayload:
         return await act(
             info,
-            CommunityPayload,
-            lambda _: CommunityPayload(ok=True),
+            acknowledge(CommunityPayload),
             communities.join,
             application,
             member,
@@ -252,21 +250,18 @@ class UsageMutation:
         self, info: Info, application: str, equal: bool
     ) -> CommunityPayload:
         return await act(
-            info,
-            CommunityPayload,
-            lambda _: CommunityPayload(ok=True),
-            catalogue.set_equal_say,
-            application,
-            equal,
+            info, acknowledge(CommunityPayload), catalogue.set_equal_say, application, equal
         )
 
 
 async def _record(info: Info, member: str, records: list[UsageInput]) -> UsagePayload:
     return await act(
         info,
-        UsagePayload,
-        lambda result: UsagePayload(
-            created=result.created, replaced=result.replaced, unchanged=result.unchanged
+        Answer(
+            UsagePayload,
+            lambda result: UsagePayload(
+                created=result.created, replaced=result.replaced, unchanged=result.unchanged
+            ),
         ),
         usage_records.record_usage,
         _usage(member, records),
