@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -40,7 +40,7 @@ from registry.members.memberships import (
 )
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render
 
@@ -62,7 +62,7 @@ class Step:
 
 
 async def _stored_or_confirmed(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     member: Member,
     membership_id: int,
@@ -123,7 +123,7 @@ async def _membership(db_session: AsyncSession, membership_id: int) -> tuple[Mem
 
 
 async def _membership_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     membership_id: int,
     *,
@@ -166,7 +166,7 @@ async def _membership_page(
 
 
 def _confirm_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     action: str,
     member: dict[str, str],
     membership_id: int,
@@ -194,7 +194,7 @@ class AdmissionPagesController(Controller):
 
     @get("/", name="admissions", opt=audience(Permission.MEMBERS_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         rows = await _rows(db_session)
 
@@ -219,7 +219,7 @@ class AdmissionPagesController(Controller):
     @get("/{membership_id:int}", name="admission", opt=audience(Permission.MEMBERS_MANAGE))
     async def membership(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],
@@ -233,7 +233,7 @@ class AdmissionPagesController(Controller):
     )
     async def approval(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],
@@ -272,7 +272,7 @@ class AdmissionPagesController(Controller):
     )
     async def admission(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],
@@ -330,7 +330,7 @@ class AdmissionPagesController(Controller):
     )
     async def notice(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],

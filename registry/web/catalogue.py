@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.datastructures import MultiDict
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -22,7 +22,7 @@ from registry.members import repository as members
 from registry.usage import adoptions as usage
 from registry.web.access import audience
 from registry.web.catalogue_view import DEFAULT_SORT, Sort, catalogue_view
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
@@ -173,7 +173,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     )
 
 
-def _page_url(request: Request[Any, Any, Any], query: CatalogueQuery, number: int) -> str:
+def _page_url(request: AnyRequest, query: CatalogueQuery, number: int) -> str:
     """The same filters, and an explicit language choice, on another page."""
     params = query.params(number)
     if language := request.query_params.get(LANGUAGE_PARAM):
@@ -191,7 +191,7 @@ class CatalogueController(Controller):
 
     @get("/", name="catalogue", opt=audience())
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Template:
         query = parse_catalogue_query(request.query_params)
         published_only = not _sees_all(actor)
@@ -225,11 +225,7 @@ class CatalogueController(Controller):
 
     @get("/applicaties/{slug:str}", name="application", opt=audience())
     async def detail(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Template:
         application = await repository.application_by_slug(db_session, slug)
         if application is None or not may_see(actor, application):

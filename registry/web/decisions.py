@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +31,7 @@ from registry.members.decisions import DecisionInput, record_decision
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render, url_with
 
@@ -43,7 +43,7 @@ DECISION_FIELDS = ("orgaan", "datum", "kenmerk", "onderwerp", "tekst", "document
 RATE_FIELDS = ("jaar", "tarief", "besluit", "pro_rata", "peildatum")
 
 
-def _search_of(request: Request[Any, Any, Any]) -> tuple[DecisionSearch, dict[str, str], int]:
+def _search_of(request: AnyRequest) -> tuple[DecisionSearch, dict[str, str], int]:
     """The search in the query (unreadable dates and bodies are ignored, and shown as typed)."""
     params = request.query_params
     shown = {k: str(params.get(k) or "").strip() for k in ("zoek", "orgaan", "van", "tot")}
@@ -69,7 +69,7 @@ def _search_of(request: Request[Any, Any, Any]) -> tuple[DecisionSearch, dict[st
 
 
 async def _decisions_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     *,
@@ -102,7 +102,7 @@ async def _decisions_page(
 
 
 async def _rates_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     *,
     values: dict[str, str] | None = None,
@@ -145,13 +145,13 @@ class DecisionPagesController(Controller):
 
     @get("/", name="decisions", opt=audience(Permission.FINANCE_READ))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _decisions_page(request, db_session, actor)
 
     @post("/", name="decision-record", opt=audience(Permission.MEMBERS_MANAGE))
     async def record(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *DECISION_FIELDS)
         errors: list[FieldError] = []
@@ -185,13 +185,13 @@ class RatePagesController(Controller):
 
     @get("/", name="rates", opt=audience(Permission.FEES_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _rates_page(request, db_session)
 
     @post("/", name="rate-set", opt=audience(Permission.FEES_MANAGE))
     async def set(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *RATE_FIELDS)
         try:

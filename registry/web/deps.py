@@ -19,14 +19,14 @@ from registry.http.security import InvalidToken, resolve_actor
 from registry.members import repository as members
 from registry.members.models import Member
 
+AnyRequest: TypeAlias = Request[Any, Any, Any]
+"""A page request, whatever its user, auth and state."""
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 CurrentActor: TypeAlias = NamedDependency[Actor]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def provide_db_session(
-    state: State, request: Request[Any, Any, Any]
-) -> AsyncIterator[AsyncSession]:
+async def provide_db_session(state: State, request: AnyRequest) -> AsyncIterator[AsyncSession]:
     """One session per page request: committed when the handler succeeds, rolled back if not.
 
     A form post writes, so its transaction begins as a writer (see `begin_writing`).
@@ -55,7 +55,7 @@ class Navigation:
     roles: bool = False
 
 
-async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
+async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
     """The person or machine client making this request (anonymous when nobody logged in).
 
     Also puts the header links this actor may follow on `request.state.navigation`.

@@ -18,7 +18,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -39,7 +39,7 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession, member_or_404
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.forms import Flash, posted, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
@@ -63,12 +63,12 @@ LISTS: dict[str, tuple[InvoiceStatus, ...]] = {
 """The status filter of the invoice list; open (issued or partly paid) first."""
 
 
-def _gateway(request: Request[Any, Any, Any]) -> PaymentGateway | None:
+def _gateway(request: AnyRequest) -> PaymentGateway | None:
     gateway: PaymentGateway | None = request.app.state.payment_gateway
     return gateway
 
 
-def _settings(request: Request[Any, Any, Any]) -> Settings:
+def _settings(request: AnyRequest) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -161,7 +161,7 @@ def _chosen(drafts: Sequence[Invoice], codes: Sequence[str]) -> list[Invoice]:
 
 
 async def _index_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     *,
@@ -225,7 +225,7 @@ async def _index_page(
 
 
 async def _invoice_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     invoice: Invoice,
@@ -289,7 +289,7 @@ async def _invoice_page(
 
 
 async def _member_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     code: str,
@@ -340,13 +340,13 @@ class InvoicePagesController(Controller):
 
     @get("/facturen", name="invoices", opt=audience(Permission.FINANCE_READ))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _index_page(request, db_session, actor)
 
     @post("/facturen/concepten", opt=audience(Permission.BILLING_MANAGE))
     async def draft(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         """Store the run's drafts, but only those the directie saw in the preview."""
         form = await request.form()
@@ -371,7 +371,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/uitgeven", opt=audience(Permission.BILLING_MANAGE))
     async def issue(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -411,7 +411,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/verwijderen", opt=audience(Permission.BILLING_MANAGE))
     async def discard(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -435,7 +435,7 @@ class InvoicePagesController(Controller):
     @get("/facturen/{invoice_id:int}", name="invoice", opt=audience(login=True))
     async def invoice(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -447,7 +447,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/overboeking", opt=audience(Permission.BILLING_MANAGE))
     async def transfer(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -475,7 +475,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
     async def credit(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -519,7 +519,7 @@ class InvoicePagesController(Controller):
 
     @staticmethod
     async def _invoice_again(
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         invoice_id: int,
@@ -552,7 +552,7 @@ class InvoicePagesController(Controller):
     @get("/facturen/{invoice_id:int}/pdf", opt=audience(login=True))
     async def pdf(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -566,7 +566,7 @@ class InvoicePagesController(Controller):
     @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
     async def ubl(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -582,11 +582,7 @@ class InvoicePagesController(Controller):
         opt=audience(Permission.INVOICES_READ, member_param="code"),
     )
     async def member_invoices(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _member_page(request, db_session, actor, code)
 
@@ -595,11 +591,7 @@ class InvoicePagesController(Controller):
         opt=audience(Permission.BILLING_DETAILS_MANAGE, member_param="code"),
     )
     async def billing_details(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         form = _form(await request.form())
         details = invoicing.BillingDetailsInput(
@@ -626,7 +618,7 @@ class InvoicePagesController(Controller):
     )
     async def payment_page(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -656,7 +648,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/betalen", opt=audience(login=True), status_code=200)
     async def pay(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.datastructures import MultiDict
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
@@ -36,7 +36,7 @@ from registry.web.catalogue import (
     page_param,
     text_param,
 )
-from registry.web.deps import CurrentActor, DbSession, member_or_404
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
@@ -87,7 +87,7 @@ def parse_member_query(params: MultiDict[Any]) -> MemberQuery:
     return MemberQuery(search, page, tuple(ignored))
 
 
-def _page_url(request: Request[Any, Any, Any], query: MemberQuery, number: int) -> str:
+def _page_url(request: AnyRequest, query: MemberQuery, number: int) -> str:
     params = [(SEARCH_PARAM, query.search)] if query.search else []
     params += [(PAGE_PARAM, str(number))] if number > 1 else []
     if language := request.query_params.get(LANGUAGE_PARAM):
@@ -167,7 +167,7 @@ class MemberPagesController(Controller):
     @get("/leden", name="members", opt=audience(Permission.MEMBER_READ_PRIVATE))
     async def index(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,  # resolved for the header's links
     ) -> Response[Any]:
@@ -220,11 +220,7 @@ class MemberPagesController(Controller):
         ),
     )
     async def member(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         member = await member_or_404(db_session, code)
         municipalities, figures = await _municipalities_and_figures(db_session, [member.id])
@@ -259,7 +255,7 @@ class MemberPagesController(Controller):
 
     @get("/mijn", name="mine", opt=audience(login=True))
     async def mine(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         if actor.user_id is None:  # machine clients have no pages of their own
             raise PermissionDeniedException("this page is for people, not API tokens")

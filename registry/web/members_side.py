@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
@@ -35,7 +35,7 @@ from registry.members.models import Member
 from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, posted, refusals, submit
 from registry.web.pages import render
 
@@ -89,7 +89,7 @@ def _proposal_input(form: dict[str, str]) -> proposals.ProposalInput:
 
 
 async def _propose_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     code: str,
     form: dict[str, str],
@@ -118,7 +118,7 @@ class MembersSideController(Controller):
         opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
     )
     async def propose_form(
-        self, request: Request[Any, Any, Any], db_session: DbSession, code: FromPath[str]
+        self, request: AnyRequest, db_session: DbSession, code: FromPath[str]
     ) -> Response[Any]:
         return await _propose_page(request, db_session, code, {"licence": DEFAULT_LICENCE})
 
@@ -127,11 +127,7 @@ class MembersSideController(Controller):
         opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
     )
     async def propose(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         form = await posted(request)
         slug = form.get("slug", "")
@@ -146,7 +142,7 @@ class MembersSideController(Controller):
 
     @get("/voorstellen", name="proposals", opt=audience(login=True))
     async def proposals_list(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         if not sees_proposals(actor):
             raise NotFoundException("proposals are for members")
@@ -172,7 +168,7 @@ class MembersSideController(Controller):
 
     async def _manage_page(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
@@ -218,17 +214,13 @@ class MembersSideController(Controller):
 
     @get("/applicaties/{slug:str}/beheer", name="application-manage", opt=audience(login=True))
     async def manage(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         return await self._manage_page(request, db_session, actor, slug)
 
     async def _change(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
@@ -251,11 +243,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/beoordelen", opt=audience(Permission.CATALOGUE_MANAGE))
     async def review(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
@@ -271,11 +259,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/herzien", opt=audience(login=True))
     async def revise(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await proposals.revise(db_session, actor, slug, _proposal_input(form))
@@ -285,11 +269,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/onderhouden", opt=audience(login=True))
     async def maintain(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             data = proposals.MaintenanceInput(
@@ -305,11 +285,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/versies", opt=audience(login=True))
     async def release(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             on = _date(form.get("released_on", ""), "released_on")
@@ -323,7 +299,7 @@ class MembersSideController(Controller):
 
     async def _community_page(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
@@ -363,21 +339,13 @@ class MembersSideController(Controller):
 
     @get("/applicaties/{slug:str}/gemeenschap", name="community", opt=audience())
     async def community(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         return await self._community_page(request, db_session, actor, slug)
 
     @post("/applicaties/{slug:str}/gemeenschap/belangstelling", opt=audience(login=True))
     async def interest(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await communities.register_interest(
@@ -389,11 +357,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/gemeenschap/deelnemen", opt=audience(login=True))
     async def join(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
@@ -410,11 +374,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/gemeenschap/verlaten", opt=audience(login=True))
     async def leave(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await leave_community(db_session, actor, slug, form.get("member", ""))
@@ -430,11 +390,7 @@ class MembersSideController(Controller):
         opt=audience(Permission.COSTS_ESTIMATE, member_param="code"),
     )
     async def calculator(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         member = await members.member_by_code(db_session, code)
         assert member is not None

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
@@ -34,7 +34,7 @@ from registry.kit.money import parse_number
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render
 
@@ -66,7 +66,7 @@ async def _member_options(db_session: AsyncSession) -> list[tuple[str, str]]:
 
 
 async def _new_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     *,
     values: dict[str, str] | None = None,
@@ -88,7 +88,7 @@ async def _new_page(
 
 
 async def _admin_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     code: str,
     *,
@@ -130,13 +130,13 @@ class PoolAdminController(Controller):
 
     @get("/nieuw", name="pool-new", opt=audience(Permission.COSTS_MANAGE))
     async def new(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _new_page(request, db_session)
 
     @post("/nieuw", name="pool-create", opt=audience(Permission.COSTS_MANAGE))
     async def create(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *POOL_FIELDS)
         errors: list[FieldError] = []
@@ -173,17 +173,13 @@ class PoolAdminController(Controller):
 
     @get("/{code:str}/beheer", name="pool-admin", opt=audience(Permission.COSTS_MANAGE))
     async def admin(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _admin_page(request, db_session, code)
 
     async def _done(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         code: str,
         form: str,
@@ -205,11 +201,7 @@ class PoolAdminController(Controller):
 
     @post("/{code:str}/beheer/posten", name="pool-entry", opt=audience(Permission.COSTS_MANAGE))
     async def entry(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *ENTRY_FIELDS)
@@ -233,11 +225,7 @@ class PoolAdminController(Controller):
         opt=audience(Permission.COSTS_MANAGE),
     )
     async def participant(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *PARTICIPANT_FIELDS)
@@ -262,11 +250,7 @@ class PoolAdminController(Controller):
         opt=audience(Permission.COSTS_MANAGE),
     )
     async def leave(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *LEAVE_FIELDS)
@@ -281,11 +265,7 @@ class PoolAdminController(Controller):
 
     @post("/{code:str}/beheer/afsluiten", name="pool-close", opt=audience(Permission.COSTS_MANAGE))
     async def close(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *CLOSE_FIELDS)

@@ -5,7 +5,6 @@ footer and the about, privacy and accessibility pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -13,6 +12,7 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from registry.settings import Settings, get_settings
+from registry.web.deps import AnyRequest
 from registry.web.i18n import configure_templates
 
 
@@ -49,7 +49,7 @@ class Organisation:
         )
 
 
-def organisation_of(request: Request[Any, Any, Any]) -> Organisation:
+def organisation_of(request: AnyRequest) -> Organisation:
     return Organisation.of(request.app.state.settings)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from registry.members import repository as members
 from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, submit
 from registry.web.pages import render
 
@@ -34,7 +34,7 @@ VAT_FIELDS = ("categorie", "btw_code", "btw_tarief", "vrijstelling")
 
 
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     *,
     form: str | None = None,
@@ -73,7 +73,7 @@ async def _page(
 
 
 async def _submit(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     form: str,
     values: dict[str, str],
@@ -97,13 +97,13 @@ class TariffPagesController(Controller):
 
     @get("/", name="tariffs", opt=audience(Permission.FEES_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _page(request, db_session)
 
     @post("/gebruik", name="tariff-set", opt=audience(Permission.FEES_MANAGE))
     async def tariff(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *TARIFF_FIELDS)
         store = partial(
@@ -120,7 +120,7 @@ class TariffPagesController(Controller):
 
     @post("/btw", name="vat-rule-set", opt=audience(Permission.BILLING_MANAGE))
     async def vat(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *VAT_FIELDS)
         category = (

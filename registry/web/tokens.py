@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -21,14 +21,14 @@ from registry.catalogue import repository as catalogue
 from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.pagination import PageRequest
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession, member_or_404
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.pages import render
 
 NOTICE_KEY = "token_notice"
 
 
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     code: str,
     *,
@@ -70,11 +70,7 @@ class TokenPagesController(Controller):
 
     @get("/", name="member-tokens", opt=audience(Permission.TOKENS_MANAGE, member_param="code"))
     async def index(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _page(request, db_session, code)
 
@@ -82,11 +78,7 @@ class TokenPagesController(Controller):
         "/", name="member-token-create", opt=audience(Permission.TOKENS_MANAGE, member_param="code")
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         form = await request.form()
         values: dict[str, Any] = {
@@ -118,7 +110,7 @@ class TokenPagesController(Controller):
     )
     async def revoke(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         code: FromPath[str],

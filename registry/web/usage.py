@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +26,7 @@ from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession, member_or_404
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.forms import Flash, posted, submit
 from registry.web.pages import render
 
@@ -41,7 +41,7 @@ def _date(value: str, field: str) -> date:
 
 
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     member: Member,
@@ -91,17 +91,13 @@ class UsagePagesController(Controller):
         "/", name="member-usage", opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code")
     )
     async def show(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _page(request, db_session, actor, await member_or_404(db_session, code))
 
     async def _change(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         code: str,
@@ -128,11 +124,7 @@ class UsagePagesController(Controller):
 
     @post("/adopteren", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
     async def adopt(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             data = adoptions.AdoptionInput(
@@ -151,7 +143,7 @@ class UsagePagesController(Controller):
     @post("/{adoption:int}/fase", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
     async def advance(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         code: FromPath[str],
@@ -169,11 +161,7 @@ class UsagePagesController(Controller):
 
     @post("/registreren", opt=audience(Permission.USAGE_WRITE, member_param="code"))
     async def report(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             item = usage_records.UsageInput(
