@@ -12,6 +12,7 @@ from registry.audit import repository
 from registry.audit.chain import ChainVerifier, Verdict, canonical_json, event_hash
 from registry.audit.models import AuditEvent
 from registry.audit.repository import AuditFilter
+from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
 from registry.kit.types import utcnow
 
@@ -84,6 +85,57 @@ async def record(
     change = Change(operation, entity_type, entity_id, before, after, member_id)
     (event,) = await record_many(session, actor, [change])
     return event
+
+
+async def record_row(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    entity_type: str,
+    row: Any,
+    *,
+    entity_id: str | None = None,
+    before: Mapping[str, Any] | None = None,
+    member_id: int | None = None,
+    exclude: frozenset[str] = frozenset(),
+    **extra: Any,
+) -> AuditEvent:
+    """The audit event of a change to one row: the row as it is now (its columns but
+    `exclude`, plus the related values `extra`) after, `before` as it was (None for a new
+    row); the entity is named by `entity_id`, or else by the row's `id`."""
+    return await record(
+        session,
+        actor,
+        operation=operation,
+        entity_type=entity_type,
+        entity_id=str(row.id) if entity_id is None else entity_id,
+        before=before,
+        after=snapshot(row, exclude=exclude, **extra),
+        member_id=member_id,
+    )
+
+
+async def record_deletion(
+    session: AsyncSession,
+    actor: Actor,
+    entity_type: str,
+    row: Any,
+    before: Mapping[str, Any],
+    *,
+    member_id: int | None = None,
+) -> AuditEvent:
+    """The audit event of deleting one row with an `id`: `before` as it was (read before the
+    delete), nothing after."""
+    return await record(
+        session,
+        actor,
+        operation="delete",
+        entity_type=entity_type,
+        entity_id=str(row.id),
+        before=before,
+        after=None,
+        member_id=member_id,
+    )
 
 
 async def stream_events(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.models import ApiToken, RoleAssignment, User
 from registry.auth.roles import Role
+from registry.kit.rows import children_of
 
 
 async def user_by_identity(session: AsyncSession, issuer: str, subject: str) -> User | None:
@@ -73,13 +74,6 @@ async def token_by_id(session: AsyncSession, token_id: int) -> ApiToken | None:
 async def tokens_of_members(
     session: AsyncSession, member_ids: Sequence[int]
 ) -> dict[int, list[ApiToken]]:
-    result: dict[int, list[ApiToken]] = {i: [] for i in member_ids}
-    if member_ids:
-        rows = await session.scalars(
-            select(ApiToken)
-            .where(ApiToken.member_id.in_(member_ids))
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
-        for token in rows:
-            result[token.member_id].append(token)
-    return result
+    return await children_of(
+        session, ApiToken.member_id, member_ids, ApiToken.created_at.desc(), ApiToken.id.desc()
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record, record_row
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth import repository, sessions, tokens
 from registry.auth.errors import AuthRefusal
@@ -144,16 +144,7 @@ async def assign_role(session: AsyncSession, actor: Actor, data: RoleInput) -> R
     await session.flush()
     # The person logs in again to get the new role: no session outlives a change of roles.
     await sessions.revoke_sessions_of(session, user.id)
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="role_assignment",
-        entity_id=str(assignment.id),
-        before=None,
-        after=snapshot(assignment),
-        member_id=member_id,
-    )
+    await record_row(session, actor, "create", "role_assignment", assignment, member_id=member_id)
     return assignment
 
 

@@ -9,8 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
@@ -203,13 +202,4 @@ async def transfer_member(
     session.add_all(moved)
     await session.flush()
     for row in moved:
-        await record(
-            session,
-            actor,
-            operation="merge",
-            entity_type="member_credit",
-            entity_id=str(row.id),
-            before=None,
-            after=snapshot(row),
-            member_id=row.member_id,
-        )
+        await record_row(session, actor, "merge", "member_credit", row, member_id=row.member_id)

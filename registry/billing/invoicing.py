@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record_deletion, record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
@@ -112,14 +112,14 @@ async def set_billing_details(
     account.street, account.postal_code, account.city = street, postal_code, city
     account.email, account.purchase_order_reference = email, reference
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="update" if before else "create",
-        entity_type="billing_account",
+        "update" if before else "create",
+        "billing_account",
+        account,
         entity_id=member.code,
         before=before,
-        after=snapshot(account),
         member_id=member.id,
     )
     return account
@@ -154,14 +154,14 @@ async def set_vat_rule(
         session.add(rule)
     rule.vat_code, rule.rate, rule.exemption_reason = code, value, reason
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="update" if before else "create",
-        entity_type="vat_rule",
+        "update" if before else "create",
+        "vat_rule",
+        rule,
         entity_id=category.value,
         before=before,
-        after=snapshot(rule),
     )
     return rule
 
@@ -376,16 +376,7 @@ async def _delete_draft(session: AsyncSession, actor: Actor, draft: Invoice) -> 
     before = audit_view(draft)
     await session.delete(draft)
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="delete",
-        entity_type="invoice",
-        entity_id=str(draft.id),
-        before=before,
-        after=None,
-        member_id=draft.member_id,
-    )
+    await record_deletion(session, actor, "invoice", draft, before, member_id=draft.member_id)
 
 
 async def discard_draft(session: AsyncSession, actor: Actor, invoice_id: int) -> None:

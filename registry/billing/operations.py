@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record, record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -137,14 +137,14 @@ async def add_settlement(
     invoice.settled_cents = sum(s.amount_cents for s in settlements)
     invoice.status = status_of(invoice.due_cents, paid, invoice.settled_cents - paid)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="create",
-        entity_type="invoice_settlement",
-        entity_id=str(settlement.id),
-        before=None,
-        after=snapshot(settlement, invoice_number=invoice.number, status=invoice.status),
+        "create",
+        "invoice_settlement",
+        settlement,
         member_id=invoice.member_id,
+        invoice_number=invoice.number,
+        status=invoice.status,
     )
     return settlement

@@ -12,8 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
@@ -178,15 +177,8 @@ async def record_card_payment(
         )
         session.add(credit)
         await session.flush()
-        await record(
-            session,
-            actor,
-            operation="create",
-            entity_type="member_credit",
-            entity_id=str(credit.id),
-            before=None,
-            after=snapshot(credit),
-            member_id=invoice.member_id,
+        await record_row(
+            session, actor, "create", "member_credit", credit, member_id=invoice.member_id
         )
 
 
@@ -231,14 +223,13 @@ async def process_event(
     )
     session.add(stored)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="receive",
-        entity_type="gateway_event",
+        "receive",
+        "gateway_event",
+        stored,
         entity_id=event.id,
-        before=None,
-        after=snapshot(stored),
         member_id=invoice.member_id if invoice else None,
     )
     return stored

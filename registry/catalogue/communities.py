@@ -12,8 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository
@@ -67,14 +66,13 @@ async def register_interest(
     )
     session.add(interest)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="create",
-        entity_type="application_interest",
+        "create",
+        "application_interest",
+        interest,
         entity_id=f"{application.slug}/{member.code}",
-        before=None,
-        after=snapshot(interest),
         member_id=member.id,
     )
     return interest

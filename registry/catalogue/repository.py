@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from registry.catalogue.models import (
     StandardClaim,
 )
 from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
+from registry.kit.rows import children_of
 from registry.members.models import Member
 
 
@@ -161,31 +161,21 @@ async def application_by_slug(session: AsyncSession, slug: str) -> Application |
 async def releases_of(
     session: AsyncSession, application_ids: Sequence[int]
 ) -> dict[int, list[Release]]:
-    result: dict[int, list[Release]] = defaultdict(list)
-    if application_ids:
-        rows = await session.scalars(
-            select(Release)
-            .where(Release.application_id.in_(application_ids))
-            .order_by(Release.released_on.desc(), Release.version.desc())
-        )
-        for release in rows:
-            result[release.application_id].append(release)
-    return result
+    return await children_of(
+        session,
+        Release.application_id,
+        application_ids,
+        Release.released_on.desc(),
+        Release.version.desc(),
+    )
 
 
 async def standards_of(
     session: AsyncSession, application_ids: Sequence[int]
 ) -> dict[int, list[StandardClaim]]:
-    result: dict[int, list[StandardClaim]] = defaultdict(list)
-    if application_ids:
-        rows = await session.scalars(
-            select(StandardClaim)
-            .where(StandardClaim.application_id.in_(application_ids))
-            .order_by(StandardClaim.standard)
-        )
-        for claim in rows:
-            result[claim.application_id].append(claim)
-    return result
+    return await children_of(
+        session, StandardClaim.application_id, application_ids, StandardClaim.standard
+    )
 
 
 async def licences_in_use(session: AsyncSession, *, published_only: bool) -> list[str]:
@@ -232,32 +222,26 @@ async def community_of(session: AsyncSession, application_id: int) -> list[Commu
 async def communities_of(
     session: AsyncSession, application_ids: Sequence[int]
 ) -> dict[int, list[CommunityMember]]:
-    result: dict[int, list[CommunityMember]] = {i: [] for i in application_ids}
-    if application_ids:
-        rows = await session.scalars(
-            select(CommunityMember)
-            .where(CommunityMember.application_id.in_(application_ids))
-            .order_by(CommunityMember.joined_on, CommunityMember.id)
-        )
-        for row in rows:
-            result[row.application_id].append(row)
-    return result
+    return await children_of(
+        session,
+        CommunityMember.application_id,
+        application_ids,
+        CommunityMember.joined_on,
+        CommunityMember.id,
+    )
 
 
 async def business_cases_of_applications(
     session: AsyncSession, application_ids: Sequence[int]
 ) -> dict[int, list[BusinessCase]]:
-    result: dict[int, list[BusinessCase]] = {i: [] for i in application_ids}
-    if application_ids:
-        rows = await session.scalars(
-            select(BusinessCase)
-            .where(BusinessCase.application_id.in_(application_ids))
-            .options(selectinload(BusinessCase.participants))
-            .order_by(BusinessCase.created_at, BusinessCase.id)
-        )
-        for case in rows:
-            result[case.application_id].append(case)
-    return result
+    return await children_of(
+        session,
+        BusinessCase.application_id,
+        application_ids,
+        BusinessCase.created_at,
+        BusinessCase.id,
+        options=[selectinload(BusinessCase.participants)],
+    )
 
 
 async def business_cases_of(session: AsyncSession, application_id: int) -> list[BusinessCase]:

@@ -10,7 +10,7 @@ from datetime import date
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record, record_row
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -240,14 +240,8 @@ async def add_release(
     session.add(release)
     application.updated_at = utcnow()
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="release",
-        entity_id=f"{application.slug}@{version}",
-        before=None,
-        after=snapshot(release),
+    await record_row(
+        session, actor, "create", "release", release, entity_id=f"{application.slug}@{version}"
     )
     return release
 
@@ -313,14 +307,13 @@ async def create_business_case(
     )
     session.add(case)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="create",
-        entity_type="business_case",
-        entity_id=str(case.id),
-        before=None,
-        after=snapshot(case, participants=[m.code for m in case.participants]),
+        "create",
+        "business_case",
+        case,
+        participants=[m.code for m in case.participants],
     )
     return case
 
@@ -354,15 +347,7 @@ async def decide_business_case(
     case.decided_on = decided_on
     case.decision_reference = (reference or "").strip() or None
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="decide",
-        entity_type="business_case",
-        entity_id=str(case.id),
-        before=before,
-        after=snapshot(case),
-    )
+    await record_row(session, actor, "decide", "business_case", case, before=before)
     return case
 
 
@@ -390,16 +375,7 @@ async def join_community(
     )
     session.add(joined)
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="community_member",
-        entity_id=str(joined.id),
-        before=None,
-        after=snapshot(joined),
-        member_id=member.id,
-    )
+    await record_row(session, actor, "create", "community_member", joined, member_id=member.id)
     return joined
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.costs import repository
@@ -48,13 +47,6 @@ async def audit(
     before: dict[str, object] | None = None,
     member_id: int | None = None,
 ) -> None:
-    await record(
-        session,
-        actor,
-        operation=operation,
-        entity_type=row.__tablename__,
-        entity_id=str(row.id),
-        before=before,
-        after=snapshot(row),
-        member_id=member_id,
+    await record_row(
+        session, actor, operation, row.__tablename__, row, before=before, member_id=member_id
     )

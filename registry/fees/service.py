@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record, record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -94,14 +94,15 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
     current.population_policy = data.population_policy
     session.add(current)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="update" if before else "create",
-        entity_type="contribution_rate",
+        "update" if before else "create",
+        "contribution_rate",
+        current,
         entity_id=str(year),
         before=before,
-        after=snapshot(current, decision=decision.reference),
+        decision=decision.reference,
     )
     return current
 
@@ -329,14 +330,13 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     membership.exit_charge_inhabitants = charge.inhabitants
     membership.exit_charge_reference_date = charge.reference_date
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="notice",
-        entity_type="membership",
-        entity_id=str(membership.id),
+        "notice",
+        "membership",
+        membership,
         before=before,
-        after=snapshot(membership),
         member_id=membership.member_id,
     )
     return membership

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.auth.roles import Actor
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.kit.errors import DomainError
 
 T = TypeVar("T")
 P = TypeVar("P")
+Args = ParamSpec("Args")
 
 
 async def answer_or_refuse(
@@ -43,6 +46,60 @@ async def mutate(
     """`change(session)` in the request's transaction; `answer(result)` once it committed, or
     `payload(errors=...)` when it was refused."""
     return await answer_or_refuse(info.context.transaction, payload, change, answer)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[T, P]):
+    """How a mutation answers: `shape(result)` once its change is stored, or
+    `payload(errors=...)` when the domain refused it."""
+
+    payload: Callable[..., P]
+    shape: Callable[[T], P]
+
+
+def answer(payload: Callable[..., P], field: str, of: Callable[[T], object]) -> Answer[T, P]:
+    """The answer `payload(<field>=of(result))`: the payload with the changed record shown."""
+    return Answer(payload, lambda result: payload(**{field: of(result)}))
+
+
+def acknowledge(payload: Callable[..., P]) -> Answer[Any, P]:
+    """The answer of a change that shows nothing: `payload(ok=True)`."""
+    return Answer(payload, ok(payload))
+
+
+async def act(
+    info: Info,
+    answer: Answer[T, P],
+    operation: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[T]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> P:
+    """The domain `operation(session, actor, *args, **kwargs)` by whoever calls, in the
+    request's transaction, answered as `mutate` answers: `answer.shape(result)` or the
+    refusals in `answer.payload`."""
+    return await mutate(
+        info,
+        answer.payload,
+        lambda session: operation(session, info.context.actor, *args, **kwargs),
+        answer.shape,
+    )
+
+
+async def read(
+    info: Info,
+    answer: Answer[T, P],
+    operation: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[T]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> P:
+    """The domain read `operation(session, actor, *args, **kwargs)` (a preview, a
+    computation the domain may refuse) in the request's read session, answered as `act`."""
+    return await answer_or_refuse(
+        info.context.db,
+        answer.payload,
+        lambda session: operation(session, info.context.actor, *args, **kwargs),
+        answer.shape,
+    )
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:

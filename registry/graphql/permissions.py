@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import strawberry
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
@@ -102,6 +103,42 @@ def policy(
 ) -> list[FieldExtension]:
     audience = Audience(permission, member_argument, member_from_source, invoice_argument)
     return [PermissionExtension(permissions=[Policy(audience)], use_directives=False)]
+
+
+def mutation(
+    permission: Permission | None,
+    description: str | None = None,
+    *,
+    member_argument: str | None = None,
+    invoice_argument: str | None = None,
+) -> Any:
+    """A mutation (`strawberry.mutation`) with its audience, as `policy` declares it."""
+    return strawberry.mutation(
+        extensions=policy(
+            permission, member_argument=member_argument, invoice_argument=invoice_argument
+        ),
+        description=description,
+    )
+
+
+def field_for(
+    permission: Permission | None = None,
+    description: str | None = None,
+    *,
+    member_argument: str | None = None,
+    member_from_source: bool = False,
+    invoice_argument: str | None = None,
+) -> Any:
+    """A field (`strawberry.field`) with its audience, as `policy` declares it."""
+    return strawberry.field(
+        extensions=policy(
+            permission,
+            member_argument=member_argument,
+            member_from_source=member_from_source,
+            invoice_argument=invoice_argument,
+        ),
+        description=description,
+    )
 
 
 def audience_of(extensions: list[FieldExtension]) -> Audience | None:

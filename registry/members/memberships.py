@@ -12,7 +12,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
 from registry.kit.errors import Common, ErrorCollector, NotFound, ValidationFailed
@@ -171,14 +171,13 @@ async def update_membership(
     for key, value in values.items():
         setattr(membership, key, value)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation=operation,
-        entity_type="membership",
-        entity_id=str(membership.id),
+        operation,
+        "membership",
+        membership,
         before=before,
-        after=snapshot(membership),
         member_id=membership.member_id,
     )
     return membership

@@ -11,7 +11,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record, record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
 from registry.kit.errors import ErrorCollector, ValidationFailed
@@ -159,14 +159,15 @@ async def _end_predecessors(
             )
         )
         await session.flush()
-        await record(
+        await record_row(
             session,
             actor,
-            operation="merge",
-            entity_type="municipality",
+            "merge",
+            "municipality",
+            predecessor,
             entity_id=predecessor.cbs_code,
             before=before,
-            after=snapshot(predecessor, successor=successor.cbs_code),
+            successor=successor.cbs_code,
         )
 
 

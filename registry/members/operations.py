@@ -6,8 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.errors import Forbidden
@@ -31,13 +30,13 @@ async def audit_create(
     entity_id: str,
     **extra: Any,
 ) -> None:
-    await record(
+    await record_row(
         session,
         actor,
-        operation="create",
-        entity_type=row.__tablename__,
+        "create",
+        row.__tablename__,
+        row,
         entity_id=entity_id,
-        before=None,
-        after=snapshot(row, **extra),
         member_id=getattr(row, "member_id", None),
+        **extra,
     )

@@ -8,8 +8,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.roles import Actor
 from registry.kit.errors import Common, ErrorCollector
 from registry.members import identifiers, repository
@@ -66,14 +65,14 @@ async def create_member(session: AsyncSession, actor: Actor, data: MemberInput) 
     )
     session.add(member)
     await session.flush()
-    await record(
+    await record_row(
         session,
         actor,
-        operation="create",
-        entity_type="member",
+        "create",
+        "member",
+        member,
         entity_id=member.code,
-        before=None,
-        after=snapshot(member, municipalities=[m.cbs_code for m in member.municipalities]),
         member_id=member.id,
+        municipalities=[m.cbs_code for m in member.municipalities],
     )
     return member

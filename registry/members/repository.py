@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
+from registry.kit.rows import children_of
 from registry.members.models import (
     Decision,
     DecisionBody,
@@ -151,18 +152,15 @@ async def memberships_of_members(
     session: AsyncSession, member_ids: Sequence[int]
 ) -> dict[int, list[Membership]]:
     """Every membership of the given members, oldest first, with signatories loaded."""
-    result: dict[int, list[Membership]] = {i: [] for i in member_ids}
-    if not member_ids:
-        return result
-    rows = await session.scalars(
-        select(Membership)
-        .where(Membership.member_id.in_(member_ids))
-        .options(selectinload(Membership.signatories))
-        .order_by(Membership.member_id, Membership.applied_on, Membership.id)
+    return await children_of(
+        session,
+        Membership.member_id,
+        member_ids,
+        Membership.member_id,
+        Membership.applied_on,
+        Membership.id,
+        options=[selectinload(Membership.signatories)],
     )
-    for membership in rows:
-        result[membership.member_id].append(membership)
-    return result
 
 
 async def membership_by_id(session: AsyncSession, membership_id: int) -> Membership | None:

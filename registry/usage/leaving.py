@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
+from registry.audit.service import record_deletion
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -41,13 +41,4 @@ async def leave_community(session: AsyncSession, actor: Actor, slug: str, member
     before = snapshot(row)
     await session.delete(row)
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="delete",
-        entity_type="community_member",
-        entity_id=str(row.id),
-        before=before,
-        after=None,
-        member_id=member.id,
-    )
+    await record_deletion(session, actor, "community_member", row, before, member_id=member.id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.kit.rows import children_of
 from registry.usage.models import (
     Adoption,
     Metric,
@@ -25,33 +26,22 @@ async def adoption_by_id(session: AsyncSession, adoption_id: int) -> Adoption | 
 async def adoptions_of_members(
     session: AsyncSession, member_ids: Sequence[int]
 ) -> dict[int, list[Adoption]]:
-    result: dict[int, list[Adoption]] = {i: [] for i in member_ids}
-    if not member_ids:
-        return result
-    rows = await session.scalars(
-        select(Adoption)
-        .where(Adoption.member_id.in_(member_ids))
-        .order_by(Adoption.member_id, Adoption.acquisition_on, Adoption.id)
+    return await children_of(
+        session,
+        Adoption.member_id,
+        member_ids,
+        Adoption.member_id,
+        Adoption.acquisition_on,
+        Adoption.id,
     )
-    for adoption in rows:
-        result[adoption.member_id].append(adoption)
-    return result
 
 
 async def adoptions_of_applications(
     session: AsyncSession, application_ids: Sequence[int]
 ) -> dict[int, list[Adoption]]:
-    result: dict[int, list[Adoption]] = {i: [] for i in application_ids}
-    if not application_ids:
-        return result
-    rows = await session.scalars(
-        select(Adoption)
-        .where(Adoption.application_id.in_(application_ids))
-        .order_by(Adoption.application_id, Adoption.id)
+    return await children_of(
+        session, Adoption.application_id, application_ids, Adoption.application_id, Adoption.id
     )
-    for adoption in rows:
-        result[adoption.application_id].append(adoption)
-    return result
 
 
 async def rights_for(

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
@@ -75,15 +74,7 @@ async def set_tariff(
     )
     session.add(tariff)
     await session.flush()
-    await record(
-        session,
-        actor,
-        operation="create",
-        entity_type="usage_tariff",
-        entity_id=str(tariff.id),
-        before=None,
-        after=snapshot(tariff, decision=decision.reference),
-    )
+    await record_row(session, actor, "create", "usage_tariff", tariff, decision=decision.reference)
     return tariff
 
 

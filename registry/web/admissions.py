@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -39,8 +40,8 @@ from registry.members.memberships import (
 )
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import form_values, parse_date
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "admission_notice"
@@ -61,7 +62,7 @@ class Step:
 
 
 async def _stored_or_confirmed(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     member: Member,
     membership_id: int,
@@ -122,7 +123,7 @@ async def _membership(db_session: AsyncSession, membership_id: int) -> tuple[Mem
 
 
 async def _membership_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     membership_id: int,
     *,
@@ -165,7 +166,7 @@ async def _membership_page(
 
 
 def _confirm_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     action: str,
     member: dict[str, str],
     membership_id: int,
@@ -193,7 +194,7 @@ class AdmissionPagesController(Controller):
 
     @get("/", name="admissions", opt=audience(Permission.MEMBERS_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         rows = await _rows(db_session)
 
@@ -218,7 +219,7 @@ class AdmissionPagesController(Controller):
     @get("/{membership_id:int}", name="admission", opt=audience(Permission.MEMBERS_MANAGE))
     async def membership(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],
@@ -232,7 +233,7 @@ class AdmissionPagesController(Controller):
     )
     async def approval(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],
@@ -240,22 +241,29 @@ class AdmissionPagesController(Controller):
         values = await form_values(request, *APPROVAL_FIELDS)
         approved = values["uitkomst"] != "rejected"
         try:
-            await decide_approval(db_session, actor, membership_id, values["besluit"], approved)
-        except NotFound:
-            raise NotFoundException(f"no membership {membership_id}") from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _membership_page(
+            return await submit(
                 request,
                 db_session,
-                membership_id,
-                form="approval",
-                values=values,
-                errors=failed.errors,
-                status_code=422,
+                partial(
+                    decide_approval, db_session, actor, membership_id, values["besluit"], approved
+                ),
+                lambda _: Flash(
+                    NOTICE_KEY,
+                    "approved" if approved else "rejected",
+                    f"/toelatingen/{membership_id}",
+                ),
+                lambda errors: _membership_page(
+                    request,
+                    db_session,
+                    membership_id,
+                    form="approval",
+                    values=values,
+                    errors=errors,
+                    status_code=422,
+                ),
             )
-        request.session[NOTICE_KEY] = "approved" if approved else "rejected"
-        return Redirect(f"/toelatingen/{membership_id}", status_code=303)
+        except NotFound:
+            raise NotFoundException(f"no membership {membership_id}") from None
 
     @post(
         "/{membership_id:int}/toelating",
@@ -264,7 +272,7 @@ class AdmissionPagesController(Controller):
     )
     async def admission(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],
@@ -322,7 +330,7 @@ class AdmissionPagesController(Controller):
     )
     async def notice(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         membership_id: FromPath[int],

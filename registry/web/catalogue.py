@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.datastructures import MultiDict
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -22,7 +22,7 @@ from registry.members import repository as members
 from registry.usage import adoptions as usage
 from registry.web.access import audience
 from registry.web.catalogue_view import DEFAULT_SORT, Sort, catalogue_view
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
@@ -111,16 +111,31 @@ def usable_text(value: str) -> bool:
     return len(value) <= MAX_TEXT_LENGTH and "\x00" not in value
 
 
+def text_param(params: MultiDict[Any], param: str, ignored: list[Ignored]) -> str:
+    """The text of a query parameter; an unusable one counts as empty and is `ignored`."""
+    value = str(params.get(param) or "").strip()
+    if usable_text(value):
+        return value
+    ignored.append(Ignored(param, shown_value(value)))
+    return ""
+
+
+def page_param(params: MultiDict[Any], ignored: list[Ignored]) -> int:
+    """The page number in the query (1 when there is none); an unusable one is `ignored`."""
+    raw_page = str(params.get(PAGE_PARAM) or "").strip()
+    if raw_page:
+        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+            return int(raw_page)
+        ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    return 1
+
+
 def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     """Read the filters from the query string; unusable values are dropped and reported."""
     ignored: list[Ignored] = []
 
     def text(param: str) -> str:
-        value = str(params.get(param) or "").strip()
-        if usable_text(value):
-            return value
-        ignored.append(Ignored(param, shown_value(value)))
-        return ""
+        return text_param(params, param, ignored)
 
     search = text(SEARCH_PARAM)
     licence = text(LICENCE_PARAM)
@@ -143,13 +158,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         else:
             if status not in statuses:
                 statuses.append(status)
-    page = 1
-    raw_page = str(params.get(PAGE_PARAM) or "").strip()
-    if raw_page:
-        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-            page = int(raw_page)
-        else:
-            ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    page = page_param(params, ignored)
     return CatalogueQuery(
         search,
         tuple(statuses),
@@ -164,7 +173,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     )
 
 
-def _page_url(request: Request[Any, Any, Any], query: CatalogueQuery, number: int) -> str:
+def _page_url(request: AnyRequest, query: CatalogueQuery, number: int) -> str:
     """The same filters, and an explicit language choice, on another page."""
     params = query.params(number)
     if language := request.query_params.get(LANGUAGE_PARAM):
@@ -182,7 +191,7 @@ class CatalogueController(Controller):
 
     @get("/", name="catalogue", opt=audience())
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Template:
         query = parse_catalogue_query(request.query_params)
         published_only = not _sees_all(actor)
@@ -216,11 +225,7 @@ class CatalogueController(Controller):
 
     @get("/applicaties/{slug:str}", name="application", opt=audience())
     async def detail(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Template:
         application = await repository.application_by_slug(db_session, slug)
         if application is None or not may_see(actor, application):

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.response import Redirect, Response
+from litestar import Controller, get, post
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
@@ -22,7 +23,7 @@ from registry.auth.roles import Actor
 from registry.fees import repository as fees
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
-from registry.kit.errors import FieldError, ValidationFailed
+from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.decision_search import DecisionSearch, search_decisions
@@ -30,8 +31,8 @@ from registry.members.decisions import DecisionInput, record_decision
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import form_values, parse_date
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render, url_with
 
 DECISION_NOTICE = "decision_notice"
@@ -42,7 +43,7 @@ DECISION_FIELDS = ("orgaan", "datum", "kenmerk", "onderwerp", "tekst", "document
 RATE_FIELDS = ("jaar", "tarief", "besluit", "pro_rata", "peildatum")
 
 
-def _search_of(request: Request[Any, Any, Any]) -> tuple[DecisionSearch, dict[str, str], int]:
+def _search_of(request: AnyRequest) -> tuple[DecisionSearch, dict[str, str], int]:
     """The search in the query (unreadable dates and bodies are ignored, and shown as typed)."""
     params = request.query_params
     shown = {k: str(params.get(k) or "").strip() for k in ("zoek", "orgaan", "van", "tot")}
@@ -68,7 +69,7 @@ def _search_of(request: Request[Any, Any, Any]) -> tuple[DecisionSearch, dict[st
 
 
 async def _decisions_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     *,
@@ -101,7 +102,7 @@ async def _decisions_page(
 
 
 async def _rates_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     *,
     values: dict[str, str] | None = None,
@@ -144,17 +145,18 @@ class DecisionPagesController(Controller):
 
     @get("/", name="decisions", opt=audience(Permission.FINANCE_READ))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _decisions_page(request, db_session, actor)
 
     @post("/", name="decision-record", opt=audience(Permission.MEMBERS_MANAGE))
     async def record(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *DECISION_FIELDS)
         errors: list[FieldError] = []
         decided_on = parse_date(values, "datum", "decidedOn", MembersRefusal.INVALID_DATE, errors)
+        store = None
         if decided_on is not None:
             data = DecisionInput(
                 body=values["orgaan"],
@@ -164,17 +166,17 @@ class DecisionPagesController(Controller):
                 text=values["tekst"] or None,
                 document_url=values["document"] or None,
             )
-            try:
-                decision = await record_decision(db_session, actor, data)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        if errors:
-            await db_session.rollback()
-            return await _decisions_page(
+            store = partial(record_decision, db_session, actor, data)
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda decision: Flash(DECISION_NOTICE, decision.reference, "/besluiten"),
+            lambda errors: _decisions_page(
                 request, db_session, actor, values=values, errors=errors, status_code=422
-            )
-        request.session[DECISION_NOTICE] = decision.reference
-        return Redirect("/besluiten", status_code=303)
+            ),
+            errors=errors,
+        )
 
 
 class RatePagesController(Controller):
@@ -183,13 +185,13 @@ class RatePagesController(Controller):
 
     @get("/", name="rates", opt=audience(Permission.FEES_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _rates_page(request, db_session)
 
     @post("/", name="rate-set", opt=audience(Permission.FEES_MANAGE))
     async def set(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *RATE_FIELDS)
         try:
@@ -207,12 +209,14 @@ class RatePagesController(Controller):
             else PopulationPolicy.LATEST_PUBLISHED
         )
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
-        try:
-            rate = await set_rate(db_session, actor, data)
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _rates_page(
-                request, db_session, values=values, errors=failed.errors, status_code=422
-            )
-        request.session[RATE_NOTICE] = {"year": rate.year, "rate": str(rate.rate)}
-        return Redirect("/contributie/tarieven", status_code=303)
+        return await submit(
+            request,
+            db_session,
+            partial(set_rate, db_session, actor, data),
+            lambda rate: Flash(
+                RATE_NOTICE, {"year": rate.year, "rate": str(rate.rate)}, "/contributie/tarieven"
+            ),
+            lambda errors: _rates_page(
+                request, db_session, values=values, errors=errors, status_code=422
+            ),
+        )

@@ -9,22 +9,24 @@ from typing import Any, TypeAlias
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.db import begin_writing
 from registry.http.security import InvalidToken, resolve_actor
+from registry.members import repository as members
+from registry.members.models import Member
 
+AnyRequest: TypeAlias = Request[Any, Any, Any]
+"""A page request, whatever its user, auth and state."""
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 CurrentActor: TypeAlias = NamedDependency[Actor]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def provide_db_session(
-    state: State, request: Request[Any, Any, Any]
-) -> AsyncIterator[AsyncSession]:
+async def provide_db_session(state: State, request: AnyRequest) -> AsyncIterator[AsyncSession]:
     """One session per page request: committed when the handler succeeds, rolled back if not.
 
     A form post writes, so its transaction begins as a writer (see `begin_writing`).
@@ -53,7 +55,7 @@ class Navigation:
     roles: bool = False
 
 
-async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
+async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
     """The person or machine client making this request (anonymous when nobody logged in).
 
     Also puts the header links this actor may follow on `request.state.navigation`.
@@ -74,3 +76,11 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
         roles=allows(actor, Permission.ROLES_MANAGE),
     )
     return actor
+
+
+async def member_or_404(db_session: AsyncSession, code: str) -> Member:
+    """The member a page's path names; the page is not there (404) for an unknown code."""
+    member = await members.member_by_code(db_session, code)
+    if member is None:
+        raise NotFoundException(f"no member '{code}'")
+    return member

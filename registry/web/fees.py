@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -27,7 +27,7 @@ from registry.kit.errors import FieldError, ValidationFailed
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.pages import render
 
 NOTICE_KEY = "fee_run_notice"
@@ -71,7 +71,7 @@ def _sources(preview: FeeRunPreview) -> list[str]:
 
 
 async def _year_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     year: int,
@@ -127,7 +127,7 @@ class FeePagesController(Controller):
     @get("/", name="fees", opt=audience(Permission.FINANCE_READ))
     async def index(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,  # resolved for the header's links
     ) -> Response[Any]:
@@ -148,11 +148,7 @@ class FeePagesController(Controller):
 
     @get("/{year:int}", name="fee-year", opt=audience(Permission.FINANCE_READ))
     async def year(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        year: FromPath[int],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, year: FromPath[int]
     ) -> Response[Any]:
         notice = request.session.pop(NOTICE_KEY, None)
         return await _year_page(
@@ -165,11 +161,7 @@ class FeePagesController(Controller):
 
     @post("/{year:int}", name="fee-run", opt=audience(Permission.FEES_MANAGE))
     async def run(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        year: FromPath[int],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, year: FromPath[int]
     ) -> Response[Any]:
         _checked(year)
         seen = (await request.form()).get(INPUTS_FIELD)

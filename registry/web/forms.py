@@ -1,14 +1,28 @@
-"""Reading typed form values for the directie's pages: what was typed is kept as typed."""
+"""Reading typed form values for the directie's pages (what was typed is kept as typed), and
+the one step of every form post: store, or show the form again with the refusals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Request
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.kit.errors import FieldError, Refusal, field_error
+from registry.kit.errors import (
+    DomainError,
+    FieldError,
+    NotFound,
+    Refusal,
+    ValidationFailed,
+    field_error,
+)
+
+T = TypeVar("T")
 
 
 async def form_values(request: Request[Any, Any, Any], *names: str) -> dict[str, str]:
@@ -35,3 +49,56 @@ def parse_date(
     except ValueError:
         errors.append(field_error(field, refusal))
         return None
+
+
+async def posted(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """Every field of the posted form as text, without the CSRF token."""
+    return {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}
+
+
+def refusals(error: DomainError) -> tuple[FieldError, ...]:
+    """What a refusal shows on a form: its field errors, or one error that names no field."""
+    return error.errors if isinstance(error, ValidationFailed) else (FieldError("", error.phrase),)
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """Where a stored form sends the person (a 303) and the notice shown there once."""
+
+    key: str
+    notice: object
+    url: str
+
+
+async def submit(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    store: Callable[[], Awaitable[T]] | None,
+    done: Callable[[T], Flash],
+    again: Callable[[tuple[FieldError, ...]], Awaitable[Response[Any]]],
+    *,
+    errors: Sequence[FieldError] = (),
+    refused: type[DomainError] | tuple[type[DomainError], ...] = ValidationFailed,
+    missing_is_404: bool = False,
+) -> Response[Any]:
+    """A form post: `store()` unless reading the form found `errors` (then `store` may be
+    None); when stored, the notice of `done(result)` and a 303 to its page. Otherwise, or when
+    the domain refuses (`refused`), nothing is stored (rolled back) and `again(errors)` shows
+    the form with what was typed (a 422). With `missing_is_404`, a `NotFound` refusal shows
+    the page that is not there (a 404)."""
+    found = list(errors)
+    if not found and store is not None:
+        try:
+            result = await store()
+        except DomainError as error:
+            if missing_is_404 and isinstance(error, NotFound):
+                raise NotFoundException(error.message) from None
+            if not isinstance(error, refused):
+                raise
+            found.extend(refusals(error))
+        else:
+            flash = done(result)
+            request.session[flash.key] = flash.notice
+            return Redirect(flash.url, status_code=303)
+    await db_session.rollback()
+    return await again(tuple(found))

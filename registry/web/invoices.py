@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -33,12 +34,13 @@ from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.rules import line_vat_groups, outstanding
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
-from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_error
+from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import Flash, posted, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -61,12 +63,12 @@ LISTS: dict[str, tuple[InvoiceStatus, ...]] = {
 """The status filter of the invoice list; open (issued or partly paid) first."""
 
 
-def _gateway(request: Request[Any, Any, Any]) -> PaymentGateway | None:
+def _gateway(request: AnyRequest) -> PaymentGateway | None:
     gateway: PaymentGateway | None = request.app.state.payment_gateway
     return gateway
 
 
-def _settings(request: Request[Any, Any, Any]) -> Settings:
+def _settings(request: AnyRequest) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -159,7 +161,7 @@ def _chosen(drafts: Sequence[Invoice], codes: Sequence[str]) -> list[Invoice]:
 
 
 async def _index_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     *,
@@ -223,7 +225,7 @@ async def _index_page(
 
 
 async def _invoice_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     invoice: Invoice,
@@ -287,7 +289,7 @@ async def _invoice_page(
 
 
 async def _member_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     code: str,
@@ -296,9 +298,7 @@ async def _member_page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response[Any]:
-    member = await members.member_by_code(db_session, code)
-    if member is None:
-        raise NotFoundException(f"no member '{code}'")
+    member = await member_or_404(db_session, code)
     invoices = [
         i
         for i in await reading.invoices_of(db_session, actor, code)
@@ -340,13 +340,13 @@ class InvoicePagesController(Controller):
 
     @get("/facturen", name="invoices", opt=audience(Permission.FINANCE_READ))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _index_page(request, db_session, actor)
 
     @post("/facturen/concepten", opt=audience(Permission.BILLING_MANAGE))
     async def draft(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         """Store the run's drafts, but only those the directie saw in the preview."""
         form = await request.form()
@@ -371,7 +371,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/uitgeven", opt=audience(Permission.BILLING_MANAGE))
     async def issue(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -411,32 +411,31 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/verwijderen", opt=audience(Permission.BILLING_MANAGE))
     async def discard(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        try:
-            await invoicing.discard_draft(db_session, actor, invoice_id)
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _index_page(
+        return await submit(
+            request,
+            db_session,
+            partial(invoicing.discard_draft, db_session, actor, invoice_id),
+            lambda _: Flash(NOTICE_KEY, "discarded", "/facturen"),
+            lambda errors: _index_page(
                 request,
                 db_session,
                 actor,
-                errors=failed.errors,
+                errors=errors,
                 failed_draft=invoice_id,
                 status_code=422,
-            )
-        request.session[NOTICE_KEY] = "discarded"
-        return Redirect("/facturen", status_code=303)
+            ),
+            missing_is_404=True,
+        )
 
     @get("/facturen/{invoice_id:int}", name="invoice", opt=audience(login=True))
     async def invoice(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -448,14 +447,16 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/overboeking", opt=audience(Permission.BILLING_MANAGE))
     async def transfer(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        form = _form(await request.form())
-        try:
-            await payments.record_transfer(
+        form = await posted(request)
+        return await submit(
+            request,
+            db_session,
+            lambda: payments.record_transfer(
                 db_session,
                 actor,
                 invoice_id,
@@ -463,29 +464,18 @@ class InvoicePagesController(Controller):
                 _date(form.get("paid_on", ""), "paidOn"),
                 form.get("bank_reference", ""),
                 today(),
-            )
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            invoice = await _readable(db_session, actor, invoice_id)
-            return await _invoice_page(
-                request,
-                db_session,
-                actor,
-                invoice,
-                errors=failed.errors,
-                form=form,
-                failed_form="transfer",
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "transfer"
-        return Redirect(f"/facturen/{invoice_id}", status_code=303)
+            ),
+            lambda _: Flash(NOTICE_KEY, "transfer", f"/facturen/{invoice_id}"),
+            lambda errors: self._invoice_again(
+                request, db_session, actor, invoice_id, form, "transfer", errors
+            ),
+            missing_is_404=True,
+        )
 
     @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
     async def credit(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -493,44 +483,62 @@ class InvoicePagesController(Controller):
         """A credit note for the ticked lines; its page is shown next."""
         data = await request.form()
         form = _form(data)
-        try:
-            form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
-            lines = [int(n) for n in data.getall("regel", [])]
-            choice = _choice(form.get("credit_choice"))
-            if choice is None:
-                raise ValidationFailed.single("creditChoice", BillingRefusal.CREDIT_CHOICE_MISSING)
-            note = await credit_notes.credit(
-                db_session,
-                actor,
-                invoice_id,
-                today(),
-                _settings(request),
-                reason=form.get("reason", ""),
-                credit_choice=choice,
-                line_numbers=lines,
-            )
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except (ValidationFailed, ValueError) as failed:
-            await db_session.rollback()
-            errors = (
-                failed.errors
-                if isinstance(failed, ValidationFailed)
-                else (field_error("lines", BillingRefusal.NOT_A_LINE_NUMBER),)
-            )
-            invoice = await _readable(db_session, actor, invoice_id)
-            return await _invoice_page(
-                request,
-                db_session,
-                actor,
-                invoice,
-                errors=errors,
-                form=form,
-                failed_form="credit",
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "credited"
-        return Redirect(f"/facturen/{note.id}", status_code=303)
+        form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
+
+        async def store() -> Invoice:
+            try:
+                lines = [int(n) for n in data.getall("regel", [])]
+                choice = _choice(form.get("credit_choice"))
+                if choice is None:
+                    raise ValidationFailed.single(
+                        "creditChoice", BillingRefusal.CREDIT_CHOICE_MISSING
+                    )
+                return await credit_notes.credit(
+                    db_session,
+                    actor,
+                    invoice_id,
+                    today(),
+                    _settings(request),
+                    reason=form.get("reason", ""),
+                    credit_choice=choice,
+                    line_numbers=lines,
+                )
+            except ValueError:
+                raise ValidationFailed.single("lines", BillingRefusal.NOT_A_LINE_NUMBER) from None
+
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda note: Flash(NOTICE_KEY, "credited", f"/facturen/{note.id}"),
+            lambda errors: self._invoice_again(
+                request, db_session, actor, invoice_id, form, "credit", errors
+            ),
+            missing_is_404=True,
+        )
+
+    @staticmethod
+    async def _invoice_again(
+        request: AnyRequest,
+        db_session: AsyncSession,
+        actor: Actor,
+        invoice_id: int,
+        form: dict[str, str],
+        failed_form: str,
+        errors: tuple[FieldError, ...],
+    ) -> Response[Any]:
+        """The invoice's page with a refused form shown again, as typed."""
+        invoice = await _readable(db_session, actor, invoice_id)
+        return await _invoice_page(
+            request,
+            db_session,
+            actor,
+            invoice,
+            errors=errors,
+            form=form,
+            failed_form=failed_form,
+            status_code=422,
+        )
 
     async def _document(
         self, db_session: AsyncSession, actor: Actor, invoice_id: int, settings: Settings
@@ -544,7 +552,7 @@ class InvoicePagesController(Controller):
     @get("/facturen/{invoice_id:int}/pdf", opt=audience(login=True))
     async def pdf(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -558,7 +566,7 @@ class InvoicePagesController(Controller):
     @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
     async def ubl(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -574,11 +582,7 @@ class InvoicePagesController(Controller):
         opt=audience(Permission.INVOICES_READ, member_param="code"),
     )
     async def member_invoices(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _member_page(request, db_session, actor, code)
 
@@ -587,11 +591,7 @@ class InvoicePagesController(Controller):
         opt=audience(Permission.BILLING_DETAILS_MANAGE, member_param="code"),
     )
     async def billing_details(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         form = _form(await request.form())
         details = invoicing.BillingDetailsInput(
@@ -601,15 +601,15 @@ class InvoicePagesController(Controller):
             form.get("email"),
             form.get("purchase_order_reference"),
         )
-        try:
-            await invoicing.set_billing_details(db_session, actor, code, details)
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _member_page(
-                request, db_session, actor, code, errors=failed.errors, form=form, status_code=422
-            )
-        request.session[NOTICE_KEY] = "details"
-        return Redirect(f"/leden/{code}/facturen", status_code=303)
+        return await submit(
+            request,
+            db_session,
+            partial(invoicing.set_billing_details, db_session, actor, code, details),
+            lambda _: Flash(NOTICE_KEY, "details", f"/leden/{code}/facturen"),
+            lambda errors: _member_page(
+                request, db_session, actor, code, errors=errors, form=form, status_code=422
+            ),
+        )
 
     @get(
         "/facturen/{invoice_id:int}/betalen",
@@ -618,7 +618,7 @@ class InvoicePagesController(Controller):
     )
     async def payment_page(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],
@@ -648,7 +648,7 @@ class InvoicePagesController(Controller):
     @post("/facturen/{invoice_id:int}/betalen", opt=audience(login=True), status_code=200)
     async def pay(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         invoice_id: FromPath[int],

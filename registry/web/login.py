@@ -32,7 +32,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -44,7 +44,7 @@ from registry.http.csrf import CSRF_FAILED
 from registry.http.security import SESSION_ID_KEY, SESSION_NAME_KEY
 from registry.settings import OidcProvider, Settings
 from registry.web.access import NEXT_PARAM, audience
-from registry.web.deps import DbSession
+from registry.web.deps import AnyRequest, DbSession
 from registry.web.pages import render
 
 DEFAULT_NEXT = "/mijn"
@@ -372,7 +372,7 @@ class OidcClients:
                 raise InvalidIdToken("signed with a key the provider does not publish") from error
 
 
-def oidc_clients(request: Request[Any, Any, Any]) -> OidcClients:
+def oidc_clients(request: AnyRequest) -> OidcClients:
     clients = request.app.state.get("oidc")
     if not isinstance(clients, OidcClients):
         clients = OidcClients(request.app.state.settings)
@@ -384,7 +384,7 @@ def oidc_clients(request: Request[Any, Any, Any]) -> OidcClients:
 
 
 async def start_session(
-    request: Request[Any, Any, Any], db_session: AsyncSession, user_id: int, name: str
+    request: AnyRequest, db_session: AsyncSession, user_id: int, name: str
 ) -> None:
     """A new session for the person: nothing from before the login carries over (fixation).
 
@@ -428,7 +428,7 @@ def dev_login_enabled(settings: Settings) -> bool:
     return settings.dev_mode and settings.dev_login
 
 
-def dev_login_of(request: Request[Any, Any, Any]) -> DevLogin | None:
+def dev_login_of(request: AnyRequest) -> DevLogin | None:
     """The development login when it is on and composed, else None."""
     dev = request.app.state.get(DEV_LOGIN)
     if not isinstance(dev, DevLogin) or not dev_login_enabled(request.app.state.settings):
@@ -436,7 +436,7 @@ def dev_login_of(request: Request[Any, Any, Any]) -> DevLogin | None:
     return dev
 
 
-def _failure(request: Request[Any, Any, Any], reason: FailureReason, detail: str = "") -> Template:
+def _failure(request: AnyRequest, reason: FailureReason, detail: str = "") -> Template:
     """The 400 page; the provider's error code is shown, other details only go to the log."""
     shown = reason in ("denied", "provider_error", "rejected") and detail.replace("_", "").isalnum()
     return render(
@@ -450,9 +450,7 @@ def _failure(request: Request[Any, Any, Any], reason: FailureReason, detail: str
 # -- Refusals -------------------------------------------------------------------------------
 
 
-def forbidden_page(
-    request: Request[Any, Any, Any], exc: PermissionDeniedException
-) -> Response[Any]:
+def forbidden_page(request: AnyRequest, exc: PermissionDeniedException) -> Response[Any]:
     """The translated 403 page; a refused form (CSRF) says to reload and try again."""
     if request.url.path.startswith(GRAPHQL_PATH):
         return Response({"status_code": 403, "detail": exc.detail}, status_code=403)
@@ -469,7 +467,7 @@ class LoginController(Controller):
     include_in_schema = False
 
     @get("/inloggen", name="login", opt=audience())
-    async def choose(self, request: Request[Any, Any, Any]) -> Template:
+    async def choose(self, request: AnyRequest) -> Template:
         settings: Settings = request.app.state.settings
         dev = dev_login_of(request)
         return render(
@@ -485,9 +483,7 @@ class LoginController(Controller):
         )
 
     @get("/inloggen/{provider_key:str}", name="login-start", opt=audience())
-    async def start(
-        self, request: Request[Any, Any, Any], provider_key: FromPath[str]
-    ) -> Response[Any]:
+    async def start(self, request: AnyRequest, provider_key: FromPath[str]) -> Response[Any]:
         clients = oidc_clients(request)
         provider = clients.provider(provider_key)
         if provider is None:
@@ -514,7 +510,7 @@ class LoginController(Controller):
 
     @get("/inloggen/{provider_key:str}/terug", name="login-callback", opt=audience())
     async def callback(
-        self, request: Request[Any, Any, Any], db_session: DbSession, provider_key: FromPath[str]
+        self, request: AnyRequest, db_session: DbSession, provider_key: FromPath[str]
     ) -> Response[Any]:
         clients = oidc_clients(request)
         provider = clients.provider(provider_key)
@@ -539,10 +535,7 @@ class LoginController(Controller):
 
     @staticmethod
     async def _complete(
-        request: Request[Any, Any, Any],
-        clients: OidcClients,
-        provider: OidcProvider,
-        pending: object,
+        request: AnyRequest, clients: OidcClients, provider: OidcProvider, pending: object
     ) -> tuple[Identity, str]:
         import httpx
 
@@ -589,7 +582,7 @@ class LoginController(Controller):
         return identity, local_path(pending.get("next"))
 
     @post("/inloggen/ontwikkeling", name="dev-login", status_code=303, opt=audience())
-    async def dev_login(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:
+    async def dev_login(self, request: AnyRequest, db_session: DbSession) -> Redirect:
         dev = dev_login_of(request)
         if dev is None:
             raise NotFoundException("the development login is off")
@@ -604,7 +597,7 @@ class LoginController(Controller):
         return Redirect(local_path(form.get(NEXT_PARAM)), status_code=303)
 
     @post("/uitloggen", name="logout", status_code=303, opt=audience())
-    async def logout(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:
+    async def logout(self, request: AnyRequest, db_session: DbSession) -> Redirect:
         session_id = request.session.get(SESSION_ID_KEY)
         if isinstance(session_id, str):
             await sessions.close_session(db_session, session_id)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.datastructures import MultiDict
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,15 +30,14 @@ from registry.members.models import Decision, Member, Membership, Municipality
 from registry.members.population import Figure, Inhabitants, PopulationMissing, inhabitants_on
 from registry.web.access import audience
 from registry.web.catalogue import (
-    MAX_PAGE,
     PAGE_PARAM,
     PAGE_SIZE,
     SEARCH_PARAM,
     Ignored,
-    shown_value,
-    usable_text,
+    page_param,
+    text_param,
 )
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
@@ -84,21 +83,12 @@ class MemberQuery:
 def parse_member_query(params: MultiDict[Any]) -> MemberQuery:
     """Search text and page number; unusable values are dropped and reported (as the catalogue)."""
     ignored: list[Ignored] = []
-    search = str(params.get(SEARCH_PARAM) or "").strip()
-    if not usable_text(search):
-        ignored.append(Ignored(SEARCH_PARAM, shown_value(search)))
-        search = ""
-    page = 1
-    raw_page = str(params.get(PAGE_PARAM) or "").strip()
-    if raw_page:
-        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
-            page = int(raw_page)
-        else:
-            ignored.append(Ignored(PAGE_PARAM, shown_value(raw_page)))
+    search = text_param(params, SEARCH_PARAM, ignored)
+    page = page_param(params, ignored)
     return MemberQuery(search, page, tuple(ignored))
 
 
-def _page_url(request: Request[Any, Any, Any], query: MemberQuery, number: int) -> str:
+def _page_url(request: AnyRequest, query: MemberQuery, number: int) -> str:
     params = [(SEARCH_PARAM, query.search)] if query.search else []
     params += [(PAGE_PARAM, str(number))] if number > 1 else []
     if language := request.query_params.get(LANGUAGE_PARAM):
@@ -178,7 +168,7 @@ class MemberPagesController(Controller):
     @get("/leden", name="members", opt=audience(Permission.MEMBER_READ_PRIVATE))
     async def index(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,  # resolved for the header's links
     ) -> Response[Any]:
@@ -231,15 +221,9 @@ class MemberPagesController(Controller):
         ),
     )
     async def member(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
-        if member is None:
-            raise NotFoundException(f"no member '{code}'")
+        member = await member_or_404(db_session, code)
         municipalities, figures = await _municipalities_and_figures(db_session, [member.id])
         inhabitants, missing = _latest_inhabitants(municipalities[member.id], figures)
         people = None
@@ -275,7 +259,7 @@ class MemberPagesController(Controller):
 
     @get("/mijn", name="mine", opt=audience(login=True))
     async def mine(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         if actor.user_id is None:  # machine clients have no pages of their own
             raise PermissionDeniedException("this page is for people, not API tokens")

@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
@@ -35,15 +35,12 @@ from registry.members.models import Member
 from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, posted, refusals, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "members_side_notice"
 Work = Callable[[dict[str, str]], Awaitable[str]]
-
-
-def _errors(error: DomainError) -> tuple[FieldError, ...]:
-    return error.errors if isinstance(error, ValidationFailed) else (FieldError("", error.phrase),)
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -55,10 +52,6 @@ def _date(value: str, field: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationFailed.single(field, CatalogueRefusal.JOIN_DATE_IN_FUTURE) from None
-
-
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    return {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}
 
 
 async def _acting_members(
@@ -95,6 +88,24 @@ def _proposal_input(form: dict[str, str]) -> proposals.ProposalInput:
     )
 
 
+async def _propose_page(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    code: str,
+    form: dict[str, str],
+    errors: tuple[FieldError, ...] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    member = await members.member_by_code(db_session, code)
+    assert member is not None  # the guard found it
+    return render(
+        request,
+        "members_side/propose.html",
+        {"member": member, "form": form, "errors": errors},
+        status_code=status_code,
+    )
+
+
 class MembersSideController(Controller):
     path = "/"
     include_in_schema = False
@@ -107,46 +118,31 @@ class MembersSideController(Controller):
         opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
     )
     async def propose_form(
-        self, request: Request[Any, Any, Any], db_session: DbSession, code: FromPath[str]
+        self, request: AnyRequest, db_session: DbSession, code: FromPath[str]
     ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
-        assert member is not None  # the guard found it
-        return render(
-            request,
-            "members_side/propose.html",
-            {"member": member, "form": {"licence": DEFAULT_LICENCE}, "errors": ()},
-        )
+        return await _propose_page(request, db_session, code, {"licence": DEFAULT_LICENCE})
 
     @post(
         "/leden/{code:str}/voorstellen",
         opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
     )
     async def propose(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        form = await _form(request)
+        form = await posted(request)
         slug = form.get("slug", "")
-        try:
-            await proposals.propose(db_session, actor, code, slug, _proposal_input(form))
-        except DomainError as error:
-            await db_session.rollback()
-            member = await members.member_by_code(db_session, code)
-            return render(
-                request,
-                "members_side/propose.html",
-                {"member": member, "form": form, "errors": _errors(error)},
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "proposed"
-        return Redirect(f"/applicaties/{slug.strip()}/beheer", status_code=303)
+        return await submit(
+            request,
+            db_session,
+            lambda: proposals.propose(db_session, actor, code, slug, _proposal_input(form)),
+            lambda _: Flash(NOTICE_KEY, "proposed", f"/applicaties/{slug.strip()}/beheer"),
+            lambda errors: _propose_page(request, db_session, code, form, errors, 422),
+            refused=DomainError,
+        )
 
     @get("/voorstellen", name="proposals", opt=audience(login=True))
     async def proposals_list(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         if not sees_proposals(actor):
             raise NotFoundException("proposals are for members")
@@ -172,7 +168,7 @@ class MembersSideController(Controller):
 
     async def _manage_page(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
@@ -218,17 +214,13 @@ class MembersSideController(Controller):
 
     @get("/applicaties/{slug:str}/beheer", name="application-manage", opt=audience(login=True))
     async def manage(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         return await self._manage_page(request, db_session, actor, slug)
 
     async def _change(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
@@ -236,25 +228,22 @@ class MembersSideController(Controller):
         tab: str,
     ) -> Response[Any]:
         """Do `work` with the posted form; on a refusal show the tab again with what was typed."""
-        form = await _form(request)
-        try:
-            notice = await work(form)
-        except DomainError as error:
-            await db_session.rollback()
-            page = self._manage_page if tab == "beheer" else self._community_page
-            return await page(
-                request, db_session, actor, slug, errors=_errors(error), form=form, status_code=422
-            )
-        request.session[NOTICE_KEY] = notice
-        return Redirect(f"/applicaties/{slug}/{tab}", status_code=303)
+        form = await posted(request)
+        page = self._manage_page if tab == "beheer" else self._community_page
+        return await submit(
+            request,
+            db_session,
+            lambda: work(form),
+            lambda notice: Flash(NOTICE_KEY, notice, f"/applicaties/{slug}/{tab}"),
+            lambda errors: page(
+                request, db_session, actor, slug, errors=errors, form=form, status_code=422
+            ),
+            refused=DomainError,
+        )
 
     @post("/applicaties/{slug:str}/beoordelen", opt=audience(Permission.CATALOGUE_MANAGE))
     async def review(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
@@ -270,11 +259,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/herzien", opt=audience(login=True))
     async def revise(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await proposals.revise(db_session, actor, slug, _proposal_input(form))
@@ -284,11 +269,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/onderhouden", opt=audience(login=True))
     async def maintain(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             data = proposals.MaintenanceInput(
@@ -304,11 +285,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/versies", opt=audience(login=True))
     async def release(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             on = _date(form.get("released_on", ""), "released_on")
@@ -322,7 +299,7 @@ class MembersSideController(Controller):
 
     async def _community_page(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         slug: str,
@@ -362,21 +339,13 @@ class MembersSideController(Controller):
 
     @get("/applicaties/{slug:str}/gemeenschap", name="community", opt=audience())
     async def community(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         return await self._community_page(request, db_session, actor, slug)
 
     @post("/applicaties/{slug:str}/gemeenschap/belangstelling", opt=audience(login=True))
     async def interest(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await communities.register_interest(
@@ -388,11 +357,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/gemeenschap/deelnemen", opt=audience(login=True))
     async def join(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
@@ -409,11 +374,7 @@ class MembersSideController(Controller):
 
     @post("/applicaties/{slug:str}/gemeenschap/verlaten", opt=audience(login=True))
     async def leave(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await leave_community(db_session, actor, slug, form.get("member", ""))
@@ -429,11 +390,7 @@ class MembersSideController(Controller):
         opt=audience(Permission.COSTS_ESTIMATE, member_param="code"),
     )
     async def calculator(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         member = await members.member_by_code(db_session, code)
         assert member is not None
@@ -459,7 +416,7 @@ class MembersSideController(Controller):
                     db_session, actor, member.code, slug, today(), quantities
                 )
             except DomainError as error:
-                errors = _errors(error)
+                errors = refusals(error)
         return render(
             request,
             "members_side/calculator.html",

@@ -6,19 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from registry.kit.language import LANGUAGES
+from registry.web.deps import AnyRequest
 from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, request_language
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 _COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
-def url_with(request: Request[Any, Any, Any], **changes: str | int | None) -> str:
+def url_with(request: AnyRequest, **changes: str | int | None) -> str:
     """The current path and query, in its order, with some parameters replaced (None drops)."""
     current = parse_qsl(request.url.query, keep_blank_values=True)
     kept = [(key, value) for key, value in current if key not in changes]
@@ -28,11 +28,7 @@ def url_with(request: Request[Any, Any, Any], **changes: str | int | None) -> st
 
 
 def render(
-    request: Request[Any, Any, Any],
-    template_name: str,
-    context: Mapping[str, Any],
-    *,
-    status_code: int = 200,
+    request: AnyRequest, template_name: str, context: Mapping[str, Any], *, status_code: int = 200
 ) -> Template:
     """Render in the request's language; an explicit ?lang= is remembered in a cookie."""
     language = request_language(request)
@@ -65,12 +61,12 @@ def render(
     )
 
 
-def not_found_page(request: Request[Any, Any, Any], _exc: NotFoundException) -> Template:
+def not_found_page(request: AnyRequest, _exc: NotFoundException) -> Template:
     """Every unknown page, not only unknown applications, gets the translated 404."""
     return render(request, "errors/404.html", {}, status_code=404)
 
 
-def conflict_page(request: Request[Any, Any, Any], _exc: Exception) -> Template:
+def conflict_page(request: AnyRequest, _exc: Exception) -> Template:
     """A write that lost a race (refused by a unique key, a lock wait that timed out):
     nothing was stored, which the person is told in their language."""
     return render(request, "errors/409.html", {}, status_code=409)

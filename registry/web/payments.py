@@ -6,9 +6,7 @@ the webhook secret is what proves the event came from the gateway.
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, post
+from litestar import Controller, post
 from litestar.response import Response
 
 from registry.auth.roles import system_actor
@@ -16,6 +14,7 @@ from registry.billing.gateway import InvalidEvent, PaymentGateway
 from registry.billing.payments import process_event
 from registry.db import transaction
 from registry.web.access import audience
+from registry.web.deps import AnyRequest
 
 WEBHOOK_PATH = "/betalingen/webhook"
 SIGNATURE_HEADER = "stripe-signature"
@@ -25,7 +24,7 @@ class PaymentWebhookController(Controller):
     path = WEBHOOK_PATH
 
     @post("/", opt=audience(), status_code=200)
-    async def receive(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+    async def receive(self, request: AnyRequest) -> Response[dict[str, str]]:
         gateway: PaymentGateway | None = request.app.state.payment_gateway
         if gateway is None:
             return Response({"error": "payments are switched off"}, status_code=404)

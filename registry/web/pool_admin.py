@@ -5,13 +5,14 @@ the audit log names the person; the pool page itself (`/kostenpotten/{code}`) sh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
@@ -28,13 +29,13 @@ from registry.costs.pools import (
     create_pool,
 )
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
-from registry.kit.errors import FieldError, RefusedValue, ValidationFailed
+from registry.kit.errors import FieldError, RefusedValue
 from registry.kit.money import parse_number
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import form_values, parse_date
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, form_values, parse_date, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_admin_notice"
@@ -65,7 +66,7 @@ async def _member_options(db_session: AsyncSession) -> list[tuple[str, str]]:
 
 
 async def _new_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     *,
     values: dict[str, str] | None = None,
@@ -87,7 +88,7 @@ async def _new_page(
 
 
 async def _admin_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     code: str,
     *,
@@ -129,13 +130,13 @@ class PoolAdminController(Controller):
 
     @get("/nieuw", name="pool-new", opt=audience(Permission.COSTS_MANAGE))
     async def new(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _new_page(request, db_session)
 
     @post("/nieuw", name="pool-create", opt=audience(Permission.COSTS_MANAGE))
     async def create(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *POOL_FIELDS)
         errors: list[FieldError] = []
@@ -146,77 +147,67 @@ class PoolAdminController(Controller):
             years = int(values["afschrijving"] or "5")
         except ValueError:
             years = 0  # refused by the service on its field
-        if not errors:
-            data = PoolInput(
-                code=values["code"],
-                name=values["naam"],
-                kind=_choice(values["soort"], PoolKind, PoolKind.OPERATING),
-                key=_choice(values["sleutel"], AllocationKey, AllocationKey.INHABITANTS),
-                application=values["applicatie"] or None,
-                reference_date=reference,
-                single_payer=values["betaler"] or None,
-                late_joiner_policy=_choice(
-                    values["nieuwkomers"], LateJoinerPolicy, LateJoinerPolicy.FULL_COST
-                ),
-                depreciation_years=years,
-            )
-            try:
-                pool = await create_pool(db_session, actor, data)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        if errors:
-            await db_session.rollback()
-            return await _new_page(
+        data = PoolInput(
+            code=values["code"],
+            name=values["naam"],
+            kind=_choice(values["soort"], PoolKind, PoolKind.OPERATING),
+            key=_choice(values["sleutel"], AllocationKey, AllocationKey.INHABITANTS),
+            application=values["applicatie"] or None,
+            reference_date=reference,
+            single_payer=values["betaler"] or None,
+            late_joiner_policy=_choice(
+                values["nieuwkomers"], LateJoinerPolicy, LateJoinerPolicy.FULL_COST
+            ),
+            depreciation_years=years,
+        )
+        return await submit(
+            request,
+            db_session,
+            lambda: create_pool(db_session, actor, data),
+            lambda pool: Flash(NOTICE_KEY, "created", f"/kostenpotten/{pool.code}/beheer"),
+            lambda errors: _new_page(
                 request, db_session, values=values, errors=errors, status_code=422
-            )
-        request.session[NOTICE_KEY] = "created"
-        return Redirect(f"/kostenpotten/{pool.code}/beheer", status_code=303)
+            ),
+            errors=errors,
+        )
 
     @get("/{code:str}/beheer", name="pool-admin", opt=audience(Permission.COSTS_MANAGE))
     async def admin(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _admin_page(request, db_session, code)
 
     async def _done(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         code: str,
         form: str,
         values: dict[str, str],
         errors: list[FieldError],
+        store: Callable[[], Awaitable[object]] | None,
     ) -> Response[Any]:
-        if errors:
-            await db_session.rollback()
-            return await _admin_page(
-                request,
-                db_session,
-                code,
-                form=form,
-                values=values,
-                errors=errors,
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = form
-        return Redirect(f"/kostenpotten/{code}/beheer", status_code=303)
+        """Store the pool's form `form`, or show it again with what was typed."""
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda _: Flash(NOTICE_KEY, form, f"/kostenpotten/{code}/beheer"),
+            lambda errors: _admin_page(
+                request, db_session, code, form=form, values=values, errors=errors, status_code=422
+            ),
+            errors=errors,
+        )
 
     @post("/{code:str}/beheer/posten", name="pool-entry", opt=audience(Permission.COSTS_MANAGE))
     async def entry(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *ENTRY_FIELDS)
         errors: list[FieldError] = []
         day = parse_date(values, "datum", "entryDate", CostsRefusal.INVALID_DATE, errors)
+        store = None
         if day is not None:
             data = EntryInput(
                 amount=values["bedrag"],
@@ -225,11 +216,8 @@ class PoolAdminController(Controller):
                 description=values["omschrijving"],
                 document_reference=values["document"] or None,
             )
-            try:
-                await add_entry(db_session, actor, code, data)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        return await self._done(request, db_session, code, "entry", values, errors)
+            store = partial(add_entry, db_session, actor, code, data)
+        return await self._done(request, db_session, code, "entry", values, errors, store)
 
     @post(
         "/{code:str}/beheer/deelnemers",
@@ -237,11 +225,7 @@ class PoolAdminController(Controller):
         opt=audience(Permission.COSTS_MANAGE),
     )
     async def participant(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *PARTICIPANT_FIELDS)
@@ -253,12 +237,12 @@ class PoolAdminController(Controller):
                 percentage = parse_number(values["percentage"])
             except RefusedValue as refused:
                 errors.append(FieldError("percentage", refused.phrase))
-        if joined is not None and not errors:
-            try:
-                await add_participant(db_session, actor, code, values["lid"], joined, percentage)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        return await self._done(request, db_session, code, "participant", values, errors)
+        store = None
+        if joined is not None:
+            store = partial(
+                add_participant, db_session, actor, code, values["lid"], joined, percentage
+            )
+        return await self._done(request, db_session, code, "participant", values, errors, store)
 
     @post(
         "/{code:str}/beheer/deelnemers/einde",
@@ -266,41 +250,31 @@ class PoolAdminController(Controller):
         opt=audience(Permission.COSTS_MANAGE),
     )
     async def leave(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *LEAVE_FIELDS)
         errors: list[FieldError] = []
         left = parse_date(values, "tot", "leftOn", CostsRefusal.INVALID_DATE, errors)
+        store = None
         if left is not None:
-            try:
-                await change_participant(db_session, actor, code, values["lid"], left_on=left)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        return await self._done(request, db_session, code, "leave", values, errors)
+            store = partial(
+                change_participant, db_session, actor, code, values["lid"], left_on=left
+            )
+        return await self._done(request, db_session, code, "leave", values, errors, store)
 
     @post("/{code:str}/beheer/afsluiten", name="pool-close", opt=audience(Permission.COSTS_MANAGE))
     async def close(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         await self._exists(db_session, code)
         values = await form_values(request, *CLOSE_FIELDS)
         errors: list[FieldError] = []
         until = parse_date(values, "tot_en_met", "until", CostsRefusal.INVALID_DATE, errors)
+        store = None
         if until is not None:
-            try:
-                await close_period(db_session, actor, code, until)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        return await self._done(request, db_session, code, "close", values, errors)
+            store = partial(close_period, db_session, actor, code, until)
+        return await self._done(request, db_session, code, "close", values, errors, store)
 
     @staticmethod
     async def _exists(db_session: AsyncSession, code: str) -> None:

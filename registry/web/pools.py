@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -27,7 +27,7 @@ from registry.kit.clock import today
 from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_notice"
@@ -35,7 +35,7 @@ INPUTS_FIELD = "invoer"
 
 
 async def _pool_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     code: str,
@@ -84,7 +84,7 @@ async def _pool_page(
 
 
 async def _store_as_seen(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     code: str,
@@ -123,28 +123,20 @@ class PoolPagesController(Controller):
 
     @get("/kostenpotten", name="pools", opt=audience(Permission.FINANCE_READ))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         views = [await reading.overview(db_session, p) for p in await costs.pools(db_session)]
         return render(request, "pools/index.html", {"active_page": "pools", "views": views})
 
     @get("/kostenpotten/{code:str}", name="pool", opt=audience(Permission.FINANCE_READ))
     async def pool(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _pool_page(request, db_session, actor, code)
 
     @post("/kostenpotten/{code:str}/verdelen", opt=audience(Permission.COSTS_MANAGE))
     async def allocate(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _store_as_seen(
             request,
@@ -159,7 +151,7 @@ class PoolPagesController(Controller):
     @post("/kostenpotten/{code:str}/verrekenen/{member:str}", opt=audience(Permission.COSTS_MANAGE))
     async def settle(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         code: FromPath[str],
@@ -181,15 +173,9 @@ class PoolPagesController(Controller):
         opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code"),
     )
     async def member_costs(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
-        if member is None:
-            raise NotFoundException(f"no member '{code}'")
+        member = await member_or_404(db_session, code)
         shares = await reading.shares_of_member(db_session, actor, member.id)
         return render(
             request,

@@ -9,9 +9,8 @@ contacts, identifiers, memberships' decisions, invoices or amounts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +25,7 @@ from registry.members.models import Member, Municipality
 from registry.members.population import Inhabitants
 from registry.usage.users import in_use
 from registry.web.access import audience
-from registry.web.deps import DbSession
+from registry.web.deps import AnyRequest, DbSession
 from registry.web.members import _latest_inhabitants, _municipalities_and_figures
 from registry.web.pages import render
 from registry.web.site import organisation_of
@@ -87,9 +86,7 @@ class PublicPagesController(Controller):
     include_in_schema = False
 
     @get("/leden-overzicht", name="member_overview", opt=audience())
-    async def member_overview(
-        self, request: Request[Any, Any, Any], db_session: DbSession
-    ) -> Template:
+    async def member_overview(self, request: AnyRequest, db_session: DbSession) -> Template:
         rows = await public_members(db_session)
         return render(
             request,
@@ -101,13 +98,13 @@ class PublicPagesController(Controller):
         )
 
     @get("/over", name="about", opt=audience())
-    async def about(self, request: Request[Any, Any, Any]) -> Template:
+    async def about(self, request: AnyRequest) -> Template:
         return render(request, "public/about.html", {"site": organisation_of(request)})
 
     @get("/privacy", name="privacy", opt=audience())
-    async def privacy(self, request: Request[Any, Any, Any]) -> Template:
+    async def privacy(self, request: AnyRequest) -> Template:
         return render(request, "public/privacy.html", {"site": organisation_of(request)})
 
     @get("/toegankelijkheid", name="accessibility", opt=audience())
-    async def accessibility(self, request: Request[Any, Any, Any]) -> Template:
+    async def accessibility(self, request: AnyRequest) -> Template:
         return render(request, "public/accessibility.html", {"site": organisation_of(request)})

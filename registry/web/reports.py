@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Response
@@ -28,7 +28,7 @@ from registry.reports.errors import ReportsRefusal
 from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.pages import render
 
 
@@ -61,12 +61,12 @@ def _number(value: str, field: str, refusal: ReportsRefusal) -> int:
     return int(value)
 
 
-def _jobs(request: Request[Any, Any, Any]) -> ReportJobs:
+def _jobs(request: AnyRequest) -> ReportJobs:
     jobs: ReportJobs = request.app.state.report_jobs
     return jobs
 
 
-def _job(request: Request[Any, Any, Any], actor: Actor, job_id: str) -> ReportJob:
+def _job(request: AnyRequest, actor: Actor, job_id: str) -> ReportJob:
     job = _jobs(request).get(job_id)
     if job is None or not job.visible_to(actor):
         raise NotFoundException("no such export")
@@ -86,7 +86,7 @@ async def _own_member(db_session: AsyncSession, actor: Actor) -> str | None:
 
 
 def _form_page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     form: ExportForm,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
@@ -108,14 +108,14 @@ class ReportPagesController(Controller):
 
     @get("/", name="reports", opt=audience(login=True))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         own = await _own_member(db_session, actor)
         return _form_page(request, ExportForm(year=str(today().year), member=own or ""), own=own)
 
     @post("/", name="report-export", opt=audience(login=True))
     async def export(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         own = await _own_member(db_session, actor)
         form = ExportForm.of(await request.form())
@@ -132,13 +132,13 @@ class ReportPagesController(Controller):
 
     @get("/{job_id:str}", name="report-job", opt=audience(login=True))
     async def job(
-        self, request: Request[Any, Any, Any], actor: CurrentActor, job_id: FromPath[str]
+        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[str]
     ) -> Response[Any]:
         return render(request, "reports/job.html", _job_context(_job(request, actor, job_id)))
 
     @get("/{job_id:str}/voortgang", name="report-job-progress", opt=audience(login=True))
     async def progress(
-        self, request: Request[Any, Any, Any], actor: CurrentActor, job_id: FromPath[str]
+        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[str]
     ) -> Response[Any]:
         """The part of the job's page that htmx fetches every second while the job runs."""
         return render(request, "reports/_progress.html", _job_context(_job(request, actor, job_id)))
@@ -146,7 +146,7 @@ class ReportPagesController(Controller):
     @get("/{job_id:str}/{filename:str}", name="report-file", opt=audience(login=True))
     async def file(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         actor: CurrentActor,
         job_id: FromPath[str],
         filename: FromPath[str],
@@ -164,7 +164,7 @@ class ReportPagesController(Controller):
 
 
 async def _start(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, form: ExportForm
+    request: AnyRequest, db_session: AsyncSession, actor: Actor, form: ExportForm
 ) -> ReportJob:
     """The numbers as typed first, then what the report refuses (scope, formats)."""
     errors = ErrorCollector()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -23,7 +23,7 @@ from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.forms import form_values
 from registry.web.pages import render
 
@@ -34,10 +34,7 @@ FIELDS = ("issuer", "subject", "naam", "rol", "lid")
 async def _scope(db_session: AsyncSession, code: str | None) -> Member | None:
     if code is None:
         return None
-    member = await members.member_by_code(db_session, code)
-    if member is None:
-        raise NotFoundException(f"no member {code}")
-    return member
+    return await member_or_404(db_session, code)
 
 
 def _base(member: Member | None) -> str:
@@ -45,7 +42,7 @@ def _base(member: Member | None) -> str:
 
 
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     member: Member | None,
     *,
@@ -81,7 +78,7 @@ async def _page(
 
 
 async def _assign(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, member: Member | None
+    request: AnyRequest, db_session: AsyncSession, actor: Actor, member: Member | None
 ) -> Response[Any]:
     values = await form_values(request, *FIELDS)
     if member is not None:
@@ -104,7 +101,7 @@ async def _assign(
 
 
 async def _revoke(
-    request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, member: Member | None
+    request: AnyRequest, db_session: AsyncSession, actor: Actor, member: Member | None
 ) -> Response[Any]:
     values = await form_values(request, *FIELDS, "bevestigd")
     if member is not None:
@@ -133,19 +130,19 @@ class RolePagesController(Controller):
 
     @get("/rollen", name="roles", opt=audience(Permission.ROLES_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _page(request, db_session, None)
 
     @post("/rollen", name="role-assign", opt=audience(Permission.ROLES_MANAGE))
     async def assign(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _assign(request, db_session, actor, None)
 
     @post("/rollen/intrekken", name="role-revoke", opt=audience(Permission.ROLES_MANAGE))
     async def revoke(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _revoke(request, db_session, actor, None)
 
@@ -155,11 +152,7 @@ class RolePagesController(Controller):
         opt=audience(Permission.MEMBER_USERS_MANAGE, member_param="code"),
     )
     async def member_index(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _page(request, db_session, await _scope(db_session, code))
 
@@ -169,11 +162,7 @@ class RolePagesController(Controller):
         opt=audience(Permission.MEMBER_USERS_MANAGE, member_param="code"),
     )
     async def member_assign(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _assign(request, db_session, actor, await _scope(db_session, code))
 
@@ -183,10 +172,6 @@ class RolePagesController(Controller):
         opt=audience(Permission.MEMBER_USERS_MANAGE, member_param="code"),
     )
     async def member_revoke(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _revoke(request, db_session, actor, await _scope(db_session, code))

@@ -5,7 +5,6 @@ footer and the about, privacy and accessibility pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -15,6 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from registry.kit.charts import bar_chart, svg_number
 from registry.settings import Settings, get_settings
 from registry.web.charts import CHART_GLOBALS
+from registry.web.deps import AnyRequest
 from registry.web.i18n import configure_templates
 
 
@@ -51,7 +51,7 @@ class Organisation:
         )
 
 
-def organisation_of(request: Request[Any, Any, Any]) -> Organisation:
+def organisation_of(request: AnyRequest) -> Organisation:
     return Organisation.of(request.app.state.settings)
 
 

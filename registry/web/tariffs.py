@@ -5,11 +5,12 @@ the GraphQL mutations (`usageTariffSet`, `vatRuleSet`), so the audit log names t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.response import Redirect, Response
+from litestar import Controller, get, post
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
@@ -17,14 +18,14 @@ from registry.billing.document import VatCode
 from registry.billing.invoicing import set_vat_rule, vat_rules
 from registry.billing.models import LineCategory
 from registry.catalogue import repository as catalogue
-from registry.kit.errors import FieldError, ValidationFailed
+from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import form_values
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, form_values, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "tariff_notice"
@@ -33,7 +34,7 @@ VAT_FIELDS = ("categorie", "btw_code", "btw_tarief", "vrijstelling")
 
 
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     *,
     form: str | None = None,
@@ -71,47 +72,55 @@ async def _page(
     )
 
 
+async def _submit(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    form: str,
+    values: dict[str, str],
+    store: Callable[[], Awaitable[object]],
+) -> Response[Any]:
+    """Store the tariffs page's form `form`, or show it again with what was typed."""
+    return await submit(
+        request,
+        db_session,
+        store,
+        lambda _: Flash(NOTICE_KEY, form, "/tarieven"),
+        lambda errors: _page(
+            request, db_session, form=form, values=values, errors=errors, status_code=422
+        ),
+    )
+
+
 class TariffPagesController(Controller):
     path = "/tarieven"
     include_in_schema = False
 
     @get("/", name="tariffs", opt=audience(Permission.FEES_MANAGE))
     async def index(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         return await _page(request, db_session)
 
     @post("/gebruik", name="tariff-set", opt=audience(Permission.FEES_MANAGE))
     async def tariff(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *TARIFF_FIELDS)
-        try:
-            await set_tariff(
-                db_session,
-                actor,
-                values["applicatie"],
-                values["eenheid"],
-                values["prijs"],
-                values["vanaf"],
-                values["besluit"],
-            )
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _page(
-                request,
-                db_session,
-                form="tariff",
-                values=values,
-                errors=failed.errors,
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "tariff"
-        return Redirect("/tarieven", status_code=303)
+        store = partial(
+            set_tariff,
+            db_session,
+            actor,
+            values["applicatie"],
+            values["eenheid"],
+            values["prijs"],
+            values["vanaf"],
+            values["besluit"],
+        )
+        return await _submit(request, db_session, "tariff", values, store)
 
     @post("/btw", name="vat-rule-set", opt=audience(Permission.BILLING_MANAGE))
     async def vat(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *VAT_FIELDS)
         category = (
@@ -124,24 +133,13 @@ class TariffPagesController(Controller):
             if values["btw_code"] in {c.value for c in VatCode}
             else VatCode.STANDARD
         )
-        try:
-            await set_vat_rule(
-                db_session,
-                actor,
-                category,
-                code,
-                values["btw_tarief"] or "0",
-                values["vrijstelling"] or None,
-            )
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _page(
-                request,
-                db_session,
-                form="vat",
-                values=values,
-                errors=failed.errors,
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "vat"
-        return Redirect("/tarieven", status_code=303)
+        store = partial(
+            set_vat_rule,
+            db_session,
+            actor,
+            category,
+            code,
+            values["btw_tarief"] or "0",
+            values["vrijstelling"] or None,
+        )
+        return await _submit(request, db_session, "vat", values, store)

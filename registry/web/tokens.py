@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response
@@ -20,23 +20,15 @@ from registry.auth.service import TokenInput, create_token, revoke_token
 from registry.catalogue import repository as catalogue
 from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.pagination import PageRequest
-from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.pages import render
 
 NOTICE_KEY = "token_notice"
 
 
-async def _member(db_session: AsyncSession, code: str) -> Any:
-    member = await members.member_by_code(db_session, code)
-    if member is None:
-        raise NotFoundException(f"no member {code}")
-    return member
-
-
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     code: str,
     *,
@@ -44,7 +36,7 @@ async def _page(
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    member = await _member(db_session, code)
+    member = await member_or_404(db_session, code)
     tokens = (await auth.tokens_of_members(db_session, [member.id]))[member.id]
     applications = (
         await catalogue.list_applications(
@@ -78,11 +70,7 @@ class TokenPagesController(Controller):
 
     @get("/", name="member-tokens", opt=audience(Permission.TOKENS_MANAGE, member_param="code"))
     async def index(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         return await _page(request, db_session, code)
 
@@ -90,11 +78,7 @@ class TokenPagesController(Controller):
         "/", name="member-token-create", opt=audience(Permission.TOKENS_MANAGE, member_param="code")
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         form = await request.form()
         values: dict[str, Any] = {
@@ -102,7 +86,7 @@ class TokenPagesController(Controller):
             "applicatie": str(form.get("applicatie") or "").strip(),
             "rechten": [str(p) for p in form.getall("rechten")] if "rechten" in form else [],
         }
-        member = await _member(db_session, code)
+        member = await member_or_404(db_session, code)
         data = TokenInput(
             member.code, values["naam"], values["rechten"], values["applicatie"] or None
         )
@@ -126,13 +110,13 @@ class TokenPagesController(Controller):
     )
     async def revoke(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         code: FromPath[str],
         token_id: FromPath[int],
     ) -> Response[Any]:
-        member = await _member(db_session, code)
+        member = await member_or_404(db_session, code)
         token = await auth.token_by_id(db_session, token_id)
         if token is None or token.member_id != member.id:
             raise NotFoundException(f"no token {token_id}")

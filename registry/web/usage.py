@@ -10,10 +10,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar import Controller, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
@@ -21,24 +20,17 @@ from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, FieldError, ValidationFailed
-from registry.members import repository as members
 from registry.members.models import Member
 from registry.usage import adoptions, tariffs
 from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import Flash, posted, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "usage_notice"
-
-
-async def _member(db_session: AsyncSession, code: str) -> Member:
-    member = await members.member_by_code(db_session, code)
-    if member is None:
-        raise NotFoundException(f"no member '{code}'")
-    return member
 
 
 def _date(value: str, field: str) -> date:
@@ -49,7 +41,7 @@ def _date(value: str, field: str) -> date:
 
 
 async def _page(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db_session: AsyncSession,
     actor: Actor,
     member: Member,
@@ -99,48 +91,40 @@ class UsagePagesController(Controller):
         "/", name="member-usage", opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code")
     )
     async def show(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        return await _page(request, db_session, actor, await _member(db_session, code))
+        return await _page(request, db_session, actor, await member_or_404(db_session, code))
 
     async def _change(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: AsyncSession,
         actor: Actor,
         code: str,
         notice: str,
         work: Callable[[Member, dict[str, str]], Awaitable[None]],
     ) -> Response[Any]:
-        member = await _member(db_session, code)
-        form = {k: str(v) for k, v in (await request.form()).items() if k != "_csrf_token"}
-        try:
-            await work(member, form)
-        except DomainError as error:
-            await db_session.rollback()
-            errors = (
-                error.errors
-                if isinstance(error, ValidationFailed)
-                else (FieldError("", error.phrase),)
-            )
-            member = await _member(db_session, code)  # reloaded: the rollback expired it
+        member = await member_or_404(db_session, code)
+        form = await posted(request)
+
+        async def again(errors: tuple[FieldError, ...]) -> Response[Any]:
+            member = await member_or_404(db_session, code)  # reloaded: the rollback expired it
             return await _page(
                 request, db_session, actor, member, errors=errors, form=form, status_code=422
             )
-        request.session[NOTICE_KEY] = notice
-        return Redirect(f"/leden/{code}/gebruik", status_code=303)
+
+        return await submit(
+            request,
+            db_session,
+            lambda: work(member, form),
+            lambda _: Flash(NOTICE_KEY, notice, f"/leden/{code}/gebruik"),
+            again,
+            refused=DomainError,
+        )
 
     @post("/adopteren", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
     async def adopt(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             data = adoptions.AdoptionInput(
@@ -159,7 +143,7 @@ class UsagePagesController(Controller):
     @post("/{adoption:int}/fase", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
     async def advance(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         db_session: DbSession,
         actor: CurrentActor,
         code: FromPath[str],
@@ -177,11 +161,7 @@ class UsagePagesController(Controller):
 
     @post("/registreren", opt=audience(Permission.USAGE_WRITE, member_param="code"))
     async def report(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             item = usage_records.UsageInput(

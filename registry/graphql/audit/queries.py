@@ -10,7 +10,7 @@ from registry.audit import repository, service
 from registry.auth.policy import Permission
 from registry.graphql.audit.types import AuditChainStatus, AuditEvent
 from registry.graphql.context import Info
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, page_request
 from registry.kit.pagination import Page
 from registry.members import repository as members
@@ -43,10 +43,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(
-        extensions=policy(Permission.AUDIT_READ),
-        description="Audit events, newest first.",
-    )
+    @field_for(Permission.AUDIT_READ, "Audit events, newest first.")
     async def audit_events(
         self,
         info: Info,
@@ -78,9 +75,8 @@ class AuditQuery:
             )
         return Connection[AuditEvent].of(page, AuditEvent.of)
 
-    @strawberry.field(
-        extensions=policy(Permission.AUDIT_READ),
-        description="Checks the whole hash chain: intact, or the first broken link.",
+    @field_for(
+        Permission.AUDIT_READ, "Checks the whole hash chain: intact, or the first broken link."
     )
     async def audit_chain_status(self, info: Info) -> AuditChainStatus:
         async with info.context.db() as session:

@@ -21,8 +21,8 @@ from registry.graphql.auth.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
-from registry.graphql.mutating import mutate, ok
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import Answer, acknowledge, act
+from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError, NotFound
 
@@ -56,33 +56,30 @@ async def _role_change(
     input: RoleInput,
     change: Callable[[AsyncSession, Actor, service.RoleInput], Awaitable[object]],
 ) -> RolePayload:
-    return await mutate(
-        info,
-        RolePayload,
-        lambda session: change(session, info.context.actor, input.to_domain()),
-        ok(RolePayload),
-    )
+    return await act(info, acknowledge(RolePayload), change, input.to_domain())
 
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="input.member"),
-        description="Give a person a role (registered on first use, keyed on issuer + subject).",
+    @mutation(
+        Permission.MEMBER_USERS_MANAGE,
+        "Give a person a role (registered on first use, keyed on issuer + subject).",
+        member_argument="input.member",
     )
     async def role_assign(self, info: Info, input: RoleInput) -> RolePayload:
         return await _role_change(info, input, service.assign_role)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="input.member"),
-        description="Take a role away from a person.",
+    @mutation(
+        Permission.MEMBER_USERS_MANAGE,
+        "Take a role away from a person.",
+        member_argument="input.member",
     )
     async def role_revoke(self, info: Info, input: RoleInput) -> RolePayload:
         return await _role_change(info, input, service.revoke_role)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.ROLES_MANAGE),
-        description="Log a person out everywhere: every login session of theirs ends at once.",
+    @mutation(
+        Permission.ROLES_MANAGE,
+        "Log a person out everywhere: every login session of theirs ends at once.",
     )
     async def user_sessions_revoke(
         self,
@@ -94,31 +91,40 @@ class AuthMutation:
             str, strawberry.argument(description="The person's id at that provider.")
         ],
     ) -> UserSessionsRevokePayload:
-        return await mutate(
+        return await act(
             info,
-            UserSessionsRevokePayload,
-            lambda session: sessions.log_out_person_everywhere(
-                session, info.context.actor, issuer=issuer, subject=subject
+            Answer(
+                UserSessionsRevokePayload,
+                lambda revoked: UserSessionsRevokePayload(revoked_sessions=revoked),
             ),
-            lambda revoked: UserSessionsRevokePayload(revoked_sessions=revoked),
+            sessions.log_out_person_everywhere,
+            issuer=issuer,
+            subject=subject,
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.TOKENS_MANAGE, member_argument="input.member"),
-        description="Create an API token for a machine client of a member.",
+    @mutation(
+        Permission.TOKENS_MANAGE,
+        "Create an API token for a machine client of a member.",
+        member_argument="input.member",
     )
     async def api_token_create(self, info: Info, input: ApiTokenInput) -> ApiTokenCreatePayload:
         data = service.TokenInput(input.member, input.name, input.permissions, input.application)
-        return await mutate(
+        return await act(
             info,
-            ApiTokenCreatePayload,
-            lambda session: service.create_token(session, info.context.actor, data),
-            lambda created: ApiTokenCreatePayload(token=ApiToken.of(created[0]), secret=created[1]),
+            Answer(
+                ApiTokenCreatePayload,
+                lambda created: ApiTokenCreatePayload(
+                    token=ApiToken.of(created[0]), secret=created[1]
+                ),
+            ),
+            service.create_token,
+            data,
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.TOKENS_MANAGE, member_argument="member"),
-        description="Revoke an API token; it stops working at once.",
+    @mutation(
+        Permission.TOKENS_MANAGE,
+        "Revoke an API token; it stops working at once.",
+        member_argument="member",
     )
     async def api_token_revoke(self, info: Info, member: str, id: strawberry.ID) -> ApiTokenPayload:
         try:

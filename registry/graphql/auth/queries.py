@@ -8,19 +8,20 @@ from registry.auth import repository
 from registry.auth.policy import Permission
 from registry.graphql.auth.types import Me, User
 from registry.graphql.context import Info
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.members import repository as members
 
 
 @strawberry.type
 class AuthQuery:
-    @strawberry.field(extensions=policy(), description="The caller and their roles.")
+    @field_for(None, "The caller and their roles.")
     def me(self, info: Info) -> Me:
         return Me.of(info.context.actor)
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_USERS_MANAGE, member_argument="member"),
-        description="People with roles; a member admin lists those of its own member.",
+    @field_for(
+        Permission.MEMBER_USERS_MANAGE,
+        "People with roles; a member admin lists those of its own member.",
+        member_argument="member",
     )
     async def users(self, info: Info, member: str | None = None) -> list[User]:
         async with info.context.db() as session:

@@ -32,8 +32,8 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.mutating import mutate
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import act, answer, mutate
+from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
@@ -67,11 +67,16 @@ def _id(value: strawberry.ID, field: str = "id") -> int:
     return number
 
 
+_BILLING_DETAILS = answer(BillingDetailsPayload, "billing_details", BillingDetails.of)
+_RULE = answer(VatRulePayload, "rule", VatRule.of)
+
+
 @strawberry.type
 class BillingMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_DETAILS_MANAGE, member_argument="member"),
-        description="Set the address, e-mail and purchase-order reference of a member's invoices.",
+    @mutation(
+        Permission.BILLING_DETAILS_MANAGE,
+        "Set the address, e-mail and purchase-order reference of a member's invoices.",
+        member_argument="member",
     )
     async def billing_details_set(
         self, info: Info, member: str, input: BillingDetailsInput
@@ -83,37 +88,26 @@ class BillingMutation:
             input.email,
             input.purchase_order_reference,
         )
-        return await mutate(
-            info,
-            BillingDetailsPayload,
-            lambda session: invoicing.set_billing_details(
-                session, info.context.actor, member, data
-            ),
-            lambda account: BillingDetailsPayload(billing_details=BillingDetails.of(account)),
-        )
+        return await act(info, _BILLING_DETAILS, invoicing.set_billing_details, member, data)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Set the VAT of a line category; drafts made from then on carry it.",
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Set the VAT of a line category; drafts made from then on carry it.",
     )
     async def vat_rule_set(self, info: Info, input: VatRuleInput) -> VatRulePayload:
-        return await mutate(
+        return await act(
             info,
-            VatRulePayload,
-            lambda session: invoicing.set_vat_rule(
-                session,
-                info.context.actor,
-                input.category,
-                input.vat_code,
-                str(input.rate),
-                input.exemption_reason,
-            ),
-            lambda rule: VatRulePayload(rule=VatRule.of(rule)),
+            _RULE,
+            invoicing.set_vat_rule,
+            input.category,
+            input.vat_code,
+            str(input.rate),
+            input.exemption_reason,
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Draft an invoice per member for everything billable up to a date and not "
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Draft an invoice per member for everything billable up to a date and not "
         "billed yet; a member's earlier draft is rebuilt, never doubled.",
     )
     async def invoice_run_create(
@@ -128,10 +122,7 @@ class BillingMutation:
             info, InvoiceRunPayload, draft, lambda drafts: InvoiceRunPayload(drafts=drafts)
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Throw a draft away; its items become billable again.",
-    )
+    @mutation(Permission.BILLING_MANAGE, "Throw a draft away; its items become billable again.")
     async def invoice_draft_discard(
         self, info: Info, id: strawberry.ID
     ) -> InvoiceDraftDiscardPayload:
@@ -142,9 +133,9 @@ class BillingMutation:
             lambda _: InvoiceDraftDiscardPayload(discarded=True),
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Number a draft and fix it for good, then ask the payment service for a "
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Number a draft and fix it for good, then ask the payment service for a "
         "PaymentIntent. A net credit needs a creditChoice. An unreachable payment service "
         "never stops the issue: the invoice is then paymentPending.",
     )
@@ -167,9 +158,9 @@ class BillingMutation:
             invoice = Invoice.of(stored)
         return InvoiceIssuePayload(invoice=invoice, payment_requested=requested)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Issue a credit note reversing lines of an issued invoice (all when "
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Issue a credit note reversing lines of an issued invoice (all when "
         "lineNumbers is omitted); it first settles what is open, the rest is carried or refunded.",
     )
     async def invoice_credit(
@@ -198,9 +189,9 @@ class BillingMutation:
             info, InvoicePayload, credit, lambda invoice: InvoicePayload(invoice=invoice)
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Record a bank transfer received for an invoice, or a refund paid out on "
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Record a bank transfer received for an invoice, or a refund paid out on "
         "a credit note (amount positive in both cases).",
     )
     async def transfer_record(
@@ -231,10 +222,11 @@ class BillingMutation:
 
         return await mutate(info, TransferPayload, record, lambda answer: answer)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.INVOICES_PAY, invoice_argument="id"),
-        description="What the payment page needs to pay an open invoice by card; the invoice "
+    @mutation(
+        Permission.INVOICES_PAY,
+        "What the payment page needs to pay an open invoice by card; the invoice "
         "is marked paid when the payment service confirms it.",
+        invoice_argument="id",
     )
     async def invoice_payment_start(self, info: Info, id: strawberry.ID) -> PaymentStartPayload:
         gateway = info.context.gateway

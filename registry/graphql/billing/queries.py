@@ -23,7 +23,7 @@ from registry.graphql.billing.types import (
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
 from registry.graphql.mutating import answer_or_refuse
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, database_id
 from registry.kit.errors import DomainError, NotFound, ValidationFailed
 
@@ -39,10 +39,11 @@ def invoice_id(value: strawberry.ID) -> int | None:
 
 @strawberry.type
 class BillingQuery:
-    @strawberry.field(
-        extensions=policy(Permission.INVOICES_READ, member_argument="member_code"),
-        description="Invoices and credit notes, newest first; without memberCode every "
+    @field_for(
+        Permission.INVOICES_READ,
+        "Invoices and credit notes, newest first; without memberCode every "
         "member's (directie, auditors). Drafts are shown to the directie only.",
+        member_argument="member_code",
     )
     async def invoices(
         self,
@@ -55,9 +56,10 @@ class BillingQuery:
     ) -> Connection[Invoice]:
         return await Invoice.page(info, member_code, status, overdue_only, first, after)
 
-    @strawberry.field(
-        extensions=policy(Permission.INVOICES_READ, invoice_argument="id"),
-        description="One invoice or credit note; null when unknown (or a draft, for members).",
+    @field_for(
+        Permission.INVOICES_READ,
+        "One invoice or credit note; null when unknown (or a draft, for members).",
+        invoice_argument="id",
     )
     async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
         number = invoice_id(id)
@@ -70,9 +72,9 @@ class BillingQuery:
             return None
         return Invoice.of(found)
 
-    @strawberry.field(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="The drafts an invoice run up to a date would make; nothing is stored.",
+    @field_for(
+        Permission.BILLING_MANAGE,
+        "The drafts an invoice run up to a date would make; nothing is stored.",
     )
     async def invoice_run_preview(
         self, info: Info, until: date, member_codes: list[str] | None = None
@@ -88,18 +90,15 @@ class BillingQuery:
             ),
         )
 
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ),
-        description="The VAT of each line category that has one.",
-    )
+    @field_for(Permission.FINANCE_READ, "The VAT of each line category that has one.")
     async def vat_rules(self, info: Info) -> list[VatRule]:
         async with info.context.db() as session:
             found = await invoicing.vat_rules(session)
         return [VatRule.of(r) for r in found]
 
-    @strawberry.field(
-        extensions=policy(Permission.BILLING_MANAGE),
-        description="Every difference between the invoices and the payment service; read "
+    @field_for(
+        Permission.BILLING_MANAGE,
+        "Every difference between the invoices and the payment service; read "
         "only, nothing is repaired. A typed error when online payment is off or the service "
         "cannot be reached.",
     )

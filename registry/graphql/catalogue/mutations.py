@@ -17,8 +17,8 @@ from registry.graphql.catalogue.types import (
     ReleasePayload,
 )
 from registry.graphql.context import Info
-from registry.graphql.mutating import mutate
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import act, answer
+from registry.graphql.permissions import mutation
 
 
 @strawberry.input(description="What the directie enters for an application.")
@@ -58,12 +58,13 @@ class ReleaseInput:
     notes: str = ""
 
 
+APPLICATION_ANSWER = answer(ApplicationPayload, "application", Application.of)
+RELEASE_ANSWER = answer(ReleasePayload, "release", Release.of)
+
+
 @strawberry.type
 class CatalogueMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="Add an application to the catalogue.",
-    )
+    @mutation(Permission.CATALOGUE_MANAGE, "Add an application to the catalogue.")
     async def application_create(
         self,
         info: Info,
@@ -71,58 +72,30 @@ class CatalogueMutation:
         input: ApplicationInput,
         status: ApplicationStatus = ApplicationStatus.IDEA,
     ) -> ApplicationPayload:
-        return await mutate(
-            info,
-            ApplicationPayload,
-            lambda session: service.create_application(
-                session, info.context.actor, slug, input.to_domain(), status
-            ),
-            lambda created: ApplicationPayload(application=Application.of(created)),
+        return await act(
+            info, APPLICATION_ANSWER, service.create_application, slug, input.to_domain(), status
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="Replace an application's details.",
-    )
+    @mutation(Permission.CATALOGUE_MANAGE, "Replace an application's details.")
     async def application_update(
         self, info: Info, slug: str, input: ApplicationInput
     ) -> ApplicationPayload:
-        return await mutate(
-            info,
-            ApplicationPayload,
-            lambda session: service.update_application(
-                session, info.context.actor, slug, input.to_domain()
-            ),
-            lambda updated: ApplicationPayload(application=Application.of(updated)),
+        return await act(
+            info, APPLICATION_ANSWER, service.update_application, slug, input.to_domain()
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="Move an application along its lifecycle.",
-    )
+    @mutation(Permission.CATALOGUE_MANAGE, "Move an application along its lifecycle.")
     async def application_status_change(
         self, info: Info, slug: str, status: ApplicationStatus
     ) -> ApplicationPayload:
-        return await mutate(
-            info,
-            ApplicationPayload,
-            lambda session: service.change_status(session, info.context.actor, slug, status),
-            lambda changed: ApplicationPayload(application=Application.of(changed)),
-        )
+        return await act(info, APPLICATION_ANSWER, service.change_status, slug, status)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="Record a release of an application.",
-    )
+    @mutation(Permission.CATALOGUE_MANAGE, "Record a release of an application.")
     async def release_create(self, info: Info, slug: str, input: ReleaseInput) -> ReleasePayload:
-        return await mutate(
+        return await act(
             info,
-            ReleasePayload,
-            lambda session: service.add_release(
-                session,
-                info.context.actor,
-                slug,
-                service.ReleaseInput(input.version, input.released_on, input.notes),
-            ),
-            lambda release: ReleasePayload(release=Release.of(release)),
+            RELEASE_ANSWER,
+            service.add_release,
+            slug,
+            service.ReleaseInput(input.version, input.released_on, input.notes),
         )

@@ -10,19 +10,16 @@ from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Review
 from registry.catalogue.service import ReleaseInput as DomainRelease
 from registry.catalogue.service import add_release
-from registry.graphql.catalogue.mutations import ReleaseInput
+from registry.graphql.catalogue.mutations import APPLICATION_ANSWER, RELEASE_ANSWER, ReleaseInput
 from registry.graphql.catalogue.types import (
-    Application,
     ApplicationPayload,
-    Release,
     ReleasePayload,
 )
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import acknowledge, act
+from registry.graphql.permissions import mutation
 from registry.graphql.usage.types import CommunityPayload
 from registry.kit.clock import today
-from registry.kit.errors import DomainError
 from registry.usage.leaving import leave_community
 
 strawberry.enum(Review, name="ProposalReview")
@@ -60,58 +57,44 @@ class ApplicationMaintenanceInput:
 
 @strawberry.type
 class ProposalsMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_PROPOSE, member_argument="member"),
-        description="A member admin proposes an application; its member is the lead member. "
+    @mutation(
+        Permission.CATALOGUE_PROPOSE,
+        "A member admin proposes an application; its member is the lead member. "
         "It starts as an unpublished idea that members see, until the directie reviews it.",
+        member_argument="member",
     )
     async def application_propose(
         self, info: Info, member: str, slug: str, input: ApplicationProposalInput
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                created = await proposals.propose(
-                    session, info.context.actor, member, slug, input.to_domain()
-                )
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(created))
+        return await act(
+            info, APPLICATION_ANSWER, proposals.propose, member, slug, input.to_domain()
+        )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
-        description="The lead member revises its proposal; it waits for review again.",
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member revises its proposal; it waits for review again.",
+        member_argument="member",
     )
     async def application_proposal_revise(
         self, info: Info, member: str, slug: str, input: ApplicationProposalInput
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                revised = await proposals.revise(
-                    session, info.context.actor, slug, input.to_domain()
-                )
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(revised))
+        return await act(info, APPLICATION_ANSWER, proposals.revise, slug, input.to_domain())
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="The directie publishes a member's proposal, asks for changes (note "
+    @mutation(
+        Permission.CATALOGUE_MANAGE,
+        "The directie publishes a member's proposal, asks for changes (note "
         "required) or rejects it (reason required).",
     )
     async def application_review(
         self, info: Info, slug: str, decision: Review, note: str = ""
     ) -> ApplicationPayload:
-        try:
-            async with info.context.transaction() as session:
-                reviewed = await proposals.review(session, info.context.actor, slug, decision, note)
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(reviewed))
+        return await act(info, APPLICATION_ANSWER, proposals.review, slug, decision, note)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
-        description="The lead member's admins update the description, repository and "
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member's admins update the description, repository and "
         "standards; status, ownership and publication stay with the directie.",
+        member_argument="member",
     )
     async def application_maintain(
         self, info: Info, member: str, slug: str, input: ApplicationMaintenanceInput
@@ -119,56 +102,40 @@ class ProposalsMutation:
         data = proposals.MaintenanceInput(
             input.description_nl, input.description_en, input.repository_url, input.standards
         )
-        try:
-            async with info.context.transaction() as session:
-                updated = await proposals.maintain(session, info.context.actor, slug, data)
-        except DomainError as error:
-            return ApplicationPayload(errors=field_errors(error))
-        return ApplicationPayload(application=Application.of(updated))
+        return await act(info, APPLICATION_ANSWER, proposals.maintain, slug, data)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
-        description="The lead member records a release of its application.",
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member records a release of its application.",
+        member_argument="member",
     )
     async def application_release_add(
         self, info: Info, member: str, slug: str, input: ReleaseInput
     ) -> ReleasePayload:
-        try:
-            async with info.context.transaction() as session:
-                release = await add_release(
-                    session,
-                    info.context.actor,
-                    slug,
-                    DomainRelease(input.version, input.released_on, input.notes),
-                )
-        except DomainError as error:
-            return ReleasePayload(errors=field_errors(error))
-        return ReleasePayload(release=Release.of(release))
+        data = DomainRelease(input.version, input.released_on, input.notes)
+        return await act(info, RELEASE_ANSWER, add_release, slug, data)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
-        description="A member registers its interest in an application (today).",
+    @mutation(
+        Permission.COMMUNITY_TAKE_PART,
+        "A member registers its interest in an application (today).",
+        member_argument="member",
     )
     async def application_interest_register(
         self, info: Info, application: str, member: str
     ) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await communities.register_interest(
-                    session, info.context.actor, application, member, today()
-                )
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await act(
+            info,
+            acknowledge(CommunityPayload),
+            communities.register_interest,
+            application,
+            member,
+            today(),
+        )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
-        description="A member leaves an application's community; not after adopting it.",
+    @mutation(
+        Permission.COMMUNITY_TAKE_PART,
+        "A member leaves an application's community; not after adopting it.",
+        member_argument="member",
     )
     async def community_leave(self, info: Info, application: str, member: str) -> CommunityPayload:
-        try:
-            async with info.context.transaction() as session:
-                await leave_community(session, info.context.actor, application, member)
-        except DomainError as error:
-            return CommunityPayload(errors=field_errors(error))
-        return CommunityPayload(ok=True)
+        return await act(info, acknowledge(CommunityPayload), leave_community, application, member)

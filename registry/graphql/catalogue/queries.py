@@ -12,7 +12,7 @@ from registry.catalogue.models import ApplicationStatus
 from registry.catalogue.stewardship import may_see
 from registry.graphql.catalogue.types import Application
 from registry.graphql.context import Info
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, page_request
 
 
@@ -55,10 +55,7 @@ def _sees_unpublished(info: Info) -> bool:
 
 @strawberry.type
 class CatalogueQuery:
-    @strawberry.field(
-        extensions=policy(),
-        description="The catalogue; the public sees published applications only.",
-    )
+    @field_for(None, "The catalogue; the public sees published applications only.")
     async def applications(
         self,
         info: Info,
@@ -87,7 +84,7 @@ class CatalogueQuery:
             )
         return Connection[Application].of(page, Application.of)
 
-    @strawberry.field(extensions=policy())
+    @field_for()
     async def application(self, info: Info, slug: str) -> Application | None:
         async with info.context.db() as session:
             found = await repository.application_by_slug(session, slug)

@@ -16,7 +16,7 @@ from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 
 if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
@@ -137,9 +137,9 @@ class Application:
     def late_joiners_equal_say(self) -> bool:
         return self.model.late_joiners_equal_say
 
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ),
-        description="Business cases with their costs and decisions (directie and auditors).",
+    @field_for(
+        Permission.FINANCE_READ,
+        "Business cases with their costs and decisions (directie and auditors).",
     )
     async def business_cases(
         self, info: Info

@@ -16,7 +16,7 @@ from registry.graphql.costs import types as _costs_types  # noqa: F401  (the enu
 from registry.graphql.errors import FieldError as FieldErrorType
 from registry.graphql.errors import field_errors
 from registry.graphql.money import Money
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.usage import types as _usage_types  # noqa: F401  (the enums)
 from registry.kit.clock import today
 from registry.kit.errors import DomainError
@@ -133,12 +133,13 @@ class CostEstimatePayload:
 
 @strawberry.type
 class CalculatorQuery:
-    @strawberry.field(
-        extensions=policy(Permission.COSTS_ESTIMATE, member_argument="member"),
-        description="What would it cost us? The late-joiner settlement the member would pay on "
+    @field_for(
+        Permission.COSTS_ESTIMATE,
+        "What would it cost us? The late-joiner settlement the member would pay on "
         "joining the application today (by each pool's key, full or depreciated), its yearly "
         "share of running costs, the usage fees of the expected usage, and for a government "
         "body that is not a member the entry fee and yearly contribution. Nothing is stored.",
+        member_argument="member",
     )
     async def cost_estimate(
         self,

@@ -29,8 +29,8 @@ from registry.graphql.costs.types import (
     PoolParticipantPayload,
 )
 from registry.graphql.errors import field_errors
-from registry.graphql.mutating import mutate
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import Answer, act, answer, mutate
+from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
@@ -63,14 +63,14 @@ class CostEntryInput:
     document_reference: str | None = None
 
 
-async def _run(
-    info: Info, pool: str, store: Callable[[AsyncSession], Awaitable[cost_runs.RunResult]]
-) -> AllocationRunPayload:
-    def answer(result: cost_runs.RunResult) -> AllocationRunPayload:
+def _runs(pool: str) -> Answer[cost_runs.RunResult, AllocationRunPayload]:
+    """The run an operation on `pool` stored (none when nothing was pending)."""
+
+    def shape(result: cost_runs.RunResult) -> AllocationRunPayload:
         runs = [AllocationRun.of(result.run, pool, False)] if result.run else []
         return AllocationRunPayload(runs=runs, created=result.created)
 
-    return await mutate(info, AllocationRunPayload, store, answer)
+    return Answer(AllocationRunPayload, shape)
 
 
 async def _pool_change(
@@ -86,9 +86,12 @@ async def _pool_change(
     )
 
 
+_ENTRY = answer(CostEntryPayload, "entry", CostEntry.of)
+
+
 @strawberry.type
 class CostsMutation:
-    @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
+    @mutation(Permission.COSTS_MANAGE)
     async def cost_pool_create(self, info: Info, input: CostPoolInput) -> CostPoolPayload:
         data = cost_pools.PoolInput(
             input.code,
@@ -108,10 +111,7 @@ class CostsMutation:
             info, lambda session: cost_pools.create_pool(session, info.context.actor, data)
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="Record a cost in a pool; refused in a closed period.",
-    )
+    @mutation(Permission.COSTS_MANAGE, "Record a cost in a pool; refused in a closed period.")
     async def cost_entry_add(
         self, info: Info, pool: str, input: CostEntryInput
     ) -> CostEntryPayload:
@@ -122,14 +122,9 @@ class CostsMutation:
             input.description,
             input.document_reference,
         )
-        return await mutate(
-            info,
-            CostEntryPayload,
-            lambda session: cost_pools.add_entry(session, info.context.actor, pool, data),
-            lambda entry: CostEntryPayload(entry=CostEntry.of(entry)),
-        )
+        return await act(info, _ENTRY, cost_pools.add_entry, pool, data)
 
-    @strawberry.mutation(extensions=policy(Permission.COSTS_MANAGE))
+    @mutation(Permission.COSTS_MANAGE)
     async def pool_participant_add(
         self,
         info: Info,
@@ -138,18 +133,22 @@ class CostsMutation:
         joined_on: date,
         percentage: Decimal | None = None,
     ) -> PoolParticipantPayload:
-        return await mutate(
+        return await act(
             info,
-            PoolParticipantPayload,
-            lambda session: cost_pools.add_participant(
-                session, info.context.actor, pool, member, joined_on, percentage
+            Answer(
+                PoolParticipantPayload,
+                lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
             ),
-            lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
+            cost_pools.add_participant,
+            pool,
+            member,
+            joined_on,
+            percentage,
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="Change a participant's fixed percentage, or end its participation.",
+    @mutation(
+        Permission.COSTS_MANAGE,
+        "Change a participant's fixed percentage, or end its participation.",
     )
     async def pool_participant_change(
         self,
@@ -159,63 +158,47 @@ class CostsMutation:
         percentage: Decimal | None = None,
         left_on: date | None = None,
     ) -> PoolParticipantPayload:
-        return await mutate(
+        return await act(
             info,
-            PoolParticipantPayload,
-            lambda session: cost_pools.change_participant(
-                session,
-                info.context.actor,
-                pool,
-                member,
-                percentage=percentage,
-                left_on=left_on,
+            Answer(
+                PoolParticipantPayload,
+                lambda changed: PoolParticipantPayload(
+                    participant=PoolParticipant.of(member, changed)
+                ),
             ),
-            lambda changed: PoolParticipantPayload(participant=PoolParticipant.of(member, changed)),
+            cost_pools.change_participant,
+            pool,
+            member,
+            percentage=percentage,
+            left_on=left_on,
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="Refuse new entries dated on or before `until`.",
-    )
+    @mutation(Permission.COSTS_MANAGE, "Refuse new entries dated on or before `until`.")
     async def cost_pool_close(self, info: Info, pool: str, until: date) -> CostPoolPayload:
         return await _pool_change(
             info, lambda session: cost_pools.close_period(session, info.context.actor, pool, until)
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="Allocate the pool's pending entries up to a date; nothing pending stores "
+    @mutation(
+        Permission.COSTS_MANAGE,
+        "Allocate the pool's pending entries up to a date; nothing pending stores "
         "nothing (created: false).",
     )
     async def allocation_run_create(
         self, info: Info, pool: str, until: date
     ) -> AllocationRunPayload:
-        return await _run(
-            info,
-            pool,
-            lambda session: cost_runs.run_allocation(
-                session, info.context.actor, pool, until, today()
-            ),
-        )
+        return await act(info, _runs(pool), cost_runs.run_allocation, pool, until, today())
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="Settle a member that joined the pool after costs were allocated.",
+    @mutation(
+        Permission.COSTS_MANAGE, "Settle a member that joined the pool after costs were allocated."
     )
     async def settlement_run_create(
         self, info: Info, pool: str, member: str
     ) -> AllocationRunPayload:
-        return await _run(
-            info,
-            pool,
-            lambda session: cost_runs.run_settlement(
-                session, info.context.actor, pool, member, today()
-            ),
-        )
+        return await act(info, _runs(pool), cost_runs.run_settlement, pool, member, today())
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="Reverse an allocation run and replace it from today's inputs.",
+    @mutation(
+        Permission.COSTS_MANAGE, "Reverse an allocation run and replace it from today's inputs."
     )
     async def allocation_run_correct(self, info: Info, run: strawberry.ID) -> AllocationRunPayload:
         try:

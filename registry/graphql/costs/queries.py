@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.costs import reading, repository
@@ -23,8 +21,8 @@ from registry.graphql.costs.types import (
     PoolParticipant,
 )
 from registry.graphql.money import Money
-from registry.graphql.mutating import answer_or_refuse
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import answer, read
+from registry.graphql.permissions import field_for
 
 
 def pool_of(view: PoolOverview) -> CostPool:
@@ -41,54 +39,38 @@ def pool_of(view: PoolOverview) -> CostPool:
     )
 
 
-async def _preview(
-    info: Info, compute: Callable[[AsyncSession], Awaitable[cost_runs.RunPreview]]
-) -> AllocationPreviewPayload:
-    return await answer_or_refuse(
-        info.context.db,
-        AllocationPreviewPayload,
-        compute,
-        lambda preview: AllocationPreviewPayload(preview=AllocationPreview.of(preview)),
-    )
+_PREVIEW = answer(AllocationPreviewPayload, "preview", AllocationPreview.of)
 
 
 @strawberry.type
 class CostsQuery:
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ), description="Every cost pool, by code."
-    )
+    @field_for(Permission.FINANCE_READ, "Every cost pool, by code.")
     async def cost_pools(self, info: Info) -> list[CostPool]:
         async with info.context.db() as session:
             views = [await reading.overview(session, p) for p in await repository.pools(session)]
         return [pool_of(v) for v in views]
 
-    @strawberry.field(extensions=policy(Permission.FINANCE_READ))
+    @field_for(Permission.FINANCE_READ)
     async def cost_pool(self, info: Info, code: str) -> CostPool | None:
         async with info.context.db() as session:
             pool = await repository.pool_by_code(session, code)
             view = await reading.overview(session, pool) if pool else None
         return pool_of(view) if view else None
 
-    @strawberry.field(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="The allocation run of the pending entries up to a date, not stored.",
+    @field_for(
+        Permission.COSTS_MANAGE,
+        "The allocation run of the pending entries up to a date, not stored.",
     )
     async def allocation_preview(
         self, info: Info, pool: str, until: date
     ) -> AllocationPreviewPayload:
-        return await _preview(
-            info,
-            lambda session: cost_runs.preview_allocation(session, info.context.actor, pool, until),
-        )
+        return await read(info, _PREVIEW, cost_runs.preview_allocation, pool, until)
 
-    @strawberry.field(
-        extensions=policy(Permission.COSTS_MANAGE),
-        description="The settlement for a member that joined the pool later, not stored.",
+    @field_for(
+        Permission.COSTS_MANAGE,
+        "The settlement for a member that joined the pool later, not stored.",
     )
     async def settlement_preview(
         self, info: Info, pool: str, member: str
     ) -> AllocationPreviewPayload:
-        return await _preview(
-            info,
-            lambda session: cost_runs.preview_settlement(session, info.context.actor, pool, member),
-        )
+        return await read(info, _PREVIEW, cost_runs.preview_settlement, pool, member)

@@ -17,8 +17,8 @@ from registry.graphql.fees.types import (
     FeeRun,
     FeeRunPayload,
 )
-from registry.graphql.mutating import mutate
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import act, answer, mutate
+from registry.graphql.permissions import mutation
 
 
 @strawberry.input
@@ -30,28 +30,23 @@ class ContributionRateInput:
     population_policy: PopulationPolicy = PopulationPolicy.LATEST_PUBLISHED
 
 
+_RATE = answer(ContributionRatePayload, "rate", ContributionRate.of)
+
+
 @strawberry.type
 class FeesMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.FEES_MANAGE),
-        description="Set the contribution rate of a year from its ALV decision.",
-    )
+    @mutation(Permission.FEES_MANAGE, "Set the contribution rate of a year from its ALV decision.")
     async def contribution_rate_set(
         self, info: Info, input: ContributionRateInput
     ) -> ContributionRatePayload:
         data = service.RateInput(
             input.year, str(input.rate), input.decision, input.pro_rata, input.population_policy
         )
-        return await mutate(
-            info,
-            ContributionRatePayload,
-            lambda session: service.set_rate(session, info.context.actor, data),
-            lambda rate: ContributionRatePayload(rate=ContributionRate.of(rate)),
-        )
+        return await act(info, _RATE, service.set_rate, data)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.FEES_MANAGE),
-        description="Compute and store the year's fee run; unchanged inputs store nothing.",
+    @mutation(
+        Permission.FEES_MANAGE,
+        "Compute and store the year's fee run; unchanged inputs store nothing.",
     )
     async def fee_run_create(self, info: Info, year: int) -> FeeRunPayload:
 

@@ -18,7 +18,7 @@ from registry.graphql.fees.types import (
 )
 from registry.graphql.members.types import Membership
 from registry.graphql.mutating import answer_or_refuse
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, paginate
 from registry.kit.clock import today
 from registry.members import repository as members
@@ -29,9 +29,7 @@ from registry.members.models import DecisionBody
 
 @strawberry.type
 class FeesQuery:
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ), description="Decisions, newest first."
-    )
+    @field_for(Permission.FINANCE_READ, "Decisions, newest first.")
     async def decisions(
         self,
         info: Info,
@@ -47,15 +45,15 @@ class FeesQuery:
             Decision.of,
         )
 
-    @strawberry.field(extensions=policy(Permission.FINANCE_READ))
+    @field_for(Permission.FINANCE_READ)
     async def decision(self, info: Info, reference: str) -> Decision | None:
         async with info.context.db() as session:
             found = await members.decision_by_reference(session, reference)
         return Decision.of(found) if found else None
 
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ),
-        description="Memberships with a status on a date (today when omitted), e.g. the "
+    @field_for(
+        Permission.FINANCE_READ,
+        "Memberships with a status on a date (today when omitted), e.g. the "
         "applications waiting for the RvC; ordered by member code.",
     )
     async def memberships(
@@ -70,27 +68,24 @@ class FeesQuery:
             if status is None or status_on(membership_dates(m), day) is status
         ]
 
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ),
-        description="Contribution rates, newest year first.",
-    )
+    @field_for(Permission.FINANCE_READ, "Contribution rates, newest year first.")
     async def contribution_rates(self, info: Info) -> list[ContributionRate]:
         async with info.context.db() as session:
             found = await repository.rates(session)
         return [ContributionRate.of(r) for r in found]
 
-    @strawberry.field(
-        extensions=policy(Permission.FINANCE_READ),
-        description="Stored fee runs, newest first; a later run of a year replaces the earlier.",
+    @field_for(
+        Permission.FINANCE_READ,
+        "Stored fee runs, newest first; a later run of a year replaces the earlier.",
     )
     async def fee_runs(self, info: Info, year: int | None = None) -> list[FeeRun]:
         async with info.context.db() as session:
             found = await repository.runs(session, year)
         return [FeeRun.of(r) for r in found]
 
-    @strawberry.field(
-        extensions=policy(Permission.FEES_MANAGE),
-        description="Compute the year's fee run as it would be stored, without storing it.",
+    @field_for(
+        Permission.FEES_MANAGE,
+        "Compute the year's fee run as it would be stored, without storing it.",
     )
     async def fee_run_preview(self, info: Info, year: int) -> FeeRunPreviewPayload:
         return await answer_or_refuse(

@@ -16,8 +16,8 @@ from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member, Membership, Municipality
-from registry.graphql.mutating import mutate
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import Answer, act, answer, mutate
+from registry.graphql.permissions import mutation
 from registry.kit.errors import ValidationFailed
 from registry.members import decisions, memberships, merger, registration
 from registry.members.errors import GOVERNMENT_TYPES, MembersRefusal
@@ -138,21 +138,20 @@ async def _membership_change(
     info: Info, change: Callable[[AsyncSession], Awaitable[MembershipRecord]]
 ) -> MembershipPayload:
     """A step of a membership, answered with the membership after it."""
-    return await mutate(
-        info, MembershipPayload, change, lambda m: MembershipPayload(membership=Membership.of(m))
-    )
+    return await mutate(info, MembershipPayload, change, _MEMBERSHIP.shape)
 
 
 def _signatories(items: list[SignatoryInput]) -> list[memberships.SignatoryInput]:
     return [memberships.SignatoryInput(s.name, s.oin) for s in items]
 
 
+_DECISION = answer(DecisionPayload, "decision", Decision.of)
+_MEMBERSHIP = answer(MembershipPayload, "membership", Membership.of)
+
+
 @strawberry.type
 class MembersMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="Record a decision of the ALV, RvC or directie.",
-    )
+    @mutation(Permission.MEMBERS_MANAGE, "Record a decision of the ALV, RvC or directie.")
     async def decision_record(self, info: Info, input: DecisionInput) -> DecisionPayload:
         data = decisions.DecisionInput(
             input.body.value,
@@ -162,16 +161,10 @@ class MembersMutation:
             input.text,
             input.document_url,
         )
-        return await mutate(
-            info,
-            DecisionPayload,
-            lambda session: decisions.record_decision(session, info.context.actor, data),
-            lambda decision: DecisionPayload(decision=Decision.of(decision)),
-        )
+        return await act(info, _DECISION, decisions.record_decision, data)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="Register a government body and its application for membership.",
+    @mutation(
+        Permission.MEMBERS_MANAGE, "Register a government body and its application for membership."
     )
     async def member_apply(self, info: Info, input: MemberApplyInput) -> MembershipPayload:
         member = registration.MemberInput(
@@ -182,21 +175,16 @@ class MembersMutation:
             input.oin,
             input.kvk,
         )
-        return await _membership_change(
+        return await act(
             info,
-            lambda session: memberships.register_applicant(
-                session,
-                info.context.actor,
-                member,
-                input.applied_on,
-                _signatories(input.signatories),
-            ),
+            _MEMBERSHIP,
+            memberships.register_applicant,
+            member,
+            input.applied_on,
+            _signatories(input.signatories),
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="A registered (former) member applies again.",
-    )
+    @mutation(Permission.MEMBERS_MANAGE, "A registered (former) member applies again.")
     async def membership_apply(
         self,
         info: Info,
@@ -204,20 +192,13 @@ class MembersMutation:
         applied_on: date,
         signatories: list[SignatoryInput] | None = None,
     ) -> MembershipPayload:
-        return await _membership_change(
-            info,
-            lambda session: memberships.apply_for_membership(
-                session,
-                info.context.actor,
-                member_code,
-                applied_on,
-                _signatories(signatories or []),
-            ),
+        signed = _signatories(signatories or [])
+        return await act(
+            info, _MEMBERSHIP, memberships.apply_for_membership, member_code, applied_on, signed
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="Record the RvC decision approving or rejecting an application.",
+    @mutation(
+        Permission.MEMBERS_MANAGE, "Record the RvC decision approving or rejecting an application."
     )
     async def membership_approval_record(
         self, info: Info, membership_id: strawberry.ID, decision: str, approved: bool
@@ -229,27 +210,27 @@ class MembersMutation:
             ),
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="Admit an approved applicant from a start date with the signed agreement.",
+    @mutation(
+        Permission.MEMBERS_MANAGE,
+        "Admit an approved applicant from a start date with the signed agreement.",
     )
     async def member_admit(self, info: Info, input: AdmissionInput) -> MembershipPayload:
         return await _membership_change(
             info, lambda session: memberships.admit(session, info.context.actor, input.to_domain())
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="Record notice and end date; the exit charge is capped at one year.",
+    @mutation(
+        Permission.MEMBERS_MANAGE,
+        "Record notice and end date; the exit charge is capped at one year.",
     )
     async def membership_end(self, info: Info, input: NoticeInput) -> MembershipPayload:
         return await _membership_change(
             info, lambda session: fees.give_notice(session, info.context.actor, input.to_domain())
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.MEMBERS_MANAGE),
-        description="Merge municipalities into a successor and move their members' place.",
+    @mutation(
+        Permission.MEMBERS_MANAGE,
+        "Merge municipalities into a successor and move their members' place.",
     )
     async def municipality_merge(self, info: Info, input: MergerInput) -> MergerPayload:
         data = merger.MergerInput(
@@ -259,16 +240,19 @@ class MembersMutation:
             tuple(input.predecessor_codes),
             input.successor_member_code,
         )
-        return await mutate(
+        return await act(
             info,
-            MergerPayload,
-            lambda session: mergers.merge(session, info.context.actor, data),
-            lambda outcome: MergerPayload(
-                successor=Municipality.of(outcome.successor),
-                successor_member=Member.of(outcome.successor_member)
-                if outcome.successor_member
-                else None,
-                absorbed=[Member.of(m) for m in outcome.absorbed],
-                regrouped=[Member.of(m) for m in outcome.regrouped],
+            Answer(
+                MergerPayload,
+                lambda outcome: MergerPayload(
+                    successor=Municipality.of(outcome.successor),
+                    successor_member=Member.of(outcome.successor_member)
+                    if outcome.successor_member
+                    else None,
+                    absorbed=[Member.of(m) for m in outcome.absorbed],
+                    regrouped=[Member.of(m) for m in outcome.regrouped],
+                ),
             ),
+            mergers.merge,
+            data,
         )

@@ -8,7 +8,7 @@ import strawberry
 
 from registry.graphql.context import Info
 from registry.graphql.members.types import Member, Municipality
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, paginate
 from registry.members import repository
 from registry.members.models import MemberType
@@ -28,7 +28,7 @@ class MunicipalityFilter:
 
 @strawberry.type
 class MembersQuery:
-    @strawberry.field(extensions=policy(), description="Members, ordered by name.")
+    @field_for(None, "Members, ordered by name.")
     async def members(
         self,
         info: Info,
@@ -47,13 +47,13 @@ class MembersQuery:
             Member.of,
         )
 
-    @strawberry.field(extensions=policy())
+    @field_for()
     async def member(self, info: Info, code: str) -> Member | None:
         async with info.context.db() as session:
             found = await repository.member_by_code(session, code)
         return Member.of(found) if found else None
 
-    @strawberry.field(extensions=policy(), description="Municipalities, ordered by name.")
+    @field_for(None, "Municipalities, ordered by name.")
     async def municipalities(
         self,
         info: Info,
@@ -72,7 +72,7 @@ class MembersQuery:
             Municipality.of,
         )
 
-    @strawberry.field(extensions=policy())
+    @field_for()
     async def municipality(self, info: Info, cbs_code: str) -> Municipality | None:
         async with info.context.db() as session:
             found = await repository.municipality_by_code(session, cbs_code.strip().upper())

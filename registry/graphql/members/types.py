@@ -19,7 +19,7 @@ from registry.graphql.attributes import from_attributes
 from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.money import Money
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection
 from registry.kit.clock import today
 from registry.members import models
@@ -88,24 +88,27 @@ class Member:
     def of(cls, m: models.Member) -> Member:
         return from_attributes(cls, m, type=MemberType(m.type))
 
-    @strawberry.field(
-        extensions=policy(Permission.TOKENS_MANAGE, member_from_source=True),
-        description="The member's API tokens (member admins).",
+    @field_for(
+        Permission.TOKENS_MANAGE,
+        "The member's API tokens (member admins).",
+        member_from_source=True,
     )
     async def api_tokens(self, info: Info) -> list[ApiToken]:
         return [ApiToken.of(t) for t in await info.context.loaders.tokens_of_member.load(self.id)]
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
-        description="Every membership, oldest first: the member's history.",
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "Every membership, oldest first: the member's history.",
+        member_from_source=True,
     )
     async def memberships(self, info: Info) -> list[Membership]:
         found = await info.context.loaders.memberships_of_member.load(self.id)
         return [Membership.of(m) for m in found]
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
-        description="The contribution per year, from the latest fee run of each year.",
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "The contribution per year, from the latest fee run of each year.",
+        member_from_source=True,
     )
     async def contributions(
         self, info: Info
@@ -115,9 +118,10 @@ class Member:
         found = await info.context.loaders.contributions_of_member.load(self.id)
         return [ContributionLine.of(year, line) for year, line in found]
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
-        description="What the member owes per cost pool and year (allocations and settlements).",
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "What the member owes per cost pool and year (allocations and settlements).",
+        member_from_source=True,
     )
     async def cost_shares(
         self, info: Info
@@ -135,9 +139,10 @@ class Member:
             for (code, year), amount in totals_per_pool_and_year(shares).items()
         ]
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
-        description="Every allocation and settlement line of the member, oldest run first.",
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "Every allocation and settlement line of the member, oldest run first.",
+        member_from_source=True,
     )
     async def cost_lines(
         self, info: Info
@@ -146,9 +151,10 @@ class Member:
 
         return [MemberCostLine.of(s) for s in await _shares(info, self.id)]
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
-        description="The member's adoptions with their usage rights.",
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "The member's adoptions with their usage rights.",
+        member_from_source=True,
     )
     async def adoptions(
         self, info: Info
@@ -168,9 +174,10 @@ class Member:
             for v in views
         ]
 
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_from_source=True),
-        description="Recorded usage from month `first` to month `last` (YYYY-MM).",
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "Recorded usage from month `first` to month `last` (YYYY-MM).",
+        member_from_source=True,
     )
     async def usage(
         self, info: Info, first: str, last: str
@@ -181,9 +188,10 @@ class Member:
         rows = await info.context.loaders.usage_of_member.load(key)
         return [UsageRecord.of(r, application.slug) for r, application in rows]
 
-    @strawberry.field(
-        extensions=policy(Permission.INVOICES_READ, member_from_source=True),
-        description="The member's invoices and credit notes, newest first (drafts: directie).",
+    @field_for(
+        Permission.INVOICES_READ,
+        "The member's invoices and credit notes, newest first (drafts: directie).",
+        member_from_source=True,
     )
     async def invoices(
         self, info: Info, overdue_only: bool = False, first: int = 20, after: str | None = None
@@ -193,9 +201,10 @@ class Member:
         found = await info.context.loaders.invoices_of_member.load(self.id)
         return Invoice.page_of(found, overdue_only, first, after)
 
-    @strawberry.field(
-        extensions=policy(Permission.INVOICES_READ, member_from_source=True),
-        description="The address and references on the member's invoices; null until set.",
+    @field_for(
+        Permission.INVOICES_READ,
+        "The address and references on the member's invoices; null until set.",
+        member_from_source=True,
     )
     async def billing_details(
         self, info: Info
@@ -205,9 +214,10 @@ class Member:
         account = await info.context.loaders.account_of_member.load(self.id)
         return BillingDetails.of(account) if account else None
 
-    @strawberry.field(
-        extensions=policy(Permission.INVOICES_READ, member_from_source=True),
-        description="Credit from credit notes carried to the member's next invoice.",
+    @field_for(
+        Permission.INVOICES_READ,
+        "Credit from credit notes carried to the member's next invoice.",
+        member_from_source=True,
     )
     async def credit_balance(self, info: Info) -> Money:
         return Money.of_cents(await info.context.loaders.credit_of_member.load(self.id))

@@ -9,18 +9,19 @@ import strawberry
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
 from registry.graphql.mutating import answer_or_refuse
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import mutation
 from registry.graphql.reports.types import ReportExportJob, ReportExportPayload
 from registry.reports.export import FORMATS
 
 
 @strawberry.type
 class ReportsMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.REPORTS_EXPORT, member_argument="member_code"),
-        description="Start exporting the contribution report into files (csv, xlsx, pdf, json; "
+    @mutation(
+        Permission.REPORTS_EXPORT,
+        "Start exporting the contribution report into files (csv, xlsx, pdf, json; "
         "all when formats is omitted) with a manifest of their SHA-256. Answers at once with "
         "the job; follow it with contributionReportExportJob or on its page.",
+        member_argument="member_code",
     )
     async def contribution_report_export(
         self,

@@ -7,7 +7,7 @@ import strawberry
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.permissions import policy
+from registry.graphql.permissions import field_for
 from registry.graphql.reports.types import (
     ContributionReport,
     ContributionReportPayload,
@@ -26,12 +26,13 @@ from registry.reports.service import prepare
 
 @strawberry.type
 class ReportsQuery:
-    @strawberry.field(
-        extensions=policy(Permission.REPORTS_EXPORT, member_argument="member_code"),
-        description="Every euro per member for a year: contribution, charges, cost shares, "
+    @field_for(
+        Permission.REPORTS_EXPORT,
+        "Every euro per member for a year: contribution, charges, cost shares, "
         "settlements, usage fees, invoiced, paid and outstanding, with the checks the totals "
         "must pass; as of an audit event (the latest when omitted). The same data as the "
         "exported files.",
+        member_argument="member_code",
     )
     async def contribution_report(
         self,
@@ -62,9 +63,9 @@ class ReportsQuery:
             )
         )
 
-    @strawberry.field(
-        extensions=policy(),
-        description="An export job by its id, to follow its progress and find its files. "
+    @field_for(
+        None,
+        "An export job by its id, to follow its progress and find its files. "
         "Only the person who started it, the directie and auditors see it; for anyone else "
         "(and for a job from before the service restarted) it is null.",
     )

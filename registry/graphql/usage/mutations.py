@@ -13,8 +13,8 @@ from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
-from registry.graphql.mutating import mutate
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import Answer, acknowledge, act, answer
+from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.graphql.usage.types import (
     Adoption,
@@ -75,11 +75,15 @@ def _usage(member: str, records: list[UsageInput]) -> list[usage_records.UsageIn
     ]
 
 
+_BUSINESS_CASE = answer(BusinessCasePayload, "business_case", BusinessCase.of)
+
+
 @strawberry.type
 class UsageMutation:
-    @strawberry.mutation(
-        extensions=policy(Permission.ADOPTION_MANAGE, member_argument="input.member"),
-        description="Adopt an application for a member: usage right and community included.",
+    @mutation(
+        Permission.ADOPTION_MANAGE,
+        "Adopt an application for a member: usage right and community included.",
+        member_argument="input.member",
     )
     async def adoption_create(self, info: Info, input: AdoptionInput) -> AdoptionPayload:
         data = adoptions.AdoptionInput(
@@ -101,9 +105,10 @@ class UsageMutation:
             adoption=Adoption.of(adoption, input.member, input.application, right)
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.ADOPTION_MANAGE, member_argument="member"),
-        description="Move an adoption to a later stage on the date it was reached.",
+    @mutation(
+        Permission.ADOPTION_MANAGE,
+        "Move an adoption to a later stage on the date it was reached.",
+        member_argument="member",
     )
     async def adoption_advance(
         self, info: Info, member: str, id: strawberry.ID, stage: AdoptionStage, on: date
@@ -122,26 +127,28 @@ class UsageMutation:
             return AdoptionPayload(errors=field_errors(error))
         return AdoptionPayload(adoption=Adoption.of(adoption, member, slug, right))
 
-    @strawberry.mutation(
-        extensions=policy(Permission.USAGE_WRITE, member_argument="member"),
-        description="Record one month of usage; the same month and metric again replaces it.",
+    @mutation(
+        Permission.USAGE_WRITE,
+        "Record one month of usage; the same month and metric again replaces it.",
+        member_argument="member",
     )
     async def usage_record(self, info: Info, member: str, input: UsageInput) -> UsagePayload:
         return await _record(info, member, [input])
 
-    @strawberry.mutation(
-        extensions=policy(Permission.USAGE_WRITE, member_argument="member"),
-        description="Record many usage records at once (an application with its API token): "
+    @mutation(
+        Permission.USAGE_WRITE,
+        "Record many usage records at once (an application with its API token): "
         "all are stored or none, and every invalid record is named.",
+        member_argument="member",
     )
     async def usage_record_bulk(
         self, info: Info, member: str, records: list[UsageInput]
     ) -> UsagePayload:
         return await _record(info, member, records)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.FEES_MANAGE),
-        description="Set the tariff of an application's metric from a month on, by a decision.",
+    @mutation(
+        Permission.FEES_MANAGE,
+        "Set the tariff of an application's metric from a month on, by a decision.",
     )
     async def usage_tariff_set(
         self,
@@ -152,26 +159,27 @@ class UsageMutation:
         valid_from: str,
         decision: str,
     ) -> TariffPayload:
-        return await mutate(
+        return await act(
             info,
-            TariffPayload,
-            lambda session: tariffs.set_tariff(
-                session,
-                info.context.actor,
-                application,
-                metric,
-                str(price),
-                valid_from,
-                decision,
+            Answer(
+                TariffPayload,
+                lambda tariff: TariffPayload(
+                    tariff=UsageTariff(
+                        metric=tariff.metric,
+                        price=tariff.price,
+                        valid_from=month(tariff.valid_from),
+                    )
+                ),
             ),
-            lambda tariff: TariffPayload(
-                tariff=UsageTariff(
-                    metric=tariff.metric, price=tariff.price, valid_from=month(tariff.valid_from)
-                )
-            ),
+            tariffs.set_tariff,
+            application,
+            metric,
+            str(price),
+            valid_from,
+            decision,
         )
 
-    @strawberry.mutation(extensions=policy(Permission.CATALOGUE_MANAGE))
+    @mutation(Permission.CATALOGUE_MANAGE)
     async def business_case_create(
         self, info: Info, application: str, input: BusinessCaseInput
     ) -> BusinessCasePayload:
@@ -187,18 +195,10 @@ class UsageMutation:
             str(input.expected_usage_fees),
             input.risks,
         )
-        return await mutate(
-            info,
-            BusinessCasePayload,
-            lambda session: catalogue.create_business_case(
-                session, info.context.actor, application, data
-            ),
-            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
-        )
+        return await act(info, _BUSINESS_CASE, catalogue.create_business_case, application, data)
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="Record the positive or negative decision on a business case.",
+    @mutation(
+        Permission.CATALOGUE_MANAGE, "Record the positive or negative decision on a business case."
     )
     async def business_case_decide(
         self,
@@ -210,64 +210,59 @@ class UsageMutation:
         decided_on: date,
         reference: str | None = None,
     ) -> BusinessCasePayload:
-        return await mutate(
+        return await act(
             info,
-            BusinessCasePayload,
-            lambda session: catalogue.decide_business_case(
-                session,
-                info.context.actor,
-                application,
-                title,
-                decision,
-                decided_by,
-                decided_on,
-                reference,
-            ),
-            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+            _BUSINESS_CASE,
+            catalogue.decide_business_case,
+            application,
+            title,
+            decision,
+            decided_by,
+            decided_on,
+            reference,
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.COMMUNITY_TAKE_PART, member_argument="member"),
-        description="A member joins an application's community at a stage, on a date that"
+    @mutation(
+        Permission.COMMUNITY_TAKE_PART,
+        "A member joins an application's community at a stage, on a date that"
         " has come (its own admins, or the directie for any member).",
+        member_argument="member",
     )
     async def community_join(
         self, info: Info, application: str, member: str, stage: JoinStage, joined_on: date
     ) -> CommunityPayload:
-        return await mutate(
+        return await act(
             info,
-            CommunityPayload,
-            lambda session: communities.join(
-                session, info.context.actor, application, member, stage, joined_on, today()
-            ),
-            lambda _: CommunityPayload(ok=True),
+            acknowledge(CommunityPayload),
+            communities.join,
+            application,
+            member,
+            stage,
+            joined_on,
+            today(),
         )
 
-    @strawberry.mutation(
-        extensions=policy(Permission.CATALOGUE_MANAGE),
-        description="Whether members joining later get an equal say on further development.",
+    @mutation(
+        Permission.CATALOGUE_MANAGE,
+        "Whether members joining later get an equal say on further development.",
     )
     async def community_equal_say_set(
         self, info: Info, application: str, equal: bool
     ) -> CommunityPayload:
-        return await mutate(
-            info,
-            CommunityPayload,
-            lambda session: catalogue.set_equal_say(
-                session, info.context.actor, application, equal
-            ),
-            lambda _: CommunityPayload(ok=True),
+        return await act(
+            info, acknowledge(CommunityPayload), catalogue.set_equal_say, application, equal
         )
 
 
 async def _record(info: Info, member: str, records: list[UsageInput]) -> UsagePayload:
-    return await mutate(
+    return await act(
         info,
-        UsagePayload,
-        lambda session: usage_records.record_usage(
-            session, info.context.actor, _usage(member, records)
+        Answer(
+            UsagePayload,
+            lambda result: UsagePayload(
+                created=result.created, replaced=result.replaced, unchanged=result.unchanged
+            ),
         ),
-        lambda result: UsagePayload(
-            created=result.created, replaced=result.replaced, unchanged=result.unchanged
-        ),
+        usage_records.record_usage,
+        _usage(member, records),
     )

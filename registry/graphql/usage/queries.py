@@ -8,20 +8,30 @@ import strawberry
 
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
 from registry.graphql.money import Money
-from registry.graphql.permissions import policy
+from registry.graphql.mutating import Answer, read
+from registry.graphql.permissions import field_for
 from registry.graphql.usage.types import UsageFeeLine, UsageFeesPayload
-from registry.kit.errors import DomainError
-from registry.usage import tariffs
+from registry.usage import rules, tariffs
+
+
+def _fees(lines: list[rules.UsageFeeLine]) -> UsageFeesPayload:
+    return UsageFeesPayload(
+        lines=[UsageFeeLine.of(line) for line in lines],
+        total=Money.of_cents(sum(line.amount for line in lines)),
+    )
+
+
+_FEES = Answer(UsageFeesPayload, _fees)
 
 
 @strawberry.type
 class UsageQuery:
-    @strawberry.field(
-        extensions=policy(Permission.MEMBER_READ_PRIVATE, member_argument="member"),
-        description="Usage fees of a member from month `from` to month `to` (YYYY-MM), "
+    @field_for(
+        Permission.MEMBER_READ_PRIVATE,
+        "Usage fees of a member from month `from` to month `to` (YYYY-MM), "
         "computed from its records and the tariffs in force.",
+        member_argument="member",
     )
     async def usage_fees(
         self,
@@ -30,14 +40,4 @@ class UsageQuery:
         first: Annotated[str, strawberry.argument(description="First month, YYYY-MM.")],
         last: Annotated[str, strawberry.argument(description="Last month, YYYY-MM.")],
     ) -> UsageFeesPayload:
-        try:
-            async with info.context.db() as session:
-                lines = await tariffs.usage_fee_preview(
-                    session, info.context.actor, member, first, last
-                )
-        except DomainError as error:
-            return UsageFeesPayload(errors=field_errors(error))
-        return UsageFeesPayload(
-            lines=[UsageFeeLine.of(line) for line in lines],
-            total=Money.of_cents(sum(line.amount for line in lines)),
-        )
+        return await read(info, _FEES, tariffs.usage_fee_preview, member, first, last)
