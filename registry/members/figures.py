@@ -22,7 +22,13 @@ from registry.members.models import (
     PopulationFigure,
 )
 from registry.members.operations import authorise
-from registry.members.population import Figure, Inhabitants, PopulationRow, inhabitants_on
+from registry.members.population import (
+    Figure,
+    Inhabitants,
+    PopulationMissing,
+    PopulationRow,
+    inhabitants_on,
+)
 
 CBS_SOURCE = "CBS StatLine 70072ned (Regionale kerncijfers Nederland), CC BY 4.0"
 
@@ -170,3 +176,28 @@ async def member_inhabitants(session: AsyncSession, member_code: str, on: date) 
     municipalities = (await repository.municipalities_of_members(session, [member.id]))[member.id]
     figures = await figures_of(session, municipalities)
     return inhabitants_on([m.cbs_code for m in municipalities], figures, on)
+
+
+def latest_inhabitants(
+    municipalities: Sequence[Municipality], figures: Sequence[Figure]
+) -> tuple[Inhabitants | None, list[str]]:
+    """Inhabitants on the latest reference date any of the member's municipalities has."""
+    codes = [m.cbs_code for m in municipalities]
+    own = [f for f in figures if f.cbs_code in codes]
+    if not codes or not own:
+        return None, codes
+    latest = max(f.reference_date for f in own)
+    try:
+        return inhabitants_on(codes, own, latest), []
+    except PopulationMissing as missing:
+        return None, list(missing.cbs_codes)
+
+
+async def municipalities_and_figures(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> tuple[dict[int, list[Municipality]], list[Figure]]:
+    """The members' municipalities and their figures, as the fee run counts them: a merger's
+    successor that CBS has not published yet counts by its predecessors' figures."""
+    municipalities = await repository.municipalities_of_members(session, member_ids)
+    every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
+    return municipalities, await figures_of(session, every)

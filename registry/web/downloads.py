@@ -33,6 +33,8 @@ from registry.kit.language import Language
 from registry.kit.pagination import PageRequest
 from registry.kit.spreadsheet import Kind, Row, Table, csv_bytes, xlsx_bytes
 from registry.members import repository as members
+from registry.members.figures import latest_inhabitants
+from registry.members.figures import municipalities_and_figures as member_figures
 from registry.members.membership import status_on
 from registry.members.memberships import membership_dates
 from registry.usage import records as usage_records
@@ -42,8 +44,6 @@ from registry.web.catalogue_view import catalogue_view
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import load_translations, request_language
 from registry.web.invoices import LISTS
-from registry.web.members import _latest_inhabitants as latest_inhabitants
-from registry.web.members import _municipalities_and_figures as member_figures
 from registry.web.members import parse_member_query
 from registry.web.public import public_members
 

@@ -4,7 +4,6 @@ membership history and contributions for those who may read them), and /mijn to 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -23,11 +22,11 @@ from registry.fees.service import contributions_of_member
 from registry.kit.clock import today
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
-from registry.members.figures import figures_of
+from registry.members.figures import latest_inhabitants, municipalities_and_figures
 from registry.members.membership import MembershipStatus, status_on
 from registry.members.memberships import membership_dates
 from registry.members.models import Decision, Member, Membership, Municipality
-from registry.members.population import Figure, Inhabitants, PopulationMissing, inhabitants_on
+from registry.members.population import Inhabitants
 from registry.web.access import audience
 from registry.web.catalogue import (
     PAGE_PARAM,
@@ -42,31 +41,6 @@ from registry.web.i18n import LANGUAGE_PARAM
 from registry.web.pages import render
 
 OVERVIEW_LIMIT = 500
-
-
-def _latest_inhabitants(
-    municipalities: Sequence[Municipality], figures: Sequence[Figure]
-) -> tuple[Inhabitants | None, list[str]]:
-    """Inhabitants on the latest reference date any of the member's municipalities has."""
-    codes = [m.cbs_code for m in municipalities]
-    own = [f for f in figures if f.cbs_code in codes]
-    if not codes or not own:
-        return None, codes
-    latest = max(f.reference_date for f in own)
-    try:
-        return inhabitants_on(codes, own, latest), []
-    except PopulationMissing as missing:
-        return None, list(missing.cbs_codes)
-
-
-async def _municipalities_and_figures(
-    db_session: AsyncSession, member_ids: Sequence[int]
-) -> tuple[dict[int, list[Municipality]], list[Figure]]:
-    """The members' municipalities and their figures, as the fee run counts them: a merger's
-    successor that CBS has not published yet counts by its predecessors' figures."""
-    municipalities = await members.municipalities_of_members(db_session, member_ids)
-    every = list({m.id: m for ms in municipalities.values() for m in ms}.values())
-    return municipalities, await figures_of(db_session, every)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +151,7 @@ class MemberPagesController(Controller):
             db_session, query.page_request, search=query.search or None, type_=None
         )
         ids = [m.id for m in page.items]
-        municipalities, figures = await _municipalities_and_figures(db_session, ids)
+        municipalities, figures = await municipalities_and_figures(db_session, ids)
         memberships = await members.memberships_of_members(db_session, ids)
         on = today()
         rows = []
@@ -189,7 +163,7 @@ class MemberPagesController(Controller):
                     municipalities=municipalities[member.id],
                     membership=current,
                     status=status_on(membership_dates(current), on) if current else None,
-                    inhabitants=_latest_inhabitants(municipalities[member.id], figures)[0],
+                    inhabitants=latest_inhabitants(municipalities[member.id], figures)[0],
                 )
             )
         page_count = max(1, -(-page.total // PAGE_SIZE))
@@ -224,8 +198,8 @@ class MemberPagesController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
         member = await member_or_404(db_session, code)
-        municipalities, figures = await _municipalities_and_figures(db_session, [member.id])
-        inhabitants, missing = _latest_inhabitants(municipalities[member.id], figures)
+        municipalities, figures = await municipalities_and_figures(db_session, [member.id])
+        inhabitants, missing = latest_inhabitants(municipalities[member.id], figures)
         people = None
         if allows(actor, Permission.MEMBER_USERS_MANAGE, member.id):
             people = await auth.users_with_assignments(db_session, member.id)

@@ -19,6 +19,7 @@ from registry.catalogue.models import Application
 from registry.kit.clock import today
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
+from registry.members.figures import latest_inhabitants, municipalities_and_figures
 from registry.members.membership import MembershipStatus, status_on
 from registry.members.memberships import membership_dates
 from registry.members.models import Member, Municipality
@@ -26,7 +27,6 @@ from registry.members.population import Inhabitants
 from registry.usage.users import in_use
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, DbSession
-from registry.web.members import _latest_inhabitants, _municipalities_and_figures
 from registry.web.pages import render
 from registry.web.site import organisation_of
 
@@ -60,7 +60,7 @@ async def public_members(session: AsyncSession) -> list[PublicMember]:
         if memberships[m.id] and status_on(membership_dates(memberships[m.id][-1]), on) in CURRENT
     ]
     current_ids = [m.id for m in current]
-    municipalities, figures = await _municipalities_and_figures(session, current_ids)
+    municipalities, figures = await municipalities_and_figures(session, current_ids)
     using = await in_use(session)
     applications = await catalogue.applications_by_ids(session, sorted(using))
     uses: dict[int, list[Application]] = {i: [] for i in current_ids}
@@ -74,7 +74,7 @@ async def public_members(session: AsyncSession) -> list[PublicMember]:
         PublicMember(
             member=m,
             municipalities=municipalities[m.id],
-            inhabitants=_latest_inhabitants(municipalities[m.id], figures)[0],
+            inhabitants=latest_inhabitants(municipalities[m.id], figures)[0],
             applications=sorted(uses[m.id], key=lambda a: (a.name, a.slug)),
         )
         for m in current
