@@ -14,6 +14,7 @@ from procrastinate.connector import BaseConnector
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.testing import InMemoryConnector
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 QUEUE_SCHEMA = "procrastinate"
 """The PostgreSQL schema of the queue's tables and functions (migration 0011)."""
+
+READY_TIMEOUT_SECONDS = 5.0
+"""How long a readiness check waits for the queue to answer."""
 
 
 def backoff_seconds(first_wait: float, attempt: int) -> float:
@@ -74,11 +78,19 @@ def in_memory(settings: Settings) -> bool:
 def connector_for(settings: Settings) -> BaseConnector:
     if in_memory(settings):
         return ProcessConnector()
-    return procrastinate.PsycopgConnector(
+    return procrastinate.PsycopgConnector()
+
+
+def pool_for(settings: Settings) -> AsyncConnectionPool:
+    """The queue's own connections (psycopg 3; the registry's are asyncpg), in its schema."""
+    return AsyncConnectionPool(
         conninfo=psycopg_conninfo(settings.database_url),
         kwargs={"options": f"-c search_path={QUEUE_SCHEMA}"},
         min_size=1,
         max_size=settings.job_queue_connections,
+        open=False,
+        check=AsyncConnectionPool.check_connection,
+        timeout=READY_TIMEOUT_SECONDS * 2,
     )
 
 
@@ -108,13 +120,24 @@ class JobQueue:
             self.app.task(name=tasks.STALLED_JOBS, pass_context=True)(tasks.stalled_jobs)
         )
         self._worker: asyncio.Task[None] | None = None
+        self._pool: AsyncConnectionPool | None = None
 
     async def open(self) -> None:
-        await self.app.open_async()
+        """Connect; on PostgreSQL without waiting for the database, so a service starts
+        while it is briefly away (and its readiness check says so)."""
+        if self.in_memory:
+            await self.app.open_async()
+            return
+        self._pool = pool_for(self.settings)
+        await self._pool.open(wait=False)
+        await self.app.open_async(self._pool)
 
     async def close(self) -> None:
         await self.stop_worker()
         await self.app.close_async()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
 
     async def defer_report_export(self, export_id: str) -> None:
         """Queue the export once: a second defer of the same export while the first one
@@ -130,7 +153,8 @@ class JobQueue:
     async def ready(self) -> bool:
         """Whether the queue answers (for a readiness check such as /readyz)."""
         try:
-            return bool(await self.app.check_connection_async())
+            async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+                return bool(await self.app.check_connection_async())
         except Exception:
             logger.exception("job queue unreachable")
             return False
@@ -142,6 +166,7 @@ class JobQueue:
         wait: bool = True,
         name: str = "worker",
         signals: bool = False,
+        keep_jobs: bool = False,
     ) -> None:
         """Run jobs until stopped (`wait`), or until none is left to run now. With `signals`,
         SIGINT and SIGTERM stop it after the running jobs end."""
@@ -152,7 +177,7 @@ class JobQueue:
             install_signal_handlers=signals,
             additional_context={tasks.RESOURCES: resources},
             fetch_job_polling_interval=self.settings.job_polling_seconds,
-            delete_jobs="successful",
+            delete_jobs="never" if keep_jobs else "successful",
             shutdown_graceful_timeout=10,
             listen_notify=not self.in_memory,
         )

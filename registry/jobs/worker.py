@@ -14,10 +14,16 @@ class NeedsPostgres(Exception):
 
 
 async def run_worker(
-    settings: Settings, *, wait: bool = True, name: str = "worker", signals: bool = True
+    settings: Settings,
+    *,
+    wait: bool = True,
+    name: str = "worker",
+    signals: bool = True,
+    keep_jobs: bool = False,
 ) -> None:
     """Run jobs until stopped (SIGINT or SIGTERM: the running jobs finish first), or with
-    `wait=False` until no job is left to run now."""
+    `wait=False` until no job is left to run now. Finished jobs are deleted from the queue
+    (their outcome is in the registry's own tables) unless `keep_jobs`."""
     queue = JobQueue(settings)
     if queue.in_memory:
         raise NeedsPostgres(
@@ -31,7 +37,7 @@ async def run_worker(
     )
     await queue.open()
     try:
-        await queue.work(resources, wait=wait, name=name, signals=signals)
+        await queue.work(resources, wait=wait, name=name, signals=signals, keep_jobs=keep_jobs)
     finally:
         await queue.close()
         await engine.dispose()

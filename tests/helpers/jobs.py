@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,7 +20,7 @@ async def stored_export(
     factory: async_sessionmaker[AsyncSession], job_id: str, directory: Any = None
 ) -> ReportJob | None:
     async with factory() as session:
-        return await ReportJobs(directory).get(session, job_id)
+        return await ReportJobs(directory or Path("reports")).get(session, job_id)
 
 
 async def finished_export(

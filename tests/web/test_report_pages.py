@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from registry.app import create_app
@@ -242,3 +243,38 @@ async def test_a_refused_export_links_each_field_and_keeps_what_was_typed(
     assert "out_of_range" not in response.text
     assert "asOf" not in response.text
     assert await _stored(client) == before  # nothing started
+
+
+async def test_the_final_failure_is_stored_and_shown_with_its_reason(
+    members_db_url: str, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")
+    settings = dev_settings(
+        members_db_url,
+        reports_dir=blocked,
+        job_attempts=3,
+        job_retry_seconds=0,
+        job_polling_seconds=0.1,
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        await log_in_as(client, "anna-auditor")
+        page = await client.get("/rapporten")
+        response = await client.post(
+            "/rapporten",
+            data={"_csrf_token": csrf_token_in(page.text), "jaar": str(YEAR), "formaat": "json"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        job_id = response.headers["location"].rsplit("/", 1)[1]
+        job = await finished_in_app(client.app, job_id)
+        assert job.status is ExportStatus.FAILED
+        assert job.attempts == 3
+        assert job.error is not None
+        assert "blocked" in job.error
+        html = (await client.get(job.url)).text
+        assert "De export is mislukt na 3 pogingen:" in html
+        assert str(escape(job.error)) in html
+        assert "hx-trigger" not in html  # nothing more to wait for
+        english = (await client.get(f"{job.url}?lang=en")).text
+        assert "The export failed after 3 attempts:" in english
