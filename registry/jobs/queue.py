@@ -165,16 +165,15 @@ class JobQueue:
         *,
         wait: bool = True,
         name: str = "worker",
-        signals: bool = False,
         keep_jobs: bool = False,
     ) -> None:
-        """Run jobs until stopped (`wait`), or until none is left to run now. With `signals`,
-        SIGINT and SIGTERM stop it after the running jobs end."""
+        """Run jobs until cancelled (`wait`), or until none is left to run now; cancelled,
+        it lets the running jobs end first."""
         await self.app.run_worker_async(
             name=name,
             wait=wait,
             concurrency=self.settings.job_concurrency,
-            install_signal_handlers=signals,
+            install_signal_handlers=False,
             additional_context={tasks.RESOURCES: resources},
             fetch_job_polling_interval=self.settings.job_polling_seconds,
             delete_jobs="never" if keep_jobs else "successful",

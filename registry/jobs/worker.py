@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+
+import registry.models  # noqa: F401  every table, for the foreign keys of the rows a job writes
 from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.jobs.queue import JobQueue, Resources
@@ -37,7 +42,14 @@ async def run_worker(
     )
     await queue.open()
     try:
-        await queue.work(resources, wait=wait, name=name, signals=signals, keep_jobs=keep_jobs)
+        work = asyncio.create_task(queue.work(resources, wait=wait, name=name, keep_jobs=keep_jobs))
+        if signals:
+            # Cancelling procrastinate's worker stops it gracefully: running jobs end first.
+            loop = asyncio.get_running_loop()
+            for stop in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(stop, work.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await work
     finally:
         await queue.close()
         await engine.dispose()
