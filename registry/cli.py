@@ -156,6 +156,12 @@ def serve(
         migrate()
         demo_load()
     settings = get_settings()
+    if workers > 1 and not settings.database_url.startswith("postgresql"):
+        err.print(
+            "registry serve: more than one process needs PostgreSQL; on SQLite the jobs "
+            "and the write lock live in one process."
+        )
+        raise typer.Exit(2)
     if settings.stripe_api_key is None:
         out.print(
             "Online payment is switched off (no REGISTRY_STRIPE_API_KEY): members pay "
