@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import threading
 
 import registry.models  # noqa: F401  every table, for the foreign keys of the rows a job writes
 from registry.billing.stripe_gateway import payment_gateway
@@ -43,7 +44,7 @@ async def run_worker(
     await queue.open()
     try:
         work = asyncio.create_task(queue.work(resources, wait=wait, name=name, keep_jobs=keep_jobs))
-        if signals:
+        if signals and threading.current_thread() is threading.main_thread():
             # Cancelling procrastinate's worker stops it gracefully: running jobs end first.
             loop = asyncio.get_running_loop()
             for stop in (signal.SIGINT, signal.SIGTERM):

@@ -13,14 +13,16 @@ import pytest
 from procrastinate.jobs import Job
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
 from registry.auth.roles import system_actor
+from registry.cli import app as cli
 from registry.db import create_engine, create_session_factory, transaction
 from registry.jobs.queue import Backoff, JobQueue, Resources, backoff_seconds, queue_ready
 from registry.jobs.worker import NeedsPostgres, run_worker
 from registry.reports.jobs import ReportJobs
 from registry.reports.models import ExportStatus
-from registry.settings import Settings
+from registry.settings import Settings, get_settings
 from tests.helpers.jobs import finished_export, stored_export
 from tests.jobs.conftest import FreshDemo
 
@@ -232,3 +234,24 @@ async def test_the_in_process_queue_is_always_ready(tmp_path: Path) -> None:
         assert await queue_ready(queue)
     finally:
         await queue.close()
+
+
+async def test_the_worker_command_runs_the_queued_jobs_until_none_is_left(
+    fresh_demo: FreshDemo, factory_of: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = await fresh_demo("postgresql")
+    settings = _settings(url, tmp_path)
+    factory = factory_of(url)
+    export_id = await _queued_export(settings, factory)
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", url)
+    monkeypatch.setenv("REGISTRY_REPORTS_DIR", str(settings.reports_dir))
+    get_settings.cache_clear()
+    try:
+        result = await asyncio.to_thread(CliRunner().invoke, cli, ["worker", "--until-empty"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    job = await stored_export(factory, export_id, settings.reports_dir)
+    assert job is not None
+    assert job.status is ExportStatus.DONE, job.error
+    assert all(path.is_file() for path in job.files)
