@@ -29,6 +29,7 @@ from registry.http.csrf import csrf_middleware
 from registry.http.headers import security_headers
 from registry.http.rate_limits import rate_limit, too_many_requests
 from registry.http.security import check_settings, session_config
+from registry.jobs.queue import JobQueue, Resources
 from registry.reports.jobs import ReportJobs
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
@@ -64,16 +65,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
     check_settings(settings)
     engine = create_engine(settings.database_url, echo=settings.sql_echo)
     session_factory = create_session_factory(engine)
-    report_jobs = ReportJobs(settings.reports_dir, session_factory)
+    job_queue = JobQueue(settings)
+    report_jobs = ReportJobs(settings.reports_dir, job_queue.defer_report_export)
+    gateway = payment_gateway(settings)
     state = State(
         {
             "settings": settings,
             "engine": engine,
             "session_factory": session_factory,
-            "payment_gateway": payment_gateway(settings),
+            "payment_gateway": gateway,
             "report_jobs": report_jobs,
+            "job_queue": job_queue,
         }
     )
+
+    async def start_queue() -> None:
+        await job_queue.open()
+        in_process = settings.worker_in_process
+        if in_process or (in_process is None and job_queue.in_memory):
+            await job_queue.start_worker(Resources(settings, session_factory, gateway, report_jobs))
 
     if dev_login_enabled(settings):
         # Imported here: production code never loads the demo people.
@@ -140,7 +150,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine_callback=configure_site,
         ),
         state=state,
-        on_shutdown=[report_jobs.close, engine.dispose],
+        on_startup=[start_queue],
+        on_shutdown=[job_queue.close, engine.dispose],
         guards=[page_guard],
         before_send=[security_headers(settings)],
         openapi_config=None,  # the API is GraphQL; there is no REST API to describe

@@ -139,6 +139,9 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="Migrate and load the demo cooperative once, then serve.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Service processes (PostgreSQL only for more than one).")
+    ] = 1,
 ) -> None:
     """Serve the GraphQL API and the web pages.
 
@@ -153,6 +156,12 @@ def serve(
         migrate()
         demo_load()
     settings = get_settings()
+    if workers > 1 and not settings.database_url.startswith("postgresql"):
+        err.print(
+            "registry serve: more than one process needs PostgreSQL; on SQLite the jobs "
+            "and the write lock live in one process."
+        )
+        raise typer.Exit(2)
     if settings.stripe_api_key is None:
         out.print(
             "Online payment is switched off (no REGISTRY_STRIPE_API_KEY): members pay "
@@ -166,7 +175,29 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         proxy_headers=True,
+        workers=workers,
     )
+
+
+@app.command()
+def worker(
+    until_empty: Annotated[
+        bool, typer.Option(help="Stop once no job is left to run now, instead of waiting.")
+    ] = False,
+) -> None:
+    """Run the background jobs (report exports, payment retries) on PostgreSQL, until stopped.
+
+    Run one or more beside the service processes; each job runs once. On SQLite the service
+    runs its jobs itself.
+    """
+    from registry.jobs.worker import NeedsPostgres, run_worker
+    from registry.settings import get_settings
+
+    try:
+        asyncio.run(run_worker(get_settings(), wait=not until_empty))
+    except NeedsPostgres as error:
+        err.print(f"registry worker: {error}")
+        raise typer.Exit(2) from None
 
 
 @demo_app.command("load")

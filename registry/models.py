@@ -8,8 +8,20 @@ from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
 from registry.members import models as members
+from registry.reports import models as reports
 from registry.usage import models as usage
 
 metadata = Base.metadata
 
-__all__ = ["audit", "auth", "billing", "catalogue", "costs", "fees", "members", "metadata", "usage"]
+__all__ = [
+    "audit",
+    "auth",
+    "billing",
+    "catalogue",
+    "costs",
+    "fees",
+    "members",
+    "metadata",
+    "reports",
+    "usage",
+]

@@ -105,6 +105,37 @@ class Settings(BaseSettings):
         description="Where report exports started on the pages or the API are written, "
         "a folder per export.",
     )
+    worker_in_process: bool | None = Field(
+        default=None,
+        description="Run the job queue's worker inside the service process. Unset: yes on "
+        "SQLite (the demo: its queue lives in the process), no on PostgreSQL (run "
+        "`registry worker` beside the service).",
+    )
+    job_attempts: int = Field(
+        default=4, ge=1, le=20, description="How often a failing job is tried in all."
+    )
+    job_retry_seconds: float = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description="Wait before a failed job is tried again; doubled at each next attempt.",
+    )
+    job_concurrency: int = Field(
+        default=2, ge=1, le=32, description="Jobs one worker runs at the same time."
+    )
+    job_polling_seconds: float = Field(
+        default=2,
+        gt=0,
+        le=60,
+        description="How often an idle worker looks for jobs (PostgreSQL also notifies it).",
+    )
+    job_queue_connections: int = Field(
+        default=4, ge=2, le=50, description="PostgreSQL connections of the job queue per process."
+    )
+    payment_retry_cron: str = Field(
+        default="*/15 * * * *",
+        description="When the worker retries payment requests the gateway did not answer (cron).",
+    )
     rate_limit_graphql: int = Field(
         default=1200,
         ge=1,

@@ -342,3 +342,19 @@ async def test_serve_demo_migrates_loads_once_and_serves_in_one_process(
     assert [s["app"] for s in served] == ["registry.app:create_app"] * 2
     assert served[0]["factory"] is True
     assert served[0]["port"] == 8123
+
+
+async def test_one_process_only_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's job queue and write lock live in one process: no separate worker, no
+    second service process."""
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'r.sqlite3'}")
+    get_settings.cache_clear()
+    try:
+        worker = await invoke("worker", "--until-empty")
+        assert worker.exit_code == 2
+        assert "needs REGISTRY_DATABASE_URL=postgresql" in worker.output
+        serve = await invoke("serve", "--workers", "2")
+        assert serve.exit_code == 2
+        assert "more than one process needs PostgreSQL" in serve.output
+    finally:
+        get_settings.cache_clear()

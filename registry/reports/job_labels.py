@@ -8,6 +8,7 @@ from registry.reports.jobs import JobStatus
 JOB_STATUS = labels(
     JobStatus,
     {
+        JobStatus.QUEUED: Label("In de wachtrij", "Queued"),
         JobStatus.RUNNING: Label("Bezig", "Running"),
         JobStatus.DONE: Label("Klaar", "Done"),
         JobStatus.FAILED: Label("Mislukt", "Failed"),

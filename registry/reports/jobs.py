@@ -1,33 +1,44 @@
-"""Report exports running in the background of the web service, each in a folder of its own.
+"""Report exports as jobs of the durable job queue, each into a folder of its own.
 
 A report of hundreds of members takes a while, so the pages and the API check the request
-at once (field errors, authorisation), answer with the job, and show its progress. Jobs are
-kept in the memory of the process only: after a restart they are gone, while their files
-stay on disk in the reports folder, each export with its manifest.
+at once (field errors, authorisation), store the export as a row (`ReportExport`, status
+"queued") and hand its id to the job queue (`registry.jobs`); a worker writes the files into
+`reports_dir/{id}` and keeps the row up to date (running, members done, done with its files,
+or failed with the reason). Any service process shows the export's page and files from the
+row and the folder, also after a restart. The folder must therefore be one that every
+process and the worker see (the same machine, or a shared volume).
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
+import contextlib
+import dataclasses
 import logging
 import secrets
-from collections.abc import Iterable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
+import shutil
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
+from registry.auth.roles import Actor, system_actor
+from registry.db import transaction
 from registry.kit.errors import ErrorCollector
 from registry.kit.language import Language
-from registry.reports.export import FORMATS, Export, chosen_formats, export
-from registry.reports.model import ReportScope
+from registry.kit.types import utcnow
+from registry.reports.export import FORMATS, chosen_formats, export
+from registry.reports.model import Finding, ReportScope
+from registry.reports.models import ExportStatus, ReportExport
 from registry.reports.service import checked_scope
 
 logger = logging.getLogger(__name__)
+
+JobStatus = ExportStatus
+"""An export's state as the pages and the API show it."""
 
 CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
@@ -36,18 +47,20 @@ CONTENT_TYPES = {
     ".json": "application/json",
 }
 
+PROGRESS_EVERY_SECONDS = 0.5
+"""How often a running export stores how many members it has done."""
 
-class JobStatus(enum.StrEnum):
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+Defer = Callable[[str], Awaitable[None]]
+"""Hands an export's id to the job queue (see `registry.jobs`)."""
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, slots=True)
 class ReportJob:
+    """An export as stored, for the pages and the API."""
+
     id: str
     scope: ReportScope
-    """Fixed when the job starts: the report reflects the registry as it was then."""
+    """Fixed when the export was started: the report reflects the registry as it was then."""
     formats: tuple[str, ...]
     decimal_comma: bool
     language: Language
@@ -55,19 +68,44 @@ class ReportJob:
     started_by: int | None
     """The user who started the export; with the directie and auditors the only one to see it."""
     directory: Path
-    status: JobStatus = JobStatus.RUNNING
-    done: int = 0
-    total: int | None = None
+    status: ExportStatus
+    done: int
+    total: int | None
     """Members in the report; None while the report is being prepared."""
-    error: str | None = None
-    result: Export | None = None
-    task: asyncio.Task[None] | None = field(default=None, repr=False)
-    ended: Future[None] = field(default_factory=Future, repr=False)
-    """Set when the export ends in any way; a thread-safe future, awaitable from any loop."""
+    attempts: int
+    error: str | None
+    file_names: tuple[str, ...]
+    inputs_sha256: str | None
+    findings: tuple[Finding, ...]
+
+    @classmethod
+    def of(cls, row: ReportExport, directory: Path) -> ReportJob:
+        return cls(
+            id=row.id,
+            scope=ReportScope(row.year, row.member_code, row.as_of_seq, row.as_of_hash),
+            formats=tuple(row.formats.split(",")),
+            decimal_comma=row.decimal_comma,
+            language="en" if row.language == "en" else "nl",
+            started_by=row.started_by,
+            directory=directory / row.id,
+            status=row.status,
+            done=row.members_done,
+            total=row.members_total,
+            attempts=row.attempts,
+            error=row.error,
+            file_names=tuple(row.files or ()),
+            inputs_sha256=row.inputs_sha256,
+            findings=tuple(Finding(**f) for f in row.findings or ()),  # type: ignore[arg-type]
+        )
 
     @property
     def url(self) -> str:
         return f"/rapporten/{self.id}"
+
+    @property
+    def waiting(self) -> bool:
+        """Queued or running: the page follows its progress."""
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
     def visible_to(self, actor: Actor) -> bool:
         return (actor.user_id is not None and actor.user_id == self.started_by) or allows(
@@ -77,34 +115,39 @@ class ReportJob:
     @property
     def files(self) -> list[Path]:
         """The written files, the manifest last; empty until the export is done."""
-        if self.result is None:
+        if self.status is not ExportStatus.DONE:
             return []
-        return [*self.result.files, self.result.manifest]
+        return [self.directory / name for name in self.file_names]
+
+    @property
+    def manifest_name(self) -> str | None:
+        return self.file_names[-1] if self.file_names else None
 
     def file(self, name: str) -> Path | None:
         """A written file by its name: only names from the list, so no path leads elsewhere."""
         return next((path for path in self.files if path.name == name), None)
-
-    async def finished(self) -> None:
-        """Wait until the export is done, failed or stopped; from any event loop, as a test
-        client may run the service on a loop (and thread) of its own."""
-        await asyncio.wrap_future(self.ended)
 
 
 def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix, "application/octet-stream")
 
 
+async def _no_queue(export_id: str) -> None:
+    raise RuntimeError("no job queue to hand report exports to")
+
+
 class ReportJobs:
-    """The export jobs of this process, by their unguessable id."""
+    """The report exports, stored in the database; their files under `directory`."""
 
-    def __init__(self, directory: Path, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, directory: Path, defer: Defer = _no_queue) -> None:
         self.directory = directory
-        self.session_factory = session_factory
-        self._jobs: dict[str, ReportJob] = {}
+        self.defer = defer
 
-    def get(self, job_id: str) -> ReportJob | None:
-        return self._jobs.get(job_id)
+    async def get(self, session: AsyncSession, job_id: str) -> ReportJob | None:
+        if not job_id or len(job_id) > 40:
+            return None
+        row = await session.get(ReportExport, job_id, populate_existing=True)
+        return None if row is None else ReportJob.of(row, self.directory)
 
     async def start(
         self,
@@ -118,7 +161,11 @@ class ReportJobs:
         decimal_comma: bool = False,
         language: Language = "nl",
     ) -> ReportJob:
-        """Check the request (every field error at once), then export in the background."""
+        """Check the request (every field error at once), then store the export as queued.
+
+        The caller commits, then calls `enqueue`: a worker never looks for a row that is not
+        committed yet.
+        """
         errors = ErrorCollector()
         chosen = errors.check(lambda: chosen_formats(formats))
         scope = await errors.check_awaitable(
@@ -127,52 +174,147 @@ class ReportJobs:
         errors.raise_if_any()
         assert chosen is not None
         assert scope is not None
-        job_id = secrets.token_urlsafe(16)
-        job = ReportJob(
-            id=job_id,
-            scope=scope,
-            formats=tuple(chosen),
+        row = ReportExport(
+            id=secrets.token_urlsafe(16),
+            status=ExportStatus.QUEUED,
+            year=scope.year,
+            member_code=scope.member_code,
+            as_of_seq=scope.as_of_seq,
+            as_of_hash=scope.as_of_hash,
+            formats=",".join(chosen),
             decimal_comma=decimal_comma,
             language=language,
             started_by=actor.user_id,
-            directory=self.directory / job_id,
+            attempts=0,
+            members_done=0,
         )
-        self._jobs[job_id] = job
-        job.task = asyncio.create_task(self._run(job, actor), name=f"report-export-{job_id}")
-        return job
+        session.add(row)
+        await session.flush()
+        return ReportJob.of(row, self.directory)
 
-    async def _run(self, job: ReportJob, actor: Actor) -> None:
-        def progress(done: int, total: int) -> None:
-            job.done, job.total = done, total
-
-        scope = job.scope
+    async def enqueue(self, factory: async_sessionmaker[AsyncSession], job: ReportJob) -> None:
+        """Hand a committed export to the job queue; if the queue cannot be reached, the
+        export fails at once with the reason, instead of waiting for ever."""
         try:
-            async with self.session_factory() as session:
-                job.result = await export(
-                    session,
-                    actor,
-                    job.directory,
-                    year=scope.year,
-                    member_code=scope.member_code,
-                    as_of=scope.as_of_seq,
-                    formats=job.formats,
-                    decimal_comma=job.decimal_comma,
-                    language=job.language,
-                    progress=progress,
-                )
-        except Exception as error:  # shown on the job's page; the service goes on
-            logger.exception("report export %s failed", job.id)
-            job.status, job.error = JobStatus.FAILED, str(error) or type(error).__name__
-        else:
-            job.total = job.result.prepared.header.members
-            job.status = JobStatus.DONE
-        finally:
-            job.ended.set_result(None)
+            await self.defer(job.id)
+        except Exception as error:
+            logger.exception("report export %s could not be queued", job.id)
+            async with transaction(factory) as session:
+                row = await session.get(ReportExport, job.id)
+                if row is not None:
+                    row.status = ExportStatus.FAILED
+                    row.error = f"job queue unreachable: {error}"
+                    row.updated_at = utcnow()
 
-    async def close(self) -> None:
-        """Stop the exports still running when the service stops; their folders stay."""
-        running = [job.task for job in self._jobs.values() if job.task and not job.task.done()]
-        for task in running:
-            task.cancel()
-        if running:
-            await asyncio.wait(running)
+    async def unfinished(self, factory: async_sessionmaker[AsyncSession]) -> list[str]:
+        """Exports queued or running: after a restart of a service whose queue lives in its
+        memory (SQLite), these are handed to the queue again."""
+        async with factory() as session:
+            found = await session.scalars(
+                select(ReportExport.id)
+                .where(ReportExport.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING]))
+                .order_by(ReportExport.created_at)
+            )
+            return list(found)
+
+
+async def _claim(factory: async_sessionmaker[AsyncSession], export_id: str) -> ReportExport | None:
+    """Mark the export running, once: None when it is gone, done or failed already."""
+    async with transaction(factory) as session:
+        row = await session.get(ReportExport, export_id, with_for_update=True)
+        if row is None or row.status in (ExportStatus.DONE, ExportStatus.FAILED):
+            return None
+        row.status = ExportStatus.RUNNING
+        row.attempts += 1
+        row.members_done, row.members_total = 0, None
+        row.updated_at = utcnow()
+        return row
+
+
+async def _update(
+    factory: async_sessionmaker[AsyncSession], export_id: str, **values: object
+) -> None:
+    async with transaction(factory) as session:
+        row = await session.get(ReportExport, export_id, with_for_update=True)
+        if row is None:
+            return
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def run_export(
+    factory: async_sessionmaker[AsyncSession],
+    directory: Path,
+    export_id: str,
+    *,
+    final: bool,
+) -> None:
+    """Write one export (the job queue's task): its files into `directory/{id}`, its state
+    in its row. A failure is stored with its reason and raised again, so the queue tries
+    again later; after the `final` attempt the export stays failed."""
+    row = await _claim(factory, export_id)
+    if row is None:
+        return
+    job = ReportJob.of(row, directory)
+    counted: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        counted.append((done, total))
+
+    async def store_progress() -> None:
+        stored: tuple[int, int] | None = None
+        while True:
+            await asyncio.sleep(PROGRESS_EVERY_SECONDS)
+            if counted and counted[-1] != stored:
+                stored = counted[-1]
+                await _update(factory, export_id, members_done=stored[0], members_total=stored[1])
+
+    reporter = asyncio.create_task(store_progress())
+    try:
+        # What an earlier attempt left behind is written again from the start.
+        await asyncio.to_thread(shutil.rmtree, job.directory, True)
+        async with factory() as session:
+            result = await export(
+                session,
+                # Who may have this report was checked when the export was started.
+                system_actor("report-export"),
+                job.directory,
+                year=job.scope.year,
+                member_code=job.scope.member_code,
+                as_of=job.scope.as_of_seq,
+                formats=job.formats,
+                decimal_comma=job.decimal_comma,
+                language=job.language,
+                progress=progress,
+            )
+    except Exception as error:
+        await _stop(reporter)
+        reason = str(error) or type(error).__name__
+        logger.exception("report export %s failed (attempt %s)", export_id, row.attempts)
+        await _update(
+            factory,
+            export_id,
+            status=ExportStatus.FAILED if final else ExportStatus.QUEUED,
+            error=reason,
+        )
+        raise
+    await _stop(reporter)
+    members = result.prepared.header.members
+    await _update(
+        factory,
+        export_id,
+        status=ExportStatus.DONE,
+        error=None,
+        members_done=members,
+        members_total=members,
+        files=[path.name for path in [*result.files, result.manifest]],
+        inputs_sha256=result.prepared.header.inputs_sha256,
+        findings=[dataclasses.asdict(f) for f in result.prepared.findings],
+    )

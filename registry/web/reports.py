@@ -3,7 +3,8 @@
 The directie and auditors export any report here; a member's admins export their own
 through the API, and see the page and files of the exports they started. A job's page and
 files are only for the person who started it and the directie and auditors: anyone else
-gets the same 404 as for a job that does not exist (or is gone after a restart).
+gets the same 404 as for a job that does not exist. Exports are stored, so whichever
+service process answers shows them, also after a restart.
 """
 
 from __future__ import annotations
@@ -66,8 +67,10 @@ def _jobs(request: AnyRequest) -> ReportJobs:
     return jobs
 
 
-def _job(request: AnyRequest, actor: Actor, job_id: str) -> ReportJob:
-    job = _jobs(request).get(job_id)
+async def _job(
+    request: AnyRequest, db_session: AsyncSession, actor: Actor, job_id: str
+) -> ReportJob:
+    job = await _jobs(request).get(db_session, job_id)
     if job is None or not job.visible_to(actor):
         raise NotFoundException("no such export")
     return job
@@ -128,30 +131,45 @@ class ReportPagesController(Controller):
             return _form_page(request, form, failed.errors, status_code=422, own=own)
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
+        # Committed before it is queued: a worker never looks for an export not stored yet.
+        await db_session.commit()
+        await _jobs(request).enqueue(request.app.state.session_factory, job)
         return Redirect(job.url, status_code=303)
 
     @get("/{job_id:str}", name="report-job", opt=audience(login=True))
     async def job(
-        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[str]
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        job_id: FromPath[str],
     ) -> Response[Any]:
-        return render(request, "reports/job.html", _job_context(_job(request, actor, job_id)))
+        job = await _job(request, db_session, actor, job_id)
+        return render(request, "reports/job.html", _job_context(job))
 
     @get("/{job_id:str}/voortgang", name="report-job-progress", opt=audience(login=True))
     async def progress(
-        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[str]
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        job_id: FromPath[str],
     ) -> Response[Any]:
-        """The part of the job's page that htmx fetches every second while the job runs."""
-        return render(request, "reports/_progress.html", _job_context(_job(request, actor, job_id)))
+        """The part of the job's page that htmx fetches every second while the job waits or
+        runs."""
+        job = await _job(request, db_session, actor, job_id)
+        return render(request, "reports/_progress.html", _job_context(job))
 
     @get("/{job_id:str}/{filename:str}", name="report-file", opt=audience(login=True))
     async def file(
         self,
         request: AnyRequest,
+        db_session: DbSession,
         actor: CurrentActor,
         job_id: FromPath[str],
         filename: FromPath[str],
     ) -> File:
-        path = _job(request, actor, job_id).file(filename)
+        path = (await _job(request, db_session, actor, job_id)).file(filename)
         if path is None:
             raise NotFoundException("no such file in this export")
         return File(

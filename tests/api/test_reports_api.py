@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role, system_actor
 from registry.kit.money import to_euro
-from registry.reports.jobs import ReportJobs
 from registry.reports.service import prepare
 from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
+from tests.helpers.jobs import finished_in_app
 
 YEAR = 2026
 OWN, OTHER = "woerden", "eindhoven"
@@ -81,7 +81,7 @@ async def auditor(
     db_url: str, people: dict[str, int], tmp_path: Path
 ) -> AsyncIterator[GraphQLClient]:
     async with graphql_client(
-        db_url, user_id=people["auditor"], reports_dir=tmp_path / "reports"
+        db_url, user_id=people["auditor"], reports_dir=tmp_path / "reports", worker_in_process=True
     ) as client:
         yield client
 
@@ -91,7 +91,10 @@ async def member_admin(
     db_url: str, people: dict[str, int], tmp_path: Path
 ) -> AsyncIterator[GraphQLClient]:
     async with graphql_client(
-        db_url, user_id=people["member_admin"], reports_dir=tmp_path / "reports"
+        db_url,
+        user_id=people["member_admin"],
+        reports_dir=tmp_path / "reports",
+        worker_in_process=True,
     ) as client:
         yield client
 
@@ -175,11 +178,6 @@ async def test_typed_errors(auditor: GraphQLClient) -> None:
     }
 
 
-def _jobs(client: GraphQLClient) -> ReportJobs:
-    jobs: ReportJobs = client.http.app.state.report_jobs
-    return jobs
-
-
 async def test_an_export_runs_and_its_downloads_match_the_manifest(
     auditor: GraphQLClient, member_admin: GraphQLClient
 ) -> None:
@@ -189,9 +187,7 @@ async def test_an_export_runs_and_its_downloads_match_the_manifest(
     assert started["errors"] == []
     job_id = started["job"]["id"]
     assert started["job"]["url"] == f"/rapporten/{job_id}"
-    job = _jobs(auditor).get(job_id)
-    assert job is not None
-    await job.finished()
+    await finished_in_app(auditor.http.app, job_id)
 
     found = (await auditor.data(JOB, {"id": job_id}))["contributionReportExportJob"]
     assert found["status"] == "DONE"
@@ -224,9 +220,7 @@ async def test_a_member_admin_exports_its_own_report(member_admin: GraphQLClient
         "contributionReportExport"
     ]
     job_id = started["job"]["id"]
-    job = _jobs(member_admin).get(job_id)
-    assert job is not None
-    await job.finished()
+    await finished_in_app(member_admin.http.app, job_id)
     found = (await member_admin.data(JOB, {"id": job_id}))["contributionReportExportJob"]
     assert found["status"] == "DONE"
     pdf = next(f for f in found["files"] if f["name"].endswith(".pdf"))

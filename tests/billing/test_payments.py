@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +25,11 @@ from registry.billing.payments import (
 )
 from registry.billing.reconciliation import Difference, reconcile
 from registry.billing.stripe_gateway import StripeGateway
+from registry.db import create_engine, create_session_factory
+from registry.jobs import tasks
+from registry.jobs.queue import JobQueue, Resources
 from registry.kit.errors import ValidationFailed
+from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.graphql import SESSION_SECRET
@@ -254,3 +259,36 @@ async def test_twenty_deliveries_of_one_event_at_once_record_the_payment_once(
     ]
     assert stored is not None
     assert stored.status is InvoiceStatus.PAID
+
+
+async def test_the_job_worker_retries_the_payment_requests_periodically(
+    billed: AsyncSession,
+    localstripe: Localstripe,
+    gateway: StripeGateway,
+    closed_url: str,
+    db_url: str,
+    tmp_path: Path,
+) -> None:
+    """What `registry payments retry` does by hand, the queue's periodic task does."""
+    session = billed
+    invoice = await _issued(session)
+    assert not await request_payment(session, localstripe.gateway(api_base=closed_url), invoice)
+    await session.commit()
+
+    settings = Settings(database_url=db_url, reports_dir=tmp_path, job_polling_seconds=0.1)
+    queue = JobQueue(settings)
+    engine = create_engine(db_url)
+    await queue.open()
+    try:
+        factory = create_session_factory(engine)
+        resources = Resources(settings, factory, gateway, ReportJobs(tmp_path))
+        await queue.app.configure_task(tasks.PAYMENT_RETRIES).defer_async(timestamp=0)
+        await queue.work(resources, wait=False)
+        async with factory() as reading:
+            retried = await reading.get(Invoice, invoice.id)
+            assert retried is not None
+            assert not retried.payment_pending
+            assert retried.gateway_intent_id is not None
+    finally:
+        await queue.close()
+        await engine.dispose()

@@ -12,9 +12,13 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from markupsafe import escape
+from sqlalchemy import func, select
 
 from registry.app import create_app
-from registry.reports.jobs import ReportJob, ReportJobs
+from registry.reports.jobs import ReportJob
+from registry.reports.models import ExportStatus, ReportExport
+from tests.helpers.jobs import finished_in_app
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 YEAR = 2026
@@ -27,9 +31,11 @@ async def client(members_db_url: str, tmp_path: Path) -> AsyncIterator[AsyncTest
         yield client
 
 
-def _jobs(client: AsyncTestClient[Any]) -> ReportJobs:
-    jobs: ReportJobs = client.app.state.report_jobs
-    return jobs
+async def _stored(client: AsyncTestClient[Any]) -> int | None:
+    """How many exports were stored."""
+    async with client.app.state.session_factory() as session:
+        count: int | None = await session.scalar(select(func.count()).select_from(ReportExport))
+        return count
 
 
 async def _export(client: AsyncTestClient[Any], **fields: Any) -> Any:
@@ -42,10 +48,7 @@ async def _finished(client: AsyncTestClient[Any], response: Any) -> ReportJob:
     assert response.status_code == 303, response.text
     found = re.fullmatch(r"/rapporten/([\w-]+)", response.headers["location"])
     assert found
-    job = _jobs(client).get(found.group(1))
-    assert job is not None
-    await job.finished()
-    return job
+    return await finished_in_app(client.app, found.group(1))
 
 
 async def test_the_directie_and_auditors_export_others_do_not(
@@ -89,6 +92,7 @@ async def test_a_member_admin_exports_its_own_member_only(client: AsyncTestClien
 
 async def test_errors_are_shown_at_their_fields(client: AsyncTestClient[Any]) -> None:
     await log_in_as(client, "anna-auditor")
+    before = await _stored(client)
     cases = (
         ({"jaar": "1800"}, "rapport-jaar-fout"),
         ({"jaar": "twintig"}, "rapport-jaar-fout"),
@@ -108,7 +112,7 @@ async def test_errors_are_shown_at_their_fields(client: AsyncTestClient[Any]) ->
     assert 'value="nergenshuizen"' in response.text
     assert 'value="7"' in response.text
     assert 'value="pdf">' in response.text  # unticked, as it was sent
-    assert _jobs(client).get("x") is None
+    assert await _stored(client) == before  # nothing stored
 
 
 async def test_an_export_runs_to_its_downloads(client: AsyncTestClient[Any]) -> None:
@@ -120,11 +124,12 @@ async def test_an_export_runs_to_its_downloads(client: AsyncTestClient[Any]) -> 
     html = page.text
     assert "hx-get" not in html  # done: nothing to poll
     assert "htmx.min.js" in html
-    assert job.result is not None
-    header = job.result.prepared.header
-    assert f"{header.members} van {header.members} leden" in html
-    assert header.inputs_sha256 in html
-    assert f'id="auditgebeurtenis">{header.scope.as_of_seq}<' in html
+    assert job.total is not None
+    assert job.total > 0
+    assert job.inputs_sha256 is not None
+    assert f"{job.total} van {job.total} leden" in html
+    assert job.inputs_sha256 in html
+    assert f'id="auditgebeurtenis">{job.scope.as_of_seq}<' in html
     types = {
         ".csv": "text/csv; charset=utf-8",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -140,7 +145,11 @@ async def test_an_export_runs_to_its_downloads(client: AsyncTestClient[Any]) -> 
         assert response.headers["content-type"] == types[path.suffix]
         assert response.headers["content-disposition"] == (f'attachment; filename="{path.name}"')
         downloads[path.name] = response.content
-    manifest = json.loads(downloads.pop(job.result.manifest.name))
+    assert job.manifest_name is not None
+    assert job.manifest_name.endswith(".manifest.json")
+    manifest = json.loads(downloads.pop(job.manifest_name))
+    assert manifest["inputs_sha256"] == job.inputs_sha256
+    assert manifest["members"] == job.total
     assert manifest["files"] == {n: hashlib.sha256(c).hexdigest() for n, c in downloads.items()}
 
     partial = await client.get(f"{job.url}/voortgang")
@@ -165,10 +174,11 @@ async def test_a_running_job_polls_its_progress(client: AsyncTestClient[Any]) ->
         follow_redirects=False,
     )
     job_id = response.headers["location"].rsplit("/", 1)[1]
-    job = _jobs(client).get(job_id)
-    assert job is not None
-    await job.finished()
-    job.status, job.done, job.total = type(job.status).RUNNING, 3, 8  # as seen halfway
+    await finished_in_app(client.app, job_id)
+    async with client.app.state.session_factory() as session:  # as seen halfway
+        row = await session.get(ReportExport, job_id)
+        row.status, row.members_done, row.members_total = ExportStatus.RUNNING, 3, 8
+        await session.commit()
     html = (await client.get(f"/rapporten/{job_id}/voortgang")).text
     assert f'hx-get="/rapporten/{job_id}/voortgang" hx-trigger="every 1s"' in html
     assert "3 van 8 leden" in html
@@ -201,6 +211,8 @@ async def test_a_refused_export_links_each_field_and_keeps_what_was_typed(
 ) -> None:
     from lxml import html as lxml_html
 
+    before = await _stored(client)
+
     await log_in_as(client, "anna-auditor")
     page = await client.get("/rapporten")
     response = await client.post(
@@ -230,4 +242,39 @@ async def test_a_refused_export_links_each_field_and_keeps_what_was_typed(
     assert html.get_element_by_id("rapport-decimale-komma").get("checked") is not None
     assert "out_of_range" not in response.text
     assert "asOf" not in response.text
-    assert not _jobs(client)._jobs  # nothing started
+    assert await _stored(client) == before  # nothing started
+
+
+async def test_the_final_failure_is_stored_and_shown_with_its_reason(
+    members_db_url: str, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")
+    settings = dev_settings(
+        members_db_url,
+        reports_dir=blocked,
+        job_attempts=3,
+        job_retry_seconds=0,
+        job_polling_seconds=0.1,
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        await log_in_as(client, "anna-auditor")
+        page = await client.get("/rapporten")
+        response = await client.post(
+            "/rapporten",
+            data={"_csrf_token": csrf_token_in(page.text), "jaar": str(YEAR), "formaat": "json"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        job_id = response.headers["location"].rsplit("/", 1)[1]
+        job = await finished_in_app(client.app, job_id)
+        assert job.status is ExportStatus.FAILED
+        assert job.attempts == 3
+        assert job.error is not None
+        assert "blocked" in job.error
+        html = (await client.get(job.url)).text
+        assert "De export is mislukt na 3 pogingen:" in html
+        assert str(escape(job.error)) in html
+        assert "hx-trigger" not in html  # nothing more to wait for
+        english = (await client.get(f"{job.url}?lang=en")).text
+        assert "The export failed after 3 attempts:" in english

@@ -34,10 +34,11 @@ class ReportsMutation:
             bool, strawberry.argument(description="CSV amounts with a decimal comma (1234,56).")
         ] = False,
     ) -> ReportExportPayload:
-        return await answer_or_refuse(
-            info.context.db,
+        jobs = info.context.report_jobs
+        payload = await answer_or_refuse(
+            info.context.transaction,
             ReportExportPayload,
-            lambda session: info.context.report_jobs.start(
+            lambda session: jobs.start(
                 session,
                 info.context.actor,
                 year=year,
@@ -48,3 +49,6 @@ class ReportsMutation:
             ),
             lambda job: ReportExportPayload(job=ReportExportJob.of(job)),
         )
+        if payload.job is not None:  # stored and committed: now the queue may have it
+            await jobs.enqueue(info.context.session_factory, payload.job.job)
+        return payload

@@ -67,12 +67,13 @@ class ReportsQuery:
         None,
         "An export job by its id, to follow its progress and find its files. "
         "Only the person who started it, the directie and auditors see it; for anyone else "
-        "(and for a job from before the service restarted) it is null.",
+        "it is null.",
     )
-    def contribution_report_export_job(
+    async def contribution_report_export_job(
         self, info: Info, id: strawberry.ID
     ) -> ReportExportJob | None:
-        job = info.context.report_jobs.get(str(id))
+        async with info.context.db() as session:
+            job = await info.context.report_jobs.get(session, str(id))
         if job is None or not job.visible_to(info.context.actor):
             return None
         return ReportExportJob.of(job)

@@ -280,7 +280,10 @@ class ReportExportJob:
     members_total: int | None = strawberry.field(
         description="Null while the report is being prepared."
     )
-    error: str | None = strawberry.field(description="Why the export failed.")
+    error: str | None = strawberry.field(
+        description="Why the export failed; while queued again, why the last attempt failed."
+    )
+    attempts: int = strawberry.field(description="Attempts started so far.")
 
     @classmethod
     def of(cls, job: ReportJob) -> ReportExportJob:
@@ -294,6 +297,7 @@ class ReportExportJob:
             members_done=job.done,
             members_total=job.total,
             error=job.error,
+            attempts=job.attempts,
         )
 
     @strawberry.field(description="The files once the export is done, the manifest last.")
@@ -309,8 +313,7 @@ class ReportExportJob:
 
     @strawberry.field(description="Equal to the report's inputsSha256 once done.")
     def inputs_sha256(self) -> str | None:
-        result = self.job.result
-        return result.prepared.header.inputs_sha256 if result else None
+        return self.job.inputs_sha256
 
 
 @strawberry.type

@@ -1,0 +1,60 @@
+"""The registry's tasks: what a worker runs for a job."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from procrastinate import JobContext
+
+from registry.billing.payments import retry_payment_requests
+from registry.db import transaction
+from registry.reports.jobs import run_export
+
+if TYPE_CHECKING:
+    from registry.jobs.queue import Resources
+
+logger = logging.getLogger(__name__)
+
+RESOURCES = "registry"
+REPORT_EXPORT = "report_export"
+PAYMENT_RETRIES = "payment_retries"
+STALLED_JOBS = "stalled_jobs"
+
+
+def _resources(context: JobContext) -> Resources:
+    resources: Resources = context.additional_context[RESOURCES]
+    return resources
+
+
+async def report_export(context: JobContext, export_id: str) -> None:
+    resources = _resources(context)
+    job = context.job
+    await run_export(
+        resources.session_factory,
+        resources.settings.reports_dir,
+        export_id,
+        final=job.attempts + 1 >= resources.settings.job_attempts,
+    )
+
+
+async def payment_retries(context: JobContext, timestamp: int) -> None:
+    """Create the PaymentIntents that could not be created when their invoices were issued;
+    scheduled by the queue (`payment_retry_cron`), so one worker does it each time."""
+    resources = _resources(context)
+    if resources.payment_gateway is None:
+        return
+    async with transaction(resources.session_factory) as session:
+        done = await retry_payment_requests(session, resources.payment_gateway)
+    if done:
+        logger.info("payment requests created for %s invoices", len(done))
+
+
+async def stalled_jobs(context: JobContext, timestamp: int) -> None:
+    """Jobs of a worker that stopped without finishing them (killed, machine gone: no
+    heartbeat for a while) go back to the queue, to be run by a worker that is alive."""
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs():
+        logger.warning("job %s (%s) of a stopped worker is queued again", job.id, job.task_name)
+        await manager.retry_job(job)
+    await manager.prune_stalled_workers(seconds_since_heartbeat=60)
