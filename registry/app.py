@@ -34,6 +34,7 @@ from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
 from registry.web.admissions import AdmissionPagesController
 from registry.web.audit import AuditController
+from registry.web.audit_log import AuditLogPagesController
 from registry.web.catalogue import CatalogueController
 from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvoicePagesController,
             ReportPagesController,
             AuditController,
+            AuditLogPagesController,
             PaymentWebhookController,
             favicon,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

@@ -51,6 +51,7 @@ class Navigation:
     reports: bool
     admissions: bool = False
     roles: bool = False
+    audit: bool = False
 
 
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
@@ -72,5 +73,6 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
         ),
         admissions=allows(actor, Permission.MEMBERS_MANAGE),
         roles=allows(actor, Permission.ROLES_MANAGE),
+        audit=allows(actor, Permission.AUDIT_READ),
     )
     return actor
