@@ -353,3 +353,31 @@ async def test_matrix(
     for name in sorted(EXPECTED):
         with subtests.test(msg=name):
             await _check(name, clients, invoices)
+
+
+NESTED: dict[str, tuple[str, frozenset[str], bool]] = {
+    # field: (query with the lead member's code for %s, who may, only for its own member)
+    "Application.interestedMembers": (
+        '{ application(slug: "%s") { interestedMembers { memberCode } } }',
+        frozenset({"member_user", "member_admin", "directie", "auditor"}),
+        True,
+    ),
+}
+LED_BY = {OWN: "subsidieportaal", OTHER: "zaakafhandeling"}
+"""Applications of the demo by their lead member (trekker)."""
+
+
+async def test_nested_fields_guarded_by_the_parents_lead_member(
+    clients: dict[str, GraphQLClient], subtests: pytest.Subtests
+) -> None:
+    for name, (template, who, per_member) in NESTED.items():
+        for lead, slug in LED_BY.items():
+            for actor in ACTORS:
+                with subtests.test(msg=f"{name} {actor} {lead}"):
+                    body = await clients[actor].execute(template % slug)
+                    expected = actor in who and (
+                        not per_member
+                        or actor not in {"member_user", "member_admin", "token"}
+                        or lead == OWN
+                    )
+                    assert _refused(body) != expected, (name, actor, lead, body)

@@ -117,6 +117,24 @@ async def test_interest_join_leave_and_the_estimate(people: dict[str, GraphQLCli
         )
     )["applicationInterestRegister"]
     assert ok == {"ok": True, "errors": []}
+
+    # The trekker (Tilburg leads rapportage) and the directie see who is interested.
+    interested = (
+        '{ application(slug: "rapportage") {'
+        " interestedMembers { memberCode memberName registeredOn } } }"
+    )
+    for lead_side in (people["tilburg_user"], people["directie"]):
+        seen = (await lead_side.data(interested))["application"]["interestedMembers"]
+        assert [(i["memberCode"], i["memberName"]) for i in seen] == [
+            ("woerden", "Gemeente Woerden")
+        ]
+    for outsider in (woerden, people["anonymous"]):
+        refused_interest = error_messages(await outsider.execute(interested))
+        assert any(m.startswith("not allowed") for m in refused_interest), refused_interest
+    assert any(
+        "only the lead member's people and the directie see who is interested in Rapportage" in m
+        for m in error_messages(await woerden.execute(interested))
+    )
     joined = (
         await woerden.data(
             'mutation { communityJoin(application: "rapportage", member: "woerden",'

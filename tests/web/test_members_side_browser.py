@@ -92,3 +92,30 @@ async def test_propose_publish_join_and_see_the_cost(app_page: Page) -> None:
         "Bouw zaakafhandelcomponent"
     )
     assert await axe_violations(page) == []
+
+
+async def test_the_trekkers_people_see_who_is_interested(app_page: Page) -> None:
+    page = app_page
+    community = "/applicaties/subsidieportaal/gemeenschap"  # Woerden is the trekker
+    await _log_in(page, "Dirk Directie", community)
+    interest = page.locator("form[action$='/belangstelling']")
+    await interest.get_by_label("Lid").select_option("eindhoven")
+    await interest.get_by_role("button", name="Belangstelling melden").click()
+    await expect(page.get_by_role("status")).to_be_visible()
+    await page.get_by_role("button", name="Uitloggen").click()
+
+    # A staff member of the trekker sees the list; a member that is not the trekker does not.
+    await _log_in(page, "Wendy Woerden", community)
+    await expect(
+        page.get_by_role("heading", name="Belangstelling (voor de trekker)")
+    ).to_be_visible()
+    await expect(page.locator("#belangstellenden")).to_contain_text("Gemeente Eindhoven")
+    assert await axe_violations(page) == []
+    await page.get_by_role("button", name="Uitloggen").click()
+
+    await _log_in(page, "Erik Eindhoven", community)
+    await expect(page.get_by_role("heading", level=1)).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Belangstelling (voor de trekker)")
+    ).to_have_count(0)
+    await expect(page.locator("#belangstellenden")).to_have_count(0)
