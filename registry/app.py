@@ -47,6 +47,7 @@ from registry.web.members_side import MembersSideController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
+from registry.web.pool_key import PoolKeyController
 from registry.web.pools import PoolPagesController
 from registry.web.public import PublicPagesController
 from registry.web.reports import ReportPagesController
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             UsagePagesController,
             MembersSideController,
             PoolAdminController,
+            PoolKeyController,
             PoolPagesController,
             RatePagesController,
             TariffPagesController,

@@ -52,6 +52,8 @@ class Navigation:
     admissions: bool = False
     roles: bool = False
     audit: bool = False
+    pools_manage: bool = False
+    """Create pools and manage their entries, participants and key (links on the pool pages)."""
 
 
 async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) -> Actor:
@@ -74,5 +76,6 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: DbSession) 
         admissions=allows(actor, Permission.MEMBERS_MANAGE),
         roles=allows(actor, Permission.ROLES_MANAGE),
         audit=allows(actor, Permission.AUDIT_READ),
+        pools_manage=allows(actor, Permission.COSTS_MANAGE),
     )
     return actor

@@ -39,6 +39,7 @@ from registry.web.catalogue import (
 )
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import LANGUAGE_PARAM
+from registry.web.member_links import member_links
 from registry.web.pages import render
 
 OVERVIEW_LIMIT = 500
@@ -266,6 +267,7 @@ class MemberPagesController(Controller):
                 "memberships": history,
                 "contributions": contributions,
                 "may_see_invoices": allows(actor, Permission.INVOICES_READ, member.id),
+                "links": member_links(actor, member),
             },
         )
 

@@ -83,6 +83,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.poolParticipantAdd": (frozenset({"directie"}), False),
     "Mutation.poolParticipantChange": (frozenset({"directie"}), False),
     "Mutation.costPoolClose": (frozenset({"directie"}), False),
+    "Mutation.costPoolKeyChange": (frozenset({"directie"}), False),
     "Mutation.allocationRunCreate": (frozenset({"directie"}), False),
     "Mutation.settlementRunCreate": (frozenset({"directie"}), False),
     "Mutation.allocationRunCorrect": (frozenset({"directie"}), False),
@@ -190,6 +191,8 @@ OPERATIONS: dict[str, str] = {
     ' joinedOn: "2026-01-01") { errors { code } } }',
     "Mutation.poolParticipantChange": 'mutation { poolParticipantChange(pool: "x",'
     ' member: "%s") { errors { code } } }',
+    "Mutation.costPoolKeyChange": 'mutation { costPoolKeyChange(pool: "nobody",'
+    " input: {key: EQUAL}) { errors { code } } }",
     "Mutation.costPoolClose": 'mutation { costPoolClose(pool: "x", until: "2026-01-01")'
     " { errors { code } } }",
     "Mutation.allocationRunCreate": 'mutation { allocationRunCreate(pool: "x",'

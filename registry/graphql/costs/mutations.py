@@ -54,6 +54,18 @@ class CostPoolInput:
     depreciation_years: int = 5
 
 
+@strawberry.input(description="A pool's new allocation key with what that key needs.")
+class AllocationKeyInput:
+    key: AllocationKey
+    reference_date: date | None = strawberry.field(
+        default=None, description="Date of the population figures (inhabitants key)."
+    )
+    single_payer: str | None = strawberry.field(default=None, description="Member code.")
+    usage_metric: str | None = None
+    usage_from: date | None = None
+    usage_to: date | None = None
+
+
 @strawberry.input
 class CostEntryInput:
     amount: Decimal
@@ -171,6 +183,26 @@ class CostsMutation:
                 left_on=left_on,
             ),
             lambda changed: PoolParticipantPayload(participant=PoolParticipant.of(member, changed)),
+        )
+
+    @strawberry.mutation(
+        extensions=policy(Permission.COSTS_MANAGE),
+        description="Change the allocation key of the entries still to allocate; stored runs"
+        " keep theirs.",
+    )
+    async def cost_pool_key_change(
+        self, info: Info, pool: str, input: AllocationKeyInput
+    ) -> CostPoolPayload:
+        data = cost_pools.KeyInput(
+            input.key,
+            input.reference_date,
+            input.single_payer,
+            input.usage_metric,
+            input.usage_from,
+            input.usage_to,
+        )
+        return await _pool_change(
+            info, lambda session: cost_pools.change_key(session, info.context.actor, pool, data)
         )
 
     @strawberry.mutation(
