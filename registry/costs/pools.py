@@ -27,7 +27,7 @@ from registry.costs.sharing import (
     AllocationKey,
     LateJoinerPolicy,
 )
-from registry.kit.errors import ErrorCollector, RefusedValue, ValidationFailed
+from registry.kit.errors import Common, ErrorCollector, RefusedValue, ValidationFailed
 from registry.kit.money import parse_euro, to_cents
 from registry.members.lookup import member_or_refuse
 from registry.members.memberships import is_member_on
@@ -192,15 +192,30 @@ class EntryInput:
     category: CostCategory
     description: str
     document_reference: str | None = None
+    submission_key: str | None = None
+    """Chosen by the client once per form or call: the same key again stores nothing more."""
+
+
+SUBMISSION_KEY_LIMIT = 64
 
 
 async def add_entry(
     session: AsyncSession, actor: Actor, pool_code: str, data: EntryInput
 ) -> CostEntry:
-    """Record a cost; entries in a closed period are refused."""
+    """Record a cost; entries in a closed period are refused. A submission key that stored an
+    entry before answers with that entry (a double submit, a retried call): the pool is locked,
+    so the second of two requests at the same moment finds the first one's entry."""
     authorise(actor)
     pool = await locked_pool(session, pool_code)
     errors = ErrorCollector()
+    key = (data.submission_key or "").strip() or None
+    if key is not None:
+        if len(key) > SUBMISSION_KEY_LIMIT:
+            errors.add("submissionKey", Common.TOO_LONG, limit=SUBMISSION_KEY_LIMIT)
+        else:
+            stored = await repository.entry_by_submission(session, pool.id, key)
+            if stored is not None:
+                return stored
     amount = None
     try:
         amount = to_cents(parse_euro(data.amount))
@@ -220,6 +235,7 @@ async def add_entry(
         description=data.description.strip(),
         document_reference=(data.document_reference or "").strip() or None,
         entered_by=actor.label,
+        submission_key=key,
     )
     session.add(entry)
     await session.flush()

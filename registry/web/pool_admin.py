@@ -5,6 +5,7 @@ the audit log names the person; the pool page itself (`/kostenpotten/{code}`) sh
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,7 +50,7 @@ POOL_FIELDS = (
     "nieuwkomers",
     "afschrijving",
 )
-ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document")
+ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document", "formulier")
 PARTICIPANT_FIELDS = ("lid", "vanaf", "percentage")
 LEAVE_FIELDS = ("lid", "tot")
 CLOSE_FIELDS = ("tot_en_met",)
@@ -114,6 +115,9 @@ async def _admin_page(
                 (names[p.member_id].code, names[p.member_id].name) for p in participants
             ],
             "members": await _member_options(db_session),
+            "submission": secrets.token_urlsafe(
+                24
+            ),  # one per form shown: a double submit stores once
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
@@ -224,6 +228,7 @@ class PoolAdminController(Controller):
                 category=_choice(values["categorie"], CostCategory, CostCategory.OTHER),
                 description=values["omschrijving"],
                 document_reference=values["document"] or None,
+                submission_key=values["formulier"] or None,
             )
             try:
                 await add_entry(db_session, actor, code, data)

@@ -218,3 +218,25 @@ async def test_the_key_changes_for_what_is_still_to_allocate(api: GraphQLClient)
         "23125.00",
         "46250.00",
     ]
+
+
+async def test_an_entry_sent_again_with_its_submission_key_is_stored_once(
+    api: GraphQLClient,
+) -> None:
+    entry = {
+        "amount": "75",
+        "entryDate": "2026-01-20",
+        "category": "FOUNDING",
+        "description": "Griffierechten",
+        "submissionKey": "a1b2c3",
+    }
+    first = await api.data(ENTRY, {"pool": "oprichting", "input": entry})
+    again = await api.data(ENTRY, {"pool": "oprichting", "input": entry})
+    assert first["costEntryAdd"]["errors"] == again["costEntryAdd"]["errors"] == []
+    assert first["costEntryAdd"]["entry"]["id"] == again["costEntryAdd"]["entry"]["id"]
+    other = await api.data(ENTRY, {"pool": "oprichting", "input": {**entry, "submissionKey": "x"}})
+    assert other["costEntryAdd"]["entry"]["id"] != first["costEntryAdd"]["entry"]["id"]
+    long = await api.data(
+        ENTRY, {"pool": "oprichting", "input": {**entry, "submissionKey": "k" * 65}}
+    )
+    assert _errors(long, "costEntryAdd") == [("submissionKey", "too_long")]

@@ -73,6 +73,11 @@ class CostEntryInput:
     category: CostCategory
     description: str
     document_reference: str | None = None
+    submission_key: str | None = strawberry.field(
+        default=None,
+        description="Chosen once per entry (at most 64 characters): sent again, for example by a"
+        " retry, it answers with the entry stored the first time instead of storing another.",
+    )
 
 
 async def _run(
@@ -133,6 +138,7 @@ class CostsMutation:
             input.category,
             input.description,
             input.document_reference,
+            input.submission_key,
         )
         return await mutate(
             info,
