@@ -35,6 +35,7 @@ from registry.web.access import LoginRequired, check_pages, login_redirect, page
 from registry.web.admissions import AdmissionPagesController
 from registry.web.audit import AuditController
 from registry.web.audit_log import AuditLogPagesController
+from registry.web.business_cases import BusinessCasePagesController
 from registry.web.catalogue import CatalogueController
 from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RolePagesController,
             UsagePagesController,
             MembersSideController,
+            BusinessCasePagesController,
             PoolAdminController,
             PoolKeyController,
             PoolPagesController,

@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.usageTariffSet": (frozenset({"directie"}), False),
     "Mutation.businessCaseCreate": (frozenset({"directie"}), False),
     "Mutation.businessCaseDecide": (frozenset({"directie"}), False),
+    "Mutation.businessCaseDraftSave": (frozenset({"member_admin", "directie"}), True),
     "Mutation.communityJoin": (frozenset({"member_admin", "directie"}), True),
     "Mutation.communityLeave": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationInterestRegister": (frozenset({"member_admin", "directie"}), True),
@@ -156,6 +157,8 @@ OPERATIONS: dict[str, str] = {
     ' price: "1", validFrom: "2026-01", decision: "x") { errors { code } } }',
     "Mutation.businessCaseCreate": 'mutation { businessCaseCreate(application: "x",'
     ' input: {title: ""}) { errors { code } } }',
+    "Mutation.businessCaseDraftSave": 'mutation { businessCaseDraftSave(member: "%s",'
+    ' application: "x", input: {title: ""}) { errors { code } } }',
     "Mutation.businessCaseDecide": 'mutation { businessCaseDecide(application: "x", title: "x",'
     ' decision: POSITIVE, decidedBy: "x", decidedOn: "2026-01-01") { errors { code } } }',
     "Mutation.communityLeave": 'mutation { communityLeave(application: "x", member: "%s")'

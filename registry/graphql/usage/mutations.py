@@ -197,6 +197,36 @@ class UsageMutation:
         )
 
     @strawberry.mutation(
+        extensions=policy(Permission.APPLICATION_MAINTAIN, member_argument="member"),
+        description="The lead member's admins (or the directie) write the business case draft of"
+        " their application: a new one, or the undecided one with the same title revised. The"
+        " decision stays with the directie (businessCaseDecide).",
+    )
+    async def business_case_draft_save(
+        self, info: Info, member: str, application: str, input: BusinessCaseInput
+    ) -> BusinessCasePayload:
+        data = catalogue.BusinessCaseInput(
+            input.title,
+            tuple(input.participants),
+            str(input.development),
+            str(input.own_staff),
+            str(input.implementation),
+            str(input.operation),
+            str(input.maintenance),
+            str(input.hosting),
+            str(input.expected_usage_fees),
+            input.risks,
+        )
+        return await mutate(
+            info,
+            BusinessCasePayload,
+            lambda session: catalogue.save_business_case_draft(
+                session, info.context.actor, application, data
+            ),
+            lambda case: BusinessCasePayload(business_case=BusinessCase.of(case)),
+        )
+
+    @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
         description="Record the positive or negative decision on a business case.",
     )
