@@ -40,6 +40,7 @@ from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.i18n import request_language
+from registry.web.invoice_confirm import credit_summary
 from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"
@@ -529,6 +530,8 @@ class InvoicePagesController(Controller):
                 failed_form="credit",
                 status_code=422,
             )
+        if data.get("bevestigd") != "ja":  # irreversible: first the summary, nothing stored
+            return await credit_summary(request, db_session, invoice_id, note, data)
         request.session[NOTICE_KEY] = "credited"
         return Redirect(f"/facturen/{note.id}", status_code=303)
 
