@@ -166,3 +166,33 @@ async def test_a_cost_entry_sent_twice_is_stored_once(
     async with session_factory() as session:
         pool_id = await session.scalar(select(CostPool.id).where(CostPool.code == "BV-2021"))
     assert await count(session_factory, CostEntry, CostEntry.pool_id == pool_id) == 1
+
+
+async def test_a_notice_confirmed_twice_is_recorded_once(
+    directie: httpx.AsyncClient, session_factory: Sessions
+) -> None:
+    async with session_factory() as session:
+        membership_id = await session.scalar(
+            select(Membership.id)
+            .join(Member, Member.id == Membership.member_id)
+            .where(Member.code == "woerden")
+        )
+    page = f"/toelatingen/{membership_id}"
+    notices_before = await count(session_factory, AuditEvent, AuditEvent.operation == "notice")
+    await twice(
+        directie,
+        page,
+        f"{page}/opzegging",
+        {
+            "opzegdatum": "2020-06-30",
+            "einddatum": "2020-12-31",
+            "uittreding": "25.000,00",
+            "bevestigd": "ja",
+        },
+    )
+    notices = await count(session_factory, AuditEvent, AuditEvent.operation == "notice")
+    assert notices == notices_before + 1
+    async with session_factory() as session:
+        membership = await session.get(Membership, membership_id)
+        assert membership is not None
+        assert membership.exit_charge_cents == 1_830_465  # capped at one year's contribution
