@@ -35,6 +35,8 @@ from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
 from registry.web.admissions import AdmissionPagesController
 from registry.web.audit import AuditController
+from registry.web.audit_log import AuditLogPagesController
+from registry.web.business_cases import BusinessCasePagesController
 from registry.web.catalogue import CatalogueController
 from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
@@ -48,6 +50,7 @@ from registry.web.members_side import MembersSideController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
+from registry.web.pool_key import PoolKeyController
 from registry.web.pools import PoolPagesController
 from registry.web.public import PublicPagesController
 from registry.web.reports import ReportPagesController
@@ -112,7 +115,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RolePagesController,
             UsagePagesController,
             MembersSideController,
+            BusinessCasePagesController,
             PoolAdminController,
+            PoolKeyController,
             PoolPagesController,
             RatePagesController,
             TariffPagesController,
@@ -123,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReportPagesController,
             AuditController,
             DownloadsController,
+            AuditLogPagesController,
             PaymentWebhookController,
             favicon,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.audit import labels as audit
 from registry.auth import labels as auth
 from registry.billing import labels as billing
 from registry.catalogue import labels as catalogue
@@ -12,5 +13,5 @@ from registry.reports import job_labels
 from registry.reports import labels as reports
 from registry.usage import labels as usage
 
-DOMAINS = (auth, billing, catalogue, costs, fees, members, reports, job_labels, usage)
+DOMAINS = (audit, auth, billing, catalogue, costs, fees, members, reports, job_labels, usage)
 """Imported for their declarations; `registry.kit.labels.label` then knows every enum."""

@@ -7,6 +7,7 @@ check that each has both texts.
 
 from __future__ import annotations
 
+from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.billing.errors import BillingRefusal
 from registry.catalogue.errors import CatalogueRefusal
@@ -31,6 +32,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
+    AuditRefusal,
 )
 
 

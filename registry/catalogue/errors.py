@@ -131,6 +131,12 @@ class CatalogueRefusal(Refusal):
         "{application} heeft geen trekker; alleen de directie onderhoudt deze applicatie.",
         "{application} has no lead member; only the management maintains it",
     )
+    INTEREST_LEAD_ONLY = Text(
+        "forbidden",
+        "Alleen de mensen van de trekker en de directie zien wie belangstelling heeft voor"
+        " {application}.",
+        "only the lead member's people and the directie see who is interested in {application}",
+    )
     COMMUNITY_FORBIDDEN = Text(
         "forbidden",
         "Alleen een beheerder van {member} (of de directie) meldt {member} aan of af.",

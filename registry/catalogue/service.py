@@ -29,6 +29,7 @@ from registry.catalogue.models import (
     StandardClaim,
 )
 from registry.catalogue.stewardship import maintainer_or_refuse
+from registry.db import serialise
 from registry.kit.errors import (
     Common,
     ErrorCollector,
@@ -283,6 +284,33 @@ async def create_business_case(
         c.title == title for c in await repository.business_cases_of(session, application.id)
     ):
         errors.add("title", CatalogueRefusal.CASE_TITLE_TAKEN, title=title)
+    amounts, participants = await _case_figures(session, errors, data)
+    errors.raise_if_any()
+    case = BusinessCase(
+        application_id=application.id,
+        title=title,
+        risks=data.risks.strip(),
+        participants=participants,
+        **amounts,
+    )
+    session.add(case)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        operation="create",
+        entity_type="business_case",
+        entity_id=str(case.id),
+        before=None,
+        after=snapshot(case, participants=[m.code for m in case.participants]),
+    )
+    return case
+
+
+async def _case_figures(
+    session: AsyncSession, errors: ErrorCollector, data: BusinessCaseInput
+) -> tuple[dict[str, int], list[Member]]:
+    """The cost heads in cents and the participating members; what is wrong goes to `errors`."""
     amounts: dict[str, int] = {}
     for head in COST_HEADS:
         try:
@@ -297,23 +325,54 @@ async def create_business_case(
     for i, code in enumerate(data.participants):
         if code not in found:
             errors.errors.append(unknown_member(f"participants[{i}]", code))
+    return amounts, [found[c] for c in dict.fromkeys(data.participants) if c in found]
+
+
+async def save_business_case_draft(
+    session: AsyncSession, actor: Actor, slug: str, data: BusinessCaseInput
+) -> BusinessCase:
+    """The lead member's admins (or the directie) write the business case of their application:
+    a new one, or an undecided one with the same title revised. The decision on it stays with
+    the directie (`decide_business_case`); a decided case is no longer changed."""
+    application = await _get(session, slug)
+    await maintainer_or_refuse(session, actor, application)
+    await serialise(session, f"business_cases:{application.id}")
+    errors = ErrorCollector()
+    title = _required(errors, "title", data.title, 200)
+    same = [
+        c for c in await repository.business_cases_of(session, application.id) if c.title == title
+    ]
+    if same and same[0].decision is not None:
+        errors.add("title", CatalogueRefusal.CASE_DECIDED)
+    amounts, participants = await _case_figures(session, errors, data)
     errors.raise_if_any()
-    case = BusinessCase(
-        application_id=application.id,
-        title=title,
-        risks=data.risks.strip(),
-        participants=[found[c] for c in dict.fromkeys(data.participants)],
-        **amounts,
-    )
-    session.add(case)
+    if not same:
+        case = BusinessCase(
+            application_id=application.id,
+            title=title,
+            risks=data.risks.strip(),
+            participants=participants,
+            **amounts,
+        )
+        session.add(case)
+        before = None
+    else:
+        case = same[0]
+        await session.refresh(case, ["participants"])
+        before = snapshot(case, participants=[m.code for m in case.participants])
+        for name, value in amounts.items():
+            setattr(case, name, value)
+        case.risks = data.risks.strip()
+        case.participants = participants
     await session.flush()
     await record_row(
         session,
         actor,
-        "create",
+        "create" if before is None else "update",
         "business_case",
         case,
-        participants=[m.code for m in case.participants],
+        before=before,
+        participants=[m.code for m in participants],
     )
     return case
 

@@ -20,6 +20,15 @@ def may_maintain(actor: Actor, application: Application) -> bool:
     return lead is not None and allows(actor, Permission.APPLICATION_MAINTAIN, lead)
 
 
+def sees_interest(actor: Actor, application: Application) -> bool:
+    """Who sees which members registered interest: those who maintain the application, and
+    whoever reads the lead member's private details (its own people, the directie, auditors)."""
+    if may_maintain(actor, application):
+        return True
+    lead = application.lead_member_id
+    return lead is not None and allows(actor, Permission.MEMBER_READ_PRIVATE, lead)
+
+
 async def maintainer_or_refuse(
     session: AsyncSession, actor: Actor, application: Application
 ) -> None:

@@ -66,6 +66,11 @@ class CostsRefusal(Refusal):
         "De eigen kosten van de coöperatie horen niet bij een applicatie.",
         "the cooperative's own costs have no application",
     )
+    KEY_UNCHANGED = Text(
+        "key_unchanged",
+        "{pool} wordt al zo verdeeld; er is niets gewijzigd.",
+        "{pool} is already split this way; nothing was changed",
+    )
     REFERENCE_DATE_REQUIRED = Text(
         "required",
         "De verdeelsleutel naar inwoners heeft een peildatum nodig.",

@@ -73,6 +73,7 @@ class CostPool(Base):
 
 class CostEntry(Base):
     __tablename__ = "cost_entry"
+    __table_args__ = (UniqueConstraint("pool_id", "submission_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pool_id: Mapped[int] = mapped_column(
@@ -85,6 +86,8 @@ class CostEntry(Base):
     document_reference: Mapped[str | None] = mapped_column(String(200))
     entered_by: Mapped[str] = mapped_column(String(200))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+    """The form (or API call) that stored it: sent again, it answers with this entry."""
 
 
 class PoolParticipant(Base):

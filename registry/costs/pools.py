@@ -27,7 +27,7 @@ from registry.costs.sharing import (
     AllocationKey,
     LateJoinerPolicy,
 )
-from registry.kit.errors import ErrorCollector, RefusedValue, ValidationFailed
+from registry.kit.errors import Common, ErrorCollector, RefusedValue, ValidationFailed
 from registry.kit.money import parse_euro, to_cents
 from registry.members.lookup import member_or_refuse
 from registry.members.memberships import is_member_on
@@ -81,24 +81,7 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
             application_id = application.id
     elif data.application:
         errors.add("application", CostsRefusal.OWN_COSTS_WITHOUT_APPLICATION)
-    if data.key is AllocationKey.INHABITANTS and data.reference_date is None:
-        errors.add("referenceDate", CostsRefusal.REFERENCE_DATE_REQUIRED)
-    if data.key is AllocationKey.USAGE:
-        if not (data.usage_metric and data.usage_from and data.usage_to):
-            errors.add("usageMetric", CostsRefusal.USAGE_KEY_INCOMPLETE)
-        elif data.usage_metric not in {m.value for m in Metric}:
-            errors.add("usageMetric", CostsRefusal.UNKNOWN_METRIC, metric=data.usage_metric)
-        elif data.kind not in APPLICATION_KINDS:
-            errors.add("key", CostsRefusal.USAGE_KEY_WITHOUT_APPLICATION)
-    payer_id = None
-    if data.key is AllocationKey.SINGLE_PAYER:
-        if not data.single_payer:
-            errors.add("singlePayer", CostsRefusal.SINGLE_PAYER_REQUIRED)
-        else:
-            payer = await errors.check_awaitable(
-                member_or_refuse(session, data.single_payer, "singlePayer")
-            )
-            payer_id = payer.id if payer else None
+    payer_id = await _check_key(session, errors, data.kind, _key_of(data))
     if not 1 <= data.depreciation_years <= 50:
         errors.add("depreciationYears", CostsRefusal.DEPRECIATION_YEARS_OUT_OF_RANGE)
     errors.raise_if_any()
@@ -123,21 +106,116 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
 
 
 @dataclass(frozen=True, slots=True)
+class KeyInput:
+    """An allocation key with what it needs: a reference date, a payer, a metric and period."""
+
+    key: AllocationKey = AllocationKey.INHABITANTS
+    reference_date: date | None = None
+    single_payer: str | None = None
+    usage_metric: str | None = None
+    usage_from: date | None = None
+    usage_to: date | None = None
+
+
+def _key_of(data: PoolInput) -> KeyInput:
+    return KeyInput(
+        data.key,
+        data.reference_date,
+        data.single_payer,
+        data.usage_metric,
+        data.usage_from,
+        data.usage_to,
+    )
+
+
+async def _check_key(
+    session: AsyncSession, errors: ErrorCollector, kind: PoolKind, data: KeyInput
+) -> int | None:
+    """Collect what is missing or wrong in the key; the single payer's member id."""
+    if data.key is AllocationKey.INHABITANTS and data.reference_date is None:
+        errors.add("referenceDate", CostsRefusal.REFERENCE_DATE_REQUIRED)
+    if data.key is AllocationKey.USAGE:
+        if not (data.usage_metric and data.usage_from and data.usage_to):
+            errors.add("usageMetric", CostsRefusal.USAGE_KEY_INCOMPLETE)
+        elif data.usage_metric not in {m.value for m in Metric}:
+            errors.add("usageMetric", CostsRefusal.UNKNOWN_METRIC, metric=data.usage_metric)
+        elif kind not in APPLICATION_KINDS:
+            errors.add("key", CostsRefusal.USAGE_KEY_WITHOUT_APPLICATION)
+    payer_id = None
+    if data.key is AllocationKey.SINGLE_PAYER:
+        if not data.single_payer:
+            errors.add("singlePayer", CostsRefusal.SINGLE_PAYER_REQUIRED)
+        else:
+            payer = await errors.check_awaitable(
+                member_or_refuse(session, data.single_payer, "singlePayer")
+            )
+            payer_id = payer.id if payer else None
+    return payer_id
+
+
+async def change_key(
+    session: AsyncSession, actor: Actor, pool_code: str, data: KeyInput
+) -> CostPool:
+    """A new allocation key for the entries still to allocate; runs already stored keep the
+    key they were made with (they store their inputs), the audit log keeps the old key."""
+    authorise(actor)
+    pool = await locked_pool(session, pool_code)
+    errors = ErrorCollector()
+    payer_id = await _check_key(session, errors, pool.kind, data)
+    if payer_id is not None and payer_id not in {
+        p.member_id for p in await repository.participants_of(session, pool.id)
+    }:
+        errors.add("singlePayer", CostsRefusal.PAYER_NOT_PARTICIPANT, payer=data.single_payer or "")
+    errors.raise_if_any()
+    changed = {
+        "key": data.key,
+        "reference_date": data.reference_date if data.key is AllocationKey.INHABITANTS else None,
+        "usage_metric": data.usage_metric if data.key is AllocationKey.USAGE else None,
+        "usage_from": data.usage_from if data.key is AllocationKey.USAGE else None,
+        "usage_to": data.usage_to if data.key is AllocationKey.USAGE else None,
+        "single_payer_member_id": payer_id,
+    }
+    if all(getattr(pool, name) == value for name, value in changed.items()):
+        raise ValidationFailed.single("key", CostsRefusal.KEY_UNCHANGED, pool=pool.name)
+    before = snapshot(pool)
+    for name, value in changed.items():
+        setattr(pool, name, value)
+    await session.flush()
+    await audit(session, actor, "update", pool, before)
+    return pool
+
+
+@dataclass(frozen=True, slots=True)
 class EntryInput:
     amount: str
     entry_date: date
     category: CostCategory
     description: str
     document_reference: str | None = None
+    submission_key: str | None = None
+    """Chosen by the client once per form or call: the same key again stores nothing more."""
+
+
+SUBMISSION_KEY_LIMIT = 64
 
 
 async def add_entry(
     session: AsyncSession, actor: Actor, pool_code: str, data: EntryInput
 ) -> CostEntry:
-    """Record a cost; entries in a closed period are refused."""
+    """Record a cost; entries in a closed period are refused. A submission key that stored an
+    entry before answers with that entry (a double submit, a retried call): the pool is locked,
+    so the second of two requests at the same moment finds the first one's entry."""
     authorise(actor)
     pool = await locked_pool(session, pool_code)
     errors = ErrorCollector()
+    key = (data.submission_key or "").strip() or None
+    if key is not None:
+        if len(key) > SUBMISSION_KEY_LIMIT:
+            errors.add("submissionKey", Common.TOO_LONG, limit=SUBMISSION_KEY_LIMIT)
+        else:
+            stored = await repository.entry_by_submission(session, pool.id, key)
+            if stored is not None:
+                return stored
     amount = None
     try:
         amount = to_cents(parse_euro(data.amount))
@@ -157,6 +235,7 @@ async def add_entry(
         description=data.description.strip(),
         document_reference=(data.document_reference or "").strip() or None,
         entered_by=actor.label,
+        submission_key=key,
     )
     session.add(entry)
     await session.flush()

@@ -174,3 +174,13 @@ async def entries_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int,
     if not ids:
         return {}
     return {e.id: e for e in await session.scalars(select(CostEntry).where(CostEntry.id.in_(ids)))}
+
+
+async def entry_by_submission(
+    session: AsyncSession, pool_id: int, submission_key: str
+) -> CostEntry | None:
+    return await session.scalar(
+        select(CostEntry).where(
+            CostEntry.pool_id == pool_id, CostEntry.submission_key == submission_key
+        )
+    )

@@ -296,7 +296,9 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     """
     if not allows(actor, Permission.MEMBERS_MANAGE):
         raise Forbidden(FeesRefusal.NOTICE_DIRECTIE_ONLY)
-    membership = await members.membership_by_id(session, data.membership_id)
+    # Locked and read as stored: the same notice sent twice at once is recorded once.
+    await serialise(session, f"membership:{data.membership_id}")
+    membership = await members.membership_by_id(session, data.membership_id, fresh=True)
     if membership is None:
         raise NotFound(MembersRefusal.NO_MEMBERSHIP, membership=str(data.membership_id))
     check_notice(membership_dates(membership), data.notice_date, data.end_date)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
+from registry.db import serialise
 from registry.kit.errors import Common, ErrorCollector, NotFound, ValidationFailed
 from registry.kit.money import Cents, to_cents
 from registry.members import identifiers, repository
@@ -157,7 +158,10 @@ async def register_applicant(
 
 
 async def _membership(session: AsyncSession, membership_id: int) -> Membership:
-    membership = await repository.membership_by_id(session, membership_id)
+    """The membership a lifecycle step changes, locked until commit and read as stored then:
+    the same step sent twice at the same moment is refused the second time, not done twice."""
+    await serialise(session, f"membership:{membership_id}")
+    membership = await repository.membership_by_id(session, membership_id, fresh=True)
     if membership is None:
         raise NotFound(MembersRefusal.NO_MEMBERSHIP, membership=str(membership_id))
     return membership

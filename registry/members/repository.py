@@ -163,11 +163,15 @@ async def memberships_of_members(
     )
 
 
-async def membership_by_id(session: AsyncSession, membership_id: int) -> Membership | None:
+async def membership_by_id(
+    session: AsyncSession, membership_id: int, *, fresh: bool = False
+) -> Membership | None:
+    """`fresh`: as stored now, also when this session read it before (e.g. after a lock)."""
     return await session.scalar(
         select(Membership)
         .where(Membership.id == membership_id)
         .options(selectinload(Membership.signatories))
+        .execution_options(populate_existing=fresh)
     )
 
 

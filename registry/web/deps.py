@@ -53,6 +53,9 @@ class Navigation:
     reports: bool
     admissions: bool = False
     roles: bool = False
+    audit: bool = False
+    pools_manage: bool = False
+    """Create pools and manage their entries, participants and key (links on the pool pages)."""
 
 
 async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
@@ -74,6 +77,8 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         ),
         admissions=allows(actor, Permission.MEMBERS_MANAGE),
         roles=allows(actor, Permission.ROLES_MANAGE),
+        audit=allows(actor, Permission.AUDIT_READ),
+        pools_manage=allows(actor, Permission.COSTS_MANAGE),
     )
     return actor
 

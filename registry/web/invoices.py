@@ -34,7 +34,7 @@ from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
 from registry.billing.rules import line_vat_groups, outstanding
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
-from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
@@ -42,6 +42,7 @@ from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.forms import Flash, posted, submit
 from registry.web.i18n import request_language
+from registry.web.invoice_confirm import credit_summary
 from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"
@@ -483,39 +484,38 @@ class InvoicePagesController(Controller):
         """A credit note for the ticked lines; its page is shown next."""
         data = await request.form()
         form = _form(data)
-        form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
-
-        async def store() -> Invoice:
-            try:
-                lines = [int(n) for n in data.getall("regel", [])]
-                choice = _choice(form.get("credit_choice"))
-                if choice is None:
-                    raise ValidationFailed.single(
-                        "creditChoice", BillingRefusal.CREDIT_CHOICE_MISSING
-                    )
-                return await credit_notes.credit(
-                    db_session,
-                    actor,
-                    invoice_id,
-                    today(),
-                    _settings(request),
-                    reason=form.get("reason", ""),
-                    credit_choice=choice,
-                    line_numbers=lines,
-                )
-            except ValueError:
-                raise ValidationFailed.single("lines", BillingRefusal.NOT_A_LINE_NUMBER) from None
-
-        return await submit(
-            request,
-            db_session,
-            store,
-            lambda note: Flash(NOTICE_KEY, "credited", f"/facturen/{note.id}"),
-            lambda errors: self._invoice_again(
+        try:
+            form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
+            lines = [int(n) for n in data.getall("regel", [])]
+            choice = _choice(form.get("credit_choice"))
+            if choice is None:
+                raise ValidationFailed.single("creditChoice", BillingRefusal.CREDIT_CHOICE_MISSING)
+            note = await credit_notes.credit(
+                db_session,
+                actor,
+                invoice_id,
+                today(),
+                _settings(request),
+                reason=form.get("reason", ""),
+                credit_choice=choice,
+                line_numbers=lines,
+            )
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except (ValidationFailed, ValueError) as failed:
+            await db_session.rollback()
+            errors = (
+                failed.errors
+                if isinstance(failed, ValidationFailed)
+                else (field_error("lines", BillingRefusal.NOT_A_LINE_NUMBER),)
+            )
+            return await self._invoice_again(
                 request, db_session, actor, invoice_id, form, "credit", errors
-            ),
-            missing_is_404=True,
-        )
+            )
+        if data.get("bevestigd") != "ja":  # irreversible: first the summary, nothing stored
+            return await credit_summary(request, db_session, invoice_id, note, data)
+        request.session[NOTICE_KEY] = "credited"
+        return Redirect(f"/facturen/{note.id}", status_code=303)
 
     @staticmethod
     async def _invoice_again(

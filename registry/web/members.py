@@ -38,6 +38,7 @@ from registry.web.catalogue import (
 )
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.i18n import LANGUAGE_PARAM
+from registry.web.member_links import member_links
 from registry.web.pages import render
 
 OVERVIEW_LIMIT = 500
@@ -228,6 +229,7 @@ class MemberPagesController(Controller):
                 "contributions": contributions,
                 "shares": shares,
                 "may_see_invoices": allows(actor, Permission.INVOICES_READ, member.id),
+                "links": member_links(actor, member),
             },
         )
 

@@ -24,7 +24,7 @@ from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Application, JoinStage, Review
 from registry.catalogue.service import ReleaseInput, add_release
-from registry.catalogue.stewardship import may_maintain, sees_proposals
+from registry.catalogue.stewardship import may_maintain, sees_interest, sees_proposals
 from registry.costs import calculator
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, FieldError, RefusedValue, ValidationFailed
@@ -322,7 +322,7 @@ class MembersSideController(Controller):
             {
                 "application": application,
                 "community": seen,
-                "sees_interest": may_maintain(actor, application),
+                "sees_interest": sees_interest(actor, application),
                 "acting": acting,
                 "member_options": [(m.code, m.name) for m in acting],
                 "estimating": await _acting_members(db_session, actor, Permission.COSTS_ESTIMATE)

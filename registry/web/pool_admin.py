@@ -5,6 +5,7 @@ the audit log names the person; the pool page itself (`/kostenpotten/{code}`) sh
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
@@ -50,7 +51,7 @@ POOL_FIELDS = (
     "nieuwkomers",
     "afschrijving",
 )
-ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document")
+ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document", "formulier")
 PARTICIPANT_FIELDS = ("lid", "vanaf", "percentage")
 LEAVE_FIELDS = ("lid", "tot")
 CLOSE_FIELDS = ("tot_en_met",)
@@ -115,6 +116,9 @@ async def _admin_page(
                 (names[p.member_id].code, names[p.member_id].name) for p in participants
             ],
             "members": await _member_options(db_session),
+            "submission": secrets.token_urlsafe(
+                24
+            ),  # one per form shown: a double submit stores once
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
@@ -215,6 +219,7 @@ class PoolAdminController(Controller):
                 category=_choice(values["categorie"], CostCategory, CostCategory.OTHER),
                 description=values["omschrijving"],
                 document_reference=values["document"] or None,
+                submission_key=values["formulier"] or None,
             )
             store = partial(add_entry, db_session, actor, code, data)
         return await self._done(request, db_session, code, "entry", values, errors, store)

@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.usageTariffSet": (frozenset({"directie"}), False),
     "Mutation.businessCaseCreate": (frozenset({"directie"}), False),
     "Mutation.businessCaseDecide": (frozenset({"directie"}), False),
+    "Mutation.businessCaseDraftSave": (frozenset({"member_admin", "directie"}), True),
     "Mutation.communityJoin": (frozenset({"member_admin", "directie"}), True),
     "Mutation.communityLeave": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationInterestRegister": (frozenset({"member_admin", "directie"}), True),
@@ -83,6 +84,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.poolParticipantAdd": (frozenset({"directie"}), False),
     "Mutation.poolParticipantChange": (frozenset({"directie"}), False),
     "Mutation.costPoolClose": (frozenset({"directie"}), False),
+    "Mutation.costPoolKeyChange": (frozenset({"directie"}), False),
     "Mutation.allocationRunCreate": (frozenset({"directie"}), False),
     "Mutation.settlementRunCreate": (frozenset({"directie"}), False),
     "Mutation.allocationRunCorrect": (frozenset({"directie"}), False),
@@ -155,6 +157,8 @@ OPERATIONS: dict[str, str] = {
     ' price: "1", validFrom: "2026-01", decision: "x") { errors { code } } }',
     "Mutation.businessCaseCreate": 'mutation { businessCaseCreate(application: "x",'
     ' input: {title: ""}) { errors { code } } }',
+    "Mutation.businessCaseDraftSave": 'mutation { businessCaseDraftSave(member: "%s",'
+    ' application: "x", input: {title: ""}) { errors { code } } }',
     "Mutation.businessCaseDecide": 'mutation { businessCaseDecide(application: "x", title: "x",'
     ' decision: POSITIVE, decidedBy: "x", decidedOn: "2026-01-01") { errors { code } } }',
     "Mutation.communityLeave": 'mutation { communityLeave(application: "x", member: "%s")'
@@ -190,6 +194,8 @@ OPERATIONS: dict[str, str] = {
     ' joinedOn: "2026-01-01") { errors { code } } }',
     "Mutation.poolParticipantChange": 'mutation { poolParticipantChange(pool: "x",'
     ' member: "%s") { errors { code } } }',
+    "Mutation.costPoolKeyChange": 'mutation { costPoolKeyChange(pool: "nobody",'
+    " input: {key: EQUAL}) { errors { code } } }",
     "Mutation.costPoolClose": 'mutation { costPoolClose(pool: "x", until: "2026-01-01")'
     " { errors { code } } }",
     "Mutation.allocationRunCreate": 'mutation { allocationRunCreate(pool: "x",'
@@ -353,3 +359,31 @@ async def test_matrix(
     for name in sorted(EXPECTED):
         with subtests.test(msg=name):
             await _check(name, clients, invoices)
+
+
+NESTED: dict[str, tuple[str, frozenset[str], bool]] = {
+    # field: (query with the lead member's code for %s, who may, only for its own member)
+    "Application.interestedMembers": (
+        '{ application(slug: "%s") { interestedMembers { memberCode } } }',
+        frozenset({"member_user", "member_admin", "directie", "auditor"}),
+        True,
+    ),
+}
+LED_BY = {OWN: "subsidieportaal", OTHER: "zaakafhandeling"}
+"""Applications of the demo by their lead member (trekker)."""
+
+
+async def test_nested_fields_guarded_by_the_parents_lead_member(
+    clients: dict[str, GraphQLClient], subtests: pytest.Subtests
+) -> None:
+    for name, (template, who, per_member) in NESTED.items():
+        for lead, slug in LED_BY.items():
+            for actor in ACTORS:
+                with subtests.test(msg=f"{name} {actor} {lead}"):
+                    body = await clients[actor].execute(template % slug)
+                    expected = actor in who and (
+                        not per_member
+                        or actor not in {"member_user", "member_admin", "token"}
+                        or lead == OWN
+                    )
+                    assert _refused(body) != expected, (name, actor, lead, body)

@@ -162,3 +162,81 @@ async def test_member_sees_its_own_shares_with_the_explanation(
     assert all(Decimal(line["amount"]["amount"]) < 0 for line in settlement)  # credited
     assert {line["weight"] for line in settlement} == {"52299"}
     assert other["data"]["member"] is None
+
+
+KEY_CHANGE = """
+mutation Key($pool: String!, $input: AllocationKeyInput!) {
+  costPoolKeyChange(pool: $pool, input: $input) { pool { key } errors { field code message } }
+}
+"""
+
+
+async def test_the_key_changes_for_what_is_still_to_allocate(api: GraphQLClient) -> None:
+    async def change(**key: Any) -> dict[str, Any]:
+        data: dict[str, Any] = await api.data(KEY_CHANGE, {"pool": "oprichting", "input": key})
+        return data
+
+    unchanged = await change(key="FIXED_PERCENTAGES")
+    assert _errors(unchanged, "costPoolKeyChange") == [("key", "key_unchanged")]
+    no_date = await change(key="INHABITANTS")
+    assert _errors(no_date, "costPoolKeyChange") == [("referenceDate", "required")]
+    outsider = await change(key="SINGLE_PAYER", singlePayer="tilburg")
+    assert _errors(outsider, "costPoolKeyChange") == [("singlePayer", "payer_not_participant")]
+    equal = await change(key="EQUAL")
+    assert equal["costPoolKeyChange"] == {"pool": {"key": "EQUAL"}, "errors": []}
+
+    # The stored run keeps its key; a new entry is split by the new one.
+    added = await api.data(
+        ENTRY,
+        {
+            "pool": "oprichting",
+            "input": {
+                "amount": "300",
+                "entryDate": "2026-01-15",
+                "category": "FOUNDING",
+                "description": "Notaris",
+            },
+        },
+    )
+    assert added["costEntryAdd"]["errors"] == []
+    run = (await api.data(RUN, {"pool": "oprichting", "until": "2026-01-31"}))[
+        "allocationRunCreate"
+    ]
+    assert run["errors"] == []
+    (new,) = run["runs"]
+    assert {line["memberCode"]: line["amount"]["amount"] for line in new["lines"]} == {
+        "eindhoven": "100.00",
+        "gr-boxtel-sint-michielsgestel": "100.00",
+        "woerden": "100.00",
+    }
+    kept = await api.data(
+        '{ costPool(code: "oprichting") { runs { lines { amount { amount } } } } }'
+    )
+    first_run = kept["costPool"]["runs"][0]
+    assert sorted(line["amount"]["amount"] for line in first_run["lines"]) == [
+        "23125.00",
+        "23125.00",
+        "46250.00",
+    ]
+
+
+async def test_an_entry_sent_again_with_its_submission_key_is_stored_once(
+    api: GraphQLClient,
+) -> None:
+    entry = {
+        "amount": "75",
+        "entryDate": "2026-01-20",
+        "category": "FOUNDING",
+        "description": "Griffierechten",
+        "submissionKey": "a1b2c3",
+    }
+    first = await api.data(ENTRY, {"pool": "oprichting", "input": entry})
+    again = await api.data(ENTRY, {"pool": "oprichting", "input": entry})
+    assert first["costEntryAdd"]["errors"] == again["costEntryAdd"]["errors"] == []
+    assert first["costEntryAdd"]["entry"]["id"] == again["costEntryAdd"]["entry"]["id"]
+    other = await api.data(ENTRY, {"pool": "oprichting", "input": {**entry, "submissionKey": "x"}})
+    assert other["costEntryAdd"]["entry"]["id"] != first["costEntryAdd"]["entry"]["id"]
+    long = await api.data(
+        ENTRY, {"pool": "oprichting", "input": {**entry, "submissionKey": "k" * 65}}
+    )
+    assert _errors(long, "costEntryAdd") == [("submissionKey", "too_long")]

@@ -117,6 +117,24 @@ async def test_interest_join_leave_and_the_estimate(people: dict[str, GraphQLCli
         )
     )["applicationInterestRegister"]
     assert ok == {"ok": True, "errors": []}
+
+    # The trekker (Tilburg leads rapportage) and the directie see who is interested.
+    interested = (
+        '{ application(slug: "rapportage") {'
+        " interestedMembers { memberCode memberName registeredOn } } }"
+    )
+    for lead_side in (people["tilburg_user"], people["directie"]):
+        seen = (await lead_side.data(interested))["application"]["interestedMembers"]
+        assert [(i["memberCode"], i["memberName"]) for i in seen] == [
+            ("woerden", "Gemeente Woerden")
+        ]
+    for outsider in (woerden, people["anonymous"]):
+        refused_interest = error_messages(await outsider.execute(interested))
+        assert any(m.startswith("not allowed") for m in refused_interest), refused_interest
+    assert any(
+        "only the lead member's people and the directie see who is interested in Rapportage" in m
+        for m in error_messages(await woerden.execute(interested))
+    )
     joined = (
         await woerden.data(
             'mutation { communityJoin(application: "rapportage", member: "woerden",'
@@ -155,3 +173,34 @@ async def test_interest_join_leave_and_the_estimate(people: dict[str, GraphQLCli
     ]
     assert result["membership"] is None
     assert [p["poolCode"] for p in result["pools"]] == ["zaakafhandeling-bouw"]
+
+
+async def test_the_trekker_saves_a_business_case_draft(people: dict[str, GraphQLClient]) -> None:
+    save = """mutation($application: String!, $development: Decimal!) {
+      businessCaseDraftSave(member: "woerden", application: $application, input: {
+        title: "Versie 2", development: $development, participants: ["woerden"], risks: "r"
+      }) { businessCase { title participants development { amount } } errors { field code } }
+    }"""
+    first = (
+        await people["woerden"].data(save, {"application": "subsidieportaal", "development": "100"})
+    )["businessCaseDraftSave"]
+    assert first["errors"] == []
+    again = (
+        await people["woerden"].data(save, {"application": "subsidieportaal", "development": "90"})
+    )["businessCaseDraftSave"]
+    assert again["businessCase"] == {
+        "title": "Versie 2",
+        "participants": ["woerden"],
+        "development": {"amount": "90.00"},
+    }
+    cases = (
+        await people["directie"].data(
+            '{ application(slug: "subsidieportaal") { businessCases { title } } }'
+        )
+    )["application"]["businessCases"]
+    assert [c["title"] for c in cases].count("Versie 2") == 1
+    other = (
+        await people["woerden"].data(save, {"application": "zaakafhandeling", "development": "1"})
+    )["businessCaseDraftSave"]
+    assert other["businessCase"] is None
+    assert [e["code"] for e in other["errors"]] == ["forbidden"]

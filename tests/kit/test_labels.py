@@ -30,7 +30,6 @@ DOMAIN_PACKAGES = (
 NOT_SHOWN = {
     "registry.auth.policy.Permission": "API token scopes, written as in the API (usage:write)",
     "registry.auth.roles.ActorKind": "who made an audit event, only in the audit log's JSON",
-    "registry.audit.chain.Reason": "why a chain is broken, for the command line",
     "registry.audit.export.ExportFormat": "file formats (jsonl, csv), which are their names",
     "registry.catalogue.repository.ApplicationOrder": "a sort parameter in the URL",
     "registry.kit.spreadsheet.Kind": "column types of the spreadsheet writers",

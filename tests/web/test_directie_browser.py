@@ -112,7 +112,8 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
     assert await axe_violations(page) == []
 
     # A pool for the cooperative's operations, shared by inhabitants, with one entry.
-    await page.goto("/kostenpotten/nieuw")
+    await page.goto("/kostenpotten")
+    await page.get_by_role("link", name="Nieuwe kostenpot aanmaken").click()
     assert await axe_violations(page) == []
     await page.get_by_label("Code").fill("BV-2021")
     await page.get_by_label("Naam").fill("Bedrijfsvoering 2021")
@@ -135,6 +136,27 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
         ["Inzet eigen medewerkers van leden Projectleiding F-2021-001 €\xa012.345,67"]
     )
     assert await axe_violations(page) == []
+
+    # The key, changed afterwards: a refusal next to its field first, the values kept.
+    key = page.get_by_role("form", name="Verdeelsleutel")
+    await key.get_by_label("Verdeelsleutel").select_option(label="één betaler")
+    await key.get_by_role("button", name="Verdeelsleutel wijzigen").click()
+    summary = page.get_by_role("alert")
+    await expect(summary).to_contain_text("Betaler")
+    await summary.get_by_role("link", name=re.compile("^Betaler")).click()
+    await expect(page.get_by_label("Betaler")).to_be_focused()
+    key = page.get_by_role("form", name="Verdeelsleutel")
+    await expect(key.get_by_label("Verdeelsleutel")).to_have_value("single_payer")
+    assert await axe_violations(page) == []
+    await key.get_by_label("Verdeelsleutel").select_option(label="gelijke delen")
+    await key.get_by_role("button", name="Verdeelsleutel wijzigen").click()
+    await expect(page.get_by_role("status")).to_contain_text("De verdeelsleutel is gewijzigd")
+    await expect(page.locator("#sleutel-nu")).to_contain_text("Nu: gelijke delen.")
+    await page.get_by_role("link", name="Kostenpot, verdelingen en verrekeningen").click()
+    await page.get_by_role(
+        "link", name="Kostenposten, deelnemers en verdeelsleutel beheren"
+    ).click()
+    await expect(page).to_have_url(re.compile(r"/kostenpotten/BV-2021/beheer$"))
 
 
 async def test_the_accessibility_check_finds_a_violation(browser: Browser) -> None:

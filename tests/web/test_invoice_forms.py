@@ -80,6 +80,7 @@ async def test_the_pay_page_of_a_credited_invoice_says_it_is_credited(
         regel="1",
         reason="Verdeelsleutel herzien",
         credit_choice="carry",
+        bevestigd="ja",
     )
     assert credited.status_code == 303
     dutch = await _pay_page(client)

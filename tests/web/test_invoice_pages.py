@@ -237,6 +237,20 @@ async def test_crediting_an_invoice(
     assert _field_error(missing.text, "crediteren-regels-fout")
     assert await _count(billing_db, Invoice) == 1
 
+    # Irreversible: first a summary of the note as it would be issued, nothing stored.
+    summary = await _post(
+        client,
+        INVOICE,
+        f"{INVOICE}/crediteren",
+        regel="1",
+        reason="Verdeelsleutel herzien",
+        credit_choice="carry",
+    )
+    assert summary.status_code == 200
+    assert "Deze creditnota wordt uitgegeven" in summary.text
+    assert "Er is nog niets opgeslagen." in summary.text
+    assert 'name="bevestigd" value="ja"' in summary.text
+    assert await _count(billing_db, Invoice) == 1
     credited = await _post(
         client,
         INVOICE,
@@ -244,6 +258,7 @@ async def test_crediting_an_invoice(
         regel="1",
         reason="Verdeelsleutel herzien",
         credit_choice="carry",
+        bevestigd="ja",
     )
     assert credited.status_code == 303
     note = await client.get(credited.headers["location"])

@@ -92,3 +92,61 @@ async def test_propose_publish_join_and_see_the_cost(app_page: Page) -> None:
         "Bouw zaakafhandelcomponent"
     )
     assert await axe_violations(page) == []
+
+
+async def test_the_trekkers_people_see_who_is_interested(app_page: Page) -> None:
+    page = app_page
+    community = "/applicaties/subsidieportaal/gemeenschap"  # Woerden is the trekker
+    await _log_in(page, "Dirk Directie", community)
+    interest = page.locator("form[action$='/belangstelling']")
+    await interest.get_by_label("Lid").select_option("eindhoven")
+    await interest.get_by_role("button", name="Belangstelling melden").click()
+    await expect(page.get_by_role("status")).to_be_visible()
+    await page.get_by_role("button", name="Uitloggen").click()
+
+    # A staff member of the trekker sees the list; a member that is not the trekker does not.
+    await _log_in(page, "Wendy Woerden", community)
+    await expect(
+        page.get_by_role("heading", name="Belangstelling (voor de trekker)")
+    ).to_be_visible()
+    await expect(page.locator("#belangstellenden")).to_contain_text("Gemeente Eindhoven")
+    assert await axe_violations(page) == []
+    await page.get_by_role("button", name="Uitloggen").click()
+
+    await _log_in(page, "Erik Eindhoven", community)
+    await expect(page.get_by_role("heading", level=1)).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Belangstelling (voor de trekker)")
+    ).to_have_count(0)
+    await expect(page.locator("#belangstellenden")).to_have_count(0)
+
+
+async def test_the_trekker_writes_its_business_case_draft(app_page: Page) -> None:
+    page = app_page
+    await _log_in(page, "Wim Woerden", "/applicaties/subsidieportaal/beheer")
+    await page.get_by_role("link", name="Businesscase", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"/applicaties/subsidieportaal/businesscase$"))
+    assert await axe_violations(page) == []
+    form = page.get_by_role("form", name="Businesscase schrijven of bijwerken")
+    await form.get_by_label("Titel").fill("Subsidieportaal 2.0")
+    await form.get_by_label("Ontwikkeling").fill("12,3,4")
+    await form.get_by_role("button", name="Businesscase opslaan").click()
+    summary = page.get_by_role("alert")
+    await expect(summary).to_contain_text("Ongeldig bedrag")
+    await summary.get_by_role("link", name=re.compile("^Ontwikkeling")).click()
+    await expect(page.get_by_label("Ontwikkeling")).to_be_focused()
+    assert await axe_violations(page) == []
+    await page.get_by_label("Ontwikkeling").fill("120.000,00")
+    await page.get_by_label("Verwachte gebruiksvergoedingen").fill("2.400,00")
+    await page.get_by_label("Gemeente Eindhoven").check()
+    await page.get_by_label("Risico's").fill("Te weinig deelnemers in het eerste jaar.")
+    await page.get_by_role("button", name="Businesscase opslaan").click()
+    await expect(page.get_by_role("status")).to_have_text(
+        "De businesscase 'Subsidieportaal 2.0' is opgeslagen."
+    )
+    costs = page.get_by_role("table", name="Kosten en opbrengsten van Subsidieportaal 2.0")
+    await expect(costs.get_by_role("row").filter(has_text="Ontwikkeling")).to_contain_text(
+        "€\xa0120.000,00"
+    )
+    await expect(page.get_by_text("Concept: de directie heeft nog niet besloten.")).to_be_visible()
+    assert await axe_violations(page) == []

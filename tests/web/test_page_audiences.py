@@ -33,6 +33,7 @@ NEW_PAGES = {
     "/kostenpotten/nieuw",
     "/tarieven",
     "/rollen",
+    "/auditlog",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import date
+from html import unescape
 from typing import Any
 
 import pytest
@@ -169,5 +170,72 @@ async def test_only_the_directie_manages_pools(client: AsyncTestClient[Any], per
     html = (await client.get("/inloggen")).text
     refused = await client.post(
         "/kostenpotten/nieuw", data={"_csrf_token": csrf_token_in(html), **POOL}
+    )
+    assert refused.status_code == 403
+
+
+async def test_the_directie_changes_the_key_and_refusals_stand_next_to_the_field(
+    client: AsyncTestClient[Any], cooperative_db: Sessions
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    await create(client)
+    admin = "/kostenpotten/BV-2020/beheer"
+    await post(client, admin, f"{admin}/deelnemers", {"lid": "woerden", "vanaf": "2020-01-01"})
+
+    unchanged = await post(
+        client, admin, f"{admin}/sleutel", {"sleutel": "inhabitants", "peildatum": "2020-01-01"}
+    )
+    assert unchanged.status_code == 422
+    assert 'id="sleutel-sleutel-fout"' in unchanged.text
+    assert "Bedrijfsvoering 2020 wordt al zo verdeeld" in unescape(unchanged.text)
+    outsider = await post(
+        client, admin, f"{admin}/sleutel", {"sleutel": "single_payer", "betaler": "eindhoven"}
+    )
+    assert outsider.status_code == 422
+    assert 'id="sleutel-betaler-fout"' in outsider.text
+    assert "neemt niet deel aan de kostenpool" in unescape(outsider.text)
+    assert '<option value="single_payer" selected>' in outsider.text  # kept
+    english = await client.post(
+        f"{admin}/sleutel?lang=en",
+        data={
+            "_csrf_token": csrf_token_in(outsider.text),
+            "sleutel": "inhabitants",
+            "peildatum": "",
+        },
+    )
+    assert english.status_code == 422
+    assert "the inhabitants key needs a reference date" in english.text
+    await client.get(f"{admin}?lang=nl")  # back to Dutch
+
+    changed = await post(
+        client, admin, f"{admin}/sleutel", {"sleutel": "single_payer", "betaler": "woerden"}
+    )
+    assert changed.status_code == 303
+    shown = one_line((await client.get(admin)).text)
+    assert "De verdeelsleutel is gewijzigd" in shown
+    assert "Nu: één betaler." in shown
+    async with cooperative_db() as session:
+        pool = await session.scalar(select(CostPool).where(CostPool.code == "BV-2020"))
+        assert pool is not None
+        assert pool.key.value == "single_payer"
+        assert pool.reference_date is None
+        event = await session.scalar(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "cost_pool", AuditEvent.operation == "update")
+            .order_by(AuditEvent.seq.desc())
+        )
+        assert event is not None
+        assert event.actor_label == "Dirk Directie"
+        assert '"key":"inhabitants"' in (event.before or "")
+        assert '"key":"single_payer"' in (event.after or "")
+
+
+@pytest.mark.parametrize("person", ["anna-auditor", "wim-woerden"])
+async def test_only_the_directie_changes_a_key(client: AsyncTestClient[Any], person: str) -> None:
+    await log_in_as(client, person)
+    html = (await client.get("/inloggen")).text
+    refused = await client.post(
+        "/kostenpotten/zaakafhandeling-bouw/beheer/sleutel",
+        data={"_csrf_token": csrf_token_in(html), "sleutel": "equal"},
     )
     assert refused.status_code == 403

@@ -8,15 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from registry.auth.errors import AuthRefusal
 from registry.auth.policy import Permission
 from registry.catalogue import models
+from registry.catalogue import repository as catalogue
+from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.lifecycle import allowed_next
 from registry.catalogue.models import ApplicationStatus, ReviewStatus
+from registry.catalogue.stewardship import sees_interest
 from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
-from registry.graphql.permissions import field_for
+from registry.graphql.permissions import NotAllowed, field_for
+from registry.kit.errors import Phrase
+from registry.members import repository as members
 
 if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
@@ -40,6 +46,13 @@ class Release:
     @classmethod
     def of(cls, r: models.Release) -> Release:
         return from_attributes(cls, r)
+
+
+@strawberry.type(description="A member that registered interest in an application.")
+class InterestedMember:
+    member_code: str
+    member_name: str
+    registered_on: date
 
 
 @strawberry.type(description="Jointly owned software in the catalogue (applicatie).")
@@ -131,6 +144,30 @@ class Application:
             )
             for r, m in zip(rows, found, strict=True)
             if m is not None
+        ]
+
+    @strawberry.field(
+        description="Members that registered interest, oldest first: for the lead member's"
+        " people (trekker), the directie and auditors; refused to others."
+    )
+    async def interested_members(self, info: Info) -> list[InterestedMember]:
+        actor = info.context.actor
+        if not sees_interest(actor, self.model):
+            raise NotAllowed(
+                Phrase(AuthRefusal.LOGIN_REQUIRED)
+                if not actor.authenticated
+                else Phrase(CatalogueRefusal.INTEREST_LEAD_ONLY, {"application": self.name})
+            )
+        async with info.context.db() as session:
+            found = await catalogue.interest_in(session, self.model.id)
+            by_id = await members.members_by_ids(session, [i.member_id for i in found])
+        return [
+            InterestedMember(
+                member_code=by_id[i.member_id].code,
+                member_name=by_id[i.member_id].name,
+                registered_on=i.registered_on,
+            )
+            for i in found
         ]
 
     @strawberry.field(description="Whether members joining the community later get an equal say.")

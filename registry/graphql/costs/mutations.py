@@ -54,6 +54,18 @@ class CostPoolInput:
     depreciation_years: int = 5
 
 
+@strawberry.input(description="A pool's new allocation key with what that key needs.")
+class AllocationKeyInput:
+    key: AllocationKey
+    reference_date: date | None = strawberry.field(
+        default=None, description="Date of the population figures (inhabitants key)."
+    )
+    single_payer: str | None = strawberry.field(default=None, description="Member code.")
+    usage_metric: str | None = None
+    usage_from: date | None = None
+    usage_to: date | None = None
+
+
 @strawberry.input
 class CostEntryInput:
     amount: Decimal
@@ -61,6 +73,11 @@ class CostEntryInput:
     category: CostCategory
     description: str
     document_reference: str | None = None
+    submission_key: str | None = strawberry.field(
+        default=None,
+        description="Chosen once per entry (at most 64 characters): sent again, for example by a"
+        " retry, it answers with the entry stored the first time instead of storing another.",
+    )
 
 
 def _runs(pool: str) -> Answer[cost_runs.RunResult, AllocationRunPayload]:
@@ -121,6 +138,7 @@ class CostsMutation:
             input.category,
             input.description,
             input.document_reference,
+            input.submission_key,
         )
         return await act(info, _ENTRY, cost_pools.add_entry, pool, data)
 
@@ -171,6 +189,25 @@ class CostsMutation:
             member,
             percentage=percentage,
             left_on=left_on,
+        )
+
+    @mutation(
+        Permission.COSTS_MANAGE,
+        "Change the allocation key of the entries still to allocate; stored runs keep theirs.",
+    )
+    async def cost_pool_key_change(
+        self, info: Info, pool: str, input: AllocationKeyInput
+    ) -> CostPoolPayload:
+        data = cost_pools.KeyInput(
+            input.key,
+            input.reference_date,
+            input.single_payer,
+            input.usage_metric,
+            input.usage_from,
+            input.usage_to,
+        )
+        return await _pool_change(
+            info, lambda session: cost_pools.change_key(session, info.context.actor, pool, data)
         )
 
     @mutation(Permission.COSTS_MANAGE, "Refuse new entries dated on or before `until`.")

@@ -78,6 +78,21 @@ def _usage(member: str, records: list[UsageInput]) -> list[usage_records.UsageIn
 _BUSINESS_CASE = answer(BusinessCasePayload, "business_case", BusinessCase.of)
 
 
+def _business_case(input: BusinessCaseInput) -> catalogue.BusinessCaseInput:
+    return catalogue.BusinessCaseInput(
+        input.title,
+        tuple(input.participants),
+        str(input.development),
+        str(input.own_staff),
+        str(input.implementation),
+        str(input.operation),
+        str(input.maintenance),
+        str(input.hosting),
+        str(input.expected_usage_fees),
+        input.risks,
+    )
+
+
 @strawberry.type
 class UsageMutation:
     @mutation(
@@ -183,19 +198,27 @@ class UsageMutation:
     async def business_case_create(
         self, info: Info, application: str, input: BusinessCaseInput
     ) -> BusinessCasePayload:
-        data = catalogue.BusinessCaseInput(
-            input.title,
-            tuple(input.participants),
-            str(input.development),
-            str(input.own_staff),
-            str(input.implementation),
-            str(input.operation),
-            str(input.maintenance),
-            str(input.hosting),
-            str(input.expected_usage_fees),
-            input.risks,
+        return await act(
+            info, _BUSINESS_CASE, catalogue.create_business_case, application, _business_case(input)
         )
-        return await act(info, _BUSINESS_CASE, catalogue.create_business_case, application, data)
+
+    @mutation(
+        Permission.APPLICATION_MAINTAIN,
+        "The lead member's admins (or the directie) write the business case draft of their"
+        " application: a new one, or the undecided one with the same title revised. The"
+        " decision stays with the directie (businessCaseDecide).",
+        member_argument="member",
+    )
+    async def business_case_draft_save(
+        self, info: Info, member: str, application: str, input: BusinessCaseInput
+    ) -> BusinessCasePayload:
+        return await act(
+            info,
+            _BUSINESS_CASE,
+            catalogue.save_business_case_draft,
+            application,
+            _business_case(input),
+        )
 
     @mutation(
         Permission.CATALOGUE_MANAGE, "Record the positive or negative decision on a business case."

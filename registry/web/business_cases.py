@@ -1,0 +1,136 @@
+"""The business case of an application on a page (`/applicaties/{slug}/businesscase`): the lead
+member's admins and the directie write a draft (cost heads, participants, expected usage fees,
+risks) through `save_business_case_draft`, the service of `businessCaseDraftSave`; the directie
+and auditors read them. The decision on a case stays with the directie."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.catalogue import repository as catalogue
+from registry.catalogue.communities import visible_application
+from registry.catalogue.models import Application
+from registry.catalogue.service import BusinessCaseInput, save_business_case_draft
+from registry.catalogue.stewardship import may_maintain
+from registry.kit.errors import FieldError, NotFound, ValidationFailed
+from registry.kit.pagination import PageRequest
+from registry.members import repository as members
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+NOTICE_KEY = "business_case_notice"
+HEADS = (
+    ("ontwikkeling", "development"),
+    ("eigen_inzet", "own_staff"),
+    ("implementatie", "implementation"),
+    ("exploitatie", "operation"),
+    ("beheer", "maintenance"),
+    ("hosting", "hosting"),
+    ("gebruiksvergoedingen", "expected_usage_fees"),
+)
+"""Form field and the service's cost head."""
+
+
+async def _application(db_session: AsyncSession, actor: Actor, slug: str) -> Application:
+    try:
+        application = await visible_application(db_session, actor, slug)
+    except NotFound:
+        raise NotFoundException(f"no application {slug}") from None
+    if not (may_maintain(actor, application) or allows(actor, Permission.FINANCE_READ)):
+        raise PermissionDeniedException("for the lead member's admins, the directie, auditors")
+    return application
+
+
+async def _page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    actor: Actor,
+    application: Application,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    found = await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
+    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    return render(
+        request,
+        "members_side/business_cases.html",
+        {
+            "active_page": "proposals",
+            "application": application,
+            "cases": await catalogue.business_cases_of(db_session, application.id),
+            "may_write": may_maintain(actor, application),
+            "members": [(m.code, m.name) for m in found.items],
+            "heads": HEADS,
+            "values": values or {"deelnemers": []},
+            "errors": list(errors),
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=status_code,
+    )
+
+
+class BusinessCasePagesController(Controller):
+    path = "/applicaties"
+    include_in_schema = False
+
+    @get("/{slug:str}/businesscase", name="business-cases", opt=audience(login=True))
+    async def cases(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        application = await _application(db_session, actor, slug)
+        return await _page(request, db_session, actor, application)
+
+    @post("/{slug:str}/businesscase", name="business-case-save", opt=audience(login=True))
+    async def save(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        application = await _application(db_session, actor, slug)
+        if not may_maintain(actor, application):
+            raise PermissionDeniedException("for the lead member's admins and the directie")
+        form = await request.form()
+        values: dict[str, Any] = {
+            name: str(form.get(name) or "").strip()
+            for name in ("titel", "risicos", *(h for h, _ in HEADS))
+        }
+        values["deelnemers"] = [str(c) for c in form.getall("deelnemers", [])][:1000]
+        data = BusinessCaseInput(
+            title=values["titel"],
+            participants=tuple(values["deelnemers"]),
+            risks=values["risicos"],
+            **{head: values[name] or "0" for name, head in HEADS},
+        )
+        try:
+            case = await save_business_case_draft(db_session, actor, slug, data)
+        except ValidationFailed as failed:
+            await db_session.rollback()  # expires what was read: read the application again
+            return await _page(
+                request,
+                db_session,
+                actor,
+                await _application(db_session, actor, slug),
+                values=values,
+                errors=failed.errors,
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = case.title
+        return Redirect(f"/applicaties/{slug}/businesscase", status_code=303)

@@ -1,0 +1,73 @@
+"""Changing a cost pool's allocation key from its admin page (`/kostenpotten/{code}/beheer`).
+
+Writes through `change_key`, the service of the GraphQL mutation `costPoolKeyChange`; what the
+domain refuses is shown next to its field on the admin page, with what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+
+from registry.auth.policy import Permission
+from registry.costs import repository as costs
+from registry.costs.errors import CostsRefusal
+from registry.costs.pools import KeyInput, change_key
+from registry.costs.sharing import AllocationKey
+from registry.kit.errors import FieldError, ValidationFailed
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.forms import form_values, parse_date
+from registry.web.pool_admin import NOTICE_KEY, _admin_page
+
+KEY_FIELDS = ("sleutel", "peildatum", "betaler")
+
+
+class PoolKeyController(Controller):
+    path = "/kostenpotten"
+    include_in_schema = False
+
+    @post("/{code:str}/beheer/sleutel", name="pool-key", opt=audience(Permission.COSTS_MANAGE))
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        if await costs.pool_by_code(db_session, code) is None:
+            raise NotFoundException(f"no cost pool {code}")
+        values = await form_values(request, *KEY_FIELDS)
+        errors: list[FieldError] = []
+        reference = parse_date(
+            values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
+        )
+        if values["sleutel"] not in {k.value for k in AllocationKey}:
+            values["sleutel"] = AllocationKey.INHABITANTS.value
+        if not errors:
+            data = KeyInput(
+                key=AllocationKey(values["sleutel"]),
+                reference_date=reference,
+                single_payer=values["betaler"] or None,
+            )
+            try:
+                await change_key(db_session, actor, code, data)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        if errors:
+            await db_session.rollback()
+            return await _admin_page(
+                request,
+                db_session,
+                code,
+                form="key",
+                values=values,
+                errors=errors,
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = "key"
+        return Redirect(f"/kostenpotten/{code}/beheer", status_code=303)
