@@ -24,9 +24,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.graphql.endpoint import graphql_controller
-from registry.http.answers import LOGGING, logged_handlers
+from registry.http.answers import logged_handlers
 from registry.http.csrf import csrf_middleware
 from registry.http.headers import security_headers
+from registry.http.observability import logging_config, request_ids, request_metrics
 from registry.http.rate_limits import rate_limit, too_many_requests
 from registry.http.security import check_settings, session_config
 from registry.reports.jobs import ReportJobs
@@ -39,6 +40,7 @@ from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
+from registry.web.health import healthz, metrics, readyz
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
@@ -113,6 +115,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditController,
             PaymentWebhookController,
             favicon,
+            healthz,
+            readyz,
+            metrics,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={
@@ -120,7 +125,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "actor": Provide(provide_actor),
         },
         # The session is loaded first: the CSRF token of a logged-in person belongs to it.
-        middleware=[session_config(settings).middleware, csrf_middleware(settings)],
+        middleware=[
+            request_metrics().middleware,
+            session_config(settings).middleware,
+            csrf_middleware(settings),
+        ],
         exception_handlers=logged_handlers(
             {
                 NotFoundException: not_found_page,
@@ -131,7 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 TooManyRequestsException: too_many_requests,
             }
         ),
-        logging_config=LOGGING,
+        logging_config=logging_config(settings),
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,
@@ -145,4 +154,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.dev_mode,
     )
     check_pages(app)
+    # Outside Litestar's routing, so an unknown address gets its request id too.
+    app.asgi_handler = request_ids(app.asgi_handler)
     return app
