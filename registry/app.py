@@ -45,7 +45,7 @@ from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.members_side import MembersSideController
-from registry.web.pages import conflict_page, not_found_page
+from registry.web.pages import conflict_page, not_found_page, server_error_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 PermissionDeniedException: forbidden_page,
                 LoginRequired: login_redirect,
                 TooManyRequestsException: too_many_requests,
+                Exception: server_error_page,
             }
         ),
         logging_config=logging_config(settings),

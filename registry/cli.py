@@ -166,6 +166,10 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         proxy_headers=True,
+        # The service logs one line per request itself (registry.requests), with its id and
+        # without the query string; uvicorn's own lines go through the same logging in JSON.
+        access_log=False,
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
     )
 
 

@@ -136,7 +136,6 @@ def logging_config(settings: Settings) -> LoggingConfig:
         handlers={"queue_listener": handler},
         loggers={
             "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
-            "registry": {"level": "INFO"},
         },
     )
 
