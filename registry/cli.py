@@ -67,6 +67,8 @@ fees_app = typer.Typer(help="Contributions: the yearly fee per inhabitant.", no_
 app.add_typer(fees_app, name="fees")
 members_app = typer.Typer(help="Members and municipal mergers.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
+config_app = typer.Typer(help="The settings (REGISTRY_... variables, .env).", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 
 out = Console()
 err = Console(stderr=True)
@@ -122,6 +124,39 @@ def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         raise _fail(error) from None
 
 
+_SETTINGS_OK: Mapping[Language, str] = {
+    "nl": "De instellingen zijn in orde.",
+    "en": "The settings are in order.",
+}
+
+
+def _refuse_invalid_settings() -> None:
+    """Print what is wrong with the settings and exit 1, or return when nothing is."""
+    from pydantic import ValidationError
+
+    from registry import configuration
+    from registry.settings import Settings
+
+    language = configuration.operator_language()
+    try:
+        found = configuration.problems(Settings())
+    except ValidationError as error:
+        found = configuration.unreadable(error)
+    if found:
+        err.print(escape(configuration.report(found, language)), highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Check every setting and say per setting what is wrong (Dutch with LANG=nl_*); exit 1
+    when anything is. The service refuses to start with the same findings."""
+    from registry.configuration import operator_language
+
+    _refuse_invalid_settings()
+    out.print(_SETTINGS_OK[operator_language()])
+
+
 @app.command()
 def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "head") -> None:
     """Bring the database schema up to date (Alembic)."""
@@ -149,6 +184,7 @@ def serve(
 
     from registry.settings import get_settings
 
+    _refuse_invalid_settings()
     if demo:
         migrate()
         demo_load()

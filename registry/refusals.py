@@ -10,6 +10,7 @@ from __future__ import annotations
 from registry.auth.errors import AuthRefusal
 from registry.billing.errors import BillingRefusal
 from registry.catalogue.errors import CatalogueRefusal
+from registry.configuration import ConfigRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
@@ -31,6 +32,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
+    ConfigRefusal,
 )
 
 
