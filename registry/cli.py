@@ -67,6 +67,10 @@ fees_app = typer.Typer(help="Contributions: the yearly fee per inhabitant.", no_
 app.add_typer(fees_app, name="fees")
 members_app = typer.Typer(help="Members and municipal mergers.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
+backup_app = typer.Typer(
+    help="Backups of the database and their restore into an empty one.", no_args_is_help=True
+)
+app.add_typer(backup_app, name="backup")
 config_app = typer.Typer(help="The settings (REGISTRY_... variables, .env).", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
@@ -155,6 +159,61 @@ def config_check() -> None:
 
     _refuse_invalid_settings()
     out.print(_SETTINGS_OK[operator_language()])
+
+
+def _backup_failed(error: DomainError) -> typer.Exit:
+    err.print(f"[red]{escape(error.text(_language()))}[/red]", soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+@backup_app.command("create")
+def backup_create(
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the backup to (default: REGISTRY_BACKUP_DIR)."),
+    ] = None,
+) -> None:
+    """Back up the database (PostgreSQL: pg_dump custom format; SQLite: the online backup
+    API) with a manifest holding the audit chain head, which the file name carries too."""
+    from registry.backup import create_backup
+    from registry.settings import get_settings
+
+    settings = get_settings()
+    try:
+        backup, manifest = asyncio.run(
+            create_backup(
+                settings.database_url, to or settings.backup_dir, pg_bindir=settings.pg_bindir
+            )
+        )
+    except DomainError as error:
+        raise _backup_failed(error) from None
+    out.print(
+        f"Backup {backup} (audit chain head {manifest.audit_head_seq} "
+        f"{manifest.audit_head_hash}, SHA-256 {manifest.sha256})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@backup_app.command("restore")
+def backup_restore(
+    file: Annotated[Path, typer.Argument(help="The backup file (its .json manifest next to it).")],
+    database: Annotated[str, typer.Option(help="URL of the EMPTY database to restore into.")],
+) -> None:
+    """Restore a backup into an empty database; refuses a database that has any table."""
+    from registry.backup import restore_backup
+    from registry.settings import get_settings
+
+    try:
+        manifest = asyncio.run(restore_backup(file, database, pg_bindir=get_settings().pg_bindir))
+    except DomainError as error:
+        raise _backup_failed(error) from None
+    out.print(
+        f"Restored {file.name}: audit chain head {manifest.audit_head_seq} "
+        f"{manifest.audit_head_hash}. Run `registry audit verify` against it.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()

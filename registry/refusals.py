@@ -8,6 +8,7 @@ check that each has both texts.
 from __future__ import annotations
 
 from registry.auth.errors import AuthRefusal
+from registry.backup import BackupRefusal
 from registry.billing.errors import BillingRefusal
 from registry.catalogue.errors import CatalogueRefusal
 from registry.configuration import ConfigRefusal
@@ -33,6 +34,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     UsageRefusal,
     ReportsRefusal,
     ConfigRefusal,
+    BackupRefusal,
 )
 
 

@@ -117,6 +117,14 @@ class Settings(BaseSettings):
         description="Requests per minute one client (IP address) may send to the login and "
         "logout routes.",
     )
+    backup_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "backups",
+        description="Where `registry backup create` writes backups unless --to says otherwise.",
+    )
+    pg_bindir: Path | None = Field(
+        default=None,
+        description="Folder of pg_dump and pg_restore; unset: the ones on the PATH.",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text",
         description="Log lines as text (development) or as one JSON object a line (production).",
