@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from registry.billing.invoicing import DraftPreview
     from registry.costs.models import AllocationRun
     from registry.fees.service import FeeRunPreview
+    from registry.members.figures import ImportResult
+    from registry.members.population import PopulationRow
     from registry.reports.export import Export
 
 # The command starts fast: each command imports the domain it works on (SQLAlchemy, the
@@ -282,8 +284,17 @@ def demo_load() -> None:
 @population_app.command("import")
 def population_import(
     path: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population")
-    ],
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population"),
+    ] = None,
+    shipped: Annotated[
+        bool,
+        typer.Option(
+            "--shipped",
+            help="Import the CBS figures that ship with the registry (1 January 2020 to 2025) "
+            "instead of a file, each year with its own source.",
+        ),
+    ] = False,
     source: Annotated[
         str | None,
         typer.Option(help="Source recorded with every figure (default: the CBS table 70072ned)."),
@@ -295,7 +306,31 @@ def population_import(
     """Import population figures from a CBS export; a bad line refuses the whole file."""
     from registry.members.figures import CBS_SOURCE, import_population
     from registry.members.models import FigureStatus
-    from registry.members.population import parse_cbs_file, source_label
+    from registry.members.population import parse_cbs_csv, parse_cbs_file, source_label
+
+    if shipped == (path is not None):
+        err.print("[red]Give either a FILE or --shipped.[/red]")
+        raise typer.Exit(code=2)
+    if shipped:
+        from registry.members import shipped as figures
+
+        for year in figures.SHIPPED_YEARS:
+            yearly = parse_cbs_csv(figures.population_csv(year))
+
+            async def work(
+                session: AsyncSession, rows: list[PopulationRow] = yearly, year: int = year
+            ) -> ImportResult:
+                actor = system_actor("cli:population-import")
+                return await import_population(session, actor, rows, source=figures.SOURCES[year])
+
+            done = _in_transaction(work)
+            out.print(
+                f"{year}: {len(yearly)} figures, {done.figures_created} new, "
+                f"{done.figures_unchanged} unchanged; {done.municipalities_created} "
+                "municipalities added."
+            )
+        return
+    assert path is not None
 
     figure_status = FigureStatus(status)
     try:
