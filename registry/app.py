@@ -24,9 +24,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.graphql.endpoint import graphql_controller
-from registry.http.answers import LOGGING, logged_handlers
+from registry.health import Check
+from registry.http.answers import logged_handlers
 from registry.http.csrf import csrf_middleware
 from registry.http.headers import security_headers
+from registry.http.observability import logging_config, request_ids, request_metrics
 from registry.http.rate_limits import rate_limit, too_many_requests
 from registry.http.security import check_settings, session_config
 from registry.jobs.queue import JobQueue, Resources
@@ -43,11 +45,12 @@ from registry.web.deps import provide_actor, provide_db_session
 from registry.web.downloads import DownloadsController
 from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
+from registry.web.health import healthz, metrics, readyz
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.members_side import MembersSideController
-from registry.web.pages import conflict_page, not_found_page
+from registry.web.pages import conflict_page, not_found_page, server_error_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pool_key import PoolKeyController
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "payment_gateway": gateway,
             "report_jobs": report_jobs,
             "job_queue": job_queue,
+            "readiness_checks": [Check("job queue", job_queue.readiness)],
         }
     )
 
@@ -131,6 +135,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditLogPagesController,
             PaymentWebhookController,
             favicon,
+            healthz,
+            readyz,
+            metrics,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={
@@ -138,7 +145,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "actor": Provide(provide_actor),
         },
         # The session is loaded first: the CSRF token of a logged-in person belongs to it.
-        middleware=[session_config(settings).middleware, csrf_middleware(settings)],
+        middleware=[
+            request_metrics().middleware,
+            session_config(settings).middleware,
+            csrf_middleware(settings),
+        ],
         exception_handlers=logged_handlers(
             {
                 NotFoundException: not_found_page,
@@ -147,9 +158,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 PermissionDeniedException: forbidden_page,
                 LoginRequired: login_redirect,
                 TooManyRequestsException: too_many_requests,
+                Exception: server_error_page,
             }
         ),
-        logging_config=LOGGING,
+        logging_config=logging_config(settings),
         template_config=TemplateConfig(
             directory=WEB_DIR / "templates",
             engine=JinjaTemplateEngine,
@@ -164,4 +176,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.dev_mode,
     )
     check_pages(app)
+    # Outside Litestar's routing, so an unknown address gets its request id too.
+    app.asgi_handler = request_ids(app.asgi_handler)
     return app

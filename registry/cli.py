@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from registry.billing.invoicing import DraftPreview
     from registry.costs.models import AllocationRun
     from registry.fees.service import FeeRunPreview
+    from registry.members.figures import ImportResult
+    from registry.members.population import PopulationRow
     from registry.reports.export import Export
 
 # The command starts fast: each command imports the domain it works on (SQLAlchemy, the
@@ -67,6 +69,12 @@ fees_app = typer.Typer(help="Contributions: the yearly fee per inhabitant.", no_
 app.add_typer(fees_app, name="fees")
 members_app = typer.Typer(help="Members and municipal mergers.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
+backup_app = typer.Typer(
+    help="Backups of the database and their restore into an empty one.", no_args_is_help=True
+)
+app.add_typer(backup_app, name="backup")
+config_app = typer.Typer(help="The settings (REGISTRY_... variables, .env).", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 
 out = Console()
 err = Console(stderr=True)
@@ -122,6 +130,94 @@ def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         raise _fail(error) from None
 
 
+_SETTINGS_OK: Mapping[Language, str] = {
+    "nl": "De instellingen zijn in orde.",
+    "en": "The settings are in order.",
+}
+
+
+def _refuse_invalid_settings() -> None:
+    """Print what is wrong with the settings and exit 1, or return when nothing is."""
+    from pydantic import ValidationError
+
+    from registry import configuration
+    from registry.settings import Settings
+
+    language = configuration.operator_language()
+    try:
+        found = configuration.problems(Settings())
+    except ValidationError as error:
+        found = configuration.unreadable(error)
+    if found:
+        err.print(escape(configuration.report(found, language)), highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Check every setting and say per setting what is wrong (Dutch with LANG=nl_*); exit 1
+    when anything is. The service refuses to start with the same findings."""
+    from registry.configuration import operator_language
+
+    _refuse_invalid_settings()
+    out.print(_SETTINGS_OK[operator_language()])
+
+
+def _backup_failed(error: DomainError) -> typer.Exit:
+    err.print(f"[red]{escape(error.text(_language()))}[/red]", soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+@backup_app.command("create")
+def backup_create(
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the backup to (default: REGISTRY_BACKUP_DIR)."),
+    ] = None,
+) -> None:
+    """Back up the database (PostgreSQL: pg_dump custom format; SQLite: the online backup
+    API) with a manifest holding the audit chain head, which the file name carries too."""
+    from registry.backup import create_backup
+    from registry.settings import get_settings
+
+    settings = get_settings()
+    try:
+        backup, manifest = asyncio.run(
+            create_backup(
+                settings.database_url, to or settings.backup_dir, pg_bindir=settings.pg_bindir
+            )
+        )
+    except DomainError as error:
+        raise _backup_failed(error) from None
+    out.print(
+        f"Backup {backup} (audit chain head {manifest.audit_head_seq} "
+        f"{manifest.audit_head_hash}, SHA-256 {manifest.sha256})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@backup_app.command("restore")
+def backup_restore(
+    file: Annotated[Path, typer.Argument(help="The backup file (its .json manifest next to it).")],
+    database: Annotated[str, typer.Option(help="URL of the EMPTY database to restore into.")],
+) -> None:
+    """Restore a backup into an empty database; refuses a database that has any table."""
+    from registry.backup import restore_backup
+    from registry.settings import get_settings
+
+    try:
+        manifest = asyncio.run(restore_backup(file, database, pg_bindir=get_settings().pg_bindir))
+    except DomainError as error:
+        raise _backup_failed(error) from None
+    out.print(
+        f"Restored {file.name}: audit chain head {manifest.audit_head_seq} "
+        f"{manifest.audit_head_hash}. Run `registry audit verify` against it.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command()
 def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "head") -> None:
     """Bring the database schema up to date (Alembic)."""
@@ -152,6 +248,7 @@ def serve(
 
     from registry.settings import get_settings
 
+    _refuse_invalid_settings()
     if demo:
         migrate()
         demo_load()
@@ -176,6 +273,10 @@ def serve(
         port=port or settings.port,
         proxy_headers=True,
         workers=workers,
+        # The service logs one line per request itself (registry.requests), with its id and
+        # without the query string; uvicorn's own lines go through the same logging in JSON.
+        access_log=False,
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
     )
 
 
@@ -214,8 +315,17 @@ def demo_load() -> None:
 @population_app.command("import")
 def population_import(
     path: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population")
-    ],
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, help="CSV: cbs_code,name,year,population"),
+    ] = None,
+    shipped: Annotated[
+        bool,
+        typer.Option(
+            "--shipped",
+            help="Import the CBS figures that ship with the registry (1 January 2020 to 2025) "
+            "instead of a file, each year with its own source.",
+        ),
+    ] = False,
     source: Annotated[
         str | None,
         typer.Option(help="Source recorded with every figure (default: the CBS table 70072ned)."),
@@ -227,7 +337,31 @@ def population_import(
     """Import population figures from a CBS export; a bad line refuses the whole file."""
     from registry.members.figures import CBS_SOURCE, import_population
     from registry.members.models import FigureStatus
-    from registry.members.population import parse_cbs_file, source_label
+    from registry.members.population import parse_cbs_csv, parse_cbs_file, source_label
+
+    if shipped == (path is not None):
+        err.print("[red]Give either a FILE or --shipped.[/red]")
+        raise typer.Exit(code=2)
+    if shipped:
+        from registry.members import shipped as figures
+
+        for year in figures.SHIPPED_YEARS:
+            yearly = parse_cbs_csv(figures.population_csv(year))
+
+            async def work(
+                session: AsyncSession, rows: list[PopulationRow] = yearly, year: int = year
+            ) -> ImportResult:
+                actor = system_actor("cli:population-import")
+                return await import_population(session, actor, rows, source=figures.SOURCES[year])
+
+            done = _in_transaction(work)
+            out.print(
+                f"{year}: {len(yearly)} figures, {done.figures_created} new, "
+                f"{done.figures_unchanged} unchanged; {done.municipalities_created} "
+                "municipalities added."
+            )
+        return
+    assert path is not None
 
     figure_status = FigureStatus(status)
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib import resources
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +41,7 @@ from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.kit.money import to_euro
 from registry.members import repository as members
+from registry.members import shipped
 from registry.members.decisions import DecisionInput, record_decision
 from registry.members.figures import import_population
 from registry.members.memberships import (
@@ -51,8 +51,10 @@ from registry.members.memberships import (
     decide_approval,
     register_applicant,
 )
+from registry.members.merger import MergerInput
 from registry.members.population import parse_cbs_csv
 from registry.members.registration import MemberInput
+from registry.mergers import merge
 from registry.settings import get_settings
 from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
@@ -62,11 +64,28 @@ from registry.usage.tariffs import set_tariff
 
 def shipped_population_csv() -> str:
     """The CBS figures of 1 January 2020 that ship with the registry (CC BY 4.0, Bron: CBS)."""
-    return (
-        resources.files("registry.members")
-        .joinpath("data/cbs_population_2020.csv")
-        .read_text(encoding="utf-8")
-    )
+    return shipped.population_csv(2020)
+
+
+async def _population_and_mergers(session: AsyncSession, actor: Actor) -> None:
+    """The shipped CBS figures of 1 January 2020 to 2025, and between them the mergers of each
+    year in date order, so every year's figures find its municipalities (and the members that
+    stood for a merged municipality stand for its successor)."""
+    merged, _splits = shipped.mergers()  # a split has no one successor to stand for it
+    for year in shipped.SHIPPED_YEARS:
+        for merger in (m for m in merged if m.effective_date == date(year, 1, 1)):
+            await merge(
+                session,
+                actor,
+                MergerInput(
+                    merger.effective_date,
+                    merger.successor_code,
+                    merger.successor_name,
+                    merger.predecessor_codes,
+                ),
+            )
+        rows = parse_cbs_csv(shipped.population_csv(year))
+        await import_population(session, actor, rows, source=shipped.SOURCES[year])
 
 
 MEMBERS = (
@@ -159,8 +178,10 @@ PARTNERS = {
     )
 }
 RATES = (
-    RateInput(2024, "0.33", "ALV-2023-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
-    RateInput(2025, "0.34", "ALV-2024-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
+    RateInput(2024, "0.33", "ALV-2023-12", ProRata.BY_DAYS, PopulationPolicy.JANUARY_FIRST),
+    RateInput(2025, "0.34", "ALV-2024-12", ProRata.BY_DAYS, PopulationPolicy.JANUARY_FIRST),
+    # CBS publishes the figures of 1 January 2026 during 2026: until then the ALV allowed the
+    # latest published ones (those of 2025).
     RateInput(2026, "0.35", "ALV-2025-12", ProRata.BY_DAYS, PopulationPolicy.LATEST_PUBLISHED),
 )
 
@@ -316,7 +337,7 @@ async def load_demo(session: AsyncSession, *, invoices: bool = True) -> bool:
     if await members.member_count(session) > 0:
         return False
     actor = system_actor("demo")
-    await import_population(session, actor, parse_cbs_csv(shipped_population_csv()))
+    await _population_and_mergers(session, actor)
     await _memberships(session, actor)
     for person in DEMO_PEOPLE:
         await assign_role(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
+from registry.backup import BackupRefusal
 from registry.billing.errors import BillingRefusal
 from registry.catalogue.errors import CatalogueRefusal
+from registry.configuration import ConfigRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
@@ -33,6 +35,8 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     UsageRefusal,
     ReportsRefusal,
     AuditRefusal,
+    ConfigRefusal,
+    BackupRefusal,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -146,6 +147,23 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests per minute one client (IP address) may send to the login and "
         "logout routes.",
+    )
+    backup_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "backups",
+        description="Where `registry backup create` writes backups unless --to says otherwise.",
+    )
+    pg_bindir: Path | None = Field(
+        default=None,
+        description="Folder of pg_dump and pg_restore; unset: the ones on the PATH.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text (development) or as one JSON object a line (production).",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token Prometheus sends to read /metrics (at least 32 random "
+        "characters); without it /metrics is off.",
     )
     host: str = "127.0.0.1"
     port: int = 8000

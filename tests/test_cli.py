@@ -73,7 +73,8 @@ async def test_demo_loads_once_with_real_figures(
     assert "not loaded again" in second.output
     again = [await _count(session_factory, m) for m in (Member, Application, PopulationFigure)]
     assert again == counts
-    assert counts[2] == 355
+    # Every shipped year's figures: 355 municipalities in 2020, then 352, 345, 342, 342, 342.
+    assert counts[2] == 355 + 352 + 345 + 342 + 342 + 342
     async with session_factory() as session:
         gr = await member_inhabitants(session, "gr-boxtel-sint-michielsgestel", date(2020, 1, 1))
         woerden = await member_inhabitants(session, "woerden", date(2020, 1, 1))
@@ -223,7 +224,9 @@ async def test_fees_run_stores_once_and_shows_the_contributions(
 ) -> None:
     preview = await invoke("fees", "run", "2026", "--preview")
     assert preview.exit_code == 0, preview.output
-    assert "18,304.65" in preview.output  # Woerden: 52,299 × 0.35
+    # Woerden, a member all year: 2026 is rated by the latest published figure, that of
+    # 1 January 2025 (53,976), × 0.35.
+    assert "18,891.60" in preview.output
     assert "Preview only" in preview.output
     assert "Unchanged inputs" in (await invoke("fees", "run", "2026")).output
     async with session_factory() as session:
@@ -310,6 +313,9 @@ async def test_serve_demo_migrates_loads_once_and_serves_in_one_process(
 
     url = new_database(backend)
     monkeypatch.setenv("REGISTRY_DATABASE_URL", url)
+    # As `make run` starts it: outside development mode the settings check refuses to start
+    # without a session secret.
+    monkeypatch.setenv("REGISTRY_DEV_MODE", "true")
     get_settings.cache_clear()
     served: list[dict[str, object]] = []
 
@@ -328,7 +334,8 @@ async def test_serve_demo_migrates_loads_once_and_serves_in_one_process(
             counts = [await _count(factory, m) for m in (Member, Application, PopulationFigure)]
             assert counts[0] > 0
             assert counts[1] > 0
-            assert counts[2] == 355
+            # Every shipped year's figures: 355 municipalities in 2020, then 352, 345, 342, ...
+            assert counts[2] == 355 + 352 + 345 + 342 + 342 + 342
             second = await invoke("serve", "--demo")
             assert second.exit_code == 0, second.output
             assert "not loaded again" in second.output

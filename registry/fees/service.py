@@ -61,7 +61,8 @@ class RateInput:
     rate: str
     decision_reference: str
     pro_rata: ProRata = ProRata.BY_DAYS
-    population_policy: PopulationPolicy = PopulationPolicy.LATEST_PUBLISHED
+    population_policy: PopulationPolicy = PopulationPolicy.JANUARY_FIRST
+    """As the membership agreement says: the figures of 1 January of the year."""
 
 
 async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> ContributionRate:

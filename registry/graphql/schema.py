@@ -29,6 +29,7 @@ from registry.graphql.fees.queries import FeesQuery
 from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
+from registry.graphql.observed import OperationMetrics
 from registry.graphql.permissions import NotAllowed, audience_of
 from registry.graphql.reports.mutations import ReportsMutation
 from registry.graphql.reports.queries import ReportsQuery
@@ -123,6 +124,7 @@ schema = RegistrySchema(
     mutation=Mutation,
     scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
+        OperationMetrics,
         RequestLimits,
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

@@ -15,14 +15,10 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.exceptions.responses import create_debug_response, create_exception_response
-from litestar.logging.config import LoggingConfig
 
 logger = logging.getLogger("registry.answers")
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
-
-LOGGING = LoggingConfig(log_exceptions="never")
-"""Litestar's own exception logging is off: `logged_handlers` logs every answer once."""
 
 
 def _default(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

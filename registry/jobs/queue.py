@@ -16,7 +16,7 @@ from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.testing import InMemoryConnector
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry.billing.gateway import PaymentGateway
 from registry.jobs import tasks
@@ -150,8 +150,12 @@ class JobQueue:
                 queueing_lock=f"report-export:{export_id}",
             ).defer_async(export_id=export_id)
 
+    async def readiness(self, _engine: AsyncEngine) -> str | None:
+        """The `/readyz` check: None when the queue answers."""
+        return None if await self.ready() else "the job queue does not answer"
+
     async def ready(self) -> bool:
-        """Whether the queue answers (for a readiness check such as /readyz)."""
+        """Whether the queue answers."""
         try:
             async with asyncio.timeout(READY_TIMEOUT_SECONDS):
                 return bool(await self.app.check_connection_async())
@@ -195,8 +199,3 @@ class JobQueue:
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
-
-
-async def queue_ready(queue: JobQueue) -> bool:
-    """For a readiness check (/readyz): the job queue answers."""
-    return await queue.ready()

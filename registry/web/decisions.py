@@ -126,7 +126,7 @@ async def _rates_page(
             or {
                 "jaar": str(date.today().year + 1),
                 "pro_rata": ProRata.BY_DAYS.value,
-                "peildatum": PopulationPolicy.LATEST_PUBLISHED.value,
+                "peildatum": PopulationPolicy.JANUARY_FIRST.value,
             },
             "errors": list(errors),
             "notice": (
@@ -206,7 +206,7 @@ class RatePagesController(Controller):
         policy = (
             PopulationPolicy(values["peildatum"])
             if values["peildatum"] in {p.value for p in PopulationPolicy}
-            else PopulationPolicy.LATEST_PUBLISHED
+            else PopulationPolicy.JANUARY_FIRST
         )
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
         return await submit(

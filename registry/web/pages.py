@@ -6,10 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.responses import create_debug_response, create_exception_response
 from litestar.response import Template
 
+from registry.http import GRAPHQL_PATH
+from registry.http.observability import current_request_id
 from registry.kit.language import LANGUAGES
 from registry.web.deps import AnyRequest
 from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, request_language
@@ -53,6 +57,7 @@ def render(
             "switch_language": other,
             "switch_language_name": LANGUAGE_NAMES[other],
             "switch_language_url": url_with(request, **{LANGUAGE_PARAM: other}),
+            "request_id": current_request_id(),
         },
         status_code=status_code,
         cookies=cookies,
@@ -70,3 +75,13 @@ def conflict_page(request: AnyRequest, _exc: Exception) -> Template:
     """A write that lost a race (refused by a unique key, a lock wait that timed out):
     nothing was stored, which the person is told in their language."""
     return render(request, "errors/409.html", {}, status_code=409)
+
+
+def server_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A failure on a page: a translated page with the request's id, which the log lines of the
+    failure carry too. The API keeps its JSON answer; development shows the traceback."""
+    if request.app.debug:
+        return create_debug_response(request, exc)
+    if request.url.path.startswith(GRAPHQL_PATH):
+        return create_exception_response(request, exc)
+    return render(request, "errors/500.html", {}, status_code=500)

@@ -159,14 +159,16 @@ async def test_preview_then_run_then_rerun(api: GraphQLClient, demo: AsyncSessio
     preview = (await api.data(PREVIEW, {"year": 2026}))["feeRunPreview"]["preview"]
     assert preview["unchanged"] is True  # the demo already stored this run
     woerden = next(line for line in preview["lines"] if line["memberCode"] == "woerden")
-    assert woerden["amount"] == {"amount": "18304.65", "currency": "EUR"}
+    # 2026 is rated by the latest published figure, of 1 January 2025: 53,976 × 0.35.
+    assert woerden["amount"] == {"amount": "18891.60", "currency": "EUR"}
     assert woerden["populationBasis"] == "LATEST_PUBLISHED"
-    assert (woerden["referenceDate"], woerden["rate"]) == ("2020-01-01", "0.35")
-    assert woerden["figures"] == [{"cbsCode": "GM0632", "count": 52299}]
+    assert (woerden["referenceDate"], woerden["rate"]) == ("2025-01-01", "0.35")
+    assert woerden["figures"] == [{"cbsCode": "GM0632", "count": 53976}]
     gr = next(
         line for line in preview["lines"] if line["memberCode"] == "gr-boxtel-sint-michielsgestel"
     )
-    assert (gr["inhabitants"], gr["amount"]["amount"]) == (60009, "21003.15")
+    # Boxtel 34,241 + Sint-Michielsgestel 30,176 (1 January 2025) = 64,417 × 0.35
+    assert (gr["inhabitants"], gr["amount"]["amount"]) == (64417, "22545.95")
     rerun = (await api.data(RUN, {"year": 2026}))["feeRunCreate"]
     assert rerun["created"] is False
     assert rerun["run"]["inputsSha256"] == preview["inputsSha256"]
@@ -187,8 +189,8 @@ async def test_preview_then_run_then_rerun(api: GraphQLClient, demo: AsyncSessio
     new = (await api.data(PREVIEW, {"year": 2026}))["feeRunPreview"]["preview"]
     assert new["unchanged"] is False
     woerden_difference = next(d for d in new["differences"] if d["memberCode"] == "woerden")
-    # 52,299 × 0.01 more = EUR 522.99
-    assert woerden_difference["difference"] == {"amount": "522.99"}
+    # 53,976 × 0.01 more = EUR 539.76
+    assert woerden_difference["difference"] == {"amount": "539.76"}
     stored = (await api.data(RUN, {"year": 2026}))["feeRunCreate"]
     assert (stored["created"], stored["run"]["sequence"]) == (True, 2)
 
@@ -213,9 +215,9 @@ async def test_member_sees_its_own_history_and_contributions(
         }
     ]
     by_year = {c["year"]: c for c in own["member"]["contributions"]}
-    assert by_year[2026]["amount"] == {"amount": "18304.65"}
+    assert by_year[2026]["amount"] == {"amount": "18891.60"}  # 53,976 (1 January 2025) × 0.35
     assert by_year[2026]["decisionReference"] == "ALV-2025-12"
-    assert by_year[2024]["amount"] == {"amount": "17258.67"}  # 52,299 × 0.33
+    assert by_year[2024]["amount"] == {"amount": "17728.92"}  # 53,724 (1 January 2024) × 0.33
     assert other["data"]["member"] is None
     assert any("not allowed" in e["message"] for e in other["errors"])
 
@@ -255,14 +257,15 @@ async def test_memberships_by_status(api: GraphQLClient) -> None:
         """{ memberships(status: ENDED, on: "2027-01-01") { member { code }
              exitCharge { requested { amount } cap { amount } charged { amount } } } }"""
     )
-    # Zwolle asked EUR 75,000; one year is 128,840 × 0.35 = EUR 45,094.00.
+    # Zwolle asked EUR 75,000; one year of 2026 is 133,810 (1 January 2025, the latest
+    # published) × 0.35 = EUR 46,833.50.
     assert leaving["memberships"] == [
         {
             "member": {"code": "zwolle"},
             "exitCharge": {
                 "requested": {"amount": "75000.00"},
-                "cap": {"amount": "45094.00"},
-                "charged": {"amount": "45094.00"},
+                "cap": {"amount": "46833.50"},
+                "charged": {"amount": "46833.50"},
             },
         }
     ]

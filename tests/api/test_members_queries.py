@@ -13,11 +13,20 @@ from registry.demo import MEMBERS, shipped_population_csv
 from registry.members.figures import CBS_SOURCE, import_population
 from registry.members.models import FigureStatus
 from registry.members.population import PopulationRow, parse_cbs_csv
+from registry.members.shipped import SHIPPED_YEARS, SOURCES, population_csv
 from tests.helpers.graphql import GraphQLClient, error_messages
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 CBS_2020 = {row.cbs_code: row for row in parse_cbs_csv(shipped_population_csv())}
+SHIPPED = {
+    year: {row.cbs_code: row for row in parse_cbs_csv(population_csv(year))}
+    for year in SHIPPED_YEARS
+}
+"""The demo loads the figures of every shipped year (1 January 2020 to 2025)."""
+CBS_2025 = SHIPPED[2025]
+EVER_KNOWN = {code for figures in SHIPPED.values() for code in figures}
+"""The municipalities of 2020 and the successors of the mergers since."""
 GR = "gr-boxtel-sint-michielsgestel"
 
 MEMBERS_PAGE = """
@@ -156,28 +165,29 @@ async def test_inhabitants_use_the_latest_figure_on_or_before_the_date(
     await import_population(
         demo,
         ACTOR,
-        [PopulationRow(2, "GM0757", "Boxtel", 2021, 31_000)],
-        source="test figures 2021",
+        [PopulationRow(2, "GM0757", "Boxtel", 2026, 31_000)],
+        source="test figures 2026",
         status=FigureStatus.PROVISIONAL,
     )
     await demo.commit()
-    smg = CBS_2020["GM0845"].population
+    # The shipped figures end with 1 January 2025.
+    smg = CBS_2025["GM0845"].population
 
-    before = (await api.data(MEMBER, {"code": GR, "on": "2020-12-31"}))["member"]["inhabitants"]
-    assert before["total"] == CBS_2020["GM0757"].population + smg
+    before = (await api.data(MEMBER, {"code": GR, "on": "2025-12-31"}))["member"]["inhabitants"]
+    assert before["total"] == CBS_2025["GM0757"].population + smg
 
-    after = (await api.data(MEMBER, {"code": GR, "on": "2021-01-01"}))["member"]["inhabitants"]
+    after = (await api.data(MEMBER, {"code": GR, "on": "2026-01-01"}))["member"]["inhabitants"]
     assert after["total"] == 31_000 + smg
     boxtel, gestel = after["figures"]
     assert boxtel == {
         "cbsCode": "GM0757",
         "municipality": "Boxtel",
-        "referenceDate": "2021-01-01",
+        "referenceDate": "2026-01-01",
         "count": 31_000,
-        "source": "test figures 2021",
+        "source": "test figures 2026",
         "status": "PROVISIONAL",
     }
-    assert gestel["referenceDate"] == "2020-01-01"
+    assert gestel["referenceDate"] == "2025-01-01"
     assert gestel["count"] == smg
 
 
@@ -230,14 +240,14 @@ async def test_municipalities_connection_pages_through_all(api: GraphQLClient) -
     while True:
         variables = {"first": 100, "after": after}
         connection = (await api.data(MUNICIPALITIES, variables))["municipalities"]
-        assert connection["totalCount"] == len(CBS_2020)
+        assert connection["totalCount"] == len(EVER_KNOWN)
         seen += [e["node"]["cbsCode"] for e in connection["edges"]]
         if not connection["pageInfo"]["hasNextPage"]:
             break
         assert len(connection["edges"]) == 100
         after = connection["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen))
-    assert set(seen) == set(CBS_2020)
+    assert set(seen) == EVER_KNOWN
 
 
 async def test_search_municipalities_by_name_and_code(api: GraphQLClient) -> None:
@@ -269,11 +279,12 @@ async def test_municipality_by_cbs_code(api: GraphQLClient) -> None:
             "name": CBS_2020["GM0632"].name,
             "populationFigures": [
                 {
-                    "referenceDate": "2020-01-01",
-                    "count": CBS_2020["GM0632"].population,
-                    "source": CBS_SOURCE,
+                    "referenceDate": f"{year}-01-01",
+                    "count": SHIPPED[year]["GM0632"].population,
+                    "source": SOURCES[year],
                     "status": "FINAL",
                 }
+                for year in SHIPPED_YEARS
             ],
         }
     assert found["populationFigures"][0]["count"] == 52_299
@@ -295,13 +306,19 @@ async def test_population_figures_oldest_first(api: GraphQLClient, demo: AsyncSe
         '{ municipality(cbsCode: "GM0632") { populationFigures { referenceDate count } } }'
     )
     figures = data["municipality"]["populationFigures"]
+    # The 2022 figure replaced the shipped one of that date; 2019 comes first.
     assert figures == [
         {"referenceDate": "2019-01-01", "count": 51_900},
-        {"referenceDate": "2020-01-01", "count": CBS_2020["GM0632"].population},
-        {"referenceDate": "2022-01-01", "count": 52_700},
+        *(
+            {
+                "referenceDate": f"{year}-01-01",
+                "count": 52_700 if year == 2022 else SHIPPED[year]["GM0632"].population,
+            }
+            for year in SHIPPED_YEARS
+        ),
     ]
     member = (await api.data(MEMBER, {"code": "woerden", "on": str(date(2021, 5, 1))}))["member"]
-    assert member["inhabitants"]["total"] == CBS_2020["GM0632"].population
+    assert member["inhabitants"]["total"] == SHIPPED[2021]["GM0632"].population
 
 
 async def test_member_municipalities_with_figures_in_one_query(api: GraphQLClient) -> None:
@@ -314,7 +331,9 @@ async def test_member_municipalities_with_figures_in_one_query(api: GraphQLClien
         got = nodes[entered.code]["municipalities"]
         assert [m["cbsCode"] for m in got] == sorted(entered.municipalities)
         for m in got:
-            assert m["populationFigures"] == [{"count": CBS_2020[m["cbsCode"]].population}]
+            assert m["populationFigures"] == [
+                {"count": SHIPPED[year][m["cbsCode"]].population} for year in SHIPPED_YEARS
+            ]
 
 
 async def test_page_size_bounds_apply_to_every_connection(api: GraphQLClient) -> None:

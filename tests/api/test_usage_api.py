@@ -168,10 +168,10 @@ async def test_public_sees_who_uses_what_and_whom_they_serve(production_api: Gra
         "woerden",
         "gr-boxtel-sint-michielsgestel",
     ]
-    # Eindhoven 234,394 + Woerden 52,299 + Tilburg 219,789
-    # + Boxtel 30,801 + Sint-Michielsgestel 29,208
-    assert users["inhabitants"] == 566_491
-    assert users["referenceDate"] == "2020-01-01"
+    # The latest shipped figures, of 1 January 2025: Eindhoven 249,035 + Woerden 53,976
+    # + Tilburg 230,357 + Boxtel 34,241 + Sint-Michielsgestel 30,176
+    assert users["inhabitants"] == 597_785
+    assert users["referenceDate"] == "2025-01-01"
     assert data["member"]["applicationsInUse"] == ["mijn-gemeente"]
 
 

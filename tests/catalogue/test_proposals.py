@@ -173,7 +173,7 @@ async def test_members_register_interest_join_and_leave_before_adopting(
     seen = await communities.community(demo, app)
     stages = {p.member.code: (p.stage, p.joined_on, p.inhabitants) for p in seen.participants}
     assert stages["zwolle"][:2] == (JoinStage.DEVELOPMENT, ON)
-    assert stages["zwolle"][2] == 128_840  # CBS, 1 January 2020
+    assert stages["zwolle"][2] == 133_810  # CBS, 1 January 2025 (the latest shipped figure)
     assert stages["groningen"][:2] == (JoinStage.IDEA, date(2026, 1, 5))
     assert [i.member.code for i in seen.interested] == ["zwolle"]
 

@@ -172,8 +172,9 @@ async def test_a_government_body_considering_membership(demo: AsyncSession) -> N
     assert estimate.membership is not None
     assert estimate.membership.entry_fee == 250_000  # the entry fee decided last (ALV-2021-02)
     assert estimate.membership.contribution_year == 2026
-    assert estimate.membership.inhabitants == 357_597  # CBS, 1 January 2020
-    assert estimate.membership.yearly_contribution == 12_515_895  # 357,597 × EUR 0.35
+    # 2026 is rated by the latest published figure: CBS, 1 January 2025.
+    assert estimate.membership.inhabitants == 376_757
+    assert estimate.membership.yearly_contribution == 13_186_495  # 376,757 × EUR 0.35
     # Admit it for real: the fee run's line is the estimated contribution.
     await record_decision(
         demo, ACTOR, DecisionInput("rvc", date(2026, 10, 20), "RvC-2026-10", "Toelating")

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from registry.auth.roles import system_actor
 from registry.cli import app as cli
 from registry.db import create_engine, create_session_factory, transaction
-from registry.jobs.queue import Backoff, JobQueue, Resources, backoff_seconds, queue_ready
+from registry.jobs.queue import Backoff, JobQueue, Resources, backoff_seconds
 from registry.jobs.worker import NeedsPostgres, run_worker
 from registry.reports.jobs import ReportJobs
 from registry.reports.models import ExportStatus
@@ -214,7 +214,7 @@ async def test_the_queue_reports_whether_it_is_reachable(
     reachable = JobQueue(_settings(url, tmp_path))
     await reachable.open()
     try:
-        assert await queue_ready(reachable)
+        assert await reachable.ready()
     finally:
         await reachable.close()
     # A service whose database is away still starts; its readiness check says so.
@@ -222,7 +222,7 @@ async def test_the_queue_reports_whether_it_is_reachable(
     unreachable = JobQueue(_settings(gone, tmp_path))
     await unreachable.open()
     try:
-        assert not await queue_ready(unreachable)
+        assert not await unreachable.ready()
     finally:
         await unreachable.close()
 
@@ -231,7 +231,7 @@ async def test_the_in_process_queue_is_always_ready(tmp_path: Path) -> None:
     queue = JobQueue(_settings(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}", tmp_path))
     await queue.open()
     try:
-        assert await queue_ready(queue)
+        assert await queue.ready()
     finally:
         await queue.close()
 

@@ -250,7 +250,12 @@ async def test_merger_regroups_a_gr_and_bills_the_successor_on_predecessor_figur
     assert gr is not None
     (municipalities,) = (await repository.municipalities_of_members(cooperative, [gr.id])).values()
     assert [m.cbs_code for m in municipalities] == ["GM1998"]
-    await set_rate(cooperative, ACTOR, RateInput(2021, "0.35", "ALV-2019-12"))
+    # Only the 2020 figures are there: the rate allows the latest published figure.
+    await set_rate(
+        cooperative,
+        ACTOR,
+        RateInput(2021, "0.35", "ALV-2019-12", population_policy=PopulationPolicy.LATEST_PUBLISHED),
+    )
     lines = {
         line.member_code: line for line in (await run_fees(cooperative, ACTOR, 2021)).run.lines
     }

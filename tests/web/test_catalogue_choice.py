@@ -39,9 +39,10 @@ from tests.web.test_catalogue_pages import (
 
 Client = AsyncTestClient[Any]
 
-# CBS 1 January 2020: Eindhoven, Tilburg, Woerden, Boxtel, Sint-Michielsgestel; Zwolle.
-ZAAK_INHABITANTS = 234_394 + 219_789 + 52_299 + 30_801 + 29_208
-ZWOLLE = 128_840
+# CBS 1 January 2025 (the latest shipped figures): Eindhoven, Tilburg, Woerden, Boxtel,
+# Sint-Michielsgestel; Zwolle.
+ZAAK_INHABITANTS = 249_035 + 230_357 + 53_976 + 34_241 + 30_176
+ZWOLLE = 133_810
 
 
 def users_cell(html: str, slug: str) -> str:
@@ -222,14 +223,14 @@ async def test_the_users_column_counts_members_and_inhabitants_with_plurals(
     client: Client,
 ) -> None:
     html = await get_page(client, "/?status=production&status=acceptance")
-    assert users_cell(html, "zaakafhandeling") == "4 leden gebruiken het, voor 566.491 inwoners"
-    assert users_cell(html, "mijn-gemeente") == "1 lid gebruikt het, voor 128.840 inwoners"
+    assert users_cell(html, "zaakafhandeling") == "4 leden gebruiken het, voor 597.785 inwoners"
+    assert users_cell(html, "mijn-gemeente") == "1 lid gebruikt het, voor 133.810 inwoners"
     assert users_cell(html, "subsidieportaal") == "Nog geen leden"
     assert "In gebruik bij" in html
 
     english = await get_page(client, "/?status=production&status=acceptance&lang=en")
-    assert users_cell(english, "zaakafhandeling") == "4 members use it, serving 566,491 inhabitants"
-    assert users_cell(english, "mijn-gemeente") == "1 member uses it, serving 128,840 inhabitants"
+    assert users_cell(english, "zaakafhandeling") == "4 members use it, serving 597,785 inhabitants"
+    assert users_cell(english, "mijn-gemeente") == "1 member uses it, serving 133,810 inhabitants"
     assert users_cell(english, "subsidieportaal") == "No members yet"
 
 
@@ -251,15 +252,15 @@ async def test_the_catalogue_counts_inhabitants_as_the_application_page_does(
 async def test_application_page_plurals_in_both_languages(client: Client) -> None:
     one = text_of(await get_page(client, "/applicaties/mijn-gemeente"), "gebruikers-inwoners")
     assert one == (
-        "1 lid gebruikt deze applicatie in productie; het bedient 128.840 inwoners "
-        "(cijfers van 1 januari 2020)."
+        "1 lid gebruikt deze applicatie in productie; het bedient 133.810 inwoners "
+        "(cijfers van 1 januari 2025)."
     )
     one_en = text_of(
         await get_page(client, "/applicaties/mijn-gemeente?lang=en"), "gebruikers-inwoners"
     )
     assert one_en == (
-        "1 member uses this application in production; it serves 128,840 inhabitants "
-        "(figures of 1 January 2020)."
+        "1 member uses this application in production; it serves 133,810 inhabitants "
+        "(figures of 1 January 2025)."
     )
     # The English choice is remembered in a cookie: ask for Dutch again.
     four = text_of(
@@ -303,8 +304,8 @@ async def test_the_number_of_queries_does_not_grow_with_the_rows(
 
 
 async def test_most_users_and_most_inhabitants_are_different_orders(demo_url: str) -> None:
-    """A waste calendar used by Woerden and the GR (2 members, 112,308 inhabitants) against
-    Mijn Gemeente used by Zwolle (1 member, 128,840 inhabitants)."""
+    """A waste calendar used by Woerden and the GR (2 members, 118,393 inhabitants) against
+    Mijn Gemeente used by Zwolle (1 member, 133,810 inhabitants)."""
     actor = system_actor("test")
     engine = create_engine(demo_url)
     try:
@@ -336,7 +337,8 @@ async def test_most_users_and_most_inhabitants_are_different_orders(demo_url: st
         by_users = await get_page(client, "/?sorteer=gebruikers&status=production")
         assert result_slugs(by_users) == ["zaakafhandeling", "afvalkalender", "mijn-gemeente"]
         assert users_cell(by_users, "afvalkalender") == (
-            "2 leden gebruiken het, voor 112.308 inwoners"
+            # Woerden 53,976 + Boxtel 34,241 + Sint-Michielsgestel 30,176 (1 January 2025)
+            "2 leden gebruiken het, voor 118.393 inwoners"
         )
         by_inhabitants = await get_page(client, "/?sorteer=inwoners&status=production")
         assert result_slugs(by_inhabitants) == [

@@ -295,9 +295,10 @@ async def test_application_page_shows_its_users_and_the_inhabitants_they_serve(
 ) -> None:
     html = (await client.get("/applicaties/zaakafhandeling")).text
     # Eindhoven, Tilburg, Woerden and the GR (Boxtel + Sint-Michielsgestel) in production:
-    # 234,394 + 219,789 + 52,299 + 30,801 + 29,208 = 566,491 inhabitants (CBS 2020).
+    # 249,035 + 230,357 + 53,976 + 34,241 + 30,176 = 597,785 inhabitants (CBS 1 January 2025,
+    # the latest shipped figures).
     assert "4 leden gebruiken deze applicatie in productie" in html
-    assert "566.491 inwoners" in html
+    assert "597.785 inwoners" in html
     assert "Gemeente Tilburg" in html[html.index('id="gebruikers"') :]
     english = (await client.get("/applicaties/zaakafhandeling?lang=en")).text
-    assert "together they serve 566,491 inhabitants" in english
+    assert "together they serve 597,785 inhabitants" in english

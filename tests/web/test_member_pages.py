@@ -54,8 +54,8 @@ async def test_a_member_user_sees_the_own_member_only(client: AsyncTestClient[An
         "00000001001763006000",  # OIN
         "30278887",  # KvK
         "GM0632",
-        "52.299 inwoners op 1 januari 2020",
-        "CBS StatLine 70072ned",
+        "53.976 inwoners op 1 januari 2025",  # the latest shipped figure
+        "CBS StatLine 03759NED",
         "definitief",
     ):
         assert text in html, text
@@ -150,7 +150,7 @@ async def test_pages_in_english(client: AsyncTestClient[Any]) -> None:
     await log_in_as(client, "wendy-woerden")
     page = await client.get("/leden/woerden?lang=en")
     assert "Municipalities" in page.text
-    assert "52,299 inhabitants on 1 January 2020" in page.text
+    assert "53,976 inhabitants on 1 January 2025" in page.text
     assert "Log out" in page.text
     refused = await client.get("/leden/eindhoven")
     assert "No access" in refused.text

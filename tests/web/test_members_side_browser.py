@@ -80,7 +80,7 @@ async def test_propose_publish_join_and_see_the_cost(app_page: Page) -> None:
     members = page.locator("#deelnemers-tabel")
     await expect(members).to_contain_text("Gemeente Woerden")
     await expect(members).to_contain_text("Idee")
-    await expect(members).to_contain_text("52.299")
+    await expect(members).to_contain_text("53.976")  # Woerden, CBS 1 January 2025
     assert await axe_violations(page) == []
 
     await page.get_by_role("link", name="Berekening voor Gemeente Woerden").click()

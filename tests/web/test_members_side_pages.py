@@ -124,7 +124,7 @@ async def test_community_and_calculator(client: AsyncTestClient[Any], demo_url: 
     row = page.text.split('id="deelnemers-tabel"')[1]
     assert "Gemeente Woerden" in row
     assert "Ontwikkeling" in row
-    assert "52.299" in row  # Woerden's inhabitants
+    assert "53.976" in row  # Woerden's inhabitants (CBS, 1 January 2025)
     left = await _post(client, community, f"{community}/verlaten", {"member": "woerden"})
     assert left.status_code == 303
     assert await count_rows(demo_url, CommunityMember) == before

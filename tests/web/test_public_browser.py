@@ -31,8 +31,8 @@ async def test_filter_and_sort_the_catalogue(browser_page: Page) -> None:
     users = page.locator("tbody td.catalogue-users")
     await expect(users).to_have_text(
         [
-            "4 leden gebruiken het, voor 566.491 inwoners",
-            "1 lid gebruikt het, voor 128.840 inwoners",
+            "4 leden gebruiken het, voor 597.785 inwoners",
+            "1 lid gebruikt het, voor 133.810 inwoners",
             "Nog geen leden",
         ]
     )
@@ -50,7 +50,7 @@ async def test_filter_and_sort_the_catalogue(browser_page: Page) -> None:
     # The same, in English; then by lead member and platform, newest first.
     await page.get_by_role("link", name="English").click()
     await expect(page.locator("#aantal-resultaten")).to_have_text("1 application found")
-    await expect(users).to_have_text(["4 members use it, serving 566,491 inhabitants"])
+    await expect(users).to_have_text(["4 members use it, serving 597,785 inhabitants"])
     await page.get_by_role("link", name="Clear filters").click()
     await page.get_by_label("Lead member", exact=True).select_option(label="Gemeente Eindhoven")
     await page.get_by_label("Platform").select_option("PHP")

@@ -70,7 +70,8 @@ async def test_member_overview_lists_every_current_member_and_what_it_uses(clien
     assert names == sorted(names)
 
     woerden = plain(row_of(html, "woerden"))
-    assert woerden.startswith("Gemeente Woerden Gemeente Woerden 52.299 ( 1 januari 2020 )")
+    # The latest shipped figure: 1 January 2025.
+    assert woerden.startswith("Gemeente Woerden Gemeente Woerden 53.976 ( 1 januari 2025 )")
     # In production only: the grants portal is planned, not used yet.
     assert 'href="/applicaties/zaakafhandeling">Zaakafhandelcomponent</a>' in row_of(
         html, "woerden"
@@ -80,7 +81,7 @@ async def test_member_overview_lists_every_current_member_and_what_it_uses(clien
     gr = plain(row_of(html, "gr-boxtel-sint-michielsgestel"))
     assert "Gemeenschappelijke regeling" in gr
     assert "Boxtel, Sint-Michielsgestel" in gr
-    assert "60.009" in gr
+    assert "64.417" in gr  # Boxtel 34,241 + Sint-Michielsgestel 30,176 on 1 January 2025
 
     groningen = plain(row_of(html, "groningen"))
     assert "Nog geen applicaties in productie" in groningen
@@ -94,7 +95,7 @@ async def test_member_overview_in_english(client: Client) -> None:
     assert '<h1 class="utrecht-heading-1">Members and who uses what</h1>' in html
     woerden = plain(row_of(html, "woerden"))
     assert "Municipality" in woerden
-    assert "52,299 ( 1 January 2020 )" in woerden
+    assert "53,976 ( 1 January 2025 )" in woerden
     assert "Zaakafhandelcomponent" in woerden
     assert "members with" in text_of(html, "aantal-leden")
 

@@ -207,7 +207,7 @@ async def test_a_csrf_token_of_another_session_is_refused(settings: Settings) ->
 )
 def test_production_refuses_a_guessable_session_secret(secret: str) -> None:
     settings = Settings(database_url="sqlite+aiosqlite://", session_secret=secret)
-    with pytest.raises(InsecureConfiguration, match="REGISTRY_SESSION_SECRET is too weak") as error:
+    with pytest.raises(InsecureConfiguration, match="REGISTRY_SESSION_SECRET: too weak") as error:
         check_settings(settings)
     assert "secrets.token_urlsafe(48)" in str(error.value)
 

@@ -27,7 +27,7 @@ class ContributionRateInput:
     rate: Decimal = strawberry.field(description="Euro per inhabitant, exact (e.g. 0.35).")
     decision: str = strawberry.field(description="Reference of the ALV decision.")
     pro_rata: ProRata = ProRata.BY_DAYS
-    population_policy: PopulationPolicy = PopulationPolicy.LATEST_PUBLISHED
+    population_policy: PopulationPolicy = PopulationPolicy.JANUARY_FIRST
 
 
 _RATE = answer(ContributionRatePayload, "rate", ContributionRate.of)
