@@ -8,6 +8,8 @@ login are only composed when REGISTRY_DEV_LOGIN is on.
 
 from __future__ import annotations
 
+import logging
+
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -24,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from registry.billing.stripe_gateway import payment_gateway
 from registry.db import create_engine, create_session_factory
 from registry.graphql.endpoint import graphql_controller
-from registry.health import Check
+from registry.health import Check, migrations_at_head
 from registry.http.answers import logged_handlers
 from registry.http.csrf import csrf_middleware
 from registry.http.headers import security_headers
@@ -64,6 +66,7 @@ from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
 
 WEB_DIR = PROJECT_ROOT / "web"
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -89,8 +92,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def start_queue() -> None:
         await job_queue.open()
         in_process = settings.worker_in_process
-        if in_process or (in_process is None and job_queue.in_memory):
-            await job_queue.start_worker(Resources(settings, session_factory, gateway, report_jobs))
+        if not (in_process or (in_process is None and job_queue.in_memory)):
+            return
+        not_migrated = await migrations_at_head(engine)
+        if not_migrated:
+            # The service still answers (/readyz says why it is not ready); jobs wait for it.
+            logger.warning("no in-process job worker: %s", not_migrated)
+            return
+        await job_queue.start_worker(Resources(settings, session_factory, gateway, report_jobs))
 
     if dev_login_enabled(settings):
         # Imported here: production code never loads the demo people.
