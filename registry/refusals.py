@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from registry.auth.errors import AuthRefusal
 from registry.billing.errors import BillingRefusal
-from registry.catalogue.errors import CatalogueRefusal
+from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
@@ -25,6 +25,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     HttpRefusal,
     AuthRefusal,
     CatalogueRefusal,
+    PubliccodeRefusal,
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,
