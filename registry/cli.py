@@ -694,3 +694,32 @@ def report_contributions(
         out.print(
             f"[yellow]finding[/yellow] {finding.code} {finding.member_code or ''}: {finding.detail}"
         )
+
+
+publiccode_app = typer.Typer(help="publiccode.yml files: validate.", no_args_is_help=True)
+app.add_typer(publiccode_app, name="publiccode")
+
+
+@publiccode_app.command("validate")
+def publiccode_validate(
+    paths: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Files.")],
+) -> None:
+    """Validate publiccode.yml files (0.2 to 0.4.x); exit 0 when all are valid, 1 otherwise."""
+    from registry.catalogue.publiccode import validate
+
+    language = _language()
+    valid = True
+    for path in paths:
+        report = validate(path.read_bytes())
+        valid = valid and report.valid
+        state = "[green]valid[/green]" if report.valid else "[red]invalid[/red]"
+        version = f" (publiccode.yml {report.version})" if report.version else ""
+        out.print(f"{escape(str(path))}: {state}{version}", soft_wrap=True)
+        for error in report.errors:
+            out.print(f"  [red]error[/red] {escape(error.text(language))}", soft_wrap=True)
+        for warning in report.warnings:
+            out.print(
+                f"  [yellow]warning[/yellow] {escape(warning.text(language))}", soft_wrap=True
+            )
+    if not valid:
+        raise typer.Exit(code=1)

@@ -20,6 +20,7 @@ from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.proposals import ProposalsMutation
+from registry.graphql.catalogue.publiccode import PubliccodeQuery
 from registry.graphql.catalogue.queries import CatalogueQuery
 from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
@@ -47,6 +48,7 @@ MAX_TOKENS = 5000
 @strawberry.type
 class Query(
     CatalogueQuery,
+    PubliccodeQuery,
     MembersQuery,
     UsageQuery,
     FeesQuery,

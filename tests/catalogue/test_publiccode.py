@@ -143,3 +143,27 @@ def test_duplicate_keys_aliases_size_and_encoding_are_refused() -> None:
     assert aliased.errors[0].code == "invalid_yaml"
     assert validate(b"x" * (MAX_BYTES + 1)).errors[0].code == "too_large"
     assert validate(b"name: \xff\xfe").errors[0].code == "not_utf8"
+
+
+def test_the_command_validates_files_and_exits_1_when_one_is_invalid() -> None:
+    from typer.testing import CliRunner
+
+    from registry.cli import app
+
+    runner = CliRunner(env={"LANG": "en_GB.UTF-8", "LC_ALL": ""})
+    valid = [str(p) for p in VALID]
+    ok = runner.invoke(app, ["publiccode", "validate", *valid])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.count(": valid") == 3
+    assert "warning inputTypes: deprecated" in ok.output
+
+    broken = str(FILES / "invalid/contractor-until-missing.yml")
+    refused = runner.invoke(app, ["publiccode", "validate", valid[0], broken])
+    assert refused.exit_code == 1
+    assert "contractor-until-missing.yml: invalid" in refused.output
+    assert "error maintenance.contractors[0].until: missing (12:7)" in refused.output
+
+    dutch = CliRunner(env={"LANG": "nl_NL.UTF-8", "LC_ALL": ""}).invoke(
+        app, ["publiccode", "validate", broken]
+    )
+    assert "maintenance.contractors[0].until: ontbreekt (12:7)" in dutch.output
