@@ -43,6 +43,7 @@ from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.members_side import MembersSideController
+from registry.web.open_data import OpenDataController
 from registry.web.pages import conflict_page, not_found_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             graphql,
             CatalogueController,
             PublicPagesController,
+            OpenDataController,
             login,
             MemberPagesController,
             TokenPagesController,

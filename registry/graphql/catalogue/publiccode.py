@@ -6,11 +6,13 @@ import asyncio
 
 import strawberry
 
-from registry.catalogue import publiccode
+from registry.catalogue import publiccode, repository
+from registry.catalogue.stewardship import may_see
 from registry.graphql.context import Info
 from registry.graphql.errors import ErrorCode
 from registry.graphql.permissions import policy
 from registry.kit.errors import Phrase
+from registry.usage import open_data
 
 
 @strawberry.type(description="One error or warning in a publiccode.yml, with its place.")
@@ -71,3 +73,18 @@ class PubliccodeQuery:
     async def publiccode_validate(self, yaml: str) -> PubliccodeReport:
         report = await asyncio.to_thread(publiccode.validate, yaml)  # parsing is CPU work
         return PubliccodeReport.of(report)
+
+    @strawberry.field(
+        extensions=policy(),
+        description=(
+            "The publiccode.yml (0.4) of an application, as /applicaties/{slug}/publiccode.yml"
+            " serves it; null when there is none the caller may see."
+        ),
+    )
+    async def publiccode_export(self, info: Info, slug: str) -> str | None:
+        async with info.context.db() as session:
+            found = await repository.application_by_slug(session, slug)
+            if found is None or not may_see(info.context.actor, found):
+                return None
+            file = await open_data.file_of(session, info.context.settings.public_url, found)
+        return file.text
