@@ -38,6 +38,8 @@ ACTORS = (
 EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.applications": (frozenset(ACTORS), False),
     "Query.application": (frozenset(ACTORS), False),
+    "Query.publiccodeValidate": (frozenset(ACTORS), False),
+    "Query.publiccodeExport": (frozenset(ACTORS), False),
     "Query.members": (frozenset(ACTORS), False),
     "Query.member": (frozenset(ACTORS), False),
     "Query.municipalities": (frozenset(ACTORS), False),
@@ -128,6 +130,8 @@ ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member
 OPERATIONS: dict[str, str] = {
     "Query.applications": "{ applications(first: 1) { totalCount } }",
     "Query.application": '{ application(slug: "zaakafhandeling") { slug } }',
+    "Query.publiccodeValidate": '{ publiccodeValidate(yaml: "name: x") { valid } }',
+    "Query.publiccodeExport": '{ publiccodeExport(slug: "zaakafhandeling") }',
     "Query.members": "{ members(first: 1) { totalCount } }",
     "Query.member": '{ member(code: "%s") { code } }',
     "Query.municipalities": "{ municipalities(first: 1) { totalCount } }",
