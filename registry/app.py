@@ -49,6 +49,7 @@ from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.public import PublicPagesController
+from registry.web.publiccode import PubliccodePagesController
 from registry.web.reports import ReportPagesController
 from registry.web.roles import RolePagesController
 from registry.web.site import configure_site
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CatalogueController,
             PublicPagesController,
             OpenDataController,
+            PubliccodePagesController,
             login,
             MemberPagesController,
             TokenPagesController,

@@ -166,6 +166,11 @@ class CatalogueRefusal(Refusal):
 class PubliccodeRefusal(Refusal):
     """What a publiccode.yml file is refused for (errors) or warned about (warnings)."""
 
+    NOTHING_TO_CHECK = Text(
+        "required",
+        "Plak een publiccode.yml of kies een bestand.",
+        "paste a publiccode.yml or choose a file",
+    )
     FILE_TOO_LARGE = Text(
         "too_large",
         "Het bestand is te groot: ten hoogste {limit} bytes.",
