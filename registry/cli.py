@@ -696,7 +696,7 @@ def report_contributions(
         )
 
 
-publiccode_app = typer.Typer(help="publiccode.yml files: validate.", no_args_is_help=True)
+publiccode_app = typer.Typer(help="publiccode.yml files: validate, import.", no_args_is_help=True)
 app.add_typer(publiccode_app, name="publiccode")
 
 
@@ -723,3 +723,37 @@ def publiccode_validate(
             )
     if not valid:
         raise typer.Exit(code=1)
+
+
+@publiccode_app.command("import")
+def publiccode_import(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="publiccode.yml")],
+    slug: Annotated[
+        str | None,
+        typer.Option(help="Application to create or update (default: from landingURL or name)."),
+    ] = None,
+    preview: Annotated[bool, typer.Option(help="Only show what would change.")] = False,
+) -> None:
+    """Create or update an application from a valid publiccode.yml; shows what changes."""
+    from registry.catalogue.publiccode_import import import_publiccode
+
+    source = path.read_bytes()
+    actor = system_actor("cli:publiccode-import")
+    result = _in_transaction(
+        lambda session: import_publiccode(session, actor, source, slug=slug, store=not preview)
+    )
+    action = "new application" if result.creating else "application"
+    out.print(f"{action} {result.slug}: {len(result.changes)} change(s)", soft_wrap=True)
+    for change in result.changes:
+        out.print(
+            f"  {change.field}: {escape(change.before)!r} -> {escape(change.after)!r}",
+            soft_wrap=True,
+        )
+    for warning in result.warnings:
+        out.print(f"  [yellow]warning[/yellow] {escape(warning.text('en'))}", soft_wrap=True)
+    if result.stored:
+        out.print("Stored.")
+    elif preview:
+        out.print("Preview: nothing was stored.")
+    else:
+        out.print("Nothing to change.")

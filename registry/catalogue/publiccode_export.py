@@ -79,7 +79,8 @@ class ExportedApplication:
     categories: Sequence[str] = ()
 
 
-def _short(text: str) -> str:
+def short_description(text: str) -> str:
+    """A description as `shortDescription`: one line, cut at a word to 150 characters."""
     text = " ".join(text.split())
     if len(text) <= SHORT_DESCRIPTION_MAX:
         return text
@@ -136,7 +137,7 @@ def as_publiccode(app: ExportedApplication) -> dict[str, Any]:
         if text.strip() or language == "nl":
             description[language] = {
                 "localisedName": app.name,
-                "shortDescription": _short(text or app.name),
+                "shortDescription": short_description(text or app.name),
                 "longDescription": _long(app, language, text),
             }
     document["description"] = description

@@ -20,7 +20,7 @@ from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.proposals import ProposalsMutation
-from registry.graphql.catalogue.publiccode import PubliccodeQuery
+from registry.graphql.catalogue.publiccode import PubliccodeMutation, PubliccodeQuery
 from registry.graphql.catalogue.queries import CatalogueQuery
 from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
@@ -66,6 +66,7 @@ class Query(
 class Mutation(
     CatalogueMutation,
     ProposalsMutation,
+    PubliccodeMutation,
     MembersMutation,
     UsageMutation,
     FeesMutation,

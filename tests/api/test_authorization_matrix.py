@@ -70,6 +70,8 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.applicationPropose": (frozenset({"member_admin"}), True),
     "Mutation.applicationProposalRevise": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationReview": (frozenset({"directie"}), False),
+    "Mutation.publiccodeImport": (frozenset({"directie"}), False),
+    "Mutation.publiccodeImportProposal": (frozenset({"member_admin"}), True),
     "Mutation.applicationMaintain": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationReleaseAdd": (frozenset({"member_admin", "directie"}), True),
     "Query.costEstimate": (
@@ -169,6 +171,9 @@ OPERATIONS: dict[str, str] = {
     ' input: {name: ""}) { errors { code } } }',
     "Mutation.applicationProposalRevise": "mutation { applicationProposalRevise("
     'member: "%s", slug: "x", input: {name: ""}) { errors { code } } }',
+    "Mutation.publiccodeImport": 'mutation { publiccodeImport(yaml: "x: 1") { errors { code } } }',
+    "Mutation.publiccodeImportProposal": 'mutation { publiccodeImportProposal(member: "%s",'
+    ' yaml: "x: 1") { errors { code } } }',
     "Mutation.applicationReview": 'mutation { applicationReview(slug: "x", decision: PUBLISH)'
     " { errors { code } } }",
     "Mutation.applicationMaintain": 'mutation { applicationMaintain(member: "%s", slug: "x",'

@@ -6,12 +6,14 @@ import asyncio
 
 import strawberry
 
+from registry.auth.policy import Permission
 from registry.catalogue import publiccode, repository
+from registry.catalogue.publiccode_import import ImportResult, import_publiccode
 from registry.catalogue.stewardship import may_see
 from registry.graphql.context import Info
-from registry.graphql.errors import ErrorCode
+from registry.graphql.errors import ErrorCode, FieldError, field_errors
 from registry.graphql.permissions import policy
-from registry.kit.errors import Phrase
+from registry.kit.errors import DomainError, Phrase
 from registry.usage import open_data
 
 
@@ -88,3 +90,85 @@ class PubliccodeQuery:
                 return None
             file = await open_data.file_of(session, info.context.settings.public_url, found)
         return file.text
+
+
+@strawberry.type(description="One value a publiccode.yml import changes.")
+class PubliccodeChange:
+    field: str = strawberry.field(description="name, descriptionNl, descriptionEn, licence, …")
+    before: str
+    after: str
+
+
+@strawberry.type(description="What an import changes (and, when stored, changed).")
+class PubliccodeImportPayload:
+    slug: str | None = None
+    creating: bool = False
+    stored: bool = False
+    changes: list[PubliccodeChange] = strawberry.field(default_factory=list)
+    warnings: list[PubliccodeFinding] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(
+        default_factory=list,
+        description="An invalid file's errors, field `path (line:column)`.",
+    )
+
+    @classmethod
+    def of(cls, result: ImportResult) -> PubliccodeImportPayload:
+        return cls(
+            slug=result.slug,
+            creating=result.creating,
+            stored=result.stored,
+            changes=[
+                PubliccodeChange(field=_CAMEL.get(c.field, c.field), before=c.before, after=c.after)
+                for c in result.changes
+            ],
+            warnings=[PubliccodeFinding.of(w) for w in result.warnings],
+        )
+
+
+_CAMEL = {
+    "description_nl": "descriptionNl",
+    "description_en": "descriptionEn",
+    "repository_url": "repositoryUrl",
+}
+
+
+async def _import(
+    info: Info, yaml: str, slug: str | None, member: str | None, store: bool
+) -> PubliccodeImportPayload:
+    try:
+        async with info.context.transaction() as session:
+            result = await import_publiccode(
+                session, info.context.actor, yaml, slug=slug, member_code=member, store=store
+            )
+    except DomainError as error:
+        return PubliccodeImportPayload(errors=field_errors(error))
+    return PubliccodeImportPayload.of(result)
+
+
+@strawberry.type
+class PubliccodeMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description=(
+            "The directie creates or updates an application from a valid publiccode.yml."
+            " With store: false only what would change is answered. What the file does not say"
+            " (lead member, platform, standards, status, publication) is kept."
+        ),
+    )
+    async def publiccode_import(
+        self, info: Info, yaml: str, slug: str | None = None, store: bool = False
+    ) -> PubliccodeImportPayload:
+        return await _import(info, yaml, slug, None, store)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_PROPOSE, member_argument="member"),
+        description=(
+            "A member admin proposes a new application from a publiccode.yml (its member leads"
+            " it), or, as the lead member's admin, updates an existing one's descriptions and"
+            " repository from it. With store: false only what would change is answered."
+        ),
+    )
+    async def publiccode_import_proposal(
+        self, info: Info, member: str, yaml: str, slug: str | None = None, store: bool = False
+    ) -> PubliccodeImportPayload:
+        return await _import(info, yaml, slug, member, store)
