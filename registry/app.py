@@ -49,7 +49,7 @@ from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pools import PoolPagesController
 from registry.web.public import PublicPagesController
-from registry.web.publiccode import PubliccodePagesController
+from registry.web.publiccode import PubliccodeImportController, PubliccodePagesController
 from registry.web.reports import ReportPagesController
 from registry.web.roles import RolePagesController
 from registry.web.site import configure_site
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PublicPagesController,
             OpenDataController,
             PubliccodePagesController,
+            PubliccodeImportController,
             login,
             MemberPagesController,
             TokenPagesController,

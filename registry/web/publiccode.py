@@ -8,12 +8,15 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.response import Template
+from litestar.response import Redirect, Response, Template
 
+from registry.auth.policy import Permission
 from registry.catalogue import publiccode
 from registry.catalogue.errors import PubliccodeRefusal
-from registry.kit.errors import Phrase
+from registry.catalogue.publiccode_import import import_publiccode
+from registry.kit.errors import DomainError, FieldError, Phrase, ValidationFailed
 from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
 from registry.web.pages import render
 
 MAX_BODY = 2 * publiccode.MAX_BYTES + 64 * 1024
@@ -35,13 +38,7 @@ class PubliccodePagesController(Controller):
     )
     async def check(self, request: Request[Any, Any, Any]) -> Template:
         form = await request.form()
-        pasted = str(form.get("yaml") or "")
-        upload = form.get("bestand")
-        source: str | bytes = pasted
-        name = None
-        if isinstance(upload, UploadFile) and upload.filename:
-            source = await upload.read(publiccode.MAX_BYTES + 1)
-            name = upload.filename
+        pasted, source, name = await _source(form)
         if not source.strip():
             return render(
                 request,
@@ -71,3 +68,60 @@ def _context(
         "max_kb": publiccode.MAX_BYTES // 1024,
         "latest": publiccode.LATEST,
     }
+
+
+async def _source(form: Any) -> tuple[str, str | bytes, str | None]:
+    """(pasted text, what to read, the uploaded file's name): a chosen file goes first."""
+    pasted = str(form.get("yaml") or "")
+    upload = form.get("bestand")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return pasted, await upload.read(publiccode.MAX_BYTES + 1), upload.filename
+    return pasted, pasted, None
+
+
+class PubliccodeImportController(Controller):
+    """The directie imports a publiccode.yml: first what changes, then storing it."""
+
+    path = "/publiccode"
+
+    @get("/importeren", name="publiccode-import", opt=audience(Permission.CATALOGUE_MANAGE))
+    async def form(self, request: Request[Any, Any, Any]) -> Template:
+        return render(request, "publiccode/import.html", {"errors": (), "max_kb": _KB})
+
+    @post(
+        "/importeren",
+        name="publiccode-import-post",
+        opt=audience(Permission.CATALOGUE_MANAGE),
+        request_max_body_size=MAX_BODY,
+    )
+    async def check(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        form = await request.form()
+        pasted, source, name = await _source(form)
+        slug = str(form.get("slug") or "").strip() or None
+        store = form.get("stap") == "opslaan"
+        context: dict[str, Any] = {"slug": slug or "", "max_kb": _KB, "errors": ()}
+        if isinstance(source, bytes):
+            try:
+                pasted = source.decode("utf-8")
+            except UnicodeDecodeError:
+                pasted = ""
+        context["yaml"] = pasted
+        if not source.strip():
+            context["errors"] = (FieldError("", Phrase(PubliccodeRefusal.NOTHING_TO_CHECK)),)
+            return render(request, "publiccode/import.html", context, status_code=422)
+        try:
+            result = await import_publiccode(db_session, actor, source, slug=slug, store=store)
+        except DomainError as error:
+            await db_session.rollback()
+            errors = error.errors if isinstance(error, ValidationFailed) else ()
+            context["errors"] = errors or (FieldError("", error.phrase),)
+            return render(request, "publiccode/import.html", context, status_code=422)
+        if result.stored:
+            return Redirect(f"/applicaties/{result.slug}", status_code=303)
+        context.update({"result": result, "file_name": name, "slug": result.slug})
+        return render(request, "publiccode/import.html", context)
+
+
+_KB = publiccode.MAX_BYTES // 1024
