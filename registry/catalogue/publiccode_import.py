@@ -38,11 +38,12 @@ from registry.catalogue.service import (
     create_application,
     update_application,
 )
+from registry.catalogue.standards import set_categories
 from registry.db import serialise
 from registry.kit.errors import ValidationFailed
 from registry.members import repository as members
 
-FIELDS = ("name", "description_nl", "description_en", "licence", "repository_url")
+FIELDS = ("name", "description_nl", "description_en", "licence", "repository_url", "categories")
 """What a file can change, in the order a summary shows it."""
 _PAGE = re.compile(r"^/applicaties/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
 
@@ -70,6 +71,8 @@ class _Values:
     description_en: str
     licence: str
     repository_url: str | None
+    categories: str = ""
+    """The publiccode.yml categories, sorted, as one text (for the summary)."""
 
 
 def _slug_from(document: Mapping[str, Any]) -> str:
@@ -110,16 +113,22 @@ def merged(document: Mapping[str, Any], current: _Values | None) -> _Values:
         description_en=text("en", current.description_en if current else ""),
         licence=spdx_expression(str(document["legal"]["license"]), "legal.license"),
         repository_url=repository_url,
+        categories=(
+            ", ".join(sorted(set(document["categories"])))
+            if document.get("categories")
+            else (current.categories if current else "")
+        ),
     )
 
 
-def _values(application: Application) -> _Values:
+def _values(application: Application, categories: list[str]) -> _Values:
     return _Values(
         application.name,
         application.description_nl,
         application.description_en,
         application.licence,
         application.repository_url,
+        ", ".join(categories),
     )
 
 
@@ -153,11 +162,16 @@ async def import_publiccode(
         raise ValidationFailed.single("slug", CatalogueRefusal.INVALID_SLUG, limit=SLUG_MAX_LENGTH)
     await serialise(session, f"application:{slug}")
     current = await repository.application_by_slug(session, slug)
-    before = _values(current) if current else None
+    before = None
+    if current is not None:
+        categories = await repository.categories_of(session, [current.id])
+        before = _values(current, categories.get(current.id, []))
     after = merged(document, before)
     directie = allows(actor, Permission.CATALOGUE_MANAGE)
-    if before is not None and not directie:  # the lead member maintains texts, not the rest
-        after = replace(after, name=before.name, licence=before.licence)
+    if not directie:  # the lead member maintains texts, not the rest
+        if before is not None:
+            after = replace(after, name=before.name, licence=before.licence)
+        after = replace(after, categories=before.categories if before else "")
     found = changes(before, after)
     result = ImportResult(slug, current is None, found, report.warnings, stored=False)
     if not store or (current is not None and not found):
@@ -206,6 +220,7 @@ async def _as_directie(
     )
     if current is None:
         await create_application(session, actor, slug, data)
+        await _categories(session, actor, slug, after)
         return
     ids = [i for i in (current.lead_member_id, current.owner_member_id) if i is not None]
     codes = {m.id: m.code for m in (await members.members_by_ids(session, ids)).values()}
@@ -219,3 +234,8 @@ async def _as_directie(
         published=current.published,
     )
     await update_application(session, actor, slug, kept)
+    await _categories(session, actor, slug, after)
+
+
+async def _categories(session: AsyncSession, actor: Actor, slug: str, after: _Values) -> None:
+    await set_categories(session, actor, slug, [c for c in after.categories.split(", ") if c])

@@ -20,7 +20,11 @@ from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.proposals import ProposalsMutation
-from registry.graphql.catalogue.publiccode import PubliccodeMutation, PubliccodeQuery
+from registry.graphql.catalogue.publiccode import (
+    PubliccodeMutation,
+    PubliccodeQuery,
+    StandardsQuery,
+)
 from registry.graphql.catalogue.queries import CatalogueQuery
 from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
@@ -49,6 +53,7 @@ MAX_TOKENS = 5000
 class Query(
     CatalogueQuery,
     PubliccodeQuery,
+    StandardsQuery,
     MembersQuery,
     UsageQuery,
     FeesQuery,

@@ -115,6 +115,7 @@ async def exported(
     ids = [a.id for a in apps]
     releases = await repository.releases_of(session, ids)
     standards = await repository.standards_of(session, ids)
+    categories = await repository.categories_of(session, ids)
     users = await users_of_applications(session, ids)
     people = await members.members_by_ids(
         session,
@@ -145,6 +146,7 @@ async def exported(
                     standards=[c.standard for c in standards.get(app.id, [])],
                     latest_version=latest.version if latest else None,
                     latest_release=latest.released_on if latest else None,
+                    categories=categories.get(app.id, []),
                 ),
             )
         )

@@ -90,6 +90,7 @@ async def test_a_new_application_is_shown_then_created_and_audited(
         "descriptionEn": "Case management for applications, reports and objections.",
         "licence": "EUPL-1.2",
         "repositoryUrl": "https://github.com/example-cooperatie/zaakafhandeling.git",
+        "categories": "document-management, workflow-management",
     }
     async with session_factory() as session:
         assert await repository.application_by_slug(session, "zaken-van-buiten") is None
@@ -184,7 +185,7 @@ async def test_the_command_shows_then_stores(
             runner.invoke, app, ["publiccode", "import", path, "--preview"]
         )
         assert preview.exit_code == 0, preview.output
-        assert "new application verhuismodule: 4 change(s)" in preview.output
+        assert "new application verhuismodule: 5 change(s)" in preview.output
         assert "Preview: nothing was stored." in preview.output
         stored = await asyncio.to_thread(runner.invoke, app, ["publiccode", "import", path])
         assert stored.exit_code == 0, stored.output

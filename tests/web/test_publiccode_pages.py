@@ -113,6 +113,7 @@ async def test_the_directie_sees_the_changes_then_stores_them(
         "Beschrijving (Engels)",
         "Licentie",
         "Broncode",
+        "Categorieën",
     ]
     async with copy_sessions() as session:
         assert await repository.application_by_slug(session, "zaken-van-buiten") is None

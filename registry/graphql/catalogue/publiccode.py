@@ -94,7 +94,9 @@ class PubliccodeQuery:
 
 @strawberry.type(description="One value a publiccode.yml import changes.")
 class PubliccodeChange:
-    field: str = strawberry.field(description="name, descriptionNl, descriptionEn, licence, …")
+    field: str = strawberry.field(
+        description="name, descriptionNl, descriptionEn, licence, repositoryUrl or categories."
+    )
     before: str
     after: str
 
@@ -172,3 +174,32 @@ class PubliccodeMutation:
         self, info: Info, member: str, yaml: str, slug: str | None = None, store: bool = False
     ) -> PubliccodeImportPayload:
         return await _import(info, yaml, slug, member, store)
+
+
+@strawberry.type(description="A standard applications claim, with its owner and version.")
+class Standard:
+    name: str
+    owner: str = strawberry.field(description="e.g. Forum Standaardisatie or VNG.")
+    version: str
+    url: str | None
+
+
+@strawberry.type(description="A GEMMA reference component (e.g. Zaakafhandelcomponent).")
+class ReferenceComponent:
+    name: str
+    url: str | None
+
+
+@strawberry.type
+class StandardsQuery:
+    @strawberry.field(extensions=policy(), description="Every standard, by name.")
+    async def standards(self, info: Info) -> list[Standard]:
+        async with info.context.db() as session:
+            rows = await repository.all_standards(session)
+        return [Standard(name=s.name, owner=s.owner, version=s.version, url=s.url) for s in rows]
+
+    @strawberry.field(extensions=policy(), description="Every GEMMA reference component.")
+    async def reference_components(self, info: Info) -> list[ReferenceComponent]:
+        async with info.context.db() as session:
+            rows = await repository.all_reference_components(session)
+        return [ReferenceComponent(name=r.name, url=r.url) for r in rows]
