@@ -105,7 +105,7 @@ async def test_a_new_application_is_shown_then_created_and_audited(
         created = await repository.application_by_slug(session, "zaken-van-buiten")
         assert created is not None
         assert created.repository_url == "https://github.com/example-cooperatie/zaakafhandeling.git"
-        assert await _events(session) == before + 1
+        assert await _events(session) == before + 2  # the application, then its categories
 
 
 async def test_an_update_keeps_what_the_file_does_not_say(

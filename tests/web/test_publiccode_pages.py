@@ -152,3 +152,11 @@ async def test_an_invalid_file_is_refused_on_the_page(directie: Client) -> None:
 async def test_the_import_page_is_for_the_directie(client: Client) -> None:
     response = await client.get("/publiccode/importeren", follow_redirects=False)
     assert response.status_code in (302, 303, 401, 403)
+
+
+async def test_the_catalogue_search_finds_applications_by_the_standards_they_claim(
+    client: Client,
+) -> None:
+    html = (await client.get("/", params={"zoek": "Common Ground"})).text
+    found = set(re.findall(r'<th[^>]*scope="row">\s*<a[^>]*href="/applicaties/([^"]+)"', html))
+    assert found == {"zaakafhandeling", "rapportage"}
