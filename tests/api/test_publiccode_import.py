@@ -21,7 +21,7 @@ from registry.cli import app
 from registry.demo import APPLICATIONS
 from registry.members import repository as members
 from registry.settings import get_settings
-from tests.helpers.graphql import GraphQLClient, grant, graphql_client
+from tests.helpers.graphql import GraphQLClient, grant, graphql_client, live_graphql_client
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -198,3 +198,24 @@ async def test_the_command_shows_then_stores(
         get_settings.cache_clear()
     async with session_factory() as session:
         assert await repository.application_by_slug(session, "verhuismodule") is not None
+
+
+async def test_the_same_import_at_the_same_moment_creates_one_application(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    user = await grant(session_factory, Role.DIRECTIE)
+    yaml = (FILES / "valid/v0.4-full.yml").read_text()
+    variables = {"yaml": yaml, "slug": "tegelijk", "store": True}
+    async with live_graphql_client(db_url, user) as live:
+        answers = await asyncio.gather(*(live.data(IMPORT, variables) for _ in range(6)))
+    results = [a["publiccodeImport"] for a in answers]
+    assert all(r["errors"] == [] for r in results), results
+    assert sum(r["stored"] for r in results) == 1, "the others find it stored, nothing to change"
+    assert [r["changes"] for r in results if not r["stored"]] == [[]] * 5
+    async with session_factory() as session:
+        created = await repository.application_by_slug(session, "tegelijk")
+        assert created is not None
+        assert (await repository.categories_of(session, [created.id]))[created.id] == [
+            "document-management",
+            "workflow-management",
+        ]
