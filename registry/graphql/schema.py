@@ -23,6 +23,7 @@ from registry.graphql.catalogue.proposals import ProposalsMutation
 from registry.graphql.catalogue.publiccode import (
     PubliccodeMutation,
     PubliccodeQuery,
+    StandardsMutation,
     StandardsQuery,
 )
 from registry.graphql.catalogue.queries import CatalogueQuery
@@ -72,6 +73,7 @@ class Mutation(
     CatalogueMutation,
     ProposalsMutation,
     PubliccodeMutation,
+    StandardsMutation,
     MembersMutation,
     UsageMutation,
     FeesMutation,

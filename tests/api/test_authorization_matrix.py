@@ -73,6 +73,9 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.applicationProposalRevise": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationReview": (frozenset({"directie"}), False),
     "Mutation.publiccodeImport": (frozenset({"directie"}), False),
+    "Mutation.standardRecord": (frozenset({"directie"}), False),
+    "Mutation.applicationReferenceComponentsSet": (frozenset({"directie"}), False),
+    "Mutation.applicationCategoriesSet": (frozenset({"directie"}), False),
     "Mutation.publiccodeImportProposal": (frozenset({"member_admin"}), True),
     "Mutation.applicationMaintain": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationReleaseAdd": (frozenset({"member_admin", "directie"}), True),
@@ -176,6 +179,12 @@ OPERATIONS: dict[str, str] = {
     "Mutation.applicationProposalRevise": "mutation { applicationProposalRevise("
     'member: "%s", slug: "x", input: {name: ""}) { errors { code } } }',
     "Mutation.publiccodeImport": 'mutation { publiccodeImport(yaml: "x: 1") { errors { code } } }',
+    "Mutation.standardRecord": 'mutation { standardRecord(input: {name: "StUF"})'
+    " { errors { code } } }",
+    "Mutation.applicationReferenceComponentsSet": "mutation { applicationReferenceComponentsSet("
+    'slug: "x", names: []) { errors { code } } }',
+    "Mutation.applicationCategoriesSet": "mutation { applicationCategoriesSet("
+    'slug: "x", categories: []) { errors { code } } }',
     "Mutation.publiccodeImportProposal": 'mutation { publiccodeImportProposal(member: "%s",'
     ' yaml: "x: 1") { errors { code } } }',
     "Mutation.applicationReview": 'mutation { applicationReview(slug: "x", decision: PUBLISH)'

@@ -54,3 +54,24 @@ async def test_the_tables_list_owner_version_and_url(api: GraphQLClient) -> None
 async def test_the_export_names_the_categories(api: GraphQLClient) -> None:
     text = (await api.data('{ publiccodeExport(slug: "zaakafhandeling") }'))["publiccodeExport"]
     assert yaml.safe_load(text)["categories"] == ["document-management", "workflow-management"]
+
+
+async def test_the_directie_sets_standards_components_and_categories(api: GraphQLClient) -> None:
+    recorded = await api.data(
+        'mutation { standardRecord(input: {name: "StUF", owner: "VNG Realisatie", version: "3.02",'
+        ' url: "https://www.gemmaonline.nl/wiki/StUF"}) { standard { version } errors { code } } }'
+    )
+    assert recorded["standardRecord"] == {"standard": {"version": "3.02"}, "errors": []}
+    components = await api.data(
+        'mutation { applicationReferenceComponentsSet(slug: "subsidieportaal",'
+        ' names: ["Subsidiecomponent"]) { names errors { code } } }'
+    )
+    assert components["applicationReferenceComponentsSet"]["names"] == ["Subsidiecomponent"]
+    assert await _slugs(api, search="subsidiecomponent") == {"subsidieportaal"}
+    refused = await api.data(
+        'mutation { applicationCategoriesSet(slug: "subsidieportaal",'
+        ' categories: ["subsidies"]) { names errors { field code } } }'
+    )
+    assert refused["applicationCategoriesSet"]["errors"] == [
+        {"field": "categories[0]", "code": "invalid_category"}
+    ]

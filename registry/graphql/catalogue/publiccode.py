@@ -7,7 +7,7 @@ import asyncio
 import strawberry
 
 from registry.auth.policy import Permission
-from registry.catalogue import publiccode, repository
+from registry.catalogue import publiccode, repository, standards
 from registry.catalogue.publiccode_import import ImportResult, import_publiccode
 from registry.catalogue.stewardship import may_see
 from registry.graphql.context import Info
@@ -203,3 +203,73 @@ class StandardsQuery:
         async with info.context.db() as session:
             rows = await repository.all_reference_components(session)
         return [ReferenceComponent(name=r.name, url=r.url) for r in rows]
+
+
+@strawberry.input(description="A standard's owner, current version and URL.")
+class StandardInput:
+    name: str
+    owner: str = ""
+    version: str = ""
+    url: str | None = None
+
+
+@strawberry.type
+class StandardPayload:
+    standard: Standard | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class NamesPayload:
+    names: list[str] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class StandardsMutation:
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="The directie records a standard or corrects its owner, version and URL.",
+    )
+    async def standard_record(self, info: Info, input: StandardInput) -> StandardPayload:
+        data = standards.StandardInput(input.name, input.owner, input.version, input.url)
+        try:
+            async with info.context.transaction() as session:
+                row = await standards.record_standard(session, info.context.actor, data)
+                answer = Standard(name=row.name, owner=row.owner, version=row.version, url=row.url)
+        except DomainError as error:
+            return StandardPayload(errors=field_errors(error))
+        return StandardPayload(standard=answer)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="The directie sets the GEMMA reference components an application fulfils.",
+    )
+    async def application_reference_components_set(
+        self, info: Info, slug: str, names: list[str]
+    ) -> NamesPayload:
+        try:
+            async with info.context.transaction() as session:
+                found = await standards.set_reference_components(
+                    session, info.context.actor, slug, names
+                )
+        except DomainError as error:
+            return NamesPayload(errors=field_errors(error))
+        return NamesPayload(names=found)
+
+    @strawberry.mutation(
+        extensions=policy(Permission.CATALOGUE_MANAGE),
+        description="The directie sets an application's publiccode.yml categories (from the"
+        " standard's list).",
+    )
+    async def application_categories_set(
+        self, info: Info, slug: str, categories: list[str]
+    ) -> NamesPayload:
+        try:
+            async with info.context.transaction() as session:
+                found = await standards.set_categories(
+                    session, info.context.actor, slug, categories
+                )
+        except DomainError as error:
+            return NamesPayload(errors=field_errors(error))
+        return NamesPayload(names=found)
