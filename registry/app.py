@@ -52,12 +52,14 @@ from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
 from registry.web.members import MemberPagesController
 from registry.web.members_side import MembersSideController
+from registry.web.open_data import OpenDataController
 from registry.web.pages import conflict_page, not_found_page, server_error_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
 from registry.web.pool_key import PoolKeyController
 from registry.web.pools import PoolPagesController
 from registry.web.public import PublicPagesController
+from registry.web.publiccode import PubliccodeImportController, PubliccodePagesController
 from registry.web.reports import ReportPagesController
 from registry.web.roles import RolePagesController
 from registry.web.site import configure_site
@@ -122,6 +124,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             graphql,
             CatalogueController,
             PublicPagesController,
+            OpenDataController,
+            PubliccodePagesController,
+            PubliccodeImportController,
             login,
             MemberPagesController,
             TokenPagesController,

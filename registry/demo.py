@@ -33,6 +33,12 @@ from registry.catalogue.service import (
     create_business_case,
     decide_business_case,
 )
+from registry.catalogue.standards import (
+    StandardInput,
+    record_standard,
+    set_categories,
+    set_reference_components,
+)
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.pools import EntryInput, PoolInput, add_entry, add_participant, create_pool
 from registry.costs.runs import run_pool
@@ -355,11 +361,57 @@ async def load_demo(session: AsyncSession, *, invoices: bool = True) -> bool:
         await create_application(session, actor, slug, data, status)
     for slug, release in RELEASES:
         await add_release(session, actor, slug, release)
+    await _standards_and_components(session, actor)
     await _adoptions(session, actor)
     await _cost_pools(session, actor)
     if invoices:
         await _invoices(session, actor)
     return True
+
+
+STANDARDS = (
+    StandardInput(
+        "ZGW API's", "VNG Realisatie", "1.5", "https://vng-realisatie.github.io/gemma-zaken/"
+    ),
+    StandardInput("StUF", "VNG Realisatie", "3.01", "https://www.gemmaonline.nl/wiki/StUF"),
+    StandardInput(
+        "NL GOV API Design Rules",
+        "Forum Standaardisatie",
+        "2.0",
+        "https://gitdocumentatie.logius.nl/publicatie/api/adr/",
+    ),
+    StandardInput("Common Ground", "VNG", "", "https://commonground.nl"),
+    StandardInput("WCAG 2.1 AA", "Forum Standaardisatie", "2.1", "https://www.w3.org/TR/WCAG21/"),
+    StandardInput("NL Design System", "NL Design System", "", "https://nldesignsystem.nl"),
+)
+"""Standards with their owner, version and URL; the demo applications claim most of them."""
+
+REFERENCE_COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("zaakafhandeling", ("Zaakafhandelcomponent", "Zaakregistratiecomponent")),
+    ("mijn-gemeente", ("Persoonlijke internetpagina",)),
+    ("rapportage", ("Managementinformatiecomponent",)),
+    ("klantcontact-v1", ("Klantinteractiecomponent",)),
+)
+"""GEMMA reference components the demo applications fulfil."""
+
+CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("zaakafhandeling", ("document-management", "workflow-management")),
+    ("subsidieportaal", ("grant-management",)),
+    ("mijn-gemeente", ("digital-citizenship",)),
+    ("rapportage", ("business-intelligence", "data-visualization")),
+    ("burgerzaken-verhuizing", ("digital-citizenship",)),
+    ("klantcontact-v1", ("customer-service-and-support", "crm")),
+)
+"""publiccode.yml categories of the demo applications."""
+
+
+async def _standards_and_components(session: AsyncSession, actor: Actor) -> None:
+    for standard in STANDARDS:
+        await record_standard(session, actor, standard)
+    for slug, components in REFERENCE_COMPONENTS:
+        await set_reference_components(session, actor, slug, components)
+    for slug, categories in CATEGORIES:
+        await set_categories(session, actor, slug, categories)
 
 
 async def _memberships(session: AsyncSession, actor: Actor) -> None:

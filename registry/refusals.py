@@ -11,7 +11,7 @@ from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
 from registry.billing.errors import BillingRefusal
-from registry.catalogue.errors import CatalogueRefusal
+from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.configuration import ConfigRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
@@ -28,6 +28,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     HttpRefusal,
     AuthRefusal,
     CatalogueRefusal,
+    PubliccodeRefusal,
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,

@@ -167,3 +167,153 @@ class CatalogueRefusal(Refusal):
         "Er is geen gepubliceerde applicatie met de korte naam '{slug}'.",
         "no published application with slug '{slug}'",
     )
+
+
+class PubliccodeRefusal(Refusal):
+    """What a publiccode.yml file is refused for (errors) or warned about (warnings)."""
+
+    NOTHING_TO_CHECK = Text(
+        "required",
+        "Plak een publiccode.yml of kies een bestand.",
+        "paste a publiccode.yml or choose a file",
+    )
+    FILE_TOO_LARGE = Text(
+        "too_large",
+        "Het bestand is te groot: ten hoogste {limit} bytes.",
+        "the file is too large: at most {limit} bytes",
+    )
+    NOT_UTF8 = Text("not_utf8", "Het bestand is geen UTF-8-tekst.", "the file is not UTF-8 text")
+    INVALID_YAML = Text(
+        "invalid_yaml",
+        "Dit is geen geldige YAML: {problem}.",
+        "this is not valid YAML: {problem}",
+    )
+    SEVERAL_DOCUMENTS = Text(
+        "invalid_yaml",
+        "Het bestand bevat meer dan één YAML-document.",
+        "the file holds more than one YAML document",
+    )
+    ALIAS = Text(
+        "invalid_yaml",
+        "Verwijzingen (anchors en aliases) zijn niet toegestaan.",
+        "anchors and aliases are not allowed",
+    )
+    DUPLICATE_KEY = Text(
+        "duplicate_key",
+        "Deze sleutel staat er al eerder in.",
+        "this key is already defined",
+    )
+    MISSING = Text("required", "ontbreekt", "missing")
+    UNKNOWN_KEY = Text(
+        "unknown_key",
+        "onbekende sleutel in publiccode.yml {version}",
+        "unknown key in publiccode.yml {version}",
+    )
+    EXPECTED_TEXT = Text("wrong_type", "verwacht een tekst", "expected a text")
+    EXPECTED_LIST = Text("wrong_type", "verwacht een lijst", "expected a list")
+    EXPECTED_MAPPING = Text(
+        "wrong_type", "verwacht sleutels met waarden", "expected keys with values"
+    )
+    EXPECTED_BOOLEAN = Text("wrong_type", "verwacht true of false", "expected true or false")
+    EMPTY = Text("empty", "mag niet leeg zijn", "must not be empty")
+    UNSUPPORTED_VERSION = Text(
+        "unsupported_version",
+        "versie '{value}' wordt niet ondersteund; gebruik {supported}",
+        "version '{value}' is not supported; use {supported}",
+    )
+    NOT_ONE_OF = Text(
+        "not_one_of",
+        "'{value}' is niet toegestaan; kies uit {allowed}",
+        "'{value}' is not allowed; use one of {allowed}",
+    )
+    INVALID_CATEGORY = Text(
+        "invalid_category",
+        "'{value}' staat niet in de lijst van categorieën van de standaard",
+        "'{value}' is not a category of the standard's list",
+    )
+    INVALID_SCOPE = Text(
+        "invalid_scope",
+        "'{value}' staat niet in de lijst van domeinen (scope) van de standaard",
+        "'{value}' is not a scope of the standard's list",
+    )
+    INVALID_DATE = Text(
+        "invalid_date",
+        "'{value}' is geen datum als JJJJ-MM-DD",
+        "'{value}' is not a date as YYYY-MM-DD",
+    )
+    INVALID_URL = Text(
+        "invalid_url", "'{value}' is geen geldig webadres", "'{value}' is not a valid URL"
+    )
+    INVALID_HTTP_URL = Text(
+        "invalid_url",
+        "'{value}' is geen webadres dat met http:// of https:// begint",
+        "'{value}' is not an http(s) URL",
+    )
+    NOT_RELATIVE = Text(
+        "invalid_path",
+        "'{value}' moet een relatief pad of een http(s)-adres zijn",
+        "'{value}' must be a relative path or an http(s) URL",
+    )
+    INVALID_LANGUAGE = Text(
+        "invalid_language",
+        "'{value}' is geen taalcode volgens BCP 47, zoals nl of en",
+        "'{value}' is not a BCP 47 language code such as nl or en",
+    )
+    INVALID_COUNTRY = Text(
+        "invalid_country",
+        "'{value}' is geen landcode volgens ISO 3166-1 alpha-2, zoals NL",
+        "'{value}' is not an ISO 3166-1 alpha-2 country code such as NL",
+    )
+    INVALID_EMAIL = Text(
+        "invalid_email", "'{value}' is geen e-mailadres", "'{value}' is not an e-mail address"
+    )
+    INVALID_MIME = Text(
+        "invalid_mime_type",
+        "'{value}' is geen MIME-type zoals text/csv",
+        "'{value}' is not a MIME type such as text/csv",
+    )
+    INVALID_LICENCE = Text(
+        "invalid_spdx",
+        "'{value}' is geen geldige SPDX-licentie-expressie",
+        "'{value}' is not a valid SPDX licence expression",
+    )
+    TOO_LONG = Text(
+        "too_long",
+        "{length} tekens; ten hoogste {limit}",
+        "{length} characters; at most {limit}",
+    )
+    TOO_SHORT = Text(
+        "too_short",
+        "{length} tekens; ten minste {limit}",
+        "{length} characters; at least {limit}",
+    )
+    ONLY_WITH_CONTRACT = Text(
+        "not_allowed",
+        "alleen bij maintenance.type contract",
+        "only with maintenance.type contract",
+    )
+    BOTH_COUNTRY_SECTIONS = Text(
+        "duplicate_key",
+        "de sectie 'IT' staat er al; verwijder deze",
+        "the 'IT' section is already present; remove this one",
+    )
+    OLDER_VERSION = Text(
+        "older_version",
+        "versie {value} is niet de nieuwste; gebruik {latest}",
+        "version {value} is not the latest; use {latest}",
+    )
+    DEPRECATED = Text(
+        "deprecated",
+        "verouderd en verdwijnt; kan weg",
+        "deprecated and will be removed; it is safe to drop it",
+    )
+    DEPRECATED_USE = Text(
+        "deprecated",
+        "verouderd en verdwijnt; gebruik '{replacement}'",
+        "deprecated and will be removed; use '{replacement}' instead",
+    )
+    LOWERCASE_COUNTRY = Text(
+        "deprecated",
+        "landcodes in kleine letters zijn verouderd; gebruik '{upper}'",
+        "lowercase country codes are deprecated; use '{upper}'",
+    )

@@ -113,8 +113,23 @@ class Release(Base):
     application: Mapped[Application] = relationship(back_populates="releases", lazy="raise")
 
 
+class Standard(Base):
+    """A standard applications claim (e.g. ZGW API's by VNG, NL GOV API Design Rules by Forum
+    Standaardisatie): one row per name, with its owner, current version and where it is
+    described."""
+
+    __tablename__ = "standard"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    url: Mapped[str | None] = mapped_column(String(500))
+
+
 class StandardClaim(Base):
-    """A standard the application claims to comply with (e.g. ZGW API's, WCAG 2.1 AA)."""
+    """A standard the application claims to comply with (e.g. ZGW API's, WCAG 2.1 AA), with
+    the version it follows; `standard` keeps the name as claimed."""
 
     __tablename__ = "standard_claim"
     __table_args__ = (UniqueConstraint("application_id", "standard"),)
@@ -124,8 +139,51 @@ class StandardClaim(Base):
         ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
     standard: Mapped[str] = mapped_column(String(200))
+    standard_id: Mapped[int | None] = mapped_column(
+        ForeignKey("standard.id", ondelete="RESTRICT"), index=True
+    )
+    version: Mapped[str] = mapped_column(String(50), default="", server_default="")
 
     application: Mapped[Application] = relationship(back_populates="standards", lazy="raise")
+
+
+class ReferenceComponent(Base):
+    """A GEMMA reference component: the VNG architecture's name for a building block (e.g.
+    Zaakafhandelcomponent)."""
+
+    __tablename__ = "reference_component"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    url: Mapped[str | None] = mapped_column(String(500))
+
+
+class ApplicationReferenceComponent(Base):
+    """An application fulfils a GEMMA reference component."""
+
+    __tablename__ = "application_reference_component"
+    __table_args__ = (UniqueConstraint("application_id", "reference_component_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    reference_component_id: Mapped[int] = mapped_column(
+        ForeignKey("reference_component.id", ondelete="RESTRICT"), index=True
+    )
+
+
+class ApplicationCategory(Base):
+    """A category of the publiccode.yml standard's list that the application belongs to."""
+
+    __tablename__ = "application_category"
+    __table_args__ = (UniqueConstraint("application_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(60))
 
 
 class JoinStage(enum.StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,11 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from registry.catalogue.models import (
     Application,
+    ApplicationCategory,
     ApplicationInterest,
+    ApplicationReferenceComponent,
     ApplicationStatus,
     BusinessCase,
     CommunityMember,
+    ReferenceComponent,
     Release,
+    Standard,
     StandardClaim,
 )
 from registry.kit.pagination import Page, PageRequest, like_pattern, paginate
@@ -44,6 +49,26 @@ class ApplicationFilter:
     """Claims exactly this standard."""
     application_ids: Sequence[int] | None = None
     """Only these applications (for example those a municipality uses); None: no limit."""
+    reference_component: str | None = None
+    """Fulfils exactly this GEMMA reference component."""
+    category: str | None = None
+    """Has exactly this publiccode.yml category."""
+
+
+def _claiming(pattern: str) -> Select[tuple[int]]:
+    """Applications that claim a standard, or fulfil a reference component, matching `pattern`."""
+    standards = select(StandardClaim.application_id).where(
+        StandardClaim.standard.ilike(pattern, escape="\\")
+    )
+    components = (
+        select(ApplicationReferenceComponent.application_id)
+        .join(
+            ReferenceComponent,
+            ReferenceComponent.id == ApplicationReferenceComponent.reference_component_id,
+        )
+        .where(ReferenceComponent.name.ilike(pattern, escape="\\"))
+    )
+    return standards.union(components)  # type: ignore[return-value]
 
 
 # Lifecycle order, not alphabetical order, when sorting by status.
@@ -74,6 +99,25 @@ def _filtered(filter_: ApplicationFilter) -> Select[Application]:
         )
     if filter_.application_ids is not None:
         query = query.where(Application.id.in_(filter_.application_ids))
+    if filter_.reference_component:
+        query = query.where(
+            Application.id.in_(
+                select(ApplicationReferenceComponent.application_id)
+                .join(
+                    ReferenceComponent,
+                    ReferenceComponent.id == ApplicationReferenceComponent.reference_component_id,
+                )
+                .where(ReferenceComponent.name == filter_.reference_component)
+            )
+        )
+    if filter_.category:
+        query = query.where(
+            Application.id.in_(
+                select(ApplicationCategory.application_id).where(
+                    ApplicationCategory.category == filter_.category
+                )
+            )
+        )
     if filter_.search:
         pattern = like_pattern(filter_.search)
         query = query.where(
@@ -81,6 +125,7 @@ def _filtered(filter_: ApplicationFilter) -> Select[Application]:
                 Application.name.ilike(pattern, escape="\\"),
                 Application.description_nl.ilike(pattern, escape="\\"),
                 Application.description_en.ilike(pattern, escape="\\"),
+                Application.id.in_(_claiming(pattern)),
             )
         )
     return query
@@ -281,3 +326,45 @@ async def interest_in(session: AsyncSession, application_id: int) -> list[Applic
         .order_by(ApplicationInterest.registered_on, ApplicationInterest.id)
     )
     return list(rows)
+
+
+async def categories_of(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = defaultdict(list)
+    if application_ids:
+        rows = await session.execute(
+            select(ApplicationCategory.application_id, ApplicationCategory.category)
+            .where(ApplicationCategory.application_id.in_(application_ids))
+            .order_by(ApplicationCategory.category)
+        )
+        for application_id, category in rows:
+            result[application_id].append(category)
+    return result
+
+
+async def reference_components_of(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = defaultdict(list)
+    if application_ids:
+        rows = await session.execute(
+            select(ApplicationReferenceComponent.application_id, ReferenceComponent.name)
+            .join(
+                ReferenceComponent,
+                ReferenceComponent.id == ApplicationReferenceComponent.reference_component_id,
+            )
+            .where(ApplicationReferenceComponent.application_id.in_(application_ids))
+            .order_by(ReferenceComponent.name)
+        )
+        for application_id, name in rows:
+            result[application_id].append(name)
+    return result
+
+
+async def all_standards(session: AsyncSession) -> list[Standard]:
+    return list(await session.scalars(select(Standard).order_by(Standard.name)))
+
+
+async def all_reference_components(session: AsyncSession) -> list[ReferenceComponent]:
+    return list(await session.scalars(select(ReferenceComponent).order_by(ReferenceComponent.name)))

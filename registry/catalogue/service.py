@@ -28,6 +28,7 @@ from registry.catalogue.models import (
     Release,
     StandardClaim,
 )
+from registry.catalogue.standards import standards_named
 from registry.catalogue.stewardship import maintainer_or_refuse
 from registry.db import serialise
 from registry.kit.errors import (
@@ -125,8 +126,11 @@ async def _apply(
     application.lead_member_id = lead.id if lead else None
     application.owner_member_id = owner.id if owner else None
     application.published = data.published
+    rows = await standards_named(session, standards)
     current = {c.standard: c for c in application.standards}
     application.standards = [current.get(s) or StandardClaim(standard=s) for s in standards]
+    for claim in application.standards:
+        claim.standard_id = rows[claim.standard].id
 
 
 def _authorise(actor: Actor) -> None:

@@ -20,6 +20,12 @@ from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
 from registry.graphql.catalogue.proposals import ProposalsMutation
+from registry.graphql.catalogue.publiccode import (
+    PubliccodeMutation,
+    PubliccodeQuery,
+    StandardsMutation,
+    StandardsQuery,
+)
 from registry.graphql.catalogue.queries import CatalogueQuery
 from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
@@ -48,6 +54,8 @@ MAX_TOKENS = 5000
 @strawberry.type
 class Query(
     CatalogueQuery,
+    PubliccodeQuery,
+    StandardsQuery,
     MembersQuery,
     UsageQuery,
     FeesQuery,
@@ -65,6 +73,8 @@ class Query(
 class Mutation(
     CatalogueMutation,
     ProposalsMutation,
+    PubliccodeMutation,
+    StandardsMutation,
     MembersMutation,
     UsageMutation,
     FeesMutation,

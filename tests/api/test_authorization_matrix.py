@@ -38,6 +38,10 @@ ACTORS = (
 EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.applications": (frozenset(ACTORS), False),
     "Query.application": (frozenset(ACTORS), False),
+    "Query.publiccodeValidate": (frozenset(ACTORS), False),
+    "Query.publiccodeExport": (frozenset(ACTORS), False),
+    "Query.standards": (frozenset(ACTORS), False),
+    "Query.referenceComponents": (frozenset(ACTORS), False),
     "Query.members": (frozenset(ACTORS), False),
     "Query.member": (frozenset(ACTORS), False),
     "Query.municipalities": (frozenset(ACTORS), False),
@@ -69,6 +73,11 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.applicationPropose": (frozenset({"member_admin"}), True),
     "Mutation.applicationProposalRevise": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationReview": (frozenset({"directie"}), False),
+    "Mutation.publiccodeImport": (frozenset({"directie"}), False),
+    "Mutation.standardRecord": (frozenset({"directie"}), False),
+    "Mutation.applicationReferenceComponentsSet": (frozenset({"directie"}), False),
+    "Mutation.applicationCategoriesSet": (frozenset({"directie"}), False),
+    "Mutation.publiccodeImportProposal": (frozenset({"member_admin"}), True),
     "Mutation.applicationMaintain": (frozenset({"member_admin", "directie"}), True),
     "Mutation.applicationReleaseAdd": (frozenset({"member_admin", "directie"}), True),
     "Query.costEstimate": (
@@ -130,6 +139,10 @@ ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member
 OPERATIONS: dict[str, str] = {
     "Query.applications": "{ applications(first: 1) { totalCount } }",
     "Query.application": '{ application(slug: "zaakafhandeling") { slug } }',
+    "Query.publiccodeValidate": '{ publiccodeValidate(yaml: "name: x") { valid } }',
+    "Query.publiccodeExport": '{ publiccodeExport(slug: "zaakafhandeling") }',
+    "Query.standards": "{ standards { name } }",
+    "Query.referenceComponents": "{ referenceComponents { name } }",
     "Query.members": "{ members(first: 1) { totalCount } }",
     "Query.member": '{ member(code: "%s") { code } }',
     "Query.municipalities": "{ municipalities(first: 1) { totalCount } }",
@@ -169,6 +182,15 @@ OPERATIONS: dict[str, str] = {
     ' input: {name: ""}) { errors { code } } }',
     "Mutation.applicationProposalRevise": "mutation { applicationProposalRevise("
     'member: "%s", slug: "x", input: {name: ""}) { errors { code } } }',
+    "Mutation.publiccodeImport": 'mutation { publiccodeImport(yaml: "x: 1") { errors { code } } }',
+    "Mutation.standardRecord": 'mutation { standardRecord(input: {name: "StUF"})'
+    " { errors { code } } }",
+    "Mutation.applicationReferenceComponentsSet": "mutation { applicationReferenceComponentsSet("
+    'slug: "x", names: []) { errors { code } } }',
+    "Mutation.applicationCategoriesSet": "mutation { applicationCategoriesSet("
+    'slug: "x", categories: []) { errors { code } } }',
+    "Mutation.publiccodeImportProposal": 'mutation { publiccodeImportProposal(member: "%s",'
+    ' yaml: "x: 1") { errors { code } } }',
     "Mutation.applicationReview": 'mutation { applicationReview(slug: "x", decision: PUBLISH)'
     " { errors { code } } }",
     "Mutation.applicationMaintain": 'mutation { applicationMaintain(member: "%s", slug: "x",'

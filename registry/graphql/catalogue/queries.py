@@ -26,7 +26,15 @@ class ApplicationFilter:
         default=strawberry.UNSET, description="Member code of the lead member."
     )
     search: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Text in the name or description (nl or en)."
+        default=strawberry.UNSET,
+        description="Text in the name, the description (nl or en), a claimed standard or a"
+        " GEMMA reference component.",
+    )
+    reference_component: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Exactly this GEMMA reference component."
+    )
+    category: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Exactly this publiccode.yml category."
     )
 
 
@@ -72,6 +80,8 @@ class CatalogueQuery:
             licence=f.licence or None,
             lead_member=f.lead_member or None,
             search=f.search or None,
+            reference_component=f.reference_component or None,
+            category=f.category or None,
             published_only=not _sees_unpublished(info),
         )
         async with info.context.db() as session:

@@ -1,0 +1,165 @@
+"""Standards, GEMMA reference components and publiccode.yml categories of applications.
+
+A claimed standard is one row of the `standard` table (name, owner, version, URL); a claim
+links to it with the version the application follows. A name claimed for the first time
+becomes a new row (its owner and URL filled in later by the directie). Reference components
+and categories are set per application by the directie; categories come from the
+publiccode.yml standard's list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.catalogue import repository
+from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
+from registry.catalogue.models import (
+    ApplicationCategory,
+    ApplicationReferenceComponent,
+    ReferenceComponent,
+    Standard,
+)
+from registry.catalogue.publiccode import categories as known_categories
+from registry.db import serialise
+from registry.kit.errors import ErrorCollector, Forbidden, NotFound
+
+
+async def standards_named(session: AsyncSession, names: Sequence[str]) -> dict[str, Standard]:
+    """The table's row of each name, made when a name is claimed for the first time."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    await serialise(session, *(f"standard:{name}" for name in wanted))
+    found = {
+        s.name: s for s in await session.scalars(select(Standard).where(Standard.name.in_(wanted)))
+    }
+    for name in wanted:
+        if name not in found:
+            found[name] = Standard(name=name, owner="", version="")
+            session.add(found[name])
+    await session.flush()
+    return found
+
+
+def _directie(actor: Actor) -> None:
+    if not allows(actor, Permission.CATALOGUE_MANAGE):
+        raise Forbidden(CatalogueRefusal.DIRECTIE_ONLY)
+
+
+@dataclass(frozen=True, slots=True)
+class StandardInput:
+    name: str
+    owner: str = ""
+    version: str = ""
+    url: str | None = None
+
+
+async def record_standard(session: AsyncSession, actor: Actor, data: StandardInput) -> Standard:
+    """The directie records a standard or corrects its owner, version and URL; audited."""
+    _directie(actor)
+    (standard,) = (await standards_named(session, [data.name.strip()])).values()
+    before = {"owner": standard.owner, "version": standard.version, "url": standard.url}
+    standard.owner, standard.version, standard.url = data.owner, data.version, data.url
+    await session.flush()
+    after = {"owner": standard.owner, "version": standard.version, "url": standard.url}
+    if before != after:
+        await record(
+            session,
+            actor,
+            operation="update",
+            entity_type="standard",
+            entity_id=standard.name,
+            before=before,
+            after=after,
+        )
+    return standard
+
+
+async def set_reference_components(
+    session: AsyncSession, actor: Actor, slug: str, names: Sequence[str]
+) -> list[str]:
+    """The directie sets the GEMMA reference components an application fulfils; audited."""
+    _directie(actor)
+    application = await repository.application_by_slug(session, slug)
+    if application is None:
+        raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
+    wanted = sorted({n.strip() for n in names if n.strip()})
+    await serialise(session, f"application:{slug}", *(f"reference:{n}" for n in wanted))
+    rows = {
+        r.name: r
+        for r in await session.scalars(
+            select(ReferenceComponent).where(ReferenceComponent.name.in_(wanted))
+        )
+    }
+    for name in wanted:
+        if name not in rows:
+            rows[name] = ReferenceComponent(name=name)
+            session.add(rows[name])
+    await session.flush()
+    before = await repository.reference_components_of(session, [application.id])
+    await session.execute(
+        delete(ApplicationReferenceComponent).where(
+            ApplicationReferenceComponent.application_id == application.id
+        )
+    )
+    for name in wanted:
+        session.add(
+            ApplicationReferenceComponent(
+                application_id=application.id, reference_component_id=rows[name].id
+            )
+        )
+    await session.flush()
+    old = before.get(application.id, [])
+    if old != wanted:
+        await record(
+            session,
+            actor,
+            operation="update",
+            entity_type="application",
+            entity_id=slug,
+            before={"reference_components": old},
+            after={"reference_components": wanted},
+        )
+    return wanted
+
+
+async def set_categories(
+    session: AsyncSession, actor: Actor, slug: str, categories: Sequence[str]
+) -> list[str]:
+    """The directie sets the publiccode.yml categories of an application; audited."""
+    _directie(actor)
+    application = await repository.application_by_slug(session, slug)
+    if application is None:
+        raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
+    wanted = sorted({c.strip() for c in categories if c.strip()})
+    errors = ErrorCollector()
+    for i, category in enumerate(wanted):
+        if category not in known_categories():
+            errors.add(f"categories[{i}]", PubliccodeRefusal.INVALID_CATEGORY, value=category)
+    errors.raise_if_any()
+    await serialise(session, f"application:{slug}")
+    before = (await repository.categories_of(session, [application.id])).get(application.id, [])
+    await session.execute(
+        delete(ApplicationCategory).where(ApplicationCategory.application_id == application.id)
+    )
+    for category in wanted:
+        session.add(ApplicationCategory(application_id=application.id, category=category))
+    await session.flush()
+    if before != wanted:
+        await record(
+            session,
+            actor,
+            operation="update",
+            entity_type="application",
+            entity_id=slug,
+            before={"categories": before},
+            after={"categories": wanted},
+        )
+    return wanted

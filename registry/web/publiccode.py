@@ -1,0 +1,127 @@
+"""The publiccode.yml page: paste a file or upload one and see its errors and warnings, each
+with its key path, line and column; and the open data feed explained, with its addresses."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.response import Redirect, Response, Template
+
+from registry.auth.policy import Permission
+from registry.catalogue import publiccode
+from registry.catalogue.errors import PubliccodeRefusal
+from registry.catalogue.publiccode_import import import_publiccode
+from registry.kit.errors import DomainError, FieldError, Phrase, ValidationFailed
+from registry.web.access import audience
+from registry.web.deps import CurrentActor, DbSession
+from registry.web.pages import render
+
+MAX_BODY = 2 * publiccode.MAX_BYTES + 64 * 1024
+"""A pasted and an uploaded file of the largest size, with the form around them."""
+
+
+class PubliccodePagesController(Controller):
+    path = "/publiccode"
+
+    @get("/controleren", name="publiccode-validate", opt=audience())
+    async def form(self, request: Request[Any, Any, Any]) -> Template:
+        return render(request, "publiccode/validate.html", _context())
+
+    @post(
+        "/controleren",
+        name="publiccode-validate-post",
+        opt=audience(),
+        request_max_body_size=MAX_BODY,
+    )
+    async def check(self, request: Request[Any, Any, Any]) -> Template:
+        form = await request.form()
+        pasted, source, name = await _source(form)
+        if not source.strip():
+            return render(
+                request,
+                "publiccode/validate.html",
+                _context(missing=Phrase(PubliccodeRefusal.NOTHING_TO_CHECK)),
+            )
+        report = await asyncio.to_thread(publiccode.validate, source)  # parsing is CPU work
+        return render(
+            request,
+            "publiccode/validate.html",
+            _context(report=report, pasted=pasted if name is None else "", name=name),
+        )
+
+
+def _context(
+    *,
+    report: publiccode.Report | None = None,
+    pasted: str = "",
+    name: str | None = None,
+    missing: Phrase | None = None,
+) -> dict[str, Any]:
+    return {
+        "report": report,
+        "pasted": pasted,
+        "file_name": name,
+        "missing": missing,
+        "max_kb": publiccode.MAX_BYTES // 1024,
+        "latest": publiccode.LATEST,
+    }
+
+
+async def _source(form: Any) -> tuple[str, str | bytes, str | None]:
+    """(pasted text, what to read, the uploaded file's name): a chosen file goes first."""
+    pasted = str(form.get("yaml") or "")
+    upload = form.get("bestand")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return pasted, await upload.read(publiccode.MAX_BYTES + 1), upload.filename
+    return pasted, pasted, None
+
+
+class PubliccodeImportController(Controller):
+    """The directie imports a publiccode.yml: first what changes, then storing it."""
+
+    path = "/publiccode"
+
+    @get("/importeren", name="publiccode-import", opt=audience(Permission.CATALOGUE_MANAGE))
+    async def form(self, request: Request[Any, Any, Any]) -> Template:
+        return render(request, "publiccode/import.html", {"errors": (), "max_kb": _KB})
+
+    @post(
+        "/importeren",
+        name="publiccode-import-post",
+        opt=audience(Permission.CATALOGUE_MANAGE),
+        request_max_body_size=MAX_BODY,
+    )
+    async def check(
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        form = await request.form()
+        pasted, source, name = await _source(form)
+        slug = str(form.get("slug") or "").strip() or None
+        store = form.get("stap") == "opslaan"
+        context: dict[str, Any] = {"slug": slug or "", "max_kb": _KB, "errors": ()}
+        if isinstance(source, bytes):
+            try:
+                pasted = source.decode("utf-8")
+            except UnicodeDecodeError:
+                pasted = ""
+        context["yaml"] = pasted
+        if not source.strip():
+            context["errors"] = (FieldError("", Phrase(PubliccodeRefusal.NOTHING_TO_CHECK)),)
+            return render(request, "publiccode/import.html", context, status_code=422)
+        try:
+            result = await import_publiccode(db_session, actor, source, slug=slug, store=store)
+        except DomainError as error:
+            await db_session.rollback()
+            errors = error.errors if isinstance(error, ValidationFailed) else ()
+            context["errors"] = errors or (FieldError("", error.phrase),)
+            return render(request, "publiccode/import.html", context, status_code=422)
+        if result.stored:
+            return Redirect(f"/applicaties/{result.slug}", status_code=303)
+        context.update({"result": result, "file_name": name, "slug": result.slug})
+        return render(request, "publiccode/import.html", context)
+
+
+_KB = publiccode.MAX_BYTES // 1024

@@ -1,0 +1,162 @@
+"""The publiccode.yml page over HTTP: an upload is checked, a body over the limit is refused
+before it is read, and the page is linked from every page's footer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.app import create_app
+from registry.catalogue import repository
+from registry.catalogue.publiccode import MAX_BYTES
+from registry.db import create_engine, create_session_factory
+from registry.settings import Settings
+from tests.helpers.pages import SESSION_SECRET, csrf_token_in, dev_settings, log_in_as
+
+Client = AsyncTestClient[Any]
+FILES = Path(__file__).parent.parent / "catalogue" / "publiccode"
+
+
+@pytest.fixture
+async def client(catalogue_db_url: str) -> AsyncIterator[Client]:
+    """Over https, as the service is reached: the CSRF cookie is a secure one."""
+    app = create_app(Settings(database_url=catalogue_db_url, session_secret=SESSION_SECRET))
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as test_client:
+        yield test_client
+
+
+async def _token(client: Client) -> str:
+    page = await client.get("/publiccode/controleren")
+    assert page.status_code == 200
+    return csrf_token_in(page.text)
+
+
+async def test_an_uploaded_file_is_checked(client: Client) -> None:
+    token = await _token(client)
+    broken = (FILES / "invalid/many-errors-v0.3.yml").read_bytes()
+    response = await client.post(
+        "/publiccode/controleren",
+        data={"_csrf_token": token, "yaml": ""},
+        files={"bestand": ("publiccode.yml", broken, "application/yaml")},
+    )
+    assert response.status_code == 200
+    assert "Niet geldig: 15 fouten" in response.text
+    assert "regel 12, kolom 7" not in response.text
+    assert '<code class="utrecht-code">releaseDate</code>: &#39;2026-02-30&#39; is geen datum' in (
+        response.text
+    )
+
+
+async def test_a_body_over_the_limit_is_refused(client: Client) -> None:
+    token = await _token(client)
+    response = await client.post(
+        "/publiccode/controleren",
+        data={"_csrf_token": token, "yaml": "x" * (3 * MAX_BYTES)},
+    )
+    assert response.status_code == 413
+
+
+async def test_the_footer_links_the_page_and_the_feed(client: Client) -> None:
+    home = (await client.get("/")).text
+    assert 'href="/publiccode/controleren"' in home
+    page = (await client.get("/publiccode/controleren")).text
+    for path in (
+        "/open-data/publiccode.json",
+        "/open-data/publiccode.zip",
+        "/open-data/catalogus.jsonld",
+    ):
+        assert f'href="{path}"' in page
+        assert (await client.get(path)).status_code == 200
+
+
+@pytest.fixture
+async def directie(demo_url: str) -> AsyncIterator[Client]:
+    """The directie, logged in through the development login, on a copy of its own."""
+    app = create_app(dev_settings(demo_url))
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as test_client:
+        await log_in_as(test_client, "dirk-directie")
+        yield test_client
+
+
+@pytest.fixture
+async def copy_sessions(demo_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(demo_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def test_the_directie_sees_the_changes_then_stores_them(
+    directie: Client, copy_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    token = csrf_token_in((await directie.get("/publiccode/importeren")).text)
+    upload = (FILES / "valid/v0.4-full.yml").read_bytes()
+    preview = await directie.post(
+        "/publiccode/importeren",
+        data={"_csrf_token": token, "stap": "bekijken", "slug": "zaken-van-buiten", "yaml": ""},
+        files={"bestand": ("publiccode.yml", upload, "application/yaml")},
+    )
+    assert preview.status_code == 200
+    assert "Nieuwe applicatie zaken-van-buiten" in preview.text
+    rows = re.findall(
+        r'<th class="utrecht-table__header-cell" scope="row">([^<]+)</th>', preview.text
+    )
+    assert rows == [
+        "Naam",
+        "Beschrijving (Nederlands)",
+        "Beschrijving (Engels)",
+        "Licentie",
+        "Broncode",
+        "Categorieën",
+    ]
+    async with copy_sessions() as session:
+        assert await repository.application_by_slug(session, "zaken-van-buiten") is None
+
+    store = dict(
+        re.findall(
+            r'<input type="hidden" name="(\w+)" value="([^"]*)"',
+            preview.text.split("Wijzigingen opslaan")[0].rsplit("<form", 1)[1],
+        )
+    )
+    assert store["stap"] == "opslaan"
+    saved = await directie.post(
+        "/publiccode/importeren",
+        data={**store, "yaml": unescape(store["yaml"])},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/applicaties/zaken-van-buiten"
+    async with copy_sessions() as session:
+        created = await repository.application_by_slug(session, "zaken-van-buiten")
+        assert created is not None
+        assert created.name == "Zaakafhandelcomponent"
+
+
+async def test_an_invalid_file_is_refused_on_the_page(directie: Client) -> None:
+    token = csrf_token_in((await directie.get("/publiccode/importeren")).text)
+    broken = (FILES / "invalid/contractor-until-missing.yml").read_text()
+    refused = await directie.post(
+        "/publiccode/importeren", data={"_csrf_token": token, "stap": "opslaan", "yaml": broken}
+    )
+    assert refused.status_code == 422
+    assert "maintenance.contractors[0].until (12:7)</code>: ontbreekt" in refused.text
+    assert broken.splitlines()[1] in unescape(refused.text), "the pasted text is kept"
+
+
+async def test_the_import_page_is_for_the_directie(client: Client) -> None:
+    response = await client.get("/publiccode/importeren", follow_redirects=False)
+    assert response.status_code in (302, 303, 401, 403)
+
+
+async def test_the_catalogue_search_finds_applications_by_the_standards_they_claim(
+    client: Client,
+) -> None:
+    html = (await client.get("/", params={"zoek": "Common Ground"})).text
+    found = set(re.findall(r'<th[^>]*scope="row">\s*<a[^>]*href="/applicaties/([^"]+)"', html))
+    assert found == {"zaakafhandeling", "rapportage"}
