@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from registry.audit.chain import Reason
 from registry.kit.labels import Label, labels
+from registry.kit.language import Language
 
 REASON = labels(
     Reason,
@@ -26,3 +27,67 @@ REASON = labels(
         ),
     },
 )
+
+ENTITY = {
+    "adoption": Label("Adoptie", "Adoption"),
+    "allocation_line": Label("Verdeelregel", "Allocation line"),
+    "allocation_run": Label("Verdeelrun", "Allocation run"),
+    "api_token": Label("API-token", "API token"),
+    "application": Label("Applicatie", "Application"),
+    "application_category": Label("Categorie van een applicatie", "Application category"),
+    "application_interest": Label("Belangstelling", "Interest"),
+    "application_reference_component": Label(
+        "Referentiecomponent van een applicatie", "Application reference component"
+    ),
+    "audit_chain_head": Label("Einde van het auditlog", "End of the audit log"),
+    "audit_event": Label("Auditgebeurtenis", "Audit event"),
+    "billing_account": Label("Factuurgegevens", "Billing details"),
+    "business_case": Label("Businesscase", "Business case"),
+    "business_case_participant": Label(
+        "Deelnemer aan een businesscase", "Business case participant"
+    ),
+    "community_member": Label("Deelname aan een gemeenschap", "Community membership"),
+    "contribution_rate": Label("Contributietarief", "Contribution rate"),
+    "cost_entry": Label("Kostenpost", "Cost entry"),
+    "cost_pool": Label("Kostenpot", "Cost pool"),
+    "decision": Label("Besluit", "Decision"),
+    "fee_line": Label("Contributieregel", "Contribution line"),
+    "fee_run": Label("Contributierun", "Contribution run"),
+    "gateway_event": Label("Betaalbericht", "Payment message"),
+    "invoice": Label("Factuur", "Invoice"),
+    "invoice_line": Label("Factuurregel", "Invoice line"),
+    "invoice_number_counter": Label("Factuurnummering", "Invoice numbering"),
+    "invoice_settlement": Label("Betaling of verrekening", "Payment or settlement"),
+    "login_session": Label("Inlogsessie", "Login session"),
+    "member": Label("Lid", "Member"),
+    "member_credit": Label("Tegoed van een lid", "Member credit"),
+    "member_municipality": Label("Gemeente van een lid", "Member's municipality"),
+    "membership": Label("Lidmaatschap", "Membership"),
+    "membership_signatory": Label("Ondertekenaar", "Signatory"),
+    "municipality": Label("Gemeente", "Municipality"),
+    "municipality_succession": Label("Gemeentelijke herindeling", "Municipal merger"),
+    "pool_participant": Label("Deelnemer aan een kostenpot", "Pool participant"),
+    "population_figure": Label("Inwonertal", "Population figure"),
+    "reference_component": Label("Referentiecomponent", "Reference component"),
+    "release": Label("Versie", "Release"),
+    "report_export": Label("Rapportexport", "Report export"),
+    "role_assignment": Label("Rol", "Role"),
+    "standard": Label("Standaard", "Standard"),
+    "standard_claim": Label("Ondersteunde standaard", "Supported standard"),
+    "usage_record": Label("Gebruiksregistratie", "Usage record"),
+    "usage_records": Label("Gebruiksmelding", "Usage report"),
+    "usage_right": Label("Gebruiksrecht", "Usage right"),
+    "usage_tariff": Label("Gebruikstarief", "Usage tariff"),
+    "user": Label("Gebruiker", "User"),
+    "user_account": Label("Gebruikersaccount", "User account"),
+    "user_sessions": Label("Sessies van een gebruiker", "User sessions"),
+    "vat_rule": Label("Btw-regel", "VAT rule"),
+}
+"""What each kind of record in the audit log is called (its `entity_type`: a table's name, or
+a change set's such as `usage_records`)."""
+
+
+def entity_label(entity_type: str, language: Language) -> str:
+    """The kind of record as people read it; a kind without a label shows as it is stored."""
+    found = ENTITY.get(entity_type)
+    return found.text(language) if found else entity_type

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit import repository, service
 from registry.audit.errors import AuditRefusal
 from registry.audit.export import ExportFormat
+from registry.audit.labels import ENTITY
 from registry.audit.repository import AuditFilter
 from registry.auth.policy import Permission
 from registry.kit.clock import NETHERLANDS
@@ -27,6 +28,7 @@ from registry.kit.pagination import MAX_PAGE_SIZE, PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
+from registry.web.i18n import request_language
 from registry.web.pages import render, url_with
 
 DEFAULT_PAGE_SIZE = 25
@@ -151,6 +153,10 @@ class AuditLogPagesController(Controller):
                 "page_size": size_shown,
                 "errors": errors,
                 "members": by_id,
+                "entity_options": sorted(
+                    ((kind, name.text(request_language(request))) for kind, name in ENTITY.items()),
+                    key=lambda option: option[1],
+                ),
                 "local_time": local_time,
                 "verdict": verdict,
                 "exports": [

@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from registry.audit.labels import entity_label
 from registry.kit.labels import label
 from registry.kit.language import FORMAT_LOCALES, LANGUAGES, Language
 from registry.kit.money import CURRENCY, to_euro
@@ -162,7 +163,12 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     def finding_sentence_filter(context: Context, finding: Finding) -> str:
         return finding_sentence(finding, context_language(context))
 
+    @pass_context
+    def entity_filter(context: Context, entity_type: str) -> str:
+        return entity_label(entity_type, context_language(context))
+
     environment.filters["label"] = label_filter
+    environment.filters["entity"] = entity_filter
     environment.filters["finding_title"] = finding_title_filter
     environment.filters["finding_sentence"] = finding_sentence_filter
     environment.filters["number"] = number

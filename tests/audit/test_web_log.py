@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.export import ExportFormat, write_events
+from registry.audit.labels import ENTITY
 from registry.audit.repository import AuditFilter
 from registry.audit.service import stream_events
 from registry.auth.roles import Role
+from registry.models import Base
+from registry.usage import history as usage_history
 from tests.audit.conftest import seed, tamper
 from tests.audit.test_graphql import _member
 from tests.helpers.graphql import grant, graphql_client
@@ -45,6 +48,15 @@ async def test_an_auditor_filters_pages_and_exports_what_was_found(
 
         assert await shown("lid=woerden") == [4, 2]
         assert await shown("soort=application&entiteit=2") == [3]
+        # The kind of record is named, not shown as stored; the filter offers kinds by name.
+        named = (await client.http.get("/auditlog?soort=application&entiteit=2")).text
+        assert re.search(r"<td[^>]*>Applicatie 2</td>", named)
+        assert re.search(
+            r'<option value="application"[^>]*selected[^>]*>Applicatie</option>', named
+        )
+        english = (await client.http.get("/auditlog?soort=application&entiteit=2&lang=en")).text
+        assert re.search(r"<td[^>]*>Application 2</td>", english)
+        await client.http.get("/auditlog?lang=nl")  # the choice sticks: back to Dutch
         assert await shown("persoon=TEST-3") == [4]
         # whole days in the Netherlands: 2 March 09:00 UTC up to and including 3 March
         assert await shown("van=2026-03-02&tot=2026-03-03") == [3, 2]
@@ -140,3 +152,10 @@ async def test_others_may_not_open_the_audit_log(
         redirected = await anonymous.http.get("/auditlog", follow_redirects=False)
         assert redirected.status_code == 303
         assert redirected.headers["location"] == "/inloggen?volgende=%2Fauditlog"
+
+
+def test_every_kind_of_record_has_a_name_in_both_languages() -> None:
+    """Every table's rows (and the usage change sets) can appear in the log: each is named."""
+    kinds = set(Base.metadata.tables) | {usage_history.ENTITY_TYPE}
+    assert kinds - set(ENTITY) == set()
+    assert all(name.nl and name.en for name in ENTITY.values())
