@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -30,16 +31,22 @@ from registry.costs.pools import (
     create_pool,
 )
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
-from registry.kit.errors import FieldError, RefusedValue
+from registry.kit.errors import FieldError, RefusedValue, ValidationFailed
+from registry.kit.labels import label
 from registry.kit.money import parse_number
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
+from registry.usage.models import Metric
+from registry.usage.rules import parse_period
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.i18n import request_language
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_admin_notice"
+USAGE_KEY_FIELDS = ("metriek", "gebruik_van", "gebruik_tot")
+"""The form fields of a key by usage: the metric and the months it is counted over."""
 POOL_FIELDS = (
     "code",
     "naam",
@@ -50,11 +57,32 @@ POOL_FIELDS = (
     "betaler",
     "nieuwkomers",
     "afschrijving",
+    *USAGE_KEY_FIELDS,
 )
 ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document", "formulier")
 PARTICIPANT_FIELDS = ("lid", "vanaf", "percentage")
 LEAVE_FIELDS = ("lid", "tot")
 CLOSE_FIELDS = ("tot_en_met",)
+
+
+def usage_key(
+    values: dict[str, str], errors: list[FieldError]
+) -> tuple[str | None, date | None, date | None]:
+    """The metric and the first and last month of a key by usage, as the form gives them."""
+    months = []
+    for name, field in (("gebruik_van", "usageFrom"), ("gebruik_tot", "usageTo")):
+        month = None
+        if values[name]:
+            try:
+                month = parse_period(values[name], field)
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+        months.append(month)
+    return values["metriek"] or None, months[0], months[1]
+
+
+def metric_options(request: AnyRequest) -> list[tuple[str, str]]:
+    return [(m.value, label(m, request_language(request))) for m in Metric]
 
 
 def _choice(value: str, enum: Any, default: Any) -> Any:
@@ -80,6 +108,7 @@ async def _new_page(
         {
             "active_page": "pools",
             "members": await _member_options(db_session),
+            "metrics": metric_options(request),
             "values": values
             or {"soort": "operating", "sleutel": "inhabitants", "afschrijving": "5"},
             "errors": list(errors),
@@ -88,7 +117,7 @@ async def _new_page(
     )
 
 
-async def _admin_page(
+async def admin_page(
     request: AnyRequest,
     db_session: AsyncSession,
     code: str,
@@ -116,9 +145,9 @@ async def _admin_page(
                 (names[p.member_id].code, names[p.member_id].name) for p in participants
             ],
             "members": await _member_options(db_session),
-            "submission": secrets.token_urlsafe(
-                24
-            ),  # one per form shown: a double submit stores once
+            "metrics": metric_options(request),
+            # One per form shown: a double submit of the entry form stores once.
+            "submission": secrets.token_urlsafe(24),
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
@@ -147,6 +176,7 @@ class PoolAdminController(Controller):
         reference = parse_date(
             values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
         )
+        metric, usage_from, usage_to = usage_key(values, errors)
         try:
             years = int(values["afschrijving"] or "5")
         except ValueError:
@@ -159,6 +189,9 @@ class PoolAdminController(Controller):
             application=values["applicatie"] or None,
             reference_date=reference,
             single_payer=values["betaler"] or None,
+            usage_metric=metric,
+            usage_from=usage_from,
+            usage_to=usage_to,
             late_joiner_policy=_choice(
                 values["nieuwkomers"], LateJoinerPolicy, LateJoinerPolicy.FULL_COST
             ),
@@ -179,7 +212,7 @@ class PoolAdminController(Controller):
     async def admin(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        return await _admin_page(request, db_session, code)
+        return await admin_page(request, db_session, code)
 
     async def _done(
         self,
@@ -197,7 +230,7 @@ class PoolAdminController(Controller):
             db_session,
             store,
             lambda _: Flash(NOTICE_KEY, form, f"/kostenpotten/{code}/beheer"),
-            lambda errors: _admin_page(
+            lambda errors: admin_page(
                 request, db_session, code, form=form, values=values, errors=errors, status_code=422
             ),
             errors=errors,

@@ -22,9 +22,9 @@ from registry.kit.errors import FieldError, ValidationFailed
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
 from registry.web.forms import form_values, parse_date
-from registry.web.pool_admin import NOTICE_KEY, _admin_page
+from registry.web.pool_admin import NOTICE_KEY, USAGE_KEY_FIELDS, admin_page, usage_key
 
-KEY_FIELDS = ("sleutel", "peildatum", "betaler")
+KEY_FIELDS = ("sleutel", "peildatum", "betaler", *USAGE_KEY_FIELDS)
 
 
 class PoolKeyController(Controller):
@@ -46,6 +46,7 @@ class PoolKeyController(Controller):
         reference = parse_date(
             values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
         )
+        metric, usage_from, usage_to = usage_key(values, errors)
         if values["sleutel"] not in {k.value for k in AllocationKey}:
             values["sleutel"] = AllocationKey.INHABITANTS.value
         if not errors:
@@ -53,6 +54,9 @@ class PoolKeyController(Controller):
                 key=AllocationKey(values["sleutel"]),
                 reference_date=reference,
                 single_payer=values["betaler"] or None,
+                usage_metric=metric,
+                usage_from=usage_from,
+                usage_to=usage_to,
             )
             try:
                 await change_key(db_session, actor, code, data)
@@ -60,7 +64,7 @@ class PoolKeyController(Controller):
                 errors.extend(failed.errors)
         if errors:
             await db_session.rollback()
-            return await _admin_page(
+            return await admin_page(
                 request,
                 db_session,
                 code,

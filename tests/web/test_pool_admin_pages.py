@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.app import create_app
 from registry.audit.models import AuditEvent
+from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.service import ApplicationInput, create_application
 from registry.costs.models import CostEntry, CostPool, PoolParticipant
+from tests.helpers.cooperative import ACTOR
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -239,3 +242,45 @@ async def test_only_the_directie_changes_a_key(client: AsyncTestClient[Any], per
         data={"_csrf_token": csrf_token_in(html), "sleutel": "equal"},
     )
     assert refused.status_code == 403
+
+
+async def test_a_pool_shared_by_usage_is_created_and_its_months_kept_when_refused(
+    client: AsyncTestClient[Any], cooperative_db: Sessions
+) -> None:
+    """The key by usage needs a metric and the months it counts: the form asks for them."""
+    async with cooperative_db() as session, session.begin():
+        await create_application(
+            session, ACTOR, "zaken", ApplicationInput(name="Zaken"), ApplicationStatus.PRODUCTION
+        )
+    await log_in_as(client, "dirk-directie")
+    by_usage = {
+        **POOL,
+        "code": "BEHEER-ZAKEN",
+        "soort": "maintenance",
+        "applicatie": "zaken",
+        "sleutel": "usage",
+        "peildatum": "",
+        "gebruik_van": "2025-01",
+        "gebruik_tot": "2025-12",
+    }
+    form = "/kostenpotten/nieuw"
+    assert 'type="month"' in (await client.get(form)).text
+    refused = await post(client, form, form, {**by_usage, "metriek": ""})
+    assert refused.status_code == 422
+    html = one_line(unescape(refused.text))
+    assert 'href="#pot-metriek"' in html  # the summary links to the field
+    assert 'value="2025-01"' in html
+    assert 'value="2025-12"' in html
+    created = await post(client, form, form, {**by_usage, "metriek": "transactions"})
+    assert created.status_code == 303, created.text
+    async with cooperative_db() as session:
+        pool = await session.scalar(select(CostPool).where(CostPool.code == "BEHEER-ZAKEN"))
+        assert pool is not None
+        assert (pool.key.value, pool.usage_metric, pool.usage_from, pool.usage_to) == (
+            "usage",
+            "transactions",
+            date(2025, 1, 1),
+            date(2025, 12, 1),
+        )
+    admin = one_line((await client.get("/kostenpotten/BEHEER-ZAKEN/beheer")).text)
+    assert re.search(r'<option value="transactions"\s+selected', admin)
