@@ -320,12 +320,19 @@ async def proposals(session: AsyncSession) -> list[Application]:
 
 
 async def interest_in(session: AsyncSession, application_id: int) -> list[ApplicationInterest]:
-    rows = await session.scalars(
-        select(ApplicationInterest)
-        .where(ApplicationInterest.application_id == application_id)
-        .order_by(ApplicationInterest.registered_on, ApplicationInterest.id)
+    return (await interest_in_applications(session, [application_id]))[application_id]
+
+
+async def interest_in_applications(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[ApplicationInterest]]:
+    return await children_of(
+        session,
+        ApplicationInterest.application_id,
+        application_ids,
+        ApplicationInterest.registered_on,
+        ApplicationInterest.id,
     )
-    return list(rows)
 
 
 async def categories_of(

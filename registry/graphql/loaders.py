@@ -19,6 +19,7 @@ from registry.billing.models import BillingAccount, Invoice, Settlement
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import (
     Application,
+    ApplicationInterest,
     BusinessCase,
     CommunityMember,
     Release,
@@ -70,6 +71,7 @@ class Loaders:
         self.application_by_id = self._loader(self._applications)
         self.users_of_application = self._loader(self._users)
         self.community_of_application = self._loader(self._community)
+        self.interest_in_application = self._loader(self._interest)
         self.business_cases_of_application = self._loader(self._business_cases)
         self.applications_in_use_of_member = self._loader(self._applications_in_use)
         self.derived_figures_of_member = self._loader(self._derived_figures)
@@ -101,6 +103,10 @@ class Loaders:
 
     async def _tokens(self, ids: Sequence[int]) -> list[list[ApiToken]]:
         found = await auth.tokens_of_members(self._session, ids)
+        return [found[i] for i in ids]
+
+    async def _interest(self, ids: Sequence[int]) -> list[list[ApplicationInterest]]:
+        found = await catalogue.interest_in_applications(self._session, ids)
         return [found[i] for i in ids]
 
     async def _releases(self, ids: Sequence[int]) -> list[list[Release]]:

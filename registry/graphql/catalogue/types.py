@@ -11,7 +11,6 @@ import strawberry
 from registry.auth.errors import AuthRefusal
 from registry.auth.policy import Permission
 from registry.catalogue import models
-from registry.catalogue import repository as catalogue
 from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.lifecycle import allowed_next
 from registry.catalogue.models import ApplicationStatus, ReviewStatus
@@ -22,7 +21,6 @@ from registry.graphql.errors import FieldError
 from registry.graphql.members.types import Member
 from registry.graphql.permissions import NotAllowed, field_for
 from registry.kit.errors import Phrase
-from registry.members import repository as members
 
 if TYPE_CHECKING:
     from registry.graphql.usage.types import ApplicationUsers, BusinessCase, CommunityMember
@@ -158,16 +156,15 @@ class Application:
                 if not actor.authenticated
                 else Phrase(CatalogueRefusal.INTEREST_LEAD_ONLY, {"application": self.name})
             )
-        async with info.context.db() as session:
-            found = await catalogue.interest_in(session, self.model.id)
-            by_id = await members.members_by_ids(session, [i.member_id for i in found])
+        loaders = info.context.loaders
+        found = await loaders.interest_in_application.load(self.model.id)
+        interested = await loaders.member_by_id.load_many([i.member_id for i in found])
         return [
             InterestedMember(
-                member_code=by_id[i.member_id].code,
-                member_name=by_id[i.member_id].name,
-                registered_on=i.registered_on,
+                member_code=member.code, member_name=member.name, registered_on=i.registered_on
             )
-            for i in found
+            for i, member in zip(found, interested, strict=True)
+            if member is not None
         ]
 
     @strawberry.field(description="Whether members joining the community later get an equal say.")
