@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -355,6 +356,7 @@ async def test_one_process_only_on_sqlite(tmp_path: Path, monkeypatch: pytest.Mo
     """SQLite's job queue and write lock live in one process: no separate worker, no
     second service process."""
     monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'r.sqlite3'}")
+    monkeypatch.setenv("REGISTRY_SESSION_SECRET", secrets.token_urlsafe(48))
     get_settings.cache_clear()
     try:
         worker = await invoke("worker", "--until-empty")

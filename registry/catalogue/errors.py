@@ -135,7 +135,7 @@ class CatalogueRefusal(Refusal):
         "forbidden",
         "Alleen de mensen van de trekker en de directie zien wie belangstelling heeft voor"
         " {application}.",
-        "only the lead member's people and the directie see who is interested in {application}",
+        "only the lead member's people and the Management see who is interested in {application}",
     )
     COMMUNITY_FORBIDDEN = Text(
         "forbidden",

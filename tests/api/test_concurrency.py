@@ -17,11 +17,19 @@ from registry.auth.roles import Role
 from registry.catalogue.models import Application
 from registry.demo import APPLICATIONS, MEMBERS, shipped_population_csv
 from registry.members.population import parse_cbs_csv
+from registry.members.shipped import SHIPPED_YEARS, population_csv
 from tests.helpers.graphql import GraphQLClient, grant, graphql_client
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 CBS_2020 = {row.cbs_code: row.population for row in parse_cbs_csv(shipped_population_csv())}
+WOERDEN_EVERY_YEAR = [
+    {"count": row.population}
+    for year in SHIPPED_YEARS
+    for row in parse_cbs_csv(population_csv(year))
+    if row.cbs_code == "GM0632"
+]
+"""Woerden's figure of 1 January of every year the registry ships, oldest first."""
 
 SIBLINGS = """
 query Siblings {
@@ -60,7 +68,7 @@ def check(data: dict[str, Any]) -> None:
     assert data["members"]["totalCount"] == len(MEMBERS)
     assert {e["node"]["code"] for e in data["members"]["edges"]} == {m.code for m in MEMBERS}
     assert data["municipalities"]["totalCount"] == sum(1 for c in CBS_2020 if "GM06" in c)
-    assert data["woerden"] == {"name": "Woerden", "populationFigures": [{"count": 52_299}]}
+    assert data["woerden"] == {"name": "Woerden", "populationFigures": WOERDEN_EVERY_YEAR}
     mijn = entered["mijn-gemeente"][1]
     assert data["application"] == {
         "name": mijn.name,
@@ -74,7 +82,9 @@ def check(data: dict[str, Any]) -> None:
         {"cbsCode": "GM0757", "count": CBS_2020["GM0757"]},
         {"cbsCode": "GM0845", "count": CBS_2020["GM0845"]},
     ]
-    assert data["eindhoven"]["inhabitants"]["total"] == CBS_2020["GM0772"] == 234_394
+    # On 30 June 2021 the latest figure is that of 1 January 2021.
+    cbs_2021 = {row.cbs_code: row.population for row in parse_cbs_csv(population_csv(2021))}
+    assert data["eindhoven"]["inhabitants"]["total"] == cbs_2021["GM0772"] == 235_689
 
 
 async def test_sibling_fields_in_one_request(api: GraphQLClient) -> None:
