@@ -230,6 +230,7 @@ FOOTER_LINKS = [
     "mailto:info@samendigitaal.example",
     "tel:0301234567",
     "/over#ontwikkelaars",
+    "/publiccode/controleren",
 ]
 
 

@@ -249,7 +249,7 @@ async def test_the_final_failure_is_stored_and_shown_with_its_reason(
     members_db_url: str, tmp_path: Path
 ) -> None:
     blocked = tmp_path / "blocked"
-    blocked.write_text("not a folder")
+    blocked.mkdir()  # the configuration check wants a folder it can write at start-up
     settings = dev_settings(
         members_db_url,
         reports_dir=blocked,
@@ -257,7 +257,10 @@ async def test_the_final_failure_is_stored_and_shown_with_its_reason(
         job_retry_seconds=0,
         job_polling_seconds=0.1,
     )
-    async with AsyncTestClient(app=create_app(settings)) as client:
+    app = create_app(settings)
+    blocked.rmdir()
+    blocked.write_text("not a folder")  # then it goes: every attempt to write an export fails
+    async with AsyncTestClient(app=app) as client:
         await log_in_as(client, "anna-auditor")
         page = await client.get("/rapporten")
         response = await client.post(
