@@ -1,6 +1,6 @@
-"""A credit note is irreversible (numbered in the invoices' sequence): before it is stored the
-directie sees a summary of what the service would issue, computed by that service in the
-request's transaction and then rolled back, and confirms it."""
+"""Issuing an invoice or a credit note is irreversible (numbered in the invoices' gapless
+sequence): before it is stored the directie sees what the service would issue, computed by
+that service in the request's transaction and then rolled back, and confirms it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,47 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.billing.models import Invoice
+from registry.billing.document import DocumentKind
+from registry.billing.models import CreditChoice, Invoice
+from registry.kit.labels import label
+from registry.web.i18n import request_language
 from registry.web.pages import render
+
+
+async def confirm_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    document: Invoice,
+    *,
+    action: str,
+    back: str,
+    hidden: list[tuple[str, str]],
+    facts: list[tuple[str, object]],
+) -> Response[Any]:
+    """The document as it would be issued, then nothing stored; the form to confirm it.
+
+    The keys of `facts` are message ids, translated by the page; a date among the values is
+    written out."""
+    await db_session.refresh(document, ["lines"])
+    summary = {
+        "lines": [(line.line_no, line.description, line.net_cents) for line in document.lines],
+        "gross_cents": document.gross_cents,
+    }
+    credit_note = document.kind is DocumentKind.CREDIT_NOTE
+    await db_session.rollback()  # the number, the lines, the audit event: none of it stays
+    return render(
+        request,
+        "invoices/confirm.html",
+        {
+            "active_page": "invoices",
+            "summary": summary,
+            "credit_note": credit_note,
+            "action": action,
+            "back": back,
+            "hidden": hidden,
+            "facts": facts,
+        },
+    )
 
 
 async def credit_summary(
@@ -22,26 +61,48 @@ async def credit_summary(
     note: Invoice,
     form: FormMultiDict,
 ) -> Response[Any]:
-    """The credit note as it would be, then nothing stored; the form to confirm it."""
-    await db_session.refresh(note, ["lines"])
-    summary = {
-        "lines": [(line.line_no, line.description, line.net_cents) for line in note.lines],
-        "net_cents": note.net_cents,
-        "vat_cents": note.vat_cents,
-        "gross_cents": note.gross_cents,
-        "credit_choice": (
-            note.credit_choice.value if note.credit_choice else str(form.get("credit_choice") or "")
-        ),
-        "reason": str(form.get("reason") or ""),
-    }
-    await db_session.rollback()  # the number, the lines, the audit event: none of it stays
-    return render(
+    choice = note.credit_choice or CreditChoice(str(form.get("credit_choice") or "carry"))
+    reason = str(form.get("reason") or "")
+    return await confirm_page(
         request,
-        "invoices/credit_confirm.html",
-        {
-            "active_page": "invoices",
-            "invoice_id": invoice_id,
-            "summary": summary,
-            "chosen": [str(n) for n in form.getall("regel", [])],
-        },
+        db_session,
+        note,
+        action=f"/facturen/{invoice_id}/crediteren",
+        back=f"/facturen/{invoice_id}",
+        hidden=[
+            *(("regel", str(n)) for n in form.getall("regel", [])),
+            ("reason", reason),
+            ("credit_choice", choice.value),
+        ],
+        facts=[
+            ("Reden", reason),
+            (
+                "Wat er met een tegoed gebeurt dat overblijft",
+                label(choice, request_language(request)),
+            ),
+        ],
+    )
+
+
+async def issue_summary(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    invoice: Invoice,
+    member_name: str,
+    form: FormMultiDict,
+) -> Response[Any]:
+    choice = str(form.get("credit_choice") or "")
+    return await confirm_page(
+        request,
+        db_session,
+        invoice,
+        action=f"/facturen/{invoice.id}/uitgeven",
+        back=f"/facturen/{invoice.id}",
+        hidden=[("credit_choice", choice)] if choice else [],
+        facts=[
+            ("Lid", member_name),
+            ("Nummer", invoice.number or ""),
+            ("Factuurdatum", invoice.issue_date),
+            ("Vervaldatum", invoice.due_date),
+        ],
     )

@@ -42,7 +42,7 @@ from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
 from registry.web.forms import Flash, posted, submit
 from registry.web.i18n import request_language
-from registry.web.invoice_confirm import credit_summary
+from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"
@@ -405,6 +405,11 @@ class InvoicePagesController(Controller):
                 failed_draft=invoice_id,
                 status_code=422,
             )
+        if form.get("bevestigd") != "ja":  # irreversible: first the summary, nothing stored
+            member = (await members.members_by_ids(db_session, [invoice.member_id]))[
+                invoice.member_id
+            ]
+            return await issue_summary(request, db_session, invoice, member.name, form)
         await payments.request_payment(db_session, _gateway(request), invoice)
         request.session[NOTICE_KEY] = "issued"
         return Redirect(f"/facturen/{invoice.id}", status_code=303)

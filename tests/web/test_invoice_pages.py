@@ -169,7 +169,18 @@ async def test_preview_store_drafts_and_issue(
     assert (await client.get(f"/facturen/{draft_id}/pdf")).status_code == 404
     assert (await client.get(f"/facturen/{draft_id}/ubl")).status_code == 404
 
-    issued = await _post(client, "/facturen", f"/facturen/{draft_id}/uitgeven")
+    # Issuing is irreversible: first what would be issued, with nothing stored.
+    summary = await _post(client, "/facturen", f"/facturen/{draft_id}/uitgeven")
+    assert summary.status_code == 200
+    assert "Er is nog niets opgeslagen." in summary.text
+    assert "Gemeente Eindhoven" in summary.text
+    assert f"{number(2)}" in summary.text
+    assert re.search(rf'id="document-totaal">{EINDHOVEN_TOTAL}<', summary.text)
+    async with billing_db() as session:
+        still = await session.get(Invoice, draft_id)
+        assert still is not None
+        assert (still.status, still.number) == (InvoiceStatus.DRAFT, None)
+    issued = await _post(client, "/facturen", f"/facturen/{draft_id}/uitgeven", bevestigd="ja")
     assert issued.status_code == 303
     assert issued.headers["location"] == f"/facturen/{draft_id}"
     page = await client.get(f"/facturen/{draft_id}")
@@ -349,7 +360,10 @@ async def test_a_double_submit_stores_the_drafts_once_issues_once_and_pays_once(
             assert codes == ["eindhoven", "gr-boxtel-sint-michielsgestel"]
 
             draft_id = next(d.id for d in drafts if d.member_code == "eindhoven")
-            token = {"_csrf_token": csrf_token_in((await client.get("/facturen")).text)}
+            token = {
+                "_csrf_token": csrf_token_in((await client.get("/facturen")).text),
+                "bevestigd": "ja",
+            }
             issued = await asyncio.gather(
                 *(client.post(f"/facturen/{draft_id}/uitgeven", data=token) for _ in range(2))
             )
