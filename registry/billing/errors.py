@@ -89,6 +89,11 @@ class BillingRefusal(Refusal):
         "Vul een Nederlandse postcode in, zoals 3441 EM.",
         "a Dutch postal code such as 3441 EM",
     )
+    UNKNOWN_LANGUAGE = Text(
+        "unknown_language",
+        "Kies Nederlands of Engels.",
+        "choose Dutch or English",
+    )
     INVALID_EMAIL = Text(
         "invalid_email",
         "Vul een e-mailadres in, zoals facturen@woerden.nl.",

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from registry.billing.document import DocumentKind, VatCode
-from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
+from registry.billing.models import (
+    CreditChoice,
+    DeliveryChannel,
+    InvoiceStatus,
+    LineCategory,
+    SettlementKind,
+)
 from registry.kit.labels import Label, labels
 
 DOCUMENT_KIND = labels(
@@ -62,5 +68,12 @@ SETTLEMENT_KIND = labels(
             "Tegoed voor een volgende factuur", "Credit for a next invoice"
         ),
         SettlementKind.REFUND: Label("Terugbetaling", "Refund"),
+    },
+)
+DELIVERY_CHANNEL = labels(
+    DeliveryChannel,
+    {
+        DeliveryChannel.EMAIL: Label("Per e-mail", "By e-mail"),
+        DeliveryChannel.PEPPOL: Label("Via Peppol", "Through Peppol"),
     },
 )

@@ -63,6 +63,15 @@ class SettlementKind(enum.StrEnum):
     REFUND = "refund"
 
 
+class DeliveryChannel(enum.StrEnum):
+    """How a member receives its invoices and credit notes."""
+
+    EMAIL = "email"
+    """By e-mail to the invoice address, with the PDF and the UBL attached."""
+    PEPPOL = "peppol"
+    """As UBL through the cooperative's Peppol access point."""
+
+
 class BillingAccount(Base):
     """A member's invoice details and its customer at the payment gateway."""
 
@@ -76,6 +85,15 @@ class BillingAccount(Base):
     city: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     purchase_order_reference: Mapped[str | None] = mapped_column(String(100))
+    reminder_email: Mapped[str | None] = mapped_column(String(254))
+    """Who receives payment reminders; the invoice address when unset."""
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
+    """The language of the messages the member receives (nl or en)."""
+    delivery_channel: Mapped[DeliveryChannel] = mapped_column(
+        str_enum(DeliveryChannel, "billing_account_delivery_channel"),
+        default=DeliveryChannel.EMAIL,
+        server_default=DeliveryChannel.EMAIL.value,
+    )
     gateway_customer_id: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
