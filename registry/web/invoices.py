@@ -30,7 +30,7 @@ from registry.billing import credit_notes, invoicing, payments, reading, reposit
 from registry.billing.document import InvoiceDocument
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import PaymentGateway
-from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
+from registry.billing.models import CreditChoice, DeliveryChannel, Invoice, InvoiceStatus
 from registry.billing.rules import line_vat_groups, outstanding
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
@@ -93,6 +93,11 @@ def _choice(value: str | None) -> CreditChoice | None:
         raise ValidationFailed.single(
             "creditChoice", BillingRefusal.UNKNOWN_CREDIT_CHOICE
         ) from None
+
+
+def _channel(value: str | None) -> DeliveryChannel | None:
+    """The chosen delivery channel; None (kept as it is) for a value that is not one."""
+    return next((c for c in DeliveryChannel if c.value == value), None)
 
 
 def _form(data: Mapping[str, Any]) -> dict[str, str]:
@@ -313,6 +318,9 @@ async def _member_page(
             "city": account.city,
             "email": account.email or "",
             "purchase_order_reference": account.purchase_order_reference or "",
+            "reminder_email": account.reminder_email or "",
+            "language": account.language,
+            "delivery_channel": account.delivery_channel.value,
         }
     notice = request.session.pop(NOTICE_KEY, None)
     day = today()
@@ -327,6 +335,7 @@ async def _member_page(
             "credit_cents": await repository.credit_balance(db_session, member.id),
             "details": account,
             "may_edit": allows(actor, Permission.BILLING_DETAILS_MANAGE, member.id),
+            "channels": list(DeliveryChannel),
             "errors": errors,
             "form": form or {},
             "notice": notice if isinstance(notice, str) else None,
@@ -600,6 +609,9 @@ class InvoicePagesController(Controller):
             form.get("city", ""),
             form.get("email"),
             form.get("purchase_order_reference"),
+            reminder_email=form.get("reminder_email"),
+            language=form.get("language") or None,
+            delivery_channel=_channel(form.get("delivery_channel")),
         )
         return await submit(
             request,

@@ -14,7 +14,7 @@ from registry.billing import credit_notes, invoicing, payments, repository
 from registry.billing.document import VatCode
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import IntentRef
-from registry.billing.models import CreditChoice, LineCategory
+from registry.billing.models import CreditChoice, DeliveryChannel, LineCategory
 from registry.graphql.billing.types import (
     BillingDetails,
     BillingDetailsPayload,
@@ -47,6 +47,15 @@ class BillingDetailsInput:
     email: str | None = strawberry.field(default=None, description="Where invoices are sent.")
     purchase_order_reference: str | None = strawberry.field(
         default=None, description="Shown on invoices as the buyer reference."
+    )
+    reminder_email: str | None = strawberry.field(
+        default=None, description="Who receives payment reminders; the invoice address if null."
+    )
+    language: str | None = strawberry.field(
+        default=None, description="Language of the member's messages (nl or en); null: kept."
+    )
+    delivery_channel: DeliveryChannel | None = strawberry.field(
+        default=None, description="How invoices reach the member; null: kept (EMAIL when new)."
     )
 
 
@@ -87,6 +96,9 @@ class BillingMutation:
             input.city,
             input.email,
             input.purchase_order_reference,
+            reminder_email=input.reminder_email,
+            language=input.language,
+            delivery_channel=input.delivery_channel,
         )
         return await act(info, _BILLING_DETAILS, invoicing.set_billing_details, member, data)
 

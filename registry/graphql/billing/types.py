@@ -13,7 +13,13 @@ from registry.billing import models, reading
 from registry.billing.document import DocumentKind, VatCode, VatGroup
 from registry.billing.gateway import IntentRef, PaymentGateway
 from registry.billing.invoicing import DraftPreview
-from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
+from registry.billing.models import (
+    CreditChoice,
+    DeliveryChannel,
+    InvoiceStatus,
+    LineCategory,
+    SettlementKind,
+)
 from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
 from registry.graphql.attributes import amounts, from_attributes
@@ -32,6 +38,7 @@ strawberry.enum(LineCategory, name="InvoiceLineCategory")
 strawberry.enum(VatCode, name="VatCode", description="UNCL5305 VAT category code.")
 strawberry.enum(CreditChoice, name="CreditChoice")
 strawberry.enum(SettlementKind, name="SettlementKind")
+strawberry.enum(DeliveryChannel, name="DeliveryChannel")
 
 
 @strawberry.type(description="One billed item, with the key of the item and where it came from.")
@@ -238,6 +245,11 @@ class BillingDetails:
     city: str
     email: str | None
     purchase_order_reference: str | None
+    reminder_email: str | None = strawberry.field(
+        description="Who receives payment reminders; the invoice address when null."
+    )
+    language: str = strawberry.field(description="Language of the member's messages: nl or en.")
+    delivery_channel: DeliveryChannel
 
     @classmethod
     def of(cls, a: models.BillingAccount) -> BillingDetails:
