@@ -12,6 +12,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+ReminderStageName = Literal["friendly", "second", "notice"]
+
+
+def _notice_only() -> list[ReminderStageName]:
+    return ["notice"]
+
+
 class OidcProvider(BaseModel):
     """An identity provider a member's people log in with (OpenID Connect)."""
 
@@ -171,6 +178,27 @@ class Settings(BaseSettings):
     )
     mail_batch: int = Field(
         default=50, ge=1, le=1000, description="Messages one run of the sending job sends at most."
+    )
+    reminder_friendly_days: int = Field(
+        default=14, ge=1, le=365, description="Days after the due date of the friendly reminder."
+    )
+    reminder_second_days: int = Field(
+        default=28, ge=1, le=365, description="Days after the due date of the second reminder."
+    )
+    reminder_notice_days: int = Field(
+        default=42,
+        ge=1,
+        le=365,
+        description="Days after the due date of the formal notice (aanmaning).",
+    )
+    reminder_interest_stages: list[ReminderStageName] = Field(
+        default_factory=_notice_only,
+        description="The reminder stages that show the statutory commercial interest "
+        "(wettelijke handelsrente) owed so far; it is never added to the invoice.",
+    )
+    reminder_cron: str = Field(
+        default="0 7 * * *",
+        description="When the worker sends the reminders that are due (cron).",
     )
     peppol_endpoint: str | None = Field(
         default=None,

@@ -80,8 +80,49 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_message_attachment_message_id"), "message_attachment", ["message_id"])
 
+    op.create_table(
+        "reminder",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("stage", _enum("reminder_stage", "friendly", "second", "notice"), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=False),
+        sa.Column("outstanding_cents", sa.BigInteger(), nullable=False),
+        sa.Column("interest_cents", sa.BigInteger(), nullable=True),
+        sa.Column("message_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"],
+            ["invoice.id"],
+            name=op.f("fk_reminder_invoice_id_invoice"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["message_id"],
+            ["message.id"],
+            name=op.f("fk_reminder_message_id_message"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder")),
+        sa.UniqueConstraint("invoice_id", "stage", name=op.f("uq_reminder_invoice_id_stage")),
+    )
+    op.create_table(
+        "reminder_pause",
+        sa.Column("invoice_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("paused_by", sa.String(length=200), nullable=False),
+        sa.Column("paused_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"],
+            ["invoice.id"],
+            name=op.f("fk_reminder_pause_invoice_id_invoice"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("invoice_id", name=op.f("pk_reminder_pause")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("reminder_pause")
+    op.drop_table("reminder")
     op.drop_index(op.f("ix_message_attachment_message_id"), table_name="message_attachment")
     op.drop_table("message_attachment")
     op.drop_index("ix_message_status_next_attempt_at", table_name="message")

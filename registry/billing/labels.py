@@ -8,6 +8,7 @@ from registry.billing.models import (
     DeliveryChannel,
     InvoiceStatus,
     LineCategory,
+    ReminderStage,
     SettlementKind,
 )
 from registry.kit.labels import Label, labels
@@ -75,5 +76,13 @@ DELIVERY_CHANNEL = labels(
     {
         DeliveryChannel.EMAIL: Label("Per e-mail", "By e-mail"),
         DeliveryChannel.PEPPOL: Label("Via Peppol", "Through Peppol"),
+    },
+)
+REMINDER_STAGE = labels(
+    ReminderStage,
+    {
+        ReminderStage.FRIENDLY: Label("Vriendelijke herinnering", "Friendly reminder"),
+        ReminderStage.SECOND: Label("Tweede herinnering", "Second reminder"),
+        ReminderStage.NOTICE: Label("Aanmaning", "Formal notice"),
     },
 )

@@ -72,6 +72,15 @@ class DeliveryChannel(enum.StrEnum):
     """As UBL through the cooperative's Peppol access point."""
 
 
+class ReminderStage(enum.StrEnum):
+    """The steps of chasing an unpaid invoice, in order."""
+
+    FRIENDLY = "friendly"
+    SECOND = "second"
+    NOTICE = "notice"
+    """The formal notice (aanmaning)."""
+
+
 class BillingAccount(Base):
     """A member's invoice details and its customer at the payment gateway."""
 
@@ -251,3 +260,33 @@ class GatewayEventRecord(Base):
     outcome: Mapped[str] = mapped_column(String(40))
     failure_message: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reminder(Base):
+    """One stage of chasing an invoice, sent once: recorded with the outstanding amount and
+    the statutory interest it showed (never added to the invoice)."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("invoice_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    stage: Mapped[ReminderStage] = mapped_column(str_enum(ReminderStage, "reminder_stage"))
+    sent_on: Mapped[date] = mapped_column(Date)
+    outstanding_cents: Mapped[int] = mapped_column(BigInteger)
+    interest_cents: Mapped[int | None] = mapped_column(BigInteger)
+    """Statutory commercial interest up to `sent_on`, when the stage shows it."""
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="RESTRICT"))
+
+
+class ReminderPause(Base):
+    """Reminders of this invoice are paused (a dispute, a payment plan), with the reason."""
+
+    __tablename__ = "reminder_pause"
+
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(500))
+    paused_by: Mapped[str] = mapped_column(String(200))
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.attachments import attachment_bytes
 from registry.billing.payments import retry_payment_requests
+from registry.billing.reminders import send_reminders
 from registry.db import transaction
+from registry.kit import clock
 from registry.messages.sending import send_due
 from registry.reports.jobs import run_export
 
@@ -24,6 +26,7 @@ REPORT_EXPORT = "report_export"
 PAYMENT_RETRIES = "payment_retries"
 STALLED_JOBS = "stalled_jobs"
 SEND_MAIL = "send_mail"
+REMINDERS = "reminders"
 
 
 def _resources(context: JobContext) -> Resources:
@@ -66,6 +69,16 @@ async def send_mail(context: JobContext, timestamp: int) -> None:
     done = await send_due(resources.session_factory, settings, resolve)
     if done:
         logger.info("outbox: %s messages tried", len(done))
+
+
+async def reminders(context: JobContext, timestamp: int) -> None:
+    """Send the payment reminders that are due today (`reminder_cron`); each stage of an
+    invoice once, also when two workers run it at the same moment."""
+    resources = _resources(context)
+    async with transaction(resources.session_factory) as session:
+        sent = await send_reminders(session, resources.settings, clock.today())
+    if sent:
+        logger.info("%s payment reminders queued", len(sent))
 
 
 async def stalled_jobs(context: JobContext, timestamp: int) -> None:
