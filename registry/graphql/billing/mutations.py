@@ -10,7 +10,14 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.billing import credit_notes, invoicing, payments, repository
+from registry.billing import (
+    credit_notes,
+    invoicing,
+    operations,
+    payments,
+    reminders,
+    repository,
+)
 from registry.billing.document import VatCode
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import IntentRef
@@ -199,6 +206,33 @@ class BillingMutation:
 
         return await mutate(
             info, InvoicePayload, credit, lambda invoice: InvoicePayload(invoice=invoice)
+        )
+
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Pause the payment reminders of an invoice, saying why (a dispute, a payment plan).",
+    )
+    async def invoice_reminders_pause(
+        self, info: Info, id: strawberry.ID, reason: str
+    ) -> InvoicePayload:
+
+        async def pause(session: AsyncSession) -> Invoice:
+            await reminders.pause_reminders(session, info.context.actor, _id(id), reason)
+            return Invoice.of(await operations.find_invoice(session, _id(id)))
+
+        return await mutate(
+            info, InvoicePayload, pause, lambda invoice: InvoicePayload(invoice=invoice)
+        )
+
+    @mutation(Permission.BILLING_MANAGE, "Send an invoice's payment reminders again.")
+    async def invoice_reminders_resume(self, info: Info, id: strawberry.ID) -> InvoicePayload:
+
+        async def resume(session: AsyncSession) -> Invoice:
+            await reminders.resume_reminders(session, info.context.actor, _id(id))
+            return Invoice.of(await operations.find_invoice(session, _id(id)))
+
+        return await mutate(
+            info, InvoicePayload, resume, lambda invoice: InvoicePayload(invoice=invoice)
         )
 
     @mutation(

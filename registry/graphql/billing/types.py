@@ -18,9 +18,11 @@ from registry.billing.models import (
     DeliveryChannel,
     InvoiceStatus,
     LineCategory,
+    ReminderStage,
     SettlementKind,
 )
 from registry.billing.reconciliation import Difference
+from registry.billing.reminders import reminder_state
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
 from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
@@ -39,6 +41,26 @@ strawberry.enum(VatCode, name="VatCode", description="UNCL5305 VAT category code
 strawberry.enum(CreditChoice, name="CreditChoice")
 strawberry.enum(SettlementKind, name="SettlementKind")
 strawberry.enum(DeliveryChannel, name="DeliveryChannel")
+strawberry.enum(ReminderStage, name="ReminderStage")
+
+
+@strawberry.type(description="A payment reminder sent for an invoice, once per stage.")
+class InvoiceReminder:
+    stage: ReminderStage
+    sent_on: date
+    outstanding: Money = strawberry.field(description="What was still owed when it was sent.")
+    interest: Money | None = strawberry.field(
+        description="Statutory commercial interest shown on it, never added to the invoice."
+    )
+
+    @classmethod
+    def of(cls, r: models.Reminder) -> InvoiceReminder:
+        return cls(
+            stage=r.stage,
+            sent_on=r.sent_on,
+            outstanding=Money.of_cents(r.outstanding_cents),
+            interest=None if r.interest_cents is None else Money.of_cents(r.interest_cents),
+        )
 
 
 @strawberry.type(description="One billed item, with the key of the item and where it came from.")
@@ -172,6 +194,18 @@ class Invoice:
         found = await info.context.loaders.member_by_id.load(self.model.member_id)
         assert found is not None
         return Member.of(found)
+
+    @strawberry.field(description="Payment reminders sent for this invoice, oldest first.")
+    async def reminders(self, info: Info) -> list[InvoiceReminder]:
+        async with info.context.db() as session:
+            state = await reminder_state(session, self.model.id)
+        return [InvoiceReminder.of(r) for r in state.reminders]
+
+    @strawberry.field(description="Why its reminders are paused; null when they are not.")
+    async def reminders_paused_because(self, info: Info) -> str | None:
+        async with info.context.db() as session:
+            state = await reminder_state(session, self.model.id)
+        return state.pause.reason if state.pause else None
 
     @strawberry.field(description="Payments, refunds and credits, oldest first.")
     async def settlements(self, info: Info) -> list[Settlement]:
