@@ -26,7 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.billing import credit_notes, invoicing, payments, reading, repository, rules
+from registry.billing import (
+    credit_notes,
+    invoicing,
+    payments,
+    reading,
+    reminders,
+    repository,
+    rules,
+)
 from registry.billing.document import InvoiceDocument
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import PaymentGateway
@@ -281,6 +289,7 @@ async def _invoice_page(
             "payable": payable,
             "payments_on": gateway is not None,
             "settings": _settings(request),
+            "reminder_state": await reminders.reminder_state(db_session, invoice.id),
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
@@ -478,6 +487,53 @@ class InvoicePagesController(Controller):
             lambda _: Flash(NOTICE_KEY, "transfer", f"/facturen/{invoice_id}"),
             lambda errors: self._invoice_again(
                 request, db_session, actor, invoice_id, form, "transfer", errors
+            ),
+            missing_is_404=True,
+        )
+
+    @post(
+        "/facturen/{invoice_id:int}/herinneringen/pauzeren",
+        opt=audience(Permission.BILLING_MANAGE),
+    )
+    async def pause_reminders(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        form = _form(await request.form())
+        return await submit(
+            request,
+            db_session,
+            partial(
+                reminders.pause_reminders, db_session, actor, invoice_id, form.get("reason", "")
+            ),
+            lambda _: Flash(NOTICE_KEY, "reminders_paused", f"/facturen/{invoice_id}"),
+            lambda errors: self._invoice_again(
+                request, db_session, actor, invoice_id, form, "pause", errors
+            ),
+            missing_is_404=True,
+        )
+
+    @post(
+        "/facturen/{invoice_id:int}/herinneringen/hervatten",
+        opt=audience(Permission.BILLING_MANAGE),
+    )
+    async def resume_reminders(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        return await submit(
+            request,
+            db_session,
+            partial(reminders.resume_reminders, db_session, actor, invoice_id),
+            lambda _: Flash(NOTICE_KEY, "reminders_resumed", f"/facturen/{invoice_id}"),
+            lambda errors: self._invoice_again(
+                request, db_session, actor, invoice_id, {}, "pause", errors
             ),
             missing_is_404=True,
         )
