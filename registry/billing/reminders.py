@@ -170,12 +170,26 @@ class ReminderState:
 
 async def reminder_state(session: AsyncSession, invoice_id: int) -> ReminderState:
     """For a reader who may already read the invoice."""
-    reminders = list(
-        await session.scalars(
-            select(Reminder).where(Reminder.invoice_id == invoice_id).order_by(Reminder.id)
+    return (await reminder_states(session, [invoice_id]))[invoice_id]
+
+
+async def reminder_states(
+    session: AsyncSession, invoice_ids: Sequence[int]
+) -> dict[int, ReminderState]:
+    """Each invoice's reminders and pause, in two queries however many invoices."""
+    ids = list(invoice_ids)
+    sent: dict[int, list[Reminder]] = {i: [] for i in ids}
+    for reminder in await session.scalars(
+        select(Reminder).where(Reminder.invoice_id.in_(ids)).order_by(Reminder.id)
+    ):
+        sent[reminder.invoice_id].append(reminder)
+    pauses = {
+        p.invoice_id: p
+        for p in await session.scalars(
+            select(ReminderPause).where(ReminderPause.invoice_id.in_(ids))
         )
-    )
-    return ReminderState(reminders, await session.get(ReminderPause, invoice_id))
+    }
+    return {i: ReminderState(sent[i], pauses.get(i)) for i in ids}
 
 
 async def pause_reminders(

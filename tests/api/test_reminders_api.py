@@ -23,14 +23,14 @@ mutation($member: String!, $input: BillingDetailsInput!) {
 PAUSE = """
 mutation($id: ID!, $reason: String!) {
   invoiceRemindersPause(id: $id, reason: $reason) {
-    invoice { remindersPausedBecause reminders { stage } }
+    reminders { pausedBecause sent { stage } }
     errors { field code }
   }
 }
 """
 RESUME = """
 mutation($id: ID!) {
-  invoiceRemindersResume(id: $id) { invoice { remindersPausedBecause } errors { code } }
+  invoiceRemindersResume(id: $id) { reminders { pausedBecause } errors { code } }
 }
 """
 
@@ -100,9 +100,9 @@ async def test_the_directie_pauses_and_resumes_an_invoices_reminders(
     refused = await api.data(PAUSE, {"id": invoice["id"], "reason": " "})
     assert _errors(refused, "invoiceRemindersPause") == [("reason", "reason_required")]
     paused = await api.data(PAUSE, {"id": invoice["id"], "reason": "Betalingsregeling"})
-    assert paused["invoiceRemindersPause"]["invoice"] == {
-        "remindersPausedBecause": "Betalingsregeling",
-        "reminders": [],
+    assert paused["invoiceRemindersPause"]["reminders"] == {
+        "pausedBecause": "Betalingsregeling",
+        "sent": [],
     }
     resumed = await api.data(RESUME, {"id": invoice["id"]})
-    assert resumed["invoiceRemindersResume"]["invoice"] == {"remindersPausedBecause": None}
+    assert resumed["invoiceRemindersResume"]["reminders"] == {"pausedBecause": None}

@@ -13,7 +13,6 @@ from registry.auth.policy import Permission
 from registry.billing import (
     credit_notes,
     invoicing,
-    operations,
     payments,
     reminders,
     repository,
@@ -29,6 +28,9 @@ from registry.graphql.billing.types import (
     InvoiceDraftDiscardPayload,
     InvoiceIssuePayload,
     InvoicePayload,
+    InvoiceReminder,
+    InvoiceReminders,
+    InvoiceRemindersPayload,
     InvoiceRunPayload,
     PaymentStart,
     PaymentStartPayload,
@@ -73,6 +75,14 @@ class VatRuleInput:
     rate: Decimal = strawberry.field(description="Percentage, e.g. 21; 0 unless STANDARD.")
     exemption_reason: str | None = strawberry.field(
         default=None, description="Required for EXEMPT and OUT_OF_SCOPE: shown on invoices."
+    )
+
+
+def _reminders(invoice_id: strawberry.ID, state: reminders.ReminderState) -> InvoiceReminders:
+    return InvoiceReminders(
+        invoice_id=invoice_id,
+        sent=[InvoiceReminder.of(r) for r in state.reminders],
+        paused_because=state.pause.reason if state.pause else None,
     )
 
 
@@ -214,25 +224,33 @@ class BillingMutation:
     )
     async def invoice_reminders_pause(
         self, info: Info, id: strawberry.ID, reason: str
-    ) -> InvoicePayload:
+    ) -> InvoiceRemindersPayload:
 
-        async def pause(session: AsyncSession) -> Invoice:
+        async def pause(session: AsyncSession) -> InvoiceReminders:
             await reminders.pause_reminders(session, info.context.actor, _id(id), reason)
-            return Invoice.of(await operations.find_invoice(session, _id(id)))
+            return _reminders(id, await reminders.reminder_state(session, _id(id)))
 
         return await mutate(
-            info, InvoicePayload, pause, lambda invoice: InvoicePayload(invoice=invoice)
+            info,
+            InvoiceRemindersPayload,
+            pause,
+            lambda found: InvoiceRemindersPayload(reminders=found),
         )
 
     @mutation(Permission.BILLING_MANAGE, "Send an invoice's payment reminders again.")
-    async def invoice_reminders_resume(self, info: Info, id: strawberry.ID) -> InvoicePayload:
+    async def invoice_reminders_resume(
+        self, info: Info, id: strawberry.ID
+    ) -> InvoiceRemindersPayload:
 
-        async def resume(session: AsyncSession) -> Invoice:
+        async def resume(session: AsyncSession) -> InvoiceReminders:
             await reminders.resume_reminders(session, info.context.actor, _id(id))
-            return Invoice.of(await operations.find_invoice(session, _id(id)))
+            return _reminders(id, await reminders.reminder_state(session, _id(id)))
 
         return await mutate(
-            info, InvoicePayload, resume, lambda invoice: InvoicePayload(invoice=invoice)
+            info,
+            InvoiceRemindersPayload,
+            resume,
+            lambda found: InvoiceRemindersPayload(reminders=found),
         )
 
     @mutation(

@@ -22,7 +22,6 @@ from registry.billing.models import (
     SettlementKind,
 )
 from registry.billing.reconciliation import Difference
-from registry.billing.reminders import reminder_state
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
 from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
@@ -195,18 +194,6 @@ class Invoice:
         assert found is not None
         return Member.of(found)
 
-    @strawberry.field(description="Payment reminders sent for this invoice, oldest first.")
-    async def reminders(self, info: Info) -> list[InvoiceReminder]:
-        async with info.context.db() as session:
-            state = await reminder_state(session, self.model.id)
-        return [InvoiceReminder.of(r) for r in state.reminders]
-
-    @strawberry.field(description="Why its reminders are paused; null when they are not.")
-    async def reminders_paused_because(self, info: Info) -> str | None:
-        async with info.context.db() as session:
-            state = await reminder_state(session, self.model.id)
-        return state.pause.reason if state.pause else None
-
     @strawberry.field(description="Payments, refunds and credits, oldest first.")
     async def settlements(self, info: Info) -> list[Settlement]:
         found = await info.context.loaders.settlements_of_invoice.load(self.model.id)
@@ -353,6 +340,21 @@ class InvoiceRunPayload:
 @strawberry.type
 class InvoiceDraftDiscardPayload:
     discarded: bool = False
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="An invoice's payment reminders and whether they are paused.")
+class InvoiceReminders:
+    invoice_id: strawberry.ID
+    sent: list[InvoiceReminder]
+    paused_because: str | None = strawberry.field(
+        description="Why its reminders are paused; null when they are not."
+    )
+
+
+@strawberry.type
+class InvoiceRemindersPayload:
+    reminders: InvoiceReminders | None = None
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
