@@ -53,6 +53,7 @@ from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, fo
 from registry.web.members import MemberPagesController
 from registry.web.members_side import MembersSideController
 from registry.web.open_data import OpenDataController
+from registry.web.outbox import OutboxPagesController
 from registry.web.pages import conflict_page, not_found_page, server_error_page
 from registry.web.payments import PaymentWebhookController
 from registry.web.pool_admin import PoolAdminController
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditController,
             DownloadsController,
             AuditLogPagesController,
+            OutboxPagesController,
             PaymentWebhookController,
             favicon,
             healthz,

@@ -266,6 +266,13 @@ def serve(
         )
     else:
         out.print(f"Online payment through {settings.stripe_api_base or 'Stripe'}.")
+    if settings.smtp_host is None:
+        out.print(
+            "No mail server (no REGISTRY_SMTP_HOST): e-mail is not sent; the directie reads "
+            f"the outbox at {settings.public_url.rstrip('/')}/berichten."
+        )
+    else:
+        out.print(f"E-mail is sent through {settings.smtp_host}:{settings.smtp_port}.")
     uvicorn.run(
         "registry.app:create_app",
         factory=True,

@@ -120,6 +120,16 @@ class ConfigRefusal(Refusal):
         "Hier kan geen map worden gemaakt of beschreven: '{value}'.",
         "no folder can be made or written here: '{value}'.",
     )
+    SMTP_NEEDS = Text(
+        "setting_smtp_incomplete",
+        "Met {given} is ook {other} nodig.",
+        "{given} also needs {other}.",
+    )
+    SMTP_PLAIN_LOGIN = Text(
+        "setting_smtp_plain_login",
+        "Een SMTP-wachtwoord gaat niet onversleuteld over het netwerk: kies starttls of tls.",
+        "an SMTP password is not sent unencrypted: choose starttls or tls.",
+    )
     UNKNOWN_LANGUAGE = Text(
         "setting_language",
         "Onbekende taal '{value}'; kies nl of en.",
@@ -263,6 +273,39 @@ def _stripe_problems(settings: Settings) -> Iterable[FieldError]:
             yield problem
 
 
+def _mail_problems(settings: Settings, *, production: bool) -> Iterable[FieldError]:
+    if settings.smtp_host is not None and not settings.smtp_host.strip():
+        yield field_error("smtp_host", ConfigRefusal.EMPTY)
+    if settings.smtp_user and not _secret(settings.smtp_password):
+        yield field_error(
+            "smtp_password",
+            ConfigRefusal.SMTP_NEEDS,
+            given="REGISTRY_SMTP_USER",
+            other="REGISTRY_SMTP_PASSWORD",
+        )
+    if _secret(settings.smtp_password) and not settings.smtp_user:
+        yield field_error(
+            "smtp_user",
+            ConfigRefusal.SMTP_NEEDS,
+            given="REGISTRY_SMTP_PASSWORD",
+            other="REGISTRY_SMTP_USER",
+        )
+    if settings.smtp_user and settings.smtp_tls == "none" and production:
+        yield field_error("smtp_tls", ConfigRefusal.SMTP_PLAIN_LOGIN)
+    if settings.peppol_endpoint is not None:
+        if problem := _url_problem(
+            "peppol_endpoint", settings.peppol_endpoint, production=production
+        ):
+            yield problem
+        if not _secret(settings.peppol_token):
+            yield field_error(
+                "peppol_token",
+                ConfigRefusal.SMTP_NEEDS,
+                given="REGISTRY_PEPPOL_ENDPOINT",
+                other="REGISTRY_PEPPOL_TOKEN",
+            )
+
+
 def _folder_problem(field: str, folder: Path) -> FieldError | None:
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
@@ -294,7 +337,8 @@ def problems(settings: Settings) -> list[FieldError]:
         if count > 1:
             found.append(field_error("oidc_providers", ConfigRefusal.DUPLICATE_PROVIDER, key=key))
     found += _stripe_problems(settings)
-    for field in ("cooperative_email", "contact_email", "privacy_email"):
+    found += _mail_problems(settings, production=production)
+    for field in ("cooperative_email", "contact_email", "privacy_email", "mail_from"):
         value = getattr(settings, field)
         if not _EMAIL.fullmatch(value):
             found.append(field_error(field, ConfigRefusal.NOT_AN_EMAIL, value=value))

@@ -9,9 +9,22 @@ from registry.catalogue import labels as catalogue
 from registry.costs import labels as costs
 from registry.fees import labels as fees
 from registry.members import labels as members
+from registry.messages import labels as messages
 from registry.reports import job_labels
 from registry.reports import labels as reports
 from registry.usage import labels as usage
 
-DOMAINS = (audit, auth, billing, catalogue, costs, fees, members, reports, job_labels, usage)
+DOMAINS = (
+    audit,
+    auth,
+    billing,
+    catalogue,
+    costs,
+    fees,
+    members,
+    messages,
+    reports,
+    job_labels,
+    usage,
+)
 """Imported for their declarations; `registry.kit.labels.label` then knows every enum."""

@@ -8,6 +8,7 @@ from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
 from registry.members import models as members
+from registry.messages import models as messages
 from registry.reports import models as reports
 from registry.usage import models as usage
 
@@ -21,6 +22,7 @@ __all__ = [
     "costs",
     "fees",
     "members",
+    "messages",
     "metadata",
     "reports",
     "usage",

@@ -19,6 +19,7 @@ from registry.http.errors import HttpRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
+from registry.messages.errors import MessageRefusal
 from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import UsageRefusal
 
@@ -32,6 +33,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,
+    MessageRefusal,
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,

@@ -12,6 +12,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+ReminderStageName = Literal["friendly", "second", "notice"]
+
+
+def _notice_only() -> list[ReminderStageName]:
+    return ["notice"]
+
+
 class OidcProvider(BaseModel):
     """An identity provider a member's people log in with (OpenID Connect)."""
 
@@ -136,6 +143,70 @@ class Settings(BaseSettings):
     payment_retry_cron: str = Field(
         default="*/15 * * * *",
         description="When the worker retries payment requests the gateway did not answer (cron).",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server the outbox is sent through; unset: nothing is sent, the "
+        "messages wait in the outbox (the directie reads them on /berichten).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        default="starttls",
+        description="none, starttls (upgrade a plain connection, usually port 587) or tls "
+        "(TLS from the start, usually port 465).",
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP login name, if it asks one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_timeout_seconds: float = Field(
+        default=30, gt=0, le=300, description="How long one SMTP conversation may take."
+    )
+    mail_from: str = Field(
+        default="facturen@samendigitaal.example",
+        description="The From address of every message the registry sends.",
+    )
+    mail_cron: str = Field(
+        default="* * * * *", description="When the worker sends the outbox's due messages (cron)."
+    )
+    mail_attempts: int = Field(
+        default=6, ge=1, le=30, description="How often a message is tried before it fails."
+    )
+    mail_retry_seconds: float = Field(
+        default=60,
+        ge=0,
+        le=86400,
+        description="Wait before a message is tried again; doubled at each next attempt.",
+    )
+    mail_batch: int = Field(
+        default=50, ge=1, le=1000, description="Messages one run of the sending job sends at most."
+    )
+    reminder_friendly_days: int = Field(
+        default=14, ge=1, le=365, description="Days after the due date of the friendly reminder."
+    )
+    reminder_second_days: int = Field(
+        default=28, ge=1, le=365, description="Days after the due date of the second reminder."
+    )
+    reminder_notice_days: int = Field(
+        default=42,
+        ge=1,
+        le=365,
+        description="Days after the due date of the formal notice (aanmaning).",
+    )
+    reminder_interest_stages: list[ReminderStageName] = Field(
+        default_factory=_notice_only,
+        description="The reminder stages that show the statutory commercial interest "
+        "(wettelijke handelsrente) owed so far; it is never added to the invoice.",
+    )
+    reminder_cron: str = Field(
+        default="0 7 * * *",
+        description="When the worker sends the reminders that are due (cron).",
+    )
+    peppol_endpoint: str | None = Field(
+        default=None,
+        description="URL of the Peppol access point that sends UBL invoices to members who "
+        "receive them through Peppol; unset: Peppol delivery is not configured.",
+    )
+    peppol_token: SecretStr | None = Field(
+        default=None, description="Bearer token of the Peppol access point."
     )
     rate_limit_graphql: int = Field(
         default=1200,

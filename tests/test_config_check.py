@@ -138,3 +138,29 @@ def test_development_mode_needs_no_secret_and_allows_http() -> None:
         public_url="http://registry.test:8000",
     )
     assert problems(settings) == []
+
+
+def test_mail_settings_are_checked() -> None:
+    def codes(**values: object) -> dict[str, str]:
+        settings = Settings(dev_mode=False, session_secret=GOOD_SECRET, **values)  # type: ignore[arg-type]
+        return {
+            f.field: f.code
+            for f in problems(settings)
+            if f.field.startswith(("smtp", "mail", "peppol"))
+        }
+
+    assert codes() == {}
+    assert codes(smtp_host="mail.example.nl", smtp_user="registry") == {
+        "smtp_password": "setting_smtp_incomplete"
+    }
+    assert codes(smtp_host="mail.example.nl", smtp_password="s3cret") == {
+        "smtp_user": "setting_smtp_incomplete"
+    }
+    assert codes(
+        smtp_host="mail.example.nl", smtp_user="registry", smtp_password="s3cret", smtp_tls="none"
+    ) == {"smtp_tls": "setting_smtp_plain_login"}
+    assert codes(mail_from="facturen at example") == {"mail_from": "setting_not_an_email"}
+    assert codes(peppol_endpoint="http://ap.example.nl/send") == {
+        "peppol_endpoint": "setting_not_https",
+        "peppol_token": "setting_smtp_incomplete",
+    }

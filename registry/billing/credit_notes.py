@@ -13,6 +13,7 @@ from registry.audit.service import record_row
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
+from registry.billing.delivery import deliver
 from registry.billing.document import DocumentKind
 from registry.billing.errors import BillingRefusal
 from registry.billing.models import (
@@ -66,6 +67,7 @@ async def credit(
     await session.flush()
     await _settle(session, actor, original, note, today)
     await audit_invoice(session, actor, "issue", note)
+    await deliver(session, actor, note, settings)
     return note
 
 

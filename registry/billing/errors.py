@@ -89,6 +89,26 @@ class BillingRefusal(Refusal):
         "Vul een Nederlandse postcode in, zoals 3441 EM.",
         "a Dutch postal code such as 3441 EM",
     )
+    DIRECTIE_PAUSES_REMINDERS = Text(
+        "forbidden",
+        "Alleen de directie pauzeert herinneringen.",
+        "only the management pauses reminders",
+    )
+    PAUSE_REASON_REQUIRED = Text(
+        "reason_required",
+        "Geef aan waarom de herinneringen worden gepauzeerd.",
+        "say why the reminders are paused",
+    )
+    PAUSE_REASON_TOO_LONG = Text(
+        "too_long",
+        "De reden is te lang (hoogstens {limit} tekens).",
+        "the reason is too long (at most {limit} characters)",
+    )
+    UNKNOWN_LANGUAGE = Text(
+        "unknown_language",
+        "Kies Nederlands of Engels.",
+        "choose Dutch or English",
+    )
     INVALID_EMAIL = Text(
         "invalid_email",
         "Vul een e-mailadres in, zoals facturen@woerden.nl.",

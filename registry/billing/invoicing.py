@@ -18,12 +18,14 @@ from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
+from registry.billing.delivery import deliver
 from registry.billing.document import DocumentKind, Party, VatCode
 from registry.billing.errors import BillingRefusal
 from registry.billing.items import billable_items
 from registry.billing.models import (
     BillingAccount,
     CreditChoice,
+    DeliveryChannel,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -54,15 +56,15 @@ from registry.billing.rules import (
 )
 from registry.kit import clock
 from registry.kit.errors import Common, ErrorCollector, RefusedValue, ValidationFailed
+from registry.kit.language import LANGUAGES
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse
 from registry.members.models import Member
+from registry.messages.addresses import checked_address
 from registry.settings import Settings
 
 _POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 REFERENCE_MAX = 100
 """Longest purchase-order reference: the length of its column."""
@@ -75,6 +77,14 @@ class BillingDetailsInput:
     city: str
     email: str | None = None
     purchase_order_reference: str | None = None
+    reminder_email: str | None = None
+    """Who receives payment reminders; None: the invoice address. Kept as it is when
+    `keep_messaging` (a caller that does not show these fields)."""
+    language: str | None = None
+    """The language of the member's messages (nl or en); None: kept (Dutch for a new one)."""
+    delivery_channel: DeliveryChannel | None = None
+    """None: kept (e-mail for a new one)."""
+    keep_messaging: bool = False
 
 
 async def set_billing_details(
@@ -97,9 +107,12 @@ async def set_billing_details(
         errors.add("city", BillingRefusal.CITY_REQUIRED)
     if not _POSTAL_CODE.match(postal_code):
         errors.add("postalCode", BillingRefusal.INVALID_POSTAL_CODE)
-    email = (data.email or "").strip() or None
-    if email is not None and not _EMAIL.match(email):
-        errors.add("email", BillingRefusal.INVALID_EMAIL)
+    email = errors.check(lambda: checked_address("email", data.email, BillingRefusal.INVALID_EMAIL))
+    reminder_email = errors.check(
+        lambda: checked_address("reminderEmail", data.reminder_email, BillingRefusal.INVALID_EMAIL)
+    )
+    if data.language is not None and data.language not in LANGUAGES:
+        errors.add("language", BillingRefusal.UNKNOWN_LANGUAGE)
     reference = (data.purchase_order_reference or "").strip() or None
     if reference is not None and len(reference) > REFERENCE_MAX:
         errors.add("purchaseOrderReference", Common.TOO_LONG, limit=REFERENCE_MAX)
@@ -111,6 +124,16 @@ async def set_billing_details(
         session.add(account)
     account.street, account.postal_code, account.city = street, postal_code, city
     account.email, account.purchase_order_reference = email, reference
+    if not data.keep_messaging:
+        account.reminder_email = reminder_email
+    if data.language is not None:
+        account.language = data.language
+    elif account.language is None:
+        account.language = "nl"
+    if data.delivery_channel is not None:
+        account.delivery_channel = data.delivery_channel
+    elif account.delivery_channel is None:
+        account.delivery_channel = DeliveryChannel.EMAIL
     await session.flush()
     await record_row(
         session,
@@ -480,6 +503,7 @@ async def issue(
     if invoice.kind is DocumentKind.CREDIT_NOTE:
         await settle_credit_remainder(session, actor, invoice, -invoice.due_cents, today)
     await audit_invoice(session, actor, "issue", invoice)
+    await deliver(session, actor, invoice, settings)
     return invoice
 
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from registry.billing.document import DocumentKind, VatCode
-from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
+from registry.billing.models import (
+    CreditChoice,
+    DeliveryChannel,
+    InvoiceStatus,
+    LineCategory,
+    ReminderStage,
+    SettlementKind,
+)
 from registry.kit.labels import Label, labels
 
 DOCUMENT_KIND = labels(
@@ -62,5 +69,20 @@ SETTLEMENT_KIND = labels(
             "Tegoed voor een volgende factuur", "Credit for a next invoice"
         ),
         SettlementKind.REFUND: Label("Terugbetaling", "Refund"),
+    },
+)
+DELIVERY_CHANNEL = labels(
+    DeliveryChannel,
+    {
+        DeliveryChannel.EMAIL: Label("Per e-mail", "By e-mail"),
+        DeliveryChannel.PEPPOL: Label("Via Peppol", "Through Peppol"),
+    },
+)
+REMINDER_STAGE = labels(
+    ReminderStage,
+    {
+        ReminderStage.FRIENDLY: Label("Vriendelijke herinnering", "Friendly reminder"),
+        ReminderStage.SECOND: Label("Tweede herinnering", "Second reminder"),
+        ReminderStage.NOTICE: Label("Aanmaning", "Formal notice"),
     },
 )

@@ -63,6 +63,24 @@ class SettlementKind(enum.StrEnum):
     REFUND = "refund"
 
 
+class DeliveryChannel(enum.StrEnum):
+    """How a member receives its invoices and credit notes."""
+
+    EMAIL = "email"
+    """By e-mail to the invoice address, with the PDF and the UBL attached."""
+    PEPPOL = "peppol"
+    """As UBL through the cooperative's Peppol access point."""
+
+
+class ReminderStage(enum.StrEnum):
+    """The steps of chasing an unpaid invoice, in order."""
+
+    FRIENDLY = "friendly"
+    SECOND = "second"
+    NOTICE = "notice"
+    """The formal notice (aanmaning)."""
+
+
 class BillingAccount(Base):
     """A member's invoice details and its customer at the payment gateway."""
 
@@ -76,6 +94,15 @@ class BillingAccount(Base):
     city: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     purchase_order_reference: Mapped[str | None] = mapped_column(String(100))
+    reminder_email: Mapped[str | None] = mapped_column(String(254))
+    """Who receives payment reminders; the invoice address when unset."""
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
+    """The language of the messages the member receives (nl or en)."""
+    delivery_channel: Mapped[DeliveryChannel] = mapped_column(
+        str_enum(DeliveryChannel, "billing_account_delivery_channel"),
+        default=DeliveryChannel.EMAIL,
+        server_default=DeliveryChannel.EMAIL.value,
+    )
     gateway_customer_id: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -233,3 +260,33 @@ class GatewayEventRecord(Base):
     outcome: Mapped[str] = mapped_column(String(40))
     failure_message: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reminder(Base):
+    """One stage of chasing an invoice, sent once: recorded with the outstanding amount and
+    the statutory interest it showed (never added to the invoice)."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("invoice_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"))
+    stage: Mapped[ReminderStage] = mapped_column(str_enum(ReminderStage, "reminder_stage"))
+    sent_on: Mapped[date] = mapped_column(Date)
+    outstanding_cents: Mapped[int] = mapped_column(BigInteger)
+    interest_cents: Mapped[int | None] = mapped_column(BigInteger)
+    """Statutory commercial interest up to `sent_on`, when the stage shows it."""
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="RESTRICT"))
+
+
+class ReminderPause(Base):
+    """Reminders of this invoice are paused (a dispute, a payment plan), with the reason."""
+
+    __tablename__ = "reminder_pause"
+
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(500))
+    paused_by: Mapped[str] = mapped_column(String(200))
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

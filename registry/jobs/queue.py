@@ -116,6 +116,12 @@ class JobQueue:
         self.app.periodic(cron=settings.payment_retry_cron, periodic_id="payments")(
             self.app.task(name=tasks.PAYMENT_RETRIES, pass_context=True)(tasks.payment_retries)
         )
+        self.app.periodic(cron=settings.mail_cron, periodic_id="mail")(
+            self.app.task(name=tasks.SEND_MAIL, pass_context=True)(tasks.send_mail)
+        )
+        self.app.periodic(cron=settings.reminder_cron, periodic_id="reminders")(
+            self.app.task(name=tasks.REMINDERS, pass_context=True)(tasks.reminders)
+        )
         self.app.periodic(cron="* * * * *", periodic_id="stalled")(
             self.app.task(name=tasks.STALLED_JOBS, pass_context=True)(tasks.stalled_jobs)
         )

@@ -6,9 +6,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from procrastinate import JobContext
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.billing.attachments import attachment_bytes
 from registry.billing.payments import retry_payment_requests
+from registry.billing.reminders import send_reminders
 from registry.db import transaction
+from registry.kit import clock
+from registry.messages.sending import send_due
 from registry.reports.jobs import run_export
 
 if TYPE_CHECKING:
@@ -20,6 +25,8 @@ RESOURCES = "registry"
 REPORT_EXPORT = "report_export"
 PAYMENT_RETRIES = "payment_retries"
 STALLED_JOBS = "stalled_jobs"
+SEND_MAIL = "send_mail"
+REMINDERS = "reminders"
 
 
 def _resources(context: JobContext) -> Resources:
@@ -48,6 +55,30 @@ async def payment_retries(context: JobContext, timestamp: int) -> None:
         done = await retry_payment_requests(session, resources.payment_gateway)
     if done:
         logger.info("payment requests created for %s invoices", len(done))
+
+
+async def send_mail(context: JobContext, timestamp: int) -> None:
+    """Send the outbox's due messages over SMTP; scheduled by the queue (`mail_cron`), so
+    one worker does it each time. Without an SMTP server (`smtp_host`) nothing is sent."""
+    resources = _resources(context)
+    settings = resources.settings
+
+    async def resolve(session: AsyncSession, source: str) -> bytes:
+        return await attachment_bytes(session, settings, source)
+
+    done = await send_due(resources.session_factory, settings, resolve)
+    if done:
+        logger.info("outbox: %s messages tried", len(done))
+
+
+async def reminders(context: JobContext, timestamp: int) -> None:
+    """Send the payment reminders that are due today (`reminder_cron`); each stage of an
+    invoice once, also when two workers run it at the same moment."""
+    resources = _resources(context)
+    async with transaction(resources.session_factory) as session:
+        sent = await send_reminders(session, resources.settings, clock.today())
+    if sent:
+        logger.info("%s payment reminders queued", len(sent))
 
 
 async def stalled_jobs(context: JobContext, timestamp: int) -> None:

@@ -26,11 +26,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.billing import credit_notes, invoicing, payments, reading, repository, rules
+from registry.billing import (
+    credit_notes,
+    invoicing,
+    payments,
+    reading,
+    reminders,
+    repository,
+    rules,
+)
 from registry.billing.document import InvoiceDocument
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import PaymentGateway
-from registry.billing.models import CreditChoice, Invoice, InvoiceStatus
+from registry.billing.models import CreditChoice, DeliveryChannel, Invoice, InvoiceStatus
 from registry.billing.rules import line_vat_groups, outstanding
 from registry.http.headers import CSP_OPT, PAYMENT_POLICY
 from registry.kit.clock import today
@@ -93,6 +101,11 @@ def _choice(value: str | None) -> CreditChoice | None:
         raise ValidationFailed.single(
             "creditChoice", BillingRefusal.UNKNOWN_CREDIT_CHOICE
         ) from None
+
+
+def _channel(value: str | None) -> DeliveryChannel | None:
+    """The chosen delivery channel; None (kept as it is) for a value that is not one."""
+    return next((c for c in DeliveryChannel if c.value == value), None)
 
 
 def _form(data: Mapping[str, Any]) -> dict[str, str]:
@@ -276,6 +289,7 @@ async def _invoice_page(
             "payable": payable,
             "payments_on": gateway is not None,
             "settings": _settings(request),
+            "reminder_state": await reminders.reminder_state(db_session, invoice.id),
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
@@ -313,6 +327,9 @@ async def _member_page(
             "city": account.city,
             "email": account.email or "",
             "purchase_order_reference": account.purchase_order_reference or "",
+            "reminder_email": account.reminder_email or "",
+            "language": account.language,
+            "delivery_channel": account.delivery_channel.value,
         }
     notice = request.session.pop(NOTICE_KEY, None)
     day = today()
@@ -327,6 +344,7 @@ async def _member_page(
             "credit_cents": await repository.credit_balance(db_session, member.id),
             "details": account,
             "may_edit": allows(actor, Permission.BILLING_DETAILS_MANAGE, member.id),
+            "channels": list(DeliveryChannel),
             "errors": errors,
             "form": form or {},
             "notice": notice if isinstance(notice, str) else None,
@@ -478,6 +496,53 @@ class InvoicePagesController(Controller):
             missing_is_404=True,
         )
 
+    @post(
+        "/facturen/{invoice_id:int}/herinneringen/pauzeren",
+        opt=audience(Permission.BILLING_MANAGE),
+    )
+    async def pause_reminders(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        form = _form(await request.form())
+        return await submit(
+            request,
+            db_session,
+            partial(
+                reminders.pause_reminders, db_session, actor, invoice_id, form.get("reason", "")
+            ),
+            lambda _: Flash(NOTICE_KEY, "reminders_paused", f"/facturen/{invoice_id}"),
+            lambda errors: self._invoice_again(
+                request, db_session, actor, invoice_id, form, "pause", errors
+            ),
+            missing_is_404=True,
+        )
+
+    @post(
+        "/facturen/{invoice_id:int}/herinneringen/hervatten",
+        opt=audience(Permission.BILLING_MANAGE),
+    )
+    async def resume_reminders(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        invoice_id: FromPath[int],
+    ) -> Response[Any]:
+        return await submit(
+            request,
+            db_session,
+            partial(reminders.resume_reminders, db_session, actor, invoice_id),
+            lambda _: Flash(NOTICE_KEY, "reminders_resumed", f"/facturen/{invoice_id}"),
+            lambda errors: self._invoice_again(
+                request, db_session, actor, invoice_id, {}, "pause", errors
+            ),
+            missing_is_404=True,
+        )
+
     @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
     async def credit(
         self,
@@ -605,6 +670,9 @@ class InvoicePagesController(Controller):
             form.get("city", ""),
             form.get("email"),
             form.get("purchase_order_reference"),
+            reminder_email=form.get("reminder_email"),
+            language=form.get("language") or None,
+            delivery_channel=_channel(form.get("delivery_channel")),
         )
         return await submit(
             request,

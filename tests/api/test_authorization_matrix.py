@@ -128,6 +128,8 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.invoiceDraftDiscard": (frozenset({"directie"}), False),
     "Mutation.invoiceIssue": (frozenset({"directie"}), False),
     "Mutation.invoiceCredit": (frozenset({"directie"}), False),
+    "Mutation.invoiceRemindersPause": (frozenset({"directie"}), False),
+    "Mutation.invoiceRemindersResume": (frozenset({"directie"}), False),
     "Mutation.transferRecord": (frozenset({"directie"}), False),
     "Mutation.invoicePaymentStart": (frozenset({"member_admin"}), True),
     "Query.contributionReport": (frozenset({"member_admin", "directie", "auditor"}), True),
@@ -277,6 +279,10 @@ OPERATIONS: dict[str, str] = {
     "Mutation.invoiceDraftDiscard": 'mutation { invoiceDraftDiscard(id: "0") { errors { code } } }',
     "Mutation.invoiceIssue": 'mutation { invoiceIssue(id: "0") { errors { code } } }',
     "Mutation.invoiceCredit": 'mutation { invoiceCredit(id: "0", reason: "x", creditChoice: CARRY)'
+    " { errors { code } } }",
+    "Mutation.invoiceRemindersPause": 'mutation { invoiceRemindersPause(id: "0", reason: "x")'
+    " { errors { code } } }",
+    "Mutation.invoiceRemindersResume": 'mutation { invoiceRemindersResume(id: "0")'
     " { errors { code } } }",
     "Mutation.transferRecord": 'mutation { transferRecord(invoiceId: "0", amount: "1",'
     ' paidOn: "2026-01-01", bankReference: "x") { errors { code } } }',

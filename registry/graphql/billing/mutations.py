@@ -10,11 +10,17 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.billing import credit_notes, invoicing, payments, repository
+from registry.billing import (
+    credit_notes,
+    invoicing,
+    payments,
+    reminders,
+    repository,
+)
 from registry.billing.document import VatCode
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import IntentRef
-from registry.billing.models import CreditChoice, LineCategory
+from registry.billing.models import CreditChoice, DeliveryChannel, LineCategory
 from registry.graphql.billing.types import (
     BillingDetails,
     BillingDetailsPayload,
@@ -22,6 +28,9 @@ from registry.graphql.billing.types import (
     InvoiceDraftDiscardPayload,
     InvoiceIssuePayload,
     InvoicePayload,
+    InvoiceReminder,
+    InvoiceReminders,
+    InvoiceRemindersPayload,
     InvoiceRunPayload,
     PaymentStart,
     PaymentStartPayload,
@@ -48,6 +57,15 @@ class BillingDetailsInput:
     purchase_order_reference: str | None = strawberry.field(
         default=None, description="Shown on invoices as the buyer reference."
     )
+    reminder_email: str | None = strawberry.field(
+        default=None, description="Who receives payment reminders; the invoice address if null."
+    )
+    language: str | None = strawberry.field(
+        default=None, description="Language of the member's messages (nl or en); null: kept."
+    )
+    delivery_channel: DeliveryChannel | None = strawberry.field(
+        default=None, description="How invoices reach the member; null: kept (EMAIL when new)."
+    )
 
 
 @strawberry.input
@@ -57,6 +75,14 @@ class VatRuleInput:
     rate: Decimal = strawberry.field(description="Percentage, e.g. 21; 0 unless STANDARD.")
     exemption_reason: str | None = strawberry.field(
         default=None, description="Required for EXEMPT and OUT_OF_SCOPE: shown on invoices."
+    )
+
+
+def _reminders(invoice_id: strawberry.ID, state: reminders.ReminderState) -> InvoiceReminders:
+    return InvoiceReminders(
+        invoice_id=invoice_id,
+        sent=[InvoiceReminder.of(r) for r in state.reminders],
+        paused_because=state.pause.reason if state.pause else None,
     )
 
 
@@ -87,6 +113,9 @@ class BillingMutation:
             input.city,
             input.email,
             input.purchase_order_reference,
+            reminder_email=input.reminder_email,
+            language=input.language,
+            delivery_channel=input.delivery_channel,
         )
         return await act(info, _BILLING_DETAILS, invoicing.set_billing_details, member, data)
 
@@ -187,6 +216,41 @@ class BillingMutation:
 
         return await mutate(
             info, InvoicePayload, credit, lambda invoice: InvoicePayload(invoice=invoice)
+        )
+
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Pause the payment reminders of an invoice, saying why (a dispute, a payment plan).",
+    )
+    async def invoice_reminders_pause(
+        self, info: Info, id: strawberry.ID, reason: str
+    ) -> InvoiceRemindersPayload:
+
+        async def pause(session: AsyncSession) -> InvoiceReminders:
+            await reminders.pause_reminders(session, info.context.actor, _id(id), reason)
+            return _reminders(id, await reminders.reminder_state(session, _id(id)))
+
+        return await mutate(
+            info,
+            InvoiceRemindersPayload,
+            pause,
+            lambda found: InvoiceRemindersPayload(reminders=found),
+        )
+
+    @mutation(Permission.BILLING_MANAGE, "Send an invoice's payment reminders again.")
+    async def invoice_reminders_resume(
+        self, info: Info, id: strawberry.ID
+    ) -> InvoiceRemindersPayload:
+
+        async def resume(session: AsyncSession) -> InvoiceReminders:
+            await reminders.resume_reminders(session, info.context.actor, _id(id))
+            return _reminders(id, await reminders.reminder_state(session, _id(id)))
+
+        return await mutate(
+            info,
+            InvoiceRemindersPayload,
+            resume,
+            lambda found: InvoiceRemindersPayload(reminders=found),
         )
 
     @mutation(

@@ -13,7 +13,14 @@ from registry.billing import models, reading
 from registry.billing.document import DocumentKind, VatCode, VatGroup
 from registry.billing.gateway import IntentRef, PaymentGateway
 from registry.billing.invoicing import DraftPreview
-from registry.billing.models import CreditChoice, InvoiceStatus, LineCategory, SettlementKind
+from registry.billing.models import (
+    CreditChoice,
+    DeliveryChannel,
+    InvoiceStatus,
+    LineCategory,
+    ReminderStage,
+    SettlementKind,
+)
 from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
 from registry.graphql.attributes import amounts, from_attributes
@@ -32,6 +39,27 @@ strawberry.enum(LineCategory, name="InvoiceLineCategory")
 strawberry.enum(VatCode, name="VatCode", description="UNCL5305 VAT category code.")
 strawberry.enum(CreditChoice, name="CreditChoice")
 strawberry.enum(SettlementKind, name="SettlementKind")
+strawberry.enum(DeliveryChannel, name="DeliveryChannel")
+strawberry.enum(ReminderStage, name="ReminderStage")
+
+
+@strawberry.type(description="A payment reminder sent for an invoice, once per stage.")
+class InvoiceReminder:
+    stage: ReminderStage
+    sent_on: date
+    outstanding: Money = strawberry.field(description="What was still owed when it was sent.")
+    interest: Money | None = strawberry.field(
+        description="Statutory commercial interest shown on it, never added to the invoice."
+    )
+
+    @classmethod
+    def of(cls, r: models.Reminder) -> InvoiceReminder:
+        return cls(
+            stage=r.stage,
+            sent_on=r.sent_on,
+            outstanding=Money.of_cents(r.outstanding_cents),
+            interest=None if r.interest_cents is None else Money.of_cents(r.interest_cents),
+        )
 
 
 @strawberry.type(description="One billed item, with the key of the item and where it came from.")
@@ -238,6 +266,11 @@ class BillingDetails:
     city: str
     email: str | None
     purchase_order_reference: str | None
+    reminder_email: str | None = strawberry.field(
+        description="Who receives payment reminders; the invoice address when null."
+    )
+    language: str = strawberry.field(description="Language of the member's messages: nl or en.")
+    delivery_channel: DeliveryChannel
 
     @classmethod
     def of(cls, a: models.BillingAccount) -> BillingDetails:
@@ -307,6 +340,21 @@ class InvoiceRunPayload:
 @strawberry.type
 class InvoiceDraftDiscardPayload:
     discarded: bool = False
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="An invoice's payment reminders and whether they are paused.")
+class InvoiceReminders:
+    invoice_id: strawberry.ID
+    sent: list[InvoiceReminder]
+    paused_because: str | None = strawberry.field(
+        description="Why its reminders are paused; null when they are not."
+    )
+
+
+@strawberry.type
+class InvoiceRemindersPayload:
+    reminders: InvoiceReminders | None = None
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 

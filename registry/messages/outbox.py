@@ -1,0 +1,115 @@
+"""The outbox: queue a message in the caller's transaction; read it back.
+
+Services flush, never commit: a message is stored, or rolled back, together with the change
+that causes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.audit.service import record_row
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.kit.errors import Forbidden, NotFound, ValidationFailed
+from registry.kit.types import utcnow
+from registry.messages.errors import MessageRefusal
+from registry.messages.models import Message, MessageAttachment, MessageStatus
+from registry.messages.templates import Rendered
+
+OUTBOX_PAGE = 200
+"""Messages the outbox list shows at most (newest first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes | None = None
+    source: str | None = None
+
+
+async def queue_message(
+    session: AsyncSession,
+    actor: Actor,
+    recipients: Sequence[str],
+    rendered: Rendered,
+    language: str,
+    attachments: Sequence[Attachment] = (),
+    *,
+    member_id: int | None = None,
+    related: tuple[str, str] | None = None,
+) -> Message:
+    """Store a message to be sent by the queue's job, in the caller's transaction, audited."""
+    if not recipients:
+        raise ValidationFailed.single("recipients", MessageRefusal.NO_RECIPIENT)
+    message = Message(
+        recipients=", ".join(recipients),
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        language=language,
+        status=MessageStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        member_id=member_id,
+        related_type=related[0] if related else None,
+        related_id=related[1] if related else None,
+        attachments=[
+            MessageAttachment(
+                position=n,
+                filename=a.filename,
+                media_type=a.media_type,
+                content=a.content,
+                source=a.source,
+            )
+            for n, a in enumerate(attachments, start=1)
+        ],
+    )
+    session.add(message)
+    await session.flush()
+    await record_row(
+        session,
+        actor,
+        "queue",
+        "message",
+        message,
+        member_id=member_id,
+        exclude=frozenset({"text_body", "html_body"}),
+        attachments=[a.filename for a in attachments],
+    )
+    return message
+
+
+def _require_directie(actor: Actor) -> None:
+    if not allows(actor, Permission.BILLING_MANAGE):
+        raise Forbidden(MessageRefusal.DIRECTIE_READS_OUTBOX)
+
+
+async def outbox(session: AsyncSession, actor: Actor) -> list[Message]:
+    """The newest messages, for the directie."""
+    _require_directie(actor)
+    rows = await session.scalars(select(Message).order_by(Message.id.desc()).limit(OUTBOX_PAGE))
+    return list(rows)
+
+
+async def message(session: AsyncSession, actor: Actor, message_id: int) -> Message:
+    _require_directie(actor)
+    found = await session.get(Message, message_id)
+    if found is None:
+        raise NotFound(MessageRefusal.NO_MESSAGE, message=str(message_id))
+    return found
+
+
+async def related_messages(
+    session: AsyncSession, related_type: str, related_id: str
+) -> list[Message]:
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.related_type == related_type, Message.related_id == related_id)
+        .order_by(Message.id)
+    )
+    return list(rows)
