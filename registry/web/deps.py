@@ -56,6 +56,7 @@ class Navigation:
     audit: bool = False
     pools_manage: bool = False
     """Create pools and manage their entries, participants and key (links on the pool pages)."""
+    outbox: bool = False
 
 
 async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
@@ -79,6 +80,7 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         roles=allows(actor, Permission.ROLES_MANAGE),
         audit=allows(actor, Permission.AUDIT_READ),
         pools_manage=allows(actor, Permission.COSTS_MANAGE),
+        outbox=allows(actor, Permission.BILLING_MANAGE),
     )
     return actor
 

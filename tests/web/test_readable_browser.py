@@ -188,6 +188,8 @@ OTHER_PAGES = {
     "besluiten": ("/besluiten", 200),
     "tarieven": ("/tarieven", 200),
     "kostenpot-nieuw": ("/kostenpotten/nieuw", 200),
+    "berichten": ("/berichten", 200),
+    "publiccode": ("/publiccode/controleren", 200),
     "over": ("/over", 200),
     "privacy": ("/privacy", 200),
     "toegankelijkheid": ("/toegankelijkheid", 200),
