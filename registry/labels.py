@@ -12,6 +12,19 @@ from registry.members import labels as members
 from registry.reports import job_labels
 from registry.reports import labels as reports
 from registry.usage import labels as usage
+from registry.webhooks import labels as webhooks
 
-DOMAINS = (audit, auth, billing, catalogue, costs, fees, members, reports, job_labels, usage)
+DOMAINS = (
+    audit,
+    auth,
+    billing,
+    catalogue,
+    costs,
+    fees,
+    members,
+    reports,
+    job_labels,
+    usage,
+    webhooks,
+)
 """Imported for their declarations; `registry.kit.labels.label` then knows every enum."""

@@ -10,6 +10,7 @@ from registry.fees import models as fees
 from registry.members import models as members
 from registry.reports import models as reports
 from registry.usage import models as usage
+from registry.webhooks import models as webhooks
 
 metadata = Base.metadata
 
@@ -24,4 +25,5 @@ __all__ = [
     "metadata",
     "reports",
     "usage",
+    "webhooks",
 ]

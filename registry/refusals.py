@@ -21,6 +21,7 @@ from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
 from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import UsageRefusal
+from registry.webhooks.errors import WebhookRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -35,6 +36,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
+    WebhookRefusal,
     AuditRefusal,
     ConfigRefusal,
     BackupRefusal,

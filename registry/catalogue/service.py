@@ -44,6 +44,8 @@ from registry.kit.types import utcnow
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
+from registry.webhooks.events import EventType
+from registry.webhooks.service import emit
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX_LENGTH = 80
@@ -162,6 +164,19 @@ async def _audit(
         before=before,
         after=_state(application),
     )
+    if application.published:
+        published = before is None or not before.get("published")
+        await emit(
+            session,
+            EventType.APPLICATION_PUBLISHED if published else EventType.APPLICATION_CHANGED,
+            {
+                "slug": application.slug,
+                "name": application.name,
+                "status": application.status.value,
+                "operation": operation,
+                "publiccode": f"/applicaties/{application.slug}/publiccode.yml",
+            },
+        )
 
 
 async def create_application(
