@@ -126,9 +126,10 @@ class JobQueue:
         self.app.task(name=tasks.WEBHOOK_DELIVERY, pass_context=True, retry=retry)(
             tasks.webhook_delivery
         )
-        self.app.periodic(cron="* * * * *", periodic_id="webhooks")(
-            self.app.task(name=tasks.WEBHOOK_OUTBOX, pass_context=True)(tasks.webhook_outbox)
-        )
+        outbox = self.app.task(name=tasks.WEBHOOK_OUTBOX, pass_context=True)(tasks.webhook_outbox)
+        if not in_memory(settings):
+            # On SQLite the one process queues its deliveries after each commit and at start.
+            self.app.periodic(cron="* * * * *", periodic_id="webhooks")(outbox)
         self.app.periodic(cron="* * * * *", periodic_id="stalled")(
             self.app.task(name=tasks.STALLED_JOBS, pass_context=True)(tasks.stalled_jobs)
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.db import transaction
@@ -44,6 +43,8 @@ async def deliver(
             return
         url, secret = subscriber.url, subscriber.secret
         body, event_id = delivery.payload.encode(), delivery.event_id
+    import httpx  # here: the service starts without it (see tests/test_startup.py)
+
     status_code: int | None = None
     error: str | None = None
     try:
