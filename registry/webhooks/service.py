@@ -188,6 +188,8 @@ async def replay(session: AsyncSession, actor: Actor, delivery_id: int) -> Webho
     delivery.status = DeliveryStatus.PENDING
     delivery.queued = False
     await session.flush()
+    await session.refresh(delivery, ["tries"])
+    session.info[EMITTED] = True
     await record_row(
         session,
         actor,
