@@ -66,6 +66,7 @@ from registry.web.site import configure_site
 from registry.web.tariffs import TariffPagesController
 from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
+from registry.web.webhooks import CatalogueWebhookPagesController, MemberWebhookPagesController
 from registry.webhooks.service import relay_after_commit
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -136,6 +137,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             login,
             MemberPagesController,
             TokenPagesController,
+            MemberWebhookPagesController,
+            CatalogueWebhookPagesController,
             RolePagesController,
             UsagePagesController,
             MembersSideController,
