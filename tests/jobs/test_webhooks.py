@@ -23,10 +23,11 @@ from registry.billing.payments import record_transfer
 from registry.catalogue.proposals import MaintenanceInput, maintain
 from registry.db import create_engine, create_session_factory, transaction
 from registry.jobs.queue import JobQueue, Resources
+from registry.kit.errors import ValidationFailed
 from registry.kit.money import to_euro
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
-from registry.webhooks.models import DeliveryStatus, WebhookDelivery
+from registry.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscriber
 from registry.webhooks.service import (
     SubscriberInput,
     create_subscriber,
@@ -247,3 +248,27 @@ async def _pay_then_fail(factory: async_sessionmaker[AsyncSession]) -> None:
             session, ACTOR, invoice.id, str(to_euro(invoice.due_cents)), TODAY, "R", TODAY
         )
         raise RuntimeError("rolled back")
+
+
+async def test_two_registrations_at_the_same_moment_keep_the_limit(
+    backend: str, fresh_demo: FreshDemo, factory_of: Any
+) -> None:
+    """The fifth and a sixth subscriber registered at once on two connections: one is stored,
+    the other refused, never six."""
+    url = await fresh_demo(backend)
+    factories = [factory_of(url), factory_of(url)]
+    for n in range(4):
+        await _subscribe(factories[0], f"https://w.example/{n}", "woerden", "invoice.paid")
+
+    async def register(factory: async_sessionmaker[AsyncSession], n: int) -> str:
+        try:
+            await _subscribe(factory, f"https://w.example/at-once-{n}", "woerden", "invoice.paid")
+        except ValidationFailed as refused:
+            return refused.errors[0].code
+        return "stored"
+
+    outcomes = await asyncio.gather(*(register(f, n) for n, f in enumerate(factories)))
+    assert sorted(outcomes) == ["stored", "too_many_subscribers"]
+    async with factories[0]() as session:
+        stored = (await session.scalars(select(WebhookSubscriber))).all()
+    assert len(stored) == 5
