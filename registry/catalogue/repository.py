@@ -222,13 +222,24 @@ async def claimed_standards(
     session: AsyncSession, application_id: int
 ) -> list[tuple[StandardClaim, Standard | None]]:
     """An application's claims, each with the standard's row (owner, current version, URL)."""
-    rows = await session.execute(
-        select(StandardClaim, Standard)
-        .outerjoin(Standard, Standard.id == StandardClaim.standard_id)
-        .where(StandardClaim.application_id == application_id)
-        .order_by(StandardClaim.standard)
-    )
-    return [(claim, standard) for claim, standard in rows.tuples()]
+    return (await claims_with_standards(session, [application_id])).get(application_id, [])
+
+
+async def claims_with_standards(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[tuple[StandardClaim, Standard | None]]]:
+    """The claims of several applications at once, by name, each with its standard's row."""
+    result: dict[int, list[tuple[StandardClaim, Standard | None]]] = defaultdict(list)
+    if application_ids:
+        rows = await session.execute(
+            select(StandardClaim, Standard)
+            .outerjoin(Standard, Standard.id == StandardClaim.standard_id)
+            .where(StandardClaim.application_id.in_(application_ids))
+            .order_by(StandardClaim.standard)
+        )
+        for claim, standard in rows.tuples():
+            result[claim.application_id].append((claim, standard))
+    return result
 
 
 async def lead_members(session: AsyncSession, *, published_only: bool) -> list[Member]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -66,6 +66,8 @@ class ApplicationInput:
     repository_url: str | None = None
     standards: Sequence[str] = field(default_factory=tuple)
     published: bool = True
+    standard_versions: Mapping[str, str] | None = None
+    """The version each named standard follows; a claim not named keeps its version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,10 @@ class ReleaseInput:
     version: str
     released_on: date
     notes: str = ""
+
+
+VERSION_MAX_LENGTH = 50
+"""The longest version of a standard a claim records."""
 
 
 def _required(errors: ErrorCollector, name: str, value: str, max_length: int) -> str:
@@ -117,6 +123,14 @@ async def _apply(
     for i, standard in enumerate(standards):
         if len(standard) > 200:
             errors.add(f"standards[{i}]", Common.TOO_LONG, limit=200)
+    versions = {k.strip(): v.strip() for k, v in (data.standard_versions or {}).items()}
+    for standard, version in versions.items():
+        if standard not in standards:
+            errors.add(
+                "standardVersions", CatalogueRefusal.VERSION_WITHOUT_CLAIM, standard=standard[:200]
+            )
+        elif len(version) > VERSION_MAX_LENGTH:
+            errors.add("standardVersions", Common.TOO_LONG, limit=VERSION_MAX_LENGTH)
     errors.raise_if_any()
     assert licence is not None
     application.name = name
@@ -133,6 +147,8 @@ async def _apply(
     application.standards = [current.get(s) or StandardClaim(standard=s) for s in standards]
     for claim in application.standards:
         claim.standard_id = rows[claim.standard].id
+        if claim.standard in versions:
+            claim.version = versions[claim.standard]
 
 
 def _authorise(actor: Actor) -> None:
