@@ -123,7 +123,7 @@ async def exported(
     )
     result = []
     for app in apps:
-        latest = (releases.get(app.id) or [None])[0]
+        latest = next(iter(releases.get(app.id, [])), None)
         lead = people.get(app.lead_member_id) if app.lead_member_id is not None else None
         owner = people.get(app.owner_member_id) if app.owner_member_id is not None else None
         result.append(

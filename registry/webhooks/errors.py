@@ -26,6 +26,12 @@ class WebhookRefusal(Refusal):
         "Gebruik een https-adres; http mag alleen naar deze machine in de ontwikkelmodus.",
         "use https; http only to this machine in development mode",
     )
+    URL_NOT_PUBLIC = Text(
+        "not_public",
+        "Gebruik het adres van een systeem op internet, niet van deze machine of een intern"
+        " netwerk.",
+        "use the address of a system on the internet, not this machine or a private network",
+    )
     NO_EVENTS = Text("no_events", "Kies ten minste één gebeurtenis.", "choose at least one event")
     UNKNOWN_EVENT = Text(
         "unknown_event", "Onbekende gebeurtenis: {event}.", "unknown event: {event}"

@@ -83,9 +83,22 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _internal(host: str) -> bool:
+    """An address of this machine or a private network, written as such (a name is not
+    resolved here)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
 def url_problem(url: str, dev_mode: bool) -> WebhookRefusal | None:
     """Why a subscriber's URL is refused, or None: HTTPS to a host (plain HTTP only to this
-    machine, and only in development mode), no user name or password in it."""
+    machine, and only in development mode; outside it no address of this machine or a
+    private network), no user name or password in it."""
     if len(url) > URL_MAX_LENGTH:
         return WebhookRefusal.URL_TOO_LONG
     try:
@@ -96,8 +109,10 @@ def url_problem(url: str, dev_mode: bool) -> WebhookRefusal | None:
         return WebhookRefusal.URL_INVALID
     if not host or parts.username or parts.password or any(c.isspace() for c in url):
         return WebhookRefusal.URL_INVALID
-    if parts.scheme == "https":
-        return None
     if parts.scheme == "http" and dev_mode and _loopback(host):
         return None
-    return WebhookRefusal.URL_NOT_HTTPS
+    if parts.scheme != "https":
+        return WebhookRefusal.URL_NOT_HTTPS
+    if not dev_mode and _internal(host):
+        return WebhookRefusal.URL_NOT_PUBLIC
+    return None

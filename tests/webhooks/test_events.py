@@ -76,6 +76,11 @@ def test_the_readmes_example_verifies_a_delivery() -> None:
         ("https://user:secret@hooks.example.org", False, WebhookRefusal.URL_INVALID),
         ("https://hooks.example.org:99999", False, WebhookRefusal.URL_INVALID),
         ("https://", False, WebhookRefusal.URL_INVALID),
+        ("https://10.1.2.3/hook", False, WebhookRefusal.URL_NOT_PUBLIC),
+        ("https://169.254.169.254/latest", False, WebhookRefusal.URL_NOT_PUBLIC),
+        ("https://[::1]/hook", False, WebhookRefusal.URL_NOT_PUBLIC),
+        ("https://localhost/hook", False, WebhookRefusal.URL_NOT_PUBLIC),
+        ("https://192.168.1.10/hook", True, None),
         ("https://" + "a" * 500 + ".org", False, WebhookRefusal.URL_TOO_LONG),
     ],
 )
