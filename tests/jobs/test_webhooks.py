@@ -96,7 +96,16 @@ async def _send(settings: Settings, factory: async_sessionmaker[AsyncSession]) -
             ReportJobs(settings.reports_dir),
             queue.defer_webhook_delivery,
         )
-        await queue.work(resources, wait=False)
+        # A retry is due a moment after the failed attempt: run the worker until every
+        # delivery is delivered or failed for good.
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while True:
+            await queue.work(resources, wait=False)
+            waiting = [d for d in await _deliveries(factory) if d.status is DeliveryStatus.PENDING]
+            if not waiting:
+                break
+            assert time.monotonic() < deadline, f"still pending: {waiting}"
+            await asyncio.sleep(0.05)
     finally:
         await queue.close()
 
