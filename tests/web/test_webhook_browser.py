@@ -92,7 +92,9 @@ async def test_register_receive_and_replay(
         table = page.get_by_role("table", name="De nieuwste verzendingen")
         await expect(table).to_contain_text(first.event_id)
         await expect(table).to_contain_text("Applicatie gepubliceerd")
+        deadline = time.monotonic() + PATIENCE_SECONDS
         while "antwoord 204" not in (await table.text_content() or ""):
+            assert time.monotonic() < deadline, "the attempt was never shown"
             await page.reload()  # the page was read before the attempt was stored
         await expect(table).to_contain_text("Afgeleverd")
         assert await axe_violations(page) == []
