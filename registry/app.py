@@ -67,6 +67,8 @@ from registry.web.site import configure_site
 from registry.web.tariffs import TariffPagesController
 from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
+from registry.web.webhooks import CatalogueWebhookPagesController, MemberWebhookPagesController
+from registry.webhooks.service import relay_after_commit
 
 WEB_DIR = PROJECT_ROOT / "web"
 logger = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_factory = create_session_factory(engine)
     job_queue = JobQueue(settings)
     report_jobs = ReportJobs(settings.reports_dir, job_queue.defer_report_export)
+    relay_after_commit(session_factory, job_queue.defer_webhook_delivery)
     gateway = payment_gateway(settings)
     state = State(
         {
@@ -102,7 +105,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The service still answers (/readyz says why it is not ready); jobs wait for it.
             logger.warning("no in-process job worker: %s", not_migrated)
             return
-        await job_queue.start_worker(Resources(settings, session_factory, gateway, report_jobs))
+        await job_queue.start_worker(
+            Resources(
+                settings, session_factory, gateway, report_jobs, job_queue.defer_webhook_delivery
+            )
+        )
 
     if dev_login_enabled(settings):
         # Imported here: production code never loads the demo people.
@@ -131,6 +138,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             login,
             MemberPagesController,
             TokenPagesController,
+            MemberWebhookPagesController,
+            CatalogueWebhookPagesController,
             RolePagesController,
             UsagePagesController,
             MembersSideController,

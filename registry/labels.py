@@ -13,6 +13,7 @@ from registry.messages import labels as messages
 from registry.reports import job_labels
 from registry.reports import labels as reports
 from registry.usage import labels as usage
+from registry.webhooks import labels as webhooks
 
 DOMAINS = (
     audit,
@@ -26,5 +27,6 @@ DOMAINS = (
     reports,
     job_labels,
     usage,
+    webhooks,
 )
 """Imported for their declarations; `registry.kit.labels.label` then knows every enum."""

@@ -11,6 +11,7 @@ from registry.members import models as members
 from registry.messages import models as messages
 from registry.reports import models as reports
 from registry.usage import models as usage
+from registry.webhooks import models as webhooks
 
 metadata = Base.metadata
 
@@ -26,4 +27,5 @@ __all__ = [
     "metadata",
     "reports",
     "usage",
+    "webhooks",
 ]

@@ -22,6 +22,7 @@ from registry.members.errors import MembersRefusal
 from registry.messages.errors import MessageRefusal
 from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import UsageRefusal
+from registry.webhooks.errors import WebhookRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -37,6 +38,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
+    WebhookRefusal,
     AuditRefusal,
     ConfigRefusal,
     BackupRefusal,

@@ -140,6 +140,12 @@ class Settings(BaseSettings):
     job_queue_connections: int = Field(
         default=4, ge=2, le=50, description="PostgreSQL connections of the job queue per process."
     )
+    webhook_subscribers_per_member: int = Field(
+        default=5, ge=1, le=100, description="How many webhook subscribers one member may have."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="How long a webhook delivery waits for the receiver."
+    )
     payment_retry_cron: str = Field(
         default="*/15 * * * *",
         description="When the worker retries payment requests the gateway did not answer (cron).",

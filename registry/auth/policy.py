@@ -32,6 +32,7 @@ class Permission(enum.StrEnum):
     APPLICATION_MAINTAIN = "application:maintain"
     COMMUNITY_TAKE_PART = "community:take-part"
     COSTS_ESTIMATE = "costs:estimate"
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ RULES: dict[Permission, Rule] = {
     Permission.COSTS_ESTIMATE: Rule(
         frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_USER, Role.MEMBER_ADMIN})
     ),
+    # Outgoing webhooks: the directie for any member or none, admins for their own member.
+    Permission.WEBHOOKS_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

@@ -37,6 +37,7 @@ from registry.billing.operations import (
     assign_number,
     audit_invoice,
     audit_view,
+    emit_invoice,
     lock_members,
     locked_invoice,
     referred_invoice,
@@ -63,6 +64,7 @@ from registry.members.lookup import member_or_refuse
 from registry.members.models import Member
 from registry.messages.addresses import checked_address
 from registry.settings import Settings
+from registry.webhooks.events import EventType
 
 _POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
 
@@ -504,6 +506,7 @@ async def issue(
         await settle_credit_remainder(session, actor, invoice, -invoice.due_cents, today)
     await audit_invoice(session, actor, "issue", invoice)
     await deliver(session, actor, invoice, settings)
+    await emit_invoice(session, EventType.INVOICE_ISSUED, invoice)
     return invoice
 
 

@@ -15,11 +15,21 @@ from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind
 from registry.billing.errors import BillingRefusal
-from registry.billing.models import CreditChoice, Invoice, MemberCredit, Settlement, SettlementKind
+from registry.billing.models import (
+    CreditChoice,
+    Invoice,
+    InvoiceStatus,
+    MemberCredit,
+    Settlement,
+    SettlementKind,
+)
 from registry.billing.rules import MONEY_KINDS, invoice_number, status_of
 from registry.db import serialise
 from registry.kit.errors import Forbidden, NotFound
+from registry.kit.money import to_euro
 from registry.kit.types import utcnow
+from registry.webhooks.events import EventType
+from registry.webhooks.service import emit
 
 
 def require(
@@ -132,6 +142,7 @@ async def add_settlement(
     )
     session.add(settlement)
     await session.flush()
+    was_paid = invoice.status is InvoiceStatus.PAID
     settlements = await repository.settlements_of(session, [invoice.id])
     paid = sum(s.amount_cents for s in settlements if s.kind in MONEY_KINDS)
     invoice.settled_cents = sum(s.amount_cents for s in settlements)
@@ -147,4 +158,23 @@ async def add_settlement(
         invoice_number=invoice.number,
         status=invoice.status,
     )
+    if invoice.status is InvoiceStatus.PAID and not was_paid:
+        await emit_invoice(session, EventType.INVOICE_PAID, invoice)
     return settlement
+
+
+async def emit_invoice(session: AsyncSession, event: EventType, invoice: Invoice) -> None:
+    """Tell the member's own webhook subscribers (no one else's) about its invoice."""
+    await emit(
+        session,
+        event,
+        {
+            "number": invoice.number,
+            "kind": invoice.kind.value,
+            "status": invoice.status.value,
+            "due": str(to_euro(invoice.due_cents)),
+            "currency": "EUR",
+            "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        },
+        member_id=invoice.member_id,
+    )

@@ -9,6 +9,12 @@ from registry.kit.errors import Refusal, Text
 class CatalogueRefusal(Refusal):
     """What the catalogue refuses, with the Dutch and English text."""
 
+    VERSION_WITHOUT_CLAIM = Text(
+        "version_without_claim",
+        "{standard} staat niet bij de standaarden; voeg de standaard toe of laat de versie weg.",
+        "{standard} is not among the standards claimed",
+    )
+
     DIRECTIE_ONLY = Text(
         "forbidden",
         "Alleen de directie beheert de catalogus.",

@@ -10,7 +10,7 @@ with the directie. Every step is an audit event on the application.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,6 +64,8 @@ class MaintenanceInput:
     description_en: str
     repository_url: str | None
     standards: Sequence[str] = field(default_factory=tuple)
+    standard_versions: Mapping[str, str] | None = None
+    """The version each named standard follows; a claim not named keeps its version."""
 
 
 _OUTCOME = {
@@ -207,6 +209,7 @@ async def maintain(
         repository_url=data.repository_url,
         standards=tuple(data.standards),
         published=application.published,
+        standard_versions=data.standard_versions,
     )
     await _apply(session, application, current, ErrorCollector())
     await session.flush()

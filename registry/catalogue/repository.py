@@ -188,6 +188,60 @@ async def standards_in_use(session: AsyncSession, *, published_only: bool) -> li
     return list(await session.scalars(query))
 
 
+async def reference_components_in_use(session: AsyncSession, *, published_only: bool) -> list[str]:
+    """The reference components at least one (published) application fulfils, by name."""
+    query = (
+        select(ReferenceComponent.name)
+        .join(
+            ApplicationReferenceComponent,
+            ApplicationReferenceComponent.reference_component_id == ReferenceComponent.id,
+        )
+        .join(Application, Application.id == ApplicationReferenceComponent.application_id)
+        .distinct()
+        .order_by(ReferenceComponent.name)
+    )
+    if published_only:
+        query = query.where(Application.published.is_(True))
+    return list(await session.scalars(query))
+
+
+async def categories_in_use(session: AsyncSession, *, published_only: bool) -> list[str]:
+    """The publiccode.yml categories of at least one (published) application."""
+    query = (
+        select(ApplicationCategory.category)
+        .join(Application, Application.id == ApplicationCategory.application_id)
+        .distinct()
+        .order_by(ApplicationCategory.category)
+    )
+    if published_only:
+        query = query.where(Application.published.is_(True))
+    return list(await session.scalars(query))
+
+
+async def claimed_standards(
+    session: AsyncSession, application_id: int
+) -> list[tuple[StandardClaim, Standard | None]]:
+    """An application's claims, each with the standard's row (owner, current version, URL)."""
+    return (await claims_with_standards(session, [application_id])).get(application_id, [])
+
+
+async def claims_with_standards(
+    session: AsyncSession, application_ids: Sequence[int]
+) -> dict[int, list[tuple[StandardClaim, Standard | None]]]:
+    """The claims of several applications at once, by name, each with its standard's row."""
+    result: dict[int, list[tuple[StandardClaim, Standard | None]]] = defaultdict(list)
+    if application_ids:
+        rows = await session.execute(
+            select(StandardClaim, Standard)
+            .outerjoin(Standard, Standard.id == StandardClaim.standard_id)
+            .where(StandardClaim.application_id.in_(application_ids))
+            .order_by(StandardClaim.standard)
+        )
+        for claim, standard in rows.tuples():
+            result[claim.application_id].append((claim, standard))
+    return result
+
+
 async def lead_members(session: AsyncSession, *, published_only: bool) -> list[Member]:
     """The members that lead at least one application, by name."""
     leading = select(Application.lead_member_id).where(Application.lead_member_id.is_not(None))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,6 +44,8 @@ from registry.kit.types import utcnow
 from registry.members import repository as members
 from registry.members.lookup import member_or_refuse, unknown_member
 from registry.members.models import Member
+from registry.webhooks.events import EventType
+from registry.webhooks.service import emit
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX_LENGTH = 80
@@ -64,6 +66,8 @@ class ApplicationInput:
     repository_url: str | None = None
     standards: Sequence[str] = field(default_factory=tuple)
     published: bool = True
+    standard_versions: Mapping[str, str] | None = None
+    """The version each named standard follows; a claim not named keeps its version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,10 @@ class ReleaseInput:
     version: str
     released_on: date
     notes: str = ""
+
+
+VERSION_MAX_LENGTH = 50
+"""The longest version of a standard a claim records."""
 
 
 def _required(errors: ErrorCollector, name: str, value: str, max_length: int) -> str:
@@ -115,6 +123,14 @@ async def _apply(
     for i, standard in enumerate(standards):
         if len(standard) > 200:
             errors.add(f"standards[{i}]", Common.TOO_LONG, limit=200)
+    versions = {k.strip(): v.strip() for k, v in (data.standard_versions or {}).items()}
+    for standard, version in versions.items():
+        if standard not in standards:
+            errors.add(
+                "standardVersions", CatalogueRefusal.VERSION_WITHOUT_CLAIM, standard=standard[:200]
+            )
+        elif len(version) > VERSION_MAX_LENGTH:
+            errors.add("standardVersions", Common.TOO_LONG, limit=VERSION_MAX_LENGTH)
     errors.raise_if_any()
     assert licence is not None
     application.name = name
@@ -131,6 +147,8 @@ async def _apply(
     application.standards = [current.get(s) or StandardClaim(standard=s) for s in standards]
     for claim in application.standards:
         claim.standard_id = rows[claim.standard].id
+        if claim.standard in versions:
+            claim.version = versions[claim.standard]
 
 
 def _authorise(actor: Actor) -> None:
@@ -162,6 +180,19 @@ async def _audit(
         before=before,
         after=_state(application),
     )
+    if application.published:
+        published = before is None or not before.get("published")
+        await emit(
+            session,
+            EventType.APPLICATION_PUBLISHED if published else EventType.APPLICATION_CHANGED,
+            {
+                "slug": application.slug,
+                "name": application.name,
+                "status": application.status.value,
+                "operation": operation,
+                "publiccode": f"/applicaties/{application.slug}/publiccode.yml",
+            },
+        )
 
 
 async def create_application(

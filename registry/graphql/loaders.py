@@ -16,6 +16,7 @@ from registry.auth.roles import Actor
 from registry.billing import reading as billing_reading
 from registry.billing import repository as billing
 from registry.billing.models import BillingAccount, Invoice, Settlement
+from registry.catalogue import models as catalogue_models
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import (
     Application,
@@ -60,6 +61,9 @@ class Loaders:
         self.member_by_id = self._loader(self._members)
         self.releases = self._loader(self._releases)
         self.standards = self._loader(self._standards)
+        self.claims_of_application = self._loader(self._claims)
+        self.reference_components_of_application = self._loader(self._reference_components)
+        self.categories_of_application = self._loader(self._categories)
         self.municipalities_of_member = self._loader(self._municipalities)
         self.figures_of_municipality = self._loader(self._figures)
         self.tokens_of_member = self._loader(self._tokens)
@@ -115,6 +119,20 @@ class Loaders:
 
     async def _standards(self, ids: Sequence[int]) -> list[list[StandardClaim]]:
         found = await catalogue.standards_of(self._session, ids)
+        return [found.get(i, []) for i in ids]
+
+    async def _claims(
+        self, ids: Sequence[int]
+    ) -> list[list[tuple[StandardClaim, catalogue_models.Standard | None]]]:
+        found = await catalogue.claims_with_standards(self._session, ids)
+        return [found.get(i, []) for i in ids]
+
+    async def _reference_components(self, ids: Sequence[int]) -> list[list[str]]:
+        found = await catalogue.reference_components_of(self._session, ids)
+        return [found.get(i, []) for i in ids]
+
+    async def _categories(self, ids: Sequence[int]) -> list[list[str]]:
+        found = await catalogue.categories_of(self._session, ids)
         return [found.get(i, []) for i in ids]
 
     async def _municipalities(self, ids: Sequence[int]) -> list[list[Municipality]]:

@@ -42,6 +42,7 @@ from registry.graphql.reports.queries import ReportsQuery
 from registry.graphql.scalars import SCALAR_OVERRIDES
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
+from registry.graphql.webhooks.api import WebhooksMutation, WebhooksQuery
 from registry.kit.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Query(
     ReportsQuery,
     AuthQuery,
     AuditQuery,
+    WebhooksQuery,
 ):
     pass
 
@@ -82,6 +84,7 @@ class Mutation(
     BillingMutation,
     ReportsMutation,
     AuthMutation,
+    WebhooksMutation,
 ):
     pass
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from registry.jobs import tasks
 from registry.kit.types import utcnow
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
+from registry.webhooks import service as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,10 @@ def pool_for(settings: Settings) -> AsyncConnectionPool:
     )
 
 
+async def _no_defer(delivery_id: int) -> None:
+    raise RuntimeError("no job queue to hand webhook deliveries to")
+
+
 @dataclass(frozen=True)
 class Resources:
     """What the tasks work with, handed to them by the worker."""
@@ -102,6 +108,7 @@ class Resources:
     session_factory: async_sessionmaker[AsyncSession]
     payment_gateway: PaymentGateway | None
     report_jobs: ReportJobs
+    defer_webhook_delivery: Callable[[int], Awaitable[None]] = field(default=_no_defer)
 
 
 class JobQueue:
@@ -122,6 +129,13 @@ class JobQueue:
         self.app.periodic(cron=settings.reminder_cron, periodic_id="reminders")(
             self.app.task(name=tasks.REMINDERS, pass_context=True)(tasks.reminders)
         )
+        self.app.task(name=tasks.WEBHOOK_DELIVERY, pass_context=True, retry=retry)(
+            tasks.webhook_delivery
+        )
+        outbox = self.app.task(name=tasks.WEBHOOK_OUTBOX, pass_context=True)(tasks.webhook_outbox)
+        if not in_memory(settings):
+            # On SQLite the one process queues its deliveries after each commit and at start.
+            self.app.periodic(cron="* * * * *", periodic_id="webhooks")(outbox)
         self.app.periodic(cron="* * * * *", periodic_id="stalled")(
             self.app.task(name=tasks.STALLED_JOBS, pass_context=True)(tasks.stalled_jobs)
         )
@@ -155,6 +169,15 @@ class JobQueue:
                 lock=f"report-export:{export_id}",
                 queueing_lock=f"report-export:{export_id}",
             ).defer_async(export_id=export_id)
+
+    async def defer_webhook_delivery(self, delivery_id: int) -> None:
+        """Queue a webhook delivery once; it is never sent twice at the same time."""
+        with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
+            await self.app.configure_task(
+                tasks.WEBHOOK_DELIVERY,
+                lock=f"webhook-delivery:{delivery_id}",
+                queueing_lock=f"webhook-delivery:{delivery_id}",
+            ).defer_async(delivery_id=delivery_id)
 
     async def readiness(self, _engine: AsyncEngine) -> str | None:
         """The `/readyz` check: None when the queue answers."""
@@ -197,6 +220,8 @@ class JobQueue:
         if self.in_memory:
             for export_id in await resources.report_jobs.unfinished(resources.session_factory):
                 await self.defer_report_export(export_id)
+            for delivery_id in await webhooks.unfinished(resources.session_factory):
+                await self.defer_webhook_delivery(delivery_id)
         self._worker = asyncio.create_task(self.work(resources, name="in-process"))
 
     async def stop_worker(self) -> None:

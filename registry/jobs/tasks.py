@@ -15,6 +15,8 @@ from registry.db import transaction
 from registry.kit import clock
 from registry.messages.sending import send_due
 from registry.reports.jobs import run_export
+from registry.webhooks.delivery import deliver
+from registry.webhooks.service import relay
 
 if TYPE_CHECKING:
     from registry.jobs.queue import Resources
@@ -27,6 +29,8 @@ PAYMENT_RETRIES = "payment_retries"
 STALLED_JOBS = "stalled_jobs"
 SEND_MAIL = "send_mail"
 REMINDERS = "reminders"
+WEBHOOK_DELIVERY = "webhook_delivery"
+WEBHOOK_OUTBOX = "webhook_outbox"
 
 
 def _resources(context: JobContext) -> Resources:
@@ -89,3 +93,21 @@ async def stalled_jobs(context: JobContext, timestamp: int) -> None:
         logger.warning("job %s (%s) of a stopped worker is queued again", job.id, job.task_name)
         await manager.retry_job(job)
     await manager.prune_stalled_workers(seconds_since_heartbeat=60)
+
+
+async def webhook_delivery(context: JobContext, delivery_id: int) -> None:
+    """Send one webhook delivery; a failure raises, so the queue tries again with backoff."""
+    resources = _resources(context)
+    await deliver(
+        resources.session_factory,
+        delivery_id,
+        final=context.job.attempts + 1 >= resources.settings.job_attempts,
+        wait_seconds=resources.settings.webhook_timeout_seconds,
+    )
+
+
+async def webhook_outbox(context: JobContext, timestamp: int) -> None:
+    """Queue the webhook deliveries stored since (the outbox), in case no process did it
+    right after their transaction."""
+    resources = _resources(context)
+    await relay(resources.session_factory, resources.defer_webhook_delivery)

@@ -13,6 +13,7 @@ from registry.db import create_engine, create_session_factory
 from registry.jobs.queue import JobQueue, Resources
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
+from registry.webhooks.service import relay_after_commit
 
 
 class NeedsPostgres(Exception):
@@ -38,8 +39,14 @@ async def run_worker(
         )
     engine = create_engine(settings.database_url, echo=settings.sql_echo)
     report_jobs = ReportJobs(settings.reports_dir, queue.defer_report_export)
+    factory = create_session_factory(engine)
+    relay_after_commit(factory, queue.defer_webhook_delivery)
     resources = Resources(
-        settings, create_session_factory(engine), payment_gateway(settings), report_jobs
+        settings,
+        factory,
+        payment_gateway(settings),
+        report_jobs,
+        queue.defer_webhook_delivery,
     )
     await queue.open()
     try:

@@ -31,6 +31,8 @@ from registry.usage.rules import (
     stage_field,
 )
 from registry.usage.users import IN_USE, NO_USERS, Users, users_of_applications
+from registry.webhooks.events import EventType
+from registry.webhooks.service import emit
 
 
 async def application_or_refuse(
@@ -127,6 +129,7 @@ async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today:
     await session.flush()
     changes.append(Change("create", "usage_right", str(right.id), None, snapshot(right), member.id))
     await record_many(session, actor, changes)
+    await _stage_changed(session, adoption, application.slug, member.code, data.acquisition_on)
     return adoption
 
 
@@ -183,7 +186,26 @@ async def advance(
         ),
     )
     await record_many(session, actor, changes)
+    await _stage_changed(session, adoption, application.slug, owner[adoption.member_id].code, on)
     return adoption
+
+
+async def _stage_changed(
+    session: AsyncSession, adoption: Adoption, application: str, member: str, on: date
+) -> None:
+    """Tell the webhook subscribers that an adoption is in a (new) stage."""
+    await emit(
+        session,
+        EventType.ADOPTION_STAGE_CHANGED,
+        {
+            "adoption": adoption.id,
+            "application": application,
+            "member": member,
+            "stage": adoption.stage.value,
+            "on": on.isoformat(),
+        },
+        member_id=adoption.member_id,
+    )
 
 
 async def effective_end(session: AsyncSession, right: UsageRight) -> date | None:

@@ -37,6 +37,8 @@ LICENCE_PARAM = "licentie"
 PAGE_PARAM = "pagina"
 PLATFORM_PARAM = "platform"
 STANDARD_PARAM = "standaard"
+REFERENCE_COMPONENT_PARAM = "referentiecomponent"
+CATEGORY_PARAM = "categorie"
 LEAD_PARAM = "trekker"
 MUNICIPALITY_PARAM = "gemeente"
 SORT_PARAM = "sorteer"
@@ -64,6 +66,10 @@ class CatalogueQuery:
     municipality: str = ""
     """CBS code of a municipality whose member uses the application."""
     sort: Sort = DEFAULT_SORT
+    reference_component: str = ""
+    """Name of a GEMMA reference component the application fulfils."""
+    category: str = ""
+    """A publiccode.yml category of the application."""
 
     def filter(self, *, published_only: bool) -> repository.ApplicationFilter:
         return repository.ApplicationFilter(
@@ -74,6 +80,8 @@ class CatalogueQuery:
             platform=self.platform or None,
             standard=self.standard or None,
             lead_member=self.lead or None,
+            reference_component=self.reference_component or None,
+            category=self.category or None,
         )
 
     @property
@@ -90,6 +98,8 @@ class CatalogueQuery:
             for param, value in (
                 (PLATFORM_PARAM, self.platform),
                 (STANDARD_PARAM, self.standard),
+                (REFERENCE_COMPONENT_PARAM, self.reference_component),
+                (CATEGORY_PARAM, self.category),
                 (LEAD_PARAM, self.lead),
                 (MUNICIPALITY_PARAM, self.municipality),
             )
@@ -141,6 +151,7 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     licence = text(LICENCE_PARAM)
     platform, standard = text(PLATFORM_PARAM), text(STANDARD_PARAM)
     lead, municipality = text(LEAD_PARAM), text(MUNICIPALITY_PARAM)
+    component, category = text(REFERENCE_COMPONENT_PARAM), text(CATEGORY_PARAM)
     sort = DEFAULT_SORT
     raw_sort = str(params.get(SORT_PARAM) or "").strip()
     if raw_sort:
@@ -170,6 +181,8 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
         lead=lead,
         municipality=municipality,
         sort=sort,
+        reference_component=component,
+        category=category,
     )
 
 
@@ -231,7 +244,9 @@ class CatalogueController(Controller):
         if application is None or not may_see(actor, application):
             raise NotFoundException(f"no application '{slug}'")
         releases = await repository.releases_of(db_session, [application.id])
-        standards = await repository.standards_of(db_session, [application.id])
+        standards = await repository.claimed_standards(db_session, application.id)
+        components = await repository.reference_components_of(db_session, [application.id])
+        categories = await repository.categories_of(db_session, [application.id])
         lead_id, owner_id = application.lead_member_id, application.owner_member_id
         people = await members.members_by_ids(
             db_session, [i for i in (lead_id, owner_id) if i is not None]
@@ -243,7 +258,9 @@ class CatalogueController(Controller):
             {
                 "application": application,
                 "releases": releases.get(application.id, []),
-                "standards": standards.get(application.id, []),
+                "standards": standards,
+                "reference_components": components.get(application.id, []),
+                "categories": categories.get(application.id, []),
                 "lead": people.get(lead_id) if lead_id is not None else None,
                 "owner": people.get(owner_id) if owner_id is not None else None,
                 "users": users,

@@ -50,6 +50,8 @@ class CatalogueView:
     licences: list[str]
     platforms: list[str]
     standards: list[str]
+    reference_components: list[str]
+    categories: list[str]
     lead_members: list[Member]
     municipalities: list[Municipality]
     """The municipalities where an application is in use: the choices of that filter."""
@@ -64,6 +66,8 @@ class CatalogueView:
             "licences": self.licences,
             "platforms": self.platforms,
             "standards": self.standards,
+            "reference_components": self.reference_components,
+            "categories": self.categories,
             "lead_members": self.lead_members,
             "municipalities": self.municipalities,
         }
@@ -127,6 +131,10 @@ async def catalogue_view(
         licences=await repository.licences_in_use(session, published_only=published_only),
         platforms=await repository.platforms_in_use(session, published_only=published_only),
         standards=await repository.standards_in_use(session, published_only=published_only),
+        reference_components=await repository.reference_components_in_use(
+            session, published_only=published_only
+        ),
+        categories=await repository.categories_in_use(session, published_only=published_only),
         lead_members=await repository.lead_members(session, published_only=published_only),
         municipalities=sorted(served.values(), key=lambda m: (m.name, m.cbs_code)),
     )

@@ -24,6 +24,8 @@ def member_links(actor: Actor, member: Member) -> list[tuple[str, str]]:
         links.append(("people", f"/leden/{code}/rollen"))
     if allows(actor, Permission.TOKENS_MANAGE, member.id):
         links.append(("tokens", f"/leden/{code}/tokens"))
+    if allows(actor, Permission.WEBHOOKS_MANAGE, member.id):
+        links.append(("webhooks", f"/leden/{code}/webhooks"))
     if allows(actor, Permission.MEMBERS_MANAGE):
         links.append(("admissions", "/toelatingen"))
     if allows(actor, Permission.AUDIT_READ):

@@ -47,6 +47,18 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _claims(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Standards one per line, each optionally with its version after a semicolon
+    (`ZGW API's; 1.5`): the names, and the version of every line (empty when none is given)."""
+    names: list[str] = []
+    versions: dict[str, str] = {}
+    for line in _lines(text):
+        name, _, version = line.partition(";")
+        names.append(name.strip())
+        versions[name.strip()] = version.strip()
+    return tuple(names), versions
+
+
 def _date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
@@ -198,6 +210,10 @@ class MembersSideController(Controller):
                 "lead": lead,
                 "releases": releases,
                 "standards": [c.standard for c in application.standards],
+                "standard_lines": [
+                    f"{c.standard}; {c.version}" if c.version else c.standard
+                    for c in application.standards
+                ],
                 "history": await proposals.history(db_session, application),
                 "may_review": allows(actor, Permission.CATALOGUE_MANAGE)
                 and application.review_status in proposals.OPEN,
@@ -272,11 +288,13 @@ class MembersSideController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
+            names, versions = _claims(form.get("standards", ""))
             data = proposals.MaintenanceInput(
                 form.get("description_nl", ""),
                 form.get("description_en", ""),
                 form.get("repository_url") or None,
-                _lines(form.get("standards", "")),
+                names,
+                versions,
             )
             await proposals.maintain(db_session, actor, slug, data)
             return "maintained"

@@ -135,6 +135,11 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.contributionReport": (frozenset({"member_admin", "directie", "auditor"}), True),
     "Query.contributionReportExportJob": (frozenset(ACTORS), False),
     "Mutation.contributionReportExport": (frozenset({"member_admin", "directie", "auditor"}), True),
+    "Query.subscribers": (frozenset({"member_admin", "directie"}), True),
+    "Query.deliveries": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.subscriberCreate": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.subscriberDelete": (frozenset({"member_admin", "directie"}), True),
+    "Mutation.deliveryReplay": (frozenset({"member_admin", "directie"}), True),
 }
 
 ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
@@ -293,6 +298,14 @@ OPERATIONS: dict[str, str] = {
     "Query.contributionReportExportJob": '{ contributionReportExportJob(id: "x") { id } }',
     "Mutation.contributionReportExport": "mutation { contributionReportExport(year: 1800,"
     ' memberCode: "%s") { errors { code } } }',
+    "Query.subscribers": '{ subscribers(member: "%s") { id } }',
+    "Query.deliveries": '{ deliveries(member: "%s", subscriber: "999999") { id } }',
+    "Mutation.subscriberCreate": 'mutation { subscriberCreate(input: {member: "%s",'
+    ' url: "ftp://x", events: [INVOICE_PAID]}) { errors { code } } }',
+    "Mutation.subscriberDelete": 'mutation { subscriberDelete(member: "%s", id: "999999")'
+    " { errors { code } } }",
+    "Mutation.deliveryReplay": 'mutation { deliveryReplay(member: "%s", id: "999999")'
+    " { errors { code } } }",
 }
 
 

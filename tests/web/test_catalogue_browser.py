@@ -23,7 +23,8 @@ async def test_search_filter_detail_and_english(browser_page: Page) -> None:
     await expect(page).to_have_url(
         re.compile(
             r"/\?zoek=zaak&status=production&licentie="
-            r"&platform=&standaard=&trekker=&gemeente=&sorteer=naam$"
+            r"&platform=&standaard=&referentiecomponent=&categorie=&trekker=&gemeente="
+            r"&sorteer=naam$"
         )
     )
     await expect(page.locator("#aantal-resultaten")).to_have_text("1 applicatie gevonden")

@@ -145,9 +145,11 @@ async def test_detail_page_shows_everything_about_an_application(client: Client)
     assert 'href="https://github.com/example-cooperatie/zaakafhandeling"' in html
     assert "Gemeente Eindhoven" in html
     assert "De coöperatie" in html
-    section = html[html.index(">Standaarden<") : html.index('id="releases"')]
-    standards = re.findall(r'<li class="utrecht-unordered-list__item">([^<]+)</li>', section)
-    assert [unescape(s) for s in standards] == [
+    section = html[html.index('id="standaarden"') : html.index('id="referentiecomponenten"')]
+    items = re.findall(r'<li class="utrecht-unordered-list__item">(.*?)</li>', section, re.S)
+    standards = [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+    # Each standard by name, with the version claimed and the owner where they are known.
+    assert [s.split(",")[0].split(" (")[0] for s in standards] == [
         "Common Ground",
         "NL API Strategie",
         "WCAG 2.1 AA",

@@ -21,6 +21,16 @@ from registry.graphql.mutating import act, answer
 from registry.graphql.permissions import mutation
 
 
+@strawberry.input(description="The version of a standard an application follows.")
+class StandardVersionInput:
+    standard: str = strawberry.field(description="The standard's name, as in `standards`.")
+    version: str = strawberry.field(description="e.g. 1.5; empty for none.")
+
+
+def versions_of(given: list[StandardVersionInput] | None) -> dict[str, str] | None:
+    return None if given is None else {v.standard: v.version for v in given}
+
+
 @strawberry.input(description="What the directie enters for an application.")
 class ApplicationInput:
     name: str
@@ -35,6 +45,10 @@ class ApplicationInput:
     repository_url: str | None = None
     standards: list[str] = strawberry.field(default_factory=list)
     published: bool = strawberry.field(default=True, description="Shown in the public catalogue.")
+    standard_versions: list[StandardVersionInput] | None = strawberry.field(
+        default=None,
+        description="The version each named standard follows; a claim not named keeps its own.",
+    )
 
     def to_domain(self) -> service.ApplicationInput:
         return service.ApplicationInput(
@@ -48,6 +62,7 @@ class ApplicationInput:
             repository_url=self.repository_url,
             standards=tuple(self.standards),
             published=self.published,
+            standard_versions=versions_of(self.standard_versions),
         )
 
 

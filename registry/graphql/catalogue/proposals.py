@@ -10,7 +10,13 @@ from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Review
 from registry.catalogue.service import ReleaseInput as DomainRelease
 from registry.catalogue.service import add_release
-from registry.graphql.catalogue.mutations import APPLICATION_ANSWER, RELEASE_ANSWER, ReleaseInput
+from registry.graphql.catalogue.mutations import (
+    APPLICATION_ANSWER,
+    RELEASE_ANSWER,
+    ReleaseInput,
+    StandardVersionInput,
+    versions_of,
+)
 from registry.graphql.catalogue.types import (
     ApplicationPayload,
     ReleasePayload,
@@ -53,6 +59,10 @@ class ApplicationMaintenanceInput:
     description_en: str
     repository_url: str | None = None
     standards: list[str] = strawberry.field(default_factory=list)
+    standard_versions: list[StandardVersionInput] | None = strawberry.field(
+        default=None,
+        description="The version each named standard follows; a claim not named keeps its own.",
+    )
 
 
 @strawberry.type
@@ -100,7 +110,11 @@ class ProposalsMutation:
         self, info: Info, member: str, slug: str, input: ApplicationMaintenanceInput
     ) -> ApplicationPayload:
         data = proposals.MaintenanceInput(
-            input.description_nl, input.description_en, input.repository_url, input.standards
+            input.description_nl,
+            input.description_en,
+            input.repository_url,
+            input.standards,
+            versions_of(input.standard_versions),
         )
         return await act(info, APPLICATION_ANSWER, proposals.maintain, slug, data)
 

@@ -35,6 +35,17 @@ class Language(enum.Enum):
     EN = "en"
 
 
+@strawberry.type(description="A standard an application claims, with the version it follows.")
+class StandardClaim:
+    name: str
+    version: str = strawberry.field(
+        description="The version the application follows; may be empty."
+    )
+    owner: str = strawberry.field(description="Who maintains the standard, e.g. VNG Realisatie.")
+    current_version: str = strawberry.field(description="The standard's current version.")
+    url: str | None
+
+
 @strawberry.type
 class Release:
     version: str
@@ -110,6 +121,33 @@ class Application:
     @strawberry.field(description="Standards the application claims to comply with.")
     async def standards(self, info: Info) -> list[str]:
         return [c.standard for c in await info.context.loaders.standards.load(self.model.id)]
+
+    @strawberry.field(
+        description="The standards it claims, each with the version it follows and the "
+        "standard's owner, current version and URL."
+    )
+    async def standard_claims(self, info: Info) -> list[StandardClaim]:
+        found = await info.context.loaders.claims_of_application.load(self.model.id)
+        return [
+            StandardClaim(
+                name=claim.standard,
+                version=claim.version,
+                owner=standard.owner if standard else "",
+                current_version=standard.version if standard else "",
+                url=standard.url if standard else None,
+            )
+            for claim, standard in found
+        ]
+
+    @strawberry.field(description="The GEMMA reference components it fulfils, by name.")
+    async def reference_components(self, info: Info) -> list[str]:
+        return list(
+            await info.context.loaders.reference_components_of_application.load(self.model.id)
+        )
+
+    @strawberry.field(description="Its publiccode.yml categories.")
+    async def categories(self, info: Info) -> list[str]:
+        return list(await info.context.loaders.categories_of_application.load(self.model.id))
 
     @strawberry.field(
         description="Members using it in production and the inhabitants they serve together."

@@ -1,0 +1,318 @@
+"""Outgoing webhooks on the pages: a member's subscribers for its admins (and the directie),
+at /leden/{code}/webhooks, and the directie's subscribers of no member (other catalogues) at
+/webhooks. Register one (the secret shown once), delete one after a confirmation, read its
+deliveries with every attempt and send one again. Writes through the services of the API's
+`subscriberCreate`, `subscriberDelete` and `deliveryReplay`, audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission
+from registry.auth.roles import Actor
+from registry.kit.errors import FieldError, NotFound, ValidationFailed
+from registry.kit.labels import label
+from registry.members.models import Member
+from registry.web.access import audience
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import Flash, submit
+from registry.web.i18n import request_language
+from registry.web.pages import render
+from registry.webhooks import service
+from registry.webhooks.events import EventType
+from registry.webhooks.models import WebhookSubscriber
+
+NOTICE_KEY = "webhook_notice"
+MEMBER = audience(Permission.WEBHOOKS_MANAGE, member_param="code")
+DIRECTIE = audience(Permission.WEBHOOKS_MANAGE)
+
+
+def _base(member: Member | None) -> str:
+    return f"/leden/{member.code}/webhooks" if member else "/webhooks"
+
+
+def _active(member: Member | None) -> str:
+    return "mine" if member else "members"
+
+
+async def _member(db_session: AsyncSession, code: str | None) -> Member | None:
+    return await member_or_404(db_session, code) if code is not None else None
+
+
+async def _subscriber(
+    db_session: AsyncSession, actor: Actor, member: Member | None, subscriber_id: int
+) -> WebhookSubscriber:
+    """The subscriber on this page's member (or of none); any other is not here (404)."""
+    try:
+        subscriber = await service.subscriber_or_refuse(db_session, actor, subscriber_id)
+    except NotFound:
+        raise NotFoundException(f"no webhook {subscriber_id}") from None
+    if subscriber.member_id != (member.id if member else None):
+        raise NotFoundException(f"no webhook {subscriber_id}")
+    return subscriber
+
+
+async def _index(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    member: Member | None,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: Sequence[FieldError] = (),
+) -> Response[Any]:
+    rows = [
+        s
+        for s in await service.subscribers(db_session, actor)
+        if s.member_id == (member.id if member else None)
+    ]
+    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    return render(
+        request,
+        "webhooks/index.html",
+        {
+            "active_page": _active(member),
+            "member": member,
+            "base": _base(member),
+            "subscribers": [(s, sorted(service.wanted(s))) for s in rows],
+            "events": [(e.value, label(e, request_language(request))) for e in EventType],
+            "values": values or {"url": "", "gebeurtenissen": []},
+            "errors": list(errors),
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+async def _create(
+    request: AnyRequest, db_session: AsyncSession, actor: Actor, member: Member | None
+) -> Response[Any]:
+    form = await request.form()
+    values: dict[str, Any] = {
+        "url": str(form.get("url") or "").strip(),
+        "gebeurtenissen": [str(e) for e in form.getall("gebeurtenissen")]
+        if "gebeurtenissen" in form
+        else [],
+    }
+    settings = request.app.state.settings
+    data = service.SubscriberInput(
+        values["url"], values["gebeurtenissen"], member.code if member else None
+    )
+    try:
+        subscriber, secret = await service.create_subscriber(
+            db_session,
+            actor,
+            data,
+            dev_mode=settings.dev_mode,
+            per_member=settings.webhook_subscribers_per_member,
+        )
+    except ValidationFailed as failed:
+        code = member.code if member else None
+        await db_session.rollback()
+        member = await _member(db_session, code)
+        return await _index(request, db_session, actor, member, values=values, errors=failed.errors)
+    return render(
+        request,
+        "webhooks/created.html",
+        {
+            "active_page": _active(member),
+            "member": member,
+            "base": _base(member),
+            "subscriber": subscriber,
+            "secret": secret,
+        },
+    )
+
+
+async def _delete(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    member: Member | None,
+    subscriber_id: int,
+) -> Response[Any]:
+    subscriber = await _subscriber(db_session, actor, member, subscriber_id)
+    if (await request.form()).get("bevestigd") != "ja":
+        return render(
+            request,
+            "webhooks/confirm.html",
+            {
+                "active_page": _active(member),
+                "member": member,
+                "base": _base(member),
+                "subscriber": subscriber,
+            },
+        )
+    url = subscriber.url
+    return await submit(
+        request,
+        db_session,
+        lambda: service.delete_subscriber(db_session, actor, subscriber_id),
+        lambda _: Flash(NOTICE_KEY, url, _base(member)),
+        lambda errors: _index(request, db_session, actor, member, errors=errors),
+        missing_is_404=True,
+    )
+
+
+async def _deliveries(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    member: Member | None,
+    subscriber_id: int,
+) -> Response[Any]:
+    subscriber = await _subscriber(db_session, actor, member, subscriber_id)
+    rows = await service.deliveries(db_session, actor, subscriber_id)
+    notice = request.session.pop(NOTICE_KEY, None)
+    return render(
+        request,
+        "webhooks/deliveries.html",
+        {
+            "active_page": _active(member),
+            "member": member,
+            "base": _base(member),
+            "subscriber": subscriber,
+            "deliveries": [(d, EventType(d.event_type)) for d in rows],
+            "notice": notice if isinstance(notice, str) else None,
+        },
+    )
+
+
+async def _replay(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    member: Member | None,
+    subscriber_id: int,
+    delivery_id: int,
+) -> Response[Any]:
+    await _subscriber(db_session, actor, member, subscriber_id)
+    page = f"{_base(member)}/{subscriber_id}"
+    try:
+        delivery = await service.replay(db_session, actor, delivery_id)
+    except NotFound:
+        raise NotFoundException(f"no delivery {delivery_id}") from None
+    if delivery.subscriber_id != subscriber_id:
+        raise NotFoundException(f"no delivery {delivery_id}")
+    request.session[NOTICE_KEY] = delivery.event_id
+    return Redirect(page, status_code=303)
+
+
+class MemberWebhookPagesController(Controller):
+    path = "/leden/{code:str}/webhooks"
+    include_in_schema = False
+
+    @get("/", name="member-webhooks", opt=MEMBER)
+    async def index(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
+    ) -> Response[Any]:
+        return await _index(request, db_session, actor, await _member(db_session, code))
+
+    @post("/", name="member-webhook-create", opt=MEMBER)
+    async def create(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
+    ) -> Response[Any]:
+        return await _create(request, db_session, actor, await _member(db_session, code))
+
+    @get("/{subscriber_id:int}", name="member-webhook", opt=MEMBER)
+    async def deliveries(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+        subscriber_id: FromPath[int],
+    ) -> Response[Any]:
+        member = await _member(db_session, code)
+        return await _deliveries(request, db_session, actor, member, subscriber_id)
+
+    @post("/{subscriber_id:int}/verwijderen", name="member-webhook-delete", opt=MEMBER)
+    async def delete(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+        subscriber_id: FromPath[int],
+    ) -> Response[Any]:
+        member = await _member(db_session, code)
+        return await _delete(request, db_session, actor, member, subscriber_id)
+
+    @post(
+        "/{subscriber_id:int}/verzendingen/{delivery_id:int}/opnieuw",
+        name="member-webhook-replay",
+        opt=MEMBER,
+    )
+    async def replay(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+        subscriber_id: FromPath[int],
+        delivery_id: FromPath[int],
+    ) -> Response[Any]:
+        member = await _member(db_session, code)
+        return await _replay(request, db_session, actor, member, subscriber_id, delivery_id)
+
+
+class CatalogueWebhookPagesController(Controller):
+    """The directie's subscribers of no member: other catalogues and harvesters."""
+
+    path = "/webhooks"
+    include_in_schema = False
+
+    @get("/", name="webhooks", opt=DIRECTIE)
+    async def index(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _index(request, db_session, actor, None)
+
+    @post("/", name="webhook-create", opt=DIRECTIE)
+    async def create(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _create(request, db_session, actor, None)
+
+    @get("/{subscriber_id:int}", name="webhook", opt=DIRECTIE)
+    async def deliveries(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        subscriber_id: FromPath[int],
+    ) -> Response[Any]:
+        return await _deliveries(request, db_session, actor, None, subscriber_id)
+
+    @post("/{subscriber_id:int}/verwijderen", name="webhook-delete", opt=DIRECTIE)
+    async def delete(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        subscriber_id: FromPath[int],
+    ) -> Response[Any]:
+        return await _delete(request, db_session, actor, None, subscriber_id)
+
+    @post(
+        "/{subscriber_id:int}/verzendingen/{delivery_id:int}/opnieuw",
+        name="webhook-replay",
+        opt=DIRECTIE,
+    )
+    async def replay(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        subscriber_id: FromPath[int],
+        delivery_id: FromPath[int],
+    ) -> Response[Any]:
+        return await _replay(request, db_session, actor, None, subscriber_id, delivery_id)

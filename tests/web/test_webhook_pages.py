@@ -1,0 +1,79 @@
+"""A member admin's webhooks on pages: registered for the own member with the secret shown
+once, refusals shown on the form with what was typed, deleted after a confirmation, and no
+other member's webhooks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from registry.app import create_app
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
+
+PAGE = "/leden/woerden/webhooks"
+
+
+@pytest.fixture
+async def client(demo_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(app=create_app(dev_settings(demo_url))) as client:
+        yield client
+
+
+async def post(client: AsyncTestClient[Any], action: str, data: dict[str, Any]) -> Any:
+    html = (await client.get(PAGE)).text
+    return await client.post(
+        action, data={"_csrf_token": csrf_token_in(html), **data}, follow_redirects=False
+    )
+
+
+async def test_a_member_admin_registers_and_deletes_a_webhook(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "wim-woerden")
+    assert 'href="/leden/woerden/webhooks"' in (await client.get("/leden/woerden")).text
+    refused = await post(
+        client, PAGE, {"url": "http://woerden.example/hook", "gebeurtenissen": "invoice.paid"}
+    )
+    assert refused.status_code == 422
+    assert 'href="#webhook-url"' in refused.text
+    assert 'value="http://woerden.example/hook"' in refused.text
+    assert re.search(r'value="invoice.paid"\s+checked', refused.text)
+
+    created = await post(
+        client,
+        PAGE,
+        {
+            "url": "https://woerden.example/hook",
+            "gebeurtenissen": ["invoice.paid", "invoice.issued"],
+        },
+    )
+    assert created.status_code == 200
+    secret = re.search(r'<code id="webhook-geheim">(whsec_[^<]+)</code>', created.text)
+    assert secret is not None
+    listing = (await client.get(PAGE)).text
+    assert "https://woerden.example/hook" in listing
+    assert "Factuur betaald" in listing
+    assert secret.group(1) not in listing  # shown once only
+
+    action = re.search(r'action="(/leden/woerden/webhooks/\d+/verwijderen)"', listing)
+    assert action is not None
+    asked = await post(client, action.group(1), {})
+    assert "stuurt het register niets meer" in asked.text
+    assert "https://woerden.example/hook" in (await client.get(PAGE)).text
+    done = await post(client, action.group(1), {"bevestigd": "ja"})
+    assert done.status_code == 303
+    shown = (await client.get(PAGE)).text
+    assert "De webhook naar https://woerden.example/hook is verwijderd." in shown
+    assert "Nog geen webhooks." in shown
+
+
+async def test_another_members_webhooks_are_not_for_a_member_admin(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "wim-woerden")
+    assert (await client.get("/leden/eindhoven/webhooks")).status_code == 403
+    assert (await client.get("/webhooks")).status_code == 403
