@@ -63,6 +63,8 @@ ENTITY = {
     "member_credit": Label("Tegoed van een lid", "Member credit"),
     "member_municipality": Label("Gemeente van een lid", "Member's municipality"),
     "membership": Label("Lidmaatschap", "Membership"),
+    "message": Label("Bericht", "Message"),
+    "message_attachment": Label("Bijlage van een bericht", "Message attachment"),
     "membership_signatory": Label("Ondertekenaar", "Signatory"),
     "municipality": Label("Gemeente", "Municipality"),
     "municipality_succession": Label("Gemeentelijke herindeling", "Municipal merger"),
@@ -70,6 +72,8 @@ ENTITY = {
     "population_figure": Label("Inwonertal", "Population figure"),
     "reference_component": Label("Referentiecomponent", "Reference component"),
     "release": Label("Versie", "Release"),
+    "reminder": Label("Herinnering", "Reminder"),
+    "reminder_pause": Label("Pauze van herinneringen", "Reminders paused"),
     "report_export": Label("Rapportexport", "Report export"),
     "role_assignment": Label("Rol", "Role"),
     "standard": Label("Standaard", "Standard"),
@@ -82,6 +86,9 @@ ENTITY = {
     "user_account": Label("Gebruikersaccount", "User account"),
     "user_sessions": Label("Sessies van een gebruiker", "User sessions"),
     "vat_rule": Label("Btw-regel", "VAT rule"),
+    "webhook_attempt": Label("Poging van een webhookbericht", "Webhook delivery attempt"),
+    "webhook_delivery": Label("Webhookbericht", "Webhook delivery"),
+    "webhook_subscriber": Label("Webhookabonnee", "Webhook subscriber"),
 }
 """What each kind of record in the audit log is called (its `entity_type`: a table's name, or
 a change set's such as `usage_records`)."""

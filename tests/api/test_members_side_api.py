@@ -132,7 +132,7 @@ async def test_interest_join_leave_and_the_estimate(people: dict[str, GraphQLCli
         refused_interest = error_messages(await outsider.execute(interested))
         assert any(m.startswith("not allowed") for m in refused_interest), refused_interest
     assert any(
-        "only the lead member's people and the directie see who is interested in Rapportage" in m
+        "only the lead member's people and the Management see who is interested in Rapportage" in m
         for m in error_messages(await woerden.execute(interested))
     )
     joined = (
