@@ -35,7 +35,7 @@ from registry.billing.payments import record_transfer
 from registry.billing.rules import overbilled_keys
 from registry.costs.models import AllocationLine, AllocationRun, CostCategory, RunKind
 from registry.costs.pools import EntryInput, add_entry, add_participant
-from registry.costs.runs import run_pool
+from registry.costs.runs import run_pool, run_pools
 from registry.db import transaction
 from registry.fees.models import FeeRun
 from registry.fees.service import run_fees
@@ -284,6 +284,37 @@ async def test_concurrent_allocation_and_settlement_runs_store_each_run_once(
         )
         # 25,000 + 1,000 allocated once; a settlement moves shares and sums to zero.
         assert dict(totals.tuples().all()) == {RunKind.ALLOCATION: 2_600_000, RunKind.SETTLEMENT: 0}
+
+
+async def test_year_end_runs_over_every_pool_at_once_store_each_run_once(
+    billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """`run_pools` (allocate --all) and single pool runs at the same moment, on their own
+    connections: the new cost is allocated once."""
+    await add_entry(
+        billed,
+        ACTOR,
+        "zaak-ontwikkeling",
+        EntryInput("1000", date(2023, 2, 1), CostCategory.DEVELOPMENT, "Hosting", "F-2023-009"),
+    )
+    await billed.commit()
+    turn = iter(range(RACERS))
+
+    async def either(session: AsyncSession) -> list[AllocationRun]:
+        if next(turn) % 2:
+            return await run_pool(session, ACTOR, "zaak-ontwikkeling", TODAY, date(2023, 7, 1))
+        every = await run_pools(session, ACTOR, ["zaak-ontwikkeling"], TODAY, date(2023, 7, 1))
+        return every["zaak-ontwikkeling"]
+
+    runs = succeeded(await race(session_factory, either))
+    assert [run.kind.value for pool_runs in runs for run in pool_runs] == ["allocation"]
+    async with session_factory() as session:
+        totals = await session.execute(
+            select(AllocationRun.kind, func.count(func.distinct(AllocationRun.id))).group_by(
+                AllocationRun.kind
+            )
+        )
+        assert dict(totals.tuples().all()) == {RunKind.ALLOCATION: 2}
 
 
 DAYS = (date(2023, 6, 30), TODAY, date(2023, 7, 31))
