@@ -237,7 +237,7 @@ async def claims_with_standards(
             .where(StandardClaim.application_id.in_(application_ids))
             .order_by(StandardClaim.standard)
         )
-        for claim, standard in rows.tuples():
+        for claim, standard in rows:
             result[claim.application_id].append((claim, standard))
     return result
 

@@ -31,8 +31,12 @@ logger = logging.getLogger(__name__)
 QUEUE_SCHEMA = "procrastinate"
 """The PostgreSQL schema of the queue's tables and functions (migration 0011)."""
 
-READY_TIMEOUT_SECONDS = 5.0
-"""How long a readiness check waits for the queue to answer."""
+READY_TIMEOUT_SECONDS = 2.0
+"""How long a readiness check waits for the queue to answer: less than `/readyz` allows a
+check, so a queue that is down is reported as such and not as a check without an answer."""
+
+CONNECTION_WAIT_SECONDS = 10.0
+"""How long deferring or running a job waits for one of the queue's connections."""
 
 
 def backoff_seconds(first_wait: float, attempt: int) -> float:
@@ -92,7 +96,7 @@ def pool_for(settings: Settings) -> AsyncConnectionPool:
         max_size=settings.job_queue_connections,
         open=False,
         check=AsyncConnectionPool.check_connection,
-        timeout=READY_TIMEOUT_SECONDS * 2,
+        timeout=CONNECTION_WAIT_SECONDS,
     )
 
 

@@ -283,7 +283,7 @@ async def test_concurrent_allocation_and_settlement_runs_store_each_run_once(
             .group_by(AllocationRun.kind)
         )
         # 25,000 + 1,000 allocated once; a settlement moves shares and sums to zero.
-        assert dict(totals.tuples().all()) == {RunKind.ALLOCATION: 2_600_000, RunKind.SETTLEMENT: 0}
+        assert dict(totals.all()) == {RunKind.ALLOCATION: 2_600_000, RunKind.SETTLEMENT: 0}
 
 
 async def test_year_end_runs_over_every_pool_at_once_store_each_run_once(
@@ -314,7 +314,7 @@ async def test_year_end_runs_over_every_pool_at_once_store_each_run_once(
                 AllocationRun.kind
             )
         )
-        assert dict(totals.tuples().all()) == {RunKind.ALLOCATION: 2}
+        assert dict(totals.all()) == {RunKind.ALLOCATION: 2}
 
 
 DAYS = (date(2023, 6, 30), TODAY, date(2023, 7, 31))
