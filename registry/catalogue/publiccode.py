@@ -57,17 +57,37 @@ LONG_DESCRIPTION_MAX = 10_000
 GENERIC_NAME_MAX = 35
 
 
-def _list(name: str) -> frozenset[str]:
+def _rows(name: str) -> list[list[str]]:
     text = resources.files("registry.catalogue").joinpath("data", name).read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return [
+        line.strip().split("\t")
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _list(name: str) -> frozenset[str]:
+    return frozenset(row[0] for row in _rows(name))
+
+
+@cache
+def _category_names() -> dict[str, tuple[str, str]]:
+    return {code: (nl, en) for code, nl, en in _rows("publiccode_categories.tsv")}
 
 
 @cache
 def categories() -> frozenset[str]:
-    """The standard's categories (registry/catalogue/data/publiccode_categories.txt)."""
-    return _list("publiccode_categories.txt")
+    """The standard's categories (registry/catalogue/data/publiccode_categories.tsv)."""
+    return frozenset(_category_names())
+
+
+def category_name(code: str, language: Language) -> str:
+    """What people read for a category: its Dutch or English name; a code the standard does
+    not (or no longer) list is shown as it is."""
+    names = _category_names().get(code)
+    if names is None:
+        return code
+    return names[0] if language == "nl" else names[1]
 
 
 @cache

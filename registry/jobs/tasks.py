@@ -103,6 +103,7 @@ async def webhook_delivery(context: JobContext, delivery_id: int) -> None:
         delivery_id,
         final=context.job.attempts + 1 >= resources.settings.job_attempts,
         wait_seconds=resources.settings.webhook_timeout_seconds,
+        internal_allowed=resources.settings.dev_mode,
     )
 
 

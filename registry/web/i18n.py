@@ -10,12 +10,12 @@ concurrent requests in different languages never share translation state.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -28,12 +28,12 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from registry.audit.labels import entity_label
+from registry.catalogue.publiccode import category_name
 from registry.kit.labels import label
 from registry.kit.language import FORMAT_LOCALES, LANGUAGES, Language
 from registry.kit.money import CURRENCY, to_euro
 from registry.labels import DOMAINS as _LABELLED_DOMAINS  # noqa: F401  (declares them all)
 from registry.reports.labels import finding_sentence, finding_title
-from registry.reports.model import Finding
 from registry.settings import PROJECT_ROOT
 
 SOURCE_LANGUAGE: Language = "nl"
@@ -82,6 +82,19 @@ def context_language(context: Context) -> Language:
         return known
     request = context.get("request")
     return request_language(request) if isinstance(request, Request) else SOURCE_LANGUAGE
+
+
+V = TypeVar("V")
+
+
+def _in_page_language(text_of: Callable[[V, Language], str]) -> Callable[[Context, V], str]:
+    """A Jinja filter that writes a value as people read it, in the page's language."""
+
+    @pass_context
+    def page_filter(context: Context, value: V) -> str:
+        return text_of(value, context_language(context))
+
+    return page_filter
 
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
@@ -150,25 +163,9 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment.filters["euro"] = euro
     environment.filters["euro_rate"] = euro_rate
 
-    @pass_context
-    def label_filter(context: Context, value: Enum) -> str:
-        """An enum value as people read it in the page language (`registry/kit/labels.py`)."""
-        return label(value, context_language(context))
-
-    @pass_context
-    def finding_title_filter(context: Context, finding: Finding) -> str:
-        return finding_title(finding, context_language(context))
-
-    @pass_context
-    def finding_sentence_filter(context: Context, finding: Finding) -> str:
-        return finding_sentence(finding, context_language(context))
-
-    @pass_context
-    def entity_filter(context: Context, entity_type: str) -> str:
-        return entity_label(entity_type, context_language(context))
-
-    environment.filters["label"] = label_filter
-    environment.filters["entity"] = entity_filter
-    environment.filters["finding_title"] = finding_title_filter
-    environment.filters["finding_sentence"] = finding_sentence_filter
+    environment.filters["label"] = _in_page_language(label)
+    environment.filters["entity"] = _in_page_language(entity_label)
+    environment.filters["category"] = _in_page_language(category_name)
+    environment.filters["finding_title"] = _in_page_language(finding_title)
+    environment.filters["finding_sentence"] = _in_page_language(finding_sentence)
     environment.filters["number"] = number

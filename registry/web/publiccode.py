@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from registry.auth.policy import Permission
@@ -80,16 +81,22 @@ async def _source(form: Any) -> tuple[str, str | bytes, str | None]:
 
 
 class PubliccodeImportController(Controller):
-    """The directie imports a publiccode.yml: first what changes, then storing it."""
+    """A publiccode.yml imported: first what changes, then storing it. The directie creates and
+    updates applications; a member's admins propose one (their member leads it) or, for an
+    application their member leads, update its descriptions and repository."""
 
-    path = "/publiccode"
+    path = "/"
 
-    @get("/importeren", name="publiccode-import", opt=audience(Permission.CATALOGUE_MANAGE))
+    @get(
+        "/publiccode/importeren",
+        name="publiccode-import",
+        opt=audience(Permission.CATALOGUE_MANAGE),
+    )
     async def form(self, request: Request[Any, Any, Any]) -> Template:
-        return render(request, "publiccode/import.html", {"errors": (), "max_kb": _KB})
+        return render(request, "publiccode/import.html", _import_context(None))
 
     @post(
-        "/importeren",
+        "/publiccode/importeren",
         name="publiccode-import-post",
         opt=audience(Permission.CATALOGUE_MANAGE),
         request_max_body_size=MAX_BODY,
@@ -97,31 +104,72 @@ class PubliccodeImportController(Controller):
     async def check(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        form = await request.form()
-        pasted, source, name = await _source(form)
-        slug = str(form.get("slug") or "").strip() or None
-        store = form.get("stap") == "opslaan"
-        context: dict[str, Any] = {"slug": slug or "", "max_kb": _KB, "errors": ()}
-        if isinstance(source, bytes):
-            try:
-                pasted = source.decode("utf-8")
-            except UnicodeDecodeError:
-                pasted = ""
-        context["yaml"] = pasted
-        if not source.strip():
-            context["errors"] = (FieldError("", Phrase(PubliccodeRefusal.NOTHING_TO_CHECK)),)
-            return render(request, "publiccode/import.html", context, status_code=422)
+        return await _import_page(request, db_session, actor, None)
+
+    @get(
+        "/leden/{code:str}/publiccode",
+        name="publiccode-import-member",
+        opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
+    )
+    async def member_form(self, request: Request[Any, Any, Any], code: FromPath[str]) -> Template:
+        return render(request, "publiccode/import.html", _import_context(code))
+
+    @post(
+        "/leden/{code:str}/publiccode",
+        name="publiccode-import-member-post",
+        opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
+        request_max_body_size=MAX_BODY,
+    )
+    async def member_check(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        actor: CurrentActor,
+        code: FromPath[str],
+    ) -> Response[Any]:
+        return await _import_page(request, db_session, actor, code)
+
+
+def _import_context(member_code: str | None) -> dict[str, Any]:
+    action = f"/leden/{member_code}/publiccode" if member_code else "/publiccode/importeren"
+    return {"errors": (), "max_kb": _KB, "action": action, "member_code": member_code}
+
+
+async def _import_page(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    actor: CurrentActor,
+    member_code: str | None,
+) -> Response[Any]:
+    form = await request.form()
+    pasted, source, name = await _source(form)
+    slug = str(form.get("slug") or "").strip() or None
+    store = form.get("stap") == "opslaan"
+    context = {**_import_context(member_code), "slug": slug or ""}
+    if isinstance(source, bytes):
         try:
-            result = await import_publiccode(db_session, actor, source, slug=slug, store=store)
-        except DomainError as error:
-            await db_session.rollback()
-            errors = error.errors if isinstance(error, ValidationFailed) else ()
-            context["errors"] = errors or (FieldError("", error.phrase),)
-            return render(request, "publiccode/import.html", context, status_code=422)
-        if result.stored:
-            return Redirect(f"/applicaties/{result.slug}", status_code=303)
-        context.update({"result": result, "file_name": name, "slug": result.slug})
-        return render(request, "publiccode/import.html", context)
+            pasted = source.decode("utf-8")
+        except UnicodeDecodeError:
+            pasted = ""
+    context["yaml"] = pasted
+    if not source.strip():
+        context["errors"] = (FieldError("", Phrase(PubliccodeRefusal.NOTHING_TO_CHECK)),)
+        return render(request, "publiccode/import.html", context, status_code=422)
+    try:
+        result = await import_publiccode(
+            db_session, actor, source, slug=slug, member_code=member_code, store=store
+        )
+    except DomainError as error:
+        await db_session.rollback()
+        errors = error.errors if isinstance(error, ValidationFailed) else ()
+        context["errors"] = errors or (FieldError("", error.phrase),)
+        return render(request, "publiccode/import.html", context, status_code=422)
+    if result.stored:
+        proposed = member_code is not None and result.creating
+        page = f"/applicaties/{result.slug}/beheer" if proposed else f"/applicaties/{result.slug}"
+        return Redirect(page, status_code=303)
+    context.update({"result": result, "file_name": name, "slug": result.slug})
+    return render(request, "publiccode/import.html", context)
 
 
 _KB = publiccode.MAX_BYTES // 1024

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.db import transaction
 from registry.kit.types import utcnow
-from registry.webhooks.events import EVENT_ID_HEADER, SIGNATURE_HEADER, sign
+from registry.webhooks.events import EVENT_ID_HEADER, SIGNATURE_HEADER, internal, sign
 from registry.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -31,9 +34,12 @@ async def deliver(
     *,
     final: bool,
     wait_seconds: float,
+    internal_allowed: bool,
 ) -> None:
     """Send a pending delivery once; a delivered (or deleted) one is left alone. A failure
-    is logged as an attempt and raised, or, when `final`, stored as failed."""
+    is logged as an attempt and raised, or, when `final`, stored as failed. Unless
+    `internal_allowed` (development), a host name that resolves to an address of this machine
+    or a private network is refused before anything is sent."""
     async with factory() as session:
         delivery = await session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.status is not DeliveryStatus.PENDING:
@@ -43,24 +49,10 @@ async def deliver(
             return
         url, secret = subscriber.url, subscriber.secret
         body, event_id = delivery.payload.encode(), delivery.event_id
-    import httpx  # here: the service starts without it (see tests/test_startup.py)
-
-    status_code: int | None = None
-    error: str | None = None
-    try:
-        async with httpx.AsyncClient(timeout=wait_seconds, follow_redirects=False) as client:
-            answer = await client.post(
-                url,
-                content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    SIGNATURE_HEADER: sign(secret, int(utcnow().timestamp()), body),
-                    EVENT_ID_HEADER: event_id,
-                },
-            )
-        status_code = answer.status_code
-    except httpx.HTTPError as failure:
-        error = (f"{type(failure).__name__}: {failure}")[:ERROR_MAX_LENGTH]
+    error = None if internal_allowed else await _resolves_internally(url)
+    status_code = None
+    if error is None:
+        status_code, error = await _post(url, secret, body, event_id, wait_seconds)
     ok = status_code is not None and 200 <= status_code < 300
     async with transaction(factory) as session:
         delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
@@ -75,3 +67,46 @@ async def deliver(
     if not ok:
         logger.warning("webhook delivery %s failed: %s", delivery_id, status_code or error)
         raise DeliveryFailed(f"delivery {delivery_id}: {status_code or error}")
+
+
+async def _post(
+    url: str, secret: str, body: bytes, event_id: str, wait_seconds: float
+) -> tuple[int | None, str | None]:
+    """(the receiver's status code, or why there is none)."""
+    import httpx  # here: the service starts without it (see tests/test_startup.py)
+
+    try:
+        async with httpx.AsyncClient(timeout=wait_seconds, follow_redirects=False) as client:
+            answer = await client.post(
+                url,
+                content=body,
+                headers={
+                    "Content-Type": "application/json",
+                    SIGNATURE_HEADER: sign(secret, int(utcnow().timestamp()), body),
+                    EVENT_ID_HEADER: event_id,
+                },
+            )
+    except httpx.HTTPError as failure:
+        return None, (f"{type(failure).__name__}: {failure}")[:ERROR_MAX_LENGTH]
+    return answer.status_code, None
+
+
+async def _resolves_internally(url: str) -> str | None:
+    """Why the URL's host may not be sent to: a name that resolves to an address of this
+    machine or a private network (the subscription refuses such addresses only when they are
+    written as such). A name that does not resolve is left to the request to fail."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(
+            host, parts.port or 443, type=socket.SOCK_STREAM
+        )
+    except OSError:
+        return None
+    for *_, address in found:
+        ip = str(address[0]).split("%", 1)[0]
+        if internal(ip):
+            return (
+                f"refused: {host} resolves to {ip}, an address of this machine or a private network"
+            )
+    return None

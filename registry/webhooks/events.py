@@ -83,7 +83,7 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _internal(host: str) -> bool:
+def internal(host: str) -> bool:
     """An address of this machine or a private network, written as such (a name is not
     resolved here)."""
     if host == "localhost" or host.endswith(".localhost"):
@@ -113,6 +113,6 @@ def url_problem(url: str, dev_mode: bool) -> WebhookRefusal | None:
         return None
     if parts.scheme != "https":
         return WebhookRefusal.URL_NOT_HTTPS
-    if not dev_mode and _internal(host):
+    if not dev_mode and internal(host):
         return WebhookRefusal.URL_NOT_PUBLIC
     return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry.catalogue.errors import PubliccodeRefusal
-from registry.catalogue.publiccode import MAX_BYTES, categories, validate
+from registry.catalogue.publiccode import MAX_BYTES, categories, category_name, validate
 
 FILES = Path(__file__).parent / "publiccode"
 VALID = sorted((FILES / "valid").glob("*.yml"))
@@ -16,6 +16,18 @@ VALID = sorted((FILES / "valid").glob("*.yml"))
 
 def _texts(name: str) -> list[str]:
     return [e.text("en") for e in validate((FILES / name).read_bytes()).errors]
+
+
+def test_every_category_has_a_dutch_and_an_english_name() -> None:
+    assert len(categories()) == 106
+    dutch = {category_name(code, "nl") for code in categories()}
+    english = {category_name(code, "en") for code in categories()}
+    assert len(dutch) == len(english) == 106, "no two categories read the same"
+    assert not (dutch | english) & categories(), "no name is the bare code"
+    assert category_name("geographic-information-systems", "nl") == (
+        "Geografische informatiesystemen (GIS)"
+    )
+    assert category_name("zaakgericht-werken", "nl") == "zaakgericht-werken", "unknown: as is"
 
 
 @pytest.mark.parametrize("path", VALID, ids=[p.name for p in VALID])

@@ -281,3 +281,36 @@ async def test_two_registrations_at_the_same_moment_keep_the_limit(
     async with factories[0]() as session:
         stored = (await session.scalars(select(WebhookSubscriber))).all()
     assert len(stored) == 5
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
+async def test_outside_development_a_host_of_this_machine_is_never_sent_to(
+    backend: str, fresh_demo: FreshDemo, factory_of: Any, tmp_path: Path, host: str
+) -> None:
+    """A subscription refuses private addresses written as such; a name is resolved when it
+    is sent to. A receiver listens on this machine: nothing reaches it."""
+    url = await fresh_demo(backend)
+    settings = _settings(url, tmp_path, dev_mode=False, job_attempts=1)
+    factory = factory_of(url)
+    with receiver() as web:
+        port = web.url.rsplit(":", 1)[1]
+        subscriber_id, _ = await _subscribe(factory, f"{web.url}/hook", None, "application.changed")
+        async with transaction(factory) as session:
+            subscriber = await session.get(WebhookSubscriber, subscriber_id)
+            assert subscriber is not None
+            subscriber.url = f"https://{host}:{port}/hook"  # as a name that resolves there would
+            await maintain(
+                session,
+                ACTOR,
+                "zaakafhandeling",
+                MaintenanceInput("Zaken afhandelen.", "Handling cases.", None, ()),
+            )
+        await _send(settings, factory)
+
+        assert web.at("/hook") == []
+        (delivery,) = await _deliveries(factory)
+        assert delivery.status is DeliveryStatus.FAILED
+        (attempt,) = delivery.tries
+        assert attempt.status_code is None
+        assert attempt.error is not None
+        assert "an address of this machine or a private network" in attempt.error

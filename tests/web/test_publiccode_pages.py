@@ -115,6 +115,7 @@ async def test_the_directie_sees_the_changes_then_stores_them(
         "Broncode",
         "Categorieën",
     ]
+    assert '<td class="utrecht-table__cell">Documentbeheer, Workflowbeheer</td>' in preview.text
     async with copy_sessions() as session:
         assert await repository.application_by_slug(session, "zaken-van-buiten") is None
 
@@ -136,6 +137,71 @@ async def test_the_directie_sees_the_changes_then_stores_them(
         created = await repository.application_by_slug(session, "zaken-van-buiten")
         assert created is not None
         assert created.name == "Zaakafhandelcomponent"
+
+
+async def test_the_detail_page_names_categories_in_the_page_language(
+    directie: Client, copy_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    token = csrf_token_in((await directie.get("/publiccode/importeren")).text)
+    yaml = (FILES / "valid/v0.4-full.yml").read_text()
+    data = {"_csrf_token": token, "stap": "opslaan", "slug": "zaken-van-buiten", "yaml": yaml}
+    assert (await directie.post("/publiccode/importeren", data=data)).status_code == 200
+    dutch = (await directie.get("/applicaties/zaken-van-buiten")).text
+    assert ">Documentbeheer</a>" in dutch
+    assert 'href="/?categorie=document-management"' in dutch
+    catalogue = (await directie.get("/", params={"categorie": "workflow-management"})).text
+    assert '<option value="workflow-management" selected>Workflowbeheer</option>' in catalogue
+    english = (await directie.get("/applicaties/zaken-van-buiten", params={"lang": "en"})).text
+    assert ">Document management</a>" in english
+
+
+@pytest.fixture
+async def wim(demo_url: str) -> AsyncIterator[Client]:
+    """Woerden's member admin."""
+    app = create_app(dev_settings(demo_url))
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as test_client:
+        await log_in_as(test_client, "wim-woerden")
+        yield test_client
+
+
+async def test_a_member_admin_proposes_an_application_from_a_publiccode_yml(
+    wim: Client, copy_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    propose = (await wim.get("/leden/woerden/voorstellen")).text
+    assert 'href="/leden/woerden/publiccode"' in propose
+    token = csrf_token_in((await wim.get("/leden/woerden/publiccode")).text)
+    yaml = (FILES / "valid/v0.4-full.yml").read_text()
+    data = {"_csrf_token": token, "slug": "zaken-van-buiten", "yaml": yaml}
+    preview = await wim.post("/leden/woerden/publiccode", data={**data, "stap": "bekijken"})
+    assert preview.status_code == 200
+    assert "Voorstel indienen" in preview.text
+    assert 'action="/leden/woerden/publiccode"' in preview.text
+    async with copy_sessions() as session:
+        assert await repository.application_by_slug(session, "zaken-van-buiten") is None
+
+    saved = await wim.post(
+        "/leden/woerden/publiccode", data={**data, "stap": "opslaan"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/applicaties/zaken-van-buiten/beheer"
+    async with copy_sessions() as session:
+        proposed = await repository.application_by_slug(session, "zaken-van-buiten")
+        assert proposed is not None
+        assert not proposed.published, "a proposal waits for the directie"
+        assert (await repository.categories_of(session, [proposed.id])) == {}, (
+            "categories are the directie's"
+        )
+
+
+async def test_a_member_admin_imports_only_for_the_own_member(wim: Client) -> None:
+    assert (await wim.get("/leden/eindhoven/publiccode")).status_code == 403
+    token = csrf_token_in((await wim.get("/leden/woerden/publiccode")).text)
+    yaml = (FILES / "valid/v0.4-full.yml").read_text()
+    refused = await wim.post(
+        "/leden/eindhoven/publiccode",
+        data={"_csrf_token": token, "stap": "opslaan", "slug": "zaken", "yaml": yaml},
+    )
+    assert refused.status_code == 403
 
 
 async def test_an_invalid_file_is_refused_on_the_page(directie: Client) -> None:
