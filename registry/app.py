@@ -64,6 +64,7 @@ from registry.web.publiccode import PubliccodeImportController, PubliccodePagesC
 from registry.web.reports import ReportPagesController
 from registry.web.roles import RolePagesController
 from registry.web.site import configure_site
+from registry.web.standards import StandardsController
 from registry.web.tariffs import TariffPagesController
 from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OpenDataController,
             PubliccodePagesController,
             PubliccodeImportController,
+            StandardsController,
             login,
             MemberPagesController,
             TokenPagesController,

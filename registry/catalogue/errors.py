@@ -9,6 +9,11 @@ from registry.kit.errors import Refusal, Text
 class CatalogueRefusal(Refusal):
     """What the catalogue refuses, with the Dutch and English text."""
 
+    TOO_MANY_REFERENCE_COMPONENTS = Text(
+        "too_many_reference_components",
+        "Geef ten hoogste {limit} referentiecomponenten.",
+        "at most {limit} reference components",
+    )
     VERSION_WITHOUT_CLAIM = Text(
         "version_without_claim",
         "{standard} staat niet bij de standaarden; voeg de standaard toe of laat de versie weg.",

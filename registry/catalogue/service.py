@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from pydantic import HttpUrl, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record, record_row
@@ -16,6 +15,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal
+from registry.catalogue.fields import required_text, web_address
 from registry.catalogue.licences import DEFAULT_LICENCE, spdx_expression
 from registry.catalogue.lifecycle import check_transition
 from registry.catalogue.models import (
@@ -28,7 +28,7 @@ from registry.catalogue.models import (
     Release,
     StandardClaim,
 )
-from registry.catalogue.standards import standards_named
+from registry.catalogue.standards import VERSION_MAX_LENGTH, standards_named
 from registry.catalogue.stewardship import maintainer_or_refuse
 from registry.db import serialise
 from registry.kit.errors import (
@@ -49,7 +49,6 @@ from registry.webhooks.service import emit
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX_LENGTH = 80
-_URL = TypeAdapter(HttpUrl)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,31 +76,6 @@ class ReleaseInput:
     notes: str = ""
 
 
-VERSION_MAX_LENGTH = 50
-"""The longest version of a standard a claim records."""
-
-
-def _required(errors: ErrorCollector, name: str, value: str, max_length: int) -> str:
-    text = value.strip()
-    if not text:
-        errors.add(name, Common.REQUIRED)
-    elif len(text) > max_length:
-        errors.add(name, Common.TOO_LONG, limit=max_length)
-    return text
-
-
-def _repository_url(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        url = _URL.validate_python(value.strip())
-    except ValidationError:
-        raise ValidationFailed.single(
-            "repository_url", CatalogueRefusal.INVALID_URL, value=value
-        ) from None
-    return str(url)
-
-
 async def _member(
     session: AsyncSession, errors: ErrorCollector, field_name: str, code: str | None
 ) -> Member | None:
@@ -114,9 +88,9 @@ async def _apply(
     session: AsyncSession, application: Application, data: ApplicationInput, errors: ErrorCollector
 ) -> None:
     """Validate `data` and, only when all of it is valid, write it onto `application`."""
-    name = _required(errors, "name", data.name, 200)
+    name = required_text(errors, "name", data.name, 200)
     licence = errors.check(lambda: spdx_expression(data.licence))
-    url = errors.check(lambda: _repository_url(data.repository_url))
+    url = errors.check(lambda: web_address(data.repository_url))
     lead = await _member(session, errors, "lead_member", data.lead_member)
     owner = await _member(session, errors, "owner_member", data.owner_member)
     standards = sorted({s.strip() for s in data.standards if s.strip()})
@@ -263,7 +237,7 @@ async def add_release(
     application = await _get(session, slug)
     await maintainer_or_refuse(session, actor, application)  # the directie or the lead member
     errors = ErrorCollector()
-    version = _required(errors, "version", data.version, 50)
+    version = required_text(errors, "version", data.version, 50)
     if version and await repository.release_exists(session, application.id, version):
         errors.add("version", CatalogueRefusal.RELEASE_RECORDED, version=version)
     errors.raise_if_any()
@@ -314,7 +288,7 @@ async def create_business_case(
     _authorise(actor)
     application = await _get(session, slug)
     errors = ErrorCollector()
-    title = _required(errors, "title", data.title, 200)
+    title = required_text(errors, "title", data.title, 200)
     if title and any(
         c.title == title for c in await repository.business_cases_of(session, application.id)
     ):
@@ -373,7 +347,7 @@ async def save_business_case_draft(
     await maintainer_or_refuse(session, actor, application)
     await serialise(session, f"business_cases:{application.id}")
     errors = ErrorCollector()
-    title = _required(errors, "title", data.title, 200)
+    title = required_text(errors, "title", data.title, 200)
     same = [
         c for c in await repository.business_cases_of(session, application.id) if c.title == title
     ]

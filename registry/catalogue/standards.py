@@ -20,6 +20,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
+from registry.catalogue.fields import required_text, web_address
 from registry.catalogue.models import (
     ApplicationCategory,
     ApplicationReferenceComponent,
@@ -28,7 +29,13 @@ from registry.catalogue.models import (
 )
 from registry.catalogue.publiccode import categories as known_categories
 from registry.db import serialise
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound
+from registry.kit.errors import Common, ErrorCollector, Forbidden, NotFound
+
+REFERENCE_COMPONENTS_MAX = 50
+NAME_MAX = 200
+"""The length of the name and owner columns of standards and reference components."""
+VERSION_MAX_LENGTH = 50
+"""The longest version of a standard a claim or the standards table records."""
 
 
 async def standards_named(session: AsyncSession, names: Sequence[str]) -> dict[str, Standard]:
@@ -64,9 +71,18 @@ class StandardInput:
 async def record_standard(session: AsyncSession, actor: Actor, data: StandardInput) -> Standard:
     """The directie records a standard or corrects its owner, version and URL; audited."""
     _directie(actor)
-    (standard,) = (await standards_named(session, [data.name.strip()])).values()
+    errors = ErrorCollector()
+    name = required_text(errors, "name", data.name, NAME_MAX)
+    owner, version = data.owner.strip(), data.version.strip()
+    if len(owner) > NAME_MAX:
+        errors.add("owner", Common.TOO_LONG, limit=NAME_MAX)
+    if len(version) > VERSION_MAX_LENGTH:
+        errors.add("version", Common.TOO_LONG, limit=VERSION_MAX_LENGTH)
+    url = errors.check(lambda: web_address(data.url, "url"))
+    errors.raise_if_any()
+    (standard,) = (await standards_named(session, [name])).values()
     before = {"owner": standard.owner, "version": standard.version, "url": standard.url}
-    standard.owner, standard.version, standard.url = data.owner, data.version, data.url
+    standard.owner, standard.version, standard.url = owner, version, url
     await session.flush()
     after = {"owner": standard.owner, "version": standard.version, "url": standard.url}
     if before != after:
@@ -91,6 +107,17 @@ async def set_reference_components(
     if application is None:
         raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
     wanted = sorted({n.strip() for n in names if n.strip()})
+    errors = ErrorCollector()
+    if len(wanted) > REFERENCE_COMPONENTS_MAX:
+        errors.add(
+            "reference_components",
+            CatalogueRefusal.TOO_MANY_REFERENCE_COMPONENTS,
+            limit=REFERENCE_COMPONENTS_MAX,
+        )
+    for i, name in enumerate(wanted):
+        if len(name) > NAME_MAX:
+            errors.add(f"reference_components[{i}]", Common.TOO_LONG, limit=NAME_MAX)
+    errors.raise_if_any()
     await serialise(session, f"application:{slug}", *(f"reference:{n}" for n in wanted))
     rows = {
         r.name: r

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor, Role
-from registry.catalogue import communities, proposals
+from registry.catalogue import communities, proposals, publiccode, standards
 from registry.catalogue import repository as catalogue
 from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE
@@ -37,6 +37,7 @@ from registry.usage.models import Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, posted, refusals, submit
+from registry.web.i18n import request_language
 from registry.web.pages import render
 
 NOTICE_KEY = "members_side_notice"
@@ -215,6 +216,17 @@ class MembersSideController(Controller):
                     for c in application.standards
                 ],
                 "history": await proposals.history(db_session, application),
+                "may_classify": allows(actor, Permission.CATALOGUE_MANAGE),
+                "all_categories": sorted(
+                    publiccode.categories(),
+                    key=lambda code: publiccode.category_name(code, request_language(request)),
+                ),
+                "categories": (await catalogue.categories_of(db_session, [application.id])).get(
+                    application.id, []
+                ),
+                "reference_components": (
+                    await catalogue.reference_components_of(db_session, [application.id])
+                ).get(application.id, []),
                 "may_review": allows(actor, Permission.CATALOGUE_MANAGE)
                 and application.review_status in proposals.OPEN,
                 "may_maintain": may_maintain(actor, application),
@@ -298,6 +310,20 @@ class MembersSideController(Controller):
             )
             await proposals.maintain(db_session, actor, slug, data)
             return "maintained"
+
+        return await self._change(request, db_session, actor, slug, work, "beheer")
+
+    @post("/applicaties/{slug:str}/indeling", opt=audience(Permission.CATALOGUE_MANAGE))
+    async def classify(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
+    ) -> Response[Any]:
+        chosen = [str(c) for c in (await request.form()).getall("categorie", [])][:200]
+
+        async def work(form: dict[str, str]) -> str:
+            await standards.set_categories(db_session, actor, slug, chosen)
+            components = _lines(form.get("reference_components", ""))
+            await standards.set_reference_components(db_session, actor, slug, components)
+            return "classified"
 
         return await self._change(request, db_session, actor, slug, work, "beheer")
 

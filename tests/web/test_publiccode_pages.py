@@ -226,3 +226,93 @@ async def test_the_catalogue_search_finds_applications_by_the_standards_they_cla
     html = (await client.get("/", params={"zoek": "Common Ground"})).text
     found = set(re.findall(r'<th[^>]*scope="row">\s*<a[^>]*href="/applicaties/([^"]+)"', html))
     assert found == {"zaakafhandeling", "rapportage"}
+
+
+async def test_the_directie_classifies_an_application_on_its_manage_page(
+    directie: Client, wim: Client, copy_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    page = (await directie.get("/applicaties/zaakafhandeling/beheer")).text
+    assert 'action="/applicaties/zaakafhandeling/indeling"' in page
+    assert 'for="categorie-crm">Klantrelatiebeheer (CRM)</label>' in page
+    token = csrf_token_in(page)
+    stored = await directie.post(
+        "/applicaties/zaakafhandeling/indeling",
+        data={
+            "_csrf_token": token,
+            "reference_components": "Zaakafhandelcomponent\nZaakregistratiecomponent",
+            "categorie": ["document-management", "workflow-management"],
+        },
+        follow_redirects=False,
+    )
+    assert stored.status_code == 303
+    async with copy_sessions() as session:
+        application = await repository.application_by_slug(session, "zaakafhandeling")
+        assert application is not None
+        assert (await repository.categories_of(session, [application.id]))[application.id] == [
+            "document-management",
+            "workflow-management",
+        ]
+        components = await repository.reference_components_of(session, [application.id])
+        assert components[application.id] == ["Zaakafhandelcomponent", "Zaakregistratiecomponent"]
+    shown = (await directie.get("/applicaties/zaakafhandeling/beheer")).text
+    assert "De indeling is opgeslagen." in shown
+    assert (
+        'id="categorie-workflow-management" name="categorie" value="workflow-management" checked'
+        in shown
+    )
+
+    too_long = await directie.post(
+        "/applicaties/zaakafhandeling/indeling",
+        data={"_csrf_token": token, "reference_components": "x" * 201},
+    )
+    assert too_long.status_code == 422
+    assert "Gebruik ten hoogste 200 tekens." in too_long.text
+    async with copy_sessions() as session:
+        components = await repository.reference_components_of(session, [application.id])
+        assert len(components[application.id]) == 2, "nothing changed"
+
+    token = csrf_token_in((await wim.get("/applicaties/zaakafhandeling/beheer")).text)
+    refused = await wim.post(
+        "/applicaties/zaakafhandeling/indeling",
+        data={"_csrf_token": token, "categorie": "crm"},
+    )
+    assert refused.status_code == 403
+
+
+async def test_the_directie_records_a_standards_owner_version_and_address(
+    directie: Client, wim: Client
+) -> None:
+    page = (await directie.get("/standaarden")).text
+    assert "Common Ground" in page
+    token = csrf_token_in(page)
+    form = {
+        "_csrf_token": token,
+        "name": "Common Ground",
+        "owner": "VNG",
+        "version": "2.0",
+        "url": "https://commonground.nl",
+    }
+    stored = await directie.post("/standaarden", data=form, follow_redirects=False)
+    assert stored.status_code == 303
+    shown = (await directie.get("/standaarden")).text
+    assert "De standaard Common Ground is opgeslagen." in shown
+    assert 'href="https://commonground.nl/">Common Ground</a>' in shown
+    assert '<td class="utrecht-table__cell">VNG</td>' in shown
+
+    refused = await directie.post(
+        "/standaarden", data={**form, "url": "ftp://commonground.nl", "version": "v" * 51}
+    )
+    assert refused.status_code == 422
+    assert (
+        "'ftp://commonground.nl' is geen webadres dat met http:// of https:// begint."
+        in unescape(refused.text)
+    )
+    assert "Gebruik ten hoogste 50 tekens." in refused.text
+    assert 'value="ftp://commonground.nl"' in refused.text, "what was typed is kept"
+    assert '<td class="utrecht-table__cell">2.0</td>' in refused.text, "nothing changed"
+
+    member_page = (await wim.get("/standaarden")).text
+    assert 'action="/standaarden"' not in member_page
+    assert (
+        await wim.post("/standaarden", data={**form, "_csrf_token": csrf_token_in(member_page)})
+    ).status_code == 403
