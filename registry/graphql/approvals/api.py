@@ -15,6 +15,7 @@ from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.models import ApprovalRequest as Row
 from registry.approvals.rules import ApprovalKind, ApprovalStatus
 from registry.auth.policy import Permission
+from registry.billing import payments, repository
 from registry.billing.document import DocumentKind
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
@@ -132,17 +133,22 @@ class ApprovalsMutation:
         "them. The preparer cannot approve their own request.",
     )
     async def approval_approve(self, info: Info, id: strawberry.ID) -> ApprovalPayload:
-        async def approve(session: AsyncSession) -> ApprovalRequest:
-            request, _ = await service.approve(
-                session,
-                info.context.actor,
-                _id(id),
-                today(),
-                info.context.settings,
-            )
-            return ApprovalRequest.of(request)
-
-        return await _answer(info, approve)
+        try:
+            async with info.context.transaction() as session:
+                request, performed = await service.approve(
+                    session, info.context.actor, _id(id), today(), info.context.settings
+                )
+                answer = ApprovalPayload(request=ApprovalRequest.of(request))
+                issued = None if performed.settlement else performed.document.id
+        except DomainError as error:
+            return ApprovalPayload(errors=field_errors(error))
+        if issued is not None:
+            # Stored first, as invoiceIssue does: the payment service may be unreachable.
+            async with info.context.transaction() as session:
+                stored = await repository.invoice_by_id(session, issued)
+                assert stored is not None
+                await payments.request_payment(session, info.context.gateway, stored)
+        return answer
 
     @mutation(
         Permission.APPROVALS_DECIDE, "A second director rejects a pending request, saying why."
