@@ -72,3 +72,33 @@ async def test_two_approvals_at_once_issue_the_invoice_once(
             select(func.count()).select_from(Invoice).where(Invoice.status != InvoiceStatus.DRAFT)
         )
         assert issued == 1
+
+
+async def test_the_same_operation_prepared_twice_at_once_is_one_request(
+    billed: AsyncSession,
+    drafted: list[Invoice],
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    draft_id = await billed.scalar(
+        select(Invoice.id).where(Invoice.member_code == "woerden", Invoice.status == "draft")
+    )
+    assert draft_id is not None
+    await billed.commit()
+    start = asyncio.Event()
+
+    async def prepare() -> int:
+        await start.wait()
+        async with transaction(session_factory) as session:
+            submitted = await service.submit(
+                session, ANNE, FOUR_EYES, IssueInvoice(draft_id), TODAY
+            )
+            assert submitted.request is not None
+            await asyncio.sleep(0.05)  # hold the transaction open while the other one runs
+            return submitted.request.id
+
+    tasks = [asyncio.create_task(prepare()), asyncio.create_task(prepare())]
+    start.set()
+    first, second = await asyncio.gather(*tasks)
+    assert first == second
+    async with session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(ApprovalRequest)) == 1
