@@ -84,6 +84,12 @@ def pending_key(operation: Operation) -> str:
             return f"refund:{invoice}"
 
 
+def keys_about(invoice_id: int) -> tuple[tuple[str, ...], str]:
+    """The pending keys of operations on one document: the exact ones (issuing it, a refund
+    on it) and the prefix every credit of its lines starts with."""
+    return (f"issue_invoice:{invoice_id}", f"refund:{invoice_id}"), f"credit_note:{invoice_id}:"
+
+
 def to_json(operation: Operation) -> str:
     """The operation's parameters as canonical JSON (sorted keys, no spaces)."""
     match operation:

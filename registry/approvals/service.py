@@ -27,6 +27,7 @@ from registry.approvals.rules import (
     Operation,
     Refund,
     from_json,
+    keys_about,
     kind_of,
     pending_key,
     to_json,
@@ -408,6 +409,21 @@ async def requests(
         .where(ApprovalRequest.status.in_(list(statuses)))
         .order_by(ApprovalRequest.id.desc())
         .limit(LIST_LIMIT)
+    )
+    return list(rows)
+
+
+async def pending_on(session: AsyncSession, invoice_id: int) -> list[ApprovalRequest]:
+    """The pending requests about one document: issuing it, crediting it, a refund on it."""
+    keys, credits = keys_about(invoice_id)
+    rows = await session.scalars(
+        select(ApprovalRequest)
+        .where(
+            ApprovalRequest.status == ApprovalStatus.PENDING,
+            ApprovalRequest.pending_key.in_(keys)
+            | ApprovalRequest.pending_key.startswith(credits, autoescape=True),
+        )
+        .order_by(ApprovalRequest.id)
     )
     return list(rows)
 

@@ -294,6 +294,7 @@ async def _invoice_page(
             "payments_on": gateway is not None,
             "settings": _settings(request),
             "reminder_state": await reminders.reminder_state(db_session, invoice.id),
+            "awaiting": await approvals.pending_on(db_session, invoice.id) if may_manage else [],
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,

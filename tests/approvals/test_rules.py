@@ -15,6 +15,7 @@ from registry.approvals.rules import (
     Operation,
     Refund,
     from_json,
+    keys_about,
     kind_of,
     pending_key,
     to_json,
@@ -73,6 +74,14 @@ def test_the_same_operation_has_the_same_key() -> None:
         CreditNote(4, "fout", CreditChoice.CARRY, (1,))
     )
     assert pending_key(Refund(4, "10", date(2026, 1, 2), "a")) != pending_key(IssueInvoice(4))
+
+
+def test_the_keys_about_a_document_cover_every_operation_on_it() -> None:
+    exact, credits = keys_about(4)
+    assert pending_key(IssueInvoice(4)) in exact
+    assert pending_key(Refund(4, "1", date(2026, 1, 2), "x")) in exact
+    assert pending_key(CreditNote(4, "r", CreditChoice.CARRY, (3,))).startswith(credits)
+    assert not pending_key(CreditNote(41, "r", CreditChoice.CARRY)).startswith(credits)
 
 
 operations = st.one_of(

@@ -67,6 +67,8 @@ async def test_a_confirmed_issue_waits_for_a_second_director(billing_url: str) -
         assert "Goedkeuren en uitvoeren" not in queue.text
         # Submitted twice: still one request.
         await _issue(client, draft)
+        page = await client.get(f"/facturen/{draft}")
+        assert "Wacht op goedkeuring door een tweede bestuurder: Factuur uitgeven" in page.text
     status, requests = await _stored(billing_url)
     assert status is InvoiceStatus.DRAFT
     assert len(requests) == 1
