@@ -38,6 +38,7 @@ from registry.reports.jobs import ReportJobs
 from registry.settings import PROJECT_ROOT, Settings, get_settings
 from registry.web.access import LoginRequired, check_pages, login_redirect, page_guard
 from registry.web.admissions import AdmissionPagesController
+from registry.web.approvals import ApprovalPagesController
 from registry.web.audit import AuditController
 from registry.web.audit_log import AuditLogPagesController
 from registry.web.business_cases import BusinessCasePagesController
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TokenPagesController,
             MemberWebhookPagesController,
             CatalogueWebhookPagesController,
+            ApprovalPagesController,
             RolePagesController,
             UsagePagesController,
             MembersSideController,

@@ -318,6 +318,7 @@ class DemoPerson:
 
 DEMO_PEOPLE = (
     DemoPerson("dirk-directie", "Dirk Directie", "directie"),
+    DemoPerson("dora-directie", "Dora Directie", "directie"),
     DemoPerson("anna-auditor", "Anna Auditor", "auditor"),
     DemoPerson("bea-beheer", "Bea Beheer", "admin"),
     DemoPerson("wim-woerden", "Wim Woerden", "member_admin", "woerden"),

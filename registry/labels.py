@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.approvals import labels as approvals
 from registry.audit import labels as audit
 from registry.auth import labels as auth
 from registry.billing import labels as billing
@@ -16,6 +17,7 @@ from registry.usage import labels as usage
 from registry.webhooks import labels as webhooks
 
 DOMAINS = (
+    approvals,
     audit,
     auth,
     billing,

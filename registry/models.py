@@ -1,5 +1,6 @@
 """Every domain's models, imported once so the metadata is complete for Alembic and the tests."""
 
+from registry.approvals import models as approvals
 from registry.audit import models as audit
 from registry.auth import models as auth
 from registry.billing import models as billing
@@ -16,6 +17,7 @@ from registry.webhooks import models as webhooks
 metadata = Base.metadata
 
 __all__ = [
+    "approvals",
     "audit",
     "auth",
     "billing",

@@ -7,6 +7,7 @@ check that each has both texts.
 
 from __future__ import annotations
 
+from registry.approvals.errors import ApprovalRefusal
 from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
@@ -34,6 +35,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,
+    ApprovalRefusal,
     MessageRefusal,
     CostsRefusal,
     UsageRefusal,

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Where people reach the registry; login callbacks return here.",
     )
+    four_eyes: bool = Field(
+        default=True,
+        description="Four-eyes approval: issuing invoices and credit notes and paying refunds "
+        "need a second director to approve what the first prepared. Off only for a cooperative "
+        "with one director; every document issued then says so.",
+    )
     payment_term_days: int = Field(default=30, ge=1, le=365, description="Days to pay an invoice.")
     cooperative_name: str = "Coöperatie Samen Digitaal U.A."
     cooperative_street: str = "Stationsplein 1"

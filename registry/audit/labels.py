@@ -34,6 +34,7 @@ ENTITY = {
     "allocation_run": Label("Verdeelrun", "Allocation run"),
     "api_token": Label("API-token", "API token"),
     "application": Label("Applicatie", "Application"),
+    "approval_request": Label("Verzoek om goedkeuring (vier ogen)", "Four-eyes approval request"),
     "application_category": Label("Categorie van een applicatie", "Application category"),
     "application_interest": Label("Belangstelling", "Interest"),
     "application_reference_component": Label(

@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     COMMUNITY_TAKE_PART = "community:take-part"
     COSTS_ESTIMATE = "costs:estimate"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    APPROVALS_DECIDE = "approvals:decide"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,9 @@ RULES: dict[Permission, Rule] = {
     ),
     # Outgoing webhooks: the directie for any member or none, admins for their own member.
     Permission.WEBHOOKS_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
+    # Four-eyes: a second director approves or rejects what one director prepared; the
+    # preparer withdraws (registry/approvals/rules.py says who is which).
+    Permission.APPROVALS_DECIDE: Rule(frozenset({Role.DIRECTIE})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

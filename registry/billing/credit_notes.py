@@ -48,11 +48,13 @@ async def credit(
     reason: str,
     credit_choice: CreditChoice,
     line_numbers: Sequence[int] | None = None,
+    single_director: bool = False,
 ) -> Invoice:
     """A credit note that reverses lines of an issued invoice (all of them by default).
 
     It first settles what is still open on that invoice; the rest the member is owed.
     The credited items become billable again, so a later run bills corrected amounts.
+    `single_director`: issued without four-eyes approval (registry/approvals/).
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_CREDIT_NOTES)
     original = await locked_invoice(session, invoice_id)
@@ -61,7 +63,7 @@ async def credit(
     note = _credit_note(original, chosen, actor, credit_choice=credit_choice, reason=reason)
     session.add(note)
     await session.flush()
-    await assign_number(session, note, today, actor)
+    await assign_number(session, note, today, actor, single_director=single_director)
     note.due_date = today
     note.status = status_of(note.due_cents, 0, 0)
     await session.flush()

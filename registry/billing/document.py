@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+SINGLE_DIRECTOR_NOTE = "Uitgegeven zonder vier-ogencontrole (één bestuurder)"
+"""On every document issued while four-eyes approval is off (`Settings.four_eyes`)."""
+
 
 class DocumentKind(enum.StrEnum):
     INVOICE = "invoice"

@@ -458,11 +458,14 @@ async def issue(
     today: date,
     settings: Settings,
     credit_choice: CreditChoice | None = None,
+    *,
+    single_director: bool = False,
 ) -> Invoice:
     """Number a draft and fix it for good; carried credit is deducted from what is due.
 
     A draft that comes to a net credit is issued as a credit note; the directie then says
-    whether the credit is carried to the next invoice or refunded.
+    whether the credit is carried to the next invoice or refunded. `single_director`: issued
+    without four-eyes approval, which the document then says (registry/approvals/).
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_INVOICES)
     invoice = await locked_invoice(session, invoice_id)
@@ -486,7 +489,7 @@ async def issue(
         )
     invoice.customer = _party_json(party)
     invoice.buyer_reference = reference
-    await assign_number(session, invoice, today, actor)
+    await assign_number(session, invoice, today, actor, single_director=single_director)
     invoice.due_date = due_date(today, settings.payment_term_days)
     if invoice.kind is DocumentKind.INVOICE:
         balance = await repository.credit_balance(session, member.id)

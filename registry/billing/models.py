@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -182,6 +183,9 @@ class Invoice(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issued_by: Mapped[str | None] = mapped_column(String(200))
+    single_director: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Issued without four-eyes approval (a cooperative with one director): said on the
+    document, for good (see registry/approvals/)."""
 
     lines: Mapped[list[InvoiceLine]] = relationship(
         lazy="raise", order_by="InvoiceLine.line_no", cascade="all, delete-orphan"

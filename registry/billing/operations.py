@@ -102,7 +102,16 @@ async def referred_invoice(session: AsyncSession, invoice: Invoice) -> Invoice |
     return await repository.latest_invoice_before(session, invoice.member_id, invoice.issued_at)
 
 
-async def assign_number(session: AsyncSession, invoice: Invoice, today: date, actor: Actor) -> None:
+async def assign_number(
+    session: AsyncSession,
+    invoice: Invoice,
+    today: date,
+    actor: Actor,
+    *,
+    single_director: bool = False,
+) -> None:
+    """Number the document; `single_director`: issued without a second director's approval."""
+    invoice.single_director = single_director
     invoice.year = today.year
     invoice.sequence = await repository.take_number(session, today.year)
     invoice.number = invoice_number(today.year, invoice.sequence)

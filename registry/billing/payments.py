@@ -77,7 +77,7 @@ async def record_transfer(
         errors.add("invoice", BillingRefusal.DRAFT_NOT_PAYABLE)
     errors.raise_if_any()
     assert cents is not None
-    refund = invoice.due_cents < 0
+    refund = pays_out(invoice)
     open_cents = abs(outstanding(invoice.due_cents, invoice.settled_cents))
     problem = check_payment(cents, open_cents)
     if problem:
@@ -89,6 +89,11 @@ async def record_transfer(
     return await add_settlement(
         session, actor, invoice, _kind(refund), -cents if refund else cents, paid_on, reference
     )
+
+
+def pays_out(invoice: Invoice) -> bool:
+    """Whether a transfer on this document is a refund: money paid out on a credit note."""
+    return invoice.due_cents < 0
 
 
 def _kind(refund: bool) -> SettlementKind:

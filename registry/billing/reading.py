@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import repository
-from registry.billing.document import DocumentKind, DocumentLine, InvoiceDocument, Party, VatGroup
+from registry.billing.document import (
+    SINGLE_DIRECTOR_NOTE,
+    DocumentKind,
+    DocumentLine,
+    InvoiceDocument,
+    Party,
+    VatGroup,
+)
 from registry.billing.errors import BillingRefusal
 from registry.billing.invoicing import supplier_party
 from registry.billing.models import Invoice, InvoiceStatus
@@ -115,8 +122,14 @@ async def document_of(
         payment_reference=invoice.number,
         corrects_number=corrected.number if corrected else None,
         corrects_issue_date=corrected.issue_date if corrected else None,
-        note=invoice.reason,
+        note=document_note(invoice),
     )
+
+
+def document_note(invoice: Invoice) -> str | None:
+    """The reason of a credit note, and the one-director note when no second director approved."""
+    parts = [invoice.reason, SINGLE_DIRECTOR_NOTE if invoice.single_director else None]
+    return " — ".join(p for p in parts if p) or None
 
 
 def _signed_line(line: DocumentLine, sign: int) -> DocumentLine:

@@ -13,6 +13,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from registry.graphql.approvals.api import ApprovalsMutation, ApprovalsQuery
 from registry.graphql.audit.queries import AuditQuery
 from registry.graphql.auth.mutations import AuthMutation
 from registry.graphql.auth.queries import AuthQuery
@@ -67,6 +68,7 @@ class Query(
     AuthQuery,
     AuditQuery,
     WebhooksQuery,
+    ApprovalsQuery,
 ):
     pass
 
@@ -85,6 +87,7 @@ class Mutation(
     ReportsMutation,
     AuthMutation,
     WebhooksMutation,
+    ApprovalsMutation,
 ):
     pass
 

@@ -50,6 +50,7 @@ async def confirm_page(
             "back": back,
             "hidden": hidden,
             "facts": facts,
+            "four_eyes": request.app.state.settings.four_eyes,
         },
     )
 

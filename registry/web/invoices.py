@@ -24,6 +24,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.approvals import service as approvals
+from registry.approvals.rules import CreditNote, IssueInvoice
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import (
@@ -55,6 +57,8 @@ from registry.web.pages import render
 
 NOTICE_KEY = "invoice_notice"
 """Session key of the message shown once after a change (drafts made, issued, paid, ...)."""
+APPROVAL_NOTICE_KEY = "approval_notice"
+"""The four-eyes queue's notice (registry/web/approvals.py `NOTICE_KEY`)."""
 INPUTS_FIELD = "invoer"
 """Form field with the SHA-256 of the draft lines the directie saw in the preview."""
 
@@ -290,6 +294,7 @@ async def _invoice_page(
             "payments_on": gateway is not None,
             "settings": _settings(request),
             "reminder_state": await reminders.reminder_state(db_session, invoice.id),
+            "awaiting": await approvals.pending_on(db_session, invoice.id) if may_manage else [],
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
@@ -395,17 +400,27 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        """Number the draft and fix it; then ask the gateway for its PaymentIntent."""
+        """Number the draft and fix it; then ask the gateway for its PaymentIntent.
+
+        The first post shows what would be issued (nothing stored); the confirmed post issues
+        it, or with four-eyes approval on prepares it for a second director."""
         form = await request.form()
+        confirmed = form.get("bevestigd") == "ja"
         try:
-            invoice = await invoicing.issue(
-                db_session,
-                actor,
-                invoice_id,
-                today(),
-                _settings(request),
-                _choice(str(form.get("credit_choice", ""))),
-            )
+            choice = _choice(str(form.get("credit_choice", "")))
+            if confirmed:
+                submitted = await approvals.submit(
+                    db_session,
+                    actor,
+                    _settings(request),
+                    IssueInvoice(invoice_id, choice),
+                    today(),
+                )
+                invoice = submitted.performed.document if submitted.performed else None
+            else:
+                invoice = await invoicing.issue(
+                    db_session, actor, invoice_id, today(), _settings(request), choice
+                )
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
@@ -423,7 +438,10 @@ class InvoicePagesController(Controller):
                 failed_draft=invoice_id,
                 status_code=422,
             )
-        if form.get("bevestigd") != "ja":  # irreversible: first the summary, nothing stored
+        if invoice is None:  # waits for a second director
+            request.session[APPROVAL_NOTICE_KEY] = "prepared"
+            return Redirect("/goedkeuringen", status_code=303)
+        if not confirmed:  # irreversible: first the summary, nothing stored
             member = (await members.members_by_ids(db_session, [invoice.member_id]))[
                 invoice.member_id
             ]
@@ -480,16 +498,21 @@ class InvoicePagesController(Controller):
         return await submit(
             request,
             db_session,
-            lambda: payments.record_transfer(
+            lambda: approvals.record_payment(
                 db_session,
                 actor,
+                _settings(request),
                 invoice_id,
                 form.get("amount", ""),
                 _date(form.get("paid_on", ""), "paidOn"),
                 form.get("bank_reference", ""),
                 today(),
             ),
-            lambda _: Flash(NOTICE_KEY, "transfer", f"/facturen/{invoice_id}"),
+            lambda submitted: (
+                Flash(NOTICE_KEY, "transfer", f"/facturen/{invoice_id}")
+                if submitted.performed
+                else Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
+            ),
             lambda errors: self._invoice_again(
                 request, db_session, actor, invoice_id, form, "transfer", errors
             ),
@@ -560,16 +583,27 @@ class InvoicePagesController(Controller):
             choice = _choice(form.get("credit_choice"))
             if choice is None:
                 raise ValidationFailed.single("creditChoice", BillingRefusal.CREDIT_CHOICE_MISSING)
-            note = await credit_notes.credit(
-                db_session,
-                actor,
-                invoice_id,
-                today(),
-                _settings(request),
-                reason=form.get("reason", ""),
-                credit_choice=choice,
-                line_numbers=lines,
-            )
+            confirmed = data.get("bevestigd") == "ja"
+            if confirmed:
+                operation = CreditNote(invoice_id, form.get("reason", ""), choice, tuple(lines))
+                submitted = await approvals.submit(
+                    db_session, actor, _settings(request), operation, today()
+                )
+                if submitted.performed is None:  # waits for a second director
+                    request.session[APPROVAL_NOTICE_KEY] = "prepared"
+                    return Redirect("/goedkeuringen", status_code=303)
+                note = submitted.performed.document
+            else:
+                note = await credit_notes.credit(
+                    db_session,
+                    actor,
+                    invoice_id,
+                    today(),
+                    _settings(request),
+                    reason=form.get("reason", ""),
+                    credit_choice=choice,
+                    line_numbers=lines,
+                )
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
         except (ValidationFailed, ValueError) as failed:
@@ -582,7 +616,7 @@ class InvoicePagesController(Controller):
             return await self._invoice_again(
                 request, db_session, actor, invoice_id, form, "credit", errors
             )
-        if data.get("bevestigd") != "ja":  # irreversible: first the summary, nothing stored
+        if not confirmed:  # irreversible: first the summary, nothing stored
             return await credit_summary(request, db_session, invoice_id, note, data)
         request.session[NOTICE_KEY] = "credited"
         return Redirect(f"/facturen/{note.id}", status_code=303)

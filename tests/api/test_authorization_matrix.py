@@ -140,6 +140,10 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.subscriberCreate": (frozenset({"member_admin", "directie"}), True),
     "Mutation.subscriberDelete": (frozenset({"member_admin", "directie"}), True),
     "Mutation.deliveryReplay": (frozenset({"member_admin", "directie"}), True),
+    "Query.approvalRequests": (frozenset({"directie"}), False),
+    "Mutation.approvalApprove": (frozenset({"directie"}), False),
+    "Mutation.approvalReject": (frozenset({"directie"}), False),
+    "Mutation.approvalWithdraw": (frozenset({"directie"}), False),
 }
 
 ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
@@ -306,6 +310,11 @@ OPERATIONS: dict[str, str] = {
     " { errors { code } } }",
     "Mutation.deliveryReplay": 'mutation { deliveryReplay(member: "%s", id: "999999")'
     " { errors { code } } }",
+    "Query.approvalRequests": "{ approvalRequests { id } }",
+    "Mutation.approvalApprove": 'mutation { approvalApprove(id: "999999") { errors { code } } }',
+    "Mutation.approvalReject": 'mutation { approvalReject(id: "999999", reason: "x")'
+    " { errors { code } } }",
+    "Mutation.approvalWithdraw": 'mutation { approvalWithdraw(id: "999999") { errors { code } } }',
 }
 
 

@@ -50,7 +50,7 @@ SETTLEMENT = {
 }
 """Tilburg debited its share by the same key, the others credited the difference."""
 
-PEOPLE = ("dirk-directie", "anna-auditor", "wendy-woerden", "erik-eindhoven")
+PEOPLE = ("dirk-directie", "dora-directie", "anna-auditor", "wendy-woerden", "erik-eindhoven")
 
 
 async def _admit(session: AsyncSession, code: str, name: str, kind: str, cbs: list[str]) -> None:

@@ -9,9 +9,10 @@ from decimal import Decimal
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.approvals import service as approvals
+from registry.approvals.rules import CreditNote, IssueInvoice
 from registry.auth.policy import Permission
 from registry.billing import (
-    credit_notes,
     invoicing,
     payments,
     reminders,
@@ -21,6 +22,7 @@ from registry.billing.document import VatCode
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import IntentRef
 from registry.billing.models import CreditChoice, DeliveryChannel, LineCategory
+from registry.graphql.approvals.api import ApprovalRequest
 from registry.graphql.billing.types import (
     BillingDetails,
     BillingDetailsPayload,
@@ -91,6 +93,11 @@ def _id(value: strawberry.ID, field: str = "id") -> int:
     if number is None:
         raise ValidationFailed.single(field, BillingRefusal.INVALID_INVOICE_ID)
     return number
+
+
+def _waiting(submitted: approvals.Submitted) -> ApprovalRequest | None:
+    """The request waiting for a second director, shown as the API shows it."""
+    return None if submitted.request is None else ApprovalRequest.of(submitted.request)
 
 
 _BILLING_DETAILS = answer(BillingDetailsPayload, "billing_details", BillingDetails.of)
@@ -174,11 +181,19 @@ class BillingMutation:
         actor, settings = info.context.actor, info.context.settings
         try:
             async with info.context.transaction() as session:
-                issued = await invoicing.issue(
-                    session, actor, _id(id), today(), settings, credit_choice
+                submitted = await approvals.submit(
+                    session,
+                    actor,
+                    settings,
+                    IssueInvoice(_id(id), credit_choice),
+                    today(),
                 )
+                waiting = _waiting(submitted)
         except DomainError as error:
             return InvoiceIssuePayload(errors=field_errors(error))
+        if submitted.performed is None:
+            return InvoiceIssuePayload(approval_request=waiting)
+        issued = submitted.performed.document
         # Stored first, so the call to the payment service can fail without losing the issue.
         async with info.context.transaction() as session:
             stored = await repository.invoice_by_id(session, issued.id)
@@ -201,22 +216,21 @@ class BillingMutation:
         line_numbers: list[int] | None = None,
     ) -> InvoicePayload:
 
-        async def credit(session: AsyncSession) -> Invoice:
-            note = await credit_notes.credit(
-                session,
-                info.context.actor,
+        async def credit(session: AsyncSession) -> InvoicePayload:
+            operation = CreditNote(
                 _id(id),
-                today(),
-                info.context.settings,
-                reason=reason,
-                credit_choice=credit_choice,
-                line_numbers=line_numbers,
+                reason,
+                credit_choice,
+                None if line_numbers is None else tuple(line_numbers),
             )
-            return Invoice.of(note)
+            submitted = await approvals.submit(
+                session, info.context.actor, info.context.settings, operation, today()
+            )
+            if submitted.performed is None:
+                return InvoicePayload(approval_request=_waiting(submitted))
+            return InvoicePayload(invoice=Invoice.of(submitted.performed.document))
 
-        return await mutate(
-            info, InvoicePayload, credit, lambda invoice: InvoicePayload(invoice=invoice)
-        )
+        return await mutate(info, InvoicePayload, credit, lambda answer: answer)
 
     @mutation(
         Permission.BILLING_MANAGE,
@@ -269,15 +283,20 @@ class BillingMutation:
 
         async def record(session: AsyncSession) -> TransferPayload:
             number = _id(invoice_id, "invoiceId")
-            settlement = await payments.record_transfer(
+            submitted = await approvals.record_payment(
                 session,
                 info.context.actor,
+                info.context.settings,
                 number,
                 str(amount),
                 paid_on,
                 bank_reference,
                 today(),
             )
+            if submitted.performed is None:
+                return TransferPayload(approval_request=_waiting(submitted))
+            settlement = submitted.performed.settlement
+            assert settlement is not None
             invoice = await repository.invoice_by_id(session, number)
             assert invoice is not None
             return TransferPayload(

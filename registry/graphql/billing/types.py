@@ -23,6 +23,7 @@ from registry.billing.models import (
 )
 from registry.billing.reconciliation import Difference
 from registry.billing.rules import line_vat_groups, outstanding, vat_groups
+from registry.graphql.approvals.api import ApprovalRequest
 from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
@@ -361,6 +362,11 @@ class InvoiceRemindersPayload:
 @strawberry.type
 class InvoicePayload:
     invoice: Invoice | None = None
+    approval_request: ApprovalRequest | None = strawberry.field(
+        default=None,
+        description="With four-eyes approval on: the request a second director decides on; "
+        "nothing is issued until then.",
+    )
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
@@ -372,6 +378,11 @@ class InvoiceIssuePayload:
         description="A PaymentIntent was created; when false and the invoice's paymentPending "
         "is true, the payment service was unreachable and the request is retried.",
     )
+    approval_request: ApprovalRequest | None = strawberry.field(
+        default=None,
+        description="With four-eyes approval on: the request a second director decides on; "
+        "nothing is issued until then.",
+    )
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
@@ -379,6 +390,11 @@ class InvoiceIssuePayload:
 class TransferPayload:
     settlement: Settlement | None = None
     invoice: Invoice | None = None
+    approval_request: ApprovalRequest | None = strawberry.field(
+        default=None,
+        description="A refund with four-eyes approval on: the request a second director "
+        "decides on; nothing is recorded until then.",
+    )
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 

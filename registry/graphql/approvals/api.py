@@ -1,0 +1,180 @@
+"""Four-eyes approval: the requests one director prepared, and a second director's approval
+or rejection; the preparer withdraws. Issuing, crediting and refunding make the requests
+(see the billing mutations' `approvalRequest`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.approvals import service
+from registry.approvals.errors import ApprovalRefusal
+from registry.approvals.models import ApprovalRequest as Row
+from registry.approvals.rules import ApprovalKind, ApprovalStatus
+from registry.auth.policy import Permission
+from registry.billing import payments, repository
+from registry.billing.document import DocumentKind
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.money import Money
+from registry.graphql.mutating import mutate
+from registry.graphql.permissions import field_for, mutation
+from registry.graphql.relay import database_id
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, NotFound
+
+strawberry.enum(ApprovalKind, name="ApprovalKind")
+strawberry.enum(ApprovalStatus, name="ApprovalStatus")
+
+
+@strawberry.type(description="A line of the document the operation issues, as prepared.")
+class ApprovalLine:
+    line_no: int
+    description: str
+    net: Money
+
+
+@strawberry.type(
+    description="An operation one director prepared (issue an invoice, a credit note, a "
+    "refund), waiting for, or decided by, a second director."
+)
+class ApprovalRequest:
+    id: strawberry.ID
+    kind: ApprovalKind
+    status: ApprovalStatus
+    member_code: str
+    member_name: str
+    document: DocumentKind | None = strawberry.field(
+        description="The kind of document issued; null for a refund."
+    )
+    invoice_number: str | None = strawberry.field(
+        description="The invoice credited, or the credit note refunded."
+    )
+    lines: list[ApprovalLine]
+    net: Money
+    vat: Money
+    gross: Money = strawberry.field(description="The document's total, or the refund.")
+    prepared_by: str
+    prepared_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    reason: str | None = strawberry.field(description="Why it was rejected.")
+    result_invoice_id: strawberry.ID | None = strawberry.field(
+        description="The document issued, or refunded on, once approved."
+    )
+
+    @classmethod
+    def of(cls, row: Row) -> ApprovalRequest:
+        summary = service.summary_of(row)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            kind=row.kind,
+            status=row.status,
+            member_code=summary.member_code,
+            member_name=summary.member_name,
+            document=summary.document,
+            invoice_number=summary.invoice_number,
+            lines=[
+                ApprovalLine(line_no=n, description=d, net=Money.of_cents(c))
+                for n, d, c in summary.lines
+            ],
+            net=Money.of_cents(summary.net_cents),
+            vat=Money.of_cents(summary.vat_cents),
+            gross=Money.of_cents(summary.gross_cents),
+            prepared_by=row.prepared_by,
+            prepared_at=row.prepared_at,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+            reason=row.reason,
+            result_invoice_id=(
+                strawberry.ID(str(row.result_invoice_id)) if row.result_invoice_id else None
+            ),
+        )
+
+
+@strawberry.type
+class ApprovalPayload:
+    request: ApprovalRequest | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+def _id(value: strawberry.ID) -> int:
+    number = database_id(value)
+    if number is None:
+        raise NotFound(ApprovalRefusal.NO_REQUEST, request=str(value))
+    return number
+
+
+@strawberry.type
+class ApprovalsQuery:
+    @field_for(
+        Permission.APPROVALS_DECIDE,
+        "Four-eyes requests, newest first (at most 200): the pending ones unless statuses "
+        "are given.",
+    )
+    async def approval_requests(
+        self, info: Info, statuses: list[ApprovalStatus] | None = None
+    ) -> list[ApprovalRequest]:
+        async with info.context.db() as session:
+            rows = await service.requests(
+                session, info.context.actor, statuses or [ApprovalStatus.PENDING]
+            )
+            return [ApprovalRequest.of(r) for r in rows]
+
+
+@strawberry.type
+class ApprovalsMutation:
+    @mutation(
+        Permission.APPROVALS_DECIDE,
+        "A second director approves a pending request: the operation is performed now, by "
+        "them. The preparer cannot approve their own request.",
+    )
+    async def approval_approve(self, info: Info, id: strawberry.ID) -> ApprovalPayload:
+        try:
+            async with info.context.transaction() as session:
+                request, performed = await service.approve(
+                    session, info.context.actor, _id(id), today(), info.context.settings
+                )
+                answer = ApprovalPayload(request=ApprovalRequest.of(request))
+                issued = None if performed.settlement else performed.document.id
+        except DomainError as error:
+            return ApprovalPayload(errors=field_errors(error))
+        if issued is not None:
+            # Stored first, as invoiceIssue does: the payment service may be unreachable.
+            async with info.context.transaction() as session:
+                stored = await repository.invoice_by_id(session, issued)
+                assert stored is not None
+                await payments.request_payment(session, info.context.gateway, stored)
+        return answer
+
+    @mutation(
+        Permission.APPROVALS_DECIDE, "A second director rejects a pending request, saying why."
+    )
+    async def approval_reject(self, info: Info, id: strawberry.ID, reason: str) -> ApprovalPayload:
+        async def reject(session: AsyncSession) -> ApprovalRequest:
+            request = await service.reject(session, info.context.actor, _id(id), reason)
+            return ApprovalRequest.of(request)
+
+        return await _answer(info, reject)
+
+    @mutation(Permission.APPROVALS_DECIDE, "The preparer withdraws their pending request.")
+    async def approval_withdraw(self, info: Info, id: strawberry.ID) -> ApprovalPayload:
+        async def withdraw(session: AsyncSession) -> ApprovalRequest:
+            request = await service.withdraw(session, info.context.actor, _id(id))
+            return ApprovalRequest.of(request)
+
+        return await _answer(info, withdraw)
+
+
+async def _answer(
+    info: Info, change: Callable[[AsyncSession], Awaitable[ApprovalRequest]]
+) -> ApprovalPayload:
+    try:
+        return await mutate(
+            info, ApprovalPayload, change, lambda request: ApprovalPayload(request=request)
+        )
+    except DomainError as error:  # an id that is not one
+        return ApprovalPayload(errors=field_errors(error))

@@ -1,0 +1,194 @@
+"""The four-eyes queue: what one director prepared (issuing an invoice or a credit note, a
+refund), shown as it will be issued, with the forms for a second director to approve or
+reject it, and for the preparer to withdraw it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.approvals import service
+from registry.approvals.rules import ApprovalKind, ApprovalStatus, why_not_decide, why_not_withdraw
+from registry.auth.policy import Permission
+from registry.auth.roles import Actor, Role
+from registry.billing import payments
+from registry.billing.gateway import PaymentGateway
+from registry.kit.clock import today
+from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from registry.settings import Settings
+from registry.web.access import audience
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import posted
+from registry.web.pages import render
+
+INVOICE_NOTICE_KEY = "invoice_notice"
+"""The invoice page's notice (registry/web/invoices.py `NOTICE_KEY`)."""
+APPROVED_NOTICE = {
+    ApprovalKind.ISSUE_INVOICE: "issued",
+    ApprovalKind.CREDIT_NOTE: "credited",
+    ApprovalKind.REFUND: "transfer",
+}
+NOTICE_KEY = "approval_notice"
+"""Session key of the message shown once after a decision (approved, rejected, withdrawn)."""
+
+
+def _settings(request: AnyRequest) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def queue_page(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    *,
+    errors: tuple[FieldError, ...] = (),
+    failed: int | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    """The pending requests, each with what it will do and what this director may do."""
+    try:
+        pending = await service.requests(db_session, actor)
+        decided = await service.requests(
+            db_session,
+            actor,
+            (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.WITHDRAWN),
+        )
+    except Forbidden as refused:
+        raise PermissionDeniedException(refused.message) from None
+    person = actor.user_id
+    rows = [
+        {
+            "request": r,
+            "summary": service.summary_of(r),
+            "operation": service.operation_of(r),
+            "may_decide": why_not_decide(
+                r.status,
+                decider=person,
+                is_director=actor.has_role(Role.DIRECTIE),
+                preparer=r.prepared_by_user_id,
+            )
+            is None,
+            "may_withdraw": why_not_withdraw(
+                r.status, person=person, preparer=r.prepared_by_user_id
+            )
+            is None,
+        }
+        for r in pending
+    ]
+    notice = request.session.pop(NOTICE_KEY, None)
+    return render(
+        request,
+        "approvals/index.html",
+        {
+            "active_page": "invoices",
+            "rows": rows,
+            "decided": decided[:20],
+            "errors": errors,
+            "failed": failed,
+            "form": form or {},
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=status_code,
+    )
+
+
+class ApprovalPagesController(Controller):
+    path = "/goedkeuringen"
+    include_in_schema = False
+
+    @get("/", name="approvals", opt=audience(Permission.APPROVALS_DECIDE))
+    async def index(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await queue_page(request, db_session, actor)
+
+    @post("/{request_id:int}/goedkeuren", opt=audience(Permission.APPROVALS_DECIDE))
+    async def approve(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        request_id: FromPath[int],
+    ) -> Response[Any]:
+        """Approve: the operation is performed now; an issued invoice then asks for payment."""
+        await posted(request)
+        try:
+            approved, performed = await service.approve(
+                db_session, actor, request_id, today(), _settings(request)
+            )
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except Forbidden as refused:
+            raise PermissionDeniedException(refused.message) from None
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await queue_page(
+                request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
+            )
+        gateway: PaymentGateway | None = request.app.state.payment_gateway
+        document_id = performed.document.id
+        if performed.settlement is None:
+            await payments.request_payment(db_session, gateway, performed.document)
+        # The invoice page says what happened, as when it is done without four-eyes.
+        request.session[INVOICE_NOTICE_KEY] = APPROVED_NOTICE[approved.kind]
+        return Redirect(f"/facturen/{document_id}", status_code=303)
+
+    @post("/{request_id:int}/afwijzen", opt=audience(Permission.APPROVALS_DECIDE))
+    async def reject(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        request_id: FromPath[int],
+    ) -> Response[Any]:
+        form = await posted(request)
+        reason = form.get("reason", "")
+        try:
+            await service.reject(db_session, actor, request_id, reason)
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except Forbidden as refused:
+            raise PermissionDeniedException(refused.message) from None
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await queue_page(
+                request,
+                db_session,
+                actor,
+                errors=failed.errors,
+                failed=request_id,
+                form={"reason": reason},
+                status_code=422,
+            )
+        request.session[NOTICE_KEY] = "rejected"
+        return Redirect("/goedkeuringen", status_code=303)
+
+    @post("/{request_id:int}/intrekken", opt=audience(Permission.APPROVALS_DECIDE))
+    async def withdraw(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        request_id: FromPath[int],
+    ) -> Response[Any]:
+        await posted(request)
+        try:
+            await service.withdraw(db_session, actor, request_id)
+        except NotFound as missing:
+            raise NotFoundException(missing.message) from None
+        except Forbidden as refused:
+            raise PermissionDeniedException(refused.message) from None
+        except ValidationFailed as failed:
+            await db_session.rollback()
+            return await queue_page(
+                request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
+            )
+        request.session[NOTICE_KEY] = "withdrawn"
+        return Redirect("/goedkeuringen", status_code=303)
