@@ -3,7 +3,9 @@
 from registry.audit import models as audit
 from registry.auth import models as auth
 from registry.billing import models as billing
+from registry.budget import models as budget
 from registry.catalogue import models as catalogue
+from registry.contracts import models as contracts
 from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
@@ -19,7 +21,9 @@ __all__ = [
     "audit",
     "auth",
     "billing",
+    "budget",
     "catalogue",
+    "contracts",
     "costs",
     "fees",
     "members",

@@ -33,6 +33,8 @@ class Permission(enum.StrEnum):
     COMMUNITY_TAKE_PART = "community:take-part"
     COSTS_ESTIMATE = "costs:estimate"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    CONTRACTS_MANAGE = "contracts:manage"
+    BUDGET_MANAGE = "budget:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,9 @@ RULES: dict[Permission, Rule] = {
     ),
     # Outgoing webhooks: the directie for any member or none, admins for their own member.
     Permission.WEBHOOKS_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
+    # The contracts register and the budget: the directie keeps them (read: FINANCE_READ).
+    Permission.CONTRACTS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.BUDGET_MANAGE: Rule(frozenset({Role.DIRECTIE})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})
