@@ -219,7 +219,8 @@ async def test_a_cost_entry_points_to_the_contract_it_comes_from(
         ),
     )
     stored = await session.get(CostEntry, entry.id)
-    assert stored is not None and stored.contract_id == contract.id
+    assert stored is not None
+    assert stored.contract_id == contract.id
     with pytest.raises(ValidationFailed) as refused:
         await add_entry(
             session,
