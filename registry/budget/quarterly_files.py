@@ -17,7 +17,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from registry.budget import labels as _budget_labels  # noqa: F401  (declares the labels)
 from registry.budget.quarterly import BudgetRow, ContractRow, QuarterlyReport
+from registry.catalogue import labels as _catalogue_labels  # noqa: F401
 from registry.kit.labels import label
 from registry.kit.language import FORMAT_LOCALES, Language
 from registry.kit.money import format_euro_nl
