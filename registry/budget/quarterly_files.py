@@ -42,6 +42,7 @@ _ENGLISH = {
     "Baten": "Income",
     "Lasten": "Costs",
     "Post": "Item",
+    "Soort": "Kind",
     "Begroot": "Budget",
     "Gerealiseerd": "Actual",
     "Verschil": "Difference",
@@ -167,7 +168,7 @@ def sections(
     return [
         (
             _("Begroting en realisatie"),
-            ("", _("Post"), _("Begroot"), _("Gerealiseerd"), _("Verschil")),
+            (_("Soort"), _("Post"), _("Begroot"), _("Gerealiseerd"), _("Verschil")),
             (Kind.TEXT, Kind.TEXT, Kind.EURO, Kind.EURO, Kind.EURO),
             budget_rows,
         ),
