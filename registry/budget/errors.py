@@ -75,6 +75,11 @@ class BudgetRefusal(Refusal):
     UNKNOWN_FORMAT = Text(
         "unknown_format", "Kies het formaat pdf of xlsx.", "choose the format pdf or xlsx"
     )
+    INVALID_EVENT = Text(
+        "invalid_event",
+        "Vul het nummer van een auditgebeurtenis in, of laat het veld leeg.",
+        "enter the number of an audit event, or leave the field empty",
+    )
     UNKNOWN_EVENT = Text(
         "unknown_event",
         "Kies een auditgebeurtenis van 1 tot en met {last}.",
