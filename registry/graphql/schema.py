@@ -27,6 +27,7 @@ from registry.graphql.catalogue.publiccode import (
     StandardsQuery,
 )
 from registry.graphql.catalogue.queries import CatalogueQuery
+from registry.graphql.contracts.api import ContractsMutation, ContractsQuery
 from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
@@ -67,6 +68,7 @@ class Query(
     AuthQuery,
     AuditQuery,
     WebhooksQuery,
+    ContractsQuery,
 ):
     pass
 
@@ -85,6 +87,7 @@ class Mutation(
     ReportsMutation,
     AuthMutation,
     WebhooksMutation,
+    ContractsMutation,
 ):
     pass
 
