@@ -328,7 +328,7 @@ OPERATIONS: dict[str, str] = {
     "Mutation.contractEnd": 'mutation { contractEnd(reference: "C-404", endedOn: "2026-01-01")'
     " { errors { code } } }",
     "Mutation.budgetStart": "mutation { budgetStart(year: 1800) { errors { code } } }",
-    "Mutation.budgetLineSet": 'mutation { budgetLineSet(year: 1800, item: CONTRIBUTIONS,'
+    "Mutation.budgetLineSet": "mutation { budgetLineSet(year: 1800, item: CONTRIBUTIONS,"
     ' amount: "1") { errors { code } } }',
     "Mutation.budgetAdopt": 'mutation { budgetAdopt(year: 1800, decision: "X-404")'
     " { errors { code } } }",
