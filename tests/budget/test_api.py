@@ -16,7 +16,9 @@ from tests.helpers.graphql import grant, graphql_client
 __all__ = ["cooperative"]
 
 CREATE = """mutation($input: ContractInput!) {
-  contractCreate(input: $input) { contract { reference status amount { amount } } errors { field code } }
+  contractCreate(input: $input) {
+    contract { reference status amount { amount } } errors { field code }
+  }
 }"""
 SIGN = """mutation($approval: String) {
   contractSign(reference: "C-API-1", signedOn: "2026-03-01", approval: $approval) {
@@ -70,13 +72,15 @@ async def test_the_directie_keeps_contracts_and_the_budget_over_graphql(
 
         for operation in (
             "budgetStart(year: 2027) { ok errors { code } }",
-            'budgetLineSet(year: 2027, item: CONTRIBUTIONS, amount: "120000") { ok errors { code } }',
+            'budgetLineSet(year: 2027, item: CONTRIBUTIONS, amount: "120000")'
+            " { ok errors { code } }",
             'budgetAdopt(year: 2027, decision: "ALV-API-1") { ok errors { code } }',
         ):
             result = await client.data(f"mutation {{ {operation} }}")
             assert next(iter(result.values())) == {"ok": True, "errors": []}
         late = await client.data(
-            'mutation { budgetLineSet(year: 2027, item: USAGE_FEES, amount: "1") { ok errors { code } } }'
+            'mutation { budgetLineSet(year: 2027, item: USAGE_FEES, amount: "1")'
+            " { ok errors { code } } }"
         )
         assert late["budgetLineSet"] == {"ok": False, "errors": [{"code": "budget_adopted"}]}
     async with graphql_client(db_url, dev_mode=False, user_id=auditor) as client:
