@@ -10,13 +10,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.flowables import Flowable
-
 from registry.budget import labels as _budget_labels  # noqa: F401  (declares the labels)
 from registry.budget.quarterly import BudgetRow, ContractRow, QuarterlyReport
 from registry.catalogue import labels as _catalogue_labels  # noqa: F401
@@ -218,18 +211,22 @@ def intro(report: QuarterlyReport, language: Language) -> list[str]:
     return lines
 
 
-_GRID = TableStyle(
-    [
+def pdf_bytes(report: QuarterlyReport, language: Language) -> bytes:
+    # Imported where used: the service starts without reportlab until a report is asked for.
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus.flowables import Flowable
+
+    grid = [
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("LEADING", (0, 0), (-1, -1), 10),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
     ]
-)
-
-
-def pdf_bytes(report: QuarterlyReport, language: Language) -> bytes:
     _ = _Texts(language)
     styles = getSampleStyleSheet()
     story: list[Flowable] = [Paragraph(escape(title(report, language)), styles["Title"])]
@@ -251,7 +248,7 @@ def pdf_bytes(report: QuarterlyReport, language: Language) -> bytes:
                     shown.append("" if value is None else str(value))
             cells.append(shown)
         table = Table(cells, repeatRows=1, hAlign="LEFT")
-        style = TableStyle(_GRID.getCommands())
+        style = TableStyle(grid)
         for col, kind in enumerate(kinds):
             if kind in (Kind.EURO, Kind.INT):
                 style.add("ALIGN", (col, 0), (col, -1), "RIGHT")
