@@ -218,6 +218,7 @@ class BudgetPagesController(Controller):
         return Response(
             done.content,
             media_type=done.media_type,
+            status_code=200,
             headers={"Content-Disposition": f'attachment; filename="{done.filename}"'},
         )
 

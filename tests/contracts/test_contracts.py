@@ -293,3 +293,57 @@ async def test_two_runs_at_the_same_moment_remind_once(
     async with session_factory() as session:
         assert len(list(await session.scalars(select(ContractReminder)))) == 1
         assert len(list(await session.scalars(select(Message)))) == 1
+
+
+async def test_one_contract_entered_twice_at_the_same_moment_is_stored_once(
+    cooperative: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await cooperative.commit()
+    start = asyncio.Event()
+
+    async def run() -> int:
+        await start.wait()
+        async with transaction(session_factory) as session:
+            contract = await create_contract(session, ACTOR, hosting())
+            await asyncio.sleep(0.05)  # hold the transaction open while the other one runs
+            return contract.id
+
+    tasks = [asyncio.create_task(run()) for _ in range(2)]
+    start.set()
+    first, second = await asyncio.gather(*tasks)
+    assert first == second
+    async with session_factory() as session:
+        audited = list(
+            await session.scalars(
+                select(AuditEvent.operation).where(AuditEvent.entity_type == "contract")
+            )
+        )
+    assert audited == ["create"]
+
+
+async def test_one_contract_signed_twice_at_the_same_moment_is_signed_once(
+    cooperative: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await create_contract(cooperative, ACTOR, hosting("C-S", "1000"))
+    await cooperative.commit()
+    start = asyncio.Event()
+
+    async def run() -> ContractStatus:
+        await start.wait()
+        async with transaction(session_factory) as session:
+            contract = await sign_contract(session, ACTOR, "C-S", date(2026, 2, 1), None, THRESHOLD)
+            await asyncio.sleep(0.05)
+            return contract.status
+
+    tasks = [asyncio.create_task(run()) for _ in range(2)]
+    start.set()
+    assert await asyncio.gather(*tasks) == [ContractStatus.SIGNED, ContractStatus.SIGNED]
+    async with session_factory() as session:
+        audited = list(
+            await session.scalars(
+                select(AuditEvent.operation)
+                .where(AuditEvent.entity_type == "contract")
+                .order_by(AuditEvent.seq)
+            )
+        )
+    assert audited == ["create", "sign"]
