@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.audit.chain import GENESIS_HASH
 from registry.audit.models import AuditEvent
 from registry.audit.repository import head
 from registry.billing.models import Invoice, Settlement
@@ -140,7 +141,7 @@ async def position(
                 .limit(1)
             )
         ).first()
-        return (row[0], row[1]) if row else (0, last_hash if last_seq == 0 else "")
+        return (row[0], row[1]) if row else (0, GENESIS_HASH)
     if as_of == last_seq:
         return last_seq, last_hash
     if not 1 <= as_of <= last_seq:

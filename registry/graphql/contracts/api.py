@@ -15,6 +15,7 @@ from registry.budget.calendar import Deadline, DeadlineKind, DeadlineState
 from registry.budget.models import BudgetItem, BudgetStatus
 from registry.budget.quarterly import BudgetRow, ContractRow, QuarterlyReport
 from registry.budget.service import BudgetVersion
+from registry.catalogue.models import ApplicationStatus
 from registry.contracts import models
 from registry.contracts import service as contracts
 from registry.contracts.models import ContractStatus
@@ -177,7 +178,7 @@ class Commitment:
 
 @strawberry.type
 class PortfolioCount:
-    status: str
+    status: ApplicationStatus
     applications: int
     adopters: int
 
@@ -220,7 +221,7 @@ class QuarterlyReportFigures:
             overdue_invoices=money.overdue_invoices,
             portfolio=[
                 PortfolioCount(
-                    status=p.status.value, applications=p.applications, adopters=p.adopters
+                    status=p.status, applications=p.applications, adopters=p.adopters
                 )
                 for p in r.portfolio
             ],
