@@ -220,9 +220,7 @@ class QuarterlyReportFigures:
             overdue=Money.of_cents(money.overdue_cents),
             overdue_invoices=money.overdue_invoices,
             portfolio=[
-                PortfolioCount(
-                    status=p.status, applications=p.applications, adopters=p.adopters
-                )
+                PortfolioCount(status=p.status, applications=p.applications, adopters=p.adopters)
                 for p in r.portfolio
             ],
             contracts=[Commitment.of(c) for c in r.contracts],
