@@ -78,6 +78,12 @@ async def _page(
     )
     applications = await catalogue.list_all(db_session)
     pools = await costs.pools(db_session)
+    application_names = {a.id: a.name for a in applications}
+    pool_names = {p.id: f"{p.code}: {p.name}" for p in pools}
+    linked = {
+        c.id: application_names.get(c.application_id or 0) or pool_names.get(c.pool_id or 0)
+        for c in contracts
+    }
     drafts = [c for c in contracts if c.status is ContractStatus.DRAFT]
     signed = [c for c in contracts if c.status is ContractStatus.SIGNED]
     notice = request.session.pop(NOTICE, None) if not errors else None
@@ -88,6 +94,7 @@ async def _page(
             "active_page": "contracts",
             "contracts": contracts,
             "near": near,
+            "linked": linked,
             "near_days": settings.contract_notice_days,
             "threshold_cents": round(settings.contract_rvc_threshold * 100),
             "drafts": drafts,
