@@ -41,8 +41,10 @@ from registry.web.admissions import AdmissionPagesController
 from registry.web.approvals import ApprovalPagesController
 from registry.web.audit import AuditController
 from registry.web.audit_log import AuditLogPagesController
+from registry.web.budget import BudgetPagesController, DirectiePagesController
 from registry.web.business_cases import BusinessCasePagesController
 from registry.web.catalogue import CatalogueController
+from registry.web.contracts import ContractPagesController
 from registry.web.decisions import DecisionPagesController, RatePagesController
 from registry.web.deps import provide_actor, provide_db_session
 from registry.web.downloads import DownloadsController
@@ -155,6 +157,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TariffPagesController,
             FeePagesController,
             DecisionPagesController,
+            ContractPagesController,
+            BudgetPagesController,
+            DirectiePagesController,
             AdmissionPagesController,
             InvoicePagesController,
             ReportPagesController,

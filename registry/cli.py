@@ -861,6 +861,48 @@ def report_contributions(
         )
 
 
+@report_app.command("quarterly")
+def report_quarterly(
+    year: Annotated[int, typer.Argument(help="The year of the quarter.")],
+    quarter: Annotated[int, typer.Argument(help="The quarter: 1, 2, 3 or 4.")],
+    report_format: Annotated[str, typer.Option("--format", help="pdf or xlsx.")] = "pdf",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write.")
+    ] = None,
+    as_of: Annotated[
+        int | None,
+        typer.Option(
+            help="Audit event the report reflects (default: the last one of an ended quarter, "
+            "else the latest); the same event gives the same file."
+        ),
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "nl",
+) -> None:
+    """The quarterly report to the RvC: budget against actuals, liquidity, the portfolio,
+    contracts and commitments. The export is recorded in the audit log."""
+    from registry.budget.reporting import QuarterlyFile, export_quarterly
+    from registry.kit import clock
+
+    actor = system_actor("cli:report")
+
+    async def work(session: AsyncSession) -> QuarterlyFile:
+        return await export_quarterly(
+            session,
+            actor,
+            year,
+            quarter,
+            as_of,
+            report_format,
+            "en" if language == "en" else "nl",
+            clock.today(),
+        )
+
+    done = _in_transaction(work)
+    target = output or Path(done.filename)
+    target.write_bytes(done.content)
+    out.print(f"{target}: audit event {done.report.as_of_seq}")
+
+
 publiccode_app = typer.Typer(help="publiccode.yml files: validate, import.", no_args_is_help=True)
 app.add_typer(publiccode_app, name="publiccode")
 

@@ -6,7 +6,9 @@ from registry.approvals import labels as approvals
 from registry.audit import labels as audit
 from registry.auth import labels as auth
 from registry.billing import labels as billing
+from registry.budget import labels as budget
 from registry.catalogue import labels as catalogue
+from registry.contracts import labels as contracts
 from registry.costs import labels as costs
 from registry.fees import labels as fees
 from registry.members import labels as members
@@ -21,7 +23,9 @@ DOMAINS = (
     audit,
     auth,
     billing,
+    budget,
     catalogue,
+    contracts,
     costs,
     fees,
     members,

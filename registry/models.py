@@ -4,7 +4,9 @@ from registry.approvals import models as approvals
 from registry.audit import models as audit
 from registry.auth import models as auth
 from registry.billing import models as billing
+from registry.budget import models as budget
 from registry.catalogue import models as catalogue
+from registry.contracts import models as contracts
 from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
@@ -21,7 +23,9 @@ __all__ = [
     "audit",
     "auth",
     "billing",
+    "budget",
     "catalogue",
+    "contracts",
     "costs",
     "fees",
     "members",

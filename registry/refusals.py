@@ -12,8 +12,10 @@ from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
 from registry.billing.errors import BillingRefusal
+from registry.budget.errors import BudgetRefusal
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.configuration import ConfigRefusal
+from registry.contracts.errors import ContractsRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
@@ -41,6 +43,8 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     UsageRefusal,
     ReportsRefusal,
     WebhookRefusal,
+    ContractsRefusal,
+    BudgetRefusal,
     AuditRefusal,
     ConfigRefusal,
     BackupRefusal,

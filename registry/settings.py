@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -211,6 +212,36 @@ class Settings(BaseSettings):
     reminder_cron: str = Field(
         default="0 7 * * *",
         description="When the worker sends the reminders that are due (cron).",
+    )
+    contract_rvc_threshold: Decimal = Field(
+        default=Decimal(50000),
+        ge=0,
+        le=Decimal(10) ** 12,
+        description="Contracts over this amount in euros need an RvC approval decision to be "
+        "signed.",
+    )
+    contract_notice_days: int = Field(
+        default=60,
+        ge=1,
+        le=730,
+        description="Days before a contract's notice date (opzegdatum) that the directie is "
+        "reminded and the contract is listed as near.",
+    )
+    contract_reminder_cron: str = Field(
+        default="0 6 * * *",
+        description="When the worker sends the reminders of contracts' notice dates (cron).",
+    )
+    directie_email: str | None = Field(
+        default=None,
+        description="The directie's address that reminders of contracts' notice dates go to; "
+        "unset: no message, the directie's page lists the contracts.",
+    )
+    quarterly_report_weeks: int = Field(
+        default=6,
+        ge=1,
+        le=26,
+        description="Weeks after a quarter's end within which the quarterly report goes to "
+        "the RvC (statutory calendar).",
     )
     peppol_endpoint: str | None = Field(
         default=None,

@@ -34,6 +34,8 @@ class Permission(enum.StrEnum):
     COSTS_ESTIMATE = "costs:estimate"
     WEBHOOKS_MANAGE = "webhooks:manage"
     APPROVALS_DECIDE = "approvals:decide"
+    CONTRACTS_MANAGE = "contracts:manage"
+    BUDGET_MANAGE = "budget:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,9 @@ RULES: dict[Permission, Rule] = {
     # Four-eyes: a second director approves or rejects what one director prepared; the
     # preparer withdraws (registry/approvals/rules.py says who is which).
     Permission.APPROVALS_DECIDE: Rule(frozenset({Role.DIRECTIE})),
+    # The contracts register and the budget: the directie keeps them (read: FINANCE_READ).
+    Permission.CONTRACTS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.BUDGET_MANAGE: Rule(frozenset({Role.DIRECTIE})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

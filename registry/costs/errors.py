@@ -107,6 +107,11 @@ class CostsRefusal(Refusal):
         "the pool is closed up to {closed_until}; book the cost in an open period",
     )
     DESCRIPTION_REQUIRED = Text("required", "Beschrijf de kosten.", "describe the cost")
+    UNKNOWN_CONTRACT = Text(
+        "unknown_contract",
+        "Er is geen contract '{contract}' in het contractenregister.",
+        "no contract '{contract}' in the contracts register",
+    )
     ALREADY_CLOSED = Text(
         "reopening",
         "De kostenpool is al afgesloten tot en met {closed_until}; een afgesloten periode gaat"

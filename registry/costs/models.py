@@ -87,6 +87,10 @@ class CostEntry(Base):
     entered_by: Mapped[str] = mapped_column(String(200))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submission_key: Mapped[str | None] = mapped_column(String(64))
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="RESTRICT"), index=True
+    )
+    """The contract (contracts register) the cost comes from, if any."""
     """The form (or API call) that stored it: sent again, it answers with this entry."""
 
 

@@ -194,6 +194,8 @@ class EntryInput:
     document_reference: str | None = None
     submission_key: str | None = None
     """Chosen by the client once per form or call: the same key again stores nothing more."""
+    contract: str | None = None
+    """The reference of the contract the cost comes from (contracts register), if any."""
 
 
 SUBMISSION_KEY_LIMIT = 64
@@ -225,6 +227,11 @@ async def add_entry(
         errors.add("entryDate", CostsRefusal.CLOSED_PERIOD, closed_until=pool.closed_until)
     if not data.description.strip():
         errors.add("description", CostsRefusal.DESCRIPTION_REQUIRED)
+    contract_id = None
+    if data.contract and data.contract.strip():
+        contract_id = await repository.contract_id_by_reference(session, data.contract.strip())
+        if contract_id is None:
+            errors.add("contract", CostsRefusal.UNKNOWN_CONTRACT, contract=data.contract.strip())
     errors.raise_if_any()
     assert amount is not None
     entry = CostEntry(
@@ -236,6 +243,7 @@ async def add_entry(
         document_reference=(data.document_reference or "").strip() or None,
         entered_by=actor.label,
         submission_key=key,
+        contract_id=contract_id,
     )
     session.add(entry)
     await session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from registry.contracts.models import Contract
 from registry.costs.models import (
     AllocationLine,
     AllocationRun,
@@ -18,6 +19,11 @@ from registry.costs.models import (
     CostPool,
     PoolParticipant,
 )
+
+
+async def contract_id_by_reference(session: AsyncSession, reference: str) -> int | None:
+    """The id of the contract a cost entry says it comes from."""
+    return await session.scalar(select(Contract.id).where(Contract.reference == reference))
 
 
 async def pool_by_code(session: AsyncSession, code: str) -> CostPool | None:

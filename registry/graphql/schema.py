@@ -28,6 +28,7 @@ from registry.graphql.catalogue.publiccode import (
     StandardsQuery,
 )
 from registry.graphql.catalogue.queries import CatalogueQuery
+from registry.graphql.contracts.api import ContractsMutation, ContractsQuery
 from registry.graphql.costs.calculator import CalculatorQuery
 from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
@@ -69,6 +70,7 @@ class Query(
     AuditQuery,
     WebhooksQuery,
     ApprovalsQuery,
+    ContractsQuery,
 ):
     pass
 
@@ -88,6 +90,7 @@ class Mutation(
     AuthMutation,
     WebhooksMutation,
     ApprovalsMutation,
+    ContractsMutation,
 ):
     pass
 

@@ -133,6 +133,11 @@ class JobQueue:
         self.app.periodic(cron=settings.reminder_cron, periodic_id="reminders")(
             self.app.task(name=tasks.REMINDERS, pass_context=True)(tasks.reminders)
         )
+        self.app.periodic(cron=settings.contract_reminder_cron, periodic_id="contract_reminders")(
+            self.app.task(name=tasks.CONTRACT_REMINDERS, pass_context=True)(
+                tasks.contract_reminders
+            )
+        )
         self.app.task(name=tasks.WEBHOOK_DELIVERY, pass_context=True, retry=retry)(
             tasks.webhook_delivery
         )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.billing.attachments import attachment_bytes
 from registry.billing.payments import retry_payment_requests
 from registry.billing.reminders import send_reminders
+from registry.contracts.reminders import send_contract_reminders
 from registry.db import transaction
 from registry.kit import clock
 from registry.messages.sending import send_due
@@ -29,6 +30,7 @@ PAYMENT_RETRIES = "payment_retries"
 STALLED_JOBS = "stalled_jobs"
 SEND_MAIL = "send_mail"
 REMINDERS = "reminders"
+CONTRACT_REMINDERS = "contract_reminders"
 WEBHOOK_DELIVERY = "webhook_delivery"
 WEBHOOK_OUTBOX = "webhook_outbox"
 
@@ -83,6 +85,16 @@ async def reminders(context: JobContext, timestamp: int) -> None:
         sent = await send_reminders(session, resources.settings, clock.today())
     if sent:
         logger.info("%s payment reminders queued", len(sent))
+
+
+async def contract_reminders(context: JobContext, timestamp: int) -> None:
+    """Remind the directie of contracts whose notice date is near (`contract_reminder_cron`);
+    once per contract and notice date, also when two workers run it at the same moment."""
+    resources = _resources(context)
+    async with transaction(resources.session_factory) as session:
+        sent = await send_contract_reminders(session, resources.settings, clock.today())
+    if sent:
+        logger.info("%s contract notice reminders queued", len(sent))
 
 
 async def stalled_jobs(context: JobContext, timestamp: int) -> None:

@@ -551,3 +551,11 @@ def _billed(later: Later, lines: Sequence[tuple[int, str, int]], keys: dict[str,
         for invoice_id, key, net in lines
         if key in keys and not later.hides("invoice", invoice_id)
     )
+
+
+def account_of(
+    later: Later, invoices: Sequence[Invoice], settlements: dict[int, list[Settlement]]
+) -> Account:
+    """The account of these invoices as the registry stood at the position: the same sums as
+    a member's section, for other reports (the quarterly report's overdue invoices)."""
+    return _account(later, invoices, settlements)

@@ -59,7 +59,15 @@ POOL_FIELDS = (
     "afschrijving",
     *USAGE_KEY_FIELDS,
 )
-ENTRY_FIELDS = ("bedrag", "datum", "categorie", "omschrijving", "document", "formulier")
+ENTRY_FIELDS = (
+    "bedrag",
+    "datum",
+    "categorie",
+    "omschrijving",
+    "document",
+    "formulier",
+    "contract",
+)
 PARTICIPANT_FIELDS = ("lid", "vanaf", "percentage")
 LEAVE_FIELDS = ("lid", "tot")
 CLOSE_FIELDS = ("tot_en_met",)
@@ -253,6 +261,7 @@ class PoolAdminController(Controller):
                 description=values["omschrijving"],
                 document_reference=values["document"] or None,
                 submission_key=values["formulier"] or None,
+                contract=values["contract"] or None,
             )
             store = partial(add_entry, db_session, actor, code, data)
         return await self._done(request, db_session, code, "entry", values, errors, store)

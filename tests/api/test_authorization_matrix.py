@@ -144,6 +144,16 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.approvalApprove": (frozenset({"directie"}), False),
     "Mutation.approvalReject": (frozenset({"directie"}), False),
     "Mutation.approvalWithdraw": (frozenset({"directie"}), False),
+    "Query.contracts": (frozenset({"directie", "auditor"}), False),
+    "Query.budgets": (frozenset({"directie", "auditor"}), False),
+    "Query.quarterlyReport": (frozenset({"directie", "auditor"}), False),
+    "Query.statutoryCalendar": (frozenset({"directie", "auditor"}), False),
+    "Mutation.contractCreate": (frozenset({"directie"}), False),
+    "Mutation.contractSign": (frozenset({"directie"}), False),
+    "Mutation.contractEnd": (frozenset({"directie"}), False),
+    "Mutation.budgetStart": (frozenset({"directie"}), False),
+    "Mutation.budgetLineSet": (frozenset({"directie"}), False),
+    "Mutation.budgetAdopt": (frozenset({"directie"}), False),
 }
 
 ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
@@ -315,6 +325,22 @@ OPERATIONS: dict[str, str] = {
     "Mutation.approvalReject": 'mutation { approvalReject(id: "999999", reason: "x")'
     " { errors { code } } }",
     "Mutation.approvalWithdraw": 'mutation { approvalWithdraw(id: "999999") { errors { code } } }',
+    "Query.contracts": "{ contracts { reference } }",
+    "Query.budgets": "{ budgets(year: 1800) { errors { code } } }",
+    "Query.quarterlyReport": "{ quarterlyReport(year: 1800, quarter: 1) { errors { code } } }",
+    "Query.statutoryCalendar": "{ statutoryCalendar(year: 1800) { errors { code } } }",
+    "Mutation.contractCreate": 'mutation { contractCreate(input: {reference: "", supplier: "",'
+    ' subject: "", amount: "1", startDate: "2026-01-01", endDate: "2025-01-01"})'
+    " { errors { code } } }",
+    "Mutation.contractSign": 'mutation { contractSign(reference: "C-404", signedOn: "2026-01-01")'
+    " { errors { code } } }",
+    "Mutation.contractEnd": 'mutation { contractEnd(reference: "C-404", endedOn: "2026-01-01")'
+    " { errors { code } } }",
+    "Mutation.budgetStart": "mutation { budgetStart(year: 1800) { errors { code } } }",
+    "Mutation.budgetLineSet": "mutation { budgetLineSet(year: 1800, item: CONTRIBUTIONS,"
+    ' amount: "1") { errors { code } } }',
+    "Mutation.budgetAdopt": 'mutation { budgetAdopt(year: 1800, decision: "X-404")'
+    " { errors { code } } }",
 }
 
 

@@ -78,6 +78,10 @@ class CostEntryInput:
         description="Chosen once per entry (at most 64 characters): sent again, for example by a"
         " retry, it answers with the entry stored the first time instead of storing another.",
     )
+    contract: str | None = strawberry.field(
+        default=None,
+        description="The reference of the contract (contracts register) the cost comes from.",
+    )
 
 
 def _runs(pool: str) -> Answer[cost_runs.RunResult, AllocationRunPayload]:
@@ -139,6 +143,7 @@ class CostsMutation:
             input.description,
             input.document_reference,
             input.submission_key,
+            input.contract,
         )
         return await act(info, _ENTRY, cost_pools.add_entry, pool, data)
 

@@ -1,0 +1,1 @@
+"""Contracts and commitments: the register of the cooperative's contracts with suppliers."""

@@ -1,0 +1,1 @@
+"""The contracts register, the budget, the quarterly report and the statutory calendar."""

@@ -1,0 +1,391 @@
+"""The contracts register, the budget, the quarterly report figures and the statutory
+calendar: the directie writes, the directie and auditors read (FINANCE_READ)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from registry.auth.policy import Permission
+from registry.budget import reporting
+from registry.budget import service as budgets
+from registry.budget.calendar import Deadline, DeadlineKind, DeadlineState
+from registry.budget.models import BudgetItem, BudgetStatus
+from registry.budget.quarterly import BudgetRow, ContractRow, QuarterlyReport
+from registry.budget.service import BudgetVersion
+from registry.catalogue.models import ApplicationStatus
+from registry.contracts import models
+from registry.contracts import service as contracts
+from registry.contracts.models import ContractStatus
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.money import Money
+from registry.graphql.mutating import act, answer
+from registry.graphql.permissions import field_for, mutation
+from registry.kit.clock import today
+from registry.kit.errors import DomainError
+
+strawberry.enum(ContractStatus, name="ContractStatus")
+strawberry.enum(BudgetStatus, name="BudgetStatus")
+strawberry.enum(BudgetItem, name="BudgetItem")
+strawberry.enum(DeadlineKind, name="DeadlineKind")
+strawberry.enum(DeadlineState, name="DeadlineState")
+
+
+@strawberry.type(description="A contract of the cooperative with a supplier.")
+class Contract:
+    reference: str
+    supplier: str
+    subject: str
+    amount: Money
+    start_date: date
+    end_date: date
+    notice_date: date | None
+    notice_period_months: int | None
+    status: ContractStatus
+    signed_on: date | None
+    ended_on: date | None
+
+    @classmethod
+    def of(cls, c: models.Contract) -> Contract:
+        return cls(
+            reference=c.reference,
+            supplier=c.supplier,
+            subject=c.subject,
+            amount=Money.of_cents(c.amount_cents),
+            start_date=c.start_date,
+            end_date=c.end_date,
+            notice_date=c.notice_date,
+            notice_period_months=c.notice_period_months,
+            status=c.status,
+            signed_on=c.signed_on,
+            ended_on=c.ended_on,
+        )
+
+
+@strawberry.type
+class ContractPayload:
+    contract: Contract | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ContractInput:
+    reference: str
+    supplier: str
+    subject: str
+    amount: Decimal = strawberry.field(description="In euros, over the whole term.")
+    start_date: date
+    end_date: date
+    notice_date: date | None = strawberry.field(
+        default=None, description="The last day notice can be given (opzegdatum)."
+    )
+    notice_period_months: int | None = None
+    application: str | None = strawberry.field(default=None, description="Application slug.")
+    pool: str | None = strawberry.field(default=None, description="Cost pool code.")
+
+
+@strawberry.type(description="A line of a budget: income by kind, or the costs of one pool.")
+class BudgetLine:
+    item: BudgetItem
+    pool: str | None
+    amount: Money
+
+
+@strawberry.type(description="One version of a year's budget.")
+class Budget:
+    year: int
+    version: int
+    status: BudgetStatus
+    decision: str | None = strawberry.field(description="The ALV decision that adopted it.")
+    lines: list[BudgetLine]
+    income: Money
+    costs: Money
+
+    @classmethod
+    def of(cls, v: BudgetVersion) -> Budget:
+        return cls(
+            year=v.budget.year,
+            version=v.budget.version,
+            status=v.budget.status,
+            decision=v.decision_reference,
+            lines=[
+                BudgetLine(
+                    item=line.item,
+                    pool=v.pool_codes.get(line.pool_id) if line.pool_id else None,
+                    amount=Money.of_cents(line.amount_cents),
+                )
+                for line in v.lines
+            ],
+            income=Money.of_cents(v.income_cents),
+            costs=Money.of_cents(v.costs_cents),
+        )
+
+
+@strawberry.type
+class BudgetPayload:
+    budgets: list[Budget] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BudgetChangePayload:
+    ok: bool = False
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Budget against actual for one line.")
+class BudgetActual:
+    item: BudgetItem
+    pool: str | None
+    own: bool = strawberry.field(description="A pool of the cooperative itself.")
+    budget: Money | None
+    actual: Money
+
+    @classmethod
+    def of(cls, r: BudgetRow) -> BudgetActual:
+        return cls(
+            item=r.item,
+            pool=r.pool_code,
+            own=r.own,
+            budget=Money.maybe(r.budget_cents),
+            actual=Money.of_cents(r.actual_cents),
+        )
+
+
+@strawberry.type
+class Commitment:
+    reference: str
+    supplier: str
+    amount: Money
+    end_date: date
+    notice_date: date | None
+    still_to_come: Money
+
+    @classmethod
+    def of(cls, r: ContractRow) -> Commitment:
+        return cls(
+            reference=r.reference,
+            supplier=r.supplier,
+            amount=Money.of_cents(r.amount_cents),
+            end_date=r.end_date,
+            notice_date=r.notice_date,
+            still_to_come=Money.of_cents(r.still_to_come_cents),
+        )
+
+
+@strawberry.type
+class PortfolioCount:
+    status: ApplicationStatus
+    applications: int
+    adopters: int
+
+
+@strawberry.type(description="The quarterly report to the RvC, as at one audit event.")
+class QuarterlyReportFigures:
+    year: int
+    quarter: int
+    as_of: int
+    as_of_hash: str
+    budget_version: int | None
+    budget_decision: str | None
+    income: list[BudgetActual]
+    costs: list[BudgetActual]
+    invoiced: Money
+    paid: Money
+    outstanding: Money
+    overdue: Money
+    overdue_invoices: int
+    portfolio: list[PortfolioCount]
+    contracts: list[Commitment]
+    notices_next_quarter: list[Commitment]
+
+    @classmethod
+    def of(cls, r: QuarterlyReport) -> QuarterlyReportFigures:
+        money = r.liquidity
+        return cls(
+            year=r.year,
+            quarter=r.quarter,
+            as_of=r.as_of_seq,
+            as_of_hash=r.as_of_hash,
+            budget_version=r.budget_version,
+            budget_decision=r.budget_decision,
+            income=[BudgetActual.of(x) for x in r.income],
+            costs=[BudgetActual.of(x) for x in r.costs],
+            invoiced=Money.of_cents(money.invoiced_cents),
+            paid=Money.of_cents(money.paid_cents),
+            outstanding=Money.of_cents(money.outstanding_cents),
+            overdue=Money.of_cents(money.overdue_cents),
+            overdue_invoices=money.overdue_invoices,
+            portfolio=[
+                PortfolioCount(status=p.status, applications=p.applications, adopters=p.adopters)
+                for p in r.portfolio
+            ],
+            contracts=[Commitment.of(c) for c in r.contracts],
+            notices_next_quarter=[Commitment.of(c) for c in r.notices_next_quarter],
+        )
+
+
+@strawberry.type
+class QuarterlyReportPayload:
+    report: QuarterlyReportFigures | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A deadline of the statutory calendar.")
+class StatutoryDeadline:
+    kind: DeadlineKind
+    year: int
+    quarter: int | None
+    due: date
+    state: DeadlineState
+    done_on: date | None
+
+    @classmethod
+    def of(cls, d: Deadline) -> StatutoryDeadline:
+        return cls(
+            kind=d.kind, year=d.year, quarter=d.quarter, due=d.due, state=d.state, done_on=d.done_on
+        )
+
+
+@strawberry.type
+class StatutoryCalendarPayload:
+    deadlines: list[StatutoryDeadline] = strawberry.field(default_factory=list)
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ContractsQuery:
+    @field_for(Permission.FINANCE_READ, "The contracts register, newest first (at most 500).")
+    async def contracts(self, info: Info) -> list[Contract]:
+        async with info.context.db() as session:
+            found = await contracts.list_contracts(session, info.context.actor)
+        return [Contract.of(c) for c in found]
+
+    @field_for(Permission.FINANCE_READ, "Every version of a year's budget, the newest last.")
+    async def budgets(self, info: Info, year: int) -> BudgetPayload:
+        try:
+            async with info.context.db() as session:
+                found = await budgets.budget_versions(session, info.context.actor, year)
+        except DomainError as error:
+            return BudgetPayload(errors=field_errors(error))
+        return BudgetPayload(budgets=[Budget.of(v) for v in found])
+
+    @field_for(
+        Permission.FINANCE_READ,
+        "The quarterly report's figures as at an audit event (default: the last event of an "
+        "ended quarter, else the latest). Reading is not an export.",
+    )
+    async def quarterly_report(
+        self, info: Info, year: int, quarter: int, as_of: int | None = None
+    ) -> QuarterlyReportPayload:
+        try:
+            async with info.context.db() as session:
+                report = await reporting.read_quarterly(
+                    session, info.context.actor, year, quarter, as_of, today()
+                )
+        except DomainError as error:
+            return QuarterlyReportPayload(errors=field_errors(error))
+        return QuarterlyReportPayload(report=QuarterlyReportFigures.of(report))
+
+    @field_for(Permission.FINANCE_READ, "The statutory deadlines of a year and what is late.")
+    async def statutory_calendar(self, info: Info, year: int) -> StatutoryCalendarPayload:
+        try:
+            async with info.context.db() as session:
+                found = await reporting.statutory_calendar(
+                    session,
+                    info.context.actor,
+                    year,
+                    today(),
+                    info.context.settings.quarterly_report_weeks,
+                )
+        except DomainError as error:
+            return StatutoryCalendarPayload(errors=field_errors(error))
+        return StatutoryCalendarPayload(deadlines=[StatutoryDeadline.of(d) for d in found])
+
+
+_CONTRACT = answer(ContractPayload, "contract", Contract.of)
+
+
+@strawberry.type
+class ContractsMutation:
+    @mutation(Permission.CONTRACTS_MANAGE, "Record a contract as a draft.")
+    async def contract_create(self, info: Info, input: ContractInput) -> ContractPayload:
+        data = contracts.ContractInput(
+            reference=input.reference,
+            supplier=input.supplier,
+            subject=input.subject,
+            amount=str(input.amount),
+            start_date=input.start_date,
+            end_date=input.end_date,
+            notice_date=input.notice_date,
+            notice_period_months=input.notice_period_months,
+            application=input.application,
+            pool=input.pool,
+        )
+        return await act(info, _CONTRACT, contracts.create_contract, data)
+
+    @mutation(
+        Permission.CONTRACTS_MANAGE,
+        "Mark a draft signed; over the threshold (a setting, EUR 50,000) only with the "
+        "reference of an RvC approval decision.",
+    )
+    async def contract_sign(
+        self, info: Info, reference: str, signed_on: date, approval: str | None = None
+    ) -> ContractPayload:
+        return await act(
+            info,
+            _CONTRACT,
+            contracts.sign_contract,
+            reference,
+            signed_on,
+            approval,
+            info.context.settings.contract_rvc_threshold,
+        )
+
+    @mutation(Permission.CONTRACTS_MANAGE, "A signed contract ends.")
+    async def contract_end(self, info: Info, reference: str, ended_on: date) -> ContractPayload:
+        return await act(info, _CONTRACT, contracts.end_contract, reference, ended_on)
+
+    @mutation(
+        Permission.BUDGET_MANAGE,
+        "The year's draft budget: the open one, or a new version from the adopted one.",
+    )
+    async def budget_start(self, info: Info, year: int) -> BudgetChangePayload:
+        return await act(
+            info, answer(BudgetChangePayload, "ok", lambda _: True), budgets.start_budget, year
+        )
+
+    @mutation(Permission.BUDGET_MANAGE, "Set one line of the year's draft budget.")
+    async def budget_line_set(
+        self,
+        info: Info,
+        year: int,
+        item: BudgetItem,
+        amount: Decimal,
+        pool: str | None = None,
+    ) -> BudgetChangePayload:
+        return await act(
+            info,
+            answer(BudgetChangePayload, "ok", lambda _: True),
+            budgets.set_line,
+            year,
+            item.value,
+            str(amount),
+            pool,
+        )
+
+    @mutation(
+        Permission.BUDGET_MANAGE,
+        "The ALV's decision adopts the year's draft; from then on it is read-only.",
+    )
+    async def budget_adopt(self, info: Info, year: int, decision: str) -> BudgetChangePayload:
+        return await act(
+            info,
+            answer(BudgetChangePayload, "ok", lambda _: True),
+            budgets.adopt_budget,
+            year,
+            decision,
+        )

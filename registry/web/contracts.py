@@ -1,0 +1,238 @@
+"""The directie's contracts register (/contracten): the contracts, those whose notice date is
+near, and the forms to record, sign and end a contract. The same services as the GraphQL
+mutations `contractCreate`, `contractSign` and `contractEnd`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.response import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.catalogue import repository as catalogue
+from registry.contracts.errors import ContractsRefusal
+from registry.contracts.models import ContractStatus
+from registry.contracts.service import (
+    ContractInput,
+    contracts_near_notice,
+    create_contract,
+    end_contract,
+    list_contracts,
+    sign_contract,
+)
+from registry.costs import repository as costs
+from registry.kit.clock import today
+from registry.kit.errors import FieldError, field_error
+from registry.kit.pagination import PageRequest
+from registry.members.decision_search import DecisionSearch, search_decisions
+from registry.members.errors import MembersRefusal
+from registry.members.models import DecisionBody
+from registry.settings import Settings
+from registry.web.access import audience
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.pages import render
+
+NOTICE = "contract_notice"
+CREATE_FIELDS = (
+    "kenmerk",
+    "leverancier",
+    "onderwerp",
+    "bedrag",
+    "begin",
+    "einde",
+    "opzegdatum",
+    "opzegtermijn",
+    "applicatie",
+    "kostenpot",
+)
+SIGN_FIELDS = ("contract", "datum", "besluit")
+END_FIELDS = ("contract", "datum")
+
+
+def _settings(request: AnyRequest) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def _page(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    *,
+    values: dict[str, str] | None = None,
+    form: str = "",
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    settings = _settings(request)
+    contracts = await list_contracts(db_session, actor)
+    near = await contracts_near_notice(db_session, actor, today(), settings.contract_notice_days)
+    rvc = await search_decisions(
+        db_session, DecisionSearch(body=DecisionBody.RVC), PageRequest(offset=0, limit=200)
+    )
+    applications = await catalogue.list_all(db_session)
+    pools = await costs.pools(db_session)
+    application_names = {a.id: a.name for a in applications}
+    pool_names = {p.id: f"{p.code}: {p.name}" for p in pools}
+    linked = {
+        c.id: application_names.get(c.application_id or 0) or pool_names.get(c.pool_id or 0)
+        for c in contracts
+    }
+    drafts = [c for c in contracts if c.status is ContractStatus.DRAFT]
+    signed = [c for c in contracts if c.status is ContractStatus.SIGNED]
+    notice = request.session.pop(NOTICE, None) if not errors else None
+    return render(
+        request,
+        "contracts/index.html",
+        {
+            "active_page": "contracts",
+            "contracts": contracts,
+            "near": near,
+            "linked": linked,
+            "near_days": settings.contract_notice_days,
+            "threshold_cents": round(settings.contract_rvc_threshold * 100),
+            "drafts": drafts,
+            "signed": signed,
+            "draft_options": [(c.reference, f"{c.reference}: {c.supplier}") for c in drafts],
+            "signed_options": [(c.reference, f"{c.reference}: {c.supplier}") for c in signed],
+            "rvc_options": [(d.reference, f"{d.reference}: {d.subject}") for d in rvc.items],
+            "application_options": [("", "–")] + [(a.slug, a.name) for a in applications],
+            "pool_options": [("", "–")] + [(p.code, f"{p.code}: {p.name}") for p in pools],
+            "may_manage": allows(actor, Permission.CONTRACTS_MANAGE),
+            "values": values or {},
+            "form": form,
+            "errors": list(errors),
+            "notice": notice if isinstance(notice, str) else None,
+        },
+        status_code=status_code,
+    )
+
+
+class ContractPagesController(Controller):
+    path = "/contracten"
+    include_in_schema = False
+
+    @get("/", name="contracts", opt=audience(Permission.FINANCE_READ))
+    async def index(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _page(request, db_session, actor)
+
+    @post("/", name="contract-create", opt=audience(Permission.CONTRACTS_MANAGE))
+    async def create(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        values = await form_values(request, *CREATE_FIELDS)
+        errors: list[FieldError] = []
+        start = parse_date(values, "begin", "startDate", MembersRefusal.INVALID_DATE, errors)
+        end = parse_date(values, "einde", "endDate", MembersRefusal.INVALID_DATE, errors)
+        notice_date = parse_date(
+            values, "opzegdatum", "noticeDate", MembersRefusal.INVALID_DATE, errors, required=False
+        )
+        months: int | None = None
+        if values["opzegtermijn"]:
+            try:
+                months = int(values["opzegtermijn"])
+            except ValueError:
+                errors.append(
+                    field_error("noticePeriodMonths", ContractsRefusal.INVALID_NOTICE_PERIOD)
+                )
+        store = None
+        if start is not None and end is not None:
+            data = ContractInput(
+                reference=values["kenmerk"],
+                supplier=values["leverancier"],
+                subject=values["onderwerp"],
+                amount=values["bedrag"],
+                start_date=start,
+                end_date=end,
+                notice_date=notice_date,
+                notice_period_months=months,
+                application=values["applicatie"] or None,
+                pool=values["kostenpot"] or None,
+            )
+            store = partial(create_contract, db_session, actor, data)
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
+            lambda errors: _page(
+                request,
+                db_session,
+                actor,
+                values=values,
+                form="create",
+                errors=errors,
+                status_code=422,
+            ),
+            errors=errors,
+        )
+
+    @post("/ondertekenen", name="contract-sign", opt=audience(Permission.CONTRACTS_MANAGE))
+    async def sign(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        values = await form_values(request, *SIGN_FIELDS)
+        errors: list[FieldError] = []
+        day = parse_date(values, "datum", "signedOn", MembersRefusal.INVALID_DATE, errors)
+        store = None
+        if day is not None:
+            store = partial(
+                sign_contract,
+                db_session,
+                actor,
+                values["contract"],
+                day,
+                values["besluit"] or None,
+                _settings(request).contract_rvc_threshold,
+            )
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
+            lambda errors: _page(
+                request,
+                db_session,
+                actor,
+                values=values,
+                form="sign",
+                errors=errors,
+                status_code=422,
+            ),
+            errors=errors,
+        )
+
+    @post("/beeindigen", name="contract-end", opt=audience(Permission.CONTRACTS_MANAGE))
+    async def end(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        values = await form_values(request, *END_FIELDS)
+        errors: list[FieldError] = []
+        day = parse_date(values, "datum", "endedOn", MembersRefusal.INVALID_DATE, errors)
+        store = None
+        if day is not None:
+            store = partial(end_contract, db_session, actor, values["contract"], day)
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
+            lambda errors: _page(
+                request,
+                db_session,
+                actor,
+                values=values,
+                form="end",
+                errors=errors,
+                status_code=422,
+            ),
+            errors=errors,
+        )
