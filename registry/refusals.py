@@ -16,6 +16,7 @@ from registry.configuration import ConfigRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
+from registry.journal.errors import JournalRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
@@ -38,6 +39,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
+    JournalRefusal,
     WebhookRefusal,
     AuditRefusal,
     ConfigRefusal,

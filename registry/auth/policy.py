@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     COMMUNITY_TAKE_PART = "community:take-part"
     COSTS_ESTIMATE = "costs:estimate"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    JOURNAL_EXPORT = "journal:export"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,8 @@ RULES: dict[Permission, Rule] = {
     ),
     # Outgoing webhooks: the directie for any member or none, admins for their own member.
     Permission.WEBHOOKS_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
+    # The books of a year (journal export): the directie and the accountant (auditor role).
+    Permission.JOURNAL_EXPORT: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})
