@@ -8,6 +8,7 @@ decimal point in the English one), debit and credit in two columns of which one 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +18,17 @@ from lxml import etree
 
 from registry.journal.chart import Chart
 from registry.journal.entries import JournalCode, Transaction
+from registry.journal.labels import JOURNAL_CODE
 from registry.kit.language import Language
 from registry.kit.spreadsheet import Kind, Row, Table, csv_bytes, euro_text
 
-FORMATS = ("csv", "xaf")
+
+class JournalFormat(enum.StrEnum):
+    CSV = "csv"
+    XAF = "xaf"
+
+
+FORMATS = tuple(f.value for f in JournalFormat)
 XAF_NAMESPACE = "http://www.auditfiles.nl/XAF/3.2"
 
 
@@ -123,11 +131,11 @@ def write_csv(data: YearJournal, today: date) -> bytes:
     return csv_bytes(table, decimal_comma=data.language == "nl")
 
 
-_JOURNALS: Mapping[JournalCode, tuple[str, str, str]] = {
-    JournalCode.SALES: ("S", "Verkoopboek", "Sales journal"),
-    JournalCode.BANK: ("B", "Bankboek", "Bank journal"),
-    JournalCode.STRIPE: ("B", "Stripe", "Stripe"),
-    JournalCode.MEMORIAL: ("M", "Memoriaal", "General journal"),
+_JOURNAL_TYPES: Mapping[JournalCode, str] = {
+    JournalCode.SALES: "S",
+    JournalCode.BANK: "B",
+    JournalCode.STRIPE: "B",
+    JournalCode.MEMORIAL: "M",
 }
 
 
@@ -227,11 +235,11 @@ def _transactions(company: etree._Element, data: YearJournal) -> None:
         entries = [t for t in data.transactions if t.journal is code]
         if not entries:
             continue
-        kind, name_nl, name_en = _JOURNALS[code]
         journal = _sub(transactions, "journal")
         _sub(journal, "jrnID", code.value)
-        _sub(journal, "desc", name_nl if data.language == "nl" else name_en)
-        _sub(journal, "jrnTp", kind)
+        name = JOURNAL_CODE[code]
+        _sub(journal, "desc", name.nl if data.language == "nl" else name.en)
+        _sub(journal, "jrnTp", _JOURNAL_TYPES[code])
         for entry in entries:
             transaction = _sub(journal, "transaction")
             _sub(transaction, "nr", entry.number[:35])
