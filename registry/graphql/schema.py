@@ -32,6 +32,7 @@ from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
+from registry.graphql.journal.mutations import JournalMutation
 from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
@@ -83,6 +84,7 @@ class Mutation(
     CostsMutation,
     BillingMutation,
     ReportsMutation,
+    JournalMutation,
     AuthMutation,
     WebhooksMutation,
 ):

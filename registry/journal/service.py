@@ -190,6 +190,7 @@ class ExportedJournal:
     media_type: str
     transactions: list[Transaction]
     closing: Mapping[str, int]
+    chart: Chart
 
 
 async def export_journal(
@@ -228,6 +229,7 @@ async def export_journal(
         media_type=MEDIA_TYPES[export_format],
         transactions=data.transactions,
         closing=data.closing,
+        chart=data.chart,
     )
 
 
