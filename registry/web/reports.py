@@ -161,9 +161,7 @@ class ReportPagesController(Controller):
                 raise ValidationFailed.single("member", ReportsRefusal.CHOOSE_MEMBER)
             job = await _start(request, db_session, actor, form)
         except ValidationFailed as failed:
-            return _form_page(
-                request, form, failed.errors, status_code=422, own=own, actor=actor
-            )
+            return _form_page(request, form, failed.errors, status_code=422, own=own, actor=actor)
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
         # Committed before it is queued: a worker never looks for an export not stored yet.
