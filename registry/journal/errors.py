@@ -23,8 +23,8 @@ class JournalRefusal(Refusal):
     )
     CHART_UNREADABLE = Text(
         "chart_invalid",
-        "Het rekeningschema is geen geldig TOML-bestand: {detail}.",
-        "the chart of accounts is not a valid TOML file: {detail}",
+        "Het rekeningschema is niet te lezen als TOML-bestand: {detail}.",
+        "the chart of accounts cannot be read as a TOML file: {detail}",
     )
     CHART_NO_ACCOUNT = Text(
         "chart_invalid",
