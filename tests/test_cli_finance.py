@@ -3,6 +3,7 @@ export, the outbox (list, retry) and the reminders (run, dry run)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import defaultdict
@@ -17,7 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.audit.models import AuditEvent
 from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import Reminder, ReminderStage
+from registry.db import transaction
+from registry.kit.errors import Conflict
 from registry.messages.models import Message, MessageStatus
+from registry.messages.outbox import retry
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.mail import MailServer, free_port, mail_server
 from tests.messages.test_invoice_mail import send
@@ -163,3 +167,25 @@ async def test_reminders_run_lists_in_a_dry_run_and_sends_each_stage_once(
     assert "0 reminder(s) sent" in twice.output
     later = await invoke("reminders", "run", "--dry-run", "--on", date(2023, 8, 28).isoformat())
     assert later.output.count("second") == invoices
+
+
+async def test_two_retries_at_the_same_moment_put_a_failed_message_back_once(
+    issued: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    first = (await _fail_every_message(session_factory))[0]
+    start = asyncio.Event()
+
+    async def retry_once() -> str:
+        await start.wait()
+        try:
+            async with transaction(session_factory) as session:
+                await retry(session, ACTOR, first)
+                await asyncio.sleep(0.05)  # hold the transaction open while the other one runs
+        except Conflict as refused:
+            return refused.code
+        return "retried"
+
+    tasks = [asyncio.create_task(retry_once()) for _ in range(2)]
+    start.set()
+    assert sorted(await asyncio.gather(*tasks)) == ["message_not_failed", "retried"]
+    assert (await _events(session_factory, "message")).count("retry") == 1
