@@ -13,14 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from registry.journal.chart import Chart
 from registry.journal.entries import JournalCode, Transaction
 from registry.journal.labels import JOURNAL_CODE
 from registry.kit.language import Language
 from registry.kit.spreadsheet import Kind, Row, Table, csv_bytes, euro_text
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 class JournalFormat(enum.StrEnum):
@@ -148,6 +150,8 @@ def _side(cents: int) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    from lxml import etree  # the service starts without lxml: it is loaded by an export
+
     element = etree.SubElement(parent, f"{{{XAF_NAMESPACE}}}{tag}")
     if text is not None:
         element.text = text
@@ -157,6 +161,8 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._El
 def write_xaf(data: YearJournal, today: date) -> bytes:
     """The year as XAF 3.2: header, company with customers, ledger accounts and VAT codes,
     the twelve months, the opening balance, and the transactions per journal."""
+    from lxml import etree
+
     language = data.language
     root = etree.Element(f"{{{XAF_NAMESPACE}}}auditfile", nsmap={None: XAF_NAMESPACE})  # type: ignore[dict-item]
     header = _sub(root, "header")
