@@ -51,6 +51,17 @@ class CreditChoiceOption(enum.StrEnum):
     REFUND = "refund"
 
 
+class MessageStatusChoice(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class JournalFormatChoice(enum.StrEnum):
+    CSV = "csv"
+    XAF = "xaf"
+
+
 T = TypeVar("T")
 
 
@@ -964,3 +975,149 @@ def publiccode_import(
         out.print("Preview: nothing was stored.")
     else:
         out.print("Nothing to change.")
+
+
+journal_app = typer.Typer(
+    help="The books: the journal export for the accountant.", no_args_is_help=True
+)
+app.add_typer(journal_app, name="journal")
+
+
+@journal_app.command("export")
+def journal_export(
+    year: Annotated[int, typer.Argument(help="The financial year (1 January to 31 December).")],
+    export_format: Annotated[
+        JournalFormatChoice,
+        typer.Option(
+            "--format", help="csv (semicolons, UTF-8) or xaf (XML Auditfile Financieel 3.2)."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="The file to write.")
+    ],
+    language: Annotated[
+        str, typer.Option(help="Language of the descriptions and headings: nl or en.")
+    ] = "nl",
+) -> None:
+    """Every invoice, credit note, payment and refund of YEAR as double-entry journal lines
+    on the chart of accounts (REGISTRY_JOURNAL_CHART, or the shipped default); audited."""
+    from registry.journal.service import ExportedJournal, export_journal
+    from registry.kit.clock import today
+    from registry.settings import get_settings
+
+    actor = system_actor("cli:journal-export")
+
+    async def work(session: AsyncSession) -> ExportedJournal:
+        return await export_journal(
+            session,
+            actor,
+            year,
+            export_format.value,
+            get_settings(),
+            today=today(),
+            language="en" if language == "en" else "nl",
+        )
+
+    exported = _in_transaction(work)
+    output.write_bytes(exported.content)
+    lines = sum(len(t.lines) for t in exported.transactions)
+    out.print(
+        f"{len(exported.transactions)} transactions ({lines} lines) of {year} written to {output}."
+    )
+
+
+messages_app = typer.Typer(help="The outbox: e-mail the registry sends.", no_args_is_help=True)
+app.add_typer(messages_app, name="messages")
+
+
+@messages_app.command("list")
+def messages_list(
+    status: Annotated[
+        MessageStatusChoice | None, typer.Option(help="Only messages with this status.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, max=200, help="At most this many, newest first.")
+    ] = 50,
+) -> None:
+    """The newest messages of the outbox: status, attempts, recipients, subject, last answer."""
+    from rich.table import Table
+
+    from registry.messages.models import MessageStatus
+    from registry.messages.outbox import messages_with
+
+    actor = system_actor("cli:messages")
+    chosen = MessageStatus(status.value) if status else None
+    found = _read(lambda session: messages_with(session, actor, chosen, limit))
+    table = Table(title="Outbox")
+    for column in ("id", "status", "attempts", "queued", "to", "subject", "last answer"):
+        table.add_column(column, overflow="fold")
+    for m in found:
+        table.add_row(
+            str(m.id),
+            m.status.value,
+            str(m.attempts),
+            f"{m.created_at:%Y-%m-%d %H:%M}",
+            escape(m.recipients),
+            escape(m.subject),
+            escape(m.last_answer or ""),
+        )
+    out.print(table)
+    out.print(f"{len(found)} message(s).")
+
+
+@messages_app.command("retry")
+def messages_retry(
+    message_id: Annotated[int, typer.Argument(help="The id of a failed message.")],
+) -> None:
+    """Send a failed message again: it waits in the outbox for the worker's next run."""
+    from registry.messages.outbox import retry
+
+    actor = system_actor("cli:messages-retry")
+    _in_transaction(lambda session: retry(session, actor, message_id))
+    out.print(f"Message {message_id} is pending again; the worker sends it at its next run.")
+
+
+reminders_app = typer.Typer(help="Payment reminders of overdue invoices.", no_args_is_help=True)
+app.add_typer(reminders_app, name="reminders")
+
+
+@reminders_app.command("run")
+def reminders_run(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list the reminders that would go out.")
+    ] = False,
+    on: Annotated[
+        datetime | None,
+        typer.Option(formats=_DATE, help="Run as on this day (default: today), YYYY-MM-DD."),
+    ] = None,
+) -> None:
+    """Send the reminders that are due (the worker does this every day), or list them."""
+    from rich.table import Table
+
+    from registry.billing.reminders import DueReminder, due_reminders, send_reminders
+    from registry.kit.clock import today
+    from registry.settings import get_settings
+
+    day = on.date() if on else today()
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> list[DueReminder]:
+        due = await due_reminders(session, settings, day)
+        if dry_run:
+            return due
+        sent = {(r.invoice_id, r.stage) for r in await send_reminders(session, settings, day)}
+        return [r for r in due if (r.invoice_id, r.stage) in sent]
+
+    due = _read(work) if dry_run else _in_transaction(work)
+    table = Table(title=f"Reminders due on {day.isoformat()}")
+    for column in ("invoice", "member", "stage", "days late", "outstanding"):
+        table.add_column(column)
+    for r in due:
+        table.add_row(
+            r.number, r.member_code, r.stage.value, str(r.days_late), _euro(r.outstanding_cents)
+        )
+    out.print(table)
+    if dry_run:
+        out.print(f"{len(due)} reminder(s) would be sent; nothing was sent (--dry-run).")
+    else:
+        out.print(f"{len(due)} reminder(s) sent to the outbox.")

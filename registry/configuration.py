@@ -22,7 +22,16 @@ from pydantic import SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from registry.kit.errors import FieldError, Phrase, Refusal, Text, field_error
+from registry.journal.chart import parse_chart
+from registry.journal.errors import JournalRefusal
+from registry.kit.errors import (
+    FieldError,
+    Phrase,
+    Refusal,
+    Text,
+    ValidationFailed,
+    field_error,
+)
 from registry.kit.language import Language
 from registry.settings import Settings
 
@@ -306,6 +315,22 @@ def _mail_problems(settings: Settings, *, production: bool) -> Iterable[FieldErr
             )
 
 
+def _journal_problems(settings: Settings) -> Iterable[FieldError]:
+    """A configured chart of accounts must be readable and give every kind of line, payment
+    and VAT rate an account; the shipped default is checked by the tests."""
+    if settings.journal_chart is None:
+        return
+    try:
+        text = settings.journal_chart.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        yield field_error("journal_chart", JournalRefusal.CHART_UNREADABLE, detail=str(error))
+        return
+    try:
+        parse_chart(text)
+    except ValidationFailed as failed:
+        yield from (FieldError("journal_chart", e.phrase) for e in failed.errors)
+
+
 def _folder_problem(field: str, folder: Path) -> FieldError | None:
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
@@ -342,6 +367,7 @@ def problems(settings: Settings) -> list[FieldError]:
         value = getattr(settings, field)
         if not _EMAIL.fullmatch(value):
             found.append(field_error(field, ConfigRefusal.NOT_AN_EMAIL, value=value))
+    found += _journal_problems(settings)
     if problem := _folder_problem("reports_dir", settings.reports_dir):
         found.append(problem)
     if settings.default_language not in ("nl", "en"):

@@ -19,6 +19,7 @@ from registry.contracts.errors import ContractsRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
 from registry.http.errors import HttpRefusal
+from registry.journal.errors import JournalRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
 from registry.members.errors import MembersRefusal
@@ -42,6 +43,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     CostsRefusal,
     UsageRefusal,
     ReportsRefusal,
+    JournalRefusal,
     WebhookRefusal,
     ContractsRefusal,
     BudgetRefusal,

@@ -279,6 +279,11 @@ class Settings(BaseSettings):
         description="Bearer token Prometheus sends to read /metrics (at least 32 random "
         "characters); without it /metrics is off.",
     )
+    journal_chart: Path | None = Field(
+        default=None,
+        description="TOML file with the chart of accounts of the journal export; unset: the "
+        "shipped default (registry/journal/data/chart.toml).",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "nl"

@@ -295,12 +295,16 @@ def test_option_choices_are_the_domain_values() -> None:
     from registry import cli
     from registry.audit.export import ExportFormat
     from registry.billing.models import CreditChoice
+    from registry.journal.formats import JournalFormat
     from registry.members.models import FigureStatus
+    from registry.messages.models import MessageStatus
 
     for mirror, domain in [
         (cli.FigureStatusChoice, FigureStatus),
         (cli.ExportFormatChoice, ExportFormat),
         (cli.CreditChoiceOption, CreditChoice),
+        (cli.MessageStatusChoice, MessageStatus),
+        (cli.JournalFormatChoice, JournalFormat),
     ]:
         assert [c.value for c in mirror] == [d.value for d in domain]
 

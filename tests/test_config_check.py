@@ -164,3 +164,20 @@ def test_mail_settings_are_checked() -> None:
         "peppol_endpoint": "setting_not_https",
         "peppol_token": "setting_smtp_incomplete",
     }
+
+
+def test_a_configured_chart_of_accounts_is_checked(tmp_path: Path) -> None:
+    from registry.journal.chart import default_chart_text
+
+    def found(chart: Path) -> list[str]:
+        settings = Settings(dev_mode=True, journal_chart=chart)
+        return [f.message for f in problems(settings) if f.field == "journal_chart"]
+
+    chart = tmp_path / "chart.toml"
+    chart.write_text(default_chart_text())
+    assert found(chart) == []
+    chart.write_text(default_chart_text().replace('usage_fee = "8200"\n', ""))
+    assert found(chart) == ["the chart of accounts assigns no ledger account to revenue.usage_fee"]
+    chart.write_text("[accounts\n")
+    assert found(chart)[0].startswith("the chart of accounts cannot be read as a TOML file")
+    assert found(tmp_path / "missing.toml")[0].startswith("the chart of accounts cannot be read")

@@ -36,6 +36,7 @@ class Permission(enum.StrEnum):
     APPROVALS_DECIDE = "approvals:decide"
     CONTRACTS_MANAGE = "contracts:manage"
     BUDGET_MANAGE = "budget:manage"
+    JOURNAL_EXPORT = "journal:export"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,8 @@ RULES: dict[Permission, Rule] = {
     # The contracts register and the budget: the directie keeps them (read: FINANCE_READ).
     Permission.CONTRACTS_MANAGE: Rule(frozenset({Role.DIRECTIE})),
     Permission.BUDGET_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    # The books of a year (journal export): the directie and the accountant (auditor role).
+    Permission.JOURNAL_EXPORT: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

@@ -63,12 +63,8 @@ def next_stage(
     return None
 
 
-async def send_reminders(session: AsyncSession, settings: Settings, today: date) -> list[Reminder]:
-    """Send every reminder that is due today; each invoice is locked first, so two runs at
-    the same moment send each stage once (the database backs it with a unique key)."""
-    after = thresholds(settings)
-    first = min(after.values())
-    candidates = list(
+async def _open_invoice_ids(session: AsyncSession) -> list[int]:
+    return list(
         await session.scalars(
             select(Invoice.id)
             .where(
@@ -79,24 +75,75 @@ async def send_reminders(session: AsyncSession, settings: Settings, today: date)
             .order_by(Invoice.id)
         )
     )
+
+
+async def _due_stage(
+    session: AsyncSession, invoice: Invoice, after: Mapping[ReminderStage, int], today: date
+) -> ReminderStage | None:
+    """The stage this invoice is due for today: none when it is paid, credited, paused, not
+    late enough, or every stage went out."""
+    assert invoice.due_date is not None
+    days_late = (today - invoice.due_date).days
+    if invoice.status not in OPEN or days_late < min(after.values()):
+        return None
+    if await session.get(ReminderPause, invoice.id) is not None:
+        return None
+    done = set(
+        await session.scalars(select(Reminder.stage).where(Reminder.invoice_id == invoice.id))
+    )
+    return next_stage(days_late, done, after)
+
+
+async def send_reminders(session: AsyncSession, settings: Settings, today: date) -> list[Reminder]:
+    """Send every reminder that is due today; each invoice is locked first, so two runs at
+    the same moment send each stage once (the database backs it with a unique key)."""
+    after = thresholds(settings)
     sent: list[Reminder] = []
-    for invoice_id in candidates:
+    for invoice_id in await _open_invoice_ids(session):
         await serialise(session, f"reminders:{invoice_id}")
         invoice = await session.get(Invoice, invoice_id, populate_existing=True)
         assert invoice is not None
-        assert invoice.due_date is not None
-        days_late = (today - invoice.due_date).days
-        if invoice.status not in OPEN or days_late < first:
-            continue
-        if await session.get(ReminderPause, invoice_id) is not None:
-            continue
-        done = set(
-            await session.scalars(select(Reminder.stage).where(Reminder.invoice_id == invoice_id))
-        )
-        stage = next_stage(days_late, done, after)
+        stage = await _due_stage(session, invoice, after, today)
         if stage is not None:
             sent.append(await _send(session, settings, invoice, stage, today))
     return sent
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A reminder that a run today would send (`registry reminders run --dry-run`)."""
+
+    invoice_id: int
+    number: str
+    member_code: str
+    stage: ReminderStage
+    days_late: int
+    outstanding_cents: int
+
+
+async def due_reminders(
+    session: AsyncSession, settings: Settings, today: date
+) -> list[DueReminder]:
+    """What `send_reminders` would send today, by the same rule; nothing is written."""
+    after = thresholds(settings)
+    due = []
+    for invoice_id in await _open_invoice_ids(session):
+        invoice = await session.get(Invoice, invoice_id)
+        assert invoice is not None
+        assert invoice.due_date is not None
+        stage = await _due_stage(session, invoice, after, today)
+        if stage is not None:
+            due.append(
+                DueReminder(
+                    invoice.id,
+                    invoice.number or "",
+                    invoice.member_code,
+                    stage,
+                    (today - invoice.due_date).days,
+                    outstanding(invoice.due_cents, invoice.settled_cents),
+                )
+            )
+    return due
 
 
 async def _send(

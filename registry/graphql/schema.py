@@ -34,6 +34,7 @@ from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
+from registry.graphql.journal.mutations import JournalMutation
 from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
@@ -87,6 +88,7 @@ class Mutation(
     CostsMutation,
     BillingMutation,
     ReportsMutation,
+    JournalMutation,
     AuthMutation,
     WebhooksMutation,
     ApprovalsMutation,

@@ -16,6 +16,12 @@ class MessageRefusal(Refusal):
         "Bericht {message} bestaat niet.",
         "message {message} does not exist",
     )
+    NOT_FAILED = Text(
+        "message_not_failed",
+        "Bericht {message} is niet mislukt (status: {status}); alleen een mislukt bericht "
+        "wordt opnieuw verzonden.",
+        "message {message} has not failed (status: {status}); only a failed message is sent again",
+    )
     INVALID_ADDRESS = Text(
         "invalid_email",
         "Vul een e-mailadres in, zoals facturen@woerden.nl.",

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.kit.errors import Forbidden, NotFound, ValidationFailed
+from registry.db import serialise
+from registry.kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from registry.kit.types import utcnow
+from registry.messages import labels  # noqa: F401  (a refusal shows the status by its label)
 from registry.messages.errors import MessageRefusal
 from registry.messages.models import Message, MessageAttachment, MessageStatus
 from registry.messages.templates import Rendered
@@ -113,3 +115,43 @@ async def related_messages(
         .order_by(Message.id)
     )
     return list(rows)
+
+
+async def messages_with(
+    session: AsyncSession, actor: Actor, status: MessageStatus | None = None, limit: int = 50
+) -> list[Message]:
+    """The newest messages (with this status), at most `limit` (capped at OUTBOX_PAGE)."""
+    _require_directie(actor)
+    query = select(Message).order_by(Message.id.desc()).limit(max(1, min(limit, OUTBOX_PAGE)))
+    if status is not None:
+        query = query.where(Message.status == status)
+    return list(await session.scalars(query))
+
+
+async def retry(session: AsyncSession, actor: Actor, message_id: int) -> Message:
+    """Send a failed message again: pending from now, with every attempt of a new message.
+
+    Only a failed message: a pending one is still being tried (perhaps right now) and a sent
+    one was delivered, so retrying either could send it twice. The message is locked first,
+    so two retries at the same moment put it back once."""
+    _require_directie(actor)
+    await serialise(session, f"message:{message_id}")
+    found = await session.get(Message, message_id, populate_existing=True)
+    if found is None:
+        raise NotFound(MessageRefusal.NO_MESSAGE, message=str(message_id))
+    if found.status is not MessageStatus.FAILED:
+        raise Conflict(MessageRefusal.NOT_FAILED, message=str(message_id), status=found.status)
+    before = {"status": found.status.value, "attempts": found.attempts}
+    found.status, found.attempts, found.next_attempt_at = MessageStatus.PENDING, 0, utcnow()
+    await session.flush()
+    await record_row(
+        session,
+        actor,
+        "retry",
+        "message",
+        found,
+        before=before,
+        member_id=found.member_id,
+        exclude=frozenset({"text_body", "html_body"}),
+    )
+    return found

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
+from registry.journal.formats import FORMATS as JOURNAL_FORMATS
+from registry.journal.service import export_journal
 from registry.kit.clock import today
 from registry.kit.errors import ErrorCollector, FieldError, Forbidden, ValidationFailed
 from registry.kit.language import Language
@@ -88,15 +90,44 @@ async def _own_member(db_session: AsyncSession, actor: Actor) -> str | None:
     raise PermissionDeniedException("no access to reports")
 
 
+@dataclass(frozen=True, slots=True)
+class JournalForm:
+    """The journal export as typed: year, format (csv or xaf), language of the file."""
+
+    year: str
+    format: str = "xaf"
+    language: Language = "nl"
+
+    @classmethod
+    def of(cls, data: Any) -> JournalForm:
+        return cls(
+            year=str(data.get("jaar", "")).strip(),
+            format=str(data.get("formaat", "")).strip(),
+            language="en" if data.get("taal") == "en" else "nl",
+        )
+
+
 def _form_page(
     request: AnyRequest,
     form: ExportForm,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
     own: str | None = None,
+    *,
+    actor: Actor,
+    journal: JournalForm | None = None,
+    journal_errors: Sequence[FieldError] = (),
 ) -> Response[Any]:
     context: dict[str, Any] = {"form": form, "formats": FORMATS, "errors": errors}
     context["own_member"] = own
+    # The journal export, for those who may have the books (directie, auditors).
+    context["journal"] = (
+        (journal or JournalForm(year=str(today().year - 1)))
+        if allows(actor, Permission.JOURNAL_EXPORT)
+        else None
+    )
+    context["journal_formats"] = JOURNAL_FORMATS
+    context["journal_errors"] = journal_errors
     context["active_page"] = "reports"
     return render(request, "reports/index.html", context, status_code=status_code)
 
@@ -114,7 +145,9 @@ class ReportPagesController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         own = await _own_member(db_session, actor)
-        return _form_page(request, ExportForm(year=str(today().year), member=own or ""), own=own)
+        return _form_page(
+            request, ExportForm(year=str(today().year), member=own or ""), own=own, actor=actor
+        )
 
     @post("/", name="report-export", opt=audience(login=True))
     async def export(
@@ -128,13 +161,49 @@ class ReportPagesController(Controller):
                 raise ValidationFailed.single("member", ReportsRefusal.CHOOSE_MEMBER)
             job = await _start(request, db_session, actor, form)
         except ValidationFailed as failed:
-            return _form_page(request, form, failed.errors, status_code=422, own=own)
+            return _form_page(request, form, failed.errors, status_code=422, own=own, actor=actor)
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
         # Committed before it is queued: a worker never looks for an export not stored yet.
         await db_session.commit()
         await _jobs(request).enqueue(request.app.state.session_factory, job)
         return Redirect(job.url, status_code=303)
+
+    @post("/journaal", name="journal-export", opt=audience(Permission.JOURNAL_EXPORT))
+    async def journal_export(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        """The journal of a year as a file (CSV or XAF), or the form again with the errors."""
+        form = JournalForm.of(await request.form())
+        try:
+            if not form.year.isdigit():
+                raise ValidationFailed.single("year", ReportsRefusal.YEAR_NOT_A_NUMBER)
+            exported = await export_journal(
+                db_session,
+                actor,
+                int(form.year),
+                form.format,
+                request.app.state.settings,
+                today=today(),
+                language=form.language,
+            )
+        except ValidationFailed as failed:
+            own = await _own_member(db_session, actor)
+            return _form_page(
+                request,
+                ExportForm(year=str(today().year), member=own or ""),
+                own=own,
+                actor=actor,
+                journal=form,
+                journal_errors=failed.errors,
+                status_code=422,
+            )
+        return Response(
+            exported.content,
+            media_type=exported.media_type,
+            status_code=200,
+            headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+        )
 
     @get("/{job_id:str}", name="report-job", opt=audience(login=True))
     async def job(

@@ -56,6 +56,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.memberships": (frozenset({"directie", "auditor"}), False),
     "Query.costPools": (frozenset({"directie", "auditor"}), False),
     "Query.usageFees": (frozenset({"member_user", "member_admin", "directie", "auditor"}), True),
+    "Mutation.journalExport": (frozenset({"directie", "auditor"}), False),
     "Mutation.adoptionCreate": (frozenset({"member_admin", "directie"}), True),
     "Mutation.adoptionAdvance": (frozenset({"member_admin", "directie"}), True),
     "Mutation.usageRecord": (frozenset({"member_user", "member_admin", "directie", "token"}), True),
@@ -312,6 +313,8 @@ OPERATIONS: dict[str, str] = {
     "Query.contributionReportExportJob": '{ contributionReportExportJob(id: "x") { id } }',
     "Mutation.contributionReportExport": "mutation { contributionReportExport(year: 1800,"
     ' memberCode: "%s") { errors { code } } }',
+    "Mutation.journalExport": 'mutation { journalExport(year: 1800, format: "csv")'
+    " { errors { code } } }",
     "Query.subscribers": '{ subscribers(member: "%s") { id } }',
     "Query.deliveries": '{ deliveries(member: "%s", subscriber: "999999") { id } }',
     "Mutation.subscriberCreate": 'mutation { subscriberCreate(input: {member: "%s",'

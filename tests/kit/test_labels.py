@@ -21,6 +21,7 @@ DOMAIN_PACKAGES = (
     "catalogue",
     "costs",
     "fees",
+    "journal",
     "kit",
     "members",
     "reports",
@@ -33,6 +34,7 @@ NOT_SHOWN = {
     "registry.audit.export.ExportFormat": "file formats (jsonl, csv), which are their names",
     "registry.catalogue.repository.ApplicationOrder": "a sort parameter in the URL",
     "registry.kit.spreadsheet.Kind": "column types of the spreadsheet writers",
+    "registry.journal.formats.JournalFormat": "file formats (csv, xaf), which are their names",
 }
 """Enums that never reach a person as text, and why."""
 

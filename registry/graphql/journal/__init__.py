@@ -1,0 +1,1 @@
+"""GraphQL for the journal export (the books of a year, for the accountant)."""

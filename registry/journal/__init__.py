@@ -1,0 +1,1 @@
+"""The books: the registry's invoices, credit notes, payments and refunds as journal lines."""
