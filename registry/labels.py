@@ -8,6 +8,7 @@ from registry.billing import labels as billing
 from registry.catalogue import labels as catalogue
 from registry.costs import labels as costs
 from registry.fees import labels as fees
+from registry.governance import labels as governance
 from registry.members import labels as members
 from registry.messages import labels as messages
 from registry.reports import job_labels
@@ -22,6 +23,7 @@ DOMAINS = (
     catalogue,
     costs,
     fees,
+    governance,
     members,
     messages,
     reports,

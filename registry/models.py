@@ -7,6 +7,7 @@ from registry.catalogue import models as catalogue
 from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
+from registry.governance import models as governance
 from registry.members import models as members
 from registry.messages import models as messages
 from registry.reports import models as reports
@@ -22,6 +23,7 @@ __all__ = [
     "catalogue",
     "costs",
     "fees",
+    "governance",
     "members",
     "messages",
     "metadata",

@@ -15,6 +15,7 @@ from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.configuration import ConfigRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
+from registry.governance.errors import GovernanceRefusal
 from registry.http.errors import HttpRefusal
 from registry.kit.errors import Common, Refusal
 from registry.kit.money import NumberRefusal
@@ -33,6 +34,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     PubliccodeRefusal,
     MembersRefusal,
     FeesRefusal,
+    GovernanceRefusal,
     BillingRefusal,
     MessageRefusal,
     CostsRefusal,

@@ -33,6 +33,9 @@ class Permission(enum.StrEnum):
     COMMUNITY_TAKE_PART = "community:take-part"
     COSTS_ESTIMATE = "costs:estimate"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    GOVERNANCE_MANAGE = "governance:manage"
+    GOVERNANCE_READ = "governance:read"
+    ALV_READ = "alv:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,13 @@ RULES: dict[Permission, Rule] = {
     ),
     # Outgoing webhooks: the directie for any member or none, admins for their own member.
     Permission.WEBHOOKS_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
+    # Bodies, people, meetings, votes and conflicts of interest: the directie keeps them.
+    Permission.GOVERNANCE_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.GOVERNANCE_READ: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
+    # The ALV's meetings and outcomes: also the admins of a member, for their own member.
+    Permission.ALV_READ: Rule(
+        frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_ADMIN})
+    ),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})
