@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0019_governance"
 down_revision: str | None = "0015_webhooks"
 branch_labels: str | Sequence[str] | None = None

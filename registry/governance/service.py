@@ -94,6 +94,7 @@ async def _audit(
     operation: str,
     row: Any,
     before: dict[str, Any] | None = None,
+    member_id: int | None = None,
     **extra: Any,
 ) -> None:
     await record_row(
@@ -103,7 +104,7 @@ async def _audit(
         row.__tablename__,
         row,
         before=before,
-        member_id=getattr(row, "member_id", None),
+        member_id=member_id if member_id is not None else getattr(row, "member_id", None),
         **extra,
     )
 
