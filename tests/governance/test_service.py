@@ -70,7 +70,7 @@ async def test_the_demo_alv_adopted_the_rate_with_its_tally(demo: AsyncSession) 
 
 
 async def test_a_simple_majority_adopts_and_records_the_decision(demo: AsyncSession) -> None:
-    meeting, (item,) = await alv(demo, ProposalKind.BUDGET)
+    _meeting, (item,) = await alv(demo, ProposalKind.BUDGET)
     await vote(
         demo,
         item.id,
@@ -122,7 +122,7 @@ async def test_a_statutes_change_needs_two_thirds(demo: AsyncSession) -> None:
 
 
 async def test_only_members_present_or_represented_vote_once(demo: AsyncSession) -> None:
-    meeting, (item,) = await alv(demo, ProposalKind.ORDINARY)
+    _meeting, (item,) = await alv(demo, ProposalKind.ORDINARY)
     with pytest.raises(ValidationFailed) as absent:
         await vote(demo, item.id, {"groningen": Choice.FOR})
     assert codes(absent.value) == ["not_entitled"]
