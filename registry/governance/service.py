@@ -510,8 +510,8 @@ async def cast_vote(
     a different one is refused: a vote once cast stands.
     """
     authorise(actor)
+    await serialise(session, f"agenda_item:{item_id}")  # before reading what it decides on
     item = await item_or_refuse(session, item_id)
-    await serialise(session, f"agenda_item:{item.id}")
     meeting = await meeting_or_refuse(session, item.meeting_id)
     if item.kind is None:
         raise ValidationFailed.single("item", GovernanceRefusal.NOT_A_PROPOSAL)
@@ -621,8 +621,8 @@ async def close_proposal(
     tally attached; a rejected one keeps its tally and records no decision. A meeting
     without quorum decides nothing."""
     authorise(actor)
+    await serialise(session, f"agenda_item:{item_id}")  # before reading what it decides on
     item = await item_or_refuse(session, item_id)
-    await serialise(session, f"agenda_item:{item.id}")
     meeting = await meeting_or_refuse(session, item.meeting_id)
     if item.kind is None:
         raise ValidationFailed.single("item", GovernanceRefusal.NOT_A_PROPOSAL)
