@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from registry.governance.errors import GovernanceRefusal
 from registry.kit.errors import Phrase
@@ -239,3 +240,15 @@ def why_conflicted(
                 {"person": person, "subject": subject.reference.strip()},
             )
     return None
+
+
+def rules_from(
+    proxies_per_holder: int, two_thirds: Iterable[str], quorum: Mapping[Any, str]
+) -> GovernanceRules:
+    """The rules from the settings (`registry/settings.py`, `governance_*`); an unknown
+    kind or quorum raises ValueError, which `registry config check` reports."""
+    return GovernanceRules(
+        proxies_per_holder=proxies_per_holder,
+        qualified_kinds=frozenset(ProposalKind(k) for k in two_thirds),
+        quorum={**DEFAULT_RULES.quorum, **{str(body): Quorum(q) for body, q in quorum.items()}},
+    )

@@ -45,6 +45,7 @@ from registry.governance.rules import (
     adopted,
     proxy_refusal,
     quorum_met,
+    rules_from,
     seated_on,
     seats_refusal,
     seats_short,
@@ -66,6 +67,7 @@ from registry.members.lookup import member_or_refuse
 from registry.members.membership import is_member_on as is_member_on_date
 from registry.members.memberships import membership_dates
 from registry.members.models import Decision, DecisionBody, Member
+from registry.settings import Settings
 
 RVC_TERM_YEARS = 4
 
@@ -867,3 +869,12 @@ def rvc_short_on(
         1 for p in people if p.body is DecisionBody.RVC and seated_on(p.starts_on, p.ends_on, on)
     )
     return seats_short(seated, rules)
+
+
+def rules_of(settings: Settings) -> GovernanceRules:
+    """The governance rules as the settings make them."""
+    return rules_from(
+        settings.governance_proxies_per_holder,
+        settings.governance_two_thirds,
+        settings.governance_quorum,
+    )

@@ -32,6 +32,7 @@ from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
+from registry.graphql.governance.api import GovernanceMutation, GovernanceQuery
 from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
@@ -67,6 +68,7 @@ class Query(
     AuthQuery,
     AuditQuery,
     WebhooksQuery,
+    GovernanceQuery,
 ):
     pass
 
@@ -85,6 +87,7 @@ class Mutation(
     ReportsMutation,
     AuthMutation,
     WebhooksMutation,
+    GovernanceMutation,
 ):
     pass
 

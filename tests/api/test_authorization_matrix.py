@@ -140,6 +140,22 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.subscriberCreate": (frozenset({"member_admin", "directie"}), True),
     "Mutation.subscriberDelete": (frozenset({"member_admin", "directie"}), True),
     "Mutation.deliveryReplay": (frozenset({"member_admin", "directie"}), True),
+    "Query.bodyMembers": (frozenset({"directie", "auditor"}), False),
+    "Query.meetings": (frozenset({"directie", "auditor"}), False),
+    "Query.meeting": (frozenset({"directie", "auditor"}), False),
+    "Query.alvMeetings": (frozenset({"member_admin", "directie", "auditor"}), True),
+    "Query.conflictsOfInterest": (frozenset({"directie", "auditor"}), False),
+    "Query.decisionOrigin": (frozenset({"directie", "auditor"}), False),
+    "Mutation.bodyMemberAdd": (frozenset({"directie"}), False),
+    "Mutation.bodyMemberEnd": (frozenset({"directie"}), False),
+    "Mutation.meetingCreate": (frozenset({"directie"}), False),
+    "Mutation.meetingMinutesSet": (frozenset({"directie"}), False),
+    "Mutation.agendaItemAdd": (frozenset({"directie"}), False),
+    "Mutation.attendanceRecord": (frozenset({"directie"}), False),
+    "Mutation.proxyRecord": (frozenset({"directie"}), False),
+    "Mutation.voteCast": (frozenset({"directie"}), False),
+    "Mutation.proposalClose": (frozenset({"directie"}), False),
+    "Mutation.conflictOfInterestRecord": (frozenset({"directie"}), False),
 }
 
 ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
@@ -305,6 +321,33 @@ OPERATIONS: dict[str, str] = {
     "Mutation.subscriberDelete": 'mutation { subscriberDelete(member: "%s", id: "999999")'
     " { errors { code } } }",
     "Mutation.deliveryReplay": 'mutation { deliveryReplay(member: "%s", id: "999999")'
+    " { errors { code } } }",
+    "Query.bodyMembers": "{ bodyMembers { name } }",
+    "Query.meetings": "{ meetings { title } }",
+    "Query.meeting": '{ meeting(id: "999999") { seats } }',
+    "Query.alvMeetings": '{ alvMeetings(member: "%s") { seats } }',
+    "Query.conflictsOfInterest": "{ conflictsOfInterest { person } }",
+    "Query.decisionOrigin": '{ decisionOrigin(reference: "x") { origin } }',
+    "Mutation.bodyMemberAdd": 'mutation { bodyMemberAdd(input: {name: "", body: RVC,'
+    ' role: MEMBER, startsOn: "2026-01-01"}) { errors { code } } }',
+    "Mutation.bodyMemberEnd": 'mutation { bodyMemberEnd(id: "0", endsOn: "2026-01-01")'
+    " { errors { code } } }",
+    "Mutation.meetingCreate": 'mutation { meetingCreate(input: {body: ALV, heldOn: "2026-01-01",'
+    ' title: ""}) { errors { code } } }',
+    "Mutation.meetingMinutesSet": 'mutation { meetingMinutesSet(id: "0", reference: "x")'
+    " { errors { code } } }",
+    "Mutation.agendaItemAdd": 'mutation { agendaItemAdd(meetingId: "0", input: {title: "x"})'
+    " { errors { code } } }",
+    "Mutation.attendanceRecord": 'mutation { attendanceRecord(meetingId: "0", member: "x")'
+    " { errors { code } } }",
+    "Mutation.proxyRecord": 'mutation { proxyRecord(meetingId: "0", grantor: "x", holder: "y",'
+    ' documentReference: "z") { errors { code } } }',
+    "Mutation.voteCast": 'mutation { voteCast(itemId: "0", input: {choice: FOR, member: "x"})'
+    " { errors { code } } }",
+    "Mutation.proposalClose": 'mutation { proposalClose(itemId: "0", reference: "x")'
+    " { errors { code } } }",
+    "Mutation.conflictOfInterestRecord": "mutation { conflictOfInterestRecord(input: {"
+    'personId: "0", subjectKind: OTHER, subjectReference: "x", startsOn: "2026-01-01"})'
     " { errors { code } } }",
 }
 

@@ -202,3 +202,26 @@ def test_why_conflicted() -> None:
     assert why_conflicted("2", contract, records, date(2026, 4, 1)) is None  # ended
     other = Subject(SubjectKind.APPLICATION, "C-1")
     assert why_conflicted("2", other, records, date(2026, 2, 1)) is None  # kind matters
+
+
+def test_the_settings_make_the_rules() -> None:
+    from typing import get_args
+
+    from registry.governance.service import rules_of
+    from registry.settings import BodyName, ProposalKindName, QuorumName, Settings
+
+    assert set(get_args(ProposalKindName)) == {k.value for k in ProposalKind}
+    assert set(get_args(QuorumName)) == {q.value for q in Quorum}
+    assert set(get_args(BodyName)) == {"alv", "rvc", "directie"}
+    assert rules_of(Settings()) == DEFAULT_RULES
+    changed = rules_of(
+        Settings(
+            governance_proxies_per_holder=2,
+            governance_two_thirds=["budget"],
+            governance_quorum={"alv": "majority"},
+        )
+    )
+    assert changed.proxies_per_holder == 2
+    assert changed.majority_for(ProposalKind.BUDGET, MeetingForm.MEETING) is Majority.TWO_THIRDS
+    assert changed.quorum["alv"] is Quorum.MAJORITY
+    assert changed.quorum["rvc"] is Quorum.MAJORITY
