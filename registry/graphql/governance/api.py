@@ -6,6 +6,7 @@ read them; a member admin reads the ALV's meetings and outcomes."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -31,6 +32,9 @@ from registry.graphql.relay import database_id
 from registry.kit.errors import NotFound
 from registry.members.models import DecisionBody
 from registry.members.repository import decision_by_reference
+
+MAX_ALV_MEETINGS = 20
+"""How many meetings, each with its agenda, votes and quorum, one `alvMeetings` answers."""
 
 strawberry.enum(PersonRole, name="PersonRole")
 strawberry.enum(Choice, name="VoteChoice")
@@ -241,9 +245,17 @@ class GovernanceQuery:
         "The ALV's meetings with their agenda, votes and outcomes, as a member admin sees them.",
         member_argument="member",
     )
-    async def alv_meetings(self, info: Info, member: str) -> list[MeetingDetail]:
+    async def alv_meetings(
+        self,
+        info: Info,
+        member: str,
+        first: Annotated[
+            int, strawberry.argument(description=f"The newest ones, at most {MAX_ALV_MEETINGS}.")
+        ] = 10,
+    ) -> list[MeetingDetail]:
         async with info.context.db() as session:
             rows = await service.list_meetings(session, info.context.actor, DecisionBody.ALV)
+            rows = rows[: max(1, min(first, MAX_ALV_MEETINGS))]
             rules = service.rules_of(info.context.settings)
             views = [
                 await service.meeting_view(session, info.context.actor, m.id, rules) for m in rows
