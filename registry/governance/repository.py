@@ -16,6 +16,7 @@ from registry.governance.models import (
     Proxy,
     Vote,
 )
+from registry.governance.rules import MeetingForm
 from registry.members.models import DecisionBody
 
 
@@ -86,3 +87,23 @@ async def conflicts(
 
 async def item_of_decision(session: AsyncSession, decision_id: int) -> AgendaItem | None:
     return await session.scalar(select(AgendaItem).where(AgendaItem.decision_id == decision_id))
+
+
+async def items_of_decisions(
+    session: AsyncSession, decision_ids: Sequence[int]
+) -> dict[int, AgendaItem]:
+    if not decision_ids:
+        return {}
+    rows = await session.scalars(select(AgendaItem).where(AgendaItem.decision_id.in_(decision_ids)))
+    return {i.decision_id: i for i in rows if i.decision_id is not None}
+
+
+async def forms_of_meetings(
+    session: AsyncSession, meeting_ids: Sequence[int]
+) -> dict[int, MeetingForm]:
+    if not meeting_ids:
+        return {}
+    rows = await session.execute(
+        select(Meeting.id, Meeting.form).where(Meeting.id.in_(meeting_ids))
+    )
+    return {meeting_id: form for meeting_id, form in rows}

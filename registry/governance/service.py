@@ -667,6 +667,42 @@ async def close_proposal(
     return Outcome(item, counted, majority, passed, decision)
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionOrigin:
+    """How a decision came about, and whether the RvC was short of seats that day."""
+
+    origin: Origin
+    item: AgendaItem | None
+    seats_short: bool
+
+
+async def origins_of(
+    session: AsyncSession, decisions: list[Decision], rules: GovernanceRules = DEFAULT_RULES
+) -> dict[int, DecisionOrigin]:
+    """The origin of each decision (for a list of decisions: a constant number of queries);
+    an RvC decision voted while fewer than the minimum of seats were filled is flagged."""
+    items = await repository.items_of_decisions(session, [d.id for d in decisions])
+    forms = await repository.forms_of_meetings(session, [i.meeting_id for i in items.values()])
+    people = await repository.people(session, DecisionBody.RVC)
+    found: dict[int, DecisionOrigin] = {}
+    for decision in decisions:
+        item = items.get(decision.id)
+        if item is None:
+            origin = Origin.RECORDED
+        elif forms.get(item.meeting_id) is MeetingForm.WRITTEN:
+            origin = Origin.WRITTEN
+        else:
+            origin = Origin.MEETING
+        # Only where the registry knows who sat: a decision voted here, not one recorded.
+        short = (
+            item is not None
+            and decision.body is DecisionBody.RVC
+            and rvc_short_on(people, decision.decided_on, rules)
+        )
+        found[decision.id] = DecisionOrigin(origin, item, short)
+    return found
+
+
 async def decision_origin(
     session: AsyncSession, decision_id: int
 ) -> tuple[Origin, AgendaItem | None]:

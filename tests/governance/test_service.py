@@ -295,3 +295,24 @@ async def test_only_the_directie_changes_governance(demo: AsyncSession) -> None:
     assert [m.title for m in alvs] == ["ALV voorjaar 2026"]
     with pytest.raises(Forbidden):
         await gov.list_meetings(demo, admin, DecisionBody.RVC)
+
+
+async def test_an_rvc_decision_with_fewer_than_three_seated_is_flagged(demo: AsyncSession) -> None:
+    people = {p.name: p for p in await gov.list_people(demo, ACTOR)}
+    day = date(2023, 6, 1)  # only the chair held a seat then
+    meeting = await gov.create_meeting(demo, ACTOR, gov.MeetingInput("rvc", day, "RvC 2023"))
+    item = await gov.add_agenda_item(
+        demo, ACTOR, meeting.id, gov.ItemInput("Toelating", ProposalKind.ADMISSION)
+    )
+    chair = people["Renée Rekenaar"].id
+    await gov.record_attendance(demo, ACTOR, meeting.id, person_id=chair)
+    await gov.cast_vote(demo, ACTOR, item.id, gov.VoteInput(Choice.FOR, person_id=chair))
+    view = await gov.meeting_view(demo, ACTOR, meeting.id)
+    assert view.seats_short
+    assert view.quorate  # one of one seat
+    outcome = await gov.close_proposal(demo, ACTOR, item.id, "RvC-2023-06")
+    assert outcome.decision is not None
+    flagged = await gov.origins_of(demo, [outcome.decision])
+    assert flagged[outcome.decision.id].seats_short
+    recorded = await decision_of(demo, "RvC-2021-03", DecisionBody.RVC, "decision")
+    assert not (await gov.origins_of(demo, [recorded]))[recorded.id].seats_short

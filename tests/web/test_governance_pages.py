@@ -156,3 +156,16 @@ async def test_voting_twice_records_one_vote_and_closing_records_the_decision(
     assert await _count(demo_url, Decision, Decision.reference == "ALV-2026-06-P") == 1
     assert await _count(demo_url, AgendaItem, AgendaItem.meeting_id == meeting_id) == 1
     assert await _count(demo_url, Meeting) == 2
+
+
+async def test_the_decisions_page_shows_how_each_decision_came_about(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "anna-auditor")
+    page = text_of((await client.get("/besluiten?zoek=ALV-202")).text)
+    assert "ALV-2026-03-1" in page
+    assert "Gestemd in een vergadering: 5 voor, 1 tegen, 1 onthouding" in page
+    assert "Alleen vastgelegd" in page  # ALV-2025-12 and older: recorded, no meeting
+    rvc = text_of((await client.get("/besluiten?zoek=RvC-2019")).text)
+    assert "RvC-2019-11" in rvc
+    assert "minder dan drie leden" not in rvc  # recorded: who sat then is not known here

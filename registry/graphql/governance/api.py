@@ -213,6 +213,9 @@ class DecisionOriginInfo:
     votes_for: int | None
     votes_against: int | None
     abstentions: int | None
+    seats_short: bool = strawberry.field(
+        description="An RvC decision taken while fewer than 3 were seated: flagged."
+    )
 
 
 @strawberry.type
@@ -290,10 +293,12 @@ class GovernanceQuery:
             decision = await decision_by_reference(session, reference.strip())
             if decision is None:
                 return None
-            origin, item = await service.decision_origin(session, decision.id)
+            found = (await service.origins_of(session, [decision]))[decision.id]
+            item = found.item
             meeting = await service.meeting_or_refuse(session, item.meeting_id) if item else None
         return DecisionOriginInfo(
-            origin=origin,
+            origin=found.origin,
+            seats_short=found.seats_short,
             meeting=_meeting(meeting) if meeting else None,
             votes_for=item.votes_for if item else None,
             votes_against=item.votes_against if item else None,
