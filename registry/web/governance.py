@@ -18,6 +18,7 @@ from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
+from registry.auth.repository import users_with_assignments
 from registry.auth.roles import Actor
 from registry.governance import repository, service
 from registry.governance.errors import GovernanceRefusal
@@ -36,7 +37,7 @@ from registry.web.pages import render
 
 T = TypeVar("T")
 NOTICE = "governance_notice"
-PERSON_FIELDS = ("naam", "orgaan", "rol", "lid", "begin", "einde")
+PERSON_FIELDS = ("naam", "orgaan", "rol", "lid", "gebruiker", "begin", "einde")
 MEETING_FIELDS = ("orgaan", "vorm", "datum", "titel", "notulen")
 CONFLICT_FIELDS = ("persoon", "soort", "onderwerp", "omschrijving", "begin", "einde")
 ITEM_FIELDS = ("titel", "soort", "onderwerpsoort", "onderwerp")
@@ -102,6 +103,10 @@ async def _overview(
                 ((m.code, m.name) for m in all_members.values()), key=lambda o: o[1]
             ),
             "person_options": [(str(p.id), p.name) for p in people],
+            "user_options": [
+                (str(user.id), user.name)
+                for user, _ in (await users_with_assignments(db_session) if manages else [])
+            ],
             "roles": list(PersonRole),
             "roles_of": ROLES_OF,
             "subject_kinds": list(SubjectKind),
@@ -245,6 +250,7 @@ class GovernancePagesController(Controller):
                 starts,
                 ends,
                 values["lid"] or None,
+                _id(values["gebruiker"]) if values["gebruiker"] else None,
             )
             store = partial(
                 service.add_person,

@@ -31,6 +31,10 @@ async def test_voting_on_a_proposal(
     menu = page.get_by_role("navigation", name="Hoofdmenu")
     await expect(menu.get_by_role("link", name="Bestuur")).to_have_attribute("aria-current", "page")
     assert await axe_violations(page) == []
+    await page.set_viewport_size({"width": 375, "height": 800})
+    assert await axe_violations(page) == []
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    await page.set_viewport_size({"width": 1280, "height": 800})
 
     await page.get_by_label("Orgaan").first.select_option("alv")
     await page.get_by_label("Datum", exact=True).fill("2026-06-11")

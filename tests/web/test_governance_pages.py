@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from registry.app import create_app
 from registry.db import create_engine, create_session_factory
-from registry.governance.models import AgendaItem, Meeting, Vote
+from registry.governance.models import AgendaItem, BodyPerson, Meeting, Vote
 from registry.members.models import Decision
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
@@ -169,3 +169,47 @@ async def test_the_decisions_page_shows_how_each_decision_came_about(
     rvc = text_of((await client.get("/besluiten?zoek=RvC-2019")).text)
     assert "RvC-2019-11" in rvc
     assert "minder dan drie leden" not in rvc  # recorded: who sat then is not known here
+
+
+async def test_a_person_linked_to_a_user_joins_and_leaves_the_rvc(
+    client: AsyncTestClient[Any], demo_url: str
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    overview = await client.get("/bestuur")
+    user = re.search(r'<option value="(\d+)"[^>]*>Anna Auditor</option>', overview.text)
+    assert user is not None
+    added = await post(
+        client,
+        "/bestuur",
+        "/bestuur/personen",
+        {
+            "naam": "Vera Vier",
+            "orgaan": "rvc",
+            "rol": "member",
+            "lid": "",
+            "gebruiker": user.group(1),
+            "begin": "2026-07-01",
+            "einde": "",
+        },
+    )
+    assert added.status_code == 303
+    engine = create_engine(demo_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            vera = await session.scalar(select(BodyPerson).where(BodyPerson.name == "Vera Vier"))
+            assert vera is not None
+            assert vera.user_id == int(user.group(1))
+            assert str(vera.ends_on) == "2030-06-30"  # a term of four years
+            person_id = vera.id
+    finally:
+        await engine.dispose()
+    early = await post(
+        client, "/bestuur", f"/bestuur/personen/{person_id}/einde", {"einde": "2026-01-01"}
+    )
+    assert early.status_code == 422
+    assert "Het einde ligt voor het begin." in early.text
+    ended = await post(
+        client, "/bestuur", f"/bestuur/personen/{person_id}/einde", {"einde": "2027-12-31"}
+    )
+    assert ended.status_code == 303
+    assert "Vastgelegd: Vera Vier." in (await client.get("/bestuur")).text
