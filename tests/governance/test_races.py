@@ -95,3 +95,45 @@ async def test_closing_twice_at_the_same_moment_records_one_decision(
     assert count == 1
     assert item is not None
     assert item.adopted is True
+
+
+async def test_two_proxies_to_one_holder_at_the_same_moment_keep_the_limit(
+    demo: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    item_id = await _meeting(demo)
+    async with session_factory() as session:
+        item = await session.get(AgendaItem, item_id)
+        assert item is not None
+        meeting_id = item.meeting_id
+    grantors = iter(("groningen", "zaanstad"))
+
+    async def give(session: AsyncSession) -> object:
+        return await gov.record_proxy(session, ACTOR, meeting_id, next(grantors), "woerden", "V")
+
+    results = await _twice(session_factory, give)
+    refused = [r for r in results if isinstance(r, ValidationFailed)]
+    assert len(refused) == 1
+    assert [e.code for e in refused[0].errors] == ["proxy_limit"]
+    async with session_factory() as session:
+        view = await gov.meeting_view(session, ACTOR, meeting_id)
+    assert len(view.proxies) == 1
+
+
+async def test_votes_of_two_members_at_the_same_moment_are_both_recorded(
+    demo: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    item_id = await _meeting(demo)
+    voters = iter(("woerden", "eindhoven"))
+
+    async def cast(session: AsyncSession) -> Vote:
+        return await gov.cast_vote(
+            session, ACTOR, item_id, gov.VoteInput(Choice.AGAINST, member_code=next(voters))
+        )
+
+    results = await _twice(session_factory, cast)
+    assert all(isinstance(r, Vote) for r in results), results
+    async with session_factory() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Vote).where(Vote.agenda_item_id == item_id)
+        )
+    assert count == 2
