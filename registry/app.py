@@ -50,6 +50,7 @@ from registry.web.deps import provide_actor, provide_db_session
 from registry.web.downloads import DownloadsController
 from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
+from registry.web.governance import GovernancePagesController
 from registry.web.health import healthz, metrics, readyz
 from registry.web.invoices import InvoicePagesController
 from registry.web.login import DEV_LOGIN, LoginController, dev_login_enabled, forbidden_page
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContractPagesController,
             BudgetPagesController,
             DirectiePagesController,
+            GovernancePagesController,
             AdmissionPagesController,
             InvoicePagesController,
             ReportPagesController,

@@ -86,6 +86,8 @@ backup_app = typer.Typer(
 app.add_typer(backup_app, name="backup")
 config_app = typer.Typer(help="The settings (REGISTRY_... variables, .env).", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+governance_app = typer.Typer(help="Bodies, meetings and votes.", no_args_is_help=True)
+app.add_typer(governance_app, name="governance")
 
 out = Console()
 err = Console(stderr=True)
@@ -587,6 +589,47 @@ def fees_run(
         out.print("Unchanged inputs: the latest run stands, nothing was stored.")
     else:
         out.print(f"Stored a new fee run for {year}.")
+
+
+@governance_app.command("meetings")
+def governance_meetings(
+    body: Annotated[
+        str | None, typer.Option(help="alv, rvc or directie; all when left out.")
+    ] = None,
+) -> None:
+    """The meetings, newest first, with every proposal's tally and outcome."""
+    from registry.governance import service as governance
+    from registry.members.models import DecisionBody
+
+    actor = system_actor("cli:governance-meetings")
+    chosen = DecisionBody(body) if body else None
+
+    async def work(session: AsyncSession) -> list[governance.MeetingView]:
+        meetings = await governance.list_meetings(session, actor, chosen)
+        return [await governance.meeting_view(session, actor, m.id) for m in meetings]
+
+    for view in _in_transaction(work):
+        meeting = view.meeting
+        quorum = "quorum met" if view.quorate else "no quorum"
+        out.print(
+            f"{meeting.held_on} {meeting.body.value} {escape(meeting.title)} "
+            f"({meeting.form.value}; {len(view.entitled)} of {view.seats} entitled; {quorum})"
+        )
+        for entry in view.items:
+            item = entry.item
+            if item.kind is None:
+                outcome = "not a proposal"
+            elif item.adopted is None:
+                t = entry.running
+                outcome = f"open: {t.votes_for} for, {t.against} against, {t.abstain} abstain"
+            else:
+                decision = view.decisions.get(item.decision_id or 0)
+                verdict = f"adopted as {decision.reference}" if decision else "rejected"
+                outcome = (
+                    f"{verdict}: {item.votes_for} for, {item.votes_against} against,"
+                    f" {item.abstentions} abstain"
+                )
+            out.print(f"  {item.position}. {escape(item.title)}: {outcome}")
 
 
 @members_app.command("merge")

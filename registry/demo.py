@@ -45,6 +45,8 @@ from registry.costs.runs import run_pool
 from registry.costs.sharing import AllocationKey
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
+from registry.governance import service as governance
+from registry.governance.rules import Choice, ProposalKind
 from registry.kit.money import to_euro
 from registry.members import repository as members
 from registry.members import shipped
@@ -367,6 +369,7 @@ async def load_demo(session: AsyncSession, *, invoices: bool = True) -> bool:
     await _cost_pools(session, actor)
     if invoices:
         await _invoices(session, actor)
+    await _governance(session, actor)
     return True
 
 
@@ -642,3 +645,67 @@ async def _transfer(
         f"NL91ABNA0417164300-{paid_on:%Y%m%d}-{n:04d}",
         paid_on,
     )
+
+
+GOVERNANCE_PEOPLE = (
+    governance.PersonInput("Dirk Directie", "directie", "director", date(2019, 9, 1)),
+    governance.PersonInput("Renée Rekenaar", "rvc", "chair", date(2023, 1, 1)),
+    governance.PersonInput("Sam Sluis", "rvc", "secretary", date(2024, 1, 1)),
+    governance.PersonInput("Tineke Toezicht", "rvc", "member", date(2025, 1, 1)),
+    governance.PersonInput(
+        "Wim Woerden", "alv", "representative", date(2020, 1, 1), None, "woerden"
+    ),
+    governance.PersonInput(
+        "Els Eindhoven", "alv", "representative", date(2020, 1, 1), None, "eindhoven"
+    ),
+)
+ALV_2026_VOTES = {
+    "eindhoven": Choice.FOR,
+    "woerden": Choice.FOR,
+    "gr-boxtel-sint-michielsgestel": Choice.FOR,
+    "tilburg": Choice.AGAINST,
+    "zwolle": Choice.ABSTAIN,
+    "zaanstad": Choice.FOR,
+    "groningen": Choice.FOR,
+}
+"""How the members present (and Groningen, represented by Zaanstad) voted on the 2027 rate."""
+
+
+async def _governance(session: AsyncSession, actor: Actor) -> None:
+    """The directie, an RvC of three, two named representatives in the ALV, and the ALV of
+    the first quarter of 2026 that adopted the 2027 contribution rate and the accounts."""
+    for person in GOVERNANCE_PEOPLE:
+        await governance.add_person(session, actor, person)
+    alv = await governance.create_meeting(
+        session,
+        actor,
+        governance.MeetingInput(
+            "alv", date(2026, 3, 12), "ALV voorjaar 2026", minutes_reference="Notulen ALV 2026-03"
+        ),
+    )
+    rate = await governance.add_agenda_item(
+        session,
+        actor,
+        alv.id,
+        governance.ItemInput(
+            "Contributie 2027: EUR 0,36 per inwoner", ProposalKind.CONTRIBUTION_RATE
+        ),
+    )
+    accounts = await governance.add_agenda_item(
+        session, actor, alv.id, governance.ItemInput("Jaarrekening 2025", ProposalKind.ORDINARY)
+    )
+    for code in ALV_2026_VOTES:
+        if code != "groningen":
+            await governance.record_attendance(session, actor, alv.id, member_code=code)
+    await governance.record_proxy(
+        session, actor, alv.id, "groningen", "zaanstad", "Volmacht Groningen 2026-03-10"
+    )
+    for code, choice in ALV_2026_VOTES.items():
+        await governance.cast_vote(
+            session, actor, rate.id, governance.VoteInput(choice, member_code=code)
+        )
+        await governance.cast_vote(
+            session, actor, accounts.id, governance.VoteInput(Choice.FOR, member_code=code)
+        )
+    await governance.close_proposal(session, actor, rate.id, "ALV-2026-03-1")
+    await governance.close_proposal(session, actor, accounts.id, "ALV-2026-03-2")

@@ -12,6 +12,7 @@ from registry.contracts import labels as contracts
 from registry.costs import labels as costs
 from registry.fees import labels as fees
 from registry.journal import labels as journal
+from registry.governance import labels as governance
 from registry.members import labels as members
 from registry.messages import labels as messages
 from registry.reports import job_labels
@@ -30,6 +31,7 @@ DOMAINS = (
     costs,
     fees,
     journal,
+    governance,
     members,
     messages,
     reports,

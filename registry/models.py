@@ -10,6 +10,7 @@ from registry.contracts import models as contracts
 from registry.costs import models as costs
 from registry.db import Base
 from registry.fees import models as fees
+from registry.governance import models as governance
 from registry.members import models as members
 from registry.messages import models as messages
 from registry.reports import models as reports
@@ -28,6 +29,7 @@ __all__ = [
     "contracts",
     "costs",
     "fees",
+    "governance",
     "members",
     "messages",
     "metadata",

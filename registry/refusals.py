@@ -18,6 +18,7 @@ from registry.configuration import ConfigRefusal
 from registry.contracts.errors import ContractsRefusal
 from registry.costs.errors import CostsRefusal
 from registry.fees.errors import FeesRefusal
+from registry.governance.errors import GovernanceRefusal
 from registry.http.errors import HttpRefusal
 from registry.journal.errors import JournalRefusal
 from registry.kit.errors import Common, Refusal
@@ -37,6 +38,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     PubliccodeRefusal,
     MembersRefusal,
     FeesRefusal,
+    GovernanceRefusal,
     BillingRefusal,
     ApprovalRefusal,
     MessageRefusal,

@@ -14,6 +14,27 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 ReminderStageName = Literal["friendly", "second", "notice"]
+ProposalKindName = Literal[
+    "ordinary",
+    "budget",
+    "contribution_rate",
+    "entry_fee",
+    "admission",
+    "contract_approval",
+    "statutes_change",
+    "dissolution",
+]
+"""The kinds of proposal of `registry/governance/rules.py` (a test keeps them the same)."""
+BodyName = Literal["alv", "rvc", "directie"]
+QuorumName = Literal["none", "majority", "two_thirds"]
+
+
+def _qualified_kinds() -> list[ProposalKindName]:
+    return ["statutes_change", "dissolution"]
+
+
+def _quorum() -> dict[BodyName, QuorumName]:
+    return {"alv": "none", "rvc": "majority", "directie": "none"}
 
 
 def _notice_only() -> list[ReminderStageName]:
@@ -146,6 +167,20 @@ class Settings(BaseSettings):
     )
     job_queue_connections: int = Field(
         default=4, ge=2, le=50, description="PostgreSQL connections of the job queue per process."
+    )
+    governance_proxies_per_holder: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="How many written proxies one member may hold at an ALV (the articles).",
+    )
+    governance_two_thirds: list[ProposalKindName] = Field(
+        default_factory=_qualified_kinds,
+        description="Kinds of proposal that need two thirds of the votes cast.",
+    )
+    governance_quorum: dict[BodyName, QuorumName] = Field(
+        default_factory=_quorum,
+        description="Quorum per body: none, majority or two_thirds of the seats.",
     )
     webhook_subscribers_per_member: int = Field(
         default=5, ge=1, le=100, description="How many webhook subscribers one member may have."

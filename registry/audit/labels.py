@@ -30,6 +30,13 @@ REASON = labels(
 
 ENTITY = {
     "adoption": Label("Adoptie", "Adoption"),
+    "agenda_item": Label("Agendapunt", "Agenda item"),
+    "attendance": Label("Aanwezigheid", "Attendance"),
+    "body_person": Label("Persoon in een orgaan", "Person in a body"),
+    "conflict_of_interest": Label("Tegenstrijdig belang", "Conflict of interest"),
+    "meeting": Label("Vergadering", "Meeting"),
+    "proxy": Label("Volmacht", "Proxy"),
+    "vote": Label("Stem", "Vote"),
     "allocation_line": Label("Verdeelregel", "Allocation line"),
     "allocation_run": Label("Verdeelrun", "Allocation run"),
     "api_token": Label("API-token", "API token"),

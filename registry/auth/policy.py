@@ -37,6 +37,9 @@ class Permission(enum.StrEnum):
     CONTRACTS_MANAGE = "contracts:manage"
     BUDGET_MANAGE = "budget:manage"
     JOURNAL_EXPORT = "journal:export"
+    GOVERNANCE_MANAGE = "governance:manage"
+    GOVERNANCE_READ = "governance:read"
+    ALV_READ = "alv:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,13 @@ RULES: dict[Permission, Rule] = {
     Permission.BUDGET_MANAGE: Rule(frozenset({Role.DIRECTIE})),
     # The books of a year (journal export): the directie and the accountant (auditor role).
     Permission.JOURNAL_EXPORT: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
+    # Bodies, people, meetings, votes and conflicts of interest: the directie keeps them.
+    Permission.GOVERNANCE_MANAGE: Rule(frozenset({Role.DIRECTIE})),
+    Permission.GOVERNANCE_READ: Rule(frozenset({Role.DIRECTIE, Role.AUDITOR})),
+    # The ALV's meetings and outcomes: also the admins of a member, for their own member.
+    Permission.ALV_READ: Rule(
+        frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_ADMIN})
+    ),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

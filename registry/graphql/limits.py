@@ -59,6 +59,8 @@ COSTS: Mapping[str, int] = {
     "allocationPreview": 25,
     "settlementPreview": 20,
     "usageFees": 10,
+    # Every ALV meeting asked for with its agenda, votes, attendance and quorum.
+    "alvMeetings": 10,
     # The runs that store what the previews compute, and the report export.
     "feeRunCreate": 40,
     "invoiceRunCreate": 40,

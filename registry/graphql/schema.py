@@ -35,6 +35,7 @@ from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
 from registry.graphql.journal.mutations import JournalMutation
+from registry.graphql.governance.api import GovernanceMutation, GovernanceQuery
 from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery
@@ -72,6 +73,7 @@ class Query(
     WebhooksQuery,
     ApprovalsQuery,
     ContractsQuery,
+    GovernanceQuery,
 ):
     pass
 
@@ -93,6 +95,7 @@ class Mutation(
     WebhooksMutation,
     ApprovalsMutation,
     ContractsMutation,
+    GovernanceMutation,
 ):
     pass
 

@@ -23,6 +23,7 @@ from registry.auth.roles import Actor
 from registry.fees import repository as fees
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
+from registry.governance.service import origins_of
 from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
@@ -88,6 +89,7 @@ async def _decisions_page(
         {
             "active_page": "decisions",
             "found": found,
+            "origins": await origins_of(db_session, list(found.items)),
             "search": shown,
             "page_number": page,
             "previous_url": url_with(request, pagina=page - 1) if page > 1 else None,

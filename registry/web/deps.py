@@ -57,6 +57,8 @@ class Navigation:
     pools_manage: bool = False
     """Create pools and manage their entries, participants and key (links on the pool pages)."""
     outbox: bool = False
+    governance: bool = False
+    """The bodies, meetings and votes (directie, auditor; a member admin reads the ALV's)."""
 
 
 async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
@@ -81,6 +83,8 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         audit=allows(actor, Permission.AUDIT_READ),
         pools_manage=allows(actor, Permission.COSTS_MANAGE),
         outbox=allows(actor, Permission.BILLING_MANAGE),
+        governance=allows(actor, Permission.GOVERNANCE_READ)
+        or any(allows(actor, Permission.ALV_READ, m) for m in actor.member_ids),
     )
     return actor
 

@@ -155,6 +155,22 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Mutation.budgetStart": (frozenset({"directie"}), False),
     "Mutation.budgetLineSet": (frozenset({"directie"}), False),
     "Mutation.budgetAdopt": (frozenset({"directie"}), False),
+    "Query.bodyMembers": (frozenset({"directie", "auditor"}), False),
+    "Query.meetings": (frozenset({"directie", "auditor"}), False),
+    "Query.meeting": (frozenset({"directie", "auditor"}), False),
+    "Query.alvMeetings": (frozenset({"member_admin", "directie", "auditor"}), True),
+    "Query.conflictsOfInterest": (frozenset({"directie", "auditor"}), False),
+    "Query.decisionOrigin": (frozenset({"directie", "auditor"}), False),
+    "Mutation.bodyMemberAdd": (frozenset({"directie"}), False),
+    "Mutation.bodyMemberEnd": (frozenset({"directie"}), False),
+    "Mutation.meetingCreate": (frozenset({"directie"}), False),
+    "Mutation.meetingMinutesSet": (frozenset({"directie"}), False),
+    "Mutation.agendaItemAdd": (frozenset({"directie"}), False),
+    "Mutation.attendanceRecord": (frozenset({"directie"}), False),
+    "Mutation.proxyRecord": (frozenset({"directie"}), False),
+    "Mutation.voteCast": (frozenset({"directie"}), False),
+    "Mutation.proposalClose": (frozenset({"directie"}), False),
+    "Mutation.conflictOfInterestRecord": (frozenset({"directie"}), False),
 }
 
 ROLE_INPUT = '{ issuer: "https://idp", subject: "x", role: "member_user", member: "%s" }'
@@ -343,6 +359,32 @@ OPERATIONS: dict[str, str] = {
     "Mutation.budgetLineSet": "mutation { budgetLineSet(year: 1800, item: CONTRIBUTIONS,"
     ' amount: "1") { errors { code } } }',
     "Mutation.budgetAdopt": 'mutation { budgetAdopt(year: 1800, decision: "X-404")'
+    "Query.bodyMembers": "{ bodyMembers { name } }",
+    "Query.meetings": "{ meetings { title } }",
+    "Query.meeting": '{ meeting(id: "999999") { seats } }',
+    "Query.alvMeetings": '{ alvMeetings(member: "%s") { seats } }',
+    "Query.conflictsOfInterest": "{ conflictsOfInterest { person } }",
+    "Query.decisionOrigin": '{ decisionOrigin(reference: "x") { origin } }',
+    "Mutation.bodyMemberAdd": 'mutation { bodyMemberAdd(input: {name: "", body: RVC,'
+    ' role: MEMBER, startsOn: "2026-01-01"}) { errors { code } } }',
+    "Mutation.bodyMemberEnd": 'mutation { bodyMemberEnd(id: "0", endsOn: "2026-01-01")'
+    " { errors { code } } }",
+    "Mutation.meetingCreate": 'mutation { meetingCreate(input: {body: ALV, heldOn: "2026-01-01",'
+    ' title: ""}) { errors { code } } }',
+    "Mutation.meetingMinutesSet": 'mutation { meetingMinutesSet(id: "0", reference: "x")'
+    " { errors { code } } }",
+    "Mutation.agendaItemAdd": 'mutation { agendaItemAdd(meetingId: "0", input: {title: "x"})'
+    " { errors { code } } }",
+    "Mutation.attendanceRecord": 'mutation { attendanceRecord(meetingId: "0", member: "x")'
+    " { errors { code } } }",
+    "Mutation.proxyRecord": 'mutation { proxyRecord(meetingId: "0", grantor: "x", holder: "y",'
+    ' documentReference: "z") { errors { code } } }',
+    "Mutation.voteCast": 'mutation { voteCast(itemId: "0", input: {choice: FOR, member: "x"})'
+    " { errors { code } } }",
+    "Mutation.proposalClose": 'mutation { proposalClose(itemId: "0", reference: "x")'
+    " { errors { code } } }",
+    "Mutation.conflictOfInterestRecord": "mutation { conflictOfInterestRecord(input: {"
+    'personId: "0", subjectKind: OTHER, subjectReference: "x", startsOn: "2026-01-01"})'
     " { errors { code } } }",
 }
 
