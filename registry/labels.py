@@ -11,8 +11,8 @@ from registry.catalogue import labels as catalogue
 from registry.contracts import labels as contracts
 from registry.costs import labels as costs
 from registry.fees import labels as fees
-from registry.journal import labels as journal
 from registry.governance import labels as governance
+from registry.journal import labels as journal
 from registry.members import labels as members
 from registry.messages import labels as messages
 from registry.reports import job_labels

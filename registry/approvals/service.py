@@ -44,6 +44,9 @@ from registry.billing.document import DocumentKind
 from registry.billing.models import Invoice, Settlement
 from registry.billing.operations import find_invoice
 from registry.db import serialise
+from registry.governance.rules import Subject, SubjectKind
+from registry.governance.service import refuse_if_conflicted
+from registry.kit.clock import today
 from registry.kit.errors import Forbidden, NotFound, ValidationFailed
 from registry.kit.types import utcnow
 from registry.members.models import Member
@@ -300,10 +303,13 @@ def _refuse(refusal: ApprovalRefusal, request: ApprovalRequest) -> None:
 async def refuse_conflict_of_interest(
     session: AsyncSession, actor: Actor, request: ApprovalRequest
 ) -> None:
-    """The one place where a director's recorded conflict of interest on the request's
-    subject (its member, `request.member_id`) will refuse the decision: the conflicts
-    register of registry/governance/ is asked here, for approving and rejecting alike."""
-    return None
+    """A director with a recorded conflict of interest in the request's member (the
+    conflicts register of registry/governance/) may neither approve nor reject it."""
+    member = await session.get(Member, request.member_id) if request.member_id else None
+    if member is None:
+        return
+    subject = Subject(SubjectKind.MEMBER, member.code)
+    await refuse_if_conflicted(session, subject, today(), user_id=_person(actor))
 
 
 async def _decidable(session: AsyncSession, actor: Actor, request_id: int) -> ApprovalRequest:

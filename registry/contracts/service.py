@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
+from registry.auth.roles import Actor, ActorKind
 from registry.catalogue.repository import application_by_slug
 from registry.contracts import repository
 from registry.contracts.errors import ContractsRefusal
@@ -22,6 +22,8 @@ from registry.contracts.models import Contract, ContractStatus
 from registry.contracts.rules import needs_rvc_approval
 from registry.costs.repository import pool_by_code
 from registry.db import serialise
+from registry.governance.rules import Subject, SubjectKind
+from registry.governance.service import refuse_if_conflicted
 from registry.kit.errors import (
     ErrorCollector,
     Euro,
@@ -183,7 +185,8 @@ async def sign_contract(
     threshold: Decimal,
 ) -> Contract:
     """Mark a draft signed. Over the threshold it needs an RvC decision taken on or before
-    the signing date; signing a signed contract again with the same date answers with it."""
+    the signing date; signing a signed contract again with the same date answers with it. A
+    director with a recorded conflict of interest in the contract does not sign it."""
     authorise(actor)
     contract = await _locked(session, reference)
     if contract.status is ContractStatus.SIGNED and contract.signed_on == signed_on:
@@ -195,6 +198,9 @@ async def sign_contract(
             reference=contract.reference,
             status=contract.status,
         )
+    signer = actor.user_id if actor.kind is ActorKind.USER else None
+    subject = Subject(SubjectKind.CONTRACT, contract.reference)
+    await refuse_if_conflicted(session, subject, signed_on, user_id=signer)
     limit = threshold_cents(threshold)
     decision_id = None
     if approval and approval.strip():

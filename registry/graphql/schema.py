@@ -34,8 +34,8 @@ from registry.graphql.costs.mutations import CostsMutation
 from registry.graphql.costs.queries import CostsQuery
 from registry.graphql.fees.mutations import FeesMutation
 from registry.graphql.fees.queries import FeesQuery
-from registry.graphql.journal.mutations import JournalMutation
 from registry.graphql.governance.api import GovernanceMutation, GovernanceQuery
+from registry.graphql.journal.mutations import JournalMutation
 from registry.graphql.limits import RequestLimits, caller, hides_schema, strip_suggestions
 from registry.graphql.members.mutations import MembersMutation
 from registry.graphql.members.queries import MembersQuery

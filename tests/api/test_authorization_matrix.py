@@ -359,6 +359,7 @@ OPERATIONS: dict[str, str] = {
     "Mutation.budgetLineSet": "mutation { budgetLineSet(year: 1800, item: CONTRIBUTIONS,"
     ' amount: "1") { errors { code } } }',
     "Mutation.budgetAdopt": 'mutation { budgetAdopt(year: 1800, decision: "X-404")'
+    " { errors { code } } }",
     "Query.bodyMembers": "{ bodyMembers { name } }",
     "Query.meetings": "{ meetings { title } }",
     "Query.meeting": '{ meeting(id: "999999") { seats } }',

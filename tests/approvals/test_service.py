@@ -16,18 +16,23 @@ from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.models import ApprovalRequest
 from registry.approvals.rules import ApprovalStatus, CreditNote, IssueInvoice, Refund
 from registry.audit.models import AuditEvent
+from registry.auth.models import User
 from registry.billing.document import SINGLE_DIRECTOR_NOTE, DocumentKind
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus, Settlement
 from registry.billing.pdf import to_pdf
 from registry.billing.reading import document_of
 from registry.billing.ubl import to_ubl
 from registry.db import transaction
+from registry.governance.errors import GovernanceRefusal
+from registry.governance.models import BodyPerson, Conflict, PersonRole
+from registry.governance.rules import SubjectKind
 from registry.kit.errors import Forbidden, ValidationFailed
-from registry.members.models import Member
+from registry.members.models import DecisionBody, Member
 from tests.approvals.four_eyes import (
     ANNE,
     AUDITOR,
     BART,
+    CARLA,
     FOUR_EYES,
     ONE_DIRECTOR,
     TODAY,
@@ -288,3 +293,43 @@ async def test_a_credit_note_and_its_refund_wait_for_a_second_director(
     assert paid.settlement is not None
     assert paid.settlement.amount_cents == -100
     assert isinstance(service.operation_of(refund.request), Refund)
+
+
+async def test_a_director_with_a_conflict_of_interest_in_the_member_does_not_decide(
+    billed: AsyncSession, drafted: list[Invoice]
+) -> None:
+    """The conflicts register of the governance is asked before approving or rejecting."""
+    request_id = (await _prepared(billed, await _woerden(billed, drafted))).id
+    woerden = await billed.scalar(select(Member).where(Member.code == "woerden"))
+    assert woerden is not None
+    billed.add(User(id=BART.user_id, issuer="https://login.example", subject="bart"))
+    await billed.flush()
+    bart = BodyPerson(
+        name=BART.label,
+        body=DecisionBody.DIRECTIE,
+        role=PersonRole.DIRECTOR,
+        user_id=BART.user_id,
+        starts_on=TODAY.replace(year=TODAY.year - 1),
+    )
+    billed.add(bart)
+    await billed.flush()
+    billed.add(
+        Conflict(
+            person_id=bart.id,
+            subject_kind=SubjectKind.MEMBER,
+            subject_reference="woerden",
+            starts_on=TODAY.replace(year=TODAY.year - 1),
+        )
+    )
+    await billed.commit()
+    with pytest.raises(Forbidden) as refused:
+        await service.approve(billed, BART, request_id, TODAY, FOUR_EYES)
+    assert refused.value.phrase.refusal is GovernanceRefusal.CONFLICTED
+    await billed.rollback()
+    with pytest.raises(Forbidden) as refused:
+        await service.reject(billed, BART, request_id, "Niet in orde.")
+    assert refused.value.phrase.refusal is GovernanceRefusal.CONFLICTED
+    await billed.rollback()
+    assert await _numbered(billed) == []
+    approved, _ = await service.approve(billed, CARLA, request_id, TODAY, FOUR_EYES)
+    assert approved.status is ApprovalStatus.APPROVED

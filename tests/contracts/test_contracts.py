@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
+from registry.auth.models import User
 from registry.auth.roles import Actor, ActorKind, Grant, Role
 from registry.contracts.models import ContractReminder, ContractStatus
 from registry.contracts.reminders import send_contract_reminders
@@ -30,8 +31,12 @@ from registry.costs.models import CostCategory, CostEntry, PoolKind
 from registry.costs.pools import EntryInput, PoolInput, add_entry, create_pool
 from registry.costs.sharing import AllocationKey
 from registry.db import transaction
+from registry.governance.errors import GovernanceRefusal
+from registry.governance.models import BodyPerson, Conflict, PersonRole
+from registry.governance.rules import SubjectKind
 from registry.kit.errors import Forbidden, ValidationFailed
 from registry.members.decisions import DecisionInput, record_decision
+from registry.members.models import DecisionBody
 from registry.messages.models import Message
 from registry.settings import Settings
 from tests.helpers.cooperative import ACTOR, cooperative
@@ -347,3 +352,36 @@ async def test_one_contract_signed_twice_at_the_same_moment_is_signed_once(
             )
         )
     assert audited == ["create", "sign"]
+
+
+async def test_a_director_with_a_conflict_of_interest_in_the_contract_does_not_sign_it(
+    cooperative: AsyncSession,
+) -> None:
+    session = cooperative
+    director = Actor(ActorKind.USER, "Dirk", 41, grants=frozenset({Grant(Role.DIRECTIE)}))
+    session.add(User(id=41, issuer="https://login.example", subject="dirk"))
+    person = BodyPerson(
+        name="Dirk",
+        body=DecisionBody.DIRECTIE,
+        role=PersonRole.DIRECTOR,
+        user_id=41,
+        starts_on=date(2025, 1, 1),
+    )
+    session.add(person)
+    await session.flush()
+    session.add(
+        Conflict(
+            person_id=person.id,
+            subject_kind=SubjectKind.CONTRACT,
+            subject_reference="C-1",
+            starts_on=date(2025, 6, 1),
+        )
+    )
+    await create_contract(session, ACTOR, hosting("C-1", "50000"))
+    await create_contract(session, ACTOR, hosting("C-2", "50000"))
+    with pytest.raises(Forbidden) as refused:
+        await sign_contract(session, director, "C-1", date(2026, 1, 2), None, THRESHOLD)
+    assert refused.value.phrase.refusal is GovernanceRefusal.CONFLICTED
+    assert "Dirk heeft een tegenstrijdig belang bij" in refused.value.phrase.text("nl")
+    signed = await sign_contract(session, director, "C-2", date(2026, 1, 2), None, THRESHOLD)
+    assert signed.status is ContractStatus.SIGNED
