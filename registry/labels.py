@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from registry.audit import labels as audit
 from registry.auth import labels as auth
+from registry.bank import labels as bank
 from registry.billing import labels as billing
 from registry.catalogue import labels as catalogue
 from registry.costs import labels as costs
@@ -18,6 +19,7 @@ from registry.webhooks import labels as webhooks
 DOMAINS = (
     audit,
     auth,
+    bank,
     billing,
     catalogue,
     costs,

@@ -2,6 +2,7 @@
 
 from registry.audit import models as audit
 from registry.auth import models as auth
+from registry.bank import models as bank
 from registry.billing import models as billing
 from registry.catalogue import models as catalogue
 from registry.costs import models as costs
@@ -18,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "audit",
     "auth",
+    "bank",
     "billing",
     "catalogue",
     "costs",

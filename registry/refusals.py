@@ -10,6 +10,7 @@ from __future__ import annotations
 from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
+from registry.bank.errors import BankRefusal
 from registry.billing.errors import BillingRefusal
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.configuration import ConfigRefusal
@@ -34,6 +35,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,
+    BankRefusal,
     MessageRefusal,
     CostsRefusal,
     UsageRefusal,

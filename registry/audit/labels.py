@@ -41,6 +41,9 @@ ENTITY = {
     ),
     "audit_chain_head": Label("Einde van het auditlog", "End of the audit log"),
     "audit_event": Label("Auditgebeurtenis", "Audit event"),
+    "bank_allocation": Label("Koppeling van een bankboeking", "Bank entry allocation"),
+    "bank_entry": Label("Bankboeking", "Bank entry"),
+    "bank_statement": Label("Bankafschrift", "Bank statement"),
     "billing_account": Label("Factuurgegevens", "Billing details"),
     "business_case": Label("Businesscase", "Business case"),
     "business_case_participant": Label(
@@ -60,6 +63,7 @@ ENTITY = {
     "invoice_settlement": Label("Betaling of verrekening", "Payment or settlement"),
     "login_session": Label("Inlogsessie", "Login session"),
     "member": Label("Lid", "Member"),
+    "member_bank_account": Label("Bankrekening van een lid", "Member's bank account"),
     "member_credit": Label("Tegoed van een lid", "Member credit"),
     "member_municipality": Label("Gemeente van een lid", "Member's municipality"),
     "membership": Label("Lidmaatschap", "Membership"),
