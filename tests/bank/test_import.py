@@ -38,7 +38,6 @@ from registry.billing.payments import record_transfer
 from registry.kit.errors import Conflict, ValidationFailed
 from registry.kit.money import to_euro
 from tests.billing.test_money_once import race, succeeded
-from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.bankfiles import (
     EINDHOVEN_IBAN,
     UNKNOWN_IBAN,
@@ -47,6 +46,7 @@ from tests.helpers.bankfiles import (
     camt053,
     mt940,
 )
+from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 
 __all__ = ["billed", "cooperative", "pool_members"]
 
