@@ -75,6 +75,11 @@ class BankRefusal(Refusal):
         "Het MT940-veld :{tag}: ontbreekt in afschrift {statement}.",
         "MT940 field :{tag}: is missing in statement {statement}",
     )
+    NOT_BASE64 = Text(
+        "not_base64",
+        "De inhoud is geen geldige base64.",
+        "the content is not valid base64",
+    )
     NO_STATEMENT = Text(
         "no_statement",
         "Het bestand bevat geen afschrift.",

@@ -536,6 +536,17 @@ async def queue(session: AsyncSession, actor: Actor) -> list[EntryView]:
     return await _views(session, list(rows))
 
 
+async def views(session: AsyncSession, entry_ids: Sequence[int]) -> list[EntryView]:
+    """The entries with what they settled, as stored now."""
+    rows = await session.scalars(
+        select(BankEntry)
+        .where(BankEntry.id.in_(entry_ids))
+        .order_by(BankEntry.id)
+        .execution_options(populate_existing=True)
+    )
+    return await _views(session, list(rows))
+
+
 async def _views(session: AsyncSession, entries: list[BankEntry]) -> list[EntryView]:
     ids = [e.id for e in entries]
     settled: dict[int, list[tuple[str, int]]] = {i: [] for i in ids}

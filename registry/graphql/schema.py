@@ -16,6 +16,7 @@ from strawberry.types.field import StrawberryField
 from registry.graphql.audit.queries import AuditQuery
 from registry.graphql.auth.mutations import AuthMutation
 from registry.graphql.auth.queries import AuthQuery
+from registry.graphql.bank.api import BankMutation, BankQuery
 from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
@@ -63,6 +64,7 @@ class Query(
     CostsQuery,
     CalculatorQuery,
     BillingQuery,
+    BankQuery,
     ReportsQuery,
     AuthQuery,
     AuditQuery,
@@ -82,6 +84,7 @@ class Mutation(
     FeesMutation,
     CostsMutation,
     BillingMutation,
+    BankMutation,
     ReportsMutation,
     AuthMutation,
     WebhooksMutation,
