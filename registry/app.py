@@ -40,6 +40,7 @@ from registry.web.access import LoginRequired, check_pages, login_redirect, page
 from registry.web.admissions import AdmissionPagesController
 from registry.web.audit import AuditController
 from registry.web.audit_log import AuditLogPagesController
+from registry.web.bank import BankPagesController
 from registry.web.business_cases import BusinessCasePagesController
 from registry.web.catalogue import CatalogueController
 from registry.web.decisions import DecisionPagesController, RatePagesController
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DownloadsController,
             AuditLogPagesController,
             OutboxPagesController,
+            BankPagesController,
             PaymentWebhookController,
             favicon,
             healthz,

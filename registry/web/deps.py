@@ -57,6 +57,7 @@ class Navigation:
     pools_manage: bool = False
     """Create pools and manage their entries, participants and key (links on the pool pages)."""
     outbox: bool = False
+    bank: bool = False
 
 
 async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
@@ -81,6 +82,7 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         audit=allows(actor, Permission.AUDIT_READ),
         pools_manage=allows(actor, Permission.COSTS_MANAGE),
         outbox=allows(actor, Permission.BILLING_MANAGE),
+        bank=allows(actor, Permission.FINANCE_READ),
     )
     return actor
 
