@@ -75,6 +75,11 @@ async def test_the_directie_imports_a_statement_and_reviews_its_lines(
     await page.get_by_role("link", name="2 boekingen wachten op beoordeling").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Te beoordelen bankboekingen")
     assert await axe_violations(page) == []
+    await page.set_viewport_size({"width": 375, "height": 900})  # a phone: nothing sideways
+    widths = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1]
+    assert await axe_violations(page) == []
+    await page.set_viewport_size({"width": 1280, "height": 900})
 
     costs = page.locator("section.bank-review").filter(has_text="ABN AMRO")
     await costs.get_by_role("button", name="Afhandelen zonder factuur").click()

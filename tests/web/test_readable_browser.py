@@ -189,6 +189,8 @@ OTHER_PAGES = {
     "tarieven": ("/tarieven", 200),
     "kostenpot-nieuw": ("/kostenpotten/nieuw", 200),
     "berichten": ("/berichten", 200),
+    "bank": ("/bank", 200),
+    "bank-wachtrij": ("/bank/wachtrij", 200),
     "publiccode": ("/publiccode/controleren", 200),
     "over": ("/over", 200),
     "privacy": ("/privacy", 200),
