@@ -148,6 +148,11 @@ class BankRefusal(Refusal):
         "De reden is langer dan {limit} tekens.",
         "the reason is longer than {limit} characters",
     )
+    CONTROL_CHARACTERS = Text(
+        "invalid_text",
+        "De tekst bevat tekens die niet in tekst horen.",
+        "the text holds characters that do not belong in text",
+    )
     # Members' accounts.
     UNKNOWN_MEMBER = Text("unknown_member", "Lid {member} bestaat niet.", "no member {member}")
     IBAN_TAKEN = Text(

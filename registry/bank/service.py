@@ -11,6 +11,7 @@ one import pays is no longer open for the other. A review action holds its entry
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -75,6 +76,14 @@ class ImportSummary:
     matched: int = 0
     waiting: int = 0
     statement_ids: list[int] = field(default_factory=list)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _plain(text: str) -> bool:
+    """Text without control characters (PostgreSQL refuses NUL in text)."""
+    return _CONTROL.search(text) is None
 
 
 def _require(actor: Actor, permission: Permission, refusal: BankRefusal) -> None:
@@ -353,7 +362,11 @@ async def _split(
     for index, part in enumerate(parts):
         number = part.invoice.strip()
         where = f"parts[{index}]"
-        document = await session.scalar(select(Invoice).where(Invoice.number == number))
+        document = (
+            await session.scalar(select(Invoice).where(Invoice.number == number))
+            if _plain(number)
+            else None
+        )
         if document is None:
             errors.append(
                 field_error(f"{where}.invoice", BankRefusal.UNKNOWN_INVOICE, invoice=number or "-")
@@ -432,6 +445,8 @@ async def mark_unrelated(
     text = " ".join(reason.split())
     if not text:
         raise ValidationFailed.single("reason", BankRefusal.REASON_REQUIRED)
+    if not _plain(text):
+        raise ValidationFailed.single("reason", BankRefusal.CONTROL_CHARACTERS)
     if len(text) > REASON_MAX:
         raise ValidationFailed.single("reason", BankRefusal.REASON_TOO_LONG, limit=REASON_MAX)
     entry = await _waiting_entry(session, entry_id)
@@ -451,7 +466,10 @@ async def add_account(
     """Record an account a member pays from; its payments then match by amount and account."""
     _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_KEEPS_ACCOUNTS)
     errors: list[FieldError] = []
-    member = await session.scalar(select(Member).where(Member.code == member_code.strip()))
+    code = member_code.strip()
+    member = (
+        await session.scalar(select(Member).where(Member.code == code)) if _plain(code) else None
+    )
     if member is None:
         errors.append(field_error("member", BankRefusal.UNKNOWN_MEMBER, member=member_code or "-"))
     compact = valid_iban(iban)

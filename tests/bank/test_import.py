@@ -423,3 +423,20 @@ async def test_a_members_account_is_a_valid_iban_of_one_member(
     assert refused.value.errors[0].code == "iban_taken"
     account = await add_account(session, ACTOR, "woerden", "nl20 ingb 0001 2345 67")
     assert account.iban == WOERDEN_IBAN
+
+
+async def test_control_characters_are_refused_before_they_reach_the_database(
+    issued: Issued, session: AsyncSession
+) -> None:
+    data = mt940([Line("12.10", credit=False, party="ABN AMRO", iban=None, text="Kosten")])
+    await import_file(session, ACTOR, data, SETTINGS, TODAY)
+    (view,) = await queue(session, ACTOR)
+    with pytest.raises(ValidationFailed) as refused:
+        await mark_unrelated(session, ACTOR, view.entry.id, "kosten\x00")
+    assert refused.value.errors[0].code == "invalid_text"
+    with pytest.raises(ValidationFailed) as refused:
+        await match_entry(session, ACTOR, view.entry.id, "2023-\x00", TODAY)
+    assert refused.value.errors[0].code == "not_found"
+    with pytest.raises(ValidationFailed) as refused:
+        await add_account(session, ACTOR, "woer\x00den", WOERDEN_IBAN)
+    assert refused.value.errors[0].code == "unknown_member"
