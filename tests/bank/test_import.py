@@ -440,3 +440,48 @@ async def test_control_characters_are_refused_before_they_reach_the_database(
     with pytest.raises(ValidationFailed) as refused:
         await add_account(session, ACTOR, "woer\x00den", WOERDEN_IBAN)
     assert refused.value.errors[0].code == "unknown_member"
+
+
+async def test_the_directie_matches_money_paid_out_to_a_credit_note_as_its_refund(
+    issued: Issued, session: AsyncSession
+) -> None:
+    await record_transfer(
+        session, ACTOR, issued.woerden.id, euros(issued.woerden.due_cents), TODAY, "w-1", TODAY
+    )
+    note = await credit(
+        session,
+        ACTOR,
+        issued.woerden.id,
+        TODAY,
+        SETTINGS,
+        reason="Dubbel gefactureerd",
+        credit_choice=CreditChoice.REFUND,
+    )
+    assert note.number
+    assert issued.meierijstad.number
+    refund = euros(-note.due_cents)
+    data = camt053(
+        [
+            Line(refund, credit=False, iban=WOERDEN_IBAN, text="terug"),
+            Line(euros(issued.meierijstad.due_cents), iban=UNKNOWN_IBAN, text="?"),
+        ]
+    )
+    summary = await import_file(session, ACTOR, data, SETTINGS, TODAY)
+    assert (summary.matched, summary.waiting) == (0, 2)  # no refund was recorded yet
+    paid_out, received = await queue(session, ACTOR)
+    with pytest.raises(ValidationFailed) as refused:
+        await match_entry(session, ACTOR, received.entry.id, note.number, TODAY)
+    assert refused.value.errors[0].code == "wrong_document"
+    with pytest.raises(ValidationFailed) as refused:
+        await match_entry(session, ACTOR, paid_out.entry.id, issued.meierijstad.number, TODAY)
+    assert refused.value.errors[0].code == "wrong_document"
+    await match_entry(session, ACTOR, paid_out.entry.id, note.number, TODAY)
+    settlement = await session.scalar(
+        select(Settlement).where(
+            Settlement.invoice_id == note.id, Settlement.kind == SettlementKind.REFUND
+        )
+    )
+    assert settlement is not None
+    assert settlement.amount_cents == note.due_cents  # negative on a credit note
+    await session.refresh(note)
+    assert note.status is not InvoiceStatus.ISSUED
