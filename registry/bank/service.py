@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +24,6 @@ from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.bank.errors import BankRefusal
-from registry.bank.formats import ParsedStatement, read_statements, refuse, valid_iban
 from registry.bank.matching import Line, Matched, OpenDocument, RecordedRefund, match_lines
 from registry.bank.models import (
     BankAllocation,
@@ -57,6 +57,9 @@ from registry.kit.money import parse_euro, to_cents, to_euro
 from registry.kit.types import utcnow
 from registry.members.models import Member
 from registry.settings import Settings
+
+if TYPE_CHECKING:
+    from registry.bank.formats import ParsedStatement
 
 MAX_PARTS = 20
 REASON_MAX = 500
@@ -95,9 +98,13 @@ async def import_file(
     session: AsyncSession, actor: Actor, data: bytes, settings: Settings, today: date
 ) -> ImportSummary:
     """Read a camt.053 or MT940 file (in a thread), store what is new and match it."""
+    from registry.bank.formats import read_statements  # lxml, mt-940: loaded when used
+
     _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_IMPORTS)
     if len(data) > settings.bank_statement_max_bytes:
-        raise refuse(BankRefusal.FILE_TOO_LARGE, limit=settings.bank_statement_max_bytes // 1024)
+        raise ValidationFailed.single(
+            "file", BankRefusal.FILE_TOO_LARGE, limit=settings.bank_statement_max_bytes // 1024
+        )
     statements = await asyncio.to_thread(read_statements, data, settings.bank_statement_max_entries)
     return await store_statements(session, actor, statements, today)
 
@@ -464,6 +471,8 @@ async def add_account(
     session: AsyncSession, actor: Actor, member_code: str, iban: str
 ) -> MemberBankAccount:
     """Record an account a member pays from; its payments then match by amount and account."""
+    from registry.bank.formats import valid_iban
+
     _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_KEEPS_ACCOUNTS)
     errors: list[FieldError] = []
     code = member_code.strip()
