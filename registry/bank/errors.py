@@ -103,6 +103,11 @@ class BankRefusal(Refusal):
     # The review queue.
     INVALID_ENTRY_ID = Text("invalid_id", "Onbekende boeking.", "unknown entry")
     NO_ENTRY = Text("not_found", "Boeking {entry} bestaat niet.", "entry {entry} does not exist")
+    NO_STATEMENT_FOUND = Text(
+        "not_found",
+        "Afschrift {statement} bestaat niet.",
+        "statement {statement} does not exist",
+    )
     ALREADY_RESOLVED = Text(
         "already_resolved",
         "Deze boeking is al afgehandeld.",

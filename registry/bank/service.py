@@ -280,6 +280,7 @@ async def open_documents(session: AsyncSession) -> list[OpenDocument]:
         select(Invoice)
         .where(Invoice.status.in_(OPEN), Invoice.number.is_not(None))
         .order_by(Invoice.id)
+        .execution_options(populate_existing=True)  # as stored now, after the member locks
     )
     documents = []
     for invoice in rows:
@@ -539,7 +540,7 @@ async def statement(session: AsyncSession, actor: Actor, statement_id: int) -> B
     _require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
     found = await session.get(BankStatement, statement_id)
     if found is None:
-        raise NotFound(BankRefusal.NO_ENTRY, entry=str(statement_id))
+        raise NotFound(BankRefusal.NO_STATEMENT_FOUND, statement=str(statement_id))
     return found
 
 
