@@ -41,6 +41,7 @@ from registry.web.admissions import AdmissionPagesController
 from registry.web.approvals import ApprovalPagesController
 from registry.web.audit import AuditController
 from registry.web.audit_log import AuditLogPagesController
+from registry.web.bank import BankPagesController
 from registry.web.budget import BudgetPagesController, DirectiePagesController
 from registry.web.business_cases import BusinessCasePagesController
 from registry.web.catalogue import CatalogueController
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DownloadsController,
             AuditLogPagesController,
             OutboxPagesController,
+            BankPagesController,
             PaymentWebhookController,
             favicon,
             healthz,

@@ -1164,3 +1164,49 @@ def reminders_run(
         out.print(f"{len(due)} reminder(s) would be sent; nothing was sent (--dry-run).")
     else:
         out.print(f"{len(due)} reminder(s) sent to the outbox.")
+
+
+bank_app = typer.Typer(help="Bank statements: camt.053 and MT940.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
+
+_BANK_SUMMARY: Mapping[Language, str] = {
+    "nl": (
+        "{statements} afschrift(en), waarvan {known} al ingelezen; {lines} boekingen, "
+        "{new} nieuw: {matched} gekoppeld, {waiting} wachten op beoordeling."
+    ),
+    "en": (
+        "{statements} statement(s), {known} imported before; {lines} lines, "
+        "{new} new: {matched} matched, {waiting} waiting for review."
+    ),
+}
+
+
+@bank_app.command("import")
+def bank_import(
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="camt.053 (XML) or MT940 file")
+    ],
+) -> None:
+    """Read a bank statement, store what is new, record the payments that match exactly."""
+    from registry.bank.service import import_file
+    from registry.kit.clock import today
+    from registry.settings import get_settings
+
+    settings = get_settings()
+    if path.stat().st_size > settings.bank_statement_max_bytes:
+        data = path.read_bytes()[: settings.bank_statement_max_bytes + 1]
+    else:
+        data = path.read_bytes()
+    actor = system_actor("cli:bank-import")
+    summary = _in_transaction(lambda session: import_file(session, actor, data, settings, today()))
+    out.print(
+        _BANK_SUMMARY[_language()].format(
+            statements=summary.statements,
+            known=summary.already_imported,
+            lines=summary.lines,
+            new=summary.new_lines,
+            matched=summary.matched,
+            waiting=summary.waiting,
+        ),
+        soft_wrap=True,
+    )

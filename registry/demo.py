@@ -630,6 +630,7 @@ async def _invoices(session: AsyncSession, actor: Actor) -> None:
             if invoice.due_cents > 0:
                 await _transfer(session, actor, invoice, invoice.due_cents, day, n)
     await _transfer(session, actor, issued["tilburg"], 1_000_000, DEMO_TODAY, 99)
+    await _bank_statement(session, actor, issued)
 
 
 async def _transfer(
@@ -709,3 +710,41 @@ async def _governance(session: AsyncSession, actor: Actor) -> None:
         )
     await governance.close_proposal(session, actor, rate.id, "ALV-2026-03-1")
     await governance.close_proposal(session, actor, accounts.id, "ALV-2026-03-2")
+
+
+DEMO_ACCOUNTS = {"woerden": "NL20INGB0001234567", "eindhoven": "NL39RABO0300065264"}
+"""Accounts the demo members pay from (valid IBANs, not real ones)."""
+
+
+async def _bank_statement(session: AsyncSession, actor: Actor, issued: dict[str, Invoice]) -> None:
+    """One MT940 statement of the cooperative's account whose lines all wait for review: a
+    part payment naming an invoice, a full payment from an account no member has, bank costs."""
+    from registry.bank.service import add_account, import_file
+
+    for code, iban in DEMO_ACCOUNTS.items():
+        await add_account(session, actor, code, iban)
+    part, whole = issued["eindhoven"], issued["zwolle"]
+    day = DEMO_TODAY + timedelta(days=19)
+
+    def amount(cents: int) -> str:
+        return str(to_euro(cents)).replace(".", ",")
+
+    settings = get_settings()
+    text = "\r\n".join(
+        [
+            f":20:DEMO-{day:%Y%m%d}",
+            f":25:{settings.cooperative_iban}",
+            ":28C:220/1",
+            f":60F:C{day:%y%m%d}EUR25000,00",
+            f":61:{day:%y%m%d}{day:%m%d}C{amount(part.due_cents // 2)}NTRFNONREF//DEMO-0001",
+            f":86:/TRTP/SEPA OVERBOEKING/IBAN/{DEMO_ACCOUNTS['eindhoven']}/BIC/RABONL2U"
+            f"/NAME/Gemeente Eindhoven/REMI/USTD//Eerste deel {part.number}/",
+            f":61:{day:%y%m%d}{day:%m%d}C{amount(whole.due_cents)}NTRFNONREF//DEMO-0002",
+            ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL02ABNA0123456789/BIC/ABNANL2A"
+            f"/NAME/Gemeente Zwolle/REMI/USTD//Contributie {day.year}/",
+            f":61:{day:%y%m%d}{day:%m%d}D18,75NMSCNONREF//DEMO-0003",
+            ":86:Kosten betalingsverkeer oktober",
+            f":62F:C{day:%y%m%d}EUR25000,00",
+        ]
+    )
+    await import_file(session, actor, text.encode(), settings, day)

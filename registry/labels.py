@@ -5,6 +5,7 @@ from __future__ import annotations
 from registry.approvals import labels as approvals
 from registry.audit import labels as audit
 from registry.auth import labels as auth
+from registry.bank import labels as bank
 from registry.billing import labels as billing
 from registry.budget import labels as budget
 from registry.catalogue import labels as catalogue
@@ -24,6 +25,7 @@ DOMAINS = (
     approvals,
     audit,
     auth,
+    bank,
     billing,
     budget,
     catalogue,

@@ -3,6 +3,7 @@
 from registry.approvals import models as approvals
 from registry.audit import models as audit
 from registry.auth import models as auth
+from registry.bank import models as bank
 from registry.billing import models as billing
 from registry.budget import models as budget
 from registry.catalogue import models as catalogue
@@ -23,6 +24,7 @@ __all__ = [
     "approvals",
     "audit",
     "auth",
+    "bank",
     "billing",
     "budget",
     "catalogue",

@@ -11,6 +11,7 @@ from registry.approvals.errors import ApprovalRefusal
 from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
+from registry.bank.errors import BankRefusal
 from registry.billing.errors import BillingRefusal
 from registry.budget.errors import BudgetRefusal
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
@@ -41,6 +42,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     GovernanceRefusal,
     BillingRefusal,
     ApprovalRefusal,
+    BankRefusal,
     MessageRefusal,
     CostsRefusal,
     UsageRefusal,

@@ -112,6 +112,14 @@ class Settings(BaseSettings):
     )
     cooperative_iban: str = Field(default="NL91ABNA0417164300", description="IBAN on invoices.")
     cooperative_bic: str | None = "ABNANL2A"
+    bank_statement_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        gt=0,
+        description="Largest bank statement file (camt.053 or MT940) the registry reads, in bytes.",
+    )
+    bank_statement_max_entries: int = Field(
+        default=20_000, gt=0, description="Most entries one bank statement file may hold."
+    )
     stripe_api_key: SecretStr | None = Field(
         default=None,
         description="Stripe secret API key (sk_...); without it the registry takes no payments.",

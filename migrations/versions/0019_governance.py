@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_governance"
-down_revision: str | None = "0015_webhooks"
+down_revision: str | None = "0016_bank_statements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -67,6 +67,7 @@ COSTS: Mapping[str, int] = {
     "allocationRunCreate": 40,
     "settlementRunCreate": 40,
     "contributionReportExport": 40,
+    "bankStatementImport": 40,
 }
 """Cost of a field by name (all are root fields of Query or Mutation); others cost nothing."""
 

@@ -17,6 +17,7 @@ from registry.graphql.approvals.api import ApprovalsMutation, ApprovalsQuery
 from registry.graphql.audit.queries import AuditQuery
 from registry.graphql.auth.mutations import AuthMutation
 from registry.graphql.auth.queries import AuthQuery
+from registry.graphql.bank.api import BankMutation, BankQuery
 from registry.graphql.billing.mutations import BillingMutation
 from registry.graphql.billing.queries import BillingQuery
 from registry.graphql.catalogue.mutations import CatalogueMutation
@@ -67,6 +68,7 @@ class Query(
     CostsQuery,
     CalculatorQuery,
     BillingQuery,
+    BankQuery,
     ReportsQuery,
     AuthQuery,
     AuditQuery,
@@ -89,6 +91,7 @@ class Mutation(
     FeesMutation,
     CostsMutation,
     BillingMutation,
+    BankMutation,
     ReportsMutation,
     JournalMutation,
     AuthMutation,

@@ -59,6 +59,7 @@ class Navigation:
     outbox: bool = False
     governance: bool = False
     """The bodies, meetings and votes (directie, auditor; a member admin reads the ALV's)."""
+    bank: bool = False
 
 
 async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
@@ -85,6 +86,7 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         outbox=allows(actor, Permission.BILLING_MANAGE),
         governance=allows(actor, Permission.GOVERNANCE_READ)
         or any(allows(actor, Permission.ALV_READ, m) for m in actor.member_ids),
+        bank=allows(actor, Permission.FINANCE_READ),
     )
     return actor
 

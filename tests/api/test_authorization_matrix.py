@@ -122,6 +122,13 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.invoice": (frozenset({"member_admin", "directie", "auditor"}), True),
     "Query.invoiceRunPreview": (frozenset({"directie"}), False),
     "Query.vatRules": (frozenset({"directie", "auditor"}), False),
+    "Query.bankStatements": (frozenset({"directie", "auditor"}), False),
+    "Query.bankQueue": (frozenset({"directie", "auditor"}), False),
+    "Mutation.bankStatementImport": (frozenset({"directie"}), False),
+    "Mutation.bankEntryMatch": (frozenset({"directie"}), False),
+    "Mutation.bankEntrySplit": (frozenset({"directie"}), False),
+    "Mutation.bankEntryMarkUnrelated": (frozenset({"directie"}), False),
+    "Mutation.memberBankAccountAdd": (frozenset({"directie"}), False),
     "Query.paymentDifferences": (frozenset({"directie"}), False),
     "Mutation.billingDetailsSet": (frozenset({"member_admin", "directie"}), True),
     "Mutation.vatRuleSet": (frozenset({"directie"}), False),
@@ -305,6 +312,18 @@ OPERATIONS: dict[str, str] = {
     "Query.invoiceRunPreview": '{ invoiceRunPreview(until: "2026-01-01", memberCodes: ["x"])'
     " { errors { code } } }",
     "Query.vatRules": "{ vatRules { category } }",
+    "Query.bankStatements": "{ bankStatements { id entries { id } } }",
+    "Query.bankQueue": "{ bankQueue { id } }",
+    "Mutation.bankStatementImport": 'mutation { bankStatementImport(content: "")'
+    " { errors { code } } }",
+    "Mutation.bankEntryMatch": 'mutation { bankEntryMatch(entryId: 0, invoiceNumber: "x")'
+    " { errors { code } } }",
+    "Mutation.bankEntrySplit": "mutation { bankEntrySplit(entryId: 0, parts: [])"
+    " { errors { code } } }",
+    "Mutation.bankEntryMarkUnrelated": 'mutation { bankEntryMarkUnrelated(entryId: 0, reason: "")'
+    " { errors { code } } }",
+    "Mutation.memberBankAccountAdd": 'mutation { memberBankAccountAdd(member: "%s", iban: "x")'
+    " { errors { code } } }",
     "Query.paymentDifferences": "{ paymentDifferences { errors { code } } }",
     "Mutation.billingDetailsSet": 'mutation { billingDetailsSet(member: "%s", input: {street: "",'
     ' postalCode: "", city: ""}) { errors { code } } }',

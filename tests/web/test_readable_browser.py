@@ -192,6 +192,8 @@ OTHER_PAGES = {
     "begroting": ("/begroting", 200),
     "directie": ("/directie", 200),
     "berichten": ("/berichten", 200),
+    "bank": ("/bank", 200),
+    "bank-wachtrij": ("/bank/wachtrij", 200),
     "publiccode": ("/publiccode/controleren", 200),
     "publiccode-importeren": ("/publiccode/importeren", 200),
     "standaarden": ("/standaarden", 200),

@@ -1,0 +1,260 @@
+"""Bank statements for the directie (and, to read, the auditor): import a camt.053 or MT940
+file, the statements and their lines, and the review queue where a waiting line is matched to
+an invoice, split over invoices or marked unrelated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Response
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.bank import service
+from registry.bank.errors import BankRefusal
+from registry.kit.clock import today
+from registry.kit.errors import Conflict, FieldError, NotFound, Phrase, ValidationFailed
+from registry.settings import Settings
+from registry.web.access import audience
+from registry.web.audit_log import local_time
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, posted, submit
+from registry.web.pages import render
+
+NOTICE_KEY = "bank_notice"
+SPLIT_ROWS = 3
+"""Rows of the split form; more parts through the API."""
+
+
+def _settings(request: AnyRequest) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+_DEFAULT_MAX: int = Settings.model_fields["bank_statement_max_bytes"].default
+"""The page takes files up to the default limit; a larger setting applies to the CLI and API."""
+
+
+def _max_body(request_limit: int) -> int:
+    return request_limit + 64 * 1024  # the file plus the form around it
+
+
+def _notice(request: AnyRequest) -> Any:
+    return request.session.pop(NOTICE_KEY, None)
+
+
+class BankPagesController(Controller):
+    path = "/bank"
+    include_in_schema = False
+
+    async def _index(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: Actor,
+        errors: tuple[FieldError, ...] = (),
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response[Any]:
+        settings = _settings(request)
+        return render(
+            request,
+            "bank/index.html",
+            {
+                "active_page": "bank",
+                "statements": await service.statements(db_session, actor),
+                "waiting": len(await service.queue(db_session, actor)),
+                "can_manage": allows(actor, Permission.BILLING_MANAGE),
+                "max_kb": settings.bank_statement_max_bytes // 1024,
+                "errors": errors,
+                "form": form or {},
+                "notice": _notice(request) if not errors else None,
+                "local_time": local_time,
+            },
+            status_code=status_code,
+        )
+
+    @get("/", name="bank", opt=audience(Permission.FINANCE_READ))
+    async def index(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await self._index(request, db_session, actor)
+
+    @post(
+        "/inlezen",
+        opt=audience(Permission.BILLING_MANAGE),
+        request_max_body_size=_max_body(_DEFAULT_MAX),
+    )
+    async def upload(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        settings = _settings(request)
+        form = await request.form()
+        upload = form.get("bestand")
+        data = b""
+        errors: tuple[FieldError, ...] = ()
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(settings.bank_statement_max_bytes + 1)
+        else:
+            errors = (FieldError("file", Phrase(BankRefusal.EMPTY_FILE)),)
+
+        def summary(result: service.ImportSummary) -> Flash:
+            return Flash(
+                NOTICE_KEY,
+                {
+                    "statements": result.statements,
+                    "known": result.already_imported,
+                    "lines": result.lines,
+                    "new": result.new_lines,
+                    "matched": result.matched,
+                    "waiting": result.waiting,
+                },
+                "/bank",
+            )
+
+        return await submit(
+            request,
+            db_session,
+            lambda: service.import_file(db_session, actor, data, settings, today()),
+            summary,
+            lambda found: self._index(request, db_session, actor, found, status_code=422),
+            errors=errors,
+        )
+
+    @post("/rekeningen", opt=audience(Permission.BILLING_MANAGE))
+    async def add_account(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        form = await posted(request)
+        return await submit(
+            request,
+            db_session,
+            lambda: service.add_account(
+                db_session, actor, form.get("member", ""), form.get("iban", "")
+            ),
+            lambda account: Flash(NOTICE_KEY, {"account": account.iban}, "/bank"),
+            lambda found: self._index(request, db_session, actor, found, form, 422),
+        )
+
+    @get("/afschriften/{statement_id:int}", opt=audience(Permission.FINANCE_READ))
+    async def statement(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        statement_id: FromPath[int],
+    ) -> Response[Any]:
+        try:
+            found = await service.statement(db_session, actor, statement_id)
+        except NotFound:
+            raise NotFoundException(f"no statement {statement_id}") from None
+        return render(
+            request,
+            "bank/statement.html",
+            {
+                "active_page": "bank",
+                "statement": found,
+                "entries": await service.entries_of(db_session, actor, statement_id),
+                "local_time": local_time,
+            },
+        )
+
+    async def _queue(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: Actor,
+        errors: tuple[FieldError, ...] = (),
+        failed: int | None = None,
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response[Any]:
+        return render(
+            request,
+            "bank/queue.html",
+            {
+                "active_page": "bank",
+                "entries": await service.queue(db_session, actor),
+                "choices": await service.choices(db_session, actor),
+                "can_manage": allows(actor, Permission.BILLING_MANAGE),
+                "errors": errors,
+                "failed": failed,
+                "form": form or {},
+                "split_rows": SPLIT_ROWS,
+                "notice": _notice(request) if not errors else None,
+            },
+            status_code=status_code,
+        )
+
+    @get("/wachtrij", name="bank-queue", opt=audience(Permission.FINANCE_READ))
+    async def queue(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await self._queue(request, db_session, actor)
+
+    @post("/boekingen/{entry_id:int}/koppelen", opt=audience(Permission.BILLING_MANAGE))
+    async def match(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        entry_id: FromPath[int],
+    ) -> Response[Any]:
+        form = await posted(request)
+        return await submit(
+            request,
+            db_session,
+            lambda: service.match_entry(
+                db_session, actor, entry_id, form.get("invoice", ""), today()
+            ),
+            lambda _: Flash(NOTICE_KEY, "matched", "/bank/wachtrij"),
+            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
+            refused=(ValidationFailed, Conflict),
+            missing_is_404=True,
+        )
+
+    @post("/boekingen/{entry_id:int}/verdelen", opt=audience(Permission.BILLING_MANAGE))
+    async def split(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        entry_id: FromPath[int],
+    ) -> Response[Any]:
+        form = await posted(request)
+        parts = [
+            service.Part(form.get(f"invoice_{i}", ""), form.get(f"amount_{i}", ""))
+            for i in range(SPLIT_ROWS)
+        ]
+        return await submit(
+            request,
+            db_session,
+            lambda: service.split_entry(db_session, actor, entry_id, parts, today()),
+            lambda _: Flash(NOTICE_KEY, "split", "/bank/wachtrij"),
+            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
+            refused=(ValidationFailed, Conflict),
+            missing_is_404=True,
+        )
+
+    @post("/boekingen/{entry_id:int}/los", opt=audience(Permission.BILLING_MANAGE))
+    async def unrelated(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: CurrentActor,
+        entry_id: FromPath[int],
+    ) -> Response[Any]:
+        form = await posted(request)
+        return await submit(
+            request,
+            db_session,
+            lambda: service.mark_unrelated(db_session, actor, entry_id, form.get("reason", "")),
+            lambda _: Flash(NOTICE_KEY, "unrelated", "/bank/wachtrij"),
+            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
+            refused=(ValidationFailed, Conflict),
+            missing_is_404=True,
+        )
