@@ -650,6 +650,7 @@ async def _transfer(
 
 GOVERNANCE_PEOPLE = (
     governance.PersonInput("Dirk Directie", "directie", "director", date(2019, 9, 1)),
+    governance.PersonInput("Dora Directie", "directie", "director", date(2022, 4, 1)),
     governance.PersonInput("Renée Rekenaar", "rvc", "chair", date(2023, 1, 1)),
     governance.PersonInput("Sam Sluis", "rvc", "secretary", date(2024, 1, 1)),
     governance.PersonInput("Tineke Toezicht", "rvc", "member", date(2025, 1, 1)),
