@@ -23,6 +23,7 @@ from registry.messages.errors import MessageRefusal
 from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import UsageRefusal
 from registry.webhooks.errors import WebhookRefusal
+from registry.years.errors import YearsRefusal
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -39,6 +40,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     UsageRefusal,
     ReportsRefusal,
     WebhookRefusal,
+    YearsRefusal,
     AuditRefusal,
     ConfigRefusal,
     BackupRefusal,

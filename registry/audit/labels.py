@@ -53,6 +53,7 @@ ENTITY = {
     "decision": Label("Besluit", "Decision"),
     "fee_line": Label("Contributieregel", "Contribution line"),
     "fee_run": Label("Contributierun", "Contribution run"),
+    "financial_year": Label("Boekjaar", "Financial year"),
     "gateway_event": Label("Betaalbericht", "Payment message"),
     "invoice": Label("Factuur", "Invoice"),
     "invoice_line": Label("Factuurregel", "Invoice line"),

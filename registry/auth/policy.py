@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     COMMUNITY_TAKE_PART = "community:take-part"
     COSTS_ESTIMATE = "costs:estimate"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    YEARS_CLOSE = "years:close"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,8 @@ RULES: dict[Permission, Rule] = {
     ),
     # Outgoing webhooks: the directie for any member or none, admins for their own member.
     Permission.WEBHOOKS_MANAGE: Rule(frozenset({Role.DIRECTIE}), frozenset({Role.MEMBER_ADMIN})),
+    # Close a financial year after the accountant's sign-off, or reopen it: the directie.
+    Permission.YEARS_CLOSE: Rule(frozenset({Role.DIRECTIE})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})
