@@ -922,3 +922,57 @@ def publiccode_import(
         out.print("Preview: nothing was stored.")
     else:
         out.print("Nothing to change.")
+
+
+year_app = typer.Typer(help="Financial years: close after the accountant's sign-off, reopen.")
+app.add_typer(year_app, name="year")
+
+
+@year_app.command("close")
+def year_close(
+    year: Annotated[int, typer.Argument(help="The financial year to close.")],
+    decision: Annotated[str, typer.Option(help="Reference of the directie's decision.")],
+) -> None:
+    """Close YEAR: afterwards nothing can be dated in it."""
+    from registry.kit.clock import today
+    from registry.years.service import close_year
+
+    actor = system_actor("cli:year-close")
+    _in_transaction(lambda session: close_year(session, actor, year, decision, today()))
+    out.print(f"Financial year {year} is closed by decision {escape(decision)}.")
+
+
+@year_app.command("reopen")
+def year_reopen(
+    year: Annotated[int, typer.Argument(help="The closed financial year to reopen.")],
+    decision: Annotated[str, typer.Option(help="Reference of the new directie decision.")],
+) -> None:
+    """Reopen a closed YEAR by a new decision."""
+    from registry.years.service import reopen_year
+
+    actor = system_actor("cli:year-reopen")
+    _in_transaction(lambda session: reopen_year(session, actor, year, decision))
+    out.print(f"Financial year {year} is open again by decision {escape(decision)}.")
+
+
+@year_app.command("status")
+def year_status() -> None:
+    """Every financial year: open or closed, and what was invoiced and credited in it."""
+    from rich.table import Table
+
+    from registry.kit.clock import today
+    from registry.years.overview import year_overview
+
+    years = _in_transaction(lambda session: year_overview(session, today()))
+    table = Table("year", "status", "documents", "invoiced", "credited", "decision")
+    for y in years:
+        decision = y.reopened_by_decision or y.closed_by_decision or ""
+        table.add_row(
+            str(y.year),
+            y.status.value,
+            str(y.documents),
+            _euro(y.invoiced_cents),
+            _euro(y.credited_cents),
+            escape(decision),
+        )
+    out.print(table)
