@@ -43,6 +43,7 @@ from registry.graphql.scalars import SCALAR_OVERRIDES
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
 from registry.graphql.webhooks.api import WebhooksMutation, WebhooksQuery
+from registry.graphql.years.api import YearsMutation, YearsQuery
 from registry.kit.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class Query(
     AuthQuery,
     AuditQuery,
     WebhooksQuery,
+    YearsQuery,
 ):
     pass
 
@@ -85,6 +87,7 @@ class Mutation(
     ReportsMutation,
     AuthMutation,
     WebhooksMutation,
+    YearsMutation,
 ):
     pass
 
