@@ -13,6 +13,11 @@ class YearsRefusal(Refusal):
         "Alleen de directie sluit een boekjaar af of heropent het.",
         "only the management closes or reopens a financial year",
     )
+    YEAR_REQUIRED = Text(
+        "required",
+        "Kies het boekjaar.",
+        "choose the financial year",
+    )
     YEAR_CLOSED = Text(
         "year_closed",
         "Boekjaar {year} is afgesloten: hierin kan niets meer worden gedateerd. Boek een"

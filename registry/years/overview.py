@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.document import DocumentKind
 from registry.billing.models import Invoice
+from registry.fees.models import ContributionRate
 from registry.members.models import Decision
 from registry.years.models import FinancialYear, YearStatus
 
@@ -48,8 +49,10 @@ async def _issued_totals(session: AsyncSession) -> dict[int, tuple[int, int, int
 
 
 async def year_overview(session: AsyncSession, today: date) -> list[YearOverview]:
-    """Every year with issued documents or a state, and the current year; newest first."""
+    """Every year with a contribution rate, issued documents or a state, the past year and the
+    current one; newest first."""
     rows = {r.year: r for r in (await session.scalars(select(FinancialYear))).all()}
+    rated = set((await session.scalars(select(ContributionRate.year))).all())
     totals = await _issued_totals(session)
     ids = {i for r in rows.values() for i in (r.closed_decision_id, r.reopened_decision_id) if i}
     found = (
@@ -59,7 +62,9 @@ async def year_overview(session: AsyncSession, today: date) -> list[YearOverview
     )
     references: dict[int, str] = {i: r for i, r in found.all()} if found is not None else {}
     result = []
-    for year in sorted(set(rows) | set(totals) | {today.year}, reverse=True):
+    for year in sorted(
+        set(rows) | set(totals) | rated | {today.year - 1, today.year}, reverse=True
+    ):
         row = rows.get(year)
         invoiced, credited, count = totals.get(year, (0, 0, 0))
         result.append(
