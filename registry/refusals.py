@@ -23,7 +23,7 @@ from registry.messages.errors import MessageRefusal
 from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import UsageRefusal
 from registry.webhooks.errors import WebhookRefusal
-from registry.years.errors import YearsRefusal
+from registry.years.errors import YearsRefusal, YearsWarning
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -41,6 +41,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     ReportsRefusal,
     WebhookRefusal,
     YearsRefusal,
+    YearsWarning,
     AuditRefusal,
     ConfigRefusal,
     BackupRefusal,

@@ -57,3 +57,22 @@ class YearsRefusal(Refusal):
         "decision {reference} already closed or reopened financial year {year}; reopening"
         " needs a new decision",
     )
+
+
+class YearsWarning(Refusal):
+    """What a change to an already invoiced year will do, shown before it is confirmed."""
+
+    CONTRIBUTION_BILLS_MORE = Text(
+        "invoiced_year_changes",
+        "De contributie over {year} is al gefactureerd ({billed}). Met deze wijziging wordt bij"
+        " de volgende facturering {amount} bijgefactureerd.",
+        "the contribution of {year} was already invoiced ({billed}); with this change the next"
+        " invoice run bills {amount} more",
+    )
+    CONTRIBUTION_CREDITS = Text(
+        "invoiced_year_changes",
+        "De contributie over {year} is al gefactureerd ({billed}). Met deze wijziging wordt bij"
+        " de volgende facturering {amount} gecrediteerd.",
+        "the contribution of {year} was already invoiced ({billed}); with this change the next"
+        " invoice run credits {amount}",
+    )
