@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from playwright.async_api import Page, expect
@@ -14,8 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
 from registry.auth.roles import system_actor
-from registry.db import transaction
+from registry.db import create_engine, create_session_factory, transaction
+from registry.fees import repository as fees
+from registry.fees.models import ContributionRate
 from registry.members.decisions import DecisionInput, record_decision
+from registry.members.models import Decision
+from registry.years.warnings import billed_contributions
 from tests.helpers.axe import axe_violations
 from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import dev_settings
@@ -112,3 +117,62 @@ async def test_an_auditor_reads_the_years_without_the_forms(
     await expect(page.get_by_role("table", name=re.compile("Boekjaren"))).to_be_visible()
     await expect(page.get_by_role("button", name="Boekjaar afsluiten")).to_have_count(0)
     assert await axe_violations(page) == []
+
+
+async def _invoiced_rate(url: str) -> tuple[int, str, str, str]:
+    """A year of the demo whose contributions were invoiced: its year, rate and decision."""
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            for rate in await fees.rates(session):
+                if await billed_contributions(session, rate.year) is not None:
+                    decision = await session.get(Decision, rate.decision_id)
+                    assert decision is not None
+                    policy = rate.population_policy.value
+                    return rate.year, str(rate.rate), decision.reference, policy
+    finally:
+        await engine.dispose()
+    raise AssertionError("the demo invoiced no contributions")
+
+
+async def test_a_new_rate_for_an_invoiced_year_warns_before_it_is_stored(
+    start_server: StartServer, page_on: PageOn, demo_url: str
+) -> None:
+    year, old, decision, policy = await _invoiced_rate(demo_url)
+    new = str(Decimal(old) + Decimal("0.01"))
+    page = await page_on(start_server(dev_settings(demo_url)))
+    await log_in(page, "Dirk Directie", "/contributie/tarieven")
+    await page.get_by_label("Jaar", exact=True).fill(str(year))
+    await page.get_by_label("Tarief per inwoner").fill(new.replace(".", ","))
+    await page.get_by_label("ALV-besluit").select_option(decision)
+    await page.get_by_label("Inwonertal").select_option(policy)
+    await page.get_by_role("button", name="Tarief vastleggen").click()
+    warning = page.locator("#waarschuwing")
+    await expect(warning).to_contain_text(f"De contributie over {year} is al gefactureerd")
+    await expect(warning).to_contain_text("bijgefactureerd")
+    await expect(warning).to_contain_text("Er is nog niets vastgelegd")
+    await expect(page.get_by_label("Tarief per inwoner")).to_have_value(new.replace(".", ","))
+    assert await axe_violations(page) == []
+    engine = create_engine(demo_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            stored = await session.scalar(
+                select(ContributionRate).where(ContributionRate.year == year)
+            )
+            assert stored is not None
+            assert stored.rate == Decimal(old)
+    finally:
+        await engine.dispose()
+
+    await page.get_by_role("button", name="Tarief toch vastleggen").click()
+    await expect(page.locator("#melding")).to_contain_text(f"Het tarief van {year} is vastgelegd")
+    engine = create_engine(demo_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            stored = await session.scalar(
+                select(ContributionRate).where(ContributionRate.year == year)
+            )
+            assert stored is not None
+            assert stored.rate == Decimal(new)
+    finally:
+        await engine.dispose()
