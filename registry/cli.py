@@ -976,3 +976,30 @@ def year_status() -> None:
             escape(decision),
         )
     out.print(table)
+
+
+opening_app = typer.Typer(help="Opening balances of the previous bookkeeping, imported once.")
+app.add_typer(opening_app, name="opening-balances")
+
+
+@opening_app.command("import")
+def opening_balances_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV: member;document;date;due_date;amount;description (negative: credit).",
+        ),
+    ],
+) -> None:
+    """Import the open invoices and credit balances, once, before the first run."""
+    from registry.billing.opening_balances import import_opening_balances
+
+    content = file.read_bytes()
+    actor = system_actor("cli:opening-balances-import")
+    result = _in_transaction(lambda session: import_opening_balances(session, actor, content))
+    out.print(
+        f"Imported {result.invoices} open invoice(s) ({_euro(result.receivable_cents)}) and "
+        f"{result.credits} credit balance(s) ({_euro(result.credit_cents)})."
+    )

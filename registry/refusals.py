@@ -11,6 +11,7 @@ from registry.audit.errors import AuditRefusal
 from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
 from registry.billing.errors import BillingRefusal
+from registry.billing.opening_balances import OpeningBalanceRefusal
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.configuration import ConfigRefusal
 from registry.costs.errors import CostsRefusal
@@ -35,6 +36,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     MembersRefusal,
     FeesRefusal,
     BillingRefusal,
+    OpeningBalanceRefusal,
     MessageRefusal,
     CostsRefusal,
     UsageRefusal,

@@ -1,5 +1,5 @@
 """financial years: closed by a directie decision, reopened by a new one; a credit note says
-which closed year it corrects
+which closed year it corrects; an invoice can be an opening balance of the previous bookkeeping
 
 Revision ID: 0017_financial_years
 Revises: 0015_webhooks
@@ -55,9 +55,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("invoice", schema=None) as batch_op:
         batch_op.add_column(sa.Column("corrects_year", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "opening_balance", sa.Boolean(), server_default=sa.text("false"), nullable=False
+            )
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("invoice", schema=None) as batch_op:
+        batch_op.drop_column("opening_balance")
         batch_op.drop_column("corrects_year")
     op.drop_table("financial_year")

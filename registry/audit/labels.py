@@ -69,6 +69,7 @@ ENTITY = {
     "membership_signatory": Label("Ondertekenaar", "Signatory"),
     "municipality": Label("Gemeente", "Municipality"),
     "municipality_succession": Label("Gemeentelijke herindeling", "Municipal merger"),
+    "opening_balance": Label("Beginbalans", "Opening balance"),
     "pool_participant": Label("Deelnemer aan een kostenpot", "Pool participant"),
     "population_figure": Label("Inwonertal", "Population figure"),
     "reference_component": Label("Referentiecomponent", "Reference component"),

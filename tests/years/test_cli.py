@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.db import transaction
 from registry.members.decisions import DecisionInput, record_decision
+from registry.members.registration import MemberInput, create_member
 from tests.helpers.cooperative import ACTOR
 from tests.test_cli import cli_db, invoke
 
@@ -45,3 +47,26 @@ async def test_closing_a_year_from_the_command_line(
     (line,) = [row for row in status.output.splitlines() if "2024" in row]
     assert "open" in line
     assert "DIR-2025-06" in line
+
+
+async def test_opening_balances_from_the_command_line(
+    cli_db: str, session_factory: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    async with transaction(session_factory) as session:
+        await create_member(
+            session, ACTOR, MemberInput("woerden", "Gemeente Woerden", "gemeente", [])
+        )
+    csv_file = tmp_path / "beginbalans.csv"
+    csv_file.write_text(
+        "member;document;date;due_date;amount;description\n"
+        "woerden;VF-2022-0412;2022-11-15;2022-12-15;1.234,56;Contributie 2022\n"
+        "woerden;CN-2022-0007;2022-12-20;2022-12-20;-75,00;Tegoed\n",
+        encoding="utf-8",
+    )
+    imported = await invoke("opening-balances", "import", str(csv_file))
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 1 open invoice(s)" in imported.output
+    assert "1 credit balance(s)" in imported.output
+    again = await invoke("opening-balances", "import", str(csv_file))
+    assert again.exit_code == 1
+    assert "imported already" in again.output
