@@ -43,7 +43,7 @@ from registry.graphql.scalars import SCALAR_OVERRIDES
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
 from registry.graphql.webhooks.api import WebhooksMutation, WebhooksQuery
-from registry.graphql.years.api import YearsMutation, YearsQuery
+from registry.graphql.years.api import OpeningBalancesMutation, YearsMutation, YearsQuery
 from registry.kit.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class Mutation(
     AuthMutation,
     WebhooksMutation,
     YearsMutation,
+    OpeningBalancesMutation,
 ):
     pass
 

@@ -58,6 +58,7 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.financialYears": (frozenset({"directie", "auditor"}), False),
     "Mutation.financialYearClose": (frozenset({"directie"}), False),
     "Mutation.financialYearReopen": (frozenset({"directie"}), False),
+    "Mutation.openingBalancesImport": (frozenset({"directie"}), False),
     "Query.usageFees": (frozenset({"member_user", "member_admin", "directie", "auditor"}), True),
     "Mutation.adoptionCreate": (frozenset({"member_admin", "directie"}), True),
     "Mutation.adoptionAdvance": (frozenset({"member_admin", "directie"}), True),
@@ -170,6 +171,8 @@ OPERATIONS: dict[str, str] = {
     "Mutation.financialYearClose": 'mutation { financialYearClose(year: 1990, decision: "x")'
     " { errors { code } } }",
     "Mutation.financialYearReopen": 'mutation { financialYearReopen(year: 1990, decision: "x")'
+    " { errors { code } } }",
+    "Mutation.openingBalancesImport": 'mutation { openingBalancesImport(csv: "x")'
     " { errors { code } } }",
     "Query.usageFees": '{ usageFees(member: "%s", first: "2026-01", last: "2026-02")'
     " { errors { code } } }",

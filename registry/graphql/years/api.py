@@ -7,6 +7,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
+from registry.billing.opening_balances import import_opening_balances
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
@@ -105,4 +106,43 @@ class YearsMutation:
 
         return await mutate(
             info, FinancialYearPayload, change, lambda y: FinancialYearPayload(year=y)
+        )
+
+
+@strawberry.type(description="What an import of opening balances stored.")
+class OpeningBalancesImport:
+    invoices: int = strawberry.field(description="Open invoices of the previous bookkeeping.")
+    credits: int = strawberry.field(description="Credit balances, carried to the next invoice.")
+    receivable: Money
+    credit: Money
+
+
+@strawberry.type
+class OpeningBalancesPayload:
+    result: OpeningBalancesImport | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OpeningBalancesMutation:
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Import the open invoices and credit balances of the previous bookkeeping, once, before "
+        "the first run: CSV with member;document;date;due_date;amount;description.",
+    )
+    async def opening_balances_import(self, info: Info, csv: str) -> OpeningBalancesPayload:
+        async def change(session: AsyncSession) -> OpeningBalancesImport:
+            done = await import_opening_balances(session, info.context.actor, csv.encode())
+            return OpeningBalancesImport(
+                invoices=done.invoices,
+                credits=done.credits,
+                receivable=Money.of_cents(done.receivable_cents),
+                credit=Money.of_cents(done.credit_cents),
+            )
+
+        return await mutate(
+            info,
+            OpeningBalancesPayload,
+            change,
+            lambda result: OpeningBalancesPayload(result=result),
         )
