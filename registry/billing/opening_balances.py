@@ -31,6 +31,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing.document import DocumentKind
 from registry.billing.models import BillingAccount, Invoice, InvoiceStatus, MemberCredit
+from registry.billing.operations import audit_invoice
 from registry.costs.models import AllocationRun
 from registry.db import serialise
 from registry.fees.models import FeeRun
@@ -345,20 +346,21 @@ async def import_opening_balances(
                 customer=json.dumps(customer, sort_keys=True, ensure_ascii=False),
                 buyer_reference=member.code,
                 opening_balance=True,
+                lines=[],
                 created_by=actor.label,
                 issued_by=actor.label,
             )
         )
     session.add_all([*invoices, *credits])
     await session.flush()
+    # An opening invoice is audited as issued, like any invoice, so a report as at an
+    # earlier event leaves it out; a credit balance as an opening balance.
+    for invoice in invoices:
+        await audit_invoice(session, actor, "issue", invoice)
     await record_many(
         session,
         actor,
         [
-            Change("create", "opening_balance", i.number or "", None, snapshot(i), i.member_id)
-            for i in invoices
-        ]
-        + [
             Change("create", "opening_balance", f"credit:{c.id}", None, snapshot(c), c.member_id)
             for c in credits
         ],

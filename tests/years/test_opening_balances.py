@@ -17,6 +17,8 @@ from registry.billing.repository import credit_balance
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
 from registry.members import repository as members
+from registry.reports.collect import member_reports
+from registry.reports.service import prepare
 from tests.helpers.cooperative import ACTOR
 
 GOOD = (
@@ -48,12 +50,17 @@ async def test_open_items_are_imported_once_and_payable(cooperative: AsyncSessio
     await cooperative.refresh(invoice)
     assert invoice.status is InvoiceStatus.PAID
 
-    events = await cooperative.scalar(
+    issued = await cooperative.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity_type == "invoice", AuditEvent.operation == "issue")
+    )
+    credited = await cooperative.scalar(
         select(func.count())
         .select_from(AuditEvent)
         .where(AuditEvent.entity_type == "opening_balance")
     )
-    assert events == 3
+    assert (issued, credited) == (2, 1)
 
     with pytest.raises(ValidationFailed) as twice:
         await import_opening_balances(cooperative, ACTOR, GOOD)
@@ -103,3 +110,21 @@ async def test_a_header_without_the_columns_is_refused(cooperative: AsyncSession
     with pytest.raises(ValidationFailed) as refused:
         await import_opening_balances(cooperative, ACTOR, b"lid;bedrag\nwoerden;5\n")
     assert refused.value.errors[0].code == "columns_missing"
+
+
+async def test_opening_invoices_appear_in_the_contribution_report_of_their_year(
+    cooperative: AsyncSession,
+) -> None:
+    content = (
+        b"member,document,date,due_date,amount,description\n"
+        b"woerden,VF-2020-0099,2020-01-15,2020-02-15,250,Beginbalans\n"
+    )
+    await import_opening_balances(cooperative, ACTOR, content)
+    prepared = await prepare(cooperative, ACTOR, 2020, "woerden")
+    (member,) = [
+        m async for m in member_reports(cooperative, prepared.header.scope, prepared.later)
+    ]
+    assert member.account.documents == 1
+    assert (member.account.invoiced_cents, member.account.outstanding_cents) == (25000, 25000)
+    # prepaid + paid + credited + outstanding = invoiced still holds with them.
+    assert "payments" not in {f.code for f in prepared.findings}
