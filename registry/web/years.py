@@ -9,11 +9,18 @@ from functools import partial
 from typing import Any
 
 from litestar import Controller, get, post
+from litestar.datastructures import UploadFile
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
+from registry.billing.opening_balances import (
+    MAX_BYTES,
+    ImportResult,
+    OpeningBalanceRefusal,
+    import_opening_balances,
+)
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, field_error
 from registry.kit.pagination import PageRequest
@@ -66,10 +73,12 @@ async def _page(
                 (d.reference, f"{d.reference}: {d.subject}") for d in decisions.items
             ],
             "may_close": allows(actor, Permission.YEARS_CLOSE),
+            "may_import": allows(actor, Permission.BILLING_MANAGE),
             "form": form,
             "values": values or {},
             "errors": list(errors),
             "notice": notice if isinstance(notice, dict) else None,
+            "max_kb": MAX_BYTES // 1024,
         },
         status_code=status_code,
     )
@@ -139,3 +148,44 @@ class YearPagesController(Controller):
             return await reopen_year(db_session, actor, year, decision)
 
         return await _submit(request, db_session, actor, "reopen", store)
+
+    @post(
+        "/beginbalans",
+        name="opening-balances-import",
+        opt=audience(Permission.BILLING_MANAGE),
+        request_max_body_size=MAX_BYTES + 64 * 1024,
+    )
+    async def opening_balances(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        upload = (await request.form()).get("bestand")
+        content = (
+            await upload.read(MAX_BYTES + 1)
+            if isinstance(upload, UploadFile) and upload.filename
+            else b""
+        )
+        errors = [] if content else [field_error("file", OpeningBalanceRefusal.NO_LINES)]
+
+        async def store() -> ImportResult:
+            return await import_opening_balances(db_session, actor, content)
+
+        return await submit(
+            request,
+            db_session,
+            store if content else None,
+            lambda done: Flash(
+                NOTICE_KEY,
+                {
+                    "form": "opening",
+                    "invoices": done.invoices,
+                    "credits": done.credits,
+                    "receivable": done.receivable_cents,
+                    "credit": done.credit_cents,
+                },
+                "/boekjaren",
+            ),
+            lambda found: _page(
+                request, db_session, actor, form="opening", errors=found, status_code=422
+            ),
+            errors=errors,
+        )

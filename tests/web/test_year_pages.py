@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
 from registry.auth.roles import system_actor
+from registry.billing.models import Invoice
 from registry.db import create_engine, create_session_factory, transaction
 from registry.fees import repository as fees
 from registry.fees.models import ContributionRate
@@ -176,3 +178,43 @@ async def test_a_new_rate_for_an_invoiced_year_warns_before_it_is_stored(
             assert stored.rate == Decimal(new)
     finally:
         await engine.dispose()
+
+
+async def test_the_directie_imports_the_opening_balances_from_the_page(
+    start_server: StartServer,
+    page_on: PageOn,
+    cooperative_db_url: str,
+    cooperative_db: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    header = "member;document;date;due_date;amount;description\n"
+    bad = tmp_path / "fout.csv"
+    bad.write_text(header + "woerden;VF-1;2019-12-01;2019-11-01;100;Oud\n", encoding="utf-8")
+    good = tmp_path / "beginbalans.csv"
+    good.write_text(
+        header
+        + "woerden;VF-2019-0412;2019-11-15;2019-12-15;1.234,56;Contributie 2019\n"
+        + "woerden;CN-2019-0007;2019-12-20;2019-12-20;-75,00;Tegoed\n",
+        encoding="utf-8",
+    )
+    page = await page_on(start_server(dev_settings(cooperative_db_url)))
+    await log_in(page, "Dirk Directie", "/boekjaren")
+    form = page.locator("form[action='/boekjaren/beginbalans']")
+    await form.get_by_label("CSV-bestand").set_input_files(bad)
+    await form.get_by_role("button", name="Beginbalans importeren").click()
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "Regel 2: de vervaldatum ligt vóór de documentdatum."
+    )
+    assert await axe_violations(page) == []
+
+    await form.get_by_label("CSV-bestand").set_input_files(good)
+    await form.get_by_role("button", name="Beginbalans importeren").click()
+    await expect(page.get_by_role("status")).to_contain_text(
+        "Beginbalans geïmporteerd: 1 openstaande facturen (€ 1.234,56) en 1 tegoeden (€ 75,00)."
+    )
+    assert await axe_violations(page) == []
+    async with cooperative_db() as session:
+        invoice = await session.scalar(select(Invoice).where(Invoice.number == "VF-2019-0412"))
+    assert invoice is not None
+    assert invoice.opening_balance
+    assert invoice.due_cents == 123456
