@@ -29,7 +29,7 @@ from registry.audit.service import Change, record_many
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
-from registry.billing.document import DocumentKind
+from registry.billing.document import DocumentKind, Party
 from registry.billing.models import BillingAccount, Invoice, InvoiceStatus, MemberCredit
 from registry.billing.operations import audit_invoice
 from registry.costs.models import AllocationRun
@@ -317,13 +317,15 @@ async def import_opening_balances(
             )
             continue
         account = accounts.get(member.id)
-        customer = {"name": member.name}
-        if account is not None:
-            customer |= {
-                "street": account.street,
-                "postal_code": account.postal_code,
-                "city": account.city,
-            }
+        customer = Party(
+            name=member.name,
+            street=account.street if account else "",
+            postal_code=account.postal_code if account else "",
+            city=account.city if account else "",
+            oin=member.oin,
+            kvk=member.kvk,
+            email=account.email if account else None,
+        )
         invoices.append(
             Invoice(
                 member_id=member.id,
@@ -343,7 +345,7 @@ async def import_opening_balances(
                 due_cents=line.amount_cents,
                 settled_cents=0,
                 reason=line.description,
-                customer=json.dumps(customer, sort_keys=True, ensure_ascii=False),
+                customer=json.dumps(customer.__dict__, sort_keys=True, ensure_ascii=False),
                 buyer_reference=member.code,
                 opening_balance=True,
                 lines=[],

@@ -218,3 +218,10 @@ async def test_the_directie_imports_the_opening_balances_from_the_page(
     assert invoice is not None
     assert invoice.opening_balance
     assert invoice.due_cents == 123456
+    # Shown, and its PDF made, like any invoice (the reminders attach it).
+    await page.goto(f"/facturen/{invoice.id}")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("VF-2019-0412")
+    assert await axe_violations(page) == []
+    pdf = await page.request.get(f"/facturen/{invoice.id}/pdf")
+    assert pdf.status == 200
+    assert (await pdf.body()).startswith(b"%PDF")
