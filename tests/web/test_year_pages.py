@@ -221,7 +221,11 @@ async def test_the_directie_imports_the_opening_balances_from_the_page(
     # Shown, and its PDF made, like any invoice (the reminders attach it).
     await page.goto(f"/facturen/{invoice.id}")
     await expect(page.get_by_role("heading", level=1)).to_contain_text("VF-2019-0412")
+    await expect(page.get_by_text("Openstaande post uit de vorige boekhouding")).to_be_visible()
     assert await axe_violations(page) == []
     pdf = await page.request.get(f"/facturen/{invoice.id}/pdf")
     assert pdf.status == 200
     assert (await pdf.body()).startswith(b"%PDF")
+    await page.goto("/facturen")
+    row = page.get_by_role("row").filter(has_text="VF-2019-0412")
+    await expect(row).to_contain_text("(beginbalans)")
