@@ -69,6 +69,20 @@ class YearsWarning(Refusal):
         "the contribution of {year} was already invoiced ({billed}); with this change the next"
         " invoice run bills {amount} more",
     )
+    USAGE_BILLS_MORE = Text(
+        "invoiced_year_changes",
+        "Gebruiksvergoedingen vanaf {year} zijn al gefactureerd ({billed}). Met deze wijziging"
+        " wordt bij de volgende facturering {amount} bijgefactureerd.",
+        "usage fees from {year} on were already invoiced ({billed}); with this change the next"
+        " invoice run bills {amount} more",
+    )
+    USAGE_CREDITS = Text(
+        "invoiced_year_changes",
+        "Gebruiksvergoedingen vanaf {year} zijn al gefactureerd ({billed}). Met deze wijziging"
+        " wordt bij de volgende facturering {amount} gecrediteerd.",
+        "usage fees from {year} on were already invoiced ({billed}); with this change the next"
+        " invoice run credits {amount}",
+    )
     CONTRIBUTION_CREDITS = Text(
         "invoiced_year_changes",
         "De contributie over {year} is al gefactureerd ({billed}). Met deze wijziging wordt bij"

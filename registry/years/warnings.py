@@ -13,16 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.roles import Actor
+from registry.billing.items import billable_items
 from registry.billing.models import Invoice, InvoiceLine, InvoiceStatus, LineCategory
+from registry.billing.repository import billed_per_key
 from registry.fees.models import ContributionRate
 from registry.fees.service import RateInput, preview_fee_run, set_rate
 from registry.kit.errors import DomainError, Euro, Phrase
+from registry.members.models import Member
+from registry.usage.models import UsageTariff
+from registry.usage.tariffs import set_tariff
 from registry.years.errors import YearsWarning
 
 T = TypeVar("T")
@@ -36,14 +42,18 @@ class ChangeWarning:
     year: int
     amount_cents: int
     billed_cents: int
+    usage: bool = False
+    """Usage fees (a tariff) rather than contributions (a rate)."""
 
     @property
     def phrase(self) -> Phrase:
-        refusal = (
-            YearsWarning.CONTRIBUTION_BILLS_MORE
-            if self.amount_cents > 0
-            else YearsWarning.CONTRIBUTION_CREDITS
-        )
+        more = self.amount_cents > 0
+        if self.usage:
+            refusal = YearsWarning.USAGE_BILLS_MORE if more else YearsWarning.USAGE_CREDITS
+        else:
+            refusal = (
+                YearsWarning.CONTRIBUTION_BILLS_MORE if more else YearsWarning.CONTRIBUTION_CREDITS
+            )
         return Phrase(
             refusal,
             {
@@ -116,3 +126,42 @@ async def set_rate_warned(
     rate = await set_rate(session, actor, data)
     found = await contribution_warning(session, actor, data.year)
     return rate, [found] if found else []
+
+
+async def _invoiced_usage(session: AsyncSession, until: date) -> tuple[int, int]:
+    """Over the usage fees already invoiced: (what the rules charge now − what was billed,
+    what was billed)."""
+    member_ids = list((await session.scalars(select(Member.id))).all())
+    billed = await billed_per_key(session, member_ids, drafts=False)
+    items = [
+        i
+        for i in await billable_items(session, member_ids, until)
+        if i.category is LineCategory.USAGE_FEE and i.key in billed
+    ]
+    return (
+        sum(i.amount_cents - billed[i.key] for i in items),
+        sum(billed[i.key] for i in items),
+    )
+
+
+async def set_tariff_warned(
+    session: AsyncSession,
+    actor: Actor,
+    application_slug: str,
+    metric: str,
+    price: str,
+    valid_from: str,
+    decision_reference: str,
+    today: date,
+) -> tuple[UsageTariff, list[ChangeWarning]]:
+    """Set a usage tariff (`set_tariff`) and say what it does to usage already invoiced: the
+    difference the next invoice run bills or credits for months that were invoiced."""
+    before, _ = await _invoiced_usage(session, today)
+    tariff = await set_tariff(
+        session, actor, application_slug, metric, price, valid_from, decision_reference
+    )
+    after, billed = await _invoiced_usage(session, today)
+    if after == before:
+        return tariff, []
+    warning = ChangeWarning("price", tariff.valid_from.year, after - before, billed, usage=True)
+    return tariff, [warning]

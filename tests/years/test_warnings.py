@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.billing.invoicing import issue, preview_invoice_run, run_invoices
 from registry.fees.models import ContributionRate
 from registry.fees.service import RateInput, run_fees
-from registry.years.warnings import preview_rate, set_rate_warned
+from registry.years.warnings import preview_rate, set_rate_warned, set_tariff_warned
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY
 
 
@@ -62,3 +62,26 @@ async def test_the_preview_warns_and_stores_nothing(billed: AsyncSession) -> Non
 async def test_a_year_not_invoiced_gives_no_warning(billed: AsyncSession) -> None:
     _, warnings = await set_rate_warned(billed, ACTOR, RateInput(2020, "0.40", "ALV-2019-12"))
     assert warnings == []
+
+
+async def test_a_new_tariff_for_invoiced_usage_warns_with_what_it_bills(
+    billed: AsyncSession,
+) -> None:
+    await _invoice_everything(billed)
+    # From June 2023 on 0.60 instead of 0.55 per active user: June's 99 users were invoiced.
+    tariff, warnings = await set_tariff_warned(
+        billed, ACTOR, "zaakafhandeling", "active_users", "0.60", "2023-06", "DIR-2023-02", TODAY
+    )
+    assert tariff.price == Decimal("0.60")
+    (warning,) = warnings
+    assert warning.amount_cents == 99 * 5
+    previews = await preview_invoice_run(billed, ACTOR, TODAY, today=TODAY)
+    usage = [
+        line.net_cents
+        for preview in previews
+        for line in preview.lines
+        if line.item.key.startswith("usage:")
+    ]
+    assert sum(usage) == warning.amount_cents
+    assert "Gebruiksvergoedingen vanaf 2023 zijn al gefactureerd" in warning.phrase.text("nl")
+    assert "4,95 bijgefactureerd" in warning.phrase.text("nl")

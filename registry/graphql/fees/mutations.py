@@ -12,7 +12,6 @@ from registry.fees import models, service
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.graphql.context import Info
 from registry.graphql.fees.types import (
-    ChangeWarning,
     ContributionRate,
     ContributionRatePayload,
     FeeRun,
@@ -20,6 +19,7 @@ from registry.graphql.fees.types import (
 )
 from registry.graphql.mutating import mutate
 from registry.graphql.permissions import mutation
+from registry.graphql.years.types import ChangeWarning
 from registry.years import warnings
 
 

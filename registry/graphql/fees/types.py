@@ -15,12 +15,11 @@ from registry.fees.service import FeeRunPreview as DomainPreview
 from registry.graphql.attributes import from_attributes
 from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
-from registry.graphql.errors import ErrorCode, FieldError
+from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
-from registry.kit.errors import Phrase
+from registry.graphql.years.types import ChangeWarning
 from registry.kit.money import Cents
 from registry.members.models import FigureStatus
-from registry.years import warnings
 
 strawberry.enum(ProRata, name="ProRata")
 strawberry.enum(PopulationPolicy, name="PopulationPolicy")
@@ -182,33 +181,6 @@ class FeeRunPreview:
             total=Money.of_cents(preview.total),
             lines=[ContributionLine.preview(preview, line) for line in preview.lines],
             differences=[ContributionDifference.of(d) for d in preview.differences],
-        )
-
-
-@strawberry.type(
-    description="A change to a year that was already invoiced: what the next runs bill or credit."
-)
-class ChangeWarning:
-    field: str
-    code: ErrorCode  # type: ignore[valid-type]
-    year: int
-    amount: Money = strawberry.field(description="Billed more (positive) or credited (negative).")
-    already_billed: Money
-    phrase: strawberry.Private[Phrase]
-
-    @strawberry.field
-    def message(self, info: Info) -> str:
-        return self.phrase.text(info.context.language)
-
-    @classmethod
-    def of(cls, w: warnings.ChangeWarning) -> ChangeWarning:
-        return cls(
-            field=w.field,
-            code=ErrorCode[w.phrase.code],
-            year=w.year,
-            amount=Money.of_cents(w.amount_cents),
-            already_billed=Money.of_cents(w.billed_cents),
-            phrase=w.phrase,
         )
 
 
