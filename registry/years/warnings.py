@@ -165,3 +165,24 @@ async def set_tariff_warned(
         return tariff, []
     warning = ChangeWarning("price", tariff.valid_from.year, after - before, billed, usage=True)
     return tariff, [warning]
+
+
+async def preview_tariff(
+    session: AsyncSession,
+    actor: Actor,
+    application_slug: str,
+    metric: str,
+    price: str,
+    valid_from: str,
+    decision_reference: str,
+    today: date,
+) -> list[ChangeWarning]:
+    """What setting the tariff would warn about, without storing it (refusals as `set_tariff`)."""
+
+    async def change() -> list[ChangeWarning]:
+        _, found = await set_tariff_warned(
+            session, actor, application_slug, metric, price, valid_from, decision_reference, today
+        )
+        return found
+
+    return await _in_savepoint(session, change)

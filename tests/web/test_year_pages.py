@@ -17,11 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.audit.models import AuditEvent
 from registry.auth.roles import system_actor
 from registry.billing.models import Invoice
+from registry.billing.repository import billed_per_key
+from registry.catalogue.models import Application
 from registry.db import create_engine, create_session_factory, transaction
 from registry.fees import repository as fees
 from registry.fees.models import ContributionRate
 from registry.members.decisions import DecisionInput, record_decision
-from registry.members.models import Decision
+from registry.members.models import Decision, Member
+from registry.usage.models import UsageTariff
 from registry.years.warnings import billed_contributions
 from tests.helpers.axe import axe_violations
 from tests.helpers.browser import PageOn, StartServer
@@ -229,3 +232,63 @@ async def test_the_directie_imports_the_opening_balances_from_the_page(
     await page.goto("/facturen")
     row = page.get_by_role("row").filter(has_text="VF-2019-0412")
     await expect(row).to_contain_text("(beginbalans)")
+
+
+async def _invoiced_usage_month(url: str) -> tuple[str, str, str, str, str]:
+    """Application name and slug, metric, month and a decision for a new tariff on usage the
+    demo invoiced already."""
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            member_ids = list((await session.scalars(select(Member.id))).all())
+            billed = await billed_per_key(session, member_ids, drafts=False)
+            starts = {
+                (t.application_id, t.metric.value, t.valid_from)
+                for t in (await session.scalars(select(UsageTariff))).all()
+            }
+            decision = await session.scalar(select(Decision.reference).limit(1))
+            assert decision is not None
+            for key in sorted(billed, reverse=True):
+                if not key.startswith("usage:"):
+                    continue
+                parts = dict(part.split("=", 1) for part in key.split(":")[1:])
+                application = await session.scalar(
+                    select(Application).where(Application.slug == parts["application"])
+                )
+                assert application is not None
+                first = date.fromisoformat(parts["period"] + "-01")
+                if (application.id, parts["metric"], first) not in starts:
+                    return (
+                        application.name,
+                        application.slug,
+                        parts["metric"],
+                        parts["period"],
+                        decision,
+                    )
+    finally:
+        await engine.dispose()
+    raise AssertionError("the demo invoiced no usage")
+
+
+async def test_a_new_tariff_for_invoiced_usage_warns_before_it_is_stored(
+    start_server: StartServer, page_on: PageOn, demo_url: str
+) -> None:
+    name, slug, metric, month, decision = await _invoiced_usage_month(demo_url)
+    page = await page_on(start_server(dev_settings(demo_url)))
+    await log_in(page, "Dirk Directie", "/tarieven")
+    form = page.locator("form[action='/tarieven/gebruik']")
+    await form.get_by_label("Applicatie", exact=True).select_option(slug)
+    await form.get_by_label("Eenheid", exact=True).select_option(metric)
+    await form.get_by_label("Prijs per eenheid").fill("99")
+    await form.get_by_label("Vanaf de maand").fill(month)
+    await form.get_by_label("Besluit", exact=True).select_option(decision)
+    await form.get_by_role("button", name="Gebruikstarief vastleggen").click()
+    warning = page.locator("#waarschuwing")
+    await expect(warning).to_contain_text("zijn al gefactureerd")
+    await expect(warning).to_contain_text("bijgefactureerd")
+    assert await axe_violations(page) == []
+    await form.get_by_role("button", name="Gebruikstarief toch vastleggen").click()
+    await expect(page.locator("#melding")).to_contain_text("Het gebruikstarief is vastgelegd.")
+    await expect(
+        page.get_by_role("row").filter(has_text=name).filter(has_text=month)
+    ).to_have_count(1)
