@@ -74,6 +74,7 @@ from registry.web.tariffs import TariffPagesController
 from registry.web.tokens import TokenPagesController
 from registry.web.usage import UsagePagesController
 from registry.web.webhooks import CatalogueWebhookPagesController, MemberWebhookPagesController
+from registry.web.years import YearPagesController
 from registry.webhooks.service import relay_after_commit
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PoolPagesController,
             RatePagesController,
             TariffPagesController,
+            YearPagesController,
             FeePagesController,
             DecisionPagesController,
             ContractPagesController,

@@ -1209,4 +1209,84 @@ def bank_import(
             waiting=summary.waiting,
         ),
         soft_wrap=True,
+
+
+year_app = typer.Typer(help="Financial years: close after the accountant's sign-off, reopen.")
+app.add_typer(year_app, name="year")
+
+
+@year_app.command("close")
+def year_close(
+    year: Annotated[int, typer.Argument(help="The financial year to close.")],
+    decision: Annotated[str, typer.Option(help="Reference of the directie's decision.")],
+) -> None:
+    """Close YEAR: afterwards nothing can be dated in it."""
+    from registry.kit.clock import today
+    from registry.years.service import close_year
+
+    actor = system_actor("cli:year-close")
+    _in_transaction(lambda session: close_year(session, actor, year, decision, today()))
+    out.print(f"Financial year {year} is closed by decision {escape(decision)}.")
+
+
+@year_app.command("reopen")
+def year_reopen(
+    year: Annotated[int, typer.Argument(help="The closed financial year to reopen.")],
+    decision: Annotated[str, typer.Option(help="Reference of the new directie decision.")],
+) -> None:
+    """Reopen a closed YEAR by a new decision."""
+    from registry.years.service import reopen_year
+
+    actor = system_actor("cli:year-reopen")
+    _in_transaction(lambda session: reopen_year(session, actor, year, decision))
+    out.print(f"Financial year {year} is open again by decision {escape(decision)}.")
+
+
+@year_app.command("status")
+def year_status() -> None:
+    """Every financial year: open or closed, and what was invoiced and credited in it."""
+    from rich.table import Table
+
+    from registry.kit.clock import today
+    from registry.years.overview import year_overview
+
+    years = _in_transaction(lambda session: year_overview(session, today()))
+    table = Table("year", "status", "documents", "invoiced", "credited", "decision")
+    for y in years:
+        decision = y.reopened_by_decision or y.closed_by_decision or ""
+        table.add_row(
+            str(y.year),
+            y.status.value,
+            str(y.documents),
+            _euro(y.invoiced_cents),
+            _euro(y.credited_cents),
+            escape(decision),
+        )
+    out.print(table)
+
+
+opening_app = typer.Typer(help="Opening balances of the previous bookkeeping, imported once.")
+app.add_typer(opening_app, name="opening-balances")
+
+
+@opening_app.command("import")
+def opening_balances_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV: member;document;date;due_date;amount;description (negative: credit).",
+        ),
+    ],
+) -> None:
+    """Import the open invoices and credit balances, once, before the first run."""
+    from registry.billing.opening_balances import import_opening_balances
+
+    content = file.read_bytes()
+    actor = system_actor("cli:opening-balances-import")
+    result = _in_transaction(lambda session: import_opening_balances(session, actor, content))
+    out.print(
+        f"Imported {result.invoices} open invoice(s) ({_euro(result.receivable_cents)}) and "
+        f"{result.credits} credit balance(s) ({_euro(result.credit_cents)})."
     )

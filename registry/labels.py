@@ -20,6 +20,7 @@ from registry.reports import job_labels
 from registry.reports import labels as reports
 from registry.usage import labels as usage
 from registry.webhooks import labels as webhooks
+from registry.years import labels as years
 
 DOMAINS = (
     approvals,
@@ -40,5 +41,6 @@ DOMAINS = (
     job_labels,
     usage,
     webhooks,
+    years,
 )
 """Imported for their declarations; `registry.kit.labels.label` then knows every enum."""

@@ -17,6 +17,7 @@ from registry.messages import models as messages
 from registry.reports import models as reports
 from registry.usage import models as usage
 from registry.webhooks import models as webhooks
+from registry.years import models as years
 
 metadata = Base.metadata
 
@@ -38,4 +39,5 @@ __all__ = [
     "reports",
     "usage",
     "webhooks",
+    "years",
 ]

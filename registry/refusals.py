@@ -13,6 +13,7 @@ from registry.auth.errors import AuthRefusal
 from registry.backup import BackupRefusal
 from registry.bank.errors import BankRefusal
 from registry.billing.errors import BillingRefusal
+from registry.billing.opening_balances import OpeningBalanceRefusal
 from registry.budget.errors import BudgetRefusal
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.configuration import ConfigRefusal
@@ -29,6 +30,7 @@ from registry.messages.errors import MessageRefusal
 from registry.reports.errors import ReportsRefusal
 from registry.usage.errors import UsageRefusal
 from registry.webhooks.errors import WebhookRefusal
+from registry.years.errors import YearsRefusal, YearsWarning
 
 CATALOGUE: tuple[type[Refusal], ...] = (
     Common,
@@ -43,6 +45,7 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     BillingRefusal,
     ApprovalRefusal,
     BankRefusal,
+    OpeningBalanceRefusal,
     MessageRefusal,
     CostsRefusal,
     UsageRefusal,
@@ -51,6 +54,8 @@ CATALOGUE: tuple[type[Refusal], ...] = (
     WebhookRefusal,
     ContractsRefusal,
     BudgetRefusal,
+    YearsRefusal,
+    YearsWarning,
     AuditRefusal,
     ConfigRefusal,
     BackupRefusal,

@@ -2,7 +2,7 @@
 attendance, proxies and votes, and the register of conflicts of interest
 
 Revision ID: 0019_governance
-Revises: 0015_webhooks
+Revises: 0017_financial_years
 Create Date: 2026-12-07 11:21:26.209117
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_governance"
-down_revision: str | None = "0016_bank_statements"
+down_revision: str | None = "0017_financial_years"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

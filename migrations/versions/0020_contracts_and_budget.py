@@ -2,7 +2,7 @@
 a contract, budgets in versions with their lines
 
 Revision ID: 0020_contracts_and_budget
-Revises: 0015_webhooks
+Revises: 0019_governance
 Create Date: 2026-12-07 11:18:58.494328
 """
 

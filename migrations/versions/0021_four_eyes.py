@@ -2,7 +2,7 @@
 mark on a document issued without one
 
 Revision ID: 0021_four_eyes
-Revises: 0015_webhooks
+Revises: 0020_contracts_and_budget
 Create Date: 2026-12-07 11:40:00
 """
 

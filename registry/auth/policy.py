@@ -40,6 +40,7 @@ class Permission(enum.StrEnum):
     GOVERNANCE_MANAGE = "governance:manage"
     GOVERNANCE_READ = "governance:read"
     ALV_READ = "alv:read"
+    YEARS_CLOSE = "years:close"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ RULES: dict[Permission, Rule] = {
     Permission.ALV_READ: Rule(
         frozenset({Role.DIRECTIE, Role.AUDITOR}), frozenset({Role.MEMBER_ADMIN})
     ),
+    # Close a financial year after the accountant's sign-off, or reopen it: the directie.
+    Permission.YEARS_CLOSE: Rule(frozenset({Role.DIRECTIE})),
 }
 
 TOKEN_PERMISSIONS = frozenset({Permission.USAGE_WRITE})

@@ -36,6 +36,7 @@ from registry.billing.operations import (
 from registry.billing.rules import line_vat_groups, outstanding, split_credit, status_of, totals
 from registry.kit.errors import ErrorCollector, FieldError, ValidationFailed, field_error
 from registry.settings import Settings
+from registry.years.service import corrected_year, refuse_closed
 
 
 async def credit(
@@ -57,10 +58,12 @@ async def credit(
     `single_director`: issued without four-eyes approval (registry/approvals/).
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_CREDIT_NOTES)
+    await refuse_closed(session, {"issueDate": today})
     original = await locked_invoice(session, invoice_id)
     chosen = _chosen_lines(original, reason, line_numbers)
     await _refuse_credited_twice(session, original, chosen)
     note = _credit_note(original, chosen, actor, credit_choice=credit_choice, reason=reason)
+    note.corrects_year = await corrected_year(session, original.year)
     session.add(note)
     await session.flush()
     await assign_number(session, note, today, actor, single_director=single_director)

@@ -65,6 +65,7 @@ from registry.members.models import Member
 from registry.messages.addresses import checked_address
 from registry.settings import Settings
 from registry.webhooks.events import EventType
+from registry.years.service import refuse_closed
 
 _POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
 
@@ -314,6 +315,7 @@ async def run_invoices(
     a draft that differs is rebuilt, never doubled (the database allows one per member).
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
+    await refuse_closed(session, {"today": today or clock.today()})
     check_until(until, today or clock.today())
     chosen = await _run_members(session, member_codes)
     await lock_members(session, [m.id for m in chosen])
@@ -468,6 +470,7 @@ async def issue(
     without four-eyes approval, which the document then says (registry/approvals/).
     """
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_INVOICES)
+    await refuse_closed(session, {"issueDate": today})
     invoice = await locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
         assert invoice.number is not None

@@ -169,6 +169,10 @@ class Invoice(Base):
     """Gross minus credit carried from earlier credit notes; negative for a credit note."""
     settled_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     corrects_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
+    opening_balance: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    """An open invoice of the previous bookkeeping, imported once (see `opening_balances`)."""
+    corrects_year: Mapped[int | None] = mapped_column(Integer)
+    """The closed financial year this credit note corrects (its invoice was issued then)."""
     credit_choice: Mapped[CreditChoice | None] = mapped_column(
         str_enum(CreditChoice, "credit_choice")
     )

@@ -52,6 +52,7 @@ from registry.kit.errors import (
 )
 from registry.kit.money import parse_euro, to_cents
 from registry.members.models import Member
+from registry.years.service import refuse_closed
 
 
 async def record_transfer(
@@ -65,6 +66,7 @@ async def record_transfer(
 ) -> Settlement:
     """A bank transfer received for an invoice, or a refund paid out on a credit note."""
     require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RECORDS_TRANSFERS)
+    await refuse_closed(session, {"paidOn": paid_on})
     invoice = await locked_invoice(session, invoice_id)
     errors = ErrorCollector()
     cents = errors.check(lambda: _amount(amount))

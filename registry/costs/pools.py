@@ -33,6 +33,7 @@ from registry.members.lookup import member_or_refuse
 from registry.members.memberships import is_member_on
 from registry.usage.adoptions import uses_application
 from registry.usage.models import Metric
+from registry.years.service import refuse_closed
 
 APPLICATION_KINDS = frozenset({PoolKind.DEVELOPMENT, PoolKind.MAINTENANCE, PoolKind.HOSTING})
 
@@ -208,6 +209,7 @@ async def add_entry(
     entry before answers with that entry (a double submit, a retried call): the pool is locked,
     so the second of two requests at the same moment finds the first one's entry."""
     authorise(actor)
+    await refuse_closed(session, {"entryDate": data.entry_date})
     pool = await locked_pool(session, pool_code)
     errors = ErrorCollector()
     key = (data.submission_key or "").strip() or None

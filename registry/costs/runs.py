@@ -51,6 +51,7 @@ from registry.members.models import Member
 from registry.members.population import Figure, PopulationMissing, inhabitants_on
 from registry.usage.models import Metric
 from registry.usage.records import usage_totals
+from registry.years.service import refuse_closed
 
 
 def _refused(error: AllocationError) -> ValidationFailed:
@@ -413,6 +414,7 @@ async def run_allocation(
 ) -> RunResult:
     """Store the allocation of the pending entries; nothing pending stores nothing."""
     authorise(actor)
+    await refuse_closed(session, {"on": on})
     pool = await locked_pool(session, pool_code)
     state = await pool_state(session, pool)
     preview = _allocation_of(state, until)
@@ -427,6 +429,7 @@ async def run_settlement(
 ) -> RunResult:
     """Store the settlement for a late joiner; settling the same joiner again stores nothing."""
     authorise(actor)
+    await refuse_closed(session, {"on": on})
     await locked_pool(session, pool_code)
     preview = await preview_settlement(session, actor, pool_code, member_code)
     if preview.empty:
@@ -442,6 +445,7 @@ async def correct_run(
 ) -> tuple[AllocationRun, AllocationRun]:
     """Reverse an allocation run and store its replacement computed from today's inputs."""
     authorise(actor)
+    await refuse_closed(session, {"on": on})
     old = await repository.run_by_id(session, run_id)
     if old is None:
         raise NotFound(CostsRefusal.NO_RUN, run=str(run_id))
@@ -513,6 +517,7 @@ async def run_pool(
 ) -> list[AllocationRun]:
     """Settle late joiners first (over what was allocated), then allocate pending entries."""
     authorise(actor)
+    await refuse_closed(session, {"on": on})
     await locked_pool(session, pool_code)
     stored: list[AllocationRun] = []
     for member_code in await pending_settlements(session, pool_code):
@@ -533,6 +538,7 @@ async def run_pools(
     costs about what writing its lines costs. Pools with late joiners to settle go one by one.
     The allocation runs come back without their lines loaded."""
     authorise(actor)
+    await refuse_closed(session, {"on": on})
     pool_codes = list(dict.fromkeys(pool_codes))
     await serialise(session, *(f"pool:{code}" for code in pool_codes))
     pools = await repository.pools_by_codes(session, pool_codes)

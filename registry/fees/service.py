@@ -38,6 +38,7 @@ from registry.members.membership import check_notice, exit_charge
 from registry.members.memberships import membership_dates
 from registry.members.models import DecisionBody, EndReason, Membership
 from registry.members.population import PopulationMissing
+from registry.years.service import refuse_closed
 
 MIN_YEAR, MAX_YEAR = 1990, 2200
 
@@ -86,6 +87,7 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
     assert year is not None
     assert rate is not None
     assert decision is not None
+    await refuse_closed(session, {"year": year})
     existing = await repository.rate_for(session, year)
     before = snapshot(existing) if existing else None
     current = existing or ContributionRate(year=year)
@@ -209,7 +211,8 @@ async def run_fees(session: AsyncSession, actor: Actor, year: int) -> FeeRunResu
     the first one's run with the same inputs and stores nothing.
     """
     _authorise(actor)
-    await serialise(session, f"fee_run:{_year(year)}")
+    await refuse_closed(session, {"year": _year(year)})
+    await serialise(session, f"fee_run:{year}")
     preview = await preview_fee_run(session, actor, year)
     if preview.unchanged:
         assert preview.previous is not None
@@ -297,6 +300,7 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     """
     if not allows(actor, Permission.MEMBERS_MANAGE):
         raise Forbidden(FeesRefusal.NOTICE_DIRECTIE_ONLY)
+    await refuse_closed(session, {"endDate": data.end_date})
     # Locked and read as stored: the same notice sent twice at once is recorded once.
     await serialise(session, f"membership:{data.membership_id}")
     membership = await members.membership_by_id(session, data.membership_id, fresh=True)

@@ -48,6 +48,7 @@ from registry.graphql.scalars import SCALAR_OVERRIDES
 from registry.graphql.usage.mutations import UsageMutation
 from registry.graphql.usage.queries import UsageQuery
 from registry.graphql.webhooks.api import WebhooksMutation, WebhooksQuery
+from registry.graphql.years.api import OpeningBalancesMutation, YearsMutation, YearsQuery
 from registry.kit.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Query(
     ApprovalsQuery,
     ContractsQuery,
     GovernanceQuery,
+    YearsQuery,
 ):
     pass
 
@@ -99,6 +101,8 @@ class Mutation(
     ApprovalsMutation,
     ContractsMutation,
     GovernanceMutation,
+    YearsMutation,
+    OpeningBalancesMutation,
 ):
     pass
 

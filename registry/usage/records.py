@@ -36,6 +36,7 @@ from registry.usage.rules import (
     parse_quantity,
     right_covers,
 )
+from registry.years.service import refuse_closed
 
 MAX_BULK = 5000
 """Records per bulk call: enough for a month of a large member, small enough for one request."""
@@ -160,6 +161,9 @@ async def record_usage(
                 errors.add(where, UsageRefusal.DUPLICATE_RECORD)
             rows[key] = (i, quantity)
     errors.raise_if_any()
+    await refuse_closed(
+        session, {f"records[{i}].period": period for (_, _, period, _), (i, _) in rows.items()}
+    )
     return await _upsert(session, actor, rows)
 
 

@@ -28,6 +28,7 @@ from registry.usage.rules import (
     parse_period,
     usage_fees,
 )
+from registry.years.service import refuse_closed
 
 
 async def set_tariff(
@@ -60,6 +61,7 @@ async def set_tariff(
     assert month is not None
     assert amount is not None
     assert decision is not None
+    await refuse_closed(session, {"validFrom": month})
     tariffs = await repository.tariffs_of(session, [application.id])
     if any(t.metric is kind and t.valid_from == month for t in tariffs):
         raise ValidationFailed.single(

@@ -24,7 +24,7 @@ from registry.fees import repository as fees
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
 from registry.governance.service import origins_of
-from registry.kit.errors import FieldError
+from registry.kit.errors import DomainError, FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.decision_search import DecisionSearch, search_decisions
@@ -34,14 +34,16 @@ from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.i18n import request_language
 from registry.web.pages import render, url_with
+from registry.years.warnings import preview_rate
 
 DECISION_NOTICE = "decision_notice"
 RATE_NOTICE = "rate_notice"
 PAGE_SIZE = 25
 
 DECISION_FIELDS = ("orgaan", "datum", "kenmerk", "onderwerp", "tekst", "document")
-RATE_FIELDS = ("jaar", "tarief", "besluit", "pro_rata", "peildatum")
+RATE_FIELDS = ("jaar", "tarief", "besluit", "pro_rata", "peildatum", "bevestigd")
 
 
 def _search_of(request: AnyRequest) -> tuple[DecisionSearch, dict[str, str], int]:
@@ -109,6 +111,7 @@ async def _rates_page(
     *,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
+    warnings: Sequence[str] = (),
     status_code: int = 200,
 ) -> Response[Any]:
     rates = await fees.rates(db_session)
@@ -131,6 +134,7 @@ async def _rates_page(
                 "peildatum": PopulationPolicy.JANUARY_FIRST.value,
             },
             "errors": list(errors),
+            "warnings": list(warnings),
             "notice": (
                 {"year": notice["year"], "rate": Decimal(notice["rate"])}
                 if isinstance(notice, dict)
@@ -211,6 +215,20 @@ class RatePagesController(Controller):
             else PopulationPolicy.JANUARY_FIRST
         )
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
+        if values["bevestigd"] != "1":
+            # A year already invoiced: say what the rate bills or credits before storing it.
+            try:
+                warned = await preview_rate(db_session, actor, data)
+            except DomainError:
+                warned = []  # the refusals are shown by storing below, which refuses the same
+            if warned:
+                language = request_language(request)
+                return await _rates_page(
+                    request,
+                    db_session,
+                    values=values,
+                    warnings=[w.phrase.text(language) for w in warned],
+                )
         return await submit(
             request,
             db_session,

@@ -18,7 +18,8 @@ from registry.billing.document import VatCode
 from registry.billing.invoicing import set_vat_rule, vat_rules
 from registry.billing.models import LineCategory
 from registry.catalogue import repository as catalogue
-from registry.kit.errors import FieldError
+from registry.kit.clock import today
+from registry.kit.errors import DomainError, FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import repository as usage
@@ -26,10 +27,12 @@ from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, submit
+from registry.web.i18n import request_language
 from registry.web.pages import render
+from registry.years.warnings import preview_tariff
 
 NOTICE_KEY = "tariff_notice"
-TARIFF_FIELDS = ("applicatie", "eenheid", "prijs", "vanaf", "besluit")
+TARIFF_FIELDS = ("applicatie", "eenheid", "prijs", "vanaf", "besluit", "bevestigd")
 VAT_FIELDS = ("categorie", "btw_code", "btw_tarief", "vrijstelling")
 
 
@@ -40,6 +43,7 @@ async def _page(
     form: str | None = None,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
+    warnings: Sequence[str] = (),
     status_code: int = 200,
 ) -> Response[Any]:
     applications = (
@@ -66,6 +70,7 @@ async def _page(
             "form": form,
             "values": values or {},
             "errors": list(errors),
+            "warnings": list(warnings),
             "notice": notice if isinstance(notice, str) else None,
         },
         status_code=status_code,
@@ -106,6 +111,28 @@ class TariffPagesController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *TARIFF_FIELDS)
+        arguments = (
+            values["applicatie"],
+            values["eenheid"],
+            values["prijs"],
+            values["vanaf"],
+            values["besluit"],
+        )
+        if values["bevestigd"] != "1":
+            # Usage already invoiced: say what the tariff bills or credits before storing it.
+            try:
+                warned = await preview_tariff(db_session, actor, *arguments, today())
+            except DomainError:
+                warned = []  # storing below refuses the same, next to the fields
+            if warned:
+                language = request_language(request)
+                return await _page(
+                    request,
+                    db_session,
+                    form="tariff",
+                    values=values,
+                    warnings=[w.phrase.text(language) for w in warned],
+                )
         store = partial(
             set_tariff,
             db_session,

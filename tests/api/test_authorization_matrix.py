@@ -55,6 +55,10 @@ EXPECTED: dict[str, tuple[frozenset[str], bool]] = {
     "Query.contributionRates": (frozenset({"directie", "auditor"}), False),
     "Query.memberships": (frozenset({"directie", "auditor"}), False),
     "Query.costPools": (frozenset({"directie", "auditor"}), False),
+    "Query.financialYears": (frozenset({"directie", "auditor"}), False),
+    "Mutation.financialYearClose": (frozenset({"directie"}), False),
+    "Mutation.financialYearReopen": (frozenset({"directie"}), False),
+    "Mutation.openingBalancesImport": (frozenset({"directie"}), False),
     "Query.usageFees": (frozenset({"member_user", "member_admin", "directie", "auditor"}), True),
     "Mutation.journalExport": (frozenset({"directie", "auditor"}), False),
     "Mutation.adoptionCreate": (frozenset({"member_admin", "directie"}), True),
@@ -201,6 +205,13 @@ OPERATIONS: dict[str, str] = {
     "Query.contributionRates": "{ contributionRates { year } }",
     "Query.memberships": "{ memberships(status: APPLIED) { id } }",
     "Query.costPools": "{ costPools { code } }",
+    "Query.financialYears": "{ financialYears { year } }",
+    "Mutation.financialYearClose": 'mutation { financialYearClose(year: 1990, decision: "x")'
+    " { errors { code } } }",
+    "Mutation.financialYearReopen": 'mutation { financialYearReopen(year: 1990, decision: "x")'
+    " { errors { code } } }",
+    "Mutation.openingBalancesImport": 'mutation { openingBalancesImport(csv: "x")'
+    " { errors { code } } }",
     "Query.usageFees": '{ usageFees(member: "%s", first: "2026-01", last: "2026-02")'
     " { errors { code } } }",
     "Mutation.adoptionCreate": 'mutation { adoptionCreate(input: {member: "%s",'

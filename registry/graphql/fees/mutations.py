@@ -8,7 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.fees import service
+from registry.fees import models, service
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.graphql.context import Info
 from registry.graphql.fees.types import (
@@ -17,8 +17,10 @@ from registry.graphql.fees.types import (
     FeeRun,
     FeeRunPayload,
 )
-from registry.graphql.mutating import act, answer, mutate
+from registry.graphql.mutating import mutate
 from registry.graphql.permissions import mutation
+from registry.graphql.years.types import ChangeWarning
+from registry.years import warnings
 
 
 @strawberry.input
@@ -30,9 +32,6 @@ class ContributionRateInput:
     population_policy: PopulationPolicy = PopulationPolicy.JANUARY_FIRST
 
 
-_RATE = answer(ContributionRatePayload, "rate", ContributionRate.of)
-
-
 @strawberry.type
 class FeesMutation:
     @mutation(Permission.FEES_MANAGE, "Set the contribution rate of a year from its ALV decision.")
@@ -42,7 +41,21 @@ class FeesMutation:
         data = service.RateInput(
             input.year, str(input.rate), input.decision, input.pro_rata, input.population_policy
         )
-        return await act(info, _RATE, service.set_rate, data)
+
+        async def change(
+            session: AsyncSession,
+        ) -> tuple[models.ContributionRate, list[warnings.ChangeWarning]]:
+            return await warnings.set_rate_warned(session, info.context.actor, data)
+
+        return await mutate(
+            info,
+            ContributionRatePayload,
+            change,
+            lambda done: ContributionRatePayload(
+                rate=ContributionRate.of(done[0]),
+                warnings=[ChangeWarning.of(w) for w in done[1]],
+            ),
+        )
 
     @mutation(
         Permission.FEES_MANAGE,

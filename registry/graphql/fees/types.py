@@ -17,6 +17,7 @@ from registry.graphql.common import Decision, PopulationFigure, decision_of
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
+from registry.graphql.years.types import ChangeWarning
 from registry.kit.money import Cents
 from registry.members.models import FigureStatus
 
@@ -187,6 +188,10 @@ class FeeRunPreview:
 class ContributionRatePayload:
     rate: ContributionRate | None = None
     errors: list[FieldError] = strawberry.field(default_factory=list)
+    warnings: list[ChangeWarning] = strawberry.field(
+        default_factory=list,
+        description="What the change does to a year that was already invoiced (stored anyway).",
+    )
 
 
 @strawberry.type

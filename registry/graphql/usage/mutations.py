@@ -27,12 +27,14 @@ from registry.graphql.usage.types import (
     UsageTariff,
     month,
 )
+from registry.graphql.years.types import ChangeWarning
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
-from registry.usage import adoptions, tariffs
+from registry.usage import adoptions
 from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage
+from registry.years.warnings import set_tariff_warned
 
 
 @strawberry.input
@@ -178,20 +180,22 @@ class UsageMutation:
             info,
             Answer(
                 TariffPayload,
-                lambda tariff: TariffPayload(
+                lambda done: TariffPayload(
                     tariff=UsageTariff(
-                        metric=tariff.metric,
-                        price=tariff.price,
-                        valid_from=month(tariff.valid_from),
-                    )
+                        metric=done[0].metric,
+                        price=done[0].price,
+                        valid_from=month(done[0].valid_from),
+                    ),
+                    warnings=[ChangeWarning.of(w) for w in done[1]],
                 ),
             ),
-            tariffs.set_tariff,
+            set_tariff_warned,
             application,
             metric,
             str(price),
             valid_from,
             decision,
+            today(),
         )
 
     @mutation(Permission.CATALOGUE_MANAGE)

@@ -11,6 +11,7 @@ from registry.catalogue import models as catalogue_models
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
+from registry.graphql.years.types import ChangeWarning
 from registry.usage import models
 from registry.usage.adoptions import UsageRightView
 from registry.usage.models import AdoptionStage, Metric
@@ -202,6 +203,10 @@ class UsagePayload:
 class TariffPayload:
     tariff: UsageTariff | None = None
     errors: list[FieldError] = strawberry.field(default_factory=list)
+    warnings: list[ChangeWarning] = strawberry.field(
+        default_factory=list,
+        description="What the tariff does to usage that was already invoiced (stored anyway).",
+    )
 
 
 @strawberry.type

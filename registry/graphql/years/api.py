@@ -1,0 +1,148 @@
+"""Financial years: their state and what was invoiced in them (directie and auditors); closing
+and reopening (the directie, by a decision)."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission
+from registry.billing.opening_balances import import_opening_balances
+from registry.graphql.context import Info
+from registry.graphql.errors import FieldError
+from registry.graphql.money import Money
+from registry.graphql.mutating import mutate
+from registry.graphql.permissions import field_for, mutation
+from registry.kit.clock import today
+from registry.years import service
+from registry.years.models import YearStatus
+from registry.years.overview import YearOverview, year_overview
+
+strawberry.enum(YearStatus, name="FinancialYearStatus")
+
+
+@strawberry.type(description="A financial year: open, or closed after the accountant's sign-off.")
+class FinancialYear:
+    year: int
+    status: YearStatus
+    documents: int = strawberry.field(description="Invoices and credit notes issued in the year.")
+    invoiced: Money = strawberry.field(description="The gross of the invoices issued in the year.")
+    credited: Money = strawberry.field(
+        description="The gross of the credit notes issued in the year (negative)."
+    )
+    closed_by_decision: str | None = strawberry.field(
+        description="Reference of the directie decision that closed the year last."
+    )
+    reopened_by_decision: str | None = strawberry.field(
+        description="Reference of the decision that reopened the year last."
+    )
+
+    @classmethod
+    def of(cls, y: YearOverview) -> FinancialYear:
+        return cls(
+            year=y.year,
+            status=y.status,
+            documents=y.documents,
+            invoiced=Money.of_cents(y.invoiced_cents),
+            credited=Money.of_cents(y.credited_cents),
+            closed_by_decision=y.closed_by_decision,
+            reopened_by_decision=y.reopened_by_decision,
+        )
+
+
+@strawberry.type
+class FinancialYearPayload:
+    year: FinancialYear | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+async def _shown(session: AsyncSession, year: int) -> FinancialYear:
+    return FinancialYear.of(
+        next(y for y in await year_overview(session, today()) if y.year == year)
+    )
+
+
+def _answer(year: FinancialYear) -> FinancialYearPayload:
+    return FinancialYearPayload(year=year)
+
+
+@strawberry.type
+class YearsQuery:
+    @field_for(
+        Permission.FINANCE_READ,
+        "Financial years with their state and what was issued in them, newest first.",
+    )
+    async def financial_years(self, info: Info) -> list[FinancialYear]:
+        async with info.context.db() as session:
+            found = await year_overview(session, today())
+        return [FinancialYear.of(y) for y in found]
+
+
+@strawberry.type
+class YearsMutation:
+    @mutation(
+        Permission.YEARS_CLOSE,
+        "Close a financial year after the accountant's sign-off, by a directie decision: "
+        "afterwards nothing can be dated in it.",
+    )
+    async def financial_year_close(
+        self, info: Info, year: int, decision: str
+    ) -> FinancialYearPayload:
+        async def change(session: AsyncSession) -> FinancialYear:
+            await service.close_year(session, info.context.actor, year, decision, today())
+            return await _shown(session, year)
+
+        return await mutate(
+            info, FinancialYearPayload, change, lambda y: FinancialYearPayload(year=y)
+        )
+
+    @mutation(Permission.YEARS_CLOSE, "Reopen a closed financial year by a new decision.")
+    async def financial_year_reopen(
+        self, info: Info, year: int, decision: str
+    ) -> FinancialYearPayload:
+        async def change(session: AsyncSession) -> FinancialYear:
+            await service.reopen_year(session, info.context.actor, year, decision)
+            return await _shown(session, year)
+
+        return await mutate(
+            info, FinancialYearPayload, change, lambda y: FinancialYearPayload(year=y)
+        )
+
+
+@strawberry.type(description="What an import of opening balances stored.")
+class OpeningBalancesImport:
+    invoices: int = strawberry.field(description="Open invoices of the previous bookkeeping.")
+    credits: int = strawberry.field(description="Credit balances, carried to the next invoice.")
+    receivable: Money
+    credit: Money
+
+
+@strawberry.type
+class OpeningBalancesPayload:
+    result: OpeningBalancesImport | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OpeningBalancesMutation:
+    @mutation(
+        Permission.BILLING_MANAGE,
+        "Import the open invoices and credit balances of the previous bookkeeping, once, before "
+        "the first run: CSV with member;document;date;due_date;amount;description.",
+    )
+    async def opening_balances_import(self, info: Info, csv: str) -> OpeningBalancesPayload:
+        async def change(session: AsyncSession) -> OpeningBalancesImport:
+            done = await import_opening_balances(session, info.context.actor, csv.encode())
+            return OpeningBalancesImport(
+                invoices=done.invoices,
+                credits=done.credits,
+                receivable=Money.of_cents(done.receivable_cents),
+                credit=Money.of_cents(done.credit_cents),
+            )
+
+        return await mutate(
+            info,
+            OpeningBalancesPayload,
+            change,
+            lambda result: OpeningBalancesPayload(result=result),
+        )

@@ -1,0 +1,191 @@
+"""The financial years page (boekjaren): each year's state and what was invoiced and credited
+in it, for the directie and the auditors; the directie closes a year after the accountant's
+sign-off and reopens it, each by a recorded decision (`financialYearClose`/`Reopen`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import UploadFile
+from litestar.response import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.auth.policy import Permission, allows
+from registry.auth.roles import Actor
+from registry.billing.opening_balances import (
+    MAX_BYTES,
+    ImportResult,
+    OpeningBalanceRefusal,
+    import_opening_balances,
+)
+from registry.kit.clock import today
+from registry.kit.errors import FieldError, field_error
+from registry.kit.pagination import PageRequest
+from registry.members import repository as members
+from registry.members.models import DecisionBody
+from registry.web.access import audience
+from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, form_values, submit
+from registry.web.pages import render
+from registry.years.errors import YearsRefusal
+from registry.years.models import YearStatus
+from registry.years.overview import year_overview
+from registry.years.service import close_year, reopen_year
+
+NOTICE_KEY = "year_notice"
+FIELDS = ("jaar", "besluit")
+
+
+async def _page(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    *,
+    form: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: Sequence[FieldError] = (),
+    status_code: int = 200,
+) -> Response[Any]:
+    day = today()
+    years = await year_overview(db_session, day)
+    decisions = await members.list_decisions(
+        db_session, PageRequest(0, 200), body=DecisionBody.DIRECTIE
+    )
+    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    return render(
+        request,
+        "years/index.html",
+        {
+            "active_page": "years",
+            "years": years,
+            "closable": [
+                (str(y.year), str(y.year))
+                for y in years
+                if y.status is YearStatus.OPEN and y.year < day.year
+            ],
+            "reopenable": [
+                (str(y.year), str(y.year)) for y in years if y.status is YearStatus.CLOSED
+            ],
+            "decision_options": [
+                (d.reference, f"{d.reference}: {d.subject}") for d in decisions.items
+            ],
+            "may_close": allows(actor, Permission.YEARS_CLOSE),
+            "may_import": allows(actor, Permission.BILLING_MANAGE),
+            "form": form,
+            "values": values or {},
+            "errors": list(errors),
+            "notice": notice if isinstance(notice, dict) else None,
+            "max_kb": MAX_BYTES // 1024,
+        },
+        status_code=status_code,
+    )
+
+
+def _year(text: str) -> int | None:
+    stripped = text.strip()
+    return int(stripped) if stripped.isdigit() and len(stripped) == 4 else None
+
+
+async def _submit(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    form: str,
+    operation: Callable[[int], Awaitable[object]],
+) -> Response[Any]:
+    values = await form_values(request, *FIELDS)
+    year = _year(values["jaar"])
+    errors = [] if year is not None else [field_error("year", YearsRefusal.YEAR_REQUIRED)]
+    return await submit(
+        request,
+        db_session,
+        partial(operation, year) if year is not None else None,
+        lambda _: Flash(NOTICE_KEY, {"form": form, "year": year}, "/boekjaren"),
+        lambda found: _page(
+            request,
+            db_session,
+            actor,
+            form=form,
+            values=values,
+            errors=found,
+            status_code=422,
+        ),
+        errors=errors,
+    )
+
+
+class YearPagesController(Controller):
+    path = "/boekjaren"
+    include_in_schema = False
+
+    @get("/", name="years", opt=audience(Permission.FINANCE_READ))
+    async def index(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        return await _page(request, db_session, actor)
+
+    @post("/afsluiten", name="year-close", opt=audience(Permission.YEARS_CLOSE))
+    async def close(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        decision = (await form_values(request, *FIELDS))["besluit"]
+
+        async def store(year: int) -> object:
+            return await close_year(db_session, actor, year, decision, today())
+
+        return await _submit(request, db_session, actor, "close", store)
+
+    @post("/heropenen", name="year-reopen", opt=audience(Permission.YEARS_CLOSE))
+    async def reopen(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        decision = (await form_values(request, *FIELDS))["besluit"]
+
+        async def store(year: int) -> object:
+            return await reopen_year(db_session, actor, year, decision)
+
+        return await _submit(request, db_session, actor, "reopen", store)
+
+    @post(
+        "/beginbalans",
+        name="opening-balances-import",
+        opt=audience(Permission.BILLING_MANAGE),
+        request_max_body_size=MAX_BYTES + 64 * 1024,
+    )
+    async def opening_balances(
+        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
+    ) -> Response[Any]:
+        upload = (await request.form()).get("bestand")
+        content = (
+            await upload.read(MAX_BYTES + 1)
+            if isinstance(upload, UploadFile) and upload.filename
+            else b""
+        )
+        errors = [] if content else [field_error("file", OpeningBalanceRefusal.NO_LINES)]
+
+        async def store() -> ImportResult:
+            return await import_opening_balances(db_session, actor, content)
+
+        return await submit(
+            request,
+            db_session,
+            store if content else None,
+            lambda done: Flash(
+                NOTICE_KEY,
+                {
+                    "form": "opening",
+                    "invoices": done.invoices,
+                    "credits": done.credits,
+                    "receivable": done.receivable_cents,
+                    "credit": done.credit_cents,
+                },
+                "/boekjaren",
+            ),
+            lambda found: _page(
+                request, db_session, actor, form="opening", errors=found, status_code=422
+            ),
+            errors=errors,
+        )

@@ -1,0 +1,101 @@
+"""A close and a write of the same year at the same moment: never both win.
+
+Two real connections. The writer holds the year (shared) while it writes; the close waits
+for its commit and then closes; a write after the close is refused. Or the close commits
+first and the writer, which waited, is refused. Either way nothing is dated in a closed year.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.db import transaction
+from registry.fees.models import ContributionRate
+from registry.fees.service import RateInput, set_rate
+from registry.kit.errors import ValidationFailed
+from registry.members.decisions import DecisionInput, record_decision
+from registry.years.models import FinancialYear, YearStatus
+from registry.years.service import close_year
+from tests.helpers.cooperative import ACTOR
+
+TODAY = date(2023, 7, 1)
+
+
+async def _prepare(factory: async_sessionmaker[AsyncSession]) -> None:
+    async with transaction(factory) as session:
+        for body, reference, on in (
+            ("alv", "ALV-2021-12", date(2021, 12, 10)),
+            ("directie", "DIR-2023-09", date(2023, 4, 1)),
+        ):
+            await record_decision(session, ACTOR, DecisionInput(body, on, reference, reference))
+
+
+async def _rates_of_2022(factory: async_sessionmaker[AsyncSession]) -> int:
+    async with factory() as session:
+        found = await session.scalar(
+            select(func.count()).select_from(ContributionRate).where(ContributionRate.year == 2022)
+        )
+        return int(found or 0)
+
+
+async def test_a_write_that_holds_the_year_makes_the_close_wait(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await _prepare(session_factory)
+    order: list[str] = []
+    writer_holds = asyncio.Event()
+
+    async def write() -> None:
+        async with transaction(session_factory) as session:
+            await set_rate(session, ACTOR, RateInput(2022, "0.40", "ALV-2021-12"))
+            order.append("rate written")
+            writer_holds.set()
+            await asyncio.sleep(0.3)
+            order.append("rate commits")
+
+    async def close() -> None:
+        await writer_holds.wait()
+        async with transaction(session_factory) as session:
+            await close_year(session, ACTOR, 2022, "DIR-2023-09", TODAY)
+            order.append("year closed")
+
+    await asyncio.gather(write(), close())
+    assert order == ["rate written", "rate commits", "year closed"]
+    assert await _rates_of_2022(session_factory) == 1
+
+
+async def test_a_write_that_comes_while_the_close_holds_the_year_is_refused(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await _prepare(session_factory)
+    order: list[str] = []
+    close_holds = asyncio.Event()
+
+    async def close() -> None:
+        async with transaction(session_factory) as session:
+            await close_year(session, ACTOR, 2022, "DIR-2023-09", TODAY)
+            order.append("year closed")
+            close_holds.set()
+            await asyncio.sleep(0.3)
+            order.append("close commits")
+
+    async def write() -> None:
+        await close_holds.wait()
+        try:
+            async with transaction(session_factory) as session:
+                await set_rate(session, ACTOR, RateInput(2022, "0.40", "ALV-2021-12"))
+                order.append("rate written")
+        except ValidationFailed as refused:
+            order.append(refused.errors[0].code)
+
+    await asyncio.gather(close(), write())
+    assert order == ["year closed", "close commits", "year_closed"]
+    assert await _rates_of_2022(session_factory) == 0
+    async with session_factory() as session:
+        row = await session.get(FinancialYear, 2022)
+        assert row is not None
+        assert row.status is YearStatus.CLOSED
