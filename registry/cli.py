@@ -1209,6 +1209,7 @@ def bank_import(
             waiting=summary.waiting,
         ),
         soft_wrap=True,
+    )
 
 
 year_app = typer.Typer(help="Financial years: close after the accountant's sign-off, reopen.")
