@@ -1221,13 +1221,23 @@ def year_close(
     year: Annotated[int, typer.Argument(help="The financial year to close.")],
     decision: Annotated[str, typer.Option(help="Reference of the directie's decision.")],
 ) -> None:
-    """Close YEAR: afterwards nothing can be dated in it."""
+    """Close YEAR: afterwards nothing can be dated in it.
+
+    With four-eyes approval on, a command cannot prepare it (a person must): use the
+    financial years page or financialYearClose."""
+    from registry.approvals.rules import CloseYear
+    from registry.approvals.service import submit
     from registry.kit.clock import today
-    from registry.years.service import close_year
+    from registry.settings import get_settings
 
     actor = system_actor("cli:year-close")
-    _in_transaction(lambda session: close_year(session, actor, year, decision, today()))
-    out.print(f"Financial year {year} is closed by decision {escape(decision)}.")
+    submitted = _in_transaction(
+        lambda session: submit(session, actor, get_settings(), CloseYear(year, decision), today())
+    )
+    if submitted.request is not None:
+        out.print(f"Closing {year} waits for approval by a second director.")
+    else:
+        out.print(f"Financial year {year} is closed by decision {escape(decision)}.")
 
 
 @year_app.command("reopen")

@@ -11,6 +11,7 @@ APPROVAL_KIND = labels(
         ApprovalKind.ISSUE_INVOICE: Label("Factuur uitgeven", "Issue an invoice"),
         ApprovalKind.CREDIT_NOTE: Label("Creditnota uitgeven", "Issue a credit note"),
         ApprovalKind.REFUND: Label("Terugbetaling", "Refund"),
+        ApprovalKind.CLOSE_YEAR: Label("Boekjaar afsluiten", "Close a financial year"),
     },
 )
 APPROVAL_STATUS = labels(

@@ -21,6 +21,7 @@ class ApprovalKind(enum.StrEnum):
     ISSUE_INVOICE = "issue_invoice"
     CREDIT_NOTE = "credit_note"
     REFUND = "refund"
+    CLOSE_YEAR = "close_year"
 
 
 class ApprovalStatus(enum.StrEnum):
@@ -58,7 +59,17 @@ class Refund:
     bank_reference: str
 
 
-Operation = IssueInvoice | CreditNote | Refund
+@dataclass(frozen=True, slots=True)
+class CloseYear:
+    """Close a financial year by a directie decision: afterwards nothing is dated in it.
+
+    Reopening is not an operation here: it stays a decision of its own, audited."""
+
+    year: int
+    decision: str
+
+
+Operation = IssueInvoice | CreditNote | Refund | CloseYear
 
 
 def kind_of(operation: Operation) -> ApprovalKind:
@@ -69,11 +80,13 @@ def kind_of(operation: Operation) -> ApprovalKind:
             return ApprovalKind.CREDIT_NOTE
         case Refund():
             return ApprovalKind.REFUND
+        case CloseYear():
+            return ApprovalKind.CLOSE_YEAR
 
 
 def pending_key(operation: Operation) -> str:
     """What makes two requests the same operation: one draft issued, the same lines of one
-    invoice credited, one refund of a credit note."""
+    invoice credited, one refund of a credit note, one year closed (whatever the decision)."""
     match operation:
         case IssueInvoice(invoice_id=invoice):
             return f"issue_invoice:{invoice}"
@@ -82,6 +95,8 @@ def pending_key(operation: Operation) -> str:
             return f"credit_note:{invoice}:{chosen}"
         case Refund(invoice_id=invoice):
             return f"refund:{invoice}"
+        case CloseYear(year=year):
+            return f"close_year:{year}"
 
 
 def keys_about(invoice_id: int) -> tuple[tuple[str, ...], str]:
@@ -112,6 +127,8 @@ def to_json(operation: Operation) -> str:
                 "paid_on": paid_on.isoformat(),
                 "bank_reference": ref,
             }
+        case CloseYear(year=year, decision=decision):
+            values = {"year": year, "decision": decision}
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -137,6 +154,8 @@ def from_json(kind: ApprovalKind, text: str) -> Operation:
                 date.fromisoformat(values["paid_on"]),
                 str(values["bank_reference"]),
             )
+        case ApprovalKind.CLOSE_YEAR:
+            return CloseYear(int(values["year"]), str(values["decision"]))
 
 
 def why_not_prepare(person: int | None) -> ApprovalRefusal | None:

@@ -3,8 +3,9 @@
 
 `submit` is the one entry for the adapters: with `Settings.four_eyes` on it prepares a
 request, off it performs the operation at once and the document says it was issued by one
-director. Approving performs the operation through the billing services in the same
-transaction, so an operation that fails leaves the request pending and stores nothing.
+director. Approving performs the operation through the billing services (closing a year:
+the years service) in the same transaction, so an operation that fails leaves the request
+pending and stores nothing.
 Services flush, never commit.
 """
 
@@ -22,6 +23,7 @@ from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.models import ApprovalRequest
 from registry.approvals.rules import (
     ApprovalStatus,
+    CloseYear,
     CreditNote,
     IssueInvoice,
     Operation,
@@ -51,6 +53,9 @@ from registry.kit.errors import Forbidden, NotFound, ValidationFailed
 from registry.kit.types import utcnow
 from registry.members.models import Member
 from registry.settings import Settings
+from registry.years.models import FinancialYear
+from registry.years.overview import year_overview
+from registry.years.service import close_year
 
 LIST_LIMIT = 200
 """At most this many requests in one list, newest first."""
@@ -58,10 +63,18 @@ LIST_LIMIT = 200
 
 @dataclass(frozen=True, slots=True)
 class Performed:
-    """What an operation did: the document issued or paid out on, and the refund paid."""
+    """What an operation did: the document issued or paid out on, and the refund paid; or
+    the financial year closed (no document)."""
 
-    document: Invoice
+    document: Invoice | None = None
     settlement: Settlement | None = None
+    year: FinancialYear | None = None
+
+    @property
+    def invoice(self) -> Invoice:
+        """The document of an operation on one (every kind but closing a year)."""
+        assert self.document is not None, "closing a year issues no document"
+        return self.document
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +90,11 @@ class Submitted:
 class Summary:
     """What the operation would do, as computed when it was prepared: shown to the approver."""
 
-    member_code: str
-    member_name: str
+    member_code: str | None
+    member_name: str | None
+    """The member the document is for; None for closing a year."""
     document: DocumentKind | None
-    """The kind of document issued; None for a refund."""
+    """The kind of document issued; None for a refund and for closing a year."""
     invoice_number: str | None
     """The invoice credited, or the credit note refunded; None for issuing a draft."""
     lines: tuple[tuple[int, str, int], ...]
@@ -88,7 +102,15 @@ class Summary:
     net_cents: int
     vat_cents: int
     gross_cents: int
-    """Total of the document, or the refund's amount."""
+    """Total of the document, the refund's amount, or the gross invoiced in the year closed."""
+    year: int | None = None
+    """The financial year closed; None for a document."""
+    decision: str | None = None
+    """The directie decision that closes the year."""
+    credited_cents: int = 0
+    """The gross of the credit notes issued in the year closed (negative)."""
+    documents: int = 0
+    """Invoices and credit notes issued in the year closed."""
 
 
 def summary_of(request: ApprovalRequest) -> Summary:
@@ -103,6 +125,10 @@ def summary_of(request: ApprovalRequest) -> Summary:
         net_cents=int(values["net_cents"]),
         vat_cents=int(values["vat_cents"]),
         gross_cents=int(values["gross_cents"]),
+        year=values.get("year"),
+        decision=values.get("decision"),
+        credited_cents=int(values.get("credited_cents", 0)),
+        documents=int(values.get("documents", 0)),
     )
 
 
@@ -123,10 +149,7 @@ async def perform(
     *,
     single_director: bool = False,
 ) -> Performed:
-    """The operation by `actor`, through the billing service that does it.
-
-    Closing a financial year is added here as one more case (see docs/architecture.md,
-    "Four-eyes approval")."""
+    """The operation by `actor`, through the billing (or years) service that does it."""
     match operation:
         case IssueInvoice(invoice_id=invoice_id, credit_choice=choice):
             issued = await invoicing.issue(
@@ -153,6 +176,9 @@ async def perform(
                 session, actor, invoice_id, amount, paid_on, ref, today
             )
             return Performed(await find_invoice(session, invoice_id), paid)
+        case CloseYear(year=year, decision=decision):
+            closed = await close_year(session, actor, year, decision, today)
+            return Performed(year=closed)
 
 
 async def submit(
@@ -236,19 +262,44 @@ async def prepare(
 
 async def _dry_run(
     session: AsyncSession, actor: Actor, operation: Operation, today: date, settings: Settings
-) -> tuple[str, int]:
-    """The summary of what the operation does, and its member; then nothing of it stays."""
+) -> tuple[str, int | None]:
+    """The summary of what the operation does, and its member (None for closing a year);
+    then nothing of it stays."""
     savepoint = await session.begin_nested()
     try:
         performed = await perform(session, actor, operation, today, settings)
-        summary, member_id = await _summarise(session, performed)
+        if isinstance(operation, CloseYear):
+            summary, member_id = await _summarise_close(session, operation, today), None
+        else:
+            summary, member_id = await _summarise(session, performed)
     finally:
         await savepoint.rollback()
     return summary, member_id
 
 
+async def _summarise_close(session: AsyncSession, operation: CloseYear, today: date) -> str:
+    """The year to close, by which decision, and what was issued in it (what it locks)."""
+    shown = next(y for y in await year_overview(session, today) if y.year == operation.year)
+    values: dict[str, object] = {
+        "document": None,
+        "invoice_number": None,
+        "lines": [],
+        "net_cents": 0,
+        "vat_cents": 0,
+        "gross_cents": shown.invoiced_cents,
+        "credited_cents": shown.credited_cents,
+        "documents": shown.documents,
+        "member_code": None,
+        "member_name": None,
+        "year": operation.year,
+        "decision": operation.decision,
+    }
+    return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
 async def _summarise(session: AsyncSession, performed: Performed) -> tuple[str, int]:
     document = performed.document
+    assert document is not None
     await session.refresh(document, ["lines"])
     member = await session.get(Member, document.member_id)
     assert member is not None
@@ -342,7 +393,7 @@ async def approve(
     before = snapshot(request)
     performed = await perform(session, actor, operation_of(request), today, settings)
     _decided(request, actor, ApprovalStatus.APPROVED)
-    request.result_invoice_id = performed.document.id
+    request.result_invoice_id = performed.document.id if performed.document else None
     await session.flush()
     await record_row(
         session,

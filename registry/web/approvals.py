@@ -1,6 +1,6 @@
 """The four-eyes queue: what one director prepared (issuing an invoice or a credit note, a
-refund), shown as it will be issued, with the forms for a second director to approve or
-reject it, and for the preparer to withdraw it."""
+refund, closing a financial year), shown as it will be done, with the forms for a second
+director to approve or reject it, and for the preparer to withdraw it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ APPROVED_NOTICE = {
     ApprovalKind.CREDIT_NOTE: "credited",
     ApprovalKind.REFUND: "transfer",
 }
+YEAR_NOTICE_KEY = "year_notice"
+"""The financial years page's notice (registry/web/years.py `NOTICE_KEY`)."""
 NOTICE_KEY = "approval_notice"
 """Session key of the message shown once after a decision (approved, rejected, withdrawn)."""
 
@@ -132,10 +134,14 @@ class ApprovalPagesController(Controller):
             return await queue_page(
                 request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
             )
+        if performed.year is not None:
+            # The years page says the year is closed, as when it is closed without four-eyes.
+            request.session[YEAR_NOTICE_KEY] = {"form": "close", "year": performed.year.year}
+            return Redirect("/boekjaren", status_code=303)
         gateway: PaymentGateway | None = request.app.state.payment_gateway
-        document_id = performed.document.id
+        document_id = performed.invoice.id
         if performed.settlement is None:
-            await payments.request_payment(db_session, gateway, performed.document)
+            await payments.request_payment(db_session, gateway, performed.invoice)
         # The invoice page says what happened, as when it is done without four-eyes.
         request.session[INVOICE_NOTICE_KEY] = APPROVED_NOTICE[approved.kind]
         return Redirect(f"/facturen/{document_id}", status_code=303)

@@ -592,7 +592,7 @@ class InvoicePagesController(Controller):
                 if submitted.performed is None:  # waits for a second director
                     request.session[APPROVAL_NOTICE_KEY] = "prepared"
                     return Redirect("/goedkeuringen", status_code=303)
-                note = submitted.performed.document
+                note = submitted.performed.invoice
             else:
                 note = await credit_notes.credit(
                     db_session,

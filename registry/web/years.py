@@ -1,6 +1,8 @@
 """The financial years page (boekjaren): each year's state and what was invoiced and credited
 in it, for the directie and the auditors; the directie closes a year after the accountant's
-sign-off and reopens it, each by a recorded decision (`financialYearClose`/`Reopen`)."""
+sign-off and reopens it, each by a recorded decision (`financialYearClose`/`Reopen`). With
+four-eyes approval on, closing prepares a request a second director approves on
+/goedkeuringen; reopening is a decision of its own and acts at once."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from litestar.datastructures import UploadFile
 from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.approvals import service as approvals
+from registry.approvals.rules import CloseYear
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing.opening_balances import (
@@ -26,6 +30,7 @@ from registry.kit.errors import FieldError, field_error
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.models import DecisionBody
+from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import Flash, form_values, submit
@@ -33,7 +38,7 @@ from registry.web.pages import render
 from registry.years.errors import YearsRefusal
 from registry.years.models import YearStatus
 from registry.years.overview import year_overview
-from registry.years.service import close_year, reopen_year
+from registry.years.service import reopen_year
 
 NOTICE_KEY = "year_notice"
 FIELDS = ("jaar", "besluit")
@@ -84,6 +89,12 @@ async def _page(
     )
 
 
+def _notice(form: str, done: object) -> str:
+    """Which notice the page shows: closed, reopened, or a close waiting for approval."""
+    waiting = isinstance(done, approvals.Submitted) and done.request is not None
+    return "close_prepared" if waiting else form
+
+
 def _year(text: str) -> int | None:
     stripped = text.strip()
     return int(stripped) if stripped.isdigit() and len(stripped) == 4 else None
@@ -103,7 +114,7 @@ async def _submit(
         request,
         db_session,
         partial(operation, year) if year is not None else None,
-        lambda _: Flash(NOTICE_KEY, {"form": form, "year": year}, "/boekjaren"),
+        lambda done: Flash(NOTICE_KEY, {"form": _notice(form, done), "year": year}, "/boekjaren"),
         lambda found: _page(
             request,
             db_session,
@@ -133,8 +144,11 @@ class YearPagesController(Controller):
     ) -> Response[Any]:
         decision = (await form_values(request, *FIELDS))["besluit"]
 
+        settings: Settings = request.app.state.settings
+
         async def store(year: int) -> object:
-            return await close_year(db_session, actor, year, decision, today())
+            operation = CloseYear(year, decision)
+            return await approvals.submit(db_session, actor, settings, operation, today())
 
         return await _submit(request, db_session, actor, "close", store)
 

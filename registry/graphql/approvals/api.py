@@ -39,16 +39,18 @@ class ApprovalLine:
 
 @strawberry.type(
     description="An operation one director prepared (issue an invoice, a credit note, a "
-    "refund), waiting for, or decided by, a second director."
+    "refund, close a financial year), waiting for, or decided by, a second director."
 )
 class ApprovalRequest:
     id: strawberry.ID
     kind: ApprovalKind
     status: ApprovalStatus
-    member_code: str
-    member_name: str
+    member_code: str | None = strawberry.field(
+        description="The member the document is for; null for closing a year."
+    )
+    member_name: str | None
     document: DocumentKind | None = strawberry.field(
-        description="The kind of document issued; null for a refund."
+        description="The kind of document issued; null for a refund and for closing a year."
     )
     invoice_number: str | None = strawberry.field(
         description="The invoice credited, or the credit note refunded."
@@ -56,7 +58,21 @@ class ApprovalRequest:
     lines: list[ApprovalLine]
     net: Money
     vat: Money
-    gross: Money = strawberry.field(description="The document's total, or the refund.")
+    gross: Money = strawberry.field(
+        description="The document's total, the refund, or the gross invoiced in the year closed."
+    )
+    year: int | None = strawberry.field(
+        description="The financial year to close; null for a document."
+    )
+    decision: str | None = strawberry.field(
+        description="Reference of the directie decision that closes the year."
+    )
+    credited: Money = strawberry.field(
+        description="Closing a year: the gross of the credit notes issued in it (negative)."
+    )
+    documents: int = strawberry.field(
+        description="Closing a year: the invoices and credit notes issued in it."
+    )
     prepared_by: str
     prepared_at: datetime
     decided_by: str | None
@@ -84,6 +100,10 @@ class ApprovalRequest:
             net=Money.of_cents(summary.net_cents),
             vat=Money.of_cents(summary.vat_cents),
             gross=Money.of_cents(summary.gross_cents),
+            year=summary.year,
+            decision=summary.decision,
+            credited=Money.of_cents(summary.credited_cents),
+            documents=summary.documents,
             prepared_by=row.prepared_by,
             prepared_at=row.prepared_at,
             decided_by=row.decided_by,
@@ -139,7 +159,11 @@ class ApprovalsMutation:
                     session, info.context.actor, _id(id), today(), info.context.settings
                 )
                 answer = ApprovalPayload(request=ApprovalRequest.of(request))
-                issued = None if performed.settlement else performed.document.id
+                issued = (
+                    None
+                    if performed.settlement or performed.document is None
+                    else performed.document.id
+                )
         except DomainError as error:
             return ApprovalPayload(errors=field_errors(error))
         if issued is not None:

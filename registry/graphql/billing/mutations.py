@@ -193,7 +193,7 @@ class BillingMutation:
             return InvoiceIssuePayload(errors=field_errors(error))
         if submitted.performed is None:
             return InvoiceIssuePayload(approval_request=waiting)
-        issued = submitted.performed.document
+        issued = submitted.performed.invoice
         # Stored first, so the call to the payment service can fail without losing the issue.
         async with info.context.transaction() as session:
             stored = await repository.invoice_by_id(session, issued.id)
@@ -228,7 +228,7 @@ class BillingMutation:
             )
             if submitted.performed is None:
                 return InvoicePayload(approval_request=_waiting(submitted))
-            return InvoicePayload(invoice=Invoice.of(submitted.performed.document))
+            return InvoicePayload(invoice=Invoice.of(submitted.performed.invoice))
 
         return await mutate(info, InvoicePayload, credit, lambda answer: answer)
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.approvals import service as approvals
+from registry.approvals.rules import CloseYear
 from registry.auth.policy import Permission
 from registry.billing.opening_balances import import_opening_balances
+from registry.graphql.approvals.api import ApprovalRequest
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
@@ -53,6 +56,11 @@ class FinancialYear:
 @strawberry.type
 class FinancialYearPayload:
     year: FinancialYear | None = None
+    approval_request: ApprovalRequest | None = strawberry.field(
+        default=None,
+        description="Closing with four-eyes approval on: the request a second director "
+        "decides on; the year stays open until then (and `year` shows it open).",
+    )
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
@@ -83,18 +91,27 @@ class YearsMutation:
     @mutation(
         Permission.YEARS_CLOSE,
         "Close a financial year after the accountant's sign-off, by a directie decision: "
-        "afterwards nothing can be dated in it.",
+        "afterwards nothing can be dated in it. With four-eyes approval on, a second director "
+        "approves it first (see approvalRequest).",
     )
     async def financial_year_close(
         self, info: Info, year: int, decision: str
     ) -> FinancialYearPayload:
-        async def change(session: AsyncSession) -> FinancialYear:
-            await service.close_year(session, info.context.actor, year, decision, today())
-            return await _shown(session, year)
+        async def change(session: AsyncSession) -> FinancialYearPayload:
+            submitted = await approvals.submit(
+                session,
+                info.context.actor,
+                info.context.settings,
+                CloseYear(year, decision),
+                today(),
+            )
+            waiting = submitted.request
+            return FinancialYearPayload(
+                year=await _shown(session, year),
+                approval_request=None if waiting is None else ApprovalRequest.of(waiting),
+            )
 
-        return await mutate(
-            info, FinancialYearPayload, change, lambda y: FinancialYearPayload(year=y)
-        )
+        return await mutate(info, FinancialYearPayload, change, lambda answer: answer)
 
     @mutation(Permission.YEARS_CLOSE, "Reopen a closed financial year by a new decision.")
     async def financial_year_reopen(
