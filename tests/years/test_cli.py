@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.db import transaction
 from registry.members.decisions import DecisionInput, record_decision
 from registry.members.registration import MemberInput, create_member
+from registry.settings import get_settings
+from registry.years.service import closed_years
 from tests.helpers.cooperative import ACTOR
 from tests.test_cli import cli_db, invoke
 
@@ -47,6 +50,27 @@ async def test_closing_a_year_from_the_command_line(
     (line,) = [row for row in status.output.splitlines() if "2024" in row]
     assert "open" in line
     assert "DIR-2025-06" in line
+
+
+async def test_with_four_eyes_on_a_command_cannot_close_a_year(
+    cli_db: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Closing a year needs a person to prepare it and a second director to approve it."""
+    async with transaction(session_factory) as session:
+        await record_decision(
+            session,
+            ACTOR,
+            DecisionInput("directie", date(2025, 3, 1), "DIR-2025-03", "jaarrekening 2024"),
+        )
+    monkeypatch.setenv("REGISTRY_FOUR_EYES", "true")
+    get_settings.cache_clear()
+    refused = await invoke("year", "close", "2024", "--decision", "DIR-2025-03")
+    assert refused.exit_code == 1
+    assert "four_eyes_person_required" in refused.output
+    async with session_factory() as session:
+        assert 2024 not in await closed_years(session)
 
 
 async def test_opening_balances_from_the_command_line(
