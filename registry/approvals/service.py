@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.models import ApprovalRequest
 from registry.approvals.rules import (
+    ApprovalKind,
     ApprovalStatus,
     CloseYear,
     CreditNote,
@@ -483,6 +484,22 @@ async def pending_on(session: AsyncSession, invoice_id: int) -> list[ApprovalReq
         .order_by(ApprovalRequest.id)
     )
     return list(rows)
+
+
+async def pending_closes(session: AsyncSession) -> dict[int, ApprovalRequest]:
+    """The pending requests to close a financial year, by year."""
+    rows = await session.scalars(
+        select(ApprovalRequest).where(
+            ApprovalRequest.status == ApprovalStatus.PENDING,
+            ApprovalRequest.kind == ApprovalKind.CLOSE_YEAR,
+        )
+    )
+    found: dict[int, ApprovalRequest] = {}
+    for row in rows:
+        operation = operation_of(row)
+        if isinstance(operation, CloseYear):
+            found[operation.year] = row
+    return found
 
 
 async def request_by_id(session: AsyncSession, actor: Actor, request_id: int) -> ApprovalRequest:

@@ -66,6 +66,7 @@ async def _page(
         {
             "active_page": "years",
             "years": years,
+            "waiting": await approvals.pending_closes(db_session),
             "closable": [
                 (str(y.year), str(y.year))
                 for y in years

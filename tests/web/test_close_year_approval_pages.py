@@ -69,6 +69,7 @@ async def test_closing_a_year_waits_for_a_second_director(billing_url: str) -> N
             f"Voorgelegd: het afsluiten van boekjaar {YEAR} wacht op goedkeuring door een "
             "tweede bestuurder." in page
         )
+        assert "afsluiten wacht op goedkeuring door een tweede bestuurder" in page
         # Submitted twice: still one request.
         await _close(client)
         queue = (await client.get("/goedkeuringen")).text
@@ -99,6 +100,7 @@ async def test_closing_a_year_waits_for_a_second_director(billing_url: str) -> N
         assert approved.headers["location"] == "/boekjaren"
         years = (await other.get("/boekjaren?lang=nl")).text
         assert f"Boekjaar {YEAR} is afgesloten." in years
+        assert "afsluiten wacht op goedkeuring" not in years
     closed, requests = await _stored(billing_url)
     assert YEAR in closed
     assert [r.status for r in requests] == [ApprovalStatus.APPROVED]
