@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.rules import (
     ApprovalStatus,
+    CloseYear,
     CreditNote,
     IssueInvoice,
     Operation,
@@ -76,6 +77,15 @@ def test_the_same_operation_has_the_same_key() -> None:
     assert pending_key(Refund(4, "10", date(2026, 1, 2), "a")) != pending_key(IssueInvoice(4))
 
 
+def test_a_year_is_closed_by_one_request_whatever_the_decision() -> None:
+    assert pending_key(CloseYear(2025, "DIR-1")) == "close_year:2025"
+    assert pending_key(CloseYear(2025, "DIR-1")) == pending_key(CloseYear(2025, "DIR-2"))
+    assert pending_key(CloseYear(2025, "DIR-1")) != pending_key(CloseYear(2024, "DIR-1"))
+    exact, credits = keys_about(2025)
+    assert pending_key(CloseYear(2025, "DIR-1")) not in exact
+    assert not pending_key(CloseYear(2025, "DIR-1")).startswith(credits)
+
+
 def test_the_keys_about_a_document_cover_every_operation_on_it() -> None:
     exact, credits = keys_about(4)
     assert pending_key(IssueInvoice(4)) in exact
@@ -99,6 +109,7 @@ operations = st.one_of(
         ),
     ),
     st.builds(Refund, st.integers(1, 10**9), st.text(), st.dates(), st.text()),
+    st.builds(CloseYear, st.integers(1900, 9999), st.text()),
 )
 
 
