@@ -20,8 +20,10 @@ class GovernanceRefusal(Refusal):
     )
     UNKNOWN_BODY = Text(
         "unknown_body",
-        "'{value}' is geen orgaan; kies alv, rvc of directie.",
-        "'{value}' is not a body; use alv, rvc or directie",
+        "'{value}' is geen orgaan; kies de algemene ledenvergadering, de raad van commissarissen"
+        " of de directie.",
+        "'{value}' is not a body; choose the general meeting, the supervisory board or the"
+        " Management",
     )
     UNKNOWN_ROLE = Text(
         "unknown_role",

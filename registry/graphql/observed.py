@@ -42,10 +42,10 @@ class OperationMetrics(SchemaExtension):
         started = time.perf_counter()
         yield
         context = self.execution_context
-        name = context.operation_name
+        name = context.operation_name  # what the client sent: not always a string
         if name is None:
             label = ANONYMOUS_OPERATION
-        elif name in _known(context.schema):
+        elif isinstance(name, str) and name in _known(context.schema):
             label = name
         else:
             label = OTHER_OPERATION

@@ -35,10 +35,11 @@ async def test_the_auditor_exports_the_demo_year(report_page: Page) -> None:
     await expect(menu.get_by_role("link", name="Rapporten")).to_have_attribute(
         "aria-current", "page"
     )
-    await page.get_by_label("Jaar").fill("2026")
+    form = page.get_by_role("form", name="Contributierapport exporteren")
+    await form.get_by_label("Jaar").fill("2026")
     for name in ("CSV", "XLSX", "PDF", "JSON"):
-        await expect(page.get_by_label(name, exact=True)).to_be_checked()
-    await page.get_by_role("button", name="Exporteren").click()
+        await expect(form.get_by_label(name, exact=True)).to_be_checked()
+    await form.get_by_role("button", name="Exporteren").click()
 
     await expect(page).to_have_url(re.compile(r"/rapporten/[\w-]+$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -66,10 +67,11 @@ async def test_the_files_in_english_show_labels_not_codes(
     page = report_page
     await page.goto("/inloggen?volgende=/rapporten")
     await page.get_by_role("button", name="Anna Auditor").click()
-    await page.get_by_label("Jaar").fill("2026")
-    await expect(page.get_by_label("Taal van de bestanden")).to_have_value("nl")
-    await page.get_by_label("Taal van de bestanden").select_option("en")
-    await page.get_by_role("button", name="Exporteren").click()
+    form = page.get_by_role("form", name="Contributierapport exporteren")
+    await form.get_by_label("Jaar").fill("2026")
+    await expect(form.get_by_label("Taal van de bestanden")).to_have_value("nl")
+    await form.get_by_label("Taal van de bestanden").select_option("en")
+    await form.get_by_role("button", name="Exporteren").click()
     progress = page.locator("#voortgang")
     await expect(progress.get_by_role("status")).to_have_text(
         re.compile(r"Klaar: (\d+) van \1 leden"), timeout=30_000
