@@ -753,6 +753,14 @@ def invoices_run(
     actor = system_actor("cli:invoices-run")
     settings = get_settings()
     day = until.date() if until else today()
+    if issue_drafts and settings.four_eyes and not preview:
+        out.print(
+            "Four-eyes approval is on (REGISTRY_FOUR_EYES): a director prepares the issue and a"
+            " second approves it, on /facturen or through GraphQL; a command is no person."
+            " Run without --issue to store the drafts. Nothing was stored.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
 
     async def work(session: AsyncSession) -> tuple[list[DraftPreview], list[str]]:
         previews = await preview_invoice_run(session, actor, day, member)
@@ -770,7 +778,9 @@ def invoices_run(
                     "(give --credit-choice carry or refund)"
                 )
                 continue
-            issued = await issue(session, actor, draft.id, today(), settings, choice)
+            issued = await issue(
+                session, actor, draft.id, today(), settings, choice, single_director=True
+            )
             paid_online = await request_payment(session, gateway, issued)
             notes.append(
                 f"{issued.member_code}: {issued.number} issued"

@@ -21,6 +21,7 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.auth.roles import Role, system_actor
 from registry.auth.service import actor_for_user
+from registry.billing.models import Invoice
 from registry.catalogue.models import Application
 from registry.cli import app
 from registry.costs.models import AllocationRun, CostCategory
@@ -374,3 +375,22 @@ async def test_one_process_only_on_sqlite(tmp_path: Path, monkeypatch: pytest.Mo
         assert "more than one process needs PostgreSQL" in serve.output
     finally:
         get_settings.cache_clear()
+
+
+async def test_invoices_run_does_not_issue_with_four_eyes_on(
+    cli_db: str,
+    cli_demo: None,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A command is no person: with four-eyes approval on it does not issue, and stores no
+    draft either."""
+    async with session_factory() as session:
+        before = await session.scalar(select(func.count()).select_from(Invoice))
+    monkeypatch.setenv("REGISTRY_FOUR_EYES", "true")
+    get_settings.cache_clear()
+    refused = await invoke("invoices", "run", "--issue")
+    assert refused.exit_code == 1
+    assert "Four-eyes approval is on" in refused.output
+    async with session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(Invoice)) == before
