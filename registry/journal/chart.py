@@ -14,7 +14,7 @@ from registry.billing.models import LineCategory
 from registry.journal.errors import JournalRefusal
 from registry.kit.errors import ErrorCollector, ValidationFailed
 
-POSTS = ("receivables", "member_credit", "bank", "stripe_clearing")
+POSTS = ("receivables", "member_credit", "bank", "stripe_clearing", "opening_balances")
 """The balance-sheet accounts every chart must name (besides revenue and VAT)."""
 
 
@@ -35,6 +35,8 @@ class Chart:
     member_credit: str
     bank: str
     stripe_clearing: str
+    opening_balances: str
+    """Tussenrekening beginbalans: the counterpart of the imported opening balances."""
     revenue: Mapping[LineCategory, str]
     vat: Mapping[Decimal, str]
     """Output VAT per rate (percent); a rate of 0 needs no account."""

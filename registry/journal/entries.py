@@ -8,6 +8,13 @@ settles a document moves the receivable to the bank or the Stripe clearing accou
 note's remainder carried forward moves it to the members' credit account. Credit notes that
 settle the invoice they correct stay within receivables and need no entry. Amounts are signed
 cents (debit positive) until a line is written, so every transaction balances to the cent.
+
+Opening balances (beginbalans) are not sales of the registry: an open invoice of the previous
+bookkeeping is a memorial entry on its own date, the receivable against the opening-balance
+suspense account (tussenrekening beginbalans); a credit balance of the previous bookkeeping is
+a memorial entry from that account to the members' credit account on 1 January of the year it
+was imported, so it is there before any invoice of the registry deducts it. Payments of an
+opening invoice and the use of an opening credit are then booked as any other.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ class JournalCode(enum.StrEnum):
     STRIPE = "STR"
     """Stripe (B): card payments, cleared by the payouts to the bank."""
     MEMORIAL = "MEM"
-    """Memoriaal (M): credit carried to the member's next invoice."""
+    """Memoriaal (M): credit carried to the member's next invoice; opening balances."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,18 @@ class Document:
     lines: tuple[DocumentLine, ...]
     prepaid_cents: int
     due_cents: int
+    opening_balance: bool = False
+    """An open invoice of the previous bookkeeping (no lines; `due_cents` is what is open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningCredit:
+    """A credit balance of the previous bookkeeping, imported into the member's credit."""
+
+    id: int
+    member_code: str
+    amount_cents: int
+    on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +130,8 @@ class Transaction:
     document: str
     member_code: str
     lines: tuple[Line, ...]
+    opening: bool = False
+    """An opening balance: first on its day, before what settles or deducts it."""
 
     @property
     def debit_cents(self) -> int:
@@ -138,6 +159,8 @@ _TEXTS: Mapping[Language, Mapping[str, str]] = {
         "refund": "Terugbetaling {document} ({reference})",
         "carried": "Tegoed uit creditnota {document}",
         "overpaid": "Overbetaling via Stripe {document} ({reference})",
+        "opening_invoice": "Beginbalans: openstaande factuur {document} {member}",
+        "opening_credit": "Beginbalans: tegoed van {member}",
     },
     "en": {
         "invoice": "Invoice {document} {member}",
@@ -151,6 +174,8 @@ _TEXTS: Mapping[Language, Mapping[str, str]] = {
         "refund": "Refund {document} ({reference})",
         "carried": "Credit from credit note {document}",
         "overpaid": "Card overpayment via Stripe {document} ({reference})",
+        "opening_invoice": "Opening balance: open invoice {document} {member}",
+        "opening_credit": "Opening balance: credit held for {member}",
     },
 }
 
@@ -185,9 +210,12 @@ def _lines(postings: Iterable[tuple[str, int, str]]) -> tuple[Line, ...]:
 
 
 def document_entry(document: Document, chart: Chart, language: Language = "nl") -> Transaction:
-    """The sales entry of an issued invoice or credit note."""
+    """The sales entry of an issued invoice or credit note; the memorial entry of an open
+    invoice of the previous bookkeeping."""
     texts = _TEXTS[language]
     names = {"document": document.number, "member": document.member_code}
+    if document.opening_balance:
+        return _opening_invoice_entry(document, chart, texts["opening_invoice"].format(**names))
     revenue: dict[LineCategory, int] = defaultdict(int)
     for line in document.lines:
         revenue[line.category] += line.net_cents
@@ -227,6 +255,46 @@ def document_entry(document: Document, chart: Chart, language: Language = "nl") 
         document=document.number,
         member_code=document.member_code,
         lines=_lines(postings),
+    )
+
+
+def _opening_invoice_entry(document: Document, chart: Chart, text: str) -> Transaction:
+    return Transaction(
+        journal=JournalCode.MEMORIAL,
+        number=f"opening-{document.number}",
+        on=document.issue_date,
+        description=text,
+        document=document.number,
+        member_code=document.member_code,
+        lines=_lines(
+            [
+                (chart.receivables, document.due_cents, text),
+                (chart.opening_balances, -document.due_cents, text),
+            ]
+        ),
+        opening=True,
+    )
+
+
+def opening_credit_entry(
+    credit: OpeningCredit, chart: Chart, language: Language = "nl"
+) -> Transaction:
+    """The member's credit balance of the previous bookkeeping, out of the suspense account."""
+    text = _TEXTS[language]["opening_credit"].format(member=credit.member_code)
+    return Transaction(
+        journal=JournalCode.MEMORIAL,
+        number=f"opening-credit-{credit.id}",
+        on=credit.on,
+        description=text,
+        document="",
+        member_code=credit.member_code,
+        lines=_lines(
+            [
+                (chart.opening_balances, credit.amount_cents, text),
+                (chart.member_credit, -credit.amount_cents, text),
+            ]
+        ),
+        opening=True,
     )
 
 
@@ -292,13 +360,15 @@ def journal(
     overpayments: Iterable[Overpayment],
     chart: Chart,
     language: Language = "nl",
+    opening_credits: Iterable[OpeningCredit] = (),
 ) -> list[Transaction]:
-    """Every entry, ordered by date, then journal, then number."""
-    entries = [document_entry(d, chart, language) for d in documents]
+    """Every entry, ordered by date, opening balances first, then journal, then number."""
+    entries = [opening_credit_entry(c, chart, language) for c in opening_credits]
+    entries += [document_entry(d, chart, language) for d in documents]
     entries += [e for p in payments if (e := payment_entry(p, chart, language)) is not None]
     entries += [overpayment_entry(o, chart, language) for o in overpayments]
     order = list(JournalCode)
-    return sorted(entries, key=lambda t: (t.on, order.index(t.journal), t.number))
+    return sorted(entries, key=lambda t: (t.on, not t.opening, order.index(t.journal), t.number))
 
 
 def balances(transactions: Iterable[Transaction]) -> dict[str, int]:

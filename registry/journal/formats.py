@@ -258,10 +258,11 @@ def _transactions(company: etree._Element, data: YearJournal) -> None:
                 element = _sub(transaction, "trLine")
                 _sub(element, "nr", str(n))
                 _sub(element, "accID", line.account)
-                _sub(element, "docRef", entry.document)
+                _sub(element, "docRef", entry.document or entry.number)
                 _sub(element, "effDate", entry.on.isoformat())
                 _sub(element, "desc", line.description)
                 _sub(element, "amnt", _amount(line.signed_cents))
                 _sub(element, "amntTp", _side(line.signed_cents))
                 _sub(element, "custSupID", entry.member_code[:35])
-                _sub(element, "invRef", entry.document)
+                if entry.document:  # an opening credit balance refers to no invoice
+                    _sub(element, "invRef", entry.document)

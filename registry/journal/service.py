@@ -26,11 +26,13 @@ from registry.billing.models import (
     Settlement,
     SettlementKind,
 )
+from registry.billing.opening_balances import CREDIT_REASON
 from registry.billing.payments import overpaid_reference
 from registry.journal.chart import Chart, default_chart_text, parse_chart
 from registry.journal.entries import (
     Document,
     DocumentLine,
+    OpeningCredit,
     Overpayment,
     Payment,
     Transaction,
@@ -96,6 +98,7 @@ async def _documents(session: AsyncSession, until: date) -> list[Document]:
             lines=tuple(lines.get(row.id, ())),
             prepaid_cents=row.prepaid_cents,
             due_cents=row.due_cents,
+            opening_balance=row.opening_balance,
         )
         for row in rows
     ]
@@ -143,6 +146,26 @@ async def _overpayments(session: AsyncSession, until: date) -> list[Overpayment]
     return found
 
 
+async def _opening_credits(session: AsyncSession, until: date) -> list[OpeningCredit]:
+    """Credit balances of the previous bookkeeping, dated 1 January of the year they were
+    imported: the import comes before the first invoice, so every invoice that deducts such
+    credit is dated in that year or later, and the credit is in the books before it is used
+    (the credit line of the import file has a date, but the credit ledger keeps only when it
+    was recorded)."""
+    rows = await session.execute(
+        select(MemberCredit, Member.code)
+        .join(Member, Member.id == MemberCredit.member_id)
+        .where(MemberCredit.reason == CREDIT_REASON, MemberCredit.amount_cents > 0)
+        .order_by(MemberCredit.id)
+    )
+    found = []
+    for credit, code in rows.all():
+        on = date(credit.recorded_at.year, 1, 1)
+        if on <= until:
+            found.append(OpeningCredit(credit.id, code, credit.amount_cents, on))
+    return found
+
+
 async def year_journal(
     session: AsyncSession,
     actor: Actor,
@@ -157,8 +180,11 @@ async def year_journal(
     documents = await _documents(session, end)
     payments = await _payments(session, end)
     overpayments = await _overpayments(session, end)
+    opening_credits = await _opening_credits(session, end)
     names = dict((await session.execute(select(Member.code, Member.name))).all())
-    entries = await asyncio.to_thread(journal, documents, payments, overpayments, chart, language)
+    entries = await asyncio.to_thread(
+        journal, documents, payments, overpayments, chart, language, opening_credits
+    )
     wrong = unbalanced(entries)
     if wrong:  # the documents' own totals disagree with their lines: never export that
         raise RuntimeError(f"unbalanced journal entries: {[t.number for t in wrong]}")

@@ -18,11 +18,13 @@ from registry.journal.entries import (
     Document,
     DocumentLine,
     JournalCode,
+    OpeningCredit,
     Overpayment,
     Payment,
     balances,
     document_entry,
     journal,
+    opening_credit_entry,
     payment_entry,
 )
 from registry.kit.errors import ValidationFailed
@@ -48,15 +50,51 @@ lines = st.lists(
 )
 
 
+Book = tuple[list[Document], list[Payment], list[Overpayment], list[OpeningCredit], int, int]
+
+
 @st.composite
-def books(draw: st.DrawFn) -> tuple[list[Document], list[Payment], list[Overpayment], int]:
-    """Invoices, some credited (carried or left to refund), payments up to what is open;
-    returns what is still open on all documents together as the last value."""
+def books(draw: st.DrawFn) -> Book:
+    """Opening balances of the previous bookkeeping (open invoices without lines, credit
+    balances on 1 January), then invoices, some credited (carried or left to refund),
+    payments up to what is open; returns what is still open on all documents together and the
+    net amount of the opening balances (open invoices less credit) as the last values."""
     documents: list[Document] = []
     payments: list[Payment] = []
     overpayments: list[Overpayment] = []
     open_of: dict[str, int] = {}
-    credit = 0
+    opening_credits = [
+        OpeningCredit(n, "woerden", amount, START)
+        for n, amount in enumerate(
+            draw(st.lists(st.integers(min_value=1, max_value=10**8), max_size=2))
+        )
+    ]
+    credit = sum(c.amount_cents for c in opening_credits)
+    opening_net = -credit
+    for n in range(draw(st.integers(min_value=0, max_value=3))):
+        day = START - timedelta(days=draw(st.integers(min_value=1, max_value=730)))
+        amount = draw(st.integers(min_value=1, max_value=10**9))
+        number = f"VF-{n}"
+        documents.append(
+            Document(1000 + n, number, DocumentKind.INVOICE, "woerden", day, (), 0, amount, True)
+        )
+        open_of[number] = amount
+        opening_net += amount
+        paid = draw(st.integers(min_value=0, max_value=amount))
+        if paid:
+            paid_on = START + timedelta(days=draw(st.integers(min_value=0, max_value=364)))
+            payments.append(
+                Payment(
+                    len(payments),
+                    number,
+                    "woerden",
+                    SettlementKind.BANK_TRANSFER,
+                    paid,
+                    paid_on,
+                    "ref",
+                )
+            )
+            open_of[number] -= paid
     for n in range(draw(st.integers(min_value=1, max_value=6))):
         day = START + timedelta(days=draw(st.integers(min_value=0, max_value=364)))
         invoice_lines = tuple(draw(lines))
@@ -134,20 +172,60 @@ def books(draw: st.DrawFn) -> tuple[list[Document], list[Payment], list[Overpaym
                     open_of[note] += split.remainder_cents
                     if kind is SettlementKind.CARRIED:
                         credit += split.remainder_cents
-    return documents, payments, overpayments, sum(open_of.values())
+    return documents, payments, overpayments, opening_credits, sum(open_of.values()), opening_net
 
 
 @given(books())
-def test_every_transaction_balances_and_receivables_are_what_is_open(
-    book: tuple[list[Document], list[Payment], list[Overpayment], int],
-) -> None:
-    documents, payments, overpayments, still_open = book
-    entries = journal(documents, payments, overpayments, CHART)
+def test_every_transaction_balances_and_receivables_are_what_is_open(book: Book) -> None:
+    documents, payments, overpayments, opening_credits, still_open, opening_net = book
+    entries = journal(documents, payments, overpayments, CHART, "nl", opening_credits)
     for entry in entries:
         assert entry.debit_cents == entry.credit_cents
         assert all((line.debit_cents == 0) != (line.credit_cents == 0) for line in entry.lines)
-    assert balances(entries).get(CHART.receivables, 0) == still_open
-    assert sum(balances(entries).values()) == 0
+    totals = balances(entries)
+    assert totals.get(CHART.receivables, 0) == still_open
+    assert sum(totals.values()) == 0
+    # The suspense account holds the net opening balance (a credit); nothing else touches it.
+    assert totals.get(CHART.opening_balances, 0) == -opening_net
+    # Opening credit is in the books before anything of the year deducts it.
+    from_start = [entry.number for entry in entries if entry.on >= START]
+    assert from_start[: len(opening_credits)] == [f"opening-credit-{c.id}" for c in opening_credits]
+
+
+def test_opening_balances_are_memorial_entries_against_the_suspense_account() -> None:
+    opening = Document(
+        9,
+        "VF-2022-0412",
+        DocumentKind.INVOICE,
+        "woerden",
+        date(2022, 11, 15),
+        (),
+        0,
+        123_456,
+        opening_balance=True,
+    )
+    entry = document_entry(opening, CHART, "en")
+    assert (entry.journal, entry.number, entry.on) == (
+        JournalCode.MEMORIAL,
+        "opening-VF-2022-0412",
+        date(2022, 11, 15),
+    )
+    assert entry.description == "Opening balance: open invoice VF-2022-0412 woerden"
+    assert [(line.account, line.debit_cents, line.credit_cents) for line in entry.lines] == [
+        ("1300", 123_456, 0),  # receivables: what is open
+        ("2010", 0, 123_456),  # tussenrekening beginbalans
+    ]
+    credit = opening_credit_entry(OpeningCredit(3, "woerden", 7_500, START), CHART)
+    assert (credit.journal, credit.number, credit.on) == (
+        JournalCode.MEMORIAL,
+        "opening-credit-3",
+        START,
+    )
+    assert credit.description == "Beginbalans: tegoed van woerden"
+    assert [(line.account, line.debit_cents, line.credit_cents) for line in credit.lines] == [
+        ("2010", 7_500, 0),
+        ("1510", 0, 7_500),  # the member's credit
+    ]
 
 
 def test_an_invoice_books_revenue_per_kind_and_vat_per_rate() -> None:
@@ -194,6 +272,12 @@ def test_a_chart_without_an_account_for_a_kind_of_line_is_refused() -> None:
         parse_chart(text)
     assert [e.message for e in refused.value.errors] == [
         "the chart of accounts assigns no ledger account to revenue.usage_fee"
+    ]
+    without_suspense = default_chart_text().replace('opening_balances = "2010"\n', "")
+    with pytest.raises(ValidationFailed) as refused:
+        parse_chart(without_suspense)
+    assert [e.message for e in refused.value.errors] == [
+        "the chart of accounts assigns no ledger account to opening_balances"
     ]
     wrong = default_chart_text().replace('bank = "1100"', 'bank = "9999"')
     with pytest.raises(ValidationFailed) as refused:
