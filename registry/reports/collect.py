@@ -541,6 +541,7 @@ def _account(
         credited_cents=credited,
         credit_carried_cents=-carried,
         outstanding_cents=invoiced - prepaid - settled,
+        opening_balance_cents=sum(i.gross_cents for i in invoices if i.opening_balance),
     )
 
 

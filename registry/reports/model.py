@@ -75,6 +75,8 @@ class Account:
     credited_cents: int
     credit_carried_cents: int
     outstanding_cents: int
+    opening_balance_cents: int = 0
+    """Of `invoiced`: the open invoices of the previous bookkeeping (beginbalans)."""
 
     @property
     def paid_cents(self) -> int:

@@ -216,7 +216,7 @@ def test_csv_amounts_are_exact_euros(tmp_path: Path, comma: bool, point: str) ->
     assert [r[0] for r in rows] == ["ams", "utr", "wdn"]
     assert rows[1][head.index("openstaand")] == f"0{point}05"
     assert rows[1][head.index("gefactureerd_regels")] == f"89556{point}00"
-    assert rows[2][1:] == ["0"] + [f"0{point}00"] * 10
+    assert rows[2][1:] == ["0"] + [f"0{point}00"] * 11
 
     head, *rows = files["totalen"]
     assert head == ["rubriek", "post", "bedrag", "waarde"]

@@ -121,6 +121,7 @@ _ENGLISH = {
     "Facturen en betalingen": "Invoices and payments",
     "Documenten": "Documents",
     "Gefactureerd": "Invoiced",
+    "Waarvan beginbalans (vorige boekhouding)": "Of which opening balance (previous bookkeeping)",
     "Vooruitbetaald": "Prepaid",
     "Betaald (Stripe)": "Paid (Stripe)",
     "Betaald (bank)": "Paid (bank)",
@@ -353,11 +354,22 @@ class PdfWriter:
             )
         a = report.account
         story.append(Paragraph(self._("Facturen en betalingen"), _H3))
+        opening = (
+            [
+                (
+                    self._("Waarvan beginbalans (vorige boekhouding)"),
+                    self._euro(a.opening_balance_cents),
+                )
+            ]
+            if a.opening_balance_cents
+            else []
+        )
         story.append(
             _pairs(
                 [
                     (self._("Documenten"), str(a.documents)),
                     (self._("Gefactureerd"), self._euro(a.invoiced_cents)),
+                    *opening,
                     (self._("Vooruitbetaald"), self._euro(a.prepaid_cents)),
                     (self._("Betaald (Stripe)"), self._euro(a.paid_stripe_cents)),
                     (self._("Betaald (bank)"), self._euro(a.paid_bank_cents)),

@@ -134,6 +134,7 @@ ACCOUNT = Section(
         ("openstaand", _EURO, "outstanding"),
         ("te_factureren", _EURO, "billable"),
         ("gefactureerd_regels", _EURO, "billed_on_lines"),
+        ("waarvan_beginbalans", _EURO, "of_which_opening_balance"),
     ),
 )
 TOTALS = Section(
@@ -222,6 +223,7 @@ def member_rows(member: MemberReport, language: Language = "nl") -> Iterator[tup
             a.outstanding_cents,
             member.billable_cents,
             member.billed_cents,
+            a.opening_balance_cents,
         ),
     )
 
