@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeAlias
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from registry.settings import Settings
@@ -15,3 +17,19 @@ StartServer: TypeAlias = Callable[[Settings], LiveServer]
 
 PageOn: TypeAlias = Callable[[LiveServer], Awaitable[Page]]
 """`await page_on(server)`: a page in a fresh browser context, closed after the test."""
+
+
+SCREENSHOT_TRIES = 3
+
+
+async def full_page_screenshot(page: Page, path: Path) -> None:
+    """A screenshot of the whole page for people to look at (not an assertion). Headless
+    Chromium now and then answers "Unable to capture screenshot" on a busy machine; that is
+    tried again, anything else fails the test."""
+    for attempt in range(SCREENSHOT_TRIES):
+        try:
+            await page.screenshot(path=path, full_page=True)
+            return
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == SCREENSHOT_TRIES - 1:
+                raise

@@ -13,7 +13,7 @@ from playwright.async_api import Page, expect
 
 from registry.settings import PROJECT_ROOT
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, full_page_screenshot
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -70,7 +70,7 @@ async def _check_chart(page: Page, path: str, name: str, title: str) -> list[lis
         scroll_width = await page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{path} scrolls sideways at {width} px"
         assert await chart.evaluate(SMALLEST_TEXT) >= 10, "chart text too small to read"
-        await page.screenshot(path=SCREENSHOTS / f"grafiek-{name}-{width}.png", full_page=True)
+        await full_page_screenshot(page, SCREENSHOTS / f"grafiek-{name}-{width}.png")
         await figure.screenshot(path=SCREENSHOTS / f"grafiek-{name}-{width}-alleen.png")
         if width == 375:
             assert await axe_violations(page) == []

@@ -19,7 +19,7 @@ import registry.labels  # noqa: F401  (declares every domain's labels)
 from registry.kit.labels import labelled
 from registry.settings import PROJECT_ROOT
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, full_page_screenshot
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -121,7 +121,7 @@ async def test_every_page_fits_and_keeps_figures_on_one_line(directie_page: Page
             response = await page.goto(path)
             assert response is not None, (name, path)
             assert response.status == 200, (name, path)
-            await page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+            await full_page_screenshot(page, SCREENSHOTS / f"{name}-{width}.png")
             scroll_width, inner_width = await page.evaluate(
                 "[document.documentElement.scrollWidth, window.innerWidth]"
             )
@@ -214,7 +214,7 @@ async def _fits_and_passes_axe(page: Page, name: str, path: str, status: int) ->
         response = await page.goto(path)
         assert response is not None, path
         assert response.status == status, (path, response.status)
-        await page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        await full_page_screenshot(page, SCREENSHOTS / f"{name}-{width}.png")
         scroll_width, inner_width = await page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]"
         )
