@@ -3,17 +3,19 @@ invoice, a credit balance deducted from the next invoice."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
 from registry.billing.models import Invoice, InvoiceStatus
 from registry.billing.opening_balances import import_opening_balances
 from registry.billing.payments import record_transfer
 from registry.billing.repository import credit_balance
+from registry.db import transaction
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
 from registry.members import repository as members
@@ -128,3 +130,35 @@ async def test_opening_invoices_appear_in_the_contribution_report_of_their_year(
     assert (member.account.invoiced_cents, member.account.outstanding_cents) == (25000, 25000)
     # prepaid + paid + credited + outstanding = invoiced still holds with them.
     assert "payments" not in {f.code for f in prepared.findings}
+
+
+async def test_two_imports_at_the_same_moment_store_the_balances_once(
+    cooperative: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A double submit of the import page, or two directors at once: two real connections;
+    one import stores the file, the other is refused as already imported."""
+    await cooperative.commit()
+    start = asyncio.Event()
+
+    async def run() -> str:
+        await start.wait()
+        try:
+            async with transaction(session_factory) as session:
+                await import_opening_balances(session, ACTOR, GOOD)
+                await asyncio.sleep(0.05)  # hold the transaction open while the other runs
+        except ValidationFailed as refused:
+            return refused.errors[0].phrase.refusal.name
+        return "stored"
+
+    tasks = [asyncio.create_task(run()) for _ in range(2)]
+    start.set()
+    outcomes = sorted(await asyncio.gather(*tasks))
+    assert outcomes == ["ALREADY_IMPORTED", "stored"]
+    async with session_factory() as session:
+        opening = await session.scalar(
+            select(func.count()).select_from(Invoice).where(Invoice.opening_balance.is_(True))
+        )
+        assert opening == 2
+        woerden = await members.member_by_code(session, "woerden")
+        assert woerden is not None
+        assert await credit_balance(session, woerden.id) == 7500, "one credit of 75.00"
