@@ -4,7 +4,7 @@ mutations `contractCreate`, `contractSign` and `contractEnd`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -16,7 +16,7 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.contracts.errors import ContractsRefusal
-from registry.contracts.models import ContractStatus
+from registry.contracts.models import Contract, ContractStatus
 from registry.contracts.service import (
     ContractInput,
     contracts_near_notice,
@@ -58,6 +58,35 @@ END_FIELDS = ("contract", "datum")
 def _settings(request: AnyRequest) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def _submit(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    store: Callable[[], Awaitable[Contract]] | None,
+    values: dict[str, str],
+    form: str,
+    errors: list[FieldError],
+) -> Response[Any]:
+    """Store a contract form, then back to the register; or the register again with `form`
+    open, what was typed and its refusals."""
+    return await submit(
+        request,
+        db_session,
+        store,
+        lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
+        lambda found: _page(
+            request,
+            db_session,
+            actor,
+            values=values,
+            form=form,
+            errors=found,
+            status_code=422,
+        ),
+        errors=errors,
+    )
 
 
 async def _page(
@@ -158,22 +187,7 @@ class ContractPagesController(Controller):
                 pool=values["kostenpot"] or None,
             )
             store = partial(create_contract, db_session, actor, data)
-        return await submit(
-            request,
-            db_session,
-            store,
-            lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
-            lambda errors: _page(
-                request,
-                db_session,
-                actor,
-                values=values,
-                form="create",
-                errors=errors,
-                status_code=422,
-            ),
-            errors=errors,
-        )
+        return await _submit(request, db_session, actor, store, values, "create", errors)
 
     @post("/ondertekenen", name="contract-sign", opt=audience(Permission.CONTRACTS_MANAGE))
     async def sign(
@@ -193,22 +207,7 @@ class ContractPagesController(Controller):
                 values["besluit"] or None,
                 _settings(request).contract_rvc_threshold,
             )
-        return await submit(
-            request,
-            db_session,
-            store,
-            lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
-            lambda errors: _page(
-                request,
-                db_session,
-                actor,
-                values=values,
-                form="sign",
-                errors=errors,
-                status_code=422,
-            ),
-            errors=errors,
-        )
+        return await _submit(request, db_session, actor, store, values, "sign", errors)
 
     @post("/beeindigen", name="contract-end", opt=audience(Permission.CONTRACTS_MANAGE))
     async def end(
@@ -220,19 +219,4 @@ class ContractPagesController(Controller):
         store = None
         if day is not None:
             store = partial(end_contract, db_session, actor, values["contract"], day)
-        return await submit(
-            request,
-            db_session,
-            store,
-            lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
-            lambda errors: _page(
-                request,
-                db_session,
-                actor,
-                values=values,
-                form="end",
-                errors=errors,
-                status_code=422,
-            ),
-            errors=errors,
-        )
+        return await _submit(request, db_session, actor, store, values, "end", errors)
