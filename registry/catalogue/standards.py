@@ -143,17 +143,9 @@ async def set_reference_components(
             )
         )
     await session.flush()
-    old = before.get(application.id, [])
-    if old != wanted:
-        await record(
-            session,
-            actor,
-            operation="update",
-            entity_type="application",
-            entity_id=slug,
-            before={"reference_components": old},
-            after={"reference_components": wanted},
-        )
+    await _audit_list(
+        session, actor, slug, "reference_components", before.get(application.id, []), wanted
+    )
     return wanted
 
 
@@ -179,14 +171,26 @@ async def set_categories(
     for category in wanted:
         session.add(ApplicationCategory(application_id=application.id, category=category))
     await session.flush()
-    if before != wanted:
+    await _audit_list(session, actor, slug, "categories", before, wanted)
+    return wanted
+
+
+async def _audit_list(
+    session: AsyncSession,
+    actor: Actor,
+    slug: str,
+    name: str,
+    before: list[str],
+    after: list[str],
+) -> None:
+    """One audit event when an application's list (`name`) changed; none when it did not."""
+    if before != after:
         await record(
             session,
             actor,
             operation="update",
             entity_type="application",
             entity_id=slug,
-            before={"categories": before},
-            after={"categories": wanted},
+            before={name: before},
+            after={name: after},
         )
-    return wanted
