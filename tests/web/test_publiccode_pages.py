@@ -3,6 +3,7 @@ before it is read, and the page is linked from every page's footer."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from html import unescape
@@ -11,9 +12,11 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.app import create_app
+from registry.audit.models import AuditEvent
 from registry.catalogue import repository
 from registry.catalogue.publiccode import MAX_BYTES
 from registry.db import create_engine, create_session_factory
@@ -228,6 +231,17 @@ async def test_the_catalogue_search_finds_applications_by_the_standards_they_cla
     assert found == {"zaakafhandeling", "rapportage"}
 
 
+async def _list_changes(session: AsyncSession) -> list[dict[str, Any]]:
+    """What the audit log says changed in the demo application's lists, oldest first."""
+    events = await session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "application", AuditEvent.entity_id == "zaakafhandeling")
+        .order_by(AuditEvent.seq)
+    )
+    changes = [json.loads(e.after) for e in events if e.after]
+    return [c for c in changes if set(c) <= {"categories", "reference_components"}]
+
+
 async def test_the_directie_classifies_an_application_on_its_manage_page(
     directie: Client, wim: Client, copy_sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -254,8 +268,24 @@ async def test_the_directie_classifies_an_application_on_its_manage_page(
         ]
         components = await repository.reference_components_of(session, [application.id])
         assert components[application.id] == ["Zaakafhandelcomponent", "Zaakregistratiecomponent"]
+        assert await _list_changes(session) == [
+            {"reference_components": ["Zaakafhandelcomponent", "Zaakregistratiecomponent"]},
+            {"categories": ["document-management", "workflow-management"]},
+        ]
     shown = (await directie.get("/applicaties/zaakafhandeling/beheer")).text
     assert "De indeling is opgeslagen." in shown
+    again = await directie.post(
+        "/applicaties/zaakafhandeling/indeling",
+        data={
+            "_csrf_token": token,
+            "reference_components": "Zaakregistratiecomponent\nZaakafhandelcomponent",
+            "categorie": ["workflow-management", "document-management"],
+        },
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    async with copy_sessions() as session:
+        assert len(await _list_changes(session)) == 2, "the same lists again: no new event"
     assert (
         'id="categorie-workflow-management" name="categorie" value="workflow-management" checked'
         in shown
