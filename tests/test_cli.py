@@ -194,7 +194,7 @@ def test_schema_file_check_detects_drift(tmp_path: Path, monkeypatch: pytest.Mon
     assert current.exit_code == 0, current.output
     stale = tmp_path / "schema.graphql"
     stale.write_text("type Query { old: String }\n", encoding="utf-8")
-    monkeypatch.setattr("registry.cli.SCHEMA_FILE", stale)
+    monkeypatch.setattr("registry.cli.operations.SCHEMA_FILE", stale)
     assert runner.invoke(app, ["schema", "export", "--check"]).exit_code == 1
 
 
@@ -293,7 +293,7 @@ async def test_allocate_settles_and_allocates_once(
 
 def test_option_choices_are_the_domain_values() -> None:
     """The command names its choices without importing the domain; they must stay the same."""
-    from registry import cli
+    from registry.cli import choices as cli
     from registry.audit.export import ExportFormat
     from registry.billing.models import CreditChoice
     from registry.journal.formats import JournalFormat

@@ -1,0 +1,106 @@
+"""What every command shares: the consoles, the operator's language, refusals printed
+with their fields and exit code 1, one transaction per command, a read-only session, and
+euros from cents."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.language import Language
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+T = TypeVar("T")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def operator_language() -> Language:
+    """The operator's language from the locale (LC_ALL, LANG): Dutch for nl_*, else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name):
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+_REFUSED: Mapping[Language, tuple[str, str]] = {
+    "nl": ("Geweigerd: {n} fout(en), er is niets gewijzigd.", "Geweigerd ({code}): {message}"),
+    "en": ("Refused: {n} error(s), nothing was changed.", "Refused ({code}): {message}"),
+}
+
+
+def fail(error: DomainError) -> typer.Exit:
+    """Print a refusal (each field with its text, in the operator's language, and its code)
+    and give the exit of code 1 to raise."""
+    language = operator_language()
+    several, one = _REFUSED[language]
+    if isinstance(error, ValidationFailed):
+        err.print(f"[red]{several.format(n=len(error.errors))}[/red]")
+        for e in error.errors:
+            err.print(f"  {escape(e.field)}: {escape(e.text(language))} [dim]({e.code})[/dim]")
+    else:
+        message = escape(error.text(language))
+        err.print(f"[red]{one.format(code=error.code, message=message)}[/red]")
+    return typer.Exit(code=1)
+
+
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction: all of it is stored, or none of it."""
+
+    from registry.db import create_engine, create_session_factory, transaction
+    from registry.settings import get_settings
+
+    async def run() -> T:
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with transaction(create_session_factory(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        raise fail(error) from None
+
+
+def read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run read-only `work` in a session of its own."""
+
+    from registry.db import create_engine, create_session_factory
+    from registry.settings import get_settings
+
+    async def run() -> T:
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        raise fail(error) from None
+
+
+DATE = ["%Y-%m-%d"]
+"""How a day is written in options: YYYY-MM-DD."""
+
+
+def euro(cents: int | None) -> str:
+    """Cents as euros with thousands separators (1,234.56); empty for None."""
+    from registry.kit.money import to_euro
+
+    return "" if cents is None else f"{to_euro(cents):,}"

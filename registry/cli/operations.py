@@ -1,0 +1,376 @@
+"""Running the service: settings, migrations, serving, the worker, the demo, the schema
+file, backups, roles, the audit log and the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.markup import escape
+
+from registry.auth.roles import Role, system_actor
+from registry.cli.choices import (
+    ExportFormatChoice,
+    MessageStatusChoice,
+)
+from registry.cli.common import (
+    DATE,
+    err,
+    in_transaction,
+    operator_language,
+    out,
+    read,
+)
+from registry.kit.errors import DomainError
+from registry.kit.language import Language
+
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL schema file.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log: verify the hash chain, export.", no_args_is_help=True)
+roles_app = typer.Typer(help="Roles of people (e.g. the first admin).", no_args_is_help=True)
+backup_app = typer.Typer(
+    help="Backups of the database and their restore into an empty one.", no_args_is_help=True
+)
+config_app = typer.Typer(help="The settings (REGISTRY_... variables, .env).", no_args_is_help=True)
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
+"""graphql/schema.graphql of the project (registry.settings.PROJECT_ROOT, without its import)."""
+
+
+_SETTINGS_OK: Mapping[Language, str] = {
+    "nl": "De instellingen zijn in orde.",
+    "en": "The settings are in order.",
+}
+
+
+def _refuse_invalid_settings() -> None:
+    """Print what is wrong with the settings and exit 1, or return when nothing is."""
+    from pydantic import ValidationError
+
+    from registry import configuration
+    from registry.settings import Settings
+
+    language = configuration.operator_language()
+    try:
+        found = configuration.problems(Settings())
+    except ValidationError as error:
+        found = configuration.unreadable(error)
+    if found:
+        err.print(escape(configuration.report(found, language)), highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Check every setting and say per setting what is wrong (Dutch with LANG=nl_*); exit 1
+    when anything is. The service refuses to start with the same findings."""
+
+    _refuse_invalid_settings()
+    out.print(_SETTINGS_OK[operator_language()])
+
+
+def _backup_failed(error: DomainError) -> typer.Exit:
+    err.print(f"[red]{escape(error.text(operator_language()))}[/red]", soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+@backup_app.command("create")
+def backup_create(
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the backup to (default: REGISTRY_BACKUP_DIR)."),
+    ] = None,
+) -> None:
+    """Back up the database (PostgreSQL: pg_dump custom format; SQLite: the online backup
+    API) with a manifest holding the audit chain head, which the file name carries too."""
+    from registry.backup import create_backup
+    from registry.settings import get_settings
+
+    settings = get_settings()
+    try:
+        backup, manifest = asyncio.run(
+            create_backup(
+                settings.database_url, to or settings.backup_dir, pg_bindir=settings.pg_bindir
+            )
+        )
+    except DomainError as error:
+        raise _backup_failed(error) from None
+    out.print(
+        f"Backup {backup} (audit chain head {manifest.audit_head_seq} "
+        f"{manifest.audit_head_hash}, SHA-256 {manifest.sha256})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@backup_app.command("restore")
+def backup_restore(
+    file: Annotated[Path, typer.Argument(help="The backup file (its .json manifest next to it).")],
+    database: Annotated[str, typer.Option(help="URL of the EMPTY database to restore into.")],
+) -> None:
+    """Restore a backup into an empty database; refuses a database that has any table."""
+    from registry.backup import restore_backup
+    from registry.settings import get_settings
+
+    try:
+        manifest = asyncio.run(restore_backup(file, database, pg_bindir=get_settings().pg_bindir))
+    except DomainError as error:
+        raise _backup_failed(error) from None
+    out.print(
+        f"Restored {file.name}: audit chain head {manifest.audit_head_seq} "
+        f"{manifest.audit_head_hash}. Run `registry audit verify` against it.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "head") -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from registry import migrate as migrations
+    from registry.settings import get_settings
+
+    asyncio.run(migrations.upgrade(get_settings().database_url, revision))
+    out.print(f"Database at revision {revision}.")
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    demo: Annotated[
+        bool, typer.Option(help="Migrate and load the demo cooperative once, then serve.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Service processes (PostgreSQL only for more than one).")
+    ] = 1,
+) -> None:
+    """Serve the GraphQL API and the web pages.
+
+    With --demo (what `make run` uses): first bring the database up to date and load the demo
+    cooperative unless members already exist, all in this one process.
+    """
+    import uvicorn
+
+    from registry.settings import get_settings
+
+    _refuse_invalid_settings()
+    if demo:
+        migrate()
+        demo_load()
+    settings = get_settings()
+    if workers > 1 and not settings.database_url.startswith("postgresql"):
+        err.print(
+            "registry serve: more than one process needs PostgreSQL; on SQLite the jobs "
+            "and the write lock live in one process."
+        )
+        raise typer.Exit(2)
+    if settings.stripe_api_key is None:
+        out.print(
+            "Online payment is switched off (no REGISTRY_STRIPE_API_KEY): members pay "
+            "invoices by bank transfer, which the directie records."
+        )
+    else:
+        out.print(f"Online payment through {settings.stripe_api_base or 'Stripe'}.")
+    if settings.smtp_host is None:
+        out.print(
+            "No mail server (no REGISTRY_SMTP_HOST): e-mail is not sent; the directie reads "
+            f"the outbox at {settings.public_url.rstrip('/')}/berichten."
+        )
+    else:
+        out.print(f"E-mail is sent through {settings.smtp_host}:{settings.smtp_port}.")
+    uvicorn.run(
+        "registry.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        proxy_headers=True,
+        workers=workers,
+        # The service logs one line per request itself (registry.requests), with its id and
+        # without the query string; uvicorn's own lines go through the same logging in JSON.
+        access_log=False,
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
+    )
+
+
+def worker(
+    until_empty: Annotated[
+        bool, typer.Option(help="Stop once no job is left to run now, instead of waiting.")
+    ] = False,
+) -> None:
+    """Run the background jobs (report exports, payment retries) on PostgreSQL, until stopped.
+
+    Run one or more beside the service processes; each job runs once. On SQLite the service
+    runs its jobs itself.
+    """
+    from registry.jobs.worker import NeedsPostgres, run_worker
+    from registry.settings import get_settings
+
+    try:
+        asyncio.run(run_worker(get_settings(), wait=not until_empty))
+    except NeedsPostgres as error:
+        err.print(f"registry worker: {error}")
+        raise typer.Exit(2) from None
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the demo cooperative once (skipped when members already exist)."""
+    from registry.demo import load_demo
+
+    if in_transaction(load_demo):
+        out.print("Demo data loaded.")
+    else:
+        out.print("Members already exist: demo data not loaded again.")
+
+
+@schema_app.command("export")
+def schema_export(
+    check: Annotated[bool, typer.Option(help="Only check that the file is up to date.")] = False,
+) -> None:
+    """Write graphql/schema.graphql from the code (or check that it is current)."""
+    from registry.graphql.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text(encoding="utf-8") != sdl:
+            err.print(f"{SCHEMA_FILE} is out of date: run `make schema`.")
+            raise typer.Exit(code=1)
+        out.print("Schema file is up to date.")
+        return
+    SCHEMA_FILE.write_text(sdl, encoding="utf-8")
+    out.print(f"Wrote {SCHEMA_FILE}.")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the audit log; names the first broken event (exit code 1)."""
+    from registry.audit.service import verify_log
+
+    verdict = read(verify_log)
+    broken = verdict.broken
+    if broken is None:
+        typer.echo(f"audit log intact: {verdict.events} events, last hash {verdict.last_hash}")
+        return
+    where = f"seq {broken.seq}"
+    if broken.event is not None:
+        event = broken.event
+        where += f" (event id {event.id}, {event.entity_type} {event.entity_id}, {event.operation})"
+    typer.echo(f"audit log BROKEN at {where}: {broken.reason.value}: {broken.detail}", err=True)
+    typer.echo(f"{verdict.events} events before it are intact.", err=True)
+    raise typer.Exit(code=1)
+
+
+@audit_app.command("export")
+def audit_export(
+    export_format: Annotated[
+        ExportFormatChoice, typer.Option("--format", help="jsonl (one event per line) or csv.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="File to write; standard output if not given."
+        ),
+    ] = None,
+    entity_type: Annotated[
+        str | None, typer.Option(help="Only events on this entity type.")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=DATE, help="From this day on (UTC), YYYY-MM-DD.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=DATE, help="Up to and including this day (UTC).")
+    ] = None,
+) -> None:
+    """Export audit events in seq order; the same events always give the same bytes."""
+    from registry.audit.export import ExportFormat, write_events
+    from registry.audit.repository import AuditFilter
+    from registry.audit.service import stream_events
+
+    events_format = ExportFormat(export_format)
+    selection = AuditFilter(
+        entity_type=entity_type,
+        since=datetime.combine(since.date(), time.min, UTC) if since else None,
+        until=datetime.combine(until.date(), time.max, UTC) if until else None,
+    )
+
+    def export(out: TextIO) -> int:
+        return read(
+            lambda session: write_events(stream_events(session, selection), out, events_format)
+        )
+
+    if output is None:
+        export(sys.stdout)
+        return
+    with output.open("w", encoding="utf-8", newline="") as file:
+        count = export(file)
+    typer.echo(f"{count} events written to {output}.")
+
+
+@roles_app.command("grant")
+def roles_grant(
+    issuer: Annotated[str, typer.Option(help="Issuer URL of the person's identity provider.")],
+    subject: Annotated[str, typer.Option(help="The person's id at that provider (sub).")],
+    role: Annotated[Role, typer.Option(help="The role to give.")],
+    member: Annotated[str | None, typer.Option(help="Member code, for member roles.")] = None,
+    name: Annotated[str, typer.Option(help="Name shown until the person logs in.")] = "",
+) -> None:
+    """Give a person a role, e.g. the first admin; recorded in the audit log as this command."""
+    from registry.auth.service import RoleInput, assign_role
+
+    data = RoleInput(issuer, subject, role.value, member, name)
+    in_transaction(lambda session: assign_role(session, system_actor("cli:roles-grant"), data))
+    out.print(f"{subject} at {issuer} now has the role {role.value}.")
+
+
+messages_app = typer.Typer(help="The outbox: e-mail the registry sends.", no_args_is_help=True)
+
+
+@messages_app.command("list")
+def messages_list(
+    status: Annotated[
+        MessageStatusChoice | None, typer.Option(help="Only messages with this status.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, max=200, help="At most this many, newest first.")
+    ] = 50,
+) -> None:
+    """The newest messages of the outbox: status, attempts, recipients, subject, last answer."""
+    from rich.table import Table
+
+    from registry.messages.models import MessageStatus
+    from registry.messages.outbox import messages_with
+
+    actor = system_actor("cli:messages")
+    chosen = MessageStatus(status.value) if status else None
+    found = read(lambda session: messages_with(session, actor, chosen, limit))
+    table = Table(title="Outbox")
+    for column in ("id", "status", "attempts", "queued", "to", "subject", "last answer"):
+        table.add_column(column, overflow="fold")
+    for m in found:
+        table.add_row(
+            str(m.id),
+            m.status.value,
+            str(m.attempts),
+            f"{m.created_at:%Y-%m-%d %H:%M}",
+            escape(m.recipients),
+            escape(m.subject),
+            escape(m.last_answer or ""),
+        )
+    out.print(table)
+    out.print(f"{len(found)} message(s).")
+
+
+@messages_app.command("retry")
+def messages_retry(
+    message_id: Annotated[int, typer.Argument(help="The id of a failed message.")],
+) -> None:
+    """Send a failed message again: it waits in the outbox for the worker's next run."""
+    from registry.messages.outbox import retry
+
+    actor = system_actor("cli:messages-retry")
+    in_transaction(lambda session: retry(session, actor, message_id))
+    out.print(f"Message {message_id} is pending again; the worker sends it at its next run.")
