@@ -293,11 +293,15 @@ async def test_allocate_settles_and_allocates_once(
 
 def test_option_choices_are_the_domain_values() -> None:
     """The command names its choices without importing the domain; they must stay the same."""
-    from registry.cli import choices as cli
+    from registry.approvals.rules import ApprovalStatus
     from registry.audit.export import ExportFormat
     from registry.billing.models import CreditChoice
+    from registry.budget.models import BudgetItem
+    from registry.cli import choices as cli
+    from registry.governance.models import PersonRole
+    from registry.governance.rules import Choice, MeetingForm, ProposalKind, SubjectKind
     from registry.journal.formats import JournalFormat
-    from registry.members.models import FigureStatus
+    from registry.members.models import DecisionBody, FigureStatus
     from registry.messages.models import MessageStatus
 
     for mirror, domain in [
@@ -306,6 +310,14 @@ def test_option_choices_are_the_domain_values() -> None:
         (cli.CreditChoiceOption, CreditChoice),
         (cli.MessageStatusChoice, MessageStatus),
         (cli.JournalFormatChoice, JournalFormat),
+        (cli.BodyChoice, DecisionBody),
+        (cli.PersonRoleChoice, PersonRole),
+        (cli.MeetingFormChoice, MeetingForm),
+        (cli.ProposalKindChoice, ProposalKind),
+        (cli.SubjectKindChoice, SubjectKind),
+        (cli.VoteChoice, Choice),
+        (cli.BudgetItemChoice, BudgetItem),
+        (cli.ApprovalStatusChoice, ApprovalStatus),
     ]:
         assert [c.value for c in mirror] == [d.value for d in domain]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.models import ApiToken, RoleAssignment, User
@@ -18,6 +18,17 @@ async def user_by_identity(session: AsyncSession, issuer: str, subject: str) -> 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+async def users_with_email(session: AsyncSession, email: str, limit: int = 2) -> list[User]:
+    """At most `limit` users whose e-mail address is `email` (case-insensitive)."""
+    rows = await session.scalars(
+        select(User)
+        .where(func.lower(User.email) == email.strip().lower())
+        .order_by(User.id)
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def assignments_of(session: AsyncSession, user_id: int) -> list[RoleAssignment]:

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import typer
 
-from registry.cli import catalogue, finance, governance, members, operations, reports
+from registry.cli import (
+    approvals,
+    budget,
+    catalogue,
+    contracts,
+    finance,
+    governance,
+    members,
+    operations,
+    reports,
+)
 
 app = typer.Typer(help="Coöperatieregister: the registry of the cooperative.", no_args_is_help=True)
 app.add_typer(operations.demo_app, name="demo")
@@ -38,5 +48,8 @@ app.add_typer(finance.reminders_app, name="reminders")
 app.add_typer(finance.bank_app, name="bank")
 app.add_typer(finance.year_app, name="year")
 app.add_typer(finance.opening_app, name="opening-balances")
+app.add_typer(contracts.contracts_app, name="contracts")
+app.add_typer(budget.budget_app, name="budget")
+app.add_typer(approvals.approvals_app, name="approvals")
 
 __all__ = ["app"]

@@ -50,6 +50,11 @@ class GovernanceRefusal(Refusal):
         "Er is geen gebruiker met nummer {value}.",
         "no user with id {value}",
     )
+    UNKNOWN_USER_EMAIL = Text(
+        "unknown_user",
+        "Er is niet precies één gebruiker met e-mailadres {value}.",
+        "there is not exactly one user with e-mail address {value}",
+    )
     ENDS_BEFORE_START = Text(
         "ends_before_start",
         "Het einde ligt voor het begin.",

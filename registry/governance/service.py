@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.audit.service import record_row
 from registry.auth.models import User
 from registry.auth.policy import Permission, allows
+from registry.auth.repository import users_with_email
 from registry.auth.roles import Actor
 from registry.catalogue.repository import application_by_slug
 from registry.db import serialise
@@ -208,6 +209,15 @@ async def add_person(
     await session.flush()
     await _audit(session, actor, "create", person)
     return person
+
+
+async def user_by_email(session: AsyncSession, email: str) -> int:
+    """The id of the one registry user with this e-mail address, to link a person to when
+    the command line names them by address; refused when there is none or more than one."""
+    found = await users_with_email(session, email)
+    if len(found) != 1:
+        raise ValidationFailed.single("user", GovernanceRefusal.UNKNOWN_USER_EMAIL, value=email)
+    return found[0].id
 
 
 async def end_person(

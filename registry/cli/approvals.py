@@ -1,0 +1,63 @@
+"""Four-eyes approval: the requests one director prepared, and how they were decided."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from registry.auth.roles import system_actor
+from registry.cli.choices import ApprovalStatusChoice
+from registry.cli.common import euro, out, read
+
+approvals_app = typer.Typer(
+    help="Four-eyes approval: the requests prepared by one director.", no_args_is_help=True
+)
+
+
+@approvals_app.command("list")
+def approvals_list(
+    status: Annotated[
+        list[ApprovalStatusChoice] | None,
+        typer.Option(help="Only requests with this status (repeatable); default: all."),
+    ] = None,
+) -> None:
+    """The requests, newest first: what each does, who prepared it and who decided it.
+
+    Approving or rejecting is a second director's act as a person: on the approvals page
+    (/goedkeuringen) or through GraphQL, never from the command line."""
+    from rich.table import Table
+
+    from registry.approvals import service as approvals
+    from registry.approvals.rules import ApprovalStatus
+
+    actor = system_actor("cli:approvals-list")
+    chosen = [ApprovalStatus(s.value) for s in status or list(ApprovalStatusChoice)]
+    found = read(lambda session: approvals.requests(session, actor, chosen))
+    table = Table("id", "what", "status", "amount (EUR)", "prepared by", "decided by")
+    for request in found:
+        summary = approvals.summary_of(request)
+        if summary.year is not None:
+            what = f"{request.kind.value} {summary.year} ({summary.decision or ''})"
+        else:
+            kind = summary.document.value if summary.document else ""
+            document = summary.invoice_number or kind
+            what = f"{request.kind.value} {summary.member_code or ''} {document}".strip()
+        decided = ""
+        if request.decided_by:
+            decided = f"{request.decided_by} {request.decided_at:%Y-%m-%d}"
+            decided += f": {request.reason}" if request.reason else ""
+        table.add_row(
+            str(request.id),
+            escape(what),
+            request.status.value,
+            euro(summary.gross_cents),
+            escape(f"{request.prepared_by} {request.prepared_at:%Y-%m-%d}"),
+            escape(decided),
+        )
+    out.print(table)
+    out.print(
+        f"{len(found)} request(s). A second director approves or rejects on /goedkeuringen "
+        "or through GraphQL."
+    )

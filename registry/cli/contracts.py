@@ -1,0 +1,135 @@
+"""The contracts register: record, sign (with the RvC's approval above the threshold), end,
+list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from registry.auth.roles import system_actor
+from registry.cli.common import DATE, euro, in_transaction, out, read
+
+contracts_app = typer.Typer(
+    help="The contracts register: contracts with suppliers and their notice dates.",
+    no_args_is_help=True,
+)
+
+
+@contracts_app.command("add")
+def contracts_add(
+    reference: Annotated[str, typer.Argument(help="The contract's reference, e.g. C-2026-04.")],
+    supplier: Annotated[str, typer.Option(help="The supplier.")],
+    subject: Annotated[str, typer.Option(help="What the contract is for.")],
+    amount: Annotated[
+        str,
+        typer.Option(help="In euros over the whole term, excluding VAT: 60000 or 60.000,00."),
+    ],
+    start: Annotated[datetime, typer.Option(formats=DATE, help="First day, YYYY-MM-DD.")],
+    end: Annotated[datetime, typer.Option(formats=DATE, help="Last day, YYYY-MM-DD.")],
+    notice_date: Annotated[
+        datetime | None,
+        typer.Option(formats=DATE, help="The last day notice can be given (opzegdatum)."),
+    ] = None,
+    notice_months: Annotated[
+        int | None, typer.Option(help="The notice period in months (0 to 120).")
+    ] = None,
+    application: Annotated[
+        str | None, typer.Option(help="The slug of the application it is for.")
+    ] = None,
+    pool: Annotated[str | None, typer.Option(help="The code of the cost pool it is for.")] = None,
+) -> None:
+    """Record a contract as a draft; the same contract entered again is stored once."""
+    from registry.contracts import service as contracts
+
+    actor = system_actor("cli:contracts-add")
+    data = contracts.ContractInput(
+        reference=reference,
+        supplier=supplier,
+        subject=subject,
+        amount=amount,
+        start_date=start.date(),
+        end_date=end.date(),
+        notice_date=notice_date.date() if notice_date else None,
+        notice_period_months=notice_months,
+        application=application,
+        pool=pool,
+    )
+    stored = in_transaction(lambda session: contracts.create_contract(session, actor, data))
+    out.print(
+        f"Stored contract {escape(stored.reference)} with {escape(stored.supplier)} as a draft: "
+        f"EUR {euro(stored.amount_cents)} from {stored.start_date} to {stored.end_date}.",
+        soft_wrap=True,
+    )
+
+
+@contracts_app.command("sign")
+def contracts_sign(
+    reference: Annotated[str, typer.Argument(help="The draft contract's reference.")],
+    on: Annotated[datetime, typer.Option(formats=DATE, help="The day it is signed, YYYY-MM-DD.")],
+    approval: Annotated[
+        str | None,
+        typer.Option(
+            help="Reference of the RvC decision approving it: needed above the threshold "
+            "(REGISTRY_CONTRACT_RVC_THRESHOLD, EUR 50,000)."
+        ),
+    ] = None,
+) -> None:
+    """Mark a draft signed; above the threshold only with an RvC decision taken on or before
+    the signing day."""
+    from registry.contracts import service as contracts
+    from registry.settings import get_settings
+
+    actor = system_actor("cli:contracts-sign")
+    threshold = get_settings().contract_rvc_threshold
+    signed = in_transaction(
+        lambda session: contracts.sign_contract(
+            session, actor, reference, on.date(), approval, threshold
+        )
+    )
+    approved = f", approved by RvC decision {escape(approval)}" if approval else ""
+    out.print(
+        f"Stored: contract {escape(signed.reference)} signed on {signed.signed_on}{approved}.",
+        soft_wrap=True,
+    )
+
+
+@contracts_app.command("end")
+def contracts_end(
+    reference: Annotated[str, typer.Argument(help="The signed contract's reference.")],
+    on: Annotated[datetime, typer.Option(formats=DATE, help="The day it ends, YYYY-MM-DD.")],
+) -> None:
+    """A signed contract ends (notice given, or run out)."""
+    from registry.contracts import service as contracts
+
+    actor = system_actor("cli:contracts-end")
+    ended = in_transaction(
+        lambda session: contracts.end_contract(session, actor, reference, on.date())
+    )
+    out.print(f"Stored: contract {escape(ended.reference)} ended on {ended.ended_on}.")
+
+
+@contracts_app.command("list")
+def contracts_list() -> None:
+    """The contracts register, newest first: status, amount, term and notice date."""
+    from rich.table import Table
+
+    from registry.contracts import service as contracts
+
+    actor = system_actor("cli:contracts-list")
+    found = read(lambda session: contracts.list_contracts(session, actor))
+    table = Table("reference", "supplier", "subject", "status", "amount (EUR)", "term", "notice")
+    for c in found:
+        table.add_row(
+            escape(c.reference),
+            escape(c.supplier),
+            escape(c.subject),
+            c.status.value,
+            euro(c.amount_cents),
+            f"{c.start_date} – {c.end_date}",
+            c.notice_date.isoformat() if c.notice_date else "",
+        )
+    out.print(table)
+    out.print(f"{len(found)} contract(s).")
