@@ -23,6 +23,7 @@ from registry.billing.invoicing import (
 )
 from registry.billing.models import CreditChoice, Invoice, LineCategory
 from registry.billing.payments import record_transfer
+from registry.budget.service import adopt_budget, set_line, start_budget
 from registry.catalogue.models import ApplicationStatus, BusinessCaseDecision
 from registry.catalogue.service import (
     ApplicationInput,
@@ -39,6 +40,7 @@ from registry.catalogue.standards import (
     set_categories,
     set_reference_components,
 )
+from registry.contracts.service import ContractInput, create_contract, sign_contract
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.pools import EntryInput, PoolInput, add_entry, add_participant, create_pool
 from registry.costs.runs import run_pool
@@ -47,6 +49,7 @@ from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.governance import service as governance
 from registry.governance.rules import Choice, ProposalKind
+from registry.kit.clock import today
 from registry.kit.money import to_euro
 from registry.members import repository as members
 from registry.members import shipped
@@ -164,6 +167,10 @@ DECISIONS = (
     ),
     DecisionInput(
         "alv", date(2025, 12, 4), "ALV-2025-12", "Contributie 2026: EUR 0,35 per inwoner"
+    ),
+    DecisionInput("alv", date(2025, 12, 4), "ALV-2025-12-B", "Begroting 2026"),
+    DecisionInput(
+        "rvc", date(2026, 1, 22), "RvC-2026-01-H", "Goedkeuring contract hosting 2026-2029"
     ),
 )
 
@@ -370,6 +377,7 @@ async def load_demo(session: AsyncSession, *, invoices: bool = True) -> bool:
     if invoices:
         await _invoices(session, actor)
     await _governance(session, actor)
+    await _contracts_and_budget(session, actor)
     return True
 
 
@@ -711,6 +719,75 @@ async def _governance(session: AsyncSession, actor: Actor) -> None:
         )
     await governance.close_proposal(session, actor, rate.id, "ALV-2026-03-1")
     await governance.close_proposal(session, actor, accounts.id, "ALV-2026-03-2")
+
+
+def demo_contracts(loaded_on: date) -> tuple[ContractInput, ...]:
+    """Hosting over EUR 50,000 (signed with the RvC's approval), a yearly security test whose
+    notice date is 45 days after `loaded_on` (the day the demo is loaded, so the registers
+    list it as near), and a draft for next year's licences."""
+    notice = loaded_on + timedelta(days=45)
+    return (
+        ContractInput(
+            "CT-2026-001",
+            "Cloudhuis BV",
+            "Hosting en beheer van de zaakafhandelcomponent",
+            "180000",
+            date(2026, 2, 1),
+            date(2029, 1, 31),
+            notice_date=date(2028, 7, 31),
+            notice_period_months=6,
+            application="zaakafhandeling",
+            pool="zaakafhandeling-bouw",
+        ),
+        ContractInput(
+            "CT-2025-004",
+            "Veilig Getest BV",
+            "Jaarlijkse beveiligingstest van de applicaties",
+            "18500",
+            date(2025, 1, 1),
+            notice + timedelta(days=92),
+            notice_date=notice,
+            notice_period_months=3,
+        ),
+        ContractInput(
+            "CT-2027-001",
+            "Softwarehuis Nederland",
+            "Licenties kantoorsoftware 2027",
+            "12000",
+            date(2027, 1, 1),
+            date(2027, 12, 31),
+        ),
+    )
+
+
+SIGNED = {
+    "CT-2026-001": (date(2026, 1, 29), "RvC-2026-01-H"),
+    "CT-2025-004": (date(2024, 12, 10), None),
+}
+"""The contracts signed, on which day, with which RvC approval; the others stay drafts."""
+
+BUDGET_2026 = (
+    ("contributions", "312000", None),
+    ("entry_fees", "5000", None),
+    ("usage_fees", "48000", None),
+    ("pool_costs", "60000", "zaakafhandeling-bouw"),
+    ("pool_costs", "12500", "oprichting"),
+)
+"""The 2026 budget's lines (item, euros, cost pool), adopted by ALV-2025-12-B."""
+
+
+async def _contracts_and_budget(session: AsyncSession, actor: Actor) -> None:
+    """The contracts register and the 2026 budget, through the services the pages use."""
+    threshold = get_settings().contract_rvc_threshold
+    for contract in demo_contracts(today()):
+        await create_contract(session, actor, contract)
+        if contract.reference in SIGNED:
+            signed_on, approval = SIGNED[contract.reference]
+            await sign_contract(session, actor, contract.reference, signed_on, approval, threshold)
+    await start_budget(session, actor, 2026)
+    for item, amount, pool in BUDGET_2026:
+        await set_line(session, actor, 2026, item, amount, pool)
+    await adopt_budget(session, actor, 2026, "ALV-2025-12-B")
 
 
 DEMO_ACCOUNTS = {"woerden": "NL20INGB0001234567", "eindhoven": "NL39RABO0300065264"}

@@ -279,6 +279,11 @@ class Settings(BaseSettings):
         description="The directie's address that reminders of contracts' notice dates go to; "
         "unset: no message, the directie's page lists the contracts.",
     )
+    directie_language: Literal["nl", "en"] = Field(
+        default="nl",
+        description="The language of the messages to the directie (reminders of contracts' "
+        "notice dates): nl or en.",
+    )
     quarterly_report_weeks: int = Field(
         default=6,
         ge=1,

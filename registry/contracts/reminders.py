@@ -17,7 +17,7 @@ from registry.contracts.models import Contract, ContractReminder, ContractStatus
 from registry.contracts.rules import notice_near
 from registry.db import serialise
 from registry.messages.outbox import queue_message
-from registry.messages.templates import render
+from registry.messages.templates import language_of, render
 from registry.settings import Settings
 
 CONTRACT_REMINDERS = system_actor("contract-reminders")
@@ -66,9 +66,10 @@ async def _send(
         contract_id=contract.id, notice_date=contract.notice_date, sent_on=today
     )
     if settings.directie_email:
+        language = language_of(settings.directie_language)
         rendered = render(
             "contract_notice",
-            "nl",
+            language,
             reference=contract.reference,
             supplier=contract.supplier,
             subject=contract.subject,
@@ -84,7 +85,7 @@ async def _send(
             CONTRACT_REMINDERS,
             [settings.directie_email],
             rendered,
-            "nl",
+            language,
             related=("contract", contract.reference),
         )
         reminder.message_id = message.id

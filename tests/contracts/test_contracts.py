@@ -277,6 +277,25 @@ async def test_the_reminder_goes_once_per_notice_date_and_the_page_lists_it(
     assert audited == ["contract_reminder"]
 
 
+async def test_the_reminder_is_in_the_directie_language(
+    cooperative: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Dutch by default (above); English when the directie reads English."""
+    await _signed(cooperative)
+    await cooperative.commit()
+    english = Settings(**{**SETTINGS.model_dump(), "directie_language": "en"})
+    async with transaction(session_factory) as session:
+        (reminder,) = await send_contract_reminders(session, english, date(2027, 6, 1))
+    async with session_factory() as session:
+        message = await session.get(Message, reminder.message_id)
+    assert message is not None
+    assert message.language == "en"
+    assert message.subject == "Notice date approaching: contract C-2026-01 with Hosting BV"
+    assert "30 June 2027, in 29 days" in message.text_body
+    assert "€60,000.00" in message.text_body
+    assert "Dear management" in message.html_body
+
+
 async def test_two_runs_at_the_same_moment_remind_once(
     cooperative: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
