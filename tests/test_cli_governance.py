@@ -442,6 +442,7 @@ async def test_a_budget_is_drafted_adopted_once_and_then_read_only(
         )
     assert budget.status is BudgetStatus.ADOPTED
     assert sorted(line.amount_cents for line in lines) == [4_000_000, 12_500_000]
+    assert await _audited(session_factory, "cli:budget-start") == ["budget create"]
     assert await _audited(session_factory, "cli:budget-adopt") == ["budget adopt"]
     assert await _audited(session_factory, "cli:budget-line") == ["budget_line create"] * 2
 
