@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -17,7 +18,7 @@ from registry.kit.errors import DomainError, ValidationFailed
 from registry.kit.language import Language
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 
 T = TypeVar("T")
@@ -55,36 +56,21 @@ def fail(error: DomainError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction: all of it is stored, or none of it."""
-
-    from registry.db import create_engine, create_session_factory, transaction
-    from registry.settings import get_settings
-
-    async def run() -> T:
-        engine = create_engine(get_settings().database_url)
-        try:
-            async with transaction(create_session_factory(engine)) as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except DomainError as error:
-        raise fail(error) from None
+Opener = Callable[["async_sessionmaker[AsyncSession]"], AbstractAsyncContextManager["AsyncSession"]]
+"""How a command opens its session from the factory: a transaction, or a plain session."""
 
 
-def read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run read-only `work` in a session of its own."""
-
+def _run(work: Callable[[AsyncSession], Awaitable[T]], opener: Opener) -> T:
+    """Run `work` in the session `opener` opens, on an engine of the command's own (a command
+    has no service around it), and print a refusal as `fail` does: one place for both kinds
+    of session."""
     from registry.db import create_engine, create_session_factory
     from registry.settings import get_settings
 
     async def run() -> T:
         engine = create_engine(get_settings().database_url)
         try:
-            async with create_session_factory(engine)() as session:
+            async with opener(create_session_factory(engine)) as session:
                 return await work(session)
         finally:
             await engine.dispose()
@@ -93,6 +79,18 @@ def read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except DomainError as error:
         raise fail(error) from None
+
+
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction: all of it is stored, or none of it."""
+    from registry.db import transaction
+
+    return _run(work, transaction)
+
+
+def read(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run read-only `work` in a session of its own."""
+    return _run(work, lambda factory: factory())
 
 
 DATE = ["%Y-%m-%d"]
