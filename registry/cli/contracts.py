@@ -77,8 +77,9 @@ def contracts_sign(
         ),
     ] = None,
 ) -> None:
-    """Mark a draft signed; above the threshold only with an RvC decision taken on or before
-    the signing day."""
+    """Mark a draft signed.
+
+    Above the threshold only with an RvC decision taken on or before the signing day."""
     from registry.contracts import service as contracts
     from registry.settings import get_settings
 

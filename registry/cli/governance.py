@@ -112,8 +112,9 @@ def person_add(
         typer.Option(help="E-mail address of the registry user this person logs in as, if any."),
     ] = None,
 ) -> None:
-    """A person joins the ALV (for a member), the RvC or the directie; the RvC never has
-    more seats filled than its maximum on any day."""
+    """A person joins the ALV (for a member), the RvC or the directie.
+
+    The RvC never has more seats filled than its maximum on any day."""
     from registry.governance import service as governance
     from registry.settings import get_settings
 
@@ -286,8 +287,10 @@ def attendance(
         typer.Option(help="RvC, directie: the number of a person present (repeatable)."),
     ] = None,
 ) -> None:
-    """Record who is present: members at an ALV, people at the RvC or the directie. All of
-    them are stored, or none; recording someone again is harmless."""
+    """Record who is present.
+
+    Members at an ALV, people at the RvC or the directie. All of them are stored, or
+    none; recording someone again is harmless."""
     from registry.governance import service as governance
 
     actor = system_actor("cli:governance-attendance")
@@ -319,8 +322,9 @@ def proxy_add(
     ],
     document: Annotated[str, typer.Option(help="Reference of the written proxy.")],
 ) -> None:
-    """A written proxy from one member to another for one ALV, within the limit per holder;
-    only before the first vote."""
+    """A written proxy from one member to another for one ALV, within the limit per holder.
+
+    Only before the first vote."""
     from registry.governance import service as governance
     from registry.settings import get_settings
 
@@ -351,8 +355,10 @@ def vote(
         typer.Option(help="ALV: the number of the representative who casts the member's vote."),
     ] = None,
 ) -> None:
-    """One vote on an open proposal by a member (ALV) or a person (RvC, directie) entitled
-    to vote and without a conflict of interest; the same vote again is stored once."""
+    """One vote on an open proposal by a member (ALV) or a person (RvC, directie).
+
+    The voter must be entitled to vote and the person casting it without a conflict of
+    interest in the subject; the same vote again is stored once."""
     from registry.governance import service as governance
     from registry.governance.rules import Choice
 
@@ -370,8 +376,10 @@ def proposal_close(
         str, typer.Option(help="Reference of the decision it records when adopted.")
     ],
 ) -> None:
-    """Count the votes and close the proposal: adopted, it records the decision REFERENCE of
-    the meeting's body on the meeting's day; rejected, it keeps its tally only."""
+    """Count the votes and close the proposal.
+
+    Adopted, it records the decision REFERENCE of the meeting's body on the meeting's
+    day; rejected, it keeps its tally only."""
     from registry.governance import service as governance
     from registry.settings import get_settings
 
@@ -406,8 +414,9 @@ def conflict_add(
     ] = None,
     description: Annotated[str | None, typer.Option(help="What the interest is.")] = None,
 ) -> None:
-    """Record a person's conflict of interest: from START they may not vote on or approve
-    anything about the subject."""
+    """Record a person's conflict of interest.
+
+    From START they may not vote on or approve anything about the subject."""
     from registry.governance import service as governance
     from registry.governance.rules import SubjectKind
 
