@@ -11,10 +11,8 @@ up to `MAX_ROWS`. How a table becomes a file is `registry.kit.spreadsheet`.
 from __future__ import annotations
 
 import asyncio
-import gettext
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -57,17 +55,12 @@ MEDIA_TYPES = {
 }
 
 
-@cache
-def _translations(language: Language) -> gettext.NullTranslations:
-    return load_translations(language)
-
-
 class Texts:
     """The page's own texts (the same message ids as its template) in the page language."""
 
     def __init__(self, language: Language) -> None:
         self.language = language
-        self._catalogue = _translations(language)
+        self._catalogue = load_translations(language)
 
     def __call__(self, message: str) -> str:
         return self._catalogue.gettext(message)

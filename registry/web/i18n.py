@@ -2,13 +2,14 @@
 
 The message ids in the templates are the Dutch texts, so Dutch needs no catalogue;
 web/locales/en/LC_MESSAGES/messages.po holds the English. The .po is compiled in memory
-at start-up, so no binary .mo is committed or built. The language is resolved from each
+once per process, so no binary .mo is committed or built. The language is resolved from each
 request and the template's gettext callables read it from their render context, so two
 concurrent requests in different languages never share translation state.
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 from collections.abc import Callable
 from datetime import date
@@ -47,8 +48,10 @@ def po_path(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
     return locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@functools.cache
 def load_translations(language: str, locales_dir: Path = LOCALES_DIR) -> gettext.NullTranslations:
-    """Compile one language's .po in memory; fuzzy entries are left out, as msgfmt does."""
+    """Compile one language's .po in memory, once per process (every app and every download
+    shares it: a catalogue is only read); fuzzy entries are left out, as msgfmt does."""
     if language == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
     with po_path(language, locales_dir).open("rb") as po:
