@@ -38,7 +38,7 @@ from registry.approvals.rules import (
     why_not_prepare,
     why_not_withdraw,
 )
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded, record_row
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor, ActorKind, Role
@@ -255,9 +255,14 @@ async def prepare(
         prepared_by_user_id=person,
         prepared_by=actor.label,
     )
-    session.add(request)
-    await session.flush()
-    await record_row(session, actor, "prepare", "approval_request", request, member_id=member_id)
+    await add_recorded(
+        session,
+        actor,
+        request,
+        entity_type="approval_request",
+        operation="prepare",
+        member_id=member_id,
+    )
     return request
 
 

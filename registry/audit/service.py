@@ -13,7 +13,7 @@ from registry.audit import repository
 from registry.audit.chain import ChainVerifier, Verdict, canonical_json, event_hash
 from registry.audit.models import AuditEvent
 from registry.audit.repository import AuditFilter
-from registry.audit.snapshot import snapshot
+from registry.audit.snapshot import json_safe, snapshot
 from registry.auth.roles import Actor
 from registry.kit.types import utcnow
 
@@ -114,6 +114,77 @@ async def record_row(
         before=before,
         after=snapshot(row, exclude=exclude, **extra),
         member_id=member_id,
+    )
+
+
+async def add_recorded(
+    session: AsyncSession,
+    actor: Actor,
+    row: Any,
+    *,
+    entity_type: str | None = None,
+    operation: str = "create",
+    entity_id: str | None = None,
+    member_id: int | None = None,
+    exclude: frozenset[str] = frozenset(),
+    **extra: Any,
+) -> None:
+    """Store a new row and record its creation, in the caller's transaction.
+
+    The row is flushed before the event is written, so the event names the row's id and
+    holds the values the database filled in, and a unique key that refuses the row (a
+    double submit that lost a race) refuses it before anything is recorded. The entity is
+    named by `entity_type`, or else by the row's table (see `record_row` for the rest).
+    """
+    session.add(row)
+    await session.flush()
+    await record_row(
+        session,
+        actor,
+        operation,
+        entity_type or row.__tablename__,
+        row,
+        entity_id=entity_id,
+        member_id=member_id,
+        exclude=exclude,
+        **extra,
+    )
+
+
+async def update_recorded(
+    session: AsyncSession,
+    actor: Actor,
+    row: Any,
+    changes: Mapping[str, Any],
+    *,
+    entity_type: str | None = None,
+    operation: str = "update",
+    entity_id: str | None = None,
+    member_id: int | None = None,
+    exclude: frozenset[str] = frozenset(),
+    **extra: Any,
+) -> None:
+    """Set some columns of a row and record the change, in the caller's transaction.
+
+    `before` holds the old values of exactly the columns in `changes` (as the audit log
+    spells them), so every update event of a row reads the same way; the row is flushed
+    before the event is written, as in `add_recorded`.
+    """
+    before = {name: json_safe(getattr(row, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(row, name, value)
+    await session.flush()
+    await record_row(
+        session,
+        actor,
+        operation,
+        entity_type or row.__tablename__,
+        row,
+        entity_id=entity_id,
+        before=before,
+        member_id=member_id,
+        exclude=exclude,
+        **extra,
     )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded, record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.bank.errors import BankRefusal
@@ -498,9 +498,9 @@ async def add_account(
             "iban", BankRefusal.IBAN_TAKEN, iban=compact, member=owner.name
         )
     account = MemberBankAccount(member_id=member.id, iban=compact, added_by=actor.label)
-    session.add(account)
-    await session.flush()
-    await record_row(session, actor, "create", "member_bank_account", account, member_id=member.id)
+    await add_recorded(
+        session, actor, account, entity_type="member_bank_account", member_id=member.id
+    )
     return account
 
 
@@ -510,9 +510,9 @@ async def _learn_account(session: AsyncSession, actor: Actor, member_id: int, ib
     if await session.scalar(select(MemberBankAccount.id).where(MemberBankAccount.iban == iban)):
         return
     account = MemberBankAccount(member_id=member_id, iban=iban, added_by=actor.label)
-    session.add(account)
-    await session.flush()
-    await record_row(session, actor, "create", "member_bank_account", account, member_id=member_id)
+    await add_recorded(
+        session, actor, account, entity_type="member_bank_account", member_id=member_id
+    )
 
 
 # Reading ------------------------------------------------------------------------------------

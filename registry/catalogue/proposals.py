@@ -24,13 +24,13 @@ from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Application, ApplicationStatus, Review, ReviewStatus
 from registry.catalogue.service import (
-    SLUG,
-    SLUG_MAX_LENGTH,
     ApplicationInput,
     _apply,
     _audit,
     _get,
     _state,
+    add_application,
+    new_slug,
 )
 from registry.catalogue.stewardship import maintainer_or_refuse
 from registry.kit.errors import Common, ErrorCollector, Forbidden, ValidationFailed
@@ -109,11 +109,7 @@ async def propose(
     if not allows(actor, Permission.CATALOGUE_PROPOSE, member.id):
         raise Forbidden(CatalogueRefusal.PROPOSE_FORBIDDEN, member=member.name)
     errors = ErrorCollector()
-    slug = slug.strip()
-    if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
-        errors.add("slug", CatalogueRefusal.INVALID_SLUG, limit=SLUG_MAX_LENGTH)
-    elif await repository.application_by_slug(session, slug) is not None:
-        errors.add("slug", CatalogueRefusal.SLUG_TAKEN, slug=slug)
+    slug = await new_slug(session, slug, errors)
     problem = _problem(errors, data.problem)
     application = Application(
         slug=slug,
@@ -123,10 +119,9 @@ async def propose(
         problem=problem,
         review_status=ReviewStatus.PROPOSED,
     )
-    await _apply(session, application, _as_application(data, member.code), errors)
-    session.add(application)
-    await session.flush()
-    await _audit(session, actor, "propose", application, None)
+    await add_application(
+        session, actor, "propose", application, _as_application(data, member.code), errors
+    )
     return application
 
 

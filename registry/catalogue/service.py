@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
+from registry.audit.service import add_recorded, record, record_row
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -178,17 +178,36 @@ async def create_application(
 ) -> Application:
     _authorise(actor)
     errors = ErrorCollector()
+    slug = await new_slug(session, slug, errors)
+    application = Application(slug=slug, status=status, standards=[], releases=[])
+    await add_application(session, actor, "create", application, data, errors)
+    return application
+
+
+async def new_slug(session: AsyncSession, slug: str, errors: ErrorCollector) -> str:
+    """The slug of a new application, stripped; a malformed or taken one goes to `errors`."""
     slug = slug.strip()
     if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
         errors.add("slug", CatalogueRefusal.INVALID_SLUG, limit=SLUG_MAX_LENGTH)
     elif await repository.application_by_slug(session, slug) is not None:
         errors.add("slug", CatalogueRefusal.SLUG_TAKEN, slug=slug)
-    application = Application(slug=slug, status=status, standards=[], releases=[])
+    return slug
+
+
+async def add_application(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    application: Application,
+    data: ApplicationInput,
+    errors: ErrorCollector,
+) -> None:
+    """Fill a new application from its form (refused with everything `errors` holds by
+    then), store it and record it, with its webhook: created by the directie or proposed."""
     await _apply(session, application, data, errors)
     session.add(application)
     await session.flush()
-    await _audit(session, actor, "create", application, None)
-    return application
+    await _audit(session, actor, operation, application, None)
 
 
 async def _get(session: AsyncSession, slug: str) -> Application:
@@ -441,9 +460,7 @@ async def join_community(
     joined = CommunityMember(
         application_id=application.id, member_id=member.id, stage=stage, joined_on=joined_on
     )
-    session.add(joined)
-    await session.flush()
-    await record_row(session, actor, "create", "community_member", joined, member_id=member.id)
+    await add_recorded(session, actor, joined, entity_type="community_member", member_id=member.id)
     return joined
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.audit.service import add_recorded
 from registry.audit.snapshot import snapshot
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
@@ -100,9 +101,7 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
         late_joiner_policy=data.late_joiner_policy,
         depreciation_years=data.depreciation_years,
     )
-    session.add(pool)
-    await session.flush()
-    await audit(session, actor, "create", pool)
+    await add_recorded(session, actor, pool)
     return pool
 
 
@@ -247,9 +246,7 @@ async def add_entry(
         submission_key=key,
         contract_id=contract_id,
     )
-    session.add(entry)
-    await session.flush()
-    await audit(session, actor, "create", entry)
+    await add_recorded(session, actor, entry)
     return entry
 
 
@@ -282,9 +279,7 @@ async def add_participant(
     participant = PoolParticipant(
         pool_id=pool.id, member_id=member.id, joined_on=joined_on, percentage=percentage
     )
-    session.add(participant)
-    await session.flush()
-    await audit(session, actor, "create", participant, member_id=member.id)
+    await add_recorded(session, actor, participant, member_id=member.id)
     return participant
 
 

@@ -30,7 +30,7 @@ from registry.members.models import (
     MemberType,
     Signatory,
 )
-from registry.members.operations import audit_create, authorise
+from registry.members.operations import add_audited, authorise
 from registry.members.registration import MemberInput, create_member
 
 
@@ -133,13 +133,10 @@ async def apply_for_membership(
         errors.add("signatories", MembersRefusal.NOT_PARTNERSHIP)
     errors.raise_if_any()
     membership = Membership(member_id=member.id, applied_on=applied_on, signatories=partners)
-    session.add(membership)
-    await session.flush()
-    await audit_create(
+    await add_audited(
         session,
         actor,
         membership,
-        str(membership.id),
         signatories=[{"name": p.name, "oin": p.oin} for p in partners],
     )
     return membership

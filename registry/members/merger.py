@@ -28,7 +28,7 @@ from registry.members.models import (
     Municipality,
     Succession,
 )
-from registry.members.operations import audit_create, authorise
+from registry.members.operations import add_audited, authorise
 from registry.members.registration import MemberInput, create_member
 
 
@@ -134,9 +134,7 @@ async def _new_successor(
     if not name:
         raise ValidationFailed.single("successorName", MembersRefusal.SUCCESSOR_NAME_REQUIRED)
     successor = Municipality(cbs_code=code, name=name, valid_from=data.effective_date)
-    session.add(successor)
-    await session.flush()
-    await audit_create(session, actor, successor, successor.cbs_code)
+    await add_audited(session, actor, successor, successor.cbs_code)
     return successor
 
 
@@ -306,6 +304,4 @@ async def _continue_membership(
         agreement_reference="rechtsopvolging bij herindeling van "
         + ", ".join(m.code for m in absorbed),
     )
-    session.add(membership)
-    await session.flush()
-    await audit_create(session, actor, membership, str(membership.id))
+    await add_audited(session, actor, membership)
