@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -122,33 +123,21 @@ async def add_recorded(
     actor: Actor,
     row: Any,
     *,
-    entity_type: str | None = None,
     operation: str = "create",
-    entity_id: str | None = None,
-    member_id: int | None = None,
-    exclude: frozenset[str] = frozenset(),
-    **extra: Any,
+    entity_type: str | None = None,
+    **audit: Any,
 ) -> None:
     """Store a new row and record its creation, in the caller's transaction.
 
     The row is flushed before the event is written, so the event names the row's id and
     holds the values the database filled in, and a unique key that refuses the row (a
     double submit that lost a race) refuses it before anything is recorded. The entity is
-    named by `entity_type`, or else by the row's table (see `record_row` for the rest).
+    named by `entity_type`, or else by the row's table; `audit` holds the other keywords
+    of `record_row` (`entity_id`, `member_id`, `exclude`, related values).
     """
     session.add(row)
     await session.flush()
-    await record_row(
-        session,
-        actor,
-        operation,
-        entity_type or row.__tablename__,
-        row,
-        entity_id=entity_id,
-        member_id=member_id,
-        exclude=exclude,
-        **extra,
-    )
+    await record_row(session, actor, operation, entity_type or row.__tablename__, row, **audit)
 
 
 async def update_recorded(
@@ -157,34 +146,46 @@ async def update_recorded(
     row: Any,
     changes: Mapping[str, Any],
     *,
-    entity_type: str | None = None,
     operation: str = "update",
-    entity_id: str | None = None,
-    member_id: int | None = None,
-    exclude: frozenset[str] = frozenset(),
-    **extra: Any,
+    entity_type: str | None = None,
+    **audit: Any,
 ) -> None:
     """Set some columns of a row and record the change, in the caller's transaction.
 
     `before` holds the old values of exactly the columns in `changes` (as the audit log
     spells them), so every update event of a row reads the same way; the row is flushed
-    before the event is written, as in `add_recorded`.
+    before the event is written, and `entity_type` and `audit` are as in `add_recorded`.
     """
     before = {name: json_safe(getattr(row, name)) for name in changes}
     for name, value in changes.items():
         setattr(row, name, value)
     await session.flush()
     await record_row(
-        session,
-        actor,
-        operation,
-        entity_type or row.__tablename__,
-        row,
-        entity_id=entity_id,
-        before=before,
-        member_id=member_id,
-        exclude=exclude,
-        **extra,
+        session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
+    )
+
+
+@asynccontextmanager
+async def recording_change(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    row: Any,
+    *,
+    entity_type: str | None = None,
+    **audit: Any,
+) -> AsyncIterator[None]:
+    """Record what the block changes in a row, in the caller's transaction.
+
+    The row's columns (but `exclude`) are read before the block; after it the row is
+    flushed and recorded with that `before` and its state after. A block that raises
+    records nothing. `entity_type` and `audit` are as in `add_recorded`.
+    """
+    before = snapshot(row, exclude=audit.get("exclude", frozenset()))
+    yield
+    await session.flush()
+    await record_row(
+        session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
     )
 
 

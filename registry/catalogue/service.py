@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import add_recorded, record, record_row
+from registry.audit.service import add_recorded, record, record_row, recording_change
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -138,13 +138,23 @@ def _state(application: Application) -> Snapshot:
     )
 
 
-async def _audit(
+async def state_before(session: AsyncSession, application: Application) -> Snapshot:
+    """The application as the audit log records it, read before a change: its standards are
+    loaded first, as the state lists them."""
+    await session.refresh(application, ["standards"])
+    return _state(application)
+
+
+async def record_change(
     session: AsyncSession,
     actor: Actor,
     operation: str,
     application: Application,
     before: Snapshot | None,
 ) -> None:
+    """Write a change to an application and record it: the audit event with its state
+    `before` (None when it is new) and after, and the webhook when it is published."""
+    await session.flush()
     await record(
         session,
         actor,
@@ -206,8 +216,7 @@ async def add_application(
     then), store it and record it, with its webhook: created by the directie or proposed."""
     await _apply(session, application, data, errors)
     session.add(application)
-    await session.flush()
-    await _audit(session, actor, operation, application, None)
+    await record_change(session, actor, operation, application, None)
 
 
 async def _get(session: AsyncSession, slug: str) -> Application:
@@ -222,11 +231,9 @@ async def update_application(
 ) -> Application:
     _authorise(actor)
     application = await _get(session, slug)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    before = await state_before(session, application)
     await _apply(session, application, data, ErrorCollector())
-    await session.flush()
-    await _audit(session, actor, "update", application, before)
+    await record_change(session, actor, "update", application, before)
     return application
 
 
@@ -235,8 +242,7 @@ async def change_status(
 ) -> Application:
     _authorise(actor)
     application = await _get(session, slug)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    before = await state_before(session, application)
     check_transition(application.status, target)
     if target is ApplicationStatus.BUILD:
         cases = await repository.business_cases_of(session, application.id)
@@ -245,8 +251,7 @@ async def change_status(
                 "status", CatalogueRefusal.BUILD_WITHOUT_POSITIVE_CASE, application=application.name
             )
     application.status = target
-    await session.flush()
-    await _audit(session, actor, "transition", application, before)
+    await record_change(session, actor, "transition", application, before)
     return application
 
 
@@ -428,13 +433,11 @@ async def decide_business_case(
         raise ValidationFailed.single("decision", CatalogueRefusal.CASE_DECIDED)
     if not decided_by.strip():
         raise ValidationFailed.single("decidedBy", CatalogueRefusal.DECIDER_REQUIRED)
-    before = snapshot(case)
-    case.decision = decision
-    case.decided_by = decided_by.strip()
-    case.decided_on = decided_on
-    case.decision_reference = (reference or "").strip() or None
-    await session.flush()
-    await record_row(session, actor, "decide", "business_case", case, before=before)
+    async with recording_change(session, actor, "decide", case):
+        case.decision = decision
+        case.decided_by = decided_by.strip()
+        case.decided_on = decided_on
+        case.decision_reference = (reference or "").strip() or None
     return case
 
 
@@ -468,9 +471,7 @@ async def set_equal_say(session: AsyncSession, actor: Actor, slug: str, equal: b
     """Whether members joining the community later get an equal say on further development."""
     _authorise(actor)
     application = await _get(session, slug)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    before = await state_before(session, application)
     application.late_joiners_equal_say = equal
-    await session.flush()
-    await _audit(session, actor, "update", application, before)
+    await record_change(session, actor, "update", application, before)
     return application

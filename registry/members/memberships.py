@@ -12,8 +12,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import recording_change
 from registry.auth.roles import Actor
 from registry.db import serialise
 from registry.kit.errors import Common, ErrorCollector, NotFound, ValidationFailed
@@ -168,19 +167,11 @@ async def update_membership(
     session: AsyncSession, actor: Actor, membership: Membership, operation: str, **values: object
 ) -> Membership:
     """Fill the columns of one lifecycle step (earlier steps' columns are never touched)."""
-    before = snapshot(membership)
-    for key, value in values.items():
-        setattr(membership, key, value)
-    await session.flush()
-    await record_row(
-        session,
-        actor,
-        operation,
-        "membership",
-        membership,
-        before=before,
-        member_id=membership.member_id,
-    )
+    async with recording_change(
+        session, actor, operation, membership, member_id=membership.member_id
+    ):
+        for key, value in values.items():
+            setattr(membership, key, value)
     return membership
 
 
