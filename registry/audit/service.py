@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
 
 from registry.audit import repository
 from registry.audit.chain import ChainVerifier, Verdict, canonical_json, event_hash
@@ -20,6 +21,7 @@ from registry.kit.types import utcnow
 
 BATCH_SIZE = 500
 T = TypeVar("T")
+R = TypeVar("R", bound=DeclarativeBase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,34 @@ async def recording_change(
     before = snapshot(row, exclude=audit.get("exclude", frozenset()))
     yield
     await session.flush()
+    await record_row(
+        session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
+    )
+
+
+@asynccontextmanager
+async def recording_upsert(
+    session: AsyncSession,
+    actor: Actor,
+    row: R | None,
+    new: Callable[[], R],
+    *,
+    entity_type: str | None = None,
+    **audit: Any,
+) -> AsyncIterator[R]:
+    """Change a row that may not exist yet, and record which it was.
+
+    The block fills in the row it is given: `row`, or else `new()`, added to the session.
+    After it the row is flushed and recorded as "create" (nothing before) or "update" (its
+    columns as they were). `entity_type` and `audit` are as in `add_recorded`.
+    """
+    before = None if row is None else snapshot(row, exclude=audit.get("exclude", frozenset()))
+    if row is None:
+        row = new()
+        session.add(row)
+    yield row
+    await session.flush()
+    operation = "create" if before is None else "update"
     await record_row(
         session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
     )

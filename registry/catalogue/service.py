@@ -271,12 +271,8 @@ async def add_release(
         released_on=data.released_on,
         notes=data.notes.strip(),
     )
-    session.add(release)
     application.updated_at = utcnow()
-    await session.flush()
-    await record_row(
-        session, actor, "create", "release", release, entity_id=f"{application.slug}@{version}"
-    )
+    await add_recorded(session, actor, release, entity_id=f"{application.slug}@{version}")
     return release
 
 

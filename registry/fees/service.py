@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
+from registry.audit.service import record, recording_upsert
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -89,24 +89,18 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
     assert decision is not None
     await refuse_closed(session, {"year": year})
     existing = await repository.rate_for(session, year)
-    before = snapshot(existing) if existing else None
-    current = existing or ContributionRate(year=year)
-    current.rate = rate
-    current.decision_id = decision.id
-    current.pro_rata = data.pro_rata
-    current.population_policy = data.population_policy
-    session.add(current)
-    await session.flush()
-    await record_row(
+    async with recording_upsert(
         session,
         actor,
-        "update" if before else "create",
-        "contribution_rate",
-        current,
+        existing,
+        lambda: ContributionRate(year=year),
         entity_id=str(year),
-        before=before,
         decision=decision.reference,
-    )
+    ) as current:
+        current.rate = rate
+        current.decision_id = decision.id
+        current.pro_rata = data.pro_rata
+        current.population_policy = data.population_policy
     return current
 
 

@@ -11,8 +11,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record, recording_change
 from registry.auth.roles import Actor
 from registry.kit.errors import ErrorCollector, ValidationFailed
 from registry.members import identifiers, repository
@@ -147,26 +146,22 @@ async def _end_predecessors(
 ) -> None:
     """Each predecessor ends the day before and records its succession."""
     for predecessor in predecessors:
-        before = snapshot(predecessor)
-        predecessor.valid_to = effective_date - timedelta(days=1)
-        session.add(
-            Succession(
-                predecessor_id=predecessor.id,
-                successor_id=successor.id,
-                effective_date=effective_date,
-            )
-        )
-        await session.flush()
-        await record_row(
+        async with recording_change(
             session,
             actor,
             "merge",
-            "municipality",
             predecessor,
             entity_id=predecessor.cbs_code,
-            before=before,
             successor=successor.cbs_code,
-        )
+        ):
+            predecessor.valid_to = effective_date - timedelta(days=1)
+            session.add(
+                Succession(
+                    predecessor_id=predecessor.id,
+                    successor_id=successor.id,
+                    effective_date=effective_date,
+                )
+            )
 
 
 @dataclass(frozen=True, slots=True)
