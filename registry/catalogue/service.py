@@ -226,12 +226,19 @@ async def _get(session: AsyncSession, slug: str) -> Application:
     return application
 
 
+async def _to_change(
+    session: AsyncSession, actor: Actor, slug: str
+) -> tuple[Application, Snapshot]:
+    """The application the directie changes, with its state before the change."""
+    _authorise(actor)
+    application = await _get(session, slug)
+    return application, await state_before(session, application)
+
+
 async def update_application(
     session: AsyncSession, actor: Actor, slug: str, data: ApplicationInput
 ) -> Application:
-    _authorise(actor)
-    application = await _get(session, slug)
-    before = await state_before(session, application)
+    application, before = await _to_change(session, actor, slug)
     await _apply(session, application, data, ErrorCollector())
     await record_change(session, actor, "update", application, before)
     return application
@@ -240,9 +247,7 @@ async def update_application(
 async def change_status(
     session: AsyncSession, actor: Actor, slug: str, target: ApplicationStatus
 ) -> Application:
-    _authorise(actor)
-    application = await _get(session, slug)
-    before = await state_before(session, application)
+    application, before = await _to_change(session, actor, slug)
     check_transition(application.status, target)
     if target is ApplicationStatus.BUILD:
         cases = await repository.business_cases_of(session, application.id)
@@ -465,9 +470,7 @@ async def join_community(
 
 async def set_equal_say(session: AsyncSession, actor: Actor, slug: str, equal: bool) -> Application:
     """Whether members joining the community later get an equal say on further development."""
-    _authorise(actor)
-    application = await _get(session, slug)
-    before = await state_before(session, application)
+    application, before = await _to_change(session, actor, slug)
     application.late_joiners_equal_say = equal
     await record_change(session, actor, "update", application, before)
     return application
