@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,8 +39,7 @@ from registry.approvals.rules import (
     why_not_prepare,
     why_not_withdraw,
 )
-from registry.audit.service import record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import add_recorded, recording_change
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor, ActorKind, Role
 from registry.billing import credit_notes, invoicing, payments
@@ -255,9 +255,14 @@ async def prepare(
         prepared_by_user_id=person,
         prepared_by=actor.label,
     )
-    session.add(request)
-    await session.flush()
-    await record_row(session, actor, "prepare", "approval_request", request, member_id=member_id)
+    await add_recorded(
+        session,
+        actor,
+        request,
+        entity_type="approval_request",
+        operation="prepare",
+        member_id=member_id,
+    )
     return request
 
 
@@ -391,20 +396,10 @@ async def approve(
 ) -> tuple[ApprovalRequest, Performed]:
     """A second director approves: the operation is performed now, by the approver."""
     request = await _decidable(session, actor, request_id)
-    before = snapshot(request)
-    performed = await perform(session, actor, operation_of(request), today, settings)
-    _decided(request, actor, ApprovalStatus.APPROVED)
-    request.result_invoice_id = performed.document.id if performed.document else None
-    await session.flush()
-    await record_row(
-        session,
-        actor,
-        "approve",
-        "approval_request",
-        request,
-        before=before,
-        member_id=request.member_id,
-    )
+    async with _recording(session, actor, "approve", request):
+        performed = await perform(session, actor, operation_of(request), today, settings)
+        _decided(request, actor, ApprovalStatus.APPROVED)
+        request.result_invoice_id = performed.document.id if performed.document else None
     return request, performed
 
 
@@ -415,19 +410,9 @@ async def reject(
     request = await _decidable(session, actor, request_id)
     if not reason.strip():
         raise ValidationFailed.single("reason", ApprovalRefusal.REASON_REQUIRED)
-    before = snapshot(request)
-    _decided(request, actor, ApprovalStatus.REJECTED)
-    request.reason = reason.strip()
-    await session.flush()
-    await record_row(
-        session,
-        actor,
-        "reject",
-        "approval_request",
-        request,
-        before=before,
-        member_id=request.member_id,
-    )
+    async with _recording(session, actor, "reject", request):
+        _decided(request, actor, ApprovalStatus.REJECTED)
+        request.reason = reason.strip()
     return request
 
 
@@ -439,19 +424,23 @@ async def withdraw(session: AsyncSession, actor: Actor, request_id: int) -> Appr
     )
     if refusal is not None:
         _refuse(refusal, request)
-    before = snapshot(request)
-    _decided(request, actor, ApprovalStatus.WITHDRAWN)
-    await session.flush()
-    await record_row(
+    async with _recording(session, actor, "withdraw", request):
+        _decided(request, actor, ApprovalStatus.WITHDRAWN)
+    return request
+
+
+def _recording(
+    session: AsyncSession, actor: Actor, operation: str, request: ApprovalRequest
+) -> AbstractAsyncContextManager[None]:
+    """Record what a decision on a request changes, under the request's member."""
+    return recording_change(
         session,
         actor,
-        "withdraw",
-        "approval_request",
+        operation,
         request,
-        before=before,
+        entity_type="approval_request",
         member_id=request.member_id,
     )
-    return request
 
 
 async def requests(

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
 
 from registry.audit import repository
 from registry.audit.chain import ChainVerifier, Verdict, canonical_json, event_hash
 from registry.audit.models import AuditEvent
 from registry.audit.repository import AuditFilter
-from registry.audit.snapshot import snapshot
+from registry.audit.snapshot import json_safe, snapshot
 from registry.auth.roles import Actor
 from registry.kit.types import utcnow
 
 BATCH_SIZE = 500
 T = TypeVar("T")
+R = TypeVar("R", bound=DeclarativeBase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,105 @@ async def record_row(
         before=before,
         after=snapshot(row, exclude=exclude, **extra),
         member_id=member_id,
+    )
+
+
+async def add_recorded(
+    session: AsyncSession,
+    actor: Actor,
+    row: Any,
+    *,
+    operation: str = "create",
+    entity_type: str | None = None,
+    **audit: Any,
+) -> None:
+    """Store a new row and record its creation, in the caller's transaction.
+
+    The row is flushed before the event is written, so the event names the row's id and
+    holds the values the database filled in, and a unique key that refuses the row (a
+    double submit that lost a race) refuses it before anything is recorded. The entity is
+    named by `entity_type`, or else by the row's table; `audit` holds the other keywords
+    of `record_row` (`entity_id`, `member_id`, `exclude`, related values).
+    """
+    session.add(row)
+    await session.flush()
+    await record_row(session, actor, operation, entity_type or row.__tablename__, row, **audit)
+
+
+async def update_recorded(
+    session: AsyncSession,
+    actor: Actor,
+    row: Any,
+    changes: Mapping[str, Any],
+    *,
+    operation: str = "update",
+    entity_type: str | None = None,
+    **audit: Any,
+) -> None:
+    """Set some columns of a row and record the change, in the caller's transaction.
+
+    `before` holds the old values of exactly the columns in `changes` (as the audit log
+    spells them), so every update event of a row reads the same way; the row is flushed
+    before the event is written, and `entity_type` and `audit` are as in `add_recorded`.
+    """
+    before = {name: json_safe(getattr(row, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(row, name, value)
+    await session.flush()
+    await record_row(
+        session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
+    )
+
+
+@asynccontextmanager
+async def recording_change(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    row: Any,
+    *,
+    entity_type: str | None = None,
+    **audit: Any,
+) -> AsyncIterator[None]:
+    """Record what the block changes in a row, in the caller's transaction.
+
+    The row's columns (but `exclude`) are read before the block; after it the row is
+    flushed and recorded with that `before` and its state after. A block that raises
+    records nothing. `entity_type` and `audit` are as in `add_recorded`.
+    """
+    before = snapshot(row, exclude=audit.get("exclude", frozenset()))
+    yield
+    await session.flush()
+    await record_row(
+        session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
+    )
+
+
+@asynccontextmanager
+async def recording_upsert(
+    session: AsyncSession,
+    actor: Actor,
+    row: R | None,
+    new: Callable[[], R],
+    *,
+    entity_type: str | None = None,
+    **audit: Any,
+) -> AsyncIterator[R]:
+    """Change a row that may not exist yet, and record which it was.
+
+    The block fills in the row it is given: `row`, or else `new()`, added to the session.
+    After it the row is flushed and recorded as "create" (nothing before) or "update" (its
+    columns as they were). `entity_type` and `audit` are as in `add_recorded`.
+    """
+    before = None if row is None else snapshot(row, exclude=audit.get("exclude", frozenset()))
+    if row is None:
+        row = new()
+        session.add(row)
+    yield row
+    await session.flush()
+    operation = "create" if before is None else "update"
+    await record_row(
+        session, actor, operation, entity_type or row.__tablename__, row, before=before, **audit
     )
 
 

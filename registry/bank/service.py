@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded, record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.bank.errors import BankRefusal
@@ -249,22 +249,42 @@ async def _match_new(
                 method=decision.method,
             )
         )
-        _resolve(entry, EntryState.MATCHED, actor)
-        await session.flush()
-        await record_row(
+        await _record_match(
             session,
             actor,
-            "match",
-            "bank_entry",
             entry,
-            member_id=members[decision.invoice_id],
-            invoices=[numbers[decision.invoice_id]],
-            method=decision.method,
+            [numbers[decision.invoice_id]],
+            decision.method,
+            members[decision.invoice_id],
         )
 
 
 def _reference(entry: BankEntry, number: str) -> str:
     return f"bank:{entry.id}:{number}"
+
+
+async def _record_match(
+    session: AsyncSession,
+    actor: Actor,
+    entry: BankEntry,
+    invoices: list[str],
+    method: MatchMethod,
+    member_id: int | None,
+) -> None:
+    """Mark a bank line matched and record it: one event for the line, naming every invoice
+    it pays and how it was matched (under the member when they are all one member's)."""
+    _resolve(entry, EntryState.MATCHED, actor)
+    await session.flush()
+    await record_row(
+        session,
+        actor,
+        "match",
+        "bank_entry",
+        entry,
+        member_id=member_id,
+        invoices=invoices,
+        method=method,
+    )
 
 
 def _resolve(entry: BankEntry, state: EntryState, actor: Actor) -> None:
@@ -427,21 +447,12 @@ async def _split(
                 method=MatchMethod.DIRECTIE,
             )
         )
-    _resolve(entry, EntryState.MATCHED, actor)
     members = {document.member_id for document, _, _ in chosen}
-    if len(members) == 1 and entry.counterparty_iban:
-        await _learn_account(session, actor, members.pop(), entry.counterparty_iban)
-    await session.flush()
-    await record_row(
-        session,
-        actor,
-        "match",
-        "bank_entry",
-        entry,
-        member_id=chosen[0][0].member_id if len({d.member_id for d, _, _ in chosen}) == 1 else None,
-        invoices=[document.number for document, _, _ in chosen],
-        method=MatchMethod.DIRECTIE,
-    )
+    one_member = members.pop() if len(members) == 1 else None
+    if one_member is not None and entry.counterparty_iban:
+        await _learn_account(session, actor, one_member, entry.counterparty_iban)
+    invoices = [document.number for document, _, _ in chosen if document.number is not None]
+    await _record_match(session, actor, entry, invoices, MatchMethod.DIRECTIE, one_member)
     return entry
 
 
@@ -498,9 +509,9 @@ async def add_account(
             "iban", BankRefusal.IBAN_TAKEN, iban=compact, member=owner.name
         )
     account = MemberBankAccount(member_id=member.id, iban=compact, added_by=actor.label)
-    session.add(account)
-    await session.flush()
-    await record_row(session, actor, "create", "member_bank_account", account, member_id=member.id)
+    await add_recorded(
+        session, actor, account, entity_type="member_bank_account", member_id=member.id
+    )
     return account
 
 
@@ -510,9 +521,9 @@ async def _learn_account(session: AsyncSession, actor: Actor, member_id: int, ib
     if await session.scalar(select(MemberBankAccount.id).where(MemberBankAccount.iban == iban)):
         return
     account = MemberBankAccount(member_id=member_id, iban=iban, added_by=actor.label)
-    session.add(account)
-    await session.flush()
-    await record_row(session, actor, "create", "member_bank_account", account, member_id=member_id)
+    await add_recorded(
+        session, actor, account, entity_type="member_bank_account", member_id=member_id
+    )
 
 
 # Reading ------------------------------------------------------------------------------------

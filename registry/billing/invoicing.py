@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_deletion, record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record_deletion, recording_upsert
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
@@ -121,34 +120,27 @@ async def set_billing_details(
         errors.add("purchaseOrderReference", Common.TOO_LONG, limit=REFERENCE_MAX)
     errors.raise_if_any()
     account = await repository.account_of(session, member.id)
-    before = snapshot(account) if account else None
-    if account is None:
-        account = BillingAccount(member_id=member.id)
-        session.add(account)
-    account.street, account.postal_code, account.city = street, postal_code, city
-    account.email, account.purchase_order_reference = email, reference
-    if not data.keep_messaging:
-        account.reminder_email = reminder_email
-    if data.language is not None:
-        account.language = data.language
-    elif account.language is None:
-        account.language = "nl"
-    if data.delivery_channel is not None:
-        account.delivery_channel = data.delivery_channel
-    elif account.delivery_channel is None:
-        account.delivery_channel = DeliveryChannel.EMAIL
-    await session.flush()
-    await record_row(
+    async with recording_upsert(
         session,
         actor,
-        "update" if before else "create",
-        "billing_account",
         account,
+        lambda: BillingAccount(member_id=member.id),
         entity_id=member.code,
-        before=before,
         member_id=member.id,
-    )
-    return account
+    ) as stored:
+        stored.street, stored.postal_code, stored.city = street, postal_code, city
+        stored.email, stored.purchase_order_reference = email, reference
+        if not data.keep_messaging:
+            stored.reminder_email = reminder_email
+        if data.language is not None:
+            stored.language = data.language
+        elif stored.language is None:
+            stored.language = "nl"
+        if data.delivery_channel is not None:
+            stored.delivery_channel = data.delivery_channel
+        elif stored.delivery_channel is None:
+            stored.delivery_channel = DeliveryChannel.EMAIL
+    return stored
 
 
 async def set_vat_rule(
@@ -173,22 +165,14 @@ async def set_vat_rule(
         errors.add("exemptionReason", BillingRefusal.EXEMPTION_REASON_REQUIRED)
     errors.raise_if_any()
     assert value is not None
-    rule = await session.get(VatRule, category)
-    before = snapshot(rule) if rule else None
-    if rule is None:
-        rule = VatRule(category=category)
-        session.add(rule)
-    rule.vat_code, rule.rate, rule.exemption_reason = code, value, reason
-    await session.flush()
-    await record_row(
+    async with recording_upsert(
         session,
         actor,
-        "update" if before else "create",
-        "vat_rule",
-        rule,
+        await session.get(VatRule, category),
+        lambda: VatRule(category=category),
         entity_id=category.value,
-        before=before,
-    )
+    ) as rule:
+        rule.vat_code, rule.rate, rule.exemption_reason = code, value, reason
     return rule
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.billing import repository
@@ -182,10 +182,8 @@ async def record_card_payment(
             invoice_id=invoice.id,
             reason=overpaid_reference(intent.id),
         )
-        session.add(credit)
-        await session.flush()
-        await record_row(
-            session, actor, "create", "member_credit", credit, member_id=invoice.member_id
+        await add_recorded(
+            session, actor, credit, entity_type="member_credit", member_id=invoice.member_id
         )
 
 
@@ -228,14 +226,12 @@ async def process_event(
         outcome=outcome,
         failure_message=failure,
     )
-    session.add(stored)
-    await session.flush()
-    await record_row(
+    await add_recorded(
         session,
         actor,
-        "receive",
-        "gateway_event",
         stored,
+        entity_type="gateway_event",
+        operation="receive",
         entity_id=event.id,
         member_id=invoice.member_id if invoice else None,
     )

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
+from registry.audit.service import add_recorded, record
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor, system_actor
 from registry.billing import repository
@@ -199,10 +199,8 @@ async def _send(
             related=("invoice", str(invoice.id)),
         )
         reminder.message_id = message.id
-    session.add(reminder)
-    await session.flush()
-    await record_row(
-        session, REMINDERS, "create", "reminder", reminder, member_id=invoice.member_id
+    await add_recorded(
+        session, REMINDERS, reminder, entity_type="reminder", member_id=invoice.member_id
     )
     return reminder
 
@@ -256,14 +254,11 @@ async def pause_reminders(
     if existing is not None:
         return existing
     pause = ReminderPause(invoice_id=invoice.id, reason=text, paused_by=actor.label)
-    session.add(pause)
-    await session.flush()
-    await record_row(
+    await add_recorded(
         session,
         actor,
-        "create",
-        "reminder_pause",
         pause,
+        entity_type="reminder_pause",
         entity_id=str(invoice.id),
         member_id=invoice.member_id,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded, record_row, update_recorded
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.budget.errors import BudgetRefusal
@@ -170,15 +170,15 @@ async def set_line(
             pool_key=pool_id or 0,
             amount_cents=cents,
         )
-        session.add(line)
-        await session.flush()
-        await record_row(session, actor, "create", "budget_line", line, entity_id=entity)
+        await add_recorded(session, actor, line, entity_type="budget_line", entity_id=entity)
     elif line.amount_cents != cents:
-        before = {"amount_cents": line.amount_cents}
-        line.amount_cents = cents
-        await session.flush()
-        await record_row(
-            session, actor, "update", "budget_line", line, entity_id=entity, before=before
+        await update_recorded(
+            session,
+            actor,
+            line,
+            {"amount_cents": cents},
+            entity_type="budget_line",
+            entity_id=entity,
         )
     return line
 

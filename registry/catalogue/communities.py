@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository
@@ -64,14 +64,11 @@ async def register_interest(
     interest = ApplicationInterest(
         application_id=application.id, member_id=member.id, registered_on=on
     )
-    session.add(interest)
-    await session.flush()
-    await record_row(
+    await add_recorded(
         session,
         actor,
-        "create",
-        "application_interest",
         interest,
+        entity_type="application_interest",
         entity_id=f"{application.slug}/{member.code}",
         member_id=member.id,
     )

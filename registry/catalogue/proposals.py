@@ -24,13 +24,13 @@ from registry.catalogue.errors import CatalogueRefusal
 from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Application, ApplicationStatus, Review, ReviewStatus
 from registry.catalogue.service import (
-    SLUG,
-    SLUG_MAX_LENGTH,
     ApplicationInput,
     _apply,
-    _audit,
     _get,
-    _state,
+    add_application,
+    new_slug,
+    record_change,
+    state_before,
 )
 from registry.catalogue.stewardship import maintainer_or_refuse
 from registry.kit.errors import Common, ErrorCollector, Forbidden, ValidationFailed
@@ -109,11 +109,7 @@ async def propose(
     if not allows(actor, Permission.CATALOGUE_PROPOSE, member.id):
         raise Forbidden(CatalogueRefusal.PROPOSE_FORBIDDEN, member=member.name)
     errors = ErrorCollector()
-    slug = slug.strip()
-    if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
-        errors.add("slug", CatalogueRefusal.INVALID_SLUG, limit=SLUG_MAX_LENGTH)
-    elif await repository.application_by_slug(session, slug) is not None:
-        errors.add("slug", CatalogueRefusal.SLUG_TAKEN, slug=slug)
+    slug = await new_slug(session, slug, errors)
     problem = _problem(errors, data.problem)
     application = Application(
         slug=slug,
@@ -123,10 +119,9 @@ async def propose(
         problem=problem,
         review_status=ReviewStatus.PROPOSED,
     )
-    await _apply(session, application, _as_application(data, member.code), errors)
-    session.add(application)
-    await session.flush()
-    await _audit(session, actor, "propose", application, None)
+    await add_application(
+        session, actor, "propose", application, _as_application(data, member.code), errors
+    )
     return application
 
 
@@ -140,8 +135,7 @@ async def revise(
         raise ValidationFailed.single(
             "slug", CatalogueRefusal.NOT_A_PROPOSAL, application=application.name
         )
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    before = await state_before(session, application)
     errors = ErrorCollector()
     problem = _problem(errors, data.problem)
     codes = await _codes(session, application)
@@ -149,8 +143,7 @@ async def revise(
     await _apply(session, application, _as_application(data, lead or ""), errors)
     application.problem = problem
     application.review_status = ReviewStatus.PROPOSED
-    await session.flush()
-    await _audit(session, actor, "revise", application, before)
+    await record_change(session, actor, "revise", application, before)
     return application
 
 
@@ -178,13 +171,11 @@ async def review(
         raise ValidationFailed.single("note", CatalogueRefusal.NOTE_REQUIRED)
     if len(text) > NOTE_MAX_LENGTH:
         raise ValidationFailed.single("note", Common.TOO_LONG, limit=NOTE_MAX_LENGTH)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    before = await state_before(session, application)
     application.review_status = _OUTCOME[decision]
     application.review_note = text or None
     application.published = decision is Review.PUBLISH
-    await session.flush()
-    await _audit(session, actor, decision.value, application, before)
+    await record_change(session, actor, decision.value, application, before)
     return application
 
 
@@ -195,8 +186,7 @@ async def maintain(
     standards; name, licence, status, owner, lead member and publication stay as they are."""
     application = await _get(session, slug)
     await maintainer_or_refuse(session, actor, application)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    before = await state_before(session, application)
     codes = await _codes(session, application)
     current = ApplicationInput(
         name=application.name,
@@ -212,8 +202,7 @@ async def maintain(
         standard_versions=data.standard_versions,
     )
     await _apply(session, application, current, ErrorCollector())
-    await session.flush()
-    await _audit(session, actor, "maintain", application, before)
+    await record_change(session, actor, "maintain", application, before)
     return application
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
+from registry.audit.service import add_recorded, record, record_row, recording_change
 from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -138,13 +138,23 @@ def _state(application: Application) -> Snapshot:
     )
 
 
-async def _audit(
+async def state_before(session: AsyncSession, application: Application) -> Snapshot:
+    """The application as the audit log records it, read before a change: its standards are
+    loaded first, as the state lists them."""
+    await session.refresh(application, ["standards"])
+    return _state(application)
+
+
+async def record_change(
     session: AsyncSession,
     actor: Actor,
     operation: str,
     application: Application,
     before: Snapshot | None,
 ) -> None:
+    """Write a change to an application and record it: the audit event with its state
+    `before` (None when it is new) and after, and the webhook when it is published."""
+    await session.flush()
     await record(
         session,
         actor,
@@ -178,17 +188,35 @@ async def create_application(
 ) -> Application:
     _authorise(actor)
     errors = ErrorCollector()
+    slug = await new_slug(session, slug, errors)
+    application = Application(slug=slug, status=status, standards=[], releases=[])
+    await add_application(session, actor, "create", application, data, errors)
+    return application
+
+
+async def new_slug(session: AsyncSession, slug: str, errors: ErrorCollector) -> str:
+    """The slug of a new application, stripped; a malformed or taken one goes to `errors`."""
     slug = slug.strip()
     if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
         errors.add("slug", CatalogueRefusal.INVALID_SLUG, limit=SLUG_MAX_LENGTH)
     elif await repository.application_by_slug(session, slug) is not None:
         errors.add("slug", CatalogueRefusal.SLUG_TAKEN, slug=slug)
-    application = Application(slug=slug, status=status, standards=[], releases=[])
+    return slug
+
+
+async def add_application(
+    session: AsyncSession,
+    actor: Actor,
+    operation: str,
+    application: Application,
+    data: ApplicationInput,
+    errors: ErrorCollector,
+) -> None:
+    """Fill a new application from its form (refused with everything `errors` holds by
+    then), store it and record it, with its webhook: created by the directie or proposed."""
     await _apply(session, application, data, errors)
     session.add(application)
-    await session.flush()
-    await _audit(session, actor, "create", application, None)
-    return application
+    await record_change(session, actor, operation, application, None)
 
 
 async def _get(session: AsyncSession, slug: str) -> Application:
@@ -198,26 +226,28 @@ async def _get(session: AsyncSession, slug: str) -> Application:
     return application
 
 
+async def _to_change(
+    session: AsyncSession, actor: Actor, slug: str
+) -> tuple[Application, Snapshot]:
+    """The application the directie changes, with its state before the change."""
+    _authorise(actor)
+    application = await _get(session, slug)
+    return application, await state_before(session, application)
+
+
 async def update_application(
     session: AsyncSession, actor: Actor, slug: str, data: ApplicationInput
 ) -> Application:
-    _authorise(actor)
-    application = await _get(session, slug)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    application, before = await _to_change(session, actor, slug)
     await _apply(session, application, data, ErrorCollector())
-    await session.flush()
-    await _audit(session, actor, "update", application, before)
+    await record_change(session, actor, "update", application, before)
     return application
 
 
 async def change_status(
     session: AsyncSession, actor: Actor, slug: str, target: ApplicationStatus
 ) -> Application:
-    _authorise(actor)
-    application = await _get(session, slug)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    application, before = await _to_change(session, actor, slug)
     check_transition(application.status, target)
     if target is ApplicationStatus.BUILD:
         cases = await repository.business_cases_of(session, application.id)
@@ -226,8 +256,7 @@ async def change_status(
                 "status", CatalogueRefusal.BUILD_WITHOUT_POSITIVE_CASE, application=application.name
             )
     application.status = target
-    await session.flush()
-    await _audit(session, actor, "transition", application, before)
+    await record_change(session, actor, "transition", application, before)
     return application
 
 
@@ -247,12 +276,8 @@ async def add_release(
         released_on=data.released_on,
         notes=data.notes.strip(),
     )
-    session.add(release)
     application.updated_at = utcnow()
-    await session.flush()
-    await record_row(
-        session, actor, "create", "release", release, entity_id=f"{application.slug}@{version}"
-    )
+    await add_recorded(session, actor, release, entity_id=f"{application.slug}@{version}")
     return release
 
 
@@ -409,13 +434,11 @@ async def decide_business_case(
         raise ValidationFailed.single("decision", CatalogueRefusal.CASE_DECIDED)
     if not decided_by.strip():
         raise ValidationFailed.single("decidedBy", CatalogueRefusal.DECIDER_REQUIRED)
-    before = snapshot(case)
-    case.decision = decision
-    case.decided_by = decided_by.strip()
-    case.decided_on = decided_on
-    case.decision_reference = (reference or "").strip() or None
-    await session.flush()
-    await record_row(session, actor, "decide", "business_case", case, before=before)
+    async with recording_change(session, actor, "decide", case):
+        case.decision = decision
+        case.decided_by = decided_by.strip()
+        case.decided_on = decided_on
+        case.decision_reference = (reference or "").strip() or None
     return case
 
 
@@ -441,19 +464,13 @@ async def join_community(
     joined = CommunityMember(
         application_id=application.id, member_id=member.id, stage=stage, joined_on=joined_on
     )
-    session.add(joined)
-    await session.flush()
-    await record_row(session, actor, "create", "community_member", joined, member_id=member.id)
+    await add_recorded(session, actor, joined, entity_type="community_member", member_id=member.id)
     return joined
 
 
 async def set_equal_say(session: AsyncSession, actor: Actor, slug: str, equal: bool) -> Application:
     """Whether members joining the community later get an equal say on further development."""
-    _authorise(actor)
-    application = await _get(session, slug)
-    await session.refresh(application, ["standards"])
-    before = _state(application)
+    application, before = await _to_change(session, actor, slug)
     application.late_joiners_equal_say = equal
-    await session.flush()
-    await _audit(session, actor, "update", application, before)
+    await record_change(session, actor, "update", application, before)
     return application

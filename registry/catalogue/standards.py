@@ -22,6 +22,7 @@ from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
 from registry.catalogue.fields import required_text, web_address
 from registry.catalogue.models import (
+    Application,
     ApplicationCategory,
     ApplicationReferenceComponent,
     ReferenceComponent,
@@ -102,11 +103,8 @@ async def set_reference_components(
     session: AsyncSession, actor: Actor, slug: str, names: Sequence[str]
 ) -> list[str]:
     """The directie sets the GEMMA reference components an application fulfils; audited."""
-    _directie(actor)
-    application = await repository.application_by_slug(session, slug)
-    if application is None:
-        raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
-    wanted = sorted({n.strip() for n in names if n.strip()})
+    application = await _classified(session, actor, slug)
+    wanted = _distinct(names)
     errors = ErrorCollector()
     if len(wanted) > REFERENCE_COMPONENTS_MAX:
         errors.add(
@@ -153,11 +151,8 @@ async def set_categories(
     session: AsyncSession, actor: Actor, slug: str, categories: Sequence[str]
 ) -> list[str]:
     """The directie sets the publiccode.yml categories of an application; audited."""
-    _directie(actor)
-    application = await repository.application_by_slug(session, slug)
-    if application is None:
-        raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
-    wanted = sorted({c.strip() for c in categories if c.strip()})
+    application = await _classified(session, actor, slug)
+    wanted = _distinct(categories)
     errors = ErrorCollector()
     for i, category in enumerate(wanted):
         if category not in known_categories():
@@ -173,6 +168,20 @@ async def set_categories(
     await session.flush()
     await _audit_list(session, actor, slug, "categories", before, wanted)
     return wanted
+
+
+async def _classified(session: AsyncSession, actor: Actor, slug: str) -> Application:
+    """The application whose lists (categories, reference components) the directie sets."""
+    _directie(actor)
+    application = await repository.application_by_slug(session, slug)
+    if application is None:
+        raise NotFound(CatalogueRefusal.NO_APPLICATION, slug=slug)
+    return application
+
+
+def _distinct(names: Sequence[str]) -> list[str]:
+    """A list as stored: each name once, without surrounding spaces or blanks, sorted."""
+    return sorted({n.strip() for n in names if n.strip()})
 
 
 async def _audit_list(

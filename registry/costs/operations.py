@@ -1,4 +1,4 @@
-"""What the cost operations share: the access check, the pool (locked), the audit.
+"""What the cost operations share: the access check and the pool (locked).
 
 Services flush, never commit."""
 
@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.costs import repository
 from registry.costs.errors import CostsRefusal
 from registry.costs.models import (
-    CostEntry,
     CostPool,
-    PoolParticipant,
 )
 from registry.db import serialise
 from registry.kit.errors import Forbidden, NotFound
@@ -37,16 +34,3 @@ async def locked_pool(session: AsyncSession, code: str) -> CostPool:
     so two runs at the same moment never allocate the same entries twice."""
     await serialise(session, f"pool:{code}")
     return await pool_or_refuse(session, code)
-
-
-async def audit(
-    session: AsyncSession,
-    actor: Actor,
-    operation: str,
-    row: CostPool | CostEntry | PoolParticipant,
-    before: dict[str, object] | None = None,
-    member_id: int | None = None,
-) -> None:
-    await record_row(
-        session, actor, operation, row.__tablename__, row, before=before, member_id=member_id
-    )

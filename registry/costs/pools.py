@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.snapshot import snapshot
+from registry.audit.service import add_recorded, recording_change
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.costs import repository
@@ -22,7 +22,7 @@ from registry.costs.models import (
     PoolKind,
     PoolParticipant,
 )
-from registry.costs.operations import audit, authorise, locked_pool
+from registry.costs.operations import authorise, locked_pool
 from registry.costs.sharing import (
     AllocationKey,
     LateJoinerPolicy,
@@ -100,9 +100,7 @@ async def create_pool(session: AsyncSession, actor: Actor, data: PoolInput) -> C
         late_joiner_policy=data.late_joiner_policy,
         depreciation_years=data.depreciation_years,
     )
-    session.add(pool)
-    await session.flush()
-    await audit(session, actor, "create", pool)
+    await add_recorded(session, actor, pool)
     return pool
 
 
@@ -178,11 +176,9 @@ async def change_key(
     }
     if all(getattr(pool, name) == value for name, value in changed.items()):
         raise ValidationFailed.single("key", CostsRefusal.KEY_UNCHANGED, pool=pool.name)
-    before = snapshot(pool)
-    for name, value in changed.items():
-        setattr(pool, name, value)
-    await session.flush()
-    await audit(session, actor, "update", pool, before)
+    async with recording_change(session, actor, "update", pool):
+        for name, value in changed.items():
+            setattr(pool, name, value)
     return pool
 
 
@@ -247,9 +243,7 @@ async def add_entry(
         submission_key=key,
         contract_id=contract_id,
     )
-    session.add(entry)
-    await session.flush()
-    await audit(session, actor, "create", entry)
+    await add_recorded(session, actor, entry)
     return entry
 
 
@@ -282,9 +276,7 @@ async def add_participant(
     participant = PoolParticipant(
         pool_id=pool.id, member_id=member.id, joined_on=joined_on, percentage=percentage
     )
-    session.add(participant)
-    await session.flush()
-    await audit(session, actor, "create", participant, member_id=member.id)
+    await add_recorded(session, actor, participant, member_id=member.id)
     return participant
 
 
@@ -309,13 +301,11 @@ async def change_participant(
     (participant,) = found
     if left_on is not None and left_on < participant.joined_on:
         raise ValidationFailed.single("leftOn", CostsRefusal.LEFT_BEFORE_JOINING)
-    before = snapshot(participant)
-    if percentage is not None:
-        participant.percentage = percentage
-    if left_on is not None:
-        participant.left_on = left_on
-    await session.flush()
-    await audit(session, actor, "update", participant, before, member.id)
+    async with recording_change(session, actor, "update", participant, member_id=member.id):
+        if percentage is not None:
+            participant.percentage = percentage
+        if left_on is not None:
+            participant.left_on = left_on
     return participant
 
 
@@ -329,10 +319,8 @@ async def close_period(
         raise ValidationFailed.single(
             "until", CostsRefusal.ALREADY_CLOSED, closed_until=pool.closed_until
         )
-    before = snapshot(pool)
-    pool.closed_until = until
-    await session.flush()
-    await audit(session, actor, "close", pool, before)
+    async with recording_change(session, actor, "close", pool):
+        pool.closed_until = until
     return pool
 
 
@@ -351,10 +339,8 @@ async def transfer_member(
         if not old:
             continue
         (participant,) = old
-        before = snapshot(participant)
-        if any(p.member_id == new_id for p in rows):
-            participant.left_on = effective - timedelta(days=1)
-        else:
-            participant.member_id = new_id
-        await session.flush()
-        await audit(session, actor, "merge", participant, before, new_id)
+        async with recording_change(session, actor, "merge", participant, member_id=new_id):
+            if any(p.member_id == new_id for p in rows):
+                participant.left_on = effective - timedelta(days=1)
+            else:
+                participant.member_id = new_id

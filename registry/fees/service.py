@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
+from registry.audit.service import record, recording_upsert
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -35,7 +35,7 @@ from registry.members.decisions import decision_of
 from registry.members.errors import MembersRefusal
 from registry.members.figures import figures_of
 from registry.members.membership import check_notice, exit_charge
-from registry.members.memberships import membership_dates
+from registry.members.memberships import membership_dates, update_membership
 from registry.members.models import DecisionBody, EndReason, Membership
 from registry.members.population import PopulationMissing
 from registry.years.service import refuse_closed
@@ -89,24 +89,18 @@ async def set_rate(session: AsyncSession, actor: Actor, data: RateInput) -> Cont
     assert decision is not None
     await refuse_closed(session, {"year": year})
     existing = await repository.rate_for(session, year)
-    before = snapshot(existing) if existing else None
-    current = existing or ContributionRate(year=year)
-    current.rate = rate
-    current.decision_id = decision.id
-    current.pro_rata = data.pro_rata
-    current.population_policy = data.population_policy
-    session.add(current)
-    await session.flush()
-    await record_row(
+    async with recording_upsert(
         session,
         actor,
-        "update" if before else "create",
-        "contribution_rate",
-        current,
+        existing,
+        lambda: ContributionRate(year=year),
         entity_id=str(year),
-        before=before,
         decision=decision.reference,
-    )
+    ) as current:
+        current.rate = rate
+        current.decision_id = decision.id
+        current.pro_rata = data.pro_rata
+        current.population_policy = data.population_policy
     return current
 
 
@@ -326,27 +320,21 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     charge = exit_charge(
         requested, terms.rate, population.inhabitants.total, population.reference_date, terms.year
     )
-    before = snapshot(membership)
-    membership.notice_date = data.notice_date
-    membership.end_date = data.end_date
-    membership.end_reason = EndReason.NOTICE
-    membership.exit_charge_requested_cents = charge.requested
-    membership.exit_charge_cap_cents = charge.cap
-    membership.exit_charge_cents = charge.charged
-    membership.exit_charge_rate = charge.rate
-    membership.exit_charge_inhabitants = charge.inhabitants
-    membership.exit_charge_reference_date = charge.reference_date
-    await session.flush()
-    await record_row(
+    return await update_membership(
         session,
         actor,
-        "notice",
-        "membership",
         membership,
-        before=before,
-        member_id=membership.member_id,
+        "notice",
+        notice_date=data.notice_date,
+        end_date=data.end_date,
+        end_reason=EndReason.NOTICE,
+        exit_charge_requested_cents=charge.requested,
+        exit_charge_cap_cents=charge.cap,
+        exit_charge_cents=charge.charged,
+        exit_charge_rate=charge.rate,
+        exit_charge_inhabitants=charge.inhabitants,
+        exit_charge_reference_date=charge.reference_date,
     )
-    return membership
 
 
 async def contributions_of_member(

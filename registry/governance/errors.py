@@ -191,13 +191,3 @@ class GovernanceRefusal(Refusal):
         "Het quorum is niet gehaald: {present} van {seats} aanwezig of vertegenwoordigd.",
         "no quorum: {present} of {seats} present or represented",
     )
-    REFERENCE_TAKEN = Text(
-        "duplicate",
-        "Het besluit '{reference}' is al vastgelegd.",
-        "decision '{reference}' is already recorded",
-    )
-    DOCUMENT_URL_INVALID = Text(
-        "invalid_url",
-        "De link naar het document moet beginnen met https:// of http://.",
-        "the document link must be an http(s) URL",
-    )

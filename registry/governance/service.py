@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded, record_row, update_recorded
 from registry.auth.models import User
 from registry.auth.policy import Permission, allows
 from registry.auth.repository import users_with_email
@@ -107,9 +107,19 @@ async def _audit(
         row.__tablename__,
         row,
         before=before,
-        member_id=member_id if member_id is not None else getattr(row, "member_id", None),
+        member_id=_member_of(row, member_id),
         **extra,
     )
+
+
+async def _add(session: AsyncSession, actor: Actor, row: Any, member_id: int | None = None) -> None:
+    """Store a new governance row and record its creation (see `add_recorded`)."""
+    await add_recorded(session, actor, row, member_id=_member_of(row, member_id))
+
+
+def _member_of(row: Any, member_id: int | None) -> int | None:
+    """The member a governance event belongs to: the one given, else the row's own."""
+    return member_id if member_id is not None else getattr(row, "member_id", None)
 
 
 def _body(value: str, errors: ErrorCollector, field_name: str = "body") -> DecisionBody | None:
@@ -205,9 +215,7 @@ async def add_person(
         starts_on=data.starts_on,
         ends_on=ends_on,
     )
-    session.add(person)
-    await session.flush()
-    await _audit(session, actor, "create", person)
+    await _add(session, actor, person)
     return person
 
 
@@ -228,10 +236,9 @@ async def end_person(
     person = await _person(session, person_id)
     if ends_on < person.starts_on:
         raise ValidationFailed.single("endsOn", GovernanceRefusal.ENDS_BEFORE_START)
-    before = {"ends_on": person.ends_on.isoformat() if person.ends_on else None}
-    person.ends_on = ends_on
-    await session.flush()
-    await _audit(session, actor, "update", person, before)
+    await update_recorded(
+        session, actor, person, {"ends_on": ends_on}, member_id=_member_of(person, None)
+    )
     return person
 
 
@@ -271,9 +278,7 @@ async def create_meeting(session: AsyncSession, actor: Actor, data: MeetingInput
         title=title,
         minutes_reference=(data.minutes_reference or "").strip() or None,
     )
-    session.add(meeting)
-    await session.flush()
-    await _audit(session, actor, "create", meeting)
+    await _add(session, actor, meeting)
     return meeting
 
 
@@ -286,10 +291,7 @@ async def set_minutes(
     reference = reference.strip()
     if not reference:
         raise ValidationFailed.single("minutesReference", Common.REQUIRED)
-    before = {"minutes_reference": meeting.minutes_reference}
-    meeting.minutes_reference = reference
-    await session.flush()
-    await _audit(session, actor, "update", meeting, before)
+    await update_recorded(session, actor, meeting, {"minutes_reference": reference})
     return meeting
 
 
@@ -330,9 +332,7 @@ async def add_agenda_item(
         subject_kind=subject.kind if subject else None,
         subject_reference=subject.reference if subject else None,
     )
-    session.add(item)
-    await session.flush()
-    await _audit(session, actor, "create", item)
+    await _add(session, actor, item)
     return item
 
 
@@ -393,9 +393,7 @@ async def record_attendance(
         row = Attendance(meeting_id=meeting.id, person_id=person.id)
     if found is not None:
         return found
-    session.add(row)
-    await session.flush()
-    await _audit(session, actor, "create", row)
+    await _add(session, actor, row)
     return row
 
 
@@ -483,9 +481,7 @@ async def record_proxy(
         holder_member_id=holder.id,
         document_reference=reference,
     )
-    session.add(proxy)
-    await session.flush()
-    await _audit(session, actor, "create", proxy, member_id=grantor.id)
+    await _add(session, actor, proxy, member_id=grantor.id)
     return proxy
 
 
@@ -568,9 +564,8 @@ async def cast_vote(
         refusal = await conflicted(session, subject, on or meeting.held_on, person_id=caster.id)
         if refusal is not None:
             raise ValidationFailed.single("castBy", refusal)
-    session.add(row)
-    await session.flush()  # the unique keys refuse a second vote that lost a race
-    await _audit(session, actor, "create", row, member_id=row.member_id)
+    # the unique keys refuse a second vote that lost a race
+    await _add(session, actor, row, member_id=row.member_id)
     return row
 
 
@@ -757,9 +752,7 @@ async def record_conflict(session: AsyncSession, actor: Actor, data: ConflictInp
         starts_on=data.starts_on,
         ends_on=data.ends_on,
     )
-    session.add(row)
-    await session.flush()
-    await _audit(session, actor, "create", row)
+    await _add(session, actor, row)
     return row
 
 

@@ -259,20 +259,44 @@ def document_entry(document: Document, chart: Chart, language: Language = "nl") 
 
 
 def _opening_invoice_entry(document: Document, chart: Chart, text: str) -> Transaction:
-    return Transaction(
-        journal=JournalCode.MEMORIAL,
-        number=f"opening-{document.number}",
-        on=document.issue_date,
-        description=text,
-        document=document.number,
-        member_code=document.member_code,
-        lines=_lines(
-            [
-                (chart.receivables, document.due_cents, text),
-                (chart.opening_balances, -document.due_cents, text),
-            ]
-        ),
+    return _transfer(
+        JournalCode.MEMORIAL,
+        f"opening-{document.number}",
+        document.issue_date,
+        text,
+        document.number,
+        document.member_code,
+        debit=chart.receivables,
+        credit=chart.opening_balances,
+        cents=document.due_cents,
         opening=True,
+    )
+
+
+def _transfer(
+    journal: JournalCode,
+    number: str,
+    on: date,
+    text: str,
+    document: str,
+    member_code: str,
+    *,
+    debit: str,
+    credit: str,
+    cents: int,
+    opening: bool = False,
+) -> Transaction:
+    """A transaction of two lines with one text: `cents` debited on one account and
+    credited on the other (an opening balance, a payment, an overpayment)."""
+    return Transaction(
+        journal=journal,
+        number=number,
+        on=on,
+        description=text,
+        document=document,
+        member_code=member_code,
+        lines=_lines([(debit, cents, text), (credit, -cents, text)]),
+        opening=opening,
     )
 
 
@@ -281,19 +305,16 @@ def opening_credit_entry(
 ) -> Transaction:
     """The member's credit balance of the previous bookkeeping, out of the suspense account."""
     text = _TEXTS[language]["opening_credit"].format(member=credit.member_code)
-    return Transaction(
-        journal=JournalCode.MEMORIAL,
-        number=f"opening-credit-{credit.id}",
-        on=credit.on,
-        description=text,
-        document="",
-        member_code=credit.member_code,
-        lines=_lines(
-            [
-                (chart.opening_balances, credit.amount_cents, text),
-                (chart.member_credit, -credit.amount_cents, text),
-            ]
-        ),
+    return _transfer(
+        JournalCode.MEMORIAL,
+        f"opening-credit-{credit.id}",
+        credit.on,
+        text,
+        "",
+        credit.member_code,
+        debit=chart.opening_balances,
+        credit=chart.member_credit,
+        cents=credit.amount_cents,
         opening=True,
     )
 
@@ -316,19 +337,16 @@ def payment_entry(payment: Payment, chart: Chart, language: Language = "nl") -> 
     text = _TEXTS[language][text_key].format(
         document=payment.document_number, reference=payment.reference
     )
-    return Transaction(
-        journal=journal,
-        number=f"{payment.kind.value}-{payment.id}",
-        on=payment.on,
-        description=text,
-        document=payment.document_number,
-        member_code=payment.member_code,
-        lines=_lines(
-            [
-                (account, payment.amount_cents, text),
-                (chart.receivables, -payment.amount_cents, text),
-            ]
-        ),
+    return _transfer(
+        journal,
+        f"{payment.kind.value}-{payment.id}",
+        payment.on,
+        text,
+        payment.document_number,
+        payment.member_code,
+        debit=account,
+        credit=chart.receivables,
+        cents=payment.amount_cents,
     )
 
 
@@ -338,19 +356,16 @@ def overpayment_entry(
     text = _TEXTS[language]["overpaid"].format(
         document=overpayment.document_number, reference=overpayment.reference
     )
-    return Transaction(
-        journal=JournalCode.STRIPE,
-        number=f"overpaid-{overpayment.id}",
-        on=overpayment.on,
-        description=text,
-        document=overpayment.document_number,
-        member_code=overpayment.member_code,
-        lines=_lines(
-            [
-                (chart.stripe_clearing, overpayment.amount_cents, text),
-                (chart.member_credit, -overpayment.amount_cents, text),
-            ]
-        ),
+    return _transfer(
+        JournalCode.STRIPE,
+        f"overpaid-{overpayment.id}",
+        overpayment.on,
+        text,
+        overpayment.document_number,
+        overpayment.member_code,
+        debit=chart.stripe_clearing,
+        credit=chart.member_credit,
+        cents=overpayment.amount_cents,
     )
 
 

@@ -112,11 +112,11 @@ class RefusedValue(ValueError):
         super().__init__(self.phrase.text("en"))
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    """One broken rule on one field; `field` is a path such as `licence` or `rows[12].cbs_code`."""
+class Phrased:
+    """What carries a `Phrase` reads the same way: its code for programs, its English text
+    for logs, and its text in a reader's language (a field error, a domain error)."""
 
-    field: str
+    __slots__ = ()
     phrase: Phrase
 
     @property
@@ -132,28 +132,24 @@ class FieldError:
         return self.phrase.text(language)
 
 
+@dataclass(frozen=True, slots=True)
+class FieldError(Phrased):
+    """One broken rule on one field; `field` is a path such as `licence` or `rows[12].cbs_code`."""
+
+    field: str
+    phrase: Phrase
+
+
 def field_error(field_name: str, refusal: Refusal, **params: Param) -> FieldError:
     return FieldError(field_name, Phrase(refusal, params))
 
 
-class DomainError(Exception):
+class DomainError(Phrased, Exception):
     """Base of every refusal by a domain rule."""
 
     def __init__(self, refusal: Refusal | Phrase, **params: Param) -> None:
         self.phrase = refusal if isinstance(refusal, Phrase) else Phrase(refusal, params)
         super().__init__(self.phrase.text("en"))
-
-    @property
-    def code(self) -> str:
-        return self.phrase.code
-
-    @property
-    def message(self) -> str:
-        """The English text, for logs and programs; people get `text(language)`."""
-        return self.phrase.text("en")
-
-    def text(self, language: Language) -> str:
-        return self.phrase.text(language)
 
 
 class Common(Refusal):

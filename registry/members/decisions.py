@@ -17,7 +17,7 @@ from registry.members.models import (
     Decision,
     DecisionBody,
 )
-from registry.members.operations import audit_create, authorise
+from registry.members.operations import add_audited, authorise
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +56,7 @@ async def record_decision(session: AsyncSession, actor: Actor, data: DecisionInp
         text=(data.text or "").strip() or None,
         document_url=url,
     )
-    session.add(decision)
-    await session.flush()
-    await audit_create(session, actor, decision, decision.reference)
+    await add_audited(session, actor, decision, decision.reference)
     return decision
 
 

@@ -12,8 +12,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import recording_change
 from registry.auth.roles import Actor
 from registry.db import serialise
 from registry.kit.errors import Common, ErrorCollector, NotFound, ValidationFailed
@@ -30,7 +29,7 @@ from registry.members.models import (
     MemberType,
     Signatory,
 )
-from registry.members.operations import audit_create, authorise
+from registry.members.operations import add_audited, authorise
 from registry.members.registration import MemberInput, create_member
 
 
@@ -133,13 +132,10 @@ async def apply_for_membership(
         errors.add("signatories", MembersRefusal.NOT_PARTNERSHIP)
     errors.raise_if_any()
     membership = Membership(member_id=member.id, applied_on=applied_on, signatories=partners)
-    session.add(membership)
-    await session.flush()
-    await audit_create(
+    await add_audited(
         session,
         actor,
         membership,
-        str(membership.id),
         signatories=[{"name": p.name, "oin": p.oin} for p in partners],
     )
     return membership
@@ -171,19 +167,11 @@ async def update_membership(
     session: AsyncSession, actor: Actor, membership: Membership, operation: str, **values: object
 ) -> Membership:
     """Fill the columns of one lifecycle step (earlier steps' columns are never touched)."""
-    before = snapshot(membership)
-    for key, value in values.items():
-        setattr(membership, key, value)
-    await session.flush()
-    await record_row(
-        session,
-        actor,
-        operation,
-        "membership",
-        membership,
-        before=before,
-        member_id=membership.member_id,
-    )
+    async with recording_change(
+        session, actor, operation, membership, member_id=membership.member_id
+    ):
+        for key, value in values.items():
+            setattr(membership, key, value)
     return membership
 
 

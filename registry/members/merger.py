@@ -11,8 +11,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record, record_row
-from registry.audit.snapshot import snapshot
+from registry.audit.service import record, recording_change
 from registry.auth.roles import Actor
 from registry.kit.errors import ErrorCollector, ValidationFailed
 from registry.members import identifiers, repository
@@ -28,7 +27,7 @@ from registry.members.models import (
     Municipality,
     Succession,
 )
-from registry.members.operations import audit_create, authorise
+from registry.members.operations import add_audited, authorise
 from registry.members.registration import MemberInput, create_member
 
 
@@ -134,9 +133,7 @@ async def _new_successor(
     if not name:
         raise ValidationFailed.single("successorName", MembersRefusal.SUCCESSOR_NAME_REQUIRED)
     successor = Municipality(cbs_code=code, name=name, valid_from=data.effective_date)
-    session.add(successor)
-    await session.flush()
-    await audit_create(session, actor, successor, successor.cbs_code)
+    await add_audited(session, actor, successor, successor.cbs_code)
     return successor
 
 
@@ -149,26 +146,22 @@ async def _end_predecessors(
 ) -> None:
     """Each predecessor ends the day before and records its succession."""
     for predecessor in predecessors:
-        before = snapshot(predecessor)
-        predecessor.valid_to = effective_date - timedelta(days=1)
-        session.add(
-            Succession(
-                predecessor_id=predecessor.id,
-                successor_id=successor.id,
-                effective_date=effective_date,
-            )
-        )
-        await session.flush()
-        await record_row(
+        async with recording_change(
             session,
             actor,
             "merge",
-            "municipality",
             predecessor,
             entity_id=predecessor.cbs_code,
-            before=before,
             successor=successor.cbs_code,
-        )
+        ):
+            predecessor.valid_to = effective_date - timedelta(days=1)
+            session.add(
+                Succession(
+                    predecessor_id=predecessor.id,
+                    successor_id=successor.id,
+                    effective_date=effective_date,
+                )
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +299,4 @@ async def _continue_membership(
         agreement_reference="rechtsopvolging bij herindeling van "
         + ", ".join(m.code for m in absorbed),
     )
-    session.add(membership)
-    await session.flush()
-    await audit_create(session, actor, membership, str(membership.id))
+    await add_audited(session, actor, membership)

@@ -1,4 +1,4 @@
-"""What the member operations share: the access check and the audit of what they create."""
+"""What the member operations share: the access check and storing what they create, audited."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.kit.errors import Forbidden
@@ -23,18 +23,18 @@ def authorise(actor: Actor) -> None:
         raise Forbidden(MembersRefusal.DIRECTIE_ONLY)
 
 
-async def audit_create(
+async def add_audited(
     session: AsyncSession,
     actor: Actor,
     row: Decision | Membership | Municipality,
-    entity_id: str,
+    entity_id: str | None = None,
     **extra: Any,
 ) -> None:
-    await record_row(
+    """Store a new member row and record its creation under the member it belongs to; the
+    entity is named by `entity_id` (a CBS code, a decision's reference), or else by its id."""
+    await add_recorded(
         session,
         actor,
-        "create",
-        row.__tablename__,
         row,
         entity_id=entity_id,
         member_id=getattr(row, "member_id", None),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded, record_row
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.db import serialise
@@ -71,14 +71,12 @@ async def queue_message(
             for n, a in enumerate(attachments, start=1)
         ],
     )
-    session.add(message)
-    await session.flush()
-    await record_row(
+    await add_recorded(
         session,
         actor,
-        "queue",
-        "message",
         message,
+        entity_type="message",
+        operation="queue",
         member_id=member_id,
         exclude=frozenset({"text_body", "html_body"}),
         attachments=[a.filename for a in attachments],

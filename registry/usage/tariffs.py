@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import add_recorded
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
@@ -74,9 +74,9 @@ async def set_tariff(
         valid_from=month,
         decision_id=decision.id,
     )
-    session.add(tariff)
-    await session.flush()
-    await record_row(session, actor, "create", "usage_tariff", tariff, decision=decision.reference)
+    await add_recorded(
+        session, actor, tariff, entity_type="usage_tariff", decision=decision.reference
+    )
     return tariff
 
 

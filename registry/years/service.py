@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit.service import record_row
+from registry.audit.service import record_row, recording_change
 from registry.audit.snapshot import snapshot
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -160,20 +160,11 @@ async def reopen_year(
         raise ValidationFailed.single(
             "decision", YearsRefusal.DECISION_USED, reference=decision.reference, year=str(year)
         )
-    before = snapshot(row)
-    row.status = YearStatus.OPEN
-    row.reopened_decision_id = decision.id
-    row.reopened_at = utcnow()
-    row.reopened_by = actor.label
-    await session.flush()
-    await record_row(
-        session,
-        actor,
-        "reopen",
-        "financial_year",
-        row,
-        entity_id=str(year),
-        before=before,
-        decision=decision.reference,
-    )
+    async with recording_change(
+        session, actor, "reopen", row, entity_id=str(year), decision=decision.reference
+    ):
+        row.status = YearStatus.OPEN
+        row.reopened_decision_id = decision.id
+        row.reopened_at = utcnow()
+        row.reopened_by = actor.label
     return row

@@ -15,13 +15,10 @@ from typing import IO, TYPE_CHECKING
 from registry.kit.language import Language
 from registry.kit.spreadsheet import CSV_DELIMITER, CSV_ENCODING, Row, cell_text
 from registry.reports.formats.tables import (
-    FINDINGS,
     SECTIONS,
-    TOTALS,
     Section,
-    finding_rows,
+    closing_rows,
     member_rows,
-    totals_rows,
 )
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
 
@@ -64,10 +61,8 @@ class CsvWriter:
 
     def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
         assert self._header is not None, "begin() first"
-        for row in totals_rows(self._header, totals, self.language):
-            self._write(TOTALS, row)
-        for row in finding_rows(findings, self.language):
-            self._write(FINDINGS, row)
+        for section, row in closing_rows(self._header, totals, findings, self.language):
+            self._write(section, row)
         for file in self._files.values():
             file.close()
         return [self.path(section) for section in SECTIONS]

@@ -343,3 +343,14 @@ def finding_rows(findings: list[Finding], language: Language = "nl") -> Iterator
     for finding in findings:
         title = finding_title(finding, language)
         yield title, finding.member_code, finding_sentence(finding, language)
+
+
+def closing_rows(
+    header: ReportHeader, totals: Totals, findings: list[Finding], language: Language = "nl"
+) -> Iterator[tuple[Section, Row]]:
+    """What a tabular format writes after the members, by section: the totals, then the
+    findings (so the CSV files and the workbook sheets hold the same rows)."""
+    for row in totals_rows(header, totals, language):
+        yield TOTALS, row
+    for row in finding_rows(findings, language):
+        yield FINDINGS, row

@@ -16,19 +16,16 @@ from xlsxwriter.worksheet import Worksheet
 from registry.kit.language import Language
 from registry.kit.spreadsheet import WIDTHS, CellFormats, Row
 from registry.reports.formats.tables import (
-    FINDINGS,
     SCOPE_HEADINGS,
     SCOPE_NAMES,
     SCOPE_SHEET,
     SECTIONS,
-    TOTALS,
     Section,
-    finding_rows,
+    closing_rows,
     in_language,
     member_rows,
     report_title,
     scope_rows,
-    totals_rows,
 )
 from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
 
@@ -89,10 +86,8 @@ class XlsxWriter:
 
     def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
         assert self._header is not None, "begin() first"
-        for row in totals_rows(self._header, totals, self.language):
-            self._write(TOTALS, row)
-        for row in finding_rows(findings, self.language):
-            self._write(FINDINGS, row)
+        for section, row in closing_rows(self._header, totals, findings, self.language):
+            self._write(section, row)
         # A filter on every header row, over all the rows written (at least the header).
         for section in SECTIONS:
             last_row = max(self._rows[section.key] - 1, 0)
