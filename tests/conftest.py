@@ -33,10 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from registry.audit.chain import GENESIS_HASH
 from registry.audit.models import AuditChainHead
+from registry.cli.common import out
 from registry.db import create_engine, create_session_factory
 from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.models import metadata
+from registry.settings import get_settings
 
 # The suite runs on two workers next to the databases and browsers it starts: an example may
 # take longer to generate or run than Hypothesis expects on a busy machine, which says nothing
@@ -218,6 +220,21 @@ async def session_factory(engine: AsyncEngine) -> AsyncIterator[async_sessionmak
             for table in tables:
                 await connection.execute(text(f"DELETE FROM {table}"))
         await connection.execute(update(AuditChainHead).values(last_seq=0, last_hash=GENESIS_HASH))
+
+
+@pytest.fixture
+def cli_db(
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
+    """The `registry` command pointed at the test database, printing tables' rows on one line
+    whatever the terminal (outside one, a console is 80 characters wide)."""
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", db_url)
+    monkeypatch.setattr(out, "size", (200, 50))
+    get_settings.cache_clear()
+    yield db_url
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import os
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from typer.testing import CliRunner, Result
 
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
@@ -31,25 +29,7 @@ from registry.fees.models import FeeRun
 from registry.members.figures import member_inhabitants
 from registry.members.models import Member, PopulationFigure
 from registry.settings import get_settings
-
-runner = CliRunner()
-
-
-async def invoke(*args: str) -> Result:
-    """Run the command in a thread: it starts its own event loop, as it does for a user."""
-    return await asyncio.to_thread(runner.invoke, app, list(args))
-
-
-@pytest.fixture
-def cli_db(
-    db_url: str,
-    session_factory: async_sessionmaker[AsyncSession],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[str]:
-    monkeypatch.setenv("REGISTRY_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield db_url
-    get_settings.cache_clear()
+from tests.helpers.cli import invoke, refusal, runner
 
 
 @pytest.fixture
@@ -106,14 +86,6 @@ async def test_population_import_is_all_or_nothing(
     assert await _count(session_factory, PopulationFigure) == 1
 
 
-def _refusal(result: Result) -> str:
-    """The output of a refused command, on one line; it must be a message, not a traceback."""
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return " ".join(result.output.split())
-
-
 @pytest.mark.usefixtures("cli_db")
 async def test_population_import_refuses_a_latin1_file_naming_the_line(
     tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
@@ -123,12 +95,12 @@ async def test_population_import_refuses_a_latin1_file_naming_the_line(
         "cbs_code,name,year,population\nGM0632,Woerden,2020,52299\n"
         "GM1900,Súdwest-Fryslân,2020,90000\n".encode("latin-1")
     )
-    output = _refusal(await invoke("population", "import", str(latin1)))
+    output = refusal(await invoke("population", "import", str(latin1)))
     assert "line 3: not UTF-8 (byte 0xfa at column 9)" in output
     assert "nothing was changed" in output
     utf16 = tmp_path / "utf16.csv"
     utf16.write_text("cbs_code,name,year,population\nGM0632,Woerden,2020,1\n", encoding="utf-16")
-    assert "UTF-16" in _refusal(await invoke("population", "import", str(utf16)))
+    assert "UTF-16" in refusal(await invoke("population", "import", str(utf16)))
     assert await _count(session_factory, PopulationFigure) == 0
 
 
@@ -146,7 +118,7 @@ async def test_population_import_refuses_bad_numbers_names_and_sources(
         "GM0845,Sint-Michielsgestel,2020,[/red]\n",
         encoding="utf-8",
     )
-    output = _refusal(await invoke("population", "import", str(bad)))
+    output = refusal(await invoke("population", "import", str(bad)))
     assert "rows[3].population: '²' is not a whole number" in output
     assert "rows[4].name: the name starts with '='" in output
     assert "rows[5].name: control or invisible character U+001B" in output
@@ -154,7 +126,7 @@ async def test_population_import_refuses_bad_numbers_names_and_sources(
     assert "nothing was changed" in output
     good = tmp_path / "good.csv"
     good.write_text("cbs_code,name,year,population\nGM0632,Woerden,2020,52299\n")
-    _refusal(await invoke("population", "import", str(good), "--source", "x" * 301))
+    refusal(await invoke("population", "import", str(good), "--source", "x" * 301))
     assert await _count(session_factory, PopulationFigure) == 0
 
 
@@ -162,7 +134,7 @@ async def test_population_import_refuses_bad_numbers_names_and_sources(
 async def test_population_import_stops_reading_an_endless_file(
     tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    zeros = _refusal(await invoke("population", "import", "/dev/zero"))
+    zeros = refusal(await invoke("population", "import", "/dev/zero"))
     assert "line 1 is longer than 4,096 bytes" in zeros
     fifo = tmp_path / "endless.csv"
     os.mkfifo(fifo)
@@ -180,7 +152,7 @@ async def test_population_import_stops_reading_an_endless_file(
     writer = threading.Thread(target=write_forever, daemon=True)
     writer.start()
     try:
-        output = _refusal(await invoke("population", "import", str(fifo)))
+        output = refusal(await invoke("population", "import", str(fifo)))
     finally:
         stop.set()
     assert "the file is larger than 16 MiB" in output

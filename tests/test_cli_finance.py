@@ -23,11 +23,11 @@ from registry.kit.errors import Conflict
 from registry.messages.models import Message, MessageStatus
 from registry.messages.outbox import retry
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.cli import invoke
 from tests.helpers.mail import MailServer, free_port, mail_server
 from tests.messages.test_invoice_mail import send
-from tests.test_cli import cli_db, invoke
 
-__all__ = ["billed", "cli_db", "cooperative", "mail_server", "pool_members"]
+__all__ = ["billed", "cooperative", "mail_server", "pool_members"]
 
 
 @pytest.fixture

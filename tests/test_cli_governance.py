@@ -36,9 +36,7 @@ from registry.members.models import Decision, DecisionBody
 from registry.settings import Settings
 from tests.approvals.four_eyes import ANNE, BART
 from tests.conftest import DemoTemplate
-from tests.test_cli import _refusal, cli_db, invoke
-
-__all__ = ["cli_db"]
+from tests.helpers.cli import invoke, refusal
 
 
 @pytest.fixture
@@ -181,7 +179,7 @@ async def test_a_whole_alv_from_the_command_line(
         "2027: adopted as ALV-2026-11-1: 5 for, 1 against, 1 abstain"
     )
     # Closed once: closing it again is refused and records no second decision.
-    again = _refusal(
+    again = refusal(
         await invoke("governance", "proposal", "close", str(item.id), "--reference", "ALV-X")
     )
     assert "item:" in again
@@ -201,7 +199,7 @@ async def test_people_join_leave_and_a_seventh_rvc_seat_is_refused(
     rob = await _newest(session_factory, BodyPerson)
     assert (rob.name, rob.ends_on) == ("Rob Raad", date(2030, 5, 31))  # four years at most
     people = await _count(session_factory, BodyPerson)
-    seventh = _refusal(
+    seventh = refusal(
         await invoke(
             "governance", "person", "add", "--body", "rvc", "--name", "Zeven Zetel",
             "--role", "member", "--start", "2026-07-01",
@@ -238,7 +236,7 @@ async def test_people_join_leave_and_a_seventh_rvc_seat_is_refused(
         user = await session.scalar(select(User).where(User.subject == "d3"))
     assert user is not None
     assert dana.user_id == user.id
-    unknown = _refusal(
+    unknown = refusal(
         await invoke(
             "governance", "person", "add", "--body", "directie", "--name", "Nemo",
             "--role", "director", "--start", "2026-09-01", "--user-email", "nemo@example.nl",
@@ -289,7 +287,7 @@ async def test_a_conflicted_person_and_a_member_not_present_may_not_vote(
         "--kind", "contract_approval", "--subject-kind", "contract", "--subject", "C-2026-09",
     )  # fmt: skip
     item = await _newest(session_factory, AgendaItem)
-    refused = _refusal(
+    refused = refusal(
         await invoke("governance", "vote", str(item.id), "--person", str(sam), "--choice", "for")
     )
     assert "castBy: Sam Sluis has a conflict of interest in 'C-2026-09'" in refused
@@ -314,7 +312,7 @@ async def test_a_conflicted_person_and_a_member_not_present_may_not_vote(
         "governance", "agenda", "add", str(alv.id), "--title", "Voorstel", "--kind", "ordinary"
     )
     proposal = await _newest(session_factory, AgendaItem)
-    absent = _refusal(
+    absent = refusal(
         await invoke(
             "governance", "vote", str(proposal.id), "--member", "zwolle", "--choice", "for"
         )
@@ -357,7 +355,7 @@ async def test_minutes_are_stored_on_the_meeting(
     assert stored is not None
     assert stored.minutes_reference == "Notulen RvC 2026-11"
     assert await _audited(session_factory, "cli:governance-meeting-minutes") == ["meeting update"]
-    blank = _refusal(await invoke("governance", "meeting", "minutes", str(meeting), " "))
+    blank = refusal(await invoke("governance", "meeting", "minutes", str(meeting), " "))
     assert "minutesReference:" in blank
     assert "(required)" in blank
 
@@ -372,7 +370,7 @@ async def test_a_contract_over_the_threshold_is_signed_only_with_an_rvc_decision
         "--notice-date", "2027-10-31", "--application", "zaakafhandeling",
     )  # fmt: skip
     assert "Stored contract C-TEST-1 with Hosting BV as a draft: EUR 60,000.00" in said
-    refused = _refusal(await invoke("contracts", "sign", "C-TEST-1", "--on", "2026-02-01"))
+    refused = refusal(await invoke("contracts", "sign", "C-TEST-1", "--on", "2026-02-01"))
     assert "approval: a contract over €50,000.00 needs the approval of the supervisory" in refused
     assert "(rvc_approval_required)" in refused
     async with session_factory() as session:
@@ -405,7 +403,7 @@ async def test_a_contract_over_the_threshold_is_signed_only_with_an_rvc_decision
     assert "C-TEST-1" in listed
     assert "ended" in listed
     assert "60,000.00" in listed
-    bad = _refusal(
+    bad = refusal(
         await invoke(
             "contracts", "add", "C-TEST-2", "--supplier", "", "--subject", "Iets",
             "--amount", "tien", "--start", "2026-02-01", "--end", "2025-01-31",
@@ -428,7 +426,7 @@ async def test_a_budget_is_drafted_adopted_once_and_then_read_only(
         "--pool", "oprichting",
     )  # fmt: skip
     assert "pool_costs of pool oprichting: EUR 40,000.00" in said
-    no_pool = _refusal(
+    no_pool = refusal(
         await invoke("budget", "line", "2030", "--item", "pool_costs", "--amount", "1")
     )
     assert "pool:" in no_pool
@@ -446,10 +444,10 @@ async def test_a_budget_is_drafted_adopted_once_and_then_read_only(
     assert await _audited(session_factory, "cli:budget-adopt") == ["budget adopt"]
     assert await _audited(session_factory, "cli:budget-line") == ["budget_line create"] * 2
 
-    adopted = _refusal(await invoke("budget", "adopt", "2030", "--decision", "ALV-2026-03-1"))
+    adopted = refusal(await invoke("budget", "adopt", "2030", "--decision", "ALV-2026-03-1"))
     assert "year:" in adopted
     assert "(budget_adopted)" in adopted
-    changed = _refusal(
+    changed = refusal(
         await invoke("budget", "line", "2030", "--item", "contributions", "--amount", "1")
     )
     assert "(budget_adopted)" in changed

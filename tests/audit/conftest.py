@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +13,6 @@ from registry.audit import service
 from registry.audit.models import AuditEvent
 from registry.audit.service import record
 from registry.auth.roles import system_actor
-from registry.settings import get_settings
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -53,16 +51,3 @@ async def tamper(factory: async_sessionmaker[AsyncSession], sql: str, **params: 
         if (await session.connection()).dialect.name == "postgresql":
             await session.execute(text("SET LOCAL session_replication_role = replica"))
         await session.execute(text(sql), params)
-
-
-@pytest.fixture
-def cli_db(
-    db_url: str,
-    session_factory: async_sessionmaker[AsyncSession],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[str]:
-    """The `registry` command pointed at the test database."""
-    monkeypatch.setenv("REGISTRY_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield db_url
-    get_settings.cache_clear()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.audit.chain import GENESIS_HASH, canonical_json, event_hash
 from registry.audit.export import FIELDS
 from tests.audit.conftest import seed, tamper
-from tests.test_cli import invoke
+from tests.helpers.cli import invoke
 
 pytestmark = pytest.mark.usefixtures("cli_db")
 

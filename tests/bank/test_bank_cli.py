@@ -14,9 +14,9 @@ from registry.billing.models import Invoice, InvoiceStatus
 from tests.bank.test_import import euros
 from tests.helpers.bankfiles import UNKNOWN_IBAN, Line, mt940
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
-from tests.test_cli import cli_db, invoke
+from tests.helpers.cli import invoke
 
-__all__ = ["billed", "cli_db", "cooperative", "pool_members"]
+__all__ = ["billed", "cooperative", "pool_members"]
 
 
 async def test_bank_import_prints_a_summary_and_stores_a_statement_once(

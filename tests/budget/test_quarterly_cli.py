@@ -14,9 +14,9 @@ from registry.audit.models import AuditEvent
 from registry.audit.repository import head
 from tests.budget.test_quarterly import _quarter
 from tests.helpers.billing import billed, cooperative, pool_members
-from tests.test_cli import cli_db, invoke
+from tests.helpers.cli import invoke
 
-__all__ = ["billed", "cli_db", "cooperative", "pool_members"]
+__all__ = ["billed", "cooperative", "pool_members"]
 
 
 @pytest.mark.usefixtures("cli_db")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from registry.fees.service import RateInput
 from registry.members.models import Municipality, PopulationFigure
 from registry.members.population import parse_cbs_csv
 from registry.members.shipped import SHIPPED_YEARS, SOURCES, mergers, population_csv
-from registry.settings import PROJECT_ROOT, get_settings
+from registry.settings import PROJECT_ROOT
 from tests.conftest import DemoTemplate
 
 CBS_TOTALS = {
@@ -157,14 +156,6 @@ async def test_demo_fees_use_1_january_of_the_year(demo: async_sessionmaker[Asyn
 
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(db_url: str, monkeypatch: pytest.MonkeyPatch, session_factory: object) -> Iterator[str]:
-    monkeypatch.setenv("REGISTRY_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield db_url
-    get_settings.cache_clear()
 
 
 async def test_population_import_of_the_shipped_figures(

@@ -13,10 +13,8 @@ from registry.members.decisions import DecisionInput, record_decision
 from registry.members.registration import MemberInput, create_member
 from registry.settings import get_settings
 from registry.years.service import closed_years
+from tests.helpers.cli import invoke
 from tests.helpers.cooperative import ACTOR
-from tests.test_cli import cli_db, invoke
-
-__all__ = ["cli_db"]
 
 
 async def test_closing_a_year_from_the_command_line(
