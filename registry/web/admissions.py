@@ -41,7 +41,7 @@ from registry.members.memberships import (
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "admission_notice"
@@ -252,14 +252,13 @@ class AdmissionPagesController(Controller):
                     "approved" if approved else "rejected",
                     f"/toelatingen/{membership_id}",
                 ),
-                lambda errors: _membership_page(
+                shown_again(
+                    _membership_page,
                     request,
                     db_session,
                     membership_id,
                     form="approval",
                     values=values,
-                    errors=errors,
-                    status_code=422,
                 ),
             )
         except NotFound:

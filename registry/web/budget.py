@@ -30,7 +30,7 @@ from registry.members.models import DecisionBody
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, refusals, submit
+from registry.web.forms import Flash, form_values, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -124,16 +124,7 @@ class BudgetPagesController(Controller):
             db_session,
             store,
             lambda _: Flash(NOTICE, notice, f"/begroting?jaar={year}"),
-            lambda errors: _page(
-                request,
-                db_session,
-                actor,
-                year,
-                values=values,
-                form=form,
-                errors=errors,
-                status_code=422,
-            ),
+            shown_again(_page, request, db_session, actor, year, values=values, form=form),
             refused=DomainError,
         )
 

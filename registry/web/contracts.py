@@ -35,7 +35,7 @@ from registry.members.models import DecisionBody
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
 from registry.web.pages import render
 
 NOTICE = "contract_notice"
@@ -76,15 +76,7 @@ async def _submit(
         db_session,
         store,
         lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
-        lambda found: _page(
-            request,
-            db_session,
-            actor,
-            values=values,
-            form=form,
-            errors=found,
-            status_code=422,
-        ),
+        shown_again(_page, request, db_session, actor, values=values, form=form),
         errors=errors,
     )
 

@@ -33,7 +33,7 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render, url_with
 from registry.years.warnings import preview_rate
@@ -178,9 +178,7 @@ class DecisionPagesController(Controller):
             db_session,
             store,
             lambda decision: Flash(DECISION_NOTICE, decision.reference, "/besluiten"),
-            lambda errors: _decisions_page(
-                request, db_session, actor, values=values, errors=errors, status_code=422
-            ),
+            shown_again(_decisions_page, request, db_session, actor, values=values),
             errors=errors,
         )
 
@@ -236,7 +234,5 @@ class RatePagesController(Controller):
             lambda rate: Flash(
                 RATE_NOTICE, {"year": rate.year, "rate": str(rate.rate)}, "/contributie/tarieven"
             ),
-            lambda errors: _rates_page(
-                request, db_session, values=values, errors=errors, status_code=422
-            ),
+            shown_again(_rates_page, request, db_session, values=values),
         )

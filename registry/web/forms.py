@@ -61,6 +61,15 @@ def refusals(error: DomainError) -> tuple[FieldError, ...]:
     return error.errors if isinstance(error, ValidationFailed) else (FieldError("", error.phrase),)
 
 
+def shown_again(
+    page: Callable[..., Awaitable[Response[Any]]], *args: Any, **kwargs: Any
+) -> Callable[[tuple[FieldError, ...]], Awaitable[Response[Any]]]:
+    """What a refused form post shows (the `again` of `submit`): the form's page built by
+    `page(*args, **kwargs)` with the refusals as `errors`, as a 422. Every form page takes
+    `errors` and `status_code`, so the handlers need not spell out the same call again."""
+    return lambda errors: page(*args, **kwargs, errors=errors, status_code=422)
+
+
 @dataclass(frozen=True, slots=True)
 class Flash:
     """Where a stored form sends the person (a 303) and the notice shown there once."""

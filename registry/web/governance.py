@@ -31,7 +31,7 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -265,15 +265,7 @@ class GovernancePagesController(Controller):
             store,
             lambda person: person.name,
             "/bestuur",
-            lambda errs: _overview(
-                request,
-                db_session,
-                actor,
-                form="person",
-                values=values,
-                errors=errs,
-                status_code=422,
-            ),
+            shown_again(_overview, request, db_session, actor, form="person", values=values),
             errors,
         )
 
@@ -299,9 +291,7 @@ class GovernancePagesController(Controller):
             store,
             lambda person: person.name,
             "/bestuur",
-            lambda errs: _overview(
-                request, db_session, actor, form="end", errors=errs, status_code=422
-            ),
+            shown_again(_overview, request, db_session, actor, form="end"),
             errors,
         )
 
@@ -327,15 +317,7 @@ class GovernancePagesController(Controller):
             db_session,
             store,
             lambda meeting: Flash(NOTICE, meeting.title, f"/bestuur/vergaderingen/{meeting.id}"),
-            lambda errs: _overview(
-                request,
-                db_session,
-                actor,
-                form="meeting",
-                values=values,
-                errors=errs,
-                status_code=422,
-            ),
+            shown_again(_overview, request, db_session, actor, form="meeting", values=values),
             errors=errors,
         )
 
@@ -373,15 +355,7 @@ class GovernancePagesController(Controller):
             store,
             lambda conflict: conflict.subject_reference,
             "/bestuur",
-            lambda errs: _overview(
-                request,
-                db_session,
-                actor,
-                form="conflict",
-                values=values,
-                errors=errs,
-                status_code=422,
-            ),
+            shown_again(_overview, request, db_session, actor, form="conflict", values=values),
             errors,
         )
 
@@ -415,15 +389,8 @@ class GovernancePagesController(Controller):
             store,
             lambda _: notice,
             f"/bestuur/vergaderingen/{meeting_id}",
-            lambda errs: _meeting_page(
-                request,
-                db_session,
-                actor,
-                meeting_id,
-                form=form,
-                values=values,
-                errors=errs,
-                status_code=422,
+            shown_again(
+                _meeting_page, request, db_session, actor, meeting_id, form=form, values=values
             ),
             errors,
         )

@@ -12,11 +12,11 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -50,11 +50,12 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, posted, submit
+from registry.web.forms import Flash, posted, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
 
+T = TypeVar("T")
 NOTICE_KEY = "invoice_notice"
 """Session key of the message shown once after a change (drafts made, issued, paid, ...)."""
 APPROVAL_NOTICE_KEY = "approval_notice"
@@ -110,10 +111,6 @@ def _choice(value: str | None) -> CreditChoice | None:
 def _channel(value: str | None) -> DeliveryChannel | None:
     """The chosen delivery channel; None (kept as it is) for a value that is not one."""
     return next((c for c in DeliveryChannel if c.value == value), None)
-
-
-def _form(data: Mapping[str, Any]) -> dict[str, str]:
-    return {key: str(value) for key, value in data.items() if key != "_csrf_token"}
 
 
 async def _readable(db_session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
@@ -463,14 +460,7 @@ class InvoicePagesController(Controller):
             db_session,
             partial(invoicing.discard_draft, db_session, actor, invoice_id),
             lambda _: Flash(NOTICE_KEY, "discarded", "/facturen"),
-            lambda errors: _index_page(
-                request,
-                db_session,
-                actor,
-                errors=errors,
-                failed_draft=invoice_id,
-                status_code=422,
-            ),
+            shown_again(_index_page, request, db_session, actor, failed_draft=invoice_id),
             missing_is_404=True,
         )
 
@@ -495,9 +485,13 @@ class InvoicePagesController(Controller):
         invoice_id: FromPath[int],
     ) -> Response[Any]:
         form = await posted(request)
-        return await submit(
+        return await self._on_invoice(
             request,
             db_session,
+            actor,
+            invoice_id,
+            form,
+            "transfer",
             lambda: approvals.record_payment(
                 db_session,
                 actor,
@@ -513,10 +507,6 @@ class InvoicePagesController(Controller):
                 if submitted.performed
                 else Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
             ),
-            lambda errors: self._invoice_again(
-                request, db_session, actor, invoice_id, form, "transfer", errors
-            ),
-            missing_is_404=True,
         )
 
     @post(
@@ -530,18 +520,18 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        form = _form(await request.form())
-        return await submit(
+        form = await posted(request)
+        return await self._on_invoice(
             request,
             db_session,
+            actor,
+            invoice_id,
+            form,
+            "pause",
             partial(
                 reminders.pause_reminders, db_session, actor, invoice_id, form.get("reason", "")
             ),
             lambda _: Flash(NOTICE_KEY, "reminders_paused", f"/facturen/{invoice_id}"),
-            lambda errors: self._invoice_again(
-                request, db_session, actor, invoice_id, form, "pause", errors
-            ),
-            missing_is_404=True,
         )
 
     @post(
@@ -555,15 +545,15 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        return await submit(
+        return await self._on_invoice(
             request,
             db_session,
+            actor,
+            invoice_id,
+            {},
+            "pause",
             partial(reminders.resume_reminders, db_session, actor, invoice_id),
             lambda _: Flash(NOTICE_KEY, "reminders_resumed", f"/facturen/{invoice_id}"),
-            lambda errors: self._invoice_again(
-                request, db_session, actor, invoice_id, {}, "pause", errors
-            ),
-            missing_is_404=True,
         )
 
     @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
@@ -576,7 +566,7 @@ class InvoicePagesController(Controller):
     ) -> Response[Any]:
         """A credit note for the ticked lines; its page is shown next."""
         data = await request.form()
-        form = _form(data)
+        form = await posted(request)
         try:
             form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
             lines = [int(n) for n in data.getall("regel", [])]
@@ -620,6 +610,31 @@ class InvoicePagesController(Controller):
             return await credit_summary(request, db_session, invoice_id, note, data)
         request.session[NOTICE_KEY] = "credited"
         return Redirect(f"/facturen/{note.id}", status_code=303)
+
+    @classmethod
+    async def _on_invoice(
+        cls,
+        request: AnyRequest,
+        db_session: AsyncSession,
+        actor: Actor,
+        invoice_id: int,
+        form: dict[str, str],
+        failed_form: str,
+        store: Callable[[], Awaitable[T]],
+        done: Callable[[T], Flash],
+    ) -> Response[Any]:
+        """A form on an invoice's page: stored, then where `done` sends the person; refused,
+        the invoice's page with `failed_form` shown again as typed; no such invoice, a 404."""
+        return await submit(
+            request,
+            db_session,
+            store,
+            done,
+            lambda errors: cls._invoice_again(
+                request, db_session, actor, invoice_id, form, failed_form, errors
+            ),
+            missing_is_404=True,
+        )
 
     @staticmethod
     async def _invoice_again(
@@ -697,7 +712,7 @@ class InvoicePagesController(Controller):
     async def billing_details(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        form = _form(await request.form())
+        form = await posted(request)
         details = invoicing.BillingDetailsInput(
             form.get("street", ""),
             form.get("postal_code", ""),
@@ -713,9 +728,7 @@ class InvoicePagesController(Controller):
             db_session,
             partial(invoicing.set_billing_details, db_session, actor, code, details),
             lambda _: Flash(NOTICE_KEY, "details", f"/leden/{code}/facturen"),
-            lambda errors: _member_page(
-                request, db_session, actor, code, errors=errors, form=form, status_code=422
-            ),
+            shown_again(_member_page, request, db_session, actor, code, form=form),
         )
 
     @get(

@@ -36,7 +36,7 @@ from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, posted, refusals, submit
+from registry.web.forms import Flash, posted, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -263,9 +263,7 @@ class MembersSideController(Controller):
             db_session,
             lambda: work(form),
             lambda notice: Flash(NOTICE_KEY, notice, f"/applicaties/{slug}/{tab}"),
-            lambda errors: page(
-                request, db_session, actor, slug, errors=errors, form=form, status_code=422
-            ),
+            shown_again(page, request, db_session, actor, slug, form=form),
             refused=DomainError,
         )
 

@@ -40,7 +40,7 @@ from registry.usage.models import Metric
 from registry.usage.rules import parse_period
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -210,9 +210,7 @@ class PoolAdminController(Controller):
             db_session,
             lambda: create_pool(db_session, actor, data),
             lambda pool: Flash(NOTICE_KEY, "created", f"/kostenpotten/{pool.code}/beheer"),
-            lambda errors: _new_page(
-                request, db_session, values=values, errors=errors, status_code=422
-            ),
+            shown_again(_new_page, request, db_session, values=values),
             errors=errors,
         )
 
@@ -238,9 +236,7 @@ class PoolAdminController(Controller):
             db_session,
             store,
             lambda _: Flash(NOTICE_KEY, form, f"/kostenpotten/{code}/beheer"),
-            lambda errors: admin_page(
-                request, db_session, code, form=form, values=values, errors=errors, status_code=422
-            ),
+            shown_again(admin_page, request, db_session, code, form=form, values=values),
             errors=errors,
         )
 

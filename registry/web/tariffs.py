@@ -26,7 +26,7 @@ from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, submit
+from registry.web.forms import Flash, form_values, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 from registry.years.warnings import preview_tariff
@@ -90,9 +90,7 @@ async def _submit(
         db_session,
         store,
         lambda _: Flash(NOTICE_KEY, form, "/tarieven"),
-        lambda errors: _page(
-            request, db_session, form=form, values=values, errors=errors, status_code=422
-        ),
+        shown_again(_page, request, db_session, form=form, values=values),
     )
 
 
