@@ -41,7 +41,7 @@ from registry.members.memberships import (
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "admission_notice"
@@ -143,7 +143,7 @@ async def _membership_page(
         if i is not None
     ]
     decisions: dict[int, Decision] = await members.decisions_by_ids(db_session, ids)
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "admissions/membership.html",
@@ -159,7 +159,7 @@ async def _membership_page(
             "form": form,
             "values": values or {"uitkomst": "approved", "uittreding": "0"},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

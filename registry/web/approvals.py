@@ -4,6 +4,8 @@ director to approve or reject it, and for the preparer to withdraw it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Controller, get, post
@@ -23,7 +25,7 @@ from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFaile
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import posted
+from registry.web.forms import Flash, notice_for, posted, shown_again, submit
 from registry.web.pages import render
 
 INVOICE_NOTICE_KEY = "invoice_notice"
@@ -84,7 +86,7 @@ async def queue_page(
         }
         for r in pending
     ]
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "approvals/index.html",
@@ -95,9 +97,32 @@ async def queue_page(
             "errors": errors,
             "failed": failed,
             "form": form or {},
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
+    )
+
+
+async def _decide(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    request_id: int,
+    store: Callable[[], Awaitable[object]],
+    notice: str,
+    form: dict[str, str] | None = None,
+) -> Response[Any]:
+    """A decision on a request that changes nothing else (rejected, withdrawn): back to the
+    queue with `notice`; refused, the queue with that request's form as typed; a request that
+    is not there a 404, one this director may not decide a 403."""
+    return await submit(
+        request,
+        db_session,
+        store,
+        lambda _: Flash(NOTICE_KEY, notice, "/goedkeuringen"),
+        shown_again(queue_page, request, db_session, actor, failed=request_id, form=form),
+        missing_is_404=True,
+        forbidden_is_403=True,
     )
 
 
@@ -156,25 +181,15 @@ class ApprovalPagesController(Controller):
     ) -> Response[Any]:
         form = await posted(request)
         reason = form.get("reason", "")
-        try:
-            await service.reject(db_session, actor, request_id, reason)
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except Forbidden as refused:
-            raise PermissionDeniedException(refused.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await queue_page(
-                request,
-                db_session,
-                actor,
-                errors=failed.errors,
-                failed=request_id,
-                form={"reason": reason},
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "rejected"
-        return Redirect("/goedkeuringen", status_code=303)
+        return await _decide(
+            request,
+            db_session,
+            actor,
+            request_id,
+            partial(service.reject, db_session, actor, request_id, reason),
+            "rejected",
+            {"reason": reason},
+        )
 
     @post("/{request_id:int}/intrekken", opt=audience(Permission.APPROVALS_DECIDE))
     async def withdraw(
@@ -185,16 +200,11 @@ class ApprovalPagesController(Controller):
         request_id: FromPath[int],
     ) -> Response[Any]:
         await posted(request)
-        try:
-            await service.withdraw(db_session, actor, request_id)
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except Forbidden as refused:
-            raise PermissionDeniedException(refused.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await queue_page(
-                request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
-            )
-        request.session[NOTICE_KEY] = "withdrawn"
-        return Redirect("/goedkeuringen", status_code=303)
+        return await _decide(
+            request,
+            db_session,
+            actor,
+            request_id,
+            partial(service.withdraw, db_session, actor, request_id),
+            "withdrawn",
+        )

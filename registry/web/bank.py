@@ -4,6 +4,7 @@ an invoice, split over invoices or marked unrelated."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, get, post
@@ -190,6 +191,29 @@ class BankPagesController(Controller):
             status_code=status_code,
         )
 
+    async def _on_entry(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: Actor,
+        entry_id: int,
+        form: dict[str, str],
+        store: Callable[[], Awaitable[object]],
+        notice: str,
+    ) -> Response[Any]:
+        """A form on a line of the queue: stored, back to the queue with `notice`; refused
+        (or taken by someone else meanwhile), the queue with that line's form as typed; no
+        such line, a 404."""
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda _: Flash(NOTICE_KEY, notice, "/bank/wachtrij"),
+            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
+            refused=(ValidationFailed, Conflict),
+            missing_is_404=True,
+        )
+
     @get("/wachtrij", name="bank-queue", opt=audience(Permission.FINANCE_READ))
     async def queue(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
@@ -205,16 +229,16 @@ class BankPagesController(Controller):
         entry_id: FromPath[int],
     ) -> Response[Any]:
         form = await posted(request)
-        return await submit(
+        return await self._on_entry(
             request,
             db_session,
+            actor,
+            entry_id,
+            form,
             lambda: service.match_entry(
                 db_session, actor, entry_id, form.get("invoice", ""), today()
             ),
-            lambda _: Flash(NOTICE_KEY, "matched", "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
-            refused=(ValidationFailed, Conflict),
-            missing_is_404=True,
+            "matched",
         )
 
     @post("/boekingen/{entry_id:int}/verdelen", opt=audience(Permission.BILLING_MANAGE))
@@ -230,14 +254,14 @@ class BankPagesController(Controller):
             service.Part(form.get(f"invoice_{i}", ""), form.get(f"amount_{i}", ""))
             for i in range(SPLIT_ROWS)
         ]
-        return await submit(
+        return await self._on_entry(
             request,
             db_session,
+            actor,
+            entry_id,
+            form,
             lambda: service.split_entry(db_session, actor, entry_id, parts, today()),
-            lambda _: Flash(NOTICE_KEY, "split", "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
-            refused=(ValidationFailed, Conflict),
-            missing_is_404=True,
+            "split",
         )
 
     @post("/boekingen/{entry_id:int}/los", opt=audience(Permission.BILLING_MANAGE))
@@ -249,12 +273,12 @@ class BankPagesController(Controller):
         entry_id: FromPath[int],
     ) -> Response[Any]:
         form = await posted(request)
-        return await submit(
+        return await self._on_entry(
             request,
             db_session,
+            actor,
+            entry_id,
+            form,
             lambda: service.mark_unrelated(db_session, actor, entry_id, form.get("reason", "")),
-            lambda _: Flash(NOTICE_KEY, "unrelated", "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
-            refused=(ValidationFailed, Conflict),
-            missing_is_404=True,
+            "unrelated",
         )

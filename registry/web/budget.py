@@ -30,7 +30,7 @@ from registry.members.models import DecisionBody
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, refusals, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -67,7 +67,7 @@ async def _page(
         db_session, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
     )
     pools = await costs.pools(db_session)
-    notice = request.session.pop(NOTICE, None) if not errors else None
+    notice = notice_for(request, NOTICE, errors)
     current = today()
     last_quarter = (current.month - 1) // 3 or 4
     return render(
@@ -91,7 +91,7 @@ async def _page(
             },
             "form": form,
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

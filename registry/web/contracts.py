@@ -35,7 +35,7 @@ from registry.members.models import DecisionBody
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.pages import render
 
 NOTICE = "contract_notice"
@@ -107,7 +107,7 @@ async def _page(
     }
     drafts = [c for c in contracts if c.status is ContractStatus.DRAFT]
     signed = [c for c in contracts if c.status is ContractStatus.SIGNED]
-    notice = request.session.pop(NOTICE, None) if not errors else None
+    notice = notice_for(request, NOTICE, errors)
     return render(
         request,
         "contracts/index.html",
@@ -129,7 +129,7 @@ async def _page(
             "values": values or {},
             "form": form,
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

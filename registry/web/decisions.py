@@ -33,7 +33,7 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render, url_with
 from registry.years.warnings import preview_rate
@@ -84,7 +84,7 @@ async def _decisions_page(
     found = await search_decisions(
         db_session, search, PageRequest(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     )
-    notice = request.session.pop(DECISION_NOTICE, None) if not errors else None
+    notice = notice_for(request, DECISION_NOTICE, errors)
     return render(
         request,
         "decisions/index.html",
@@ -99,7 +99,7 @@ async def _decisions_page(
             "may_record": allows(actor, Permission.MEMBERS_MANAGE),
             "values": values or {"orgaan": "alv"},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

@@ -9,13 +9,14 @@ from datetime import date
 from typing import Any, TypeVar
 
 from litestar import Request
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.kit.errors import (
     DomainError,
     FieldError,
+    Forbidden,
     NotFound,
     Refusal,
     ValidationFailed,
@@ -79,6 +80,17 @@ class Flash:
     url: str
 
 
+def notice_for(
+    request: Request[Any, Any, Any], key: str, errors: Sequence[FieldError] = ()
+) -> str | None:
+    """The notice a stored form left for its page (the text of a `Flash`), shown once. While a
+    refused form is shown again (`errors`) it stays where it is: that page shows the refusals."""
+    if errors:
+        return None
+    notice = request.session.pop(key, None)
+    return notice if isinstance(notice, str) else None
+
+
 async def submit(
     request: Request[Any, Any, Any],
     db_session: AsyncSession,
@@ -89,12 +101,14 @@ async def submit(
     errors: Sequence[FieldError] = (),
     refused: type[DomainError] | tuple[type[DomainError], ...] = ValidationFailed,
     missing_is_404: bool = False,
+    forbidden_is_403: bool = False,
 ) -> Response[Any]:
     """A form post: `store()` unless reading the form found `errors` (then `store` may be
     None); when stored, the notice of `done(result)` and a 303 to its page. Otherwise, or when
     the domain refuses (`refused`), nothing is stored (rolled back) and `again(errors)` shows
     the form with what was typed (a 422). With `missing_is_404`, a `NotFound` refusal shows
-    the page that is not there (a 404)."""
+    the page that is not there (a 404); with `forbidden_is_403`, a `Forbidden` refusal the
+    page that is not for this person (a 403)."""
     found = list(errors)
     if not found and store is not None:
         try:
@@ -102,6 +116,8 @@ async def submit(
         except DomainError as error:
             if missing_is_404 and isinstance(error, NotFound):
                 raise NotFoundException(error.message) from None
+            if forbidden_is_403 and isinstance(error, Forbidden):
+                raise PermissionDeniedException(error.message) from None
             if not isinstance(error, refused):
                 raise
             found.extend(refusals(error))

@@ -31,7 +31,7 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -84,7 +84,7 @@ async def _overview(
         db_session, sorted(await service.members_on(db_session, date.today()))
     )
     today = date.today()
-    notice = request.session.pop(NOTICE, None) if not errors else None
+    notice = notice_for(request, NOTICE, errors)
     return render(
         request,
         "governance/index.html",
@@ -113,7 +113,7 @@ async def _overview(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )
@@ -174,7 +174,7 @@ async def _meeting_page(
         ]
         present_names = [view.people[i].name for i in present_people if i in view.people]
         representatives = []
-    notice = request.session.pop(NOTICE, None) if not errors else None
+    notice = notice_for(request, NOTICE, errors)
     return render(
         request,
         "governance/meeting.html",
@@ -196,7 +196,7 @@ async def _meeting_page(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

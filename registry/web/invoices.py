@@ -50,7 +50,7 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, posted, shown_again, submit
+from registry.web.forms import Flash, notice_for, posted, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
@@ -208,7 +208,7 @@ async def _index_page(
             digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
         except ValidationFailed as failed:
             errors = failed.errors
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "invoices/index.html",
@@ -229,7 +229,7 @@ async def _index_page(
             "errors": errors,
             "problem": problem,
             "failed_draft": failed_draft,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
             "today": day,
         },
         status_code=status_code,
@@ -266,7 +266,7 @@ async def _invoice_page(
     payable = payments.why_not_payable(invoice) is None and allows(
         actor, Permission.INVOICES_PAY, invoice.member_id
     )
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "invoices/invoice.html",
@@ -295,7 +295,7 @@ async def _invoice_page(
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
             "today": today(),
         },
         status_code=status_code,
@@ -333,7 +333,7 @@ async def _member_page(
             "language": account.language,
             "delivery_channel": account.delivery_channel.value,
         }
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     day = today()
     return render(
         request,
@@ -349,7 +349,7 @@ async def _member_page(
             "channels": list(DeliveryChannel),
             "errors": errors,
             "form": form or {},
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

@@ -36,7 +36,7 @@ from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, posted, refusals, shown_again, submit
+from registry.web.forms import Flash, notice_for, posted, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -202,7 +202,7 @@ class MembersSideController(Controller):
         releases = (await catalogue.releases_of(db_session, [application.id])).get(
             application.id, []
         )
-        notice = request.session.pop(NOTICE_KEY, None)
+        notice = notice_for(request, NOTICE_KEY)
         return render(
             request,
             "members_side/manage.html",
@@ -234,7 +234,7 @@ class MembersSideController(Controller):
                 and application.review_status in proposals.OPEN,
                 "errors": errors,
                 "form": form or {},
-                "notice": notice if isinstance(notice, str) else None,
+                "notice": notice,
                 "today": today(),
             },
             status_code=status_code,
@@ -357,7 +357,7 @@ class MembersSideController(Controller):
             if actor.authenticated
             else []
         )
-        notice = request.session.pop(NOTICE_KEY, None)
+        notice = notice_for(request, NOTICE_KEY)
         return render(
             request,
             "members_side/community.html",
@@ -373,7 +373,7 @@ class MembersSideController(Controller):
                 "stages": list(JoinStage),
                 "errors": errors,
                 "form": form or {},
-                "notice": notice if isinstance(notice, str) else None,
+                "notice": notice,
                 "today": today(),
             },
             status_code=status_code,

@@ -40,7 +40,7 @@ from registry.usage.models import Metric
 from registry.usage.rules import parse_period
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -140,7 +140,7 @@ async def admin_page(
         raise NotFoundException(f"no cost pool {code}")
     participants = await costs.participants_of(db_session, pool.id)
     names = await members.members_by_ids(db_session, [p.member_id for p in participants])
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "pools/admin.html",
@@ -159,7 +159,7 @@ async def admin_page(
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

@@ -28,6 +28,7 @@ from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import notice_for
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_notice"
@@ -65,7 +66,7 @@ async def _pool_page(
             await members.members_by_ids(db_session, [p.member_id for _, p in view.participants])
         ).values()
     }
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "pools/pool.html",
@@ -76,7 +77,7 @@ async def _pool_page(
             "allocation": allocation,
             "settlements": settlements,
             "errors": errors,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
             "inputs_field": INPUTS_FIELD,
         },
         status_code=status_code,

@@ -26,7 +26,7 @@ from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, shown_again, submit
+from registry.web.forms import Flash, form_values, notice_for, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 from registry.years.warnings import preview_tariff
@@ -55,7 +55,7 @@ async def _page(
     tariffs = await usage.tariffs_of(db_session, sorted(names))
     decisions = await members.decisions_by_ids(db_session, sorted({t.decision_id for t in tariffs}))
     recent = await members.list_decisions(db_session, PageRequest(0, 200), body=None)
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "tariffs/index.html",
@@ -71,7 +71,7 @@ async def _page(
             "values": values or {},
             "errors": list(errors),
             "warnings": list(warnings),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )
@@ -131,16 +131,7 @@ class TariffPagesController(Controller):
                     values=values,
                     warnings=[w.phrase.text(language) for w in warned],
                 )
-        store = partial(
-            set_tariff,
-            db_session,
-            actor,
-            values["applicatie"],
-            values["eenheid"],
-            values["prijs"],
-            values["vanaf"],
-            values["besluit"],
-        )
+        store = partial(set_tariff, db_session, actor, *arguments)
         return await _submit(request, db_session, "tariff", values, store)
 
     @post("/btw", name="vat-rule-set", opt=audience(Permission.BILLING_MANAGE))

@@ -22,6 +22,7 @@ from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.pagination import PageRequest
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import notice_for
 from registry.web.pages import render
 
 NOTICE_KEY = "token_notice"
@@ -44,7 +45,7 @@ async def _page(
         )
     ).items
     names = {a.id: a.name for a in applications}
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "tokens/index.html",
@@ -58,7 +59,7 @@ async def _page(
             "permissions": sorted(p.value for p in TOKEN_PERMISSIONS),
             "values": values or {"rechten": []},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=status_code,
     )

@@ -27,7 +27,7 @@ from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, posted, submit
+from registry.web.forms import Flash, notice_for, posted, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "usage_notice"
@@ -58,7 +58,7 @@ async def _page(
         db_session, actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
     )
     applications = await catalogue.list_all(db_session)
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "usage/member.html",
@@ -76,7 +76,7 @@ async def _page(
             "may_report": allows(actor, Permission.USAGE_WRITE, member.id),
             "errors": errors,
             "form": form or {},
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
             "today": day,
         },
         status_code=status_code,

@@ -23,7 +23,7 @@ from registry.kit.labels import label
 from registry.members.models import Member
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, submit
+from registry.web.forms import Flash, notice_for, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 from registry.webhooks import service
@@ -74,7 +74,7 @@ async def _index(
         for s in await service.subscribers(db_session, actor)
         if s.member_id == (member.id if member else None)
     ]
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "webhooks/index.html",
@@ -86,7 +86,7 @@ async def _index(
             "events": [(e.value, label(e, request_language(request))) for e in EventType],
             "values": values or {"url": "", "gebeurtenissen": []},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
         status_code=422 if errors else 200,
     )
@@ -171,7 +171,7 @@ async def _deliveries(
 ) -> Response[Any]:
     subscriber = await _subscriber(db_session, actor, member, subscriber_id)
     rows = await service.deliveries(db_session, actor, subscriber_id)
-    notice = request.session.pop(NOTICE_KEY, None)
+    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "webhooks/deliveries.html",
@@ -181,7 +181,7 @@ async def _deliveries(
             "base": _base(member),
             "subscriber": subscriber,
             "deliveries": [(d, EventType(d.event_type)) for d in rows],
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice,
         },
     )
 
