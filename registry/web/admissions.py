@@ -143,7 +143,6 @@ async def _membership_page(
         if i is not None
     ]
     decisions: dict[int, Decision] = await members.decisions_by_ids(db_session, ids)
-    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "admissions/membership.html",
@@ -159,7 +158,7 @@ async def _membership_page(
             "form": form,
             "values": values or {"uitkomst": "approved", "uittreding": "0"},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )

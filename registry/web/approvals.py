@@ -86,7 +86,6 @@ async def queue_page(
         }
         for r in pending
     ]
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "approvals/index.html",
@@ -97,7 +96,7 @@ async def queue_page(
             "errors": errors,
             "failed": failed,
             "form": form or {},
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
         },
         status_code=status_code,
     )

@@ -67,7 +67,6 @@ async def _page(
         db_session, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
     )
     pools = await costs.pools(db_session)
-    notice = notice_for(request, NOTICE, errors)
     current = today()
     last_quarter = (current.month - 1) // 3 or 4
     return render(
@@ -91,7 +90,7 @@ async def _page(
             },
             "form": form,
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )

@@ -64,7 +64,6 @@ async def _page(
     status_code: int = 200,
 ) -> Response[Any]:
     found = await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
-    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "members_side/business_cases.html",
@@ -77,7 +76,7 @@ async def _page(
             "heads": HEADS,
             "values": values or {"deelnemers": []},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )

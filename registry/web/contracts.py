@@ -107,7 +107,6 @@ async def _page(
     }
     drafts = [c for c in contracts if c.status is ContractStatus.DRAFT]
     signed = [c for c in contracts if c.status is ContractStatus.SIGNED]
-    notice = notice_for(request, NOTICE, errors)
     return render(
         request,
         "contracts/index.html",
@@ -129,7 +128,7 @@ async def _page(
             "values": values or {},
             "form": form,
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )

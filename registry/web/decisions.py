@@ -84,7 +84,6 @@ async def _decisions_page(
     found = await search_decisions(
         db_session, search, PageRequest(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     )
-    notice = notice_for(request, DECISION_NOTICE, errors)
     return render(
         request,
         "decisions/index.html",
@@ -99,7 +98,7 @@ async def _decisions_page(
             "may_record": allows(actor, Permission.MEMBERS_MANAGE),
             "values": values or {"orgaan": "alv"},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, DECISION_NOTICE, errors),
         },
         status_code=status_code,
     )

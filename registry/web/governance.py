@@ -84,7 +84,6 @@ async def _overview(
         db_session, sorted(await service.members_on(db_session, date.today()))
     )
     today = date.today()
-    notice = notice_for(request, NOTICE, errors)
     return render(
         request,
         "governance/index.html",
@@ -113,7 +112,7 @@ async def _overview(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -174,7 +173,6 @@ async def _meeting_page(
         ]
         present_names = [view.people[i].name for i in present_people if i in view.people]
         representatives = []
-    notice = notice_for(request, NOTICE, errors)
     return render(
         request,
         "governance/meeting.html",
@@ -196,7 +194,7 @@ async def _meeting_page(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )

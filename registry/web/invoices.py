@@ -208,7 +208,6 @@ async def _index_page(
             digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
         except ValidationFailed as failed:
             errors = failed.errors
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "invoices/index.html",
@@ -229,7 +228,7 @@ async def _index_page(
             "errors": errors,
             "problem": problem,
             "failed_draft": failed_draft,
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
             "today": day,
         },
         status_code=status_code,
@@ -266,7 +265,6 @@ async def _invoice_page(
     payable = payments.why_not_payable(invoice) is None and allows(
         actor, Permission.INVOICES_PAY, invoice.member_id
     )
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "invoices/invoice.html",
@@ -295,7 +293,7 @@ async def _invoice_page(
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
             "today": today(),
         },
         status_code=status_code,
@@ -333,7 +331,6 @@ async def _member_page(
             "language": account.language,
             "delivery_channel": account.delivery_channel.value,
         }
-    notice = notice_for(request, NOTICE_KEY)
     day = today()
     return render(
         request,
@@ -349,7 +346,7 @@ async def _member_page(
             "channels": list(DeliveryChannel),
             "errors": errors,
             "form": form or {},
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
         },
         status_code=status_code,
     )

@@ -202,7 +202,6 @@ class MembersSideController(Controller):
         releases = (await catalogue.releases_of(db_session, [application.id])).get(
             application.id, []
         )
-        notice = notice_for(request, NOTICE_KEY)
         return render(
             request,
             "members_side/manage.html",
@@ -234,7 +233,7 @@ class MembersSideController(Controller):
                 and application.review_status in proposals.OPEN,
                 "errors": errors,
                 "form": form or {},
-                "notice": notice,
+                "notice": notice_for(request, NOTICE_KEY),
                 "today": today(),
             },
             status_code=status_code,
@@ -357,7 +356,6 @@ class MembersSideController(Controller):
             if actor.authenticated
             else []
         )
-        notice = notice_for(request, NOTICE_KEY)
         return render(
             request,
             "members_side/community.html",
@@ -373,7 +371,7 @@ class MembersSideController(Controller):
                 "stages": list(JoinStage),
                 "errors": errors,
                 "form": form or {},
-                "notice": notice,
+                "notice": notice_for(request, NOTICE_KEY),
                 "today": today(),
             },
             status_code=status_code,

@@ -140,7 +140,6 @@ async def admin_page(
         raise NotFoundException(f"no cost pool {code}")
     participants = await costs.participants_of(db_session, pool.id)
     names = await members.members_by_ids(db_session, [p.member_id for p in participants])
-    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "pools/admin.html",
@@ -159,7 +158,7 @@ async def admin_page(
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )

@@ -66,7 +66,6 @@ async def _pool_page(
             await members.members_by_ids(db_session, [p.member_id for _, p in view.participants])
         ).values()
     }
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "pools/pool.html",
@@ -77,7 +76,7 @@ async def _pool_page(
             "allocation": allocation,
             "settlements": settlements,
             "errors": errors,
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
             "inputs_field": INPUTS_FIELD,
         },
         status_code=status_code,

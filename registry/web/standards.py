@@ -56,7 +56,6 @@ async def _page(
     errors: tuple[FieldError, ...] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "catalogue/standards.html",
@@ -65,7 +64,7 @@ async def _page(
             "may_record": allows(actor, Permission.CATALOGUE_MANAGE),
             "form": form or {},
             "errors": errors,
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
         },
         status_code=status_code,
     )

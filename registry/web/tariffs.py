@@ -55,7 +55,6 @@ async def _page(
     tariffs = await usage.tariffs_of(db_session, sorted(names))
     decisions = await members.decisions_by_ids(db_session, sorted({t.decision_id for t in tariffs}))
     recent = await members.list_decisions(db_session, PageRequest(0, 200), body=None)
-    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "tariffs/index.html",
@@ -71,7 +70,7 @@ async def _page(
             "values": values or {},
             "errors": list(errors),
             "warnings": list(warnings),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )

@@ -45,7 +45,6 @@ async def _page(
         )
     ).items
     names = {a.id: a.name for a in applications}
-    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "tokens/index.html",
@@ -59,7 +58,7 @@ async def _page(
             "permissions": sorted(p.value for p in TOKEN_PERMISSIONS),
             "values": values or {"rechten": []},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )

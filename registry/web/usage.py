@@ -58,7 +58,6 @@ async def _page(
         db_session, actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
     )
     applications = await catalogue.list_all(db_session)
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "usage/member.html",
@@ -76,7 +75,7 @@ async def _page(
             "may_report": allows(actor, Permission.USAGE_WRITE, member.id),
             "errors": errors,
             "form": form or {},
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
             "today": day,
         },
         status_code=status_code,

@@ -74,7 +74,6 @@ async def _index(
         for s in await service.subscribers(db_session, actor)
         if s.member_id == (member.id if member else None)
     ]
-    notice = notice_for(request, NOTICE_KEY, errors)
     return render(
         request,
         "webhooks/index.html",
@@ -86,7 +85,7 @@ async def _index(
             "events": [(e.value, label(e, request_language(request))) for e in EventType],
             "values": values or {"url": "", "gebeurtenissen": []},
             "errors": list(errors),
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=422 if errors else 200,
     )
@@ -171,7 +170,6 @@ async def _deliveries(
 ) -> Response[Any]:
     subscriber = await _subscriber(db_session, actor, member, subscriber_id)
     rows = await service.deliveries(db_session, actor, subscriber_id)
-    notice = notice_for(request, NOTICE_KEY)
     return render(
         request,
         "webhooks/deliveries.html",
@@ -181,7 +179,7 @@ async def _deliveries(
             "base": _base(member),
             "subscriber": subscriber,
             "deliveries": [(d, EventType(d.event_type)) for d in rows],
-            "notice": notice,
+            "notice": notice_for(request, NOTICE_KEY),
         },
     )
 
