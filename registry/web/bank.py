@@ -23,7 +23,7 @@ from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.audit_log import local_time
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, posted, submit
+from registry.web.forms import Flash, posted, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "bank_notice"
@@ -122,7 +122,7 @@ class BankPagesController(Controller):
             db_session,
             lambda: service.import_file(db_session, actor, data, settings, today()),
             summary,
-            lambda found: self._index(request, db_session, actor, found, status_code=422),
+            shown_again(self._index, request, db_session, actor),
             errors=errors,
         )
 
@@ -138,7 +138,7 @@ class BankPagesController(Controller):
                 db_session, actor, form.get("member", ""), form.get("iban", "")
             ),
             lambda account: Flash(NOTICE_KEY, {"account": account.iban}, "/bank"),
-            lambda found: self._index(request, db_session, actor, found, form, 422),
+            shown_again(self._index, request, db_session, actor, form=form),
         )
 
     @get("/afschriften/{statement_id:int}", opt=audience(Permission.FINANCE_READ))
@@ -209,7 +209,7 @@ class BankPagesController(Controller):
             db_session,
             store,
             lambda _: Flash(NOTICE_KEY, notice, "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
+            shown_again(self._queue, request, db_session, actor, failed=entry_id, form=form),
             refused=(ValidationFailed, Conflict),
             missing_is_404=True,
         )

@@ -149,7 +149,7 @@ class MembersSideController(Controller):
             db_session,
             lambda: proposals.propose(db_session, actor, code, slug, _proposal_input(form)),
             lambda _: Flash(NOTICE_KEY, "proposed", f"/applicaties/{slug.strip()}/beheer"),
-            lambda errors: _propose_page(request, db_session, code, form, errors, 422),
+            shown_again(_propose_page, request, db_session, code, form),
             refused=DomainError,
         )
 
