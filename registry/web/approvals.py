@@ -9,9 +9,9 @@ from functools import partial
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service
@@ -21,7 +21,7 @@ from registry.auth.roles import Actor, Role
 from registry.billing import payments
 from registry.billing.gateway import PaymentGateway
 from registry.kit.clock import today
-from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import FieldError, Forbidden
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
@@ -145,30 +145,37 @@ class ApprovalPagesController(Controller):
     ) -> Response[Any]:
         """Approve: the operation is performed now; an issued invoice then asks for payment."""
         await posted(request)
-        try:
+
+        async def approve() -> Flash:
             approved, performed = await service.approve(
                 db_session, actor, request_id, today(), _settings(request)
             )
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except Forbidden as refused:
-            raise PermissionDeniedException(refused.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await queue_page(
-                request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
+            if performed.year is not None:
+                # The years page says the year is closed, as when it is closed without
+                # four-eyes.
+                return Flash(
+                    YEAR_NOTICE_KEY, {"form": "close", "year": performed.year.year}, "/boekjaren"
+                )
+            gateway: PaymentGateway | None = request.app.state.payment_gateway
+            document_id = performed.invoice.id
+            if performed.settlement is None:
+                await payments.request_payment(db_session, gateway, performed.invoice)
+            # The invoice page says what happened, as when it is done without four-eyes.
+            return Flash(
+                INVOICE_NOTICE_KEY,
+                APPROVED_NOTICE[approved.kind],
+                f"/facturen/{document_id}",
             )
-        if performed.year is not None:
-            # The years page says the year is closed, as when it is closed without four-eyes.
-            request.session[YEAR_NOTICE_KEY] = {"form": "close", "year": performed.year.year}
-            return Redirect("/boekjaren", status_code=303)
-        gateway: PaymentGateway | None = request.app.state.payment_gateway
-        document_id = performed.invoice.id
-        if performed.settlement is None:
-            await payments.request_payment(db_session, gateway, performed.invoice)
-        # The invoice page says what happened, as when it is done without four-eyes.
-        request.session[INVOICE_NOTICE_KEY] = APPROVED_NOTICE[approved.kind]
-        return Redirect(f"/facturen/{document_id}", status_code=303)
+
+        return await submit(
+            request,
+            db_session,
+            approve,
+            lambda flash: flash,
+            shown_again(queue_page, request, db_session, actor, failed=request_id),
+            missing_is_404=True,
+            forbidden_is_403=True,
+        )
 
     @post("/{request_id:int}/afwijzen", opt=audience(Permission.APPROVALS_DECIDE))
     async def reject(
