@@ -24,7 +24,7 @@ from registry.fees import repository as fees
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
 from registry.governance.service import origins_of
-from registry.kit.errors import DomainError, FieldError
+from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.decision_search import DecisionSearch, search_decisions
@@ -33,8 +33,15 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
-from registry.web.i18n import request_language
+from registry.web.forms import (
+    Flash,
+    form_values,
+    notice_for,
+    parse_date,
+    shown_again,
+    submit,
+    warnings_first,
+)
 from registry.web.pages import render, url_with
 from registry.years.warnings import preview_rate
 
@@ -212,20 +219,12 @@ class RatePagesController(Controller):
             else PopulationPolicy.JANUARY_FIRST
         )
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
-        if values["bevestigd"] != "1":
-            # A year already invoiced: say what the rate bills or credits before storing it.
-            try:
-                warned = await preview_rate(db_session, actor, data)
-            except DomainError:
-                warned = []  # the refusals are shown by storing below, which refuses the same
-            if warned:
-                language = request_language(request)
-                return await _rates_page(
-                    request,
-                    db_session,
-                    values=values,
-                    warnings=[w.phrase.text(language) for w in warned],
-                )
+        # A year already invoiced: say what the rate bills or credits before storing it.
+        warnings = await warnings_first(
+            request, values["bevestigd"] == "1", partial(preview_rate, db_session, actor, data)
+        )
+        if warnings:
+            return await _rates_page(request, db_session, values=values, warnings=warnings)
         return await submit(
             request,
             db_session,

@@ -22,6 +22,8 @@ from registry.kit.errors import (
     ValidationFailed,
     field_error,
 )
+from registry.web.i18n import request_language
+from registry.years.warnings import ChangeWarning
 
 T = TypeVar("T")
 
@@ -78,6 +80,24 @@ class Flash:
     key: str
     notice: object
     url: str
+
+
+async def warnings_first(
+    request: Request[Any, Any, Any],
+    confirmed: bool,
+    preview: Callable[[], Awaitable[Sequence[ChangeWarning]]],
+) -> list[str]:
+    """What a change of an invoiced year would bill or credit, in the person's language, to
+    show (with a confirm button) before it is stored; none once confirmed. A change the domain
+    refuses has none here: storing it refuses the same, next to its field."""
+    if confirmed:
+        return []
+    try:
+        warned = await preview()
+    except DomainError:
+        return []
+    language = request_language(request)
+    return [w.phrase.text(language) for w in warned]
 
 
 def notice_for(

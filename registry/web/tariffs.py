@@ -19,15 +19,14 @@ from registry.billing.invoicing import set_vat_rule, vat_rules
 from registry.billing.models import LineCategory
 from registry.catalogue import repository as catalogue
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, FieldError
+from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, notice_for, shown_again, submit
-from registry.web.i18n import request_language
+from registry.web.forms import Flash, form_values, notice_for, shown_again, submit, warnings_first
 from registry.web.pages import render
 from registry.years.warnings import preview_tariff
 
@@ -115,21 +114,14 @@ class TariffPagesController(Controller):
             values["vanaf"],
             values["besluit"],
         )
-        if values["bevestigd"] != "1":
-            # Usage already invoiced: say what the tariff bills or credits before storing it.
-            try:
-                warned = await preview_tariff(db_session, actor, *arguments, today())
-            except DomainError:
-                warned = []  # storing below refuses the same, next to the fields
-            if warned:
-                language = request_language(request)
-                return await _page(
-                    request,
-                    db_session,
-                    form="tariff",
-                    values=values,
-                    warnings=[w.phrase.text(language) for w in warned],
-                )
+        # Usage already invoiced: say what the tariff bills or credits before storing it.
+        warnings = await warnings_first(
+            request,
+            values["bevestigd"] == "1",
+            lambda: preview_tariff(db_session, actor, *arguments, today()),
+        )
+        if warnings:
+            return await _page(request, db_session, form="tariff", values=values, warnings=warnings)
         store = partial(set_tariff, db_session, actor, *arguments)
         return await _submit(request, db_session, "tariff", values, store)
 
