@@ -22,9 +22,8 @@ from registry.billing import payments
 from registry.billing.gateway import PaymentGateway
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.forms import Flash, notice_for, posted, shown_again, submit
 from registry.web.pages import render
 
@@ -39,11 +38,6 @@ YEAR_NOTICE_KEY = "year_notice"
 """The financial years page's notice (registry/web/years.py `NOTICE_KEY`)."""
 NOTICE_KEY = "approval_notice"
 """Session key of the message shown once after a decision (approved, rejected, withdrawn)."""
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def queue_page(
@@ -148,7 +142,7 @@ class ApprovalPagesController(Controller):
 
         async def approve() -> Flash:
             approved, performed = await service.approve(
-                db_session, actor, request_id, today(), _settings(request)
+                db_session, actor, request_id, today(), settings_of(request)
             )
             if performed.year is not None:
                 # The years page says the year is closed, as when it is closed without

@@ -22,18 +22,13 @@ from registry.kit.errors import Conflict, FieldError, NotFound, Phrase, Validati
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.audit_log import local_time
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.forms import Flash, posted, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "bank_notice"
 SPLIT_ROWS = 3
 """Rows of the split form; more parts through the API."""
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 _DEFAULT_MAX: int = Settings.model_fields["bank_statement_max_bytes"].default
@@ -61,7 +56,7 @@ class BankPagesController(Controller):
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        settings = _settings(request)
+        settings = settings_of(request)
         return render(
             request,
             "bank/index.html",
@@ -93,7 +88,7 @@ class BankPagesController(Controller):
     async def upload(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        settings = _settings(request)
+        settings = settings_of(request)
         form = await request.form()
         upload = form.get("bestand")
         data = b""

@@ -27,19 +27,13 @@ from registry.kit.labels import label
 from registry.kit.pagination import PageRequest
 from registry.members.decision_search import DecisionSearch, search_decisions
 from registry.members.models import DecisionBody
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.forms import Flash, form_values, notice_for, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
 NOTICE = "budget_notice"
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _year(text: str | None, default: int) -> int:
@@ -221,7 +215,7 @@ class DirectiePagesController(Controller):
     async def index(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        settings = _settings(request)
+        settings = settings_of(request)
         current = today()
         year = _year(request.query_params.get("jaar"), current.year)
         if not 2000 <= year <= 2200:

@@ -32,9 +32,8 @@ from registry.kit.pagination import PageRequest
 from registry.members.decision_search import DecisionSearch, search_decisions
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.pages import render
 
@@ -53,11 +52,6 @@ CREATE_FIELDS = (
 )
 SIGN_FIELDS = ("contract", "datum", "besluit")
 END_FIELDS = ("contract", "datum")
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def _submit(
@@ -91,7 +85,7 @@ async def _page(
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    settings = _settings(request)
+    settings = settings_of(request)
     contracts = await list_contracts(db_session, actor)
     near = await contracts_near_notice(db_session, actor, today(), settings.contract_notice_days)
     rvc = await search_decisions(
@@ -196,7 +190,7 @@ class ContractPagesController(Controller):
                 values["contract"],
                 day,
                 values["besluit"] or None,
-                _settings(request).contract_rvc_threshold,
+                settings_of(request).contract_rvc_threshold,
             )
         return await _submit(request, db_session, actor, store, values, "sign", errors)
 

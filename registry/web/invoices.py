@@ -49,7 +49,7 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
 from registry.web.forms import Flash, notice_for, posted, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
@@ -80,11 +80,6 @@ LISTS: dict[str, tuple[InvoiceStatus, ...]] = {
 def _gateway(request: AnyRequest) -> PaymentGateway | None:
     gateway: PaymentGateway | None = request.app.state.payment_gateway
     return gateway
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _date(value: str, field: str) -> date:
@@ -287,7 +282,7 @@ async def _invoice_page(
             "creditable": creditable,
             "payable": payable,
             "payments_on": gateway is not None,
-            "settings": _settings(request),
+            "settings": settings_of(request),
             "reminder_state": await reminders.reminder_state(db_session, invoice.id),
             "awaiting": await approvals.pending_on(db_session, invoice.id) if may_manage else [],
             "errors": errors,
@@ -406,14 +401,14 @@ class InvoicePagesController(Controller):
                 submitted = await approvals.submit(
                     db_session,
                     actor,
-                    _settings(request),
+                    settings_of(request),
                     IssueInvoice(invoice_id, choice),
                     today(),
                 )
                 invoice = submitted.performed.document if submitted.performed else None
             else:
                 invoice = await invoicing.issue(
-                    db_session, actor, invoice_id, today(), _settings(request), choice
+                    db_session, actor, invoice_id, today(), settings_of(request), choice
                 )
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
@@ -492,7 +487,7 @@ class InvoicePagesController(Controller):
             lambda: approvals.record_payment(
                 db_session,
                 actor,
-                _settings(request),
+                settings_of(request),
                 invoice_id,
                 form.get("amount", ""),
                 _date(form.get("paid_on", ""), "paidOn"),
@@ -574,7 +569,7 @@ class InvoicePagesController(Controller):
             if confirmed:
                 operation = CreditNote(invoice_id, form.get("reason", ""), choice, tuple(lines))
                 submitted = await approvals.submit(
-                    db_session, actor, _settings(request), operation, today()
+                    db_session, actor, settings_of(request), operation, today()
                 )
                 if submitted.performed is None:  # waits for a second director
                     request.session[APPROVAL_NOTICE_KEY] = "prepared"
@@ -586,7 +581,7 @@ class InvoicePagesController(Controller):
                     actor,
                     invoice_id,
                     today(),
-                    _settings(request),
+                    settings_of(request),
                     reason=form.get("reason", ""),
                     credit_choice=choice,
                     line_numbers=lines,
@@ -673,7 +668,9 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
-        invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        invoice, document = await self._document(
+            db_session, actor, invoice_id, settings_of(request)
+        )
         from registry.billing.pdf import to_pdf  # reportlab only when a PDF is asked for
 
         pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
@@ -687,7 +684,9 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
-        invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        invoice, document = await self._document(
+            db_session, actor, invoice_id, settings_of(request)
+        )
         from registry.billing.ubl import to_ubl  # lxml only when UBL is asked for
 
         return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
