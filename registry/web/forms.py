@@ -34,6 +34,15 @@ async def form_values(request: Request[Any, Any, Any], *names: str) -> dict[str,
     return {name: str(form.get(name) or "").strip() for name in names}
 
 
+def iso_date(text: str, field: str, refusal: Refusal) -> date:
+    """The ISO date typed in a form field; `refusal` on the domain's `field` when it is not
+    one (raised, so that a step run by `submit` shows it next to its field)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed.single(field, refusal) from None
+
+
 def parse_date(
     values: Mapping[str, str],
     name: str,

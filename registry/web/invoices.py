@@ -50,7 +50,7 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
-from registry.web.forms import Flash, notice_for, posted, shown_again, submit
+from registry.web.forms import Flash, iso_date, notice_for, posted, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
@@ -80,13 +80,6 @@ LISTS: dict[str, tuple[InvoiceStatus, ...]] = {
 def _gateway(request: AnyRequest) -> PaymentGateway | None:
     gateway: PaymentGateway | None = request.app.state.payment_gateway
     return gateway
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed.single(field, BillingRefusal.INVALID_DATE) from None
 
 
 def _codes(text: str) -> list[str]:
@@ -197,7 +190,7 @@ async def _index_page(
     digest = None
     if may_manage and run.until and not errors:
         try:
-            until = _date(run.until, "until")
+            until = iso_date(run.until, "until", BillingRefusal.INVALID_DATE)
             codes = _codes(run.members)
             previews = await invoicing.preview_invoice_run(db_session, actor, until, codes or None)
             digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
@@ -365,7 +358,7 @@ class InvoicePagesController(Controller):
         form = await request.form()
         run = RunForm(str(form.get("tot", "")), str(form.get("leden", "")))
         try:
-            until = _date(run.until, "until")
+            until = iso_date(run.until, "until", BillingRefusal.INVALID_DATE)
             codes = _codes(run.members)
             drafts = await invoicing.run_invoices(db_session, actor, until, codes or None)
         except ValidationFailed as failed:
@@ -490,7 +483,7 @@ class InvoicePagesController(Controller):
                 settings_of(request),
                 invoice_id,
                 form.get("amount", ""),
-                _date(form.get("paid_on", ""), "paidOn"),
+                iso_date(form.get("paid_on", ""), "paidOn", BillingRefusal.INVALID_DATE),
                 form.get("bank_reference", ""),
                 today(),
             ),

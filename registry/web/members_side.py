@@ -6,7 +6,6 @@ lead member's maintenance, the community (interest, joining, leaving) and the ca
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +35,7 @@ from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, notice_for, posted, refusals, shown_again, submit
+from registry.web.forms import Flash, iso_date, notice_for, posted, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -58,13 +57,6 @@ def _claims(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         names.append(name.strip())
         versions[name.strip()] = version.strip()
     return tuple(names), versions
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed.single(field, CatalogueRefusal.JOIN_DATE_IN_FUTURE) from None
 
 
 async def _acting_members(
@@ -329,7 +321,9 @@ class MembersSideController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
-            on = _date(form.get("released_on", ""), "released_on")
+            on = iso_date(
+                form.get("released_on", ""), "released_on", CatalogueRefusal.JOIN_DATE_IN_FUTURE
+            )
             data = ReleaseInput(form.get("version", ""), on, form.get("notes", ""))
             await add_release(db_session, actor, slug, data)
             return "released"
@@ -404,7 +398,9 @@ class MembersSideController(Controller):
                 stage = JoinStage(form.get("stage", ""))
             except ValueError:
                 stage = JoinStage.IDEA
-            on = _date(form.get("joined_on", ""), "joinedOn")
+            on = iso_date(
+                form.get("joined_on", ""), "joinedOn", CatalogueRefusal.JOIN_DATE_IN_FUTURE
+            )
             await communities.join(
                 db_session, actor, slug, form.get("member", ""), stage, on, today()
             )

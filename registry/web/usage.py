@@ -27,17 +27,10 @@ from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, notice_for, posted, submit
+from registry.web.forms import Flash, iso_date, notice_for, posted, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "usage_notice"
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed.single(field, UsageRefusal.INVALID_DATE) from None
 
 
 async def _page(
@@ -129,7 +122,9 @@ class UsagePagesController(Controller):
             data = adoptions.AdoptionInput(
                 member.code,
                 form.get("application", ""),
-                _date(form.get("acquisition_on", ""), "acquisitionOn"),
+                iso_date(
+                    form.get("acquisition_on", ""), "acquisitionOn", UsageRefusal.INVALID_DATE
+                ),
                 form.get("module", ""),
                 form.get("version", ""),
                 form.get("contact_name", ""),
@@ -153,7 +148,7 @@ class UsagePagesController(Controller):
                 stage = AdoptionStage(form.get("stage", ""))
             except ValueError:
                 raise ValidationFailed.single("stage", UsageRefusal.UNKNOWN_STAGE) from None
-            on = _date(form.get("on", ""), "date")
+            on = iso_date(form.get("on", ""), "date", UsageRefusal.INVALID_DATE)
             await adoptions.advance(db_session, actor, adoption, stage, on, today(), member.code)
 
         return await self._change(request, db_session, actor, code, "advanced", work)
