@@ -35,6 +35,7 @@ from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
 from registry.web.forms import (
     Flash,
+    chosen,
     form_values,
     notice_for,
     parse_date,
@@ -208,16 +209,8 @@ class RatePagesController(Controller):
             year = int(values["jaar"])
         except ValueError:
             year = 0  # refused by the service as out of range, on the year field
-        pro_rata = (
-            ProRata(values["pro_rata"])
-            if values["pro_rata"] in {p.value for p in ProRata}
-            else ProRata.BY_DAYS
-        )
-        policy = (
-            PopulationPolicy(values["peildatum"])
-            if values["peildatum"] in {p.value for p in PopulationPolicy}
-            else PopulationPolicy.JANUARY_FIRST
-        )
+        pro_rata = chosen(values["pro_rata"], ProRata.BY_DAYS)
+        policy = chosen(values["peildatum"], PopulationPolicy.JANUARY_FIRST)
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
         # A year already invoiced: say what the rate bills or credits before storing it.
         warnings = await warnings_first(

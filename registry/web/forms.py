@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from typing import Any, TypeVar
 
 from litestar import Request
@@ -26,12 +27,19 @@ from registry.web.i18n import request_language
 from registry.years.warnings import ChangeWarning
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 
 
 async def form_values(request: Request[Any, Any, Any], *names: str) -> dict[str, str]:
     """The named fields of the posted form as text (missing fields are empty)."""
     form = await request.form()
     return {name: str(form.get(name) or "").strip() for name in names}
+
+
+def chosen(value: str, default: E) -> E:
+    """The option of `default`'s enum whose value was posted; `default` for any other text (a
+    select offers only the enum's values, so anything else is not a choice made on the page)."""
+    return next((option for option in type(default) if option.value == value), default)
 
 
 def iso_date(text: str, field: str, refusal: Refusal) -> date:

@@ -40,7 +40,15 @@ from registry.usage.models import Metric
 from registry.usage.rules import parse_period
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
+from registry.web.forms import (
+    Flash,
+    chosen,
+    form_values,
+    notice_for,
+    parse_date,
+    shown_again,
+    submit,
+)
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -91,10 +99,6 @@ def usage_key(
 
 def metric_options(request: AnyRequest) -> list[tuple[str, str]]:
     return [(m.value, label(m, request_language(request))) for m in Metric]
-
-
-def _choice(value: str, enum: Any, default: Any) -> Any:
-    return enum(value) if value in {e.value for e in enum} else default
 
 
 async def _member_options(db_session: AsyncSession) -> list[tuple[str, str]]:
@@ -191,17 +195,15 @@ class PoolAdminController(Controller):
         data = PoolInput(
             code=values["code"],
             name=values["naam"],
-            kind=_choice(values["soort"], PoolKind, PoolKind.OPERATING),
-            key=_choice(values["sleutel"], AllocationKey, AllocationKey.INHABITANTS),
+            kind=chosen(values["soort"], PoolKind.OPERATING),
+            key=chosen(values["sleutel"], AllocationKey.INHABITANTS),
             application=values["applicatie"] or None,
             reference_date=reference,
             single_payer=values["betaler"] or None,
             usage_metric=metric,
             usage_from=usage_from,
             usage_to=usage_to,
-            late_joiner_policy=_choice(
-                values["nieuwkomers"], LateJoinerPolicy, LateJoinerPolicy.FULL_COST
-            ),
+            late_joiner_policy=chosen(values["nieuwkomers"], LateJoinerPolicy.FULL_COST),
             depreciation_years=years,
         )
         return await submit(
@@ -252,7 +254,7 @@ class PoolAdminController(Controller):
             data = EntryInput(
                 amount=values["bedrag"],
                 entry_date=day,
-                category=_choice(values["categorie"], CostCategory, CostCategory.OTHER),
+                category=chosen(values["categorie"], CostCategory.OTHER),
                 description=values["omschrijving"],
                 document_reference=values["document"] or None,
                 submission_key=values["formulier"] or None,

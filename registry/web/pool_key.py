@@ -22,7 +22,7 @@ from registry.costs.sharing import AllocationKey
 from registry.kit.errors import FieldError
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, shown_again, submit
+from registry.web.forms import Flash, chosen, form_values, parse_date, shown_again, submit
 from registry.web.pool_admin import NOTICE_KEY, USAGE_KEY_FIELDS, admin_page, usage_key
 
 KEY_FIELDS = ("sleutel", "peildatum", "betaler", *USAGE_KEY_FIELDS)
@@ -48,12 +48,12 @@ class PoolKeyController(Controller):
             values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
         )
         metric, usage_from, usage_to = usage_key(values, errors)
-        if values["sleutel"] not in {k.value for k in AllocationKey}:
-            values["sleutel"] = AllocationKey.INHABITANTS.value
+        key = chosen(values["sleutel"], AllocationKey.INHABITANTS)
+        values["sleutel"] = key.value
         store = None
         if not errors:
             data = KeyInput(
-                key=AllocationKey(values["sleutel"]),
+                key=key,
                 reference_date=reference,
                 single_payer=values["betaler"] or None,
                 usage_metric=metric,

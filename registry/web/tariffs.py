@@ -26,7 +26,15 @@ from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, notice_for, shown_again, submit, warnings_first
+from registry.web.forms import (
+    Flash,
+    chosen,
+    form_values,
+    notice_for,
+    shown_again,
+    submit,
+    warnings_first,
+)
 from registry.web.pages import render
 from registry.years.warnings import preview_tariff
 
@@ -130,16 +138,8 @@ class TariffPagesController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *VAT_FIELDS)
-        category = (
-            LineCategory(values["categorie"])
-            if values["categorie"] in {c.value for c in LineCategory}
-            else LineCategory.CONTRIBUTION
-        )
-        code = (
-            VatCode(values["btw_code"])
-            if values["btw_code"] in {c.value for c in VatCode}
-            else VatCode.STANDARD
-        )
+        category = chosen(values["categorie"], LineCategory.CONTRIBUTION)
+        code = chosen(values["btw_code"], VatCode.STANDARD)
         store = partial(
             set_vat_rule,
             db_session,
