@@ -1,5 +1,6 @@
-"""Reading typed form values for the directie's pages (what was typed is kept as typed), and
-the one step of every form post: store, or show the form again with the refusals."""
+"""Reading typed form values for the pages (what was typed is kept as typed), and the one step
+of every form post: store and leave a notice for the page it sends the person to, or show the
+form again with the refusals."""
 
 from __future__ import annotations
 
