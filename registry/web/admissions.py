@@ -41,7 +41,15 @@ from registry.members.memberships import (
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
+from registry.web.forms import (
+    Flash,
+    form_values,
+    notice_for,
+    parse_date,
+    redirect_with,
+    shown_again,
+    submit,
+)
 from registry.web.pages import render
 
 NOTICE_KEY = "admission_notice"
@@ -85,8 +93,9 @@ async def _stored_or_confirmed(
             status_code=422,
         )
     if step.confirmed:
-        request.session[NOTICE_KEY] = step.notice
-        return Redirect(f"/toelatingen/{membership_id}", status_code=303)
+        return redirect_with(
+            request, Flash(NOTICE_KEY, step.notice, f"/toelatingen/{membership_id}")
+        )
     shown = summary()
     who = {"name": member.name, "code": member.code}
     await db_session.rollback()  # read before: the rollback expires what was loaded

@@ -129,6 +129,13 @@ def notice_for(
     return notice if isinstance(notice, str) else None
 
 
+def redirect_with(request: Request[Any, Any, Any], flash: Flash) -> Redirect:
+    """Leave the notice of `flash` for the page it names (shown there once) and send the
+    person there with a 303, so that reloading that page does not post the form again."""
+    request.session[flash.key] = flash.notice
+    return Redirect(flash.url, status_code=303)
+
+
 async def submit(
     request: Request[Any, Any, Any],
     db_session: AsyncSession,
@@ -160,8 +167,6 @@ async def submit(
                 raise
             found.extend(refusals(error))
         else:
-            flash = done(result)
-            request.session[flash.key] = flash.notice
-            return Redirect(flash.url, status_code=303)
+            return redirect_with(request, done(result))
     await db_session.rollback()
     return await again(tuple(found))

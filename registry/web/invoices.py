@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service as approvals
@@ -50,7 +50,15 @@ from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
-from registry.web.forms import Flash, iso_date, notice_for, posted, shown_again, submit
+from registry.web.forms import (
+    Flash,
+    iso_date,
+    notice_for,
+    posted,
+    redirect_with,
+    shown_again,
+    submit,
+)
 from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
@@ -371,8 +379,9 @@ class InvoicePagesController(Controller):
             return await _index_page(
                 request, db_session, actor, run=run, problem="changed", status_code=409
             )
-        request.session[NOTICE_KEY] = "drafted" if drafts else "nothing"
-        return Redirect("/facturen", status_code=303)
+        return redirect_with(
+            request, Flash(NOTICE_KEY, "drafted" if drafts else "nothing", "/facturen")
+        )
 
     @post("/facturen/{invoice_id:int}/uitgeven", opt=audience(Permission.BILLING_MANAGE))
     async def issue(
@@ -410,8 +419,9 @@ class InvoicePagesController(Controller):
             if (
                 failed.errors[0].phrase.refusal is BillingRefusal.ALREADY_ISSUED
             ):  # a repeated submit: show the result
-                request.session[NOTICE_KEY] = "issued"
-                return Redirect(f"/facturen/{invoice_id}", status_code=303)
+                return redirect_with(
+                    request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice_id}")
+                )
             return await _index_page(
                 request,
                 db_session,
@@ -421,16 +431,14 @@ class InvoicePagesController(Controller):
                 status_code=422,
             )
         if invoice is None:  # waits for a second director
-            request.session[APPROVAL_NOTICE_KEY] = "prepared"
-            return Redirect("/goedkeuringen", status_code=303)
+            return redirect_with(request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen"))
         if not confirmed:  # irreversible: first the summary, nothing stored
             member = (await members.members_by_ids(db_session, [invoice.member_id]))[
                 invoice.member_id
             ]
             return await issue_summary(request, db_session, invoice, member.name, form)
         await payments.request_payment(db_session, _gateway(request), invoice)
-        request.session[NOTICE_KEY] = "issued"
-        return Redirect(f"/facturen/{invoice.id}", status_code=303)
+        return redirect_with(request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice.id}"))
 
     @post("/facturen/{invoice_id:int}/verwijderen", opt=audience(Permission.BILLING_MANAGE))
     async def discard(
@@ -565,8 +573,9 @@ class InvoicePagesController(Controller):
                     db_session, actor, settings_of(request), operation, today()
                 )
                 if submitted.performed is None:  # waits for a second director
-                    request.session[APPROVAL_NOTICE_KEY] = "prepared"
-                    return Redirect("/goedkeuringen", status_code=303)
+                    return redirect_with(
+                        request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
+                    )
                 note = submitted.performed.invoice
             else:
                 note = await credit_notes.credit(
@@ -593,8 +602,7 @@ class InvoicePagesController(Controller):
             )
         if not confirmed:  # irreversible: first the summary, nothing stored
             return await credit_summary(request, db_session, invoice_id, note, data)
-        request.session[NOTICE_KEY] = "credited"
-        return Redirect(f"/facturen/{note.id}", status_code=303)
+        return redirect_with(request, Flash(NOTICE_KEY, "credited", f"/facturen/{note.id}"))
 
     @classmethod
     async def _on_invoice(

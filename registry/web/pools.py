@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +28,7 @@ from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import notice_for
+from registry.web.forms import Flash, notice_for, redirect_with
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_notice"
@@ -113,8 +113,7 @@ async def _store_as_seen(
         return await _pool_page(
             request, db_session, actor, code, errors=(conflict,), status_code=409
         )
-    request.session[NOTICE_KEY] = notice
-    return Redirect(f"/kostenpotten/{code}", status_code=303)
+    return redirect_with(request, Flash(NOTICE_KEY, notice, f"/kostenpotten/{code}"))
 
 
 class PoolPagesController(Controller):

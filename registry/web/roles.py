@@ -25,7 +25,7 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, form_values, shown_again, submit
+from registry.web.forms import Flash, form_values, redirect_with, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "role_notice"
@@ -123,8 +123,14 @@ async def _revoke(
     except (Forbidden, ValidationFailed):
         await db_session.rollback()
         raise NotFoundException("no such role to revoke") from None
-    request.session[NOTICE_KEY] = {"kind": "revoked", "who": values["naam"] or values["subject"]}
-    return Redirect(_base(member), status_code=303)
+    return redirect_with(
+        request,
+        Flash(
+            NOTICE_KEY,
+            {"kind": "revoked", "who": values["naam"] or values["subject"]},
+            _base(member),
+        ),
+    )
 
 
 class RolePagesController(Controller):

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
@@ -23,7 +23,7 @@ from registry.kit.labels import label
 from registry.members.models import Member
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, notice_for, submit
+from registry.web.forms import Flash, notice_for, redirect_with, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 from registry.webhooks import service
@@ -200,8 +200,7 @@ async def _replay(
         raise NotFoundException(f"no delivery {delivery_id}") from None
     if delivery.subscriber_id != subscriber_id:
         raise NotFoundException(f"no delivery {delivery_id}")
-    request.session[NOTICE_KEY] = delivery.event_id
-    return Redirect(page, status_code=303)
+    return redirect_with(request, Flash(NOTICE_KEY, delivery.event_id, page))
 
 
 class MemberWebhookPagesController(Controller):
