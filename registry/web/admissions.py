@@ -41,7 +41,15 @@ from registry.members.memberships import (
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import (
+    Flash,
+    form_values,
+    notice_for,
+    parse_date,
+    redirect_with,
+    shown_again,
+    submit,
+)
 from registry.web.pages import render
 
 NOTICE_KEY = "admission_notice"
@@ -85,8 +93,9 @@ async def _stored_or_confirmed(
             status_code=422,
         )
     if step.confirmed:
-        request.session[NOTICE_KEY] = step.notice
-        return Redirect(f"/toelatingen/{membership_id}", status_code=303)
+        return redirect_with(
+            request, Flash(NOTICE_KEY, step.notice, f"/toelatingen/{membership_id}")
+        )
     shown = summary()
     who = {"name": member.name, "code": member.code}
     await db_session.rollback()  # read before: the rollback expires what was loaded
@@ -143,7 +152,6 @@ async def _membership_page(
         if i is not None
     ]
     decisions: dict[int, Decision] = await members.decisions_by_ids(db_session, ids)
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
         request,
         "admissions/membership.html",
@@ -159,7 +167,7 @@ async def _membership_page(
             "form": form,
             "values": values or {"uitkomst": "approved", "uittreding": "0"},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -252,14 +260,13 @@ class AdmissionPagesController(Controller):
                     "approved" if approved else "rejected",
                     f"/toelatingen/{membership_id}",
                 ),
-                lambda errors: _membership_page(
+                shown_again(
+                    _membership_page,
                     request,
                     db_session,
                     membership_id,
                     form="approval",
                     values=values,
-                    errors=errors,
-                    status_code=422,
                 ),
             )
         except NotFound:

@@ -4,12 +4,14 @@ director to approve or reject it, and for the preparer to withdraw it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service
@@ -19,11 +21,10 @@ from registry.auth.roles import Actor, Role
 from registry.billing import payments
 from registry.billing.gateway import PaymentGateway
 from registry.kit.clock import today
-from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from registry.settings import Settings
+from registry.kit.errors import FieldError, Forbidden
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import posted
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.forms import Flash, notice_for, posted, shown_again, submit
 from registry.web.pages import render
 
 INVOICE_NOTICE_KEY = "invoice_notice"
@@ -37,11 +38,6 @@ YEAR_NOTICE_KEY = "year_notice"
 """The financial years page's notice (registry/web/years.py `NOTICE_KEY`)."""
 NOTICE_KEY = "approval_notice"
 """Session key of the message shown once after a decision (approved, rejected, withdrawn)."""
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def queue_page(
@@ -84,7 +80,6 @@ async def queue_page(
         }
         for r in pending
     ]
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "approvals/index.html",
@@ -95,9 +90,32 @@ async def queue_page(
             "errors": errors,
             "failed": failed,
             "form": form or {},
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
         },
         status_code=status_code,
+    )
+
+
+async def _decide(
+    request: AnyRequest,
+    db_session: AsyncSession,
+    actor: Actor,
+    request_id: int,
+    store: Callable[[], Awaitable[object]],
+    notice: str,
+    form: dict[str, str] | None = None,
+) -> Response[Any]:
+    """A decision on a request that changes nothing else (rejected, withdrawn): back to the
+    queue with `notice`; refused, the queue with that request's form as typed; a request that
+    is not there a 404, one this director may not decide a 403."""
+    return await submit(
+        request,
+        db_session,
+        store,
+        lambda _: Flash(NOTICE_KEY, notice, "/goedkeuringen"),
+        shown_again(queue_page, request, db_session, actor, failed=request_id, form=form),
+        missing_is_404=True,
+        forbidden_is_403=True,
     )
 
 
@@ -121,30 +139,37 @@ class ApprovalPagesController(Controller):
     ) -> Response[Any]:
         """Approve: the operation is performed now; an issued invoice then asks for payment."""
         await posted(request)
-        try:
+
+        async def approve() -> Flash:
             approved, performed = await service.approve(
-                db_session, actor, request_id, today(), _settings(request)
+                db_session, actor, request_id, today(), settings_of(request)
             )
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except Forbidden as refused:
-            raise PermissionDeniedException(refused.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await queue_page(
-                request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
+            if performed.year is not None:
+                # The years page says the year is closed, as when it is closed without
+                # four-eyes.
+                return Flash(
+                    YEAR_NOTICE_KEY, {"form": "close", "year": performed.year.year}, "/boekjaren"
+                )
+            gateway: PaymentGateway | None = request.app.state.payment_gateway
+            document_id = performed.invoice.id
+            if performed.settlement is None:
+                await payments.request_payment(db_session, gateway, performed.invoice)
+            # The invoice page says what happened, as when it is done without four-eyes.
+            return Flash(
+                INVOICE_NOTICE_KEY,
+                APPROVED_NOTICE[approved.kind],
+                f"/facturen/{document_id}",
             )
-        if performed.year is not None:
-            # The years page says the year is closed, as when it is closed without four-eyes.
-            request.session[YEAR_NOTICE_KEY] = {"form": "close", "year": performed.year.year}
-            return Redirect("/boekjaren", status_code=303)
-        gateway: PaymentGateway | None = request.app.state.payment_gateway
-        document_id = performed.invoice.id
-        if performed.settlement is None:
-            await payments.request_payment(db_session, gateway, performed.invoice)
-        # The invoice page says what happened, as when it is done without four-eyes.
-        request.session[INVOICE_NOTICE_KEY] = APPROVED_NOTICE[approved.kind]
-        return Redirect(f"/facturen/{document_id}", status_code=303)
+
+        return await submit(
+            request,
+            db_session,
+            approve,
+            lambda flash: flash,
+            shown_again(queue_page, request, db_session, actor, failed=request_id),
+            missing_is_404=True,
+            forbidden_is_403=True,
+        )
 
     @post("/{request_id:int}/afwijzen", opt=audience(Permission.APPROVALS_DECIDE))
     async def reject(
@@ -156,25 +181,15 @@ class ApprovalPagesController(Controller):
     ) -> Response[Any]:
         form = await posted(request)
         reason = form.get("reason", "")
-        try:
-            await service.reject(db_session, actor, request_id, reason)
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except Forbidden as refused:
-            raise PermissionDeniedException(refused.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await queue_page(
-                request,
-                db_session,
-                actor,
-                errors=failed.errors,
-                failed=request_id,
-                form={"reason": reason},
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "rejected"
-        return Redirect("/goedkeuringen", status_code=303)
+        return await _decide(
+            request,
+            db_session,
+            actor,
+            request_id,
+            partial(service.reject, db_session, actor, request_id, reason),
+            "rejected",
+            {"reason": reason},
+        )
 
     @post("/{request_id:int}/intrekken", opt=audience(Permission.APPROVALS_DECIDE))
     async def withdraw(
@@ -185,16 +200,11 @@ class ApprovalPagesController(Controller):
         request_id: FromPath[int],
     ) -> Response[Any]:
         await posted(request)
-        try:
-            await service.withdraw(db_session, actor, request_id)
-        except NotFound as missing:
-            raise NotFoundException(missing.message) from None
-        except Forbidden as refused:
-            raise PermissionDeniedException(refused.message) from None
-        except ValidationFailed as failed:
-            await db_session.rollback()
-            return await queue_page(
-                request, db_session, actor, errors=failed.errors, failed=request_id, status_code=422
-            )
-        request.session[NOTICE_KEY] = "withdrawn"
-        return Redirect("/goedkeuringen", status_code=303)
+        return await _decide(
+            request,
+            db_session,
+            actor,
+            request_id,
+            partial(service.withdraw, db_session, actor, request_id),
+            "withdrawn",
+        )

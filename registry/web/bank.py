@@ -4,6 +4,7 @@ an invoice, split over invoices or marked unrelated."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, get, post
@@ -21,18 +22,13 @@ from registry.kit.errors import Conflict, FieldError, NotFound, Phrase, Validati
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.audit_log import local_time
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, posted, submit
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.forms import Flash, posted, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "bank_notice"
 SPLIT_ROWS = 3
 """Rows of the split form; more parts through the API."""
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 _DEFAULT_MAX: int = Settings.model_fields["bank_statement_max_bytes"].default
@@ -60,7 +56,7 @@ class BankPagesController(Controller):
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        settings = _settings(request)
+        settings = settings_of(request)
         return render(
             request,
             "bank/index.html",
@@ -92,7 +88,7 @@ class BankPagesController(Controller):
     async def upload(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        settings = _settings(request)
+        settings = settings_of(request)
         form = await request.form()
         upload = form.get("bestand")
         data = b""
@@ -121,7 +117,7 @@ class BankPagesController(Controller):
             db_session,
             lambda: service.import_file(db_session, actor, data, settings, today()),
             summary,
-            lambda found: self._index(request, db_session, actor, found, status_code=422),
+            shown_again(self._index, request, db_session, actor),
             errors=errors,
         )
 
@@ -137,7 +133,7 @@ class BankPagesController(Controller):
                 db_session, actor, form.get("member", ""), form.get("iban", "")
             ),
             lambda account: Flash(NOTICE_KEY, {"account": account.iban}, "/bank"),
-            lambda found: self._index(request, db_session, actor, found, form, 422),
+            shown_again(self._index, request, db_session, actor, form=form),
         )
 
     @get("/afschriften/{statement_id:int}", opt=audience(Permission.FINANCE_READ))
@@ -190,6 +186,29 @@ class BankPagesController(Controller):
             status_code=status_code,
         )
 
+    async def _on_entry(
+        self,
+        request: AnyRequest,
+        db_session: DbSession,
+        actor: Actor,
+        entry_id: int,
+        form: dict[str, str],
+        store: Callable[[], Awaitable[object]],
+        notice: str,
+    ) -> Response[Any]:
+        """A form on a line of the queue: stored, back to the queue with `notice`; refused
+        (or taken by someone else meanwhile), the queue with that line's form as typed; no
+        such line, a 404."""
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda _: Flash(NOTICE_KEY, notice, "/bank/wachtrij"),
+            shown_again(self._queue, request, db_session, actor, failed=entry_id, form=form),
+            refused=(ValidationFailed, Conflict),
+            missing_is_404=True,
+        )
+
     @get("/wachtrij", name="bank-queue", opt=audience(Permission.FINANCE_READ))
     async def queue(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
@@ -205,16 +224,16 @@ class BankPagesController(Controller):
         entry_id: FromPath[int],
     ) -> Response[Any]:
         form = await posted(request)
-        return await submit(
+        return await self._on_entry(
             request,
             db_session,
+            actor,
+            entry_id,
+            form,
             lambda: service.match_entry(
                 db_session, actor, entry_id, form.get("invoice", ""), today()
             ),
-            lambda _: Flash(NOTICE_KEY, "matched", "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
-            refused=(ValidationFailed, Conflict),
-            missing_is_404=True,
+            "matched",
         )
 
     @post("/boekingen/{entry_id:int}/verdelen", opt=audience(Permission.BILLING_MANAGE))
@@ -230,14 +249,14 @@ class BankPagesController(Controller):
             service.Part(form.get(f"invoice_{i}", ""), form.get(f"amount_{i}", ""))
             for i in range(SPLIT_ROWS)
         ]
-        return await submit(
+        return await self._on_entry(
             request,
             db_session,
+            actor,
+            entry_id,
+            form,
             lambda: service.split_entry(db_session, actor, entry_id, parts, today()),
-            lambda _: Flash(NOTICE_KEY, "split", "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
-            refused=(ValidationFailed, Conflict),
-            missing_is_404=True,
+            "split",
         )
 
     @post("/boekingen/{entry_id:int}/los", opt=audience(Permission.BILLING_MANAGE))
@@ -249,12 +268,12 @@ class BankPagesController(Controller):
         entry_id: FromPath[int],
     ) -> Response[Any]:
         form = await posted(request)
-        return await submit(
+        return await self._on_entry(
             request,
             db_session,
+            actor,
+            entry_id,
+            form,
             lambda: service.mark_unrelated(db_session, actor, entry_id, form.get("reason", "")),
-            lambda _: Flash(NOTICE_KEY, "unrelated", "/bank/wachtrij"),
-            lambda found: self._queue(request, db_session, actor, found, entry_id, form, 422),
-            refused=(ValidationFailed, Conflict),
-            missing_is_404=True,
+            "unrelated",
         )

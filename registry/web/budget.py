@@ -27,19 +27,13 @@ from registry.kit.labels import label
 from registry.kit.pagination import PageRequest
 from registry.members.decision_search import DecisionSearch, search_decisions
 from registry.members.models import DecisionBody
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, refusals, submit
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.forms import Flash, form_values, notice_for, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
 NOTICE = "budget_notice"
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _year(text: str | None, default: int) -> int:
@@ -67,7 +61,6 @@ async def _page(
         db_session, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
     )
     pools = await costs.pools(db_session)
-    notice = request.session.pop(NOTICE, None) if not errors else None
     current = today()
     last_quarter = (current.month - 1) // 3 or 4
     return render(
@@ -91,7 +84,7 @@ async def _page(
             },
             "form": form,
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -124,16 +117,7 @@ class BudgetPagesController(Controller):
             db_session,
             store,
             lambda _: Flash(NOTICE, notice, f"/begroting?jaar={year}"),
-            lambda errors: _page(
-                request,
-                db_session,
-                actor,
-                year,
-                values=values,
-                form=form,
-                errors=errors,
-                status_code=422,
-            ),
+            shown_again(_page, request, db_session, actor, year, values=values, form=form),
             refused=DomainError,
         )
 
@@ -231,7 +215,7 @@ class DirectiePagesController(Controller):
     async def index(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
-        settings = _settings(request)
+        settings = settings_of(request)
         current = today()
         year = _year(request.query_params.get("jaar"), current.year)
         if not 2000 <= year <= 2200:

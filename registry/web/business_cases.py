@@ -6,12 +6,13 @@ and auditors read them. The decision on a case stays with the directie."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
@@ -21,11 +22,12 @@ from registry.catalogue.communities import visible_application
 from registry.catalogue.models import Application
 from registry.catalogue.service import BusinessCaseInput, save_business_case_draft
 from registry.catalogue.stewardship import may_maintain
-from registry.kit.errors import FieldError, NotFound, ValidationFailed
+from registry.kit.errors import FieldError, NotFound
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
+from registry.web.forms import Flash, notice_for, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "business_case_notice"
@@ -62,7 +64,6 @@ async def _page(
     status_code: int = 200,
 ) -> Response[Any]:
     found = await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
         request,
         "members_side/business_cases.html",
@@ -75,7 +76,7 @@ async def _page(
             "heads": HEADS,
             "values": values or {"deelnemers": []},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -119,18 +120,24 @@ class BusinessCasePagesController(Controller):
             risks=values["risicos"],
             **{head: values[name] or "0" for name, head in HEADS},
         )
-        try:
-            case = await save_business_case_draft(db_session, actor, slug, data)
-        except ValidationFailed as failed:
-            await db_session.rollback()  # expires what was read: read the application again
+
+        async def again(errors: tuple[FieldError, ...]) -> Response[Any]:
+            # The rollback expired what was read: read the application again.
+            application = await _application(db_session, actor, slug)
             return await _page(
                 request,
                 db_session,
                 actor,
-                await _application(db_session, actor, slug),
+                application,
                 values=values,
-                errors=failed.errors,
+                errors=errors,
                 status_code=422,
             )
-        request.session[NOTICE_KEY] = case.title
-        return Redirect(f"/applicaties/{slug}/businesscase", status_code=303)
+
+        return await submit(
+            request,
+            db_session,
+            partial(save_business_case_draft, db_session, actor, slug, data),
+            lambda case: Flash(NOTICE_KEY, case.title, f"/applicaties/{slug}/businesscase"),
+            again,
+        )

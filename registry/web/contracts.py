@@ -32,10 +32,9 @@ from registry.kit.pagination import PageRequest
 from registry.members.decision_search import DecisionSearch, search_decisions
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.pages import render
 
 NOTICE = "contract_notice"
@@ -55,11 +54,6 @@ SIGN_FIELDS = ("contract", "datum", "besluit")
 END_FIELDS = ("contract", "datum")
 
 
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def _submit(
     request: AnyRequest,
     db_session: AsyncSession,
@@ -76,15 +70,7 @@ async def _submit(
         db_session,
         store,
         lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
-        lambda found: _page(
-            request,
-            db_session,
-            actor,
-            values=values,
-            form=form,
-            errors=found,
-            status_code=422,
-        ),
+        shown_again(_page, request, db_session, actor, values=values, form=form),
         errors=errors,
     )
 
@@ -99,7 +85,7 @@ async def _page(
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    settings = _settings(request)
+    settings = settings_of(request)
     contracts = await list_contracts(db_session, actor)
     near = await contracts_near_notice(db_session, actor, today(), settings.contract_notice_days)
     rvc = await search_decisions(
@@ -115,7 +101,6 @@ async def _page(
     }
     drafts = [c for c in contracts if c.status is ContractStatus.DRAFT]
     signed = [c for c in contracts if c.status is ContractStatus.SIGNED]
-    notice = request.session.pop(NOTICE, None) if not errors else None
     return render(
         request,
         "contracts/index.html",
@@ -137,7 +122,7 @@ async def _page(
             "values": values or {},
             "form": form,
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -205,7 +190,7 @@ class ContractPagesController(Controller):
                 values["contract"],
                 day,
                 values["besluit"] or None,
-                _settings(request).contract_rvc_threshold,
+                settings_of(request).contract_rvc_threshold,
             )
         return await _submit(request, db_session, actor, store, values, "sign", errors)
 

@@ -24,7 +24,7 @@ from registry.fees import repository as fees
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
 from registry.governance.service import origins_of
-from registry.kit.errors import DomainError, FieldError
+from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.decision_search import DecisionSearch, search_decisions
@@ -33,8 +33,16 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
-from registry.web.i18n import request_language
+from registry.web.forms import (
+    Flash,
+    chosen,
+    form_values,
+    notice_for,
+    parse_date,
+    shown_again,
+    submit,
+    warnings_first,
+)
 from registry.web.pages import render, url_with
 from registry.years.warnings import preview_rate
 
@@ -84,7 +92,6 @@ async def _decisions_page(
     found = await search_decisions(
         db_session, search, PageRequest(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     )
-    notice = request.session.pop(DECISION_NOTICE, None) if not errors else None
     return render(
         request,
         "decisions/index.html",
@@ -99,7 +106,7 @@ async def _decisions_page(
             "may_record": allows(actor, Permission.MEMBERS_MANAGE),
             "values": values or {"orgaan": "alv"},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, DECISION_NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -178,9 +185,7 @@ class DecisionPagesController(Controller):
             db_session,
             store,
             lambda decision: Flash(DECISION_NOTICE, decision.reference, "/besluiten"),
-            lambda errors: _decisions_page(
-                request, db_session, actor, values=values, errors=errors, status_code=422
-            ),
+            shown_again(_decisions_page, request, db_session, actor, values=values),
             errors=errors,
         )
 
@@ -204,31 +209,15 @@ class RatePagesController(Controller):
             year = int(values["jaar"])
         except ValueError:
             year = 0  # refused by the service as out of range, on the year field
-        pro_rata = (
-            ProRata(values["pro_rata"])
-            if values["pro_rata"] in {p.value for p in ProRata}
-            else ProRata.BY_DAYS
-        )
-        policy = (
-            PopulationPolicy(values["peildatum"])
-            if values["peildatum"] in {p.value for p in PopulationPolicy}
-            else PopulationPolicy.JANUARY_FIRST
-        )
+        pro_rata = chosen(values["pro_rata"], ProRata.BY_DAYS)
+        policy = chosen(values["peildatum"], PopulationPolicy.JANUARY_FIRST)
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
-        if values["bevestigd"] != "1":
-            # A year already invoiced: say what the rate bills or credits before storing it.
-            try:
-                warned = await preview_rate(db_session, actor, data)
-            except DomainError:
-                warned = []  # the refusals are shown by storing below, which refuses the same
-            if warned:
-                language = request_language(request)
-                return await _rates_page(
-                    request,
-                    db_session,
-                    values=values,
-                    warnings=[w.phrase.text(language) for w in warned],
-                )
+        # A year already invoiced: say what the rate bills or credits before storing it.
+        warnings = await warnings_first(
+            request, values["bevestigd"] == "1", partial(preview_rate, db_session, actor, data)
+        )
+        if warnings:
+            return await _rates_page(request, db_session, values=values, warnings=warnings)
         return await submit(
             request,
             db_session,
@@ -236,7 +225,5 @@ class RatePagesController(Controller):
             lambda rate: Flash(
                 RATE_NOTICE, {"year": rate.year, "rate": str(rate.rate)}, "/contributie/tarieven"
             ),
-            lambda errors: _rates_page(
-                request, db_session, values=values, errors=errors, status_code=422
-            ),
+            shown_again(_rates_page, request, db_session, values=values),
         )

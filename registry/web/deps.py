@@ -18,12 +18,19 @@ from registry.db import begin_writing
 from registry.http.security import InvalidToken, resolve_actor
 from registry.members import repository as members
 from registry.members.models import Member
+from registry.settings import Settings
 
 AnyRequest: TypeAlias = Request[Any, Any, Any]
 """A page request, whatever its user, auth and state."""
 DbSession: TypeAlias = NamedDependency[AsyncSession]
 CurrentActor: TypeAlias = NamedDependency[Actor]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def settings_of(request: AnyRequest) -> Settings:
+    """The application's settings, typed (the app keeps them in its state)."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def provide_db_session(state: State, request: AnyRequest) -> AsyncIterator[AsyncSession]:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.forms import Flash, redirect_with
 from registry.web.pages import render
 
 NOTICE_KEY = "fee_run_notice"
@@ -182,9 +183,15 @@ class FeePagesController(Controller):
             return await _year_page(
                 request, db_session, actor, year, problem="changed", status_code=409
             )
-        request.session[NOTICE_KEY] = {
-            "year": year,
-            "sequence": result.run.sequence,
-            "created": result.created,
-        }
-        return Redirect(f"/contributie/{year}", status_code=303)
+        return redirect_with(
+            request,
+            Flash(
+                NOTICE_KEY,
+                {
+                    "year": year,
+                    "sequence": result.run.sequence,
+                    "created": result.created,
+                },
+                f"/contributie/{year}",
+            ),
+        )

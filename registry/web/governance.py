@@ -31,7 +31,7 @@ from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -84,7 +84,6 @@ async def _overview(
         db_session, sorted(await service.members_on(db_session, date.today()))
     )
     today = date.today()
-    notice = request.session.pop(NOTICE, None) if not errors else None
     return render(
         request,
         "governance/index.html",
@@ -113,7 +112,7 @@ async def _overview(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -174,7 +173,6 @@ async def _meeting_page(
         ]
         present_names = [view.people[i].name for i in present_people if i in view.people]
         representatives = []
-    notice = request.session.pop(NOTICE, None) if not errors else None
     return render(
         request,
         "governance/meeting.html",
@@ -196,7 +194,7 @@ async def _meeting_page(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -265,15 +263,7 @@ class GovernancePagesController(Controller):
             store,
             lambda person: person.name,
             "/bestuur",
-            lambda errs: _overview(
-                request,
-                db_session,
-                actor,
-                form="person",
-                values=values,
-                errors=errs,
-                status_code=422,
-            ),
+            shown_again(_overview, request, db_session, actor, form="person", values=values),
             errors,
         )
 
@@ -299,9 +289,7 @@ class GovernancePagesController(Controller):
             store,
             lambda person: person.name,
             "/bestuur",
-            lambda errs: _overview(
-                request, db_session, actor, form="end", errors=errs, status_code=422
-            ),
+            shown_again(_overview, request, db_session, actor, form="end"),
             errors,
         )
 
@@ -327,15 +315,7 @@ class GovernancePagesController(Controller):
             db_session,
             store,
             lambda meeting: Flash(NOTICE, meeting.title, f"/bestuur/vergaderingen/{meeting.id}"),
-            lambda errs: _overview(
-                request,
-                db_session,
-                actor,
-                form="meeting",
-                values=values,
-                errors=errs,
-                status_code=422,
-            ),
+            shown_again(_overview, request, db_session, actor, form="meeting", values=values),
             errors=errors,
         )
 
@@ -373,15 +353,7 @@ class GovernancePagesController(Controller):
             store,
             lambda conflict: conflict.subject_reference,
             "/bestuur",
-            lambda errs: _overview(
-                request,
-                db_session,
-                actor,
-                form="conflict",
-                values=values,
-                errors=errs,
-                status_code=422,
-            ),
+            shown_again(_overview, request, db_session, actor, form="conflict", values=values),
             errors,
         )
 
@@ -415,15 +387,8 @@ class GovernancePagesController(Controller):
             store,
             lambda _: notice,
             f"/bestuur/vergaderingen/{meeting_id}",
-            lambda errs: _meeting_page(
-                request,
-                db_session,
-                actor,
-                meeting_id,
-                form=form,
-                values=values,
-                errors=errs,
-                status_code=422,
+            shown_again(
+                _meeting_page, request, db_session, actor, meeting_id, form=form, values=values
             ),
             errors,
         )

@@ -12,16 +12,16 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service as approvals
@@ -49,12 +49,21 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, posted, submit
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
+from registry.web.forms import (
+    Flash,
+    iso_date,
+    notice_for,
+    posted,
+    redirect_with,
+    shown_again,
+    submit,
+)
 from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
 
+T = TypeVar("T")
 NOTICE_KEY = "invoice_notice"
 """Session key of the message shown once after a change (drafts made, issued, paid, ...)."""
 APPROVAL_NOTICE_KEY = "approval_notice"
@@ -81,18 +90,6 @@ def _gateway(request: AnyRequest) -> PaymentGateway | None:
     return gateway
 
 
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed.single(field, BillingRefusal.INVALID_DATE) from None
-
-
 def _codes(text: str) -> list[str]:
     """Member codes typed with commas or spaces between them."""
     return [code for code in re.split(r"[\s,;]+", text.strip()) if code]
@@ -110,10 +107,6 @@ def _choice(value: str | None) -> CreditChoice | None:
 def _channel(value: str | None) -> DeliveryChannel | None:
     """The chosen delivery channel; None (kept as it is) for a value that is not one."""
     return next((c for c in DeliveryChannel if c.value == value), None)
-
-
-def _form(data: Mapping[str, Any]) -> dict[str, str]:
-    return {key: str(value) for key, value in data.items() if key != "_csrf_token"}
 
 
 async def _readable(db_session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
@@ -205,13 +198,12 @@ async def _index_page(
     digest = None
     if may_manage and run.until and not errors:
         try:
-            until = _date(run.until, "until")
+            until = iso_date(run.until, "until", BillingRefusal.INVALID_DATE)
             codes = _codes(run.members)
             previews = await invoicing.preview_invoice_run(db_session, actor, until, codes or None)
             digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
         except ValidationFailed as failed:
             errors = failed.errors
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "invoices/index.html",
@@ -232,7 +224,7 @@ async def _index_page(
             "errors": errors,
             "problem": problem,
             "failed_draft": failed_draft,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
             "today": day,
         },
         status_code=status_code,
@@ -269,7 +261,6 @@ async def _invoice_page(
     payable = payments.why_not_payable(invoice) is None and allows(
         actor, Permission.INVOICES_PAY, invoice.member_id
     )
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "invoices/invoice.html",
@@ -292,13 +283,13 @@ async def _invoice_page(
             "creditable": creditable,
             "payable": payable,
             "payments_on": gateway is not None,
-            "settings": _settings(request),
+            "settings": settings_of(request),
             "reminder_state": await reminders.reminder_state(db_session, invoice.id),
             "awaiting": await approvals.pending_on(db_session, invoice.id) if may_manage else [],
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
             "today": today(),
         },
         status_code=status_code,
@@ -336,7 +327,6 @@ async def _member_page(
             "language": account.language,
             "delivery_channel": account.delivery_channel.value,
         }
-    notice = request.session.pop(NOTICE_KEY, None)
     day = today()
     return render(
         request,
@@ -352,7 +342,7 @@ async def _member_page(
             "channels": list(DeliveryChannel),
             "errors": errors,
             "form": form or {},
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
         },
         status_code=status_code,
     )
@@ -376,7 +366,7 @@ class InvoicePagesController(Controller):
         form = await request.form()
         run = RunForm(str(form.get("tot", "")), str(form.get("leden", "")))
         try:
-            until = _date(run.until, "until")
+            until = iso_date(run.until, "until", BillingRefusal.INVALID_DATE)
             codes = _codes(run.members)
             drafts = await invoicing.run_invoices(db_session, actor, until, codes or None)
         except ValidationFailed as failed:
@@ -389,8 +379,9 @@ class InvoicePagesController(Controller):
             return await _index_page(
                 request, db_session, actor, run=run, problem="changed", status_code=409
             )
-        request.session[NOTICE_KEY] = "drafted" if drafts else "nothing"
-        return Redirect("/facturen", status_code=303)
+        return redirect_with(
+            request, Flash(NOTICE_KEY, "drafted" if drafts else "nothing", "/facturen")
+        )
 
     @post("/facturen/{invoice_id:int}/uitgeven", opt=audience(Permission.BILLING_MANAGE))
     async def issue(
@@ -412,14 +403,14 @@ class InvoicePagesController(Controller):
                 submitted = await approvals.submit(
                     db_session,
                     actor,
-                    _settings(request),
+                    settings_of(request),
                     IssueInvoice(invoice_id, choice),
                     today(),
                 )
                 invoice = submitted.performed.document if submitted.performed else None
             else:
                 invoice = await invoicing.issue(
-                    db_session, actor, invoice_id, today(), _settings(request), choice
+                    db_session, actor, invoice_id, today(), settings_of(request), choice
                 )
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
@@ -428,8 +419,9 @@ class InvoicePagesController(Controller):
             if (
                 failed.errors[0].phrase.refusal is BillingRefusal.ALREADY_ISSUED
             ):  # a repeated submit: show the result
-                request.session[NOTICE_KEY] = "issued"
-                return Redirect(f"/facturen/{invoice_id}", status_code=303)
+                return redirect_with(
+                    request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice_id}")
+                )
             return await _index_page(
                 request,
                 db_session,
@@ -439,16 +431,14 @@ class InvoicePagesController(Controller):
                 status_code=422,
             )
         if invoice is None:  # waits for a second director
-            request.session[APPROVAL_NOTICE_KEY] = "prepared"
-            return Redirect("/goedkeuringen", status_code=303)
+            return redirect_with(request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen"))
         if not confirmed:  # irreversible: first the summary, nothing stored
             member = (await members.members_by_ids(db_session, [invoice.member_id]))[
                 invoice.member_id
             ]
             return await issue_summary(request, db_session, invoice, member.name, form)
         await payments.request_payment(db_session, _gateway(request), invoice)
-        request.session[NOTICE_KEY] = "issued"
-        return Redirect(f"/facturen/{invoice.id}", status_code=303)
+        return redirect_with(request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice.id}"))
 
     @post("/facturen/{invoice_id:int}/verwijderen", opt=audience(Permission.BILLING_MANAGE))
     async def discard(
@@ -463,14 +453,7 @@ class InvoicePagesController(Controller):
             db_session,
             partial(invoicing.discard_draft, db_session, actor, invoice_id),
             lambda _: Flash(NOTICE_KEY, "discarded", "/facturen"),
-            lambda errors: _index_page(
-                request,
-                db_session,
-                actor,
-                errors=errors,
-                failed_draft=invoice_id,
-                status_code=422,
-            ),
+            shown_again(_index_page, request, db_session, actor, failed_draft=invoice_id),
             missing_is_404=True,
         )
 
@@ -495,16 +478,20 @@ class InvoicePagesController(Controller):
         invoice_id: FromPath[int],
     ) -> Response[Any]:
         form = await posted(request)
-        return await submit(
+        return await self._on_invoice(
             request,
             db_session,
+            actor,
+            invoice_id,
+            form,
+            "transfer",
             lambda: approvals.record_payment(
                 db_session,
                 actor,
-                _settings(request),
+                settings_of(request),
                 invoice_id,
                 form.get("amount", ""),
-                _date(form.get("paid_on", ""), "paidOn"),
+                iso_date(form.get("paid_on", ""), "paidOn", BillingRefusal.INVALID_DATE),
                 form.get("bank_reference", ""),
                 today(),
             ),
@@ -513,10 +500,6 @@ class InvoicePagesController(Controller):
                 if submitted.performed
                 else Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
             ),
-            lambda errors: self._invoice_again(
-                request, db_session, actor, invoice_id, form, "transfer", errors
-            ),
-            missing_is_404=True,
         )
 
     @post(
@@ -530,18 +513,18 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        form = _form(await request.form())
-        return await submit(
+        form = await posted(request)
+        return await self._on_invoice(
             request,
             db_session,
+            actor,
+            invoice_id,
+            form,
+            "pause",
             partial(
                 reminders.pause_reminders, db_session, actor, invoice_id, form.get("reason", "")
             ),
             lambda _: Flash(NOTICE_KEY, "reminders_paused", f"/facturen/{invoice_id}"),
-            lambda errors: self._invoice_again(
-                request, db_session, actor, invoice_id, form, "pause", errors
-            ),
-            missing_is_404=True,
         )
 
     @post(
@@ -555,15 +538,15 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[Any]:
-        return await submit(
+        return await self._on_invoice(
             request,
             db_session,
+            actor,
+            invoice_id,
+            {},
+            "pause",
             partial(reminders.resume_reminders, db_session, actor, invoice_id),
             lambda _: Flash(NOTICE_KEY, "reminders_resumed", f"/facturen/{invoice_id}"),
-            lambda errors: self._invoice_again(
-                request, db_session, actor, invoice_id, {}, "pause", errors
-            ),
-            missing_is_404=True,
         )
 
     @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
@@ -576,7 +559,7 @@ class InvoicePagesController(Controller):
     ) -> Response[Any]:
         """A credit note for the ticked lines; its page is shown next."""
         data = await request.form()
-        form = _form(data)
+        form = await posted(request)
         try:
             form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
             lines = [int(n) for n in data.getall("regel", [])]
@@ -587,11 +570,12 @@ class InvoicePagesController(Controller):
             if confirmed:
                 operation = CreditNote(invoice_id, form.get("reason", ""), choice, tuple(lines))
                 submitted = await approvals.submit(
-                    db_session, actor, _settings(request), operation, today()
+                    db_session, actor, settings_of(request), operation, today()
                 )
                 if submitted.performed is None:  # waits for a second director
-                    request.session[APPROVAL_NOTICE_KEY] = "prepared"
-                    return Redirect("/goedkeuringen", status_code=303)
+                    return redirect_with(
+                        request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
+                    )
                 note = submitted.performed.invoice
             else:
                 note = await credit_notes.credit(
@@ -599,7 +583,7 @@ class InvoicePagesController(Controller):
                     actor,
                     invoice_id,
                     today(),
-                    _settings(request),
+                    settings_of(request),
                     reason=form.get("reason", ""),
                     credit_choice=choice,
                     line_numbers=lines,
@@ -618,8 +602,32 @@ class InvoicePagesController(Controller):
             )
         if not confirmed:  # irreversible: first the summary, nothing stored
             return await credit_summary(request, db_session, invoice_id, note, data)
-        request.session[NOTICE_KEY] = "credited"
-        return Redirect(f"/facturen/{note.id}", status_code=303)
+        return redirect_with(request, Flash(NOTICE_KEY, "credited", f"/facturen/{note.id}"))
+
+    @classmethod
+    async def _on_invoice(
+        cls,
+        request: AnyRequest,
+        db_session: AsyncSession,
+        actor: Actor,
+        invoice_id: int,
+        form: dict[str, str],
+        failed_form: str,
+        store: Callable[[], Awaitable[T]],
+        done: Callable[[T], Flash],
+    ) -> Response[Any]:
+        """A form on an invoice's page: stored, then where `done` sends the person; refused,
+        the invoice's page with `failed_form` shown again as typed; no such invoice, a 404."""
+        return await submit(
+            request,
+            db_session,
+            store,
+            done,
+            lambda errors: cls._invoice_again(
+                request, db_session, actor, invoice_id, form, failed_form, errors
+            ),
+            missing_is_404=True,
+        )
 
     @staticmethod
     async def _invoice_again(
@@ -661,7 +669,9 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
-        invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        invoice, document = await self._document(
+            db_session, actor, invoice_id, settings_of(request)
+        )
         from registry.billing.pdf import to_pdf  # reportlab only when a PDF is asked for
 
         pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
@@ -675,7 +685,9 @@ class InvoicePagesController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[int],
     ) -> Response[bytes]:
-        invoice, document = await self._document(db_session, actor, invoice_id, _settings(request))
+        invoice, document = await self._document(
+            db_session, actor, invoice_id, settings_of(request)
+        )
         from registry.billing.ubl import to_ubl  # lxml only when UBL is asked for
 
         return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
@@ -697,7 +709,7 @@ class InvoicePagesController(Controller):
     async def billing_details(
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
     ) -> Response[Any]:
-        form = _form(await request.form())
+        form = await posted(request)
         details = invoicing.BillingDetailsInput(
             form.get("street", ""),
             form.get("postal_code", ""),
@@ -713,9 +725,7 @@ class InvoicePagesController(Controller):
             db_session,
             partial(invoicing.set_billing_details, db_session, actor, code, details),
             lambda _: Flash(NOTICE_KEY, "details", f"/leden/{code}/facturen"),
-            lambda errors: _member_page(
-                request, db_session, actor, code, errors=errors, form=form, status_code=422
-            ),
+            shown_again(_member_page, request, db_session, actor, code, form=form),
         )
 
     @get(

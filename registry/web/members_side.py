@@ -6,7 +6,6 @@ lead member's maintenance, the community (interest, joining, leaving) and the ca
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +35,7 @@ from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, posted, refusals, submit
+from registry.web.forms import Flash, iso_date, notice_for, posted, refusals, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -58,13 +57,6 @@ def _claims(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
         names.append(name.strip())
         versions[name.strip()] = version.strip()
     return tuple(names), versions
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed.single(field, CatalogueRefusal.JOIN_DATE_IN_FUTURE) from None
 
 
 async def _acting_members(
@@ -149,7 +141,7 @@ class MembersSideController(Controller):
             db_session,
             lambda: proposals.propose(db_session, actor, code, slug, _proposal_input(form)),
             lambda _: Flash(NOTICE_KEY, "proposed", f"/applicaties/{slug.strip()}/beheer"),
-            lambda errors: _propose_page(request, db_session, code, form, errors, 422),
+            shown_again(_propose_page, request, db_session, code, form),
             refused=DomainError,
         )
 
@@ -202,7 +194,6 @@ class MembersSideController(Controller):
         releases = (await catalogue.releases_of(db_session, [application.id])).get(
             application.id, []
         )
-        notice = request.session.pop(NOTICE_KEY, None)
         return render(
             request,
             "members_side/manage.html",
@@ -234,7 +225,7 @@ class MembersSideController(Controller):
                 and application.review_status in proposals.OPEN,
                 "errors": errors,
                 "form": form or {},
-                "notice": notice if isinstance(notice, str) else None,
+                "notice": notice_for(request, NOTICE_KEY),
                 "today": today(),
             },
             status_code=status_code,
@@ -263,9 +254,7 @@ class MembersSideController(Controller):
             db_session,
             lambda: work(form),
             lambda notice: Flash(NOTICE_KEY, notice, f"/applicaties/{slug}/{tab}"),
-            lambda errors: page(
-                request, db_session, actor, slug, errors=errors, form=form, status_code=422
-            ),
+            shown_again(page, request, db_session, actor, slug, form=form),
             refused=DomainError,
         )
 
@@ -332,7 +321,9 @@ class MembersSideController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
     ) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
-            on = _date(form.get("released_on", ""), "released_on")
+            on = iso_date(
+                form.get("released_on", ""), "released_on", CatalogueRefusal.JOIN_DATE_IN_FUTURE
+            )
             data = ReleaseInput(form.get("version", ""), on, form.get("notes", ""))
             await add_release(db_session, actor, slug, data)
             return "released"
@@ -359,7 +350,6 @@ class MembersSideController(Controller):
             if actor.authenticated
             else []
         )
-        notice = request.session.pop(NOTICE_KEY, None)
         return render(
             request,
             "members_side/community.html",
@@ -375,7 +365,7 @@ class MembersSideController(Controller):
                 "stages": list(JoinStage),
                 "errors": errors,
                 "form": form or {},
-                "notice": notice if isinstance(notice, str) else None,
+                "notice": notice_for(request, NOTICE_KEY),
                 "today": today(),
             },
             status_code=status_code,
@@ -408,7 +398,9 @@ class MembersSideController(Controller):
                 stage = JoinStage(form.get("stage", ""))
             except ValueError:
                 stage = JoinStage.IDEA
-            on = _date(form.get("joined_on", ""), "joinedOn")
+            on = iso_date(
+                form.get("joined_on", ""), "joinedOn", CatalogueRefusal.JOIN_DATE_IN_FUTURE
+            )
             await communities.join(
                 db_session, actor, slug, form.get("member", ""), stage, on, today()
             )

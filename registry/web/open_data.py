@@ -21,17 +21,11 @@ from litestar.response import Response
 
 from registry.catalogue import repository
 from registry.catalogue.stewardship import may_see
-from registry.settings import Settings
 from registry.usage import open_data
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentActor, DbSession, settings_of
 
 CACHE_CONTROL = "public, max-age=300"
-
-
-def _settings(request: Request[Any, Any, Any]) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _not_modified(request: Request[Any, Any, Any], etag: str, changed: datetime | None) -> bool:
@@ -91,7 +85,7 @@ class OpenDataController(Controller):
         application = await repository.application_by_slug(db_session, slug)
         if application is None or not may_see(actor, application):
             raise NotFoundException(f"no application '{slug}'")
-        file = await open_data.file_of(db_session, _settings(request).public_url, application)
+        file = await open_data.file_of(db_session, settings_of(request).public_url, application)
         body = file.text.encode("utf-8")
         return _answer(request, body, "application/yaml; charset=utf-8", _etag(body), file.changed)
 
@@ -99,7 +93,7 @@ class OpenDataController(Controller):
     async def index(
         self, request: Request[Any, Any, Any], db_session: DbSession
     ) -> Response[bytes]:
-        base = _settings(request).public_url
+        base = settings_of(request).public_url
         feed = await open_data.feed(db_session, base)
         body = open_data.canonical_json(open_data.index_json(feed, base))
         return _answer(request, body, "application/json", feed.etag + "-i", feed.changed)
@@ -108,7 +102,7 @@ class OpenDataController(Controller):
     async def archive(
         self, request: Request[Any, Any, Any], db_session: DbSession
     ) -> Response[bytes]:
-        feed = await open_data.feed(db_session, _settings(request).public_url)
+        feed = await open_data.feed(db_session, settings_of(request).public_url)
         if _not_modified(request, feed.etag + "-z", feed.changed):
             return _answer(request, b"", "application/zip", feed.etag + "-z", feed.changed)
         body = await asyncio.to_thread(open_data.zip_bytes, feed)  # compressing is CPU work
@@ -118,7 +112,7 @@ class OpenDataController(Controller):
 
     @get("/open-data/catalogus.jsonld", name="open-data-dcat", opt=audience())
     async def dcat(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[bytes]:
-        settings = _settings(request)
+        settings = settings_of(request)
         feed = await open_data.feed(db_session, settings.public_url)
         data = open_data.dcat_catalogue(feed, settings.public_url, settings.cooperative_name)
         body = open_data.canonical_json(data)

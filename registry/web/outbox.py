@@ -14,16 +14,10 @@ from litestar.response import Response
 from registry.auth.policy import Permission
 from registry.billing.attachments import attachment_bytes
 from registry.messages import outbox
-from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.audit_log import local_time
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.pages import render
-
-
-def _settings(request: AnyRequest) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 class OutboxPagesController(Controller):
@@ -42,7 +36,7 @@ class OutboxPagesController(Controller):
                 "local_time": local_time,
                 "messages": await outbox.outbox(db_session, actor),
                 "limit": outbox.OUTBOX_PAGE,
-                "smtp_configured": _settings(request).smtp_host is not None,
+                "smtp_configured": settings_of(request).smtp_host is not None,
             },
         )
 
@@ -80,7 +74,7 @@ class OutboxPagesController(Controller):
         content = found.content
         if content is None:
             assert found.source is not None
-            content = await attachment_bytes(db_session, _settings(request), found.source)
+            content = await attachment_bytes(db_session, settings_of(request), found.source)
         return Response(
             content,
             media_type=found.media_type,

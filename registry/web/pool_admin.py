@@ -40,7 +40,15 @@ from registry.usage.models import Metric
 from registry.usage.rules import parse_period
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, parse_date, submit
+from registry.web.forms import (
+    Flash,
+    chosen,
+    form_values,
+    notice_for,
+    parse_date,
+    shown_again,
+    submit,
+)
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -93,10 +101,6 @@ def metric_options(request: AnyRequest) -> list[tuple[str, str]]:
     return [(m.value, label(m, request_language(request))) for m in Metric]
 
 
-def _choice(value: str, enum: Any, default: Any) -> Any:
-    return enum(value) if value in {e.value for e in enum} else default
-
-
 async def _member_options(db_session: AsyncSession) -> list[tuple[str, str]]:
     found = await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
     return [(m.code, m.name) for m in found.items]
@@ -140,7 +144,6 @@ async def admin_page(
         raise NotFoundException(f"no cost pool {code}")
     participants = await costs.participants_of(db_session, pool.id)
     names = await members.members_by_ids(db_session, [p.member_id for p in participants])
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
         request,
         "pools/admin.html",
@@ -159,7 +162,7 @@ async def admin_page(
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -192,17 +195,15 @@ class PoolAdminController(Controller):
         data = PoolInput(
             code=values["code"],
             name=values["naam"],
-            kind=_choice(values["soort"], PoolKind, PoolKind.OPERATING),
-            key=_choice(values["sleutel"], AllocationKey, AllocationKey.INHABITANTS),
+            kind=chosen(values["soort"], PoolKind.OPERATING),
+            key=chosen(values["sleutel"], AllocationKey.INHABITANTS),
             application=values["applicatie"] or None,
             reference_date=reference,
             single_payer=values["betaler"] or None,
             usage_metric=metric,
             usage_from=usage_from,
             usage_to=usage_to,
-            late_joiner_policy=_choice(
-                values["nieuwkomers"], LateJoinerPolicy, LateJoinerPolicy.FULL_COST
-            ),
+            late_joiner_policy=chosen(values["nieuwkomers"], LateJoinerPolicy.FULL_COST),
             depreciation_years=years,
         )
         return await submit(
@@ -210,9 +211,7 @@ class PoolAdminController(Controller):
             db_session,
             lambda: create_pool(db_session, actor, data),
             lambda pool: Flash(NOTICE_KEY, "created", f"/kostenpotten/{pool.code}/beheer"),
-            lambda errors: _new_page(
-                request, db_session, values=values, errors=errors, status_code=422
-            ),
+            shown_again(_new_page, request, db_session, values=values),
             errors=errors,
         )
 
@@ -238,9 +237,7 @@ class PoolAdminController(Controller):
             db_session,
             store,
             lambda _: Flash(NOTICE_KEY, form, f"/kostenpotten/{code}/beheer"),
-            lambda errors: admin_page(
-                request, db_session, code, form=form, values=values, errors=errors, status_code=422
-            ),
+            shown_again(admin_page, request, db_session, code, form=form, values=values),
             errors=errors,
         )
 
@@ -257,7 +254,7 @@ class PoolAdminController(Controller):
             data = EntryInput(
                 amount=values["bedrag"],
                 entry_date=day,
-                category=_choice(values["categorie"], CostCategory, CostCategory.OTHER),
+                category=chosen(values["categorie"], CostCategory.OTHER),
                 description=values["omschrijving"],
                 document_reference=values["document"] or None,
                 submission_key=values["formulier"] or None,

@@ -6,22 +6,23 @@ domain refuses is shown next to its field on the admin page, with what was typed
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 
 from registry.auth.policy import Permission
 from registry.costs import repository as costs
 from registry.costs.errors import CostsRefusal
 from registry.costs.pools import KeyInput, change_key
 from registry.costs.sharing import AllocationKey
-from registry.kit.errors import FieldError, ValidationFailed
+from registry.kit.errors import FieldError
 from registry.web.access import audience
 from registry.web.deps import CurrentActor, DbSession
-from registry.web.forms import form_values, parse_date
+from registry.web.forms import Flash, chosen, form_values, parse_date, shown_again, submit
 from registry.web.pool_admin import NOTICE_KEY, USAGE_KEY_FIELDS, admin_page, usage_key
 
 KEY_FIELDS = ("sleutel", "peildatum", "betaler", *USAGE_KEY_FIELDS)
@@ -47,31 +48,24 @@ class PoolKeyController(Controller):
             values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
         )
         metric, usage_from, usage_to = usage_key(values, errors)
-        if values["sleutel"] not in {k.value for k in AllocationKey}:
-            values["sleutel"] = AllocationKey.INHABITANTS.value
+        key = chosen(values["sleutel"], AllocationKey.INHABITANTS)
+        values["sleutel"] = key.value
+        store = None
         if not errors:
             data = KeyInput(
-                key=AllocationKey(values["sleutel"]),
+                key=key,
                 reference_date=reference,
                 single_payer=values["betaler"] or None,
                 usage_metric=metric,
                 usage_from=usage_from,
                 usage_to=usage_to,
             )
-            try:
-                await change_key(db_session, actor, code, data)
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
-        if errors:
-            await db_session.rollback()
-            return await admin_page(
-                request,
-                db_session,
-                code,
-                form="key",
-                values=values,
-                errors=errors,
-                status_code=422,
-            )
-        request.session[NOTICE_KEY] = "key"
-        return Redirect(f"/kostenpotten/{code}/beheer", status_code=303)
+            store = partial(change_key, db_session, actor, code, data)
+        return await submit(
+            request,
+            db_session,
+            store,
+            lambda _: Flash(NOTICE_KEY, "key", f"/kostenpotten/{code}/beheer"),
+            shown_again(admin_page, request, db_session, code, form="key", values=values),
+            errors=errors,
+        )

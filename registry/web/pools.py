@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import Flash, notice_for, redirect_with
 from registry.web.pages import render
 
 NOTICE_KEY = "pool_notice"
@@ -65,7 +66,6 @@ async def _pool_page(
             await members.members_by_ids(db_session, [p.member_id for _, p in view.participants])
         ).values()
     }
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "pools/pool.html",
@@ -76,7 +76,7 @@ async def _pool_page(
             "allocation": allocation,
             "settlements": settlements,
             "errors": errors,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
             "inputs_field": INPUTS_FIELD,
         },
         status_code=status_code,
@@ -113,8 +113,7 @@ async def _store_as_seen(
         return await _pool_page(
             request, db_session, actor, code, errors=(conflict,), status_code=409
         )
-    request.session[NOTICE_KEY] = notice
-    return Redirect(f"/kostenpotten/{code}", status_code=303)
+    return redirect_with(request, Flash(NOTICE_KEY, notice, f"/kostenpotten/{code}"))
 
 
 class PoolPagesController(Controller):

@@ -6,6 +6,7 @@ admins the roles of their own member (`/leden/{code}/rollen`). Through the servi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from litestar import Controller, get, post
@@ -24,7 +25,7 @@ from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import form_values
+from registry.web.forms import Flash, form_values, redirect_with, shown_again, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "role_notice"
@@ -87,17 +88,19 @@ async def _assign(
         values["issuer"], values["subject"], values["rol"], values["lid"] or None, values["naam"]
     )
     try:
-        await assign_role(db_session, actor, data)
-    except ValidationFailed as failed:
-        await db_session.rollback()
-        return await _page(
-            request, db_session, member, values=values, errors=failed.errors, status_code=422
+        return await submit(
+            request,
+            db_session,
+            partial(assign_role, db_session, actor, data),
+            lambda _: Flash(
+                NOTICE_KEY,
+                {"kind": "assigned", "who": values["naam"] or values["subject"]},
+                _base(member),
+            ),
+            shown_again(_page, request, db_session, member, values=values),
         )
     except Forbidden:
-        await db_session.rollback()
         raise NotFoundException("no such role to give") from None
-    request.session[NOTICE_KEY] = {"kind": "assigned", "who": values["naam"] or values["subject"]}
-    return Redirect(_base(member), status_code=303)
 
 
 async def _revoke(
@@ -120,8 +123,14 @@ async def _revoke(
     except (Forbidden, ValidationFailed):
         await db_session.rollback()
         raise NotFoundException("no such role to revoke") from None
-    request.session[NOTICE_KEY] = {"kind": "revoked", "who": values["naam"] or values["subject"]}
-    return Redirect(_base(member), status_code=303)
+    return redirect_with(
+        request,
+        Flash(
+            NOTICE_KEY,
+            {"kind": "revoked", "who": values["naam"] or values["subject"]},
+            _base(member),
+        ),
+    )
 
 
 class RolePagesController(Controller):

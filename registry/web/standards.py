@@ -15,7 +15,7 @@ from registry.catalogue import repository, standards
 from registry.kit.errors import FieldError
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, posted, submit
+from registry.web.forms import Flash, notice_for, posted, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "standards_notice"
@@ -56,7 +56,6 @@ async def _page(
     errors: tuple[FieldError, ...] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "catalogue/standards.html",
@@ -65,7 +64,7 @@ async def _page(
             "may_record": allows(actor, Permission.CATALOGUE_MANAGE),
             "form": form or {},
             "errors": errors,
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
         },
         status_code=status_code,
     )

@@ -19,15 +19,22 @@ from registry.billing.invoicing import set_vat_rule, vat_rules
 from registry.billing.models import LineCategory
 from registry.catalogue import repository as catalogue
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, FieldError
+from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, submit
-from registry.web.i18n import request_language
+from registry.web.forms import (
+    Flash,
+    chosen,
+    form_values,
+    notice_for,
+    shown_again,
+    submit,
+    warnings_first,
+)
 from registry.web.pages import render
 from registry.years.warnings import preview_tariff
 
@@ -55,7 +62,6 @@ async def _page(
     tariffs = await usage.tariffs_of(db_session, sorted(names))
     decisions = await members.decisions_by_ids(db_session, sorted({t.decision_id for t in tariffs}))
     recent = await members.list_decisions(db_session, PageRequest(0, 200), body=None)
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
         request,
         "tariffs/index.html",
@@ -71,7 +77,7 @@ async def _page(
             "values": values or {},
             "errors": list(errors),
             "warnings": list(warnings),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -90,9 +96,7 @@ async def _submit(
         db_session,
         store,
         lambda _: Flash(NOTICE_KEY, form, "/tarieven"),
-        lambda errors: _page(
-            request, db_session, form=form, values=values, errors=errors, status_code=422
-        ),
+        shown_again(_page, request, db_session, form=form, values=values),
     )
 
 
@@ -118,31 +122,15 @@ class TariffPagesController(Controller):
             values["vanaf"],
             values["besluit"],
         )
-        if values["bevestigd"] != "1":
-            # Usage already invoiced: say what the tariff bills or credits before storing it.
-            try:
-                warned = await preview_tariff(db_session, actor, *arguments, today())
-            except DomainError:
-                warned = []  # storing below refuses the same, next to the fields
-            if warned:
-                language = request_language(request)
-                return await _page(
-                    request,
-                    db_session,
-                    form="tariff",
-                    values=values,
-                    warnings=[w.phrase.text(language) for w in warned],
-                )
-        store = partial(
-            set_tariff,
-            db_session,
-            actor,
-            values["applicatie"],
-            values["eenheid"],
-            values["prijs"],
-            values["vanaf"],
-            values["besluit"],
+        # Usage already invoiced: say what the tariff bills or credits before storing it.
+        warnings = await warnings_first(
+            request,
+            values["bevestigd"] == "1",
+            lambda: preview_tariff(db_session, actor, *arguments, today()),
         )
+        if warnings:
+            return await _page(request, db_session, form="tariff", values=values, warnings=warnings)
+        store = partial(set_tariff, db_session, actor, *arguments)
         return await _submit(request, db_session, "tariff", values, store)
 
     @post("/btw", name="vat-rule-set", opt=audience(Permission.BILLING_MANAGE))
@@ -150,16 +138,8 @@ class TariffPagesController(Controller):
         self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
     ) -> Response[Any]:
         values = await form_values(request, *VAT_FIELDS)
-        category = (
-            LineCategory(values["categorie"])
-            if values["categorie"] in {c.value for c in LineCategory}
-            else LineCategory.CONTRIBUTION
-        )
-        code = (
-            VatCode(values["btw_code"])
-            if values["btw_code"] in {c.value for c in VatCode}
-            else VatCode.STANDARD
-        )
+        category = chosen(values["categorie"], LineCategory.CONTRIBUTION)
+        code = chosen(values["btw_code"], VatCode.STANDARD)
         store = partial(
             set_vat_rule,
             db_session,

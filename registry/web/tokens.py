@@ -22,6 +22,7 @@ from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.pagination import PageRequest
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.forms import Flash, notice_for, redirect_with
 from registry.web.pages import render
 
 NOTICE_KEY = "token_notice"
@@ -44,7 +45,6 @@ async def _page(
         )
     ).items
     names = {a.id: a.name for a in applications}
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
         request,
         "tokens/index.html",
@@ -58,7 +58,7 @@ async def _page(
             "permissions": sorted(p.value for p in TOKEN_PERMISSIONS),
             "values": values or {"rechten": []},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -133,5 +133,4 @@ class TokenPagesController(Controller):
             await revoke_token(db_session, actor, token_id)
         except NotFound:
             raise NotFoundException(f"no token {token_id}") from None
-        request.session[NOTICE_KEY] = token.name
-        return Redirect(f"/leden/{code}/tokens", status_code=303)
+        return redirect_with(request, Flash(NOTICE_KEY, token.name, f"/leden/{code}/tokens"))

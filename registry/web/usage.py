@@ -27,17 +27,10 @@ from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, posted, submit
+from registry.web.forms import Flash, iso_date, notice_for, posted, submit
 from registry.web.pages import render
 
 NOTICE_KEY = "usage_notice"
-
-
-def _date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed.single(field, UsageRefusal.INVALID_DATE) from None
 
 
 async def _page(
@@ -58,7 +51,6 @@ async def _page(
         db_session, actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
     )
     applications = await catalogue.list_all(db_session)
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "usage/member.html",
@@ -76,7 +68,7 @@ async def _page(
             "may_report": allows(actor, Permission.USAGE_WRITE, member.id),
             "errors": errors,
             "form": form or {},
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
             "today": day,
         },
         status_code=status_code,
@@ -130,7 +122,9 @@ class UsagePagesController(Controller):
             data = adoptions.AdoptionInput(
                 member.code,
                 form.get("application", ""),
-                _date(form.get("acquisition_on", ""), "acquisitionOn"),
+                iso_date(
+                    form.get("acquisition_on", ""), "acquisitionOn", UsageRefusal.INVALID_DATE
+                ),
                 form.get("module", ""),
                 form.get("version", ""),
                 form.get("contact_name", ""),
@@ -154,7 +148,7 @@ class UsagePagesController(Controller):
                 stage = AdoptionStage(form.get("stage", ""))
             except ValueError:
                 raise ValidationFailed.single("stage", UsageRefusal.UNKNOWN_STAGE) from None
-            on = _date(form.get("on", ""), "date")
+            on = iso_date(form.get("on", ""), "date", UsageRefusal.INVALID_DATE)
             await adoptions.advance(db_session, actor, adoption, stage, on, today(), member.code)
 
         return await self._change(request, db_session, actor, code, "advanced", work)

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response
+from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
@@ -23,7 +23,7 @@ from registry.kit.labels import label
 from registry.members.models import Member
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.forms import Flash, submit
+from registry.web.forms import Flash, notice_for, redirect_with, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
 from registry.webhooks import service
@@ -74,7 +74,6 @@ async def _index(
         for s in await service.subscribers(db_session, actor)
         if s.member_id == (member.id if member else None)
     ]
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
         request,
         "webhooks/index.html",
@@ -86,7 +85,7 @@ async def _index(
             "events": [(e.value, label(e, request_language(request))) for e in EventType],
             "values": values or {"url": "", "gebeurtenissen": []},
             "errors": list(errors),
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY, errors),
         },
         status_code=422 if errors else 200,
     )
@@ -171,7 +170,6 @@ async def _deliveries(
 ) -> Response[Any]:
     subscriber = await _subscriber(db_session, actor, member, subscriber_id)
     rows = await service.deliveries(db_session, actor, subscriber_id)
-    notice = request.session.pop(NOTICE_KEY, None)
     return render(
         request,
         "webhooks/deliveries.html",
@@ -181,7 +179,7 @@ async def _deliveries(
             "base": _base(member),
             "subscriber": subscriber,
             "deliveries": [(d, EventType(d.event_type)) for d in rows],
-            "notice": notice if isinstance(notice, str) else None,
+            "notice": notice_for(request, NOTICE_KEY),
         },
     )
 
@@ -202,8 +200,7 @@ async def _replay(
         raise NotFoundException(f"no delivery {delivery_id}") from None
     if delivery.subscriber_id != subscriber_id:
         raise NotFoundException(f"no delivery {delivery_id}")
-    request.session[NOTICE_KEY] = delivery.event_id
-    return Redirect(page, status_code=303)
+    return redirect_with(request, Flash(NOTICE_KEY, delivery.event_id, page))
 
 
 class MemberWebhookPagesController(Controller):

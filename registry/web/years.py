@@ -33,7 +33,7 @@ from registry.members.models import DecisionBody
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.forms import Flash, form_values, submit
+from registry.web.forms import Flash, form_values, shown_again, submit
 from registry.web.pages import render
 from registry.years.errors import YearsRefusal
 from registry.years.models import YearStatus
@@ -116,15 +116,7 @@ async def _submit(
         db_session,
         partial(operation, year) if year is not None else None,
         lambda done: Flash(NOTICE_KEY, {"form": _notice(form, done), "year": year}, "/boekjaren"),
-        lambda found: _page(
-            request,
-            db_session,
-            actor,
-            form=form,
-            values=values,
-            errors=found,
-            status_code=422,
-        ),
+        shown_again(_page, request, db_session, actor, form=form, values=values),
         errors=errors,
     )
 
@@ -199,8 +191,6 @@ class YearPagesController(Controller):
                 },
                 "/boekjaren",
             ),
-            lambda found: _page(
-                request, db_session, actor, form="opening", errors=found, status_code=422
-            ),
+            shown_again(_page, request, db_session, actor, form="opening"),
             errors=errors,
         )
