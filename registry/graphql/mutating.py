@@ -4,7 +4,7 @@ read that the domain may refuse (a preview) answers the same way from the read s
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
@@ -18,6 +18,7 @@ from registry.kit.errors import DomainError
 
 T = TypeVar("T")
 P = TypeVar("P")
+N = TypeVar("N")
 Args = ParamSpec("Args")
 
 
@@ -100,6 +101,21 @@ async def read(
         lambda session: operation(session, info.context.actor, *args, **kwargs),
         answer.shape,
     )
+
+
+async def listed(
+    info: Info,
+    shape: Callable[[T], N],
+    operation: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[Iterable[T]]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> list[N]:
+    """The records the domain read `operation(session, actor, *args, **kwargs)` finds for
+    whoever calls, read in the request's read session, each shaped by `shape` once the
+    session is closed: what every list query does."""
+    async with info.context.db() as session:
+        found = await operation(session, info.context.actor, *args, **kwargs)
+    return [shape(record) for record in found]
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:
