@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.roles import Actor
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
+from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError
 
 T = TypeVar("T")
@@ -84,6 +85,24 @@ async def act(
         lambda session: operation(session, info.context.actor, *args, **kwargs),
         answer.shape,
     )
+
+
+async def act_on(
+    info: Info,
+    answer: Answer[T, P],
+    operation: Callable[Concatenate[AsyncSession, Actor, int, Args], Awaitable[T]],
+    id: object,
+    refusal: DomainError,
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> P:
+    """`act` on the record an `ID` argument names: `operation(session, actor, <its database
+    id>, *args, **kwargs)`; an id this API never handed out is answered with `refusal` in
+    `answer.payload`, as the domain's own refusals are, before any transaction opens."""
+    number = database_id(id)
+    if number is None:
+        return answer.payload(errors=field_errors(refusal))
+    return await act(info, answer, operation, number, *args, **kwargs)
 
 
 async def read(
