@@ -137,6 +137,21 @@ async def listed(
     return [shape(record) for record in found]
 
 
+async def queried(
+    info: Info,
+    shape: Callable[[T], N],
+    query: Callable[Concatenate[AsyncSession, Args], Awaitable[Iterable[T]]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> list[N]:
+    """The records the repository query `query(session, *args, **kwargs)` finds, read in the
+    request's read session and each shaped by `shape`: the lists whose audience the field's
+    policy alone decides, so no actor is passed on."""
+    async with info.context.db() as session:
+        found = await query(session, *args, **kwargs)
+    return [shape(record) for record in found]
+
+
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:
     """The answer of a change that returns nothing to show: `payload(ok=True)`."""
     return lambda _: payload(ok=True)

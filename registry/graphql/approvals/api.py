@@ -13,10 +13,10 @@ from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.models import ApprovalRequest as Row
 from registry.approvals.rules import ApprovalKind, ApprovalStatus
 from registry.auth.policy import Permission
-from registry.billing import payments, repository
 from registry.billing.document import DocumentKind
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.issued import request_payment_of_issued
 from registry.graphql.money import Money
 from registry.graphql.mutating import act_on, answer, listed
 from registry.graphql.permissions import field_for, mutation
@@ -168,11 +168,7 @@ class ApprovalsMutation:
         except DomainError as error:
             return ApprovalPayload(errors=field_errors(error))
         if issued is not None:
-            # Stored first, as invoiceIssue does: the payment service may be unreachable.
-            async with info.context.transaction() as session:
-                stored = await repository.invoice_by_id(session, issued)
-                assert stored is not None
-                await payments.request_payment(session, info.context.gateway, stored)
+            await request_payment_of_issued(info, issued)
         return answer
 
     @mutation(
