@@ -14,6 +14,7 @@ from registry.approvals.models import ApprovalRequest as Row
 from registry.approvals.rules import ApprovalKind, ApprovalStatus
 from registry.auth.policy import Permission
 from registry.billing.document import DocumentKind
+from registry.graphql.attributes import amounts
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
 from registry.graphql.issued import request_payment_of_issued
@@ -95,12 +96,9 @@ class ApprovalRequest:
                 ApprovalLine(line_no=n, description=d, net=Money.of_cents(c))
                 for n, d, c in summary.lines
             ],
-            net=Money.of_cents(summary.net_cents),
-            vat=Money.of_cents(summary.vat_cents),
-            gross=Money.of_cents(summary.gross_cents),
+            **amounts(summary, "net", "vat", "gross", "credited"),
             year=summary.year,
             decision=summary.decision,
-            credited=Money.of_cents(summary.credited_cents),
             documents=summary.documents,
             prepared_by=row.prepared_by,
             prepared_at=row.prepared_at,
