@@ -4,7 +4,7 @@ read that the domain may refuse (a preview) answers the same way from the read s
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.auth.roles import Actor
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
+from registry.graphql.relay import database_id
 from registry.kit.errors import DomainError
 
 T = TypeVar("T")
 P = TypeVar("P")
+N = TypeVar("N")
 Args = ParamSpec("Args")
 
 
@@ -85,6 +87,24 @@ async def act(
     )
 
 
+async def act_on(
+    info: Info,
+    answer: Answer[T, P],
+    operation: Callable[Concatenate[AsyncSession, Actor, int, Args], Awaitable[T]],
+    id: object,
+    refusal: DomainError,
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> P:
+    """`act` on the record an `ID` argument names: `operation(session, actor, <its database
+    id>, *args, **kwargs)`; an id this API never handed out is answered with `refusal` in
+    `answer.payload`, as the domain's own refusals are, before any transaction opens."""
+    number = database_id(id)
+    if number is None:
+        return answer.payload(errors=field_errors(refusal))
+    return await act(info, answer, operation, number, *args, **kwargs)
+
+
 async def read(
     info: Info,
     answer: Answer[T, P],
@@ -100,6 +120,36 @@ async def read(
         lambda session: operation(session, info.context.actor, *args, **kwargs),
         answer.shape,
     )
+
+
+async def listed(
+    info: Info,
+    shape: Callable[[T], N],
+    operation: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[Iterable[T]]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> list[N]:
+    """The records the domain read `operation(session, actor, *args, **kwargs)` finds for
+    whoever calls, read in the request's read session, each shaped by `shape` once the
+    session is closed: what every list query does."""
+    async with info.context.db() as session:
+        found = await operation(session, info.context.actor, *args, **kwargs)
+    return [shape(record) for record in found]
+
+
+async def queried(
+    info: Info,
+    shape: Callable[[T], N],
+    query: Callable[Concatenate[AsyncSession, Args], Awaitable[Iterable[T]]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> list[N]:
+    """The records the repository query `query(session, *args, **kwargs)` finds, read in the
+    request's read session and each shaped by `shape`: the lists whose audience the field's
+    policy alone decides, so no actor is passed on."""
+    async with info.context.db() as session:
+        found = await query(session, *args, **kwargs)
+    return [shape(record) for record in found]
 
 
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.graphql.context import Info
 from registry.http.errors import HttpRefusal
-from registry.kit.errors import ValidationFailed
+from registry.kit.errors import DomainError, ValidationFailed
 from registry.kit.pagination import MAX_PAGE_SIZE, Page, PageRequest
 
 N = TypeVar("N")
@@ -33,6 +33,15 @@ def database_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_DATABASE_ID else None
+
+
+def known_id(value: object, refusal: DomainError) -> int:
+    """The id in an `ID` argument; `refusal` (the domain's "no such record" or "not an id")
+    is raised when it is not one this API hands out, so the mutation answers it as errors."""
+    number = database_id(value)
+    if number is None:
+        raise refusal
+    return number
 
 
 def encode_cursor(offset: int) -> str:

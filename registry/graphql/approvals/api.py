@@ -4,25 +4,24 @@ or rejection; the preparer withdraws. Issuing, crediting and refunding make the 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service
 from registry.approvals.errors import ApprovalRefusal
 from registry.approvals.models import ApprovalRequest as Row
 from registry.approvals.rules import ApprovalKind, ApprovalStatus
 from registry.auth.policy import Permission
-from registry.billing import payments, repository
 from registry.billing.document import DocumentKind
+from registry.graphql.attributes import amounts
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.issued import request_payment_of_issued
 from registry.graphql.money import Money
-from registry.graphql.mutating import mutate
+from registry.graphql.mutating import act_on, answer, listed
 from registry.graphql.permissions import field_for, mutation
-from registry.graphql.relay import database_id
+from registry.graphql.relay import known_id
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, NotFound
 
@@ -97,12 +96,9 @@ class ApprovalRequest:
                 ApprovalLine(line_no=n, description=d, net=Money.of_cents(c))
                 for n, d, c in summary.lines
             ],
-            net=Money.of_cents(summary.net_cents),
-            vat=Money.of_cents(summary.vat_cents),
-            gross=Money.of_cents(summary.gross_cents),
+            **amounts(summary, "net", "vat", "gross", "credited"),
             year=summary.year,
             decision=summary.decision,
-            credited=Money.of_cents(summary.credited_cents),
             documents=summary.documents,
             prepared_by=row.prepared_by,
             prepared_at=row.prepared_at,
@@ -121,11 +117,12 @@ class ApprovalPayload:
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-def _id(value: strawberry.ID) -> int:
-    number = database_id(value)
-    if number is None:
-        raise NotFound(ApprovalRefusal.NO_REQUEST, request=str(value))
-    return number
+def _no_request(value: strawberry.ID) -> NotFound:
+    """The refusal for an id that names no request."""
+    return NotFound(ApprovalRefusal.NO_REQUEST, request=str(value))
+
+
+_REQUEST = answer(ApprovalPayload, "request", ApprovalRequest.of)
 
 
 @strawberry.type
@@ -138,11 +135,9 @@ class ApprovalsQuery:
     async def approval_requests(
         self, info: Info, statuses: list[ApprovalStatus] | None = None
     ) -> list[ApprovalRequest]:
-        async with info.context.db() as session:
-            rows = await service.requests(
-                session, info.context.actor, statuses or [ApprovalStatus.PENDING]
-            )
-            return [ApprovalRequest.of(r) for r in rows]
+        return await listed(
+            info, ApprovalRequest.of, service.requests, statuses or [ApprovalStatus.PENDING]
+        )
 
 
 @strawberry.type
@@ -156,7 +151,11 @@ class ApprovalsMutation:
         try:
             async with info.context.transaction() as session:
                 request, performed = await service.approve(
-                    session, info.context.actor, _id(id), today(), info.context.settings
+                    session,
+                    info.context.actor,
+                    known_id(id, _no_request(id)),
+                    today(),
+                    info.context.settings,
                 )
                 answer = ApprovalPayload(request=ApprovalRequest.of(request))
                 issued = (
@@ -167,38 +166,15 @@ class ApprovalsMutation:
         except DomainError as error:
             return ApprovalPayload(errors=field_errors(error))
         if issued is not None:
-            # Stored first, as invoiceIssue does: the payment service may be unreachable.
-            async with info.context.transaction() as session:
-                stored = await repository.invoice_by_id(session, issued)
-                assert stored is not None
-                await payments.request_payment(session, info.context.gateway, stored)
+            await request_payment_of_issued(info, issued)
         return answer
 
     @mutation(
         Permission.APPROVALS_DECIDE, "A second director rejects a pending request, saying why."
     )
     async def approval_reject(self, info: Info, id: strawberry.ID, reason: str) -> ApprovalPayload:
-        async def reject(session: AsyncSession) -> ApprovalRequest:
-            request = await service.reject(session, info.context.actor, _id(id), reason)
-            return ApprovalRequest.of(request)
-
-        return await _answer(info, reject)
+        return await act_on(info, _REQUEST, service.reject, id, _no_request(id), reason)
 
     @mutation(Permission.APPROVALS_DECIDE, "The preparer withdraws their pending request.")
     async def approval_withdraw(self, info: Info, id: strawberry.ID) -> ApprovalPayload:
-        async def withdraw(session: AsyncSession) -> ApprovalRequest:
-            request = await service.withdraw(session, info.context.actor, _id(id))
-            return ApprovalRequest.of(request)
-
-        return await _answer(info, withdraw)
-
-
-async def _answer(
-    info: Info, change: Callable[[AsyncSession], Awaitable[ApprovalRequest]]
-) -> ApprovalPayload:
-    try:
-        return await mutate(
-            info, ApprovalPayload, change, lambda request: ApprovalPayload(request=request)
-        )
-    except DomainError as error:  # an id that is not one
-        return ApprovalPayload(errors=field_errors(error))
+        return await act_on(info, _REQUEST, service.withdraw, id, _no_request(id))

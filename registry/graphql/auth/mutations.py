@@ -19,12 +19,10 @@ from registry.graphql.auth.types import (
     UserSessionsRevokePayload,
 )
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
 from registry.graphql.members.types import ApiToken
-from registry.graphql.mutating import Answer, acknowledge, act
+from registry.graphql.mutating import Answer, acknowledge, act, act_on, answer
 from registry.graphql.permissions import mutation
-from registry.graphql.relay import database_id
-from registry.kit.errors import DomainError, NotFound
+from registry.kit.errors import NotFound
 
 
 @strawberry.input
@@ -127,12 +125,10 @@ class AuthMutation:
         member_argument="member",
     )
     async def api_token_revoke(self, info: Info, member: str, id: strawberry.ID) -> ApiTokenPayload:
-        try:
-            number = database_id(id)
-            if number is None:
-                raise NotFound(AuthRefusal.NO_TOKEN, token=str(id))
-            async with info.context.transaction() as session:
-                token = await service.revoke_token(session, info.context.actor, number)
-        except DomainError as error:
-            return ApiTokenPayload(errors=field_errors(error))
-        return ApiTokenPayload(token=ApiToken.of(token))
+        return await act_on(
+            info,
+            answer(ApiTokenPayload, "token", ApiToken.of),
+            service.revoke_token,
+            id,
+            NotFound(AuthRefusal.NO_TOKEN, token=str(id)),
+        )

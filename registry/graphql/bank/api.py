@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from typing import Concatenate
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
+from registry.auth.roles import Actor
 from registry.bank import service
 from registry.bank.errors import BankRefusal
+from registry.bank.models import BankEntry as EntryRow
 from registry.bank.models import (
     BankStatement as StatementRow,
 )
@@ -22,10 +26,11 @@ from registry.bank.models import (
     MemberBankAccount,
     WaitReason,
 )
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
-from registry.graphql.mutating import act, answer, mutate
+from registry.graphql.mutating import Args, act, answer, listed, mutate
 from registry.graphql.permissions import field_for, mutation
 from registry.kit.clock import today
 from registry.kit.errors import ValidationFailed
@@ -61,18 +66,10 @@ class BankEntry:
     @classmethod
     def of(cls, view: service.EntryView) -> BankEntry:
         e = view.entry
-        return cls(
-            id=e.id,
-            booking_date=e.booking_date,
-            direction=e.direction,
-            amount=Money.of_cents(e.amount_cents),
-            counterparty_name=e.counterparty_name,
-            counterparty_iban=e.counterparty_iban,
-            remittance=e.remittance,
-            bank_reference=e.bank_reference,
-            state=e.state,
-            wait_reason=e.wait_reason,
-            unrelated_reason=e.unrelated_reason,
+        return from_attributes(
+            cls,
+            e,
+            **amounts(e, "amount"),
             settled=[
                 BankEntrySettlement(invoice_number=n, amount=Money.of_cents(c))
                 for n, c in view.invoices
@@ -96,25 +93,17 @@ class BankStatement:
 
     @classmethod
     def of(cls, s: StatementRow) -> BankStatement:
-        return cls(
-            id=s.id,
-            account_iban=s.account_iban,
+        return from_attributes(
+            cls,
+            s,
             reference=s.statement_ref,
-            statement_date=s.statement_date,
-            file_format=s.file_format,
-            entry_count=s.entry_count,
-            new_entry_count=s.new_entry_count,
             opening_balance=Money.maybe(s.opening_cents),
             closing_balance=Money.maybe(s.closing_cents),
-            imported_at=s.imported_at,
-            imported_by=s.imported_by,
         )
 
     @field_for(Permission.FINANCE_READ, "The statement's entries that were new when imported.")
     async def entries(self, info: Info) -> list[BankEntry]:
-        async with info.context.db() as session:
-            views = await service.entries_of(session, info.context.actor, self.id)
-        return [BankEntry.of(v) for v in views]
+        return await listed(info, BankEntry.of, service.entries_of, self.id)
 
 
 @strawberry.type(description="What an import read, stored and matched.")
@@ -161,18 +150,14 @@ class BankSplitPart:
 class BankQuery:
     @field_for(Permission.FINANCE_READ, "The latest imported bank statements, newest first.")
     async def bank_statements(self, info: Info) -> list[BankStatement]:
-        async with info.context.db() as session:
-            rows = await service.statements(session, info.context.actor)
-        return [BankStatement.of(s) for s in rows]
+        return await listed(info, BankStatement.of, service.statements)
 
     @field_for(
         Permission.FINANCE_READ,
         "The bank lines waiting for the directie: match, split or mark unrelated.",
     )
     async def bank_queue(self, info: Info) -> list[BankEntry]:
-        async with info.context.db() as session:
-            views = await service.queue(session, info.context.actor)
-        return [BankEntry.of(v) for v in views]
+        return await listed(info, BankEntry.of, service.queue)
 
 
 def _decoded(content: str) -> bytes:
@@ -182,9 +167,21 @@ def _decoded(content: str) -> bytes:
         raise ValidationFailed.single("content", BankRefusal.NOT_BASE64) from None
 
 
-async def _entry_view(session: AsyncSession, entry_id: int) -> BankEntry:
-    (view,) = await service.views(session, [entry_id])
-    return BankEntry.of(view)
+async def _review(
+    info: Info,
+    operation: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[EntryRow]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> BankEntryPayload:
+    """A review action on one bank line, `operation(session, actor, *args, **kwargs)`, in the
+    request's transaction; answered with the line and what it settled as they now stand."""
+
+    async def work(session: AsyncSession) -> BankEntry:
+        entry = await operation(session, info.context.actor, *args, **kwargs)
+        (view,) = await service.views(session, [entry.id])
+        return BankEntry.of(view)
+
+    return await mutate(info, BankEntryPayload, work, lambda e: BankEntryPayload(entry=e))
 
 
 @strawberry.type
@@ -202,14 +199,7 @@ class BankMutation:
             summary = await service.import_file(
                 session, info.context.actor, data, settings, today()
             )
-            return BankImport(
-                statements=summary.statements,
-                already_imported=summary.already_imported,
-                lines=summary.lines,
-                new_lines=summary.new_lines,
-                matched=summary.matched,
-                waiting=summary.waiting,
-            )
+            return from_attributes(BankImport, summary)
 
         return await mutate(
             info, BankImportPayload, work, lambda result: BankImportPayload(result=result)
@@ -219,13 +209,7 @@ class BankMutation:
     async def bank_entry_match(
         self, info: Info, entry_id: int, invoice_number: str
     ) -> BankEntryPayload:
-        async def work(session: AsyncSession) -> BankEntry:
-            entry = await service.match_entry(
-                session, info.context.actor, entry_id, invoice_number, today()
-            )
-            return await _entry_view(session, entry.id)
-
-        return await mutate(info, BankEntryPayload, work, lambda e: BankEntryPayload(entry=e))
+        return await _review(info, service.match_entry, entry_id, invoice_number, today())
 
     @mutation(
         Permission.BILLING_MANAGE,
@@ -235,27 +219,19 @@ class BankMutation:
     async def bank_entry_split(
         self, info: Info, entry_id: int, parts: list[BankSplitPart]
     ) -> BankEntryPayload:
-        async def work(session: AsyncSession) -> BankEntry:
-            entry = await service.split_entry(
-                session,
-                info.context.actor,
-                entry_id,
-                [service.Part(p.invoice_number, p.amount) for p in parts[: service.MAX_PARTS + 1]],
-                today(),
-            )
-            return await _entry_view(session, entry.id)
-
-        return await mutate(info, BankEntryPayload, work, lambda e: BankEntryPayload(entry=e))
+        return await _review(
+            info,
+            service.split_entry,
+            entry_id,
+            [service.Part(p.invoice_number, p.amount) for p in parts[: service.MAX_PARTS + 1]],
+            today(),
+        )
 
     @mutation(Permission.BILLING_MANAGE, "The bank line has nothing to do with invoices: why.")
     async def bank_entry_mark_unrelated(
         self, info: Info, entry_id: int, reason: str
     ) -> BankEntryPayload:
-        async def work(session: AsyncSession) -> BankEntry:
-            entry = await service.mark_unrelated(session, info.context.actor, entry_id, reason)
-            return await _entry_view(session, entry.id)
-
-        return await mutate(info, BankEntryPayload, work, lambda e: BankEntryPayload(entry=e))
+        return await _review(info, service.mark_unrelated, entry_id, reason)
 
     @mutation(
         Permission.BILLING_MANAGE,

@@ -43,6 +43,7 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import field_errors
+from registry.graphql.issued import request_payment_of_issued
 from registry.graphql.mutating import act, answer, mutate
 from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
@@ -194,13 +195,8 @@ class BillingMutation:
         if submitted.performed is None:
             return InvoiceIssuePayload(approval_request=waiting)
         issued = submitted.performed.invoice
-        # Stored first, so the call to the payment service can fail without losing the issue.
-        async with info.context.transaction() as session:
-            stored = await repository.invoice_by_id(session, issued.id)
-            assert stored is not None
-            requested = await payments.request_payment(session, info.context.gateway, stored)
-            invoice = Invoice.of(stored)
-        return InvoiceIssuePayload(invoice=invoice, payment_requested=requested)
+        stored, requested = await request_payment_of_issued(info, issued.id)
+        return InvoiceIssuePayload(invoice=Invoice.of(stored), payment_requested=requested)
 
     @mutation(
         Permission.BILLING_MANAGE,

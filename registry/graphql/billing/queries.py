@@ -22,7 +22,7 @@ from registry.graphql.billing.types import (
 )
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError, field_errors
-from registry.graphql.mutating import answer_or_refuse
+from registry.graphql.mutating import Answer, queried, read
 from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, database_id
 from registry.kit.errors import DomainError, NotFound, ValidationFailed
@@ -79,22 +79,22 @@ class BillingQuery:
     async def invoice_run_preview(
         self, info: Info, until: date, member_codes: list[str] | None = None
     ) -> InvoiceRunPreviewPayload:
-        return await answer_or_refuse(
-            info.context.db,
-            InvoiceRunPreviewPayload,
-            lambda session: invoicing.preview_invoice_run(
-                session, info.context.actor, until, member_codes
+        return await read(
+            info,
+            Answer(
+                InvoiceRunPreviewPayload,
+                lambda previews: InvoiceRunPreviewPayload(
+                    previews=[InvoicePreview.of(p) for p in previews]
+                ),
             ),
-            lambda previews: InvoiceRunPreviewPayload(
-                previews=[InvoicePreview.of(p) for p in previews]
-            ),
+            invoicing.preview_invoice_run,
+            until,
+            member_codes,
         )
 
     @field_for(Permission.FINANCE_READ, "The VAT of each line category that has one.")
     async def vat_rules(self, info: Info) -> list[VatRule]:
-        async with info.context.db() as session:
-            found = await invoicing.vat_rules(session)
-        return [VatRule.of(r) for r in found]
+        return await queried(info, VatRule.of, invoicing.vat_rules)
 
     @field_for(
         Permission.BILLING_MANAGE,

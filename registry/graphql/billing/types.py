@@ -55,11 +55,11 @@ class InvoiceReminder:
 
     @classmethod
     def of(cls, r: models.Reminder) -> InvoiceReminder:
-        return cls(
-            stage=r.stage,
-            sent_on=r.sent_on,
-            outstanding=Money.of_cents(r.outstanding_cents),
-            interest=None if r.interest_cents is None else Money.of_cents(r.interest_cents),
+        return from_attributes(
+            cls,
+            r,
+            **amounts(r, "outstanding"),
+            interest=Money.maybe(r.interest_cents),
         )
 
 

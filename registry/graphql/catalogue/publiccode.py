@@ -7,13 +7,15 @@ import asyncio
 import strawberry
 
 from registry.auth.policy import Permission
-from registry.catalogue import publiccode, repository, standards
+from registry.catalogue import models, publiccode, repository, standards
 from registry.catalogue.publiccode_import import ImportResult, import_publiccode
 from registry.catalogue.stewardship import may_see
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
-from registry.graphql.errors import ErrorCode, FieldError, field_errors
+from registry.graphql.errors import ErrorCode, FieldError
+from registry.graphql.mutating import Answer, act, answer, queried
 from registry.graphql.permissions import policy
-from registry.kit.errors import DomainError, Phrase
+from registry.kit.errors import Phrase
 from registry.usage import open_data
 
 
@@ -137,14 +139,15 @@ _CAMEL = {
 async def _import(
     info: Info, yaml: str, slug: str | None, member: str | None, store: bool
 ) -> PubliccodeImportPayload:
-    try:
-        async with info.context.transaction() as session:
-            result = await import_publiccode(
-                session, info.context.actor, yaml, slug=slug, member_code=member, store=store
-            )
-    except DomainError as error:
-        return PubliccodeImportPayload(errors=field_errors(error))
-    return PubliccodeImportPayload.of(result)
+    return await act(
+        info,
+        Answer(PubliccodeImportPayload, PubliccodeImportPayload.of),
+        import_publiccode,
+        yaml,
+        slug=slug,
+        member_code=member,
+        store=store,
+    )
 
 
 @strawberry.type
@@ -183,26 +186,30 @@ class Standard:
     version: str
     url: str | None
 
+    @classmethod
+    def of(cls, row: models.Standard) -> Standard:
+        return from_attributes(cls, row)
+
 
 @strawberry.type(description="A GEMMA reference component (e.g. Zaakafhandelcomponent).")
 class ReferenceComponent:
     name: str
     url: str | None
 
+    @classmethod
+    def of(cls, row: models.ReferenceComponent) -> ReferenceComponent:
+        return from_attributes(cls, row)
+
 
 @strawberry.type
 class StandardsQuery:
     @strawberry.field(extensions=policy(), description="Every standard, by name.")
     async def standards(self, info: Info) -> list[Standard]:
-        async with info.context.db() as session:
-            rows = await repository.all_standards(session)
-        return [Standard(name=s.name, owner=s.owner, version=s.version, url=s.url) for s in rows]
+        return await queried(info, Standard.of, repository.all_standards)
 
     @strawberry.field(extensions=policy(), description="Every GEMMA reference component.")
     async def reference_components(self, info: Info) -> list[ReferenceComponent]:
-        async with info.context.db() as session:
-            rows = await repository.all_reference_components(session)
-        return [ReferenceComponent(name=r.name, url=r.url) for r in rows]
+        return await queried(info, ReferenceComponent.of, repository.all_reference_components)
 
 
 @strawberry.input(description="A standard's owner, current version and URL.")
@@ -225,6 +232,11 @@ class NamesPayload:
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
+_NAMES: Answer[list[str], NamesPayload] = Answer(
+    NamesPayload, lambda names: NamesPayload(names=names)
+)
+
+
 @strawberry.type
 class StandardsMutation:
     @strawberry.mutation(
@@ -233,13 +245,9 @@ class StandardsMutation:
     )
     async def standard_record(self, info: Info, input: StandardInput) -> StandardPayload:
         data = standards.StandardInput(input.name, input.owner, input.version, input.url)
-        try:
-            async with info.context.transaction() as session:
-                row = await standards.record_standard(session, info.context.actor, data)
-                answer = Standard(name=row.name, owner=row.owner, version=row.version, url=row.url)
-        except DomainError as error:
-            return StandardPayload(errors=field_errors(error))
-        return StandardPayload(standard=answer)
+        return await act(
+            info, answer(StandardPayload, "standard", Standard.of), standards.record_standard, data
+        )
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -248,14 +256,7 @@ class StandardsMutation:
     async def application_reference_components_set(
         self, info: Info, slug: str, names: list[str]
     ) -> NamesPayload:
-        try:
-            async with info.context.transaction() as session:
-                found = await standards.set_reference_components(
-                    session, info.context.actor, slug, names
-                )
-        except DomainError as error:
-            return NamesPayload(errors=field_errors(error))
-        return NamesPayload(names=found)
+        return await act(info, _NAMES, standards.set_reference_components, slug, names)
 
     @strawberry.mutation(
         extensions=policy(Permission.CATALOGUE_MANAGE),
@@ -265,11 +266,4 @@ class StandardsMutation:
     async def application_categories_set(
         self, info: Info, slug: str, categories: list[str]
     ) -> NamesPayload:
-        try:
-            async with info.context.transaction() as session:
-                found = await standards.set_categories(
-                    session, info.context.actor, slug, categories
-                )
-        except DomainError as error:
-            return NamesPayload(errors=field_errors(error))
-        return NamesPayload(names=found)
+        return await act(info, _NAMES, standards.set_categories, slug, categories)

@@ -18,7 +18,7 @@ from registry.catalogue.stewardship import sees_interest
 from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
-from registry.graphql.members.types import Member
+from registry.graphql.members.types import Member, member_of
 from registry.graphql.permissions import NotAllowed, field_for
 from registry.kit.errors import Phrase
 
@@ -98,17 +98,11 @@ class Application:
 
     @strawberry.field(description="The member leading development (trekker).")
     async def lead_member(self, info: Info) -> Member | None:
-        if self.model.lead_member_id is None:
-            return None
-        found = await info.context.loaders.member_by_id.load(self.model.lead_member_id)
-        return Member.of(found) if found else None
+        return await member_of(info, self.model.lead_member_id)
 
     @strawberry.field(description="The owning member; null when the cooperative owns it.")
     async def owner_member(self, info: Info) -> Member | None:
-        if self.model.owner_member_id is None:
-            return None
-        found = await info.context.loaders.member_by_id.load(self.model.owner_member_id)
-        return Member.of(found) if found else None
+        return await member_of(info, self.model.owner_member_id)
 
     @strawberry.field
     def owned_by_cooperative(self) -> bool:

@@ -19,13 +19,13 @@ from registry.catalogue.models import ApplicationStatus
 from registry.contracts import models
 from registry.contracts import service as contracts
 from registry.contracts.models import ContractStatus
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
-from registry.graphql.errors import FieldError, field_errors
+from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
-from registry.graphql.mutating import act, answer
+from registry.graphql.mutating import Answer, acknowledge, act, answer, listed, read
 from registry.graphql.permissions import field_for, mutation
 from registry.kit.clock import today
-from registry.kit.errors import DomainError
 
 strawberry.enum(ContractStatus, name="ContractStatus")
 strawberry.enum(BudgetStatus, name="BudgetStatus")
@@ -50,19 +50,7 @@ class Contract:
 
     @classmethod
     def of(cls, c: models.Contract) -> Contract:
-        return cls(
-            reference=c.reference,
-            supplier=c.supplier,
-            subject=c.subject,
-            amount=Money.of_cents(c.amount_cents),
-            start_date=c.start_date,
-            end_date=c.end_date,
-            notice_date=c.notice_date,
-            notice_period_months=c.notice_period_months,
-            status=c.status,
-            signed_on=c.signed_on,
-            ended_on=c.ended_on,
-        )
+        return from_attributes(cls, c, **amounts(c, "amount"))
 
 
 @strawberry.type
@@ -119,8 +107,7 @@ class Budget:
                 )
                 for line in v.lines
             ],
-            income=Money.of_cents(v.income_cents),
-            costs=Money.of_cents(v.costs_cents),
+            **amounts(v, "income", "costs"),
         )
 
 
@@ -166,14 +153,7 @@ class Commitment:
 
     @classmethod
     def of(cls, r: ContractRow) -> Commitment:
-        return cls(
-            reference=r.reference,
-            supplier=r.supplier,
-            amount=Money.of_cents(r.amount_cents),
-            end_date=r.end_date,
-            notice_date=r.notice_date,
-            still_to_come=Money.of_cents(r.still_to_come_cents),
-        )
+        return from_attributes(cls, r, **amounts(r, "amount", "still_to_come"))
 
 
 @strawberry.type
@@ -214,10 +194,7 @@ class QuarterlyReportFigures:
             budget_decision=r.budget_decision,
             income=[BudgetActual.of(x) for x in r.income],
             costs=[BudgetActual.of(x) for x in r.costs],
-            invoiced=Money.of_cents(money.invoiced_cents),
-            paid=Money.of_cents(money.paid_cents),
-            outstanding=Money.of_cents(money.outstanding_cents),
-            overdue=Money.of_cents(money.overdue_cents),
+            **amounts(money, "invoiced", "paid", "outstanding", "overdue"),
             overdue_invoices=money.overdue_invoices,
             portfolio=[
                 PortfolioCount(status=p.status, applications=p.applications, adopters=p.adopters)
@@ -245,9 +222,7 @@ class StatutoryDeadline:
 
     @classmethod
     def of(cls, d: Deadline) -> StatutoryDeadline:
-        return cls(
-            kind=d.kind, year=d.year, quarter=d.quarter, due=d.due, state=d.state, done_on=d.done_on
-        )
+        return from_attributes(cls, d)
 
 
 @strawberry.type
@@ -256,22 +231,25 @@ class StatutoryCalendarPayload:
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
+_BUDGETS: Answer[list[BudgetVersion], BudgetPayload] = Answer(
+    BudgetPayload, lambda found: BudgetPayload(budgets=[Budget.of(v) for v in found])
+)
+_REPORT = answer(QuarterlyReportPayload, "report", QuarterlyReportFigures.of)
+_CALENDAR: Answer[list[Deadline], StatutoryCalendarPayload] = Answer(
+    StatutoryCalendarPayload,
+    lambda found: StatutoryCalendarPayload(deadlines=[StatutoryDeadline.of(d) for d in found]),
+)
+
+
 @strawberry.type
 class ContractsQuery:
     @field_for(Permission.FINANCE_READ, "The contracts register, newest first (at most 500).")
     async def contracts(self, info: Info) -> list[Contract]:
-        async with info.context.db() as session:
-            found = await contracts.list_contracts(session, info.context.actor)
-        return [Contract.of(c) for c in found]
+        return await listed(info, Contract.of, contracts.list_contracts)
 
     @field_for(Permission.FINANCE_READ, "Every version of a year's budget, the newest last.")
     async def budgets(self, info: Info, year: int) -> BudgetPayload:
-        try:
-            async with info.context.db() as session:
-                found = await budgets.budget_versions(session, info.context.actor, year)
-        except DomainError as error:
-            return BudgetPayload(errors=field_errors(error))
-        return BudgetPayload(budgets=[Budget.of(v) for v in found])
+        return await read(info, _BUDGETS, budgets.budget_versions, year)
 
     @field_for(
         Permission.FINANCE_READ,
@@ -281,29 +259,18 @@ class ContractsQuery:
     async def quarterly_report(
         self, info: Info, year: int, quarter: int, as_of: int | None = None
     ) -> QuarterlyReportPayload:
-        try:
-            async with info.context.db() as session:
-                report = await reporting.read_quarterly(
-                    session, info.context.actor, year, quarter, as_of, today()
-                )
-        except DomainError as error:
-            return QuarterlyReportPayload(errors=field_errors(error))
-        return QuarterlyReportPayload(report=QuarterlyReportFigures.of(report))
+        return await read(info, _REPORT, reporting.read_quarterly, year, quarter, as_of, today())
 
     @field_for(Permission.FINANCE_READ, "The statutory deadlines of a year and what is late.")
     async def statutory_calendar(self, info: Info, year: int) -> StatutoryCalendarPayload:
-        try:
-            async with info.context.db() as session:
-                found = await reporting.statutory_calendar(
-                    session,
-                    info.context.actor,
-                    year,
-                    today(),
-                    info.context.settings.quarterly_report_weeks,
-                )
-        except DomainError as error:
-            return StatutoryCalendarPayload(errors=field_errors(error))
-        return StatutoryCalendarPayload(deadlines=[StatutoryDeadline.of(d) for d in found])
+        return await read(
+            info,
+            _CALENDAR,
+            reporting.statutory_calendar,
+            year,
+            today(),
+            info.context.settings.quarterly_report_weeks,
+        )
 
 
 _CONTRACT = answer(ContractPayload, "contract", Contract.of)
@@ -354,9 +321,7 @@ class ContractsMutation:
         "The year's draft budget: the open one, or a new version from the adopted one.",
     )
     async def budget_start(self, info: Info, year: int) -> BudgetChangePayload:
-        return await act(
-            info, answer(BudgetChangePayload, "ok", lambda _: True), budgets.start_budget, year
-        )
+        return await act(info, acknowledge(BudgetChangePayload), budgets.start_budget, year)
 
     @mutation(Permission.BUDGET_MANAGE, "Set one line of the year's draft budget.")
     async def budget_line_set(
@@ -369,7 +334,7 @@ class ContractsMutation:
     ) -> BudgetChangePayload:
         return await act(
             info,
-            answer(BudgetChangePayload, "ok", lambda _: True),
+            acknowledge(BudgetChangePayload),
             budgets.set_line,
             year,
             item.value,
@@ -384,7 +349,7 @@ class ContractsMutation:
     async def budget_adopt(self, info: Info, year: int, decision: str) -> BudgetChangePayload:
         return await act(
             info,
-            answer(BudgetChangePayload, "ok", lambda _: True),
+            acknowledge(BudgetChangePayload),
             budgets.adopt_budget,
             year,
             decision,

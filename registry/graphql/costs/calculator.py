@@ -14,12 +14,11 @@ from registry.costs.sharing import AllocationKey, LateJoinerPolicy
 from registry.graphql.context import Info
 from registry.graphql.costs import types as _costs_types  # noqa: F401  (the enums)
 from registry.graphql.errors import FieldError as FieldErrorType
-from registry.graphql.errors import field_errors
 from registry.graphql.money import Money
+from registry.graphql.mutating import answer, read
 from registry.graphql.permissions import field_for
 from registry.graphql.usage import types as _usage_types  # noqa: F401  (the enums)
 from registry.kit.clock import today
-from registry.kit.errors import DomainError
 from registry.kit.language import Language
 from registry.usage.models import Metric
 
@@ -149,12 +148,12 @@ class CalculatorQuery:
         expected_usage: list[ExpectedUsageInput] | None = None,
     ) -> CostEstimatePayload:
         quantities = {u.metric: u.monthly_quantity for u in expected_usage or []}
-        try:
-            async with info.context.db() as session:
-                found = await calculator.estimate(
-                    session, info.context.actor, member, application, today(), quantities
-                )
-                result = CostEstimate.of(found)
-        except DomainError as error:
-            return CostEstimatePayload(errors=field_errors(error))
-        return CostEstimatePayload(estimate=result)
+        return await read(
+            info,
+            answer(CostEstimatePayload, "estimate", CostEstimate.of),
+            calculator.estimate,
+            member,
+            application,
+            today(),
+            quantities,
+        )

@@ -28,12 +28,11 @@ from registry.graphql.costs.types import (
     PoolParticipant,
     PoolParticipantPayload,
 )
-from registry.graphql.errors import field_errors
 from registry.graphql.mutating import Answer, act, answer, mutate
 from registry.graphql.permissions import mutation
-from registry.graphql.relay import database_id
+from registry.graphql.relay import known_id
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.errors import ValidationFailed
 
 
 @strawberry.input
@@ -107,6 +106,13 @@ async def _pool_change(
     )
 
 
+def _participant(member: str) -> Answer[models.PoolParticipant, PoolParticipantPayload]:
+    """The participation of `member` an operation on a pool stored."""
+    return answer(
+        PoolParticipantPayload, "participant", lambda row: PoolParticipant.of(member, row)
+    )
+
+
 _ENTRY = answer(CostEntryPayload, "entry", CostEntry.of)
 
 
@@ -158,10 +164,7 @@ class CostsMutation:
     ) -> PoolParticipantPayload:
         return await act(
             info,
-            Answer(
-                PoolParticipantPayload,
-                lambda added: PoolParticipantPayload(participant=PoolParticipant.of(member, added)),
-            ),
+            _participant(member),
             cost_pools.add_participant,
             pool,
             member,
@@ -183,12 +186,7 @@ class CostsMutation:
     ) -> PoolParticipantPayload:
         return await act(
             info,
-            Answer(
-                PoolParticipantPayload,
-                lambda changed: PoolParticipantPayload(
-                    participant=PoolParticipant.of(member, changed)
-                ),
-            ),
+            _participant(member),
             cost_pools.change_participant,
             pool,
             member,
@@ -243,22 +241,20 @@ class CostsMutation:
         Permission.COSTS_MANAGE, "Reverse an allocation run and replace it from today's inputs."
     )
     async def allocation_run_correct(self, info: Info, run: strawberry.ID) -> AllocationRunPayload:
-        try:
-            number = database_id(run)
-            if number is None:
-                raise ValidationFailed.single("run", CostsRefusal.INVALID_RUN_ID)
-            async with info.context.transaction() as session:
-                reversal, replacement = await cost_runs.correct_run(
-                    session, info.context.actor, number, today()
-                )
-                pools = await repository.pools_by_ids(session, [reversal.pool_id])
-                code = pools[reversal.pool_id].code
-                stored = [
-                    await repository.run_by_id(session, reversal.id),
-                    await repository.run_by_id(session, replacement.id),
-                ]
-        except DomainError as error:
-            return AllocationRunPayload(errors=field_errors(error))
-        return AllocationRunPayload(
-            runs=[AllocationRun.of(r, code, False) for r in stored if r], created=True
-        )
+
+        async def correct(session: AsyncSession) -> AllocationRunPayload:
+            number = known_id(run, ValidationFailed.single("run", CostsRefusal.INVALID_RUN_ID))
+            reversal, replacement = await cost_runs.correct_run(
+                session, info.context.actor, number, today()
+            )
+            pools = await repository.pools_by_ids(session, [reversal.pool_id])
+            code = pools[reversal.pool_id].code
+            stored = [
+                await repository.run_by_id(session, reversal.id),
+                await repository.run_by_id(session, replacement.id),
+            ]
+            return AllocationRunPayload(
+                runs=[AllocationRun.of(r, code, False) for r in stored if r], created=True
+            )
+
+        return await mutate(info, AllocationRunPayload, correct, lambda payload: payload)

@@ -17,7 +17,7 @@ from registry.graphql.fees.types import (
     FeeRunPreviewPayload,
 )
 from registry.graphql.members.types import Membership
-from registry.graphql.mutating import answer_or_refuse
+from registry.graphql.mutating import answer, queried, read
 from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, paginate
 from registry.kit.clock import today
@@ -70,27 +70,23 @@ class FeesQuery:
 
     @field_for(Permission.FINANCE_READ, "Contribution rates, newest year first.")
     async def contribution_rates(self, info: Info) -> list[ContributionRate]:
-        async with info.context.db() as session:
-            found = await repository.rates(session)
-        return [ContributionRate.of(r) for r in found]
+        return await queried(info, ContributionRate.of, repository.rates)
 
     @field_for(
         Permission.FINANCE_READ,
         "Stored fee runs, newest first; a later run of a year replaces the earlier.",
     )
     async def fee_runs(self, info: Info, year: int | None = None) -> list[FeeRun]:
-        async with info.context.db() as session:
-            found = await repository.runs(session, year)
-        return [FeeRun.of(r) for r in found]
+        return await queried(info, FeeRun.of, repository.runs, year)
 
     @field_for(
         Permission.FEES_MANAGE,
         "Compute the year's fee run as it would be stored, without storing it.",
     )
     async def fee_run_preview(self, info: Info, year: int) -> FeeRunPreviewPayload:
-        return await answer_or_refuse(
-            info.context.db,
-            FeeRunPreviewPayload,
-            lambda session: service.preview_fee_run(session, info.context.actor, year),
-            lambda preview: FeeRunPreviewPayload(preview=FeeRunPreview.of(preview)),
+        return await read(
+            info,
+            answer(FeeRunPreviewPayload, "preview", FeeRunPreview.of),
+            service.preview_fee_run,
+            year,
         )

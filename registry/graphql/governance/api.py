@@ -23,10 +23,11 @@ from registry.governance.rules import (
     ProposalKind,
     SubjectKind,
 )
+from registry.graphql.attributes import from_attributes
 from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
-from registry.graphql.mutating import Answer, acknowledge, act, answer
+from registry.graphql.mutating import Answer, acknowledge, act, answer, listed
 from registry.graphql.permissions import field_for, mutation
 from registry.graphql.relay import database_id
 from registry.kit.errors import NotFound
@@ -50,6 +51,11 @@ def _id(value: strawberry.ID) -> int:
     return database_id(value) or 0
 
 
+def _optional_id(value: strawberry.ID | None) -> int | None:
+    """An optional id argument: None when not given, else as `_id`."""
+    return None if value is None else _id(value)
+
+
 @strawberry.type(description="A person in the ALV (for a member), the RvC or the directie.")
 class BodyMember:
     id: strawberry.ID
@@ -70,15 +76,8 @@ class BodyMember:
 
     @classmethod
     def of(cls, row: BodyPerson) -> BodyMember:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            name=row.name,
-            body=row.body,
-            role=row.role,
-            starts_on=row.starts_on,
-            ends_on=row.ends_on,
-            has_user=row.user_id is not None,
-            member_id=row.member_id,
+        return from_attributes(
+            cls, row, id=strawberry.ID(str(row.id)), has_user=row.user_id is not None
         )
 
 
@@ -136,14 +135,7 @@ class MeetingDetail:
 
 
 def _meeting(row: MeetingRecord) -> Meeting:
-    return Meeting(
-        id=strawberry.ID(str(row.id)),
-        body=row.body,
-        form=row.form,
-        held_on=row.held_on,
-        title=row.title,
-        minutes_reference=row.minutes_reference,
-    )
+    return from_attributes(Meeting, row, id=strawberry.ID(str(row.id)))
 
 
 def _detail(view: service.MeetingView) -> MeetingDetail:
@@ -222,15 +214,11 @@ class DecisionOriginInfo:
 class GovernanceQuery:
     @field_for(Permission.GOVERNANCE_READ, "The people of the ALV, the RvC and the directie.")
     async def body_members(self, info: Info) -> list[BodyMember]:
-        async with info.context.db() as session:
-            people = await service.list_people(session, info.context.actor)
-        return [BodyMember.of(p) for p in people]
+        return await listed(info, BodyMember.of, service.list_people)
 
     @field_for(Permission.GOVERNANCE_READ, "Meetings and written resolutions, newest first.")
     async def meetings(self, info: Info, body: DecisionBody | None = None) -> list[Meeting]:
-        async with info.context.db() as session:
-            rows = await service.list_meetings(session, info.context.actor, body)
-        return [_meeting(m) for m in rows]
+        return await listed(info, _meeting, service.list_meetings, body)
 
     @field_for(Permission.GOVERNANCE_READ, "A meeting with its agenda, votes and quorum.")
     async def meeting(self, info: Info, id: strawberry.ID) -> MeetingDetail | None:
@@ -435,7 +423,7 @@ class GovernanceMutation:
             input.starts_on,
             input.ends_on,
             input.member,
-            _id(input.user_id) if input.user_id is not None else None,
+            _optional_id(input.user_id),
         )
         return await act(
             info, _PERSON, service.add_person, data, service.rules_of(info.context.settings)
@@ -486,7 +474,7 @@ class GovernanceMutation:
             service.record_attendance,
             _id(meeting_id),
             member_code=member,
-            person_id=_id(person_id) if person_id is not None else None,
+            person_id=_optional_id(person_id),
         )
 
     @mutation(Permission.GOVERNANCE_MANAGE, "A written proxy from one member to another.")
@@ -517,8 +505,8 @@ class GovernanceMutation:
         data = service.VoteInput(
             input.choice,
             input.member,
-            _id(input.person_id) if input.person_id is not None else None,
-            _id(input.cast_by_id) if input.cast_by_id is not None else None,
+            _optional_id(input.person_id),
+            _optional_id(input.cast_by_id),
         )
         return await act(info, _VOTE, service.cast_vote, _id(item_id), data)
 

@@ -7,12 +7,19 @@ from datetime import date
 
 import strawberry
 
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
 from registry.journal.chart import Chart
 from registry.journal.entries import Line, Transaction
 from registry.journal.service import ExportedJournal
 from registry.kit.language import Language
+
+
+def _account_name(chart: Chart, number: str, language: Language) -> str:
+    """The name of a ledger account of the chart in the reader's language."""
+    account = chart.accounts[number]
+    return account.name if language == "nl" else account.name_en
 
 
 @strawberry.type(description="One line of a journal entry: an amount on one ledger account.")
@@ -25,13 +32,11 @@ class JournalLine:
 
     @classmethod
     def of(cls, line: Line, chart: Chart, language: Language) -> JournalLine:
-        account = chart.accounts[line.account]
-        return cls(
-            account=line.account,
-            account_name=account.name if language == "nl" else account.name_en,
-            description=line.description,
-            debit=Money.of_cents(line.debit_cents),
-            credit=Money.of_cents(line.credit_cents),
+        return from_attributes(
+            cls,
+            line,
+            account_name=_account_name(chart, line.account, language),
+            **amounts(line, "debit", "credit"),
         )
 
 
@@ -94,11 +99,7 @@ class JournalExport:
             closing_balances=[
                 JournalBalance(
                     account=number,
-                    account_name=(
-                        chart.accounts[number].name
-                        if language == "nl"
-                        else chart.accounts[number].name_en
-                    ),
+                    account_name=_account_name(chart, number, language),
                     balance=Money.of_cents(cents),
                 )
                 for number, cents in sorted(exported.closing.items())

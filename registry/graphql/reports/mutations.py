@@ -8,7 +8,7 @@ import strawberry
 
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
-from registry.graphql.mutating import answer_or_refuse
+from registry.graphql.mutating import act, answer
 from registry.graphql.permissions import mutation
 from registry.graphql.reports.types import ReportExportJob, ReportExportPayload
 from registry.reports.export import FORMATS
@@ -35,19 +35,15 @@ class ReportsMutation:
         ] = False,
     ) -> ReportExportPayload:
         jobs = info.context.report_jobs
-        payload = await answer_or_refuse(
-            info.context.transaction,
-            ReportExportPayload,
-            lambda session: jobs.start(
-                session,
-                info.context.actor,
-                year=year,
-                member_code=member_code,
-                as_of=as_of,
-                formats=FORMATS if formats is None else formats,
-                decimal_comma=decimal_comma,
-            ),
-            lambda job: ReportExportPayload(job=ReportExportJob.of(job)),
+        payload = await act(
+            info,
+            answer(ReportExportPayload, "job", ReportExportJob.of),
+            jobs.start,
+            year=year,
+            member_code=member_code,
+            as_of=as_of,
+            formats=FORMATS if formats is None else formats,
+            decimal_comma=decimal_comma,
         )
         if payload.job is not None:  # stored and committed: now the queue may have it
             await jobs.enqueue(info.context.session_factory, payload.job.job)

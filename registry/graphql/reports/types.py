@@ -69,7 +69,7 @@ class ReportCharge:
 
     @classmethod
     def of(cls, c: model.Charge) -> ReportCharge:
-        return cls(kind=c.kind, amount=Money.of_cents(c.amount_cents), basis=c.basis)
+        return from_attributes(cls, c, **amounts(c, "amount"))
 
 
 @strawberry.type(
@@ -83,11 +83,7 @@ class ReportSettlementShare:
 
     @classmethod
     def of(cls, s: model.SettlementShare) -> ReportSettlementShare:
-        return cls(
-            run_id=strawberry.ID(str(s.run_id)),
-            booked_on=s.booked_on,
-            amount=Money.of_cents(s.amount_cents),
-        )
+        return from_attributes(cls, s, run_id=strawberry.ID(str(s.run_id)), **amounts(s, "amount"))
 
 
 @strawberry.type(description="The member's share of a cost pool in the year.")

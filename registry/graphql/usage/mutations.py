@@ -6,16 +6,16 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.catalogue import communities
 from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
-from registry.graphql.mutating import Answer, acknowledge, act, answer
+from registry.graphql.mutating import Answer, acknowledge, act, answer, mutate
 from registry.graphql.permissions import mutation
-from registry.graphql.relay import database_id
+from registry.graphql.relay import known_id
 from registry.graphql.usage.types import (
     Adoption,
     AdoptionPayload,
@@ -29,7 +29,7 @@ from registry.graphql.usage.types import (
 )
 from registry.graphql.years.types import ChangeWarning
 from registry.kit.clock import today
-from registry.kit.errors import DomainError, ValidationFailed
+from registry.kit.errors import ValidationFailed
 from registry.usage import adoptions
 from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
@@ -112,15 +112,13 @@ class UsageMutation:
             input.contact_name,
             input.contact_email,
         )
-        try:
-            async with info.context.transaction() as session:
-                adoption = await adoptions.adopt(session, info.context.actor, data, today())
-                right = await adoptions.right_view(session, adoption.id)
-        except DomainError as error:
-            return AdoptionPayload(errors=field_errors(error))
-        return AdoptionPayload(
-            adoption=Adoption.of(adoption, input.member, input.application, right)
-        )
+
+        async def adopt(session: AsyncSession) -> Adoption:
+            adoption = await adoptions.adopt(session, info.context.actor, data, today())
+            right = await adoptions.right_view(session, adoption.id)
+            return Adoption.of(adoption, input.member, input.application, right)
+
+        return await mutate(info, AdoptionPayload, adopt, lambda a: AdoptionPayload(adoption=a))
 
     @mutation(
         Permission.ADOPTION_MANAGE,
@@ -130,19 +128,17 @@ class UsageMutation:
     async def adoption_advance(
         self, info: Info, member: str, id: strawberry.ID, stage: AdoptionStage, on: date
     ) -> AdoptionPayload:
-        try:
-            number = database_id(id)
-            if number is None:
-                raise ValidationFailed.single("id", UsageRefusal.INVALID_ADOPTION_ID)
-            async with info.context.transaction() as session:
-                adoption = await adoptions.advance(
-                    session, info.context.actor, number, stage, on, today(), member=member
-                )
-                right = await adoptions.right_view(session, adoption.id)
-                slug = await adoptions.application_slug(session, adoption.application_id)
-        except DomainError as error:
-            return AdoptionPayload(errors=field_errors(error))
-        return AdoptionPayload(adoption=Adoption.of(adoption, member, slug, right))
+
+        async def advance(session: AsyncSession) -> Adoption:
+            number = known_id(id, ValidationFailed.single("id", UsageRefusal.INVALID_ADOPTION_ID))
+            adoption = await adoptions.advance(
+                session, info.context.actor, number, stage, on, today(), member=member
+            )
+            right = await adoptions.right_view(session, adoption.id)
+            slug = await adoptions.application_slug(session, adoption.application_id)
+            return Adoption.of(adoption, member, slug, right)
+
+        return await mutate(info, AdoptionPayload, advance, lambda a: AdoptionPayload(adoption=a))
 
     @mutation(
         Permission.USAGE_WRITE,

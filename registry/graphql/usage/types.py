@@ -9,6 +9,7 @@ import strawberry
 
 from registry.catalogue import models as catalogue_models
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
 from registry.graphql.years.types import ChangeWarning
@@ -57,25 +58,13 @@ class Adoption:
     def of(
         cls, a: models.Adoption, member: str, application: str, right: UsageRightView | None
     ) -> Adoption:
-        return cls(
+        return from_attributes(
+            cls,
+            a,
             id=strawberry.ID(str(a.id)),
             member_code=member,
             application_slug=application,
-            stage=a.stage,
-            acquisition_on=a.acquisition_on,
-            planned_on=a.planned_on,
-            in_production_on=a.in_production_on,
-            phasing_out_on=a.phasing_out_on,
-            phased_out_on=a.phased_out_on,
-            module=a.module,
-            version=a.version,
-            contact_name=a.contact_name,
-            contact_email=a.contact_email,
-            usage_right=UsageRight(
-                licence=right.licence, start_date=right.start_date, end_date=right.end_date
-            )
-            if right
-            else None,
+            usage_right=from_attributes(UsageRight, right) if right else None,
         )
 
 
@@ -90,14 +79,7 @@ class UsageRecord:
 
     @classmethod
     def of(cls, r: models.UsageRecord, application: str) -> UsageRecord:
-        return cls(
-            application_slug=application,
-            period=month(r.period),
-            metric=r.metric,
-            quantity=r.quantity,
-            recorded_at=r.recorded_at,
-            recorded_by=r.recorded_by,
-        )
+        return from_attributes(cls, r, application_slug=application, period=month(r.period))
 
 
 @strawberry.type(description="A usage fee line: quantity × the tariff in force, rounded once.")
@@ -112,12 +94,11 @@ class UsageFeeLine:
 
     @classmethod
     def of(cls, line: DomainFeeLine) -> UsageFeeLine:
-        return cls(
+        return from_attributes(
+            cls,
+            line,
             application_slug=line.application,
             period=month(line.period),
-            metric=line.metric,
-            quantity=line.quantity,
-            price=line.price,
             decision_reference=line.decision,
             amount=Money.of_cents(line.amount),
         )
@@ -167,21 +148,20 @@ class BusinessCase:
 
     @classmethod
     def of(cls, c: catalogue_models.BusinessCase) -> BusinessCase:
-        return cls(
-            title=c.title,
+        return from_attributes(
+            cls,
+            c,
             participants=[m.code for m in c.participants],
-            development=Money.of_cents(c.development_cents),
-            own_staff=Money.of_cents(c.own_staff_cents),
-            implementation=Money.of_cents(c.implementation_cents),
-            operation=Money.of_cents(c.operation_cents),
-            maintenance=Money.of_cents(c.maintenance_cents),
-            hosting=Money.of_cents(c.hosting_cents),
-            expected_usage_fees=Money.of_cents(c.expected_usage_fees_cents),
-            risks=c.risks,
-            decision=c.decision,
-            decided_by=c.decided_by,
-            decided_on=c.decided_on,
-            decision_reference=c.decision_reference,
+            **amounts(
+                c,
+                "development",
+                "own_staff",
+                "implementation",
+                "operation",
+                "maintenance",
+                "hosting",
+                "expected_usage_fees",
+            ),
         )
 
 

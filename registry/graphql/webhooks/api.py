@@ -9,12 +9,13 @@ from typing import Annotated
 import strawberry
 
 from registry.auth.policy import Permission
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
-from registry.graphql.errors import FieldError, field_errors
-from registry.graphql.mutating import Answer, acknowledge, act
+from registry.graphql.errors import FieldError
+from registry.graphql.mutating import Answer, acknowledge, act, act_on, answer
 from registry.graphql.permissions import field_for, mutation
-from registry.graphql.relay import database_id
-from registry.kit.errors import DomainError, NotFound
+from registry.graphql.relay import known_id
+from registry.kit.errors import NotFound
 from registry.members.repository import member_by_code
 from registry.webhooks import models, service
 from registry.webhooks.errors import WebhookRefusal
@@ -38,11 +39,8 @@ class WebhookSubscriber:
 
     @classmethod
     def of(cls, row: models.WebhookSubscriber) -> WebhookSubscriber:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            url=row.url,
-            events=sorted(service.wanted(row)),
-            created_at=row.created_at,
+        return from_attributes(
+            cls, row, id=strawberry.ID(str(row.id)), events=sorted(service.wanted(row))
         )
 
 
@@ -65,19 +63,12 @@ class WebhookDelivery:
 
     @classmethod
     def of(cls, row: models.WebhookDelivery) -> WebhookDelivery:
-        return cls(
+        return from_attributes(
+            cls,
+            row,
             id=strawberry.ID(str(row.id)),
-            event_id=row.event_id,
             event_type=EventType(row.event_type),
-            status=row.status,
-            attempts=[
-                WebhookAttempt(
-                    attempted_at=t.attempted_at, status_code=t.status_code, error=t.error
-                )
-                for t in row.tries
-            ],
-            created_at=row.created_at,
-            payload=row.payload,
+            attempts=[from_attributes(WebhookAttempt, t) for t in row.tries],
         )
 
 
@@ -117,13 +108,6 @@ class DeliveryReplayPayload:
     errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-def _id(value: strawberry.ID, refusal: WebhookRefusal) -> int:
-    number = database_id(value)
-    if number is None:
-        raise NotFound(refusal)
-    return number
-
-
 @strawberry.type
 class WebhooksQuery:
     @field_for(
@@ -151,7 +135,9 @@ class WebhooksQuery:
         try:
             async with info.context.db() as session:
                 rows = await service.deliveries(
-                    session, info.context.actor, _id(subscriber, WebhookRefusal.NO_SUBSCRIBER)
+                    session,
+                    info.context.actor,
+                    known_id(subscriber, NotFound(WebhookRefusal.NO_SUBSCRIBER)),
                 )
         except NotFound:
             return []
@@ -191,12 +177,12 @@ class WebhooksMutation:
     async def subscriber_delete(
         self, info: Info, id: strawberry.ID, member: MEMBER = None
     ) -> SubscriberDeletePayload:
-        try:
-            number = _id(id, WebhookRefusal.NO_SUBSCRIBER)
-        except DomainError as error:
-            return SubscriberDeletePayload(errors=field_errors(error))
-        return await act(
-            info, acknowledge(SubscriberDeletePayload), service.delete_subscriber, number
+        return await act_on(
+            info,
+            acknowledge(SubscriberDeletePayload),
+            service.delete_subscriber,
+            id,
+            NotFound(WebhookRefusal.NO_SUBSCRIBER),
         )
 
     @mutation(
@@ -207,16 +193,10 @@ class WebhooksMutation:
     async def delivery_replay(
         self, info: Info, id: strawberry.ID, member: MEMBER = None
     ) -> DeliveryReplayPayload:
-        try:
-            number = _id(id, WebhookRefusal.NO_DELIVERY)
-        except DomainError as error:
-            return DeliveryReplayPayload(errors=field_errors(error))
-        return await act(
+        return await act_on(
             info,
-            Answer(
-                DeliveryReplayPayload,
-                lambda row: DeliveryReplayPayload(delivery=WebhookDelivery.of(row)),
-            ),
+            answer(DeliveryReplayPayload, "delivery", WebhookDelivery.of),
             service.replay,
-            number,
+            id,
+            NotFound(WebhookRefusal.NO_DELIVERY),
         )

@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.approvals import service as approvals
 from registry.approvals.rules import CloseYear
 from registry.auth.policy import Permission
-from registry.billing.opening_balances import import_opening_balances
+from registry.billing.opening_balances import ImportResult, import_opening_balances
 from registry.graphql.approvals.api import ApprovalRequest
+from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
-from registry.graphql.mutating import mutate
+from registry.graphql.mutating import act, answer, mutate, queried
 from registry.graphql.permissions import field_for, mutation
 from registry.kit.clock import today
 from registry.years import service
@@ -42,15 +43,7 @@ class FinancialYear:
 
     @classmethod
     def of(cls, y: YearOverview) -> FinancialYear:
-        return cls(
-            year=y.year,
-            status=y.status,
-            documents=y.documents,
-            invoiced=Money.of_cents(y.invoiced_cents),
-            credited=Money.of_cents(y.credited_cents),
-            closed_by_decision=y.closed_by_decision,
-            reopened_by_decision=y.reopened_by_decision,
-        )
+        return from_attributes(cls, y, **amounts(y, "invoiced", "credited"))
 
 
 @strawberry.type
@@ -81,9 +74,7 @@ class YearsQuery:
         "Financial years with their state and what was issued in them, newest first.",
     )
     async def financial_years(self, info: Info) -> list[FinancialYear]:
-        async with info.context.db() as session:
-            found = await year_overview(session, today())
-        return [FinancialYear.of(y) for y in found]
+        return await queried(info, FinancialYear.of, year_overview, today())
 
 
 @strawberry.type
@@ -133,6 +124,10 @@ class OpeningBalancesImport:
     receivable: Money
     credit: Money
 
+    @classmethod
+    def of(cls, done: ImportResult) -> OpeningBalancesImport:
+        return from_attributes(cls, done, **amounts(done, "receivable", "credit"))
+
 
 @strawberry.type
 class OpeningBalancesPayload:
@@ -148,18 +143,9 @@ class OpeningBalancesMutation:
         "the first run: CSV with member;document;date;due_date;amount;description.",
     )
     async def opening_balances_import(self, info: Info, csv: str) -> OpeningBalancesPayload:
-        async def change(session: AsyncSession) -> OpeningBalancesImport:
-            done = await import_opening_balances(session, info.context.actor, csv.encode())
-            return OpeningBalancesImport(
-                invoices=done.invoices,
-                credits=done.credits,
-                receivable=Money.of_cents(done.receivable_cents),
-                credit=Money.of_cents(done.credit_cents),
-            )
-
-        return await mutate(
+        return await act(
             info,
-            OpeningBalancesPayload,
-            change,
-            lambda result: OpeningBalancesPayload(result=result),
+            answer(OpeningBalancesPayload, "result", OpeningBalancesImport.of),
+            import_opening_balances,
+            csv.encode(),
         )
