@@ -24,8 +24,7 @@ from registry.messages.models import Message, MessageStatus
 from registry.messages.outbox import retry
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.cli import invoke
-from tests.helpers.mail import MailServer, free_port, mail_server
-from tests.messages.test_invoice_mail import send
+from tests.helpers.mail import MailServer, free_port, mail_server, send_queued_mail
 
 __all__ = ["billed", "cooperative", "mail_server", "pool_members"]
 
@@ -85,7 +84,7 @@ async def _fail_every_message(factory: async_sessionmaker[AsyncSession]) -> list
             "mail_attempts": 1,
         }
     )
-    outcome = await send(factory, closed)
+    outcome = await send_queued_mail(factory, closed)
     assert set(outcome.values()) == {MessageStatus.FAILED}
     return sorted(outcome)
 
@@ -114,7 +113,7 @@ async def test_a_failed_message_is_listed_and_sent_again_after_a_retry(
 
     # Only that one goes out at the worker's next run, now to a server that takes it.
     settings = SETTINGS.model_copy(update=mail_server.settings())
-    assert await send(session_factory, settings) == {first: MessageStatus.SENT}
+    assert await send_queued_mail(session_factory, settings) == {first: MessageStatus.SENT}
     assert len(mail_server.received) == 1
 
     again = await invoke("messages", "retry", str(first))

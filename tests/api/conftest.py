@@ -37,3 +37,11 @@ async def demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSessi
     await demo_template.copy_into(session)
     await session.commit()
     return session
+
+
+@pytest.fixture
+async def unbilled_demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSession:
+    """The demo cooperative before anything was billed: these tests bill it themselves."""
+    await demo_template.copy_into(session, invoices=False)
+    await session.commit()
+    return session

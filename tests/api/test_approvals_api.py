@@ -10,17 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.models import RoleAssignment, User
 from registry.auth.roles import Role
-from tests.api.test_billing_api import RUN, _configure
-from tests.conftest import DemoTemplate
+from tests.helpers.billing_api import RUN, configure_billing_by_api
 from tests.helpers.graphql import TEST_ISSUER, grant, graphql_client
-
-
-@pytest.fixture
-async def unbilled_demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSession:
-    await demo_template.copy_into(session, invoices=False)
-    await session.commit()
-    return session
-
 
 ISSUE = """
 mutation($id: ID!) {
@@ -65,7 +56,7 @@ async def test_a_second_director_approves_what_the_first_prepared(
     first = await grant(session_factory, Role.DIRECTIE)
     second = await _second_director(session_factory)
     async with graphql_client(db_url, user_id=first, four_eyes=True) as anne:
-        await _configure(anne)
+        await configure_billing_by_api(anne)
         (draft,) = (await anne.data(RUN, {"codes": ["woerden"]}))["invoiceRunCreate"]["drafts"]
         prepared: dict[str, Any] = (await anne.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
         assert prepared["errors"] == []

@@ -13,7 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.auth.models import User
 from registry.auth.roles import Role
 from registry.kit.clock import today
-from tests.conftest import DemoTemplate
+from tests.helpers.billing_api import (
+    DETAILS,
+    ISSUE,
+    OTHER,
+    OWN,
+    RUN,
+    VAT,
+    configure_billing_by_api,
+    issue_invoice_by_api,
+    payload_errors,
+)
 from tests.helpers.graphql import (
     GraphQLClient,
     error_messages,
@@ -26,47 +36,6 @@ from tests.localstripe import API_KEY, PUBLISHABLE_KEY, WEBHOOK_SECRET, Localstr
 pytestmark = pytest.mark.usefixtures("unbilled_demo")
 
 
-@pytest.fixture
-async def unbilled_demo(session: AsyncSession, demo_template: DemoTemplate) -> AsyncSession:
-    """The demo cooperative before anything was billed: these tests bill it themselves."""
-    await demo_template.copy_into(session, invoices=False)
-    await session.commit()
-    return session
-
-
-OWN, OTHER = "woerden", "eindhoven"
-EXEMPT = "Vrijgesteld van btw: kostendeling tussen overheden"
-
-VAT = """
-mutation($input: VatRuleInput!) {
-  vatRuleSet(input: $input) { rule { category } errors { field code } }
-}
-"""
-DETAILS = """
-mutation($member: String!, $input: BillingDetailsInput!) {
-  billingDetailsSet(member: $member, input: $input) {
-    billingDetails { city }
-    errors { field code }
-  }
-}
-"""
-RUN = """
-mutation($codes: [String!]) {
-  invoiceRunCreate(until: "2026-12-31", memberCodes: $codes) {
-    drafts { id status number member { code } gross { amount } lines { lineNo } pdfUrl }
-    errors { field code message }
-  }
-}
-"""
-ISSUE = """
-mutation($id: ID!, $choice: CreditChoice) {
-  invoiceIssue(id: $id, creditChoice: $choice) {
-    paymentRequested
-    invoice { id number status kind paymentPending due { amount currency } pdfUrl ublUrl }
-    errors { field code message }
-  }
-}
-"""
 TRANSFER = """
 mutation($id: ID!, $amount: Decimal!, $ref: String!) {
   transferRecord(invoiceId: $id, amount: $amount, paidOn: "2026-01-02", bankReference: $ref) {
@@ -96,45 +65,8 @@ mutation($id: ID!) {
 """
 
 
-def _errors(data: dict[str, Any], field: str) -> list[tuple[str, str]]:
-    return [(e["field"], e["code"]) for e in data[field]["errors"]]
-
-
-async def _configure(api: GraphQLClient, *, details: bool = True) -> None:
-    """VAT for every line category and (optionally) both members' invoice details."""
-    for category in (
-        "CONTRIBUTION",
-        "ENTRY_FEE",
-        "EXIT_CHARGE",
-        "ALLOCATION",
-        "SETTLEMENT",
-        "USAGE_FEE",
-    ):
-        standard = category == "USAGE_FEE"
-        rule = {
-            "category": category,
-            "vatCode": "STANDARD" if standard else "EXEMPT",
-            "rate": "21" if standard else "0",
-            "exemptionReason": None if standard else EXEMPT,
-        }
-        assert _errors(await api.data(VAT, {"input": rule}), "vatRuleSet") == []
-    if details:
-        for code in (OWN, OTHER):
-            address = {"street": "Stadhuisplein 1", "postalCode": "3441 EM", "city": "Woerden"}
-            done = await api.data(DETAILS, {"member": code, "input": address})
-            assert _errors(done, "billingDetailsSet") == []
-
-
-async def _issued(api: GraphQLClient, code: str = OWN) -> dict[str, Any]:
-    (draft,) = (await api.data(RUN, {"codes": [code]}))["invoiceRunCreate"]["drafts"]
-    issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
-    assert issued["errors"] == []
-    invoice: dict[str, Any] = issued["invoice"]
-    return invoice
-
-
 async def test_run_issue_transfer_paid(api: GraphQLClient) -> None:
-    await _configure(api)
+    await configure_billing_by_api(api)
     preview = (
         await api.data(
             """{ invoiceRunPreview(until: "2026-12-31", memberCodes: ["woerden"]) {
@@ -184,8 +116,8 @@ async def test_run_issue_transfer_paid(api: GraphQLClient) -> None:
 
 
 async def test_credit_note_carries_the_credit(api: GraphQLClient) -> None:
-    await _configure(api)
-    invoice = await _issued(api)
+    await configure_billing_by_api(api)
+    invoice = await issue_invoice_by_api(api)
     note = (await api.data(CREDIT, {"id": invoice["id"]}))["invoiceCredit"]
     assert note["errors"] == []
     credited = note["invoice"]
@@ -199,56 +131,58 @@ async def test_credit_note_carries_the_credit(api: GraphQLClient) -> None:
     )
     assert original["invoice"] == {"status": "CREDITED", "outstanding": {"amount": "0.00"}}
     again = await api.data(CREDIT, {"id": invoice["id"]})
-    assert _errors(again, "invoiceCredit") == [("lines", "already_credited")]
+    assert payload_errors(again, "invoiceCredit") == [("lines", "already_credited")]
 
 
 async def test_typed_errors(api: GraphQLClient) -> None:
     unknown = await api.data(RUN, {"codes": ["nobody"]})
-    assert _errors(unknown, "invoiceRunCreate") == [("memberCodes", "unknown_member")]
+    assert payload_errors(unknown, "invoiceRunCreate") == [("memberCodes", "unknown_member")]
     no_vat = await api.data(RUN, {"codes": [OWN]})
-    assert _errors(no_vat, "invoiceRunCreate") == [("vat", "vat_rule_missing")]
+    assert payload_errors(no_vat, "invoiceRunCreate") == [("vat", "vat_rule_missing")]
     wrong_vat = await api.data(
         VAT, {"input": {"category": "CONTRIBUTION", "vatCode": "EXEMPT", "rate": "0"}}
     )
-    assert _errors(wrong_vat, "vatRuleSet") == [("exemptionReason", "required")]
-    await _configure(api, details=False)
+    assert payload_errors(wrong_vat, "vatRuleSet") == [("exemptionReason", "required")]
+    await configure_billing_by_api(api, details=False)
     (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
     no_details = await api.data(ISSUE, {"id": draft["id"]})
-    assert _errors(no_details, "invoiceIssue") == [("billingDetails", "billing_details_missing")]
+    assert payload_errors(no_details, "invoiceIssue") == [
+        ("billingDetails", "billing_details_missing")
+    ]
     bad_address = await api.data(
         DETAILS, {"member": OWN, "input": {"street": "", "postalCode": "x", "city": "W"}}
     )
-    assert _errors(bad_address, "billingDetailsSet") == [
+    assert payload_errors(bad_address, "billingDetailsSet") == [
         ("street", "required"),
         ("postalCode", "invalid_postal_code"),
     ]
     unknown_member = await api.data(
         DETAILS, {"member": "nobody", "input": {"street": "a", "postalCode": "x", "city": "W"}}
     )
-    assert _errors(unknown_member, "billingDetailsSet") == [("member", "unknown_member")]
-    await _configure(api)
+    assert payload_errors(unknown_member, "billingDetailsSet") == [("member", "unknown_member")]
+    await configure_billing_by_api(api)
     unpaid = await api.data(TRANSFER, {"id": draft["id"], "amount": "1", "ref": "B-0"})
-    assert _errors(unpaid, "transferRecord") == [("invoice", "not_issued")]
+    assert payload_errors(unpaid, "transferRecord") == [("invoice", "not_issued")]
     issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]["invoice"]
     not_draft = await api.data(
         "mutation($id: ID!) { invoiceDraftDiscard(id: $id) { discarded errors { field code } } }",
         {"id": issued["id"]},
     )
-    assert _errors(not_draft, "invoiceDraftDiscard") == [("invoice", "not_a_draft")]
+    assert payload_errors(not_draft, "invoiceDraftDiscard") == [("invoice", "not_a_draft")]
     twice = await api.data(ISSUE, {"id": issued["id"]})
-    assert _errors(twice, "invoiceIssue") == [("invoice", "already_issued")]
+    assert payload_errors(twice, "invoiceIssue") == [("invoice", "already_issued")]
     too_much = Decimal(issued["due"]["amount"]) + 1
     for amount in (str(too_much), "0", "1.001"):
         refused = await api.data(TRANSFER, {"id": issued["id"], "amount": amount, "ref": "B-9"})
-        assert _errors(refused, "transferRecord") == [("amount", "invalid_amount")], amount
+        assert payload_errors(refused, "transferRecord") == [("amount", "invalid_amount")], amount
     bad_id = await api.data(TRANSFER, {"id": "x", "amount": "1", "ref": "B-9"})
-    assert _errors(bad_id, "transferRecord") == [("invoiceId", "invalid_id")]
+    assert payload_errors(bad_id, "transferRecord") == [("invoiceId", "invalid_id")]
 
 
 async def test_a_net_credit_draft_needs_a_choice(api: GraphQLClient) -> None:
     """A corrected allocation that lowers Woerden's share drafts a net credit."""
-    await _configure(api)
-    await _issued(api)
+    await configure_billing_by_api(api)
+    await issue_invoice_by_api(api)
     pool = await api.data('{ costPool(code: "oprichting") { runs { id } } }')
     (run,) = pool["costPool"]["runs"]
     for member, share in ((OWN, "10"), (OTHER, "65")):
@@ -266,7 +200,7 @@ async def test_a_net_credit_draft_needs_a_choice(api: GraphQLClient) -> None:
     (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
     assert draft["gross"] == {"amount": "-13875.00"}
     refused = await api.data(ISSUE, {"id": draft["id"]})
-    assert _errors(refused, "invoiceIssue") == [("creditChoice", "choice_required")]
+    assert payload_errors(refused, "invoiceIssue") == [("creditChoice", "choice_required")]
     note = (await api.data(ISSUE, {"id": draft["id"], "choice": "CARRY"}))["invoiceIssue"]
     assert note["invoice"]["kind"] == "CREDIT_NOTE"
     assert note["paymentRequested"] is False
@@ -277,9 +211,9 @@ async def test_a_net_credit_draft_needs_a_choice(api: GraphQLClient) -> None:
 async def test_member_admin_sees_its_own_issued_invoices_and_auditor_only_reads(
     api: GraphQLClient, db_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    await _configure(api)
-    own = await _issued(api, OWN)
-    other = await _issued(api, OTHER)
+    await configure_billing_by_api(api)
+    own = await issue_invoice_by_api(api, OWN)
+    other = await issue_invoice_by_api(api, OTHER)
     note = await api.data(
         """mutation($id: ID!) { invoiceCredit(id: $id, reason: "x", creditChoice: CARRY,
              lineNumbers: [1]) { invoice { id } errors { code } } }""",
@@ -344,7 +278,7 @@ async def test_issue_creates_a_payment_intent_and_the_admin_starts_paying(
     admin = await grant(session_factory, Role.MEMBER_ADMIN, OWN)
     settings = _stripe(localstripe.url)
     async with graphql_client(db_url, user_id=directie, **settings) as api:
-        await _configure(api)
+        await configure_billing_by_api(api)
         (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
         issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
         assert issued["paymentRequested"] is True
@@ -376,7 +310,7 @@ async def test_an_unreachable_gateway_leaves_the_payment_pending(
     directie = await grant(session_factory, Role.DIRECTIE)
     admin = await grant(session_factory, Role.MEMBER_ADMIN, OWN)
     async with graphql_client(db_url, user_id=directie, **_stripe(closed_url)) as api:
-        await _configure(api)
+        await configure_billing_by_api(api)
         (draft,) = (await api.data(RUN, {"codes": [OWN]}))["invoiceRunCreate"]["drafts"]
         issued = (await api.data(ISSUE, {"id": draft["id"]}))["invoiceIssue"]
         assert issued["errors"] == []
@@ -386,14 +320,14 @@ async def test_an_unreachable_gateway_leaves_the_payment_pending(
         assert differences["paymentDifferences"]["errors"] == [{"code": "gateway_unavailable"}]
     async with graphql_client(db_url, user_id=admin, **_stripe(closed_url)) as client:
         later = await client.data(PAY, {"id": issued["invoice"]["id"]})
-    assert _errors(later, "invoicePaymentStart") == [("payment", "gateway_unavailable")]
+    assert payload_errors(later, "invoicePaymentStart") == [("payment", "gateway_unavailable")]
 
 
 async def test_concurrent_runs_and_issues_through_the_api_bill_once(
     api: GraphQLClient, db_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     """Twenty invoice runs at the same moment, then every draft issued three times at once."""
-    await _configure(api)
+    await configure_billing_by_api(api)
     codes = {"codes": [OWN, OTHER]}
     async with session_factory() as session:  # the directie the `api` client is logged in as
         user_id = await session.scalar(select(User.id).where(User.subject == "directie-all"))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_billing_api import DETAILS, _configure, _errors, _issued, unbilled_demo
+from tests.helpers.billing_api import (
+    DETAILS,
+    configure_billing_by_api,
+    issue_invoice_by_api,
+    payload_errors,
+)
 from tests.helpers.graphql import GraphQLClient
-
-__all__ = ["unbilled_demo"]
 
 pytestmark = pytest.mark.usefixtures("unbilled_demo")
 
@@ -43,7 +46,7 @@ async def test_who_receives_what_is_set_and_checked(api: GraphQLClient) -> None:
             "input": {**ADDRESS, "reminderEmail": "debiteuren@@woerden", "language": "fr"},
         },
     )
-    assert sorted(_errors(bad, "billingDetailsSet")) == [
+    assert sorted(payload_errors(bad, "billingDetailsSet")) == [
         ("language", "unknown_language"),
         ("reminderEmail", "invalid_email"),
     ]
@@ -71,7 +74,7 @@ async def test_who_receives_what_is_set_and_checked(api: GraphQLClient) -> None:
 async def test_peppol_delivery_without_an_access_point_refuses_to_issue(
     api: GraphQLClient,
 ) -> None:
-    await _configure(api)
+    await configure_billing_by_api(api)
     await api.data(
         DETAILS, {"member": "woerden", "input": {**ADDRESS, "deliveryChannel": "PEPPOL"}}
     )
@@ -95,10 +98,10 @@ async def test_peppol_delivery_without_an_access_point_refuses_to_issue(
 async def test_the_directie_pauses_and_resumes_an_invoices_reminders(
     api: GraphQLClient,
 ) -> None:
-    await _configure(api)
-    invoice = await _issued(api)
+    await configure_billing_by_api(api)
+    invoice = await issue_invoice_by_api(api)
     refused = await api.data(PAUSE, {"id": invoice["id"], "reason": " "})
-    assert _errors(refused, "invoiceRemindersPause") == [("reason", "reason_required")]
+    assert payload_errors(refused, "invoiceRemindersPause") == [("reason", "reason_required")]
     paused = await api.data(PAUSE, {"id": invoice["id"], "reason": "Betalingsregeling"})
     assert paused["invoiceRemindersPause"]["reminders"] == {
         "pausedBecause": "Betalingsregeling",

@@ -13,6 +13,7 @@ from registry.audit import service
 from registry.audit.models import AuditEvent
 from registry.audit.service import record
 from registry.auth.roles import system_actor
+from registry.members.models import Member, MemberType
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -51,3 +52,12 @@ async def tamper(factory: async_sessionmaker[AsyncSession], sql: str, **params: 
         if (await session.connection()).dialect.name == "postgresql":
             await session.execute(text("SET LOCAL session_replication_role = replica"))
         await session.execute(text(sql), params)
+
+
+async def add_member(factory: async_sessionmaker[AsyncSession]) -> int:
+    """Add the member Woerden (committed) and return its id, for events that name a member."""
+    async with factory() as session, session.begin():
+        member = Member(code="woerden", name="Gemeente Woerden", type=MemberType.GEMEENTE)
+        session.add(member)
+        await session.flush()
+        return member.id

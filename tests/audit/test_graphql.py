@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role
-from registry.members.models import Member, MemberType
-from tests.audit.conftest import seed, tamper
+from tests.audit.conftest import add_member, seed, tamper
 from tests.helpers.graphql import error_messages, grant, graphql_client
 
 EVENTS = """
@@ -28,14 +27,6 @@ query ($first: Int!, $after: String, $filter: AuditEventFilter) {
 STATUS = "{ auditChainStatus { intact events firstBrokenSeq reason } }"
 
 
-async def _member(factory: async_sessionmaker[AsyncSession]) -> int:
-    async with factory() as session, session.begin():
-        member = Member(code="woerden", name="Gemeente Woerden", type=MemberType.GEMEENTE)
-        session.add(member)
-        await session.flush()
-        return member.id
-
-
 def _seqs(data: dict[str, Any]) -> list[int]:
     return [edge["node"]["seq"] for edge in data["auditEvents"]["edges"]]
 
@@ -43,7 +34,7 @@ def _seqs(data: dict[str, Any]) -> list[int]:
 async def test_auditors_list_and_filter_events(
     db_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    member_id = await _member(session_factory)
+    member_id = await add_member(session_factory)
     events = await seed(session_factory, 5, member_id=member_id)
     auditor = await grant(session_factory, Role.AUDITOR)
     async with graphql_client(db_url, user_id=auditor) as api:
@@ -111,7 +102,7 @@ async def test_auditors_see_whether_the_chain_is_intact(
 async def test_others_may_not_read_the_log(
     db_url: str, session_factory: async_sessionmaker[AsyncSession], role: Role | None
 ) -> None:
-    await _member(session_factory)
+    await add_member(session_factory)
     await seed(session_factory, 2)
     user = (
         None

@@ -18,8 +18,7 @@ from registry.audit.service import stream_events
 from registry.auth.roles import Role
 from registry.models import Base
 from registry.usage import history as usage_history
-from tests.audit.conftest import seed, tamper
-from tests.audit.test_graphql import _member
+from tests.audit.conftest import add_member, seed, tamper
 from tests.helpers.graphql import grant, graphql_client
 
 
@@ -31,7 +30,7 @@ def seqs(html: str) -> list[int]:
 async def test_an_auditor_filters_pages_and_exports_what_was_found(
     db_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    member_id = await _member(session_factory)
+    member_id = await add_member(session_factory)
     await seed(session_factory, 5, member_id=member_id)
     auditor = await grant(session_factory, Role.AUDITOR)
     async with graphql_client(db_url, user_id=auditor) as client:
@@ -140,7 +139,7 @@ async def test_others_may_not_open_the_audit_log(
     role: Role,
     member: str | None,
 ) -> None:
-    await _member(session_factory)
+    await add_member(session_factory)
     await seed(session_factory, 1)
     person = await grant(session_factory, role, member)
     async with graphql_client(db_url, user_id=person) as client:

@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role
 from registry.billing.invoicing import issue, run_invoices
-from tests.bank.test_import import euros
-from tests.helpers.bankfiles import UNKNOWN_IBAN, Line, camt053
+from tests.helpers.bankfiles import UNKNOWN_IBAN, Line, camt053, euros
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.graphql import grant, graphql_client
 

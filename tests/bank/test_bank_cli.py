@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.bank.models import BankEntry
 from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import Invoice, InvoiceStatus
-from tests.bank.test_import import euros
-from tests.helpers.bankfiles import UNKNOWN_IBAN, Line, mt940
+from tests.helpers.bankfiles import UNKNOWN_IBAN, Line, euros, mt940
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.cli import invoke
 

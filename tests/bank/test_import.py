@@ -36,17 +36,17 @@ from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import CreditChoice, Invoice, InvoiceStatus, Settlement, SettlementKind
 from registry.billing.payments import record_transfer
 from registry.kit.errors import Conflict, ValidationFailed
-from registry.kit.money import to_euro
-from tests.billing.test_money_once import race, succeeded
 from tests.helpers.bankfiles import (
     EINDHOVEN_IBAN,
     UNKNOWN_IBAN,
     WOERDEN_IBAN,
     Line,
     camt053,
+    euros,
     mt940,
 )
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.race import race, succeeded
 
 __all__ = ["billed", "cooperative", "pool_members"]
 
@@ -63,10 +63,6 @@ class Issued:
     woerden: Invoice
     eindhoven: Invoice
     meierijstad: Invoice
-
-
-def euros(cents: int) -> str:
-    return str(to_euro(cents))
 
 
 @pytest.fixture

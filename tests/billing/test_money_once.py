@@ -8,10 +8,9 @@ and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -36,7 +35,6 @@ from registry.billing.rules import overbilled_keys
 from registry.costs.models import AllocationLine, AllocationRun, CostCategory, RunKind
 from registry.costs.pools import EntryInput, add_entry, add_participant
 from registry.costs.runs import run_pool, run_pools
-from registry.db import transaction
 from registry.fees.models import FeeRun
 from registry.fees.service import run_fees
 from registry.kit.errors import ValidationFailed
@@ -45,37 +43,9 @@ from registry.members.population import parse_cbs_csv
 from registry.usage.models import UsageRecord
 from registry.usage.records import UsageInput, record_usage
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.race import RACERS, race, succeeded
 
 __all__ = ["billed", "cooperative", "pool_members"]
-
-T = TypeVar("T")
-RACERS = 6
-
-
-async def race(
-    factory: async_sessionmaker[AsyncSession],
-    work: Callable[[AsyncSession], Awaitable[T]],
-    count: int = RACERS,
-) -> list[T | BaseException]:
-    """Run `work` `count` times at once, each in its own transaction on its own connection."""
-    start = asyncio.Event()
-
-    async def one() -> T:
-        await start.wait()
-        async with transaction(factory) as session:
-            result = await work(session)
-            await asyncio.sleep(0.02)  # keep the transaction open while the others run
-            return result
-
-    tasks = [asyncio.create_task(one()) for _ in range(count)]
-    start.set()
-    return list(await asyncio.gather(*tasks, return_exceptions=True))
-
-
-def succeeded(results: list[T | BaseException]) -> list[T]:
-    unexpected = [r for r in results if isinstance(r, BaseException)]
-    assert not unexpected, unexpected
-    return [r for r in results if not isinstance(r, BaseException)]
 
 
 async def count(factory: async_sessionmaker[AsyncSession], *where: object) -> int:

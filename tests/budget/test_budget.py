@@ -27,8 +27,7 @@ from registry.costs.sharing import AllocationKey
 from registry.db import transaction
 from registry.kit.errors import DomainError, Forbidden, ValidationFailed
 from registry.members.decisions import DecisionInput, record_decision
-from tests.contracts.test_contracts import AUDITOR
-from tests.helpers.cooperative import ACTOR, cooperative
+from tests.helpers.cooperative import ACTOR, AUDITOR, cooperative
 
 __all__ = ["cooperative"]
 

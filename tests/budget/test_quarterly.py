@@ -27,57 +27,17 @@ from registry.catalogue.models import ApplicationStatus
 from registry.contracts.service import ContractInput, create_contract, sign_contract
 from registry.costs.models import AllocationRun
 from registry.kit.errors import Forbidden, ValidationFailed
-from registry.members.decisions import DecisionInput, record_decision
 from registry.usage.adoptions import AdoptionInput, adopt
-from tests.contracts.test_contracts import AUDITOR
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
+from tests.helpers.budget import prepare_quarter
+from tests.helpers.cooperative import AUDITOR
 
 __all__ = ["billed", "cooperative", "pool_members"]
 
 
-async def _quarter(session: AsyncSession) -> Invoice:
-    """Woerden's invoice of July 2023 (partly paid), a signed contract, an adopted budget."""
-    (draft,) = await run_invoices(session, ACTOR, TODAY, ["woerden"])
-    invoice = await issue(session, ACTOR, draft.id, TODAY, SETTINGS)
-    await record_transfer(session, ACTOR, invoice.id, "10", TODAY, "BANK-1", TODAY)
-    for body, reference, day in (
-        ("rvc", "RvC-2023-01", date(2023, 1, 2)),
-        ("alv", "ALV-2022-11", date(2022, 11, 20)),
-        ("alv", "ALV-2023-09", date(2023, 9, 1)),
-    ):
-        await record_decision(session, ACTOR, DecisionInput(body, day, reference, "besluit"))
-    await create_contract(
-        session,
-        ACTOR,
-        ContractInput(
-            "C-2023-01",
-            "Hosting BV",
-            "Hosting",
-            "60000",
-            date(2023, 1, 1),
-            date(2024, 12, 31),
-            notice_date=date(2023, 11, 30),
-            pool="zaak-ontwikkeling",
-        ),
-    )
-    await sign_contract(
-        session,
-        ACTOR,
-        "C-2023-01",
-        date(2023, 1, 3),
-        "RvC-2023-01",
-        SETTINGS.contract_rvc_threshold,
-    )
-    await start_budget(session, ACTOR, 2023)
-    await set_line(session, ACTOR, 2023, "usage_fees", "10000")
-    await set_line(session, ACTOR, 2023, "pool_costs", "30000", "zaak-ontwikkeling")
-    await adopt_budget(session, ACTOR, 2023, "ALV-2022-11")
-    return invoice
-
-
 async def test_the_figures_match_the_registry_s_own_totals(billed: AsyncSession) -> None:
     session = billed
-    invoice = await _quarter(session)
+    invoice = await prepare_quarter(session)
     report = await quarterly_report(session, 2023, 3, None, TODAY)
     seq, _ = await head(session)
     assert report.as_of_seq == seq
@@ -135,7 +95,7 @@ async def test_the_figures_match_the_registry_s_own_totals(billed: AsyncSession)
 
 async def test_the_same_audit_event_gives_the_same_files(billed: AsyncSession) -> None:
     session = billed
-    await _quarter(session)
+    await prepare_quarter(session)
     seq, _ = await head(session)
     first = {
         fmt: await export_quarterly(session, AUDITOR, 2023, 3, seq, fmt, "nl", TODAY)

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
 from registry.audit.repository import head
-from tests.budget.test_quarterly import _quarter
 from tests.helpers.billing import billed, cooperative, pool_members
+from tests.helpers.budget import prepare_quarter
 from tests.helpers.cli import invoke
 
 __all__ = ["billed", "cooperative", "pool_members"]
@@ -23,7 +23,7 @@ __all__ = ["billed", "cooperative", "pool_members"]
 async def test_the_command_writes_the_report_and_the_same_event_gives_the_same_file(
     billed: AsyncSession, session_factory: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    await _quarter(billed)
+    await prepare_quarter(billed)
     seq, _ = await head(billed)
     await billed.commit()
     files = []

@@ -39,13 +39,12 @@ from registry.members.decisions import DecisionInput, record_decision
 from registry.members.models import DecisionBody
 from registry.messages.models import Message
 from registry.settings import Settings
-from tests.helpers.cooperative import ACTOR, cooperative
+from tests.helpers.cooperative import ACTOR, AUDITOR, cooperative
 
 __all__ = ["cooperative"]
 
 THRESHOLD = Decimal(50000)
 SETTINGS = Settings(directie_email="directie@samendigitaal.example", contract_notice_days=60)
-AUDITOR = Actor(ActorKind.USER, "Accountant", 7, grants=frozenset({Grant(Role.AUDITOR)}))
 
 
 def hosting(

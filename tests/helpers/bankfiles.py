@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from registry.kit.money import to_euro
+
 COOPERATIVE_IBAN = "NL91ABNA0417164300"
 WOERDEN_IBAN = "NL20INGB0001234567"
 EINDHOVEN_IBAN = "NL39RABO0300065264"
@@ -126,3 +128,8 @@ def mt940(
     sign = "C" if total >= 0 else "D"
     out.append(f":62F:{sign}{day}EUR{str(abs(total)).replace('.', ',')}")
     return ("\r\n".join(out) + "\r\n").encode()
+
+
+def euros(cents: int) -> str:
+    """An amount in cents as a bank file writes it: euros with a decimal point."""
+    return str(to_euro(cents))

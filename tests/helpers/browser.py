@@ -1,4 +1,5 @@
-"""The types of the browser fixture factories in `tests/web/conftest.py`."""
+"""The types of the browser fixture factories in `tests/web/conftest.py`, and steps a person
+takes in the browser that several tests share."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import Page, expect
 
 from registry.settings import Settings
 from tests.live import LiveServer
@@ -33,3 +34,16 @@ async def full_page_screenshot(page: Page, path: Path) -> None:
         except PlaywrightError as error:
             if "Unable to capture screenshot" not in str(error) or attempt == SCREENSHOT_TRIES - 1:
                 raise
+
+
+async def record_decision_on_page(
+    page: Page, body: str, on: str, reference: str, subject: str
+) -> None:
+    """Record a decision through the form on /besluiten and wait for its confirmation."""
+    form = page.locator("form[action='/besluiten'][method='post']")
+    await form.get_by_label("Orgaan").select_option(label=body)
+    await form.get_by_label("Datum van het besluit").fill(on)
+    await form.get_by_label("Kenmerk").fill(reference)
+    await form.get_by_label("Onderwerp").fill(subject)
+    await form.get_by_role("button", name="Besluit vastleggen").click()
+    await expect(page.get_by_role("status")).to_have_text(f"Besluit {reference} is vastgelegd.")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.roles import system_actor
+from registry.auth.roles import Actor, ActorKind, Grant, Role, system_actor
 from registry.demo import shipped_population_csv
 from registry.fees.models import FeeLine, FeeRun, PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
@@ -19,6 +19,8 @@ from registry.members.population import parse_cbs_csv
 from registry.members.registration import MemberInput
 
 ACTOR = system_actor("test")
+AUDITOR = Actor(ActorKind.USER, "Accountant", 7, grants=frozenset({Grant(Role.AUDITOR)}))
+"""A signed-in person (user 7) with only the auditor role."""
 CODES = {"GM0632", "GM0757", "GM0845", "GM0772", "GM0363", "GM0855"}
 
 

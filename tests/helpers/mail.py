@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for the mail tests."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and sending the
+queued messages to it, for the mail tests."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry.billing.attachments import attachment_bytes
+from registry.messages.models import MessageStatus
+from registry.messages.sending import send_due
+from registry.settings import Settings
+from tests.helpers.billing import SETTINGS
 
 REFUSED = "refused@nowhere.example"
 """A recipient the server refuses for good (550)."""
@@ -86,3 +94,19 @@ def attachments(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
         assert isinstance(payload, bytes)
         found[name] = (part.get_content_type(), payload)
     return found
+
+
+def mail_settings(server: MailServer, **more: Any) -> Settings:
+    """The billing test settings, sending through `server`."""
+    return SETTINGS.model_copy(update={**server.settings(), **more})
+
+
+async def send_queued_mail(
+    factory: async_sessionmaker[AsyncSession], settings: Settings, **kwargs: Any
+) -> dict[int, MessageStatus]:
+    """Send the queued messages that are due, with their attachments; the outcome of each."""
+
+    async def resolve(session: AsyncSession, source: str) -> bytes:
+        return await attachment_bytes(session, settings, source)
+
+    return await send_due(factory, settings, resolve, **kwargs)

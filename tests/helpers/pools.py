@@ -4,14 +4,17 @@ share: for the cost, billing and report tests."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.catalogue.models import ApplicationStatus, JoinStage
 from registry.catalogue.service import ApplicationInput, create_application, join_community
 from registry.members.registration import MemberInput
 from tests.helpers.cooperative import ACTOR, admit_member, cooperative
+from tests.helpers.pages import post
 
 __all__ = ["ACTOR", "cooperative", "pool_members"]
 
@@ -49,3 +52,23 @@ COMMUNITY = (
     ("gr-meierijstad-noord", date(2021, 1, 1)),
     ("tilburg", date(2023, 1, 1)),
 )
+
+
+POOL = {
+    "code": "BV-2020",
+    "naam": "Bedrijfsvoering 2020",
+    "soort": "operating",
+    "applicatie": "",
+    "sleutel": "inhabitants",
+    "peildatum": "2020-01-01",
+    "betaler": "",
+    "nieuwkomers": "full_cost",
+    "afschrijving": "5",
+}
+
+
+async def create_pool_by_form(client: AsyncTestClient[Any]) -> None:
+    """Create the pool `POOL` through the directie's form; it must succeed."""
+    response = await post(client, "/kostenpotten/nieuw", "/kostenpotten/nieuw", POOL)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/kostenpotten/BV-2020/beheer"

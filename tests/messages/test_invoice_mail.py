@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
 
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
-from registry.billing.attachments import attachment_bytes
 from registry.billing.credit_notes import credit
 from registry.billing.invoicing import BillingDetailsInput, issue, run_invoices, set_billing_details
 from registry.billing.models import CreditChoice, Invoice
@@ -20,27 +18,21 @@ from registry.db import transaction
 from registry.kit.errors import ValidationFailed
 from registry.kit.types import utcnow
 from registry.messages.models import Message, MessageStatus
-from registry.messages.sending import send_due
 from registry.settings import Settings
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
-from tests.helpers.mail import REFUSED, MailServer, attachments, free_port, mail_server
+from tests.helpers.mail import (
+    REFUSED,
+    MailServer,
+    attachments,
+    free_port,
+    mail_server,
+    mail_settings,
+    send_queued_mail,
+)
 
 __all__ = ["billed", "cooperative", "mail_server", "pool_members"]
 
 UBL_NS = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
-
-
-def mail_settings(server: MailServer, **more: Any) -> Settings:
-    return SETTINGS.model_copy(update={**server.settings(), **more})
-
-
-async def send(
-    factory: async_sessionmaker[AsyncSession], settings: Settings, **kwargs: Any
-) -> dict[int, MessageStatus]:
-    async def resolve(session: AsyncSession, source: str) -> bytes:
-        return await attachment_bytes(session, settings, source)
-
-    return await send_due(factory, settings, resolve, **kwargs)
 
 
 async def issue_woerden(session: AsyncSession, settings: Settings = SETTINGS) -> Invoice:
@@ -65,7 +57,7 @@ async def test_an_issued_invoice_is_mailed_with_its_pdf_and_ubl(
     assert mail_server.received == []  # queued, not sent, by the issue
 
     settings = mail_settings(mail_server)
-    assert await send(session_factory, settings) == {queued.id: MessageStatus.SENT}
+    assert await send_queued_mail(session_factory, settings) == {queued.id: MessageStatus.SENT}
 
     (received,) = mail_server.received
     assert received.recipients == ["facturen@woerden.example"]
@@ -107,7 +99,7 @@ async def test_an_issued_invoice_is_mailed_with_its_pdf_and_ubl(
         )
     assert operations == ["queue", "send"]
     # Sent once: a next run of the job finds nothing due.
-    assert await send(session_factory, settings) == {}
+    assert await send_queued_mail(session_factory, settings) == {}
     assert len(mail_server.received) == 1
 
 
@@ -135,7 +127,7 @@ async def test_a_credit_note_is_mailed_in_the_members_language(
         credit_choice=CreditChoice.CARRY,
     )
     await billed.commit()
-    await send(session_factory, mail_settings(mail_server))
+    await send_queued_mail(session_factory, mail_settings(mail_server))
     subjects = sorted(r.message["Subject"] for r in mail_server.received)
     assert subjects == sorted(
         [
@@ -197,7 +189,7 @@ async def test_a_refused_recipient_fails_with_the_servers_answer(
     await issue_woerden(billed)
     await billed.commit()
     (queued,) = await messages(session_factory)
-    assert await send(session_factory, mail_settings(mail_server)) == {
+    assert await send_queued_mail(session_factory, mail_settings(mail_server)) == {
         queued.id: MessageStatus.FAILED
     }
     (stored,) = await messages(session_factory)
@@ -226,7 +218,9 @@ async def test_an_unreachable_server_is_tried_again_later_with_a_growing_wait(
     )
     start = utcnow()
     (queued,) = await messages(session_factory)
-    assert await send(session_factory, closed, now=start) == {queued.id: MessageStatus.PENDING}
+    assert await send_queued_mail(session_factory, closed, now=start) == {
+        queued.id: MessageStatus.PENDING
+    }
     (stored,) = await messages(session_factory)
     assert stored.attempts == 1
     assert stored.last_answer is not None
@@ -234,10 +228,12 @@ async def test_an_unreachable_server_is_tried_again_later_with_a_growing_wait(
     first_wait = stored.next_attempt_at - utcnow()
     assert timedelta(seconds=50) < first_wait <= timedelta(seconds=60)
     # Not due yet: nothing is tried.
-    assert await send(session_factory, closed, now=start + timedelta(seconds=30)) == {}
+    assert await send_queued_mail(session_factory, closed, now=start + timedelta(seconds=30)) == {}
     # Due: tried again, then waits twice as long.
     later = stored.next_attempt_at + timedelta(seconds=1)
-    assert await send(session_factory, closed, now=later) == {queued.id: MessageStatus.PENDING}
+    assert await send_queued_mail(session_factory, closed, now=later) == {
+        queued.id: MessageStatus.PENDING
+    }
     (stored,) = await messages(session_factory)
     assert stored.attempts == 2
     assert stored.next_attempt_at is not None
@@ -245,7 +241,7 @@ async def test_an_unreachable_server_is_tried_again_later_with_a_growing_wait(
     # The server is back for the last attempt.
     mail_server_settings = mail_settings(mail_server, mail_attempts=3)
     last = stored.next_attempt_at + timedelta(seconds=1)
-    assert await send(session_factory, mail_server_settings, now=last) == {
+    assert await send_queued_mail(session_factory, mail_server_settings, now=last) == {
         queued.id: MessageStatus.SENT
     }
     assert len(mail_server.received) == 1
@@ -256,7 +252,7 @@ async def test_without_an_smtp_server_messages_wait_in_the_outbox(
 ) -> None:
     await issue_woerden(billed)
     await billed.commit()
-    assert await send(session_factory, SETTINGS) == {}
+    assert await send_queued_mail(session_factory, SETTINGS) == {}
     (stored,) = await messages(session_factory)
     assert stored.status is MessageStatus.PENDING
     assert stored.attempts == 0
@@ -289,7 +285,9 @@ async def test_one_invoice_issued_twice_at_the_same_moment_is_mailed_once(
 
     # Two workers sending at the same moment send it once.
     settings = mail_settings(mail_server)
-    results = await asyncio.gather(send(session_factory, settings), send(session_factory, settings))
+    results = await asyncio.gather(
+        send_queued_mail(session_factory, settings), send_queued_mail(session_factory, settings)
+    )
     assert sorted(len(r) for r in results) == [0, 1]
     assert len(mail_server.received) == 1
 
@@ -309,10 +307,10 @@ async def test_a_message_that_keeps_failing_is_given_up(
         }
     )
     (queued,) = await messages(session_factory)
-    assert await send(session_factory, closed) == {queued.id: MessageStatus.PENDING}
-    assert await send(session_factory, closed) == {queued.id: MessageStatus.FAILED}
+    assert await send_queued_mail(session_factory, closed) == {queued.id: MessageStatus.PENDING}
+    assert await send_queued_mail(session_factory, closed) == {queued.id: MessageStatus.FAILED}
     (stored,) = await messages(session_factory)
     assert stored.attempts == 2
     assert stored.next_attempt_at is None
     assert stored.last_answer
-    assert await send(session_factory, closed) == {}
+    assert await send_queued_mail(session_factory, closed) == {}

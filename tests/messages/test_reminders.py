@@ -22,8 +22,7 @@ from registry.db import transaction
 from registry.kit.errors import DomainError, ValidationFailed
 from registry.messages.models import Message
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
-from tests.helpers.mail import MailServer, attachments, mail_server
-from tests.messages.test_invoice_mail import mail_settings, send
+from tests.helpers.mail import MailServer, attachments, mail_server, mail_settings, send_queued_mail
 
 __all__ = ["billed", "cooperative", "mail_server", "pool_members"]
 
@@ -122,7 +121,7 @@ async def test_each_stage_is_sent_once_on_its_day_and_mailed(
     assert sorted(audited) == sorted(str(r.id) for r in stored)
     assert [m.recipients for m in mails[1:]] == ["debiteuren@woerden.example"] * 3
 
-    await send(session_factory, mail_settings(mail_server))
+    await send_queued_mail(session_factory, mail_settings(mail_server))
     subjects = [r.message["Subject"] for r in mail_server.received]
     assert any(s.startswith(f"Aanmaning: factuur {invoice.number}") for s in subjects)
     notice_mail = next(

@@ -6,152 +6,26 @@ import csv
 import json
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from registry.reports.formats import ReportWriter
 from registry.reports.formats.csv import CsvWriter
 from registry.reports.formats.pdf import PdfWriter
 from registry.reports.formats.registry import WRITERS
 from registry.reports.model import (
-    Account,
-    Charge,
-    Contribution,
-    MemberReport,
-    PoolShare,
     ReportHeader,
-    ReportScope,
-    SettlementShare,
     Totals,
-    UsageFee,
-    member_findings,
-    reconcile,
 )
 from tests.helpers.pdf import page_text, shown
-
-SCOPE = ReportScope(2026, None, 418, "9f" * 32)
-
-
-def _account(invoiced: int, outstanding: int) -> Account:
-    return Account(
-        documents=2,
-        invoiced_cents=invoiced,
-        prepaid_cents=10_000,
-        paid_stripe_cents=invoiced - outstanding - 10_000 - 5_000 - 1,
-        paid_bank_cents=5_000,
-        refunded_cents=1,
-        credited_cents=0,
-        credit_carried_cents=250,
-        outstanding_cents=outstanding,
-    )
-
-
-def members() -> list[MemberReport]:
-    """Three members: two with every part of the report, one with only an account."""
-    ams = MemberReport(
-        code="ams",
-        name="Gemeente Amsterdam",
-        contribution=Contribution(
-            fee_run_id=7,
-            inhabitants=931_298,
-            reference_date=date(2025, 1, 1),
-            population_basis="january_first",
-            figures_source="CBS StatLine 03759ned",
-            rate=Decimal("0.412345"),
-            decision_reference="ALV 2025-11 besluit 4",
-            days_billable=365,
-            days_in_year=365,
-            amount_cents=38_401_646,
-        ),
-        charges=(Charge("entry_fee", 250_005, "toetreding 1 maart 2026"),),
-        pools=(
-            PoolShare(
-                pool_code="HOST",
-                pool_name="Hosting & beheer",
-                application="zaken",
-                key="inhabitants",
-                pool_total_cents=1_000_000,
-                share_cents=600_001,
-                run_ids=(11, 12),
-                settlements=(SettlementShare(12, date(2026, 6, 30), 1_234),),
-            ),
-        ),
-        usage=(UsageFee("zaken", "cases_handled", Decimal("1520.5"), 76_025),),
-        account=_account(39_327_677, 0),
-        billable_cents=39_327_677,
-        billed_cents=39_327_677,
-    )
-    utr = MemberReport(
-        code="utr",
-        name="Gemeente Utrecht",
-        contribution=Contribution(
-            fee_run_id=7,
-            inhabitants=374_238,
-            reference_date=date(2025, 1, 1),
-            population_basis="january_first",
-            figures_source="CBS StatLine 03759ned",
-            rate=Decimal("0.412345"),
-            decision_reference="ALV 2025-11 besluit 4",
-            days_billable=200,
-            days_in_year=365,
-            amount_cents=8_455_505,
-        ),
-        charges=(Charge("exit_charge", 99_999, "uittreding 19 juli 2026"),),
-        pools=(
-            PoolShare(
-                pool_code="HOST",
-                pool_name="Hosting & beheer",
-                application="zaken",
-                key="inhabitants",
-                pool_total_cents=1_000_000,
-                share_cents=399_999,
-                run_ids=(11, 12),
-                settlements=(SettlementShare(12, date(2026, 6, 30), -1_234),),
-            ),
-        ),
-        usage=(UsageFee("zaken", "cases_handled", Decimal("3"), 150),),
-        account=_account(8_955_653, 5),
-        billable_cents=8_955_653,
-        billed_cents=8_955_600,
-    )
-    wdn = MemberReport(
-        code="wdn",
-        name="Gemeente Woerden — ‘t Gilde",
-        contribution=None,
-        charges=(),
-        pools=(),
-        usage=(),
-        account=Account(0, 0, 0, 0, 0, 0, 0, 0, 0),
-        billable_cents=0,
-        billed_cents=0,
-    )
-    return [ams, utr, wdn]
-
-
-def write(make: Callable[[Path, str], ReportWriter], directory: Path) -> list[Path]:
-    """Drive a writer as the report command does: header, members in order, totals."""
-    directory.mkdir()
-    reports = members()
-    writer = make(directory, "contributie-2026")
-    writer.begin(ReportHeader(SCOPE, "ab" * 32, len(reports), "Contributierapport 2026"))
-    totals = Totals()
-    findings = []
-    for report in reports:
-        totals.add(report)
-        findings += member_findings(report)
-        writer.member(report)
-    return writer.end(totals, reconcile(totals, SCOPE) + findings)
+from tests.helpers.reports import SCOPE, sample_members, write_sample_report
 
 
 @pytest.mark.parametrize("name", sorted(WRITERS))
 def test_same_report_same_bytes(tmp_path: Path, name: str) -> None:
-    first = write(WRITERS[name], tmp_path / "a")
-    second = write(WRITERS[name], tmp_path / "b")
+    first = write_sample_report(WRITERS[name], tmp_path / "a")
+    second = write_sample_report(WRITERS[name], tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in second]
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in first)
     for a, b in zip(first, second, strict=True):
@@ -169,7 +43,7 @@ def _csv(path: Path) -> list[list[str]]:
 
 @pytest.mark.parametrize(("comma", "point"), [(False, "."), (True, ",")])
 def test_csv_amounts_are_exact_euros(tmp_path: Path, comma: bool, point: str) -> None:
-    paths = write(lambda d, s: CsvWriter(d, s, decimal_comma=comma), tmp_path / "out")
+    paths = write_sample_report(lambda d, s: CsvWriter(d, s, decimal_comma=comma), tmp_path / "out")
     assert [p.name for p in paths] == [
         f"contributie-2026-{section}.csv"
         for section in (
@@ -252,7 +126,7 @@ def test_csv_amounts_are_exact_euros(tmp_path: Path, comma: bool, point: str) ->
 
 
 def test_xlsx_sheets_frozen_header_and_euro_format(tmp_path: Path) -> None:
-    [path] = write(WRITERS["xlsx"], tmp_path / "out")
+    [path] = write_sample_report(WRITERS["xlsx"], tmp_path / "out")
     assert path.name == "contributie-2026.xlsx"
     with zipfile.ZipFile(path) as xlsx:
         workbook = xlsx.read("xl/workbook.xml").decode()
@@ -283,7 +157,7 @@ def test_xlsx_sheets_frozen_header_and_euro_format(tmp_path: Path) -> None:
 
 
 def test_pdf_cover_members_summary(tmp_path: Path) -> None:
-    [path] = write(WRITERS["pdf"], tmp_path / "out")
+    [path] = write_sample_report(WRITERS["pdf"], tmp_path / "out")
     pdf = path.read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert b"/Title (Contributierapport 2026)" in pdf
@@ -313,7 +187,7 @@ def test_pdf_cover_members_summary(tmp_path: Path) -> None:
 
 def test_pdf_chart_groups_the_smallest_members(tmp_path: Path) -> None:
     """Past 30 members the chart shows the 30 biggest by name and one bar for the rest."""
-    template = members()[0]
+    template = sample_members()[0]
     assert template.contribution is not None
     writer = PdfWriter(tmp_path, "groot")
     writer.begin(ReportHeader(SCOPE, "ab" * 32, 40, "Contributierapport 2026"))
@@ -332,7 +206,7 @@ def test_pdf_chart_groups_the_smallest_members(tmp_path: Path) -> None:
 
 
 def test_json_round_trip_exact(tmp_path: Path) -> None:
-    [path] = write(WRITERS["json"], tmp_path / "out")
+    [path] = write_sample_report(WRITERS["json"], tmp_path / "out")
     raw = path.read_text(encoding="utf-8")
     assert raw.endswith("}\n")
     assert "Woerden — ‘t Gilde" in raw  # not escaped

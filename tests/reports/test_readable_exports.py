@@ -20,7 +20,7 @@ from registry.reports.formats.tables import SECTIONS
 from registry.reports.formats.xlsx import XlsxWriter
 from registry.reports.labels import FindingCode
 from registry.reports.model import Charge, Finding, ReportHeader, Totals
-from tests.reports.test_formats import SCOPE, members, write
+from tests.helpers.reports import SCOPE, sample_members, write_sample_report
 
 CODES = ("not_yet_invoiced", "entry_fee", "exit_charge", "january_first", "cases_handled")
 
@@ -88,7 +88,7 @@ def test_findings_of_every_kind_stay_in_their_columns(tmp_path: Path) -> None:
 
 
 def test_no_text_of_the_pdf_runs_over_other_text(tmp_path: Path) -> None:
-    [path] = write(PdfWriter, tmp_path / "out")
+    [path] = write_sample_report(PdfWriter, tmp_path / "out")
     assert _overlaps(path) == []
     with pdfplumber.open(path) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
@@ -104,7 +104,7 @@ def test_a_long_charge_basis_wraps_inside_its_column(tmp_path: Path) -> None:
         "opzegging 2026-07-19: 52.299 inwoners × € 0,35 tarief 2026, gemaximeerd op één "
         "jaar contributie volgens het ALV-besluit van 12 december 2025"
     )
-    report = members()[1]
+    report = sample_members()[1]
     long = replace(report, charges=(Charge("exit_charge", 99_999, basis),))
     directory = tmp_path / "out"
     directory.mkdir()
@@ -125,7 +125,7 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 def test_csv_is_utf8_with_bom_and_shows_labels(tmp_path: Path) -> None:
-    paths = write(CsvWriter, tmp_path / "out")
+    paths = write_sample_report(CsvWriter, tmp_path / "out")
     files = {p.name.removeprefix("contributie-2026-").removesuffix(".csv"): p for p in paths}
     charges = {r[0]: r[1] for r in _rows(files["heffingen"])[1:]}
     assert charges == {"ams": "Toetredingsvergoeding", "utr": "Uittredingsvergoeding"}
@@ -140,7 +140,7 @@ def test_csv_is_utf8_with_bom_and_shows_labels(tmp_path: Path) -> None:
 
 
 def test_csv_in_english(tmp_path: Path) -> None:
-    paths = write(lambda d, s: CsvWriter(d, s, language="en"), tmp_path / "out")
+    paths = write_sample_report(lambda d, s: CsvWriter(d, s, language="en"), tmp_path / "out")
     files = {p.name.removeprefix("contributie-2026-").removesuffix(".csv"): p for p in paths}
     findings = _rows(files["bevindingen"])
     assert findings[1][0] == "Not yet invoiced"
@@ -154,7 +154,7 @@ def test_csv_in_english(tmp_path: Path) -> None:
 
 
 def test_xlsx_sheets_have_autofilters_on_their_header_rows(tmp_path: Path) -> None:
-    [path] = write(XlsxWriter, tmp_path / "out")
+    [path] = write_sample_report(XlsxWriter, tmp_path / "out")
     book = openpyxl.load_workbook(path)
     for section in SECTIONS:
         sheet = book[section.title.nl]
@@ -203,7 +203,7 @@ def _csv_fixed_texts(paths: list[Path]) -> dict[str, list[str]]:
 def test_csv_headings_are_in_the_chosen_language(
     tmp_path: Path, language: Language, other: re.Pattern[str]
 ) -> None:
-    paths = write(lambda d, s: CsvWriter(d, s, language=language), tmp_path / "out")
+    paths = write_sample_report(lambda d, s: CsvWriter(d, s, language=language), tmp_path / "out")
     texts = _csv_fixed_texts(paths)
     for name, fixed in texts.items():
         wrong = [t for t in fixed if other.search(t.replace("_", " "))]
@@ -223,7 +223,7 @@ def test_csv_headings_are_in_the_chosen_language(
 def test_xlsx_sheet_names_and_headings_are_in_the_chosen_language(
     tmp_path: Path, language: Language, other: re.Pattern[str]
 ) -> None:
-    [path] = write(lambda d, s: XlsxWriter(d, s, language=language), tmp_path / "out")
+    [path] = write_sample_report(lambda d, s: XlsxWriter(d, s, language=language), tmp_path / "out")
     book = openpyxl.load_workbook(path)
     expected = ["Rapport" if language == "nl" else "Report"]
     expected += [section.title.text(language) for section in SECTIONS]
@@ -251,7 +251,7 @@ def _pdf_words(path: Path) -> str:
 
 
 def test_pdf_in_english_has_english_headings_and_amounts(tmp_path: Path) -> None:
-    [path] = write(lambda d, s: PdfWriter(d, s, language="en"), tmp_path / "out")
+    [path] = write_sample_report(lambda d, s: PdfWriter(d, s, language="en"), tmp_path / "out")
     text = _pdf_words(path)
     for heading in (
         "Contribution report 2026",
@@ -275,7 +275,7 @@ def test_pdf_in_english_has_english_headings_and_amounts(tmp_path: Path) -> None
 
 
 def test_pdf_in_dutch_has_no_english_headings(tmp_path: Path) -> None:
-    [path] = write(PdfWriter, tmp_path / "out")
+    [path] = write_sample_report(PdfWriter, tmp_path / "out")
     text = _pdf_words(path)
     for heading in ("Contributierapport 2026", "Stand bij auditgebeurtenis 418", "Samenvatting"):
         assert heading in text, heading

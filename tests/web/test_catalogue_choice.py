@@ -27,15 +27,15 @@ from registry.demo import DEMO_TODAY
 from registry.settings import Settings
 from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
-from tests.helpers.pages import SESSION_SECRET
-from tests.web.catalogue_data import TOTAL, TRIAL_COUNT, trial_slug
-from tests.web.test_catalogue_pages import (
+from tests.helpers.pages import (
+    SESSION_SECRET,
     get_page,
     next_link,
     options_of,
     result_slugs,
     text_of,
 )
+from tests.web.catalogue_data import TOTAL, TRIAL_COUNT, trial_slug
 
 Client = AsyncTestClient[Any]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.web.test_catalogue_pages import get_page, options_of, result_slugs
+from tests.helpers.pages import get_page, options_of, result_slugs
 
 Client = AsyncTestClient[Any]
 

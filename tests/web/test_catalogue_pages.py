@@ -8,48 +8,18 @@ from html import unescape
 from typing import Any
 
 import pytest
-from httpx import Response
 from litestar.testing import AsyncTestClient
 
+from tests.helpers.pages import get_page, next_link, options_of, result_slugs, text_of
 from tests.web.catalogue_data import TOTAL, TRIAL_COUNT, trial_slug
 
 Client = AsyncTestClient[Any]
-
-
-def result_slugs(html: str) -> list[str]:
-    """The applications in the results table, in page order."""
-    return re.findall(r'<th[^>]*scope="row">\s*<a[^>]*href="/applicaties/([^"]+)"', html)
 
 
 def page_language(html: str) -> str:
     match = re.search(r'<html lang="([^"]*)"', html)
     assert match, "no <html lang>"
     return match.group(1)
-
-
-def text_of(html: str, element_id: str) -> str:
-    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)
-    assert match, f"no element #{element_id}"
-    return " ".join(unescape(match.group(1)).split())
-
-
-def next_link(html: str, rel: str) -> str | None:
-    match = re.search(rf'href="([^"]*)" rel="{rel}"', html)
-    return unescape(match.group(1)) if match else None
-
-
-def options_of(html: str, select_id: str) -> list[str]:
-    """The option values of one <select>, in page order."""
-    match = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
-    assert match, f"no select #{select_id}"
-    return [unescape(v) for v in re.findall(r'<option value="([^"]*)"', match.group(1))]
-
-
-async def get_page(client: Client, url: str, status: int = 200) -> str:
-    response: Response = await client.get(url)
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("text/html")
-    return response.text
 
 
 async def test_list_shows_the_catalogue_in_dutch(client: Client) -> None:

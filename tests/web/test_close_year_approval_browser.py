@@ -13,7 +13,7 @@ from playwright.async_api import Page, expect
 from tests.helpers.axe import axe_violations
 from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import dev_settings
-from tests.web.test_close_year_approval_pages import DECISION, YEAR, _decide
+from tests.helpers.years import DECISION, YEAR, record_close_decision
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ async def _log_in(page: Page, person: str, then: str) -> None:
 async def test_one_director_closes_a_year_and_a_second_director_approves(
     start_server: StartServer, page_on: PageOn, billing_url: str
 ) -> None:
-    await _decide(billing_url)
+    await record_close_decision(billing_url)
     server = start_server(dev_settings(billing_url, four_eyes=True))
 
     dirk = await page_on(server)

@@ -4,7 +4,6 @@ locks (in Dutch and English), and the second director's approval closes the year
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -13,28 +12,10 @@ from sqlalchemy import select
 from registry.app import create_app
 from registry.approvals.models import ApprovalRequest
 from registry.approvals.rules import ApprovalKind, ApprovalStatus
-from registry.auth.roles import system_actor
-from registry.db import create_engine, create_session_factory, transaction
-from registry.kit.clock import today
-from registry.members.decisions import DecisionInput, record_decision
+from registry.db import create_engine, create_session_factory
 from registry.years.service import closed_years
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
-
-YEAR = today().year - 1
-DECISION = f"DIR-{YEAR + 1}-01"
-
-
-async def _decide(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with transaction(create_session_factory(engine)) as session:
-            await record_decision(
-                session,
-                system_actor("test"),
-                DecisionInput("directie", date(YEAR + 1, 1, 2), DECISION, "Jaarrekening"),
-            )
-    finally:
-        await engine.dispose()
+from tests.helpers.years import DECISION, YEAR, record_close_decision
 
 
 async def _stored(url: str) -> tuple[frozenset[int], list[ApprovalRequest]]:
@@ -57,7 +38,7 @@ async def _close(client: AsyncTestClient[Any]) -> Any:
 
 
 async def test_closing_a_year_waits_for_a_second_director(billing_url: str) -> None:
-    await _decide(billing_url)
+    await record_close_decision(billing_url)
     settings = dev_settings(billing_url, four_eyes=True)
     async with AsyncTestClient(app=create_app(settings)) as client:
         await log_in_as(client, "dirk-directie")
@@ -107,7 +88,7 @@ async def test_closing_a_year_waits_for_a_second_director(billing_url: str) -> N
 
 
 async def test_with_four_eyes_off_the_page_closes_the_year_at_once(billing_url: str) -> None:
-    await _decide(billing_url)
+    await record_close_decision(billing_url)
     settings = dev_settings(billing_url, four_eyes=False)
     async with AsyncTestClient(app=create_app(settings)) as client:
         await log_in_as(client, "dirk-directie")

@@ -17,8 +17,8 @@ from registry.contracts.models import Contract
 from registry.contracts.service import ContractInput, create_contract
 from registry.costs.models import CostEntry
 from tests.helpers.cooperative import ACTOR
-from tests.helpers.pages import dev_settings, log_in_as
-from tests.web.test_pool_admin_pages import create, one_line, post
+from tests.helpers.pages import dev_settings, log_in_as, one_line, post
+from tests.helpers.pools import create_pool_by_form
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ async def test_an_entry_points_to_its_contract(
             ),
         )
     await log_in_as(client, "dirk-directie")
-    await create(client)
+    await create_pool_by_form(client)
     admin = "/kostenpotten/BV-2020/beheer"
     entry = {
         "bedrag": "100",

@@ -12,9 +12,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, record_decision_on_page
 from tests.helpers.pages import dev_settings
-from tests.web.test_directie_browser import record_decision
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +34,12 @@ async def test_a_contract_over_the_threshold_is_signed_with_the_rvc_s_approval(
 ) -> None:
     page = directie_page
     today = date.today()
-    await record_decision(page, "RvC", today.isoformat(), "RvC-H-1", "Goedkeuring hostingcontract")
-    await record_decision(page, "ALV", today.isoformat(), "ALV-B-1", "Begroting volgend jaar")
+    await record_decision_on_page(
+        page, "RvC", today.isoformat(), "RvC-H-1", "Goedkeuring hostingcontract"
+    )
+    await record_decision_on_page(
+        page, "ALV", today.isoformat(), "ALV-B-1", "Begroting volgend jaar"
+    )
 
     await (
         page.get_by_role("navigation", name="Hoofdmenu")

@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, record_decision_on_page
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -24,16 +24,6 @@ async def directie_page(
     await page.get_by_role("button", name="Dirk Directie").click()
     await expect(page).to_have_url(re.compile(r"/besluiten$"))
     return page
-
-
-async def record_decision(page: Page, body: str, on: str, reference: str, subject: str) -> None:
-    form = page.locator("form[action='/besluiten'][method='post']")
-    await form.get_by_label("Orgaan").select_option(label=body)
-    await form.get_by_label("Datum van het besluit").fill(on)
-    await form.get_by_label("Kenmerk").fill(reference)
-    await form.get_by_label("Onderwerp").fill(subject)
-    await form.get_by_role("button", name="Besluit vastleggen").click()
-    await expect(page.get_by_role("status")).to_have_text(f"Besluit {reference} is vastgelegd.")
 
 
 async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
@@ -54,10 +44,10 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
     await expect(page.get_by_label("Kenmerk", exact=True)).to_have_value("ALV-2019-12")
     assert await axe_violations(page) == []
 
-    await record_decision(
+    await record_decision_on_page(
         page, "ALV", "2025-06-12", "ALV-2025-06", "Contributie 2026: EUR 0,37 per inwoner"
     )
-    await record_decision(
+    await record_decision_on_page(
         page, "RvC", "2020-11-02", "RvC-2020-11", "Goedkeuring aanvraag Provincie Utrecht"
     )
     await page.get_by_label("Kenmerk of onderwerp bevat").fill("2025")

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from registry.billing.models import Invoice, InvoiceStatus
 from registry.db import create_engine, create_session_factory
+from tests.helpers.axe import axe_violations
 from tests.helpers.browser import PageOn, StartServer
 from tests.helpers.pages import dev_settings
 from tests.web.conftest import csp_violations
-from tests.web.test_public_browser import axe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import httpx
@@ -18,10 +17,9 @@ from registry.health import Check, readiness
 from registry.kit.clock import today
 from registry.settings import Settings
 from tests.conftest import DemoTemplate
+from tests.helpers.metrics import METRICS_TOKEN, sample
 from tests.helpers.pages import SESSION_SECRET
 from tests.web.conftest import StartServer
-
-METRICS_TOKEN = "mQ8vT3xZr6Lk2Wp9Yc4Hn7Jd5Fg1Sb0A"
 
 
 def production(db_url: str, **changes: object) -> Settings:
@@ -31,20 +29,6 @@ def production(db_url: str, **changes: object) -> Settings:
         "metrics_token": METRICS_TOKEN,
     }
     return Settings(**{**values, **changes})
-
-
-def sample(text: str, name: str, **labels: str) -> float | None:
-    """The value of one sample in Prometheus' text format, or None when it is not there."""
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        found = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)", line)
-        if found is None or found.group(1) != name:
-            continue
-        shown = dict(re.findall(r'(\w+)="([^"]*)"', found.group(2) or ""))
-        if all(shown.get(key) == value for key, value in labels.items()):
-            return float(found.group(3))
-    return None
 
 
 def test_healthz_answers_without_asking_the_database(start_server: StartServer) -> None:

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from tests.conftest import _free_port
+from tests.helpers.metrics import METRICS_TOKEN, sample
 from tests.helpers.pages import SESSION_SECRET
-from tests.web.test_health import METRICS_TOKEN, sample
 
 UVICORN = str(Path(sys.executable).parent / "uvicorn")
 

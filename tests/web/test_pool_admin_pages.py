@@ -19,21 +19,10 @@ from registry.catalogue.models import ApplicationStatus
 from registry.catalogue.service import ApplicationInput, create_application
 from registry.costs.models import CostEntry, CostPool, PoolParticipant
 from tests.helpers.cooperative import ACTOR
-from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
+from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as, one_line, post
+from tests.helpers.pools import POOL, create_pool_by_form
 
 Sessions = async_sessionmaker[AsyncSession]
-
-POOL = {
-    "code": "BV-2020",
-    "naam": "Bedrijfsvoering 2020",
-    "soort": "operating",
-    "applicatie": "",
-    "sleutel": "inhabitants",
-    "peildatum": "2020-01-01",
-    "betaler": "",
-    "nieuwkomers": "full_cost",
-    "afschrijving": "5",
-}
 
 
 @pytest.fixture
@@ -42,28 +31,11 @@ async def client(cooperative_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]
         yield client
 
 
-def one_line(html: str) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", html)
-
-
-async def post(client: AsyncTestClient[Any], page: str, action: str, data: dict[str, str]) -> Any:
-    html = (await client.get(page)).text
-    return await client.post(
-        action, data={"_csrf_token": csrf_token_in(html), **data}, follow_redirects=False
-    )
-
-
-async def create(client: AsyncTestClient[Any]) -> None:
-    response = await post(client, "/kostenpotten/nieuw", "/kostenpotten/nieuw", POOL)
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/kostenpotten/BV-2020/beheer"
-
-
 async def test_the_directie_creates_a_pool_with_an_entry_and_a_participant(
     client: AsyncTestClient[Any], cooperative_db: Sessions
 ) -> None:
     await log_in_as(client, "dirk-directie")
-    await create(client)
+    await create_pool_by_form(client)
     admin = "/kostenpotten/BV-2020/beheer"
     assert "De kostenpot is aangemaakt." in (await client.get(admin)).text
     entry = await post(
@@ -126,7 +98,7 @@ async def test_an_entry_in_a_closed_period_is_refused_next_to_its_date(
     client: AsyncTestClient[Any], cooperative_db: Sessions
 ) -> None:
     await log_in_as(client, "dirk-directie")
-    await create(client)
+    await create_pool_by_form(client)
     admin = "/kostenpotten/BV-2020/beheer"
     closed = await post(client, admin, f"{admin}/afsluiten", {"tot_en_met": "2020-06-30"})
     assert closed.status_code == 303
@@ -148,7 +120,7 @@ async def test_an_entry_in_a_closed_period_is_refused_next_to_its_date(
 
 async def test_a_participation_ends(client: AsyncTestClient[Any], cooperative_db: Sessions) -> None:
     await log_in_as(client, "dirk-directie")
-    await create(client)
+    await create_pool_by_form(client)
     admin = "/kostenpotten/BV-2020/beheer"
     await post(client, admin, f"{admin}/deelnemers", {"lid": "woerden", "vanaf": "2020-01-01"})
     refused = await post(
@@ -181,7 +153,7 @@ async def test_the_directie_changes_the_key_and_refusals_stand_next_to_the_field
     client: AsyncTestClient[Any], cooperative_db: Sessions
 ) -> None:
     await log_in_as(client, "dirk-directie")
-    await create(client)
+    await create_pool_by_form(client)
     admin = "/kostenpotten/BV-2020/beheer"
     await post(client, admin, f"{admin}/deelnemers", {"lid": "woerden", "vanaf": "2020-01-01"})
 

@@ -18,8 +18,7 @@ from registry.app import create_app
 from registry.demo import MEMBERS
 from registry.kit.clock import today
 from registry.settings import Settings
-from tests.helpers.pages import SESSION_SECRET, dev_settings, log_in_as
-from tests.web.test_catalogue_pages import get_page, text_of
+from tests.helpers.pages import SESSION_SECRET, dev_settings, get_page, log_in_as, text_of
 
 Client = AsyncTestClient[Any]
 
