@@ -457,6 +457,17 @@ async def test_a_budget_is_drafted_adopted_once_and_then_read_only(
     assert "Budget 2030 version 1: adopted, adopted by ALV-2026-03-2" in shown
     assert "income 125,000.00" in shown
     assert "costs 40,000.00" in shown
+    calendar = await _ok("budget", "calendar", "2029")
+    assert re.search(
+        r"2029-11-30 Done \(\d{4}-\d\d-\d\d\): Budget and strategic plan by 1 December 2030",
+        calendar,
+    )
+    assert "2020-11-30 Late: Budget and strategic plan by 1 December 2021" in _said(
+        (await invoke("budget", "calendar", "2020")).output
+    )
+    dutch = _said((await invoke_dutch("budget", "calendar", "2020")).output)
+    assert "2020-11-30 Te laat: Begroting en strategisch plan vóór 1 december 2021" in dutch
+    assert "2020-03-31 Te laat: ALV in het eerste kwartaal 2020" in dutch
 
 
 @pytest.mark.usefixtures("demo")

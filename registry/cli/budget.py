@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from registry.auth.roles import system_actor
 from registry.cli.choices import BudgetItemChoice
-from registry.cli.common import euro, in_transaction, out, read
+from registry.cli.common import euro, in_transaction, operator_language, out, read
 
 budget_app = typer.Typer(
     help="The budget of a year: a draft, adopted by the ALV, then read-only.",
@@ -93,3 +93,28 @@ def budget_show(year: Annotated[int, typer.Argument(help="The budget's year.")])
         table.add_row("income", "", euro(v.income_cents))
         table.add_row("costs", "", euro(v.costs_cents))
         out.print(table)
+
+
+@budget_app.command("calendar")
+def budget_calendar(
+    year: Annotated[int | None, typer.Argument(help="The year; this year when left out.")] = None,
+) -> None:
+    """The statutory calendar of YEAR: what the articles ask of the directie, when it is due,
+    and whether it is done, still to do or late (in the operator's language)."""
+    from registry.budget.labels import DEADLINE_KIND, DEADLINE_STATE
+    from registry.budget.reporting import statutory_calendar
+    from registry.kit.clock import today
+    from registry.settings import get_settings
+
+    actor = system_actor("cli:budget-calendar")
+    current = today()
+    chosen = year or current.year
+    weeks = get_settings().quarterly_report_weeks
+    items = read(lambda session: statutory_calendar(session, actor, chosen, current, weeks))
+    language = operator_language()
+    for item in items:
+        what = DEADLINE_KIND[item.kind].text(language)
+        about = f" Q{item.quarter} {item.year}" if item.quarter else f" {item.year}"
+        done = f" ({item.done_on.isoformat()})" if item.done_on else ""
+        state = DEADLINE_STATE[item.state].text(language)
+        out.print(f"{item.due.isoformat()}  {state}{done}: {what}{about}", highlight=False)
