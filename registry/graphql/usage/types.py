@@ -9,6 +9,7 @@ import strawberry
 
 from registry.catalogue import models as catalogue_models
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
+from registry.catalogue.service import COST_HEADS
 from registry.graphql.attributes import amounts, from_attributes
 from registry.graphql.errors import FieldError
 from registry.graphql.money import Money
@@ -152,16 +153,7 @@ class BusinessCase:
             cls,
             c,
             participants=[m.code for m in c.participants],
-            **amounts(
-                c,
-                "development",
-                "own_staff",
-                "implementation",
-                "operation",
-                "maintenance",
-                "hosting",
-                "expected_usage_fees",
-            ),
+            **amounts(c, *COST_HEADS),
         )
 
 
