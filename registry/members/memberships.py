@@ -31,6 +31,7 @@ from registry.members.models import (
 )
 from registry.members.operations import add_audited, authorise
 from registry.members.registration import MemberInput, create_member
+from registry.years.service import refuse_closed
 
 
 def membership_dates(membership: Membership) -> Dates:
@@ -213,9 +214,13 @@ class AdmissionInput:
 
 
 async def admit(session: AsyncSession, actor: Actor, data: AdmissionInput) -> Membership:
-    """The directie admits an approved applicant from a start date, with the signed agreement."""
+    """The directie admits an approved applicant from a start date, with the signed agreement.
+
+    The start date may not lie in a closed financial year: it decides the contribution and the
+    entry fee of that year, which can no longer be billed or corrected there."""
     authorise(actor)
     membership = await _membership(session, data.membership_id)
+    await refuse_closed(session, {"startDate": data.start_date})
     approval = (
         await repository.decisions_by_ids(session, [membership.approval_decision_id])
         if membership.approval_decision_id is not None

@@ -23,6 +23,7 @@ from registry.costs.runs import correct_run, run_allocation, run_pool, run_pools
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.kit.errors import Forbidden, ValidationFailed
 from registry.members.decisions import DecisionInput, record_decision
+from registry.members.memberships import AdmissionInput, admit
 from registry.usage.records import UsageInput, record_usage
 from registry.usage.tariffs import set_tariff
 from registry.years.models import YearStatus
@@ -80,6 +81,10 @@ WRITERS: dict[str, tuple[Writer, str]] = {
     "exit charge": (
         lambda s: give_notice(s, ACTOR, NoticeInput(1, date(2021, 6, 1), IN_2022)),
         "endDate",
+    ),
+    "admission": (
+        lambda s: admit(s, ACTOR, AdmissionInput(1, IN_2022, "OVK-2022-1")),
+        "startDate",
     ),
 }
 
