@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,10 +50,10 @@ async def deliver(
             return
         url, secret = subscriber.url, subscriber.secret
         body, event_id = delivery.payload.encode(), delivery.event_id
-    error = None if internal_allowed else await _resolves_internally(url)
+    address, error = await _address_to_send_to(url, internal_allowed)
     status_code = None
     if error is None:
-        status_code, error = await _post(url, secret, body, event_id, wait_seconds)
+        status_code, error = await post(pinned(url, address), secret, body, event_id, wait_seconds)
     ok = status_code is not None and 200 <= status_code < 300
     async with transaction(factory) as session:
         delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
@@ -69,32 +70,65 @@ async def deliver(
         raise DeliveryFailed(f"delivery {delivery_id}: {status_code or error}")
 
 
-async def _post(
-    url: str, secret: str, body: bytes, event_id: str, wait_seconds: float
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """A request to a URL sent to the address its host name was checked at: the URL with
+    that address, the name in the Host header and, for https, in the TLS server name (so the
+    certificate is still checked against the name)."""
+
+    url: str
+    host_header: str | None = None
+    server_name: str | None = None
+
+
+def pinned(url: str, address: str | None) -> Pinned:
+    """`url` sent to `address` (None: to whatever its host name resolves to when sent)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if address is None or address == host:
+        return Pinned(url)
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    named = f"[{host}]" if ":" in host else host
+    return Pinned(
+        urlunsplit(parts._replace(netloc=netloc)),
+        f"{named}:{parts.port}" if parts.port else named,
+        host if parts.scheme == "https" else None,
+    )
+
+
+async def post(
+    request: Pinned, secret: str, body: bytes, event_id: str, wait_seconds: float
 ) -> tuple[int | None, str | None]:
     """(the receiver's status code, or why there is none)."""
     import httpx  # here: the service starts without it (see tests/test_startup.py)
 
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(secret, int(utcnow().timestamp()), body),
+        EVENT_ID_HEADER: event_id,
+    }
+    if request.host_header is not None:
+        headers["Host"] = request.host_header
+    extensions = {"sni_hostname": request.server_name} if request.server_name else None
     try:
         async with httpx.AsyncClient(timeout=wait_seconds, follow_redirects=False) as client:
             answer = await client.post(
-                url,
-                content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    SIGNATURE_HEADER: sign(secret, int(utcnow().timestamp()), body),
-                    EVENT_ID_HEADER: event_id,
-                },
+                request.url, content=body, headers=headers, extensions=extensions
             )
     except httpx.HTTPError as failure:
         return None, (f"{type(failure).__name__}: {failure}")[:ERROR_MAX_LENGTH]
     return answer.status_code, None
 
 
-async def _resolves_internally(url: str) -> str | None:
-    """Why the URL's host may not be sent to: a name that resolves to an address of this
-    machine or a private network (the subscription refuses such addresses only when they are
-    written as such). A name that does not resolve is left to the request to fail."""
+async def _address_to_send_to(url: str, internal_allowed: bool) -> tuple[str | None, str | None]:
+    """(the address the URL's host name resolves to now, why it may not be sent to).
+
+    An address of this machine or a private network is refused (the subscription refuses
+    such addresses only when they are written as such), and the request is sent to the
+    address checked, not to a second lookup, so a name that resolves elsewhere by the time of
+    sending (DNS rebinding) cannot take it inside. In development (`internal_allowed`) nothing
+    is checked or pinned. A name that does not resolve is left to the request to fail."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
@@ -102,11 +136,13 @@ async def _resolves_internally(url: str) -> str | None:
             host, parts.port or 443, type=socket.SOCK_STREAM
         )
     except OSError:
-        return None
-    for *_, address in found:
-        ip = str(address[0]).split("%", 1)[0]
+        return None, None
+    if internal_allowed:
+        return None, None
+    addresses = [str(address[0]).split("%", 1)[0] for *_, address in found]
+    for ip in addresses:
         if internal(ip):
-            return (
+            return None, (
                 f"refused: {host} resolves to {ip}, an address of this machine or a private network"
             )
-    return None
+    return (addresses[0] if addresses else None), None

@@ -22,6 +22,8 @@ class Received:
     signature: str
     body: bytes
     answered: int
+    host: str
+    """The Host header: the name the sender asked for, whatever address it connected to."""
 
     @property
     def event(self) -> dict[str, Any]:
@@ -63,6 +65,7 @@ def receiver() -> Iterator[Receiver]:
                         self.headers.get(SIGNATURE_HEADER, ""),
                         body,
                         status,
+                        self.headers.get("Host", ""),
                     )
                 )
             self.send_response(status)
