@@ -392,14 +392,6 @@ def unreadable(error: ValidationError) -> list[FieldError]:
     ]
 
 
-def operator_language() -> Language:
-    """The operator's language from the locale (LC_ALL, LANG): Dutch for nl_*, else English."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if value := os.environ.get(name):
-            return "nl" if value.lower().startswith("nl") else "en"
-    return "en"
-
-
 HEADINGS: dict[Language, str] = {
     "nl": "De instellingen zijn niet in orde; het register start zo niet:",
     "en": "The settings are not in order; the registry does not start like this:",

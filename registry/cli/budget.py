@@ -10,7 +10,8 @@ from rich.markup import escape
 
 from registry.auth.roles import system_actor
 from registry.cli.choices import BudgetItemChoice
-from registry.cli.common import euro, in_transaction, operator_language, out, read
+from registry.cli.common import euro, in_transaction, out, read
+from registry.kit.language import operator_language
 
 budget_app = typer.Typer(
     help="The budget of a year: a draft, adopted by the ALV, then read-only.",

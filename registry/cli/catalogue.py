@@ -11,9 +11,9 @@ from rich.markup import escape
 from registry.auth.roles import system_actor
 from registry.cli.common import (
     in_transaction,
-    operator_language,
     out,
 )
+from registry.kit.language import operator_language
 
 publiccode_app = typer.Typer(help="publiccode.yml files: validate, import.", no_args_is_help=True)
 

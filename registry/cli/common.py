@@ -5,7 +5,6 @@ euros from cents."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, TypeVar
@@ -15,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from registry.kit.errors import DomainError, ValidationFailed
-from registry.kit.language import Language
+from registry.kit.language import Language, operator_language
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,14 +24,6 @@ T = TypeVar("T")
 
 out = Console()
 err = Console(stderr=True)
-
-
-def operator_language() -> Language:
-    """The operator's language from the locale (LC_ALL, LANG): Dutch for nl_*, else English."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if value := os.environ.get(name):
-            return "nl" if value.lower().startswith("nl") else "en"
-    return "en"
 
 
 _REFUSED: Mapping[Language, tuple[str, str]] = {

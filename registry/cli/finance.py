@@ -21,12 +21,11 @@ from registry.cli.common import (
     err,
     euro,
     in_transaction,
-    operator_language,
     out,
     read,
 )
 from registry.kit.errors import ValidationFailed
-from registry.kit.language import Language
+from registry.kit.language import Language, operator_language
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

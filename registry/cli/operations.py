@@ -22,12 +22,11 @@ from registry.cli.common import (
     DATE,
     err,
     in_transaction,
-    operator_language,
     out,
     read,
 )
 from registry.kit.errors import DomainError
-from registry.kit.language import Language
+from registry.kit.language import Language, operator_language
 
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema file.", no_args_is_help=True)
@@ -55,7 +54,7 @@ def _refuse_invalid_settings() -> None:
     from registry import configuration
     from registry.settings import Settings
 
-    language = configuration.operator_language()
+    language = operator_language()
     try:
         found = configuration.problems(Settings())
     except ValidationError as error:

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import service, sessions
 from registry.auth.roles import ANONYMOUS, Actor
-from registry.configuration import operator_language, problems, report, secret_weakness
+from registry.configuration import problems, report, secret_weakness
 from registry.http.errors import HttpRefusal
 from registry.kit.errors import DomainError
+from registry.kit.language import operator_language
 from registry.settings import Settings
 
 SESSION_ID_KEY = "session_id"
