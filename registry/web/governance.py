@@ -30,7 +30,7 @@ from registry.members import repository as members
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
@@ -131,7 +131,7 @@ async def _meeting_page(
 ) -> Response[Any]:
     try:
         view = await service.meeting_view(
-            db_session, actor, meeting_id, service.rules_of(request.app.state.settings)
+            db_session, actor, meeting_id, service.rules_of(settings_of(request))
         )
     except NotFound:
         raise NotFoundException("no such meeting") from None
@@ -255,7 +255,7 @@ class GovernancePagesController(Controller):
                 db_session,
                 actor,
                 data,
-                service.rules_of(request.app.state.settings),
+                service.rules_of(settings_of(request)),
             )
         return await _store(
             request,
@@ -470,7 +470,7 @@ class GovernancePagesController(Controller):
             values["volmachtgever"],
             values["gevolmachtigde"],
             values["document"],
-            service.rules_of(request.app.state.settings),
+            service.rules_of(settings_of(request)),
         )
         return await self._on_meeting(
             request,
@@ -562,7 +562,7 @@ class GovernancePagesController(Controller):
             actor,
             item_id,
             values["kenmerk"],
-            service.rules_of(request.app.state.settings),
+            service.rules_of(settings_of(request)),
         )
         return await self._on_meeting(
             request,

@@ -26,8 +26,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from registry.health import current_figures, readiness
 from registry.http.security import bearer_token
-from registry.settings import Settings
 from registry.web.access import audience
+from registry.web.deps import settings_of
 
 NO_STORE = {"cache-control": "no-store"}
 
@@ -73,7 +73,7 @@ def _exposition(overdue: int, audit_head: int) -> bytes:
 
 @get("/metrics", opt=audience(), include_in_schema=False)
 async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
     if settings.metrics_token is None:
         raise NotFoundException()
     given = bearer_token(request) or ""

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.billing.document import DocumentKind
 from registry.billing.models import CreditChoice, Invoice
 from registry.kit.labels import label
+from registry.web.deps import settings_of
 from registry.web.i18n import request_language
 from registry.web.pages import render
 
@@ -50,7 +51,7 @@ async def confirm_page(
             "back": back,
             "hidden": hidden,
             "facts": facts,
-            "four_eyes": request.app.state.settings.four_eyes,
+            "four_eyes": settings_of(request).four_eyes,
         },
     )
 

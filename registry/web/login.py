@@ -44,7 +44,7 @@ from registry.http.csrf import CSRF_FAILED
 from registry.http.security import SESSION_ID_KEY, SESSION_NAME_KEY
 from registry.settings import OidcProvider, Settings
 from registry.web.access import NEXT_PARAM, audience
-from registry.web.deps import AnyRequest, DbSession
+from registry.web.deps import AnyRequest, DbSession, settings_of
 from registry.web.pages import render
 
 DEFAULT_NEXT = "/mijn"
@@ -375,7 +375,7 @@ class OidcClients:
 def oidc_clients(request: AnyRequest) -> OidcClients:
     clients = request.app.state.get("oidc")
     if not isinstance(clients, OidcClients):
-        clients = OidcClients(request.app.state.settings)
+        clients = OidcClients(settings_of(request))
         request.app.state["oidc"] = clients
     return clients
 
@@ -390,7 +390,7 @@ async def start_session(
 
     The session is stored on the server with its absolute end; the cookie carries its id.
     """
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
     lifetime = timedelta(hours=settings.session_lifetime_hours)
     session_id = await sessions.open_session(db_session, user_id, lifetime)
     request.clear_session()
@@ -431,7 +431,7 @@ def dev_login_enabled(settings: Settings) -> bool:
 def dev_login_of(request: AnyRequest) -> DevLogin | None:
     """The development login when it is on and composed, else None."""
     dev = request.app.state.get(DEV_LOGIN)
-    if not isinstance(dev, DevLogin) or not dev_login_enabled(request.app.state.settings):
+    if not isinstance(dev, DevLogin) or not dev_login_enabled(settings_of(request)):
         return None
     return dev
 
@@ -468,7 +468,7 @@ class LoginController(Controller):
 
     @get("/inloggen", name="login", opt=audience())
     async def choose(self, request: AnyRequest) -> Template:
-        settings: Settings = request.app.state.settings
+        settings = settings_of(request)
         dev = dev_login_of(request)
         return render(
             request,

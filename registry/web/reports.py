@@ -31,7 +31,7 @@ from registry.reports.errors import ReportsRefusal
 from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.pages import render
 
 
@@ -183,7 +183,7 @@ class ReportPagesController(Controller):
                 actor,
                 int(form.year),
                 form.format,
-                request.app.state.settings,
+                settings_of(request),
                 today=today(),
                 language=form.language,
             )

@@ -14,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from registry.kit.charts import bar_chart, svg_number
 from registry.settings import Settings, get_settings
 from registry.web.charts import CHART_GLOBALS
-from registry.web.deps import AnyRequest
+from registry.web.deps import AnyRequest, settings_of
 from registry.web.i18n import configure_templates
 
 
@@ -52,7 +52,7 @@ class Organisation:
 
 
 def organisation_of(request: AnyRequest) -> Organisation:
-    return Organisation.of(request.app.state.settings)
+    return Organisation.of(settings_of(request))
 
 
 def configure_site(engine: JinjaTemplateEngine) -> None:
@@ -62,7 +62,7 @@ def configure_site(engine: JinjaTemplateEngine) -> None:
     @pass_context
     def organisation(context: Context) -> Organisation:
         request = context.get("request")
-        settings = request.app.state.settings if isinstance(request, Request) else get_settings()
+        settings = settings_of(request) if isinstance(request, Request) else get_settings()
         return Organisation.of(settings)
 
     engine.engine.globals["organisation"] = organisation

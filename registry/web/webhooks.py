@@ -22,7 +22,7 @@ from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.labels import label
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
 from registry.web.forms import Flash, notice_for, redirect_with, submit
 from registry.web.i18n import request_language
 from registry.web.pages import render
@@ -101,7 +101,7 @@ async def _create(
         if "gebeurtenissen" in form
         else [],
     }
-    settings = request.app.state.settings
+    settings = settings_of(request)
     data = service.SubscriberInput(
         values["url"], values["gebeurtenissen"], member.code if member else None
     )

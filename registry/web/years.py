@@ -30,9 +30,8 @@ from registry.kit.errors import FieldError, field_error
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.models import DecisionBody
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
 from registry.web.forms import Flash, form_values, shown_again, submit
 from registry.web.pages import render
 from registry.years.errors import YearsRefusal
@@ -137,7 +136,7 @@ class YearPagesController(Controller):
     ) -> Response[Any]:
         decision = (await form_values(request, *FIELDS))["besluit"]
 
-        settings: Settings = request.app.state.settings
+        settings = settings_of(request)
 
         async def store(year: int) -> object:
             operation = CloseYear(year, decision)
