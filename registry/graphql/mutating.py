@@ -152,6 +152,21 @@ async def queried(
     return [shape(record) for record in found]
 
 
+async def queried_one(
+    info: Info,
+    shape: Callable[[T], N],
+    query: Callable[Concatenate[AsyncSession, Args], Awaitable[T | None]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> N | None:
+    """The record the repository query `query(session, *args, **kwargs)` finds, read in the
+    request's read session and shaped by `shape`, or None when there is none: what every
+    look-up by code or reference does."""
+    async with info.context.db() as session:
+        found = await query(session, *args, **kwargs)
+    return None if found is None else shape(found)
+
+
 def ok(payload: Callable[..., P]) -> Callable[[Any], P]:
     """The answer of a change that returns nothing to show: `payload(ok=True)`."""
     return lambda _: payload(ok=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.audit import repository, service
+from registry.audit import models, repository, service
 from registry.auth.policy import Permission
 from registry.graphql.audit.types import AuditChainStatus, AuditEvent
 from registry.graphql.context import Info
 from registry.graphql.permissions import field_for
-from registry.graphql.relay import Connection, page_request
-from registry.kit.pagination import Page
+from registry.graphql.relay import Connection, paginate
+from registry.kit.pagination import Page, PageRequest
 from registry.members import repository as members
 
 
@@ -51,16 +52,16 @@ class AuditQuery:
         after: str | None = None,
         filter: AuditEventFilter | None = None,
     ) -> Connection[AuditEvent]:
-        request = page_request(first, after)
         f = filter or AuditEventFilter()
-        async with info.context.db() as session:
+
+        async def events(session: AsyncSession, request: PageRequest) -> Page[models.AuditEvent]:
             member_id: int | None = None
             if f.member_code:
                 member = await members.member_by_code(session, f.member_code)
                 if member is None:
-                    return Connection[AuditEvent].of(Page([], request.offset, 0), AuditEvent.of)
+                    return Page([], request.offset, 0)
                 member_id = member.id
-            page = await repository.list_events(
+            return await repository.list_events(
                 session,
                 request,
                 repository.AuditFilter(
@@ -73,7 +74,8 @@ class AuditQuery:
                     until=_utc(f.until or None),
                 ),
             )
-        return Connection[AuditEvent].of(page, AuditEvent.of)
+
+        return await paginate(info, first, after, events, AuditEvent.of)
 
     @field_for(
         Permission.AUDIT_READ, "Checks the whole hash chain: intact, or the first broken link."

@@ -13,7 +13,7 @@ from registry.catalogue.stewardship import may_see
 from registry.graphql.catalogue.types import Application
 from registry.graphql.context import Info
 from registry.graphql.permissions import field_for
-from registry.graphql.relay import Connection, page_request
+from registry.graphql.relay import Connection, paginate
 
 
 @strawberry.input
@@ -72,7 +72,6 @@ class CatalogueQuery:
         filter: ApplicationFilter | None = None,
         order_by: ApplicationOrder | None = None,
     ) -> Connection[Application]:
-        request = page_request(first, after)
         f = filter or ApplicationFilter()
         order = order_by or ApplicationOrder()
         domain_filter = repository.ApplicationFilter(
@@ -84,15 +83,19 @@ class CatalogueQuery:
             category=f.category or None,
             published_only=not _sees_unpublished(info),
         )
-        async with info.context.db() as session:
-            page = await repository.list_applications(
+        return await paginate(
+            info,
+            first,
+            after,
+            lambda session, request: repository.list_applications(
                 session,
                 request,
                 domain_filter,
                 repository.ApplicationOrder(order.field.value),
                 descending=order.direction is OrderDirection.DESC,
-            )
-        return Connection[Application].of(page, Application.of)
+            ),
+            Application.of,
+        )
 
     @field_for()
     async def application(self, info: Info, slug: str) -> Application | None:

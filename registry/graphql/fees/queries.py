@@ -17,7 +17,7 @@ from registry.graphql.fees.types import (
     FeeRunPreviewPayload,
 )
 from registry.graphql.members.types import Membership
-from registry.graphql.mutating import answer, queried, read
+from registry.graphql.mutating import answer, queried, queried_one, read
 from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, paginate
 from registry.kit.clock import today
@@ -47,9 +47,7 @@ class FeesQuery:
 
     @field_for(Permission.FINANCE_READ)
     async def decision(self, info: Info, reference: str) -> Decision | None:
-        async with info.context.db() as session:
-            found = await members.decision_by_reference(session, reference)
-        return Decision.of(found) if found else None
+        return await queried_one(info, Decision.of, members.decision_by_reference, reference)
 
     @field_for(
         Permission.FINANCE_READ,

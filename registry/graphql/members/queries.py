@@ -8,6 +8,7 @@ import strawberry
 
 from registry.graphql.context import Info
 from registry.graphql.members.types import Member, Municipality
+from registry.graphql.mutating import queried_one
 from registry.graphql.permissions import field_for
 from registry.graphql.relay import Connection, paginate
 from registry.members import repository
@@ -49,9 +50,7 @@ class MembersQuery:
 
     @field_for()
     async def member(self, info: Info, code: str) -> Member | None:
-        async with info.context.db() as session:
-            found = await repository.member_by_code(session, code)
-        return Member.of(found) if found else None
+        return await queried_one(info, Member.of, repository.member_by_code, code)
 
     @field_for(None, "Municipalities, ordered by name.")
     async def municipalities(
@@ -74,6 +73,6 @@ class MembersQuery:
 
     @field_for()
     async def municipality(self, info: Info, cbs_code: str) -> Municipality | None:
-        async with info.context.db() as session:
-            found = await repository.municipality_by_code(session, cbs_code.strip().upper())
-        return Municipality.of(found) if found else None
+        return await queried_one(
+            info, Municipality.of, repository.municipality_by_code, cbs_code.strip().upper()
+        )
