@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -11,27 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from registry.auth import repository as auth
-from registry.auth.models import ApiToken
 from registry.auth.roles import Actor
 from registry.billing import reading as billing_reading
 from registry.billing import repository as billing
-from registry.billing.models import BillingAccount, Invoice, Settlement
-from registry.catalogue import models as catalogue_models
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import (
     Application,
-    ApplicationInterest,
-    BusinessCase,
-    CommunityMember,
-    Release,
-    StandardClaim,
 )
-from registry.costs.reading import MemberShare, shares_of_members
+from registry.costs.reading import shares_of_members
 from registry.fees import repository as fees
-from registry.fees.models import FeeLine, FeeRun
 from registry.members import repository as members
 from registry.members.figures import figures_of
-from registry.members.models import Decision, Member, Membership, Municipality
 from registry.members.population import Figure
 from registry.usage import adoptions as usage
 from registry.usage import records as usage_records
@@ -58,34 +48,50 @@ class Loaders:
         self._lock = lock
         self._actor = actor
         self._all: list[DataLoader[Any, Any]] = []
-        self.member_by_id = self._loader(self._members)
-        self.releases = self._loader(self._releases)
-        self.standards = self._loader(self._standards)
-        self.claims_of_application = self._loader(self._claims)
-        self.reference_components_of_application = self._loader(self._reference_components)
-        self.categories_of_application = self._loader(self._categories)
-        self.municipalities_of_member = self._loader(self._municipalities)
-        self.figures_of_municipality = self._loader(self._figures)
-        self.tokens_of_member = self._loader(self._tokens)
-        self.memberships_of_member = self._loader(self._memberships)
-        self.decision_by_id = self._loader(self._decisions)
-        self.contributions_of_member = self._loader(self._contributions)
-        self.settlements_of_invoice = self._loader(self._settlements)
+        self.member_by_id = self._one_each(members.members_by_ids)
+        self.releases = self._many_each(catalogue.releases_of)
+        self.standards = self._many_each(catalogue.standards_of)
+        self.claims_of_application = self._many_each(catalogue.claims_with_standards)
+        self.reference_components_of_application = self._many_each(
+            catalogue.reference_components_of
+        )
+        self.categories_of_application = self._many_each(catalogue.categories_of)
+        self.municipalities_of_member = self._many_each(members.municipalities_of_members)
+        self.figures_of_municipality = self._grouped(
+            members.figure_rows_for, lambda figure: figure.municipality_id
+        )
+        self.tokens_of_member = self._many_each(auth.tokens_of_members)
+        self.memberships_of_member = self._many_each(members.memberships_of_members)
+        self.decision_by_id = self._one_each(members.decisions_by_ids)
+        self.contributions_of_member = self._grouped(
+            fees.current_lines_of_members, lambda year_and_line: year_and_line[1].member_id
+        )
+        self.settlements_of_invoice = self._grouped(
+            billing.settlements_of, lambda settlement: settlement.invoice_id
+        )
         self.invoice_number_by_id = self._loader(self._invoice_numbers)
-        self.application_by_id = self._loader(self._applications)
+        self.application_by_id = self._one_each(catalogue.applications_by_ids)
         self.users_of_application = self._loader(self._users)
-        self.community_of_application = self._loader(self._community)
-        self.interest_in_application = self._loader(self._interest)
-        self.business_cases_of_application = self._loader(self._business_cases)
-        self.applications_in_use_of_member = self._loader(self._applications_in_use)
+        self.community_of_application = self._many_each(catalogue.communities_of)
+        self.interest_in_application = self._many_each(catalogue.interest_in_applications)
+        self.business_cases_of_application = self._many_each(
+            catalogue.business_cases_of_applications
+        )
+        self.applications_in_use_of_member = self._many_each(usage.applications_in_use_of_members)
         self.derived_figures_of_member = self._loader(self._derived_figures)
-        self.adoptions_of_member = self._loader(self._adoptions)
-        self.shares_of_member = self._loader(self._shares)
+        self.adoptions_of_member = self._many_each(
+            lambda session, ids: usage.adoptions_of_members(session, actor, ids)
+        )
+        self.shares_of_member = self._many_each(
+            lambda session, ids: shares_of_members(session, actor, ids)
+        )
         self.usage_of_member = self._loader(self._usage)
-        self.account_of_member = self._loader(self._accounts)
+        self.account_of_member = self._one_each(billing.accounts_of)
         self.credit_of_member = self._loader(self._credit)
-        self.invoices_of_member = self._loader(self._invoices)
-        self.fee_run_by_id = self._loader(self._fee_runs)
+        self.invoices_of_member = self._many_each(
+            lambda session, ids: billing_reading.invoices_of_members(session, actor, ids)
+        )
+        self.fee_run_by_id = self._one_each(fees.runs_by_ids)
 
     def clear(self) -> None:
         """Forget everything loaded so far, e.g. after a mutation changed it."""
@@ -101,93 +107,53 @@ class Loaders:
         self._all.append(loader)
         return loader
 
-    async def _members(self, ids: Sequence[int]) -> list[Member | None]:
-        found = await members.members_by_ids(self._session, ids)
-        return [found.get(i) for i in ids]
+    def _one_each(
+        self, fetch: Callable[[AsyncSession, Sequence[int]], Awaitable[Mapping[int, V]]]
+    ) -> DataLoader[int, V | None]:
+        """A loader over a query that finds at most one record per id (a dict by id): each
+        id's record in the order asked, None for an id it did not find."""
 
-    async def _tokens(self, ids: Sequence[int]) -> list[list[ApiToken]]:
-        found = await auth.tokens_of_members(self._session, ids)
-        return [found[i] for i in ids]
+        async def each(ids: Sequence[int]) -> list[V | None]:
+            found = await fetch(self._session, ids)
+            return [found.get(i) for i in ids]
 
-    async def _interest(self, ids: Sequence[int]) -> list[list[ApplicationInterest]]:
-        found = await catalogue.interest_in_applications(self._session, ids)
-        return [found[i] for i in ids]
+        return self._loader(each)
 
-    async def _releases(self, ids: Sequence[int]) -> list[list[Release]]:
-        found = await catalogue.releases_of(self._session, ids)
-        return [found.get(i, []) for i in ids]
+    def _many_each(
+        self, fetch: Callable[[AsyncSession, Sequence[int]], Awaitable[Mapping[int, list[V]]]]
+    ) -> DataLoader[int, list[V]]:
+        """A loader over a query that finds the rows of many parents at once (a dict of lists
+        by parent id): each id's rows in the order asked, none for an id it did not find."""
 
-    async def _standards(self, ids: Sequence[int]) -> list[list[StandardClaim]]:
-        found = await catalogue.standards_of(self._session, ids)
-        return [found.get(i, []) for i in ids]
+        async def each(ids: Sequence[int]) -> list[list[V]]:
+            found = await fetch(self._session, ids)
+            return [found.get(i, []) for i in ids]
 
-    async def _claims(
-        self, ids: Sequence[int]
-    ) -> list[list[tuple[StandardClaim, catalogue_models.Standard | None]]]:
-        found = await catalogue.claims_with_standards(self._session, ids)
-        return [found.get(i, []) for i in ids]
+        return self._loader(each)
 
-    async def _reference_components(self, ids: Sequence[int]) -> list[list[str]]:
-        found = await catalogue.reference_components_of(self._session, ids)
-        return [found.get(i, []) for i in ids]
+    def _grouped(
+        self,
+        fetch: Callable[[AsyncSession, Sequence[int]], Awaitable[Iterable[V]]],
+        parent: Callable[[V], int],
+    ) -> DataLoader[int, list[V]]:
+        """A loader over a query that answers the rows of many parents in one list: each id's
+        rows (those whose `parent` it is) in the order asked, each in the query's order."""
 
-    async def _categories(self, ids: Sequence[int]) -> list[list[str]]:
-        found = await catalogue.categories_of(self._session, ids)
-        return [found.get(i, []) for i in ids]
+        async def each(ids: Sequence[int]) -> list[list[V]]:
+            by_parent: dict[int, list[V]] = {i: [] for i in ids}
+            for row in await fetch(self._session, ids):
+                by_parent[parent(row)].append(row)
+            return [by_parent[i] for i in ids]
 
-    async def _municipalities(self, ids: Sequence[int]) -> list[list[Municipality]]:
-        found = await members.municipalities_of_members(self._session, ids)
-        return [found.get(i, []) for i in ids]
-
-    async def _figures(self, ids: Sequence[int]) -> list[list[members.FigureRow]]:
-        by_municipality: dict[int, list[members.FigureRow]] = {i: [] for i in ids}
-        for figure in await members.figure_rows_for(self._session, ids):
-            by_municipality[figure.municipality_id].append(figure)
-        return [by_municipality[i] for i in ids]
-
-    async def _memberships(self, ids: Sequence[int]) -> list[list[Membership]]:
-        found = await members.memberships_of_members(self._session, ids)
-        return [found[i] for i in ids]
-
-    async def _decisions(self, ids: Sequence[int]) -> list[Decision | None]:
-        found = await members.decisions_by_ids(self._session, ids)
-        return [found.get(i) for i in ids]
-
-    async def _contributions(self, ids: Sequence[int]) -> list[list[tuple[int, FeeLine]]]:
-        by_member: dict[int, list[tuple[int, FeeLine]]] = {i: [] for i in ids}
-        for year, line in await fees.current_lines_of_members(self._session, ids):
-            by_member[line.member_id].append((year, line))
-        return [by_member[i] for i in ids]
-
-    async def _settlements(self, ids: Sequence[int]) -> list[list[Settlement]]:
-        by_invoice: dict[int, list[Settlement]] = {i: [] for i in ids}
-        for settlement in await billing.settlements_of(self._session, ids):
-            by_invoice[settlement.invoice_id].append(settlement)
-        return [by_invoice[i] for i in ids]
+        return self._loader(each)
 
     async def _invoice_numbers(self, ids: Sequence[int]) -> list[str | None]:
         found = await billing.numbers_by_ids(self._session, ids)
         return [found.get(i) for i in ids]
 
-    async def _applications(self, ids: Sequence[int]) -> list[Application | None]:
-        found = await catalogue.applications_by_ids(self._session, ids)
-        return [found.get(i) for i in ids]
-
     async def _users(self, ids: Sequence[int]) -> list[Users]:
         found = await users_of_applications(self._session, ids)
         return [found.get(i, NO_USERS) for i in ids]
-
-    async def _community(self, ids: Sequence[int]) -> list[list[CommunityMember]]:
-        found = await catalogue.communities_of(self._session, ids)
-        return [found[i] for i in ids]
-
-    async def _business_cases(self, ids: Sequence[int]) -> list[list[BusinessCase]]:
-        found = await catalogue.business_cases_of_applications(self._session, ids)
-        return [found[i] for i in ids]
-
-    async def _applications_in_use(self, ids: Sequence[int]) -> list[list[Application]]:
-        found = await usage.applications_in_use_of_members(self._session, ids)
-        return [found[i] for i in ids]
 
     async def _derived_figures(self, ids: Sequence[int]) -> list[tuple[list[str], list[Figure]]]:
         """Per member its municipalities' codes and their figures, those a merger's successor
@@ -203,14 +169,6 @@ class Loaders:
             result.append((codes, [f for c in codes for f in by_code.get(c, [])]))
         return result
 
-    async def _adoptions(self, ids: Sequence[int]) -> list[list[usage.AdoptionView]]:
-        found = await usage.adoptions_of_members(self._session, self._actor, ids)
-        return [found[i] for i in ids]
-
-    async def _shares(self, ids: Sequence[int]) -> list[list[MemberShare]]:
-        found = await shares_of_members(self._session, self._actor, ids)
-        return [found[i] for i in ids]
-
     async def _usage(self, keys: Sequence[UsageKey]) -> list[list[tuple[UsageRecord, Application]]]:
         found: dict[UsageKey, list[tuple[UsageRecord, Application]]] = {}
         for first, last in sorted({(f, t) for _, f, t in keys}):
@@ -221,18 +179,6 @@ class Loaders:
             found.update({(i, first, last): rows[i] for i in ids})
         return [found[k] for k in keys]
 
-    async def _accounts(self, ids: Sequence[int]) -> list[BillingAccount | None]:
-        found = await billing.accounts_of(self._session, ids)
-        return [found.get(i) for i in ids]
-
     async def _credit(self, ids: Sequence[int]) -> list[int]:
         found = await billing.credit_balances(self._session, ids)
         return [found[i] for i in ids]
-
-    async def _invoices(self, ids: Sequence[int]) -> list[list[Invoice]]:
-        found = await billing_reading.invoices_of_members(self._session, self._actor, ids)
-        return [found[i] for i in ids]
-
-    async def _fee_runs(self, ids: Sequence[int]) -> list[FeeRun | None]:
-        found = await fees.runs_by_ids(self._session, ids)
-        return [found.get(i) for i in ids]
