@@ -1,4 +1,5 @@
-"""GraphQL types made from a record whose attributes carry the same names as their fields."""
+"""GraphQL types made from a record whose attributes carry the same names as their fields (and
+a domain's input made from a GraphQL input with the same field names)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ T = TypeVar("T")
 
 
 def from_attributes(cls: type[T], source: object, **values: Any) -> T:
-    """An instance of the GraphQL type `cls`: each of its fields (not the resolved ones) from
-    `values` when given there, otherwise from `source`'s attribute of the same name."""
+    """An instance of the GraphQL type (or domain input dataclass) `cls`: each of its fields
+    (not the resolved ones) from `values` when given there, otherwise from `source`'s
+    attribute of the same name."""
     fields = [f.name for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
     return cls(
         **{name: values[name] if name in values else getattr(source, name) for name in fields}

@@ -240,3 +240,29 @@ async def test_an_entry_sent_again_with_its_submission_key_is_stored_once(
         ENTRY, {"pool": "oprichting", "input": {**entry, "submissionKey": "k" * 65}}
     )
     assert _errors(long, "costEntryAdd") == [("submissionKey", "too_long")]
+
+
+async def test_a_pool_is_created_with_every_field_of_its_input(api: GraphQLClient) -> None:
+    created = await api.data(
+        """mutation { costPoolCreate(input: {code: "hosting-zaak", name: "Hosting zaken",
+             kind: HOSTING, application: "zaakafhandeling", key: INHABITANTS,
+             referenceDate: "2026-01-01", lateJoinerPolicy: DEPRECIATED,
+             depreciationYears: 3}) {
+           pool { code name kind applicationSlug key referenceDate singlePayer
+                  lateJoinerPolicy depreciationYears }
+           errors { field code } } }"""
+    )
+    assert created["costPoolCreate"] == {
+        "pool": {
+            "code": "hosting-zaak",
+            "name": "Hosting zaken",
+            "kind": "HOSTING",
+            "applicationSlug": "zaakafhandeling",
+            "key": "INHABITANTS",
+            "referenceDate": "2026-01-01",
+            "singlePayer": None,
+            "lateJoinerPolicy": "DEPRECIATED",
+            "depreciationYears": 3,
+        },
+        "errors": [],
+    }

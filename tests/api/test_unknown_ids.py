@@ -30,6 +30,36 @@ DIRECTIE = [
         "allocationRunCorrect",
         {"field": "run", "code": "invalid_id"},
     ),
+    (
+        'mutation { invoiceRemindersPause(id: "abc", reason: "Betalingsregeling") { reminders'
+        " { invoiceId } errors { field code } } }",
+        "invoiceRemindersPause",
+        {"field": "id", "code": "invalid_id"},
+    ),
+    (
+        'mutation { invoiceRemindersResume(id: "-1") { reminders { invoiceId } errors'
+        " { field code } } }",
+        "invoiceRemindersResume",
+        {"field": "id", "code": "invalid_id"},
+    ),
+    (
+        'mutation { membershipApprovalRecord(membershipId: "abc", decision: "RvC-1",'
+        " approved: true) { membership { id } errors { field code } } }",
+        "membershipApprovalRecord",
+        {"field": "membershipId", "code": "invalid_id"},
+    ),
+    (
+        'mutation { memberAdmit(input: {membershipId: "abc", startDate: "2026-11-01",'
+        ' agreementReference: "OVK-1"}) { membership { id } errors { field code } } }',
+        "memberAdmit",
+        {"field": "membershipId", "code": "invalid_id"},
+    ),
+    (
+        'mutation { membershipEnd(input: {membershipId: "x", noticeDate: "2026-11-01",'
+        ' endDate: "2027-12-31"}) { membership { id } errors { field code } } }',
+        "membershipEnd",
+        {"field": "membershipId", "code": "invalid_id"},
+    ),
 ]
 MEMBER_ADMIN = [
     (

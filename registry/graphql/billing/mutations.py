@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
+from typing import Concatenate, ParamSpec
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.approvals import service as approvals
 from registry.approvals.rules import CreditNote, IssueInvoice
 from registry.auth.policy import Permission
+from registry.auth.roles import Actor
 from registry.billing import (
     invoicing,
     payments,
@@ -49,6 +52,8 @@ from registry.graphql.permissions import mutation
 from registry.graphql.relay import database_id
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, ValidationFailed
+
+Args = ParamSpec("Args")
 
 
 @strawberry.input
@@ -94,6 +99,29 @@ def _id(value: strawberry.ID, field: str = "id") -> int:
     if number is None:
         raise ValidationFailed.single(field, BillingRefusal.INVALID_INVOICE_ID)
     return number
+
+
+async def _reminders_change(
+    info: Info,
+    id: strawberry.ID,
+    change: Callable[Concatenate[AsyncSession, Actor, int, Args], Awaitable[object]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
+) -> InvoiceRemindersPayload:
+    """The change `change(session, actor, <invoice id>, *args, **kwargs)` of an invoice's
+    payment reminders by whoever calls, answered with its reminders as they stand after it."""
+
+    async def change_and_read(session: AsyncSession) -> InvoiceReminders:
+        invoice = _id(id)
+        await change(session, info.context.actor, invoice, *args, **kwargs)
+        return _reminders(id, await reminders.reminder_state(session, invoice))
+
+    return await mutate(
+        info,
+        InvoiceRemindersPayload,
+        change_and_read,
+        lambda found: InvoiceRemindersPayload(reminders=found),
+    )
 
 
 def _waiting(submitted: approvals.Submitted) -> ApprovalRequest | None:
@@ -235,33 +263,13 @@ class BillingMutation:
     async def invoice_reminders_pause(
         self, info: Info, id: strawberry.ID, reason: str
     ) -> InvoiceRemindersPayload:
-
-        async def pause(session: AsyncSession) -> InvoiceReminders:
-            await reminders.pause_reminders(session, info.context.actor, _id(id), reason)
-            return _reminders(id, await reminders.reminder_state(session, _id(id)))
-
-        return await mutate(
-            info,
-            InvoiceRemindersPayload,
-            pause,
-            lambda found: InvoiceRemindersPayload(reminders=found),
-        )
+        return await _reminders_change(info, id, reminders.pause_reminders, reason)
 
     @mutation(Permission.BILLING_MANAGE, "Send an invoice's payment reminders again.")
     async def invoice_reminders_resume(
         self, info: Info, id: strawberry.ID
     ) -> InvoiceRemindersPayload:
-
-        async def resume(session: AsyncSession) -> InvoiceReminders:
-            await reminders.resume_reminders(session, info.context.actor, _id(id))
-            return _reminders(id, await reminders.reminder_state(session, _id(id)))
-
-        return await mutate(
-            info,
-            InvoiceRemindersPayload,
-            resume,
-            lambda found: InvoiceRemindersPayload(reminders=found),
-        )
+        return await _reminders_change(info, id, reminders.resume_reminders)
 
     @mutation(
         Permission.BILLING_MANAGE,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
+from typing import Concatenate, ParamSpec
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
+from registry.auth.roles import Actor
 from registry.costs import models, reading, repository
 from registry.costs import pools as cost_pools
 from registry.costs import runs as cost_runs
@@ -17,6 +19,7 @@ from registry.costs.errors import CostsRefusal
 from registry.costs.models import CostCategory, PoolKind
 from registry.costs.reading import PoolOverview
 from registry.costs.sharing import AllocationKey, LateJoinerPolicy
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.costs.queries import pool_of
 from registry.graphql.costs.types import (
@@ -33,6 +36,8 @@ from registry.graphql.permissions import mutation
 from registry.graphql.relay import known_id
 from registry.kit.clock import today
 from registry.kit.errors import ValidationFailed
+
+Args = ParamSpec("Args")
 
 
 @strawberry.input
@@ -94,12 +99,17 @@ def _runs(pool: str) -> Answer[cost_runs.RunResult, AllocationRunPayload]:
 
 
 async def _pool_change(
-    info: Info, change: Callable[[AsyncSession], Awaitable[models.CostPool]]
+    info: Info,
+    change: Callable[Concatenate[AsyncSession, Actor, Args], Awaitable[models.CostPool]],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
 ) -> CostPoolPayload:
-    """A change of a pool, answered with the pool as it reads after the change."""
+    """The change `change(session, actor, *args, **kwargs)` of a pool by whoever calls,
+    answered with the pool as it reads after the change."""
 
     async def change_and_read(session: AsyncSession) -> PoolOverview:
-        return await reading.overview(session, await change(session))
+        pool = await change(session, info.context.actor, *args, **kwargs)
+        return await reading.overview(session, pool)
 
     return await mutate(
         info, CostPoolPayload, change_and_read, lambda view: CostPoolPayload(pool=pool_of(view))
@@ -120,23 +130,8 @@ _ENTRY = answer(CostEntryPayload, "entry", CostEntry.of)
 class CostsMutation:
     @mutation(Permission.COSTS_MANAGE)
     async def cost_pool_create(self, info: Info, input: CostPoolInput) -> CostPoolPayload:
-        data = cost_pools.PoolInput(
-            input.code,
-            input.name,
-            input.kind,
-            input.key,
-            input.application,
-            input.reference_date,
-            input.single_payer,
-            input.usage_metric,
-            input.usage_from,
-            input.usage_to,
-            input.late_joiner_policy,
-            input.depreciation_years,
-        )
-        return await _pool_change(
-            info, lambda session: cost_pools.create_pool(session, info.context.actor, data)
-        )
+        data = from_attributes(cost_pools.PoolInput, input)
+        return await _pool_change(info, cost_pools.create_pool, data)
 
     @mutation(Permission.COSTS_MANAGE, "Record a cost in a pool; refused in a closed period.")
     async def cost_entry_add(
@@ -201,23 +196,12 @@ class CostsMutation:
     async def cost_pool_key_change(
         self, info: Info, pool: str, input: AllocationKeyInput
     ) -> CostPoolPayload:
-        data = cost_pools.KeyInput(
-            input.key,
-            input.reference_date,
-            input.single_payer,
-            input.usage_metric,
-            input.usage_from,
-            input.usage_to,
-        )
-        return await _pool_change(
-            info, lambda session: cost_pools.change_key(session, info.context.actor, pool, data)
-        )
+        data = from_attributes(cost_pools.KeyInput, input)
+        return await _pool_change(info, cost_pools.change_key, pool, data)
 
     @mutation(Permission.COSTS_MANAGE, "Refuse new entries dated on or before `until`.")
     async def cost_pool_close(self, info: Info, pool: str, until: date) -> CostPoolPayload:
-        return await _pool_change(
-            info, lambda session: cost_pools.close_period(session, info.context.actor, pool, until)
-        )
+        return await _pool_change(info, cost_pools.close_period, pool, until)
 
     @mutation(
         Permission.COSTS_MANAGE,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
+from typing import Concatenate, ParamSpec, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import mergers
 from registry.auth.policy import Permission
+from registry.auth.roles import Actor
 from registry.fees import service as fees
 from registry.graphql.common import Decision
 from registry.graphql.context import Info
@@ -23,6 +25,9 @@ from registry.members import decisions, memberships, merger, registration
 from registry.members.errors import GOVERNMENT_TYPES, MembersRefusal
 from registry.members.models import DecisionBody
 from registry.members.models import Membership as MembershipRecord
+
+D = TypeVar("D")
+Args = ParamSpec("Args")
 
 
 @strawberry.input
@@ -134,11 +139,22 @@ def _membership_id(value: strawberry.ID) -> int:
     return int(value)
 
 
-async def _membership_change(
-    info: Info, change: Callable[[AsyncSession], Awaitable[MembershipRecord]]
+async def _membership_step(
+    info: Info,
+    step: Callable[Concatenate[AsyncSession, Actor, D, Args], Awaitable[MembershipRecord]],
+    data: Callable[[], D],
+    *args: Args.args,
+    **kwargs: Args.kwargs,
 ) -> MembershipPayload:
-    """A step of a membership, answered with the membership after it."""
-    return await mutate(info, MembershipPayload, change, _MEMBERSHIP.shape)
+    """The step `step(session, actor, data(), *args, **kwargs)` of a membership by whoever
+    calls, answered with the membership after it. `data()` reads the membership id, in the
+    transaction, so an id that is not one is answered as a refusal in the payload."""
+    return await mutate(
+        info,
+        MembershipPayload,
+        lambda session: step(session, info.context.actor, data(), *args, **kwargs),
+        _MEMBERSHIP.shape,
+    )
 
 
 def _signatories(items: list[SignatoryInput]) -> list[memberships.SignatoryInput]:
@@ -203,11 +219,12 @@ class MembersMutation:
     async def membership_approval_record(
         self, info: Info, membership_id: strawberry.ID, decision: str, approved: bool
     ) -> MembershipPayload:
-        return await _membership_change(
+        return await _membership_step(
             info,
-            lambda session: memberships.decide_approval(
-                session, info.context.actor, _membership_id(membership_id), decision, approved
-            ),
+            memberships.decide_approval,
+            lambda: _membership_id(membership_id),
+            decision,
+            approved,
         )
 
     @mutation(
@@ -215,18 +232,14 @@ class MembersMutation:
         "Admit an approved applicant from a start date with the signed agreement.",
     )
     async def member_admit(self, info: Info, input: AdmissionInput) -> MembershipPayload:
-        return await _membership_change(
-            info, lambda session: memberships.admit(session, info.context.actor, input.to_domain())
-        )
+        return await _membership_step(info, memberships.admit, input.to_domain)
 
     @mutation(
         Permission.MEMBERS_MANAGE,
         "Record notice and end date; the exit charge is capped at one year.",
     )
     async def membership_end(self, info: Info, input: NoticeInput) -> MembershipPayload:
-        return await _membership_change(
-            info, lambda session: fees.give_notice(session, info.context.actor, input.to_domain())
-        )
+        return await _membership_step(info, fees.give_notice, input.to_domain)
 
     @mutation(
         Permission.MEMBERS_MANAGE,
