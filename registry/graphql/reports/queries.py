@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.graphql.context import Info
-from registry.graphql.errors import field_errors
+from registry.graphql.mutating import answer_or_refuse
 from registry.graphql.permissions import field_for
 from registry.graphql.reports.types import (
     ContributionReport,
@@ -18,7 +19,6 @@ from registry.graphql.reports.types import (
     ReportScope,
     ReportTotals,
 )
-from registry.kit.errors import DomainError
 from registry.reports.collect import member_reports
 from registry.reports.model import checks
 from registry.reports.service import prepare
@@ -41,26 +41,27 @@ class ReportsQuery:
         member_code: str | None = None,
         as_of: int | None = None,
     ) -> ContributionReportPayload:
-        try:
-            async with info.context.db() as session:
-                prepared = await prepare(session, info.context.actor, year, member_code, as_of)
-                header = prepared.header
-                members = [
-                    ReportMember.of(m)
-                    async for m in member_reports(session, header.scope, prepared.later)
-                ]
-        except DomainError as error:
-            return ContributionReportPayload(errors=field_errors(error))
-        return ContributionReportPayload(
-            report=ContributionReport(
+        async def report(session: AsyncSession) -> ContributionReport:
+            prepared = await prepare(session, info.context.actor, year, member_code, as_of)
+            header = prepared.header
+            return ContributionReport(
                 title=header.title,
                 scope=ReportScope.of(header.scope),
                 inputs_sha256=header.inputs_sha256,
-                members=members,
+                members=[
+                    ReportMember.of(m)
+                    async for m in member_reports(session, header.scope, prepared.later)
+                ],
                 totals=ReportTotals.of(prepared.totals),
                 checks=[ReportCheck.of(c) for c in checks(prepared.totals, header.scope)],
                 findings=[ReportFinding.of(f) for f in prepared.findings],
             )
+
+        return await answer_or_refuse(
+            info.context.db,
+            ContributionReportPayload,
+            report,
+            lambda made: ContributionReportPayload(report=made),
         )
 
     @field_for(
