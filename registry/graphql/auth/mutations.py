@@ -12,6 +12,7 @@ from registry.auth import service, sessions
 from registry.auth.errors import AuthRefusal
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
+from registry.graphql.attributes import from_attributes
 from registry.graphql.auth.types import (
     ApiTokenCreatePayload,
     ApiTokenPayload,
@@ -36,7 +37,7 @@ class RoleInput:
     name: str = ""
 
     def to_domain(self) -> service.RoleInput:
-        return service.RoleInput(self.issuer, self.subject, self.role, self.member, self.name)
+        return from_attributes(service.RoleInput, self)
 
 
 @strawberry.input

@@ -10,6 +10,7 @@ from registry.auth.policy import Permission
 from registry.catalogue import service
 from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import ApplicationStatus
+from registry.graphql.attributes import from_attributes
 from registry.graphql.catalogue.types import (
     Application,
     ApplicationPayload,
@@ -51,17 +52,10 @@ class ApplicationInput:
     )
 
     def to_domain(self) -> service.ApplicationInput:
-        return service.ApplicationInput(
-            name=self.name,
-            description_nl=self.description_nl,
-            description_en=self.description_en,
-            lead_member=self.lead_member,
-            owner_member=self.owner_member,
-            platform=self.platform,
-            licence=self.licence,
-            repository_url=self.repository_url,
+        return from_attributes(
+            service.ApplicationInput,
+            self,
             standards=tuple(self.standards),
-            published=self.published,
             standard_versions=versions_of(self.standard_versions),
         )
 

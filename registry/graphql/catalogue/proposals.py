@@ -10,6 +10,7 @@ from registry.catalogue.licences import DEFAULT_LICENCE
 from registry.catalogue.models import Review
 from registry.catalogue.service import ReleaseInput as DomainRelease
 from registry.catalogue.service import add_release
+from registry.graphql.attributes import from_attributes
 from registry.graphql.catalogue.mutations import (
     APPLICATION_ANSWER,
     RELEASE_ANSWER,
@@ -42,15 +43,7 @@ class ApplicationProposalInput:
     standards: list[str] = strawberry.field(default_factory=list)
 
     def to_domain(self) -> proposals.ProposalInput:
-        return proposals.ProposalInput(
-            name=self.name,
-            description_nl=self.description_nl,
-            description_en=self.description_en,
-            problem=self.problem,
-            repository_url=self.repository_url,
-            licence=self.licence,
-            standards=tuple(self.standards),
-        )
+        return from_attributes(proposals.ProposalInput, self, standards=tuple(self.standards))
 
 
 @strawberry.input(description="What the lead member keeps up to date.")
@@ -109,12 +102,10 @@ class ProposalsMutation:
     async def application_maintain(
         self, info: Info, member: str, slug: str, input: ApplicationMaintenanceInput
     ) -> ApplicationPayload:
-        data = proposals.MaintenanceInput(
-            input.description_nl,
-            input.description_en,
-            input.repository_url,
-            input.standards,
-            versions_of(input.standard_versions),
+        data = from_attributes(
+            proposals.MaintenanceInput,
+            input,
+            standard_versions=versions_of(input.standard_versions),
         )
         return await act(info, APPLICATION_ANSWER, proposals.maintain, slug, data)
 

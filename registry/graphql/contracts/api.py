@@ -280,18 +280,7 @@ _CONTRACT = answer(ContractPayload, "contract", Contract.of)
 class ContractsMutation:
     @mutation(Permission.CONTRACTS_MANAGE, "Record a contract as a draft.")
     async def contract_create(self, info: Info, input: ContractInput) -> ContractPayload:
-        data = contracts.ContractInput(
-            reference=input.reference,
-            supplier=input.supplier,
-            subject=input.subject,
-            amount=str(input.amount),
-            start_date=input.start_date,
-            end_date=input.end_date,
-            notice_date=input.notice_date,
-            notice_period_months=input.notice_period_months,
-            application=input.application,
-            pool=input.pool,
-        )
+        data = from_attributes(contracts.ContractInput, input, amount=str(input.amount))
         return await act(info, _CONTRACT, contracts.create_contract, data)
 
     @mutation(

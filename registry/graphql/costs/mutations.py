@@ -137,15 +137,7 @@ class CostsMutation:
     async def cost_entry_add(
         self, info: Info, pool: str, input: CostEntryInput
     ) -> CostEntryPayload:
-        data = cost_pools.EntryInput(
-            str(input.amount),
-            input.entry_date,
-            input.category,
-            input.description,
-            input.document_reference,
-            input.submission_key,
-            input.contract,
-        )
+        data = from_attributes(cost_pools.EntryInput, input, amount=str(input.amount))
         return await act(info, _ENTRY, cost_pools.add_entry, pool, data)
 
     @mutation(Permission.COSTS_MANAGE)

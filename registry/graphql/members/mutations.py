@@ -14,6 +14,7 @@ from registry import mergers
 from registry.auth.policy import Permission
 from registry.auth.roles import Actor
 from registry.fees import service as fees
+from registry.graphql.attributes import from_attributes
 from registry.graphql.common import Decision
 from registry.graphql.context import Info
 from registry.graphql.errors import FieldError
@@ -169,27 +170,15 @@ _MEMBERSHIP = answer(MembershipPayload, "membership", Membership.of)
 class MembersMutation:
     @mutation(Permission.MEMBERS_MANAGE, "Record a decision of the ALV, RvC or directie.")
     async def decision_record(self, info: Info, input: DecisionInput) -> DecisionPayload:
-        data = decisions.DecisionInput(
-            input.body.value,
-            input.decided_on,
-            input.reference,
-            input.subject,
-            input.text,
-            input.document_url,
-        )
+        data = from_attributes(decisions.DecisionInput, input, body=input.body.value)
         return await act(info, _DECISION, decisions.record_decision, data)
 
     @mutation(
         Permission.MEMBERS_MANAGE, "Register a government body and its application for membership."
     )
     async def member_apply(self, info: Info, input: MemberApplyInput) -> MembershipPayload:
-        member = registration.MemberInput(
-            input.code,
-            input.name,
-            input.type,
-            tuple(input.municipalities),
-            input.oin,
-            input.kvk,
+        member = from_attributes(
+            registration.MemberInput, input, municipalities=tuple(input.municipalities)
         )
         return await act(
             info,
@@ -246,12 +235,8 @@ class MembersMutation:
         "Merge municipalities into a successor and move their members' place.",
     )
     async def municipality_merge(self, info: Info, input: MergerInput) -> MergerPayload:
-        data = merger.MergerInput(
-            input.effective_date,
-            input.successor_code,
-            input.successor_name,
-            tuple(input.predecessor_codes),
-            input.successor_member_code,
+        data = from_attributes(
+            merger.MergerInput, input, predecessor_codes=tuple(input.predecessor_codes)
         )
         return await act(
             info,

@@ -12,6 +12,7 @@ from registry.auth.policy import Permission
 from registry.catalogue import communities
 from registry.catalogue import service as catalogue
 from registry.catalogue.models import BusinessCaseDecision, JoinStage
+from registry.graphql.attributes import from_attributes
 from registry.graphql.context import Info
 from registry.graphql.mutating import Answer, acknowledge, act, answer, mutate
 from registry.graphql.permissions import mutation
@@ -103,15 +104,7 @@ class UsageMutation:
         member_argument="input.member",
     )
     async def adoption_create(self, info: Info, input: AdoptionInput) -> AdoptionPayload:
-        data = adoptions.AdoptionInput(
-            input.member,
-            input.application,
-            input.acquisition_on,
-            input.module,
-            input.version,
-            input.contact_name,
-            input.contact_email,
-        )
+        data = from_attributes(adoptions.AdoptionInput, input)
 
         async def adopt(session: AsyncSession) -> Adoption:
             adoption = await adoptions.adopt(session, info.context.actor, data, today())
