@@ -337,6 +337,11 @@ class Settings(BaseSettings):
     default_language: str = "nl"
     sql_echo: bool = False
 
+    def link(self, path: str) -> str:
+        """The full address of one of the registry's pages (`/facturen/12`), for a mail that
+        sends a person there: `public_url` with or without a closing slash."""
+        return f"{self.public_url.rstrip('/')}{path}"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -40,7 +40,7 @@ from registry.approvals.rules import (
     why_not_withdraw,
 )
 from registry.audit.service import add_recorded, recording_change
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, allows, require
 from registry.auth.roles import Actor, ActorKind, Role
 from registry.billing import credit_notes, invoicing, payments
 from registry.billing.document import DocumentKind
@@ -449,8 +449,7 @@ async def requests(
     statuses: Sequence[ApprovalStatus] = (ApprovalStatus.PENDING,),
 ) -> list[ApprovalRequest]:
     """The requests with these statuses, newest first (at most `LIST_LIMIT`); directors only."""
-    if not allows(actor, Permission.APPROVALS_DECIDE):
-        raise Forbidden(ApprovalRefusal.DIRECTORS_DECIDE)
+    require(actor, Permission.APPROVALS_DECIDE, ApprovalRefusal.DIRECTORS_DECIDE)
     rows = await session.scalars(
         select(ApprovalRequest)
         .where(ApprovalRequest.status.in_(list(statuses)))
@@ -492,8 +491,7 @@ async def pending_closes(session: AsyncSession) -> dict[int, ApprovalRequest]:
 
 
 async def request_by_id(session: AsyncSession, actor: Actor, request_id: int) -> ApprovalRequest:
-    if not allows(actor, Permission.APPROVALS_DECIDE):
-        raise Forbidden(ApprovalRefusal.DIRECTORS_DECIDE)
+    require(actor, Permission.APPROVALS_DECIDE, ApprovalRefusal.DIRECTORS_DECIDE)
     request = await session.get(ApprovalRequest, request_id)
     if request is None:
         raise NotFound(ApprovalRefusal.NO_REQUEST, request=str(request_id))

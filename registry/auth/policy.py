@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
 from registry.auth.roles import Actor, ActorKind, Role
+from registry.kit.errors import Forbidden, Param, Refusal
 
 
 class Permission(enum.StrEnum):
@@ -140,3 +142,37 @@ def allows(actor: Actor, permission: Permission, member_id: int | None = None) -
     return member_id is not None and any(
         actor.has_role(role, member_id) for role in rule.own_member
     )
+
+
+def require(
+    actor: Actor,
+    permission: Permission,
+    refusal: Refusal,
+    *,
+    member_id: int | None = None,
+    **params: Param,
+) -> None:
+    """Refuse (`Forbidden`) unless `actor` has `permission` (for `member_id`).
+
+    The one check each service makes before it reads or changes anything; the refusal is the
+    operation's own, so the person reads what they may not do (and `params` fill it in).
+    """
+    if not allows(actor, permission, member_id):
+        raise Forbidden(refusal, **params)
+
+
+class NamedMember(Protocol):
+    """A member as a refusal names it (a `Member` row)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def require_for(
+    actor: Actor, permission: Permission, refusal: Refusal, member: NamedMember
+) -> None:
+    """`require` for one member, whose name fills the refusal's `{member}`."""
+    require(actor, permission, refusal, member_id=member.id, member=member.name)

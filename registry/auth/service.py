@@ -12,7 +12,7 @@ from registry.audit.snapshot import Snapshot, snapshot
 from registry.auth import repository, sessions, tokens
 from registry.auth.errors import AuthRefusal
 from registry.auth.models import ApiToken, RoleAssignment, User
-from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows
+from registry.auth.policy import TOKEN_PERMISSIONS, Permission, allows, require_for
 from registry.auth.roles import MEMBER_ROLES, Actor, ActorKind, Grant, Role, TokenScope
 from registry.catalogue import repository as catalogue
 from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
@@ -185,8 +185,7 @@ async def create_token(
 ) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and never stored."""
     member = await member_or_refuse(session, data.member)
-    if not allows(actor, Permission.TOKENS_MANAGE, member.id):
-        raise Forbidden(AuthRefusal.TOKENS_FORBIDDEN, member=member.name)
+    require_for(actor, Permission.TOKENS_MANAGE, AuthRefusal.TOKENS_FORBIDDEN, member)
     errors = ErrorCollector()
     name = data.name.strip()
     if not name:

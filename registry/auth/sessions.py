@@ -20,9 +20,9 @@ from registry.audit.service import record
 from registry.auth import repository
 from registry.auth.errors import AuthRefusal
 from registry.auth.models import LoginSession
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
-from registry.kit.errors import Forbidden, NotFound
+from registry.kit.errors import NotFound
 from registry.kit.types import utcnow
 
 RETENTION = timedelta(days=7)
@@ -113,8 +113,7 @@ async def active_session_count(session: AsyncSession, user_id: int) -> int:
 
 async def log_out_everywhere(session: AsyncSession, actor: Actor, user_id: int) -> int:
     """An admin ends every session of a person (audited); how many were ended."""
-    if not allows(actor, Permission.ROLES_MANAGE):
-        raise Forbidden(AuthRefusal.LOG_OUT_ADMIN_ONLY)
+    require(actor, Permission.ROLES_MANAGE, AuthRefusal.LOG_OUT_ADMIN_ONLY)
     user = await repository.user_by_id(session, user_id)
     if user is None:
         raise NotFound(AuthRefusal.NO_PERSON, person=str(user_id))
@@ -135,8 +134,7 @@ async def log_out_person_everywhere(
     session: AsyncSession, actor: Actor, *, issuer: str, subject: str
 ) -> int:
     """`log_out_everywhere` for the person known by issuer + subject."""
-    if not allows(actor, Permission.ROLES_MANAGE):
-        raise Forbidden(AuthRefusal.LOG_OUT_ADMIN_ONLY)
+    require(actor, Permission.ROLES_MANAGE, AuthRefusal.LOG_OUT_ADMIN_ONLY)
     user = await repository.user_by_identity(session, issuer.strip(), subject.strip())
     if user is None:
         raise NotFound(AuthRefusal.NO_PERSON_WITH_IDENTITY)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded, record_row
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.bank.errors import BankRefusal
 from registry.bank.matching import Line, Matched, OpenDocument, RecordedRefund, match_lines
@@ -46,7 +46,6 @@ from registry.kit.errors import (
     DomainError,
     Euro,
     FieldError,
-    Forbidden,
     NotFound,
     RefusedValue,
     ValidationFailed,
@@ -89,18 +88,13 @@ def _plain(text: str) -> bool:
     return _CONTROL.search(text) is None
 
 
-def _require(actor: Actor, permission: Permission, refusal: BankRefusal) -> None:
-    if not allows(actor, permission):
-        raise Forbidden(refusal)
-
-
 async def import_file(
     session: AsyncSession, actor: Actor, data: bytes, settings: Settings, today: date
 ) -> ImportSummary:
     """Read a camt.053 or MT940 file (in a thread), store what is new and match it."""
     from registry.bank.formats import read_statements  # lxml, mt-940: loaded when used
 
-    _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_IMPORTS)
+    require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_IMPORTS)
     if len(data) > settings.bank_statement_max_bytes:
         raise ValidationFailed.single(
             "file", BankRefusal.FILE_TOO_LARGE, limit=settings.bank_statement_max_bytes // 1024
@@ -112,7 +106,7 @@ async def import_file(
 async def store_statements(
     session: AsyncSession, actor: Actor, statements: Sequence[ParsedStatement], today: date
 ) -> ImportSummary:
-    _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_IMPORTS)
+    require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_IMPORTS)
     await serialise(session, *(f"bank-account:{s.account_iban}" for s in statements))
     summary = ImportSummary()
     new_entries: list[BankEntry] = []
@@ -360,7 +354,7 @@ async def match_entry(
     session: AsyncSession, actor: Actor, entry_id: int, invoice: str, today: date
 ) -> BankEntry:
     """The whole line pays one invoice (or is the refund of one credit note)."""
-    _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_REVIEWS)
+    require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_REVIEWS)
     entry = await _waiting_entry(session, entry_id)
     amount = str(to_euro(entry.amount_cents))
     return await _split(session, actor, entry, [Part(invoice, amount)], today)
@@ -371,7 +365,7 @@ async def split_entry(
 ) -> BankEntry:
     """The line pays several invoices: the parts add up to the line exactly, each part at
     most what is open on its invoice."""
-    _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_REVIEWS)
+    require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_REVIEWS)
     entry = await _waiting_entry(session, entry_id)
     return await _split(session, actor, entry, parts, today)
 
@@ -460,7 +454,7 @@ async def mark_unrelated(
     session: AsyncSession, actor: Actor, entry_id: int, reason: str
 ) -> BankEntry:
     """The line has nothing to do with invoices (bank costs, a grant): say why."""
-    _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_REVIEWS)
+    require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_REVIEWS)
     text = " ".join(reason.split())
     if not text:
         raise ValidationFailed.single("reason", BankRefusal.REASON_REQUIRED)
@@ -485,7 +479,7 @@ async def add_account(
     """Record an account a member pays from; its payments then match by amount and account."""
     from registry.bank.formats import valid_iban
 
-    _require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_KEEPS_ACCOUNTS)
+    require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_KEEPS_ACCOUNTS)
     errors: list[FieldError] = []
     code = member_code.strip()
     member = (
@@ -537,7 +531,7 @@ class EntryView:
 
 
 async def statements(session: AsyncSession, actor: Actor) -> list[BankStatement]:
-    _require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
+    require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
     return list(
         await session.scalars(
             select(BankStatement)
@@ -548,7 +542,7 @@ async def statements(session: AsyncSession, actor: Actor) -> list[BankStatement]
 
 
 async def statement(session: AsyncSession, actor: Actor, statement_id: int) -> BankStatement:
-    _require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
+    require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
     found = await session.get(BankStatement, statement_id)
     if found is None:
         raise NotFound(BankRefusal.NO_STATEMENT_FOUND, statement=str(statement_id))
@@ -556,7 +550,7 @@ async def statement(session: AsyncSession, actor: Actor, statement_id: int) -> B
 
 
 async def entries_of(session: AsyncSession, actor: Actor, statement_id: int) -> list[EntryView]:
-    _require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
+    require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
     rows = await session.scalars(
         select(BankEntry).where(BankEntry.statement_id == statement_id).order_by(BankEntry.id)
     )
@@ -565,7 +559,7 @@ async def entries_of(session: AsyncSession, actor: Actor, statement_id: int) -> 
 
 async def queue(session: AsyncSession, actor: Actor) -> list[EntryView]:
     """The entries waiting for the directie, oldest first."""
-    _require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
+    require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
     rows = await session.scalars(
         select(BankEntry)
         .where(BankEntry.state == EntryState.WAITING)
@@ -611,7 +605,7 @@ class Choice:
 
 async def choices(session: AsyncSession, actor: Actor) -> list[Choice]:
     """The open invoices and credit notes a line can be matched to, for the review forms."""
-    _require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
+    require(actor, Permission.FINANCE_READ, BankRefusal.FINANCE_READS)
     documents = await open_documents(session)
     names = dict((await session.execute(select(Member.id, Member.name))).all())
     return [

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record_row
-from registry.auth.policy import Permission
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.delivery import deliver
@@ -30,7 +30,6 @@ from registry.billing.operations import (
     audit_invoice,
     lock_members,
     locked_invoice,
-    require,
     settle_credit_remainder,
 )
 from registry.billing.rules import line_vat_groups, outstanding, split_credit, status_of, totals
@@ -57,7 +56,7 @@ async def credit(
     The credited items become billable again, so a later run bills corrected amounts.
     `single_director`: issued without four-eyes approval (registry/approvals/).
     """
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_CREDIT_NOTES)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_ISSUES_CREDIT_NOTES)
     await refuse_closed(session, {"issueDate": today})
     original = await locked_invoice(session, invoice_id)
     chosen = _chosen_lines(original, reason, line_numbers)

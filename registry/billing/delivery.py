@@ -7,6 +7,7 @@ reference and made again from the issued invoice when the message is sent or sho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +19,7 @@ from registry.billing.models import BillingAccount, DeliveryChannel, Invoice
 from registry.kit.errors import ValidationFailed
 from registry.members.models import Member
 from registry.messages.errors import MessageRefusal
-from registry.messages.outbox import Attachment, queue_message
-from registry.messages.templates import language_of, render
+from registry.messages.outbox import Attachment, queue_mail
 from registry.settings import Settings
 
 PDF = "invoice-pdf"
@@ -39,11 +39,25 @@ class Delivery(Protocol):
     ) -> None: ...
 
 
+def invoice_attachment(invoice: Invoice, ubl: bool = False) -> Attachment:
+    """The PDF (or the UBL) of an issued invoice or credit note, attached by reference: made
+    again from the invoice when the message is sent or shown."""
+    assert invoice.number is not None
+    prefix = "creditnota" if invoice.kind is DocumentKind.CREDIT_NOTE else "factuur"
+    if ubl:
+        return Attachment(
+            f"{prefix}-{invoice.number}.xml", "application/xml", source=f"{UBL}:{invoice.id}"
+        )
+    return Attachment(
+        f"{prefix}-{invoice.number}.pdf", "application/pdf", source=f"{PDF}:{invoice.id}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class EmailDelivery:
     """An e-mail to the member's invoice address, in its language, with the PDF and UBL."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    settings: Settings
 
     async def deliver(
         self,
@@ -55,11 +69,15 @@ class EmailDelivery:
     ) -> None:
         if account.email is None:
             return  # no invoice address: the member reads it on its invoice page
-        assert invoice.number is not None
-        language = language_of(account.language)
-        rendered = render(
+        await queue_mail(
+            session,
+            actor,
+            account.email,
             "invoice_issued",
-            language,
+            account.language,
+            [invoice_attachment(invoice), invoice_attachment(invoice, ubl=True)],
+            member_id=member.id,
+            related=("invoice", str(invoice.id)),
             credit_note=invoice.kind is DocumentKind.CREDIT_NOTE,
             number=invoice.number,
             member=member.name,
@@ -69,39 +87,17 @@ class EmailDelivery:
             due_cents=abs(invoice.due_cents),
             cooperative=self.settings.cooperative_name,
             iban=self.settings.cooperative_iban,
-            url=f"{self.settings.public_url.rstrip('/')}/facturen/{invoice.id}",
-        )
-        prefix = "creditnota" if invoice.kind is DocumentKind.CREDIT_NOTE else "factuur"
-        await queue_message(
-            session,
-            actor,
-            [account.email],
-            rendered,
-            language,
-            [
-                Attachment(
-                    f"{prefix}-{invoice.number}.pdf",
-                    "application/pdf",
-                    source=f"{PDF}:{invoice.id}",
-                ),
-                Attachment(
-                    f"{prefix}-{invoice.number}.xml",
-                    "application/xml",
-                    source=f"{UBL}:{invoice.id}",
-                ),
-            ],
-            member_id=member.id,
-            related=("invoice", str(invoice.id)),
+            url=self.settings.link(f"/facturen/{invoice.id}"),
         )
 
 
+@dataclass(frozen=True, slots=True)
 class PeppolDelivery:
     """The UBL to the cooperative's Peppol access point. Not built yet: without an endpoint
     it refuses with "not configured", and with one it refuses too (no access point client
     ships), so an invoice is never issued as if it had been delivered."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    settings: Settings
 
     async def deliver(
         self,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record_deletion, recording_upsert
-from registry.auth.policy import Permission
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.delivery import deliver
@@ -40,7 +40,6 @@ from registry.billing.operations import (
     lock_members,
     locked_invoice,
     referred_invoice,
-    require,
     settle_credit_remainder,
 )
 from registry.billing.rules import (
@@ -97,8 +96,8 @@ async def set_billing_details(
     require(
         actor,
         Permission.BILLING_DETAILS_MANAGE,
-        member.id,
         BillingRefusal.DETAILS_BY_ADMINS,
+        member_id=member.id,
     )
     errors = ErrorCollector()
     street, city = data.street.strip(), data.city.strip()
@@ -152,7 +151,7 @@ async def set_vat_rule(
     exemption_reason: str | None,
 ) -> VatRule:
     """The VAT of a line category; lines drafted from now on carry it."""
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_CONFIGURES_VAT)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_CONFIGURES_VAT)
     errors = ErrorCollector()
     value = errors.check(lambda: _rate(rate))
     reason = (exemption_reason or "").strip() or None
@@ -231,7 +230,7 @@ async def preview_invoice_run(
 
     Drafts already made count as billed, so a second run never repeats their lines.
     """
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_RUNS_INVOICING)
     check_until(until, today or clock.today())
     chosen = await _run_members(session, member_codes)
     return await _previews(session, chosen, until, drafts=True)
@@ -298,7 +297,7 @@ async def run_invoices(
     so a repeated run (a double click, a retried request) answers with the same drafts;
     a draft that differs is rebuilt, never doubled (the database allows one per member).
     """
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RUNS_INVOICING)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_RUNS_INVOICING)
     await refuse_closed(session, {"today": today or clock.today()})
     check_until(until, today or clock.today())
     chosen = await _run_members(session, member_codes)
@@ -392,7 +391,7 @@ async def _delete_draft(session: AsyncSession, actor: Actor, draft: Invoice) -> 
 
 async def discard_draft(session: AsyncSession, actor: Actor, invoice_id: int) -> None:
     """Throw a draft away; its items become billable again."""
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_DISCARDS_DRAFTS)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_DISCARDS_DRAFTS)
     invoice = await locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
         raise ValidationFailed.single("invoice", BillingRefusal.NOT_A_DRAFT)
@@ -453,7 +452,7 @@ async def issue(
     whether the credit is carried to the next invoice or refunded. `single_director`: issued
     without four-eyes approval, which the document then says (registry/approvals/).
     """
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_ISSUES_INVOICES)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_ISSUES_INVOICES)
     await refuse_closed(session, {"issueDate": today})
     invoice = await locked_invoice(session, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:

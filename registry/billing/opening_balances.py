@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import Change, record_many
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.billing.document import DocumentKind, Party
 from registry.billing.models import BillingAccount, Invoice, InvoiceStatus, MemberCredit
@@ -37,7 +37,6 @@ from registry.db import serialise
 from registry.fees.models import FeeRun
 from registry.kit.errors import (
     ErrorCollector,
-    Forbidden,
     Refusal,
     RefusedValue,
     Text,
@@ -262,8 +261,7 @@ async def import_opening_balances(
     session: AsyncSession, actor: Actor, content: bytes
 ) -> ImportResult:
     """Store the opening balances of a CSV file, all or nothing; audited per document."""
-    if not allows(actor, Permission.BILLING_MANAGE):
-        raise Forbidden(OpeningBalanceRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.BILLING_MANAGE, OpeningBalanceRefusal.DIRECTIE_ONLY)
     await serialise(session, "opening_balances")
     lines = parse_opening_balances(content)
     await refuse_closed(session, {f"lines[{line.line}].date": line.dated for line in lines})

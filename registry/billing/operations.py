@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record, record_row
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind
@@ -25,19 +24,11 @@ from registry.billing.models import (
 )
 from registry.billing.rules import MONEY_KINDS, invoice_number, status_of
 from registry.db import serialise
-from registry.kit.errors import Forbidden, NotFound
+from registry.kit.errors import NotFound
 from registry.kit.money import to_euro
 from registry.kit.types import utcnow
 from registry.webhooks.events import EventType
 from registry.webhooks.service import emit
-
-
-def require(
-    actor: Actor, permission: Permission, member_id: int | None, refused: BillingRefusal
-) -> None:
-    """Refuse with the operation's own refusal, which says what may not be done."""
-    if not allows(actor, permission, member_id):
-        raise Forbidden(refused)
 
 
 async def lock_members(session: AsyncSession, member_ids: Iterable[int]) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded
-from registry.auth.policy import Permission
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import DocumentKind
@@ -38,7 +38,6 @@ from registry.billing.operations import (
     find_invoice,
     lock_members,
     locked_invoice,
-    require,
 )
 from registry.billing.rules import OPEN, check_payment, idempotency_key, outstanding
 from registry.db import serialise
@@ -65,7 +64,7 @@ async def record_transfer(
     today: date,
 ) -> Settlement:
     """A bank transfer received for an invoice, or a refund paid out on a credit note."""
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RECORDS_TRANSFERS)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_RECORDS_TRANSFERS)
     await refuse_closed(session, {"paidOn": paid_on})
     invoice = await locked_invoice(session, invoice_id)
     errors = ErrorCollector()
@@ -256,7 +255,12 @@ async def _payable(
     session: AsyncSession, actor: Actor, gateway: PaymentGateway | None, invoice_id: int
 ) -> tuple[Invoice, PaymentGateway]:
     invoice = await find_invoice(session, invoice_id)
-    require(actor, Permission.INVOICES_PAY, invoice.member_id, BillingRefusal.MEMBER_ADMINS_PAY)
+    require(
+        actor,
+        Permission.INVOICES_PAY,
+        BillingRefusal.MEMBER_ADMINS_PAY,
+        member_id=invoice.member_id,
+    )
     problem = why_not_payable(invoice)  # a paid invoice says so, also with payments off
     if problem is not None:
         raise ValidationFailed([problem])

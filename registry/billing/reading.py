@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, allows, require
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.document import (
@@ -23,7 +23,7 @@ from registry.billing.document import (
 from registry.billing.errors import BillingRefusal
 from registry.billing.invoicing import supplier_party
 from registry.billing.models import Invoice, InvoiceStatus
-from registry.billing.operations import find_invoice, referred_invoice, require
+from registry.billing.operations import find_invoice, referred_invoice
 from registry.billing.rules import is_overdue, line_vat_groups
 from registry.kit.errors import NotFound, ValidationFailed
 from registry.members.lookup import member_or_refuse
@@ -41,8 +41,8 @@ async def invoices_of(
     require(
         actor,
         Permission.INVOICES_READ,
-        member.id if member else None,
         BillingRefusal.INVOICES_OF_OWN_MEMBER,
+        member_id=member.id if member else None,
     )
     if not allows(actor, Permission.BILLING_MANAGE):
         statuses = [s for s in statuses or InvoiceStatus if s is not InvoiceStatus.DRAFT]
@@ -56,7 +56,12 @@ async def invoices_of_members(
 ) -> dict[int, list[Invoice]]:
     """Each member's invoices the caller may see, newest first, in one query."""
     for member_id in member_ids:
-        require(actor, Permission.INVOICES_READ, member_id, BillingRefusal.INVOICES_OF_OWN_MEMBER)
+        require(
+            actor,
+            Permission.INVOICES_READ,
+            BillingRefusal.INVOICES_OF_OWN_MEMBER,
+            member_id=member_id,
+        )
     statuses = None
     if not allows(actor, Permission.BILLING_MANAGE):
         statuses = [s for s in InvoiceStatus if s is not InvoiceStatus.DRAFT]
@@ -70,7 +75,10 @@ async def invoices_of_members(
 async def readable_invoice(session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
     invoice = await find_invoice(session, invoice_id)
     require(
-        actor, Permission.INVOICES_READ, invoice.member_id, BillingRefusal.INVOICES_OF_OWN_MEMBER
+        actor,
+        Permission.INVOICES_READ,
+        BillingRefusal.INVOICES_OF_OWN_MEMBER,
+        member_id=invoice.member_id,
     )
     if invoice.status is InvoiceStatus.DRAFT and not allows(actor, Permission.BILLING_MANAGE):
         raise NotFound(BillingRefusal.NO_INVOICE, invoice=str(invoice_id))

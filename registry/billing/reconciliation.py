@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.policy import Permission
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.billing import repository
 from registry.billing.errors import BillingRefusal
 from registry.billing.gateway import IntentRef, PaymentGateway
 from registry.billing.models import Invoice, SettlementKind
-from registry.billing.operations import require
 from registry.billing.payments import overpaid_reference, record_card_payment, request_payment
 from registry.kit import clock
 
@@ -34,7 +33,7 @@ async def reconcile(
     Only two are repaired, and only with `apply`: a missing PaymentIntent is created, and a
     payment the gateway took but the registry missed (a lost webhook) is recorded.
     """
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_RECONCILES)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_RECONCILES)
     intents = {intent.id: intent for intent in await gateway.list_payment_intents()}
     differences: list[Difference] = []
     for invoice in await repository.payment_pending(session):

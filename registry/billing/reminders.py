@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded, record
-from registry.auth.policy import Permission
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor, system_actor
 from registry.billing import repository
-from registry.billing.delivery import PDF
+from registry.billing.delivery import invoice_attachment
 from registry.billing.document import DocumentKind
 from registry.billing.errors import BillingRefusal
 from registry.billing.interest import interest
@@ -29,13 +29,12 @@ from registry.billing.models import (
     ReminderPause,
     ReminderStage,
 )
-from registry.billing.operations import locked_invoice, require
+from registry.billing.operations import locked_invoice
 from registry.billing.rules import outstanding
 from registry.db import serialise
 from registry.kit.errors import ValidationFailed
 from registry.members.models import Member
-from registry.messages.outbox import Attachment, queue_message
-from registry.messages.templates import language_of, render
+from registry.messages.outbox import queue_mail
 from registry.settings import Settings
 
 REMINDERS = system_actor("reminders")
@@ -165,10 +164,15 @@ async def _send(
     account = await repository.account_of(session, invoice.member_id)
     address = account.reminder_email or account.email if account else None
     if member is not None and account is not None and address is not None:
-        language = language_of(account.language)
-        rendered = render(
+        message = await queue_mail(
+            session,
+            REMINDERS,
+            address,
             "reminder",
-            language,
+            account.language,
+            [invoice_attachment(invoice)],
+            member_id=invoice.member_id,
+            related=("invoice", str(invoice.id)),
             stage=stage.value,
             number=invoice.number,
             member=member.name,
@@ -180,23 +184,7 @@ async def _send(
             today=today,
             cooperative=settings.cooperative_name,
             iban=settings.cooperative_iban,
-            url=f"{settings.public_url.rstrip('/')}/facturen/{invoice.id}",
-        )
-        message = await queue_message(
-            session,
-            REMINDERS,
-            [address],
-            rendered,
-            language,
-            [
-                Attachment(
-                    f"factuur-{invoice.number}.pdf",
-                    "application/pdf",
-                    source=f"{PDF}:{invoice.id}",
-                )
-            ],
-            member_id=invoice.member_id,
-            related=("invoice", str(invoice.id)),
+            url=settings.link(f"/facturen/{invoice.id}"),
         )
         reminder.message_id = message.id
     await add_recorded(
@@ -241,7 +229,7 @@ async def pause_reminders(
     session: AsyncSession, actor: Actor, invoice_id: int, reason: str
 ) -> ReminderPause:
     """Stop the reminders of one invoice, saying why; paused again keeps the first pause."""
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_PAUSES_REMINDERS)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_PAUSES_REMINDERS)
     invoice = await locked_invoice(session, invoice_id)
     text = reason.strip()
     if not text:
@@ -266,7 +254,7 @@ async def pause_reminders(
 
 
 async def resume_reminders(session: AsyncSession, actor: Actor, invoice_id: int) -> None:
-    require(actor, Permission.BILLING_MANAGE, None, BillingRefusal.DIRECTIE_PAUSES_REMINDERS)
+    require(actor, Permission.BILLING_MANAGE, BillingRefusal.DIRECTIE_PAUSES_REMINDERS)
     invoice = await locked_invoice(session, invoice_id)
     pause = await session.get(ReminderPause, invoice_id)
     if pause is None:

@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded, record_row, update_recorded
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.budget.errors import BudgetRefusal
 from registry.budget.models import INCOME, Budget, BudgetItem, BudgetLine, BudgetStatus
 from registry.costs.models import CostPool
 from registry.costs.repository import pool_by_code
 from registry.db import serialise
-from registry.kit.errors import Forbidden, NotFound, RefusedValue, ValidationFailed
+from registry.kit.errors import NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import parse_euro, to_cents
 from registry.members.decisions import decision_of
 from registry.members.models import Decision, DecisionBody
@@ -31,13 +31,11 @@ FIRST_YEAR, LAST_YEAR = 2000, 2200
 
 
 def authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.BUDGET_MANAGE):
-        raise Forbidden(BudgetRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.BUDGET_MANAGE, BudgetRefusal.DIRECTIE_ONLY)
 
 
 def authorise_reading(actor: Actor) -> None:
-    if not allows(actor, Permission.FINANCE_READ):
-        raise Forbidden(BudgetRefusal.READERS_ONLY)
+    require(actor, Permission.FINANCE_READ, BudgetRefusal.READERS_ONLY)
 
 
 def check_year(year: int) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, allows, require_for
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal
@@ -26,7 +26,7 @@ from registry.catalogue.models import (
 )
 from registry.catalogue.service import join_community
 from registry.catalogue.stewardship import may_see
-from registry.kit.errors import Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import NotFound, ValidationFailed
 from registry.members import repository as members
 from registry.members.figures import figures_of
 from registry.members.lookup import member_or_refuse
@@ -54,8 +54,7 @@ async def register_interest(
 ) -> ApplicationInterest:
     """A member says it is interested; the lead member sees who is."""
     member = await member_or_refuse(session, member_code)
-    if not allows(actor, Permission.COMMUNITY_TAKE_PART, member.id):
-        raise Forbidden(CatalogueRefusal.COMMUNITY_FORBIDDEN, member=member.name)
+    require_for(actor, Permission.COMMUNITY_TAKE_PART, CatalogueRefusal.COMMUNITY_FORBIDDEN, member)
     application = await visible_application(session, actor, slug)
     if any(i.member_id == member.id for i in await repository.interest_in(session, application.id)):
         raise ValidationFailed.single(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.models import AuditEvent
 from registry.audit.repository import AuditFilter, list_events
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require, require_for
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal
@@ -33,7 +33,7 @@ from registry.catalogue.service import (
     state_before,
 )
 from registry.catalogue.stewardship import maintainer_or_refuse
-from registry.kit.errors import Common, ErrorCollector, Forbidden, ValidationFailed
+from registry.kit.errors import Common, ErrorCollector, ValidationFailed
 from registry.kit.pagination import PageRequest
 from registry.members.lookup import member_or_refuse
 from registry.members.repository import members_by_ids
@@ -106,8 +106,7 @@ async def propose(
 ) -> Application:
     """A member admin proposes an application, with its own member as the lead member."""
     member = await member_or_refuse(session, member_code, "member")
-    if not allows(actor, Permission.CATALOGUE_PROPOSE, member.id):
-        raise Forbidden(CatalogueRefusal.PROPOSE_FORBIDDEN, member=member.name)
+    require_for(actor, Permission.CATALOGUE_PROPOSE, CatalogueRefusal.PROPOSE_FORBIDDEN, member)
     errors = ErrorCollector()
     slug = await new_slug(session, slug, errors)
     problem = _problem(errors, data.problem)
@@ -152,8 +151,7 @@ async def review(
 ) -> Application:
     """The directie publishes a proposal, asks for changes (with a note) or rejects it (with a
     reason)."""
-    if not allows(actor, Permission.CATALOGUE_MANAGE):
-        raise Forbidden(CatalogueRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.CATALOGUE_MANAGE, CatalogueRefusal.DIRECTIE_ONLY)
     application = await _get(session, slug)
     if application.review_status is None:
         raise ValidationFailed.single(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded, record, record_row, recording_change
 from registry.audit.snapshot import Snapshot, snapshot
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require, require_for
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal
@@ -34,7 +34,6 @@ from registry.db import serialise
 from registry.kit.errors import (
     Common,
     ErrorCollector,
-    Forbidden,
     NotFound,
     RefusedValue,
     ValidationFailed,
@@ -126,8 +125,7 @@ async def _apply(
 
 
 def _authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.CATALOGUE_MANAGE):
-        raise Forbidden(CatalogueRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.CATALOGUE_MANAGE, CatalogueRefusal.DIRECTIE_ONLY)
 
 
 def _state(application: Application) -> Snapshot:
@@ -453,8 +451,7 @@ async def join_community(
     """A member takes part in an application's community (before adopting it, say)."""
     application = await _get(session, slug)
     member = await member_or_refuse(session, member_code)
-    if not allows(actor, Permission.COMMUNITY_TAKE_PART, member.id):
-        raise Forbidden(CatalogueRefusal.COMMUNITY_FORBIDDEN, member=member.name)
+    require_for(actor, Permission.COMMUNITY_TAKE_PART, CatalogueRefusal.COMMUNITY_FORBIDDEN, member)
     if any(
         c.member_id == member.id for c in await repository.community_of(session, application.id)
     ):

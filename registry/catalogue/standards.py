@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.catalogue import repository
 from registry.catalogue.errors import CatalogueRefusal, PubliccodeRefusal
@@ -30,7 +30,7 @@ from registry.catalogue.models import (
 )
 from registry.catalogue.publiccode import categories as known_categories
 from registry.db import serialise
-from registry.kit.errors import Common, ErrorCollector, Forbidden, NotFound
+from registry.kit.errors import Common, ErrorCollector, NotFound
 
 REFERENCE_COMPONENTS_MAX = 50
 NAME_MAX = 200
@@ -57,8 +57,7 @@ async def standards_named(session: AsyncSession, names: Sequence[str]) -> dict[s
 
 
 def _directie(actor: Actor) -> None:
-    if not allows(actor, Permission.CATALOGUE_MANAGE):
-        raise Forbidden(CatalogueRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.CATALOGUE_MANAGE, CatalogueRefusal.DIRECTIE_ONLY)
 
 
 @dataclass(frozen=True, slots=True)

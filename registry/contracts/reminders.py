@@ -16,8 +16,7 @@ from registry.contracts import repository
 from registry.contracts.models import Contract, ContractReminder, ContractStatus
 from registry.contracts.rules import notice_near
 from registry.db import serialise
-from registry.messages.outbox import queue_message
-from registry.messages.templates import language_of, render
+from registry.messages.outbox import queue_mail
 from registry.settings import Settings
 
 CONTRACT_REMINDERS = system_actor("contract-reminders")
@@ -66,10 +65,13 @@ async def _send(
         contract_id=contract.id, notice_date=contract.notice_date, sent_on=today
     )
     if settings.directie_email:
-        language = language_of(settings.directie_language)
-        rendered = render(
+        message = await queue_mail(
+            session,
+            CONTRACT_REMINDERS,
+            settings.directie_email,
             "contract_notice",
-            language,
+            settings.directie_language,
+            related=("contract", contract.reference),
             reference=contract.reference,
             supplier=contract.supplier,
             subject=contract.subject,
@@ -78,15 +80,7 @@ async def _send(
             amount_cents=contract.amount_cents,
             days_left=(contract.notice_date - today).days,
             cooperative=settings.cooperative_name,
-            url=f"{settings.public_url.rstrip('/')}/contracten",
-        )
-        message = await queue_message(
-            session,
-            CONTRACT_REMINDERS,
-            [settings.directie_email],
-            rendered,
-            language,
-            related=("contract", contract.reference),
+            url=settings.link("/contracten"),
         )
         reminder.message_id = message.id
     session.add(reminder)

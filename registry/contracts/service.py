@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record_row
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor, ActorKind
 from registry.catalogue.repository import application_by_slug
 from registry.contracts import repository
@@ -27,7 +27,6 @@ from registry.governance.service import refuse_if_conflicted
 from registry.kit.errors import (
     ErrorCollector,
     Euro,
-    Forbidden,
     NotFound,
     RefusedValue,
     ValidationFailed,
@@ -60,13 +59,11 @@ class ContractInput:
 
 
 def authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.CONTRACTS_MANAGE):
-        raise Forbidden(ContractsRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.CONTRACTS_MANAGE, ContractsRefusal.DIRECTIE_ONLY)
 
 
 def authorise_reading(actor: Actor) -> None:
-    if not allows(actor, Permission.FINANCE_READ):
-        raise Forbidden(ContractsRefusal.READERS_ONLY)
+    require(actor, Permission.FINANCE_READ, ContractsRefusal.READERS_ONLY)
 
 
 def threshold_cents(threshold: Decimal) -> int:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require_for
 from registry.auth.roles import Actor, system_actor
 from registry.catalogue.communities import visible_application
 from registry.catalogue.models import Application
@@ -31,7 +31,7 @@ from registry.costs.models import CostPool, PoolKind, PoolParticipant
 from registry.costs.sharing import AllocationError, AllocationKey, weights
 from registry.fees.contribution import MembershipPeriod, contribution
 from registry.fees.service import terms_for
-from registry.kit.errors import DomainError, ErrorCollector, Forbidden, Phrase, ValidationFailed
+from registry.kit.errors import DomainError, ErrorCollector, Phrase, ValidationFailed
 from registry.kit.money import Cents, allocate
 from registry.members import repository as members
 from registry.members.figures import figures_of
@@ -282,8 +282,7 @@ async def estimate(
     """What joining `slug` on `on` would cost the member, from the registry's rules; stores
     nothing."""
     member = await member_or_refuse(session, member_code)
-    if not allows(actor, Permission.COSTS_ESTIMATE, member.id):
-        raise Forbidden(CostsRefusal.ESTIMATE_PRIVATE, member=member.name)
+    require_for(actor, Permission.COSTS_ESTIMATE, CostsRefusal.ESTIMATE_PRIVATE, member)
     application = await visible_application(session, actor, slug)
     fees = await _fees(session, application, on, quantities or {})
     pools = await _settlements(session, application, member, on)

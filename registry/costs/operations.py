@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.costs import repository
 from registry.costs.errors import CostsRefusal
@@ -14,12 +14,11 @@ from registry.costs.models import (
     CostPool,
 )
 from registry.db import serialise
-from registry.kit.errors import Forbidden, NotFound
+from registry.kit.errors import NotFound
 
 
 def authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.COSTS_MANAGE):
-        raise Forbidden(CostsRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.COSTS_MANAGE, CostsRefusal.DIRECTIE_ONLY)
 
 
 async def pool_or_refuse(session: AsyncSession, code: str) -> CostPool:

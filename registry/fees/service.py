@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record, recording_upsert
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.db import serialise
 from registry.fees import repository
@@ -28,7 +28,7 @@ from registry.fees.contribution import (
 )
 from registry.fees.errors import FeesRefusal
 from registry.fees.models import ContributionRate, FeeLine, FeeRun, PopulationPolicy, ProRata
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, RefusedValue, ValidationFailed
+from registry.kit.errors import ErrorCollector, NotFound, RefusedValue, ValidationFailed
 from registry.kit.money import Cents, parse_euro, parse_rate, to_cents
 from registry.members import repository as members
 from registry.members.decisions import decision_of
@@ -44,8 +44,7 @@ MIN_YEAR, MAX_YEAR = 1990, 2200
 
 
 def _authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.FEES_MANAGE):
-        raise Forbidden(FeesRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.FEES_MANAGE, FeesRefusal.DIRECTIE_ONLY)
 
 
 def _year(year: int, field: str = "year") -> int:
@@ -292,8 +291,7 @@ async def give_notice(session: AsyncSession, actor: Actor, data: NoticeInput) ->
     Lives with the fees because the cap is a contribution: the rate and population figures
     of the year in which the membership ends.
     """
-    if not allows(actor, Permission.MEMBERS_MANAGE):
-        raise Forbidden(FeesRefusal.NOTICE_DIRECTIE_ONLY)
+    require(actor, Permission.MEMBERS_MANAGE, FeesRefusal.NOTICE_DIRECTIE_ONLY)
     await refuse_closed(session, {"endDate": data.end_date})
     # Locked and read as stored: the same notice sent twice at once is recorded once.
     await serialise(session, f"membership:{data.membership_id}")
@@ -341,6 +339,10 @@ async def contributions_of_member(
     session: AsyncSession, actor: Actor, member_id: int
 ) -> list[tuple[int, FeeLine]]:
     """The member's contribution per year, from the latest run of each year."""
-    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member_id):
-        raise Forbidden(FeesRefusal.CONTRIBUTIONS_PRIVATE)
+    require(
+        actor,
+        Permission.MEMBER_READ_PRIVATE,
+        FeesRefusal.CONTRIBUTIONS_PRIVATE,
+        member_id=member_id,
+    )
     return await repository.current_lines_of_members(session, [member_id])

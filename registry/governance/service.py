@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded, record_row, update_recorded
 from registry.auth.models import User
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, allows, require
 from registry.auth.repository import users_with_email
 from registry.auth.roles import Actor
 from registry.catalogue.repository import application_by_slug
@@ -74,13 +74,11 @@ RVC_TERM_YEARS = 4
 
 
 def authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.GOVERNANCE_MANAGE):
-        raise Forbidden(GovernanceRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.GOVERNANCE_MANAGE, GovernanceRefusal.DIRECTIE_ONLY)
 
 
 def authorise_read(actor: Actor) -> None:
-    if not allows(actor, Permission.GOVERNANCE_READ):
-        raise Forbidden(GovernanceRefusal.READERS_ONLY)
+    require(actor, Permission.GOVERNANCE_READ, GovernanceRefusal.READERS_ONLY)
 
 
 def may_read_alv(actor: Actor) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.billing.models import (
     Invoice,
@@ -42,7 +42,7 @@ from registry.journal.entries import (
 )
 from registry.journal.errors import JournalRefusal
 from registry.journal.formats import FORMATS, Company, YearJournal, write_csv, write_xaf
-from registry.kit.errors import Forbidden, ValidationFailed
+from registry.kit.errors import ValidationFailed
 from registry.kit.language import Language
 from registry.members.models import Member
 from registry.settings import Settings
@@ -58,8 +58,7 @@ def chart_of(settings: Settings) -> Chart:
 
 
 def check_request(actor: Actor, year: int, export_format: str) -> None:
-    if not allows(actor, Permission.JOURNAL_EXPORT):
-        raise Forbidden(JournalRefusal.EXPORT_FORBIDDEN)
+    require(actor, Permission.JOURNAL_EXPORT, JournalRefusal.EXPORT_FORBIDDEN)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed.single("year", JournalRefusal.YEAR_OUT_OF_RANGE)
     if export_format not in FORMATS:

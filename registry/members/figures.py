@@ -4,7 +4,7 @@ Services flush, never commit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +29,7 @@ from registry.members.population import (
     PopulationRow,
     inhabitants_on,
 )
+from registry.years.service import refuse_closed
 
 CBS_SOURCE = "CBS StatLine 70072ned (Regionale kerncijfers Nederland), CC BY 4.0"
 
@@ -42,6 +43,36 @@ class ImportResult:
     figures_unchanged: int = 0
 
 
+FiguresByDate = dict[tuple[int, date], PopulationFigure]
+"""Stored figures by (municipality id, reference date)."""
+
+
+async def _figures_by_date(
+    session: AsyncSession, municipalities: Iterable[Municipality]
+) -> FiguresByDate:
+    ids = [m.id for m in municipalities]
+    return {
+        (f.municipality_id, f.reference_date): f for f in await repository.figures_for(session, ids)
+    }
+
+
+def _changes_figure(
+    row: PopulationRow,
+    known: Mapping[str, Municipality],
+    stored: FiguresByDate,
+    source: str,
+    status: FigureStatus,
+) -> bool:
+    """Whether importing `row` adds a figure or changes a stored one (a rename does neither)."""
+    municipality = known.get(row.cbs_code)
+    figure = None if municipality is None else stored.get((municipality.id, row.reference_date))
+    return figure is None or (figure.count, figure.source, figure.status) != (
+        row.population,
+        source,
+        status,
+    )
+
+
 async def import_population(
     session: AsyncSession,
     actor: Actor,
@@ -52,12 +83,24 @@ async def import_population(
 ) -> ImportResult:
     """Register municipalities and figures; a changed figure for the same date is a correction.
 
-    The caller's transaction makes the import all-or-nothing.
+    A figure that is new or changed may not fall in a closed financial year (its reference
+    date's year): that year's contributions and allocations were counted with the figures
+    as they were, so the import is refused naming each such row's year. The caller's
+    transaction makes the import all-or-nothing.
     """
     authorise(actor)
     result = ImportResult()
     changes: list[tuple[str, Municipality | PopulationFigure, Snapshot | None]] = []
     known = await repository.municipalities_by_codes(session, sorted({r.cbs_code for r in rows}))
+    stored = await _figures_by_date(session, known.values())
+    await refuse_closed(
+        session,
+        {
+            f"rows[{row.line}].year": row.year
+            for row in rows
+            if _changes_figure(row, known, stored, source, status)
+        },
+    )
     for row in rows:
         municipality = known.get(row.cbs_code)
         if municipality is None:
@@ -71,10 +114,7 @@ async def import_population(
             municipality.name = row.name
             result.municipalities_renamed += 1
     await session.flush()
-    existing = {
-        (f.municipality_id, f.reference_date): f
-        for f in await repository.figures_for(session, [m.id for m in known.values()])
-    }
+    existing = await _figures_by_date(session, known.values())
     for row in rows:
         municipality = known[row.cbs_code]
         figure = existing.get((municipality.id, row.reference_date))

@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
-from registry.kit.errors import Forbidden
 from registry.members.errors import MembersRefusal
 from registry.members.models import (
     Decision,
@@ -19,8 +18,7 @@ from registry.members.models import (
 
 
 def authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.MEMBERS_MANAGE):
-        raise Forbidden(MembersRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.MEMBERS_MANAGE, MembersRefusal.DIRECTIE_ONLY)
 
 
 async def add_audited(

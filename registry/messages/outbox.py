@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded, record_row
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.db import serialise
-from registry.kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import Conflict, NotFound, ValidationFailed
 from registry.kit.types import utcnow
 from registry.messages import labels  # noqa: F401  (a refusal shows the status by its label)
 from registry.messages.errors import MessageRefusal
 from registry.messages.models import Message, MessageAttachment, MessageStatus
-from registry.messages.templates import Rendered
+from registry.messages.templates import Rendered, language_of, render
 
 OUTBOX_PAGE = 200
 """Messages the outbox list shows at most (newest first)."""
@@ -84,9 +85,35 @@ async def queue_message(
     return message
 
 
+async def queue_mail(
+    session: AsyncSession,
+    actor: Actor,
+    recipient: str,
+    template: str,
+    language: str | None,
+    attachments: Sequence[Attachment] = (),
+    *,
+    member_id: int | None = None,
+    related: tuple[str, str] | None = None,
+    **values: Any,
+) -> Message:
+    """Queue the mail `template` to one recipient in their language (as stored: "en", else
+    Dutch), filled with `values`: the steps every mail of the registry takes."""
+    chosen = language_of(language)
+    return await queue_message(
+        session,
+        actor,
+        [recipient],
+        render(template, chosen, **values),
+        chosen,
+        attachments,
+        member_id=member_id,
+        related=related,
+    )
+
+
 def _require_directie(actor: Actor) -> None:
-    if not allows(actor, Permission.BILLING_MANAGE):
-        raise Forbidden(MessageRefusal.DIRECTIE_READS_OUTBOX)
+    require(actor, Permission.BILLING_MANAGE, MessageRefusal.DIRECTIE_READS_OUTBOX)
 
 
 async def outbox(session: AsyncSession, actor: Actor) -> list[Message]:

@@ -43,3 +43,16 @@ class ReportsRefusal(Refusal):
         "Vul het nummer van een gebeurtenis in het auditlogboek in.",
         "an event number",
     )
+    EXPORT_FAILED = Text(
+        "export_failed",
+        "De export kon niet worden gemaakt. De beheerder van de registratie vindt de oorzaak in"
+        " het logboek.",
+        "the export could not be made; the registry's administrator finds the cause in the log",
+    )
+    EXPORT_NOT_QUEUED = Text(
+        "export_not_queued",
+        "De export kon niet aan de wachtrij worden gegeven en is niet gemaakt. Start hem later"
+        " opnieuw; de beheerder van de registratie vindt de oorzaak in het logboek.",
+        "the export could not be handed to the job queue and was not made; start it again"
+        " later (the registry's administrator finds the cause in the log)",
+    )

@@ -4,9 +4,11 @@ A report of hundreds of members takes a while, so the pages and the API check th
 at once (field errors, authorisation), store the export as a row (`ReportExport`, status
 "queued") and hand its id to the job queue (`registry.jobs`); a worker writes the files into
 `reports_dir/{id}` and keeps the row up to date (running, members done, done with its files,
-or failed with the reason). Any service process shows the export's page and files from the
-row and the folder, also after a restart. The folder must therefore be one that every
-process and the worker see (the same machine, or a shared volume).
+or failed). A failure is stored as a refusal code (`FAILURES`), its technical detail goes to
+the log: a reader gets the refusal's text in their own language. Any service process shows
+the export's page and files from the row and the folder, also after a restart. The
+folder must therefore be one that every process and the worker see (the same machine, or a
+shared volume).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor, system_actor
 from registry.db import transaction
-from registry.kit.errors import ErrorCollector
+from registry.kit.errors import ErrorCollector, Phrase
 from registry.kit.language import Language
 from registry.kit.types import utcnow
+from registry.reports.errors import ReportsRefusal
 from registry.reports.export import FORMATS, chosen_formats, export
 from registry.reports.model import Finding, ReportScope
 from registry.reports.models import ExportStatus, ReportExport
@@ -53,6 +56,20 @@ PROGRESS_EVERY_SECONDS = 0.5
 Defer = Callable[[str], Awaitable[None]]
 """Hands an export's id to the job queue (see `registry.jobs`)."""
 
+FAILURES = {r.code: r for r in (ReportsRefusal.EXPORT_FAILED, ReportsRefusal.EXPORT_NOT_QUEUED)}
+"""Why an export failed, as stored (`ReportExport.error` holds the code)."""
+
+
+def failure_of(stored: str | None) -> ReportsRefusal | None:
+    """The refusal a failed attempt stored; None when none failed.
+
+    A row of before the codes holds the technical text itself: it reads as EXPORT_FAILED,
+    so no technical text reaches a person.
+    """
+    if stored is None:
+        return None
+    return FAILURES.get(stored, ReportsRefusal.EXPORT_FAILED)
+
 
 @dataclass(frozen=True, slots=True)
 class ReportJob:
@@ -73,26 +90,33 @@ class ReportJob:
     total: int | None
     """Members in the report; None while the report is being prepared."""
     attempts: int
+    failure: ReportsRefusal | None
+    """Why the export failed; while queued again, why the last attempt failed."""
     error: str | None
+    """`failure`'s text in the reader's language (see `ReportJobs.get`)."""
     file_names: tuple[str, ...]
     inputs_sha256: str | None
     findings: tuple[Finding, ...]
 
     @classmethod
-    def of(cls, row: ReportExport, directory: Path) -> ReportJob:
+    def of(cls, row: ReportExport, directory: Path, reader: Language | None = None) -> ReportJob:
+        """The stored export as `reader` reads it (by default in the export's own language)."""
+        language: Language = "en" if row.language == "en" else "nl"
+        failure = failure_of(row.error)
         return cls(
             id=row.id,
             scope=ReportScope(row.year, row.member_code, row.as_of_seq, row.as_of_hash),
             formats=tuple(row.formats.split(",")),
             decimal_comma=row.decimal_comma,
-            language="en" if row.language == "en" else "nl",
+            language=language,
             started_by=row.started_by,
             directory=directory / row.id,
             status=row.status,
             done=row.members_done,
             total=row.members_total,
             attempts=row.attempts,
-            error=row.error,
+            failure=failure,
+            error=None if failure is None else Phrase(failure).text(reader or language),
             file_names=tuple(row.files or ()),
             inputs_sha256=row.inputs_sha256,
             findings=tuple(Finding(**f) for f in row.findings or ()),  # type: ignore[arg-type]
@@ -143,11 +167,14 @@ class ReportJobs:
         self.directory = directory
         self.defer = defer
 
-    async def get(self, session: AsyncSession, job_id: str) -> ReportJob | None:
+    async def get(
+        self, session: AsyncSession, job_id: str, language: Language | None = None
+    ) -> ReportJob | None:
+        """The export by its id, its failure in `language` (by default the export's own)."""
         if not job_id or len(job_id) > 40:
             return None
         row = await session.get(ReportExport, job_id, populate_existing=True)
-        return None if row is None else ReportJob.of(row, self.directory)
+        return None if row is None else ReportJob.of(row, self.directory, language)
 
     async def start(
         self,
@@ -194,16 +221,17 @@ class ReportJobs:
 
     async def enqueue(self, factory: async_sessionmaker[AsyncSession], job: ReportJob) -> None:
         """Hand a committed export to the job queue; if the queue cannot be reached, the
-        export fails at once with the reason, instead of waiting for ever."""
+        export fails at once (EXPORT_NOT_QUEUED, the cause in the log), instead of waiting
+        for ever."""
         try:
             await self.defer(job.id)
-        except Exception as error:
+        except Exception:
             logger.exception("report export %s could not be queued", job.id)
             async with transaction(factory) as session:
                 row = await session.get(ReportExport, job.id)
                 if row is not None:
                     row.status = ExportStatus.FAILED
-                    row.error = f"job queue unreachable: {error}"
+                    row.error = ReportsRefusal.EXPORT_NOT_QUEUED.code
                     row.updated_at = utcnow()
 
     async def unfinished(self, factory: async_sessionmaker[AsyncSession]) -> list[str]:
@@ -257,8 +285,9 @@ async def run_export(
     final: bool,
 ) -> None:
     """Write one export (the job queue's task): its files into `directory/{id}`, its state
-    in its row. A failure is stored with its reason and raised again, so the queue tries
-    again later; after the `final` attempt the export stays failed."""
+    in its row. A failure is logged with its cause, stored as EXPORT_FAILED and raised
+    again, so the queue tries again later; after the `final` attempt the export stays
+    failed."""
     row = await _claim(factory, export_id)
     if row is None:
         return
@@ -294,15 +323,14 @@ async def run_export(
                 language=job.language,
                 progress=progress,
             )
-    except Exception as error:
+    except Exception:
         await _stop(reporter)
-        reason = str(error) or type(error).__name__
         logger.exception("report export %s failed (attempt %s)", export_id, row.attempts)
         await _update(
             factory,
             export_id,
             status=ExportStatus.FAILED if final else ExportStatus.QUEUED,
-            error=reason,
+            error=ReportsRefusal.EXPORT_FAILED.code,
         )
         raise
     await _stop(reporter)

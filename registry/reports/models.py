@@ -19,7 +19,7 @@ class ExportStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-    """Every attempt failed; `error` says why."""
+    """Every attempt failed; `error` holds the refusal code that says why."""
 
 
 class ReportExport(Base):
@@ -48,7 +48,8 @@ class ReportExport(Base):
     members_done: Mapped[int] = mapped_column(Integer, default=0)
     members_total: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
-    """Why the last attempt failed (also while it waits to be tried again)."""
+    """Why the last attempt failed (also while it waits to be tried again): the code of a
+    refusal in `registry.reports.jobs.FAILURES`; the technical cause is in the log."""
     files: Mapped[list[str] | None] = mapped_column(JSON)
     """The written files' names in the export's folder, the manifest last; once done."""
     inputs_sha256: Mapped[str | None] = mapped_column(String(64))

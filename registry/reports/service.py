@@ -20,9 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.snapshot import json_safe
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
-from registry.kit.errors import Forbidden
 from registry.members.models import Member
 from registry.reports.collect import Later, later_changes, member_reports, report_scope
 from registry.reports.errors import ReportsRefusal
@@ -60,8 +59,7 @@ async def _authorise(session: AsyncSession, actor: Actor, member_code: str | Non
     member_id = None
     if member_code is not None:
         member_id = await session.scalar(select(Member.id).where(Member.code == member_code))
-    if not allows(actor, Permission.REPORTS_EXPORT, member_id):
-        raise Forbidden(ReportsRefusal.EXPORT_FORBIDDEN)
+    require(actor, Permission.REPORTS_EXPORT, ReportsRefusal.EXPORT_FORBIDDEN, member_id=member_id)
 
 
 async def checked_scope(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import Change, record_many
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, allows, require
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.models import Application, ApplicationStatus, CommunityMember, JoinStage
@@ -66,8 +66,7 @@ class AdoptionInput:
 async def adopt(session: AsyncSession, actor: Actor, data: AdoptionInput, today: date) -> Adoption:
     """A member starts using an application: adoption, usage right, community participation."""
     member = await member_or_refuse(session, data.member)
-    if not allows(actor, Permission.ADOPTION_MANAGE, member.id):
-        raise Forbidden(UsageRefusal.ADOPT_FORBIDDEN)
+    require(actor, Permission.ADOPTION_MANAGE, UsageRefusal.ADOPT_FORBIDDEN, member_id=member.id)
     application = await application_or_refuse(session, data.application)
     errors = ErrorCollector()
     if data.acquisition_on > today:
@@ -152,8 +151,12 @@ async def advance(
         if member is None:
             raise NotFound(UsageRefusal.NO_ADOPTION, adoption=str(adoption_id))
         raise NotFound(UsageRefusal.NO_ADOPTION_OF, adoption=str(adoption_id), member=member)
-    if not allows(actor, Permission.ADOPTION_MANAGE, adoption.member_id):
-        raise Forbidden(UsageRefusal.ADVANCE_FORBIDDEN)
+    require(
+        actor,
+        Permission.ADOPTION_MANAGE,
+        UsageRefusal.ADVANCE_FORBIDDEN,
+        member_id=adoption.member_id,
+    )
     application = (await catalogue.applications_by_ids(session, [adoption.application_id]))[
         adoption.application_id
     ]

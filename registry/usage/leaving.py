@@ -6,12 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record_deletion
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require_for
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.communities import visible_application
 from registry.catalogue.errors import CatalogueRefusal
-from registry.kit.errors import Forbidden, ValidationFailed
+from registry.kit.errors import ValidationFailed
 from registry.members.lookup import member_or_refuse
 from registry.usage import repository
 
@@ -19,8 +19,7 @@ from registry.usage import repository
 async def leave_community(session: AsyncSession, actor: Actor, slug: str, member_code: str) -> None:
     """The member leaves the community; an adopter stays (its adoption made it a participant)."""
     member = await member_or_refuse(session, member_code)
-    if not allows(actor, Permission.COMMUNITY_TAKE_PART, member.id):
-        raise Forbidden(CatalogueRefusal.COMMUNITY_FORBIDDEN, member=member.name)
+    require_for(actor, Permission.COMMUNITY_TAKE_PART, CatalogueRefusal.COMMUNITY_FORBIDDEN, member)
     application = await visible_application(session, actor, slug)
     rows = [
         c for c in await catalogue.community_of(session, application.id) if c.member_id == member.id

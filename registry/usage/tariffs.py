@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
-from registry.kit.errors import ErrorCollector, Forbidden, RefusedValue, ValidationFailed
+from registry.kit.errors import ErrorCollector, RefusedValue, ValidationFailed
 from registry.kit.money import parse_rate
 from registry.members import repository as members
 from registry.members.decisions import decision_of_any
@@ -41,8 +41,7 @@ async def set_tariff(
     decision_reference: str,
 ) -> UsageTariff:
     """Euro per unit of a metric from a month on, set by a recorded decision."""
-    if not allows(actor, Permission.FEES_MANAGE):
-        raise Forbidden(UsageRefusal.TARIFF_FORBIDDEN)
+    require(actor, Permission.FEES_MANAGE, UsageRefusal.TARIFF_FORBIDDEN)
     errors = ErrorCollector()
     application = await errors.check_awaitable(application_or_refuse(session, application_slug))
     kind = errors.check(lambda: parse_metric(metric))
@@ -85,8 +84,7 @@ async def usage_fee_preview(
 ) -> list[UsageFeeLine]:
     """The usage fees of a member over a range of months, from its records and the tariffs."""
     member = await member_or_refuse(session, member_code)
-    if not allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
-        raise Forbidden(UsageRefusal.USAGE_PRIVATE)
+    require(actor, Permission.MEMBER_READ_PRIVATE, UsageRefusal.USAGE_PRIVATE, member_id=member.id)
     start = parse_period(first, "from")
     end = parse_period(last, "to")
     records = await repository.records_of_member(session, member.id, start, end)

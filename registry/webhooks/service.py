@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, selectinload
 
 from registry.audit.service import record_deletion, record_row
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, allows, require
 from registry.auth.roles import Actor
 from registry.db import serialise, transaction
-from registry.kit.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from registry.kit.errors import ErrorCollector, NotFound, ValidationFailed
 from registry.kit.types import utcnow
 from registry.members.lookup import member_or_refuse
 from registry.webhooks.errors import WebhookRefusal
@@ -63,8 +63,7 @@ def wanted(subscriber: WebhookSubscriber) -> frozenset[EventType]:
 
 
 def _may_manage(actor: Actor, member_id: int | None) -> None:
-    if not allows(actor, Permission.WEBHOOKS_MANAGE, member_id):
-        raise Forbidden(WebhookRefusal.FORBIDDEN)
+    require(actor, Permission.WEBHOOKS_MANAGE, WebhookRefusal.FORBIDDEN, member_id=member_id)
 
 
 def _events(errors: ErrorCollector, names: Sequence[str]) -> list[EventType]:

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import record_row, recording_change
 from registry.audit.snapshot import snapshot
-from registry.auth.policy import Permission, allows
+from registry.auth.policy import Permission, require
 from registry.auth.roles import Actor
-from registry.kit.errors import ErrorCollector, Forbidden, ValidationFailed
+from registry.kit.errors import ErrorCollector, ValidationFailed
 from registry.kit.types import utcnow
 from registry.members.decisions import decision_of
 from registry.members.models import Decision, DecisionBody
@@ -90,8 +90,7 @@ async def corrected_year(session: AsyncSession, original: date | int | None) -> 
 
 
 def _authorise(actor: Actor) -> None:
-    if not allows(actor, Permission.YEARS_CLOSE):
-        raise Forbidden(YearsRefusal.DIRECTIE_ONLY)
+    require(actor, Permission.YEARS_CLOSE, YearsRefusal.DIRECTIE_ONLY)
 
 
 async def _decision(session: AsyncSession, reference: str) -> Decision:

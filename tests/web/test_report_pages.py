@@ -16,6 +16,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from registry.app import create_app
+from registry.reports.errors import ReportsRefusal
 from registry.reports.jobs import ReportJob
 from registry.reports.models import ExportStatus, ReportExport
 from tests.helpers.jobs import finished_in_app
@@ -273,11 +274,13 @@ async def test_the_final_failure_is_stored_and_shown_with_its_reason(
         job = await finished_in_app(client.app, job_id)
         assert job.status is ExportStatus.FAILED
         assert job.attempts == 3
+        assert job.failure is ReportsRefusal.EXPORT_FAILED  # the cause is in the log only
         assert job.error is not None
-        assert "blocked" in job.error
         html = (await client.get(job.url)).text
         assert "De export is mislukt na 3 pogingen:" in html
         assert str(escape(job.error)) in html
+        assert "not a folder" not in html
+        assert "blocked" not in html
         assert "hx-trigger" not in html  # nothing more to wait for
         english = (await client.get(f"{job.url}?lang=en")).text
         assert "The export failed after 3 attempts:" in english

@@ -23,7 +23,10 @@ from registry.costs.runs import correct_run, run_allocation, run_pool, run_pools
 from registry.fees.service import NoticeInput, RateInput, give_notice, run_fees, set_rate
 from registry.kit.errors import Forbidden, ValidationFailed
 from registry.members.decisions import DecisionInput, record_decision
+from registry.members.figures import import_population
 from registry.members.memberships import AdmissionInput, admit
+from registry.members.models import Municipality, PopulationFigure
+from registry.members.population import PopulationRow
 from registry.usage.records import UsageInput, record_usage
 from registry.usage.tariffs import set_tariff
 from registry.years.models import YearStatus
@@ -86,6 +89,12 @@ WRITERS: dict[str, tuple[Writer, str]] = {
         lambda s: admit(s, ACTOR, AdmissionInput(1, IN_2022, "OVK-2022-1")),
         "startDate",
     ),
+    "population figure": (
+        lambda s: import_population(
+            s, ACTOR, [PopulationRow(2, "GM0632", "Woerden", 2022, 52_900)]
+        ),
+        "rows[2].year",
+    ),
 }
 
 
@@ -112,6 +121,61 @@ async def test_every_writer_refuses_a_date_in_a_closed_year(
     assert error.field == field
     assert error.text("nl").startswith("Boekjaar 2022 is afgesloten")
     assert "financial year 2022 is closed" in error.text("en")
+
+
+async def _woerden_figures(session: AsyncSession) -> dict[date, int]:
+    rows = await session.execute(
+        select(PopulationFigure.reference_date, PopulationFigure.count)
+        .join(Municipality, Municipality.id == PopulationFigure.municipality_id)
+        .where(Municipality.cbs_code == "GM0632")
+    )
+    return {on: count for on, count in rows.all()}
+
+
+async def _events(session: AsyncSession) -> int:
+    return len((await session.scalars(select(AuditEvent.seq))).all())
+
+
+async def test_population_figures_of_a_closed_year_are_neither_added_nor_changed(
+    billed: AsyncSession,
+) -> None:
+    await import_population(billed, ACTOR, [PopulationRow(2, "GM0632", "Woerden", 2022, 52_882)])
+    await _close_2022(billed)
+    figures, events = await _woerden_figures(billed), await _events(billed)
+    assert figures[date(2022, 1, 1)] == 52_882
+    with pytest.raises(ValidationFailed) as refused:
+        await import_population(
+            billed,
+            ACTOR,
+            [
+                PopulationRow(2, "GM0632", "Woerden", 2023, 53_300),
+                PopulationRow(3, "GM0632", "Woerden", 2022, 52_900),
+                PopulationRow(4, "GM9999", "Nieuwegemeente", 2022, 1_000),
+            ],
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("rows[3].year", "year_closed"),
+        ("rows[4].year", "year_closed"),
+    ]
+    assert refused.value.errors[0].text("nl").startswith("Boekjaar 2022 is afgesloten")
+    assert "financial year 2022 is closed" in refused.value.errors[0].text("en")
+    # Nothing of the import is stored, not even the open year's figure or the new municipality.
+    assert await _woerden_figures(billed) == figures
+    assert (
+        await billed.scalar(select(Municipality).where(Municipality.cbs_code == "GM9999")) is None
+    )
+    assert await _events(billed) == events
+    # The closed year's figure as it is, with an open year's new one, is imported.
+    result = await import_population(
+        billed,
+        ACTOR,
+        [
+            PopulationRow(2, "GM0632", "Woerden", 2022, 52_882),
+            PopulationRow(3, "GM0632", "Woerden", 2023, 53_300),
+        ],
+    )
+    assert (result.figures_unchanged, result.figures_created) == (1, 1)
+    assert (await _woerden_figures(billed))[date(2023, 1, 1)] == 53_300
 
 
 async def test_the_open_year_is_still_written(billed: AsyncSession) -> None:
