@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.auth.roles import Role, system_actor
 from registry.kit.money import to_euro
+from registry.reports.errors import ReportsRefusal
+from registry.reports.models import ExportStatus, ReportExport
 from registry.reports.service import prepare
 from tests.helpers.graphql import GraphQLClient, error_messages, grant, graphql_client
 from tests.helpers.jobs import finished_in_app
@@ -229,3 +231,33 @@ async def test_a_member_admin_exports_its_own_report(member_admin: GraphQLClient
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+async def test_a_failed_export_says_why_in_the_callers_language(
+    auditor: GraphQLClient, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    async with session_factory() as session, session.begin():
+        session.add(
+            ReportExport(
+                id="failed-export",
+                status=ExportStatus.FAILED,
+                year=YEAR,
+                as_of_seq=0,
+                as_of_hash="0" * 64,
+                formats="json",
+                language="en",
+                attempts=3,
+                members_done=0,
+                error=ReportsRefusal.EXPORT_FAILED.code,
+            )
+        )
+    said: dict[str, str] = {}
+    for language in ("nl", "en"):
+        auditor.http.headers["Accept-Language"] = language
+        found = (await auditor.data(JOB, {"id": "failed-export"}))["contributionReportExportJob"]
+        assert found["status"] == "FAILED"
+        said[language] = found["error"]
+    assert said == {
+        "nl": ReportsRefusal.EXPORT_FAILED.template("nl"),
+        "en": ReportsRefusal.EXPORT_FAILED.template("en"),
+    }

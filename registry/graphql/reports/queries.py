@@ -74,7 +74,7 @@ class ReportsQuery:
         self, info: Info, id: strawberry.ID
     ) -> ReportExportJob | None:
         async with info.context.db() as session:
-            job = await info.context.report_jobs.get(session, str(id))
+            job = await info.context.report_jobs.get(session, str(id), info.context.language)
         if job is None or not job.visible_to(info.context.actor):
             return None
         return ReportExportJob.of(job)
