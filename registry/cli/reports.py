@@ -8,12 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from registry.auth.roles import system_actor
-from registry.cli.common import (
-    err,
-    in_transaction,
-    out,
-    read,
-)
+from registry.cli.common import err, in_transaction, out, read, say, tell
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,7 +52,7 @@ def report_contributions(
 
     async def work(session: AsyncSession) -> Export:
         with Progress(console=err) as bar:
-            task = bar.add_task("members", total=None)
+            task = bar.add_task(say("leden", "members"), total=None)
 
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
@@ -77,15 +72,25 @@ def report_contributions(
 
     done = read(work)
     header = done.prepared.header
-    out.print(
-        f"{header.title}: {header.members} members, audit event {header.scope.as_of_seq}, "
-        f"inputs SHA-256 {header.inputs_sha256}"
+    tell(
+        "{title}: {members} leden, auditgebeurtenis {seq}, invoer SHA-256 {sha}",
+        "{title}: {members} members, audit event {seq}, inputs SHA-256 {sha}",
+        title=header.title,
+        members=header.members,
+        seq=header.scope.as_of_seq,
+        sha=header.inputs_sha256,
     )
     for path in [*done.files, done.manifest]:
         out.print(f"  {path}")
     for finding in done.prepared.findings:
         out.print(
-            f"[yellow]finding[/yellow] {finding.code} {finding.member_code or ''}: {finding.detail}"
+            say(
+                "[yellow]bevinding[/yellow] {code} {member}: {detail}",
+                "[yellow]finding[/yellow] {code} {member}: {detail}",
+                code=finding.code,
+                member=finding.member_code or "",
+                detail=finding.detail,
+            )
         )
 
 
@@ -128,4 +133,9 @@ def report_quarterly(
     done = in_transaction(work)
     target = output or Path(done.filename)
     target.write_bytes(done.content)
-    out.print(f"{target}: audit event {done.report.as_of_seq}")
+    tell(
+        "{target}: auditgebeurtenis {seq}",
+        "{target}: audit event {seq}",
+        target=str(target),
+        seq=done.report.as_of_seq,
+    )
