@@ -503,3 +503,42 @@ async def test_approvals_list_shows_what_waits_and_what_was_decided(
     assert "close_year 2024" not in pending
     helped = await _ok("approvals", "list", "--help")
     assert "never from the command line" in helped
+
+
+@pytest.mark.usefixtures("demo")
+async def test_confirmations_and_headings_follow_the_operators_language() -> None:
+    """The command line's own texts, not only its refusals, come in the operator's language:
+    Dutch for an nl_* locale, with euros and days as Dutch writes them; English otherwise."""
+    assert "Draft budget 2031 version 1 is open." in await _ok("budget", "start", "2031")
+    line = ("budget", "line", "2031", "--item", "contributions", "--amount", "1234,5")
+    dutch = await invoke_dutch(*line)
+    assert dutch.exit_code == 0, dutch.output
+    assert "Begrotingsregel 2031 contributions vastgelegd: € 1.234,50." in _said(dutch.output)
+    assert "Stored budget line 2031 contributions: €1,234.50." in await _ok(*line)
+
+    shown = _said((await invoke_dutch("budget", "show", "2031")).output)
+    assert "Begroting 2031 versie 1: draft" in shown
+    assert "regel pot bedrag (EUR)" in shown
+    assert "baten 1.234,50" in shown
+    shown = await _ok("budget", "show", "2031")
+    assert "Budget 2031 version 1: draft" in shown
+    assert "line pool amount (EUR)" in shown
+    assert "income 1,234.50" in shown
+
+    listed = _said((await invoke_dutch("contracts", "list")).output)
+    assert "kenmerk leverancier onderwerp status bedrag (EUR) looptijd opzegdatum" in listed
+    assert "contract(en)." in listed
+    listed = await _ok("contracts", "list")
+    assert "reference supplier subject status amount (EUR) term notice" in listed
+    assert "contract(s)." in listed
+
+    meeting = _said(
+        (
+            await invoke_dutch(
+                "governance", "meeting", "add", "--body", "rvc", "--date", "2031-03-04",
+                "--title", "RvC maart",
+            )
+        ).output
+    )  # fmt: skip
+    assert "RvC maart op 4 maart 2031 (meeting)." in meeting
+    assert meeting.startswith("Vergadering ")
