@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.common import EnumChoice, choice_option, euro, headings, out, read, tell
+from registry.cli.common import EnumChoice, choice_option, euro, headings, out, read_as, tell
 
 if TYPE_CHECKING:
     from registry.approvals.rules import ApprovalStatus
@@ -38,9 +37,10 @@ def approvals_list(
     from registry.approvals import service as approvals
     from registry.approvals.rules import ApprovalStatus
 
-    actor = system_actor("cli:approvals-list")
     chosen = status or list(ApprovalStatus)
-    found = read(lambda session: approvals.requests(session, actor, chosen))
+    found = read_as(
+        "cli:approvals-list", lambda session, actor: approvals.requests(session, actor, chosen)
+    )
     table = Table(
         *headings(
             ("nr", "id"),

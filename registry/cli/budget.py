@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
 from registry.cli.common import (
     EnumChoice,
     as_command,
@@ -16,7 +15,7 @@ from registry.cli.common import (
     euro,
     headings,
     out,
-    read,
+    read_as,
     say,
     tell,
 )
@@ -108,8 +107,9 @@ def budget_show(year: Annotated[int, typer.Argument(help="The budget's year.")])
 
     from registry.budget import service as budgets
 
-    actor = system_actor("cli:budget-show")
-    versions = read(lambda session: budgets.budget_versions(session, actor, year))
+    versions = read_as(
+        "cli:budget-show", lambda session, actor: budgets.budget_versions(session, actor, year)
+    )
     if not versions:
         tell("Er is nog geen begroting voor {year}.", "No budget for {year} yet.", year=str(year))
     for v in versions:
@@ -149,11 +149,13 @@ def budget_calendar(
     from registry.kit.clock import today
     from registry.settings import get_settings
 
-    actor = system_actor("cli:budget-calendar")
     current = today()
     chosen = year or current.year
     weeks = get_settings().quarterly_report_weeks
-    items = read(lambda session: statutory_calendar(session, actor, chosen, current, weeks))
+    items = read_as(
+        "cli:budget-calendar",
+        lambda session, actor: statutory_calendar(session, actor, chosen, current, weeks),
+    )
     language = operator_language()
     for item in items:
         what = DEADLINE_KIND[item.kind].text(language)

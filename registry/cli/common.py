@@ -99,6 +99,12 @@ def as_command(label: str, work: Callable[[AsyncSession, Actor], Awaitable[T]]) 
     return in_transaction(lambda session: work(session, actor))
 
 
+def read_as(label: str, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
+    """Run read-only `work` in a session of its own as the command `label`."""
+    actor = system_actor(label)
+    return read(lambda session: work(session, actor))
+
+
 DATE = ["%Y-%m-%d"]
 """How a day is written in options: YYYY-MM-DD."""
 

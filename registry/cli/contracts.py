@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.common import DATE, as_command, euro, headings, out, read, tell
+from registry.cli.common import DATE, as_command, euro, headings, out, read_as, tell
 from registry.kit.errors import Euro
 
 contracts_app = typer.Typer(
@@ -143,8 +142,9 @@ def contracts_list() -> None:
 
     from registry.contracts import service as contracts
 
-    actor = system_actor("cli:contracts-list")
-    found = read(lambda session: contracts.list_contracts(session, actor))
+    found = read_as(
+        "cli:contracts-list", lambda session, actor: contracts.list_contracts(session, actor)
+    )
     table = Table(
         *headings(
             ("kenmerk", "reference"),

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
 from registry.cli.common import (
     DATE,
     EnumChoice,
@@ -31,6 +30,7 @@ from registry.kit.errors import Euro, ValidationFailed
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.billing.gateway import PaymentGateway
     from registry.billing.invoicing import DraftPreview
     from registry.billing.models import CreditChoice
@@ -105,14 +105,12 @@ def fees_run(
     """Compute every member's contribution for YEAR and store the run (unless unchanged)."""
     from registry.fees.service import preview_fee_run, run_fees
 
-    actor = system_actor("cli:fees-run")
-
-    async def work(session: AsyncSession) -> FeeRunPreview:
+    async def work(session: AsyncSession, actor: Actor) -> FeeRunPreview:
         if preview:
             return await preview_fee_run(session, actor, year)
         return (await run_fees(session, actor, year)).preview
 
-    computed = in_transaction(work)
+    computed = as_command("cli:fees-run", work)
     _print_preview(computed)
     if preview:
         _preview_only()
@@ -147,10 +145,9 @@ def allocate(
     from registry.costs.runs import run_pools
     from registry.kit.clock import today
 
-    actor = system_actor("cli:allocate")
     day = until.date() if until else today()
 
-    async def work(session: AsyncSession) -> dict[str, list[AllocationRun]]:
+    async def work(session: AsyncSession, actor: Actor) -> dict[str, list[AllocationRun]]:
         codes = (
             [p.code for p in await costs_repository.pools(session)] if all_pools else pools or []
         )
@@ -159,7 +156,7 @@ def allocate(
         with err.status(say("{n} potten", "{n} pools", n=len(codes))):
             return await run_pools(session, actor, codes, day, today())
 
-    for code, runs in in_transaction(work).items():
+    for code, runs in as_command("cli:allocate", work).items():
         if not runs:
             tell(
                 "{code}: niets te verdelen of te verrekenen",
@@ -236,7 +233,6 @@ def invoices_run(
     from registry.settings import get_settings
 
     choice = credit_choice
-    actor = system_actor("cli:invoices-run")
     settings = get_settings()
     day = until.date() if until else today()
     if issue_drafts and settings.four_eyes and not preview:
@@ -251,7 +247,7 @@ def invoices_run(
         )
         raise typer.Exit(1)
 
-    async def work(session: AsyncSession) -> tuple[list[DraftPreview], list[Said]]:
+    async def work(session: AsyncSession, actor: Actor) -> tuple[list[DraftPreview], list[Said]]:
         previews = await preview_invoice_run(session, actor, day, member)
         if preview:
             return previews, []
@@ -302,7 +298,7 @@ def invoices_run(
             )
         return previews, notes
 
-    previews, notes = in_transaction(work)
+    previews, notes = as_command("cli:invoices-run", work)
     _print_drafts(previews)
     for note in notes:
         out.print(note)
@@ -349,8 +345,10 @@ def payments_reconcile(
     from registry.billing.reconciliation import reconcile
 
     gateway = _gateway_or_exit()
-    actor = system_actor("cli:payments-reconcile")
-    differences = in_transaction(lambda session: reconcile(session, actor, gateway, apply=apply))
+    differences = as_command(
+        "cli:payments-reconcile",
+        lambda session, actor: reconcile(session, actor, gateway, apply=apply),
+    )
     table = Table(
         *headings(
             ("verschil", "difference"),
@@ -415,14 +413,13 @@ def journal_export(
 ) -> None:
     """Every invoice, credit note, payment and refund of YEAR as double-entry journal lines
     on the chart of accounts (REGISTRY_JOURNAL_CHART, or the shipped default); audited."""
-    from registry.journal.service import ExportedJournal, export_journal
+    from registry.journal.service import export_journal
     from registry.kit.clock import today
     from registry.settings import get_settings
 
-    actor = system_actor("cli:journal-export")
-
-    async def work(session: AsyncSession) -> ExportedJournal:
-        return await export_journal(
+    exported = as_command(
+        "cli:journal-export",
+        lambda session, actor: export_journal(
             session,
             actor,
             year,
@@ -430,9 +427,8 @@ def journal_export(
             get_settings(),
             today=today(),
             language="en" if language == "en" else "nl",
-        )
-
-    exported = in_transaction(work)
+        ),
+    )
     output.write_bytes(exported.content)
     lines = sum(len(t.lines) for t in exported.transactions)
     tell(

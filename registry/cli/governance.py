@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
 from registry.cli.common import (
     DATE,
     EnumChoice,
@@ -17,9 +16,8 @@ from registry.cli.common import (
     as_command,
     choice_option,
     headings,
-    in_transaction,
     out,
-    read,
+    read_as,
     say,
     tell,
 )
@@ -27,6 +25,7 @@ from registry.cli.common import (
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.governance.models import BodyPerson, Conflict, PersonRole
     from registry.governance.rules import Choice, MeetingForm, ProposalKind, SubjectKind
     from registry.members.models import DecisionBody
@@ -79,13 +78,11 @@ def governance_meetings(
     """The meetings, newest first, with every proposal's tally and outcome."""
     from registry.governance import service as governance
 
-    actor = system_actor("cli:governance-meetings")
-
-    async def work(session: AsyncSession) -> list[governance.MeetingView]:
+    async def work(session: AsyncSession, actor: Actor) -> list[governance.MeetingView]:
         meetings = await governance.list_meetings(session, actor, body)
         return [await governance.meeting_view(session, actor, m.id) for m in meetings]
 
-    for view in in_transaction(work):
+    for view in as_command("cli:governance-meetings", work):
         meeting = view.meeting
         quorum = (
             say("quorum gehaald", "quorum met") if view.quorate else say("geen quorum", "no quorum")
@@ -161,7 +158,6 @@ def person_add(
     """A person joins the ALV (for a member), the RvC or the directie.
 
     The RvC never has more seats filled than its maximum on any day."""
-    from registry.auth.roles import Actor
     from registry.governance import service as governance
     from registry.settings import get_settings
 
@@ -231,9 +227,7 @@ def person_list(
     from registry.governance import service as governance
     from registry.members.repository import members_by_ids
 
-    actor = system_actor("cli:governance-person-list")
-
-    async def work(session: AsyncSession) -> list[tuple[BodyPerson, str]]:
+    async def work(session: AsyncSession, actor: Actor) -> list[tuple[BodyPerson, str]]:
         people = await governance.list_people(session, actor)
         chosen = [p for p in people if body is None or p.body is body]
         codes = await members_by_ids(session, sorted({p.member_id for p in chosen if p.member_id}))
@@ -250,7 +244,7 @@ def person_list(
             ("tot en met", "until"),
         )
     )
-    for person, code in read(work):
+    for person, code in read_as("cli:governance-person-list", work):
         table.add_row(
             str(person.id),
             escape(person.name),
@@ -377,7 +371,6 @@ def attendance(
 
     Members at an ALV, people at the RvC or the directie. All of them are stored, or
     none; recording someone again is harmless."""
-    from registry.auth.roles import Actor
     from registry.governance import service as governance
 
     present = [(code, None) for code in member or []] + [(None, p) for p in person or []]
@@ -558,9 +551,7 @@ def conflict_list() -> None:
 
     from registry.governance import service as governance
 
-    actor = system_actor("cli:governance-conflict-list")
-
-    async def work(session: AsyncSession) -> list[tuple[Conflict, str]]:
+    async def work(session: AsyncSession, actor: Actor) -> list[tuple[Conflict, str]]:
         names = {p.id: p.name for p in await governance.list_people(session, actor)}
         rows = await governance.list_conflicts(session, actor)
         return [(c, names.get(c.person_id, "")) for c in rows]
@@ -575,7 +566,7 @@ def conflict_list() -> None:
             ("omschrijving", "description"),
         )
     )
-    for row, name in read(work):
+    for row, name in read_as("cli:governance-conflict-list", work):
         table.add_row(
             str(row.id),
             escape(name),

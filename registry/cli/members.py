@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from registry.auth.roles import system_actor
 from registry.cli.common import (
     EnumChoice,
+    as_command,
     choice_option,
     err,
     fail,
-    in_transaction,
     say,
     tell,
 )
@@ -23,6 +22,7 @@ from registry.kit.errors import ValidationFailed
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.members.figures import ImportResult
     from registry.members.models import FigureStatus
     from registry.members.population import PopulationRow
@@ -73,12 +73,14 @@ def population_import(
             yearly = parse_cbs_csv(figures.population_csv(year))
 
             async def work(
-                session: AsyncSession, rows: list[PopulationRow] = yearly, year: int = year
+                session: AsyncSession,
+                actor: Actor,
+                rows: list[PopulationRow] = yearly,
+                year: int = year,
             ) -> ImportResult:
-                actor = system_actor("cli:population-import")
                 return await import_population(session, actor, rows, source=figures.SOURCES[year])
 
-            done = in_transaction(work)
+            done = as_command("cli:population-import", work)
             tell(
                 "{year}: {n} cijfers, {new} nieuw, {same} ongewijzigd; {added} gemeenten "
                 "toegevoegd.",
@@ -108,9 +110,11 @@ def population_import(
         )
         err.print(f"[red]{message}[/red]")
         raise typer.Exit(code=1) from None
-    actor = system_actor("cli:population-import")
-    result = in_transaction(
-        lambda session: import_population(session, actor, rows, source=source, status=figure_status)
+    result = as_command(
+        "cli:population-import",
+        lambda session, actor: import_population(
+            session, actor, rows, source=source, status=figure_status
+        ),
     )
     tell(
         "{n} cijfers gelezen: {new} nieuw, {corrected} gecorrigeerd, {same} ongewijzigd; "
@@ -143,8 +147,8 @@ def members_merge(
     data = MergerInput(
         effective_date.date(), successor_code, successor_name, tuple(predecessor), successor_member
     )
-    outcome = in_transaction(
-        lambda session: mergers.merge(session, system_actor("cli:members-merge"), data)
+    outcome = as_command(
+        "cli:members-merge", lambda session, actor: mergers.merge(session, actor, data)
     )
     tell(
         "{merged} gaan verder als {code} {name}.",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import Role, system_actor
+from registry.auth.roles import Role
 from registry.cli.common import (
     DATE,
     EnumChoice,
@@ -23,6 +23,7 @@ from registry.cli.common import (
     in_transaction,
     out,
     read,
+    read_as,
     say,
     tell,
 )
@@ -422,8 +423,9 @@ def messages_list(
 
     from registry.messages.outbox import messages_with
 
-    actor = system_actor("cli:messages")
-    found = read(lambda session: messages_with(session, actor, status, limit))
+    found = read_as(
+        "cli:messages", lambda session, actor: messages_with(session, actor, status, limit)
+    )
     table = Table(title=say("Postvak-uit", "Outbox"))
     for column in headings(
         ("nr", "id"),

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from registry.auth.roles import system_actor
-from registry.cli.common import err, in_transaction, out, read, say, tell
+from registry.cli.common import as_command, err, out, read_as, say, tell
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.reports.export import Export
 
 
@@ -48,9 +48,7 @@ def report_contributions(
 
     from registry.reports.export import FORMATS, export
 
-    actor = system_actor("cli:report")
-
-    async def work(session: AsyncSession) -> Export:
+    async def work(session: AsyncSession, actor: Actor) -> Export:
         with Progress(console=err) as bar:
             task = bar.add_task(say("leden", "members"), total=None)
 
@@ -70,7 +68,7 @@ def report_contributions(
                 progress=advance,
             )
 
-    done = read(work)
+    done = read_as("cli:report", work)
     header = done.prepared.header
     tell(
         "{title}: {members} leden, auditgebeurtenis {seq}, invoer SHA-256 {sha}",
@@ -113,13 +111,12 @@ def report_quarterly(
 ) -> None:
     """The quarterly report to the RvC: budget against actuals, liquidity, the portfolio,
     contracts and commitments. The export is recorded in the audit log."""
-    from registry.budget.reporting import QuarterlyFile, export_quarterly
+    from registry.budget.reporting import export_quarterly
     from registry.kit import clock
 
-    actor = system_actor("cli:report")
-
-    async def work(session: AsyncSession) -> QuarterlyFile:
-        return await export_quarterly(
+    done = as_command(
+        "cli:report",
+        lambda session, actor: export_quarterly(
             session,
             actor,
             year,
@@ -128,9 +125,8 @@ def report_quarterly(
             report_format,
             "en" if language == "en" else "nl",
             clock.today(),
-        )
-
-    done = in_transaction(work)
+        ),
+    )
     target = output or Path(done.filename)
     target.write_bytes(done.content)
     tell(
