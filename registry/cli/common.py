@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import date
 from decimal import Decimal
@@ -34,24 +34,27 @@ out = Console()
 err = Console(stderr=True)
 
 
-_REFUSED: Mapping[Language, tuple[str, str]] = {
-    "nl": ("Geweigerd: {n} fout(en), er is niets gewijzigd.", "Geweigerd ({code}): {message}"),
-    "en": ("Refused: {n} error(s), nothing was changed.", "Refused ({code}): {message}"),
-}
-
-
 def fail(error: DomainError) -> typer.Exit:
     """Print a refusal (each field with its text, in the operator's language, and its code)
     and give the exit of code 1 to raise."""
     language = operator_language()
-    several, one = _REFUSED[language]
     if isinstance(error, ValidationFailed):
-        err.print(f"[red]{several.format(n=len(error.errors))}[/red]")
+        several = say(
+            "Geweigerd: {n} fout(en), er is niets gewijzigd.",
+            "Refused: {n} error(s), nothing was changed.",
+            n=len(error.errors),
+        )
+        err.print(f"[red]{several}[/red]")
         for e in error.errors:
             err.print(f"  {escape(e.field)}: {escape(e.text(language))} [dim]({e.code})[/dim]")
     else:
-        message = escape(error.text(language))
-        err.print(f"[red]{one.format(code=error.code, message=message)}[/red]")
+        one = say(
+            "Geweigerd ({code}): {message}",
+            "Refused ({code}): {message}",
+            code=error.code,
+            message=error.text(language),
+        )
+        err.print(f"[red]{one}[/red]")
     return typer.Exit(code=1)
 
 
