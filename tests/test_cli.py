@@ -322,6 +322,7 @@ def test_a_command_lists_and_checks_its_enum_values_from_the_domain() -> None:
         listed.output.replace("│", " ").split()
     )
     assert EnumChoice("registry.governance.rules:Choice")("for") is Choice.FOR
+    assert EnumChoice("registry.governance.rules:Choice").complete("a") == ["against", "abstain"]
 
 
 def test_a_bad_choice_is_refused_in_the_operators_language(

@@ -82,7 +82,7 @@ def _print_preview(preview: FeeRunPreview) -> None:
     table.add_section()
     table.add_row(say("totaal", "total"), "", "", "", "", euro(preview.total))
     out.print(table)
-    out.print(f"inputs SHA-256 {preview.inputs_sha256}")
+    tell("invoer SHA-256 {sha}", "inputs SHA-256 {sha}", sha=preview.inputs_sha256)
     changed = [d for d in preview.differences if d.amount]
     if preview.previous is not None and changed:
         tell(

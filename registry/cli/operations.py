@@ -244,8 +244,16 @@ def worker(
 
     try:
         asyncio.run(run_worker(get_settings(), wait=not until_empty))
-    except NeedsPostgres as error:
-        err.print(f"registry worker: {error}")
+    except NeedsPostgres:
+        err.print(
+            say(
+                "registry worker: op SQLite staat de takenwachtrij in het serviceproces; "
+                "`registry worker` vraagt REGISTRY_DATABASE_URL=postgresql+asyncpg://…",
+                "registry worker: the job queue is in the service process on SQLite; "
+                "`registry worker` needs REGISTRY_DATABASE_URL=postgresql+asyncpg://…",
+            ),
+            soft_wrap=True,
+        )
         raise typer.Exit(2) from None
 
 
