@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from registry.cli.common import DATE, as_command, euro, headings, out, read_as, tell
+from registry.cli.common import DATE, as_command, euro, headings, out, read_as, say, tell
 from registry.kit.errors import Euro
 
 contracts_app = typer.Typer(
@@ -97,22 +97,18 @@ def contracts_sign(
             session, actor, reference, on.date(), approval, threshold
         ),
     )
-    if approval:
-        tell(
-            "Vastgelegd: contract {ref} ondertekend op {day}, goedgekeurd bij RvC-besluit "
-            "{approval}.",
-            "Stored: contract {ref} signed on {day}, approved by RvC decision {approval}.",
-            ref=signed.reference,
-            day=signed.signed_on or on.date(),
-            approval=approval,
-        )
-    else:
-        tell(
-            "Vastgelegd: contract {ref} ondertekend op {day}.",
-            "Stored: contract {ref} signed on {day}.",
-            ref=signed.reference,
-            day=signed.signed_on or on.date(),
-        )
+    approved = (
+        say(", goedgekeurd bij RvC-besluit {ref}", ", approved by RvC decision {ref}", ref=approval)
+        if approval
+        else ""
+    )
+    tell(
+        "Vastgelegd: contract {ref} ondertekend op {day}{approved}.",
+        "Stored: contract {ref} signed on {day}{approved}.",
+        ref=signed.reference,
+        day=signed.signed_on or on.date(),
+        approved=approved,
+    )
 
 
 @contracts_app.command("end")

@@ -171,27 +171,19 @@ def person_add(
 
     person = as_command("cli:governance-person-add", work)
     if person.ends_on:
-        tell(
-            "Persoon {id} vastgelegd: {name}, {role} van de {body} van {start} tot en met {end}.",
-            "Stored person {id}: {name}, {role} of the {body} from {start} until {end}.",
-            id=person.id,
-            name=person.name,
-            role=person.role,
-            body=person.body,
-            start=person.starts_on,
-            end=person.ends_on,
-        )
+        until = say("tot en met {end}", "until {end}", end=person.ends_on)
     else:
-        tell(
-            "Persoon {id} vastgelegd: {name}, {role} van de {body} vanaf {start}, "
-            "zonder einddatum.",
-            "Stored person {id}: {name}, {role} of the {body} from {start}, open-ended.",
-            id=person.id,
-            name=person.name,
-            role=person.role,
-            body=person.body,
-            start=person.starts_on,
-        )
+        until = say("zonder einddatum", "open-ended")
+    tell(
+        "Persoon {id} vastgelegd: {name}, {role} van de {body} vanaf {start}, {until}.",
+        "Stored person {id}: {name}, {role} of the {body} from {start}, {until}.",
+        id=person.id,
+        name=person.name,
+        role=person.role,
+        body=person.body,
+        start=person.starts_on,
+        until=until,
+    )
 
 
 @person_app.command("end")
