@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import itertools
+import json
 import os
 import secrets
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+import typer.main
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -259,39 +264,76 @@ async def test_allocate_settles_and_allocates_once(
         )
     stored = await invoke("allocate", "oprichting", "--until", "2021-12-31")
     assert stored.exit_code == 0, stored.output
-    assert "oprichting: allocation run 2, total EUR 100.00" in stored.output
+    assert "oprichting: allocation run 2, total €100.00" in stored.output
     assert await _count(session_factory, AllocationRun) == 4  # 1 + 2 in the demo, 1 now
 
 
-def test_option_choices_are_the_domain_values() -> None:
-    """The command names its choices without importing the domain; they must stay the same."""
-    from registry.approvals.rules import ApprovalStatus
-    from registry.audit.export import ExportFormat
-    from registry.billing.models import CreditChoice
-    from registry.budget.models import BudgetItem
-    from registry.cli import choices as cli
-    from registry.governance.models import PersonRole
-    from registry.governance.rules import Choice, MeetingForm, ProposalKind, SubjectKind
-    from registry.journal.formats import JournalFormat
-    from registry.members.models import DecisionBody, FigureStatus
-    from registry.messages.models import MessageStatus
+def test_help_imports_no_domain() -> None:
+    """`registry --help` and a group's help start without the domains: the options that name
+    a domain enum import it only when a command converts, completes or lists its values."""
+    code = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from registry.cli import app\n"
+        "for args in (['--help'], ['governance', '--help'], ['governance', 'person', '--help'],"
+        " ['budget', '--help'], ['approvals', '--help'], ['audit', '--help']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('registry.'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(result.stdout)
+    allowed = ("registry.cli", "registry.kit", "registry.auth")
+    assert [m for m in loaded if not m.startswith(allowed)] == []
+    assert "registry.auth.roles" in loaded  # the actor of a command: pure data
+    assert [m for m in loaded if m.startswith("registry.auth.")] == ["registry.auth.roles"]
 
-    for mirror, domain in [
-        (cli.FigureStatusChoice, FigureStatus),
-        (cli.ExportFormatChoice, ExportFormat),
-        (cli.CreditChoiceOption, CreditChoice),
-        (cli.MessageStatusChoice, MessageStatus),
-        (cli.JournalFormatChoice, JournalFormat),
-        (cli.BodyChoice, DecisionBody),
-        (cli.PersonRoleChoice, PersonRole),
-        (cli.MeetingFormChoice, MeetingForm),
-        (cli.ProposalKindChoice, ProposalKind),
-        (cli.SubjectKindChoice, SubjectKind),
-        (cli.VoteChoice, Choice),
-        (cli.BudgetItemChoice, BudgetItem),
-        (cli.ApprovalStatusChoice, ApprovalStatus),
-    ]:
-        assert [c.value for c in mirror] == [d.value for d in domain]
+
+def test_a_command_lists_and_checks_its_enum_values_from_the_domain() -> None:
+    """Every option that names a domain enum finds it, lists its values in that command's
+    help, and refuses a value outside them naming the valid ones."""
+    from registry.cli.common import EnumChoice
+    from registry.governance.rules import Choice
+
+    found: list[tuple[str, EnumChoice]] = []
+    commands = [typer.main.get_command(app)]
+    while commands:
+        command = commands.pop()
+        commands.extend(getattr(command, "commands", {}).values())
+        for param in command.params:
+            parser = param.type_descriptor.parameter_info.parser
+            if isinstance(parser, EnumChoice):
+                found.append((f"{command.name} {param.name}", parser))
+    assert len(found) == 17
+    for where, choice in found:
+        assert issubclass(choice.enum, enum.Enum), where
+        assert str(choice) == "|".join(str(m.value) for m in choice.enum), where
+        assert choice(next(iter(choice.enum)).value) is next(iter(choice.enum))
+
+    helped = runner.invoke(app, ["governance", "vote", "--help"], terminal_width=200)
+    assert "<for|against|abstain>" in helped.output
+    refused = runner.invoke(app, ["governance", "vote", "1", "--choice", "maybe"])
+    assert refused.exit_code == 2
+    assert "'maybe' is not one of for, against, abstain." in refused.output
+    listed = runner.invoke(app, ["approvals", "list", "--status", "pending", "--status", "x"])
+    assert listed.exit_code == 2
+    assert "'x' is not one of pending, approved, rejected, withdrawn." in " ".join(
+        listed.output.replace("│", " ").split()
+    )
+    assert EnumChoice("registry.governance.rules:Choice")("for") is Choice.FOR
+    assert EnumChoice("registry.governance.rules:Choice").complete("a") == ["against", "abstain"]
+
+
+def test_a_bad_choice_is_refused_in_the_operators_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    refused = runner.invoke(app, ["governance", "vote", "1", "--choice", "misschien"])
+    assert refused.exit_code == 2
+    assert "'misschien' is geen van for, against, abstain." in refused.output
 
 
 async def test_serve_demo_migrates_loads_once_and_serves_in_one_process(

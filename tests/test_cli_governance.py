@@ -108,7 +108,7 @@ async def test_a_whole_alv_from_the_command_line(
         "--title", "ALV najaar 2026",
     )  # fmt: skip
     meeting = await _newest(session_factory, Meeting)
-    assert f"Stored meeting {meeting.id}: alv ALV najaar 2026 on 2026-11-19" in said
+    assert f"Stored meeting {meeting.id}: alv ALV najaar 2026 on 19 November 2026" in said
     members = [arg for code in PRESENT for arg in ("--member", code)]
     said = await _ok("governance", "attendance", str(meeting.id), *members)
     assert f"Stored the attendance of 6 at meeting {meeting.id}" in said
@@ -214,7 +214,7 @@ async def test_people_join_leave_and_a_seventh_rvc_seat_is_refused(
     )
 
     said = await _ok("governance", "person", "end", str(rob.id), "--on", "2026-12-31")
-    assert "Stored: Rob Raad leaves the rvc after 2026-12-31" in said
+    assert "Stored: Rob Raad leaves the rvc after 31 December 2026" in said
     async with session_factory() as session:
         ended = await session.get(BodyPerson, rob.id)
     assert ended is not None
@@ -369,7 +369,7 @@ async def test_a_contract_over_the_threshold_is_signed_only_with_an_rvc_decision
         "--amount", "60.000,00", "--start", "2026-02-01", "--end", "2028-01-31",
         "--notice-date", "2027-10-31", "--application", "zaakafhandeling",
     )  # fmt: skip
-    assert "Stored contract C-TEST-1 with Hosting BV as a draft: EUR 60,000.00" in said
+    assert "Stored contract C-TEST-1 with Hosting BV as a draft: €60,000.00" in said
     refused = refusal(await invoke("contracts", "sign", "C-TEST-1", "--on", "2026-02-01"))
     assert "approval: a contract over €50,000.00 needs the approval of the supervisory" in refused
     assert "(rvc_approval_required)" in refused
@@ -381,9 +381,11 @@ async def test_a_contract_over_the_threshold_is_signed_only_with_an_rvc_decision
     said = await _ok(
         "contracts", "sign", "C-TEST-1", "--on", "2026-02-01", "--approval", "RvC-2024-01"
     )
-    assert "contract C-TEST-1 signed on 2026-02-01, approved by RvC decision RvC-2024-01" in said
+    assert (
+        "contract C-TEST-1 signed on 1 February 2026, approved by RvC decision RvC-2024-01" in said
+    )
     said = await _ok("contracts", "end", "C-TEST-1", "--on", "2027-12-31")
-    assert "contract C-TEST-1 ended on 2027-12-31" in said
+    assert "contract C-TEST-1 ended on 31 December 2027" in said
     async with session_factory() as session:
         ended = await session.scalar(select(Contract).where(Contract.reference == "C-TEST-1"))
         approval = await session.scalar(select(Decision).where(Decision.reference == "RvC-2024-01"))
@@ -420,12 +422,12 @@ async def test_a_budget_is_drafted_adopted_once_and_then_read_only(
 ) -> None:
     assert "Draft budget 2030 version 1 is open" in await _ok("budget", "start", "2030")
     said = await _ok("budget", "line", "2030", "--item", "contributions", "--amount", "125000")
-    assert "Stored budget line 2030 contributions: EUR 125,000.00" in said
+    assert "Stored budget line 2030 contributions: €125,000.00" in said
     said = await _ok(
         "budget", "line", "2030", "--item", "pool_costs", "--amount", "40.000,00",
         "--pool", "oprichting",
     )  # fmt: skip
-    assert "pool_costs of pool oprichting: EUR 40,000.00" in said
+    assert "pool_costs of pool oprichting: €40,000.00" in said
     no_pool = refusal(
         await invoke("budget", "line", "2030", "--item", "pool_costs", "--amount", "1")
     )
@@ -501,3 +503,42 @@ async def test_approvals_list_shows_what_waits_and_what_was_decided(
     assert "close_year 2024" not in pending
     helped = await _ok("approvals", "list", "--help")
     assert "never from the command line" in helped
+
+
+@pytest.mark.usefixtures("demo")
+async def test_confirmations_and_headings_follow_the_operators_language() -> None:
+    """The command line's own texts, not only its refusals, come in the operator's language:
+    Dutch for an nl_* locale, with euros and days as Dutch writes them; English otherwise."""
+    assert "Draft budget 2031 version 1 is open." in await _ok("budget", "start", "2031")
+    line = ("budget", "line", "2031", "--item", "contributions", "--amount", "1234,5")
+    dutch = await invoke_dutch(*line)
+    assert dutch.exit_code == 0, dutch.output
+    assert "Begrotingsregel 2031 contributions vastgelegd: € 1.234,50." in _said(dutch.output)
+    assert "Stored budget line 2031 contributions: €1,234.50." in await _ok(*line)
+
+    shown = _said((await invoke_dutch("budget", "show", "2031")).output)
+    assert "Begroting 2031 versie 1: draft" in shown
+    assert "regel pot bedrag (EUR)" in shown
+    assert "baten 1.234,50" in shown
+    shown = await _ok("budget", "show", "2031")
+    assert "Budget 2031 version 1: draft" in shown
+    assert "line pool amount (EUR)" in shown
+    assert "income 1,234.50" in shown
+
+    listed = _said((await invoke_dutch("contracts", "list")).output)
+    assert "kenmerk leverancier onderwerp status bedrag (EUR) looptijd opzegdatum" in listed
+    assert "contract(en)." in listed
+    listed = await _ok("contracts", "list")
+    assert "reference supplier subject status amount (EUR) term notice" in listed
+    assert "contract(s)." in listed
+
+    meeting = _said(
+        (
+            await invoke_dutch(
+                "governance", "meeting", "add", "--body", "rvc", "--date", "2031-03-04",
+                "--title", "RvC maart",
+            )
+        ).output
+    )  # fmt: skip
+    assert "RvC maart op 4 maart 2031 (meeting)." in meeting
+    assert meeting.startswith("Vergadering ")

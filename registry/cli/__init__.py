@@ -2,9 +2,11 @@
 governance, contracts, budgets and approvals.
 
 The command starts fast: each command imports the domain it works on (SQLAlchemy, the GraphQL
-schema, reportlab, Stripe, ...) when it runs, not when `registry --help` is asked. The
-modules here hold the commands by domain; `common` what they share; `choices` the options
-that name a domain enum.
+schema, reportlab, Stripe, ...) when it runs, not when `registry --help` is asked: an option
+that names a domain enum takes its values through `common.EnumChoice`, which imports the
+enum only when that command converts, completes or lists them. The modules here hold the
+commands by domain; `common` what they share, including `say`, which gives every text a
+person reads in Dutch and English.
 """
 
 from __future__ import annotations

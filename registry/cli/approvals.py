@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.choices import ApprovalStatusChoice
-from registry.cli.common import euro, out, read
+from registry.cli.common import EnumChoice, choice_option, euro, headings, out, read_as, tell
+
+if TYPE_CHECKING:
+    from registry.approvals.rules import ApprovalStatus
+else:  # the domain is imported when a command needs its values (see EnumChoice)
+    ApprovalStatus = EnumChoice("registry.approvals.rules:ApprovalStatus")
 
 approvals_app = typer.Typer(
     help="Four-eyes approval: the requests prepared by one director.", no_args_is_help=True
@@ -19,8 +22,10 @@ approvals_app = typer.Typer(
 @approvals_app.command("list")
 def approvals_list(
     status: Annotated[
-        list[ApprovalStatusChoice] | None,
-        typer.Option(help="Only requests with this status (repeatable); default: all."),
+        list[ApprovalStatus] | None,
+        choice_option(
+            ApprovalStatus, help="Only requests with this status (repeatable); default: all."
+        ),
     ] = None,
 ) -> None:
     """The requests, newest first: what each does, who prepared it and who decided it.
@@ -32,10 +37,20 @@ def approvals_list(
     from registry.approvals import service as approvals
     from registry.approvals.rules import ApprovalStatus
 
-    actor = system_actor("cli:approvals-list")
-    chosen = [ApprovalStatus(s.value) for s in status or list(ApprovalStatusChoice)]
-    found = read(lambda session: approvals.requests(session, actor, chosen))
-    table = Table("id", "what", "status", "amount (EUR)", "prepared by", "decided by")
+    chosen = status or list(ApprovalStatus)
+    found = read_as(
+        "cli:approvals-list", lambda session, actor: approvals.requests(session, actor, chosen)
+    )
+    table = Table(
+        *headings(
+            ("nr", "id"),
+            ("wat", "what"),
+            ("status", "status"),
+            ("bedrag (EUR)", "amount (EUR)"),
+            ("voorbereid door", "prepared by"),
+            ("besloten door", "decided by"),
+        )
+    )
     for request in found:
         summary = approvals.summary_of(request)
         if summary.year is not None:
@@ -57,7 +72,9 @@ def approvals_list(
             escape(decided),
         )
     out.print(table)
-    out.print(
-        f"{len(found)} request(s). A second director approves or rejects on /goedkeuringen "
-        "or through GraphQL."
+    tell(
+        "{n} verzoek(en). Een tweede directeur keurt goed of af op /goedkeuringen of via GraphQL.",
+        "{n} request(s). A second director approves or rejects on /goedkeuringen or through "
+        "GraphQL.",
+        n=len(found),
     )

@@ -3,15 +3,29 @@ decision, show its versions."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.choices import BudgetItemChoice
-from registry.cli.common import euro, in_transaction, out, read
+from registry.cli.common import (
+    EnumChoice,
+    as_command,
+    choice_option,
+    euro,
+    headings,
+    out,
+    read_as,
+    say,
+    tell,
+)
+from registry.kit.errors import Euro
 from registry.kit.language import operator_language
+
+if TYPE_CHECKING:
+    from registry.budget.models import BudgetItem
+else:  # the domain is imported when a command needs its values (see EnumChoice)
+    BudgetItem = EnumChoice("registry.budget.models:BudgetItem")
 
 budget_app = typer.Typer(
     help="The budget of a year: a draft, adopted by the ALV, then read-only.",
@@ -24,17 +38,25 @@ def budget_start(year: Annotated[int, typer.Argument(help="The budget's year.")]
     """The year's draft: the open one, or a new version starting from the adopted one."""
     from registry.budget import service as budgets
 
-    actor = system_actor("cli:budget-start")
-    draft = in_transaction(lambda session: budgets.start_budget(session, actor, year))
-    out.print(f"Draft budget {draft.year} version {draft.version} is open.")
+    draft = as_command(
+        "cli:budget-start", lambda session, actor: budgets.start_budget(session, actor, year)
+    )
+    tell(
+        "De conceptbegroting {year} versie {version} is open.",
+        "Draft budget {year} version {version} is open.",
+        year=str(draft.year),
+        version=draft.version,
+    )
 
 
 @budget_app.command("line")
 def budget_line(
     year: Annotated[int, typer.Argument(help="The budget's year.")],
     item: Annotated[
-        BudgetItemChoice,
-        typer.Option(help="contributions, entry_fees, usage_fees (income) or pool_costs."),
+        BudgetItem,
+        choice_option(
+            BudgetItem, help="contributions, entry_fees, usage_fees (income) or pool_costs."
+        ),
     ],
     amount: Annotated[str, typer.Option(help="In euros: 125000 or 125.000,00.")],
     pool: Annotated[str | None, typer.Option(help="pool_costs: the code of the cost pool.")] = None,
@@ -42,14 +64,18 @@ def budget_line(
     """Set one line of the year's draft; the same line again replaces its amount."""
     from registry.budget import service as budgets
 
-    actor = system_actor("cli:budget-line")
-    line = in_transaction(
-        lambda session: budgets.set_line(session, actor, year, item.value, amount, pool)
+    line = as_command(
+        "cli:budget-line",
+        lambda session, actor: budgets.set_line(session, actor, year, item, amount, pool),
     )
-    where = f" of pool {escape(pool)}" if pool else ""
-    out.print(
-        f"Stored budget line {year} {line.item.value}{where}: EUR {euro(line.amount_cents)}.",
-        soft_wrap=True,
+    where = say(" van pot {pool}", " of pool {pool}", pool=pool) if pool else ""
+    tell(
+        "Begrotingsregel {year} {item}{where} vastgelegd: {amount}.",
+        "Stored budget line {year} {item}{where}: {amount}.",
+        year=str(year),
+        item=line.item,
+        where=where,
+        amount=Euro(line.amount_cents),
     )
 
 
@@ -61,10 +87,16 @@ def budget_adopt(
     """The ALV's decision adopts the year's draft; from then on it is read-only."""
     from registry.budget import service as budgets
 
-    actor = system_actor("cli:budget-adopt")
-    adopted = in_transaction(lambda session: budgets.adopt_budget(session, actor, year, decision))
-    out.print(
-        f"Stored: budget {adopted.year} version {adopted.version} adopted by {escape(decision)}."
+    adopted = as_command(
+        "cli:budget-adopt",
+        lambda session, actor: budgets.adopt_budget(session, actor, year, decision),
+    )
+    tell(
+        "Vastgelegd: begroting {year} versie {version} vastgesteld bij {decision}.",
+        "Stored: budget {year} version {version} adopted by {decision}.",
+        year=str(adopted.year),
+        version=adopted.version,
+        decision=decision,
     )
 
 
@@ -75,24 +107,34 @@ def budget_show(year: Annotated[int, typer.Argument(help="The budget's year.")])
 
     from registry.budget import service as budgets
 
-    actor = system_actor("cli:budget-show")
-    versions = read(lambda session: budgets.budget_versions(session, actor, year))
+    versions = read_as(
+        "cli:budget-show", lambda session, actor: budgets.budget_versions(session, actor, year)
+    )
     if not versions:
-        out.print(f"No budget for {year} yet.")
+        tell("Er is nog geen begroting voor {year}.", "No budget for {year} yet.", year=str(year))
     for v in versions:
-        adopted = f", adopted by {escape(v.decision_reference)}" if v.decision_reference else ""
+        adopted = (
+            say(", vastgesteld bij {ref}", ", adopted by {ref}", ref=v.decision_reference)
+            if v.decision_reference
+            else ""
+        )
         table = Table(
-            "line",
-            "pool",
-            "amount (EUR)",
-            title=f"Budget {year} version {v.budget.version}: {v.budget.status.value}{adopted}",
+            *headings(("regel", "line"), ("pot", "pool"), ("bedrag (EUR)", "amount (EUR)")),
+            title=say(
+                "Begroting {year} versie {version}: {status}{adopted}",
+                "Budget {year} version {version}: {status}{adopted}",
+                year=str(year),
+                version=v.budget.version,
+                status=v.budget.status,
+                adopted=adopted,
+            ),
         )
         for line in v.lines:
             pool = v.pool_codes.get(line.pool_id, "") if line.pool_id else ""
             table.add_row(line.item.value, escape(pool), euro(line.amount_cents))
         table.add_section()
-        table.add_row("income", "", euro(v.income_cents))
-        table.add_row("costs", "", euro(v.costs_cents))
+        table.add_row(say("baten", "income"), "", euro(v.income_cents))
+        table.add_row(say("lasten", "costs"), "", euro(v.costs_cents))
         out.print(table)
 
 
@@ -107,11 +149,13 @@ def budget_calendar(
     from registry.kit.clock import today
     from registry.settings import get_settings
 
-    actor = system_actor("cli:budget-calendar")
     current = today()
     chosen = year or current.year
     weeks = get_settings().quarterly_report_weeks
-    items = read(lambda session: statutory_calendar(session, actor, chosen, current, weeks))
+    items = read_as(
+        "cli:budget-calendar",
+        lambda session, actor: statutory_calendar(session, actor, chosen, current, weeks),
+    )
     language = operator_language()
     for item in items:
         what = DEADLINE_KIND[item.kind].text(language)

@@ -8,11 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.common import (
-    in_transaction,
-    out,
-)
+from registry.cli.common import as_command, out, say, tell
 from registry.kit.language import operator_language
 
 publiccode_app = typer.Typer(help="publiccode.yml files: validate, import.", no_args_is_help=True)
@@ -30,15 +26,22 @@ def publiccode_validate(
     for path in paths:
         report = validate(path.read_bytes())
         valid = valid and report.valid
-        state = "[green]valid[/green]" if report.valid else "[red]invalid[/red]"
+        if report.valid:
+            state = say("[green]geldig[/green]", "[green]valid[/green]")
+        else:
+            state = say("[red]ongeldig[/red]", "[red]invalid[/red]")
         version = f" (publiccode.yml {report.version})" if report.version else ""
-        out.print(f"{escape(str(path))}: {state}{version}", soft_wrap=True)
+        tell(
+            "{path}: {state}{version}",
+            "{path}: {state}{version}",
+            path=str(path),
+            state=state,
+            version=version,
+        )
         for error in report.errors:
-            out.print(f"  [red]error[/red] {escape(error.text(language))}", soft_wrap=True)
+            tell("  [red]fout[/red] {text}", "  [red]error[/red] {text}", text=error.text(language))
         for warning in report.warnings:
-            out.print(
-                f"  [yellow]warning[/yellow] {escape(warning.text(language))}", soft_wrap=True
-            )
+            _warn(warning.text(language))
     if not valid:
         raise typer.Exit(code=1)
 
@@ -56,22 +59,40 @@ def publiccode_import(
     from registry.catalogue.publiccode_import import import_publiccode
 
     source = path.read_bytes()
-    actor = system_actor("cli:publiccode-import")
-    result = in_transaction(
-        lambda session: import_publiccode(session, actor, source, slug=slug, store=not preview)
+    result = as_command(
+        "cli:publiccode-import",
+        lambda session, actor: import_publiccode(
+            session, actor, source, slug=slug, store=not preview
+        ),
     )
-    action = "new application" if result.creating else "application"
-    out.print(f"{action} {result.slug}: {len(result.changes)} change(s)", soft_wrap=True)
+    if result.creating:
+        tell(
+            "nieuwe applicatie {slug}: {n} wijziging(en)",
+            "new application {slug}: {n} change(s)",
+            slug=result.slug,
+            n=len(result.changes),
+        )
+    else:
+        tell(
+            "applicatie {slug}: {n} wijziging(en)",
+            "application {slug}: {n} change(s)",
+            slug=result.slug,
+            n=len(result.changes),
+        )
     for change in result.changes:
         out.print(
             f"  {change.field}: {escape(change.before)!r} -> {escape(change.after)!r}",
             soft_wrap=True,
         )
     for warning in result.warnings:
-        out.print(f"  [yellow]warning[/yellow] {escape(warning.text('en'))}", soft_wrap=True)
+        _warn(warning.text(operator_language()))
     if result.stored:
-        out.print("Stored.")
+        tell("Vastgelegd.", "Stored.")
     elif preview:
-        out.print("Preview: nothing was stored.")
+        tell("Voorbeeld: er is niets vastgelegd.", "Preview: nothing was stored.")
     else:
-        out.print("Nothing to change.")
+        tell("Niets te wijzigen.", "Nothing to change.")
+
+
+def _warn(text: str) -> None:
+    tell("  [yellow]waarschuwing[/yellow] {text}", "  [yellow]warning[/yellow] {text}", text=text)

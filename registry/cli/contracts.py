@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.common import DATE, euro, in_transaction, out, read
+from registry.cli.common import DATE, as_command, euro, headings, out, read_as, say, tell
+from registry.kit.errors import Euro
 
 contracts_app = typer.Typer(
     help="The contracts register: contracts with suppliers and their notice dates.",
@@ -44,7 +44,6 @@ def contracts_add(
     """Record a contract as a draft; the same contract entered again is stored once."""
     from registry.contracts import service as contracts
 
-    actor = system_actor("cli:contracts-add")
     data = contracts.ContractInput(
         reference=reference,
         supplier=supplier,
@@ -57,11 +56,19 @@ def contracts_add(
         application=application,
         pool=pool,
     )
-    stored = in_transaction(lambda session: contracts.create_contract(session, actor, data))
-    out.print(
-        f"Stored contract {escape(stored.reference)} with {escape(stored.supplier)} as a draft: "
-        f"EUR {euro(stored.amount_cents)} from {stored.start_date} to {stored.end_date}.",
-        soft_wrap=True,
+    stored = as_command(
+        "cli:contracts-add",
+        lambda session, actor: contracts.create_contract(session, actor, data),
+    )
+    tell(
+        "Contract {ref} met {supplier} als concept vastgelegd: {amount} van {start} tot en "
+        "met {end}.",
+        "Stored contract {ref} with {supplier} as a draft: {amount} from {start} to {end}.",
+        ref=stored.reference,
+        supplier=stored.supplier,
+        amount=Euro(stored.amount_cents),
+        start=stored.start_date,
+        end=stored.end_date,
     )
 
 
@@ -83,17 +90,24 @@ def contracts_sign(
     from registry.contracts import service as contracts
     from registry.settings import get_settings
 
-    actor = system_actor("cli:contracts-sign")
     threshold = get_settings().contract_rvc_threshold
-    signed = in_transaction(
-        lambda session: contracts.sign_contract(
+    signed = as_command(
+        "cli:contracts-sign",
+        lambda session, actor: contracts.sign_contract(
             session, actor, reference, on.date(), approval, threshold
-        )
+        ),
     )
-    approved = f", approved by RvC decision {escape(approval)}" if approval else ""
-    out.print(
-        f"Stored: contract {escape(signed.reference)} signed on {signed.signed_on}{approved}.",
-        soft_wrap=True,
+    approved = (
+        say(", goedgekeurd bij RvC-besluit {ref}", ", approved by RvC decision {ref}", ref=approval)
+        if approval
+        else ""
+    )
+    tell(
+        "Vastgelegd: contract {ref} ondertekend op {day}{approved}.",
+        "Stored: contract {ref} signed on {day}{approved}.",
+        ref=signed.reference,
+        day=signed.signed_on or on.date(),
+        approved=approved,
     )
 
 
@@ -105,11 +119,16 @@ def contracts_end(
     """A signed contract ends (notice given, or run out)."""
     from registry.contracts import service as contracts
 
-    actor = system_actor("cli:contracts-end")
-    ended = in_transaction(
-        lambda session: contracts.end_contract(session, actor, reference, on.date())
+    ended = as_command(
+        "cli:contracts-end",
+        lambda session, actor: contracts.end_contract(session, actor, reference, on.date()),
     )
-    out.print(f"Stored: contract {escape(ended.reference)} ended on {ended.ended_on}.")
+    tell(
+        "Vastgelegd: contract {ref} beëindigd op {day}.",
+        "Stored: contract {ref} ended on {day}.",
+        ref=ended.reference,
+        day=ended.ended_on or on.date(),
+    )
 
 
 @contracts_app.command("list")
@@ -119,9 +138,20 @@ def contracts_list() -> None:
 
     from registry.contracts import service as contracts
 
-    actor = system_actor("cli:contracts-list")
-    found = read(lambda session: contracts.list_contracts(session, actor))
-    table = Table("reference", "supplier", "subject", "status", "amount (EUR)", "term", "notice")
+    found = read_as(
+        "cli:contracts-list", lambda session, actor: contracts.list_contracts(session, actor)
+    )
+    table = Table(
+        *headings(
+            ("kenmerk", "reference"),
+            ("leverancier", "supplier"),
+            ("onderwerp", "subject"),
+            ("status", "status"),
+            ("bedrag (EUR)", "amount (EUR)"),
+            ("looptijd", "term"),
+            ("opzegdatum", "notice"),
+        )
+    )
     for c in found:
         table.add_row(
             escape(c.reference),
@@ -133,4 +163,4 @@ def contracts_list() -> None:
             c.notice_date.isoformat() if c.notice_date else "",
         )
     out.print(table)
-    out.print(f"{len(found)} contract(s).")
+    tell("{n} contract(en).", "{n} contract(s).", n=len(found))

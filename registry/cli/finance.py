@@ -3,7 +3,6 @@ reminders, bank statements, financial years and opening balances."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,29 +10,36 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.choices import (
-    CreditChoiceOption,
-    JournalFormatChoice,
-)
 from registry.cli.common import (
     DATE,
+    EnumChoice,
+    Said,
+    as_command,
+    choice_option,
     err,
     euro,
+    headings,
     in_transaction,
     out,
     read,
+    say,
+    tell,
 )
-from registry.kit.errors import ValidationFailed
-from registry.kit.language import Language, operator_language
+from registry.kit.errors import Euro, ValidationFailed
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.billing.gateway import PaymentGateway
     from registry.billing.invoicing import DraftPreview
+    from registry.billing.models import CreditChoice
     from registry.costs.models import AllocationRun
     from registry.fees.service import FeeRunPreview
+    from registry.journal.formats import JournalFormat
+else:  # the domain is imported when a command needs its values (see EnumChoice)
+    CreditChoice = EnumChoice("registry.billing.models:CreditChoice")
+    JournalFormat = EnumChoice("registry.journal.formats:JournalFormat")
 
 
 fees_app = typer.Typer(help="Contributions: the yearly fee per inhabitant.", no_args_is_help=True)
@@ -44,11 +50,26 @@ def _print_preview(preview: FeeRunPreview) -> None:
 
     terms = preview.terms
     table = Table(
-        title=f"Contributions {terms.year}: EUR {terms.rate} per inhabitant "
-        f"({terms.decision_reference}, {terms.pro_rata.value}, {terms.population_policy.value})"
+        title=say(
+            "Bijdragen {year}: EUR {rate} per inwoner ({decision}, {pro_rata}, {policy})",
+            "Contributions {year}: EUR {rate} per inhabitant ({decision}, {pro_rata}, {policy})",
+            year=str(terms.year),
+            rate=str(terms.rate),
+            decision=terms.decision_reference,
+            pro_rata=terms.pro_rata,
+            policy=terms.population_policy,
+        )
     )
-    for column in ("member", "inhabitants", "figures of", "basis", "days", "amount (EUR)"):
-        table.add_column(column, justify="left" if column == "member" else "right")
+    columns = headings(
+        ("lid", "member"),
+        ("inwoners", "inhabitants"),
+        ("cijfers van", "figures of"),
+        ("grondslag", "basis"),
+        ("dagen", "days"),
+        ("bedrag (EUR)", "amount (EUR)"),
+    )
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n == 0 else "right")
     for line in preview.lines:
         table.add_row(
             line.member_code,
@@ -59,12 +80,17 @@ def _print_preview(preview: FeeRunPreview) -> None:
             euro(line.amount),
         )
     table.add_section()
-    table.add_row("total", "", "", "", "", euro(preview.total))
+    table.add_row(say("totaal", "total"), "", "", "", "", euro(preview.total))
     out.print(table)
-    out.print(f"inputs SHA-256 {preview.inputs_sha256}")
+    tell("invoer SHA-256 {sha}", "inputs SHA-256 {sha}", sha=preview.inputs_sha256)
     changed = [d for d in preview.differences if d.amount]
     if preview.previous is not None and changed:
-        out.print(f"Differences against run {preview.previous.year}/{preview.previous.sequence}:")
+        tell(
+            "Verschillen met run {year}/{sequence}:",
+            "Differences against run {year}/{sequence}:",
+            year=str(preview.previous.year),
+            sequence=preview.previous.sequence,
+        )
         for d in changed:
             out.print(
                 f"  {d.member_code}: {euro(d.previous)} → {euro(d.current)} ({euro(d.amount)})"
@@ -79,21 +105,30 @@ def fees_run(
     """Compute every member's contribution for YEAR and store the run (unless unchanged)."""
     from registry.fees.service import preview_fee_run, run_fees
 
-    actor = system_actor("cli:fees-run")
-
-    async def work(session: AsyncSession) -> FeeRunPreview:
+    async def work(session: AsyncSession, actor: Actor) -> FeeRunPreview:
         if preview:
             return await preview_fee_run(session, actor, year)
         return (await run_fees(session, actor, year)).preview
 
-    computed = in_transaction(work)
+    computed = as_command("cli:fees-run", work)
     _print_preview(computed)
     if preview:
-        out.print("Preview only: nothing was stored.")
+        _preview_only()
     elif computed.unchanged:
-        out.print("Unchanged inputs: the latest run stands, nothing was stored.")
+        tell(
+            "Ongewijzigde invoer: de laatste run blijft staan, er is niets vastgelegd.",
+            "Unchanged inputs: the latest run stands, nothing was stored.",
+        )
     else:
-        out.print(f"Stored a new fee run for {year}.")
+        tell(
+            "Nieuwe bijdragerun voor {year} vastgelegd.",
+            "Stored a new fee run for {year}.",
+            year=str(year),
+        )
+
+
+def _preview_only() -> None:
+    tell("Alleen een voorbeeld: er is niets vastgelegd.", "Preview only: nothing was stored.")
 
 
 def allocate(
@@ -110,25 +145,33 @@ def allocate(
     from registry.costs.runs import run_pools
     from registry.kit.clock import today
 
-    actor = system_actor("cli:allocate")
     day = until.date() if until else today()
 
-    async def work(session: AsyncSession) -> dict[str, list[AllocationRun]]:
+    async def work(session: AsyncSession, actor: Actor) -> dict[str, list[AllocationRun]]:
         codes = (
             [p.code for p in await costs_repository.pools(session)] if all_pools else pools or []
         )
         if not codes:
             raise ValidationFailed.single("pools", CostsRefusal.NO_POOLS_NAMED)
-        with err.status(f"{len(codes)} pools"):
+        with err.status(say("{n} potten", "{n} pools", n=len(codes))):
             return await run_pools(session, actor, codes, day, today())
 
-    for code, runs in in_transaction(work).items():
+    for code, runs in as_command("cli:allocate", work).items():
         if not runs:
-            out.print(f"{code}: nothing to allocate or settle")
+            tell(
+                "{code}: niets te verdelen of te verrekenen",
+                "{code}: nothing to allocate or settle",
+                code=code,
+            )
         for run in runs:
-            out.print(
-                f"{code}: {run.kind.value} run {run.sequence}, total EUR {euro(run.total_cents)}, "
-                f"inputs SHA-256 {run.inputs_sha256[:16]}…"
+            tell(
+                "{code}: {kind}-run {n}, totaal {total}, invoer SHA-256 {sha}…",
+                "{code}: {kind} run {n}, total {total}, inputs SHA-256 {sha}…",
+                code=code,
+                kind=run.kind,
+                n=run.sequence,
+                total=Euro(run.total_cents),
+                sha=run.inputs_sha256[:16],
             )
 
 
@@ -139,9 +182,18 @@ payments_app = typer.Typer(help="Payments through the payment gateway.", no_args
 def _print_drafts(previews: list[DraftPreview]) -> None:
     from rich.table import Table
 
-    table = Table(title="Invoice run")
-    for column in ("member", "kind", "lines", "net", "VAT", "gross", "credit deducted"):
-        table.add_column(column, justify="left" if column in ("member", "kind") else "right")
+    table = Table(title=say("Facturatierun", "Invoice run"))
+    columns = headings(
+        ("lid", "member"),
+        ("soort", "kind"),
+        ("regels", "lines"),
+        ("netto", "net"),
+        ("btw", "VAT"),
+        ("bruto", "gross"),
+        ("verrekend tegoed", "credit deducted"),
+    )
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n < 2 else "right")
     for p in previews:
         table.add_row(
             p.member.code,
@@ -166,33 +218,36 @@ def invoices_run(
         bool, typer.Option("--issue", help="Issue the drafts at once (numbers them).")
     ] = False,
     credit_choice: Annotated[
-        CreditChoiceOption | None,
-        typer.Option(help="For a net credit: carry it to the next invoice, or refund it."),
+        CreditChoice | None,
+        choice_option(
+            CreditChoice, help="For a net credit: carry it to the next invoice, or refund it."
+        ),
     ] = None,
 ) -> None:
     """Draft an invoice per member for everything not billed yet; optionally issue them."""
     from registry.billing.document import DocumentKind
     from registry.billing.invoicing import issue, preview_invoice_run, run_invoices
-    from registry.billing.models import CreditChoice
     from registry.billing.payments import request_payment
     from registry.billing.stripe_gateway import payment_gateway
     from registry.kit.clock import today
     from registry.settings import get_settings
 
-    choice = CreditChoice(credit_choice) if credit_choice is not None else None
-    actor = system_actor("cli:invoices-run")
+    choice = credit_choice
     settings = get_settings()
     day = until.date() if until else today()
     if issue_drafts and settings.four_eyes and not preview:
-        out.print(
+        tell(
+            "Vier-ogengoedkeuring staat aan (REGISTRY_FOUR_EYES): een directeur bereidt het"
+            " uitgeven voor en een tweede keurt het goed, op /facturen of via GraphQL; een"
+            " commando is geen persoon. Laat --issue weg om de concepten vast te leggen."
+            " Er is niets vastgelegd.",
             "Four-eyes approval is on (REGISTRY_FOUR_EYES): a director prepares the issue and a"
             " second approves it, on /facturen or through GraphQL; a command is no person."
             " Run without --issue to store the drafts. Nothing was stored.",
-            soft_wrap=True,
         )
         raise typer.Exit(1)
 
-    async def work(session: AsyncSession) -> tuple[list[DraftPreview], list[str]]:
+    async def work(session: AsyncSession, actor: Actor) -> tuple[list[DraftPreview], list[Said]]:
         previews = await preview_invoice_run(session, actor, day, member)
         if preview:
             return previews, []
@@ -200,33 +255,57 @@ def invoices_run(
         gateway = payment_gateway(settings)
         for draft in await run_invoices(session, actor, day, member):
             if not issue_drafts:
-                notes.append(f"{draft.member_code}: draft {draft.id} stored")
+                notes.append(
+                    say(
+                        "{member}: concept {id} vastgelegd",
+                        "{member}: draft {id} stored",
+                        member=draft.member_code,
+                        id=draft.id,
+                    )
+                )
                 continue
             if draft.kind is DocumentKind.CREDIT_NOTE and choice is None:
                 notes.append(
-                    f"{draft.member_code}: net credit left as draft {draft.id} "
-                    "(give --credit-choice carry or refund)"
+                    say(
+                        "{member}: nettotegoed blijft concept {id} (geef --credit-choice carry"
+                        " of refund)",
+                        "{member}: net credit left as draft {id} (give --credit-choice carry"
+                        " or refund)",
+                        member=draft.member_code,
+                        id=draft.id,
+                    )
                 )
                 continue
             issued = await issue(
                 session, actor, draft.id, today(), settings, choice, single_director=True
             )
             paid_online = await request_payment(session, gateway, issued)
+            requested = say("; betaling aangevraagd", "; payment requested") if paid_online else ""
+            pending = (
+                say("; betaalverzoek wacht", "; payment request pending")
+                if issued.payment_pending
+                else ""
+            )
             notes.append(
-                f"{issued.member_code}: {issued.number} issued"
-                + ("; payment requested" if paid_online else "")
-                + ("; payment request pending" if issued.payment_pending else "")
+                say(
+                    "{member}: {number} uitgegeven{requested}{pending}",
+                    "{member}: {number} issued{requested}{pending}",
+                    member=issued.member_code,
+                    number=issued.number or "",
+                    requested=requested,
+                    pending=pending,
+                )
             )
         return previews, notes
 
-    previews, notes = in_transaction(work)
+    previews, notes = as_command("cli:invoices-run", work)
     _print_drafts(previews)
     for note in notes:
         out.print(note)
     if preview:
-        out.print("Preview only: nothing was stored.")
+        _preview_only()
     elif not previews:
-        out.print("Nothing to bill.")
+        tell("Niets te factureren.", "Nothing to bill.")
 
 
 def _gateway_or_exit() -> PaymentGateway:
@@ -235,7 +314,11 @@ def _gateway_or_exit() -> PaymentGateway:
 
     gateway = payment_gateway(get_settings())
     if gateway is None:
-        err.print("[red]Payments are switched off (no REGISTRY_STRIPE_API_KEY).[/red]")
+        message = say(
+            "Betalen staat uit (geen REGISTRY_STRIPE_API_KEY).",
+            "Payments are switched off (no REGISTRY_STRIPE_API_KEY).",
+        )
+        err.print(f"[red]{message}[/red]")
         raise typer.Exit(code=1)
     return gateway
 
@@ -247,7 +330,7 @@ def payments_retry() -> None:
 
     gateway = _gateway_or_exit()
     done = in_transaction(lambda session: retry_payment_requests(session, gateway))
-    out.print(f"{len(done)} payment request(s) created.")
+    tell("{n} betaalverzoek(en) aangemaakt.", "{n} payment request(s) created.", n=len(done))
 
 
 @payments_app.command("reconcile")
@@ -262,27 +345,46 @@ def payments_reconcile(
     from registry.billing.reconciliation import reconcile
 
     gateway = _gateway_or_exit()
-    actor = system_actor("cli:payments-reconcile")
-    differences = in_transaction(lambda session: reconcile(session, actor, gateway, apply=apply))
-    table = Table(title="Differences between the registry and the payment gateway")
-    for column in ("difference", "invoice", "payment intent", "detail", "repairable"):
-        table.add_column(column)
+    differences = as_command(
+        "cli:payments-reconcile",
+        lambda session, actor: reconcile(session, actor, gateway, apply=apply),
+    )
+    table = Table(
+        *headings(
+            ("verschil", "difference"),
+            ("factuur", "invoice"),
+            ("payment intent", "payment intent"),
+            ("toelichting", "detail"),
+            ("herstelbaar", "repairable"),
+        ),
+        title=say(
+            "Verschillen tussen het register en de betaaldienst",
+            "Differences between the registry and the payment gateway",
+        ),
+    )
     for d in differences:
         table.add_row(
             d.code,
             d.invoice_number or "-",
             d.intent_id or "-",
             d.detail,
-            "yes" if d.fixable else "no",
+            say("ja", "yes") if d.fixable else say("nee", "no"),
         )
     out.print(table)
     repaired = sum(d.fixable for d in differences)
     if not differences:
-        out.print("No differences.")
+        tell("Geen verschillen.", "No differences.")
     elif apply:
-        out.print(f"Repaired {repaired} difference(s); the others need a person.")
+        tell(
+            "{n} verschil(len) hersteld; de andere vragen een persoon.",
+            "Repaired {n} difference(s); the others need a person.",
+            n=repaired,
+        )
     else:
-        out.print("Nothing was changed (use --apply to repair what can be repaired).")
+        tell(
+            "Er is niets gewijzigd (herstel met --apply wat te herstellen is).",
+            "Nothing was changed (use --apply to repair what can be repaired).",
+        )
         raise typer.Exit(code=2)
 
 
@@ -295,9 +397,11 @@ journal_app = typer.Typer(
 def journal_export(
     year: Annotated[int, typer.Argument(help="The financial year (1 January to 31 December).")],
     export_format: Annotated[
-        JournalFormatChoice,
-        typer.Option(
-            "--format", help="csv (semicolons, UTF-8) or xaf (XML Auditfile Financieel 3.2)."
+        JournalFormat,
+        choice_option(
+            JournalFormat,
+            "--format",
+            help="csv (semicolons, UTF-8) or xaf (XML Auditfile Financieel 3.2).",
         ),
     ],
     output: Annotated[
@@ -309,28 +413,31 @@ def journal_export(
 ) -> None:
     """Every invoice, credit note, payment and refund of YEAR as double-entry journal lines
     on the chart of accounts (REGISTRY_JOURNAL_CHART, or the shipped default); audited."""
-    from registry.journal.service import ExportedJournal, export_journal
+    from registry.journal.service import export_journal
     from registry.kit.clock import today
     from registry.settings import get_settings
 
-    actor = system_actor("cli:journal-export")
-
-    async def work(session: AsyncSession) -> ExportedJournal:
-        return await export_journal(
+    exported = as_command(
+        "cli:journal-export",
+        lambda session, actor: export_journal(
             session,
             actor,
             year,
-            export_format.value,
+            export_format,
             get_settings(),
             today=today(),
             language="en" if language == "en" else "nl",
-        )
-
-    exported = in_transaction(work)
+        ),
+    )
     output.write_bytes(exported.content)
     lines = sum(len(t.lines) for t in exported.transactions)
-    out.print(
-        f"{len(exported.transactions)} transactions ({lines} lines) of {year} written to {output}."
+    tell(
+        "{n} boekingen ({lines} regels) van {year} geschreven naar {output}.",
+        "{n} transactions ({lines} lines) of {year} written to {output}.",
+        n=len(exported.transactions),
+        lines=lines,
+        year=str(year),
+        output=str(output),
     )
 
 
@@ -365,32 +472,36 @@ def reminders_run(
         return [r for r in due if (r.invoice_id, r.stage) in sent]
 
     due = read(work) if dry_run else in_transaction(work)
-    table = Table(title=f"Reminders due on {day.isoformat()}")
-    for column in ("invoice", "member", "stage", "days late", "outstanding"):
-        table.add_column(column)
+    table = Table(
+        *headings(
+            ("factuur", "invoice"),
+            ("lid", "member"),
+            ("fase", "stage"),
+            ("dagen te laat", "days late"),
+            ("openstaand", "outstanding"),
+        ),
+        title=say("Herinneringen op {day}", "Reminders due on {day}", day=day),
+    )
     for r in due:
         table.add_row(
             r.number, r.member_code, r.stage.value, str(r.days_late), euro(r.outstanding_cents)
         )
     out.print(table)
     if dry_run:
-        out.print(f"{len(due)} reminder(s) would be sent; nothing was sent (--dry-run).")
+        tell(
+            "{n} herinnering(en) zou(den) verstuurd worden; er is niets verstuurd (--dry-run).",
+            "{n} reminder(s) would be sent; nothing was sent (--dry-run).",
+            n=len(due),
+        )
     else:
-        out.print(f"{len(due)} reminder(s) sent to the outbox.")
+        tell(
+            "{n} herinnering(en) in de postvak-uit gezet.",
+            "{n} reminder(s) sent to the outbox.",
+            n=len(due),
+        )
 
 
 bank_app = typer.Typer(help="Bank statements: camt.053 and MT940.", no_args_is_help=True)
-
-_BANK_SUMMARY: Mapping[Language, str] = {
-    "nl": (
-        "{statements} afschrift(en), waarvan {known} al ingelezen; {lines} boekingen, "
-        "{new} nieuw: {matched} gekoppeld, {waiting} wachten op beoordeling."
-    ),
-    "en": (
-        "{statements} statement(s), {known} imported before; {lines} lines, "
-        "{new} new: {matched} matched, {waiting} waiting for review."
-    ),
-}
 
 
 @bank_app.command("import")
@@ -409,18 +520,21 @@ def bank_import(
         data = path.read_bytes()[: settings.bank_statement_max_bytes + 1]
     else:
         data = path.read_bytes()
-    actor = system_actor("cli:bank-import")
-    summary = in_transaction(lambda session: import_file(session, actor, data, settings, today()))
-    out.print(
-        _BANK_SUMMARY[operator_language()].format(
-            statements=summary.statements,
-            known=summary.already_imported,
-            lines=summary.lines,
-            new=summary.new_lines,
-            matched=summary.matched,
-            waiting=summary.waiting,
-        ),
-        soft_wrap=True,
+    summary = as_command(
+        "cli:bank-import",
+        lambda session, actor: import_file(session, actor, data, settings, today()),
+    )
+    tell(
+        "{statements} afschrift(en), waarvan {known} al ingelezen; {lines} boekingen, "
+        "{new} nieuw: {matched} gekoppeld, {waiting} wachten op beoordeling.",
+        "{statements} statement(s), {known} imported before; {lines} lines, "
+        "{new} new: {matched} matched, {waiting} waiting for review.",
+        statements=summary.statements,
+        known=summary.already_imported,
+        lines=summary.lines,
+        new=summary.new_lines,
+        matched=summary.matched,
+        waiting=summary.waiting,
     )
 
 
@@ -441,14 +555,25 @@ def year_close(
     from registry.kit.clock import today
     from registry.settings import get_settings
 
-    actor = system_actor("cli:year-close")
-    submitted = in_transaction(
-        lambda session: submit(session, actor, get_settings(), CloseYear(year, decision), today())
+    submitted = as_command(
+        "cli:year-close",
+        lambda session, actor: submit(
+            session, actor, get_settings(), CloseYear(year, decision), today()
+        ),
     )
     if submitted.request is not None:
-        out.print(f"Closing {year} waits for approval by a second director.")
+        tell(
+            "Het afsluiten van {year} wacht op goedkeuring door een tweede directeur.",
+            "Closing {year} waits for approval by a second director.",
+            year=str(year),
+        )
     else:
-        out.print(f"Financial year {year} is closed by decision {escape(decision)}.")
+        tell(
+            "Boekjaar {year} is afgesloten bij besluit {decision}.",
+            "Financial year {year} is closed by decision {decision}.",
+            year=str(year),
+            decision=decision,
+        )
 
 
 @year_app.command("reopen")
@@ -459,9 +584,15 @@ def year_reopen(
     """Reopen a closed YEAR by a new decision."""
     from registry.years.service import reopen_year
 
-    actor = system_actor("cli:year-reopen")
-    in_transaction(lambda session: reopen_year(session, actor, year, decision))
-    out.print(f"Financial year {year} is open again by decision {escape(decision)}.")
+    as_command(
+        "cli:year-reopen", lambda session, actor: reopen_year(session, actor, year, decision)
+    )
+    tell(
+        "Boekjaar {year} is weer open bij besluit {decision}.",
+        "Financial year {year} is open again by decision {decision}.",
+        year=str(year),
+        decision=decision,
+    )
 
 
 @year_app.command("status")
@@ -473,7 +604,16 @@ def year_status() -> None:
     from registry.years.overview import year_overview
 
     years = in_transaction(lambda session: year_overview(session, today()))
-    table = Table("year", "status", "documents", "invoiced", "credited", "decision")
+    table = Table(
+        *headings(
+            ("jaar", "year"),
+            ("status", "status"),
+            ("documenten", "documents"),
+            ("gefactureerd", "invoiced"),
+            ("gecrediteerd", "credited"),
+            ("besluit", "decision"),
+        )
+    )
     for y in years:
         decision = y.reopened_by_decision or y.closed_by_decision or ""
         table.add_row(
@@ -505,9 +645,17 @@ def opening_balances_import(
     from registry.billing.opening_balances import import_opening_balances
 
     content = file.read_bytes()
-    actor = system_actor("cli:opening-balances-import")
-    result = in_transaction(lambda session: import_opening_balances(session, actor, content))
-    out.print(
-        f"Imported {result.invoices} open invoice(s) ({euro(result.receivable_cents)}) and "
-        f"{result.credits} credit balance(s) ({euro(result.credit_cents)})."
+    result = as_command(
+        "cli:opening-balances-import",
+        lambda session, actor: import_opening_balances(session, actor, content),
+    )
+    tell(
+        "{invoices} openstaande factuur/facturen ({receivable}) en {credits} tegoed(en) "
+        "({credit}) ingelezen.",
+        "Imported {invoices} open invoice(s) ({receivable}) and {credits} credit balance(s) "
+        "({credit}).",
+        invoices=result.invoices,
+        receivable=Euro(result.receivable_cents),
+        credits=result.credits,
+        credit=Euro(result.credit_cents),
     )

@@ -9,21 +9,33 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.choices import (
-    BodyChoice,
-    MeetingFormChoice,
-    PersonRoleChoice,
-    ProposalKindChoice,
-    SubjectKindChoice,
-    VoteChoice,
+from registry.cli.common import (
+    DATE,
+    EnumChoice,
+    Said,
+    as_command,
+    choice_option,
+    headings,
+    out,
+    read_as,
+    say,
+    tell,
 )
-from registry.cli.common import DATE, in_transaction, out, read
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from registry.governance.models import BodyPerson, Conflict
+    from registry.auth.roles import Actor
+    from registry.governance.models import BodyPerson, Conflict, PersonRole
+    from registry.governance.rules import Choice, MeetingForm, ProposalKind, SubjectKind
+    from registry.members.models import DecisionBody
+else:  # the domain is imported when a command needs its values (see EnumChoice)
+    PersonRole = EnumChoice("registry.governance.models:PersonRole")
+    Choice = EnumChoice("registry.governance.rules:Choice")
+    MeetingForm = EnumChoice("registry.governance.rules:MeetingForm")
+    ProposalKind = EnumChoice("registry.governance.rules:ProposalKind")
+    SubjectKind = EnumChoice("registry.governance.rules:SubjectKind")
+    DecisionBody = EnumChoice("registry.members.models:DecisionBody")
 
 
 governance_app = typer.Typer(
@@ -45,56 +57,87 @@ governance_app.add_typer(proposal_app, name="proposal")
 governance_app.add_typer(conflict_app, name="conflict")
 
 
+def _counted(votes_for: int | None, against: int | None, abstain: int | None) -> Said:
+    """A tally as people read it: how many for, against and abstaining."""
+    return say(
+        "{f} voor, {a} tegen, {o} onthouding",
+        "{f} for, {a} against, {o} abstain",
+        f=votes_for or 0,
+        a=against or 0,
+        o=abstain or 0,
+    )
+
+
 @governance_app.command("meetings")
 def governance_meetings(
     body: Annotated[
-        str | None, typer.Option(help="alv, rvc or directie; all when left out.")
+        DecisionBody | None,
+        choice_option(DecisionBody, help="alv, rvc or directie; all when left out."),
     ] = None,
 ) -> None:
     """The meetings, newest first, with every proposal's tally and outcome."""
     from registry.governance import service as governance
-    from registry.members.models import DecisionBody
 
-    actor = system_actor("cli:governance-meetings")
-    chosen = DecisionBody(body) if body else None
-
-    async def work(session: AsyncSession) -> list[governance.MeetingView]:
-        meetings = await governance.list_meetings(session, actor, chosen)
+    async def work(session: AsyncSession, actor: Actor) -> list[governance.MeetingView]:
+        meetings = await governance.list_meetings(session, actor, body)
         return [await governance.meeting_view(session, actor, m.id) for m in meetings]
 
-    for view in in_transaction(work):
+    for view in as_command("cli:governance-meetings", work):
         meeting = view.meeting
-        quorum = "quorum met" if view.quorate else "no quorum"
-        out.print(
-            f"{meeting.held_on} {meeting.body.value} {escape(meeting.title)} "
-            f"({meeting.form.value}; {len(view.entitled)} of {view.seats} entitled; {quorum})"
+        quorum = (
+            say("quorum gehaald", "quorum met") if view.quorate else say("geen quorum", "no quorum")
+        )
+        tell(
+            "{day} {body} {title} ({form}; {entitled} van {seats} stemgerechtigd; {quorum})",
+            "{day} {body} {title} ({form}; {entitled} of {seats} entitled; {quorum})",
+            day=meeting.held_on.isoformat(),
+            body=meeting.body,
+            title=meeting.title,
+            form=meeting.form,
+            entitled=len(view.entitled),
+            seats=view.seats,
+            quorum=quorum,
         )
         for entry in view.items:
             item = entry.item
             if item.kind is None:
-                outcome = "not a proposal"
+                outcome = say("geen voorstel", "not a proposal")
             elif item.adopted is None:
                 t = entry.running
-                outcome = f"open: {t.votes_for} for, {t.against} against, {t.abstain} abstain"
+                counted = _counted(t.votes_for, t.against, t.abstain)
+                outcome = say("open: {counted}", "open: {counted}", counted=counted)
             else:
                 decision = view.decisions.get(item.decision_id or 0)
-                verdict = f"adopted as {decision.reference}" if decision else "rejected"
-                outcome = (
-                    f"{verdict}: {item.votes_for} for, {item.votes_against} against,"
-                    f" {item.abstentions} abstain"
+                verdict = (
+                    say("aangenomen als {ref}", "adopted as {ref}", ref=decision.reference)
+                    if decision
+                    else say("verworpen", "rejected")
                 )
-            out.print(f"  {item.position}. {escape(item.title)}: {outcome}")
+                counted = _counted(item.votes_for, item.votes_against, item.abstentions)
+                outcome = say(
+                    "{verdict}: {counted}", "{verdict}: {counted}", verdict=verdict, counted=counted
+                )
+            out.print(
+                say(
+                    "  {n}. {title}: {outcome}",
+                    "  {n}. {title}: {outcome}",
+                    n=item.position,
+                    title=item.title,
+                    outcome=outcome,
+                )
+            )
 
 
 @person_app.command("add")
 def person_add(
-    body: Annotated[BodyChoice, typer.Option(help="The body the person joins.")],
+    body: Annotated[DecisionBody, choice_option(DecisionBody, help="The body the person joins.")],
     name: Annotated[str, typer.Option(help="The person's name.")],
     role: Annotated[
-        PersonRoleChoice,
-        typer.Option(
+        PersonRole,
+        choice_option(
+            PersonRole,
             help="ALV: representative; RvC: chair, secretary or member; directie: "
-            "director or chair."
+            "director or chair.",
         ),
     ],
     start: Annotated[
@@ -118,28 +161,28 @@ def person_add(
     from registry.governance import service as governance
     from registry.settings import get_settings
 
-    actor = system_actor("cli:governance-person-add")
-
-    async def work(session: AsyncSession) -> BodyPerson:
+    async def work(session: AsyncSession, actor: Actor) -> BodyPerson:
         user_id = await governance.user_by_email(session, user_email) if user_email else None
         data = governance.PersonInput(
-            name,
-            body.value,
-            role.value,
-            start.date(),
-            end.date() if end else None,
-            member,
-            user_id,
+            name, body, role, start.date(), end.date() if end else None, member, user_id
         )
         rules = governance.rules_of(get_settings())
         return await governance.add_person(session, actor, data, rules)
 
-    person = in_transaction(work)
-    until = person.ends_on.isoformat() if person.ends_on else "open-ended"
-    out.print(
-        f"Stored person {person.id}: {escape(person.name)}, {person.role.value} of the "
-        f"{person.body.value} from {person.starts_on} until {until}.",
-        soft_wrap=True,
+    person = as_command("cli:governance-person-add", work)
+    if person.ends_on:
+        until = say("tot en met {end}", "until {end}", end=person.ends_on)
+    else:
+        until = say("zonder einddatum", "open-ended")
+    tell(
+        "Persoon {id} vastgelegd: {name}, {role} van de {body} vanaf {start}, {until}.",
+        "Stored person {id}: {name}, {role} of the {body} from {start}, {until}.",
+        id=person.id,
+        name=person.name,
+        role=person.role,
+        body=person.body,
+        start=person.starts_on,
+        until=until,
     )
 
 
@@ -151,19 +194,24 @@ def person_end(
     """A person leaves their body; ON is their last day."""
     from registry.governance import service as governance
 
-    actor = system_actor("cli:governance-person-end")
-    person = in_transaction(
-        lambda session: governance.end_person(session, actor, person_id, on.date())
+    person = as_command(
+        "cli:governance-person-end",
+        lambda session, actor: governance.end_person(session, actor, person_id, on.date()),
     )
-    out.print(
-        f"Stored: {escape(person.name)} leaves the {person.body.value} after {person.ends_on}.",
-        soft_wrap=True,
+    tell(
+        "Vastgelegd: {name} verlaat de {body} na {end}.",
+        "Stored: {name} leaves the {body} after {end}.",
+        name=person.name,
+        body=person.body,
+        end=person.ends_on or on.date(),
     )
 
 
 @person_app.command("list")
 def person_list(
-    body: Annotated[BodyChoice | None, typer.Option(help="Only this body.")] = None,
+    body: Annotated[
+        DecisionBody | None, choice_option(DecisionBody, help="Only this body.")
+    ] = None,
 ) -> None:
     """The people of the bodies: number, name, body, role, member, first and last day."""
     from rich.table import Table
@@ -171,16 +219,24 @@ def person_list(
     from registry.governance import service as governance
     from registry.members.repository import members_by_ids
 
-    actor = system_actor("cli:governance-person-list")
-
-    async def work(session: AsyncSession) -> list[tuple[BodyPerson, str]]:
+    async def work(session: AsyncSession, actor: Actor) -> list[tuple[BodyPerson, str]]:
         people = await governance.list_people(session, actor)
-        chosen = [p for p in people if body is None or p.body.value == body.value]
+        chosen = [p for p in people if body is None or p.body is body]
         codes = await members_by_ids(session, sorted({p.member_id for p in chosen if p.member_id}))
         return [(p, codes[p.member_id].code if p.member_id in codes else "") for p in chosen]
 
-    table = Table("id", "name", "body", "role", "member", "from", "until")
-    for person, code in read(work):
+    table = Table(
+        *headings(
+            ("nr", "id"),
+            ("naam", "name"),
+            ("orgaan", "body"),
+            ("rol", "role"),
+            ("lid", "member"),
+            ("van", "from"),
+            ("tot en met", "until"),
+        )
+    )
+    for person, code in read_as("cli:governance-person-list", work):
         table.add_row(
             str(person.id),
             escape(person.name),
@@ -195,13 +251,17 @@ def person_list(
 
 @meeting_app.command("add")
 def meeting_add(
-    body: Annotated[BodyChoice, typer.Option(help="The body that meets.")],
+    body: Annotated[DecisionBody, choice_option(DecisionBody, help="The body that meets.")],
     date: Annotated[datetime, typer.Option(formats=DATE, help="The day it is held, YYYY-MM-DD.")],
     title: Annotated[str, typer.Option(help="The meeting's title, e.g. ALV najaar 2026.")],
     form: Annotated[
-        MeetingFormChoice,
-        typer.Option(help="meeting, or written (a written resolution: no attendance)."),
-    ] = MeetingFormChoice.MEETING,
+        MeetingForm | None,
+        choice_option(
+            MeetingForm,
+            help="meeting, or written (a written resolution: no attendance).",
+            show_default="meeting",
+        ),
+    ] = None,
     minutes: Annotated[
         str | None, typer.Option(help="Reference of the minutes' document, if known.")
     ] = None,
@@ -210,13 +270,19 @@ def meeting_add(
     from registry.governance import service as governance
     from registry.governance.rules import MeetingForm
 
-    actor = system_actor("cli:governance-meeting-add")
-    data = governance.MeetingInput(body.value, date.date(), title, MeetingForm(form.value), minutes)
-    meeting = in_transaction(lambda session: governance.create_meeting(session, actor, data))
-    out.print(
-        f"Stored meeting {meeting.id}: {meeting.body.value} {escape(meeting.title)} on "
-        f"{meeting.held_on} ({meeting.form.value}).",
-        soft_wrap=True,
+    data = governance.MeetingInput(body, date.date(), title, form or MeetingForm.MEETING, minutes)
+    meeting = as_command(
+        "cli:governance-meeting-add",
+        lambda session, actor: governance.create_meeting(session, actor, data),
+    )
+    tell(
+        "Vergadering {id} vastgelegd: {body} {title} op {day} ({form}).",
+        "Stored meeting {id}: {body} {title} on {day} ({form}).",
+        id=meeting.id,
+        body=meeting.body,
+        title=meeting.title,
+        day=meeting.held_on,
+        form=meeting.form,
     )
 
 
@@ -228,13 +294,15 @@ def meeting_minutes(
     """Record the minutes of a meeting, as a reference to the document."""
     from registry.governance import service as governance
 
-    actor = system_actor("cli:governance-meeting-minutes")
-    meeting = in_transaction(
-        lambda session: governance.set_minutes(session, actor, meeting_id, reference)
+    meeting = as_command(
+        "cli:governance-meeting-minutes",
+        lambda session, actor: governance.set_minutes(session, actor, meeting_id, reference),
     )
-    out.print(
-        f"Stored the minutes of meeting {meeting.id}: {escape(meeting.minutes_reference or '')}.",
-        soft_wrap=True,
+    tell(
+        "De notulen van vergadering {id} vastgelegd: {reference}.",
+        "Stored the minutes of meeting {id}: {reference}.",
+        id=meeting.id,
+        reference=meeting.minutes_reference or "",
     )
 
 
@@ -243,11 +311,14 @@ def agenda_add(
     meeting_id: Annotated[int, typer.Argument(help="The meeting's number.")],
     title: Annotated[str, typer.Option(help="The item's title.")],
     kind: Annotated[
-        ProposalKindChoice | None,
-        typer.Option(help="The kind of proposal (decides the majority); none: not voted on."),
+        ProposalKind | None,
+        choice_option(
+            ProposalKind,
+            help="The kind of proposal (decides the majority); none: not voted on.",
+        ),
     ] = None,
     subject_kind: Annotated[
-        SubjectKindChoice | None, typer.Option(help="What the item is about.")
+        SubjectKind | None, choice_option(SubjectKind, help="What the item is about.")
     ] = None,
     subject: Annotated[
         str | None,
@@ -256,23 +327,24 @@ def agenda_add(
 ) -> None:
     """An item at the end of the meeting's agenda; with --kind it is a proposal."""
     from registry.governance import service as governance
-    from registry.governance.rules import ProposalKind, SubjectKind
 
-    actor = system_actor("cli:governance-agenda-add")
-    data = governance.ItemInput(
-        title,
-        ProposalKind(kind.value) if kind else None,
-        SubjectKind(subject_kind.value) if subject_kind else None,
-        subject,
+    data = governance.ItemInput(title, kind, subject_kind, subject)
+    item = as_command(
+        "cli:governance-agenda-add",
+        lambda session, actor: governance.add_agenda_item(session, actor, meeting_id, data),
     )
-    item = in_transaction(
-        lambda session: governance.add_agenda_item(session, actor, meeting_id, data)
-    )
-    what = f"proposal ({item.kind.value})" if item.kind else "item (not a proposal)"
-    out.print(
-        f"Stored agenda {what} {item.id} as point {item.position} of meeting {item.meeting_id}:"
-        f" {escape(item.title)}.",
-        soft_wrap=True,
+    if item.kind:
+        what = say("Voorstel ({kind})", "proposal ({kind})", kind=item.kind)
+    else:
+        what = say("Agendapunt (geen voorstel)", "item (not a proposal)")
+    tell(
+        "{what} {id} vastgelegd als punt {n} van vergadering {meeting}: {title}.",
+        "Stored agenda {what} {id} as point {n} of meeting {meeting}: {title}.",
+        what=what,
+        id=item.id,
+        n=item.position,
+        meeting=item.meeting_id,
+        title=item.title,
     )
 
 
@@ -293,10 +365,9 @@ def attendance(
     none; recording someone again is harmless."""
     from registry.governance import service as governance
 
-    actor = system_actor("cli:governance-attendance")
     present = [(code, None) for code in member or []] + [(None, p) for p in person or []]
 
-    async def work(session: AsyncSession) -> int:
+    async def work(session: AsyncSession, actor: Actor) -> int:
         for code, person_id in present:
             await governance.record_attendance(
                 session, actor, meeting_id, member_code=code, person_id=person_id
@@ -304,11 +375,19 @@ def attendance(
         return len(present)
 
     if not present:
-        out.print("Name at least one --member or --person; nothing was stored.")
+        tell(
+            "Noem ten minste één --member of --person; er is niets vastgelegd.",
+            "Name at least one --member or --person; nothing was stored.",
+        )
         raise typer.Exit(code=2)
-    count = in_transaction(work)
-    names = ", ".join([*(member or []), *(str(p) for p in person or [])])
-    out.print(f"Stored the attendance of {count} at meeting {meeting_id}: {escape(names)}.")
+    count = as_command("cli:governance-attendance", work)
+    tell(
+        "De aanwezigheid van {count} bij vergadering {meeting} vastgelegd: {names}.",
+        "Stored the attendance of {count} at meeting {meeting}: {names}.",
+        count=count,
+        meeting=meeting_id,
+        names=", ".join([*(member or []), *(str(p) for p in person or [])]),
+    )
 
 
 @proxy_app.command("add")
@@ -328,24 +407,27 @@ def proxy_add(
     from registry.governance import service as governance
     from registry.settings import get_settings
 
-    actor = system_actor("cli:governance-proxy-add")
     rules = governance.rules_of(get_settings())
-    in_transaction(
-        lambda session: governance.record_proxy(
+    as_command(
+        "cli:governance-proxy-add",
+        lambda session, actor: governance.record_proxy(
             session, actor, meeting_id, from_member, to_member, document, rules
-        )
+        ),
     )
-    out.print(
-        f"Stored the proxy of {escape(from_member)} to {escape(to_member)} at meeting "
-        f"{meeting_id} ({escape(document)}).",
-        soft_wrap=True,
+    tell(
+        "De volmacht van {giver} aan {holder} bij vergadering {meeting} vastgelegd ({document}).",
+        "Stored the proxy of {giver} to {holder} at meeting {meeting} ({document}).",
+        giver=from_member,
+        holder=to_member,
+        meeting=meeting_id,
+        document=document,
     )
 
 
 @governance_app.command("vote")
 def vote(
     item_id: Annotated[int, typer.Argument(help="The proposal's number (agenda item).")],
-    choice: Annotated[VoteChoice, typer.Option(help="for, against or abstain.")],
+    choice: Annotated[Choice, choice_option(Choice, help="for, against or abstain.")],
     member: Annotated[str | None, typer.Option(help="ALV: the code of the member.")] = None,
     person: Annotated[
         int | None, typer.Option(help="RvC, directie: the number of the person who votes.")
@@ -360,13 +442,20 @@ def vote(
     The voter must be entitled to vote and the person casting it without a conflict of
     interest in the subject; the same vote again is stored once."""
     from registry.governance import service as governance
-    from registry.governance.rules import Choice
 
-    actor = system_actor("cli:governance-vote")
-    data = governance.VoteInput(Choice(choice.value), member, person, cast_by)
-    cast = in_transaction(lambda session: governance.cast_vote(session, actor, item_id, data))
-    voter = member or f"person {person}"
-    out.print(f"Stored the vote of {escape(voter)} on proposal {item_id}: {cast.choice.value}.")
+    data = governance.VoteInput(choice, member, person, cast_by)
+    cast = as_command(
+        "cli:governance-vote",
+        lambda session, actor: governance.cast_vote(session, actor, item_id, data),
+    )
+    voter = member or say("persoon {n}", "person {n}", n=person or 0)
+    tell(
+        "De stem van {voter} over voorstel {item} vastgelegd: {choice}.",
+        "Stored the vote of {voter} on proposal {item}: {choice}.",
+        voter=voter,
+        item=item_id,
+        choice=cast.choice,
+    )
 
 
 @proposal_app.command("close")
@@ -383,27 +472,36 @@ def proposal_close(
     from registry.governance import service as governance
     from registry.settings import get_settings
 
-    actor = system_actor("cli:governance-proposal-close")
     rules = governance.rules_of(get_settings())
-    outcome = in_transaction(
-        lambda session: governance.close_proposal(session, actor, item_id, reference, rules)
+    outcome = as_command(
+        "cli:governance-proposal-close",
+        lambda session, actor: governance.close_proposal(session, actor, item_id, reference, rules),
     )
     t = outcome.tally
-    counted = f"{t.votes_for} for, {t.against} against, {t.abstain} abstain"
     if outcome.decision is not None:
-        verdict = f"adopted as decision {escape(outcome.decision.reference)}"
+        verdict = say(
+            "aangenomen als besluit {ref}",
+            "adopted as decision {ref}",
+            ref=outcome.decision.reference,
+        )
     else:
-        verdict = "rejected; no decision recorded"
-    out.print(
-        f"Proposal {item_id} closed ({outcome.majority.value} majority): {counted}: {verdict}.",
-        soft_wrap=True,
+        verdict = say("verworpen; geen besluit vastgelegd", "rejected; no decision recorded")
+    tell(
+        "Voorstel {item} gesloten ({majority} meerderheid): {counted}: {verdict}.",
+        "Proposal {item} closed ({majority} majority): {counted}: {verdict}.",
+        item=item_id,
+        majority=outcome.majority,
+        counted=_counted(t.votes_for, t.against, t.abstain),
+        verdict=verdict,
     )
 
 
 @conflict_app.command("add")
 def conflict_add(
     person: Annotated[int, typer.Option(help="The number of the person with the interest.")],
-    subject_kind: Annotated[SubjectKindChoice, typer.Option(help="What the interest is in.")],
+    subject_kind: Annotated[
+        SubjectKind, choice_option(SubjectKind, help="What the interest is in.")
+    ],
     subject: Annotated[
         str,
         typer.Option(help="The member's code, the application's slug, the contract's reference."),
@@ -418,22 +516,23 @@ def conflict_add(
 
     From START they may not vote on or approve anything about the subject."""
     from registry.governance import service as governance
-    from registry.governance.rules import SubjectKind
 
-    actor = system_actor("cli:governance-conflict-add")
     data = governance.ConflictInput(
-        person,
-        SubjectKind(subject_kind.value),
-        subject,
-        start.date(),
-        end.date() if end else None,
-        description,
+        person, subject_kind, subject, start.date(), end.date() if end else None, description
     )
-    row = in_transaction(lambda session: governance.record_conflict(session, actor, data))
-    out.print(
-        f"Stored conflict of interest {row.id}: person {row.person_id} in "
-        f"{row.subject_kind.value} {escape(row.subject_reference)} from {row.starts_on}.",
-        soft_wrap=True,
+    row = as_command(
+        "cli:governance-conflict-add",
+        lambda session, actor: governance.record_conflict(session, actor, data),
+    )
+    tell(
+        "Belangenverstrengeling {id} vastgelegd: persoon {person} bij {kind} {subject} "
+        "vanaf {start}.",
+        "Stored conflict of interest {id}: person {person} in {kind} {subject} from {start}.",
+        id=row.id,
+        person=row.person_id,
+        kind=row.subject_kind,
+        subject=row.subject_reference,
+        start=row.starts_on,
     )
 
 
@@ -444,19 +543,26 @@ def conflict_list() -> None:
 
     from registry.governance import service as governance
 
-    actor = system_actor("cli:governance-conflict-list")
-
-    async def work(session: AsyncSession) -> list[tuple[Conflict, str]]:
+    async def work(session: AsyncSession, actor: Actor) -> list[tuple[Conflict, str]]:
         names = {p.id: p.name for p in await governance.list_people(session, actor)}
         rows = await governance.list_conflicts(session, actor)
         return [(c, names.get(c.person_id, "")) for c in rows]
 
-    table = Table("id", "person", "subject", "from", "until", "description")
-    for row, name in read(work):
+    table = Table(
+        *headings(
+            ("nr", "id"),
+            ("persoon", "person"),
+            ("onderwerp", "subject"),
+            ("van", "from"),
+            ("tot en met", "until"),
+            ("omschrijving", "description"),
+        )
+    )
+    for row, name in read_as("cli:governance-conflict-list", work):
         table.add_row(
             str(row.id),
             escape(name),
-            f"{row.subject_kind.value} {escape(row.subject_reference)}",
+            say("{kind} {ref}", "{kind} {ref}", kind=row.subject_kind, ref=row.subject_reference),
             row.starts_on.isoformat(),
             row.ends_on.isoformat() if row.ends_on else "",
             escape(row.description or ""),

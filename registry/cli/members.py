@@ -7,25 +7,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from registry.auth.roles import system_actor
-from registry.cli.choices import (
-    FigureStatusChoice,
-)
 from registry.cli.common import (
+    EnumChoice,
+    as_command,
+    choice_option,
     err,
     fail,
-    in_transaction,
-    out,
+    say,
+    tell,
 )
 from registry.kit.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.members.figures import ImportResult
+    from registry.members.models import FigureStatus
     from registry.members.population import PopulationRow
+else:  # the domain is imported when a command needs its values (see EnumChoice)
+    FigureStatus = EnumChoice("registry.members.models:FigureStatus")
 
 
 population_app = typer.Typer(help="Population figures (CBS).", no_args_is_help=True)
@@ -51,8 +53,9 @@ def population_import(
         typer.Option(help="Source recorded with every figure (default: the CBS table 70072ned)."),
     ] = None,
     status: Annotated[
-        FigureStatusChoice, typer.Option(help="provisional or final.")
-    ] = FigureStatusChoice.FINAL,
+        FigureStatus | None,
+        choice_option(FigureStatus, help="provisional or final.", show_default="final"),
+    ] = None,
 ) -> None:
     """Import population figures from a CBS export; a bad line refuses the whole file."""
     from registry.members.figures import CBS_SOURCE, import_population
@@ -60,7 +63,8 @@ def population_import(
     from registry.members.population import parse_cbs_csv, parse_cbs_file, source_label
 
     if shipped == (path is not None):
-        err.print("[red]Give either a FILE or --shipped.[/red]")
+        message = say("Geef een BESTAND of --shipped.", "Give either a FILE or --shipped.")
+        err.print(f"[red]{message}[/red]")
         raise typer.Exit(code=2)
     if shipped:
         from registry.members import shipped as figures
@@ -69,21 +73,28 @@ def population_import(
             yearly = parse_cbs_csv(figures.population_csv(year))
 
             async def work(
-                session: AsyncSession, rows: list[PopulationRow] = yearly, year: int = year
+                session: AsyncSession,
+                actor: Actor,
+                rows: list[PopulationRow] = yearly,
+                year: int = year,
             ) -> ImportResult:
-                actor = system_actor("cli:population-import")
                 return await import_population(session, actor, rows, source=figures.SOURCES[year])
 
-            done = in_transaction(work)
-            out.print(
-                f"{year}: {len(yearly)} figures, {done.figures_created} new, "
-                f"{done.figures_unchanged} unchanged; {done.municipalities_created} "
-                "municipalities added."
+            done = as_command("cli:population-import", work)
+            tell(
+                "{year}: {n} cijfers, {new} nieuw, {same} ongewijzigd; {added} gemeenten "
+                "toegevoegd.",
+                "{year}: {n} figures, {new} new, {same} unchanged; {added} municipalities added.",
+                year=str(year),
+                n=len(yearly),
+                new=done.figures_created,
+                same=done.figures_unchanged,
+                added=done.municipalities_created,
             )
         return
     assert path is not None
 
-    figure_status = FigureStatus(status)
+    figure_status = status or FigureStatus.FINAL
     try:
         source = source_label(CBS_SOURCE if source is None else source)
         with path.open("rb") as file:
@@ -91,18 +102,31 @@ def population_import(
     except ValidationFailed as error:
         raise fail(error) from None
     except OSError as error:
-        reason = escape(error.strerror or str(error))
-        err.print(f"[red]Refused: cannot read {escape(str(path))}: {reason}.[/red]")
+        message = say(
+            "Geweigerd: {path} is niet te lezen: {reason}.",
+            "Refused: cannot read {path}: {reason}.",
+            path=str(path),
+            reason=error.strerror or str(error),
+        )
+        err.print(f"[red]{message}[/red]")
         raise typer.Exit(code=1) from None
-    actor = system_actor("cli:population-import")
-    result = in_transaction(
-        lambda session: import_population(session, actor, rows, source=source, status=figure_status)
+    result = as_command(
+        "cli:population-import",
+        lambda session, actor: import_population(
+            session, actor, rows, source=source, status=figure_status
+        ),
     )
-    out.print(
-        f"{len(rows)} figures read: {result.figures_created} new, "
-        f"{result.figures_corrected} corrected, {result.figures_unchanged} unchanged; "
-        f"{result.municipalities_created} municipalities added, "
-        f"{result.municipalities_renamed} renamed."
+    tell(
+        "{n} cijfers gelezen: {new} nieuw, {corrected} gecorrigeerd, {same} ongewijzigd; "
+        "{added} gemeenten toegevoegd, {renamed} hernoemd.",
+        "{n} figures read: {new} new, {corrected} corrected, {same} unchanged; "
+        "{added} municipalities added, {renamed} renamed.",
+        n=len(rows),
+        new=result.figures_created,
+        corrected=result.figures_corrected,
+        same=result.figures_unchanged,
+        added=result.municipalities_created,
+        renamed=result.municipalities_renamed,
     )
 
 
@@ -123,15 +147,27 @@ def members_merge(
     data = MergerInput(
         effective_date.date(), successor_code, successor_name, tuple(predecessor), successor_member
     )
-    outcome = in_transaction(
-        lambda session: mergers.merge(session, system_actor("cli:members-merge"), data)
+    outcome = as_command(
+        "cli:members-merge", lambda session, actor: mergers.merge(session, actor, data)
     )
-    out.print(
-        f"{', '.join(predecessor)} continue as "
-        f"{outcome.successor.cbs_code} {outcome.successor.name}."
+    tell(
+        "{merged} gaan verder als {code} {name}.",
+        "{merged} continue as {code} {name}.",
+        merged=", ".join(predecessor),
+        code=outcome.successor.cbs_code,
+        name=outcome.successor.name,
     )
     for member in outcome.absorbed:
-        successor = outcome.successor_member.code if outcome.successor_member else "-"
-        out.print(f"  membership of {member.code} ended; continued by {successor}")
+        tell(
+            "  lidmaatschap van {member} beëindigd; voortgezet door {successor}",
+            "  membership of {member} ended; continued by {successor}",
+            member=member.code,
+            successor=outcome.successor_member.code if outcome.successor_member else "-",
+        )
     for member in outcome.regrouped:
-        out.print(f"  {member.code} now stands for {outcome.successor.cbs_code}")
+        tell(
+            "  {member} staat nu voor {code}",
+            "  {member} now stands for {code}",
+            member=member.code,
+            code=outcome.successor.cbs_code,
+        )

@@ -5,28 +5,37 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.markup import escape
 
-from registry.auth.roles import Role, system_actor
-from registry.cli.choices import (
-    ExportFormatChoice,
-    MessageStatusChoice,
-)
+from registry.auth.roles import Role
 from registry.cli.common import (
     DATE,
+    EnumChoice,
+    as_command,
+    choice_option,
     err,
+    headings,
     in_transaction,
     out,
     read,
+    read_as,
+    say,
+    tell,
 )
 from registry.kit.errors import DomainError
-from registry.kit.language import Language, operator_language
+from registry.kit.language import operator_language
+
+if TYPE_CHECKING:
+    from registry.audit.export import ExportFormat
+    from registry.messages.models import MessageStatus
+else:  # the domain is imported when a command needs its values (see EnumChoice)
+    ExportFormat = EnumChoice("registry.audit.export:ExportFormat")
+    MessageStatus = EnumChoice("registry.messages.models:MessageStatus")
 
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema file.", no_args_is_help=True)
@@ -39,12 +48,6 @@ config_app = typer.Typer(help="The settings (REGISTRY_... variables, .env).", no
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 """graphql/schema.graphql of the project (registry.settings.PROJECT_ROOT, without its import)."""
-
-
-_SETTINGS_OK: Mapping[Language, str] = {
-    "nl": "De instellingen zijn in orde.",
-    "en": "The settings are in order.",
-}
 
 
 def _refuse_invalid_settings() -> None:
@@ -70,7 +73,7 @@ def config_check() -> None:
     when anything is. The service refuses to start with the same findings."""
 
     _refuse_invalid_settings()
-    out.print(_SETTINGS_OK[operator_language()])
+    tell("De instellingen zijn in orde.", "The settings are in order.")
 
 
 def _backup_failed(error: DomainError) -> typer.Exit:
@@ -100,8 +103,14 @@ def backup_create(
     except DomainError as error:
         raise _backup_failed(error) from None
     out.print(
-        f"Backup {backup} (audit chain head {manifest.audit_head_seq} "
-        f"{manifest.audit_head_hash}, SHA-256 {manifest.sha256})",
+        say(
+            "Back-up {backup} (kop van de auditketen {seq} {hash}, SHA-256 {sha})",
+            "Backup {backup} (audit chain head {seq} {hash}, SHA-256 {sha})",
+            backup=str(backup),
+            seq=manifest.audit_head_seq,
+            hash=manifest.audit_head_hash,
+            sha=manifest.sha256,
+        ),
         highlight=False,
         soft_wrap=True,
     )
@@ -121,8 +130,15 @@ def backup_restore(
     except DomainError as error:
         raise _backup_failed(error) from None
     out.print(
-        f"Restored {file.name}: audit chain head {manifest.audit_head_seq} "
-        f"{manifest.audit_head_hash}. Run `registry audit verify` against it.",
+        say(
+            "{name} teruggezet: kop van de auditketen {seq} {hash}. Controleer hem met "
+            "`registry audit verify`.",
+            "Restored {name}: audit chain head {seq} {hash}. Run `registry audit verify` "
+            "against it.",
+            name=file.name,
+            seq=manifest.audit_head_seq,
+            hash=manifest.audit_head_hash,
+        ),
         highlight=False,
         soft_wrap=True,
     )
@@ -134,7 +150,7 @@ def migrate(revision: Annotated[str, typer.Option(help="Target revision.")] = "h
     from registry.settings import get_settings
 
     asyncio.run(migrations.upgrade(get_settings().database_url, revision))
-    out.print(f"Database at revision {revision}.")
+    tell("Database op revisie {revision}.", "Database at revision {revision}.", revision=revision)
 
 
 def serve(
@@ -163,24 +179,42 @@ def serve(
     settings = get_settings()
     if workers > 1 and not settings.database_url.startswith("postgresql"):
         err.print(
-            "registry serve: more than one process needs PostgreSQL; on SQLite the jobs "
-            "and the write lock live in one process."
+            say(
+                "registry serve: meer dan één proces vraagt PostgreSQL; op SQLite leven de "
+                "taken en het schrijfslot in één proces.",
+                "registry serve: more than one process needs PostgreSQL; on SQLite the jobs "
+                "and the write lock live in one process.",
+            )
         )
         raise typer.Exit(2)
     if settings.stripe_api_key is None:
-        out.print(
+        tell(
+            "Online betalen staat uit (geen REGISTRY_STRIPE_API_KEY): leden betalen facturen "
+            "per overschrijving, die de directie vastlegt.",
             "Online payment is switched off (no REGISTRY_STRIPE_API_KEY): members pay "
-            "invoices by bank transfer, which the directie records."
+            "invoices by bank transfer, which the directie records.",
         )
     else:
-        out.print(f"Online payment through {settings.stripe_api_base or 'Stripe'}.")
+        tell(
+            "Online betalen via {via}.",
+            "Online payment through {via}.",
+            via=settings.stripe_api_base or "Stripe",
+        )
     if settings.smtp_host is None:
-        out.print(
+        tell(
+            "Geen mailserver (geen REGISTRY_SMTP_HOST): e-mail wordt niet verstuurd; de "
+            "directie leest de postvak-uit op {url}/berichten.",
             "No mail server (no REGISTRY_SMTP_HOST): e-mail is not sent; the directie reads "
-            f"the outbox at {settings.public_url.rstrip('/')}/berichten."
+            "the outbox at {url}/berichten.",
+            url=settings.public_url.rstrip("/"),
         )
     else:
-        out.print(f"E-mail is sent through {settings.smtp_host}:{settings.smtp_port}.")
+        tell(
+            "E-mail gaat via {host}:{port}.",
+            "E-mail is sent through {host}:{port}.",
+            host=settings.smtp_host,
+            port=str(settings.smtp_port),
+        )
     uvicorn.run(
         "registry.app:create_app",
         factory=True,
@@ -210,8 +244,16 @@ def worker(
 
     try:
         asyncio.run(run_worker(get_settings(), wait=not until_empty))
-    except NeedsPostgres as error:
-        err.print(f"registry worker: {error}")
+    except NeedsPostgres:
+        err.print(
+            say(
+                "registry worker: op SQLite staat de takenwachtrij in het serviceproces; "
+                "`registry worker` vraagt REGISTRY_DATABASE_URL=postgresql+asyncpg://…",
+                "registry worker: the job queue is in the service process on SQLite; "
+                "`registry worker` needs REGISTRY_DATABASE_URL=postgresql+asyncpg://…",
+            ),
+            soft_wrap=True,
+        )
         raise typer.Exit(2) from None
 
 
@@ -221,9 +263,12 @@ def demo_load() -> None:
     from registry.demo import load_demo
 
     if in_transaction(load_demo):
-        out.print("Demo data loaded.")
+        tell("Demogegevens geladen.", "Demo data loaded.")
     else:
-        out.print("Members already exist: demo data not loaded again.")
+        tell(
+            "Er zijn al leden: de demogegevens zijn niet opnieuw geladen.",
+            "Members already exist: demo data not loaded again.",
+        )
 
 
 @schema_app.command("export")
@@ -236,12 +281,18 @@ def schema_export(
     sdl = schema_sdl()
     if check:
         if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text(encoding="utf-8") != sdl:
-            err.print(f"{SCHEMA_FILE} is out of date: run `make schema`.")
+            err.print(
+                say(
+                    "{file} is verouderd: voer `make schema` uit.",
+                    "{file} is out of date: run `make schema`.",
+                    file=str(SCHEMA_FILE),
+                )
+            )
             raise typer.Exit(code=1)
-        out.print("Schema file is up to date.")
+        tell("Het schemabestand is bijgewerkt.", "Schema file is up to date.")
         return
     SCHEMA_FILE.write_text(sdl, encoding="utf-8")
-    out.print(f"Wrote {SCHEMA_FILE}.")
+    tell("{file} geschreven.", "Wrote {file}.", file=str(SCHEMA_FILE))
 
 
 @audit_app.command("verify")
@@ -252,21 +303,48 @@ def audit_verify() -> None:
     verdict = read(verify_log)
     broken = verdict.broken
     if broken is None:
-        typer.echo(f"audit log intact: {verdict.events} events, last hash {verdict.last_hash}")
+        tell(
+            "auditlog intact: {n} gebeurtenissen, laatste hash {hash}",
+            "audit log intact: {n} events, last hash {hash}",
+            n=verdict.events,
+            hash=verdict.last_hash,
+        )
         return
-    where = f"seq {broken.seq}"
+    where = say("seq {seq}", "seq {seq}", seq=broken.seq)
     if broken.event is not None:
         event = broken.event
-        where += f" (event id {event.id}, {event.entity_type} {event.entity_id}, {event.operation})"
-    typer.echo(f"audit log BROKEN at {where}: {broken.reason.value}: {broken.detail}", err=True)
-    typer.echo(f"{verdict.events} events before it are intact.", err=True)
+        where = say(
+            "{where} (gebeurtenis {id}, {entity} {entity_id}, {operation})",
+            "{where} (event id {id}, {entity} {entity_id}, {operation})",
+            where=where,
+            id=event.id,
+            entity=event.entity_type,
+            entity_id=event.entity_id,
+            operation=event.operation,
+        )
+    for line in (
+        say(
+            "auditlog GEBROKEN bij {where}: {reason}: {detail}",
+            "audit log BROKEN at {where}: {reason}: {detail}",
+            where=where,
+            reason=broken.reason,
+            detail=broken.detail,
+        ),
+        say(
+            "De {n} gebeurtenissen ervoor zijn intact.",
+            "{n} events before it are intact.",
+            n=verdict.events,
+        ),
+    ):
+        err.print(line, soft_wrap=True, highlight=False)
     raise typer.Exit(code=1)
 
 
 @audit_app.command("export")
 def audit_export(
     export_format: Annotated[
-        ExportFormatChoice, typer.Option("--format", help="jsonl (one event per line) or csv.")
+        ExportFormat,
+        choice_option(ExportFormat, "--format", help="jsonl (one event per line) or csv."),
     ],
     output: Annotated[
         Path | None,
@@ -285,11 +363,10 @@ def audit_export(
     ] = None,
 ) -> None:
     """Export audit events in seq order; the same events always give the same bytes."""
-    from registry.audit.export import ExportFormat, write_events
+    from registry.audit.export import write_events
     from registry.audit.repository import AuditFilter
     from registry.audit.service import stream_events
 
-    events_format = ExportFormat(export_format)
     selection = AuditFilter(
         entity_type=entity_type,
         since=datetime.combine(since.date(), time.min, UTC) if since else None,
@@ -298,7 +375,7 @@ def audit_export(
 
     def export(out: TextIO) -> int:
         return read(
-            lambda session: write_events(stream_events(session, selection), out, events_format)
+            lambda session: write_events(stream_events(session, selection), out, export_format)
         )
 
     if output is None:
@@ -306,7 +383,12 @@ def audit_export(
         return
     with output.open("w", encoding="utf-8", newline="") as file:
         count = export(file)
-    typer.echo(f"{count} events written to {output}.")
+    tell(
+        "{n} gebeurtenissen geschreven naar {output}.",
+        "{n} events written to {output}.",
+        n=count,
+        output=str(output),
+    )
 
 
 @roles_app.command("grant")
@@ -321,8 +403,14 @@ def roles_grant(
     from registry.auth.service import RoleInput, assign_role
 
     data = RoleInput(issuer, subject, role.value, member, name)
-    in_transaction(lambda session: assign_role(session, system_actor("cli:roles-grant"), data))
-    out.print(f"{subject} at {issuer} now has the role {role.value}.")
+    as_command("cli:roles-grant", lambda session, actor: assign_role(session, actor, data))
+    tell(
+        "{subject} bij {issuer} heeft nu de rol {role}.",
+        "{subject} at {issuer} now has the role {role}.",
+        subject=subject,
+        issuer=issuer,
+        role=role,
+    )
 
 
 messages_app = typer.Typer(help="The outbox: e-mail the registry sends.", no_args_is_help=True)
@@ -331,7 +419,8 @@ messages_app = typer.Typer(help="The outbox: e-mail the registry sends.", no_arg
 @messages_app.command("list")
 def messages_list(
     status: Annotated[
-        MessageStatusChoice | None, typer.Option(help="Only messages with this status.")
+        MessageStatus | None,
+        choice_option(MessageStatus, help="Only messages with this status."),
     ] = None,
     limit: Annotated[
         int, typer.Option(min=1, max=200, help="At most this many, newest first.")
@@ -340,14 +429,21 @@ def messages_list(
     """The newest messages of the outbox: status, attempts, recipients, subject, last answer."""
     from rich.table import Table
 
-    from registry.messages.models import MessageStatus
     from registry.messages.outbox import messages_with
 
-    actor = system_actor("cli:messages")
-    chosen = MessageStatus(status.value) if status else None
-    found = read(lambda session: messages_with(session, actor, chosen, limit))
-    table = Table(title="Outbox")
-    for column in ("id", "status", "attempts", "queued", "to", "subject", "last answer"):
+    found = read_as(
+        "cli:messages", lambda session, actor: messages_with(session, actor, status, limit)
+    )
+    table = Table(title=say("Postvak-uit", "Outbox"))
+    for column in headings(
+        ("nr", "id"),
+        ("status", "status"),
+        ("pogingen", "attempts"),
+        ("in de wachtrij", "queued"),
+        ("aan", "to"),
+        ("onderwerp", "subject"),
+        ("laatste antwoord", "last answer"),
+    ):
         table.add_column(column, overflow="fold")
     for m in found:
         table.add_row(
@@ -360,7 +456,7 @@ def messages_list(
             escape(m.last_answer or ""),
         )
     out.print(table)
-    out.print(f"{len(found)} message(s).")
+    tell("{n} bericht(en).", "{n} message(s).", n=len(found))
 
 
 @messages_app.command("retry")
@@ -370,6 +466,9 @@ def messages_retry(
     """Send a failed message again: it waits in the outbox for the worker's next run."""
     from registry.messages.outbox import retry
 
-    actor = system_actor("cli:messages-retry")
-    in_transaction(lambda session: retry(session, actor, message_id))
-    out.print(f"Message {message_id} is pending again; the worker sends it at its next run.")
+    as_command("cli:messages-retry", lambda session, actor: retry(session, actor, message_id))
+    tell(
+        "Bericht {id} wacht weer; de worker verstuurt het bij zijn volgende run.",
+        "Message {id} is pending again; the worker sends it at its next run.",
+        id=message_id,
+    )

@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from registry.auth.roles import system_actor
-from registry.cli.common import (
-    err,
-    in_transaction,
-    out,
-    read,
-)
+from registry.cli.common import as_command, err, out, read_as, say, tell
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from registry.auth.roles import Actor
     from registry.reports.export import Export
 
 
@@ -53,11 +48,9 @@ def report_contributions(
 
     from registry.reports.export import FORMATS, export
 
-    actor = system_actor("cli:report")
-
-    async def work(session: AsyncSession) -> Export:
+    async def work(session: AsyncSession, actor: Actor) -> Export:
         with Progress(console=err) as bar:
-            task = bar.add_task("members", total=None)
+            task = bar.add_task(say("leden", "members"), total=None)
 
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
@@ -75,17 +68,27 @@ def report_contributions(
                 progress=advance,
             )
 
-    done = read(work)
+    done = read_as("cli:report", work)
     header = done.prepared.header
-    out.print(
-        f"{header.title}: {header.members} members, audit event {header.scope.as_of_seq}, "
-        f"inputs SHA-256 {header.inputs_sha256}"
+    tell(
+        "{title}: {members} leden, auditgebeurtenis {seq}, invoer SHA-256 {sha}",
+        "{title}: {members} members, audit event {seq}, inputs SHA-256 {sha}",
+        title=header.title,
+        members=header.members,
+        seq=header.scope.as_of_seq,
+        sha=header.inputs_sha256,
     )
     for path in [*done.files, done.manifest]:
         out.print(f"  {path}")
     for finding in done.prepared.findings:
         out.print(
-            f"[yellow]finding[/yellow] {finding.code} {finding.member_code or ''}: {finding.detail}"
+            say(
+                "[yellow]bevinding[/yellow] {code} {member}: {detail}",
+                "[yellow]finding[/yellow] {code} {member}: {detail}",
+                code=finding.code,
+                member=finding.member_code or "",
+                detail=finding.detail,
+            )
         )
 
 
@@ -108,13 +111,12 @@ def report_quarterly(
 ) -> None:
     """The quarterly report to the RvC: budget against actuals, liquidity, the portfolio,
     contracts and commitments. The export is recorded in the audit log."""
-    from registry.budget.reporting import QuarterlyFile, export_quarterly
+    from registry.budget.reporting import export_quarterly
     from registry.kit import clock
 
-    actor = system_actor("cli:report")
-
-    async def work(session: AsyncSession) -> QuarterlyFile:
-        return await export_quarterly(
+    done = as_command(
+        "cli:report",
+        lambda session, actor: export_quarterly(
             session,
             actor,
             year,
@@ -123,9 +125,13 @@ def report_quarterly(
             report_format,
             "en" if language == "en" else "nl",
             clock.today(),
-        )
-
-    done = in_transaction(work)
+        ),
+    )
     target = output or Path(done.filename)
     target.write_bytes(done.content)
-    out.print(f"{target}: audit event {done.report.as_of_seq}")
+    tell(
+        "{target}: auditgebeurtenis {seq}",
+        "{target}: audit event {seq}",
+        target=str(target),
+        seq=done.report.as_of_seq,
+    )
