@@ -20,6 +20,7 @@ from registry.billing.invoicing import issue, run_invoices
 from registry.billing.models import Reminder, ReminderStage
 from registry.db import transaction
 from registry.kit.errors import Conflict
+from registry.kit.labels import label
 from registry.messages.models import Message, MessageStatus
 from registry.messages.outbox import retry
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
@@ -151,7 +152,7 @@ async def test_reminders_run_lists_in_a_dry_run_and_sends_each_stage_once(
     dry = await invoke("reminders", "run", "--dry-run", "--on", "2023-08-14")
     assert dry.exit_code == 0, dry.output
     assert f"{invoices} reminder(s) would be sent; nothing was sent" in dry.output
-    assert dry.output.count("friendly") == invoices
+    assert dry.output.count(label(ReminderStage.FRIENDLY, "en")) == invoices
     assert await _reminders(session_factory) == []
     assert await _messages(session_factory) == queued
 
@@ -165,7 +166,7 @@ async def test_reminders_run_lists_in_a_dry_run_and_sends_each_stage_once(
     twice = await invoke("reminders", "run", "--on", "2023-08-14")
     assert "0 reminder(s) sent" in twice.output
     later = await invoke("reminders", "run", "--dry-run", "--on", date(2023, 8, 28).isoformat())
-    assert later.output.count("second") == invoices
+    assert later.output.count(label(ReminderStage.SECOND, "en")) == invoices
 
 
 async def test_two_retries_at_the_same_moment_put_a_failed_message_back_once(

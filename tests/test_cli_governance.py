@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.approvals import service as approvals
-from registry.approvals.rules import CloseYear
+from registry.approvals.rules import ApprovalKind, ApprovalStatus, CloseYear
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.budget.models import Budget, BudgetLine, BudgetStatus
@@ -31,6 +31,7 @@ from registry.governance.models import (
     Proxy,
     Vote,
 )
+from registry.kit.labels import label as label_of
 from registry.members.decisions import DecisionInput, record_decision
 from registry.members.models import Decision, DecisionBody
 from registry.settings import Settings
@@ -99,7 +100,7 @@ async def test_a_whole_alv_from_the_command_line(
         "--role", "representative", "--start", "2026-01-01", "--member", "tilburg",
     )  # fmt: skip
     assert "Stored person" in said
-    assert "Tom Tilburg, representative of the alv" in said
+    assert "Tom Tilburg, member's representative of the general meeting" in said
     tom = await _newest(session_factory, BodyPerson)
     assert (tom.name, tom.body, tom.ends_on) == ("Tom Tilburg", DecisionBody.ALV, None)
 
@@ -108,7 +109,10 @@ async def test_a_whole_alv_from_the_command_line(
         "--title", "ALV najaar 2026",
     )  # fmt: skip
     meeting = await _newest(session_factory, Meeting)
-    assert f"Stored meeting {meeting.id}: alv ALV najaar 2026 on 19 November 2026" in said
+    assert (
+        f"Stored meeting {meeting.id}: general meeting ALV najaar 2026 on 19 November 2026"
+        in said
+    )
     members = [arg for code in PRESENT for arg in ("--member", code)]
     said = await _ok("governance", "attendance", str(meeting.id), *members)
     assert f"Stored the attendance of 6 at meeting {meeting.id}" in said
@@ -175,8 +179,8 @@ async def test_a_whole_alv_from_the_command_line(
 
     shown = await _ok("governance", "meetings", "--body", "alv")
     assert shown.startswith(
-        "2026-11-19 alv ALV najaar 2026 (meeting; 7 of 8 entitled; quorum met) 1. Begroting "
-        "2027: adopted as ALV-2026-11-1: 5 for, 1 against, 1 abstain"
+        "2026-11-19 general meeting ALV najaar 2026 (meeting; 7 of 8 entitled; quorum met) "
+        "1. Begroting 2027: adopted as ALV-2026-11-1: 5 for, 1 against, 1 abstain"
     )
     # Closed once: closing it again is refused and records no second decision.
     again = refusal(
@@ -214,7 +218,7 @@ async def test_people_join_leave_and_a_seventh_rvc_seat_is_refused(
     )
 
     said = await _ok("governance", "person", "end", str(rob.id), "--on", "2026-12-31")
-    assert "Stored: Rob Raad leaves the rvc after 31 December 2026" in said
+    assert "Stored: Rob Raad leaves the supervisory board after 31 December 2026" in said
     async with session_factory() as session:
         ended = await session.get(BodyPerson, rob.id)
     assert ended is not None
@@ -403,7 +407,7 @@ async def test_a_contract_over_the_threshold_is_signed_only_with_an_rvc_decision
         ]
     listed = await _ok("contracts", "list")
     assert "C-TEST-1" in listed
-    assert "ended" in listed
+    assert label_of(ContractStatus.ENDED, "en") in listed
     assert "60,000.00" in listed
     bad = refusal(
         await invoke(
@@ -427,7 +431,7 @@ async def test_a_budget_is_drafted_adopted_once_and_then_read_only(
         "budget", "line", "2030", "--item", "pool_costs", "--amount", "40.000,00",
         "--pool", "oprichting",
     )  # fmt: skip
-    assert "pool_costs of pool oprichting: €40,000.00" in said
+    assert "costs of a cost pool of pool oprichting: €40,000.00" in said
     no_pool = refusal(
         await invoke("budget", "line", "2030", "--item", "pool_costs", "--amount", "1")
     )
@@ -492,15 +496,17 @@ async def test_approvals_list_shows_what_waits_and_what_was_decided(
     await approvals.reject(session, BART, requests[0].id, "Eerst de accountant")
     await session.commit()
     listed = await _ok("approvals", "list")
-    assert f"{requests[1].id} close_year 2025 (DIR-2026-01) pending" in listed
-    assert "rejected" in listed
+    close_year = label_of(ApprovalKind.CLOSE_YEAR, "en")
+    pending_label = label_of(ApprovalStatus.PENDING, "en")
+    assert f"{requests[1].id} {close_year} 2025 (DIR-2026-01) {pending_label}" in listed
+    assert label_of(ApprovalStatus.REJECTED, "en") in listed
     assert "Bart Bestuurder" in listed
     assert "Eerst de accountant" in listed
     assert "Anne Bestuurder" in listed
     assert "/goedkeuringen" in listed
     pending = await _ok("approvals", "list", "--status", "pending")
-    assert "close_year 2025" in pending
-    assert "close_year 2024" not in pending
+    assert f"{close_year} 2025" in pending
+    assert f"{close_year} 2024" not in pending
     helped = await _ok("approvals", "list", "--help")
     assert "never from the command line" in helped
 
@@ -513,11 +519,11 @@ async def test_confirmations_and_headings_follow_the_operators_language() -> Non
     line = ("budget", "line", "2031", "--item", "contributions", "--amount", "1234,5")
     dutch = await invoke_dutch(*line)
     assert dutch.exit_code == 0, dutch.output
-    assert "Begrotingsregel 2031 contributions vastgelegd: € 1.234,50." in _said(dutch.output)
+    assert "Begrotingsregel 2031 contributies vastgelegd: € 1.234,50." in _said(dutch.output)
     assert "Stored budget line 2031 contributions: €1,234.50." in await _ok(*line)
 
     shown = _said((await invoke_dutch("budget", "show", "2031")).output)
-    assert "Begroting 2031 versie 1: draft" in shown
+    assert "Begroting 2031 versie 1: concept" in shown
     assert "regel pot bedrag (EUR)" in shown
     assert "baten 1.234,50" in shown
     shown = await _ok("budget", "show", "2031")
@@ -540,5 +546,5 @@ async def test_confirmations_and_headings_follow_the_operators_language() -> Non
             )
         ).output
     )  # fmt: skip
-    assert "RvC maart op 4 maart 2031 (meeting)." in meeting
+    assert "RvC maart op 4 maart 2031 (vergadering)." in meeting
     assert meeting.startswith("Vergadering ")

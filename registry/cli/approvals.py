@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from registry.cli.common import EnumChoice, choice_option, euro, headings, out, read_as, tell
+from registry.cli.common import EnumChoice, choice_option, euro, headings, named, out, read_as, tell
 
 if TYPE_CHECKING:
     from registry.approvals.rules import ApprovalStatus
@@ -54,11 +54,11 @@ def approvals_list(
     for request in found:
         summary = approvals.summary_of(request)
         if summary.year is not None:
-            what = f"{request.kind.value} {summary.year} ({summary.decision or ''})"
+            what = f"{named(request.kind)} {summary.year} ({summary.decision or ''})"
         else:
-            kind = summary.document.value if summary.document else ""
+            kind = named(summary.document) if summary.document else ""
             document = summary.invoice_number or kind
-            what = f"{request.kind.value} {summary.member_code or ''} {document}".strip()
+            what = f"{named(request.kind)} {summary.member_code or ''} {document}".strip()
         decided = ""
         if request.decided_by:
             decided = f"{request.decided_by} {request.decided_at:%Y-%m-%d}"
@@ -66,7 +66,7 @@ def approvals_list(
         table.add_row(
             str(request.id),
             escape(what),
-            request.status.value,
+            named(request.status),
             euro(summary.gross_cents),
             escape(f"{request.prepared_by} {request.prepared_at:%Y-%m-%d}"),
             escape(decided),

@@ -14,6 +14,7 @@ from registry.cli.common import (
     choice_option,
     euro,
     headings,
+    named,
     out,
     read_as,
     say,
@@ -131,7 +132,7 @@ def budget_show(year: Annotated[int, typer.Argument(help="The budget's year.")])
         )
         for line in v.lines:
             pool = v.pool_codes.get(line.pool_id, "") if line.pool_id else ""
-            table.add_row(line.item.value, escape(pool), euro(line.amount_cents))
+            table.add_row(named(line.item), escape(pool), euro(line.amount_cents))
         table.add_section()
         table.add_row(say("baten", "income"), "", euro(v.income_cents))
         table.add_row(say("lasten", "costs"), "", euro(v.costs_cents))

@@ -15,13 +15,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import typer
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from rich.console import Console
 from rich.markup import escape
 
 from registry.auth.roles import Actor, system_actor
-from registry.kit.errors import DomainError, Euro, ValidationFailed
+from registry.kit.errors import DomainError, Euro, ValidationFailed, shown_as
+from registry.kit.labels import label
 from registry.kit.language import FORMAT_LOCALES, Language, operator_language
 
 if TYPE_CHECKING:
@@ -144,18 +144,27 @@ def say(nl: str, en: str, /, **values: Shown) -> Said:
 
 
 def _shown(value: Shown, language: Language) -> str:
-    locale = FORMAT_LOCALES[language]
     if isinstance(value, Said):
         return value
-    if isinstance(value, Euro):
-        return format_currency(Decimal(value.cents).scaleb(-2), "EUR", locale=locale)
     if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, date):
-        return format_date(value, format="long", locale=locale)
+        _declare_labels()
+        return escape(shown_as(value, language))
     if isinstance(value, int):
         return str(value)
-    return escape(value)
+    return escape(value if isinstance(value, str) else shown_as(value, language))
+
+
+def _declare_labels() -> None:
+    """Declare every domain's enum labels, only when a command shows an enum value: so
+    `registry --help` still imports no domain."""
+    importlib.import_module("registry.labels")
+
+
+def named(value: Enum) -> str:
+    """An enum value in a table cell as people read it: its label in the operator's language,
+    never the internal code."""
+    _declare_labels()
+    return escape(label(value, operator_language()))
 
 
 def tell(nl: str, en: str, /, **values: Shown) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from registry.cli.common import DATE, as_command, euro, headings, out, read_as, say, tell
+from registry.cli.common import DATE, as_command, euro, headings, named, out, read_as, say, tell
 from registry.kit.errors import Euro
 
 contracts_app = typer.Typer(
@@ -157,7 +157,7 @@ def contracts_list() -> None:
             escape(c.reference),
             escape(c.supplier),
             escape(c.subject),
-            c.status.value,
+            named(c.status),
             euro(c.amount_cents),
             f"{c.start_date} – {c.end_date}",
             c.notice_date.isoformat() if c.notice_date else "",

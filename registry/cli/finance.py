@@ -20,6 +20,7 @@ from registry.cli.common import (
     euro,
     headings,
     in_transaction,
+    named,
     out,
     read,
     say,
@@ -75,7 +76,7 @@ def _print_preview(preview: FeeRunPreview) -> None:
             line.member_code,
             f"{line.population.inhabitants.total:,}",
             line.population.reference_date.isoformat(),
-            line.population.basis.value,
+            named(line.population.basis),
             f"{line.days_billable}/{line.days_in_year}",
             euro(line.amount),
         )
@@ -197,7 +198,7 @@ def _print_drafts(previews: list[DraftPreview]) -> None:
     for p in previews:
         table.add_row(
             p.member.code,
-            p.kind.value,
+            named(p.kind),
             str(len(p.lines)),
             euro(p.net_cents),
             euro(p.vat_cents),
@@ -484,7 +485,7 @@ def reminders_run(
     )
     for r in due:
         table.add_row(
-            r.number, r.member_code, r.stage.value, str(r.days_late), euro(r.outstanding_cents)
+            r.number, r.member_code, named(r.stage), str(r.days_late), euro(r.outstanding_cents)
         )
     out.print(table)
     if dry_run:
@@ -618,7 +619,7 @@ def year_status() -> None:
         decision = y.reopened_by_decision or y.closed_by_decision or ""
         table.add_row(
             str(y.year),
-            y.status.value,
+            named(y.status),
             str(y.documents),
             euro(y.invoiced_cents),
             euro(y.credited_cents),

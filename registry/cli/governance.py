@@ -16,6 +16,7 @@ from registry.cli.common import (
     as_command,
     choice_option,
     headings,
+    named,
     out,
     read_as,
     say,
@@ -240,8 +241,8 @@ def person_list(
         table.add_row(
             str(person.id),
             escape(person.name),
-            person.body.value,
-            person.role.value,
+            named(person.body),
+            named(person.role),
             code,
             person.starts_on.isoformat(),
             person.ends_on.isoformat() if person.ends_on else "",
@@ -487,8 +488,8 @@ def proposal_close(
     else:
         verdict = say("verworpen; geen besluit vastgelegd", "rejected; no decision recorded")
     tell(
-        "Voorstel {item} gesloten ({majority} meerderheid): {counted}: {verdict}.",
-        "Proposal {item} closed ({majority} majority): {counted}: {verdict}.",
+        "Voorstel {item} gesloten ({majority}): {counted}: {verdict}.",
+        "Proposal {item} closed ({majority}): {counted}: {verdict}.",
         item=item_id,
         majority=outcome.majority,
         counted=_counted(t.votes_for, t.against, t.abstain),

@@ -21,6 +21,7 @@ from registry.cli.common import (
     err,
     headings,
     in_transaction,
+    named,
     out,
     read,
     read_as,
@@ -448,7 +449,7 @@ def messages_list(
     for m in found:
         table.add_row(
             str(m.id),
-            m.status.value,
+            named(m.status),
             str(m.attempts),
             f"{m.created_at:%Y-%m-%d %H:%M}",
             escape(m.recipients),

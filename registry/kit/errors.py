@@ -71,7 +71,7 @@ class Phrase:
         return self.refusal.code
 
     def text(self, language: Language) -> str:
-        shown = {name: _shown(value, language) for name, value in self.params.items()}
+        shown = {name: shown_as(value, language) for name, value in self.params.items()}
         return self.refusal.template(language).format_map(shown)
 
 
@@ -79,7 +79,8 @@ Param = str | int | Decimal | date | Euro | Phrase | Enum
 """An `Enum` that is not a refusal is shown by its label (`registry/kit/labels.py`)."""
 
 
-def _shown(value: Param, language: Language) -> str:
+def shown_as(value: Param, language: Language) -> str:
+    """A value inside a sentence as `language` writes it: euros, days, numbers, enum labels."""
     locale = FORMAT_LOCALES[language]
     if isinstance(value, Phrase):
         return value.text(language)

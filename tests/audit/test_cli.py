@@ -12,8 +12,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from registry.audit.chain import GENESIS_HASH, canonical_json, event_hash
+from registry.audit.chain import GENESIS_HASH, Reason, canonical_json, event_hash
 from registry.audit.export import FIELDS
+from registry.kit.errors import shown_as
 from tests.audit.conftest import seed, tamper
 from tests.helpers.cli import invoke
 
@@ -51,7 +52,7 @@ async def test_verify_names_a_changed_event(
     assert result.exit_code == 1
     assert (
         f"audit log BROKEN at seq 3 (event id {events[2].id}, application 2, update): "
-        "hash_mismatch" in result.stderr
+        f"{shown_as(Reason.HASH_MISMATCH, 'en')}: " in result.stderr
     )
     assert "2 events before it are intact" in result.stderr
 
@@ -63,9 +64,9 @@ async def test_verify_names_the_event_after_a_removed_one(
     await tamper(session_factory, "DELETE FROM audit_event WHERE seq = 3")
     result = await invoke("audit", "verify")
     assert result.exit_code == 1
-    assert f"BROKEN at seq 4 (event id {events[3].id}, member 3, update): seq_gap" in (
-        result.stderr
-    )
+    assert f"BROKEN at seq 4 (event id {events[3].id}, member 3, update): " + (
+        f"{shown_as(Reason.SEQ_GAP, 'en')}: "
+    ) in (result.stderr)
 
 
 async def test_verify_finds_the_last_event_removed(
@@ -75,7 +76,7 @@ async def test_verify_finds_the_last_event_removed(
     await tamper(session_factory, "DELETE FROM audit_event WHERE seq = 3")
     result = await invoke("audit", "verify")
     assert result.exit_code == 1
-    assert "BROKEN at seq 3: head_mismatch" in result.stderr
+    assert f"BROKEN at seq 3: {shown_as(Reason.HEAD_MISMATCH, 'en')}: " in result.stderr
 
 
 async def test_export_json_lines_recomputes_the_chain(
