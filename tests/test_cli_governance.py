@@ -110,8 +110,7 @@ async def test_a_whole_alv_from_the_command_line(
     )  # fmt: skip
     meeting = await _newest(session_factory, Meeting)
     assert (
-        f"Stored meeting {meeting.id}: general meeting ALV najaar 2026 on 19 November 2026"
-        in said
+        f"Stored meeting {meeting.id}: general meeting ALV najaar 2026 on 19 November 2026" in said
     )
     members = [arg for code in PRESENT for arg in ("--member", code)]
     said = await _ok("governance", "attendance", str(meeting.id), *members)
