@@ -13,10 +13,8 @@ from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.communities import visible_application
 from registry.catalogue.models import Application
@@ -43,12 +41,12 @@ HEADS = (
 """Form field and the service's cost head."""
 
 
-async def _application(db_session: AsyncSession, actor: Actor, slug: str) -> Application:
+async def _application(visit: Visit, slug: str) -> Application:
     try:
-        application = await visible_application(db_session, actor, slug)
+        application = await visible_application(visit.db, visit.actor, slug)
     except NotFound:
         raise NotFoundException(f"no application {slug}") from None
-    if not (may_maintain(actor, application) or allows(actor, Permission.FINANCE_READ)):
+    if not (may_maintain(visit.actor, application) or allows(visit.actor, Permission.FINANCE_READ)):
         raise PermissionDeniedException("for the lead member's admins, the directie, auditors")
     return application
 
@@ -86,12 +84,12 @@ class BusinessCasePagesController(Controller):
 
     @get("/{slug:str}/businesscase", name="business-cases", opt=audience(login=True))
     async def cases(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
-        application = await _application(visit.db, visit.actor, slug)
+        application = await _application(visit, slug)
         return await _page(visit, application)
 
     @post("/{slug:str}/businesscase", name="business-case-save", opt=audience(login=True))
     async def save(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
-        application = await _application(visit.db, visit.actor, slug)
+        application = await _application(visit, slug)
         if not may_maintain(visit.actor, application):
             raise PermissionDeniedException("for the lead member's admins and the directie")
         form = await visit.request.form()
@@ -109,7 +107,7 @@ class BusinessCasePagesController(Controller):
 
         async def again(errors: tuple[FieldError, ...]) -> Response[Any]:
             # The rollback expired what was read: read the application again.
-            application = await _application(visit.db, visit.actor, slug)
+            application = await _application(visit, slug)
             return await _page(
                 visit,
                 application,

@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.approvals import service as approvals
 from registry.approvals.rules import CreditNote, IssueInvoice
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.billing import (
     credit_notes,
     invoicing,
@@ -47,7 +46,6 @@ from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.members.models import Member
-from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentVisit, Visit, member_or_404
 from registry.web.forms import (
@@ -108,10 +106,10 @@ def _channel(value: str | None) -> DeliveryChannel | None:
     return next((c for c in DeliveryChannel if c.value == value), None)
 
 
-async def _readable(db_session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
+async def _readable(visit: Visit, invoice_id: int) -> Invoice:
     """The invoice if this person may read it; the service's refusals as page refusals."""
     try:
-        return await reading.readable_invoice(db_session, actor, invoice_id)
+        return await reading.readable_invoice(visit.db, visit.actor, invoice_id)
     except Forbidden as refused:
         raise PermissionDeniedException(refused.message) from None
     except NotFound as missing:
@@ -436,7 +434,7 @@ class InvoicePagesController(Controller):
     @get("/facturen/{invoice_id:int}", name="invoice", opt=audience(login=True))
     async def invoice(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         """Readers of the member's invoices (checked per invoice, as the path has no member)."""
-        invoice = await _readable(visit.db, visit.actor, invoice_id)
+        invoice = await _readable(visit, invoice_id)
         return await _invoice_page(visit, invoice)
 
     @post("/facturen/{invoice_id:int}/overboeking", opt=audience(Permission.BILLING_MANAGE))
@@ -575,7 +573,7 @@ class InvoicePagesController(Controller):
         errors: tuple[FieldError, ...],
     ) -> Response[Any]:
         """The invoice's page with a refused form shown again, as typed."""
-        invoice = await _readable(visit.db, visit.actor, invoice_id)
+        invoice = await _readable(visit, invoice_id)
         return await _invoice_page(
             visit,
             invoice,
@@ -585,18 +583,16 @@ class InvoicePagesController(Controller):
             status_code=422,
         )
 
-    async def _document(
-        self, db_session: AsyncSession, actor: Actor, invoice_id: int, settings: Settings
-    ) -> tuple[Invoice, InvoiceDocument]:
-        invoice = await _readable(db_session, actor, invoice_id)
+    async def _document(self, visit: Visit, invoice_id: int) -> tuple[Invoice, InvoiceDocument]:
+        invoice = await _readable(visit, invoice_id)
         try:
-            return invoice, await reading.document_of(db_session, invoice, settings)
+            return invoice, await reading.document_of(visit.db, invoice, visit.settings)
         except ValidationFailed:  # a draft has no document
             raise NotFoundException(f"invoice {invoice_id} is a draft") from None
 
     @get("/facturen/{invoice_id:int}/pdf", opt=audience(login=True))
     async def pdf(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[bytes]:
-        invoice, document = await self._document(visit.db, visit.actor, invoice_id, visit.settings)
+        invoice, document = await self._document(visit, invoice_id)
         from registry.billing.pdf import to_pdf  # reportlab only when a PDF is asked for
 
         pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
@@ -604,7 +600,7 @@ class InvoicePagesController(Controller):
 
     @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
     async def ubl(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[bytes]:
-        invoice, document = await self._document(visit.db, visit.actor, invoice_id, visit.settings)
+        invoice, document = await self._document(visit, invoice_id)
         from registry.billing.ubl import to_ubl  # lxml only when UBL is asked for
 
         return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
@@ -647,7 +643,7 @@ class InvoicePagesController(Controller):
     )
     async def payment_page(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         """The card form, on Stripe.js; the member's admins only."""
-        invoice = await _readable(visit.db, visit.actor, invoice_id)
+        invoice = await _readable(visit, invoice_id)
         gateway = _gateway(visit.request)
         errors: Sequence[FieldError] = ()
         try:

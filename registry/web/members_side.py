@@ -16,7 +16,7 @@ from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor, Role
+from registry.auth.roles import Role
 from registry.catalogue import communities, proposals, publiccode, standards
 from registry.catalogue import repository as catalogue
 from registry.catalogue.errors import CatalogueRefusal
@@ -58,24 +58,22 @@ def _claims(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(names), versions
 
 
-async def _acting_members(
-    session: AsyncSession, actor: Actor, permission: Permission
-) -> list[Member]:
+async def _acting_members(visit: Visit, permission: Permission) -> list[Member]:
     """The members this person may act for with `permission` (every member for the directie)."""
-    if allows(actor, permission):
+    if allows(visit.actor, permission):
         every = await members.list_members(
-            session, PageRequest(offset=0, limit=1000), search=None, type_=None
+            visit.db, PageRequest(offset=0, limit=1000), search=None, type_=None
         )
         return list(every.items)
-    found = await members.members_by_ids(session, sorted(actor.member_ids))
+    found = await members.members_by_ids(visit.db, sorted(visit.actor.member_ids))
     return sorted(
-        (m for m in found.values() if allows(actor, permission, m.id)), key=lambda m: m.name
+        (m for m in found.values() if allows(visit.actor, permission, m.id)), key=lambda m: m.name
     )
 
 
-async def _application(session: AsyncSession, actor: Actor, slug: str) -> Application:
+async def _application(visit: Visit, slug: str) -> Application:
     try:
-        return await communities.visible_application(session, actor, slug)
+        return await communities.visible_application(visit.db, visit.actor, slug)
     except DomainError:
         raise NotFoundException(f"no application '{slug}'") from None
 
@@ -155,9 +153,7 @@ class MembersSideController(Controller):
             {
                 "proposals": found,
                 "leads": leads,
-                "may_propose": await _acting_members(
-                    visit.db, visit.actor, Permission.CATALOGUE_PROPOSE
-                )
+                "may_propose": await _acting_members(visit, Permission.CATALOGUE_PROPOSE)
                 if not allows(visit.actor, Permission.CATALOGUE_MANAGE)
                 else [],
             },
@@ -174,7 +170,7 @@ class MembersSideController(Controller):
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        application = await _application(visit.db, visit.actor, slug)
+        application = await _application(visit, slug)
         await visit.db.refresh(application, ["standards"])
         lead = (
             (await members.members_by_ids(visit.db, [application.lead_member_id])).get(
@@ -310,10 +306,10 @@ class MembersSideController(Controller):
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        application = await _application(visit.db, visit.actor, slug)
+        application = await _application(visit, slug)
         seen = await communities.community(visit.db, application)
         acting = (
-            await _acting_members(visit.db, visit.actor, Permission.COMMUNITY_TAKE_PART)
+            await _acting_members(visit, Permission.COMMUNITY_TAKE_PART)
             if visit.actor.authenticated
             else []
         )
@@ -326,9 +322,7 @@ class MembersSideController(Controller):
                 "sees_interest": sees_interest(visit.actor, application),
                 "acting": acting,
                 "member_options": [(m.code, m.name) for m in acting],
-                "estimating": await _acting_members(
-                    visit.db, visit.actor, Permission.COSTS_ESTIMATE
-                )
+                "estimating": await _acting_members(visit, Permission.COSTS_ESTIMATE)
                 if visit.actor.authenticated and not visit.actor.has_role(Role.AUDITOR)
                 else [],
                 "stages": list(JoinStage),

@@ -17,7 +17,6 @@ from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -76,14 +75,14 @@ async def _job(visit: Visit, job_id: str) -> ReportJob:
     return job
 
 
-async def _own_member(db_session: AsyncSession, actor: Actor) -> str | None:
+async def _own_member(visit: Visit) -> str | None:
     """None for those who export every member's report; a member admin's own member code,
     which the form starts with (the report itself refuses other members)."""
-    if allows(actor, Permission.REPORTS_EXPORT):
+    if allows(visit.actor, Permission.REPORTS_EXPORT):
         return None
-    for member_id in sorted(actor.member_ids):
-        if allows(actor, Permission.REPORTS_EXPORT, member_id):
-            found = await members.members_by_ids(db_session, [member_id])
+    for member_id in sorted(visit.actor.member_ids):
+        if allows(visit.actor, Permission.REPORTS_EXPORT, member_id):
+            found = await members.members_by_ids(visit.db, [member_id])
             return found[member_id].code
     raise PermissionDeniedException("no access to reports")
 
@@ -140,7 +139,7 @@ class ReportPagesController(Controller):
 
     @get("/", name="reports", opt=audience(login=True))
     async def index(self, visit: CurrentVisit) -> Response[Any]:
-        own = await _own_member(visit.db, visit.actor)
+        own = await _own_member(visit)
         return _form_page(
             visit.request,
             ExportForm(year=str(today().year), member=own or ""),
@@ -150,7 +149,7 @@ class ReportPagesController(Controller):
 
     @post("/", name="report-export", opt=audience(login=True))
     async def export(self, visit: CurrentVisit) -> Response[Any]:
-        own = await _own_member(visit.db, visit.actor)
+        own = await _own_member(visit)
         form = ExportForm.of(await visit.request.form())
         try:
             if own is not None and not form.member:
@@ -185,7 +184,7 @@ class ReportPagesController(Controller):
                 language=form.language,
             )
         except ValidationFailed as failed:
-            own = await _own_member(visit.db, visit.actor)
+            own = await _own_member(visit)
             return _form_page(
                 visit.request,
                 ExportForm(year=str(today().year), member=own or ""),

@@ -17,7 +17,6 @@ from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.auth.roles import Actor
 from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.labels import label
 from registry.members.models import Member
@@ -46,12 +45,10 @@ async def _member(db_session: AsyncSession, code: str | None) -> Member | None:
     return await member_or_404(db_session, code) if code is not None else None
 
 
-async def _subscriber(
-    db_session: AsyncSession, actor: Actor, member: Member | None, subscriber_id: int
-) -> WebhookSubscriber:
+async def _subscriber(visit: Visit, member: Member | None, subscriber_id: int) -> WebhookSubscriber:
     """The subscriber on this page's member (or of none); any other is not here (404)."""
     try:
-        subscriber = await service.subscriber_or_refuse(db_session, actor, subscriber_id)
+        subscriber = await service.subscriber_or_refuse(visit.db, visit.actor, subscriber_id)
     except NotFound:
         raise NotFoundException(f"no webhook {subscriber_id}") from None
     if subscriber.member_id != (member.id if member else None):
@@ -128,7 +125,7 @@ async def _create(visit: Visit, member: Member | None) -> Response[Any]:
 
 
 async def _delete(visit: Visit, member: Member | None, subscriber_id: int) -> Response[Any]:
-    subscriber = await _subscriber(visit.db, visit.actor, member, subscriber_id)
+    subscriber = await _subscriber(visit, member, subscriber_id)
     if (await visit.request.form()).get("bevestigd") != "ja":
         return render(
             visit.request,
@@ -151,7 +148,7 @@ async def _delete(visit: Visit, member: Member | None, subscriber_id: int) -> Re
 
 
 async def _deliveries(visit: Visit, member: Member | None, subscriber_id: int) -> Response[Any]:
-    subscriber = await _subscriber(visit.db, visit.actor, member, subscriber_id)
+    subscriber = await _subscriber(visit, member, subscriber_id)
     rows = await service.deliveries(visit.db, visit.actor, subscriber_id)
     return render(
         visit.request,
@@ -170,7 +167,7 @@ async def _deliveries(visit: Visit, member: Member | None, subscriber_id: int) -
 async def _replay(
     visit: Visit, member: Member | None, subscriber_id: int, delivery_id: int
 ) -> Response[Any]:
-    await _subscriber(visit.db, visit.actor, member, subscriber_id)
+    await _subscriber(visit, member, subscriber_id)
     page = f"{_base(member)}/{subscriber_id}"
     try:
         delivery = await service.replay(visit.db, visit.actor, delivery_id)
