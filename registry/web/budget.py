@@ -29,7 +29,7 @@ from registry.members.models import DecisionBody
 from registry.web.access import audience
 from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, form_values, notice_for, refusals, shown_again, submit
-from registry.web.pages import render
+from registry.web.pages import attachment, render
 
 NOTICE = "budget_notice"
 
@@ -175,12 +175,7 @@ class BudgetPagesController(Controller):
                 errors=found,
                 status_code=422,
             )
-        return Response(
-            done.content,
-            media_type=done.media_type,
-            status_code=200,
-            headers={"Content-Disposition": f'attachment; filename="{done.filename}"'},
-        )
+        return attachment(done.content, done.media_type, done.filename)
 
 
 class DirectiePagesController(Controller):

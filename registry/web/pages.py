@@ -59,6 +59,16 @@ def pager(
     }
 
 
+def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    """A file the browser saves under `filename` instead of showing it (an export's answer)."""
+    return Response(
+        content,
+        media_type=media_type,
+        status_code=200,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def render(
     request: AnyRequest, template_name: str, context: Mapping[str, Any], *, status_code: int = 200
 ) -> Template:

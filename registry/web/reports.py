@@ -31,7 +31,7 @@ from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
 from registry.web.access import audience
 from registry.web.deps import AnyRequest, CurrentVisit, Visit
-from registry.web.pages import render
+from registry.web.pages import attachment, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,12 +194,7 @@ class ReportPagesController(Controller):
                 journal_errors=failed.errors,
                 status_code=422,
             )
-        return Response(
-            exported.content,
-            media_type=exported.media_type,
-            status_code=200,
-            headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
-        )
+        return attachment(exported.content, exported.media_type, exported.filename)
 
     @get("/{job_id:str}", name="report-job", opt=audience(login=True))
     async def job(self, visit: CurrentVisit, job_id: FromPath[str]) -> Response[Any]:
