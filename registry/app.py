@@ -47,7 +47,7 @@ from registry.web.business_cases import BusinessCasePagesController
 from registry.web.catalogue import CatalogueController
 from registry.web.contracts import ContractPagesController
 from registry.web.decisions import DecisionPagesController, RatePagesController
-from registry.web.deps import provide_actor, provide_db_session
+from registry.web.deps import provide_actor, provide_db_session, provide_visit
 from registry.web.downloads import DownloadsController
 from registry.web.favicon import favicon
 from registry.web.fees import FeePagesController
@@ -183,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "db_session": Provide(provide_db_session),
             "actor": Provide(provide_actor),
+            "visit": Provide(provide_visit),
         },
         # The session is loaded first: the CSRF token of a logged-in person belongs to it.
         middleware=[

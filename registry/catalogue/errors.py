@@ -173,6 +173,11 @@ class CatalogueRefusal(Refusal):
         "De datum van deelname ligt in de toekomst.",
         "the joining date is in the future",
     )
+    INVALID_RELEASE_DATE = Text(
+        "invalid_date",
+        "Geef de datum waarop de versie uitkwam als JJJJ-MM-DD.",
+        "give the date the version was released as YYYY-MM-DD",
+    )
     NOT_VISIBLE = Text(
         "not_found",
         "Er is geen gepubliceerde applicatie met de korte naam '{slug}'.",

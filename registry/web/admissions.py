@@ -40,7 +40,7 @@ from registry.members.memberships import (
 )
 from registry.members.models import Decision, DecisionBody, Member, Membership
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentVisit, Visit
 from registry.web.forms import (
     Flash,
     form_values,
@@ -70,8 +70,7 @@ class Step:
 
 
 async def _stored_or_confirmed(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     member: Member,
     membership_id: int,
     step: Step,
@@ -82,10 +81,9 @@ async def _stored_or_confirmed(
     """A refused step shows its form again with what was typed; a confirmed one stays stored;
     otherwise the summary of what it would store is shown and nothing is stored yet."""
     if errors:
-        await db_session.rollback()
+        await visit.db.rollback()
         return await _membership_page(
-            request,
-            db_session,
+            visit,
             membership_id,
             form=step.form,
             values=values,
@@ -94,12 +92,12 @@ async def _stored_or_confirmed(
         )
     if step.confirmed:
         return redirect_with(
-            request, Flash(NOTICE_KEY, step.notice, f"/toelatingen/{membership_id}")
+            visit.request, Flash(NOTICE_KEY, step.notice, f"/toelatingen/{membership_id}")
         )
     shown = summary()
     who = {"name": member.name, "code": member.code}
-    await db_session.rollback()  # read before: the rollback expires what was loaded
-    return _confirm_page(request, step.kind, who, membership_id, values, shown)
+    await visit.db.rollback()  # read before: the rollback expires what was loaded
+    return _confirm_page(visit.request, step.kind, who, membership_id, values, shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +130,7 @@ async def _membership(db_session: AsyncSession, membership_id: int) -> tuple[Mem
 
 
 async def _membership_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     membership_id: int,
     *,
     form: str | None = None,
@@ -141,7 +138,7 @@ async def _membership_page(
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    membership, member = await _membership(db_session, membership_id)
+    membership, member = await _membership(visit.db, membership_id)
     ids = [
         i
         for i in (
@@ -151,9 +148,9 @@ async def _membership_page(
         )
         if i is not None
     ]
-    decisions: dict[int, Decision] = await members.decisions_by_ids(db_session, ids)
+    decisions: dict[int, Decision] = await members.decisions_by_ids(visit.db, ids)
     return render(
-        request,
+        visit.request,
         "admissions/membership.html",
         {
             "active_page": "admissions",
@@ -161,13 +158,13 @@ async def _membership_page(
             "member": member,
             "status": status_on(membership_dates(membership), date.today()),
             "decisions": decisions,
-            "rvc_options": await _options(db_session, DecisionBody.RVC),
-            "directie_options": await _options(db_session, DecisionBody.DIRECTIE),
-            "alv_options": await _options(db_session, DecisionBody.ALV),
+            "rvc_options": await _options(visit.db, DecisionBody.RVC),
+            "directie_options": await _options(visit.db, DecisionBody.DIRECTIE),
+            "alv_options": await _options(visit.db, DecisionBody.ALV),
             "form": form,
             "values": values or {"uitkomst": "approved", "uittreding": "0"},
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE_KEY, errors),
+            "notice": notice_for(visit, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -201,16 +198,14 @@ class AdmissionPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="admissions", opt=audience(Permission.MEMBERS_MANAGE))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        rows = await _rows(db_session)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        rows = await _rows(visit.db)
 
         def having(*statuses: MembershipStatus) -> list[Row]:
             return [r for r in rows if r.status in statuses]
 
         return render(
-            request,
+            visit.request,
             "admissions/index.html",
             {
                 "active_page": "admissions",
@@ -225,35 +220,27 @@ class AdmissionPagesController(Controller):
         )
 
     @get("/{membership_id:int}", name="admission", opt=audience(Permission.MEMBERS_MANAGE))
-    async def membership(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        membership_id: FromPath[int],
-    ) -> Response[Any]:
-        return await _membership_page(request, db_session, membership_id)
+    async def membership(self, visit: CurrentVisit, membership_id: FromPath[int]) -> Response[Any]:
+        return await _membership_page(visit, membership_id)
 
     @post(
         "/{membership_id:int}/goedkeuring",
         name="admission-approval",
         opt=audience(Permission.MEMBERS_MANAGE),
     )
-    async def approval(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        membership_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, *APPROVAL_FIELDS)
+    async def approval(self, visit: CurrentVisit, membership_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, *APPROVAL_FIELDS)
         approved = values["uitkomst"] != "rejected"
         try:
             return await submit(
-                request,
-                db_session,
+                visit,
                 partial(
-                    decide_approval, db_session, actor, membership_id, values["besluit"], approved
+                    decide_approval,
+                    visit.db,
+                    visit.actor,
+                    membership_id,
+                    values["besluit"],
+                    approved,
                 ),
                 lambda _: Flash(
                     NOTICE_KEY,
@@ -262,8 +249,7 @@ class AdmissionPagesController(Controller):
                 ),
                 shown_again(
                     _membership_page,
-                    request,
-                    db_session,
+                    visit,
                     membership_id,
                     form="approval",
                     values=values,
@@ -277,14 +263,8 @@ class AdmissionPagesController(Controller):
         name="admission-admit",
         opt=audience(Permission.MEMBERS_MANAGE),
     )
-    async def admission(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        membership_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, *ADMISSION_FIELDS, CONFIRM_FIELD)
+    async def admission(self, visit: CurrentVisit, membership_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, *ADMISSION_FIELDS, CONFIRM_FIELD)
         confirmed = values.pop(CONFIRM_FIELD) == "ja"
         errors: list[FieldError] = []
         start = parse_date(values, "start", "startDate", MembersRefusal.INVALID_DATE, errors)
@@ -294,7 +274,7 @@ class AdmissionPagesController(Controller):
                 fee = parse_euro(values["entreegeld"])
             except RefusedValue as refused:  # says why: not a number, ambiguous, too precise
                 errors.append(FieldError("entryFee", refused.phrase))
-        membership, member = await _membership(db_session, membership_id)
+        membership, member = await _membership(visit.db, membership_id)
         if (
             confirmed
             and start is not None
@@ -312,12 +292,11 @@ class AdmissionPagesController(Controller):
                 values["entreegeld_besluit"] or None,
             )
             try:
-                admitted = await admit(db_session, actor, data)
+                admitted = await admit(visit.db, visit.actor, data)
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
         return await _stored_or_confirmed(
-            request,
-            db_session,
+            visit,
             member,
             membership_id,
             Step("admission", "toelating", "admitted", confirmed),
@@ -335,21 +314,15 @@ class AdmissionPagesController(Controller):
         name="admission-notice",
         opt=audience(Permission.MEMBERS_MANAGE),
     )
-    async def notice(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        membership_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, *NOTICE_FIELDS, CONFIRM_FIELD)
+    async def notice(self, visit: CurrentVisit, membership_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, *NOTICE_FIELDS, CONFIRM_FIELD)
         confirmed = values.pop(CONFIRM_FIELD) == "ja"
         errors: list[FieldError] = []
         notice_date = parse_date(
             values, "opzegdatum", "noticeDate", MembersRefusal.INVALID_DATE, errors
         )
         end_date = parse_date(values, "einddatum", "endDate", MembersRefusal.INVALID_DATE, errors)
-        membership, member = await _membership(db_session, membership_id)
+        membership, member = await _membership(visit.db, membership_id)
         if (
             confirmed
             and membership.notice_date is not None
@@ -360,12 +333,11 @@ class AdmissionPagesController(Controller):
         if notice_date is not None and end_date is not None:
             data = NoticeInput(membership_id, notice_date, end_date, values["uittreding"] or "0")
             try:
-                ended = await give_notice(db_session, actor, data)
+                ended = await give_notice(visit.db, visit.actor, data)
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
         return await _stored_or_confirmed(
-            request,
-            db_session,
+            visit,
             member,
             membership_id,
             Step("notice", "opzegging", "ended", confirmed),

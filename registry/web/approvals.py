@@ -12,18 +12,17 @@ from litestar import Controller, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service
 from registry.approvals.rules import ApprovalKind, ApprovalStatus, why_not_decide, why_not_withdraw
 from registry.auth.policy import Permission
-from registry.auth.roles import Actor, Role
+from registry.auth.roles import Role
 from registry.billing import payments
 from registry.billing.gateway import PaymentGateway
 from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, notice_for, posted, shown_again, submit
 from registry.web.pages import render
 
@@ -41,9 +40,7 @@ NOTICE_KEY = "approval_notice"
 
 
 async def queue_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     *,
     errors: tuple[FieldError, ...] = (),
     failed: int | None = None,
@@ -52,15 +49,15 @@ async def queue_page(
 ) -> Response[Any]:
     """The pending requests, each with what it will do and what this director may do."""
     try:
-        pending = await service.requests(db_session, actor)
+        pending = await service.requests(visit.db, visit.actor)
         decided = await service.requests(
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.WITHDRAWN),
         )
     except Forbidden as refused:
         raise PermissionDeniedException(refused.message) from None
-    person = actor.user_id
+    person = visit.actor.user_id
     rows = [
         {
             "request": r,
@@ -69,7 +66,7 @@ async def queue_page(
             "may_decide": why_not_decide(
                 r.status,
                 decider=person,
-                is_director=actor.has_role(Role.DIRECTIE),
+                is_director=visit.actor.has_role(Role.DIRECTIE),
                 preparer=r.prepared_by_user_id,
             )
             is None,
@@ -81,7 +78,7 @@ async def queue_page(
         for r in pending
     ]
     return render(
-        request,
+        visit.request,
         "approvals/index.html",
         {
             "active_page": "invoices",
@@ -90,16 +87,14 @@ async def queue_page(
             "errors": errors,
             "failed": failed,
             "form": form or {},
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
         },
         status_code=status_code,
     )
 
 
 async def _decide(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     request_id: int,
     store: Callable[[], Awaitable[object]],
     notice: str,
@@ -109,11 +104,10 @@ async def _decide(
     queue with `notice`; refused, the queue with that request's form as typed; a request that
     is not there a 404, one this director may not decide a 403."""
     return await submit(
-        request,
-        db_session,
+        visit,
         store,
         lambda _: Flash(NOTICE_KEY, notice, "/goedkeuringen"),
-        shown_again(queue_page, request, db_session, actor, failed=request_id, form=form),
+        shown_again(queue_page, visit, failed=request_id, form=form),
         missing_is_404=True,
         forbidden_is_403=True,
     )
@@ -124,25 +118,17 @@ class ApprovalPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="approvals", opt=audience(Permission.APPROVALS_DECIDE))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await queue_page(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await queue_page(visit)
 
     @post("/{request_id:int}/goedkeuren", opt=audience(Permission.APPROVALS_DECIDE))
-    async def approve(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        request_id: FromPath[int],
-    ) -> Response[Any]:
+    async def approve(self, visit: CurrentVisit, request_id: FromPath[int]) -> Response[Any]:
         """Approve: the operation is performed now; an issued invoice then asks for payment."""
-        await posted(request)
+        await posted(visit.request)
 
         async def approve() -> Flash:
             approved, performed = await service.approve(
-                db_session, actor, request_id, today(), settings_of(request)
+                visit.db, visit.actor, request_id, today(), visit.settings
             )
             if performed.year is not None:
                 # The years page says the year is closed, as when it is closed without
@@ -150,10 +136,10 @@ class ApprovalPagesController(Controller):
                 return Flash(
                     YEAR_NOTICE_KEY, {"form": "close", "year": performed.year.year}, "/boekjaren"
                 )
-            gateway: PaymentGateway | None = request.app.state.payment_gateway
+            gateway: PaymentGateway | None = visit.request.app.state.payment_gateway
             document_id = performed.invoice.id
             if performed.settlement is None:
-                await payments.request_payment(db_session, gateway, performed.invoice)
+                await payments.request_payment(visit.db, gateway, performed.invoice)
             # The invoice page says what happened, as when it is done without four-eyes.
             return Flash(
                 INVOICE_NOTICE_KEY,
@@ -162,49 +148,32 @@ class ApprovalPagesController(Controller):
             )
 
         return await submit(
-            request,
-            db_session,
+            visit,
             approve,
             lambda flash: flash,
-            shown_again(queue_page, request, db_session, actor, failed=request_id),
+            shown_again(queue_page, visit, failed=request_id),
             missing_is_404=True,
             forbidden_is_403=True,
         )
 
     @post("/{request_id:int}/afwijzen", opt=audience(Permission.APPROVALS_DECIDE))
-    async def reject(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        request_id: FromPath[int],
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def reject(self, visit: CurrentVisit, request_id: FromPath[int]) -> Response[Any]:
+        form = await posted(visit.request)
         reason = form.get("reason", "")
         return await _decide(
-            request,
-            db_session,
-            actor,
+            visit,
             request_id,
-            partial(service.reject, db_session, actor, request_id, reason),
+            partial(service.reject, visit.db, visit.actor, request_id, reason),
             "rejected",
             {"reason": reason},
         )
 
     @post("/{request_id:int}/intrekken", opt=audience(Permission.APPROVALS_DECIDE))
-    async def withdraw(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        request_id: FromPath[int],
-    ) -> Response[Any]:
-        await posted(request)
+    async def withdraw(self, visit: CurrentVisit, request_id: FromPath[int]) -> Response[Any]:
+        await posted(visit.request)
         return await _decide(
-            request,
-            db_session,
-            actor,
+            visit,
             request_id,
-            partial(service.withdraw, db_session, actor, request_id),
+            partial(service.withdraw, visit.db, visit.actor, request_id),
             "withdrawn",
         )

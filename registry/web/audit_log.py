@@ -27,8 +27,7 @@ from registry.kit.errors import FieldError, field_error
 from registry.kit.pagination import MAX_PAGE_SIZE, PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
-from registry.web.i18n import request_language
+from registry.web.deps import CurrentVisit
 from registry.web.pages import render, url_with
 
 DEFAULT_PAGE_SIZE = 25
@@ -121,30 +120,28 @@ class AuditLogPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="audit-log", opt=audience(Permission.AUDIT_READ))
-    async def log(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        """`actor` is asked for so the page header links to what this person may open."""
-        query = await read_filters(request, db_session)
+    async def log(self, visit: CurrentVisit) -> Response[Any]:
+        """`visit` is asked for so the page header links to what its person may open."""
+        query = await read_filters(visit.request, visit.db)
         errors = list(query.errors)
-        size, size_shown = _page_size(request, errors)
-        number = _page_number(request)
+        size, size_shown = _page_size(visit.request, errors)
+        number = _page_number(visit.request)
         page = None
         if not errors:
             page = await repository.list_events(
-                db_session,
+                visit.db,
                 PageRequest(offset=(number - 1) * size, limit=size),
                 query.audit_filter,
             )
-        verdict = await service.verify_log(db_session)
+        verdict = await service.verify_log(visit.db)
         by_id = await members.members_by_ids(
-            db_session,
+            visit.db,
             sorted({e.member_id for e in (page.items if page else []) if e.member_id}),
         )
         filters = {k: v for k, v in query.shown.items() if v}
         export_query = f"?{urlencode(filters)}" if filters and not errors else ""
         return render(
-            request,
+            visit.request,
             "audit/log.html",
             {
                 "active_page": "audit",
@@ -154,7 +151,7 @@ class AuditLogPagesController(Controller):
                 "errors": errors,
                 "members": by_id,
                 "entity_options": sorted(
-                    ((kind, name.text(request_language(request))) for kind, name in ENTITY.items()),
+                    ((kind, name.text(visit.language)) for kind, name in ENTITY.items()),
                     key=lambda option: option[1],
                 ),
                 "local_time": local_time,
@@ -165,8 +162,8 @@ class AuditLogPagesController(Controller):
                 ],
                 "filtered": bool(filters),
                 "page_number": number,
-                "previous_url": url_with(request, pagina=number - 1) if number > 1 else None,
-                "next_url": url_with(request, pagina=number + 1)
+                "previous_url": url_with(visit.request, pagina=number - 1) if number > 1 else None,
+                "next_url": url_with(visit.request, pagina=number + 1)
                 if page is not None and page.has_next
                 else None,
             },

@@ -14,7 +14,6 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.bank import service
 from registry.bank.errors import BankRefusal
 from registry.kit.clock import today
@@ -22,7 +21,7 @@ from registry.kit.errors import Conflict, FieldError, NotFound, Phrase, Validati
 from registry.settings import Settings
 from registry.web.access import audience
 from registry.web.audit_log import local_time
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import AnyRequest, CurrentVisit, Visit
 from registry.web.forms import Flash, posted, shown_again, submit
 from registry.web.pages import render
 
@@ -49,47 +48,41 @@ class BankPagesController(Controller):
 
     async def _index(
         self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: Actor,
+        visit: Visit,
         errors: tuple[FieldError, ...] = (),
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        settings = settings_of(request)
+        settings = visit.settings
         return render(
-            request,
+            visit.request,
             "bank/index.html",
             {
                 "active_page": "bank",
-                "statements": await service.statements(db_session, actor),
-                "waiting": len(await service.queue(db_session, actor)),
-                "can_manage": allows(actor, Permission.BILLING_MANAGE),
+                "statements": await service.statements(visit.db, visit.actor),
+                "waiting": len(await service.queue(visit.db, visit.actor)),
+                "can_manage": allows(visit.actor, Permission.BILLING_MANAGE),
                 "max_kb": settings.bank_statement_max_bytes // 1024,
                 "errors": errors,
                 "form": form or {},
-                "notice": _notice(request) if not errors else None,
+                "notice": _notice(visit.request) if not errors else None,
                 "local_time": local_time,
             },
             status_code=status_code,
         )
 
     @get("/", name="bank", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await self._index(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await self._index(visit)
 
     @post(
         "/inlezen",
         opt=audience(Permission.BILLING_MANAGE),
         request_max_body_size=_max_body(_DEFAULT_MAX),
     )
-    async def upload(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        settings = settings_of(request)
-        form = await request.form()
+    async def upload(self, visit: CurrentVisit) -> Response[Any]:
+        settings = visit.settings
+        form = await visit.request.form()
         upload = form.get("bestand")
         data = b""
         errors: tuple[FieldError, ...] = ()
@@ -113,84 +106,70 @@ class BankPagesController(Controller):
             )
 
         return await submit(
-            request,
-            db_session,
-            lambda: service.import_file(db_session, actor, data, settings, today()),
+            visit,
+            lambda: service.import_file(visit.db, visit.actor, data, settings, today()),
             summary,
-            shown_again(self._index, request, db_session, actor),
+            shown_again(self._index, visit),
             errors=errors,
         )
 
     @post("/rekeningen", opt=audience(Permission.BILLING_MANAGE))
-    async def add_account(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def add_account(self, visit: CurrentVisit) -> Response[Any]:
+        form = await posted(visit.request)
         return await submit(
-            request,
-            db_session,
+            visit,
             lambda: service.add_account(
-                db_session, actor, form.get("member", ""), form.get("iban", "")
+                visit.db, visit.actor, form.get("member", ""), form.get("iban", "")
             ),
             lambda account: Flash(NOTICE_KEY, {"account": account.iban}, "/bank"),
-            shown_again(self._index, request, db_session, actor, form=form),
+            shown_again(self._index, visit, form=form),
         )
 
     @get("/afschriften/{statement_id:int}", opt=audience(Permission.FINANCE_READ))
-    async def statement(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        statement_id: FromPath[int],
-    ) -> Response[Any]:
+    async def statement(self, visit: CurrentVisit, statement_id: FromPath[int]) -> Response[Any]:
         try:
-            found = await service.statement(db_session, actor, statement_id)
+            found = await service.statement(visit.db, visit.actor, statement_id)
         except NotFound:
             raise NotFoundException(f"no statement {statement_id}") from None
         return render(
-            request,
+            visit.request,
             "bank/statement.html",
             {
                 "active_page": "bank",
                 "statement": found,
-                "entries": await service.entries_of(db_session, actor, statement_id),
+                "entries": await service.entries_of(visit.db, visit.actor, statement_id),
                 "local_time": local_time,
             },
         )
 
     async def _queue(
         self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: Actor,
+        visit: Visit,
         errors: tuple[FieldError, ...] = (),
         failed: int | None = None,
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
         return render(
-            request,
+            visit.request,
             "bank/queue.html",
             {
                 "active_page": "bank",
-                "entries": await service.queue(db_session, actor),
-                "choices": await service.choices(db_session, actor),
-                "can_manage": allows(actor, Permission.BILLING_MANAGE),
+                "entries": await service.queue(visit.db, visit.actor),
+                "choices": await service.choices(visit.db, visit.actor),
+                "can_manage": allows(visit.actor, Permission.BILLING_MANAGE),
                 "errors": errors,
                 "failed": failed,
                 "form": form or {},
                 "split_rows": SPLIT_ROWS,
-                "notice": _notice(request) if not errors else None,
+                "notice": _notice(visit.request) if not errors else None,
             },
             status_code=status_code,
         )
 
     async def _on_entry(
         self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: Actor,
+        visit: Visit,
         entry_id: int,
         form: dict[str, str],
         store: Callable[[], Awaitable[object]],
@@ -200,80 +179,53 @@ class BankPagesController(Controller):
         (or taken by someone else meanwhile), the queue with that line's form as typed; no
         such line, a 404."""
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             lambda _: Flash(NOTICE_KEY, notice, "/bank/wachtrij"),
-            shown_again(self._queue, request, db_session, actor, failed=entry_id, form=form),
+            shown_again(self._queue, visit, failed=entry_id, form=form),
             refused=(ValidationFailed, Conflict),
             missing_is_404=True,
         )
 
     @get("/wachtrij", name="bank-queue", opt=audience(Permission.FINANCE_READ))
-    async def queue(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await self._queue(request, db_session, actor)
+    async def queue(self, visit: CurrentVisit) -> Response[Any]:
+        return await self._queue(visit)
 
     @post("/boekingen/{entry_id:int}/koppelen", opt=audience(Permission.BILLING_MANAGE))
-    async def match(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        entry_id: FromPath[int],
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def match(self, visit: CurrentVisit, entry_id: FromPath[int]) -> Response[Any]:
+        form = await posted(visit.request)
         return await self._on_entry(
-            request,
-            db_session,
-            actor,
+            visit,
             entry_id,
             form,
             lambda: service.match_entry(
-                db_session, actor, entry_id, form.get("invoice", ""), today()
+                visit.db, visit.actor, entry_id, form.get("invoice", ""), today()
             ),
             "matched",
         )
 
     @post("/boekingen/{entry_id:int}/verdelen", opt=audience(Permission.BILLING_MANAGE))
-    async def split(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        entry_id: FromPath[int],
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def split(self, visit: CurrentVisit, entry_id: FromPath[int]) -> Response[Any]:
+        form = await posted(visit.request)
         parts = [
             service.Part(form.get(f"invoice_{i}", ""), form.get(f"amount_{i}", ""))
             for i in range(SPLIT_ROWS)
         ]
         return await self._on_entry(
-            request,
-            db_session,
-            actor,
+            visit,
             entry_id,
             form,
-            lambda: service.split_entry(db_session, actor, entry_id, parts, today()),
+            lambda: service.split_entry(visit.db, visit.actor, entry_id, parts, today()),
             "split",
         )
 
     @post("/boekingen/{entry_id:int}/los", opt=audience(Permission.BILLING_MANAGE))
-    async def unrelated(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        entry_id: FromPath[int],
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def unrelated(self, visit: CurrentVisit, entry_id: FromPath[int]) -> Response[Any]:
+        form = await posted(visit.request)
         return await self._on_entry(
-            request,
-            db_session,
-            actor,
+            visit,
             entry_id,
             form,
-            lambda: service.mark_unrelated(db_session, actor, entry_id, form.get("reason", "")),
+            lambda: service.mark_unrelated(visit.db, visit.actor, entry_id, form.get("reason", "")),
             "unrelated",
         )

@@ -12,7 +12,6 @@ from litestar import Controller, get, post
 from litestar.response import Response
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.budget import labels as _budget_labels  # noqa: F401  (declares the labels)
 from registry.budget.calendar import late
 from registry.budget.errors import BudgetRefusal
@@ -28,10 +27,9 @@ from registry.kit.pagination import PageRequest
 from registry.members.decision_search import DecisionSearch, search_decisions
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, form_values, notice_for, refusals, shown_again, submit
-from registry.web.i18n import request_language
-from registry.web.pages import render
+from registry.web.pages import attachment, render
 
 NOTICE = "budget_notice"
 
@@ -44,9 +42,7 @@ def _year(text: str | None, default: int) -> int:
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: DbSession,
-    actor: Actor,
+    visit: Visit,
     year: int,
     *,
     values: dict[str, str] | None = None,
@@ -56,25 +52,25 @@ async def _page(
 ) -> Response[Any]:
     if not 2000 <= year <= 2200:
         year = today().year
-    versions = await budget_versions(db_session, actor, year)
+    versions = await budget_versions(visit.db, visit.actor, year)
     alv = await search_decisions(
-        db_session, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
+        visit.db, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
     )
-    pools = await costs.pools(db_session)
+    pools = await costs.pools(visit.db)
     current = today()
     last_quarter = (current.month - 1) // 3 or 4
     return render(
-        request,
+        visit.request,
         "budget/index.html",
         {
             "active_page": "budget",
             "year": year,
             "versions": list(reversed(versions)),
             "editable": bool(versions) and versions[-1].budget.status.value == "draft",
-            "item_options": [(i.value, label(i, request_language(request))) for i in BudgetItem],
+            "item_options": [(i.value, label(i, visit.language)) for i in BudgetItem],
             "pool_options": [("", "–")] + [(p.code, f"{p.code}: {p.name}") for p in pools],
             "alv_options": [(d.reference, f"{d.reference}: {d.subject}") for d in alv.items],
-            "may_manage": allows(actor, Permission.BUDGET_MANAGE),
+            "may_manage": allows(visit.actor, Permission.BUDGET_MANAGE),
             "values": values
             or {
                 "jaar": str(year),
@@ -84,7 +80,7 @@ async def _page(
             },
             "form": form,
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE, errors),
+            "notice": notice_for(visit, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -95,74 +91,56 @@ class BudgetPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="budget", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        year = _year(request.query_params.get("jaar"), today().year + 1)
-        return await _page(request, db_session, actor, year)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        year = _year(visit.request.query_params.get("jaar"), today().year + 1)
+        return await _page(visit, year)
 
     async def _submit(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: Actor,
-        values: dict[str, str],
-        form: str,
-        store: Any,
-        notice: str,
+        self, visit: Visit, values: dict[str, str], form: str, store: Any, notice: str
     ) -> Response[Any]:
         year = _year(values.get("jaar"), today().year + 1)
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             lambda _: Flash(NOTICE, notice, f"/begroting?jaar={year}"),
-            shown_again(_page, request, db_session, actor, year, values=values, form=form),
+            shown_again(_page, visit, year, values=values, form=form),
             refused=DomainError,
         )
 
     @post("/opstellen", name="budget-start", opt=audience(Permission.BUDGET_MANAGE))
-    async def start(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, "jaar")
+    async def start(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, "jaar")
         year = _year(values["jaar"], 0)
-        store = partial(start_budget, db_session, actor, year)
-        return await self._submit(request, db_session, actor, values, "start", store, "start")
+        store = partial(start_budget, visit.db, visit.actor, year)
+        return await self._submit(visit, values, "start", store, "start")
 
     @post("/regel", name="budget-line", opt=audience(Permission.BUDGET_MANAGE))
-    async def line(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, "jaar", "soort", "kostenpot", "bedrag")
+    async def line(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, "jaar", "soort", "kostenpot", "bedrag")
         year = _year(values["jaar"], 0)
         store = partial(
             set_line,
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             year,
             values["soort"],
             values["bedrag"],
             values["kostenpot"] or None,
         )
-        return await self._submit(request, db_session, actor, values, "line", store, "line")
+        return await self._submit(visit, values, "line", store, "line")
 
     @post("/vaststellen", name="budget-adopt", opt=audience(Permission.BUDGET_MANAGE))
-    async def adopt(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, "jaar", "besluit")
+    async def adopt(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, "jaar", "besluit")
         year = _year(values["jaar"], 0)
-        store = partial(adopt_budget, db_session, actor, year, values["besluit"])
-        return await self._submit(request, db_session, actor, values, "adopt", store, "adopt")
+        store = partial(adopt_budget, visit.db, visit.actor, year, values["besluit"])
+        return await self._submit(visit, values, "adopt", store, "adopt")
 
     @post("/kwartaalrapportage", name="quarterly-report", opt=audience(Permission.FINANCE_READ))
-    async def quarterly(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
+    async def quarterly(self, visit: CurrentVisit) -> Response[Any]:
         """The report as a file; the export is recorded in the audit log."""
         values = await form_values(
-            request, "jaar", "rapportjaar", "kwartaal", "formaat", "auditgebeurtenis"
+            visit.request, "jaar", "rapportjaar", "kwartaal", "formaat", "auditgebeurtenis"
         )
         year = _year(values["rapportjaar"], 0)
         quarter = _year(values["kwartaal"], 0)
@@ -176,35 +154,28 @@ class BudgetPagesController(Controller):
         if not found:
             try:
                 done = await export_quarterly(
-                    db_session,
-                    actor,
+                    visit.db,
+                    visit.actor,
                     year,
                     quarter,
                     as_of,
                     values["formaat"],
-                    request_language(request),
+                    visit.language,
                     today(),
                 )
             except DomainError as error:
                 found = refusals(error)
         if found:
-            await db_session.rollback()
+            await visit.db.rollback()
             return await _page(
-                request,
-                db_session,
-                actor,
+                visit,
                 _year(values["jaar"], today().year),
                 values=values,
                 form="report",
                 errors=found,
                 status_code=422,
             )
-        return Response(
-            done.content,
-            media_type=done.media_type,
-            status_code=200,
-            headers={"Content-Disposition": f'attachment; filename="{done.filename}"'},
-        )
+        return attachment(done.content, done.media_type, done.filename)
 
 
 class DirectiePagesController(Controller):
@@ -212,22 +183,20 @@ class DirectiePagesController(Controller):
     include_in_schema = False
 
     @get("/", name="directie", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        settings = settings_of(request)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        settings = visit.settings
         current = today()
-        year = _year(request.query_params.get("jaar"), current.year)
+        year = _year(visit.request.query_params.get("jaar"), current.year)
         if not 2000 <= year <= 2200:
             year = current.year
         deadlines = await statutory_calendar(
-            db_session, actor, year, current, settings.quarterly_report_weeks
+            visit.db, visit.actor, year, current, settings.quarterly_report_weeks
         )
         near = await contracts_near_notice(
-            db_session, actor, current, settings.contract_notice_days
+            visit.db, visit.actor, current, settings.contract_notice_days
         )
         return render(
-            request,
+            visit.request,
             "budget/directie.html",
             {
                 "active_page": "directie",

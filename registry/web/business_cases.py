@@ -9,14 +9,12 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.catalogue.communities import visible_application
 from registry.catalogue.models import Application
@@ -26,7 +24,7 @@ from registry.kit.errors import FieldError, NotFound
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, notice_for, submit
 from registry.web.pages import render
 
@@ -43,40 +41,38 @@ HEADS = (
 """Form field and the service's cost head."""
 
 
-async def _application(db_session: AsyncSession, actor: Actor, slug: str) -> Application:
+async def _application(visit: Visit, slug: str) -> Application:
     try:
-        application = await visible_application(db_session, actor, slug)
+        application = await visible_application(visit.db, visit.actor, slug)
     except NotFound:
         raise NotFoundException(f"no application {slug}") from None
-    if not (may_maintain(actor, application) or allows(actor, Permission.FINANCE_READ)):
+    if not (may_maintain(visit.actor, application) or allows(visit.actor, Permission.FINANCE_READ)):
         raise PermissionDeniedException("for the lead member's admins, the directie, auditors")
     return application
 
 
 async def _page(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     application: Application,
     *,
     values: dict[str, Any] | None = None,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    found = await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
+    found = await members.list_members(visit.db, PageRequest(0, 1000), search=None, type_=None)
     return render(
-        request,
+        visit.request,
         "members_side/business_cases.html",
         {
             "active_page": "proposals",
             "application": application,
-            "cases": await catalogue.business_cases_of(db_session, application.id),
-            "may_write": may_maintain(actor, application),
+            "cases": await catalogue.business_cases_of(visit.db, application.id),
+            "may_write": may_maintain(visit.actor, application),
             "members": [(m.code, m.name) for m in found.items],
             "heads": HEADS,
             "values": values or {"deelnemers": []},
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE_KEY, errors),
+            "notice": notice_for(visit, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -87,28 +83,16 @@ class BusinessCasePagesController(Controller):
     include_in_schema = False
 
     @get("/{slug:str}/businesscase", name="business-cases", opt=audience(login=True))
-    async def cases(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
-    ) -> Response[Any]:
-        application = await _application(db_session, actor, slug)
-        return await _page(request, db_session, actor, application)
+    async def cases(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
+        application = await _application(visit, slug)
+        return await _page(visit, application)
 
     @post("/{slug:str}/businesscase", name="business-case-save", opt=audience(login=True))
-    async def save(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
-    ) -> Response[Any]:
-        application = await _application(db_session, actor, slug)
-        if not may_maintain(actor, application):
+    async def save(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
+        application = await _application(visit, slug)
+        if not may_maintain(visit.actor, application):
             raise PermissionDeniedException("for the lead member's admins and the directie")
-        form = await request.form()
+        form = await visit.request.form()
         values: dict[str, Any] = {
             name: str(form.get(name) or "").strip()
             for name in ("titel", "risicos", *(h for h, _ in HEADS))
@@ -123,11 +107,9 @@ class BusinessCasePagesController(Controller):
 
         async def again(errors: tuple[FieldError, ...]) -> Response[Any]:
             # The rollback expired what was read: read the application again.
-            application = await _application(db_session, actor, slug)
+            application = await _application(visit, slug)
             return await _page(
-                request,
-                db_session,
-                actor,
+                visit,
                 application,
                 values=values,
                 errors=errors,
@@ -135,9 +117,8 @@ class BusinessCasePagesController(Controller):
             )
 
         return await submit(
-            request,
-            db_session,
-            partial(save_business_case_draft, db_session, actor, slug, data),
+            visit,
+            partial(save_business_case_draft, visit.db, visit.actor, slug, data),
             lambda case: Flash(NOTICE_KEY, case.title, f"/applicaties/{slug}/businesscase"),
             again,
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, get
 from litestar.datastructures import MultiDict
@@ -22,9 +21,8 @@ from registry.members import repository as members
 from registry.usage import adoptions as usage
 from registry.web.access import audience
 from registry.web.catalogue_view import DEFAULT_SORT, Sort, catalogue_view
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
-from registry.web.i18n import LANGUAGE_PARAM
-from registry.web.pages import render
+from registry.web.deps import CurrentVisit
+from registry.web.pages import pager, render
 
 PAGE_SIZE = 20
 # Beyond this a page number is a typo or a probe, and its offset would overflow the database.
@@ -186,14 +184,6 @@ def parse_catalogue_query(params: MultiDict[Any]) -> CatalogueQuery:
     )
 
 
-def _page_url(request: AnyRequest, query: CatalogueQuery, number: int) -> str:
-    """The same filters, and an explicit language choice, on another page."""
-    params = query.params(number)
-    if language := request.query_params.get(LANGUAGE_PARAM):
-        params.append((LANGUAGE_PARAM, str(language)))
-    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
-
-
 def _sees_all(actor: Actor) -> bool:
     """Unpublished applications are for the cooperative's own eyes."""
     return allows(actor, Permission.CATALOGUE_READ_UNPUBLISHED)
@@ -203,57 +193,46 @@ class CatalogueController(Controller):
     path = "/"
 
     @get("/", name="catalogue", opt=audience())
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Template:
-        query = parse_catalogue_query(request.query_params)
-        published_only = not _sees_all(actor)
+    async def index(self, visit: CurrentVisit) -> Template:
+        query = parse_catalogue_query(visit.request.query_params)
+        published_only = not _sees_all(visit.actor)
         view = await catalogue_view(
-            db_session,
+            visit.db,
             query.filter(published_only=published_only),
             sort=query.sort,
             municipality=query.municipality or None,
             page_request=query.page_request,
         )
         page = view.page
-        page_count = max(1, -(-page.total // PAGE_SIZE))
         return render(
-            request,
+            visit.request,
             "catalogue/list.html",
             {
                 **view.context(),
                 "query": query,
                 "page": page,
-                "page_number": query.page,
-                "page_count": page_count,
+                **pager(visit.request, page, query.page, PAGE_SIZE, query.params),
                 "statuses": tuple(ApplicationStatus),
                 "sorts": tuple(Sort),
-                "previous_url": (
-                    _page_url(request, query, query.page - 1) if query.page > 1 else None
-                ),
-                "next_url": _page_url(request, query, query.page + 1) if page.has_next else None,
-                "first_page_url": _page_url(request, query, 1),
             },
         )
 
     @get("/applicaties/{slug:str}", name="application", opt=audience())
-    async def detail(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Template:
-        application = await repository.application_by_slug(db_session, slug)
-        if application is None or not may_see(actor, application):
+    async def detail(self, visit: CurrentVisit, slug: FromPath[str]) -> Template:
+        application = await repository.application_by_slug(visit.db, slug)
+        if application is None or not may_see(visit.actor, application):
             raise NotFoundException(f"no application '{slug}'")
-        releases = await repository.releases_of(db_session, [application.id])
-        standards = await repository.claimed_standards(db_session, application.id)
-        components = await repository.reference_components_of(db_session, [application.id])
-        categories = await repository.categories_of(db_session, [application.id])
+        releases = await repository.releases_of(visit.db, [application.id])
+        standards = await repository.claimed_standards(visit.db, application.id)
+        components = await repository.reference_components_of(visit.db, [application.id])
+        categories = await repository.categories_of(visit.db, [application.id])
         lead_id, owner_id = application.lead_member_id, application.owner_member_id
         people = await members.members_by_ids(
-            db_session, [i for i in (lead_id, owner_id) if i is not None]
+            visit.db, [i for i in (lead_id, owner_id) if i is not None]
         )
-        users = await usage.users_of(db_session, application.id)
+        users = await usage.users_of(visit.db, application.id)
         return render(
-            request,
+            visit.request,
             "catalogue/detail.html",
             {
                 "application": application,

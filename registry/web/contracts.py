@@ -10,10 +10,8 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.contracts.errors import ContractsRefusal
 from registry.contracts.models import Contract, ContractStatus
@@ -33,7 +31,7 @@ from registry.members.decision_search import DecisionSearch, search_decisions
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
 from registry.web.pages import render
 
@@ -55,9 +53,7 @@ END_FIELDS = ("contract", "datum")
 
 
 async def _submit(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     store: Callable[[], Awaitable[Contract]] | None,
     values: dict[str, str],
     form: str,
@@ -66,33 +62,32 @@ async def _submit(
     """Store a contract form, then back to the register; or the register again with `form`
     open, what was typed and its refusals."""
     return await submit(
-        request,
-        db_session,
+        visit,
         store,
         lambda contract: Flash(NOTICE, contract.reference, "/contracten"),
-        shown_again(_page, request, db_session, actor, values=values, form=form),
+        shown_again(_page, visit, values=values, form=form),
         errors=errors,
     )
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     *,
     values: dict[str, str] | None = None,
     form: str = "",
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    settings = settings_of(request)
-    contracts = await list_contracts(db_session, actor)
-    near = await contracts_near_notice(db_session, actor, today(), settings.contract_notice_days)
-    rvc = await search_decisions(
-        db_session, DecisionSearch(body=DecisionBody.RVC), PageRequest(offset=0, limit=200)
+    settings = visit.settings
+    contracts = await list_contracts(visit.db, visit.actor)
+    near = await contracts_near_notice(
+        visit.db, visit.actor, today(), settings.contract_notice_days
     )
-    applications = await catalogue.list_all(db_session)
-    pools = await costs.pools(db_session)
+    rvc = await search_decisions(
+        visit.db, DecisionSearch(body=DecisionBody.RVC), PageRequest(offset=0, limit=200)
+    )
+    applications = await catalogue.list_all(visit.db)
+    pools = await costs.pools(visit.db)
     application_names = {a.id: a.name for a in applications}
     pool_names = {p.id: f"{p.code}: {p.name}" for p in pools}
     linked = {
@@ -102,7 +97,7 @@ async def _page(
     drafts = [c for c in contracts if c.status is ContractStatus.DRAFT]
     signed = [c for c in contracts if c.status is ContractStatus.SIGNED]
     return render(
-        request,
+        visit.request,
         "contracts/index.html",
         {
             "active_page": "contracts",
@@ -118,11 +113,11 @@ async def _page(
             "rvc_options": [(d.reference, f"{d.reference}: {d.subject}") for d in rvc.items],
             "application_options": [("", "–")] + [(a.slug, a.name) for a in applications],
             "pool_options": [("", "–")] + [(p.code, f"{p.code}: {p.name}") for p in pools],
-            "may_manage": allows(actor, Permission.CONTRACTS_MANAGE),
+            "may_manage": allows(visit.actor, Permission.CONTRACTS_MANAGE),
             "values": values or {},
             "form": form,
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE, errors),
+            "notice": notice_for(visit, NOTICE, errors),
         },
         status_code=status_code,
     )
@@ -133,16 +128,12 @@ class ContractPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="contracts", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _page(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _page(visit)
 
     @post("/", name="contract-create", opt=audience(Permission.CONTRACTS_MANAGE))
-    async def create(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *CREATE_FIELDS)
+    async def create(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *CREATE_FIELDS)
         errors: list[FieldError] = []
         start = parse_date(values, "begin", "startDate", MembersRefusal.INVALID_DATE, errors)
         end = parse_date(values, "einde", "endDate", MembersRefusal.INVALID_DATE, errors)
@@ -171,37 +162,33 @@ class ContractPagesController(Controller):
                 application=values["applicatie"] or None,
                 pool=values["kostenpot"] or None,
             )
-            store = partial(create_contract, db_session, actor, data)
-        return await _submit(request, db_session, actor, store, values, "create", errors)
+            store = partial(create_contract, visit.db, visit.actor, data)
+        return await _submit(visit, store, values, "create", errors)
 
     @post("/ondertekenen", name="contract-sign", opt=audience(Permission.CONTRACTS_MANAGE))
-    async def sign(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *SIGN_FIELDS)
+    async def sign(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *SIGN_FIELDS)
         errors: list[FieldError] = []
         day = parse_date(values, "datum", "signedOn", MembersRefusal.INVALID_DATE, errors)
         store = None
         if day is not None:
             store = partial(
                 sign_contract,
-                db_session,
-                actor,
+                visit.db,
+                visit.actor,
                 values["contract"],
                 day,
                 values["besluit"] or None,
-                settings_of(request).contract_rvc_threshold,
+                visit.settings.contract_rvc_threshold,
             )
-        return await _submit(request, db_session, actor, store, values, "sign", errors)
+        return await _submit(visit, store, values, "sign", errors)
 
     @post("/beeindigen", name="contract-end", opt=audience(Permission.CONTRACTS_MANAGE))
-    async def end(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *END_FIELDS)
+    async def end(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *END_FIELDS)
         errors: list[FieldError] = []
         day = parse_date(values, "datum", "endedOn", MembersRefusal.INVALID_DATE, errors)
         store = None
         if day is not None:
-            store = partial(end_contract, db_session, actor, values["contract"], day)
-        return await _submit(request, db_session, actor, store, values, "end", errors)
+            store = partial(end_contract, visit.db, visit.actor, values["contract"], day)
+        return await _submit(visit, store, values, "end", errors)

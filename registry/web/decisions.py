@@ -16,10 +16,8 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.fees import repository as fees
 from registry.fees.models import PopulationPolicy, ProRata
 from registry.fees.service import RateInput, set_rate
@@ -32,7 +30,7 @@ from registry.members.decisions import DecisionInput, record_decision
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentVisit, Visit
 from registry.web.forms import (
     Flash,
     chosen,
@@ -80,55 +78,52 @@ def _search_of(request: AnyRequest) -> tuple[DecisionSearch, dict[str, str], int
 
 
 async def _decisions_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     *,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    search, shown, page = _search_of(request)
+    search, shown, page = _search_of(visit.request)
     found = await search_decisions(
-        db_session, search, PageRequest(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        visit.db, search, PageRequest(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     )
     return render(
-        request,
+        visit.request,
         "decisions/index.html",
         {
             "active_page": "decisions",
             "found": found,
-            "origins": await origins_of(db_session, list(found.items)),
+            "origins": await origins_of(visit.db, list(found.items)),
             "search": shown,
             "page_number": page,
-            "previous_url": url_with(request, pagina=page - 1) if page > 1 else None,
-            "next_url": url_with(request, pagina=page + 1) if found.has_next else None,
-            "may_record": allows(actor, Permission.MEMBERS_MANAGE),
+            "previous_url": url_with(visit.request, pagina=page - 1) if page > 1 else None,
+            "next_url": url_with(visit.request, pagina=page + 1) if found.has_next else None,
+            "may_record": allows(visit.actor, Permission.MEMBERS_MANAGE),
             "values": values or {"orgaan": "alv"},
             "errors": list(errors),
-            "notice": notice_for(request, DECISION_NOTICE, errors),
+            "notice": notice_for(visit, DECISION_NOTICE, errors),
         },
         status_code=status_code,
     )
 
 
 async def _rates_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     *,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
     warnings: Sequence[str] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    rates = await fees.rates(db_session)
-    decisions = await members.decisions_by_ids(db_session, [r.decision_id for r in rates])
+    rates = await fees.rates(visit.db)
+    decisions = await members.decisions_by_ids(visit.db, [r.decision_id for r in rates])
     alv = await search_decisions(
-        db_session, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
+        visit.db, DecisionSearch(body=DecisionBody.ALV), PageRequest(offset=0, limit=200)
     )
-    notice = request.session.pop(RATE_NOTICE, None) if not errors else None
+    notice = visit.request.session.pop(RATE_NOTICE, None) if not errors else None
     return render(
-        request,
+        visit.request,
         "decisions/rates.html",
         {
             "active_page": "fees",
@@ -157,16 +152,12 @@ class DecisionPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="decisions", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _decisions_page(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _decisions_page(visit)
 
     @post("/", name="decision-record", opt=audience(Permission.MEMBERS_MANAGE))
-    async def record(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *DECISION_FIELDS)
+    async def record(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *DECISION_FIELDS)
         errors: list[FieldError] = []
         decided_on = parse_date(values, "datum", "decidedOn", MembersRefusal.INVALID_DATE, errors)
         store = None
@@ -179,13 +170,12 @@ class DecisionPagesController(Controller):
                 text=values["tekst"] or None,
                 document_url=values["document"] or None,
             )
-            store = partial(record_decision, db_session, actor, data)
+            store = partial(record_decision, visit.db, visit.actor, data)
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             lambda decision: Flash(DECISION_NOTICE, decision.reference, "/besluiten"),
-            shown_again(_decisions_page, request, db_session, actor, values=values),
+            shown_again(_decisions_page, visit, values=values),
             errors=errors,
         )
 
@@ -195,16 +185,12 @@ class RatePagesController(Controller):
     include_in_schema = False
 
     @get("/", name="rates", opt=audience(Permission.FEES_MANAGE))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _rates_page(request, db_session)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _rates_page(visit)
 
     @post("/", name="rate-set", opt=audience(Permission.FEES_MANAGE))
-    async def set(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *RATE_FIELDS)
+    async def set(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *RATE_FIELDS)
         try:
             year = int(values["jaar"])
         except ValueError:
@@ -214,16 +200,17 @@ class RatePagesController(Controller):
         data = RateInput(year, values["tarief"], values["besluit"], pro_rata, policy)
         # A year already invoiced: say what the rate bills or credits before storing it.
         warnings = await warnings_first(
-            request, values["bevestigd"] == "1", partial(preview_rate, db_session, actor, data)
+            visit.request,
+            values["bevestigd"] == "1",
+            partial(preview_rate, visit.db, visit.actor, data),
         )
         if warnings:
-            return await _rates_page(request, db_session, values=values, warnings=warnings)
+            return await _rates_page(visit, values=values, warnings=warnings)
         return await submit(
-            request,
-            db_session,
-            partial(set_rate, db_session, actor, data),
+            visit,
+            partial(set_rate, visit.db, visit.actor, data),
             lambda rate: Flash(
                 RATE_NOTICE, {"year": rate.year, "rate": str(rate.rate)}, "/contributie/tarieven"
             ),
-            shown_again(_rates_page, request, db_session, values=values),
+            shown_again(_rates_page, visit, values=values),
         )

@@ -16,9 +16,11 @@ from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
 from registry.db import begin_writing
 from registry.http.security import InvalidToken, resolve_actor
+from registry.kit.language import Language
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.settings import Settings
+from registry.web.i18n import request_language
 
 AnyRequest: TypeAlias = Request[Any, Any, Any]
 """A page request, whatever its user, auth and state."""
@@ -96,6 +98,39 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         bank=allows(actor, Permission.FINANCE_READ),
     )
     return actor
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One page request: the request, its database session and the person making it.
+
+    The page handlers and the steps they share take this one value instead of the three,
+    so that a handler's signature names only what its page adds (path and query values).
+    """
+
+    request: AnyRequest
+    db: AsyncSession
+    actor: Actor
+
+    @property
+    def settings(self) -> Settings:
+        """The application's settings (see `settings_of`)."""
+        return settings_of(self.request)
+
+    @property
+    def language(self) -> Language:
+        """The language the page is shown in (see `request_language`)."""
+        return request_language(self.request)
+
+
+CurrentVisit: TypeAlias = NamedDependency[Visit]
+"""A page handler's `visit` parameter (provided by `provide_visit`)."""
+
+
+async def provide_visit(request: AnyRequest, db_session: DbSession, actor: CurrentActor) -> Visit:
+    """The page request as one value; its session and actor come from `provide_db_session`
+    and `provide_actor`, so the session is committed or rolled back as for any page."""
+    return Visit(request, db_session, actor)
 
 
 async def member_or_404(db_session: AsyncSession, code: str) -> Member:

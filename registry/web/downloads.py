@@ -39,7 +39,7 @@ from registry.usage import records as usage_records
 from registry.web.access import audience
 from registry.web.catalogue import parse_catalogue_query
 from registry.web.catalogue_view import catalogue_view
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentVisit, DbSession
 from registry.web.i18n import load_translations, request_language
 from registry.web.invoices import LISTS
 from registry.web.members import parse_member_query
@@ -334,53 +334,41 @@ class DownloadsController(Controller):
     include_in_schema = False
 
     @get(_routes("/catalogus"), name="catalogue-download", opt=audience())
-    async def catalogue(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
-    ) -> Response[bytes]:
+    async def catalogue(self, visit: CurrentVisit) -> Response[bytes]:
         # Unpublished applications are for the cooperative's own eyes, as on the page.
-        published_only = not allows(actor, Permission.CATALOGUE_READ_UNPUBLISHED)
-        table = await catalogue_table(db_session, request, published_only, _texts(request))
-        return await _file(request, table, "catalogus")
+        published_only = not allows(visit.actor, Permission.CATALOGUE_READ_UNPUBLISHED)
+        table = await catalogue_table(
+            visit.db, visit.request, published_only, _texts(visit.request)
+        )
+        return await _file(visit.request, table, "catalogus")
 
     @get(_routes("/facturen"), name="invoices-download", opt=audience(Permission.FINANCE_READ))
-    async def invoices(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
-    ) -> Response[bytes]:
-        table = await invoices_table(db_session, request, _texts(request))
-        return await _file(request, table, "facturen")
+    async def invoices(self, visit: CurrentVisit) -> Response[bytes]:
+        table = await invoices_table(visit.db, visit.request, _texts(visit.request))
+        return await _file(visit.request, table, "facturen")
 
     @get(
         _routes("/leden/{code:str}/gebruik"),
         name="usage-download",
         opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code"),
     )
-    async def usage(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-    ) -> Response[bytes]:
-        member = await members.member_by_code(db_session, code)
+    async def usage(self, visit: CurrentVisit, code: FromPath[str]) -> Response[bytes]:
+        member = await members.member_by_code(visit.db, code)
         if member is None:
             raise NotFoundException(f"no member '{code}'")
-        table = await usage_table(db_session, actor, member.id, member.name, _texts(request))
-        return await _file(request, table, f"gebruik-{member.code}")
+        table = await usage_table(
+            visit.db, visit.actor, member.id, member.name, _texts(visit.request)
+        )
+        return await _file(visit.request, table, f"gebruik-{member.code}")
 
     @get(
         _routes("/kostenpotten/{code:str}/aandelen"),
         name="pool-shares-download",
         opt=audience(Permission.FINANCE_READ),
     )
-    async def pool_shares(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-    ) -> Response[bytes]:
-        table = await pool_shares_table(db_session, code, _texts(request))
-        return await _file(request, table, f"kostenaandelen-{code}")
+    async def pool_shares(self, visit: CurrentVisit, code: FromPath[str]) -> Response[bytes]:
+        table = await pool_shares_table(visit.db, code, _texts(visit.request))
+        return await _file(visit.request, table, f"kostenaandelen-{code}")
 
     @get(_routes("/leden-overzicht"), name="public-members-download", opt=audience())
     async def public_members(
@@ -390,9 +378,9 @@ class DownloadsController(Controller):
         return await _file(request, table, "leden-overzicht")
 
     @get(_routes("/leden"), name="members-download", opt=audience(Permission.MEMBER_READ_PRIVATE))
-    async def members(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
-    ) -> Response[bytes]:
+    async def members(self, visit: CurrentVisit) -> Response[bytes]:
         return await _file(
-            request, await members_table(db_session, request, _texts(request)), "leden"
+            visit.request,
+            await members_table(visit.db, visit.request, _texts(visit.request)),
+            "leden",
         )

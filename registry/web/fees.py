@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.fees import repository as fees
 from registry.fees.contribution import Contribution, Difference
 from registry.fees.models import FeeRun
@@ -27,7 +26,7 @@ from registry.kit.errors import FieldError, ValidationFailed
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, redirect_with
 from registry.web.pages import render
 
@@ -72,9 +71,7 @@ def _sources(preview: FeeRunPreview) -> list[str]:
 
 
 async def _year_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     year: int,
     *,
     notice: dict[str, Any] | None = None,
@@ -83,24 +80,22 @@ async def _year_page(
     status_code: int = 200,
 ) -> Response[Any]:
     """The year's rate and stored runs; for the directie also the preview and the run form."""
-    rate = await fees.rate_for(db_session, year)
+    rate = await fees.rate_for(visit.db, year)
     decision = None
     if rate is not None:
-        decision = (await members.decisions_by_ids(db_session, [rate.decision_id]))[
-            rate.decision_id
-        ]
-    runs = await fees.runs(db_session, year)
+        decision = (await members.decisions_by_ids(visit.db, [rate.decision_id]))[rate.decision_id]
+    runs = await fees.runs(visit.db, year)
     preview = None
-    if allows(actor, Permission.FEES_MANAGE) and not errors:
+    if allows(visit.actor, Permission.FEES_MANAGE) and not errors:
         try:
-            preview = await preview_fee_run(db_session, actor, year)
+            preview = await preview_fee_run(visit.db, visit.actor, year)
         except ValidationFailed as failed:
             errors = failed.errors
     codes = [line.member_code for run in runs[:1] for line in run.lines]
     if preview is not None:
         codes += [d.member_code for d in preview.differences]
     return render(
-        request,
+        visit.request,
         "fees/year.html",
         {
             "active_page": "fees",
@@ -111,7 +106,7 @@ async def _year_page(
             "preview": preview,
             "preview_rows": _preview_rows(preview) if preview else [],
             "sources": _sources(preview) if preview else [],
-            "names": await _members_by_codes(db_session, codes),
+            "names": await _members_by_codes(visit.db, codes),
             "errors": errors,
             "problem": problem,
             "notice": notice,
@@ -126,20 +121,16 @@ class FeePagesController(Controller):
     include_in_schema = False
 
     @get("/", name="fees", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,  # resolved for the header's links
-    ) -> Response[Any]:
-        rates = await fees.rates(db_session)
-        decisions = await members.decisions_by_ids(db_session, [r.decision_id for r in rates])
-        runs = await fees.runs(db_session)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        """`visit` (not only the session) so that the header links to what its person may open."""
+        rates = await fees.rates(visit.db)
+        decisions = await members.decisions_by_ids(visit.db, [r.decision_id for r in rates])
+        runs = await fees.runs(visit.db)
         latest: dict[int, FeeRun] = {}
         for run in runs:  # newest first
             latest.setdefault(run.year, run)
         return render(
-            request,
+            visit.request,
             "fees/index.html",
             {
                 "active_page": "fees",
@@ -148,43 +139,31 @@ class FeePagesController(Controller):
         )
 
     @get("/{year:int}", name="fee-year", opt=audience(Permission.FINANCE_READ))
-    async def year(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, year: FromPath[int]
-    ) -> Response[Any]:
-        notice = request.session.pop(NOTICE_KEY, None)
+    async def year(self, visit: CurrentVisit, year: FromPath[int]) -> Response[Any]:
+        notice = visit.request.session.pop(NOTICE_KEY, None)
         return await _year_page(
-            request,
-            db_session,
-            actor,
+            visit,
             _checked(year),
             notice=notice if isinstance(notice, dict) and notice.get("year") == year else None,
         )
 
     @post("/{year:int}", name="fee-run", opt=audience(Permission.FEES_MANAGE))
-    async def run(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, year: FromPath[int]
-    ) -> Response[Any]:
+    async def run(self, visit: CurrentVisit, year: FromPath[int]) -> Response[Any]:
         _checked(year)
-        seen = (await request.form()).get(INPUTS_FIELD)
+        seen = (await visit.request.form()).get(INPUTS_FIELD)
         try:
-            result = await run_fees(db_session, actor, year)
+            result = await run_fees(visit.db, visit.actor, year)
         except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _year_page(
-                request, db_session, actor, year, errors=failed.errors, status_code=422
-            )
+            await visit.db.rollback()
+            return await _year_page(visit, year, errors=failed.errors, status_code=422)
         except IntegrityError:  # another run of the year was stored at the same moment
-            await db_session.rollback()
-            return await _year_page(
-                request, db_session, actor, year, problem="concurrent", status_code=409
-            )
+            await visit.db.rollback()
+            return await _year_page(visit, year, problem="concurrent", status_code=409)
         if result.run.inputs_sha256 != seen:
-            await db_session.rollback()
-            return await _year_page(
-                request, db_session, actor, year, problem="changed", status_code=409
-            )
+            await visit.db.rollback()
+            return await _year_page(visit, year, problem="changed", status_code=409)
         return redirect_with(
-            request,
+            visit.request,
             Flash(
                 NOTICE_KEY,
                 {

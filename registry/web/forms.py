@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from litestar import Request
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.kit.errors import (
     DomainError,
@@ -24,6 +23,7 @@ from registry.kit.errors import (
     ValidationFailed,
     field_error,
 )
+from registry.web.deps import Visit
 from registry.web.i18n import request_language
 from registry.years.warnings import ChangeWarning
 
@@ -118,14 +118,12 @@ async def warnings_first(
     return [w.phrase.text(language) for w in warned]
 
 
-def notice_for(
-    request: Request[Any, Any, Any], key: str, errors: Sequence[FieldError] = ()
-) -> str | None:
+def notice_for(visit: Visit, key: str, errors: Sequence[FieldError] = ()) -> str | None:
     """The notice a stored form left for its page (the text of a `Flash`), shown once. While a
     refused form is shown again (`errors`) it stays where it is: that page shows the refusals."""
     if errors:
         return None
-    notice = request.session.pop(key, None)
+    notice = visit.request.session.pop(key, None)
     return notice if isinstance(notice, str) else None
 
 
@@ -137,8 +135,7 @@ def redirect_with(request: Request[Any, Any, Any], flash: Flash) -> Redirect:
 
 
 async def submit(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
+    visit: Visit,
     store: Callable[[], Awaitable[T]] | None,
     done: Callable[[T], Flash],
     again: Callable[[tuple[FieldError, ...]], Awaitable[Response[Any]]],
@@ -167,6 +164,6 @@ async def submit(
                 raise
             found.extend(refusals(error))
         else:
-            return redirect_with(request, done(result))
-    await db_session.rollback()
+            return redirect_with(visit.request, done(result))
+    await visit.db.rollback()
     return await again(tuple(found))

@@ -30,9 +30,8 @@ from registry.members import repository as members
 from registry.members.errors import MembersRefusal
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, form_values, notice_for, parse_date, shown_again, submit
-from registry.web.i18n import request_language
 from registry.web.pages import render
 
 T = TypeVar("T")
@@ -60,32 +59,30 @@ def _id(value: str) -> int:
 
 
 async def _overview(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     *,
     form: str | None = None,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    _may_read_alv(actor)
-    reads_all = allows(actor, Permission.GOVERNANCE_READ)
-    manages = allows(actor, Permission.GOVERNANCE_MANAGE)
-    people = await repository.people(db_session) if reads_all else []
+    _may_read_alv(visit.actor)
+    reads_all = allows(visit.actor, Permission.GOVERNANCE_READ)
+    manages = allows(visit.actor, Permission.GOVERNANCE_MANAGE)
+    people = await repository.people(visit.db) if reads_all else []
     meetings = await service.list_meetings(
-        db_session, actor, None if reads_all else DecisionBody.ALV
+        visit.db, visit.actor, None if reads_all else DecisionBody.ALV
     )
-    conflicts = await repository.conflicts(db_session) if reads_all else []
+    conflicts = await repository.conflicts(visit.db) if reads_all else []
     represented = await members.members_by_ids(
-        db_session, sorted({p.member_id for p in people if p.member_id})
+        visit.db, sorted({p.member_id for p in people if p.member_id})
     )
     all_members = await members.members_by_ids(
-        db_session, sorted(await service.members_on(db_session, date.today()))
+        visit.db, sorted(await service.members_on(visit.db, date.today()))
     )
     today = date.today()
     return render(
-        request,
+        visit.request,
         "governance/index.html",
         {
             "active_page": "governance",
@@ -104,7 +101,7 @@ async def _overview(
             "person_options": [(str(p.id), p.name) for p in people],
             "user_options": [
                 (str(user.id), user.name)
-                for user, _ in (await users_with_assignments(db_session) if manages else [])
+                for user, _ in (await users_with_assignments(visit.db) if manages else [])
             ],
             "roles": list(PersonRole),
             "roles_of": ROLES_OF,
@@ -112,16 +109,14 @@ async def _overview(
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE, errors),
+            "notice": notice_for(visit, NOTICE, errors),
         },
         status_code=status_code,
     )
 
 
 async def _meeting_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     meeting_id: int,
     *,
     form: str | None = None,
@@ -131,17 +126,17 @@ async def _meeting_page(
 ) -> Response[Any]:
     try:
         view = await service.meeting_view(
-            db_session, actor, meeting_id, service.rules_of(settings_of(request))
+            visit.db, visit.actor, meeting_id, service.rules_of(visit.settings)
         )
     except NotFound:
         raise NotFoundException("no such meeting") from None
-    manages = allows(actor, Permission.GOVERNANCE_MANAGE)
+    manages = allows(visit.actor, Permission.GOVERNANCE_MANAGE)
     meeting = view.meeting
     present_members = {a.member_id for a in view.attendance if a.member_id}
     present_people = {a.person_id for a in view.attendance if a.person_id}
     if meeting.body is DecisionBody.ALV:
         seated = await members.members_by_ids(
-            db_session, sorted(await service.members_on(db_session, meeting.held_on))
+            visit.db, sorted(await service.members_on(visit.db, meeting.held_on))
         )
         voters = sorted(
             ((m.code, m.name) for m in seated.values() if m.id in view.entitled),
@@ -174,7 +169,7 @@ async def _meeting_page(
         present_names = [view.people[i].name for i in present_people if i in view.people]
         representatives = []
     return render(
-        request,
+        visit.request,
         "governance/meeting.html",
         {
             "active_page": "governance",
@@ -187,22 +182,19 @@ async def _meeting_page(
             "absent": absent,
             "present_names": sorted(present_names),
             "representatives": representatives,
-            "kind_options": [(k.value, label(k, request_language(request))) for k in ProposalKind],
-            "subject_options": [
-                (k.value, label(k, request_language(request))) for k in SubjectKind
-            ],
+            "kind_options": [(k.value, label(k, visit.language)) for k in ProposalKind],
+            "subject_options": [(k.value, label(k, visit.language)) for k in SubjectKind],
             "form": form,
             "values": values or {},
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE, errors),
+            "notice": notice_for(visit, NOTICE, errors),
         },
         status_code=status_code,
     )
 
 
 def _store(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     store: Callable[[], Awaitable[T]] | None,
     notice: Callable[[T], str],
     url: str,
@@ -210,8 +202,7 @@ def _store(
     errors: Sequence[FieldError] = (),
 ) -> Awaitable[Response[Any]]:
     return submit(
-        request,
-        db_session,
+        visit,
         store,
         lambda result: Flash(NOTICE, notice(result), url),
         again,
@@ -224,16 +215,12 @@ class GovernancePagesController(Controller):
     include_in_schema = False
 
     @get("/", name="governance", opt=audience(login=True))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _overview(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _overview(visit)
 
     @post("/personen", name="governance-person", opt=audience(Permission.GOVERNANCE_MANAGE))
-    async def add_person(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *PERSON_FIELDS)
+    async def add_person(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *PERSON_FIELDS)
         errors: list[FieldError] = []
         starts = parse_date(values, "begin", "startsOn", MembersRefusal.INVALID_DATE, errors)
         ends = parse_date(
@@ -252,18 +239,17 @@ class GovernancePagesController(Controller):
             )
             store = partial(
                 service.add_person,
-                db_session,
-                actor,
+                visit.db,
+                visit.actor,
                 data,
-                service.rules_of(settings_of(request)),
+                service.rules_of(visit.settings),
             )
         return await _store(
-            request,
-            db_session,
+            visit,
             store,
             lambda person: person.name,
             "/bestuur",
-            shown_again(_overview, request, db_session, actor, form="person", values=values),
+            shown_again(_overview, visit, form="person", values=values),
             errors,
         )
 
@@ -272,32 +258,25 @@ class GovernancePagesController(Controller):
         name="governance-person-end",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def end_person(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        person_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, "einde")
+    async def end_person(self, visit: CurrentVisit, person_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, "einde")
         errors: list[FieldError] = []
         ends = parse_date(values, "einde", "endsOn", MembersRefusal.INVALID_DATE, errors)
-        store = partial(service.end_person, db_session, actor, person_id, ends) if ends else None
+        store = (
+            partial(service.end_person, visit.db, visit.actor, person_id, ends) if ends else None
+        )
         return await _store(
-            request,
-            db_session,
+            visit,
             store,
             lambda person: person.name,
             "/bestuur",
-            shown_again(_overview, request, db_session, actor, form="end"),
+            shown_again(_overview, visit, form="end"),
             errors,
         )
 
     @post("/vergaderingen", name="governance-meeting", opt=audience(Permission.GOVERNANCE_MANAGE))
-    async def create_meeting(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *MEETING_FIELDS)
+    async def create_meeting(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *MEETING_FIELDS)
         errors: list[FieldError] = []
         held = parse_date(values, "datum", "heldOn", MembersRefusal.INVALID_DATE, errors)
         store = None
@@ -309,21 +288,18 @@ class GovernancePagesController(Controller):
                 _enum(MeetingForm, values["vorm"]) or MeetingForm.MEETING,
                 values["notulen"] or None,
             )
-            store = partial(service.create_meeting, db_session, actor, data)
+            store = partial(service.create_meeting, visit.db, visit.actor, data)
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             lambda meeting: Flash(NOTICE, meeting.title, f"/bestuur/vergaderingen/{meeting.id}"),
-            shown_again(_overview, request, db_session, actor, form="meeting", values=values),
+            shown_again(_overview, visit, form="meeting", values=values),
             errors=errors,
         )
 
     @post("/belangen", name="governance-conflict", opt=audience(Permission.GOVERNANCE_MANAGE))
-    async def record_conflict(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *CONFLICT_FIELDS)
+    async def record_conflict(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *CONFLICT_FIELDS)
         errors: list[FieldError] = []
         starts = parse_date(values, "begin", "startsOn", MembersRefusal.INVALID_DATE, errors)
         ends = parse_date(
@@ -346,34 +322,25 @@ class GovernancePagesController(Controller):
                 ends,
                 values["omschrijving"] or None,
             )
-            store = partial(service.record_conflict, db_session, actor, data)
+            store = partial(service.record_conflict, visit.db, visit.actor, data)
         return await _store(
-            request,
-            db_session,
+            visit,
             store,
             lambda conflict: conflict.subject_reference,
             "/bestuur",
-            shown_again(_overview, request, db_session, actor, form="conflict", values=values),
+            shown_again(_overview, visit, form="conflict", values=values),
             errors,
         )
 
     @get(
         "/vergaderingen/{meeting_id:int}", name="governance-meeting-page", opt=audience(login=True)
     )
-    async def meeting(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        meeting_id: FromPath[int],
-    ) -> Response[Any]:
-        return await _meeting_page(request, db_session, actor, meeting_id)
+    async def meeting(self, visit: CurrentVisit, meeting_id: FromPath[int]) -> Response[Any]:
+        return await _meeting_page(visit, meeting_id)
 
     async def _on_meeting(
         self,
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
+        visit: Visit,
         meeting_id: int,
         form: str,
         values: dict[str, str],
@@ -382,14 +349,11 @@ class GovernancePagesController(Controller):
         errors: Sequence[FieldError] = (),
     ) -> Response[Any]:
         return await _store(
-            request,
-            db_session,
+            visit,
             store,
             lambda _: notice,
             f"/bestuur/vergaderingen/{meeting_id}",
-            shown_again(
-                _meeting_page, request, db_session, actor, meeting_id, form=form, values=values
-            ),
+            shown_again(_meeting_page, visit, meeting_id, form=form, values=values),
             errors,
         )
 
@@ -398,50 +362,34 @@ class GovernancePagesController(Controller):
         name="governance-item",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def add_item(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        meeting_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, *ITEM_FIELDS)
+    async def add_item(self, visit: CurrentVisit, meeting_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, *ITEM_FIELDS)
         data = service.ItemInput(
             values["titel"],
             _enum(ProposalKind, values["soort"]),
             _enum(SubjectKind, values["onderwerpsoort"]),
             values["onderwerp"] or None,
         )
-        store = partial(service.add_agenda_item, db_session, actor, meeting_id, data)
-        return await self._on_meeting(
-            request, db_session, actor, meeting_id, "item", values, store, values["titel"]
-        )
+        store = partial(service.add_agenda_item, visit.db, visit.actor, meeting_id, data)
+        return await self._on_meeting(visit, meeting_id, "item", values, store, values["titel"])
 
     @post(
         "/vergaderingen/{meeting_id:int}/aanwezig",
         name="governance-attendance",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def attend(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        meeting_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, "lid", "persoon")
+    async def attend(self, visit: CurrentVisit, meeting_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, "lid", "persoon")
         store = partial(
             service.record_attendance,
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             meeting_id,
             member_code=values["lid"] or None,
             person_id=_id(values["persoon"]) if values["persoon"] else None,
         )
         return await self._on_meeting(
-            request,
-            db_session,
-            actor,
+            visit,
             meeting_id,
             "attendance",
             values,
@@ -454,28 +402,20 @@ class GovernancePagesController(Controller):
         name="governance-proxy",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def proxy(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        meeting_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, "volmachtgever", "gevolmachtigde", "document")
+    async def proxy(self, visit: CurrentVisit, meeting_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, "volmachtgever", "gevolmachtigde", "document")
         store = partial(
             service.record_proxy,
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             meeting_id,
             values["volmachtgever"],
             values["gevolmachtigde"],
             values["document"],
-            service.rules_of(settings_of(request)),
+            service.rules_of(visit.settings),
         )
         return await self._on_meeting(
-            request,
-            db_session,
-            actor,
+            visit,
             meeting_id,
             "proxy",
             values,
@@ -488,17 +428,11 @@ class GovernancePagesController(Controller):
         name="governance-minutes",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def minutes(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        meeting_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, "notulen")
-        store = partial(service.set_minutes, db_session, actor, meeting_id, values["notulen"])
+    async def minutes(self, visit: CurrentVisit, meeting_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, "notulen")
+        store = partial(service.set_minutes, visit.db, visit.actor, meeting_id, values["notulen"])
         return await self._on_meeting(
-            request, db_session, actor, meeting_id, "minutes", values, store, values["notulen"]
+            visit, meeting_id, "minutes", values, store, values["notulen"]
         )
 
     @post(
@@ -506,16 +440,10 @@ class GovernancePagesController(Controller):
         name="governance-vote",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def vote(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        item_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, "stemmer", "keuze", "namens")
-        item = await _item_or_404(db_session, item_id)
-        meeting = await service.meeting_or_refuse(db_session, item.meeting_id)
+    async def vote(self, visit: CurrentVisit, item_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, "stemmer", "keuze", "namens")
+        item = await _item_or_404(visit.db, item_id)
+        meeting = await service.meeting_or_refuse(visit.db, item.meeting_id)
         alv = meeting.body is DecisionBody.ALV
         choice = _enum(Choice, values["keuze"])
         errors: list[FieldError] = []
@@ -529,11 +457,9 @@ class GovernancePagesController(Controller):
                 person_id=None if alv else _id(values["stemmer"]),
                 cast_by_id=_id(values["namens"]) if alv and values["namens"] else None,
             )
-            store = partial(service.cast_vote, db_session, actor, item_id, data)
+            store = partial(service.cast_vote, visit.db, visit.actor, item_id, data)
         return await self._on_meeting(
-            request,
-            db_session,
-            actor,
+            visit,
             meeting.id,
             f"vote-{item_id}",
             values,
@@ -547,27 +473,19 @@ class GovernancePagesController(Controller):
         name="governance-close",
         opt=audience(Permission.GOVERNANCE_MANAGE),
     )
-    async def close(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        item_id: FromPath[int],
-    ) -> Response[Any]:
-        values = await form_values(request, "kenmerk")
-        item = await _item_or_404(db_session, item_id)
+    async def close(self, visit: CurrentVisit, item_id: FromPath[int]) -> Response[Any]:
+        values = await form_values(visit.request, "kenmerk")
+        item = await _item_or_404(visit.db, item_id)
         store = partial(
             service.close_proposal,
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             item_id,
             values["kenmerk"],
-            service.rules_of(settings_of(request)),
+            service.rules_of(visit.settings),
         )
         return await self._on_meeting(
-            request,
-            db_session,
-            actor,
+            visit,
             item.meeting_id,
             f"close-{item_id}",
             values,

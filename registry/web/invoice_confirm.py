@@ -6,22 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.billing.document import DocumentKind
 from registry.billing.models import CreditChoice, Invoice
 from registry.kit.labels import label
-from registry.web.deps import settings_of
-from registry.web.i18n import request_language
+from registry.web.deps import Visit
 from registry.web.pages import render
 
 
 async def confirm_page(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
+    visit: Visit,
     document: Invoice,
     *,
     action: str,
@@ -33,15 +29,15 @@ async def confirm_page(
 
     The keys of `facts` are message ids, translated by the page; a date among the values is
     written out."""
-    await db_session.refresh(document, ["lines"])
+    await visit.db.refresh(document, ["lines"])
     summary = {
         "lines": [(line.line_no, line.description, line.net_cents) for line in document.lines],
         "gross_cents": document.gross_cents,
     }
     credit_note = document.kind is DocumentKind.CREDIT_NOTE
-    await db_session.rollback()  # the number, the lines, the audit event: none of it stays
+    await visit.db.rollback()  # the number, the lines, the audit event: none of it stays
     return render(
-        request,
+        visit.request,
         "invoices/confirm.html",
         {
             "active_page": "invoices",
@@ -51,23 +47,18 @@ async def confirm_page(
             "back": back,
             "hidden": hidden,
             "facts": facts,
-            "four_eyes": settings_of(request).four_eyes,
+            "four_eyes": visit.settings.four_eyes,
         },
     )
 
 
 async def credit_summary(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    invoice_id: int,
-    note: Invoice,
-    form: FormMultiDict,
+    visit: Visit, invoice_id: int, note: Invoice, form: FormMultiDict
 ) -> Response[Any]:
     choice = note.credit_choice or CreditChoice(str(form.get("credit_choice") or "carry"))
     reason = str(form.get("reason") or "")
     return await confirm_page(
-        request,
-        db_session,
+        visit,
         note,
         action=f"/facturen/{invoice_id}/crediteren",
         back=f"/facturen/{invoice_id}",
@@ -80,23 +71,18 @@ async def credit_summary(
             ("Reden", reason),
             (
                 "Wat er met een tegoed gebeurt dat overblijft",
-                label(choice, request_language(request)),
+                label(choice, visit.language),
             ),
         ],
     )
 
 
 async def issue_summary(
-    request: Request[Any, Any, Any],
-    db_session: AsyncSession,
-    invoice: Invoice,
-    member_name: str,
-    form: FormMultiDict,
+    visit: Visit, invoice: Invoice, member_name: str, form: FormMultiDict
 ) -> Response[Any]:
     choice = str(form.get("credit_choice") or "")
     return await confirm_page(
-        request,
-        db_session,
+        visit,
         invoice,
         action=f"/facturen/{invoice.id}/uitgeven",
         back=f"/facturen/{invoice.id}",

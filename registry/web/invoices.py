@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.approvals import service as approvals
 from registry.approvals.rules import CreditNote, IssueInvoice
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.billing import (
     credit_notes,
     invoicing,
@@ -47,9 +46,8 @@ from registry.kit.clock import today
 from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.members.models import Member
-from registry.settings import Settings
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
+from registry.web.deps import AnyRequest, CurrentVisit, Visit, member_or_404
 from registry.web.forms import (
     Flash,
     iso_date,
@@ -59,7 +57,6 @@ from registry.web.forms import (
     shown_again,
     submit,
 )
-from registry.web.i18n import request_language
 from registry.web.invoice_confirm import credit_summary, issue_summary
 from registry.web.pages import render
 
@@ -109,10 +106,10 @@ def _channel(value: str | None) -> DeliveryChannel | None:
     return next((c for c in DeliveryChannel if c.value == value), None)
 
 
-async def _readable(db_session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:
+async def _readable(visit: Visit, invoice_id: int) -> Invoice:
     """The invoice if this person may read it; the service's refusals as page refusals."""
     try:
-        return await reading.readable_invoice(db_session, actor, invoice_id)
+        return await reading.readable_invoice(visit.db, visit.actor, invoice_id)
     except Forbidden as refused:
         raise PermissionDeniedException(refused.message) from None
     except NotFound as missing:
@@ -172,9 +169,7 @@ def _chosen(drafts: Sequence[Invoice], codes: Sequence[str]) -> list[Invoice]:
 
 
 async def _index_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     *,
     run: RunForm | None = None,
     errors: Sequence[FieldError] = (),
@@ -183,35 +178,39 @@ async def _index_page(
     status_code: int = 200,
 ) -> Response[Any]:
     """Open invoices for directie and auditors; the drafts and the run for the directie."""
-    listed = request.query_params.get("status", "open")
+    listed = visit.request.query_params.get("status", "open")
     if listed not in LISTS:
         listed = "open"
-    only_overdue = request.query_params.get("vervallen") == "1"
+    only_overdue = visit.request.query_params.get("vervallen") == "1"
     day = today()
-    invoices = await repository.invoices(db_session, statuses=LISTS[listed])
+    invoices = await repository.invoices(visit.db, statuses=LISTS[listed])
     if only_overdue:
         invoices = [i for i in invoices if reading.overdue(i, day)]
-    may_manage = allows(actor, Permission.BILLING_MANAGE)
-    drafts = await repository.invoices(db_session, statuses=[InvoiceStatus.DRAFT])
-    run = run or RunForm(request.query_params.get("tot", ""), request.query_params.get("leden", ""))
+    may_manage = allows(visit.actor, Permission.BILLING_MANAGE)
+    drafts = await repository.invoices(visit.db, statuses=[InvoiceStatus.DRAFT])
+    run = run or RunForm(
+        visit.request.query_params.get("tot", ""), visit.request.query_params.get("leden", "")
+    )
     previews: list[invoicing.DraftPreview] | None = None
     digest = None
     if may_manage and run.until and not errors:
         try:
             until = iso_date(run.until, "until", BillingRefusal.INVALID_DATE)
             codes = _codes(run.members)
-            previews = await invoicing.preview_invoice_run(db_session, actor, until, codes or None)
+            previews = await invoicing.preview_invoice_run(
+                visit.db, visit.actor, until, codes or None
+            )
             digest = _digest(until, _preview_lines(previews) + _draft_lines(_chosen(drafts, codes)))
         except ValidationFailed as failed:
             errors = failed.errors
     return render(
-        request,
+        visit.request,
         "invoices/index.html",
         {
             "active_page": "invoices",
             "invoices": invoices,
             "drafts": drafts if may_manage else [],
-            "names": await _names(db_session, [*invoices, *drafts]),
+            "names": await _names(visit.db, [*invoices, *drafts]),
             "listed": listed,
             "lists": list(LISTS),
             "only_overdue": only_overdue,
@@ -224,7 +223,7 @@ async def _index_page(
             "errors": errors,
             "problem": problem,
             "failed_draft": failed_draft,
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
             "today": day,
         },
         status_code=status_code,
@@ -235,9 +234,7 @@ async def _index_page(
 
 
 async def _invoice_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     invoice: Invoice,
     *,
     errors: Sequence[FieldError] = (),
@@ -246,31 +243,31 @@ async def _invoice_page(
     status_code: int = 200,
 ) -> Response[Any]:
     """The invoice with its amounts and payments; the forms its reader may use."""
-    member = await members.member_by_code(db_session, invoice.member_code)
+    member = await members.member_by_code(visit.db, invoice.member_code)
     assert member is not None
-    may_manage = allows(actor, Permission.BILLING_MANAGE)
-    gateway = _gateway(request)
+    may_manage = allows(visit.actor, Permission.BILLING_MANAGE)
+    gateway = _gateway(visit.request)
     corrects = (
-        await db_session.get(Invoice, invoice.corrects_invoice_id)
+        await visit.db.get(Invoice, invoice.corrects_invoice_id)
         if invoice.corrects_invoice_id
         else None
     )
-    credited = await repository.credited_line_keys(db_session, invoice.id)
+    credited = await repository.credited_line_keys(visit.db, invoice.id)
     creditable = [line for line in invoice.lines if line.item_key not in credited]
     is_open = invoice.status in rules.OPEN
     payable = payments.why_not_payable(invoice) is None and allows(
-        actor, Permission.INVOICES_PAY, invoice.member_id
+        visit.actor, Permission.INVOICES_PAY, invoice.member_id
     )
     return render(
-        request,
+        visit.request,
         "invoices/invoice.html",
         {
-            "active_page": "mine" if invoice.member_id in actor.member_ids else "invoices",
+            "active_page": "mine" if invoice.member_id in visit.actor.member_ids else "invoices",
             "invoice": invoice,
             "member": member,
             "groups": line_vat_groups(invoice.lines),
-            "settlements": await repository.settlements_of(db_session, [invoice.id]),
-            "corrections": await repository.corrections_of(db_session, invoice.id),
+            "settlements": await repository.settlements_of(visit.db, [invoice.id]),
+            "corrections": await repository.corrections_of(visit.db, invoice.id),
             "corrects": corrects,
             "overdue": reading.overdue(invoice, today()),
             "open_cents": outstanding(invoice.due_cents, invoice.settled_cents),
@@ -283,13 +280,13 @@ async def _invoice_page(
             "creditable": creditable,
             "payable": payable,
             "payments_on": gateway is not None,
-            "settings": settings_of(request),
-            "reminder_state": await reminders.reminder_state(db_session, invoice.id),
-            "awaiting": await approvals.pending_on(db_session, invoice.id) if may_manage else [],
+            "settings": visit.settings,
+            "reminder_state": await reminders.reminder_state(visit.db, invoice.id),
+            "awaiting": await approvals.pending_on(visit.db, invoice.id) if may_manage else [],
             "errors": errors,
             "form": form or {},
             "failed_form": failed_form,
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
             "today": today(),
         },
         status_code=status_code,
@@ -300,22 +297,20 @@ async def _invoice_page(
 
 
 async def _member_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     code: str,
     *,
     errors: Sequence[FieldError] = (),
     form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response[Any]:
-    member = await member_or_404(db_session, code)
+    member = await member_or_404(visit.db, code)
     invoices = [
         i
-        for i in await reading.invoices_of(db_session, actor, code)
+        for i in await reading.invoices_of(visit.db, visit.actor, code)
         if i.status is not InvoiceStatus.DRAFT
     ]
-    account = await repository.account_of(db_session, member.id)
+    account = await repository.account_of(visit.db, member.id)
     if form is None and account is not None:
         form = {
             "street": account.street,
@@ -329,20 +324,20 @@ async def _member_page(
         }
     day = today()
     return render(
-        request,
+        visit.request,
         "invoices/member.html",
         {
-            "active_page": "mine" if member.id in actor.member_ids else "members",
+            "active_page": "mine" if member.id in visit.actor.member_ids else "members",
             "member": member,
             "invoices": invoices,
             "overdue": {i.id for i in invoices if reading.overdue(i, day)},
-            "credit_cents": await repository.credit_balance(db_session, member.id),
+            "credit_cents": await repository.credit_balance(visit.db, member.id),
             "details": account,
-            "may_edit": allows(actor, Permission.BILLING_DETAILS_MANAGE, member.id),
+            "may_edit": allows(visit.actor, Permission.BILLING_DETAILS_MANAGE, member.id),
             "channels": list(DeliveryChannel),
             "errors": errors,
             "form": form or {},
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
         },
         status_code=status_code,
     )
@@ -353,142 +348,107 @@ class InvoicePagesController(Controller):
     include_in_schema = False
 
     @get("/facturen", name="invoices", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _index_page(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _index_page(visit)
 
     @post("/facturen/concepten", opt=audience(Permission.BILLING_MANAGE))
-    async def draft(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
+    async def draft(self, visit: CurrentVisit) -> Response[Any]:
         """Store the run's drafts, but only those the directie saw in the preview."""
-        form = await request.form()
+        form = await visit.request.form()
         run = RunForm(str(form.get("tot", "")), str(form.get("leden", "")))
         try:
             until = iso_date(run.until, "until", BillingRefusal.INVALID_DATE)
             codes = _codes(run.members)
-            drafts = await invoicing.run_invoices(db_session, actor, until, codes or None)
+            drafts = await invoicing.run_invoices(visit.db, visit.actor, until, codes or None)
         except ValidationFailed as failed:
-            await db_session.rollback()
-            return await _index_page(
-                request, db_session, actor, run=run, errors=failed.errors, status_code=422
-            )
+            await visit.db.rollback()
+            return await _index_page(visit, run=run, errors=failed.errors, status_code=422)
         if _digest(until, _draft_lines(drafts)) != form.get(INPUTS_FIELD):
-            await db_session.rollback()
-            return await _index_page(
-                request, db_session, actor, run=run, problem="changed", status_code=409
-            )
+            await visit.db.rollback()
+            return await _index_page(visit, run=run, problem="changed", status_code=409)
         return redirect_with(
-            request, Flash(NOTICE_KEY, "drafted" if drafts else "nothing", "/facturen")
+            visit.request, Flash(NOTICE_KEY, "drafted" if drafts else "nothing", "/facturen")
         )
 
     @post("/facturen/{invoice_id:int}/uitgeven", opt=audience(Permission.BILLING_MANAGE))
-    async def issue(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[Any]:
+    async def issue(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         """Number the draft and fix it; then ask the gateway for its PaymentIntent.
 
         The first post shows what would be issued (nothing stored); the confirmed post issues
         it, or with four-eyes approval on prepares it for a second director."""
-        form = await request.form()
+        form = await visit.request.form()
         confirmed = form.get("bevestigd") == "ja"
         try:
             choice = _choice(str(form.get("credit_choice", "")))
             if confirmed:
                 submitted = await approvals.submit(
-                    db_session,
-                    actor,
-                    settings_of(request),
+                    visit.db,
+                    visit.actor,
+                    visit.settings,
                     IssueInvoice(invoice_id, choice),
                     today(),
                 )
                 invoice = submitted.performed.document if submitted.performed else None
             else:
                 invoice = await invoicing.issue(
-                    db_session, actor, invoice_id, today(), settings_of(request), choice
+                    visit.db, visit.actor, invoice_id, today(), visit.settings, choice
                 )
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
-            await db_session.rollback()
+            await visit.db.rollback()
             if (
                 failed.errors[0].phrase.refusal is BillingRefusal.ALREADY_ISSUED
             ):  # a repeated submit: show the result
                 return redirect_with(
-                    request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice_id}")
+                    visit.request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice_id}")
                 )
             return await _index_page(
-                request,
-                db_session,
-                actor,
+                visit,
                 errors=failed.errors,
                 failed_draft=invoice_id,
                 status_code=422,
             )
         if invoice is None:  # waits for a second director
-            return redirect_with(request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen"))
+            return redirect_with(
+                visit.request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
+            )
         if not confirmed:  # irreversible: first the summary, nothing stored
-            member = (await members.members_by_ids(db_session, [invoice.member_id]))[
+            member = (await members.members_by_ids(visit.db, [invoice.member_id]))[
                 invoice.member_id
             ]
-            return await issue_summary(request, db_session, invoice, member.name, form)
-        await payments.request_payment(db_session, _gateway(request), invoice)
-        return redirect_with(request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice.id}"))
+            return await issue_summary(visit, invoice, member.name, form)
+        await payments.request_payment(visit.db, _gateway(visit.request), invoice)
+        return redirect_with(visit.request, Flash(NOTICE_KEY, "issued", f"/facturen/{invoice.id}"))
 
     @post("/facturen/{invoice_id:int}/verwijderen", opt=audience(Permission.BILLING_MANAGE))
-    async def discard(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[Any]:
+    async def discard(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         return await submit(
-            request,
-            db_session,
-            partial(invoicing.discard_draft, db_session, actor, invoice_id),
+            visit,
+            partial(invoicing.discard_draft, visit.db, visit.actor, invoice_id),
             lambda _: Flash(NOTICE_KEY, "discarded", "/facturen"),
-            shown_again(_index_page, request, db_session, actor, failed_draft=invoice_id),
+            shown_again(_index_page, visit, failed_draft=invoice_id),
             missing_is_404=True,
         )
 
     @get("/facturen/{invoice_id:int}", name="invoice", opt=audience(login=True))
-    async def invoice(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[Any]:
+    async def invoice(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         """Readers of the member's invoices (checked per invoice, as the path has no member)."""
-        invoice = await _readable(db_session, actor, invoice_id)
-        return await _invoice_page(request, db_session, actor, invoice)
+        invoice = await _readable(visit, invoice_id)
+        return await _invoice_page(visit, invoice)
 
     @post("/facturen/{invoice_id:int}/overboeking", opt=audience(Permission.BILLING_MANAGE))
-    async def transfer(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def transfer(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
+        form = await posted(visit.request)
         return await self._on_invoice(
-            request,
-            db_session,
-            actor,
+            visit,
             invoice_id,
             form,
             "transfer",
             lambda: approvals.record_payment(
-                db_session,
-                actor,
-                settings_of(request),
+                visit.db,
+                visit.actor,
+                visit.settings,
                 invoice_id,
                 form.get("amount", ""),
                 iso_date(form.get("paid_on", ""), "paidOn", BillingRefusal.INVALID_DATE),
@@ -507,22 +467,16 @@ class InvoicePagesController(Controller):
         opt=audience(Permission.BILLING_MANAGE),
     )
     async def pause_reminders(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
+        self, visit: CurrentVisit, invoice_id: FromPath[int]
     ) -> Response[Any]:
-        form = await posted(request)
+        form = await posted(visit.request)
         return await self._on_invoice(
-            request,
-            db_session,
-            actor,
+            visit,
             invoice_id,
             form,
             "pause",
             partial(
-                reminders.pause_reminders, db_session, actor, invoice_id, form.get("reason", "")
+                reminders.pause_reminders, visit.db, visit.actor, invoice_id, form.get("reason", "")
             ),
             lambda _: Flash(NOTICE_KEY, "reminders_paused", f"/facturen/{invoice_id}"),
         )
@@ -532,34 +486,22 @@ class InvoicePagesController(Controller):
         opt=audience(Permission.BILLING_MANAGE),
     )
     async def resume_reminders(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
+        self, visit: CurrentVisit, invoice_id: FromPath[int]
     ) -> Response[Any]:
         return await self._on_invoice(
-            request,
-            db_session,
-            actor,
+            visit,
             invoice_id,
             {},
             "pause",
-            partial(reminders.resume_reminders, db_session, actor, invoice_id),
+            partial(reminders.resume_reminders, visit.db, visit.actor, invoice_id),
             lambda _: Flash(NOTICE_KEY, "reminders_resumed", f"/facturen/{invoice_id}"),
         )
 
     @post("/facturen/{invoice_id:int}/crediteren", opt=audience(Permission.BILLING_MANAGE))
-    async def credit(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[Any]:
+    async def credit(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         """A credit note for the ticked lines; its page is shown next."""
-        data = await request.form()
-        form = await posted(request)
+        data = await visit.request.form()
+        form = await posted(visit.request)
         try:
             form["regel"] = ",".join(str(n) for n in data.getall("regel", []))
             lines = [int(n) for n in data.getall("regel", [])]
@@ -570,20 +512,20 @@ class InvoicePagesController(Controller):
             if confirmed:
                 operation = CreditNote(invoice_id, form.get("reason", ""), choice, tuple(lines))
                 submitted = await approvals.submit(
-                    db_session, actor, settings_of(request), operation, today()
+                    visit.db, visit.actor, visit.settings, operation, today()
                 )
                 if submitted.performed is None:  # waits for a second director
                     return redirect_with(
-                        request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
+                        visit.request, Flash(APPROVAL_NOTICE_KEY, "prepared", "/goedkeuringen")
                     )
                 note = submitted.performed.invoice
             else:
                 note = await credit_notes.credit(
-                    db_session,
-                    actor,
+                    visit.db,
+                    visit.actor,
                     invoice_id,
                     today(),
-                    settings_of(request),
+                    visit.settings,
                     reason=form.get("reason", ""),
                     credit_choice=choice,
                     line_numbers=lines,
@@ -591,25 +533,21 @@ class InvoicePagesController(Controller):
         except NotFound as missing:
             raise NotFoundException(missing.message) from None
         except (ValidationFailed, ValueError) as failed:
-            await db_session.rollback()
+            await visit.db.rollback()
             errors = (
                 failed.errors
                 if isinstance(failed, ValidationFailed)
                 else (field_error("lines", BillingRefusal.NOT_A_LINE_NUMBER),)
             )
-            return await self._invoice_again(
-                request, db_session, actor, invoice_id, form, "credit", errors
-            )
+            return await self._invoice_again(visit, invoice_id, form, "credit", errors)
         if not confirmed:  # irreversible: first the summary, nothing stored
-            return await credit_summary(request, db_session, invoice_id, note, data)
-        return redirect_with(request, Flash(NOTICE_KEY, "credited", f"/facturen/{note.id}"))
+            return await credit_summary(visit, invoice_id, note, data)
+        return redirect_with(visit.request, Flash(NOTICE_KEY, "credited", f"/facturen/{note.id}"))
 
     @classmethod
     async def _on_invoice(
         cls,
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
+        visit: Visit,
         invoice_id: int,
         form: dict[str, str],
         failed_form: str,
@@ -619,32 +557,25 @@ class InvoicePagesController(Controller):
         """A form on an invoice's page: stored, then where `done` sends the person; refused,
         the invoice's page with `failed_form` shown again as typed; no such invoice, a 404."""
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             done,
-            lambda errors: cls._invoice_again(
-                request, db_session, actor, invoice_id, form, failed_form, errors
-            ),
+            lambda errors: cls._invoice_again(visit, invoice_id, form, failed_form, errors),
             missing_is_404=True,
         )
 
     @staticmethod
     async def _invoice_again(
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
+        visit: Visit,
         invoice_id: int,
         form: dict[str, str],
         failed_form: str,
         errors: tuple[FieldError, ...],
     ) -> Response[Any]:
         """The invoice's page with a refused form shown again, as typed."""
-        invoice = await _readable(db_session, actor, invoice_id)
+        invoice = await _readable(visit, invoice_id)
         return await _invoice_page(
-            request,
-            db_session,
-            actor,
+            visit,
             invoice,
             errors=errors,
             form=form,
@@ -652,42 +583,24 @@ class InvoicePagesController(Controller):
             status_code=422,
         )
 
-    async def _document(
-        self, db_session: AsyncSession, actor: Actor, invoice_id: int, settings: Settings
-    ) -> tuple[Invoice, InvoiceDocument]:
-        invoice = await _readable(db_session, actor, invoice_id)
+    async def _document(self, visit: Visit, invoice_id: int) -> tuple[Invoice, InvoiceDocument]:
+        invoice = await _readable(visit, invoice_id)
         try:
-            return invoice, await reading.document_of(db_session, invoice, settings)
+            return invoice, await reading.document_of(visit.db, invoice, visit.settings)
         except ValidationFailed:  # a draft has no document
             raise NotFoundException(f"invoice {invoice_id} is a draft") from None
 
     @get("/facturen/{invoice_id:int}/pdf", opt=audience(login=True))
-    async def pdf(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[bytes]:
-        invoice, document = await self._document(
-            db_session, actor, invoice_id, settings_of(request)
-        )
+    async def pdf(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[bytes]:
+        invoice, document = await self._document(visit, invoice_id)
         from registry.billing.pdf import to_pdf  # reportlab only when a PDF is asked for
 
         pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
         return _download(pdf, "application/pdf", f"factuur-{invoice.number}.pdf")
 
     @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
-    async def ubl(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[bytes]:
-        invoice, document = await self._document(
-            db_session, actor, invoice_id, settings_of(request)
-        )
+    async def ubl(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[bytes]:
+        invoice, document = await self._document(visit, invoice_id)
         from registry.billing.ubl import to_ubl  # lxml only when UBL is asked for
 
         return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
@@ -697,19 +610,15 @@ class InvoicePagesController(Controller):
         name="member-invoices",
         opt=audience(Permission.INVOICES_READ, member_param="code"),
     )
-    async def member_invoices(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _member_page(request, db_session, actor, code)
+    async def member_invoices(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _member_page(visit, code)
 
     @post(
         "/leden/{code:str}/facturen/gegevens",
         opt=audience(Permission.BILLING_DETAILS_MANAGE, member_param="code"),
     )
-    async def billing_details(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def billing_details(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        form = await posted(visit.request)
         details = invoicing.BillingDetailsInput(
             form.get("street", ""),
             form.get("postal_code", ""),
@@ -721,11 +630,10 @@ class InvoicePagesController(Controller):
             delivery_channel=_channel(form.get("delivery_channel")),
         )
         return await submit(
-            request,
-            db_session,
-            partial(invoicing.set_billing_details, db_session, actor, code, details),
+            visit,
+            partial(invoicing.set_billing_details, visit.db, visit.actor, code, details),
             lambda _: Flash(NOTICE_KEY, "details", f"/leden/{code}/facturen"),
-            shown_again(_member_page, request, db_session, actor, code, form=form),
+            shown_again(_member_page, visit, code, form=form),
         )
 
     @get(
@@ -733,25 +641,19 @@ class InvoicePagesController(Controller):
         # Stripe.js, from where the settings say, on this page only.
         opt={**audience(login=True), CSP_OPT: PAYMENT_POLICY},
     )
-    async def payment_page(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[Any]:
+    async def payment_page(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[Any]:
         """The card form, on Stripe.js; the member's admins only."""
-        invoice = await _readable(db_session, actor, invoice_id)
-        gateway = _gateway(request)
+        invoice = await _readable(visit, invoice_id)
+        gateway = _gateway(visit.request)
         errors: Sequence[FieldError] = ()
         try:
-            await payments.start_payment(db_session, actor, gateway, invoice_id)
+            await payments.start_payment(visit.db, visit.actor, gateway, invoice_id)
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
         except ValidationFailed as failed:
             errors = failed.errors
         return render(
-            request,
+            visit.request,
             "invoices/pay.html",
             {
                 "active_page": "mine",
@@ -763,22 +665,16 @@ class InvoicePagesController(Controller):
         )
 
     @post("/facturen/{invoice_id:int}/betalen", opt=audience(login=True), status_code=200)
-    async def pay(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        invoice_id: FromPath[int],
-    ) -> Response[dict[str, Any]]:
+    async def pay(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[dict[str, Any]]:
         """Confirm the PaymentIntent with the card Stripe.js tokenised; JSON for the page."""
         try:
-            data = await request.json()
+            data = await visit.request.json()
         except ValueError:
             data = None
         card = data.get("card") if isinstance(data, dict) else None
         try:
             intent = await payments.pay_by_card(
-                db_session, actor, _gateway(request), invoice_id, str(card or "")
+                visit.db, visit.actor, _gateway(visit.request), invoice_id, str(card or "")
             )
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
@@ -786,7 +682,11 @@ class InvoicePagesController(Controller):
             raise NotFoundException(missing.message) from None
         except ValidationFailed as failed:
             errors = [
-                {"field": e.field, "code": e.code, "message": e.text(request_language(request))}
+                {
+                    "field": e.field,
+                    "code": e.code,
+                    "message": e.text(visit.language),
+                }
                 for e in failed.errors
             ]
             return Response({"errors": errors}, status_code=422)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, get
 from litestar.datastructures import MultiDict
@@ -36,10 +35,9 @@ from registry.web.catalogue import (
     page_param,
     text_param,
 )
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
-from registry.web.i18n import LANGUAGE_PARAM
+from registry.web.deps import CurrentVisit, member_or_404
 from registry.web.member_links import member_links
-from registry.web.pages import render
+from registry.web.pages import pager, render
 
 OVERVIEW_LIMIT = 500
 
@@ -54,6 +52,11 @@ class MemberQuery:
     def page_request(self) -> PageRequest:
         return PageRequest(offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
 
+    def params(self, page: int) -> list[tuple[str, str]]:
+        """The query of page `page` of the list with this search."""
+        params = [(SEARCH_PARAM, self.search)] if self.search else []
+        return params + ([(PAGE_PARAM, str(page))] if page > 1 else [])
+
 
 def parse_member_query(params: MultiDict[Any]) -> MemberQuery:
     """Search text and page number; unusable values are dropped and reported (as the catalogue)."""
@@ -61,14 +64,6 @@ def parse_member_query(params: MultiDict[Any]) -> MemberQuery:
     search = text_param(params, SEARCH_PARAM, ignored)
     page = page_param(params, ignored)
     return MemberQuery(search, page, tuple(ignored))
-
-
-def _page_url(request: AnyRequest, query: MemberQuery, number: int) -> str:
-    params = [(SEARCH_PARAM, query.search)] if query.search else []
-    params += [(PAGE_PARAM, str(number))] if number > 1 else []
-    if language := request.query_params.get(LANGUAGE_PARAM):
-        params.append((LANGUAGE_PARAM, str(language)))
-    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,19 +136,15 @@ class MemberPagesController(Controller):
     include_in_schema = False
 
     @get("/leden", name="members", opt=audience(Permission.MEMBER_READ_PRIVATE))
-    async def index(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,  # resolved for the header's links
-    ) -> Response[Any]:
-        query = parse_member_query(request.query_params)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        """`visit` (not only the session) so that the header links to what its person may open."""
+        query = parse_member_query(visit.request.query_params)
         page = await members.list_members(
-            db_session, query.page_request, search=query.search or None, type_=None
+            visit.db, query.page_request, search=query.search or None, type_=None
         )
         ids = [m.id for m in page.items]
-        municipalities, figures = await municipalities_and_figures(db_session, ids)
-        memberships = await members.memberships_of_members(db_session, ids)
+        municipalities, figures = await municipalities_and_figures(visit.db, ids)
+        memberships = await members.memberships_of_members(visit.db, ids)
         on = today()
         rows = []
         for member in page.items:
@@ -167,22 +158,15 @@ class MemberPagesController(Controller):
                     inhabitants=latest_inhabitants(municipalities[member.id], figures)[0],
                 )
             )
-        page_count = max(1, -(-page.total // PAGE_SIZE))
         return render(
-            request,
+            visit.request,
             "members/list.html",
             {
                 "active_page": "members",
                 "query": query,
                 "rows": rows,
                 "total": page.total,
-                "page_number": query.page,
-                "page_count": page_count,
-                "previous_url": (
-                    _page_url(request, query, query.page - 1) if query.page > 1 else None
-                ),
-                "next_url": _page_url(request, query, query.page + 1) if page.has_next else None,
-                "first_page_url": _page_url(request, query, 1),
+                **pager(visit.request, page, query.page, PAGE_SIZE, query.params),
             },
         )
 
@@ -195,30 +179,28 @@ class MemberPagesController(Controller):
             Permission.MEMBER_READ_PRIVATE, Permission.MEMBER_USERS_MANAGE, member_param="code"
         ),
     )
-    async def member(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        member = await member_or_404(db_session, code)
-        municipalities, figures = await municipalities_and_figures(db_session, [member.id])
+    async def member(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        member = await member_or_404(visit.db, code)
+        municipalities, figures = await municipalities_and_figures(visit.db, [member.id])
         inhabitants, missing = latest_inhabitants(municipalities[member.id], figures)
         people = None
-        if allows(actor, Permission.MEMBER_USERS_MANAGE, member.id):
-            people = await auth.users_with_assignments(db_session, member.id)
+        if allows(visit.actor, Permission.MEMBER_USERS_MANAGE, member.id):
+            people = await auth.users_with_assignments(visit.db, member.id)
         tokens = None
-        if allows(actor, Permission.TOKENS_MANAGE, member.id):
-            tokens = (await auth.tokens_of_members(db_session, [member.id]))[member.id]
+        if allows(visit.actor, Permission.TOKENS_MANAGE, member.id):
+            tokens = (await auth.tokens_of_members(visit.db, [member.id]))[member.id]
         history = None
         contributions = None
         shares = None
-        if allows(actor, Permission.MEMBER_READ_PRIVATE, member.id):
-            history = await _membership_history(db_session, member.id)
-            contributions = await contributions_of_member(db_session, actor, member.id)
-            shares = await shares_of_member(db_session, actor, member.id)
+        if allows(visit.actor, Permission.MEMBER_READ_PRIVATE, member.id):
+            history = await _membership_history(visit.db, member.id)
+            contributions = await contributions_of_member(visit.db, visit.actor, member.id)
+            shares = await shares_of_member(visit.db, visit.actor, member.id)
         return render(
-            request,
+            visit.request,
             "members/detail.html",
             {
-                "active_page": "mine" if member.id in actor.member_ids else "members",
+                "active_page": "mine" if member.id in visit.actor.member_ids else "members",
                 "member": member,
                 "municipalities": municipalities[member.id],
                 "inhabitants": inhabitants,
@@ -228,24 +210,22 @@ class MemberPagesController(Controller):
                 "memberships": history,
                 "contributions": contributions,
                 "shares": shares,
-                "may_see_invoices": allows(actor, Permission.INVOICES_READ, member.id),
-                "links": member_links(actor, member),
+                "may_see_invoices": allows(visit.actor, Permission.INVOICES_READ, member.id),
+                "links": member_links(visit.actor, member),
             },
         )
 
     @get("/mijn", name="mine", opt=audience(login=True))
-    async def mine(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        if actor.user_id is None:  # machine clients have no pages of their own
+    async def mine(self, visit: CurrentVisit) -> Response[Any]:
+        if visit.actor.user_id is None:  # machine clients have no pages of their own
             raise PermissionDeniedException("this page is for people, not API tokens")
-        own = await members.members_by_ids(db_session, sorted(actor.member_ids))
-        registry_wide = [g.role for g in actor.grants if g.member_id is None]
+        own = await members.members_by_ids(visit.db, sorted(visit.actor.member_ids))
+        registry_wide = [g.role for g in visit.actor.grants if g.member_id is None]
         if len(own) == 1 and not registry_wide:
             (member,) = own.values()
             return Redirect(f"/leden/{member.code}", status_code=303)
         grants = sorted(
-            actor.grants,
+            visit.actor.grants,
             key=lambda g: (
                 g.member_id is not None,
                 own[g.member_id].name if g.member_id in own else "",
@@ -253,13 +233,13 @@ class MemberPagesController(Controller):
             ),
         )
         readable: list[Member] = []
-        if allows(actor, Permission.MEMBER_READ_PRIVATE):
+        if allows(visit.actor, Permission.MEMBER_READ_PRIVATE):
             page = await members.list_members(
-                db_session, PageRequest(offset=0, limit=OVERVIEW_LIMIT), search=None, type_=None
+                visit.db, PageRequest(offset=0, limit=OVERVIEW_LIMIT), search=None, type_=None
             )
             readable = list(page.items)
         return render(
-            request,
+            visit.request,
             "members/mine.html",
             {
                 "active_page": "mine",

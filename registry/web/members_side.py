@@ -16,7 +16,7 @@ from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor, Role
+from registry.auth.roles import Role
 from registry.catalogue import communities, proposals, publiccode, standards
 from registry.catalogue import repository as catalogue
 from registry.catalogue.errors import CatalogueRefusal
@@ -34,9 +34,8 @@ from registry.members.models import Member
 from registry.usage.leaving import leave_community
 from registry.usage.models import Metric
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentVisit, DbSession, Visit
 from registry.web.forms import Flash, iso_date, notice_for, posted, refusals, shown_again, submit
-from registry.web.i18n import request_language
 from registry.web.pages import render
 
 NOTICE_KEY = "members_side_notice"
@@ -59,24 +58,22 @@ def _claims(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(names), versions
 
 
-async def _acting_members(
-    session: AsyncSession, actor: Actor, permission: Permission
-) -> list[Member]:
+async def _acting_members(visit: Visit, permission: Permission) -> list[Member]:
     """The members this person may act for with `permission` (every member for the directie)."""
-    if allows(actor, permission):
+    if allows(visit.actor, permission):
         every = await members.list_members(
-            session, PageRequest(offset=0, limit=1000), search=None, type_=None
+            visit.db, PageRequest(offset=0, limit=1000), search=None, type_=None
         )
         return list(every.items)
-    found = await members.members_by_ids(session, sorted(actor.member_ids))
+    found = await members.members_by_ids(visit.db, sorted(visit.actor.member_ids))
     return sorted(
-        (m for m in found.values() if allows(actor, permission, m.id)), key=lambda m: m.name
+        (m for m in found.values() if allows(visit.actor, permission, m.id)), key=lambda m: m.name
     )
 
 
-async def _application(session: AsyncSession, actor: Actor, slug: str) -> Application:
+async def _application(visit: Visit, slug: str) -> Application:
     try:
-        return await communities.visible_application(session, actor, slug)
+        return await communities.visible_application(visit.db, visit.actor, slug)
     except DomainError:
         raise NotFoundException(f"no application '{slug}'") from None
 
@@ -131,40 +128,33 @@ class MembersSideController(Controller):
         "/leden/{code:str}/voorstellen",
         opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
     )
-    async def propose(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def propose(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        form = await posted(visit.request)
         slug = form.get("slug", "")
         return await submit(
-            request,
-            db_session,
-            lambda: proposals.propose(db_session, actor, code, slug, _proposal_input(form)),
+            visit,
+            lambda: proposals.propose(visit.db, visit.actor, code, slug, _proposal_input(form)),
             lambda _: Flash(NOTICE_KEY, "proposed", f"/applicaties/{slug.strip()}/beheer"),
-            shown_again(_propose_page, request, db_session, code, form),
+            shown_again(_propose_page, visit.request, visit.db, code, form),
             refused=DomainError,
         )
 
     @get("/voorstellen", name="proposals", opt=audience(login=True))
-    async def proposals_list(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        if not sees_proposals(actor):
+    async def proposals_list(self, visit: CurrentVisit) -> Response[Any]:
+        if not sees_proposals(visit.actor):
             raise NotFoundException("proposals are for members")
-        found = await proposals.proposals(db_session)
+        found = await proposals.proposals(visit.db)
         leads = await members.members_by_ids(
-            db_session, [a.lead_member_id for a in found if a.lead_member_id]
+            visit.db, [a.lead_member_id for a in found if a.lead_member_id]
         )
         return render(
-            request,
+            visit.request,
             "members_side/proposals.html",
             {
                 "proposals": found,
                 "leads": leads,
-                "may_propose": await _acting_members(
-                    db_session, actor, Permission.CATALOGUE_PROPOSE
-                )
-                if not allows(actor, Permission.CATALOGUE_MANAGE)
+                "may_propose": await _acting_members(visit, Permission.CATALOGUE_PROPOSE)
+                if not allows(visit.actor, Permission.CATALOGUE_MANAGE)
                 else [],
             },
         )
@@ -173,29 +163,25 @@ class MembersSideController(Controller):
 
     async def _manage_page(
         self,
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
+        visit: Visit,
         slug: str,
         *,
         errors: tuple[FieldError, ...] = (),
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        application = await _application(db_session, actor, slug)
-        await db_session.refresh(application, ["standards"])
+        application = await _application(visit, slug)
+        await visit.db.refresh(application, ["standards"])
         lead = (
-            (await members.members_by_ids(db_session, [application.lead_member_id])).get(
+            (await members.members_by_ids(visit.db, [application.lead_member_id])).get(
                 application.lead_member_id
             )
             if application.lead_member_id
             else None
         )
-        releases = (await catalogue.releases_of(db_session, [application.id])).get(
-            application.id, []
-        )
+        releases = (await catalogue.releases_of(visit.db, [application.id])).get(application.id, [])
         return render(
-            request,
+            visit.request,
             "members_side/manage.html",
             {
                 "application": application,
@@ -206,62 +192,49 @@ class MembersSideController(Controller):
                     f"{c.standard}; {c.version}" if c.version else c.standard
                     for c in application.standards
                 ],
-                "history": await proposals.history(db_session, application),
-                "may_classify": allows(actor, Permission.CATALOGUE_MANAGE),
+                "history": await proposals.history(visit.db, application),
+                "may_classify": allows(visit.actor, Permission.CATALOGUE_MANAGE),
                 "all_categories": sorted(
                     publiccode.categories(),
-                    key=lambda code: publiccode.category_name(code, request_language(request)),
+                    key=lambda code: publiccode.category_name(code, visit.language),
                 ),
-                "categories": (await catalogue.categories_of(db_session, [application.id])).get(
+                "categories": (await catalogue.categories_of(visit.db, [application.id])).get(
                     application.id, []
                 ),
                 "reference_components": (
-                    await catalogue.reference_components_of(db_session, [application.id])
+                    await catalogue.reference_components_of(visit.db, [application.id])
                 ).get(application.id, []),
-                "may_review": allows(actor, Permission.CATALOGUE_MANAGE)
+                "may_review": allows(visit.actor, Permission.CATALOGUE_MANAGE)
                 and application.review_status in proposals.OPEN,
-                "may_maintain": may_maintain(actor, application),
-                "may_revise": may_maintain(actor, application)
+                "may_maintain": may_maintain(visit.actor, application),
+                "may_revise": may_maintain(visit.actor, application)
                 and application.review_status in proposals.OPEN,
                 "errors": errors,
                 "form": form or {},
-                "notice": notice_for(request, NOTICE_KEY),
+                "notice": notice_for(visit, NOTICE_KEY),
                 "today": today(),
             },
             status_code=status_code,
         )
 
     @get("/applicaties/{slug:str}/beheer", name="application-manage", opt=audience(login=True))
-    async def manage(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
-        return await self._manage_page(request, db_session, actor, slug)
+    async def manage(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
+        return await self._manage_page(visit, slug)
 
-    async def _change(
-        self,
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
-        slug: str,
-        work: Work,
-        tab: str,
-    ) -> Response[Any]:
+    async def _change(self, visit: Visit, slug: str, work: Work, tab: str) -> Response[Any]:
         """Do `work` with the posted form; on a refusal show the tab again with what was typed."""
-        form = await posted(request)
+        form = await posted(visit.request)
         page = self._manage_page if tab == "beheer" else self._community_page
         return await submit(
-            request,
-            db_session,
+            visit,
             lambda: work(form),
             lambda notice: Flash(NOTICE_KEY, notice, f"/applicaties/{slug}/{tab}"),
-            shown_again(page, request, db_session, actor, slug, form=form),
+            shown_again(page, visit, slug, form=form),
             refused=DomainError,
         )
 
     @post("/applicaties/{slug:str}/beoordelen", opt=audience(Permission.CATALOGUE_MANAGE))
-    async def review(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def review(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
                 decision = Review(form.get("decision", ""))
@@ -269,25 +242,21 @@ class MembersSideController(Controller):
                 raise ValidationFailed.single(
                     "decision", CatalogueRefusal.NOT_A_PROPOSAL, application=slug
                 ) from None
-            await proposals.review(db_session, actor, slug, decision, form.get("note", ""))
+            await proposals.review(visit.db, visit.actor, slug, decision, form.get("note", ""))
             return decision.value
 
-        return await self._change(request, db_session, actor, slug, work, "beheer")
+        return await self._change(visit, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/herzien", opt=audience(login=True))
-    async def revise(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def revise(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
-            await proposals.revise(db_session, actor, slug, _proposal_input(form))
+            await proposals.revise(visit.db, visit.actor, slug, _proposal_input(form))
             return "revised"
 
-        return await self._change(request, db_session, actor, slug, work, "beheer")
+        return await self._change(visit, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/onderhouden", opt=audience(login=True))
-    async def maintain(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def maintain(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             names, versions = _claims(form.get("standards", ""))
             data = proposals.MaintenanceInput(
@@ -297,102 +266,90 @@ class MembersSideController(Controller):
                 names,
                 versions,
             )
-            await proposals.maintain(db_session, actor, slug, data)
+            await proposals.maintain(visit.db, visit.actor, slug, data)
             return "maintained"
 
-        return await self._change(request, db_session, actor, slug, work, "beheer")
+        return await self._change(visit, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/indeling", opt=audience(Permission.CATALOGUE_MANAGE))
-    async def classify(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
-        chosen = [str(c) for c in (await request.form()).getall("categorie", [])][:200]
+    async def classify(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
+        chosen = [str(c) for c in (await visit.request.form()).getall("categorie", [])][:200]
 
         async def work(form: dict[str, str]) -> str:
-            await standards.set_categories(db_session, actor, slug, chosen)
+            await standards.set_categories(visit.db, visit.actor, slug, chosen)
             components = _lines(form.get("reference_components", ""))
-            await standards.set_reference_components(db_session, actor, slug, components)
+            await standards.set_reference_components(visit.db, visit.actor, slug, components)
             return "classified"
 
-        return await self._change(request, db_session, actor, slug, work, "beheer")
+        return await self._change(visit, slug, work, "beheer")
 
     @post("/applicaties/{slug:str}/versies", opt=audience(login=True))
-    async def release(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def release(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             on = iso_date(
-                form.get("released_on", ""), "released_on", CatalogueRefusal.JOIN_DATE_IN_FUTURE
+                form.get("released_on", ""), "released_on", CatalogueRefusal.INVALID_RELEASE_DATE
             )
             data = ReleaseInput(form.get("version", ""), on, form.get("notes", ""))
-            await add_release(db_session, actor, slug, data)
+            await add_release(visit.db, visit.actor, slug, data)
             return "released"
 
-        return await self._change(request, db_session, actor, slug, work, "beheer")
+        return await self._change(visit, slug, work, "beheer")
 
     # --- community ---------------------------------------------------------------------
 
     async def _community_page(
         self,
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
+        visit: Visit,
         slug: str,
         *,
         errors: tuple[FieldError, ...] = (),
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        application = await _application(db_session, actor, slug)
-        seen = await communities.community(db_session, application)
+        application = await _application(visit, slug)
+        seen = await communities.community(visit.db, application)
         acting = (
-            await _acting_members(db_session, actor, Permission.COMMUNITY_TAKE_PART)
-            if actor.authenticated
+            await _acting_members(visit, Permission.COMMUNITY_TAKE_PART)
+            if visit.actor.authenticated
             else []
         )
         return render(
-            request,
+            visit.request,
             "members_side/community.html",
             {
                 "application": application,
                 "community": seen,
-                "sees_interest": sees_interest(actor, application),
+                "sees_interest": sees_interest(visit.actor, application),
                 "acting": acting,
                 "member_options": [(m.code, m.name) for m in acting],
-                "estimating": await _acting_members(db_session, actor, Permission.COSTS_ESTIMATE)
-                if actor.authenticated and not actor.has_role(Role.AUDITOR)
+                "estimating": await _acting_members(visit, Permission.COSTS_ESTIMATE)
+                if visit.actor.authenticated and not visit.actor.has_role(Role.AUDITOR)
                 else [],
                 "stages": list(JoinStage),
                 "errors": errors,
                 "form": form or {},
-                "notice": notice_for(request, NOTICE_KEY),
+                "notice": notice_for(visit, NOTICE_KEY),
                 "today": today(),
             },
             status_code=status_code,
         )
 
     @get("/applicaties/{slug:str}/gemeenschap", name="community", opt=audience())
-    async def community(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
-        return await self._community_page(request, db_session, actor, slug)
+    async def community(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
+        return await self._community_page(visit, slug)
 
     @post("/applicaties/{slug:str}/gemeenschap/belangstelling", opt=audience(login=True))
-    async def interest(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def interest(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             await communities.register_interest(
-                db_session, actor, slug, form.get("member", ""), today()
+                visit.db, visit.actor, slug, form.get("member", ""), today()
             )
             return "interested"
 
-        return await self._change(request, db_session, actor, slug, work, "gemeenschap")
+        return await self._change(visit, slug, work, "gemeenschap")
 
     @post("/applicaties/{slug:str}/gemeenschap/deelnemen", opt=audience(login=True))
-    async def join(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def join(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
             try:
                 stage = JoinStage(form.get("stage", ""))
@@ -402,21 +359,19 @@ class MembersSideController(Controller):
                 form.get("joined_on", ""), "joinedOn", CatalogueRefusal.JOIN_DATE_IN_FUTURE
             )
             await communities.join(
-                db_session, actor, slug, form.get("member", ""), stage, on, today()
+                visit.db, visit.actor, slug, form.get("member", ""), stage, on, today()
             )
             return "joined"
 
-        return await self._change(request, db_session, actor, slug, work, "gemeenschap")
+        return await self._change(visit, slug, work, "gemeenschap")
 
     @post("/applicaties/{slug:str}/gemeenschap/verlaten", opt=audience(login=True))
-    async def leave(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, slug: FromPath[str]
-    ) -> Response[Any]:
+    async def leave(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[Any]:
         async def work(form: dict[str, str]) -> str:
-            await leave_community(db_session, actor, slug, form.get("member", ""))
+            await leave_community(visit.db, visit.actor, slug, form.get("member", ""))
             return "left"
 
-        return await self._change(request, db_session, actor, slug, work, "gemeenschap")
+        return await self._change(visit, slug, work, "gemeenschap")
 
     # --- what would it cost us? -----------------------------------------------------
 
@@ -425,14 +380,12 @@ class MembersSideController(Controller):
         name="cost-calculator",
         opt=audience(Permission.COSTS_ESTIMATE, member_param="code"),
     )
-    async def calculator(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        member = await members.member_by_code(db_session, code)
+    async def calculator(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        member = await members.member_by_code(visit.db, code)
         assert member is not None
-        params = request.query_params
+        params = visit.request.query_params
         slug = str(params.get("applicatie") or "")
-        applications = [a for a in await catalogue.list_all(db_session) if a.published]
+        applications = [a for a in await catalogue.list_all(visit.db) if a.published]
         estimate = None
         errors: tuple[FieldError, ...] = ()
         quantities: dict[str, Decimal] = {}
@@ -449,12 +402,12 @@ class MembersSideController(Controller):
                                 f"expectedUsage.{metric.value}", exc.phrase
                             ) from None
                 estimate = await calculator.estimate(
-                    db_session, actor, member.code, slug, today(), quantities
+                    visit.db, visit.actor, member.code, slug, today(), quantities
                 )
             except DomainError as error:
                 errors = refusals(error)
         return render(
-            request,
+            visit.request,
             "members_side/calculator.html",
             {
                 "member": member,

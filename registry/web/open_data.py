@@ -23,7 +23,7 @@ from registry.catalogue import repository
 from registry.catalogue.stewardship import may_see
 from registry.usage import open_data
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit, DbSession, settings_of
 
 CACHE_CONTROL = "public, max-age=300"
 
@@ -75,19 +75,15 @@ class OpenDataController(Controller):
         name="application-publiccode",
         opt=audience(),
     )
-    async def publiccode(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        slug: FromPath[str],
-    ) -> Response[bytes]:
-        application = await repository.application_by_slug(db_session, slug)
-        if application is None or not may_see(actor, application):
+    async def publiccode(self, visit: CurrentVisit, slug: FromPath[str]) -> Response[bytes]:
+        application = await repository.application_by_slug(visit.db, slug)
+        if application is None or not may_see(visit.actor, application):
             raise NotFoundException(f"no application '{slug}'")
-        file = await open_data.file_of(db_session, settings_of(request).public_url, application)
+        file = await open_data.file_of(visit.db, visit.settings.public_url, application)
         body = file.text.encode("utf-8")
-        return _answer(request, body, "application/yaml; charset=utf-8", _etag(body), file.changed)
+        return _answer(
+            visit.request, body, "application/yaml; charset=utf-8", _etag(body), file.changed
+        )
 
     @get("/open-data/publiccode.json", name="open-data-index", opt=audience())
     async def index(

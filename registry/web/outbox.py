@@ -16,7 +16,7 @@ from registry.billing.attachments import attachment_bytes
 from registry.messages import outbox
 from registry.web.access import audience
 from registry.web.audit_log import local_time
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit
 from registry.web.pages import render
 
 
@@ -25,56 +25,43 @@ class OutboxPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="outbox", opt=audience(Permission.BILLING_MANAGE))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
         return render(
-            request,
+            visit.request,
             "messages/index.html",
             {
                 "active_page": "outbox",
                 "local_time": local_time,
-                "messages": await outbox.outbox(db_session, actor),
+                "messages": await outbox.outbox(visit.db, visit.actor),
                 "limit": outbox.OUTBOX_PAGE,
-                "smtp_configured": settings_of(request).smtp_host is not None,
+                "smtp_configured": visit.settings.smtp_host is not None,
             },
         )
 
     @get("/{message_id:int}", opt=audience(Permission.BILLING_MANAGE))
-    async def show(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        message_id: FromPath[int],
-    ) -> Response[Any]:
+    async def show(self, visit: CurrentVisit, message_id: FromPath[int]) -> Response[Any]:
         return render(
-            request,
+            visit.request,
             "messages/show.html",
             {
                 "active_page": "outbox",
                 "local_time": local_time,
-                "message": await outbox.message(db_session, actor, message_id),
+                "message": await outbox.message(visit.db, visit.actor, message_id),
             },
         )
 
     @get("/{message_id:int}/bijlagen/{position:int}", opt=audience(Permission.BILLING_MANAGE))
     async def attachment(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        message_id: FromPath[int],
-        position: FromPath[int],
+        self, visit: CurrentVisit, message_id: FromPath[int], position: FromPath[int]
     ) -> Response[bytes]:
-        message = await outbox.message(db_session, actor, message_id)
+        message = await outbox.message(visit.db, visit.actor, message_id)
         found = next((a for a in message.attachments if a.position == position), None)
         if found is None:
             raise NotFoundException(f"message {message_id} has no attachment {position}")
         content = found.content
         if content is None:
             assert found.source is not None
-            content = await attachment_bytes(db_session, settings_of(request), found.source)
+            content = await attachment_bytes(visit.db, visit.settings, found.source)
         return Response(
             content,
             media_type=found.media_type,

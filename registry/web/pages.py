@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -15,6 +15,7 @@ from litestar.response import Template
 from registry.http import GRAPHQL_PATH
 from registry.http.observability import current_request_id
 from registry.kit.language import LANGUAGES
+from registry.kit.pagination import Page
 from registry.web.deps import AnyRequest
 from registry.web.i18n import LANGUAGE_COOKIE, LANGUAGE_PARAM, request_language
 
@@ -29,6 +30,43 @@ def url_with(request: AnyRequest, **changes: str | int | None) -> str:
     added = [(key, str(value)) for key, value in changes.items() if value is not None]
     query = urlencode(kept + added)
     return f"{request.url.path}?{query}" if query else request.url.path
+
+
+def pager(
+    request: AnyRequest,
+    page: Page[Any],
+    number: int,
+    size: int,
+    params: Callable[[int], list[tuple[str, str]]],
+) -> dict[str, Any]:
+    """What a paged list shows below its rows: this page's number, the number of pages and the
+    links to the previous, next and first page. `params(n)` is the query of page n with the
+    list's filters; an explicit language choice is kept too. The member list and the catalogue
+    page alike, so both build their links here."""
+
+    def url(other: int) -> str:
+        query = params(other)
+        if language := request.query_params.get(LANGUAGE_PARAM):
+            query.append((LANGUAGE_PARAM, str(language)))
+        return f"{request.url.path}?{urlencode(query)}" if query else request.url.path
+
+    return {
+        "page_number": number,
+        "page_count": max(1, -(-page.total // size)),
+        "previous_url": url(number - 1) if number > 1 else None,
+        "next_url": url(number + 1) if page.has_next else None,
+        "first_page_url": url(1),
+    }
+
+
+def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    """A file the browser saves under `filename` instead of showing it (an export's answer)."""
+    return Response(
+        content,
+        media_type=media_type,
+        status_code=200,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def render(

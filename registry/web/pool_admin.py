@@ -39,7 +39,7 @@ from registry.members import repository as members
 from registry.usage.models import Metric
 from registry.usage.rules import parse_period
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import AnyRequest, CurrentVisit, Visit
 from registry.web.forms import (
     Flash,
     chosen,
@@ -107,20 +107,19 @@ async def _member_options(db_session: AsyncSession) -> list[tuple[str, str]]:
 
 
 async def _new_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     *,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
     return render(
-        request,
+        visit.request,
         "pools/new.html",
         {
             "active_page": "pools",
-            "members": await _member_options(db_session),
-            "metrics": metric_options(request),
+            "members": await _member_options(visit.db),
+            "metrics": metric_options(visit.request),
             "values": values
             or {"soort": "operating", "sleutel": "inhabitants", "afschrijving": "5"},
             "errors": list(errors),
@@ -130,8 +129,7 @@ async def _new_page(
 
 
 async def admin_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     code: str,
     *,
     form: str | None = None,
@@ -139,30 +137,30 @@ async def admin_page(
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    pool = await costs.pool_by_code(db_session, code)
+    pool = await costs.pool_by_code(visit.db, code)
     if pool is None:
         raise NotFoundException(f"no cost pool {code}")
-    participants = await costs.participants_of(db_session, pool.id)
-    names = await members.members_by_ids(db_session, [p.member_id for p in participants])
+    participants = await costs.participants_of(visit.db, pool.id)
+    names = await members.members_by_ids(visit.db, [p.member_id for p in participants])
     return render(
-        request,
+        visit.request,
         "pools/admin.html",
         {
             "active_page": "pools",
             "pool": pool,
-            "entries": await costs.entries_of(db_session, pool.id),
+            "entries": await costs.entries_of(visit.db, pool.id),
             "participants": [(p, names[p.member_id]) for p in participants],
             "participant_options": [
                 (names[p.member_id].code, names[p.member_id].name) for p in participants
             ],
-            "members": await _member_options(db_session),
-            "metrics": metric_options(request),
+            "members": await _member_options(visit.db),
+            "metrics": metric_options(visit.request),
             # One per form shown: a double submit of the entry form stores once.
             "submission": secrets.token_urlsafe(24),
             "form": form,
             "values": values or {"categorie": "development"},
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE_KEY, errors),
+            "notice": notice_for(visit, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
@@ -173,16 +171,12 @@ class PoolAdminController(Controller):
     include_in_schema = False
 
     @get("/nieuw", name="pool-new", opt=audience(Permission.COSTS_MANAGE))
-    async def new(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _new_page(request, db_session)
+    async def new(self, visit: CurrentVisit) -> Response[Any]:
+        return await _new_page(visit)
 
     @post("/nieuw", name="pool-create", opt=audience(Permission.COSTS_MANAGE))
-    async def create(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *POOL_FIELDS)
+    async def create(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *POOL_FIELDS)
         errors: list[FieldError] = []
         reference = parse_date(
             values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
@@ -207,24 +201,20 @@ class PoolAdminController(Controller):
             depreciation_years=years,
         )
         return await submit(
-            request,
-            db_session,
-            lambda: create_pool(db_session, actor, data),
+            visit,
+            lambda: create_pool(visit.db, visit.actor, data),
             lambda pool: Flash(NOTICE_KEY, "created", f"/kostenpotten/{pool.code}/beheer"),
-            shown_again(_new_page, request, db_session, values=values),
+            shown_again(_new_page, visit, values=values),
             errors=errors,
         )
 
     @get("/{code:str}/beheer", name="pool-admin", opt=audience(Permission.COSTS_MANAGE))
-    async def admin(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await admin_page(request, db_session, code)
+    async def admin(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await admin_page(visit, code)
 
     async def _done(
         self,
-        request: AnyRequest,
-        db_session: AsyncSession,
+        visit: Visit,
         code: str,
         form: str,
         values: dict[str, str],
@@ -233,20 +223,17 @@ class PoolAdminController(Controller):
     ) -> Response[Any]:
         """Store the pool's form `form`, or show it again with what was typed."""
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             lambda _: Flash(NOTICE_KEY, form, f"/kostenpotten/{code}/beheer"),
-            shown_again(admin_page, request, db_session, code, form=form, values=values),
+            shown_again(admin_page, visit, code, form=form, values=values),
             errors=errors,
         )
 
     @post("/{code:str}/beheer/posten", name="pool-entry", opt=audience(Permission.COSTS_MANAGE))
-    async def entry(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        await self._exists(db_session, code)
-        values = await form_values(request, *ENTRY_FIELDS)
+    async def entry(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        await self._exists(visit.db, code)
+        values = await form_values(visit.request, *ENTRY_FIELDS)
         errors: list[FieldError] = []
         day = parse_date(values, "datum", "entryDate", CostsRefusal.INVALID_DATE, errors)
         store = None
@@ -260,19 +247,17 @@ class PoolAdminController(Controller):
                 submission_key=values["formulier"] or None,
                 contract=values["contract"] or None,
             )
-            store = partial(add_entry, db_session, actor, code, data)
-        return await self._done(request, db_session, code, "entry", values, errors, store)
+            store = partial(add_entry, visit.db, visit.actor, code, data)
+        return await self._done(visit, code, "entry", values, errors, store)
 
     @post(
         "/{code:str}/beheer/deelnemers",
         name="pool-participant",
         opt=audience(Permission.COSTS_MANAGE),
     )
-    async def participant(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        await self._exists(db_session, code)
-        values = await form_values(request, *PARTICIPANT_FIELDS)
+    async def participant(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        await self._exists(visit.db, code)
+        values = await form_values(visit.request, *PARTICIPANT_FIELDS)
         errors: list[FieldError] = []
         joined = parse_date(values, "vanaf", "joinedOn", CostsRefusal.INVALID_DATE, errors)
         percentage = None
@@ -284,41 +269,37 @@ class PoolAdminController(Controller):
         store = None
         if joined is not None:
             store = partial(
-                add_participant, db_session, actor, code, values["lid"], joined, percentage
+                add_participant, visit.db, visit.actor, code, values["lid"], joined, percentage
             )
-        return await self._done(request, db_session, code, "participant", values, errors, store)
+        return await self._done(visit, code, "participant", values, errors, store)
 
     @post(
         "/{code:str}/beheer/deelnemers/einde",
         name="pool-participant-leaves",
         opt=audience(Permission.COSTS_MANAGE),
     )
-    async def leave(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        await self._exists(db_session, code)
-        values = await form_values(request, *LEAVE_FIELDS)
+    async def leave(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        await self._exists(visit.db, code)
+        values = await form_values(visit.request, *LEAVE_FIELDS)
         errors: list[FieldError] = []
         left = parse_date(values, "tot", "leftOn", CostsRefusal.INVALID_DATE, errors)
         store = None
         if left is not None:
             store = partial(
-                change_participant, db_session, actor, code, values["lid"], left_on=left
+                change_participant, visit.db, visit.actor, code, values["lid"], left_on=left
             )
-        return await self._done(request, db_session, code, "leave", values, errors, store)
+        return await self._done(visit, code, "leave", values, errors, store)
 
     @post("/{code:str}/beheer/afsluiten", name="pool-close", opt=audience(Permission.COSTS_MANAGE))
-    async def close(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        await self._exists(db_session, code)
-        values = await form_values(request, *CLOSE_FIELDS)
+    async def close(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        await self._exists(visit.db, code)
+        values = await form_values(visit.request, *CLOSE_FIELDS)
         errors: list[FieldError] = []
         until = parse_date(values, "tot_en_met", "until", CostsRefusal.INVALID_DATE, errors)
         store = None
         if until is not None:
-            store = partial(close_period, db_session, actor, code, until)
-        return await self._done(request, db_session, code, "close", values, errors, store)
+            store = partial(close_period, visit.db, visit.actor, code, until)
+        return await self._done(visit, code, "close", values, errors, store)
 
     @staticmethod
     async def _exists(db_session: AsyncSession, code: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
@@ -21,7 +21,7 @@ from registry.costs.pools import KeyInput, change_key
 from registry.costs.sharing import AllocationKey
 from registry.kit.errors import FieldError
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentVisit
 from registry.web.forms import Flash, chosen, form_values, parse_date, shown_again, submit
 from registry.web.pool_admin import NOTICE_KEY, USAGE_KEY_FIELDS, admin_page, usage_key
 
@@ -33,16 +33,10 @@ class PoolKeyController(Controller):
     include_in_schema = False
 
     @post("/{code:str}/beheer/sleutel", name="pool-key", opt=audience(Permission.COSTS_MANAGE))
-    async def change(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-    ) -> Response[Any]:
-        if await costs.pool_by_code(db_session, code) is None:
+    async def change(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        if await costs.pool_by_code(visit.db, code) is None:
             raise NotFoundException(f"no cost pool {code}")
-        values = await form_values(request, *KEY_FIELDS)
+        values = await form_values(visit.request, *KEY_FIELDS)
         errors: list[FieldError] = []
         reference = parse_date(
             values, "peildatum", "referenceDate", CostsRefusal.INVALID_DATE, errors, required=False
@@ -60,12 +54,11 @@ class PoolKeyController(Controller):
                 usage_from=usage_from,
                 usage_to=usage_to,
             )
-            store = partial(change_key, db_session, actor, code, data)
+            store = partial(change_key, visit.db, visit.actor, code, data)
         return await submit(
-            request,
-            db_session,
+            visit,
             store,
             lambda _: Flash(NOTICE_KEY, "key", f"/kostenpotten/{code}/beheer"),
-            shown_again(admin_page, request, db_session, code, form="key", values=values),
+            shown_again(admin_page, visit, code, form="key", values=values),
             errors=errors,
         )

@@ -14,10 +14,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.costs import reading
 from registry.costs import repository as costs
 from registry.costs import runs as cost_runs
@@ -27,7 +25,7 @@ from registry.kit.clock import today
 from registry.kit.errors import FieldError, ValidationFailed, field_error
 from registry.members import repository as members
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.deps import CurrentVisit, Visit, member_or_404
 from registry.web.forms import Flash, notice_for, redirect_with
 from registry.web.pages import render
 
@@ -36,38 +34,32 @@ INPUTS_FIELD = "invoer"
 
 
 async def _pool_page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
-    code: str,
-    *,
-    errors: tuple[FieldError, ...] = (),
-    status_code: int = 200,
+    visit: Visit, code: str, *, errors: tuple[FieldError, ...] = (), status_code: int = 200
 ) -> Response[Any]:
-    pool = await costs.pool_by_code(db_session, code)
+    pool = await costs.pool_by_code(visit.db, code)
     if pool is None:
         raise NotFoundException(f"no cost pool '{code}'")
-    view = await reading.overview(db_session, pool)
+    view = await reading.overview(visit.db, pool)
     allocation: RunPreview | None = None
     settlements: list[RunPreview] = []
-    if allows(actor, Permission.COSTS_MANAGE) and not errors:
+    if allows(visit.actor, Permission.COSTS_MANAGE) and not errors:
         try:
-            allocation = await cost_runs.preview_allocation(db_session, actor, code, today())
+            allocation = await cost_runs.preview_allocation(visit.db, visit.actor, code, today())
             # One at a time, in the order the members joined: each builds on the previous.
-            for member_code in (await cost_runs.pending_settlements(db_session, code))[:1]:
+            for member_code in (await cost_runs.pending_settlements(visit.db, code))[:1]:
                 settlements.append(
-                    await cost_runs.preview_settlement(db_session, actor, code, member_code)
+                    await cost_runs.preview_settlement(visit.db, visit.actor, code, member_code)
                 )
         except ValidationFailed as failed:
             errors = failed.errors
     names = {
         m.code: m.name
         for m in (
-            await members.members_by_ids(db_session, [p.member_id for _, p in view.participants])
+            await members.members_by_ids(visit.db, [p.member_id for _, p in view.participants])
         ).values()
     }
     return render(
-        request,
+        visit.request,
         "pools/pool.html",
         {
             "active_page": "pools",
@@ -76,7 +68,7 @@ async def _pool_page(
             "allocation": allocation,
             "settlements": settlements,
             "errors": errors,
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
             "inputs_field": INPUTS_FIELD,
         },
         status_code=status_code,
@@ -84,16 +76,14 @@ async def _pool_page(
 
 
 async def _store_as_seen(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     code: str,
     notice: str,
     preview: Callable[[], Awaitable[RunPreview]],
     store: Callable[[], Awaitable[cost_runs.RunResult]],
 ) -> Response[Any]:
     """Store the run only if its inputs are those of the preview the person saw."""
-    seen = (await request.form()).get(INPUTS_FIELD)
+    seen = (await visit.request.form()).get(INPUTS_FIELD)
     try:
         previewed = await preview()
         if previewed.empty:
@@ -103,17 +93,13 @@ async def _store_as_seen(
         else:
             await store()
     except ValidationFailed as failed:
-        await db_session.rollback()
-        return await _pool_page(
-            request, db_session, actor, code, errors=failed.errors, status_code=422
-        )
+        await visit.db.rollback()
+        return await _pool_page(visit, code, errors=failed.errors, status_code=422)
     except IntegrityError:  # another run of this pool was stored at the same moment
-        await db_session.rollback()
+        await visit.db.rollback()
         conflict = field_error("run", CostsRefusal.RUN_STORED_CONCURRENTLY)
-        return await _pool_page(
-            request, db_session, actor, code, errors=(conflict,), status_code=409
-        )
-    return redirect_with(request, Flash(NOTICE_KEY, notice, f"/kostenpotten/{code}"))
+        return await _pool_page(visit, code, errors=(conflict,), status_code=409)
+    return redirect_with(visit.request, Flash(NOTICE_KEY, notice, f"/kostenpotten/{code}"))
 
 
 class PoolPagesController(Controller):
@@ -121,49 +107,34 @@ class PoolPagesController(Controller):
     include_in_schema = False
 
     @get("/kostenpotten", name="pools", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        views = [await reading.overview(db_session, p) for p in await costs.pools(db_session)]
-        return render(request, "pools/index.html", {"active_page": "pools", "views": views})
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        views = [await reading.overview(visit.db, p) for p in await costs.pools(visit.db)]
+        return render(visit.request, "pools/index.html", {"active_page": "pools", "views": views})
 
     @get("/kostenpotten/{code:str}", name="pool", opt=audience(Permission.FINANCE_READ))
-    async def pool(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _pool_page(request, db_session, actor, code)
+    async def pool(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _pool_page(visit, code)
 
     @post("/kostenpotten/{code:str}/verdelen", opt=audience(Permission.COSTS_MANAGE))
-    async def allocate(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
+    async def allocate(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
         return await _store_as_seen(
-            request,
-            db_session,
-            actor,
+            visit,
             code,
             "allocated",
-            lambda: cost_runs.preview_allocation(db_session, actor, code, today()),
-            lambda: cost_runs.run_allocation(db_session, actor, code, today(), today()),
+            lambda: cost_runs.preview_allocation(visit.db, visit.actor, code, today()),
+            lambda: cost_runs.run_allocation(visit.db, visit.actor, code, today(), today()),
         )
 
     @post("/kostenpotten/{code:str}/verrekenen/{member:str}", opt=audience(Permission.COSTS_MANAGE))
     async def settle(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-        member: FromPath[str],
+        self, visit: CurrentVisit, code: FromPath[str], member: FromPath[str]
     ) -> Response[Any]:
         return await _store_as_seen(
-            request,
-            db_session,
-            actor,
+            visit,
             code,
             "settled",
-            lambda: cost_runs.preview_settlement(db_session, actor, code, member),
-            lambda: cost_runs.run_settlement(db_session, actor, code, member, today()),
+            lambda: cost_runs.preview_settlement(visit.db, visit.actor, code, member),
+            lambda: cost_runs.run_settlement(visit.db, visit.actor, code, member, today()),
         )
 
     @get(
@@ -171,13 +142,11 @@ class PoolPagesController(Controller):
         name="member-costs",
         opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code"),
     )
-    async def member_costs(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        member = await member_or_404(db_session, code)
-        shares = await reading.shares_of_member(db_session, actor, member.id)
+    async def member_costs(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        member = await member_or_404(visit.db, code)
+        shares = await reading.shares_of_member(visit.db, visit.actor, member.id)
         return render(
-            request,
+            visit.request,
             "pools/member.html",
             {
                 "member": member,

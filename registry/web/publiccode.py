@@ -17,7 +17,7 @@ from registry.catalogue.errors import PubliccodeRefusal
 from registry.catalogue.publiccode_import import import_publiccode
 from registry.kit.errors import DomainError, FieldError, Phrase, ValidationFailed
 from registry.web.access import audience
-from registry.web.deps import CurrentActor, DbSession
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.pages import render
 
 MAX_BODY = 2 * publiccode.MAX_BYTES + 64 * 1024
@@ -101,10 +101,8 @@ class PubliccodeImportController(Controller):
         opt=audience(Permission.CATALOGUE_MANAGE),
         request_max_body_size=MAX_BODY,
     )
-    async def check(
-        self, request: Request[Any, Any, Any], db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _import_page(request, db_session, actor, None)
+    async def check(self, visit: CurrentVisit) -> Response[Any]:
+        return await _import_page(visit, None)
 
     @get(
         "/leden/{code:str}/publiccode",
@@ -120,14 +118,8 @@ class PubliccodeImportController(Controller):
         opt=audience(Permission.CATALOGUE_PROPOSE, member_param="code"),
         request_max_body_size=MAX_BODY,
     )
-    async def member_check(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-    ) -> Response[Any]:
-        return await _import_page(request, db_session, actor, code)
+    async def member_check(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _import_page(visit, code)
 
 
 def _import_context(member_code: str | None) -> dict[str, Any]:
@@ -135,13 +127,8 @@ def _import_context(member_code: str | None) -> dict[str, Any]:
     return {"errors": (), "max_kb": _KB, "action": action, "member_code": member_code}
 
 
-async def _import_page(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    actor: CurrentActor,
-    member_code: str | None,
-) -> Response[Any]:
-    form = await request.form()
+async def _import_page(visit: Visit, member_code: str | None) -> Response[Any]:
+    form = await visit.request.form()
     pasted, source, name = await _source(form)
     slug = str(form.get("slug") or "").strip() or None
     store = form.get("stap") == "opslaan"
@@ -154,22 +141,22 @@ async def _import_page(
     context["yaml"] = pasted
     if not source.strip():
         context["errors"] = (FieldError("", Phrase(PubliccodeRefusal.NOTHING_TO_CHECK)),)
-        return render(request, "publiccode/import.html", context, status_code=422)
+        return render(visit.request, "publiccode/import.html", context, status_code=422)
     try:
         result = await import_publiccode(
-            db_session, actor, source, slug=slug, member_code=member_code, store=store
+            visit.db, visit.actor, source, slug=slug, member_code=member_code, store=store
         )
     except DomainError as error:
-        await db_session.rollback()
+        await visit.db.rollback()
         errors = error.errors if isinstance(error, ValidationFailed) else ()
         context["errors"] = errors or (FieldError("", error.phrase),)
-        return render(request, "publiccode/import.html", context, status_code=422)
+        return render(visit.request, "publiccode/import.html", context, status_code=422)
     if result.stored:
         proposed = member_code is not None and result.creating
         page = f"/applicaties/{result.slug}/beheer" if proposed else f"/applicaties/{result.slug}"
         return Redirect(page, status_code=303)
     context.update({"result": result, "file_name": name, "slug": result.slug})
-    return render(request, "publiccode/import.html", context)
+    return render(visit.request, "publiccode/import.html", context)
 
 
 _KB = publiccode.MAX_BYTES // 1024

@@ -17,7 +17,6 @@ from litestar import Controller, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
 from registry.auth.roles import Actor
@@ -31,8 +30,8 @@ from registry.reports.errors import ReportsRefusal
 from registry.reports.export import FORMATS
 from registry.reports.jobs import ReportJob, ReportJobs, content_type
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
-from registry.web.pages import render
+from registry.web.deps import AnyRequest, CurrentVisit, Visit
+from registry.web.pages import attachment, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,23 +68,21 @@ def _jobs(request: AnyRequest) -> ReportJobs:
     return jobs
 
 
-async def _job(
-    request: AnyRequest, db_session: AsyncSession, actor: Actor, job_id: str
-) -> ReportJob:
-    job = await _jobs(request).get(db_session, job_id)
-    if job is None or not job.visible_to(actor):
+async def _job(visit: Visit, job_id: str) -> ReportJob:
+    job = await _jobs(visit.request).get(visit.db, job_id)
+    if job is None or not job.visible_to(visit.actor):
         raise NotFoundException("no such export")
     return job
 
 
-async def _own_member(db_session: AsyncSession, actor: Actor) -> str | None:
+async def _own_member(visit: Visit) -> str | None:
     """None for those who export every member's report; a member admin's own member code,
     which the form starts with (the report itself refuses other members)."""
-    if allows(actor, Permission.REPORTS_EXPORT):
+    if allows(visit.actor, Permission.REPORTS_EXPORT):
         return None
-    for member_id in sorted(actor.member_ids):
-        if allows(actor, Permission.REPORTS_EXPORT, member_id):
-            found = await members.members_by_ids(db_session, [member_id])
+    for member_id in sorted(visit.actor.member_ids):
+        if allows(visit.actor, Permission.REPORTS_EXPORT, member_id):
+            found = await members.members_by_ids(visit.db, [member_id])
             return found[member_id].code
     raise PermissionDeniedException("no access to reports")
 
@@ -141,104 +138,81 @@ class ReportPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="reports", opt=audience(login=True))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        own = await _own_member(db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        own = await _own_member(visit)
         return _form_page(
-            request, ExportForm(year=str(today().year), member=own or ""), own=own, actor=actor
+            visit.request,
+            ExportForm(year=str(today().year), member=own or ""),
+            own=own,
+            actor=visit.actor,
         )
 
     @post("/", name="report-export", opt=audience(login=True))
-    async def export(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        own = await _own_member(db_session, actor)
-        form = ExportForm.of(await request.form())
+    async def export(self, visit: CurrentVisit) -> Response[Any]:
+        own = await _own_member(visit)
+        form = ExportForm.of(await visit.request.form())
         try:
             if own is not None and not form.member:
                 # A member admin chooses from the members the form offers, never "all".
                 raise ValidationFailed.single("member", ReportsRefusal.CHOOSE_MEMBER)
-            job = await _start(request, db_session, actor, form)
+            job = await _start(visit, form)
         except ValidationFailed as failed:
-            return _form_page(request, form, failed.errors, status_code=422, own=own, actor=actor)
+            return _form_page(
+                visit.request, form, failed.errors, status_code=422, own=own, actor=visit.actor
+            )
         except Forbidden as refused:
             raise PermissionDeniedException(refused.message) from None
         # Committed before it is queued: a worker never looks for an export not stored yet.
-        await db_session.commit()
-        await _jobs(request).enqueue(request.app.state.session_factory, job)
+        await visit.db.commit()
+        await _jobs(visit.request).enqueue(visit.request.app.state.session_factory, job)
         return Redirect(job.url, status_code=303)
 
     @post("/journaal", name="journal-export", opt=audience(Permission.JOURNAL_EXPORT))
-    async def journal_export(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
+    async def journal_export(self, visit: CurrentVisit) -> Response[Any]:
         """The journal of a year as a file (CSV or XAF), or the form again with the errors."""
-        form = JournalForm.of(await request.form())
+        form = JournalForm.of(await visit.request.form())
         try:
             if not form.year.isdigit():
                 raise ValidationFailed.single("year", ReportsRefusal.YEAR_NOT_A_NUMBER)
             exported = await export_journal(
-                db_session,
-                actor,
+                visit.db,
+                visit.actor,
                 int(form.year),
                 form.format,
-                settings_of(request),
+                visit.settings,
                 today=today(),
                 language=form.language,
             )
         except ValidationFailed as failed:
-            own = await _own_member(db_session, actor)
+            own = await _own_member(visit)
             return _form_page(
-                request,
+                visit.request,
                 ExportForm(year=str(today().year), member=own or ""),
                 own=own,
-                actor=actor,
+                actor=visit.actor,
                 journal=form,
                 journal_errors=failed.errors,
                 status_code=422,
             )
-        return Response(
-            exported.content,
-            media_type=exported.media_type,
-            status_code=200,
-            headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
-        )
+        return attachment(exported.content, exported.media_type, exported.filename)
 
     @get("/{job_id:str}", name="report-job", opt=audience(login=True))
-    async def job(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        job_id: FromPath[str],
-    ) -> Response[Any]:
-        job = await _job(request, db_session, actor, job_id)
-        return render(request, "reports/job.html", _job_context(job))
+    async def job(self, visit: CurrentVisit, job_id: FromPath[str]) -> Response[Any]:
+        job = await _job(visit, job_id)
+        return render(visit.request, "reports/job.html", _job_context(job))
 
     @get("/{job_id:str}/voortgang", name="report-job-progress", opt=audience(login=True))
-    async def progress(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        job_id: FromPath[str],
-    ) -> Response[Any]:
+    async def progress(self, visit: CurrentVisit, job_id: FromPath[str]) -> Response[Any]:
         """The part of the job's page that htmx fetches every second while the job waits or
         runs."""
-        job = await _job(request, db_session, actor, job_id)
-        return render(request, "reports/_progress.html", _job_context(job))
+        job = await _job(visit, job_id)
+        return render(visit.request, "reports/_progress.html", _job_context(job))
 
     @get("/{job_id:str}/{filename:str}", name="report-file", opt=audience(login=True))
     async def file(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        job_id: FromPath[str],
-        filename: FromPath[str],
+        self, visit: CurrentVisit, job_id: FromPath[str], filename: FromPath[str]
     ) -> File:
-        path = (await _job(request, db_session, actor, job_id)).file(filename)
+        path = (await _job(visit, job_id)).file(filename)
         if path is None:
             raise NotFoundException("no such file in this export")
         return File(
@@ -250,9 +224,7 @@ class ReportPagesController(Controller):
         )
 
 
-async def _start(
-    request: AnyRequest, db_session: AsyncSession, actor: Actor, form: ExportForm
-) -> ReportJob:
+async def _start(visit: Visit, form: ExportForm) -> ReportJob:
     """The numbers as typed first, then what the report refuses (scope, formats)."""
     errors = ErrorCollector()
     year = errors.check(lambda: _number(form.year, "year", ReportsRefusal.YEAR_NOT_A_NUMBER))
@@ -263,9 +235,9 @@ async def _start(
     )
     errors.raise_if_any()
     assert year is not None
-    return await _jobs(request).start(
-        db_session,
-        actor,
+    return await _jobs(visit.request).start(
+        visit.db,
+        visit.actor,
         year=year,
         member_code=form.member or None,
         as_of=as_of,

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth import repository as auth
 from registry.auth.policy import Permission
-from registry.auth.roles import MEMBER_ROLES, Actor, Role
+from registry.auth.roles import MEMBER_ROLES, Role
 from registry.auth.service import RoleInput, assign_role, revoke_role
 from registry.kit.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.deps import CurrentVisit, Visit, member_or_404
 from registry.web.forms import Flash, form_values, redirect_with, shown_again, submit
 from registry.web.pages import render
 
@@ -43,24 +43,23 @@ def _base(member: Member | None) -> str:
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     member: Member | None,
     *,
     values: dict[str, str] | None = None,
     errors: Sequence[FieldError] = (),
     status_code: int = 200,
 ) -> Response[Any]:
-    people = await auth.users_with_assignments(db_session, member.id if member else None)
+    people = await auth.users_with_assignments(visit.db, member.id if member else None)
     member_ids = sorted({a.member_id for _, roles in people for a in roles if a.member_id})
-    names = await members.members_by_ids(db_session, member_ids)
+    names = await members.members_by_ids(visit.db, member_ids)
     all_members = (
-        await members.list_members(db_session, PageRequest(0, 1000), search=None, type_=None)
+        await members.list_members(visit.db, PageRequest(0, 1000), search=None, type_=None)
     ).items
     roles = [r for r in Role if member is None or r in MEMBER_ROLES]
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = visit.request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
-        request,
+        visit.request,
         "roles/index.html",
         {
             "active_page": "mine" if member else "roles",
@@ -78,10 +77,8 @@ async def _page(
     )
 
 
-async def _assign(
-    request: AnyRequest, db_session: AsyncSession, actor: Actor, member: Member | None
-) -> Response[Any]:
-    values = await form_values(request, *FIELDS)
+async def _assign(visit: Visit, member: Member | None) -> Response[Any]:
+    values = await form_values(visit.request, *FIELDS)
     if member is not None:
         values["lid"] = member.code
     data = RoleInput(
@@ -89,42 +86,39 @@ async def _assign(
     )
     try:
         return await submit(
-            request,
-            db_session,
-            partial(assign_role, db_session, actor, data),
+            visit,
+            partial(assign_role, visit.db, visit.actor, data),
             lambda _: Flash(
                 NOTICE_KEY,
                 {"kind": "assigned", "who": values["naam"] or values["subject"]},
                 _base(member),
             ),
-            shown_again(_page, request, db_session, member, values=values),
+            shown_again(_page, visit, member, values=values),
         )
     except Forbidden:
         raise NotFoundException("no such role to give") from None
 
 
-async def _revoke(
-    request: AnyRequest, db_session: AsyncSession, actor: Actor, member: Member | None
-) -> Response[Any]:
-    values = await form_values(request, *FIELDS, "bevestigd")
+async def _revoke(visit: Visit, member: Member | None) -> Response[Any]:
+    values = await form_values(visit.request, *FIELDS, "bevestigd")
     if member is not None:
         values["lid"] = member.code
     data = RoleInput(values["issuer"], values["subject"], values["rol"], values["lid"] or None)
     if values["bevestigd"] != "ja":
         return render(
-            request,
+            visit.request,
             "roles/confirm.html",
             {"active_page": "roles", "base": _base(member), "values": values},
         )
     try:
-        await revoke_role(db_session, actor, data)
+        await revoke_role(visit.db, visit.actor, data)
     except NotFound:  # already revoked (a repeated confirmation)
         return Redirect(_base(member), status_code=303)
     except (Forbidden, ValidationFailed):
-        await db_session.rollback()
+        await visit.db.rollback()
         raise NotFoundException("no such role to revoke") from None
     return redirect_with(
-        request,
+        visit.request,
         Flash(
             NOTICE_KEY,
             {"kind": "revoked", "who": values["naam"] or values["subject"]},
@@ -138,49 +132,37 @@ class RolePagesController(Controller):
     include_in_schema = False
 
     @get("/rollen", name="roles", opt=audience(Permission.ROLES_MANAGE))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _page(request, db_session, None)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _page(visit, None)
 
     @post("/rollen", name="role-assign", opt=audience(Permission.ROLES_MANAGE))
-    async def assign(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _assign(request, db_session, actor, None)
+    async def assign(self, visit: CurrentVisit) -> Response[Any]:
+        return await _assign(visit, None)
 
     @post("/rollen/intrekken", name="role-revoke", opt=audience(Permission.ROLES_MANAGE))
-    async def revoke(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _revoke(request, db_session, actor, None)
+    async def revoke(self, visit: CurrentVisit) -> Response[Any]:
+        return await _revoke(visit, None)
 
     @get(
         "/leden/{code:str}/rollen",
         name="member-roles",
         opt=audience(Permission.MEMBER_USERS_MANAGE, member_param="code"),
     )
-    async def member_index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _page(request, db_session, await _scope(db_session, code))
+    async def member_index(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _page(visit, await _scope(visit.db, code))
 
     @post(
         "/leden/{code:str}/rollen",
         name="member-role-assign",
         opt=audience(Permission.MEMBER_USERS_MANAGE, member_param="code"),
     )
-    async def member_assign(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _assign(request, db_session, actor, await _scope(db_session, code))
+    async def member_assign(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _assign(visit, await _scope(visit.db, code))
 
     @post(
         "/leden/{code:str}/rollen/intrekken",
         name="member-role-revoke",
         opt=audience(Permission.MEMBER_USERS_MANAGE, member_param="code"),
     )
-    async def member_revoke(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _revoke(request, db_session, actor, await _scope(db_session, code))
+    async def member_revoke(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _revoke(visit, await _scope(visit.db, code))

@@ -7,14 +7,12 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.catalogue import repository, standards
 from registry.kit.errors import FieldError
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, notice_for, posted, submit
 from registry.web.pages import render
 
@@ -26,45 +24,38 @@ class StandardsController(Controller):
     include_in_schema = False
 
     @get("/", name="standards", opt=audience())
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _page(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _page(visit)
 
     @post("/", opt=audience(Permission.CATALOGUE_MANAGE))
-    async def record(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        form = await posted(request)
+    async def record(self, visit: CurrentVisit) -> Response[Any]:
+        form = await posted(visit.request)
         data = standards.StandardInput(
             form.get("name", ""), form.get("owner", ""), form.get("version", ""), form.get("url")
         )
         return await submit(
-            request,
-            db_session,
-            lambda: standards.record_standard(db_session, actor, data),
+            visit,
+            lambda: standards.record_standard(visit.db, visit.actor, data),
             lambda standard: Flash(NOTICE_KEY, standard.name, "/standaarden"),
-            lambda errors: _page(request, db_session, actor, form, errors, 422),
+            lambda errors: _page(visit, form, errors, 422),
         )
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     form: dict[str, str] | None = None,
     errors: tuple[FieldError, ...] = (),
     status_code: int = 200,
 ) -> Response[Any]:
     return render(
-        request,
+        visit.request,
         "catalogue/standards.html",
         {
-            "standards": await repository.all_standards(db_session),
-            "may_record": allows(actor, Permission.CATALOGUE_MANAGE),
+            "standards": await repository.all_standards(visit.db),
+            "may_record": allows(visit.actor, Permission.CATALOGUE_MANAGE),
             "form": form or {},
             "errors": errors,
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
         },
         status_code=status_code,
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
 from registry.billing.document import VatCode
@@ -25,7 +24,7 @@ from registry.members import repository as members
 from registry.usage import repository as usage
 from registry.usage.tariffs import set_tariff
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import (
     Flash,
     chosen,
@@ -44,8 +43,7 @@ VAT_FIELDS = ("categorie", "btw_code", "btw_tarief", "vrijstelling")
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: AsyncSession,
+    visit: Visit,
     *,
     form: str | None = None,
     values: dict[str, str] | None = None,
@@ -55,15 +53,15 @@ async def _page(
 ) -> Response[Any]:
     applications = (
         await catalogue.list_applications(
-            db_session, PageRequest(0, 1000), catalogue.ApplicationFilter()
+            visit.db, PageRequest(0, 1000), catalogue.ApplicationFilter()
         )
     ).items
     names = {a.id: a.name for a in applications}
-    tariffs = await usage.tariffs_of(db_session, sorted(names))
-    decisions = await members.decisions_by_ids(db_session, sorted({t.decision_id for t in tariffs}))
-    recent = await members.list_decisions(db_session, PageRequest(0, 200), body=None)
+    tariffs = await usage.tariffs_of(visit.db, sorted(names))
+    decisions = await members.decisions_by_ids(visit.db, sorted({t.decision_id for t in tariffs}))
+    recent = await members.list_decisions(visit.db, PageRequest(0, 200), body=None)
     return render(
-        request,
+        visit.request,
         "tariffs/index.html",
         {
             "active_page": "fees",
@@ -72,31 +70,26 @@ async def _page(
             "decision_options": [
                 (d.reference, f"{d.reference}: {d.subject}") for d in recent.items
             ],
-            "vat_rules": await vat_rules(db_session),
+            "vat_rules": await vat_rules(visit.db),
             "form": form,
             "values": values or {},
             "errors": list(errors),
             "warnings": list(warnings),
-            "notice": notice_for(request, NOTICE_KEY, errors),
+            "notice": notice_for(visit, NOTICE_KEY, errors),
         },
         status_code=status_code,
     )
 
 
 async def _submit(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    form: str,
-    values: dict[str, str],
-    store: Callable[[], Awaitable[object]],
+    visit: Visit, form: str, values: dict[str, str], store: Callable[[], Awaitable[object]]
 ) -> Response[Any]:
     """Store the tariffs page's form `form`, or show it again with what was typed."""
     return await submit(
-        request,
-        db_session,
+        visit,
         store,
         lambda _: Flash(NOTICE_KEY, form, "/tarieven"),
-        shown_again(_page, request, db_session, form=form, values=values),
+        shown_again(_page, visit, form=form, values=values),
     )
 
 
@@ -105,16 +98,12 @@ class TariffPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="tariffs", opt=audience(Permission.FEES_MANAGE))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _page(request, db_session)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _page(visit)
 
     @post("/gebruik", name="tariff-set", opt=audience(Permission.FEES_MANAGE))
-    async def tariff(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *TARIFF_FIELDS)
+    async def tariff(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *TARIFF_FIELDS)
         arguments = (
             values["applicatie"],
             values["eenheid"],
@@ -124,29 +113,27 @@ class TariffPagesController(Controller):
         )
         # Usage already invoiced: say what the tariff bills or credits before storing it.
         warnings = await warnings_first(
-            request,
+            visit.request,
             values["bevestigd"] == "1",
-            lambda: preview_tariff(db_session, actor, *arguments, today()),
+            lambda: preview_tariff(visit.db, visit.actor, *arguments, today()),
         )
         if warnings:
-            return await _page(request, db_session, form="tariff", values=values, warnings=warnings)
-        store = partial(set_tariff, db_session, actor, *arguments)
-        return await _submit(request, db_session, "tariff", values, store)
+            return await _page(visit, form="tariff", values=values, warnings=warnings)
+        store = partial(set_tariff, visit.db, visit.actor, *arguments)
+        return await _submit(visit, "tariff", values, store)
 
     @post("/btw", name="vat-rule-set", opt=audience(Permission.BILLING_MANAGE))
-    async def vat(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        values = await form_values(request, *VAT_FIELDS)
+    async def vat(self, visit: CurrentVisit) -> Response[Any]:
+        values = await form_values(visit.request, *VAT_FIELDS)
         category = chosen(values["categorie"], LineCategory.CONTRIBUTION)
         code = chosen(values["btw_code"], VatCode.STANDARD)
         store = partial(
             set_vat_rule,
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             category,
             code,
             values["btw_tarief"] or "0",
             values["vrijstelling"] or None,
         )
-        return await _submit(request, db_session, "vat", values, store)
+        return await _submit(visit, "vat", values, store)

@@ -13,10 +13,8 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.params import FromPath
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.catalogue import repository as catalogue
 from registry.kit.clock import today
 from registry.kit.errors import DomainError, FieldError, ValidationFailed
@@ -26,7 +24,7 @@ from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage, Metric
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404
+from registry.web.deps import CurrentVisit, Visit, member_or_404
 from registry.web.forms import Flash, iso_date, notice_for, posted, submit
 from registry.web.pages import render
 
@@ -34,9 +32,7 @@ NOTICE_KEY = "usage_notice"
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     member: Member,
     *,
     errors: tuple[FieldError, ...] = (),
@@ -45,17 +41,17 @@ async def _page(
 ) -> Response[Any]:
     day = today()
     first = date(day.year - 1, day.month, 1)
-    views = await adoptions.adoptions_of(db_session, actor, member.id)
-    records = await usage_records.usage_of(db_session, actor, member.id, first, day)
+    views = await adoptions.adoptions_of(visit.db, visit.actor, member.id)
+    records = await usage_records.usage_of(visit.db, visit.actor, member.id, first, day)
     fees = await tariffs.usage_fee_preview(
-        db_session, actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
+        visit.db, visit.actor, member.code, f"{day.year}-01", day.strftime("%Y-%m")
     )
-    applications = await catalogue.list_all(db_session)
+    applications = await catalogue.list_all(visit.db)
     return render(
-        request,
+        visit.request,
         "usage/member.html",
         {
-            "active_page": "mine" if member.id in actor.member_ids else None,
+            "active_page": "mine" if member.id in visit.actor.member_ids else None,
             "member": member,
             "adoptions": views,
             "records": records,
@@ -64,11 +60,11 @@ async def _page(
             "applications": applications,
             "stages": list(AdoptionStage),
             "metrics": list(Metric),
-            "may_adopt": allows(actor, Permission.ADOPTION_MANAGE, member.id),
-            "may_report": allows(actor, Permission.USAGE_WRITE, member.id),
+            "may_adopt": allows(visit.actor, Permission.ADOPTION_MANAGE, member.id),
+            "may_report": allows(visit.actor, Permission.USAGE_WRITE, member.id),
             "errors": errors,
             "form": form or {},
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
             "today": day,
         },
         status_code=status_code,
@@ -82,32 +78,25 @@ class UsagePagesController(Controller):
     @get(
         "/", name="member-usage", opt=audience(Permission.MEMBER_READ_PRIVATE, member_param="code")
     )
-    async def show(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _page(request, db_session, actor, await member_or_404(db_session, code))
+    async def show(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _page(visit, await member_or_404(visit.db, code))
 
     async def _change(
         self,
-        request: AnyRequest,
-        db_session: AsyncSession,
-        actor: Actor,
+        visit: Visit,
         code: str,
         notice: str,
         work: Callable[[Member, dict[str, str]], Awaitable[None]],
     ) -> Response[Any]:
-        member = await member_or_404(db_session, code)
-        form = await posted(request)
+        member = await member_or_404(visit.db, code)
+        form = await posted(visit.request)
 
         async def again(errors: tuple[FieldError, ...]) -> Response[Any]:
-            member = await member_or_404(db_session, code)  # reloaded: the rollback expired it
-            return await _page(
-                request, db_session, actor, member, errors=errors, form=form, status_code=422
-            )
+            member = await member_or_404(visit.db, code)  # reloaded: the rollback expired it
+            return await _page(visit, member, errors=errors, form=form, status_code=422)
 
         return await submit(
-            request,
-            db_session,
+            visit,
             lambda: work(member, form),
             lambda _: Flash(NOTICE_KEY, notice, f"/leden/{code}/gebruik"),
             again,
@@ -115,9 +104,7 @@ class UsagePagesController(Controller):
         )
 
     @post("/adopteren", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
-    async def adopt(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
+    async def adopt(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             data = adoptions.AdoptionInput(
                 member.code,
@@ -130,18 +117,13 @@ class UsagePagesController(Controller):
                 form.get("contact_name", ""),
                 form.get("contact_email", ""),
             )
-            await adoptions.adopt(db_session, actor, data, today())
+            await adoptions.adopt(visit.db, visit.actor, data, today())
 
-        return await self._change(request, db_session, actor, code, "adopted", work)
+        return await self._change(visit, code, "adopted", work)
 
     @post("/{adoption:int}/fase", opt=audience(Permission.ADOPTION_MANAGE, member_param="code"))
     async def advance(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-        adoption: FromPath[int],
+        self, visit: CurrentVisit, code: FromPath[str], adoption: FromPath[int]
     ) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             try:
@@ -149,14 +131,14 @@ class UsagePagesController(Controller):
             except ValueError:
                 raise ValidationFailed.single("stage", UsageRefusal.UNKNOWN_STAGE) from None
             on = iso_date(form.get("on", ""), "date", UsageRefusal.INVALID_DATE)
-            await adoptions.advance(db_session, actor, adoption, stage, on, today(), member.code)
+            await adoptions.advance(
+                visit.db, visit.actor, adoption, stage, on, today(), member.code
+            )
 
-        return await self._change(request, db_session, actor, code, "advanced", work)
+        return await self._change(visit, code, "advanced", work)
 
     @post("/registreren", opt=audience(Permission.USAGE_WRITE, member_param="code"))
-    async def report(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
+    async def report(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
         async def work(member: Member, form: dict[str, str]) -> None:
             item = usage_records.UsageInput(
                 member.code,
@@ -165,6 +147,6 @@ class UsagePagesController(Controller):
                 form.get("metric", ""),
                 form.get("quantity", ""),
             )
-            await usage_records.record_usage(db_session, actor, [item])
+            await usage_records.record_usage(visit.db, visit.actor, [item])
 
-        return await self._change(request, db_session, actor, code, "recorded", work)
+        return await self._change(visit, code, "recorded", work)

@@ -17,14 +17,12 @@ from litestar.response import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.auth.policy import Permission
-from registry.auth.roles import Actor
 from registry.kit.errors import FieldError, NotFound, ValidationFailed
 from registry.kit.labels import label
 from registry.members.models import Member
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, member_or_404, settings_of
-from registry.web.forms import Flash, notice_for, redirect_with, submit
-from registry.web.i18n import request_language
+from registry.web.deps import CurrentVisit, Visit, member_or_404
+from registry.web.forms import Flash, notice_for, redirect_with, shown_again, submit
 from registry.web.pages import render
 from registry.webhooks import service
 from registry.webhooks.events import EventType
@@ -47,12 +45,10 @@ async def _member(db_session: AsyncSession, code: str | None) -> Member | None:
     return await member_or_404(db_session, code) if code is not None else None
 
 
-async def _subscriber(
-    db_session: AsyncSession, actor: Actor, member: Member | None, subscriber_id: int
-) -> WebhookSubscriber:
+async def _subscriber(visit: Visit, member: Member | None, subscriber_id: int) -> WebhookSubscriber:
     """The subscriber on this page's member (or of none); any other is not here (404)."""
     try:
-        subscriber = await service.subscriber_or_refuse(db_session, actor, subscriber_id)
+        subscriber = await service.subscriber_or_refuse(visit.db, visit.actor, subscriber_id)
     except NotFound:
         raise NotFoundException(f"no webhook {subscriber_id}") from None
     if subscriber.member_id != (member.id if member else None):
@@ -61,65 +57,62 @@ async def _subscriber(
 
 
 async def _index(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     member: Member | None,
     *,
     values: dict[str, Any] | None = None,
     errors: Sequence[FieldError] = (),
+    status_code: int = 200,
 ) -> Response[Any]:
     rows = [
         s
-        for s in await service.subscribers(db_session, actor)
+        for s in await service.subscribers(visit.db, visit.actor)
         if s.member_id == (member.id if member else None)
     ]
     return render(
-        request,
+        visit.request,
         "webhooks/index.html",
         {
             "active_page": _active(member),
             "member": member,
             "base": _base(member),
             "subscribers": [(s, sorted(service.wanted(s))) for s in rows],
-            "events": [(e.value, label(e, request_language(request))) for e in EventType],
+            "events": [(e.value, label(e, visit.language)) for e in EventType],
             "values": values or {"url": "", "gebeurtenissen": []},
             "errors": list(errors),
-            "notice": notice_for(request, NOTICE_KEY, errors),
+            "notice": notice_for(visit, NOTICE_KEY, errors),
         },
-        status_code=422 if errors else 200,
+        status_code=status_code,
     )
 
 
-async def _create(
-    request: AnyRequest, db_session: AsyncSession, actor: Actor, member: Member | None
-) -> Response[Any]:
-    form = await request.form()
+async def _create(visit: Visit, member: Member | None) -> Response[Any]:
+    form = await visit.request.form()
     values: dict[str, Any] = {
         "url": str(form.get("url") or "").strip(),
         "gebeurtenissen": [str(e) for e in form.getall("gebeurtenissen")]
         if "gebeurtenissen" in form
         else [],
     }
-    settings = settings_of(request)
+    settings = visit.settings
     data = service.SubscriberInput(
         values["url"], values["gebeurtenissen"], member.code if member else None
     )
     try:
         subscriber, secret = await service.create_subscriber(
-            db_session,
-            actor,
+            visit.db,
+            visit.actor,
             data,
             dev_mode=settings.dev_mode,
             per_member=settings.webhook_subscribers_per_member,
         )
     except ValidationFailed as failed:
         code = member.code if member else None
-        await db_session.rollback()
-        member = await _member(db_session, code)
-        return await _index(request, db_session, actor, member, values=values, errors=failed.errors)
+        await visit.db.rollback()
+        member = await _member(visit.db, code)
+        return await _index(visit, member, values=values, errors=failed.errors, status_code=422)
     return render(
-        request,
+        visit.request,
         "webhooks/created.html",
         {
             "active_page": _active(member),
@@ -131,17 +124,11 @@ async def _create(
     )
 
 
-async def _delete(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
-    member: Member | None,
-    subscriber_id: int,
-) -> Response[Any]:
-    subscriber = await _subscriber(db_session, actor, member, subscriber_id)
-    if (await request.form()).get("bevestigd") != "ja":
+async def _delete(visit: Visit, member: Member | None, subscriber_id: int) -> Response[Any]:
+    subscriber = await _subscriber(visit, member, subscriber_id)
+    if (await visit.request.form()).get("bevestigd") != "ja":
         return render(
-            request,
+            visit.request,
             "webhooks/confirm.html",
             {
                 "active_page": _active(member),
@@ -152,26 +139,19 @@ async def _delete(
         )
     url = subscriber.url
     return await submit(
-        request,
-        db_session,
-        lambda: service.delete_subscriber(db_session, actor, subscriber_id),
+        visit,
+        lambda: service.delete_subscriber(visit.db, visit.actor, subscriber_id),
         lambda _: Flash(NOTICE_KEY, url, _base(member)),
-        lambda errors: _index(request, db_session, actor, member, errors=errors),
+        shown_again(_index, visit, member),
         missing_is_404=True,
     )
 
 
-async def _deliveries(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
-    member: Member | None,
-    subscriber_id: int,
-) -> Response[Any]:
-    subscriber = await _subscriber(db_session, actor, member, subscriber_id)
-    rows = await service.deliveries(db_session, actor, subscriber_id)
+async def _deliveries(visit: Visit, member: Member | None, subscriber_id: int) -> Response[Any]:
+    subscriber = await _subscriber(visit, member, subscriber_id)
+    rows = await service.deliveries(visit.db, visit.actor, subscriber_id)
     return render(
-        request,
+        visit.request,
         "webhooks/deliveries.html",
         {
             "active_page": _active(member),
@@ -179,28 +159,23 @@ async def _deliveries(
             "base": _base(member),
             "subscriber": subscriber,
             "deliveries": [(d, EventType(d.event_type)) for d in rows],
-            "notice": notice_for(request, NOTICE_KEY),
+            "notice": notice_for(visit, NOTICE_KEY),
         },
     )
 
 
 async def _replay(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
-    member: Member | None,
-    subscriber_id: int,
-    delivery_id: int,
+    visit: Visit, member: Member | None, subscriber_id: int, delivery_id: int
 ) -> Response[Any]:
-    await _subscriber(db_session, actor, member, subscriber_id)
+    await _subscriber(visit, member, subscriber_id)
     page = f"{_base(member)}/{subscriber_id}"
     try:
-        delivery = await service.replay(db_session, actor, delivery_id)
+        delivery = await service.replay(visit.db, visit.actor, delivery_id)
     except NotFound:
         raise NotFoundException(f"no delivery {delivery_id}") from None
     if delivery.subscriber_id != subscriber_id:
         raise NotFoundException(f"no delivery {delivery_id}")
-    return redirect_with(request, Flash(NOTICE_KEY, delivery.event_id, page))
+    return redirect_with(visit.request, Flash(NOTICE_KEY, delivery.event_id, page))
 
 
 class MemberWebhookPagesController(Controller):
@@ -208,40 +183,26 @@ class MemberWebhookPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="member-webhooks", opt=MEMBER)
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _index(request, db_session, actor, await _member(db_session, code))
+    async def index(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _index(visit, await _member(visit.db, code))
 
     @post("/", name="member-webhook-create", opt=MEMBER)
-    async def create(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor, code: FromPath[str]
-    ) -> Response[Any]:
-        return await _create(request, db_session, actor, await _member(db_session, code))
+    async def create(self, visit: CurrentVisit, code: FromPath[str]) -> Response[Any]:
+        return await _create(visit, await _member(visit.db, code))
 
     @get("/{subscriber_id:int}", name="member-webhook", opt=MEMBER)
     async def deliveries(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-        subscriber_id: FromPath[int],
+        self, visit: CurrentVisit, code: FromPath[str], subscriber_id: FromPath[int]
     ) -> Response[Any]:
-        member = await _member(db_session, code)
-        return await _deliveries(request, db_session, actor, member, subscriber_id)
+        member = await _member(visit.db, code)
+        return await _deliveries(visit, member, subscriber_id)
 
     @post("/{subscriber_id:int}/verwijderen", name="member-webhook-delete", opt=MEMBER)
     async def delete(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        code: FromPath[str],
-        subscriber_id: FromPath[int],
+        self, visit: CurrentVisit, code: FromPath[str], subscriber_id: FromPath[int]
     ) -> Response[Any]:
-        member = await _member(db_session, code)
-        return await _delete(request, db_session, actor, member, subscriber_id)
+        member = await _member(visit.db, code)
+        return await _delete(visit, member, subscriber_id)
 
     @post(
         "/{subscriber_id:int}/verzendingen/{delivery_id:int}/opnieuw",
@@ -250,15 +211,13 @@ class MemberWebhookPagesController(Controller):
     )
     async def replay(
         self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
+        visit: CurrentVisit,
         code: FromPath[str],
         subscriber_id: FromPath[int],
         delivery_id: FromPath[int],
     ) -> Response[Any]:
-        member = await _member(db_session, code)
-        return await _replay(request, db_session, actor, member, subscriber_id, delivery_id)
+        member = await _member(visit.db, code)
+        return await _replay(visit, member, subscriber_id, delivery_id)
 
 
 class CatalogueWebhookPagesController(Controller):
@@ -268,36 +227,20 @@ class CatalogueWebhookPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="webhooks", opt=DIRECTIE)
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _index(request, db_session, actor, None)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _index(visit, None)
 
     @post("/", name="webhook-create", opt=DIRECTIE)
-    async def create(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _create(request, db_session, actor, None)
+    async def create(self, visit: CurrentVisit) -> Response[Any]:
+        return await _create(visit, None)
 
     @get("/{subscriber_id:int}", name="webhook", opt=DIRECTIE)
-    async def deliveries(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        subscriber_id: FromPath[int],
-    ) -> Response[Any]:
-        return await _deliveries(request, db_session, actor, None, subscriber_id)
+    async def deliveries(self, visit: CurrentVisit, subscriber_id: FromPath[int]) -> Response[Any]:
+        return await _deliveries(visit, None, subscriber_id)
 
     @post("/{subscriber_id:int}/verwijderen", name="webhook-delete", opt=DIRECTIE)
-    async def delete(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        subscriber_id: FromPath[int],
-    ) -> Response[Any]:
-        return await _delete(request, db_session, actor, None, subscriber_id)
+    async def delete(self, visit: CurrentVisit, subscriber_id: FromPath[int]) -> Response[Any]:
+        return await _delete(visit, None, subscriber_id)
 
     @post(
         "/{subscriber_id:int}/verzendingen/{delivery_id:int}/opnieuw",
@@ -305,11 +248,6 @@ class CatalogueWebhookPagesController(Controller):
         opt=DIRECTIE,
     )
     async def replay(
-        self,
-        request: AnyRequest,
-        db_session: DbSession,
-        actor: CurrentActor,
-        subscriber_id: FromPath[int],
-        delivery_id: FromPath[int],
+        self, visit: CurrentVisit, subscriber_id: FromPath[int], delivery_id: FromPath[int]
     ) -> Response[Any]:
-        return await _replay(request, db_session, actor, None, subscriber_id, delivery_id)
+        return await _replay(visit, None, subscriber_id, delivery_id)

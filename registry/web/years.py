@@ -13,12 +13,10 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.approvals import service as approvals
 from registry.approvals.rules import CloseYear
 from registry.auth.policy import Permission, allows
-from registry.auth.roles import Actor
 from registry.billing.opening_balances import (
     MAX_BYTES,
     ImportResult,
@@ -31,7 +29,7 @@ from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.members.models import DecisionBody
 from registry.web.access import audience
-from registry.web.deps import AnyRequest, CurrentActor, DbSession, settings_of
+from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import Flash, form_values, shown_again, submit
 from registry.web.pages import render
 from registry.years.errors import YearsRefusal
@@ -44,9 +42,7 @@ FIELDS = ("jaar", "besluit")
 
 
 async def _page(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
+    visit: Visit,
     *,
     form: str | None = None,
     values: dict[str, str] | None = None,
@@ -54,18 +50,18 @@ async def _page(
     status_code: int = 200,
 ) -> Response[Any]:
     day = today()
-    years = await year_overview(db_session, day)
+    years = await year_overview(visit.db, day)
     decisions = await members.list_decisions(
-        db_session, PageRequest(0, 200), body=DecisionBody.DIRECTIE
+        visit.db, PageRequest(0, 200), body=DecisionBody.DIRECTIE
     )
-    notice = request.session.pop(NOTICE_KEY, None) if not errors else None
+    notice = visit.request.session.pop(NOTICE_KEY, None) if not errors else None
     return render(
-        request,
+        visit.request,
         "years/index.html",
         {
             "active_page": "years",
             "years": years,
-            "waiting": await approvals.pending_closes(db_session),
+            "waiting": await approvals.pending_closes(visit.db),
             "closable": [
                 (str(y.year), str(y.year))
                 for y in years
@@ -77,8 +73,8 @@ async def _page(
             "decision_options": [
                 (d.reference, f"{d.reference}: {d.subject}") for d in decisions.items
             ],
-            "may_close": allows(actor, Permission.YEARS_CLOSE),
-            "may_import": allows(actor, Permission.BILLING_MANAGE),
+            "may_close": allows(visit.actor, Permission.YEARS_CLOSE),
+            "may_import": allows(visit.actor, Permission.BILLING_MANAGE),
             "form": form,
             "values": values or {},
             "errors": list(errors),
@@ -101,21 +97,16 @@ def _year(text: str) -> int | None:
 
 
 async def _submit(
-    request: AnyRequest,
-    db_session: AsyncSession,
-    actor: Actor,
-    form: str,
-    operation: Callable[[int], Awaitable[object]],
+    visit: Visit, form: str, operation: Callable[[int], Awaitable[object]]
 ) -> Response[Any]:
-    values = await form_values(request, *FIELDS)
+    values = await form_values(visit.request, *FIELDS)
     year = _year(values["jaar"])
     errors = [] if year is not None else [field_error("year", YearsRefusal.YEAR_REQUIRED)]
     return await submit(
-        request,
-        db_session,
+        visit,
         partial(operation, year) if year is not None else None,
         lambda done: Flash(NOTICE_KEY, {"form": _notice(form, done), "year": year}, "/boekjaren"),
-        shown_again(_page, request, db_session, actor, form=form, values=values),
+        shown_again(_page, visit, form=form, values=values),
         errors=errors,
     )
 
@@ -125,35 +116,29 @@ class YearPagesController(Controller):
     include_in_schema = False
 
     @get("/", name="years", opt=audience(Permission.FINANCE_READ))
-    async def index(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        return await _page(request, db_session, actor)
+    async def index(self, visit: CurrentVisit) -> Response[Any]:
+        return await _page(visit)
 
     @post("/afsluiten", name="year-close", opt=audience(Permission.YEARS_CLOSE))
-    async def close(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        decision = (await form_values(request, *FIELDS))["besluit"]
+    async def close(self, visit: CurrentVisit) -> Response[Any]:
+        decision = (await form_values(visit.request, *FIELDS))["besluit"]
 
-        settings = settings_of(request)
+        settings = visit.settings
 
         async def store(year: int) -> object:
             operation = CloseYear(year, decision)
-            return await approvals.submit(db_session, actor, settings, operation, today())
+            return await approvals.submit(visit.db, visit.actor, settings, operation, today())
 
-        return await _submit(request, db_session, actor, "close", store)
+        return await _submit(visit, "close", store)
 
     @post("/heropenen", name="year-reopen", opt=audience(Permission.YEARS_CLOSE))
-    async def reopen(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        decision = (await form_values(request, *FIELDS))["besluit"]
+    async def reopen(self, visit: CurrentVisit) -> Response[Any]:
+        decision = (await form_values(visit.request, *FIELDS))["besluit"]
 
         async def store(year: int) -> object:
-            return await reopen_year(db_session, actor, year, decision)
+            return await reopen_year(visit.db, visit.actor, year, decision)
 
-        return await _submit(request, db_session, actor, "reopen", store)
+        return await _submit(visit, "reopen", store)
 
     @post(
         "/beginbalans",
@@ -161,10 +146,8 @@ class YearPagesController(Controller):
         opt=audience(Permission.BILLING_MANAGE),
         request_max_body_size=MAX_BYTES + 64 * 1024,
     )
-    async def opening_balances(
-        self, request: AnyRequest, db_session: DbSession, actor: CurrentActor
-    ) -> Response[Any]:
-        upload = (await request.form()).get("bestand")
+    async def opening_balances(self, visit: CurrentVisit) -> Response[Any]:
+        upload = (await visit.request.form()).get("bestand")
         content = (
             await upload.read(MAX_BYTES + 1)
             if isinstance(upload, UploadFile) and upload.filename
@@ -173,11 +156,10 @@ class YearPagesController(Controller):
         errors = [] if content else [field_error("file", OpeningBalanceRefusal.NO_LINES)]
 
         async def store() -> ImportResult:
-            return await import_opening_balances(db_session, actor, content)
+            return await import_opening_balances(visit.db, visit.actor, content)
 
         return await submit(
-            request,
-            db_session,
+            visit,
             store if content else None,
             lambda done: Flash(
                 NOTICE_KEY,
@@ -190,6 +172,6 @@ class YearPagesController(Controller):
                 },
                 "/boekjaren",
             ),
-            shown_again(_page, request, db_session, actor, form="opening"),
+            shown_again(_page, visit, form="opening"),
             errors=errors,
         )

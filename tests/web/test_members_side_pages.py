@@ -136,3 +136,21 @@ async def test_community_and_calculator(client: AsyncTestClient[Any], demo_url: 
     assert "€\xa0144,00" in estimate.text  # 100 cases × € 0,12 × 12 months
     other = await client.get("/leden/tilburg/kostenberekening")
     assert other.status_code == 403
+
+
+async def test_an_unreadable_release_date_is_refused_naming_the_release_date(
+    client: AsyncTestClient[Any],
+) -> None:
+    await log_in_as(client, "dirk-directie")
+    manage = "/applicaties/subsidieportaal/beheer"
+    refused = await _post(
+        client,
+        manage,
+        "/applicaties/subsidieportaal/versies",
+        {"version": "9.9.9", "released_on": "ooit", "notes": ""},
+    )
+    assert refused.status_code == 422
+    assert "Geef de datum waarop de versie uitkwam als JJJJ-MM-DD." in refused.text
+    assert "De datum van deelname ligt in de toekomst." not in refused.text
+    assert 'href="#versie-datum"' in refused.text
+    assert "9.9.9" not in (await client.get("/applicaties/subsidieportaal")).text
