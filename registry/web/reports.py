@@ -69,7 +69,7 @@ def _jobs(request: AnyRequest) -> ReportJobs:
 
 
 async def _job(visit: Visit, job_id: str) -> ReportJob:
-    job = await _jobs(visit.request).get(visit.db, job_id)
+    job = await _jobs(visit.request).get(visit.db, job_id, visit.language)
     if job is None or not job.visible_to(visit.actor):
         raise NotFoundException("no such export")
     return job

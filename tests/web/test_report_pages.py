@@ -284,3 +284,5 @@ async def test_the_final_failure_is_stored_and_shown_with_its_reason(
         assert "hx-trigger" not in html  # nothing more to wait for
         english = (await client.get(f"{job.url}?lang=en")).text
         assert "The export failed after 3 attempts:" in english
+        assert str(escape(ReportsRefusal.EXPORT_FAILED.template("en"))) in english
+        assert str(escape(ReportsRefusal.EXPORT_FAILED.template("nl"))) in html
