@@ -178,6 +178,11 @@ class CatalogueRefusal(Refusal):
         "Geef de datum waarop de versie uitkwam als JJJJ-MM-DD.",
         "give the date the version was released as YYYY-MM-DD",
     )
+    INVALID_JOIN_DATE = Text(
+        "invalid_date",
+        "Geef de datum van deelname als JJJJ-MM-DD.",
+        "give the date of joining as YYYY-MM-DD",
+    )
     NOT_VISIBLE = Text(
         "not_found",
         "Er is geen gepubliceerde applicatie met de korte naam '{slug}'.",

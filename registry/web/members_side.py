@@ -355,9 +355,7 @@ class MembersSideController(Controller):
                 stage = JoinStage(form.get("stage", ""))
             except ValueError:
                 stage = JoinStage.IDEA
-            on = iso_date(
-                form.get("joined_on", ""), "joinedOn", CatalogueRefusal.JOIN_DATE_IN_FUTURE
-            )
+            on = iso_date(form.get("joined_on", ""), "joinedOn", CatalogueRefusal.INVALID_JOIN_DATE)
             await communities.join(
                 visit.db, visit.actor, slug, form.get("member", ""), stage, on, today()
             )

@@ -111,6 +111,16 @@ async def test_community_and_calculator(client: AsyncTestClient[Any], demo_url: 
     )
     assert future.status_code == 422
     assert 'href="#gemeenschap-datum"' in future.text
+    assert "De datum van deelname ligt in de toekomst." in future.text
+    unreadable = await _post(
+        client,
+        community,
+        f"{community}/deelnemen",
+        {"member": "woerden", "stage": "development", "joined_on": "5 januari"},
+    )
+    assert unreadable.status_code == 422
+    assert "Geef de datum van deelname als JJJJ-MM-DD." in unreadable.text
+    assert "De datum van deelname ligt in de toekomst." not in unreadable.text
     before = await count_rows(demo_url, CommunityMember)
     joined = await _post(
         client,
