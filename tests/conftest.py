@@ -18,7 +18,6 @@ import glob
 import os
 import pickle
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -39,6 +38,7 @@ from registry.demo import load_demo
 from registry.migrate import upgrade
 from registry.models import metadata
 from registry.settings import get_settings
+from tests.helpers.ports import free_port
 
 # The suite runs on two workers next to the databases and browsers it starts: an example may
 # take longer to generate or run than Hypothesis expects on a busy machine, which says nothing
@@ -69,12 +69,6 @@ def _pg_bindir() -> Path | None:
     return Path(found).parent if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PostgresCluster:
     """A PostgreSQL cluster in a temporary directory, listening on 127.0.0.1 only."""
 
@@ -82,7 +76,7 @@ class PostgresCluster:
         self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="registry-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:
@@ -102,7 +96,7 @@ class PostgresCluster:
             except subprocess.CalledProcessError:
                 if attempt == 2:
                     raise
-                self.port = _free_port()
+                self.port = free_port()
 
     def _start_server(self) -> None:
         self._run(

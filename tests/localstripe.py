@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -26,17 +25,12 @@ import stripe
 from aiohttp import ClientSession, web
 
 from registry.billing.stripe_gateway import StripeGateway
+from tests.helpers.ports import free_port
 
 API_KEY = "sk_test_12345"
 PUBLISHABLE_KEY = "pk_test_12345"
 WEBHOOK_SECRET = "whsec_registry_tests"
 WEBHOOK_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -86,7 +80,7 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Localstrip
     workdir = tmp_path_factory.mktemp("localstripe")
     log = workdir / "localstripe.log"
     for attempt in range(3):  # a test in another worker may take the free port first
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         with log.open("wb") as output:
             process = subprocess.Popen(
@@ -112,7 +106,7 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Localstrip
 @pytest.fixture
 def closed_url() -> str:
     """A loopback URL where nothing listens: the port was free a moment ago."""
-    return f"http://127.0.0.1:{_free_port()}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="session")

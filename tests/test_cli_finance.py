@@ -25,7 +25,8 @@ from registry.messages.models import Message, MessageStatus
 from registry.messages.outbox import retry
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY, billed, cooperative, pool_members
 from tests.helpers.cli import invoke
-from tests.helpers.mail import MailServer, free_port, mail_server, send_queued_mail
+from tests.helpers.mail import MailServer, mail_server, send_queued_mail
+from tests.helpers.ports import free_port
 
 __all__ = ["billed", "cooperative", "mail_server", "pool_members"]
 

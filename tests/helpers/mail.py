@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -20,6 +19,7 @@ from registry.messages.models import MessageStatus
 from registry.messages.sending import send_due
 from registry.settings import Settings
 from tests.helpers.billing import SETTINGS
+from tests.helpers.ports import free_port
 
 REFUSED = "refused@nowhere.example"
 """A recipient the server refuses for good (550)."""
@@ -63,13 +63,6 @@ class MailServer:
 
     def settings(self) -> dict[str, Any]:
         return {"smtp_host": self.host, "smtp_port": self.port, "smtp_tls": "none"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -24,11 +24,11 @@ from tests.helpers.mail import (
     REFUSED,
     MailServer,
     attachments,
-    free_port,
     mail_server,
     mail_settings,
     send_queued_mail,
 )
+from tests.helpers.ports import free_port
 
 __all__ = ["billed", "cooperative", "mail_server", "pool_members"]
 

@@ -14,16 +14,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import _free_port
 from tests.helpers.metrics import METRICS_TOKEN, sample
 from tests.helpers.pages import SESSION_SECRET
+from tests.helpers.ports import free_port
 
 UVICORN = str(Path(sys.executable).parent / "uvicorn")
 
 
 @pytest.fixture
 def workers(tmp_path: Path, db_url: str) -> Iterator[tuple[str, Path]]:
-    port = _free_port()
+    port = free_port()
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     env = {
