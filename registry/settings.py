@@ -339,7 +339,8 @@ class Settings(BaseSettings):
 
     def link(self, path: str) -> str:
         """The full address of one of the registry's pages (`/facturen/12`), for a mail that
-        sends a person there: `public_url` with or without a closing slash."""
+        sends a person there or a login provider that sends them back: `public_url` with or
+        without a closing slash."""
         return f"{self.public_url.rstrip('/')}{path}"
 
 

@@ -204,10 +204,10 @@ def serve(
     if settings.smtp_host is None:
         tell(
             "Geen mailserver (geen REGISTRY_SMTP_HOST): e-mail wordt niet verstuurd; de "
-            "directie leest de postvak-uit op {url}/berichten.",
+            "directie leest de postvak-uit op {url}.",
             "No mail server (no REGISTRY_SMTP_HOST): e-mail is not sent; the directie reads "
-            "the outbox at {url}/berichten.",
-            url=settings.public_url.rstrip("/"),
+            "the outbox at {url}.",
+            url=settings.link("/berichten"),
         )
     else:
         tell(

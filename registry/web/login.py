@@ -250,7 +250,7 @@ class OidcClients:
         return next((p for p in self.providers if p.key == key), None)
 
     def redirect_uri(self, provider: OidcProvider) -> str:
-        return f"{self.settings.public_url.rstrip('/')}/inloggen/{provider.key}/terug"
+        return self.settings.link(f"/inloggen/{provider.key}/terug")
 
     @staticmethod
     def http() -> httpx.AsyncClient:
