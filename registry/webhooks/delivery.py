@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.db import transaction
 from registry.kit.types import utcnow
 from registry.webhooks.events import EVENT_ID_HEADER, SIGNATURE_HEADER, internal, sign
+from registry.webhooks.failures import NoAnswer, internal_address, transport_failure
 from registry.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -21,8 +22,6 @@ from registry.webhooks.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-ERROR_MAX_LENGTH = 500
 
 
 class DeliveryFailed(Exception):
@@ -50,24 +49,34 @@ async def deliver(
             return
         url, secret = subscriber.url, subscriber.secret
         body, event_id = delivery.payload.encode(), delivery.event_id
-    address, error = await _address_to_send_to(url, internal_allowed)
+    address, no_answer = await _address_to_send_to(url, internal_allowed)
     status_code = None
-    if error is None:
-        status_code, error = await post(pinned(url, address), secret, body, event_id, wait_seconds)
+    if no_answer is None:
+        status_code, no_answer = await post(
+            pinned(url, address), secret, body, event_id, wait_seconds
+        )
     ok = status_code is not None and 200 <= status_code < 300
     async with transaction(factory) as session:
         delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
         if delivery is None:
             return
         delivery.attempts += 1
-        session.add(WebhookAttempt(delivery_id=delivery.id, status_code=status_code, error=error))
+        session.add(
+            WebhookAttempt(
+                delivery_id=delivery.id,
+                status_code=status_code,
+                reason=no_answer.reason if no_answer else None,
+                error=no_answer.detail if no_answer else None,
+            )
+        )
         if ok:
             delivery.status = DeliveryStatus.DELIVERED
         elif final:
             delivery.status = DeliveryStatus.FAILED
     if not ok:
-        logger.warning("webhook delivery %s failed: %s", delivery_id, status_code or error)
-        raise DeliveryFailed(f"delivery {delivery_id}: {status_code or error}")
+        why = status_code or (f"{no_answer.reason}: {no_answer.detail}" if no_answer else None)
+        logger.warning("webhook delivery %s failed: %s", delivery_id, why)
+        raise DeliveryFailed(f"delivery {delivery_id}: {why}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,7 @@ def pinned(url: str, address: str | None) -> Pinned:
 
 async def post(
     request: Pinned, secret: str, body: bytes, event_id: str, wait_seconds: float
-) -> tuple[int | None, str | None]:
+) -> tuple[int | None, NoAnswer | None]:
     """(the receiver's status code, or why there is none)."""
     import httpx  # here: the service starts without it (see tests/test_startup.py)
 
@@ -117,11 +126,13 @@ async def post(
                 request.url, content=body, headers=headers, extensions=extensions
             )
     except httpx.HTTPError as failure:
-        return None, (f"{type(failure).__name__}: {failure}")[:ERROR_MAX_LENGTH]
+        return None, transport_failure(failure)
     return answer.status_code, None
 
 
-async def _address_to_send_to(url: str, internal_allowed: bool) -> tuple[str | None, str | None]:
+async def _address_to_send_to(
+    url: str, internal_allowed: bool
+) -> tuple[str | None, NoAnswer | None]:
     """(the address the URL's host name resolves to now, why it may not be sent to).
 
     An address of this machine or a private network is refused (the subscription refuses
@@ -142,7 +153,5 @@ async def _address_to_send_to(url: str, internal_allowed: bool) -> tuple[str | N
     addresses = [str(address[0]).split("%", 1)[0] for *_, address in found]
     for ip in addresses:
         if internal(ip):
-            return None, (
-                f"refused: {host} resolves to {ip}, an address of this machine or a private network"
-            )
+            return None, internal_address(host, ip)
     return (addresses[0] if addresses else None), None

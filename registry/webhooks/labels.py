@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from registry.kit.labels import Label, labels
 from registry.webhooks.events import EventType
-from registry.webhooks.models import DeliveryStatus
+from registry.webhooks.models import DeliveryStatus, FailureReason
 
 labels(
     EventType,
@@ -24,5 +24,17 @@ labels(
         DeliveryStatus.PENDING: Label("Wacht op verzending", "Waiting to be sent"),
         DeliveryStatus.DELIVERED: Label("Afgeleverd", "Delivered"),
         DeliveryStatus.FAILED: Label("Mislukt", "Failed"),
+    },
+)
+labels(
+    FailureReason,
+    {
+        FailureReason.TIMED_OUT: Label("Verbinding verlopen", "Connection timed out"),
+        FailureReason.COULD_NOT_CONNECT: Label("Kon geen verbinding maken", "Could not connect"),
+        FailureReason.INTERNAL_ADDRESS: Label(
+            "Niet verzonden, want het adres is van deze machine of een intern netwerk",
+            "Not sent, as the address is of this machine or a private network",
+        ),
+        FailureReason.OTHER: Label("Andere fout bij het verzenden", "Other error while sending"),
     },
 )

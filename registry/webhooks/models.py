@@ -20,6 +20,20 @@ class DeliveryStatus(enum.StrEnum):
     """Every attempt failed."""
 
 
+class FailureReason(enum.StrEnum):
+    """Why an attempt got no answer from the receiver (an answer, even a 500, has its status)."""
+
+    TIMED_OUT = "timed_out"
+    """No answer within the wait (connecting, sending or reading)."""
+    COULD_NOT_CONNECT = "could_not_connect"
+    """Nothing accepted the connection, or the host name did not resolve."""
+    INTERNAL_ADDRESS = "internal_address"
+    """Not sent: the host name resolved to an address of this machine or a private network."""
+    OTHER = "other"
+    """Any other failure to send or read (TLS, protocol); also an attempt stored before the
+    reasons were."""
+
+
 class WebhookSubscriber(Base):
     """A system that wants to hear of changes: a member's, or (without a member) another
     catalogue's."""
@@ -71,7 +85,8 @@ class WebhookDelivery(Base):
 
 
 class WebhookAttempt(Base):
-    """One attempt to send a delivery: the receiver's status code, or the error."""
+    """One attempt to send a delivery: the receiver's status code, or why none came (the
+    reason people read, the technical detail in `error`)."""
 
     __tablename__ = "webhook_attempt"
 
@@ -82,3 +97,17 @@ class WebhookAttempt(Base):
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(500))
+    """The technical detail of a failure (the exception, the refused address), for the
+    receiver's developer; people read `failure` first."""
+    reason: Mapped[FailureReason | None] = mapped_column(
+        str_enum(FailureReason, "webhook_failure_reason")
+    )
+    """Why no answer came; None when one came or the attempt is older than the reasons."""
+
+    @property
+    def failure(self) -> FailureReason | None:
+        """Why no answer came, None when one came; an attempt stored before the reasons were
+        reads as OTHER, with its old text as the detail."""
+        if self.status_code is not None:
+            return None
+        return self.reason or FailureReason.OTHER

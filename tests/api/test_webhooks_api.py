@@ -13,7 +13,9 @@ from registry.auth.roles import Role, system_actor
 from registry.catalogue.proposals import MaintenanceInput, maintain
 from registry.db import transaction
 from registry.webhooks.events import URL_MAX_LENGTH
+from registry.webhooks.models import WebhookAttempt
 from tests.helpers.graphql import GraphQLClient, grant, graphql_client
+from tests.webhooks.attempts import attempt, delivery_to, nothing_listening
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -32,7 +34,7 @@ DELETE = (
 DELIVERIES = """
 query Deliveries($member: String, $subscriber: ID!) {
   deliveries(member: $member, subscriber: $subscriber) {
-    id eventId eventType status payload attempts { statusCode error }
+    id eventId eventType status payload attempts { statusCode reason error }
   }
 }
 """
@@ -150,3 +152,25 @@ async def test_deliveries_are_the_members_own_and_a_replay_keeps_the_event(
     )
     assert deleted["subscriberDelete"]["ok"] is True
     assert (await woerden.data('{ subscribers(member: "woerden") { id } }'))["subscribers"] == []
+
+
+async def test_an_attempt_without_an_answer_gives_its_reason_and_the_detail(
+    woerden: GraphQLClient, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Sent for real: a port nothing listens on, then (outside development) refused as an
+    address of this machine; an attempt stored before the reasons reads as OTHER."""
+    url = nothing_listening()
+    subscriber, delivery = await delivery_to(session_factory, url, "woerden")
+    await attempt(session_factory, delivery)
+    await attempt(session_factory, delivery, internal_allowed=False, final=True)
+    async with transaction(session_factory) as session:
+        session.add(WebhookAttempt(delivery_id=delivery, error="ConnectError: an old text"))
+    (shown,) = (
+        await woerden.data(DELIVERIES, {"member": "woerden", "subscriber": str(subscriber)})
+    )["deliveries"]
+    assert shown["status"] == "FAILED"
+    connect, refused, old = shown["attempts"]
+    assert (connect["statusCode"], connect["reason"]) == (None, "COULD_NOT_CONNECT")
+    assert connect["error"].startswith("ConnectError: ")
+    assert refused == {"statusCode": None, "reason": "INTERNAL_ADDRESS", "error": "127.0.0.1"}
+    assert old == {"statusCode": None, "reason": "OTHER", "error": "ConnectError: an old text"}

@@ -27,7 +27,12 @@ from registry.kit.errors import ValidationFailed
 from registry.kit.money import to_euro
 from registry.reports.jobs import ReportJobs
 from registry.settings import Settings
-from registry.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscriber
+from registry.webhooks.models import (
+    DeliveryStatus,
+    FailureReason,
+    WebhookDelivery,
+    WebhookSubscriber,
+)
 from registry.webhooks.service import (
     SubscriberInput,
     create_subscriber,
@@ -312,5 +317,6 @@ async def test_outside_development_a_host_of_this_machine_is_never_sent_to(
         assert delivery.status is DeliveryStatus.FAILED
         (attempt,) = delivery.tries
         assert attempt.status_code is None
+        assert attempt.reason is FailureReason.INTERNAL_ADDRESS
         assert attempt.error is not None
-        assert "an address of this machine or a private network" in attempt.error
+        assert attempt.error.startswith(f"{host.strip('[]')} → ")

@@ -1,6 +1,6 @@
 """A member admin's webhooks on pages: registered for the own member with the secret shown
-once, refusals shown on the form with what was typed, deleted after a confirmation, and no
-other member's webhooks."""
+once, refusals shown on the form with what was typed, deleted after a confirmation, no
+other member's webhooks, and why an attempt got no answer in the page's language."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
+from registry.db import create_engine, create_session_factory, transaction
+from registry.webhooks.models import WebhookAttempt
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
+from tests.webhooks.attempts import attempt, delivery_to, nothing_listening
 
 PAGE = "/leden/woerden/webhooks"
 
@@ -77,3 +80,41 @@ async def test_another_members_webhooks_are_not_for_a_member_admin(
     await log_in_as(client, "wim-woerden")
     assert (await client.get("/leden/eindhoven/webhooks")).status_code == 403
     assert (await client.get("/webhooks")).status_code == 403
+
+
+async def test_why_an_attempt_got_no_answer_is_shown_in_the_pages_language(
+    client: AsyncTestClient[Any], demo_url: str
+) -> None:
+    """Sent for real: a port nothing listens on, then (outside development) refused as an
+    address of this machine; an attempt stored before the reasons reads as another error, its
+    old text as the detail."""
+    engine = create_engine(demo_url)
+    try:
+        factory = create_session_factory(engine)
+        subscriber, delivery = await delivery_to(factory, nothing_listening(), "woerden")
+        await attempt(factory, delivery)
+        await attempt(factory, delivery, internal_allowed=False, final=True)
+        async with transaction(factory) as session:
+            session.add(WebhookAttempt(delivery_id=delivery, error="ConnectError: old text"))
+    finally:
+        await engine.dispose()
+    await log_in_as(client, "wim-woerden")
+    page = f"{PAGE}/{subscriber}"
+    dutch = (await client.get(page)).text
+    assert "geen antwoord: kon geen verbinding maken (<code>ConnectError: " in dutch
+    assert (
+        "geen antwoord: niet verzonden, want het adres is van deze machine of een intern"
+        " netwerk (<code>127.0.0.1</code>)"
+    ) in dutch
+    assert "geen antwoord: andere fout bij het verzenden (<code>ConnectError: old text</code>)" in (
+        dutch
+    )
+    assert "could not connect" not in dutch.lower()
+    english = (await client.get(f"{page}?lang=en")).text
+    assert "no answer: could not connect (<code>ConnectError: " in english
+    assert (
+        "no answer: not sent, as the address is of this machine or a private network"
+        " (<code>127.0.0.1</code>)"
+    ) in english
+    assert "no answer: other error while sending (<code>ConnectError: old text</code>)" in english
+    assert "geen antwoord" not in english

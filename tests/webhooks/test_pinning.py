@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from registry.webhooks.delivery import Pinned, pinned, post
+from registry.webhooks.models import FailureReason
 from tests.helpers.receiver import receiver
 
 NAME = "hooks.example.org"
@@ -63,4 +64,5 @@ async def test_a_pinned_delivery_reaches_the_address_whatever_the_name_resolves_
     assert received.signed_by("geheim")
     assert unpinned is None
     assert why is not None
-    assert "ConnectError" in why
+    assert why.reason is FailureReason.COULD_NOT_CONNECT
+    assert why.detail.startswith("ConnectError: ")

@@ -23,6 +23,11 @@ from registry.webhooks.events import EventType
 
 strawberry.enum(EventType, name="WebhookEvent")
 strawberry.enum(models.DeliveryStatus, name="WebhookDeliveryStatus")
+strawberry.enum(
+    models.FailureReason,
+    name="WebhookFailureReason",
+    description="Why a delivery attempt got no answer from the receiver.",
+)
 
 MEMBER = Annotated[
     str | None,
@@ -48,7 +53,13 @@ class WebhookSubscriber:
 class WebhookAttempt:
     attempted_at: datetime
     status_code: int | None = strawberry.field(description="The receiver's HTTP status.")
-    error: str | None = strawberry.field(description="Why no answer came (connection, timeout).")
+    reason: models.FailureReason | None = strawberry.field(
+        description="Why no answer came; null when the receiver answered."
+    )
+    error: str | None = strawberry.field(
+        description="The technical detail of why no answer came (the exception's text, or the "
+        "host name with the refused address it resolved to)."
+    )
 
 
 @strawberry.type(description="One event sent to one subscriber, with every attempt.")
@@ -68,7 +79,7 @@ class WebhookDelivery:
             row,
             id=strawberry.ID(str(row.id)),
             event_type=EventType(row.event_type),
-            attempts=[from_attributes(WebhookAttempt, t) for t in row.tries],
+            attempts=[from_attributes(WebhookAttempt, t, reason=t.failure) for t in row.tries],
         )
 
 

@@ -1,0 +1,70 @@
+"""Migration 0023 adds the reason of an attempt without an answer: attempts stored before it
+keep their text and read as "other", and the column takes only the known reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from registry.db import create_engine, create_session_factory
+from registry.migrate import upgrade
+from registry.webhooks.models import FailureReason, WebhookAttempt
+
+OLD_TEXT = "refused: hooks.example.org resolves to 10.0.0.7, an address of this machine"
+
+
+async def test_attempts_stored_before_the_reasons_read_as_other_with_their_text(
+    backend: str, new_database: Callable[[str], str]
+) -> None:
+    url = new_database(backend)
+    await upgrade(url, "0022_close_year_approval")
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO webhook_subscriber (id, url, events, secret, created_at,"
+                    " created_by) VALUES (1, 'https://hooks.example.org/in',"
+                    " 'application.changed', 'whsec_k', :now, 'test')"
+                ),
+                {"now": now},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO webhook_delivery (id, subscriber_id, event_id, event_type,"
+                    " payload, status, attempts, queued, created_at) VALUES (1, 1, 'evt_1',"
+                    " 'application.changed', '{}', 'failed', 2, :queued, :now)"
+                ),
+                {"now": now, "queued": True},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO webhook_attempt (delivery_id, attempted_at, status_code, error)"
+                    " VALUES (1, :now, NULL, :old), (1, :now, 500, NULL)"
+                ),
+                {"now": now, "old": OLD_TEXT},
+            )
+        await upgrade(url)
+        async with create_session_factory(engine)() as session:
+            old, answered = (
+                await session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.id))
+            ).all()
+        assert (old.reason, old.failure, old.error) == (None, FailureReason.OTHER, OLD_TEXT)
+        assert (answered.status_code, answered.failure) == (500, None)
+
+        with pytest.raises(IntegrityError):
+            async with engine.begin() as connection:
+                await connection.execute(
+                    text(
+                        "INSERT INTO webhook_attempt (delivery_id, attempted_at, reason)"
+                        " VALUES (1, :now, 'unheard_of')"
+                    ),
+                    {"now": now},
+                )
+    finally:
+        await engine.dispose()
