@@ -13,9 +13,8 @@ from registry.auth.roles import Role, system_actor
 from registry.catalogue.proposals import MaintenanceInput, maintain
 from registry.db import transaction
 from registry.webhooks.events import URL_MAX_LENGTH
-from registry.webhooks.models import WebhookAttempt
 from tests.helpers.graphql import GraphQLClient, grant, graphql_client
-from tests.webhooks.attempts import attempt, delivery_to, nothing_listening
+from tests.webhooks.attempts import OLD_DETAIL, failed_three_ways
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -159,12 +158,7 @@ async def test_an_attempt_without_an_answer_gives_its_reason_and_the_detail(
 ) -> None:
     """Sent for real: a port nothing listens on, then (outside development) refused as an
     address of this machine; an attempt stored before the reasons reads as OTHER."""
-    url = nothing_listening()
-    subscriber, delivery = await delivery_to(session_factory, url, "woerden")
-    await attempt(session_factory, delivery)
-    await attempt(session_factory, delivery, internal_allowed=False, final=True)
-    async with transaction(session_factory) as session:
-        session.add(WebhookAttempt(delivery_id=delivery, error="ConnectError: an old text"))
+    subscriber, _ = await failed_three_ways(session_factory, "woerden")
     (shown,) = (
         await woerden.data(DELIVERIES, {"member": "woerden", "subscriber": str(subscriber)})
     )["deliveries"]
@@ -173,4 +167,4 @@ async def test_an_attempt_without_an_answer_gives_its_reason_and_the_detail(
     assert (connect["statusCode"], connect["reason"]) == (None, "COULD_NOT_CONNECT")
     assert connect["error"].startswith("ConnectError: ")
     assert refused == {"statusCode": None, "reason": "INTERNAL_ADDRESS", "error": "127.0.0.1"}
-    assert old == {"statusCode": None, "reason": "OTHER", "error": "ConnectError: an old text"}
+    assert old == {"statusCode": None, "reason": "OTHER", "error": OLD_DETAIL}

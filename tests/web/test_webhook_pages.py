@@ -12,10 +12,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from registry.app import create_app
-from registry.db import create_engine, create_session_factory, transaction
-from registry.webhooks.models import WebhookAttempt
+from registry.db import create_engine, create_session_factory
 from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
-from tests.webhooks.attempts import attempt, delivery_to, nothing_listening
+from tests.webhooks.attempts import OLD_DETAIL, failed_three_ways
 
 PAGE = "/leden/woerden/webhooks"
 
@@ -90,12 +89,7 @@ async def test_why_an_attempt_got_no_answer_is_shown_in_the_pages_language(
     old text as the detail."""
     engine = create_engine(demo_url)
     try:
-        factory = create_session_factory(engine)
-        subscriber, delivery = await delivery_to(factory, nothing_listening(), "woerden")
-        await attempt(factory, delivery)
-        await attempt(factory, delivery, internal_allowed=False, final=True)
-        async with transaction(factory) as session:
-            session.add(WebhookAttempt(delivery_id=delivery, error="ConnectError: old text"))
+        subscriber, _ = await failed_three_ways(create_session_factory(engine), "woerden")
     finally:
         await engine.dispose()
     await log_in_as(client, "wim-woerden")
@@ -106,9 +100,7 @@ async def test_why_an_attempt_got_no_answer_is_shown_in_the_pages_language(
         "geen antwoord: niet verzonden, want het adres is van deze machine of een intern"
         " netwerk (<code>127.0.0.1</code>)"
     ) in dutch
-    assert "geen antwoord: andere fout bij het verzenden (<code>ConnectError: old text</code>)" in (
-        dutch
-    )
+    assert f"geen antwoord: andere fout bij het verzenden (<code>{OLD_DETAIL}</code>)" in dutch
     assert "could not connect" not in dutch.lower()
     english = (await client.get(f"{page}?lang=en")).text
     assert "no answer: could not connect (<code>ConnectError: " in english
@@ -116,5 +108,5 @@ async def test_why_an_attempt_got_no_answer_is_shown_in_the_pages_language(
         "no answer: not sent, as the address is of this machine or a private network"
         " (<code>127.0.0.1</code>)"
     ) in english
-    assert "no answer: other error while sending (<code>ConnectError: old text</code>)" in english
+    assert f"no answer: other error while sending (<code>{OLD_DETAIL}</code>)" in english
     assert "geen antwoord" not in english

@@ -79,3 +79,21 @@ async def attempt(
             .limit(1)
         )
         return (await session.scalars(query)).one()
+
+
+OLD_DETAIL = "ConnectError: old text"
+"""The error of an attempt stored before the reasons were (it has no reason)."""
+
+
+async def failed_three_ways(
+    factory: async_sessionmaker[AsyncSession], member: str
+) -> tuple[int, int]:
+    """(a subscriber of `member`, its failed delivery): tried for real at a port nothing
+    listens on, then (outside development) refused as an address of this machine, and an
+    attempt as stored before the reasons were, with `OLD_DETAIL`."""
+    subscriber, delivery = await delivery_to(factory, nothing_listening(), member)
+    await attempt(factory, delivery)
+    await attempt(factory, delivery, internal_allowed=False, final=True)
+    async with transaction(factory) as session:
+        session.add(WebhookAttempt(delivery_id=delivery, error=OLD_DETAIL))
+    return subscriber, delivery
