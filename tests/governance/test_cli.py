@@ -27,7 +27,7 @@ async def test_the_meetings_with_their_outcomes(
     assert result.exit_code == 0, result.output
     shown = " ".join(result.output.split())  # the console wraps long lines
     assert shown.startswith(
-        "2026-03-12 alv ALV voorjaar 2026 (meeting; 7 of 8 entitled; quorum met)"
+        "2026-03-12 general meeting ALV voorjaar 2026 (meeting; 7 of 8 entitled; quorum met)"
         " 1. Contributie 2027: EUR 0,36 per inwoner: adopted as ALV-2026-03-1: 5 for,"
         " 1 against, 1 abstain 2. Jaarrekening 2025: adopted as ALV-2026-03-2: 7 for,"
         " 0 against, 0 abstain"

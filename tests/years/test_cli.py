@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.db import transaction
+from registry.kit.labels import label
 from registry.members.decisions import DecisionInput, record_decision
 from registry.members.registration import MemberInput, create_member
 from registry.settings import get_settings
+from registry.years.models import YearStatus
 from registry.years.service import closed_years
 from tests.helpers.cli import invoke
 from tests.helpers.cooperative import ACTOR
@@ -36,7 +38,7 @@ async def test_closing_a_year_from_the_command_line(
     status = await invoke("year", "status")
     assert status.exit_code == 0, status.output
     (line,) = [row for row in status.output.splitlines() if "2024" in row]
-    assert "closed" in line
+    assert label(YearStatus.CLOSED, "en") in line
     assert "DIR-2025-03" in line
 
     again = await invoke("year", "reopen", "2024", "--decision", "DIR-2025-03")
@@ -46,7 +48,7 @@ async def test_closing_a_year_from_the_command_line(
     assert reopened.exit_code == 0, reopened.output
     status = await invoke("year", "status")
     (line,) = [row for row in status.output.splitlines() if "2024" in row]
-    assert "open" in line
+    assert label(YearStatus.OPEN, "en") in line
     assert "DIR-2025-06" in line
 
 
