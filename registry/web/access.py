@@ -6,6 +6,7 @@ and `check_pages` makes the application refuse to start when a page forgot to de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from registry.auth.policy import Permission, allows
 from registry.http import GRAPHQL_PATH
 from registry.http.security import InvalidToken, resolve_actor
 from registry.members import repository as members
+from registry.web.deps import navigation_for
 
 AUDIENCE = "audience"
 NEXT_PARAM = "volgende"
@@ -56,6 +58,7 @@ async def page_guard(
     if not isinstance(declared, PageAudience):
         raise PermissionDeniedException("this page declares no audience")
     if not declared.login:
+        await _menu_for_public_page(connection)
         return
     async with connection.app.state.session_factory() as session:
         try:
@@ -64,6 +67,7 @@ async def page_guard(
             raise NotAuthorizedException(error.message) from None
         if not actor.authenticated:
             raise LoginRequired("log in to see this page")
+        connection.state.navigation = navigation_for(actor)
         member_id = None
         if declared.member_param is not None:
             member = await members.member_by_code(
@@ -75,6 +79,23 @@ async def page_guard(
         await session.commit()  # keeps a token's last use
     if declared.any_of and not any(allows(actor, p, member_id) for p in declared.any_of):
         raise PermissionDeniedException("no access to this page")
+
+
+async def _menu_for_public_page(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Give a logged-in person on a public page the header links of every other page.
+
+    A public page's handler may take no actor, so `provide_actor` would not set them; an
+    anonymous visitor's request does not touch the database here.
+    """
+    account = connection.scope.get("session")
+    if not (isinstance(account, Mapping) and account.get("session_id")):
+        return
+    async with connection.app.state.session_factory() as session:
+        try:
+            actor = await resolve_actor(connection, session)
+        except InvalidToken:
+            return  # the page shows as to anyone; the handler decides what else to do
+    connection.state.navigation = navigation_for(actor)
 
 
 def login_redirect(request: Request[Any, Any, Any], _exc: LoginRequired) -> Redirect:

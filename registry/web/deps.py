@@ -71,16 +71,11 @@ class Navigation:
     bank: bool = False
 
 
-async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
-    """The person or machine client making this request (anonymous when nobody logged in).
-
-    Also puts the header links this actor may follow on `request.state.navigation`.
-    """
-    try:
-        actor = await resolve_actor(request, db_session)
-    except InvalidToken as error:
-        raise NotAuthorizedException(error.message) from None
-    request.state.navigation = Navigation(
+def navigation_for(actor: Actor) -> Navigation:
+    """The header links `actor` may follow. Set by `provide_actor` and by the page guard (for
+    a logged-in person on a page whose handler takes no actor), so every page of a logged-in
+    person shows the same menu."""
+    return Navigation(
         members=allows(actor, Permission.MEMBER_READ_PRIVATE),
         fees=allows(actor, Permission.FINANCE_READ),
         invoices=allows(actor, Permission.FINANCE_READ),
@@ -97,6 +92,18 @@ async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
         or any(allows(actor, Permission.ALV_READ, m) for m in actor.member_ids),
         bank=allows(actor, Permission.FINANCE_READ),
     )
+
+
+async def provide_actor(request: AnyRequest, db_session: DbSession) -> Actor:
+    """The person or machine client making this request (anonymous when nobody logged in).
+
+    Also puts the header links this actor may follow on `request.state.navigation`.
+    """
+    try:
+        actor = await resolve_actor(request, db_session)
+    except InvalidToken as error:
+        raise NotAuthorizedException(error.message) from None
+    request.state.navigation = navigation_for(actor)
     return actor
 
 
