@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from registry.settings import Settings
 from tests.live import LiveServer
@@ -47,3 +47,15 @@ async def record_decision_on_page(
     await form.get_by_label("Onderwerp").fill(subject)
     await form.get_by_role("button", name="Besluit vastleggen").click()
     await expect(page.get_by_role("status")).to_have_text(f"Besluit {reference} is vastgelegd.")
+
+
+async def menu_link(page: Page, name: str, menu: str = "Hoofdmenu") -> Locator:
+    """The main menu's link `name`, with its group opened first: a closed group (a <details>
+    in web/templates/_menu.html) hides its links, as it does for a person."""
+    navigation = page.get_by_role("navigation", name=menu)
+    group = navigation.locator("details").filter(
+        has=page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    )
+    if await group.count() and not await group.evaluate("details => details.open"):
+        await group.locator("summary").click()
+    return navigation.get_by_role("link", name=name, exact=True)

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer, record_decision_on_page
+from tests.helpers.browser import PageOn, StartServer, menu_link, record_decision_on_page
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -41,11 +41,7 @@ async def test_a_contract_over_the_threshold_is_signed_with_the_rvc_s_approval(
         page, "ALV", today.isoformat(), "ALV-B-1", "Begroting volgend jaar"
     )
 
-    await (
-        page.get_by_role("navigation", name="Hoofdmenu")
-        .get_by_role("link", name="Directie")
-        .click()
-    )
+    await (await menu_link(page, "Directie")).click()
     await page.get_by_role("link", name="Contracten").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Contracten")
     assert await axe_violations(page) == []

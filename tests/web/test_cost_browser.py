@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, menu_link
 from tests.helpers.pages import dev_settings
 from tests.web.costs_data import POOL, SETTLEMENT, SHARES
 
@@ -27,10 +27,7 @@ async def test_preview_store_and_settle(cost_page: Page) -> None:
     await page.get_by_role("button", name="Dirk Directie").click()
     await expect(page).to_have_url(re.compile(rf"/kostenpotten/{POOL}$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Bouw zaakafhandelcomponent")
-    menu = page.get_by_role("navigation", name="Hoofdmenu")
-    await expect(menu.get_by_role("link", name="Kostenpotten")).to_have_attribute(
-        "aria-current", "page"
-    )
+    await expect(await menu_link(page, "Kostenpotten")).to_have_attribute("aria-current", "page")
     await expect(page.get_by_text("Er is nog niets verdeeld.")).to_be_visible()
 
     preview = page.get_by_role(

@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer, record_decision_on_page
+from tests.helpers.browser import PageOn, StartServer, menu_link, record_decision_on_page
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -69,11 +69,7 @@ async def test_the_directie_records_a_decision_and_a_rate_and_admits_a_member(
     assert await axe_violations(page) == []
 
     # The RvC approves Provincie Utrecht's application; the directie admits it.
-    await (
-        page.get_by_role("navigation", name="Hoofdmenu")
-        .get_by_role("link", name="Toelatingen")
-        .click()
-    )
+    await (await menu_link(page, "Toelatingen")).click()
     assert await axe_violations(page) == []
     waiting = page.get_by_role("table", name="Aanvragen die wachten op de RvC")
     await waiting.get_by_role("link", name="Provincie Utrecht").click()

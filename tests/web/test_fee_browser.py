@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, menu_link
 from tests.helpers.pages import dev_settings
 from tests.web.fees_data import RATED_YEAR, WOERDEN_2020
 
@@ -26,10 +26,7 @@ async def test_preview_then_store_the_run(fee_page: Page) -> None:
     await page.get_by_role("button", name="Dirk Directie").click()
     await expect(page).to_have_url(re.compile(rf"/contributie/{RATED_YEAR}$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Contributie {RATED_YEAR}")
-    menu = page.get_by_role("navigation", name="Hoofdmenu")
-    await expect(menu.get_by_role("link", name="Contributie")).to_have_attribute(
-        "aria-current", "page"
-    )
+    await expect(await menu_link(page, "Contributie")).to_have_attribute("aria-current", "page")
     await expect(
         page.get_by_text(f"Er is nog geen run van {RATED_YEAR} opgeslagen.")
     ).to_be_visible()

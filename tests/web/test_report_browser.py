@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, menu_link
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -31,10 +31,7 @@ async def test_the_auditor_exports_the_demo_year(report_page: Page) -> None:
     await page.goto("/inloggen?volgende=/rapporten")
     await page.get_by_role("button", name="Anna Auditor").click()
     await expect(page).to_have_url(re.compile(r"/rapporten$"))
-    menu = page.get_by_role("navigation", name="Hoofdmenu")
-    await expect(menu.get_by_role("link", name="Rapporten")).to_have_attribute(
-        "aria-current", "page"
-    )
+    await expect(await menu_link(page, "Rapporten")).to_have_attribute("aria-current", "page")
     form = page.get_by_role("form", name="Contributierapport exporteren")
     await form.get_by_label("Jaar").fill("2026")
     for name in ("CSV", "XLSX", "PDF", "JSON"):

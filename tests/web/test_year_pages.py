@@ -27,7 +27,7 @@ from registry.members.models import Decision, Member
 from registry.usage.models import UsageTariff
 from registry.years.warnings import billed_contributions
 from tests.helpers.axe import axe_violations
-from tests.helpers.browser import PageOn, StartServer
+from tests.helpers.browser import PageOn, StartServer, menu_link
 from tests.helpers.pages import dev_settings
 
 pytestmark = pytest.mark.browser
@@ -58,11 +58,7 @@ async def test_the_directie_closes_and_reopens_a_year(
     await _decisions(cooperative_db)
     page = await page_on(start_server(dev_settings(cooperative_db_url)))
     await log_in(page, "Dirk Directie", "/mijn")
-    await (
-        page.get_by_role("navigation", name="Hoofdmenu")
-        .get_by_role("link", name="Boekjaren")
-        .click()
-    )
+    await (await menu_link(page, "Boekjaren")).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Boekjaren")
     row = page.locator("#jaar-2020")
     await expect(row).to_contain_text("Open")
