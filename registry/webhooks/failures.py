@@ -7,13 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from registry.webhooks.models import FailureReason
+from registry.webhooks.models import DETAIL_MAX_LENGTH, FailureReason
 
 if TYPE_CHECKING:
     import httpx
-
-DETAIL_MAX_LENGTH = 500
-"""The length of `WebhookAttempt.error`."""
 
 
 @dataclass(frozen=True, slots=True)

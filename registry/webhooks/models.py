@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.db import Base
 from registry.kit.types import UTCDateTime, str_enum, utcnow
 
+DETAIL_MAX_LENGTH = 500
+"""The longest technical detail an attempt keeps (`WebhookAttempt.error`)."""
+
 
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
@@ -96,7 +99,7 @@ class WebhookAttempt(Base):
     )
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
-    error: Mapped[str | None] = mapped_column(String(500))
+    error: Mapped[str | None] = mapped_column(String(DETAIL_MAX_LENGTH))
     """The technical detail of a failure (the exception, the refused address), for the
     receiver's developer; people read `failure` first."""
     reason: Mapped[FailureReason | None] = mapped_column(
