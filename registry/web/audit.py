@@ -16,6 +16,7 @@ from registry.audit.service import stream_events
 from registry.auth.policy import Permission
 from registry.web.access import audience
 from registry.web.audit_log import read_filters
+from registry.web.pages import content_disposition
 
 MEDIA_TYPES = {ExportFormat.JSONL: "application/jsonl", ExportFormat.CSV: "text/csv"}
 
@@ -49,5 +50,5 @@ class AuditController(Controller):
         return Stream(
             body(),
             media_type=f"{MEDIA_TYPES[export_format]}; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="auditlog.{extension}"'},
+            headers={"Content-Disposition": content_disposition(f"auditlog.{extension}")},
         )

@@ -43,6 +43,7 @@ from registry.web.deps import CurrentVisit, DbSession
 from registry.web.i18n import load_translations, request_language
 from registry.web.invoices import LISTS
 from registry.web.members import parse_member_query
+from registry.web.pages import content_disposition
 from registry.web.public import public_members
 
 MAX_ROWS = 10_000
@@ -81,7 +82,7 @@ async def _file(request: Request[Any, Any, Any], table: Table, stem: str) -> Res
         content,
         media_type=MEDIA_TYPES[extension],
         headers={
-            "Content-Disposition": f'attachment; filename="{stem}.{extension}"',
+            "Content-Disposition": content_disposition(f"{stem}.{extension}"),
             "Content-Language": request_language(request),
         },
     )

@@ -23,7 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
-from jinja2 import pass_context
+from jinja2 import BytecodeCache, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -100,10 +101,31 @@ def _in_page_language(text_of: Callable[[V, Language], str]) -> Callable[[Contex
     return page_filter
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, shared by every application it builds (the tests
+    build one per test). Jinja checks each entry against the template's source; every
+    environment that uses it is configured alike by `configure_templates`."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     """Install per-request gettext callables and the date and money filters on Jinja."""
     catalogues = {language: load_translations(language) for language in LANGUAGES}
     environment = engine.engine
+    environment.bytecode_cache = _COMPILED
     environment.autoescape = True
     environment.trim_blocks = True
     environment.lstrip_blocks = True

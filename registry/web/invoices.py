@@ -58,7 +58,7 @@ from registry.web.forms import (
     submit,
 )
 from registry.web.invoice_confirm import credit_summary, issue_summary
-from registry.web.pages import render
+from registry.web.pages import attachment, render
 
 T = TypeVar("T")
 NOTICE_KEY = "invoice_notice"
@@ -596,14 +596,14 @@ class InvoicePagesController(Controller):
         from registry.billing.pdf import to_pdf  # reportlab only when a PDF is asked for
 
         pdf = await asyncio.to_thread(to_pdf, document)  # rendering is CPU work
-        return _download(pdf, "application/pdf", f"factuur-{invoice.number}.pdf")
+        return attachment(pdf, "application/pdf", f"factuur-{invoice.number}.pdf")
 
     @get("/facturen/{invoice_id:int}/ubl", opt=audience(login=True))
     async def ubl(self, visit: CurrentVisit, invoice_id: FromPath[int]) -> Response[bytes]:
         invoice, document = await self._document(visit, invoice_id)
         from registry.billing.ubl import to_ubl  # lxml only when UBL is asked for
 
-        return _download(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
+        return attachment(to_ubl(document), "application/xml", f"factuur-{invoice.number}.xml")
 
     @get(
         "/leden/{code:str}/facturen",
@@ -691,11 +691,3 @@ class InvoicePagesController(Controller):
             ]
             return Response({"errors": errors}, status_code=422)
         return Response({"status": intent.status, "clientSecret": intent.client_secret})
-
-
-def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )

@@ -24,6 +24,7 @@ from registry.catalogue.stewardship import may_see
 from registry.usage import open_data
 from registry.web.access import audience
 from registry.web.deps import CurrentVisit, DbSession, settings_of
+from registry.web.pages import content_disposition
 
 CACHE_CONTROL = "public, max-age=300"
 
@@ -59,7 +60,7 @@ def _answer(
     if _not_modified(request, etag, changed):
         return Response(b"", status_code=304, headers=headers, media_type=media_type)
     if filename is not None:
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        headers["Content-Disposition"] = content_disposition(filename)
     return Response(body, media_type=media_type, headers=headers)
 
 

@@ -17,7 +17,7 @@ from registry.messages import outbox
 from registry.web.access import audience
 from registry.web.audit_log import local_time
 from registry.web.deps import CurrentVisit
-from registry.web.pages import render
+from registry.web.pages import attachment, render
 
 
 class OutboxPagesController(Controller):
@@ -62,8 +62,4 @@ class OutboxPagesController(Controller):
         if content is None:
             assert found.source is not None
             content = await attachment_bytes(visit.db, visit.settings, found.source)
-        return Response(
-            content,
-            media_type=found.media_type,
-            headers={"Content-Disposition": f"attachment; filename={found.filename}"},
-        )
+        return attachment(content, found.media_type, found.filename)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -59,13 +59,22 @@ def pager(
     }
 
 
+def content_disposition(filename: str) -> str:
+    """Save as `filename` (RFC 6266): the name exactly, in UTF-8, and an ASCII stand-in for
+    clients that know only the quoted form; quotes and line breaks never reach the header."""
+    plain = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
     """A file the browser saves under `filename` instead of showing it (an export's answer)."""
     return Response(
         content,
         media_type=media_type,
         status_code=200,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 

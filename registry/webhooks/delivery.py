@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry.db import transaction
 from registry.kit.types import utcnow
 from registry.webhooks.events import EVENT_ID_HEADER, SIGNATURE_HEADER, internal, sign
-from registry.webhooks.failures import NoAnswer, internal_address, transport_failure
+from registry.webhooks.failures import (
+    NoAnswer,
+    internal_address,
+    transport_failure,
+    unknown_host,
+)
 from registry.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -139,13 +144,15 @@ async def _address_to_send_to(
     such addresses only when they are written as such), and the request is sent to the
     address checked, not to a second lookup, so a name that resolves elsewhere by the time of
     sending (DNS rebinding) cannot take it inside. In development (`internal_allowed`) nothing
-    is checked or pinned. A name that does not resolve is left to the request to fail."""
+    is checked or pinned. A name that does not resolve is not sent to, in development too."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
         found = await asyncio.get_running_loop().getaddrinfo(
             host, parts.port or 443, type=socket.SOCK_STREAM
         )
+    except socket.gaierror as failure:
+        return None, unknown_host(host, failure)
     except OSError:
         return None, None
     if internal_allowed:

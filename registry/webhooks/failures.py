@@ -35,6 +35,12 @@ def transport_failure(failure: httpx.HTTPError) -> NoAnswer:
     return NoAnswer(reason, (f"{name}: {text}" if text else name)[:DETAIL_MAX_LENGTH])
 
 
+def unknown_host(host: str, failure: OSError) -> NoAnswer:
+    """A host name the name servers did not resolve: not sent; the detail names the host and
+    the resolver's answer."""
+    return NoAnswer(FailureReason.UNKNOWN_HOST, f"{host}: {failure}"[:DETAIL_MAX_LENGTH])
+
+
 def internal_address(host: str, address: str) -> NoAnswer:
     """A host name that resolved to an address of this machine or a private network: not
     sent; the detail names the host and the address it resolved to."""

@@ -30,6 +30,7 @@ labels(
     FailureReason,
     {
         FailureReason.TIMED_OUT: Label("Verbinding verlopen", "Connection timed out"),
+        FailureReason.UNKNOWN_HOST: Label("Servernaam niet gevonden", "Server name not found"),
         FailureReason.COULD_NOT_CONNECT: Label("Kon geen verbinding maken", "Could not connect"),
         FailureReason.INTERNAL_ADDRESS: Label(
             "Niet verzonden, want het adres is van deze machine of een intern netwerk",

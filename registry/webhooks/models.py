@@ -28,8 +28,10 @@ class FailureReason(enum.StrEnum):
 
     TIMED_OUT = "timed_out"
     """No answer within the wait (connecting, sending or reading)."""
+    UNKNOWN_HOST = "unknown_host"
+    """Not sent: the URL's host name did not resolve (no such name, or no name server answered)."""
     COULD_NOT_CONNECT = "could_not_connect"
-    """Nothing accepted the connection, or the host name did not resolve."""
+    """Nothing accepted the connection."""
     INTERNAL_ADDRESS = "internal_address"
     """Not sent: the host name resolved to an address of this machine or a private network."""
     OTHER = "other"

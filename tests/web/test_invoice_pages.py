@@ -288,12 +288,18 @@ async def test_downloads(client: AsyncTestClient[Any]) -> None:
     pdf = await client.get(f"{INVOICE}/pdf")
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.headers["content-disposition"] == f"attachment; filename=factuur-{number(1)}.pdf"
+    assert pdf.headers["content-disposition"] == (
+        f'attachment; filename="factuur-{number(1)}.pdf"; '
+        f"filename*=UTF-8''factuur-{number(1)}.pdf"
+    )
     assert pdf.content.startswith(b"%PDF")
     ubl = await client.get(f"{INVOICE}/ubl")
     assert ubl.status_code == 200
     assert ubl.headers["content-type"].startswith("application/xml")
-    assert ubl.headers["content-disposition"] == f"attachment; filename=factuur-{number(1)}.xml"
+    assert ubl.headers["content-disposition"] == (
+        f'attachment; filename="factuur-{number(1)}.xml"; '
+        f"filename*=UTF-8''factuur-{number(1)}.xml"
+    )
     xsd = schema(DocumentKind.INVOICE)
     assert xsd.validate(etree.fromstring(ubl.content)), xsd.error_log
     assert number(1).encode() in ubl.content

@@ -47,7 +47,9 @@ async def test_the_accountant_downloads_the_journal_of_a_year(
     before = await _exports(client)
     response = await _post(client, jaar="2026", formaat="xaf", taal="nl")
     assert response.status_code == 200, response.text
-    assert response.headers["content-disposition"] == 'attachment; filename="journaal-2026.xaf"'
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"journaal-2026.xaf\"; filename*=UTF-8''journaal-2026.xaf"
+    )
     path = tmp_path / "journaal-2026.xaf"
     path.write_bytes(response.content)
     assert pyxaf.validate(path, xsd=True).ok

@@ -83,7 +83,7 @@ async def test_an_anonymous_visitor_sees_no_groups(client: AsyncTestClient[Any])
             {
                 "Leden": ["Leden", "Toelatingen"],
                 "Financiën": [*FINANCE[:5], "Berichten", FINANCE[5]],
-                "Bestuur": ["Directie", "Bestuur"],
+                "Bestuur": ["Directie", "Organen en vergaderingen"],
                 "Verantwoording": ["Rapporten"],
             },
         ),
@@ -93,11 +93,14 @@ async def test_an_anonymous_visitor_sees_no_groups(client: AsyncTestClient[Any])
             {
                 "Leden": ["Leden"],
                 "Financiën": FINANCE,
-                "Bestuur": ["Directie", "Bestuur"],
+                "Bestuur": ["Directie", "Organen en vergaderingen"],
                 "Verantwoording": ["Rapporten", "Auditlog"],
             },
         ),
-        ("wim-woerden", {"Bestuur": ["Bestuur"], "Verantwoording": ["Rapporten"]}),
+        (
+            "wim-woerden",
+            {"Bestuur": ["Organen en vergaderingen"], "Verantwoording": ["Rapporten"]},
+        ),
         ("wendy-woerden", {}),
     ],
 )
@@ -118,6 +121,7 @@ async def test_each_person_sees_the_groups_with_their_links(
         ("/contributie", "Financiën", "Contributie"),
         ("/boekjaren", "Financiën", "Boekjaren"),
         ("/directie", "Bestuur", "Directie"),
+        ("/bestuur", "Bestuur", "Organen en vergaderingen"),
         ("/rapporten", "Verantwoording", "Rapporten"),
     ],
 )
@@ -137,6 +141,7 @@ async def test_the_menu_in_english(client: AsyncTestClient[Any]) -> None:
     assert menu.links == ["Catalogue", "Who uses what", "My organisation", "Proposals"]
     assert list(menu.groups) == ["Members", "Finance", "Governance", "Accountability"]
     assert menu.groups["Finance"][0] == "Contributions"
+    assert menu.groups["Governance"] == ["Management", "Bodies and meetings"]
     assert (menu.current_group, menu.current_link) == ("Finance", "Contributions")
 
 

@@ -62,6 +62,7 @@ async def test_the_directie_reads_the_invoice_mail_and_its_attachments(
     assert pdf.status_code == 200
     assert pdf.headers["content-type"].startswith("application/pdf")
     assert pdf.content.startswith(b"%PDF")
+    assert f'filename="factuur-{invoice_number}.pdf"' in pdf.headers["content-disposition"]
     ubl = await client.get(f"/berichten/{message.id}/bijlagen/2")
     root = etree.fromstring(ubl.content)
     assert root.findtext("cbc:ID", namespaces=UBL_NS) == invoice_number

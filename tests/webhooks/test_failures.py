@@ -5,13 +5,20 @@ the technical detail kept beside it. An attempt stored before the reasons reads 
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import registry.labels  # noqa: F401  every domain's labels declared
 from registry.kit.labels import label
-from registry.webhooks.failures import NoAnswer, internal_address, transport_failure
+from registry.webhooks.failures import (
+    NoAnswer,
+    internal_address,
+    transport_failure,
+    unknown_host,
+)
 from registry.webhooks.models import FailureReason, WebhookAttempt
 from tests.helpers.receiver import receiver
 from tests.webhooks.attempts import attempt, delivery_to, nothing_listening, silent_receiver
@@ -42,6 +49,20 @@ async def test_a_port_nothing_listens_on_could_not_be_connected_to(
     assert tried.reason is FailureReason.COULD_NOT_CONNECT
     assert tried.error is not None
     assert tried.error.startswith("ConnectError: ")
+
+
+@pytest.mark.parametrize("internal_allowed", [True, False])
+async def test_a_host_name_that_does_not_resolve_is_not_sent_to(
+    session_factory: async_sessionmaker[AsyncSession], internal_allowed: bool
+) -> None:
+    """`.invalid` never resolves (RFC 6761); in development as outside it."""
+    host = "hooks.registry-test.invalid"
+    _, delivery = await delivery_to(session_factory, f"https://{host}/hook")
+    tried = await attempt(session_factory, delivery, internal_allowed=internal_allowed)
+    assert tried.status_code is None
+    assert tried.reason is FailureReason.UNKNOWN_HOST
+    assert tried.error is not None
+    assert tried.error.startswith(f"{host}: [Errno ")
 
 
 async def test_outside_development_a_name_of_this_machine_is_refused_before_sending(
@@ -114,6 +135,13 @@ def test_a_refused_address_names_the_host_and_where_it_resolved() -> None:
     assert internal_address("127.0.0.1", "127.0.0.1").detail == "127.0.0.1"
 
 
+def test_an_unknown_host_names_the_host_and_the_resolver_s_answer() -> None:
+    failure = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    assert unknown_host("hooks.example.org", failure) == NoAnswer(
+        FailureReason.UNKNOWN_HOST, "hooks.example.org: [Errno -2] Name or service not known"
+    )
+
+
 def test_an_attempt_stored_before_the_reasons_reads_as_other() -> None:
     old = WebhookAttempt(
         status_code=None,
@@ -131,5 +159,6 @@ def test_every_reason_reads_in_dutch_and_english() -> None:
     refused_en = label(FailureReason.INTERNAL_ADDRESS, "en")
     assert "deze machine of een intern netwerk" in refused_nl
     assert "this machine or a private network" in refused_en
+    assert label(FailureReason.UNKNOWN_HOST, "nl") == "Servernaam niet gevonden"
     for reason in FailureReason:
         assert label(reason, "nl") != label(reason, "en")
