@@ -70,7 +70,7 @@ from registry.settings import get_settings
 from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
 from registry.usage.records import UsageInput, record_usage
-from registry.usage.tariffs import set_tariff
+from registry.usage.tariffs import TariffInput, set_tariff
 
 
 def shipped_population_csv() -> str:
@@ -580,7 +580,9 @@ async def _adoptions(session: AsyncSession, actor: Actor) -> None:
                 session, actor, adoption.id, AdoptionStage.IN_PRODUCTION, live, DEMO_TODAY
             )
     await set_tariff(
-        session, actor, "zaakafhandeling", "cases_handled", "0.12", "2024-01", "ALV-2023-12"
+        session,
+        actor,
+        TariffInput("zaakafhandeling", "cases_handled", "0.12", "2024-01", "ALV-2023-12"),
     )
     await record_usage(
         session,

@@ -3,6 +3,8 @@ never commit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.audit.service import add_recorded
@@ -31,28 +33,34 @@ from registry.usage.rules import (
 from registry.years.service import refuse_closed
 
 
-async def set_tariff(
-    session: AsyncSession,
-    actor: Actor,
-    application_slug: str,
-    metric: str,
-    price: str,
-    valid_from: str,
-    decision_reference: str,
-) -> UsageTariff:
+@dataclass(frozen=True, slots=True)
+class TariffInput:
+    """A usage tariff as entered: every field text, checked by `set_tariff`."""
+
+    application: str
+    """The application's slug."""
+    metric: str
+    price: str
+    """Euro per unit."""
+    valid_from: str
+    """The first month (YYYY-MM)."""
+    decision_reference: str
+
+
+async def set_tariff(session: AsyncSession, actor: Actor, data: TariffInput) -> UsageTariff:
     """Euro per unit of a metric from a month on, set by a recorded decision."""
     require(actor, Permission.FEES_MANAGE, UsageRefusal.TARIFF_FORBIDDEN)
     errors = ErrorCollector()
-    application = await errors.check_awaitable(application_or_refuse(session, application_slug))
-    kind = errors.check(lambda: parse_metric(metric))
-    month = errors.check(lambda: parse_period(valid_from, "validFrom"))
+    application = await errors.check_awaitable(application_or_refuse(session, data.application))
+    kind = errors.check(lambda: parse_metric(data.metric))
+    month = errors.check(lambda: parse_period(data.valid_from, "validFrom"))
     amount = None
     try:
-        amount = parse_rate(price)
+        amount = parse_rate(data.price)
     except RefusedValue as exc:
         errors.add("price", UsageRefusal.INVALID_PRICE, reason=exc.phrase)
     decision = await errors.check_awaitable(
-        decision_of_any(session, decision_reference, "decision")
+        decision_of_any(session, data.decision_reference, "decision")
     )
     errors.raise_if_any()
     assert application is not None
@@ -64,7 +72,7 @@ async def set_tariff(
     tariffs = await repository.tariffs_of(session, [application.id])
     if any(t.metric is kind and t.valid_from == month for t in tariffs):
         raise ValidationFailed.single(
-            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=kind, month=valid_from
+            "validFrom", UsageRefusal.TARIFF_EXISTS, metric=kind, month=data.valid_from
         )
     tariff = UsageTariff(
         application_id=application.id,

@@ -22,7 +22,7 @@ from registry.kit.errors import FieldError
 from registry.kit.pagination import PageRequest
 from registry.members import repository as members
 from registry.usage import repository as usage
-from registry.usage.tariffs import set_tariff
+from registry.usage.tariffs import TariffInput, set_tariff
 from registry.web.access import audience
 from registry.web.deps import CurrentVisit, Visit
 from registry.web.forms import (
@@ -104,7 +104,7 @@ class TariffPagesController(Controller):
     @post("/gebruik", name="tariff-set", opt=audience(Permission.FEES_MANAGE))
     async def tariff(self, visit: CurrentVisit) -> Response[Any]:
         values = await form_values(visit.request, *TARIFF_FIELDS)
-        arguments = (
+        data = TariffInput(
             values["applicatie"],
             values["eenheid"],
             values["prijs"],
@@ -115,11 +115,11 @@ class TariffPagesController(Controller):
         warnings = await warnings_first(
             visit.request,
             values["bevestigd"] == "1",
-            lambda: preview_tariff(visit.db, visit.actor, *arguments, today()),
+            lambda: preview_tariff(visit.db, visit.actor, data, today()),
         )
         if warnings:
             return await _page(visit, form="tariff", values=values, warnings=warnings)
-        store = partial(set_tariff, visit.db, visit.actor, *arguments)
+        store = partial(set_tariff, visit.db, visit.actor, data)
         return await _submit(visit, "tariff", values, store)
 
     @post("/btw", name="vat-rule-set", opt=audience(Permission.BILLING_MANAGE))

@@ -28,7 +28,7 @@ from registry.fees.service import RateInput, preview_fee_run, set_rate
 from registry.kit.errors import DomainError, Euro, Phrase
 from registry.members.models import Member
 from registry.usage.models import UsageTariff
-from registry.usage.tariffs import set_tariff
+from registry.usage.tariffs import TariffInput, set_tariff
 from registry.years.errors import YearsWarning
 
 T = TypeVar("T")
@@ -145,21 +145,12 @@ async def _invoiced_usage(session: AsyncSession, until: date) -> tuple[int, int]
 
 
 async def set_tariff_warned(
-    session: AsyncSession,
-    actor: Actor,
-    application_slug: str,
-    metric: str,
-    price: str,
-    valid_from: str,
-    decision_reference: str,
-    today: date,
+    session: AsyncSession, actor: Actor, data: TariffInput, today: date
 ) -> tuple[UsageTariff, list[ChangeWarning]]:
     """Set a usage tariff (`set_tariff`) and say what it does to usage already invoiced: the
     difference the next invoice run bills or credits for months that were invoiced."""
     before, _ = await _invoiced_usage(session, today)
-    tariff = await set_tariff(
-        session, actor, application_slug, metric, price, valid_from, decision_reference
-    )
+    tariff = await set_tariff(session, actor, data)
     after, billed = await _invoiced_usage(session, today)
     if after == before:
         return tariff, []
@@ -168,21 +159,12 @@ async def set_tariff_warned(
 
 
 async def preview_tariff(
-    session: AsyncSession,
-    actor: Actor,
-    application_slug: str,
-    metric: str,
-    price: str,
-    valid_from: str,
-    decision_reference: str,
-    today: date,
+    session: AsyncSession, actor: Actor, data: TariffInput, today: date
 ) -> list[ChangeWarning]:
     """What setting the tariff would warn about, without storing it (refusals as `set_tariff`)."""
 
     async def change() -> list[ChangeWarning]:
-        _, found = await set_tariff_warned(
-            session, actor, application_slug, metric, price, valid_from, decision_reference, today
-        )
+        _, found = await set_tariff_warned(session, actor, data, today)
         return found
 
     return await _in_savepoint(session, change)

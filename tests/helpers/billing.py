@@ -22,7 +22,7 @@ from registry.settings import Settings
 from registry.usage.adoptions import AdoptionInput, adopt, advance
 from registry.usage.models import AdoptionStage
 from registry.usage.records import UsageInput, record_usage
-from registry.usage.tariffs import set_tariff
+from registry.usage.tariffs import TariffInput, set_tariff
 from tests.helpers.pools import ACTOR, cooperative, pool_members
 
 __all__ = ["ACTOR", "SETTINGS", "billed", "cooperative", "pool_members"]
@@ -92,7 +92,9 @@ async def billed(pool_members: AsyncSession) -> AsyncSession:
         session, ACTOR, DecisionInput("directie", date(2023, 1, 5), "DIR-2023-02", "tarieven")
     )
     await set_tariff(
-        session, ACTOR, "zaakafhandeling", "active_users", "0.55", "2023-01", "DIR-2023-02"
+        session,
+        ACTOR,
+        TariffInput("zaakafhandeling", "active_users", "0.55", "2023-01", "DIR-2023-02"),
     )
     adoption = await adopt(
         session, ACTOR, AdoptionInput("woerden", "zaakafhandeling", date(2022, 1, 10)), TODAY

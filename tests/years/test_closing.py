@@ -28,7 +28,7 @@ from registry.members.memberships import AdmissionInput, admit
 from registry.members.models import Municipality, PopulationFigure
 from registry.members.population import PopulationRow
 from registry.usage.records import UsageInput, record_usage
-from registry.usage.tariffs import set_tariff
+from registry.usage.tariffs import TariffInput, set_tariff
 from registry.years.models import YearStatus
 from registry.years.service import close_year, reopen_year
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY
@@ -46,7 +46,9 @@ WRITERS: dict[str, tuple[Writer, str]] = {
     "fee run": (lambda s: run_fees(s, ACTOR, 2022), "year"),
     "usage tariff": (
         lambda s: set_tariff(
-            s, ACTOR, "zaakafhandeling", "active_users", "0.60", "2022-06", "DIR-2023-02"
+            s,
+            ACTOR,
+            TariffInput("zaakafhandeling", "active_users", "0.60", "2022-06", "DIR-2023-02"),
         ),
         "validFrom",
     ),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.billing.invoicing import issue, preview_invoice_run, run_invoices
 from registry.fees.models import ContributionRate
 from registry.fees.service import RateInput, run_fees
+from registry.usage.tariffs import TariffInput
 from registry.years.warnings import preview_rate, set_rate_warned, set_tariff_warned
 from tests.helpers.billing import ACTOR, SETTINGS, TODAY
 
@@ -70,7 +71,10 @@ async def test_a_new_tariff_for_invoiced_usage_warns_with_what_it_bills(
     await _invoice_everything(billed)
     # From June 2023 on 0.60 instead of 0.55 per active user: June's 99 users were invoiced.
     tariff, warnings = await set_tariff_warned(
-        billed, ACTOR, "zaakafhandeling", "active_users", "0.60", "2023-06", "DIR-2023-02", TODAY
+        billed,
+        ACTOR,
+        TariffInput("zaakafhandeling", "active_users", "0.60", "2023-06", "DIR-2023-02"),
+        TODAY,
     )
     assert tariff.price == Decimal("0.60")
     (warning,) = warnings

@@ -35,6 +35,7 @@ from registry.usage import adoptions
 from registry.usage import records as usage_records
 from registry.usage.errors import UsageRefusal
 from registry.usage.models import AdoptionStage
+from registry.usage.tariffs import TariffInput
 from registry.years.warnings import set_tariff_warned
 
 
@@ -179,11 +180,7 @@ class UsageMutation:
                 ),
             ),
             set_tariff_warned,
-            application,
-            metric,
-            str(price),
-            valid_from,
-            decision,
+            TariffInput(application, metric, str(price), valid_from, decision),
             today(),
         )
 
