@@ -209,3 +209,27 @@ async def test_a_token_reporting_many_times_at_once_is_answered_every_time(
     assert all(a["errors"] == [] for a in answers), answers
     assert sum(a["created"] for a in answers) == 24
     assert await demo.scalar(select(func.count()).select_from(UsageRecord)) == (before or 0) + 24
+
+
+TARIFF = """
+mutation($price: Decimal!) {
+  usageTariffSet(application: "zaakafhandeling", metric: "active_users", price: $price,
+                 validFrom: "2026-11", decision: "ALV-2023-12") {
+    tariff { metric price validFrom } warnings { year } errors { field code }
+  }
+}
+"""
+
+
+async def test_the_directie_sets_a_tariff_once_per_month(api: GraphQLClient) -> None:
+    stored = (await api.data(TARIFF, {"price": "0.55"}))["usageTariffSet"]
+    assert stored == {
+        "tariff": {"metric": "ACTIVE_USERS", "price": "0.55", "validFrom": "2026-11"},
+        "warnings": [],  # nobody reported active users: nothing invoiced changes
+        "errors": [],
+    }
+    again = (await api.data(TARIFF, {"price": "0.60"}))["usageTariffSet"]
+    assert again["tariff"] is None
+    assert again["errors"] == [{"field": "validFrom", "code": "duplicate"}]
+    negative = (await api.data(TARIFF, {"price": "-1"}))["usageTariffSet"]
+    assert negative["errors"][0]["field"] == "price"
