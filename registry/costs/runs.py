@@ -50,7 +50,7 @@ from registry.members.figures import figures_of
 from registry.members.models import Member
 from registry.members.population import Figure, PopulationMissing, inhabitants_on
 from registry.usage.models import Metric
-from registry.usage.records import usage_totals
+from registry.usage.repository import usage_totals
 from registry.years.service import refuse_closed
 
 

@@ -26,7 +26,6 @@ from registry.usage import repository
 from registry.usage.errors import UsageRefusal
 from registry.usage.history import KEY, ChangeSet
 from registry.usage.models import (
-    Metric,
     UsageRecord,
 )
 from registry.usage.rules import (
@@ -231,17 +230,3 @@ async def usage_of_members(
         session, sorted({r.application_id for rs in records.values() for r in rs})
     )
     return {i: [(r, applications[r.application_id]) for r in rs] for i, rs in records.items()}
-
-
-async def usage_totals(
-    session: AsyncSession,
-    member_ids: Sequence[int],
-    application_id: int,
-    metric: Metric,
-    first: date,
-    last: date,
-) -> dict[int, Decimal]:
-    """Recorded usage per member of one application and metric over a range of months."""
-    return await repository.usage_totals(
-        session, member_ids, application_id, metric, month_of(first), month_of(last)
-    )

@@ -17,6 +17,7 @@ from registry.usage.models import (
     UsageRight,
     UsageTariff,
 )
+from registry.usage.rules import month_of
 
 
 async def adoption_by_id(session: AsyncSession, adoption_id: int) -> Adoption | None:
@@ -100,8 +101,8 @@ async def records_of_member(
         select(UsageRecord)
         .where(
             UsageRecord.member_id == member_id,
-            UsageRecord.period >= first,
-            UsageRecord.period <= last,
+            UsageRecord.period >= month_of(first),
+            UsageRecord.period <= month_of(last),
         )
         .order_by(UsageRecord.application_id, UsageRecord.period, UsageRecord.metric)
     )
@@ -146,6 +147,8 @@ async def usage_totals(
     first: date,
     last: date,
 ) -> dict[int, Decimal]:
+    """Recorded usage per member of one application and metric over the months of `first` to
+    `last` (any days in them)."""
     if not member_ids:
         return {}
     rows = await session.execute(

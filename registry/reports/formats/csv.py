@@ -17,16 +17,15 @@ from registry.kit.spreadsheet import CSV_DELIMITER, CSV_ENCODING, Row, cell_text
 from registry.reports.formats.tables import (
     SECTIONS,
     Section,
-    closing_rows,
-    member_rows,
+    SectionWriter,
 )
-from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.model import ReportHeader
 
 if TYPE_CHECKING:
     from _csv import Writer
 
 
-class CsvWriter:
+class CsvWriter(SectionWriter):
     def __init__(
         self,
         directory: Path,
@@ -55,14 +54,7 @@ class CsvWriter:
             writer.writerow(section.headings(self.language))
             self._writers[section.key] = writer
 
-    def member(self, report: MemberReport) -> None:
-        for section, row in member_rows(report, self.language):
-            self._write(section, row)
-
-    def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
-        assert self._header is not None, "begin() first"
-        for section, row in closing_rows(self._header, totals, findings, self.language):
-            self._write(section, row)
+    def _close(self) -> list[Path]:
         for file in self._files.values():
             file.close()
         return [self.path(section) for section in SECTIONS]

@@ -8,8 +8,10 @@ writes them in its own way.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from registry.kit.labels import Label
 from registry.kit.language import Language
@@ -354,3 +356,28 @@ def closing_rows(
         yield TOTALS, row
     for row in finding_rows(findings, language):
         yield FINDINGS, row
+
+
+class SectionWriter(ABC):
+    """A tabular format (CSV files, XLSX sheets): the rows of every section come from
+    `member_rows` and `closing_rows` here; a format writes one row and closes its files."""
+
+    language: Language
+    _header: ReportHeader | None
+
+    def member(self, report: MemberReport) -> None:
+        for section, row in member_rows(report, self.language):
+            self._write(section, row)
+
+    def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
+        assert self._header is not None, "begin() first"
+        for section, row in closing_rows(self._header, totals, findings, self.language):
+            self._write(section, row)
+        return self._close()
+
+    @abstractmethod
+    def _write(self, section: Section, values: Row) -> None: ...
+
+    @abstractmethod
+    def _close(self) -> list[Path]:
+        """Finish and close the files; the paths written."""

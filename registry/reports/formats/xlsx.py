@@ -21,13 +21,12 @@ from registry.reports.formats.tables import (
     SCOPE_SHEET,
     SECTIONS,
     Section,
-    closing_rows,
+    SectionWriter,
     in_language,
-    member_rows,
     report_title,
     scope_rows,
 )
-from registry.reports.model import Finding, MemberReport, ReportHeader, Totals
+from registry.reports.model import ReportHeader
 
 _WIDE = {
     "naam": 36,
@@ -39,7 +38,7 @@ _WIDE = {
 }
 
 
-class XlsxWriter:
+class XlsxWriter(SectionWriter):
     def __init__(self, directory: Path, stem: str, language: Language = "nl") -> None:
         self.path = directory / f"{stem}.xlsx"
         self.language = language
@@ -80,14 +79,7 @@ class XlsxWriter:
             self._sheets[section.key] = sheet
             self._rows[section.key] = 1
 
-    def member(self, report: MemberReport) -> None:
-        for section, row in member_rows(report, self.language):
-            self._write(section, row)
-
-    def end(self, totals: Totals, findings: list[Finding]) -> list[Path]:
-        assert self._header is not None, "begin() first"
-        for section, row in closing_rows(self._header, totals, findings, self.language):
-            self._write(section, row)
+    def _close(self) -> list[Path]:
         # A filter on every header row, over all the rows written (at least the header).
         for section in SECTIONS:
             last_row = max(self._rows[section.key] - 1, 0)
