@@ -101,8 +101,8 @@ async def records_of_member(
         select(UsageRecord)
         .where(
             UsageRecord.member_id == member_id,
-            UsageRecord.period >= month_of(first),
-            UsageRecord.period <= month_of(last),
+            UsageRecord.period >= first,
+            UsageRecord.period <= last,
         )
         .order_by(UsageRecord.application_id, UsageRecord.period, UsageRecord.metric)
     )
@@ -156,8 +156,8 @@ async def usage_totals(
             UsageRecord.member_id.in_(member_ids),
             UsageRecord.application_id == application_id,
             UsageRecord.metric == metric,
-            UsageRecord.period >= first,
-            UsageRecord.period <= last,
+            UsageRecord.period >= month_of(first),
+            UsageRecord.period <= month_of(last),
         )
     )
     totals: dict[int, Decimal] = {}

@@ -222,7 +222,18 @@ async def test_only_members_taking_part_share_an_application_pool(
     assert refused.value.errors[0].code == "not_using_application"
 
 
-async def test_usage_key_divides_by_recorded_usage(pool_members: AsyncSession) -> None:
+@pytest.mark.parametrize(
+    ("usage_from", "usage_to", "expected"),
+    [
+        # 600 of 800 cases in 2024 for Eindhoven, 200 for Woerden (the 2025 month does not count).
+        (date(2024, 1, 1), date(2024, 12, 1), {"eindhoven": 75_000, "woerden": 25_000}),
+        # Dates in a month count the whole month: March alone, 300 against 200.
+        (date(2024, 3, 15), date(2024, 3, 20), {"eindhoven": 60_000, "woerden": 40_000}),
+    ],
+)
+async def test_usage_key_divides_by_recorded_usage(
+    pool_members: AsyncSession, usage_from: date, usage_to: date, expected: dict[str, int]
+) -> None:
     session = pool_members
     await create_pool(
         session,
@@ -234,8 +245,8 @@ async def test_usage_key_divides_by_recorded_usage(pool_members: AsyncSession) -
             AllocationKey.USAGE,
             application="zaakafhandeling",
             usage_metric="cases_handled",
-            usage_from=date(2024, 1, 1),
-            usage_to=date(2024, 12, 1),
+            usage_from=usage_from,
+            usage_to=usage_to,
         ),
     )
     for member in ("eindhoven", "woerden"):
@@ -260,8 +271,7 @@ async def test_usage_key_divides_by_recorded_usage(pool_members: AsyncSession) -
         EntryInput("1000", date(2024, 12, 31), CostCategory.HOSTING, "Hosting 2024"),
     )
     result = await run_allocation(session, ACTOR, "zaak-hosting", date(2024, 12, 31), TODAY)
-    # 600 of 800 cases in 2024 for Eindhoven, 200 for Woerden (the 2025 month does not count).
-    assert _totals(result.run) == {"eindhoven": 75_000, "woerden": 25_000}
+    assert _totals(result.run) == expected
 
 
 async def test_two_members_joining_the_same_day_are_each_settled_once(
