@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -14,9 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.audit.models import AuditEvent
+from registry.billing.models import LineCategory, VatRule
+from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.service import ApplicationInput, create_application
 from registry.costs.models import CostEntry, CostPool
+from registry.db import transaction
 from registry.fees.models import ContributionRate
 from registry.members.models import Decision, Member, Membership
+from registry.usage.models import UsageTariff
 from tests.helpers.pages import csrf_token_in, dev_settings
 from tests.live import LiveServer
 from tests.web import fees_data
@@ -85,6 +91,32 @@ async def test_a_decision_and_a_rate_sent_twice_are_stored_once(
     }
     await twice(directie, "/contributie/tarieven", "/contributie/tarieven", rate)
     assert await count(session_factory, ContributionRate, ContributionRate.year == 2027) == 1
+
+
+async def test_a_usage_tariff_and_a_vat_rule_sent_twice_are_stored_once(
+    directie: httpx.AsyncClient, session_factory: Sessions
+) -> None:
+    async with transaction(session_factory) as session:
+        await create_application(
+            session,
+            fees_data.ACTOR,
+            "zaken",
+            ApplicationInput(name="Zaken"),
+            ApplicationStatus.PRODUCTION,
+        )
+    tariff = {
+        "applicatie": "zaken",
+        "eenheid": "active_users",
+        "prijs": "0,55",
+        "vanaf": "2027-01",
+        "besluit": "ALV-2020-12",
+    }
+    await twice(directie, "/tarieven", "/tarieven/gebruik", tariff)
+    assert await count(session_factory, UsageTariff, UsageTariff.price == Decimal("0.55")) == 1
+
+    vat = {"categorie": "usage_fee", "btw_code": "standard", "btw_tarief": "21", "vrijstelling": ""}
+    await twice(directie, "/tarieven", "/tarieven/btw", vat)
+    assert await count(session_factory, VatRule, VatRule.category == LineCategory.USAGE_FEE) == 1
 
 
 async def test_an_admission_confirmed_twice_admits_once(

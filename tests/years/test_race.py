@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry.catalogue.models import ApplicationStatus
+from registry.catalogue.service import ApplicationInput, create_application
 from registry.db import transaction
 from registry.fees.models import ContributionRate
 from registry.fees.service import RateInput, set_rate
@@ -23,6 +25,8 @@ from registry.members.decisions import DecisionInput, record_decision
 from registry.members.figures import import_population
 from registry.members.models import PopulationFigure
 from registry.members.population import PopulationRow
+from registry.usage.models import UsageTariff
+from registry.usage.tariffs import TariffInput, set_tariff
 from registry.years.models import FinancialYear, YearStatus
 from registry.years.service import close_year
 from tests.helpers.cooperative import ACTOR
@@ -37,6 +41,9 @@ async def _prepare(factory: async_sessionmaker[AsyncSession]) -> None:
             ("directie", "DIR-2023-09", date(2023, 4, 1)),
         ):
             await record_decision(session, ACTOR, DecisionInput(body, on, reference, reference))
+        await create_application(
+            session, ACTOR, "zaken", ApplicationInput(name="Zaken"), ApplicationStatus.PRODUCTION
+        )
 
 
 async def _rows_of_2022(factory: async_sessionmaker[AsyncSession], what: Counted) -> int:
@@ -56,6 +63,12 @@ WRITERS: dict[str, tuple[Write, Counted]] = {
             s, ACTOR, [PopulationRow(2, "GM0632", "Woerden", 2022, 52_900)]
         ),
         PopulationFigure.reference_date == date(2022, 1, 1),
+    ),
+    "usage tariff": (
+        lambda s: set_tariff(
+            s, ACTOR, TariffInput("zaken", "active_users", "0.55", "2022-06", "ALV-2021-12")
+        ),
+        UsageTariff.valid_from == date(2022, 6, 1),
     ),
 }
 """Writers of numbers of a year: each is refused once the year is closed (see refuse_closed)."""
