@@ -1,10 +1,11 @@
 """Every main page at desktop (1280 px) and phone (375 px) width in headless Chromium.
 
 At both widths the page itself never scrolls sideways (a wide table scrolls inside its own
-labelled box), every amount and figure in a table stays on one line, and a screenshot is
-kept in var/screenshots/ (git-ignored: test artefacts, not committed). At phone width
-axe-core finds no accessibility violation, on the main pages and on every other page type
-(forms, public pages, login, 403, 404).
+labelled box), the header, the menu, the content and the footer start on one line, every
+amount and figure in a table stays on one line, and a screenshot is kept in var/screenshots/
+(git-ignored: test artefacts, not committed). At phone width axe-core finds no accessibility
+violation, on the main pages and on every other page type (forms, public pages, login, 403,
+404).
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ LINES_PER_CELL = """(selector) => [...document.querySelectorAll(selector)]
       lineHeight: lineHeight,
     };
   })"""
+
+# The left edges of the header's name, the menu, the page's heading and the footer: one line.
+EDGES = """() => Object.fromEntries([
+  ["header", ".site-header__name"],
+  ["menu", ".site-menu"],
+  ["content", "main h1"],
+  ["footer", ".site-footer__section"],
+].map(([part, selector]) => [
+  part, Math.round(document.querySelector(selector).getBoundingClientRect().left),
+]))"""
 
 
 async def _first_link(page: Page, path: str, pattern: str) -> str:
@@ -126,6 +137,8 @@ async def test_every_page_fits_and_keeps_figures_on_one_line(directie_page: Page
                 "[document.documentElement.scrollWidth, window.innerWidth]"
             )
             assert scroll_width <= inner_width, f"{path} scrolls sideways at {width} px"
+            edges = await page.evaluate(EDGES)
+            assert len(set(edges.values())) == 1, f"{path} at {width} px: edges {edges}"
             cells = await page.evaluate(LINES_PER_CELL, FIGURES)
             wrapped = [
                 cell
