@@ -2,10 +2,10 @@
 
 At both widths the page itself never scrolls sideways (a wide table scrolls inside its own
 labelled box), the header, the menu, the content and the footer start on one line, every
-amount and figure in a table stays on one line, and a screenshot is kept in var/screenshots/
-(git-ignored: test artefacts, not committed). At phone width axe-core finds no accessibility
-violation, on the main pages and on every other page type (forms, public pages, login, 403,
-404).
+amount and figure in a table stays on one line and right-aligned, and a screenshot is kept
+in var/screenshots/ (git-ignored: test artefacts, not committed). At phone width axe-core
+finds no accessibility violation, on the main pages and on every other page type (forms,
+public pages, login, 403, 404).
 """
 
 from __future__ import annotations
@@ -64,6 +64,13 @@ EDGES = """() => Object.fromEntries([
 ].map(([part, selector]) => [
   part, Math.round(document.querySelector(selector).getBoundingClientRect().left),
 ]))"""
+
+
+# The numeric cells (amounts, counts) that are not right-aligned.
+NOT_RIGHT_ALIGNED = """() => [...document.querySelectorAll(
+  ".utrecht-table__cell--numeric-column, .utrecht-table__header-cell--numeric-column"
+)].filter((cell) => !["right", "end"].includes(getComputedStyle(cell).textAlign))
+  .map((cell) => cell.textContent.trim())"""
 
 
 async def _first_link(page: Page, path: str, pattern: str) -> str:
@@ -146,6 +153,7 @@ async def test_every_page_fits_and_keeps_figures_on_one_line(directie_page: Page
                 if cell["lines"] != 1 or cell["height"] > 1.5 * cell["lineHeight"]
             ]
             assert not wrapped, f"{path} at {width} px wraps {wrapped}"
+            assert await page.evaluate(NOT_RIGHT_ALIGNED) == [], f"{path}: figures not aligned"
             checked_cells += len(cells)
             totals = await page.eval_on_selector_all(
                 "tfoot th, tfoot td", "(cells) => cells.map((c) => getComputedStyle(c).fontWeight)"
