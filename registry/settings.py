@@ -113,7 +113,7 @@ class Settings(BaseSettings):
     cooperative_iban: str = Field(default="NL91ABNA0417164300", description="IBAN on invoices.")
     cooperative_bic: str | None = "ABNANL2A"
     bank_statement_max_bytes: int = Field(
-        default=10 * 1024 * 1024,
+        default=10_000_000,
         gt=0,
         description="Largest bank statement file (camt.053 or MT940) the registry reads, in bytes.",
     )

@@ -160,7 +160,7 @@ async def test_population_import_stops_reading_an_endless_file(
         output = refusal(await invoke("population", "import", str(fifo)))
     finally:
         stop.set()
-    assert "the file is larger than 16 MiB" in output
+    assert "the file is larger than 16 MB" in output
     writer.join(timeout=10)
     assert not writer.is_alive()
     assert await _count(session_factory, PopulationFigure) == 0

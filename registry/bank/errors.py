@@ -32,8 +32,8 @@ class BankRefusal(Refusal):
     EMPTY_FILE = Text("empty_file", "Het bestand is leeg.", "the file is empty")
     FILE_TOO_LARGE = Text(
         "file_too_large",
-        "Het bestand is groter dan {limit} kB.",
-        "the file is larger than {limit} kB",
+        "Het bestand is groter dan {limit}.",
+        "the file is larger than {limit}",
     )
     TOO_MANY_ENTRIES = Text(
         "too_many_entries",

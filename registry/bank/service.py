@@ -46,6 +46,7 @@ from registry.kit.errors import (
     DomainError,
     Euro,
     FieldError,
+    FileSize,
     NotFound,
     RefusedValue,
     ValidationFailed,
@@ -97,7 +98,7 @@ async def import_file(
     require(actor, Permission.BILLING_MANAGE, BankRefusal.DIRECTIE_IMPORTS)
     if len(data) > settings.bank_statement_max_bytes:
         raise ValidationFailed.single(
-            "file", BankRefusal.FILE_TOO_LARGE, limit=settings.bank_statement_max_bytes // 1024
+            "file", BankRefusal.FILE_TOO_LARGE, limit=FileSize(settings.bank_statement_max_bytes)
         )
     statements = await asyncio.to_thread(read_statements, data, settings.bank_statement_max_entries)
     return await store_statements(session, actor, statements, today)

@@ -200,8 +200,8 @@ class PubliccodeRefusal(Refusal):
     )
     FILE_TOO_LARGE = Text(
         "too_large",
-        "Het bestand is te groot: ten hoogste {limit} bytes.",
-        "the file is too large: at most {limit} bytes",
+        "Het bestand is te groot: ten hoogste {limit}.",
+        "the file is too large: at most {limit}",
     )
     NOT_UTF8 = Text("not_utf8", "Het bestand is geen UTF-8-tekst.", "the file is not UTF-8 text")
     INVALID_YAML = Text(

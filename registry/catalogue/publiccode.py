@@ -25,10 +25,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from registry.catalogue.errors import PubliccodeRefusal as P
 from registry.catalogue.licences import spdx_expression
-from registry.kit.errors import FieldError, Param, Phrase, ValidationFailed
+from registry.kit.errors import FieldError, FileSize, Param, Phrase, ValidationFailed
 from registry.kit.language import Language
 
-MAX_BYTES = 256 * 1024
+MAX_BYTES = 250_000
 """A publiccode.yml is a few kilobytes; larger input is refused before it is parsed."""
 MAX_NODES = 20_000
 """Bounds the work on one file (a long description is one node)."""
@@ -595,7 +595,7 @@ def _count_nodes(root: Node) -> None:
             raise _Refused(P.ALIAS, node)
         seen.add(id(node))
         if len(seen) > MAX_NODES:
-            raise _Refused(P.FILE_TOO_LARGE, node, limit=MAX_BYTES)
+            raise _Refused(P.FILE_TOO_LARGE, node, limit=FileSize(MAX_BYTES))
         if isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):
@@ -632,14 +632,14 @@ def _compose(text: str) -> Node:
 def validate(source: str | bytes) -> Report:
     """Validate a publiccode.yml; never raises for bad input, the report says what is wrong."""
     if len(source) > MAX_BYTES:
-        return _refused(_Refused(P.FILE_TOO_LARGE, None, limit=MAX_BYTES))
+        return _refused(_Refused(P.FILE_TOO_LARGE, None, limit=FileSize(MAX_BYTES)))
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8")
         except UnicodeDecodeError:
             return _refused(_Refused(P.NOT_UTF8, None))
     if len(source.encode("utf-8")) > MAX_BYTES:
-        return _refused(_Refused(P.FILE_TOO_LARGE, None, limit=MAX_BYTES))
+        return _refused(_Refused(P.FILE_TOO_LARGE, None, limit=FileSize(MAX_BYTES)))
     try:
         root = _compose(source)
         _count_nodes(root)

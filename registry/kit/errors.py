@@ -13,12 +13,13 @@ import string
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import Enum
 from typing import NamedTuple, TypeVar
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
+from babel.units import format_unit
 
 from registry.kit.labels import label
 from registry.kit.language import FORMAT_LOCALES, Language
@@ -60,6 +61,13 @@ class Euro:
 
 
 @dataclass(frozen=True, slots=True)
+class FileSize:
+    """A size in bytes that a text shows as people read it (2 MB, 262 kB)."""
+
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class Phrase:
     """A refusal with the values for its placeholders, rendered only when a reader is known."""
 
@@ -75,7 +83,7 @@ class Phrase:
         return self.refusal.template(language).format_map(shown)
 
 
-Param = str | int | Decimal | date | Euro | Phrase | Enum
+Param = str | int | Decimal | date | Euro | FileSize | Phrase | Enum
 """An `Enum` that is not a refusal is shown by its label (`registry/kit/labels.py`)."""
 
 
@@ -90,6 +98,8 @@ def shown_as(value: Param, language: Language) -> str:
         return _in_sentence(label(value, language))
     if isinstance(value, Euro):
         return format_currency(Decimal(value.cents).scaleb(-2), "EUR", locale=locale)
+    if isinstance(value, FileSize):
+        return file_size(value.bytes, language)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | Decimal):
@@ -97,6 +107,16 @@ def shown_as(value: Param, language: Language) -> str:
     if isinstance(value, date):
         return format_date(value, format="long", locale=locale)
     return value
+
+
+def file_size(size: int, language: Language) -> str:
+    """A size limit in bytes as people read it (2 MB, 262 kB), rounded down so that a file of
+    the size shown is never refused."""
+    megabytes = size >= 1_000_000
+    amount = Decimal(size) / (1_000_000 if megabytes else 1000)
+    shown = amount.quantize(Decimal("0.1") if megabytes else Decimal(1), rounding=ROUND_FLOOR)
+    unit = "digital-megabyte" if megabytes else "digital-kilobyte"
+    return format_unit(shown.normalize(), unit, length="short", locale=FORMAT_LOCALES[language])
 
 
 def _in_sentence(name: str) -> str:

@@ -259,8 +259,8 @@ class MembersRefusal(Refusal):
     )
     FILE_TOO_LARGE = Text(
         "file_too_large",
-        "Het bestand is groter dan {limit} MiB (gestopt bij regel {line}); splits het bestand.",
-        "the file is larger than {limit} MiB (stopped at line {line}); split it",
+        "Het bestand is groter dan {limit} (gestopt bij regel {line}); splits het bestand.",
+        "the file is larger than {limit} (stopped at line {line}); split it",
     )
     TOO_MANY_LINES = Text(
         "too_many_lines",

@@ -23,6 +23,7 @@ from registry.kit.errors import (
     DomainError,
     ErrorCollector,
     FieldError,
+    FileSize,
     Param,
     Phrase,
     ValidationFailed,
@@ -39,7 +40,7 @@ MAX_POPULATION = 20_000_000
 
 MAX_LINE_BYTES = 4 * 1024
 """Longest line read, in bytes, end of line included; a CBS line is about 40 bytes."""
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 16_000_000
 """Largest file read; the CBS export of one year is about 12 KiB."""
 MAX_LINES = 100_000
 """Most lines read (header included): 355 municipalities a year for more than 250 years."""
@@ -223,7 +224,7 @@ def _decoded_lines(source: Readable, errors: list[FieldError]) -> Iterator[tuple
                 field_error(
                     "rows",
                     MembersRefusal.FILE_TOO_LARGE,
-                    limit=MAX_FILE_BYTES // 2**20,
+                    limit=FileSize(MAX_FILE_BYTES),
                     line=number,
                 ),
             )

@@ -62,7 +62,7 @@ class BankPagesController(Controller):
                 "statements": await service.statements(visit.db, visit.actor),
                 "waiting": len(await service.queue(visit.db, visit.actor)),
                 "can_manage": allows(visit.actor, Permission.BILLING_MANAGE),
-                "max_kb": settings.bank_statement_max_bytes // 1024,
+                "max_bytes": settings.bank_statement_max_bytes,
                 "errors": errors,
                 "form": form or {},
                 "notice": _notice(visit.request) if not errors else None,

@@ -31,6 +31,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from registry.audit.labels import entity_label
 from registry.catalogue.publiccode import category_name
+from registry.kit.errors import file_size
 from registry.kit.labels import label
 from registry.kit.language import FORMAT_LOCALES, LANGUAGES, Language
 from registry.kit.money import CURRENCY, to_euro
@@ -194,3 +195,4 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment.filters["finding_title"] = _in_page_language(finding_title)
     environment.filters["finding_sentence"] = _in_page_language(finding_sentence)
     environment.filters["number"] = number
+    environment.filters["file_size"] = _in_page_language(file_size)

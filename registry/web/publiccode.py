@@ -66,7 +66,7 @@ def _context(
         "pasted": pasted,
         "file_name": name,
         "missing": missing,
-        "max_kb": publiccode.MAX_BYTES // 1024,
+        "max_bytes": publiccode.MAX_BYTES,
         "latest": publiccode.LATEST,
     }
 
@@ -124,7 +124,12 @@ class PubliccodeImportController(Controller):
 
 def _import_context(member_code: str | None) -> dict[str, Any]:
     action = f"/leden/{member_code}/publiccode" if member_code else "/publiccode/importeren"
-    return {"errors": (), "max_kb": _KB, "action": action, "member_code": member_code}
+    return {
+        "errors": (),
+        "max_bytes": publiccode.MAX_BYTES,
+        "action": action,
+        "member_code": member_code,
+    }
 
 
 async def _import_page(visit: Visit, member_code: str | None) -> Response[Any]:
@@ -157,6 +162,3 @@ async def _import_page(visit: Visit, member_code: str | None) -> Response[Any]:
         return Redirect(page, status_code=303)
     context.update({"result": result, "file_name": name, "slug": result.slug})
     return render(visit.request, "publiccode/import.html", context)
-
-
-_KB = publiccode.MAX_BYTES // 1024

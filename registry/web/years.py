@@ -79,7 +79,7 @@ async def _page(
             "values": values or {},
             "errors": list(errors),
             "notice": notice if isinstance(notice, dict) else None,
-            "max_kb": MAX_BYTES // 1024,
+            "max_bytes": MAX_BYTES,
         },
         status_code=status_code,
     )

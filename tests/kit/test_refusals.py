@@ -19,10 +19,12 @@ from registry.kit.errors import (
     Common,
     Euro,
     FieldError,
+    FileSize,
     Phrase,
     Refusal,
     ValidationFailed,
     field_error,
+    file_size,
 )
 from registry.kit.money import NumberRefusal
 from registry.refusals import CATALOGUE, codes, markdown
@@ -85,6 +87,24 @@ def test_values_are_shown_in_the_readers_notation() -> None:
     assert on_a_date.text("en") == "too large (at most 1 March 2026)"
     decimal = Phrase(NumberRefusal.TOO_LARGE, {"limit": Decimal("1234.5")})
     assert decimal.text("nl") == "Te groot: ten hoogste 1.234,5."
+    size = Phrase(NumberRefusal.TOO_LARGE, {"limit": FileSize(1_500_000)})
+    assert size.text("nl") == "Te groot: ten hoogste 1,5 MB."
+    assert size.text("en") == "too large (at most 1.5 MB)"
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (2_000_000, "2 MB"),
+        (16_000_000, "16 MB"),
+        (10 * 1024 * 1024, "10,4 MB"),  # rounded down: a file of the size shown fits
+        (250_000, "250 kB"),
+        (262_144, "262 kB"),
+        (999_999, "999 kB"),
+    ],
+)
+def test_a_size_limit_is_shown_in_kb_or_mb_never_above_the_limit(size: int, shown: str) -> None:
+    assert file_size(size, "nl") == shown
 
 
 def test_a_refusal_can_carry_another_as_its_reason() -> None:

@@ -328,7 +328,7 @@ def test_reading_stops_after_too_many_errors() -> None:
 
 
 def test_limits_are_the_documented_constants() -> None:
-    assert (MAX_LINE_BYTES, MAX_FILE_BYTES, MAX_LINES) == (4096, 16 * 2**20, 100_000)
+    assert (MAX_LINE_BYTES, MAX_FILE_BYTES, MAX_LINES) == (4096, 16_000_000, 100_000)
     assert population.MAX_POPULATION < 100_000_000
 
 

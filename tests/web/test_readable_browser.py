@@ -66,11 +66,21 @@ EDGES = """() => Object.fromEntries([
 ]))"""
 
 
-# The numeric cells (amounts, counts) that are not right-aligned.
-NOT_RIGHT_ALIGNED = """() => [...document.querySelectorAll(
-  ".utrecht-table__cell--numeric-column, .utrecht-table__header-cell--numeric-column"
-)].filter((cell) => !["right", "end"].includes(getComputedStyle(cell).textAlign))
-  .map((cell) => cell.textContent.trim())"""
+# The cells of numeric columns (amounts, counts: a numeric heading or cell) that are not
+# right-aligned, as "heading: text".
+NOT_RIGHT_ALIGNED = """() => [...document.querySelectorAll("table")].flatMap((table) => {
+  const numeric = (cell) => [
+    "utrecht-table__header-cell--numeric-column", "utrecht-table__cell--numeric-column",
+  ].some((name) => cell.classList.contains(name));
+  const headings = [...table.querySelectorAll("thead tr:last-child > *")];
+  const columns = headings.flatMap((heading, i) => numeric(heading) ? [i] : []);
+  const cells = [...table.querySelectorAll("tbody tr, tfoot tr")].flatMap((row) =>
+    row.children.length === headings.length ? columns.map((i) => row.children[i]) : []);
+  return [...new Set([...cells, ...table.querySelectorAll("td, th")].filter(
+    (cell) => numeric(cell) || cells.includes(cell)))]
+    .filter((cell) => !["right", "end"].includes(getComputedStyle(cell).textAlign))
+    .map((cell) => `${headings[cell.cellIndex]?.textContent.trim()}: ${cell.textContent.trim()}`);
+})"""
 
 
 async def _first_link(page: Page, path: str, pattern: str) -> str:
@@ -215,6 +225,7 @@ OTHER_PAGES = {
     "berichten": ("/berichten", 200),
     "bank": ("/bank", 200),
     "bank-wachtrij": ("/bank/wachtrij", 200),
+    "boekjaren": ("/boekjaren", 200),
     "publiccode": ("/publiccode/controleren", 200),
     "publiccode-importeren": ("/publiccode/importeren", 200),
     "standaarden": ("/standaarden", 200),
@@ -241,6 +252,9 @@ async def _fits_and_passes_axe(page: Page, name: str, path: str, status: int) ->
         )
         if scroll_width > inner_width:
             problems.append(f"{path} scrolls sideways at {width} px")
+        if len(set((edges := await page.evaluate(EDGES)).values())) != 1:
+            problems.append(f"{path} at {width} px: edges {edges}")
+        problems += [f"{path}: {c} not aligned" for c in await page.evaluate(NOT_RIGHT_ALIGNED)]
         if width == 375:
             problems += [f"{path}: {v}" for v in await axe_violations(page)]
     return problems
