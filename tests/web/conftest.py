@@ -28,7 +28,7 @@ from registry.migrate import upgrade
 from registry.settings import OidcProvider, Settings
 from tests.conftest import run_lock
 from tests.helpers.browser import PageOn, StartServer
-from tests.helpers.pages import SESSION_SECRET
+from tests.helpers.pages import SESSION_SECRET, dev_settings
 from tests.live import LiveServer, bound_socket
 from tests.web.catalogue_data import fill
 
@@ -44,6 +44,13 @@ async def client(catalogue_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
     """A fresh client per test, so language cookies never carry over between tests."""
     app = create_app(Settings(database_url=catalogue_db_url, session_secret=SESSION_SECRET))
     async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def members_client(members_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The app on the members' database, in development mode with the development login."""
+    async with AsyncTestClient(app=create_app(dev_settings(members_db_url))) as test_client:
         yield test_client
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,14 +17,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 from lxml import html as lxml_html
 
-from registry.app import create_app
-from tests.helpers.pages import dev_settings, log_in_as
+from tests.helpers.pages import log_in_as
 
 
 @pytest.fixture
-async def client(members_db_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
-    async with AsyncTestClient(app=create_app(dev_settings(members_db_url))) as client:
-        yield client
+def client(members_client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
+    return members_client
 
 
 def _text(element: Any) -> str:

@@ -5,17 +5,14 @@ logged-in person (also on a page whose handler takes no actor)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
 import pytest
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from registry.app import create_app
-from tests.helpers.pages import dev_settings, log_in_as
+from tests.helpers.pages import log_in_as
 
 
 @dataclass(frozen=True)
@@ -52,14 +49,8 @@ def menu_in(html: str, name: str = "Hoofdmenu") -> Menu:
 
 
 @pytest.fixture
-async def app(members_db_url: str) -> Litestar:
-    return create_app(dev_settings(members_db_url))
-
-
-@pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Any]]:
-    async with AsyncTestClient(app=app) as client:
-        yield client
+def client(members_client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
+    return members_client
 
 
 EVERYONE = ["Catalogus", "Wie gebruikt wat"]

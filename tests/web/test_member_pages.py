@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,14 +17,8 @@ from tests.helpers.pages import csrf_token_in, dev_settings, log_in_as
 
 
 @pytest.fixture
-async def app(members_db_url: str) -> Litestar:
-    return create_app(dev_settings(members_db_url))
-
-
-@pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Any]]:
-    async with AsyncTestClient(app=app) as client:
-        yield client
+def client(members_client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
+    return members_client
 
 
 async def status(client: AsyncTestClient[Any], path: str) -> int:

@@ -5,7 +5,6 @@ privacy and accessibility pages, the footer on every page, and GraphiQL out of t
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from html import unescape
 from typing import Any
@@ -18,7 +17,7 @@ from registry.app import create_app
 from registry.demo import MEMBERS
 from registry.kit.clock import today
 from registry.settings import Settings
-from tests.helpers.pages import SESSION_SECRET, dev_settings, get_page, log_in_as, text_of
+from tests.helpers.pages import SESSION_SECRET, get_page, log_in_as, text_of
 
 Client = AsyncTestClient[Any]
 
@@ -259,9 +258,8 @@ async def test_every_public_page_has_the_footer_and_its_links_answer(
 
 
 @pytest.fixture
-async def dev_client(members_db_url: str) -> AsyncIterator[Client]:
-    async with AsyncTestClient(app=create_app(dev_settings(members_db_url))) as client:
-        yield client
+def dev_client(members_client: Client) -> Client:
+    return members_client
 
 
 @pytest.mark.parametrize("path", ["/", "/mijn", "/leden", "/leden/woerden", "/contributie"])
