@@ -1,5 +1,6 @@
 """Migration 0023 adds the reason of an attempt without an answer: attempts stored before it
-keep their text and read as "other", and the column takes only the known reasons."""
+keep their text and read as "other", and the column takes only the known reasons. Migration
+0024 adds "unknown host"; going back turns such attempts into "could not connect"."""
 
 from __future__ import annotations
 
@@ -9,12 +10,33 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from registry.db import create_engine, create_session_factory
-from registry.migrate import upgrade
+from registry.migrate import downgrade, upgrade
 from registry.webhooks.models import FailureReason, WebhookAttempt
 
 OLD_TEXT = "refused: hooks.example.org resolves to 10.0.0.7, an address of this machine"
+
+
+async def _a_failed_delivery(connection: AsyncConnection, now: datetime) -> None:
+    """Delivery 1, failed, to subscriber 1: what the attempts below belong to."""
+    await connection.execute(
+        text(
+            "INSERT INTO webhook_subscriber (id, url, events, secret, created_at,"
+            " created_by) VALUES (1, 'https://hooks.example.org/in',"
+            " 'application.changed', 'whsec_k', :now, 'test')"
+        ),
+        {"now": now},
+    )
+    await connection.execute(
+        text(
+            "INSERT INTO webhook_delivery (id, subscriber_id, event_id, event_type,"
+            " payload, status, attempts, queued, created_at) VALUES (1, 1, 'evt_1',"
+            " 'application.changed', '{}', 'failed', 2, :queued, :now)"
+        ),
+        {"now": now, "queued": True},
+    )
 
 
 async def test_attempts_stored_before_the_reasons_read_as_other_with_their_text(
@@ -26,22 +48,7 @@ async def test_attempts_stored_before_the_reasons_read_as_other_with_their_text(
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO webhook_subscriber (id, url, events, secret, created_at,"
-                    " created_by) VALUES (1, 'https://hooks.example.org/in',"
-                    " 'application.changed', 'whsec_k', :now, 'test')"
-                ),
-                {"now": now},
-            )
-            await connection.execute(
-                text(
-                    "INSERT INTO webhook_delivery (id, subscriber_id, event_id, event_type,"
-                    " payload, status, attempts, queued, created_at) VALUES (1, 1, 'evt_1',"
-                    " 'application.changed', '{}', 'failed', 2, :queued, :now)"
-                ),
-                {"now": now, "queued": True},
-            )
+            await _a_failed_delivery(connection, now)
             await connection.execute(
                 text(
                     "INSERT INTO webhook_attempt (delivery_id, attempted_at, status_code, error)"
@@ -66,5 +73,30 @@ async def test_attempts_stored_before_the_reasons_read_as_other_with_their_text(
                     ),
                     {"now": now},
                 )
+    finally:
+        await engine.dispose()
+
+
+async def test_going_back_before_unknown_host_reads_it_as_could_not_connect(
+    backend: str, new_database: Callable[[str], str]
+) -> None:
+    url = new_database(backend)
+    await upgrade(url)
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await _a_failed_delivery(connection, now)
+            await connection.execute(
+                text(
+                    "INSERT INTO webhook_attempt (delivery_id, attempted_at, reason, error)"
+                    " VALUES (1, :now, 'unknown_host', 'hooks.example.invalid: no such name')"
+                ),
+                {"now": now},
+            )
+        await downgrade(url, "0023_webhook_attempt_reason")
+        async with engine.connect() as connection:
+            reasons = (await connection.execute(text("SELECT reason FROM webhook_attempt"))).all()
+        assert [r for (r,) in reasons] == ["could_not_connect"]
     finally:
         await engine.dispose()
